@@ -1,0 +1,5 @@
+"""``python -m patnav`` runs the command line."""
+
+from patnav.cli import main
+
+main()

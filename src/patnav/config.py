@@ -1,0 +1,68 @@
+"""Every option patnav has, with its default and help text.
+
+Options are read from the environment with the prefix ``PATNAV_`` (``PATNAV_STORE``,
+``PATNAV_DATA_DIR`` …). The CLI and the web app build one ``Settings`` and pass it down;
+nothing imports a global instance.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """patnav's options. Each can be set by an environment variable ``PATNAV_<NAME>``."""
+
+    model_config = SettingsConfigDict(env_prefix="PATNAV_", extra="ignore")
+
+    store: Path = Field(
+        default=Path("patnav.duckdb"),
+        description="The DuckDB store file (``--store`` on the command line).",
+    )
+    data_dir: Path = Field(
+        default=Path("../shared/data"),
+        description="Where the real patent data lives: formats/, corpora/, reference/.",
+    )
+    batch_size: int = Field(
+        default=5000,
+        ge=1,
+        description="Records written to the store per batch during an import.",
+    )
+    max_cell_bytes: int = Field(
+        default=4 * 1024 * 1024,
+        ge=1024,
+        description=(
+            "Largest single cell or field accepted in a spreadsheet or CSV; a row with a "
+            "larger one is quarantined."
+        ),
+    )
+    max_file_bytes: int = Field(
+        default=64 * 1024**3,
+        ge=1024,
+        description="Largest input file accepted, after decompression.",
+    )
+    max_archive_ratio: int = Field(
+        default=200,
+        ge=2,
+        description=(
+            "Largest compression ratio allowed for an archive member; a higher one is "
+            "treated as a zip bomb."
+        ),
+    )
+    max_archive_members: int = Field(
+        default=100_000,
+        ge=1,
+        description="Most members read from one zip archive.",
+    )
+    max_archive_depth: int = Field(
+        default=2,
+        ge=0,
+        description="How deep archives inside archives are opened.",
+    )
+
+    def data_path(self, *parts: str) -> Path:
+        """A path inside the real-data directory."""
+        return self.data_dir.joinpath(*parts)

@@ -1,0 +1,1 @@
+"""The shared vocabulary: normalised records, table definitions, canonical identifiers."""

@@ -1,0 +1,331 @@
+"""The store's tables: the one place column names are spelled out.
+
+Every table keyed by document carries ``doc_id`` (see ``PatentRecord.doc_id``).
+Enumerations are stored as their string values, dates as DATE, lists as DuckDB lists.
+The Arrow schema of each table is derived from the same column list, so the writer, the
+Parquet snapshot and the DDL can never disagree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import pyarrow as pa
+
+SCHEMA_VERSION = 1
+"""Bumped by every migration in :mod:`patnav.storage.migrations`."""
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    """A column: its name, DuckDB type, Arrow type and meaning."""
+
+    name: str
+    sql: str
+    arrow: pa.DataType
+    doc: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    """A table of the store."""
+
+    name: str
+    columns: tuple[Column, ...]
+    doc: str
+    per_document: bool = True
+
+    @property
+    def column_names(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.columns)
+
+    def arrow_schema(self) -> pa.Schema:
+        return pa.schema([pa.field(c.name, c.arrow) for c in self.columns])
+
+    def ddl(self) -> str:
+        cols = ",\n  ".join(f"{c.name} {c.sql}" for c in self.columns)
+        return f"CREATE TABLE IF NOT EXISTS {self.name} (\n  {cols}\n)"
+
+
+def _c(name: str, sql: str, doc: str = "") -> Column:
+    return Column(name, sql, _ARROW[sql], doc)
+
+
+_ARROW: dict[str, pa.DataType] = {
+    "VARCHAR": pa.string(),
+    "DATE": pa.date32(),
+    "INTEGER": pa.int32(),
+    "BIGINT": pa.int64(),
+    "BOOLEAN": pa.bool_(),
+    "TIMESTAMP": pa.timestamp("us"),
+    "DOUBLE": pa.float64(),
+    "INTEGER[]": pa.list_(pa.int32()),
+    "VARCHAR[]": pa.list_(pa.string()),
+}
+
+DOC_ID = _c(
+    "doc_id", "VARCHAR", "store key: canonical pub number, else AN:app, else ID:key"
+)
+
+PATENTS = Table(
+    "patents",
+    (
+        DOC_ID,
+        _c("pub_number", "VARCHAR", "canonical publication number, e.g. CN106844774A"),
+        _c("pub_number_raw", "VARCHAR", "publication number as the source wrote it"),
+        _c("kind", "VARCHAR", "kind code: A, B, U, S, B1, A1 …"),
+        _c("office", "VARCHAR", "publishing office, ISO 3166 alpha-2 or EP/WO"),
+        _c(
+            "app_number", "VARCHAR", "canonical application number, e.g. CN201710117081"
+        ),
+        _c("app_number_raw", "VARCHAR", "application number as the source wrote it"),
+        _c("app_date", "DATE", "filing date"),
+        _c("pub_date", "DATE", "publication date"),
+        _c("grant_date", "DATE", "grant date"),
+        _c(
+            "grant_pub_number",
+            "VARCHAR",
+            "the grant publication, when a row names both",
+        ),
+        _c("priority_date", "DATE", "earliest priority date"),
+        _c(
+            "family_id",
+            "VARCHAR",
+            "family identifier (DOCDB simple family where known)",
+        ),
+        _c("patent_type", "VARCHAR", "invention | utility_model | design | plant"),
+        _c("title", "VARCHAR", "title in lang"),
+        _c("abstract", "VARCHAR", "abstract in lang"),
+        _c(
+            "claims",
+            "VARCHAR",
+            "claims text as the source gives it (all, or main claim)",
+        ),
+        _c("lang", "VARCHAR", "language of title/abstract/claims (ISO 639-1)"),
+        _c("claims_count", "INTEGER", "number of claims, when the full set is known"),
+        _c("ipc_main", "VARCHAR", "main IPC, compact form H02K17/02"),
+        _c("legal_status", "VARCHAR", "pending | active | lapsed | expired | …"),
+        _c("legal_status_raw", "VARCHAR", "legal status as the source wrote it"),
+        _c("expiry_date", "DATE", "expiry date"),
+        _c("cited_by_count", "INTEGER", "times cited, as reported by the source"),
+        _c("pct_app_number", "VARCHAR", "international application, PCT/CN2014/071250"),
+        _c("pct_pub_number", "VARCHAR", "international publication, WO2015012345A1"),
+        _c("pct_entry_date", "DATE", "national phase entry date"),
+        _c("parent_app_number", "VARCHAR", "original application of a divisional"),
+        _c("source_key", "VARCHAR", "source's own id when it gives no number"),
+        _c(
+            "extras",
+            "VARCHAR",
+            "JSON object of source fields with no column of their own",
+        ),
+        _c("source", "VARCHAR", "format of the import that created the document"),
+        _c("imported_at", "TIMESTAMP", "when the document was first imported"),
+        _c("updated_at", "TIMESTAMP", "when an import last changed it"),
+    ),
+    "One row per published document.",
+)
+
+TEXTS = Table(
+    "texts",
+    (DOC_ID, _c("lang", "VARCHAR"), _c("section", "VARCHAR"), _c("text", "VARCHAR")),
+    "Texts not in patents: other languages of title/abstract/claims, and descriptions.",
+)
+
+PARTIES = Table(
+    "parties",
+    (
+        DOC_ID,
+        _c(
+            "role",
+            "VARCHAR",
+            "applicant | assignee | current_owner | inventor | agent …",
+        ),
+        _c("seq", "INTEGER", "position within the role, from 1, in source order"),
+        _c("name", "VARCHAR", "cleaned name (whitespace and width normalised)"),
+        _c("raw_name", "VARCHAR", "name exactly as the source wrote it"),
+        _c("entity_id", "VARCHAR", "resolved entity (filled by enrichment)"),
+        _c("party_type", "VARCHAR", "company | university | institute | hospital | …"),
+        _c("address", "VARCHAR"),
+        _c("postcode", "VARCHAR"),
+        _c("country", "VARCHAR"),
+        _c("province", "VARCHAR"),
+        _c("city", "VARCHAR"),
+        _c("district", "VARCHAR"),
+        _c("ext_id", "VARCHAR", "the source's identifier: agency code, assignee id …"),
+    ),
+    "One row per document × role × position.",
+)
+
+CLASSIFICATIONS = Table(
+    "classifications",
+    (
+        DOC_ID,
+        _c("scheme", "VARCHAR", "IPC | CPC | LOC | USPC | FI | sei | label | custom"),
+        _c("code", "VARCHAR", "normalised symbol, compact: H02K17/02"),
+        _c("seq", "INTEGER"),
+        _c("is_main", "BOOLEAN"),
+        _c("raw", "VARCHAR", "symbol as the source wrote it"),
+    ),
+    "One row per document × scheme × code.",
+)
+
+CITATIONS = Table(
+    "citations",
+    (
+        DOC_ID,
+        _c("seq", "INTEGER"),
+        _c("cited_pub_number", "VARCHAR", "canonical number of a cited patent"),
+        _c("cited_npl", "VARCHAR", "non-patent literature text"),
+        _c("category", "VARCHAR", "examiner | applicant | third_party | unknown"),
+        _c("origin", "VARCHAR", "where the citation comes from (search report …)"),
+        _c("cited_raw", "VARCHAR"),
+        _c("cited_date", "DATE"),
+    ),
+    "One row per citing document × cited item.",
+)
+
+PRIORITIES = Table(
+    "priorities",
+    (
+        DOC_ID,
+        _c("seq", "INTEGER"),
+        _c("country", "VARCHAR"),
+        _c("number", "VARCHAR", "canonical application number of the priority"),
+        _c("date", "DATE"),
+        _c("raw", "VARCHAR"),
+    ),
+    "One row per priority claim.",
+)
+
+CLAIMS = Table(
+    "claims",
+    (
+        DOC_ID,
+        _c("num", "INTEGER"),
+        _c("lang", "VARCHAR"),
+        _c("text", "VARCHAR"),
+        _c("is_independent", "BOOLEAN"),
+        _c("depends_on", "INTEGER[]", "claim numbers this claim refers back to"),
+    ),
+    "One row per claim, with its dependency structure.",
+)
+
+EVENTS = Table(
+    "events",
+    (
+        DOC_ID,
+        _c("seq", "INTEGER"),
+        _c("date", "DATE"),
+        _c("type", "VARCHAR", "grant | lapse | transfer | licence | pledge | …"),
+        _c("code", "VARCHAR", "the source's event code"),
+        _c("description", "VARCHAR"),
+        _c("parties", "VARCHAR"),
+        _c("details", "VARCHAR", "JSON object of further fields"),
+    ),
+    "One row per legal event.",
+)
+
+PROVENANCE = Table(
+    "provenance",
+    (
+        DOC_ID,
+        _c("record_hash", "VARCHAR", "content hash of the record as read"),
+        _c("import_id", "BIGINT"),
+        _c("format", "VARCHAR"),
+        _c("file", "VARCHAR"),
+        _c("position", "VARCHAR", "where in the file: row, line, document"),
+    ),
+    "Which file and import each version of each document came from.",
+)
+
+ENTITIES = Table(
+    "entities",
+    (
+        _c("entity_id", "VARCHAR"),
+        _c("name_zh", "VARCHAR"),
+        _c("name_en", "VARCHAR"),
+        _c("party_type", "VARCHAR"),
+        _c("country", "VARCHAR"),
+        _c("province", "VARCHAR"),
+        _c("city", "VARCHAR"),
+        _c("aliases", "VARCHAR[]"),
+    ),
+    "Resolved organisations and persons (filled by enrichment).",
+    per_document=False,
+)
+
+QUARANTINE = Table(
+    "quarantine",
+    (
+        _c("import_id", "BIGINT"),
+        _c("file", "VARCHAR"),
+        _c("position", "VARCHAR", "row, line or document within the file"),
+        _c("row_number", "BIGINT"),
+        _c("reason", "VARCHAR"),
+        _c("raw", "VARCHAR", "the rejected record's content (first 64 KiB)"),
+        _c("created_at", "TIMESTAMP"),
+    ),
+    "Records that could not be read, with where and why.",
+    per_document=False,
+)
+
+IMPORTS = Table(
+    "imports",
+    (
+        _c("import_id", "BIGINT"),
+        _c("file", "VARCHAR"),
+        _c("format", "VARCHAR"),
+        _c("status", "VARCHAR", "ok | failed"),
+        _c("started_at", "TIMESTAMP"),
+        _c("finished_at", "TIMESTAMP"),
+        _c("read", "BIGINT"),
+        _c("new", "BIGINT"),
+        _c("updated", "BIGINT"),
+        _c("unchanged", "BIGINT"),
+        _c("quarantined", "BIGINT"),
+        _c("message", "VARCHAR", "failure reason or notes"),
+    ),
+    "One row per file imported.",
+    per_document=False,
+)
+
+META = Table(
+    "meta",
+    (_c("key", "VARCHAR"), _c("value", "VARCHAR")),
+    "Store metadata: schema_version, created_at.",
+    per_document=False,
+)
+
+CHILD_TABLES: tuple[Table, ...] = (
+    TEXTS,
+    PARTIES,
+    CLASSIFICATIONS,
+    CITATIONS,
+    PRIORITIES,
+    CLAIMS,
+    EVENTS,
+)
+"""Per-document tables whose rows an import replaces as a whole, section by section."""
+
+ALL_TABLES: tuple[Table, ...] = (
+    PATENTS,
+    *CHILD_TABLES,
+    PROVENANCE,
+    ENTITIES,
+    QUARANTINE,
+    IMPORTS,
+    META,
+)
+
+TABLES: dict[str, Table] = {t.name: t for t in ALL_TABLES}
+
+
+def table(name: str) -> Table:
+    """The table called ``name``."""
+    return TABLES[name]
+
+
+def names(tables: Iterable[Table]) -> list[str]:
+    """The names of ``tables``."""
+    return [t.name for t in tables]

@@ -1,0 +1,224 @@
+"""How sources spell legal statuses, patent types, applicant types and provinces.
+
+Chinese databases write 有权-审定授权, 无权-未缴年费, 审中-实审; Lens writes ACTIVE, PENDING;
+CNIPA's 国省代码 writes 河南(41). These functions turn such text into the normalised values of
+:mod:`patnav.schema.records`, and return None for text they do not know (never a guess).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from patnav.schema.records import LegalStatus, PartyType, PatentType
+
+# A status text names a state (有权, 无权, 审中) and often the event behind it (期限届满,
+# 未缴年费, 驳回): the event is the more precise, so specific keywords are tried first.
+_LEGAL_SPECIFIC: tuple[tuple[str, LegalStatus], ...] = (
+    ("届满", LegalStatus.EXPIRED),
+    ("年费", LegalStatus.LAPSED),
+    ("全部无效", LegalStatus.INVALIDATED),
+    ("宣告无效", LegalStatus.INVALIDATED),
+    ("无效宣告", LegalStatus.INVALIDATED),
+    ("驳回", LegalStatus.REJECTED),
+    ("撤回", LegalStatus.WITHDRAWN),
+    ("放弃", LegalStatus.WITHDRAWN),
+    ("撤销", LegalStatus.INVALIDATED),
+    ("终止", LegalStatus.LAPSED),
+)
+_LEGAL_GENERAL: tuple[tuple[str, LegalStatus], ...] = (
+    ("失效", LegalStatus.LAPSED),
+    ("无权", LegalStatus.LAPSED),
+    ("有权", LegalStatus.ACTIVE),
+    ("有效", LegalStatus.ACTIVE),
+    ("授权", LegalStatus.ACTIVE),
+    ("审中", LegalStatus.PENDING),
+    ("在审", LegalStatus.PENDING),
+    ("审查", LegalStatus.PENDING),
+    ("实审", LegalStatus.PENDING),
+    ("公开", LegalStatus.PENDING),
+    ("pct", LegalStatus.PENDING),
+)
+
+_LEGAL_EN: dict[str, LegalStatus] = {
+    "active": LegalStatus.ACTIVE,
+    "alive": LegalStatus.ACTIVE,
+    "granted": LegalStatus.ACTIVE,
+    "patented": LegalStatus.ACTIVE,
+    "in force": LegalStatus.ACTIVE,
+    "active reinstated": LegalStatus.ACTIVE,
+    "pending": LegalStatus.PENDING,
+    "expired": LegalStatus.EXPIRED,
+    "expired - lifetime": LegalStatus.EXPIRED,
+    "expired - fee related": LegalStatus.LAPSED,
+    "lapsed": LegalStatus.LAPSED,
+    "inactive": LegalStatus.LAPSED,
+    "dead": LegalStatus.LAPSED,
+    "ceased": LegalStatus.LAPSED,
+    "discontinued": LegalStatus.WITHDRAWN,
+    "withdrawn": LegalStatus.WITHDRAWN,
+    "abandoned": LegalStatus.WITHDRAWN,
+    "rejected": LegalStatus.REJECTED,
+    "refused": LegalStatus.REJECTED,
+    "revoked": LegalStatus.INVALIDATED,
+    "invalidated": LegalStatus.INVALIDATED,
+    "unknown": LegalStatus.UNKNOWN,
+}
+
+
+def parse_legal_status(text: str | None) -> LegalStatus | None:
+    """The normalised legal status of a source's status text, or None if unknown."""
+    if not text:
+        return None
+    t = unicodedata.normalize("NFKC", text).strip().lower()
+    if t in _LEGAL_EN:
+        return _LEGAL_EN[t]
+    if "部分无效" in t:  # partly invalidated: the patent stays in force
+        return LegalStatus.ACTIVE
+    for keywords in (_LEGAL_SPECIFIC, _LEGAL_GENERAL):
+        for keyword, status in keywords:
+            if keyword in t:
+                return status
+    return None
+
+
+_TYPES: tuple[tuple[str, PatentType], ...] = (
+    ("实用新型", PatentType.UTILITY_MODEL),
+    ("utility model", PatentType.UTILITY_MODEL),
+    ("utility_model", PatentType.UTILITY_MODEL),
+    ("外观", PatentType.DESIGN),
+    ("design", PatentType.DESIGN),
+    ("plant", PatentType.PLANT),
+    ("发明", PatentType.INVENTION),
+    ("invention", PatentType.INVENTION),
+    ("utility", PatentType.INVENTION),
+)
+
+
+def parse_patent_type(text: str | None) -> PatentType | None:
+    """发明 / 实用新型 / 外观设计 (and English names) as a PatentType, else None."""
+    if not text:
+        return None
+    t = unicodedata.normalize("NFKC", text).strip().lower()
+    for keyword, kind in _TYPES:
+        if keyword in t:
+            return kind
+    return None
+
+
+_PARTY_TYPES: tuple[tuple[str, PartyType], ...] = (
+    ("大专院校", PartyType.UNIVERSITY),
+    ("院校", PartyType.UNIVERSITY),
+    ("高校", PartyType.UNIVERSITY),
+    ("大学", PartyType.UNIVERSITY),
+    ("academic", PartyType.UNIVERSITY),
+    ("university", PartyType.UNIVERSITY),
+    ("科研", PartyType.INSTITUTE),
+    ("研究", PartyType.INSTITUTE),
+    ("institute", PartyType.INSTITUTE),
+    ("research", PartyType.INSTITUTE),
+    ("医院", PartyType.HOSPITAL),
+    ("医疗机构", PartyType.HOSPITAL),
+    ("hospital", PartyType.HOSPITAL),
+    ("个人", PartyType.INDIVIDUAL),
+    ("individual", PartyType.INDIVIDUAL),
+    ("person", PartyType.INDIVIDUAL),
+    ("机关", PartyType.GOVERNMENT),
+    ("政府", PartyType.GOVERNMENT),
+    ("government", PartyType.GOVERNMENT),
+    ("企业", PartyType.COMPANY),
+    ("公司", PartyType.COMPANY),
+    ("工矿", PartyType.COMPANY),
+    ("corporate", PartyType.COMPANY),
+    ("company", PartyType.COMPANY),
+    ("industry", PartyType.COMPANY),
+    ("其他", PartyType.OTHER),
+    ("other", PartyType.OTHER),
+)
+
+
+def parse_party_type(text: str | None) -> PartyType | None:
+    """An applicant-type column's value (企业, 大专院校, 科研机构, Academic …) as a PartyType."""
+    if not text:
+        return None
+    t = unicodedata.normalize("NFKC", text).strip().lower()
+    for keyword, kind in _PARTY_TYPES:
+        if keyword in t:
+            return kind
+    return None
+
+
+PROVINCES: dict[str, str] = {
+    "11": "北京市",
+    "12": "天津市",
+    "13": "河北省",
+    "14": "山西省",
+    "15": "内蒙古自治区",
+    "21": "辽宁省",
+    "22": "吉林省",
+    "23": "黑龙江省",
+    "31": "上海市",
+    "32": "江苏省",
+    "33": "浙江省",
+    "34": "安徽省",
+    "35": "福建省",
+    "36": "江西省",
+    "37": "山东省",
+    "41": "河南省",
+    "42": "湖北省",
+    "43": "湖南省",
+    "44": "广东省",
+    "45": "广西壮族自治区",
+    "46": "海南省",
+    "50": "重庆市",
+    "51": "四川省",
+    "52": "贵州省",
+    "53": "云南省",
+    "54": "西藏自治区",
+    "61": "陕西省",
+    "62": "甘肃省",
+    "63": "青海省",
+    "64": "宁夏回族自治区",
+    "65": "新疆维吾尔自治区",
+    "71": "台湾省",
+    "81": "香港特别行政区",
+    "82": "澳门特别行政区",
+}
+"""Province-level divisions by their GB/T 2260 two-digit code."""
+
+_SHORT = {name[:2]: name for name in PROVINCES.values()}
+_SHORT["内蒙"] = "内蒙古自治区"
+_SHORT["黑龙"] = "黑龙江省"
+
+
+def province_name(text: str) -> str | None:
+    """The full province name for a short or full name (河南, 河南省, 内蒙古)."""
+    t = text.strip()
+    if t in PROVINCES.values():
+        return t
+    return _SHORT.get(t[:2])
+
+
+def parse_province_code(text: str | None) -> tuple[str | None, str | None]:
+    """Read a 国省代码 value: ``河南(41)``, ``41``, ``江苏``, ``美国(US)``, ``US``.
+
+    Returns:
+        (province, country): a Chinese province with country CN, or a foreign country
+        code with no province; (None, None) when the text is not understood.
+    """
+    if not text:
+        return None, None
+    t = unicodedata.normalize("NFKC", text).strip()
+    code = re.search(r"\b(\d{2})(?:\d{4})?\b", t)
+    if code and code.group(1) in PROVINCES:
+        if code.group(1) in {"71", "81", "82"}:
+            country = {"71": "TW", "81": "HK", "82": "MO"}[code.group(1)]
+            return PROVINCES[code.group(1)], country
+        return PROVINCES[code.group(1)], "CN"
+    alpha = re.search(r"\b([A-Z]{2})\b", t)
+    if alpha:
+        return None, alpha.group(1)
+    name = province_name(re.sub(r"[(（].*", "", t))
+    if name:
+        return name, "CN"
+    return None, None

@@ -1,0 +1,88 @@
+"""Numbered, idempotent schema migrations.
+
+A store records its schema version in ``meta``. Opening a store applies every migration
+above that version, in one transaction, then records the new version. Each migration is
+written so that running it twice changes nothing (``IF NOT EXISTS`` everywhere):
+migration 1 creates the tables as :mod:`patnav.schema.tables` defines them today, so a
+later migration that adds a column must use ``ADD COLUMN IF NOT EXISTS``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import duckdb
+
+from patnav.errors import StoreError
+from patnav.schema import tables as t
+
+
+@dataclass(frozen=True, slots=True)
+class Migration:
+    """One step of the schema's history."""
+
+    version: int
+    description: str
+    apply: Callable[[duckdb.DuckDBPyConnection], None]
+
+
+def _create_tables(conn: duckdb.DuckDBPyConnection) -> None:
+    for table in t.ALL_TABLES:
+        conn.execute(table.ddl())
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(1, "create the normalised schema", _create_tables),
+)
+
+assert MIGRATIONS[-1].version == t.SCHEMA_VERSION, (
+    "SCHEMA_VERSION must match MIGRATIONS"
+)
+
+
+def current_version(conn: duckdb.DuckDBPyConnection) -> int:
+    """The schema version recorded in the store, 0 for an empty database."""
+    has_meta = conn.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'meta'"
+    ).fetchall()
+    if not has_meta or not has_meta[0][0]:
+        return 0
+    rows = conn.execute(
+        "SELECT value FROM meta WHERE key = 'schema_version'"
+    ).fetchall()
+    return int(rows[0][0]) if rows else 0
+
+
+def migrate(conn: duckdb.DuckDBPyConnection, *, location: str) -> int:
+    """Bring the store to the current schema; return the version it had before.
+
+    Raises:
+        StoreError: the store was written by a newer patnav.
+    """
+    before = current_version(conn)
+    if before > t.SCHEMA_VERSION:
+        raise StoreError(
+            f"The store {location} has schema version {before}, but this patnav knows only "
+            f"up to {t.SCHEMA_VERSION}. Upgrade patnav, or open another store."
+        )
+    pending = [m for m in MIGRATIONS if m.version > before]
+    if not pending:
+        return before
+    conn.execute("BEGIN TRANSACTION")
+    try:
+        for migration in pending:
+            migration.apply(conn)
+        now = datetime.now(UTC).replace(tzinfo=None).isoformat(timespec="seconds")
+        conn.execute("DELETE FROM meta WHERE key = 'schema_version'")
+        conn.execute(
+            "INSERT INTO meta VALUES ('schema_version', ?)", [str(t.SCHEMA_VERSION)]
+        )
+        if before == 0:
+            conn.execute("INSERT INTO meta VALUES ('created_at', ?)", [now])
+        conn.execute("COMMIT")
+    except Exception:
+        conn.execute("ROLLBACK")
+        raise
+    return before

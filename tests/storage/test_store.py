@@ -1,0 +1,173 @@
+"""The store: schema, migrations, idempotent writes, transactions, snapshots."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import duckdb
+import pytest
+
+from patnav.errors import StoreError
+from patnav.schema import tables as t
+from patnav.schema.records import (
+    Classification,
+    Party,
+    PatentRecord,
+    PatentType,
+    Role,
+)
+from patnav.storage.parquet import export_snapshot, import_snapshot
+from patnav.storage.store import PatentStore
+from patnav.storage.writer import DocumentWriter
+
+
+def _record(n: int, **changes: object) -> PatentRecord:
+    base = {
+        "pub_number": f"CN10000{n:04d}A",
+        "office": "CN",
+        "kind": "A",
+        "app_number": f"CN20181000{n:04d}",
+        "app_date": date(2018, 1, 1 + n % 28),
+        "patent_type": PatentType.INVENTION,
+        "title": f"一种装置{n}",
+        "parties": (Party(Role.APPLICANT, f"公司{n}", raw_name=f"公司{n}"),),
+        "classifications": (Classification("IPC", "H02K17/02", True, "H02K17/02"),),
+    }
+    base.update(changes)
+    return PatentRecord(**base)  # type: ignore[arg-type]
+
+
+def _write(store: PatentStore, records: list[PatentRecord], import_id: int = 1):
+    with store.transaction():
+        writer = DocumentWriter(
+            store, import_id=import_id, file="f.xlsx", fmt="xlsx", batch_size=3
+        )
+        for i, r in enumerate(records):
+            writer.add(r, f"row {i + 2}")
+        return writer.finish()
+
+
+def test_new_store_has_every_table_and_the_schema_version(store):
+    assert store.schema_version == t.SCHEMA_VERSION
+    names = {
+        r[0] for r in store.rows("SELECT table_name FROM information_schema.tables")
+    }
+    assert {table.name for table in t.ALL_TABLES} <= names
+    for table in t.ALL_TABLES:
+        cols = [
+            r[0]
+            for r in store.rows(
+                "SELECT column_name FROM information_schema.columns WHERE table_name = ? "
+                "ORDER BY ordinal_position",
+                [table.name],
+            )
+        ]
+        assert cols == list(table.column_names)
+
+
+def test_writing_twice_is_idempotent(store):
+    records = [_record(i) for i in range(7)]
+    first = _write(store, records)
+    assert (first.read, first.new, first.updated, first.unchanged) == (7, 7, 0, 0)
+    before = {
+        name: store.query(f"SELECT * FROM {name} ORDER BY ALL").to_pylist()
+        for name in ("patents", "parties", "classifications")
+    }
+    second = _write(store, records, import_id=2)
+    assert (second.new, second.updated, second.unchanged) == (0, 0, 7)
+    after = {
+        name: store.query(f"SELECT * FROM {name} ORDER BY ALL").to_pylist()
+        for name in ("patents", "parties", "classifications")
+    }
+    assert after == before
+
+
+def test_update_keeps_fields_the_new_version_lacks(store):
+    _write(store, [_record(1, abstract="原摘要", extras=(("光盘号", "D1301"),))])
+    counts = _write(
+        store,
+        [
+            PatentRecord(
+                pub_number="CN100000001A",
+                office="CN",
+                title="新标题",
+                extras=(("URL", "https://x"),),
+            )
+        ],
+        import_id=2,
+    )
+    assert counts.updated == 1
+    row = store.query("SELECT * FROM patents").to_pylist()[0]
+    assert row["title"] == "新标题"
+    assert row["abstract"] == "原摘要"
+    assert row["app_number"] == "CN201810000001"
+    assert json.loads(row["extras"]) == {"URL": "https://x", "光盘号": "D1301"}
+    # child sections absent from the new version are kept
+    assert store.count("parties") == 1
+
+
+def test_duplicates_within_a_batch_merge(store):
+    a = _record(5, abstract=None)
+    b = PatentRecord(pub_number=a.pub_number, abstract="后来的摘要")
+    counts = _write(store, [a, b])
+    assert (counts.new, counts.updated) == (1, 1)
+    assert store.rows("SELECT title, abstract FROM patents") == [
+        ("一种装置5", "后来的摘要")
+    ]
+
+
+def test_a_failed_transaction_leaves_the_store_unchanged(store):
+    _write(store, [_record(1)])
+    with pytest.raises(RuntimeError), store.transaction():
+        writer = DocumentWriter(store, import_id=2, file="g", fmt="csv", batch_size=2)
+        for i in range(2, 6):
+            writer.add(_record(i), f"line {i}")  # flushes two batches to the store
+        raise RuntimeError("crash in the middle of the file")
+    assert store.count("patents") == 1
+    assert store.count("provenance") == 1
+
+
+def test_newer_schema_is_refused(tmp_path):
+    path = tmp_path / "s.duckdb"
+    PatentStore.open(path).close()
+    con = duckdb.connect(str(path))
+    con.execute("UPDATE meta SET value = '999' WHERE key = 'schema_version'")
+    con.close()
+    with pytest.raises(StoreError, match="schema version 999"):
+        PatentStore.open(path)
+
+
+def test_read_only_open_of_a_missing_store_says_how_to_create_one(tmp_path):
+    with pytest.raises(StoreError, match="patnav init"):
+        PatentStore.open(tmp_path / "missing.duckdb", read_only=True)
+
+
+def test_snapshot_round_trip(tmp_path, store):
+    _write(store, [_record(i) for i in range(5)])
+    store.execute(
+        "INSERT INTO quarantine VALUES (1, 'f.xlsx', 'row 9', 9, 'bad', '{}', now())"
+    )
+    store.execute(
+        "INSERT INTO imports VALUES (1, 'f.xlsx', 'xlsx', 'ok', now(), now(), 6, 5, 0, 0, 1, "
+        "NULL)"
+    )
+    counts = export_snapshot(store, tmp_path / "snap")
+    assert counts["patents"] == 5
+    with PatentStore.open(tmp_path / "other.duckdb") as other:
+        _write(other, [_record(1, title="旧")])  # one overlapping document, one import
+        other.execute(
+            "INSERT INTO imports VALUES (1, 'x', 'csv', 'ok', now(), now(), 1, 1, 0, 0, 0, "
+            "NULL)"
+        )
+        report = import_snapshot(other, tmp_path / "snap")
+        assert (report.documents, report.new, report.updated) == (5, 4, 1)
+        assert other.count("patents") == 5
+        assert other.scalar(
+            "SELECT title FROM patents WHERE doc_id = 'CN100000001A'"
+        ) == ("一种装置1")
+        assert other.count("parties") == 5
+        # import ids were renumbered past the target's own
+        ids = sorted(r[0] for r in other.rows("SELECT import_id FROM imports"))
+        assert ids == [1, 2, 3]
+        assert other.scalar("SELECT import_id FROM quarantine") == 2

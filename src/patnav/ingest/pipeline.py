@@ -1,0 +1,288 @@
+"""The import pipeline: paths in, store filled, report out.
+
+For every file (folder members and archive members included) the pipeline picks a reader
+(``--format`` or detection), and writes the file's records in **one transaction**: a
+crash or an error in the middle leaves the store as it was before that file, and the
+next file goes on. Records a reader rejects go to ``quarantine`` with file, position and
+reason; the rest of the file still imports. Folders holding a Parquet snapshot are read
+back as snapshots.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from patnav.config import Settings
+from patnav.errors import InvalidParameterError, ParseError, PatnavError
+from patnav.ingest import READERS
+from patnav.ingest.archives import Limits, Problem, expand_paths
+from patnav.ingest.base import Notice, Read, Reader, ReadOptions, Rejected, Source
+from patnav.ingest.columns import ColumnMapping
+from patnav.ingest.report import FileReport, ImportReport, QuarantineEntry
+from patnav.storage.parquet import import_snapshot, is_snapshot
+from patnav.storage.store import PatentStore
+from patnav.storage.writer import DocumentWriter, utc_now
+
+ProgressCallback = Callable[[str, int, int | None], None]
+"""Called with (file name, units done, units in all or None)."""
+
+
+def detect_reader(source: Source) -> Reader | None:
+    """The first registered reader that recognises ``source``."""
+    for reader in READERS.values():
+        try:
+            if reader.sniff(source):
+                return reader
+        except (OSError, ValueError, PatnavError):
+            continue
+    return None
+
+
+def _next_import_id(store: PatentStore) -> int:
+    return int(store.scalar("SELECT coalesce(max(import_id), 0) + 1 FROM imports"))
+
+
+def _record_failure(
+    store: PatentStore, report: FileReport, started: float, reason: str
+) -> None:
+    """Log a file that could not be imported: an imports row and a quarantine entry."""
+    report.status = "failed"
+    report.message = reason
+    import_id = _next_import_id(store)
+    report.import_id = import_id
+    now = utc_now()
+    with store.transaction():
+        store.execute(
+            "INSERT INTO imports VALUES (?, ?, ?, 'failed', ?, ?, 0, 0, 0, 0, 1, ?)",
+            [import_id, report.file, report.format, now, now, reason],
+        )
+        store.execute(
+            "INSERT INTO quarantine VALUES (?, ?, 'whole file', NULL, ?, NULL, ?)",
+            [import_id, report.file, reason, now],
+        )
+    report.quarantined = 1
+    report.quarantine = [QuarantineEntry(report.file, "whole file", reason)]
+    report.seconds = time.perf_counter() - started
+
+
+def import_source(
+    store: PatentStore,
+    source: Source,
+    reader: Reader,
+    *,
+    options: ReadOptions,
+    batch_size: int,
+    strict: bool = False,
+    raise_unexpected: bool = False,
+) -> FileReport:
+    """Import one source with one reader, in one transaction.
+
+    Raises:
+        Exception: with ``raise_unexpected``, an unexpected error (a bug) propagates
+        after
+            the file was rolled back and its failure logged; otherwise it is reported.
+    """
+    started = time.perf_counter()
+    report = FileReport(file=source.name, format=reader.FORMAT, status="ok")
+    import_id = _next_import_id(store)
+    report.import_id = import_id
+    try:
+        with store.transaction():
+            writer = DocumentWriter(
+                store,
+                import_id=import_id,
+                file=source.name,
+                fmt=reader.FORMAT,
+                batch_size=batch_size,
+            )
+            begun = utc_now()
+            for item in reader.read(source, options):
+                if isinstance(item, Read):
+                    writer.add(item.record, item.position)
+                elif isinstance(item, Rejected):
+                    if strict:
+                        raise ParseError(
+                            source.name, item.reason, position=item.position
+                        )
+                    writer.quarantine(
+                        position=item.position,
+                        row_number=item.row_number,
+                        reason=item.reason,
+                        raw=item.raw,
+                    )
+                    report.quarantine.append(
+                        QuarantineEntry(source.name, item.position, item.reason)
+                    )
+                elif isinstance(item, Notice):
+                    (
+                        report.warnings if item.level == "warning" else report.notices
+                    ).append(item.message)
+            counts = writer.finish()
+            message = "; ".join(report.warnings) or None
+            store.execute(
+                "INSERT INTO imports VALUES (?, ?, ?, 'ok', ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    import_id,
+                    source.name,
+                    reader.FORMAT,
+                    begun,
+                    utc_now(),
+                    counts.read,
+                    counts.new,
+                    counts.updated,
+                    counts.unchanged,
+                    counts.quarantined,
+                    message,
+                ],
+            )
+    except PatnavError as exc:
+        report.quarantine.clear()
+        report.read = 0
+        _record_failure(store, report, started, str(exc))
+        return report
+    except Exception as exc:
+        report.quarantine.clear()
+        _record_failure(
+            store,
+            report,
+            started,
+            f"internal error while reading ({type(exc).__name__}: {exc}); the file was "
+            "rolled back. Please report it with the file; --debug shows the traceback.",
+        )
+        if raise_unexpected:
+            raise
+        return report
+    for name in ("read", "new", "updated", "unchanged", "quarantined"):
+        setattr(report, name, getattr(counts, name))
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def import_paths(
+    store: PatentStore,
+    paths: Sequence[Path],
+    *,
+    settings: Settings | None = None,
+    fmt: str | None = None,
+    mapping: ColumnMapping | None = None,
+    office: str | None = None,
+    encoding: str | None = None,
+    strict: bool = False,
+    progress: ProgressCallback | None = None,
+    raise_unexpected: bool = False,
+) -> ImportReport:
+    """Import every file under ``paths`` into ``store`` and report what happened.
+
+    Args:
+        store: the open store to fill.
+        paths: files, folders (walked recursively), archives, or snapshot folders.
+        settings: limits and batch size; defaults apply when None.
+        fmt: a reader name to use instead of detection (see ``READERS``).
+        mapping: a user column mapping for tabular formats.
+        office: the office to assume for numbers written without a country prefix.
+        encoding: the text encoding to try first (verified; detection overrides a wrong
+        one). strict: quarantine nothing: the first bad record fails its whole file.
+        progress: called as work advances, for progress bars. raise_unexpected: let an
+        unexpected error (a bug) propagate, after its file was
+            rolled back and logged, instead of reporting it and going on (``--debug``).
+
+    Raises:
+        InvalidParameterError: ``fmt`` names no reader.
+    """
+    settings = settings or Settings()
+    if fmt is not None and fmt not in READERS:
+        raise InvalidParameterError(
+            f"Unknown format '{fmt}'. Known formats: {', '.join(READERS)}; or leave out "
+            "--format to detect it."
+        )
+    limits = Limits(
+        max_file_bytes=settings.max_file_bytes,
+        max_ratio=settings.max_archive_ratio,
+        max_members=settings.max_archive_members,
+        max_depth=settings.max_archive_depth,
+    )
+    report = ImportReport()
+    for path in paths:
+        if path.is_dir() and is_snapshot(path):
+            started = time.perf_counter()
+            snap = import_snapshot(store, path)
+            report.files.append(
+                FileReport(
+                    file=str(path),
+                    format="snapshot",
+                    status="ok",
+                    import_id=snap.import_id,
+                    read=snap.documents,
+                    new=snap.new,
+                    updated=snap.updated,
+                    seconds=time.perf_counter() - started,
+                    notices=[f"rows per table: {snap.rows}"],
+                )
+            )
+            continue
+        named_file = path.is_file()
+        for item in expand_paths([path], limits):
+            if isinstance(item, Problem):
+                file_report = FileReport(file=item.name, format=None, status="failed")
+                _record_failure(store, file_report, time.perf_counter(), item.reason)
+                report.files.append(file_report)
+                continue
+            reader = READERS[fmt] if fmt else detect_reader(item)
+            if reader is None:
+                report.files.append(_unsupported(item, named_file))
+                if named_file:
+                    _record_failure(
+                        store,
+                        report.files[-1],
+                        time.perf_counter(),
+                        report.files[-1].message or "",
+                    )
+                continue
+            options = ReadOptions(
+                mapping=mapping,
+                office=office,
+                encoding=encoding,
+                max_cell_bytes=settings.max_cell_bytes,
+                max_file_bytes=settings.max_file_bytes,
+                progress=_progress_for(item.name, progress),
+            )
+            report.files.append(
+                import_source(
+                    store,
+                    item,
+                    reader,
+                    options=options,
+                    batch_size=settings.batch_size,
+                    strict=strict,
+                    raise_unexpected=raise_unexpected,
+                )
+            )
+    return report
+
+
+def _progress_for(
+    name: str, progress: ProgressCallback | None
+) -> Callable[[int, int | None], None] | None:
+    if progress is None:
+        return None
+
+    def report(done: int, total: int | None) -> None:
+        progress(name, done, total)
+
+    return report
+
+
+def _unsupported(source: Source, named: bool) -> FileReport:
+    message = (
+        f"no reader recognises {source.name}: it is not one of {', '.join(READERS)} with "
+        "a recognisable header. Name the format with --format, or give a column mapping "
+        "with --mapping."
+    )
+    return FileReport(
+        file=source.name,
+        format=None,
+        status="failed" if named else "skipped",
+        message=message,
+    )

@@ -1,0 +1,747 @@
+"""Rows of a table (spreadsheet, CSV, JSON lines) → patent records.
+
+The readers of tabular formats only produce rows of cells. This module finds the header
+row (the first 30 rows are scanned: exports often start with a query line), decides
+which column feeds which field (user mapping, then a built-in profile recognised by its
+headers, then the alias table), works out ambiguous date orders from the data, and turns
+each row into a ``PatentRecord``.
+
+A row is quarantined when its identity is unreadable: a publication number that is not
+one, no number and no id at all, or a cell over the size limit. Lesser problems (an
+unreadable date, a count that is not a number) keep the record, keep the raw value in
+``extras`` and are summarised in one notice per column.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from patnav.errors import ParseError
+from patnav.ingest.base import Item, Notice, Read, ReadOptions, Rejected
+from patnav.ingest.claims import split_claims
+from patnav.ingest.columns import (
+    FIELDS,
+    ColumnMapping,
+    find_profile,
+    recognise,
+)
+from patnav.ingest.values import (
+    cell_text,
+    clean_name,
+    date_order_evidence,
+    guess_lang,
+    parse_date,
+    parse_int,
+    parse_priorities,
+    split_agency,
+    split_multi,
+    split_postcode,
+)
+from patnav.schema.codes import normalize_ipc, normalize_locarno
+from patnav.schema.numbers import (
+    normalize_app_number,
+    normalize_pub_number,
+    parse_pub_number,
+    patent_type_of,
+)
+from patnav.schema.records import (
+    Citation,
+    Claim,
+    Classification,
+    Party,
+    PatentRecord,
+    Role,
+    Scheme,
+    Text,
+)
+from patnav.schema.vocabulary import (
+    parse_legal_status,
+    parse_party_type,
+    parse_patent_type,
+    parse_province_code,
+)
+
+HEADER_SCAN_ROWS = 30
+SAMPLE_ROWS = 1000
+DATE_FIELDS = frozenset(
+    {
+        "app_date",
+        "pub_date",
+        "grant_date",
+        "priority_date",
+        "pct_entry_date",
+        "expiry_date",
+    }
+)
+
+
+@dataclass(frozen=True, slots=True)
+class RawRow:
+    """One row of cells and where it is (``Sheet1 row 17``, ``line 230``)."""
+
+    cells: Sequence[object]
+    position: str
+    row_number: int
+    extra: dict[str, str] | None = None
+    """Named values beyond the table's columns (JSON keys first seen late): kept in extras."""
+
+
+class RowError(ValueError):
+    """A row that cannot become a record; the message says why."""
+
+
+@dataclass(slots=True)
+class ColumnPlan:
+    """Which column feeds which field, decided once per table."""
+
+    headers: list[str]
+    fields: dict[int, str] = field(default_factory=dict)
+    extras: dict[int, str] = field(default_factory=dict)
+    ignored: list[str] = field(default_factory=list)
+    derive: dict[str, tuple[int, object]] = field(default_factory=dict)
+    defaults: dict[str, str] = field(default_factory=dict)
+    key_prefix: str = ""
+    date_orders: dict[int, str] = field(default_factory=dict)
+    layout: str = "recognised by header names"
+
+    def header_of(self, field_name: str) -> str:
+        for index, name in self.fields.items():
+            if name == field_name:
+                return self.headers[index]
+        return field_name
+
+
+def _header_text(value: object) -> str:
+    text = cell_text(value)
+    return text if text is not None else ""
+
+
+def _field_of(
+    header: str, mapping: ColumnMapping | None, profile: ColumnMapping | None
+) -> str | None:
+    for m in (mapping, profile):
+        if m is not None:
+            if m.ignores(header):
+                return None
+            target = m.field_for(header)
+            if target:
+                return target
+    return recognise(header)
+
+
+def _score(cells: Sequence[object], mapping: ColumnMapping | None) -> int:
+    headers = [_header_text(c) for c in cells]
+    profile = find_profile(headers)
+    return len({f for h in headers if h and (f := _field_of(h, mapping, profile))})
+
+
+def plan_columns(
+    headers: Sequence[object], mapping: ColumnMapping | None, *, key_prefix: str
+) -> tuple[ColumnPlan, list[Notice]]:
+    """Decide what each column is; return the plan and notices for the report."""
+    names = [_header_text(h) for h in headers]
+    profile = None if mapping is not None and mapping.match else find_profile(names)
+    plan = ColumnPlan(headers=names, key_prefix=key_prefix)
+    notices: list[Notice] = []
+    layouts = []
+    if mapping is not None:
+        layouts.append(f"mapping '{mapping.name}'")
+    if profile is not None:
+        layouts.append(f"built-in profile '{profile.name}'")
+    if layouts:
+        plan.layout = " + ".join(layouts)
+    taken: dict[str, int] = {}
+    for index, header in enumerate(names):
+        if not header:
+            continue
+        ignored = any(m is not None and m.ignores(header) for m in (mapping, profile))
+        if ignored:
+            plan.ignored.append(header)
+            continue
+        target = _field_of(header, mapping, profile)
+        if target is None:
+            plan.extras[index] = header
+        elif target in taken:
+            plan.extras[index] = header
+            notices.append(
+                Notice(
+                    f"column '{header}' also maps to {target} (first taken from "
+                    f"'{names[taken[target]]}'); its values are kept in extras",
+                    "warning",
+                )
+            )
+        else:
+            taken[target] = index
+            plan.fields[index] = target
+    for m in (profile, mapping):
+        if m is None:
+            continue
+        for target, derivation in m.derive.items():
+            if derivation.column in names:
+                plan.derive[target] = (
+                    names.index(derivation.column),
+                    derivation.pattern,
+                )
+        plan.defaults.update(m.defaults)
+        if m.key_prefix:
+            plan.key_prefix = m.key_prefix
+    if mapping is not None:
+        unknown = [
+            h
+            for h in mapping.columns
+            if h not in names
+            and not any(recognise(h) == recognise(n) and recognise(h) for n in names)
+        ]
+        if unknown:
+            notices.append(
+                Notice(
+                    f"mapping '{mapping.name}' names columns not in this table: "
+                    f"{', '.join(unknown)}",
+                    "warning",
+                )
+            )
+    mapped = ", ".join(f"{names[i]}→{f}" for i, f in plan.fields.items())
+    notices.append(Notice(f"columns ({plan.layout}): {mapped}"))
+    if plan.extras:
+        notices.append(
+            Notice(
+                "columns not mapped to a field, kept in extras: "
+                + ", ".join(plan.extras.values())
+                + " (assign them with --mapping)"
+            )
+        )
+    if plan.ignored:
+        notices.append(Notice("columns ignored: " + ", ".join(plan.ignored)))
+    return plan, notices
+
+
+# -- row → record
+# ----------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Warnings:
+    counts: Counter[tuple[str, str]] = field(default_factory=Counter)
+    examples: dict[tuple[str, str], str] = field(default_factory=dict)
+
+    def add(self, kind: str, column: str, example: str) -> None:
+        key = (kind, column)
+        self.counts[key] += 1
+        self.examples.setdefault(key, example)
+
+    def notices(self) -> list[Notice]:
+        return [
+            Notice(
+                f"{n:,} row(s) with {kind} in column '{column}' (first: "
+                f"{self.examples[(kind, column)]}); raw values kept in extras",
+                "warning",
+            )
+            for (kind, column), n in self.counts.items()
+        ]
+
+
+def _too_big(cells: Sequence[object], plan: ColumnPlan, limit: int) -> str | None:
+    for index, value in enumerate(cells):
+        if isinstance(value, str) and len(value) * 4 > limit:
+            size = len(value.encode("utf-8"))
+            if size > limit:
+                header = (
+                    plan.headers[index]
+                    if index < len(plan.headers)
+                    else f"#{index + 1}"
+                )
+                return (
+                    f"cell in column '{header}' is {size:,} bytes, over the limit of "
+                    f"{limit:,} (PATNAV_MAX_CELL_BYTES); check the export, or raise the limit"
+                )
+    return None
+
+
+def row_to_record(
+    cells: Sequence[object],
+    plan: ColumnPlan,
+    options: ReadOptions,
+    position: str,
+    warnings: _Warnings,
+    extra: dict[str, str] | None = None,
+) -> PatentRecord:
+    """Build the record of one row.
+
+    Raises:
+        RowError: the row cannot become a record (its message is the quarantine reason).
+    """
+    values: dict[str, str] = {}
+    raw: dict[str, object] = {}
+    for index, name in plan.fields.items():
+        if index < len(cells):
+            text = cell_text(cells[index])
+            if text is not None:
+                values[name] = text
+                raw[name] = cells[index]
+    for name, (index, pattern) in plan.derive.items():
+        if name not in values and index < len(cells):
+            text = cell_text(cells[index])
+            m = pattern.search(text) if text else None  # type: ignore[attr-defined]
+            if m:
+                values[name] = m.group(1)
+    extras: dict[str, str] = dict(extra or {})
+    for index, header in plan.extras.items():
+        if index < len(cells):
+            text = cell_text(cells[index])
+            if text is not None:
+                extras[header] = text
+
+    def soft(kind: str, name: str, value: str) -> None:
+        header = plan.header_of(name)
+        extras[header] = value
+        warnings.add(kind, header, f"{position}: {value[:60]!r}")
+
+    office_hint = (
+        (values.get("office") or "").upper()[:2]
+        or plan.defaults.get("office")
+        or options.office
+        or None
+    )
+    if office_hint and not office_hint.isalpha():
+        office_hint = None
+
+    pub_number = None
+    kind = values.get("kind")
+    if "pub_number" in values:
+        text = values["pub_number"]
+        try:
+            parsed = parse_pub_number(text, office=office_hint)
+            if parsed.kind is None and kind:
+                parsed = parse_pub_number(f"{parsed.office}{parsed.serial}{kind}")
+            pub_number = str(parsed)
+            kind = parsed.kind
+            office_hint = parsed.office
+        except ValueError as exc:
+            raise RowError(
+                f"publication number {text!r} in column '{plan.header_of('pub_number')}' "
+                f"is not a patent number: {exc}"
+            ) from None
+
+    app_number = None
+    for name in ("app_number", "patent_number"):
+        if name in values and app_number is None:
+            try:
+                app_number = normalize_app_number(values[name], office=office_hint)
+            except ValueError as exc:
+                if pub_number is None and name == "app_number":
+                    raise RowError(
+                        f"application number {values[name]!r} in column "
+                        f"'{plan.header_of(name)}' is not an application number: {exc}"
+                    ) from None
+                soft("an unreadable application number", name, values[name])
+    if app_number and office_hint is None:
+        office_hint = app_number[:2] if app_number[:2].isalpha() else None
+
+    source_key = None
+    if "source_key" in values:
+        source_key = f"{plan.key_prefix}:{values['source_key']}"
+    if pub_number is None and app_number is None and source_key is None:
+        present = ", ".join(f"{plan.headers[i]}" for i in plan.fields) or "none"
+        raise RowError(
+            "row has no publication number, application number or id (mapped columns: "
+            f"{present}); map the column that identifies the patent with --mapping"
+        )
+
+    dates: dict[str, date | None] = {}
+    for name in DATE_FIELDS:
+        if name in values:
+            order = next(
+                (o for i, o in plan.date_orders.items() if plan.fields.get(i) == name),
+                None,
+            )
+            try:
+                dates[name] = parse_date(raw.get(name, values[name]), order=order)
+            except ValueError:
+                soft("an unreadable date", name, values[name])
+
+    lang = values.get("lang") or plan.defaults.get("lang")
+    title = values.get("title")
+    abstract = values.get("abstract")
+    if lang is None:
+        lang = guess_lang(title) or guess_lang(abstract)
+
+    texts: list[Text] = []
+    for name, section in (("title_en", "title"), ("abstract_en", "abstract")):
+        if name in values:
+            if lang != "en" and values.get(section) is not None:
+                texts.append(Text("en", section, values[name]))
+            elif section == "title" and title is None:
+                title, lang = values[name], "en"
+            elif section == "abstract" and abstract is None:
+                abstract = values[name]
+    if "description" in values:
+        texts.append(Text(lang or "und", "description", values["description"]))
+
+    claims_text = values.get("claims") or values.get("main_claim")
+    claim_items: tuple[Claim, ...] = ()
+    claims_count = None
+    if "claims" in values:
+        claim_items = tuple(split_claims(values["claims"], lang=lang))
+        claims_count = len(claim_items) or None
+    elif "main_claim" in values:
+        main = split_claims(values["main_claim"], lang=lang)
+        if main:
+            first = main[0]
+            claim_items = (Claim(1, first.text, True, (), lang),)
+
+    parties = _parties(values)
+    classifications, ipc_main = _classifications(values, soft)
+    citations = _citations(values)
+    priorities = tuple(parse_priorities(values.get("priorities")))
+    priority_date = dates.get("priority_date") or min(
+        (p.date for p in priorities if p.date), default=None
+    )
+
+    status_raw = values.get("legal_status")
+    patent_type = parse_patent_type(values.get("patent_type"))
+    if patent_type is None and "patent_type" in values:
+        extras[plan.header_of("patent_type")] = values["patent_type"]
+    patent_type = patent_type or patent_type_of(
+        office_hint, kind, app_number, pub_number
+    )
+    cited_by = None
+    if "cited_by_count" in values:
+        try:
+            cited_by = parse_int(values["cited_by_count"])
+        except ValueError:
+            soft(
+                "a count that is not a number",
+                "cited_by_count",
+                values["cited_by_count"],
+            )
+
+    pct_app = pct_pub = parent = None
+    if "pct_app_number" in values:
+        try:
+            pct_app = normalize_app_number(values["pct_app_number"], office="WO")
+        except ValueError:
+            soft(
+                "an unreadable PCT application",
+                "pct_app_number",
+                values["pct_app_number"],
+            )
+    if "pct_pub_number" in values:
+        try:
+            pct_pub = normalize_pub_number(values["pct_pub_number"], office="WO")
+        except ValueError:
+            soft(
+                "an unreadable PCT publication",
+                "pct_pub_number",
+                values["pct_pub_number"],
+            )
+    if "parent_app_number" in values:
+        try:
+            parent = normalize_app_number(
+                values["parent_app_number"], office=office_hint
+            )
+        except ValueError:
+            soft(
+                "an unreadable parent application",
+                "parent_app_number",
+                values["parent_app_number"],
+            )
+    grant_pub = None
+    if "grant_pub_number" in values:
+        try:
+            grant_pub = normalize_pub_number(
+                values["grant_pub_number"], office=office_hint
+            )
+        except ValueError:
+            soft(
+                "an unreadable grant number",
+                "grant_pub_number",
+                values["grant_pub_number"],
+            )
+
+    for label in split_multi(values.get("label"), codes=True):
+        classifications.append(Classification(Scheme.LABEL.value, label, False, label))
+
+    return PatentRecord(
+        pub_number=pub_number,
+        pub_number_raw=values.get("pub_number"),
+        kind=kind,
+        office=office_hint,
+        app_number=app_number,
+        app_number_raw=values.get("app_number") or values.get("patent_number"),
+        app_date=dates.get("app_date"),
+        pub_date=dates.get("pub_date"),
+        grant_date=dates.get("grant_date"),
+        grant_pub_number=grant_pub,
+        priority_date=priority_date,
+        family_id=values.get("family_id"),
+        patent_type=patent_type,
+        title=title,
+        abstract=abstract,
+        claims=claims_text,
+        lang=lang,
+        claims_count=claims_count,
+        ipc_main=ipc_main,
+        legal_status=parse_legal_status(status_raw),
+        legal_status_raw=status_raw,
+        expiry_date=dates.get("expiry_date"),
+        cited_by_count=cited_by,
+        pct_app_number=pct_app,
+        pct_pub_number=pct_pub,
+        pct_entry_date=dates.get("pct_entry_date"),
+        parent_app_number=parent,
+        source_key=source_key,
+        parties=tuple(parties),
+        classifications=tuple(classifications),
+        citations=tuple(citations),
+        priorities=priorities,
+        claim_items=claim_items,
+        texts=tuple(texts),
+        extras=tuple(sorted(extras.items())),
+    )
+
+
+def _parties(values: dict[str, str]) -> list[Party]:
+    parties: list[Party] = []
+    address = postcode = None
+    if "address" in values:
+        address, postcode = split_postcode(values["address"])
+    province, country = parse_province_code(values.get("province_code"))
+    if values.get("applicant_country"):
+        country = values["applicant_country"].strip().upper()[:2] or country
+    party_type = parse_party_type(values.get("applicant_type"))
+    for i, name in enumerate(split_multi(values.get("applicants"))):
+        first = i == 0
+        parties.append(
+            Party(
+                Role.APPLICANT,
+                clean_name(name),
+                raw_name=name,
+                party_type=party_type if first else None,
+                address=address if first else None,
+                postcode=postcode if first else None,
+                country=country if first else None,
+                province=province if first else None,
+            )
+        )
+    for field_name, role in (
+        ("current_owners", Role.CURRENT_OWNER),
+        ("assignees", Role.ASSIGNEE),
+        ("inventors", Role.INVENTOR),
+        ("agents", Role.AGENT),
+        ("examiner", Role.EXAMINER),
+    ):
+        for name in split_multi(values.get(field_name)):
+            parties.append(Party(role, clean_name(name), raw_name=name))
+    for text in split_multi(values.get("agency")):
+        name, code = split_agency(text)
+        parties.append(Party(Role.AGENCY, clean_name(name), raw_name=text, ext_id=code))
+    return parties
+
+
+Soft = Callable[[str, str, str], None]
+
+
+def _classifications(
+    values: dict[str, str], soft: Soft
+) -> tuple[list[Classification], str | None]:
+    out: list[Classification] = []
+    seen: set[tuple[str, str]] = set()
+    ipc_main = None
+
+    def add(scheme: str, code: str, raw: str, is_main: bool) -> None:
+        if (scheme, code) in seen:
+            if is_main:
+                for i, c in enumerate(out):
+                    if (c.scheme, c.code) == (scheme, code):
+                        out[i] = Classification(scheme, code, True, c.raw)
+            return
+        seen.add((scheme, code))
+        out.append(Classification(scheme, code, is_main, raw))
+
+    for main_field, list_field, scheme in (
+        ("ipc_main", "ipc", Scheme.IPC.value),
+        ("cpc_main", "cpc", Scheme.CPC.value),
+    ):
+        mains = split_multi(values.get(main_field), codes=True)
+        symbols = split_multi(values.get(list_field), codes=True)
+        listed = [(raw, main_field) for raw in mains[:1]]
+        listed += [(raw, list_field) for raw in symbols]
+        for i, (raw, origin) in enumerate(listed):
+            is_main = i == 0  # the named main symbol, else the first listed
+            code = normalize_ipc(raw)
+            if code is None:
+                loc = normalize_locarno(raw)
+                if loc is not None:
+                    add(Scheme.LOC.value, loc, raw, is_main)
+                    continue
+                # keep the whole cell in extras: an unreadable symbol is never dropped
+                soft("an unreadable classification symbol", origin, values[origin])
+                continue
+            add(scheme, code, raw, is_main)
+            if scheme == Scheme.IPC.value and is_main and ipc_main is None:
+                ipc_main = code
+    for field_name, scheme in (("loc", Scheme.LOC.value), ("uspc", Scheme.USPC.value)):
+        for raw in split_multi(values.get(field_name), codes=True):
+            code = normalize_locarno(raw) if scheme == Scheme.LOC.value else raw.strip()
+            add(scheme, code or raw.strip(), raw, False)
+    return out, ipc_main
+
+
+def _citations(values: dict[str, str]) -> list[Citation]:
+    out: list[Citation] = []
+    for raw in split_multi(values.get("citations"), codes=True):
+        try:
+            out.append(
+                Citation(cited_pub_number=normalize_pub_number(raw), cited_raw=raw)
+            )
+        except ValueError:
+            out.append(Citation(cited_npl=raw, cited_raw=raw))
+    npl = values.get("npl_citations")
+    if npl:
+        for part in (
+            npl.replace("\r", "\n").split(";;") if ";;" in npl else npl.split("\n")
+        ):
+            if part.strip():
+                out.append(Citation(cited_npl=part.strip(), cited_raw=part.strip()))
+    return out
+
+
+# -- the table as a whole
+# --------------------------------------------------------------------
+
+
+def _raw_json(cells: Sequence[object], headers: Sequence[str]) -> str:
+    data = {
+        (headers[i] if i < len(headers) and headers[i] else f"#{i + 1}"): cell_text(v)
+        for i, v in enumerate(cells)
+        if cell_text(v) is not None
+    }
+    return json.dumps(data, ensure_ascii=False, default=str)
+
+
+def find_header(rows: Sequence[RawRow], mapping: ColumnMapping | None) -> int | None:
+    """Index of the header row among ``rows``: the one naming the most fields (≥ 2)."""
+    best, best_score = None, 1
+    for i, row in enumerate(rows):
+        score = _score(row.cells, mapping)
+        if score > best_score:
+            best, best_score = i, score
+    return best
+
+
+def read_table(
+    rows: Iterator[RawRow | Rejected],
+    options: ReadOptions,
+    *,
+    table_name: str,
+    key_prefix: str,
+) -> Iterator[Item]:
+    """Records of a table of rows: find the header, plan the columns, convert each row.
+
+    ``rows`` may include ``Rejected`` items (rows the reader itself could not decode); they
+    pass through unchanged.
+
+    Raises:
+        ParseError: no header row could be recognised.
+    """
+    head: list[RawRow] = []
+    early: list[Rejected] = []
+    for row in rows:
+        if isinstance(row, Rejected):
+            early.append(row)
+            continue
+        head.append(row)
+        if len(head) >= HEADER_SCAN_ROWS:
+            break
+    header_index = find_header(head, options.mapping)
+    if header_index is None:
+        first = next((r for r in head if any(cell_text(c) for c in r.cells)), None)
+        shown = [cell_text(c) for c in first.cells][:12] if first else []
+        raise ParseError(
+            table_name,
+            f"no header row naming patent fields in its first {HEADER_SCAN_ROWS} rows "
+            f"(first row: {shown}). Give a mapping file with --mapping; the fields are "
+            f"{', '.join(sorted(FIELDS))}.",
+        )
+    header = head[header_index]
+    plan, notices = plan_columns(header.cells, options.mapping, key_prefix=key_prefix)
+    if header_index:
+        notices.insert(
+            0,
+            Notice(
+                f"{table_name}: header found at {header.position}; rows above skipped"
+            ),
+        )
+    yield from notices
+    yield from early
+
+    # Buffer a sample to settle ambiguous date orders (03/04/2012) column by column.
+    sample: list[RawRow] = head[header_index + 1 :]
+    for row in rows:
+        if isinstance(row, Rejected):
+            yield row
+            continue
+        sample.append(row)
+        if len(sample) >= SAMPLE_ROWS:
+            break
+    mapping_order = options.mapping.date_order if options.mapping else None
+    for index, name in plan.fields.items():
+        if name in DATE_FIELDS:
+            evidence = date_order_evidence(
+                r.cells[index] for r in sample if index < len(r.cells)
+            )
+            order = evidence or mapping_order
+            if order:
+                plan.date_orders[index] = order
+            if evidence:
+                yield Notice(
+                    f"dates in column '{plan.headers[index]}' read as "
+                    f"{'day/month/year' if order == 'DMY' else 'month/day/year'}"
+                )
+
+    warnings = _Warnings()
+    blank = 0
+
+    def convert(row: RawRow) -> Item | None:
+        nonlocal blank
+        if not any(cell_text(c) for c in row.cells):
+            blank += 1
+            return None
+        too_big = _too_big(row.cells, plan, options.max_cell_bytes)
+        if too_big:
+            raw = _raw_json(row.cells, plan.headers)
+            return Rejected(row.position, too_big, raw, row.row_number)
+        try:
+            record = row_to_record(
+                row.cells, plan, options, row.position, warnings, row.extra
+            )
+        except RowError as exc:
+            raw = _raw_json(row.cells, plan.headers)
+            return Rejected(row.position, str(exc), raw, row.row_number)
+        return Read(record, row.position)
+
+    for row in sample:
+        item = convert(row)
+        if item is not None:
+            yield item
+    sample.clear()
+    for row in rows:
+        if isinstance(row, Rejected):
+            yield row
+            continue
+        item = convert(row)
+        if item is not None:
+            yield item
+    yield from warnings.notices()
+    if blank:
+        yield Notice(f"{blank:,} blank row(s) skipped in {table_name}")
+
+
+def key_prefix_for(path_name: str) -> str:
+    """The default namespace of ``source_key`` ids: the file's stem."""
+    return Path(path_name.rsplit("!", 1)[-1]).stem

@@ -1,0 +1,1 @@
+"""Analyses: pure functions over the store returning typed, frozen results."""

@@ -1,0 +1,137 @@
+"""A first look at a store: what is in it, from where, of which kind, from when, by whom.
+
+Counting unit: documents (one row of ``patents``); filing years by application date.
+Years within 18 months of the newest filing are incomplete (applications publish 18
+months after filing) and are flagged.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import date
+from typing import Any
+
+import pyarrow as pa
+
+from patnav.storage.store import PatentStore
+
+PUBLICATION_LAG_MONTHS = 18
+
+
+@dataclass(frozen=True, slots=True)
+class Count:
+    """A label and how many documents it has."""
+
+    label: str
+    count: int
+
+
+@dataclass(frozen=True, slots=True)
+class StoreOverview:
+    """Counts of a store by office, patent type, filing year, applicant and source."""
+
+    documents: int
+    with_pub_number: int
+    with_app_number: int
+    by_office: tuple[Count, ...]
+    by_type: tuple[Count, ...]
+    by_year: tuple[Count, ...]
+    incomplete_years: tuple[str, ...]
+    top_applicants: tuple[Count, ...]
+    by_source: tuple[Count, ...]
+    first_filing: date | None
+    last_filing: date | None
+    quarantined: int
+    imports: int
+    counting_unit: str = "document"
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        for key in ("first_filing", "last_filing"):
+            data[key] = data[key].isoformat() if data[key] else None
+        return data
+
+    def to_frame(self) -> Any:
+        """The counts as one long pandas DataFrame: dimension, label, count."""
+        import pandas as pd
+
+        rows = [
+            {"dimension": dim, "label": c.label, "count": c.count}
+            for dim in (
+                "by_office",
+                "by_type",
+                "by_year",
+                "top_applicants",
+                "by_source",
+            )
+            for c in getattr(self, dim)
+        ]
+        return pd.DataFrame(rows, columns=["dimension", "label", "count"])
+
+
+def _counts(table: pa.Table) -> tuple[Count, ...]:
+    labels = table.column(0).to_pylist()
+    counts = table.column(1).to_pylist()
+    return tuple(
+        Count("(unknown)" if label is None else str(label), int(n))
+        for label, n in zip(labels, counts, strict=True)
+    )
+
+
+def store_overview(store: PatentStore, *, top: int = 10) -> StoreOverview:
+    """Counts by office, type, filing year, top applicants (by name) and source format."""
+    docs, with_pub, with_app, first, last = store.rows(
+        "SELECT count(*), count(pub_number), count(app_number), min(app_date), "
+        "max(app_date) FROM patents"
+    )[0]
+    by_office = _counts(
+        store.query(
+            "SELECT office, count(*) AS n FROM patents GROUP BY office "
+            "ORDER BY n DESC, office NULLS LAST"
+        )
+    )
+    by_type = _counts(
+        store.query(
+            "SELECT patent_type, count(*) AS n FROM patents GROUP BY patent_type "
+            "ORDER BY n DESC, patent_type NULLS LAST"
+        )
+    )
+    by_year = _counts(
+        store.query(
+            "SELECT CAST(year(app_date) AS VARCHAR), count(*) FROM patents "
+            "WHERE app_date IS NOT NULL GROUP BY 1 ORDER BY 1"
+        )
+    )
+    incomplete: tuple[str, ...] = ()
+    if last is not None:
+        cutoff_year = last.year - (
+            1 if last.month <= PUBLICATION_LAG_MONTHS - 12 else 0
+        )
+        incomplete = tuple(c.label for c in by_year if int(c.label) >= cutoff_year)
+    top_applicants = _counts(
+        store.query(
+            "SELECT name, count(DISTINCT doc_id) AS n FROM parties WHERE role = 'applicant' "
+            "GROUP BY name ORDER BY n DESC, name LIMIT ?",
+            [top],
+        )
+    )
+    by_source = _counts(
+        store.query(
+            "SELECT source, count(*) AS n FROM patents GROUP BY source ORDER BY n DESC, source"
+        )
+    )
+    return StoreOverview(
+        documents=int(docs),
+        with_pub_number=int(with_pub),
+        with_app_number=int(with_app),
+        by_office=by_office,
+        by_type=by_type,
+        by_year=by_year,
+        incomplete_years=incomplete,
+        top_applicants=top_applicants,
+        by_source=by_source,
+        first_filing=first,
+        last_filing=last,
+        quarantined=store.count("quarantine"),
+        imports=store.count("imports"),
+    )

@@ -1,0 +1,94 @@
+"""The ``patnav`` command line: a thin shell over the core functions.
+
+Each command parses its input, calls one core function and renders the result. Errors
+from the core become one clear line and exit status 1; ``--debug`` shows the traceback
+instead.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import click
+
+from patnav.config import Settings
+from patnav.errors import PatnavError
+
+
+@dataclass(slots=True)
+class Context:
+    """What every command receives: the settings and the debug flag."""
+
+    settings: Settings
+    debug: bool
+
+
+class PatnavGroup(click.Group):
+    """A click group that turns patnav errors into one-line messages."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except PatnavError as exc:
+            if _debug(ctx):
+                raise
+            raise click.ClickException(str(exc)) from exc
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except KeyboardInterrupt:
+            raise click.Abort() from None
+        except Exception as exc:
+            if _debug(ctx):
+                raise
+            raise click.ClickException(
+                f"internal error: {type(exc).__name__}: {exc}. Rerun with --debug for the "
+                "traceback, and please report it."
+            ) from exc
+
+
+def _debug(ctx: click.Context) -> bool:
+    obj = ctx.obj
+    return bool(obj and getattr(obj, "debug", False))
+
+
+@click.group(cls=PatnavGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--store",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="The store file (default ./patnav.duckdb, or $PATNAV_STORE).",
+)
+@click.option(
+    "--debug", is_flag=True, help="Show tracebacks instead of one-line errors."
+)
+@click.version_option(package_name="patnav")
+@click.pass_context
+def cli(ctx: click.Context, store: Path | None, debug: bool) -> None:
+    """patnav 专利导航 — import, clean, search, analyse and report on patent data.
+
+    \b
+    Example:
+      patnav import ../shared/data/corpora/cn-taian-7384
+      patnav stats
+    """
+    settings = Settings()
+    if store is not None:
+        settings = settings.model_copy(update={"store": store})
+    ctx.obj = Context(settings=settings, debug=debug)
+
+
+def main() -> None:
+    """Entry point of the ``patnav`` script."""
+    # openpyxl warns about styles and data validation of exported workbooks: not our
+    # user's
+    # concern, and the import report says what matters.
+    warnings.filterwarnings("ignore", category=UserWarning, module="openpyxl")
+    cli(prog_name="patnav")
+
+
+from patnav.cli import ingest, store  # noqa: E402  (commands register on import)
+
+__all__ = ["Context", "cli", "ingest", "main", "store"]

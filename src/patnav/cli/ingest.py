@@ -1,0 +1,217 @@
+"""Import commands: import, quarantine."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from patnav.cli import Context, cli
+from patnav.cli.render import Progress, table
+from patnav.ingest import READERS
+from patnav.ingest.columns import FIELDS, load_mapping
+from patnav.ingest.pipeline import import_paths
+from patnav.ingest.report import ImportReport
+from patnav.storage.store import PatentStore
+
+SHOWN_QUARANTINE = 200
+
+
+def render_report(report: ImportReport, *, verbose: bool = False) -> str:
+    """An import report as text: a line per file, notices, and every quarantined record."""
+    rows = [
+        (
+            f.file,
+            f.format or "-",
+            f.status,
+            f"{f.read:,}",
+            f"{f.new:,}",
+            f"{f.updated:,}",
+            f"{f.unchanged:,}",
+            f"{f.quarantined:,}",
+            f"{f.seconds:.1f}",
+        )
+        for f in report.files
+    ]
+    t = report.totals
+    rows.append(
+        (
+            "total",
+            "",
+            f"{t['failed']} failed" if t["failed"] else "",
+            f"{t['read']:,}",
+            f"{t['new']:,}",
+            f"{t['updated']:,}",
+            f"{t['unchanged']:,}",
+            f"{t['quarantined']:,}",
+            "",
+        )
+    )
+    out = [
+        table(
+            [
+                "file",
+                "format",
+                "status",
+                "read",
+                "new",
+                "updated",
+                "unchanged",
+                "quarantined",
+                "s",
+            ],
+            rows,
+            align="lllrrrrrr",
+            max_width=60,
+        )
+    ]
+    for f in report.files:
+        lines = []
+        if f.message and f.status != "ok":
+            lines.append(f"  {f.status}: {f.message}")
+        lines += [f"  warning: {w}" for w in f.warnings]
+        if verbose:
+            lines += [f"  {n}" for n in f.notices]
+        if lines:
+            out.append(f"\n{f.file}:")
+            out.extend(lines)
+    quarantined = [q for f in report.files for q in f.quarantine]
+    if quarantined:
+        out.append(f"\nquarantined ({len(quarantined):,}):")
+        for q in quarantined[:SHOWN_QUARANTINE]:
+            out.append(f"  {q.file}, {q.position}: {q.reason}")
+        if len(quarantined) > SHOWN_QUARANTINE:
+            out.append(
+                f"  … and {len(quarantined) - SHOWN_QUARANTINE:,} more: 'patnav quarantine' "
+                "lists them all, '--json' prints them here"
+            )
+    return "\n".join(out)
+
+
+_FIELD_HELP = ", ".join(sorted(FIELDS))
+
+
+@cli.command(
+    name="import",
+    epilog=f"Fields a mapping file can assign columns to: {_FIELD_HELP}.",
+)
+@click.argument(
+    "paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path)
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(list(READERS)),
+    default=None,
+    help="Read every file as this format instead of detecting it.",
+)
+@click.option(
+    "--mapping",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="A YAML column mapping for exports whose headers are not recognised.",
+)
+@click.option(
+    "--office", default=None, help="Office of numbers written without prefix (CN)."
+)
+@click.option("--encoding", default=None, help="Text encoding to try first (verified).")
+@click.option(
+    "--strict", is_flag=True, help="Fail a whole file at its first bad record."
+)
+@click.option(
+    "--json", "as_json", is_flag=True, help="Print the import report as JSON."
+)
+@click.option("-v", "--verbose", is_flag=True, help="Also print each file's notices.")
+@click.pass_obj
+def import_(
+    obj: Context,
+    paths: tuple[Path, ...],
+    fmt: str | None,
+    mapping: Path | None,
+    office: str | None,
+    encoding: str | None,
+    strict: bool,
+    as_json: bool,
+    verbose: bool,
+) -> None:
+    """Import patent files, folders, zip/gzip archives or a Parquet snapshot into the store.
+
+    The format of each file is detected (xlsx, xls, csv in any encoding, JSON lines);
+    the columns are recognised by the header names Chinese and international databases
+    use. Every file is one transaction; bad records are quarantined with their row and
+    reason and the rest imports. Importing the same file again changes nothing.
+
+    \b
+    Example:
+      patnav import ../shared/data/formats/cn-excel/cnipa_export_199.xlsx
+      patnav import exports/ --mapping my-columns.yaml --json
+    """
+    column_mapping = load_mapping(mapping) if mapping else None
+    progress = Progress(enabled=None if not as_json else False)
+    with PatentStore.open(obj.settings.store) as store:
+        report = import_paths(
+            store,
+            list(paths),
+            settings=obj.settings,
+            fmt=fmt,
+            mapping=column_mapping,
+            office=office,
+            encoding=encoding,
+            strict=strict,
+            progress=progress,
+            raise_unexpected=obj.debug,
+        )
+    progress.done()
+    if as_json:
+        click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        click.echo(render_report(report, verbose=verbose))
+    if not report.ok:
+        raise SystemExit(1)
+
+
+@cli.command()
+@click.option("--import-id", type=int, default=None, help="Only this import run.")
+@click.option(
+    "--limit", type=int, default=1000, show_default=True, help="Most rows shown."
+)
+@click.option(
+    "--json", "as_json", is_flag=True, help="Print as JSON, with raw content."
+)
+@click.pass_obj
+def quarantine(obj: Context, import_id: int | None, limit: int, as_json: bool) -> None:
+    """List quarantined records: file, position, reason (and raw content with --json).
+
+    \b
+    Example:
+      patnav quarantine --import-id 3
+    """
+    sql = (
+        "SELECT import_id, file, position, reason, raw FROM quarantine "
+        + ("WHERE import_id = ? " if import_id is not None else "")
+        + "ORDER BY import_id, row_number NULLS FIRST LIMIT ?"
+    )
+    params = [import_id, limit] if import_id is not None else [limit]
+    with PatentStore.open(obj.settings.store, read_only=True) as store:
+        rows = store.rows(sql, params)
+    if as_json:
+        keys = ("import_id", "file", "position", "reason", "raw")
+        click.echo(
+            json.dumps(
+                [dict(zip(keys, r, strict=True)) for r in rows],
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+        return
+    if not rows:
+        click.echo("no quarantined records")
+        return
+    click.echo(
+        table(
+            ["import", "file", "position", "reason"],
+            [r[:4] for r in rows],
+            max_width=90,
+        )
+    )

@@ -1,0 +1,128 @@
+"""Store commands: init, stats, export."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from patnav.analyses.overview import StoreOverview, store_overview
+from patnav.cli import Context, cli
+from patnav.cli.render import table
+from patnav.storage.parquet import export_snapshot
+from patnav.storage.store import PatentStore
+
+
+@cli.command()
+@click.pass_obj
+def init(obj: Context) -> None:
+    """Create an empty store (or migrate an existing one to the current schema).
+
+    \b
+    Example:
+      patnav --store navigation.duckdb init
+    """
+    with PatentStore.open(obj.settings.store) as store:
+        click.echo(f"store {store.location}: schema version {store.schema_version}")
+
+
+def render_overview(o: StoreOverview) -> str:
+    """The first-look statistics as text."""
+    parts = [
+        f"{o.documents:,} documents ({o.with_pub_number:,} with a publication number, "
+        f"{o.with_app_number:,} with an application number); counting unit: document",
+    ]
+    if o.first_filing:
+        parts.append(f"filed {o.first_filing} … {o.last_filing}")
+    parts.append("")
+    parts.append(
+        table(
+            ["office", "documents"],
+            [(c.label, f"{c.count:,}") for c in o.by_office],
+            align="lr",
+        )
+    )
+    parts.append("")
+    parts.append(
+        table(
+            ["patent type", "documents"],
+            [(c.label, f"{c.count:,}") for c in o.by_type],
+            align="lr",
+        )
+    )
+    parts.append("")
+    year_rows = [
+        (c.label + (" *" if c.label in o.incomplete_years else ""), f"{c.count:,}")
+        for c in o.by_year
+    ]
+    parts.append(table(["filing year", "documents"], year_rows, align="lr"))
+    if o.incomplete_years:
+        parts.append("* incomplete: applications publish about 18 months after filing")
+    parts.append("")
+    parts.append(
+        table(
+            ["top applicants", "documents"],
+            [(c.label, f"{c.count:,}") for c in o.top_applicants],
+            align="lr",
+        )
+    )
+    parts.append("")
+    parts.append(
+        table(
+            ["source format", "documents"],
+            [(c.label, f"{c.count:,}") for c in o.by_source],
+            align="lr",
+        )
+    )
+    parts.append("")
+    parts.append(
+        f"{o.imports:,} file imports; {o.quarantined:,} quarantined records "
+        "(see 'patnav quarantine')"
+    )
+    return "\n".join(parts)
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Print the statistics as JSON.")
+@click.option("--top", default=10, show_default=True, help="How many top applicants.")
+@click.pass_obj
+def stats(obj: Context, as_json: bool, top: int) -> None:
+    """A first look at the store: counts by office, patent type and filing year, top
+    applicants, sources.
+
+    \b
+    Example:
+      patnav stats --top 20
+    """
+    with PatentStore.open(obj.settings.store, read_only=True) as store:
+        overview = store_overview(store, top=top)
+    if as_json:
+        click.echo(json.dumps(overview.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        click.echo(render_overview(overview))
+
+
+@cli.command()
+@click.option(
+    "--parquet",
+    "folder",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder to write one Parquet file per table into (created if missing).",
+)
+@click.pass_obj
+def export(obj: Context, folder: Path) -> None:
+    """Write every table of the store as Parquet, with a manifest; read it back with
+    'patnav import FOLDER'.
+
+    \b
+    Example:
+      patnav export --parquet snapshot/
+    """
+    with PatentStore.open(obj.settings.store, read_only=True) as store:
+        counts = export_snapshot(store, folder)
+    click.echo(
+        table(["table", "rows"], [(k, f"{v:,}") for k, v in counts.items()], align="lr")
+    )
+    click.echo(f"snapshot written to {folder}")

@@ -9,7 +9,7 @@ DEMO_DIR ?= demo-output
 PYTEST_WORKERS ?= 2
 
 .DEFAULT_GOAL := help
-.PHONY: help setup demo test bench lint fmt lock clean
+.PHONY: help setup demo test bench lint fmt docs lock clean
 
 help:  ## list the targets
 	@grep -hE '^[a-z-]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -26,7 +26,7 @@ setup: $(STAMP)  ## create or update .venv from the pinned lock file
 demo: $(STAMP)  ## import real data into a fresh store and print the first look
 	@PY=$(PY) DEMO_DIR=$(DEMO_DIR) bash scripts/demo.sh
 
-test: $(STAMP)  ## run the test suite on the real data in $$PATNAV_DATA_DIR
+test: $(STAMP)  ## run the test suite on the real data in PATNAV_DATA_DIR
 	$(PY) -m pytest -n $(PYTEST_WORKERS) -q
 
 bench: $(STAMP)  ## measure throughput and memory against baselines, print the figures
@@ -40,6 +40,9 @@ lint: $(STAMP)  ## ruff check, ruff format --check, mypy
 fmt: $(STAMP)  ## format the code with ruff
 	$(VENV)/bin/ruff check --fix src tests bench
 	$(VENV)/bin/ruff format src tests bench
+
+docs: $(STAMP)  ## regenerate docs/reference from the code
+	$(PY) scripts/gen_docs.py docs/reference
 
 lock: $(STAMP)  ## re-pin requirements/dev.lock from pyproject.toml
 	$(PY) -m pip install --quiet uv==0.13.8

@@ -31,6 +31,13 @@ class Settings(BaseSettings):
         ge=1,
         description="Records written to the store per batch during an import.",
     )
+    import_memory_limit: str = Field(
+        default="256MB",
+        description=(
+            "DuckDB's memory limit while importing, so memory stays flat however large the "
+            "file: DuckDB writes to disk beyond it."
+        ),
+    )
     max_cell_bytes: int = Field(
         default=4 * 1024 * 1024,
         ge=1024,

@@ -77,14 +77,15 @@ def render_report(report: ImportReport, *, verbose: bool = False) -> str:
             out.append(f"\n{f.file}:")
             out.extend(lines)
     quarantined = [q for f in report.files for q in f.quarantine]
+    total = report.totals["quarantined"]
     if quarantined:
-        out.append(f"\nquarantined ({len(quarantined):,}):")
+        out.append(f"\nquarantined ({total:,}):")
         for q in quarantined[:SHOWN_QUARANTINE]:
             out.append(f"  {q.file}, {q.position}: {q.reason}")
-        if len(quarantined) > SHOWN_QUARANTINE:
+        if total > SHOWN_QUARANTINE:
             out.append(
-                f"  … and {len(quarantined) - SHOWN_QUARANTINE:,} more: 'patnav quarantine' "
-                "lists them all, '--json' prints them here"
+                f"  … and {total - SHOWN_QUARANTINE:,} more: 'patnav quarantine' lists "
+                "them all"
             )
     return "\n".join(out)
 

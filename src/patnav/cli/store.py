@@ -27,6 +27,9 @@ def init(obj: Context) -> None:
         click.echo(f"store {store.location}: schema version {store.schema_version}")
 
 
+SHOWN_YEARS = 25
+
+
 def render_overview(o: StoreOverview) -> str:
     """The first-look statistics as text."""
     parts = [
@@ -52,9 +55,16 @@ def render_overview(o: StoreOverview) -> str:
         )
     )
     parts.append("")
-    year_rows = [
+    years = list(o.by_year)
+    year_rows = []
+    if len(years) > SHOWN_YEARS:  # fold the long tail of early years into one row
+        early, years = years[: -SHOWN_YEARS + 1], years[-SHOWN_YEARS + 1 :]
+        year_rows.append(
+            (f"{early[0].label}–{early[-1].label}", f"{sum(c.count for c in early):,}")
+        )
+    year_rows += [
         (c.label + (" *" if c.label in o.incomplete_years else ""), f"{c.count:,}")
-        for c in o.by_year
+        for c in years
     ]
     parts.append(table(["filing year", "documents"], year_rows, align="lr"))
     if o.incomplete_years:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from patnav.config import Settings
@@ -24,6 +25,10 @@ from patnav.ingest.report import FileReport, ImportReport, QuarantineEntry
 from patnav.storage.parquet import import_snapshot, is_snapshot
 from patnav.storage.store import PatentStore
 from patnav.storage.writer import DocumentWriter, utc_now
+
+REPORT_QUARANTINE_LIMIT = 10_000
+"""Quarantined records listed in a file's report; all of them are in the store regardless
+(``patnav quarantine``), so a file of a million bad rows cannot exhaust memory."""
 
 ProgressCallback = Callable[[str, int, int | None], None]
 """Called with (file name, units done, units in all or None)."""
@@ -112,9 +117,10 @@ def import_source(
                         reason=item.reason,
                         raw=item.raw,
                     )
-                    report.quarantine.append(
-                        QuarantineEntry(source.name, item.position, item.reason)
-                    )
+                    if len(report.quarantine) < REPORT_QUARANTINE_LIMIT:
+                        report.quarantine.append(
+                            QuarantineEntry(source.name, item.position, item.reason)
+                        )
                 elif isinstance(item, Notice):
                     (
                         report.warnings if item.level == "warning" else report.notices
@@ -203,63 +209,96 @@ def import_paths(
         max_members=settings.max_archive_members,
         max_depth=settings.max_archive_depth,
     )
-    report = ImportReport()
-    for path in paths:
-        if path.is_dir() and is_snapshot(path):
-            started = time.perf_counter()
-            snap = import_snapshot(store, path)
-            report.files.append(
-                FileReport(
-                    file=str(path),
-                    format="snapshot",
-                    status="ok",
-                    import_id=snap.import_id,
-                    read=snap.documents,
-                    new=snap.new,
-                    updated=snap.updated,
-                    seconds=time.perf_counter() - started,
-                    notices=[f"rows per table: {snap.rows}"],
-                )
-            )
+    run = _Run(
+        store=store,
+        report=ImportReport(),
+        reader=READERS[fmt] if fmt else None,
+        limits=limits,
+        settings=settings,
+        options=ReadOptions(
+            mapping=mapping,
+            office=office,
+            encoding=encoding,
+            max_cell_bytes=settings.max_cell_bytes,
+            max_file_bytes=settings.max_file_bytes,
+        ),
+        strict=strict,
+        progress=progress,
+        raise_unexpected=raise_unexpected,
+    )
+    with store.memory_limit(settings.import_memory_limit):
+        for path in paths:
+            if path.is_dir() and is_snapshot(path):
+                run.report.files.append(_import_snapshot(store, path))
+            else:
+                _import_files(run, path)
+    return run.report
+
+
+@dataclass(slots=True)
+class _Run:
+    """What every file of one import shares."""
+
+    store: PatentStore
+    report: ImportReport
+    reader: Reader | None
+    limits: Limits
+    settings: Settings
+    options: ReadOptions
+    strict: bool
+    progress: ProgressCallback | None
+    raise_unexpected: bool
+
+
+def _import_snapshot(store: PatentStore, path: Path) -> FileReport:
+    started = time.perf_counter()
+    snap = import_snapshot(store, path)
+    return FileReport(
+        file=str(path),
+        format="snapshot",
+        status="ok",
+        import_id=snap.import_id,
+        read=snap.documents,
+        new=snap.new,
+        updated=snap.updated,
+        seconds=time.perf_counter() - started,
+        notices=[f"rows per table: {snap.rows}"],
+    )
+
+
+def _import_files(run: _Run, path: Path) -> None:
+    for item in expand_paths([path], run.limits):
+        if isinstance(item, Problem):
+            failed = FileReport(file=item.name, format=None, status="failed")
+            _record_failure(run.store, failed, time.perf_counter(), item.reason)
+            run.report.files.append(failed)
             continue
-        named_file = path.is_file()
-        for item in expand_paths([path], limits):
-            if isinstance(item, Problem):
-                file_report = FileReport(file=item.name, format=None, status="failed")
-                _record_failure(store, file_report, time.perf_counter(), item.reason)
-                report.files.append(file_report)
-                continue
-            reader = READERS[fmt] if fmt else detect_reader(item)
-            if reader is None:
-                report.files.append(_unsupported(item, named_file))
-                if named_file:
-                    _record_failure(
-                        store,
-                        report.files[-1],
-                        time.perf_counter(),
-                        report.files[-1].message or "",
-                    )
-                continue
-            options = ReadOptions(
-                mapping=mapping,
-                office=office,
-                encoding=encoding,
-                max_cell_bytes=settings.max_cell_bytes,
-                max_file_bytes=settings.max_file_bytes,
-                progress=_progress_for(item.name, progress),
-            )
-            report.files.append(
-                import_source(
-                    store,
-                    item,
-                    reader,
-                    options=options,
-                    batch_size=settings.batch_size,
-                    strict=strict,
-                    raise_unexpected=raise_unexpected,
+        reader = run.reader or detect_reader(item)
+        if reader is None:
+            # a file the user named must be read; a folder's or archive's others may not
+            named = item.name == str(path)
+            unsupported = _unsupported(item, named)
+            if named:
+                _record_failure(
+                    run.store,
+                    unsupported,
+                    time.perf_counter(),
+                    unsupported.message or "",
                 )
+            run.report.files.append(unsupported)
+            continue
+        options = replace(run.options, progress=_progress_for(item.name, run.progress))
+        run.report.files.append(
+            import_source(
+                run.store,
+                item,
+                reader,
+                options=options,
+                batch_size=run.settings.batch_size,
+                strict=run.strict,
+                raise_unexpected=run.raise_unexpected,
             )
-    return report
+        )
 
 
 def _progress_for(

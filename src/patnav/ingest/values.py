@@ -11,6 +11,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 
 from patnav.schema.numbers import normalize_app_number
 from patnav.schema.records import Priority
@@ -43,13 +44,14 @@ def clean_name(text: str) -> str:
     (中港基业（北京）岩土技术有限公司): it is how CNIPA spells the name.
     """
     text = text.translate(_FULL_WIDTH_ALNUM)
-    return re.sub(r"\s+", " ", text.replace("\u3000", " ")).strip()
+    return _SPACES.sub(" ", text).strip()
 
 
 _FULL_WIDTH_ALNUM = {
     code: code - 0xFEE0
     for code in [*range(0xFF10, 0xFF1A), *range(0xFF21, 0xFF3B), *range(0xFF41, 0xFF5B)]
 }
+_SPACES = re.compile(r"[\s\u3000]+")
 _SPLIT = re.compile(r"\s*(?:;;|[;；|\n\r]|、)\s*")
 _SPLIT_CODES = re.compile(r"\s*(?:;;|[;；|\n\r,，、])\s*")
 
@@ -97,6 +99,17 @@ def parse_date(value: object, *, order: str | None = None) -> date | None:
     Raises:
         ValueError: the value is not a date in any known form.
     """
+    if isinstance(value, str):
+        return _parse_date_text(value, order)  # dates repeat: cached
+    return _parse_date(value, order)
+
+
+@lru_cache(maxsize=1 << 14)
+def _parse_date_text(value: str, order: str | None) -> date | None:
+    return _parse_date(value, order)
+
+
+def _parse_date(value: object, order: str | None) -> date | None:
     if value is None:
         return None
     if isinstance(value, datetime):
@@ -204,7 +217,10 @@ _DATE_TOKEN = re.compile(
     r"|\d{1,2}\.\d{1,2}\.\d{4}"  # 14.08.2000
     r"|(?<![\d/,])(?:19|20)\d{6}(?![\d/,])"  # 20100311
 )
-_COUNTRY_TOKEN = re.compile(r"(?<![A-Z])([A-Z]{2})(?![A-Z])")
+_BRACKET_ITEMS = re.compile(r"(?<=\s[A-Z]{2}),\s*")
+_LEADING_COUNTRY = re.compile(r"^([A-Z]{2})(?=[\s\d])")
+_TRAILING_COUNTRY = re.compile(r"\s([A-Z]{2})$")
+_APP_KIND = re.compile(r"\s+[A-Z]$")
 
 
 def _split_priority_items(text: str) -> list[str]:
@@ -212,7 +228,7 @@ def _split_priority_items(text: str) -> list[str]:
     if text.startswith("[") and text.endswith("]"):
         # Patentscope: [num date CC, num date CC]; a number may itself hold a comma.
         inner = text[1:-1]
-        return [p.strip() for p in re.split(r"(?<=\s[A-Z]{2}),\s*", inner) if p.strip()]
+        return [p.strip() for p in _BRACKET_ITEMS.split(inner) if p.strip()]
     return split_multi(text)
 
 
@@ -237,9 +253,7 @@ def parse_priorities(text: str | None) -> list[Priority]:
                 when = None
             rest = (rest[: dm.start()] + " " + rest[dm.end() :]).strip()
         country = None
-        cm = re.match(r"^([A-Z]{2})(?=[\s\d])", rest) or re.search(
-            r"\s([A-Z]{2})$", rest
-        )
+        cm = _LEADING_COUNTRY.match(rest) or _TRAILING_COUNTRY.search(rest)
         if cm:
             country = cm.group(1)
             rest = (rest[: cm.start(1)] + rest[cm.end(1) :]).strip()
@@ -247,7 +261,7 @@ def parse_priorities(text: str | None) -> list[Priority]:
         if rest:
             # a trailing single-letter application kind (Lens: "FR 1051751 A") is
             # dropped
-            candidate = re.sub(r"\s+[A-Z]$", "", rest)
+            candidate = _APP_KIND.sub("", rest)
             try:
                 number = normalize_app_number(candidate, office=country)
             except ValueError:
@@ -261,6 +275,11 @@ def parse_priorities(text: str | None) -> list[Priority]:
 # -- language
 # --------------------------------------------------------------------------------
 
+_LETTERS = re.compile(r"[^\W\d_]")
+_KANA = re.compile(r"[\u3040-\u30ff]")
+_HANGUL = re.compile(r"[\uac00-\ud7af]")
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
+_WORDS = re.compile(r"[a-zà-ÿ]+")
 _STOPWORDS = {
     "en": {
         "the",
@@ -317,27 +336,22 @@ def guess_lang(text: str | None) -> str | None:
     if not text:
         return None
     sample = text[:400]
-    letters = [ch for ch in sample if ch.isalpha()]
+    letters = len(_LETTERS.findall(sample))
     if not letters:
         return None
-    kana = sum(1 for ch in letters if "\u3040" <= ch <= "\u30ff")
-    hangul = sum(1 for ch in letters if "\uac00" <= ch <= "\ud7af")
-    han = sum(
-        1 for ch in letters if "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf"
-    )
-    if kana > 0.05 * len(letters):
+    if len(_KANA.findall(sample)) > 0.05 * letters:
         return "ja"
-    if hangul > 0.3 * len(letters):
+    if len(_HANGUL.findall(sample)) > 0.3 * letters:
         return "ko"
-    if han > 0.3 * len(letters):
+    if len(_HAN.findall(sample)) > 0.3 * letters:
         return "zh"
-    words = re.findall(r"[a-zà-ÿ]+", sample.lower())
+    words = _WORDS.findall(sample.lower())
     if not words:
         return None
     scores = {lang: sum(w in stop for w in words) for lang, stop in _STOPWORDS.items()}
     best = max(scores, key=lambda k: scores[k])
     if scores[best] == 0:
-        return "en" if all(ch.isascii() for ch in letters) else None
+        return "en" if sample.isascii() else None
     if list(scores.values()).count(scores[best]) > 1:
         return None
     return best

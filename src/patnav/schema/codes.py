@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 _IPC = re.compile(
     r"""^\s*
@@ -52,6 +53,7 @@ class ClassSymbol:
         return f"{head}/00" if len(head) > 4 else head
 
 
+@lru_cache(maxsize=1 << 16)
 def parse_ipc(raw: str) -> ClassSymbol | None:
     """Parse an IPC or CPC symbol; None when ``raw`` is not one."""
     text = unicodedata.normalize("NFKC", raw).upper().strip()
@@ -80,6 +82,7 @@ def normalize_ipc(raw: str) -> str | None:
     return symbol.code if symbol else None
 
 
+@lru_cache(maxsize=1 << 12)
 def normalize_locarno(raw: str) -> str | None:
     """A Locarno class ``11-02`` from ``11-02``, ``LOC (10) 11-02``, ``21-01-C0293``;
     else None. The item number of the alphabetical list is not part of the class."""

@@ -64,6 +64,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from patnav.errors import InputError, InvalidParameterError
 from patnav.schema.records import PatentType
@@ -189,6 +190,7 @@ def cn_check_digit(serial: str) -> str:
     return "X" if remainder == 10 else str(remainder)
 
 
+@lru_cache(maxsize=1 << 16)
 def parse_pub_number(raw: str, *, office: str | None = None) -> PubNumber:
     """Parse a publication number in any of the spellings real sources use.
 
@@ -228,6 +230,7 @@ def normalize_pub_number(raw: str | None, *, office: str | None = None) -> str |
     return str(parse_pub_number(raw, office=office))
 
 
+@lru_cache(maxsize=1 << 16)
 def parse_app_number(raw: str, *, office: str | None = None) -> AppNumber:
     """Parse an application (or priority, or PCT) number in any real spelling.
 

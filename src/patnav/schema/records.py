@@ -9,7 +9,6 @@ alpha-2; publication and application numbers in the canonical form of
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field, fields
 from datetime import date
 from enum import StrEnum
@@ -244,12 +243,6 @@ class PatentRecord:
         if self.source_key:
             return f"ID:{self.source_key}"
         return None
-
-    def content_hash(self) -> str:
-        """A stable digest of the record's content, used to make imports idempotent."""
-        # The dataclass repr spells out every field, nested ones included,
-        # deterministically.
-        return hashlib.blake2b(repr(self).encode("utf-8"), digest_size=16).hexdigest()
 
 
 SCALAR_FIELDS: tuple[str, ...] = tuple(

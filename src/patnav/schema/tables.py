@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cache
 
 import pyarrow as pa
 
@@ -38,14 +39,24 @@ class Table:
 
     @property
     def column_names(self) -> tuple[str, ...]:
-        return tuple(c.name for c in self.columns)
+        return _column_names(self)
 
     def arrow_schema(self) -> pa.Schema:
-        return pa.schema([pa.field(c.name, c.arrow) for c in self.columns])
+        return _arrow_schema(self)
 
     def ddl(self) -> str:
         cols = ",\n  ".join(f"{c.name} {c.sql}" for c in self.columns)
         return f"CREATE TABLE IF NOT EXISTS {self.name} (\n  {cols}\n)"
+
+
+@cache
+def _column_names(table: Table) -> tuple[str, ...]:
+    return tuple(c.name for c in table.columns)
+
+
+@cache
+def _arrow_schema(table: Table) -> pa.Schema:
+    return pa.schema([pa.field(c.name, c.arrow) for c in table.columns])
 
 
 def _c(name: str, sql: str, doc: str = "") -> Column:

@@ -1,15 +1,18 @@
-"""Turn ``PatentRecord`` objects into column-wise rows of the store's tables, and back.
+"""Turn ``PatentRecord`` objects into rows of the store's tables.
 
-This is the only place that knows how a record's fields land in table columns; the
-writer, the snapshot import and tests all go through it.
+This is the only place that knows how a record's fields land in table columns. A record is
+flattened once, into plain tuples in column order: the writer hashes those tuples for
+idempotency and writes the same tuples, so no work is done twice.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
-from collections.abc import Iterable, Mapping
-from dataclasses import replace
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
 from datetime import datetime
+from enum import Enum
 from typing import Any
 
 import pyarrow as pa
@@ -17,17 +20,29 @@ import pyarrow as pa
 from patnav.schema import tables as t
 from patnav.schema.records import SCALAR_FIELDS, PatentRecord
 
-ColumnData = dict[str, list[Any]]
+Row = tuple[Any, ...]
+
+# The patents columns a record fills; the writer appends source and timestamps.
+RECORD_COLUMNS: tuple[str, ...] = ("doc_id", *SCALAR_FIELDS, "extras")
+WRITE_COLUMNS: tuple[str, ...] = ("source", "imported_at", "updated_at")
+assert t.PATENTS.column_names == RECORD_COLUMNS + WRITE_COLUMNS, (
+    "patents columns drifted"
+)
 
 
-def empty_columns(table: t.Table) -> ColumnData:
-    """Empty column lists for ``table``."""
-    return {name: [] for name in table.column_names}
-
-
-def to_arrow(table: t.Table, columns: ColumnData) -> pa.Table:
-    """Columns as an Arrow table with exactly ``table``'s schema."""
-    return pa.Table.from_pydict(columns, schema=table.arrow_schema())
+def to_arrow(table: t.Table, rows: Sequence[Row]) -> pa.Table:
+    """Rows (tuples in column order) as an Arrow table with exactly ``table``'s schema."""
+    schema = table.arrow_schema()
+    if not rows:
+        return schema.empty_table()
+    columns = list(zip(*rows, strict=True))
+    return pa.Table.from_arrays(
+        [
+            pa.array(col, type=field.type)
+            for col, field in zip(columns, schema, strict=True)
+        ],
+        schema=schema,
+    )
 
 
 def extras_json(extras: Iterable[tuple[str, str]]) -> str | None:
@@ -36,143 +51,136 @@ def extras_json(extras: Iterable[tuple[str, str]]) -> str | None:
     return json.dumps(data, ensure_ascii=False, sort_keys=True) if data else None
 
 
-def patent_row(
-    record: PatentRecord, *, source: str, imported_at: datetime, updated_at: datetime
-) -> dict[str, Any]:
-    """The ``patents`` row of a record."""
-    row: dict[str, Any] = {"doc_id": record.doc_id}
-    for name in SCALAR_FIELDS:
-        value = getattr(record, name)
-        row[name] = value.value if hasattr(value, "value") else value
-    row["extras"] = extras_json(record.extras)
-    row["source"] = source
-    row["imported_at"] = imported_at
-    row["updated_at"] = updated_at
-    return row
+def _plain(value: Any) -> Any:
+    return value.value if isinstance(value, Enum) else value
 
 
-def _enum(value: Any) -> Any:
-    return value.value if hasattr(value, "value") else value
+@dataclass(frozen=True, slots=True)
+class FlatRecord:
+    """A record as rows: its ``patents`` row (without source and timestamps) and the rows
+    of every child table it has, plus the content hash of all of them."""
+
+    doc_id: str
+    patent: Row
+    children: dict[str, list[Row]]
+    content_hash: str
 
 
-def child_rows(record: PatentRecord) -> dict[str, list[dict[str, Any]]]:
-    """The rows a record contributes to each per-document child table."""
+def flatten(record: PatentRecord) -> FlatRecord:
+    """The rows a record contributes to the store, and their hash.
+
+    Raises:
+        ValueError: the record has no identity (``doc_id``).
+    """
     doc_id = record.doc_id
-    out: dict[str, list[dict[str, Any]]] = {}
+    if doc_id is None:
+        raise ValueError("a record without doc_id must be quarantined, not written")
+    patent = (
+        doc_id,
+        *(_plain(getattr(record, name)) for name in SCALAR_FIELDS),
+        extras_json(record.extras),
+    )
+    children: dict[str, list[Row]] = {}
     if record.texts:
-        out["texts"] = [
-            {"doc_id": doc_id, "lang": x.lang, "section": x.section, "text": x.text}
-            for x in record.texts
-        ]
+        children["texts"] = [(doc_id, x.lang, x.section, x.text) for x in record.texts]
     if record.parties:
         seq_by_role: dict[str, int] = {}
-        rows = []
+        party_rows = []
         for p in record.parties:
-            role = _enum(p.role)
-            seq_by_role[role] = seq_by_role.get(role, 0) + 1
-            rows.append(
-                {
-                    "doc_id": doc_id,
-                    "role": role,
-                    "seq": seq_by_role[role],
-                    "name": p.name,
-                    "raw_name": p.raw_name,
-                    "entity_id": None,
-                    "party_type": _enum(p.party_type),
-                    "address": p.address,
-                    "postcode": p.postcode,
-                    "country": p.country,
-                    "province": p.province,
-                    "city": p.city,
-                    "district": p.district,
-                    "ext_id": p.ext_id,
-                }
+            role = _plain(p.role)
+            seq = seq_by_role[role] = seq_by_role.get(role, 0) + 1
+            party_rows.append(
+                (
+                    doc_id,
+                    role,
+                    seq,
+                    p.name,
+                    p.raw_name,
+                    None,
+                    _plain(p.party_type),
+                    p.address,
+                    p.postcode,
+                    p.country,
+                    p.province,
+                    p.city,
+                    p.district,
+                    p.ext_id,
+                )
             )
-        out["parties"] = rows
+        children["parties"] = party_rows
     if record.classifications:
-        out["classifications"] = [
-            {
-                "doc_id": doc_id,
-                "scheme": c.scheme,
-                "code": c.code,
-                "seq": i,
-                "is_main": c.is_main,
-                "raw": c.raw,
-            }
+        children["classifications"] = [
+            (doc_id, c.scheme, c.code, i, c.is_main, c.raw)
             for i, c in enumerate(record.classifications, 1)
         ]
     if record.citations:
-        out["citations"] = [
-            {
-                "doc_id": doc_id,
-                "seq": i,
-                "cited_pub_number": c.cited_pub_number,
-                "cited_npl": c.cited_npl,
-                "category": _enum(c.category),
-                "origin": c.origin,
-                "cited_raw": c.cited_raw,
-                "cited_date": c.cited_date,
-            }
+        children["citations"] = [
+            (
+                doc_id,
+                i,
+                c.cited_pub_number,
+                c.cited_npl,
+                _plain(c.category),
+                c.origin,
+                c.cited_raw,
+                c.cited_date,
+            )
             for i, c in enumerate(record.citations, 1)
         ]
     if record.priorities:
-        out["priorities"] = [
-            {
-                "doc_id": doc_id,
-                "seq": i,
-                "country": p.country,
-                "number": p.number,
-                "date": p.date,
-                "raw": p.raw,
-            }
+        children["priorities"] = [
+            (doc_id, i, p.country, p.number, p.date, p.raw)
             for i, p in enumerate(record.priorities, 1)
         ]
     if record.claim_items:
-        out["claims"] = [
-            {
-                "doc_id": doc_id,
-                "num": c.num,
-                "lang": c.lang or record.lang,
-                "text": c.text,
-                "is_independent": c.is_independent,
-                "depends_on": list(c.depends_on),
-            }
+        children["claims"] = [
+            (
+                doc_id,
+                c.num,
+                c.lang or record.lang,
+                c.text,
+                c.is_independent,
+                list(c.depends_on),
+            )
             for c in record.claim_items
         ]
     if record.events:
-        out["events"] = [
-            {
-                "doc_id": doc_id,
-                "seq": i,
-                "date": e.date,
-                "type": _enum(e.type),
-                "code": e.code,
-                "description": e.description,
-                "parties": e.parties,
-                "details": e.details,
-            }
+        children["events"] = [
+            (
+                doc_id,
+                i,
+                e.date,
+                _plain(e.type),
+                e.code,
+                e.description,
+                e.parties,
+                e.details,
+            )
             for i, e in enumerate(record.events, 1)
         ]
-    return out
+    # repr of tuples of plain values (str, int, date, None) is deterministic and fast
+    digest = hashlib.blake2b(
+        repr((patent, sorted(children.items()))).encode("utf-8"), digest_size=16
+    ).hexdigest()
+    return FlatRecord(doc_id, patent, children, digest)
 
 
-_CHILD_FIELDS: Mapping[str, str] = {
-    "parties": "parties",
-    "classifications": "classifications",
-    "citations": "citations",
-    "priorities": "priorities",
-    "claim_items": "claims",
-    "texts": "texts",
-    "events": "events",
-}
+_CHILD_FIELDS: tuple[str, ...] = (
+    "parties",
+    "classifications",
+    "citations",
+    "priorities",
+    "claim_items",
+    "texts",
+    "events",
+)
 
 
 def merge_records(old: PatentRecord, new: PatentRecord) -> PatentRecord:
     """Combine two versions of one document: ``new`` wins wherever it has a value.
 
     Scalars: new unless None. Child sections: new's rows replace old's when new has any.
-    Extras: merged key by key. Nothing ``old`` knew is dropped unless ``new`` restates
-    it.
+    Extras: merged key by key. Nothing ``old`` knew is dropped unless ``new`` restates it.
     """
     changes: dict[str, Any] = {}
     for name in SCALAR_FIELDS:
@@ -188,8 +196,9 @@ def merge_records(old: PatentRecord, new: PatentRecord) -> PatentRecord:
     return replace(new, **changes) if changes else new
 
 
-def merge_patent_rows(old: Mapping[str, Any], new: Mapping[str, Any]) -> dict[str, Any]:
-    """Merge two ``patents`` rows of one document the way :func:`merge_records` does."""
+def merge_patent_rows(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
+    """Merge a stored ``patents`` row with a new one the way :func:`merge_records` does;
+    the first import's time and source are kept."""
     out = dict(new)
     for key, value in old.items():
         if out.get(key) is None and value is not None:
@@ -203,4 +212,6 @@ def merge_patent_rows(old: Mapping[str, Any], new: Mapping[str, Any]) -> dict[st
     return out
 
 
-CHILD_TABLE_OF_FIELD = _CHILD_FIELDS
+def stamp(patent: Row, *, source: str, now: datetime) -> Row:
+    """A record's patents row completed with its source and timestamps."""
+    return (*patent, source, now, now)

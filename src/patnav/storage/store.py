@@ -21,6 +21,14 @@ from patnav.schema import tables as t
 from patnav.storage.migrations import current_version, migrate
 
 MEMORY = ":memory:"
+_SQL_OF_ARROW = {
+    "string": "VARCHAR",
+    "int32": "INTEGER",
+    "int64": "BIGINT",
+    "bool": "BOOLEAN",
+    "date32[day]": "DATE",
+    "double": "DOUBLE",
+}
 
 
 class PatentStore:
@@ -167,21 +175,38 @@ class PatentStore:
     def insert_arrow(self, table_name: str, data: pa.Table) -> None:
         """Append Arrow rows whose schema is exactly the table's."""
         name = t.table(table_name).name
-        view = f"_arrow_{name}"
-        self._conn.register(view, data)
-        try:
-            self._conn.execute(f"INSERT INTO {name} SELECT * FROM {view}").fetchall()
-        finally:
-            self._conn.unregister(view)
+        # from_arrow copies the rows; a registered view's buffers would be kept alive by
+        # DuckDB until the transaction commits, so memory would grow with the file.
+        self._conn.from_arrow(data).insert_into(name)
 
     @contextmanager
-    def registered(self, name: str, data: pa.Table) -> Iterator[str]:
-        """Expose an Arrow table to SQL as ``name`` for the duration of the block."""
-        self._conn.register(name, data)
+    def staged(self, name: str, data: pa.Table) -> Iterator[str]:
+        """Copy an Arrow table into a temporary table ``name`` for the block, then drop it."""
+        columns = ", ".join(
+            f'"{field.name}" {_SQL_OF_ARROW.get(str(field.type), "VARCHAR")}'
+            for field in data.schema
+        )
+        self._conn.execute(
+            f"CREATE OR REPLACE TEMP TABLE {name} ({columns})"
+        ).fetchall()
         try:
+            self._conn.from_arrow(data).insert_into(name)
             yield name
         finally:
-            self._conn.unregister(name)
+            self._conn.execute(f"DROP TABLE IF EXISTS {name}").fetchall()
+
+    @contextmanager
+    def memory_limit(self, limit: str | None) -> Iterator[None]:
+        """Cap DuckDB's memory (``512MB``, ``2GB``) for the block; None leaves it as is."""
+        if not limit:
+            yield
+            return
+        before = self.scalar("SELECT current_setting('memory_limit')")
+        self._conn.execute("SET memory_limit = ?", [limit]).fetchall()
+        try:
+            yield
+        finally:
+            self._conn.execute("SET memory_limit = ?", [before]).fetchall()
 
     def checkpoint(self) -> None:
         """Write the write-ahead log into the database file."""

@@ -2,13 +2,10 @@
 
 Records are buffered and written a batch at a time. For each record the writer decides:
 
-* **unchanged** — the store already holds this exact version (same document, same
-content
-  hash in ``provenance``), so nothing is written: importing a file twice changes
-  nothing;
+* **unchanged** — the store already holds this exact version (same document, same content
+  hash in ``provenance``), so nothing is written: importing a file twice changes nothing;
 * **new** — the document is not in the store yet;
-* **updated** — the document exists and this version differs: scalar fields the new
-version
+* **updated** — the document exists and this version differs: scalar fields the new version
   has overwrite the stored ones, fields it lacks keep their stored value, and each child
   section (parties, classifications …) the new version has replaces the stored one.
 
@@ -20,18 +17,18 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
-from typing import Any
 
 import pyarrow as pa
 
 from patnav.schema import tables as t
 from patnav.schema.records import PatentRecord
 from patnav.storage.rows import (
-    child_rows,
-    empty_columns,
+    FlatRecord,
+    Row,
+    flatten,
     merge_patent_rows,
     merge_records,
-    patent_row,
+    stamp,
     to_arrow,
 )
 from patnav.storage.store import PatentStore
@@ -55,14 +52,24 @@ class WriteCounts:
 
 
 @dataclass(slots=True)
+class _Version:
+    record: PatentRecord
+    flat: FlatRecord
+    position: str
+
+
+@dataclass(slots=True)
 class _Pending:
-    hashes: list[tuple[str, str]] = field(default_factory=list)  # (hash, position)
-    records: list[PatentRecord] = field(default_factory=list)
+    versions: list[_Version] = field(default_factory=list)
 
 
 def utc_now() -> datetime:
     """The current UTC time without tzinfo, as the store keeps timestamps."""
     return datetime.now(UTC).replace(tzinfo=None)
+
+
+_IDS = pa.schema([("doc_id", pa.string())])
+_KEYS = pa.schema([("doc_id", pa.string()), ("record_hash", pa.string())])
 
 
 class DocumentWriter:
@@ -84,20 +91,16 @@ class DocumentWriter:
         self.batch_size = batch_size
         self.counts = WriteCounts()
         self._pending: dict[str, _Pending] = {}
-        self._quarantine = empty_columns(t.QUARANTINE)
+        self._quarantine: list[Row] = []
 
-    # -- input
-    # -----------------------------------------------------------------------------
+    # -- input -----------------------------------------------------------------------------
 
     def add(self, record: PatentRecord, position: str) -> None:
         """Queue one record read at ``position``; it must have a ``doc_id``."""
-        doc_id = record.doc_id
-        if doc_id is None:
-            raise ValueError("a record without doc_id must be quarantined, not added")
+        flat = flatten(record)
         self.counts.read += 1
-        slot = self._pending.setdefault(doc_id, _Pending())
-        slot.hashes.append((record.content_hash(), position))
-        slot.records.append(record)
+        slot = self._pending.setdefault(flat.doc_id, _Pending())
+        slot.versions.append(_Version(record, flat, position))
         if len(self._pending) >= self.batch_size:
             self.flush()
 
@@ -107,25 +110,27 @@ class DocumentWriter:
         """Record a record that could not be read, with where and why."""
         self.counts.read += 1
         self.counts.quarantined += 1
-        q = self._quarantine
-        q["import_id"].append(self.import_id)
-        q["file"].append(self.file)
-        q["position"].append(position)
-        q["row_number"].append(row_number)
-        q["reason"].append(reason)
-        q["raw"].append(raw[:RAW_LIMIT] if raw is not None else None)
-        q["created_at"].append(utc_now())
+        self._quarantine.append(
+            (
+                self.import_id,
+                self.file,
+                position,
+                row_number,
+                reason,
+                raw[:RAW_LIMIT] if raw is not None else None,
+                utc_now(),
+            )
+        )
 
-    # -- output
-    # ----------------------------------------------------------------------------
+    # -- output ----------------------------------------------------------------------------
 
     def flush(self) -> None:
         """Write everything queued."""
-        if self._quarantine["import_id"]:
+        if self._quarantine:
             self.store.insert_arrow(
                 "quarantine", to_arrow(t.QUARANTINE, self._quarantine)
             )
-            self._quarantine = empty_columns(t.QUARANTINE)
+            self._quarantine = []
         if self._pending:
             pending, self._pending = self._pending, {}
             self._write_documents(pending)
@@ -135,17 +140,20 @@ class DocumentWriter:
         self.flush()
         return self.counts
 
-    def _write_documents(self, pending: dict[str, _Pending]) -> None:
-        keys = {"doc_id": [], "record_hash": []}  # type: dict[str, list[Any]]
-        for doc_id, slot in pending.items():
-            for h, _ in slot.hashes:
-                keys["doc_id"].append(doc_id)
-                keys["record_hash"].append(h)
-        key_table = pa.Table.from_pydict(
-            keys,
-            schema=pa.schema([("doc_id", pa.string()), ("record_hash", pa.string())]),
+    def _lookup(
+        self, pending: dict[str, _Pending]
+    ) -> tuple[set[str], set[tuple[str, str]]]:
+        """Which documents exist, and which (document, hash) versions are stored already."""
+        keys = [
+            (d, v.flat.content_hash)
+            for d, slot in pending.items()
+            for v in slot.versions
+        ]
+        table = pa.Table.from_arrays(
+            [pa.array([k[0] for k in keys]), pa.array([k[1] for k in keys])],
+            schema=_KEYS,
         )
-        with self.store.registered("_batch_keys", key_table):
+        with self.store.staged("_batch_keys", table):
             existing = {
                 r[0]
                 for r in self.store.rows(
@@ -153,21 +161,27 @@ class DocumentWriter:
                     "WHERE doc_id IN (SELECT doc_id FROM _batch_keys)"
                 )
             }
-            seen = set(
-                self.store.rows(
+            seen = {
+                (r[0], r[1])
+                for r in self.store.rows(
                     "SELECT DISTINCT p.doc_id, p.record_hash FROM provenance p "
                     "JOIN _batch_keys k USING (doc_id, record_hash)"
                 )
-            )
+            }
+        return existing, seen
 
-        now = utc_now()
-        to_write: dict[str, PatentRecord] = {}
-        provenance = empty_columns(t.PROVENANCE)
+    def _write_documents(self, pending: dict[str, _Pending]) -> None:
+        existing, seen = self._lookup(pending)
+        to_write: dict[str, FlatRecord] = {}
+        provenance: list[Row] = []
         for doc_id, slot in pending.items():
             exists = doc_id in existing
             merged: PatentRecord | None = None
+            last: FlatRecord | None = None
+            written = 0
             batch_hashes: set[str] = set()
-            for (h, position), record in zip(slot.hashes, slot.records, strict=True):
+            for version in slot.versions:
+                h = version.flat.content_hash
                 if (doc_id, h) in seen or h in batch_hashes:
                     self.counts.unchanged += 1
                     continue
@@ -177,23 +191,30 @@ class DocumentWriter:
                 else:
                     self.counts.new += 1
                     exists = True
-                merged = record if merged is None else merge_records(merged, record)
-                provenance["doc_id"].append(doc_id)
-                provenance["record_hash"].append(h)
-                provenance["import_id"].append(self.import_id)
-                provenance["format"].append(self.fmt)
-                provenance["file"].append(self.file)
-                provenance["position"].append(position)
-            if merged is not None:
-                to_write[doc_id] = merged
+                merged = (
+                    version.record
+                    if merged is None
+                    else merge_records(merged, version.record)
+                )
+                last = version.flat
+                written += 1
+                provenance.append(
+                    (doc_id, h, self.import_id, self.fmt, self.file, version.position)
+                )
+            if merged is not None and last is not None:
+                # one version: its rows are ready; several: flatten their merge once
+                to_write[doc_id] = last if written == 1 else flatten(merged)
         if not to_write:
             return
 
+        now = utc_now()
         updated_ids = [d for d in to_write if d in existing]
-        old_rows: dict[str, dict[str, Any]] = {}
+        old_rows: dict[str, dict[str, object]] = {}
         if updated_ids:
-            ids = pa.table({"doc_id": pa.array(updated_ids, pa.string())})
-            with self.store.registered("_updated_ids", ids):
+            ids = pa.Table.from_arrays(
+                [pa.array(updated_ids, pa.string())], schema=_IDS
+            )
+            with self.store.staged("_updated_ids", ids):
                 for row in self.store.query(
                     "SELECT * FROM patents WHERE doc_id IN (SELECT doc_id FROM _updated_ids)"
                 ).to_pylist():
@@ -202,33 +223,35 @@ class DocumentWriter:
                     "DELETE FROM patents WHERE doc_id IN (SELECT doc_id FROM _updated_ids)"
                 )
 
-        patents = empty_columns(t.PATENTS)
-        children = {table.name: empty_columns(table) for table in t.CHILD_TABLES}
+        columns = t.PATENTS.column_names
+        patents: list[Row] = []
+        children: dict[str, list[Row]] = {table.name: [] for table in t.CHILD_TABLES}
         replaced: dict[str, list[str]] = {table.name: [] for table in t.CHILD_TABLES}
-        for doc_id, record in to_write.items():
-            row = patent_row(record, source=self.fmt, imported_at=now, updated_at=now)
+        for doc_id, flat in to_write.items():
+            row = stamp(flat.patent, source=self.fmt, now=now)
             if doc_id in old_rows:
-                row = merge_patent_rows(old_rows[doc_id], row)
-            for name in t.PATENTS.column_names:
-                patents[name].append(row[name])
-            for table_name, rows in child_rows(record).items():
+                merged_row = merge_patent_rows(
+                    old_rows[doc_id], dict(zip(columns, row, strict=True))
+                )
+                row = tuple(merged_row[c] for c in columns)
+            patents.append(row)
+            for table_name, rows in flat.children.items():
                 if doc_id in existing:
                     replaced[table_name].append(doc_id)
-                cols = children[table_name]
-                for child in rows:
-                    for name, values in cols.items():
-                        values.append(child[name])
+                children[table_name].extend(rows)
 
         self.store.insert_arrow("patents", to_arrow(t.PATENTS, patents))
         for table in t.CHILD_TABLES:
             if replaced[table.name]:
-                ids = pa.table({"doc_id": pa.array(replaced[table.name], pa.string())})
-                with self.store.registered("_replaced_ids", ids):
+                ids = pa.Table.from_arrays(
+                    [pa.array(replaced[table.name], pa.string())], schema=_IDS
+                )
+                with self.store.staged("_replaced_ids", ids):
                     self.store.execute(
                         f"DELETE FROM {table.name} "
                         "WHERE doc_id IN (SELECT doc_id FROM _replaced_ids)"
                     )
-            if children[table.name]["doc_id"]:
+            if children[table.name]:
                 self.store.insert_arrow(
                     table.name, to_arrow(table, children[table.name])
                 )

@@ -1,0 +1,26 @@
+"""Run the benchmarks: ``python -m bench`` (all) or ``python -m bench import``."""
+
+from __future__ import annotations
+
+import sys
+import time
+
+from bench import import_speed
+
+BENCHMARKS = {"import": import_speed.main}
+
+
+def main(names: list[str]) -> None:
+    chosen = names or list(BENCHMARKS)
+    unknown = [n for n in chosen if n not in BENCHMARKS]
+    if unknown:
+        raise SystemExit(f"unknown benchmark(s) {unknown}; known: {', '.join(BENCHMARKS)}")
+    for name in chosen:
+        started = time.perf_counter()
+        print(f"=== {name}")
+        BENCHMARKS[name]()
+        print(f"=== {name}: {time.perf_counter() - started:.0f} s")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

@@ -1,0 +1,135 @@
+"""The command line through click's test runner."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from patnav.cli import cli
+
+
+@pytest.fixture
+def run(tmp_path):
+    store = tmp_path / "cli.duckdb"
+
+    def invoke(*args, ok=True):
+        result = CliRunner().invoke(cli, ["--store", str(store), *map(str, args)])
+        if ok:
+            assert result.exit_code == 0, result.output
+        return result
+
+    invoke.store = store
+    return invoke
+
+
+def test_init_creates_a_store(run):
+    result = run("init")
+    assert "schema version 1" in result.output
+    assert run.store.exists()
+
+
+def test_import_json_report_then_stats(run, data_dir):
+    result = run("import", "--json", data_dir / "formats/cn-excel")
+    report = json.loads(result.output)
+    assert report["totals"]["new"] == 232
+    assert {f["format"] for f in report["files"]} == {"xlsx"}
+    stats = json.loads(run("stats", "--json").output)
+    assert stats["documents"] == 232
+    # independent count: the CNIPA export is 199 utility models; CNKI's kinds are in its links
+    import openpyxl
+
+    wb = openpyxl.load_workbook(
+        data_dir / "formats/cn-excel/cnki_export_33.xlsx", read_only=True
+    )
+    kinds = [row[7][-1] for row in wb.active.iter_rows(min_row=2, values_only=True)]
+    wb.close()
+    assert {c["label"]: c["count"] for c in stats["by_type"]} == {
+        "utility_model": 199 + kinds.count("U"),
+        "invention": kinds.count("A") + kinds.count("B"),
+    }
+    text = run("stats").output
+    assert "utility_model" in text and "top applicants" in text
+
+
+def test_import_text_report_lists_quarantined_rows(run, tmp_path):
+    bad = tmp_path / "bad.csv"
+    bad.write_text("公开号,名称\nCN202644312U,好\nXYZ,坏\n", "utf-8")
+    result = run("import", bad)
+    assert "quarantined (1):" in result.output
+    assert "line 3" in result.output
+    listed = run("quarantine").output
+    assert "line 3" in listed and "XYZ" in listed
+
+
+def test_export_and_import_a_snapshot(run, data_dir, tmp_path):
+    run("import", data_dir / "formats/cn-excel/cnki_export_33.xlsx")
+    snap = tmp_path / "snap"
+    assert "snapshot written" in run("export", "--parquet", snap).output
+    assert (snap / "patents.parquet").exists() and (snap / "manifest.json").exists()
+    other = tmp_path / "other.duckdb"
+    result = CliRunner().invoke(
+        cli, ["--store", str(other), "import", "--json", str(snap)]
+    )
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["files"][0]["format"] == "snapshot"
+    stats = CliRunner().invoke(cli, ["--store", str(other), "stats", "--json"])
+    assert json.loads(stats.output)["documents"] == 33
+
+
+def test_errors_are_one_line_and_debug_shows_the_traceback(run, tmp_path):
+    bad_mapping = tmp_path / "m.yaml"
+    bad_mapping.write_text("columns:\n  名称: titel\n", "utf-8")
+    data = tmp_path / "d.csv"
+    data.write_text("名称\nx\n", "utf-8")
+    result = run("import", "--mapping", bad_mapping, data, ok=False)
+    assert result.exit_code == 1
+    assert result.output.startswith("Error: column '名称'")
+    assert "Did you mean title" in result.output
+    assert "Traceback" not in result.output
+    debug = CliRunner().invoke(
+        cli,
+        [
+            "--store",
+            str(run.store),
+            "--debug",
+            "import",
+            "--mapping",
+            str(bad_mapping),
+            str(data),
+        ],
+    )
+    assert debug.exception is not None  # the exception propagates for the traceback
+
+
+def test_a_failed_file_gives_exit_status_1(run, tmp_path):
+    broken = tmp_path / "broken.xlsx"
+    broken.write_bytes(b"PK\x03\x04broken")
+    result = run("import", broken, ok=False)
+    assert result.exit_code == 1
+    assert "failed" in result.output
+
+
+def test_stats_on_a_missing_store_says_what_to_do(tmp_path):
+    result = CliRunner().invoke(
+        cli, ["--store", str(tmp_path / "none.duckdb"), "stats"]
+    )
+    assert result.exit_code == 1
+    assert "patnav init" in result.output
+
+
+@pytest.mark.parametrize("command", sorted(cli.commands))
+def test_every_command_has_help_with_an_example(command):
+    result = CliRunner().invoke(cli, [command, "--help"])
+    assert result.exit_code == 0
+    assert "Example:" in result.output
+    assert "patnav " in result.output.split("Example:")[1]
+
+
+def test_every_command_is_in_the_docs():
+    from pathlib import Path
+
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "cli.md").read_text("utf-8")
+    for command in cli.commands:
+        assert f"patnav {command}" in docs, command

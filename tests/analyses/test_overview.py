@@ -30,7 +30,9 @@ def test_overview_counts_match_the_raw_files(loaded_store, data_dir):
     years.update(r[head.index("申请日")][:4] for r in cnipa)
     head, cnki = _sheet(data_dir / "formats/cn-excel/cnki_export_33.xlsx")
     years.update(r[head.index("sql")][:4] for r in cnki)
-    with (data_dir / "formats/lens-csv/lens_drones_5884.csv").open(encoding="utf-8") as f:
+    with (data_dir / "formats/lens-csv/lens_drones_5884.csv").open(
+        encoding="utf-8"
+    ) as f:
         years.update(r["Application Date"][:4] for r in csv.DictReader(f))
     missing = years.pop("", 0)  # Lens rows without an application date are not counted
     assert missing == 3
@@ -41,15 +43,24 @@ def test_overview_counts_match_the_raw_files(loaded_store, data_dir):
     for r in cnipa:
         applicants.update(set(r[10].split(";")))
     applicants.update(r[2] for r in cnki)
-    with (data_dir / "corpora/cn-ccf-bdci-4097/expand_train_1.json").open(encoding="utf-8") as f:
+    with (data_dir / "corpora/cn-ccf-bdci-4097/expand_train_1.json").open(
+        encoding="utf-8"
+    ) as f:
         applicants.update(json.loads(line)["assignee"] for line in f)
     name, n = applicants.most_common(1)[0]
     assert (o.top_applicants[0].label, o.top_applicants[0].count) == (name, n)
 
-    assert o.last_filing is not None and o.incomplete_years[-1] == str(o.last_filing.year)
+    assert o.last_filing is not None and o.incomplete_years[-1] == str(
+        o.last_filing.year
+    )
     frame = o.to_frame()
     assert set(frame["dimension"]) == {
-        "by_office", "by_type", "by_year", "top_applicants", "by_source"}
+        "by_office",
+        "by_type",
+        "by_year",
+        "top_applicants",
+        "by_source",
+    }
 
 
 def test_overview_of_an_empty_store(store):

@@ -8,6 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from patnav.cli import cli
+from patnav.schema.tables import SCHEMA_VERSION
 
 
 @pytest.fixture
@@ -26,7 +27,7 @@ def run(tmp_path):
 
 def test_init_creates_a_store(run):
     result = run("init")
-    assert "schema version 1" in result.output
+    assert f"schema version {SCHEMA_VERSION}" in result.output
     assert run.store.exists()
 
 

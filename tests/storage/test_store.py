@@ -171,3 +171,51 @@ def test_snapshot_round_trip(tmp_path, store):
         ids = sorted(r[0] for r in other.rows("SELECT import_id FROM imports"))
         assert ids == [1, 2, 3]
         assert other.scalar("SELECT import_id FROM quarantine") == 2
+
+
+def test_a_schema_1_store_is_migrated_to_the_current_schema(tmp_path):
+    """A store written by schema 1 opens, migrates, keeps its rows and matches a fresh one."""
+    from patnav.storage import migrations
+
+    path = tmp_path / "v1.duckdb"
+    con = duckdb.connect(str(path))
+    v1 = {
+        "patents": t.PATENTS.ddl().replace(
+            ",\n  expiry_estimated BOOLEAN,\n  status_source VARCHAR", ""
+        ),
+        "parties": t.PARTIES.ddl().replace(
+            ",\n  norm_name VARCHAR,\n  region_code VARCHAR,\n  location_source VARCHAR",
+            "",
+        ),
+    }
+    assert "status_source" not in v1["patents"] and "norm_name" not in v1["parties"]
+    for table in t.ALL_TABLES:
+        if table.name in v1:
+            con.execute(v1[table.name])
+        elif table.name in {
+            "meta",
+            "imports",
+            "quarantine",
+            "provenance",
+            *(c.name for c in t.CHILD_TABLES),
+        }:
+            con.execute(table.ddl())
+    con.execute("CREATE TABLE entities (entity_id VARCHAR, name_zh VARCHAR)")
+    con.execute("INSERT INTO meta VALUES ('schema_version', '1')")
+    con.execute("INSERT INTO patents (doc_id, title) VALUES ('CN1A', '旧文献')")
+    con.close()
+
+    with PatentStore.open(path) as store:
+        assert store.schema_version == migrations.MIGRATIONS[-1].version
+        assert store.scalar("SELECT title FROM patents") == "旧文献"
+        with PatentStore.open(None) as fresh:
+            for table in t.ALL_TABLES:
+                sql = (
+                    "SELECT column_name, data_type FROM information_schema.columns "
+                    "WHERE table_name = ? ORDER BY ordinal_position"
+                )
+                assert store.rows(sql, [table.name]) == fresh.rows(sql, [table.name]), (
+                    table.name
+                )
+        _write(store, [_record(1)], import_id=1)  # the writer works on a migrated store
+        assert store.count("patents") == 2

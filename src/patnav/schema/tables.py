@@ -14,8 +14,10 @@ from functools import cache
 
 import pyarrow as pa
 
-SCHEMA_VERSION = 1
-"""Bumped by every migration in :mod:`patnav.storage.migrations`."""
+SCHEMA_VERSION = 2
+"""Bumped by every migration in :mod:`patnav.storage.migrations`. New columns are only ever
+appended at the end of a table, so a migrated store and a fresh one have the same column
+order."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +75,7 @@ _ARROW: dict[str, pa.DataType] = {
     "DOUBLE": pa.float64(),
     "INTEGER[]": pa.list_(pa.int32()),
     "VARCHAR[]": pa.list_(pa.string()),
+    "FLOAT[]": pa.list_(pa.float32()),
 }
 
 DOC_ID = _c(
@@ -133,6 +136,17 @@ PATENTS = Table(
         _c("source", "VARCHAR", "format of the import that created the document"),
         _c("imported_at", "TIMESTAMP", "when the document was first imported"),
         _c("updated_at", "TIMESTAMP", "when an import last changed it"),
+        # schema 2: filled by enrichment
+        _c(
+            "expiry_estimated",
+            "BOOLEAN",
+            "expiry_date comes from term rules, not an event",
+        ),
+        _c(
+            "status_source",
+            "VARCHAR",
+            "where legal_status comes from: source | events | rule",
+        ),
     ),
     "One row per published document.",
 )
@@ -164,6 +178,12 @@ PARTIES = Table(
         _c("city", "VARCHAR"),
         _c("district", "VARCHAR"),
         _c("ext_id", "VARCHAR", "the source's identifier: agency code, assignee id …"),
+        # schema 2: filled by enrichment
+        _c("norm_name", "VARCHAR", "the name's matching key after normalisation"),
+        _c(
+            "region_code", "VARCHAR", "6-digit administrative division code (GB/T 2260)"
+        ),
+        _c("location_source", "VARCHAR", "source | address | name (inferred) | code"),
     ),
     "One row per document × role × position.",
 )
@@ -254,15 +274,123 @@ ENTITIES = Table(
     "entities",
     (
         _c("entity_id", "VARCHAR"),
+        _c("name", "VARCHAR", "the canonical name shown in analyses"),
         _c("name_zh", "VARCHAR"),
         _c("name_en", "VARCHAR"),
         _c("party_type", "VARCHAR"),
         _c("country", "VARCHAR"),
         _c("province", "VARCHAR"),
         _c("city", "VARCHAR"),
-        _c("aliases", "VARCHAR[]"),
+        _c("district", "VARCHAR"),
+        _c("region_code", "VARCHAR"),
+        _c("aliases", "VARCHAR[]", "every raw name merged into this entity"),
+        _c("is_reviewed", "BOOLEAN", "a user confirmed or edited this entity"),
     ),
     "Resolved organisations and persons (filled by enrichment).",
+    per_document=False,
+)
+
+ENTITY_ALIASES = Table(
+    "entity_aliases",
+    (
+        _c("alias_key", "VARCHAR", "normalised name key"),
+        _c("entity_id", "VARCHAR"),
+        _c("example", "VARCHAR", "one raw spelling"),
+        _c("source", "VARCHAR", "auto | manual"),
+        _c("score", "DOUBLE", "match confidence of an automatic assignment"),
+    ),
+    "Which name keys belong to which entity; manual rows win over automatic ones.",
+    per_document=False,
+)
+
+ENTITY_EDITS = Table(
+    "entity_edits",
+    (
+        _c("edit_id", "BIGINT"),
+        _c("action", "VARCHAR", "merge | split | rename"),
+        _c("entity_ids", "VARCHAR[]"),
+        _c("aliases", "VARCHAR[]"),
+        _c("name", "VARCHAR"),
+        _c("created_at", "TIMESTAMP"),
+        _c("note", "VARCHAR"),
+    ),
+    "A user's corrections of entity resolution, replayed by every later run.",
+    per_document=False,
+)
+
+CLASS_TITLES = Table(
+    "class_titles",
+    (
+        _c("scheme", "VARCHAR", "IPC | CPC | LOC | sei"),
+        _c("code", "VARCHAR"),
+        _c("level", "VARCHAR", "section | class | subclass | main_group | group …"),
+        _c("title_zh", "VARCHAR"),
+        _c("title_en", "VARCHAR"),
+        _c("parent", "VARCHAR"),
+    ),
+    "Titles of classification symbols in Chinese and English.",
+    per_document=False,
+)
+
+ENRICH_RUNS = Table(
+    "enrich_runs",
+    (
+        _c("run_id", "BIGINT"),
+        _c("step", "VARCHAR"),
+        _c("started_at", "TIMESTAMP"),
+        _c("finished_at", "TIMESTAMP"),
+        _c("changed", "BIGINT", "rows the step changed"),
+        _c("summary", "VARCHAR", "JSON object: what the step did"),
+    ),
+    "One row per enrichment step run.",
+    per_document=False,
+)
+
+PATENT_SETS = Table(
+    "patent_sets",
+    (
+        _c("name", "VARCHAR"),
+        _c(
+            "query",
+            "VARCHAR",
+            "the search strategy (检索式) in the expert query language",
+        ),
+        _c("description", "VARCHAR"),
+        _c("filters", "VARCHAR", "JSON object of further filters"),
+        _c("created_at", "TIMESTAMP"),
+        _c("updated_at", "TIMESTAMP"),
+        _c("last_run_at", "TIMESTAMP"),
+        _c("last_count", "BIGINT"),
+    ),
+    "Saved search strategies: the unit every analysis takes.",
+    per_document=False,
+)
+
+PATENT_SET_MEMBERS = Table(
+    "patent_set_members",
+    (
+        _c("set_name", "VARCHAR"),
+        _c("doc_id", "VARCHAR"),
+        _c("first_seen_at", "TIMESTAMP"),
+        _c("last_seen_at", "TIMESTAMP"),
+    ),
+    "Members of each patent set at its last run, to tell what is new on the next.",
+    per_document=False,
+)
+
+EMBEDDINGS = Table(
+    "embeddings",
+    (
+        _c("doc_id", "VARCHAR"),
+        _c("model", "VARCHAR"),
+        _c(
+            "text_hash",
+            "VARCHAR",
+            "hash of the embedded text: re-embed when it changes",
+        ),
+        _c("vector", "FLOAT[]"),
+    ),
+    "Stored document vectors for semantic search.",
     per_document=False,
 )
 
@@ -324,6 +452,13 @@ ALL_TABLES: tuple[Table, ...] = (
     *CHILD_TABLES,
     PROVENANCE,
     ENTITIES,
+    ENTITY_ALIASES,
+    ENTITY_EDITS,
+    CLASS_TITLES,
+    ENRICH_RUNS,
+    PATENT_SETS,
+    PATENT_SET_MEMBERS,
+    EMBEDDINGS,
     QUARANTINE,
     IMPORTS,
     META,

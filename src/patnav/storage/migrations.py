@@ -33,8 +33,37 @@ def _create_tables(conn: duckdb.DuckDBPyConnection) -> None:
         conn.execute(table.ddl())
 
 
+def _v2_enrichment_and_sets(conn: duckdb.DuckDBPyConnection) -> None:
+    for table, column in (
+        (t.PATENTS, "expiry_estimated"),
+        (t.PATENTS, "status_source"),
+        (t.PARTIES, "norm_name"),
+        (t.PARTIES, "region_code"),
+        (t.PARTIES, "location_source"),
+    ):
+        sql = next(c.sql for c in table.columns if c.name == column)
+        conn.execute(
+            f"ALTER TABLE {table.name} ADD COLUMN IF NOT EXISTS {column} {sql}"
+        )
+    # schema 1 never wrote entities: its placeholder table is replaced by the real one
+    if (
+        conn.execute(
+            "SELECT count(*) FROM information_schema.columns "
+            "WHERE table_name = 'entities' AND column_name = 'name'"
+        ).fetchall()[0][0]
+        == 0
+    ):
+        conn.execute("DROP TABLE IF EXISTS entities")
+    _create_tables(conn)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "create the normalised schema", _create_tables),
+    Migration(
+        2,
+        "enrichment columns and tables, patent sets, embeddings",
+        _v2_enrichment_and_sets,
+    ),
 )
 
 assert MIGRATIONS[-1].version == t.SCHEMA_VERSION, (

@@ -25,7 +25,9 @@ Row = tuple[Any, ...]
 # The patents columns a record fills; the writer appends source and timestamps.
 RECORD_COLUMNS: tuple[str, ...] = ("doc_id", *SCALAR_FIELDS, "extras")
 WRITE_COLUMNS: tuple[str, ...] = ("source", "imported_at", "updated_at")
-assert t.PATENTS.column_names == RECORD_COLUMNS + WRITE_COLUMNS, (
+ENRICHED_COLUMNS: tuple[str, ...] = ("expiry_estimated", "status_source")
+"""Filled by enrichment; an import writes None, and an update keeps the stored value."""
+assert t.PATENTS.column_names == RECORD_COLUMNS + WRITE_COLUMNS + ENRICHED_COLUMNS, (
     "patents columns drifted"
 )
 
@@ -105,6 +107,9 @@ def flatten(record: PatentRecord) -> FlatRecord:
                     p.city,
                     p.district,
                     p.ext_id,
+                    None,  # norm_name, region_code: enrichment fills them
+                    None,
+                    "source" if p.province or p.city or p.country else None,
                 )
             )
         children["parties"] = party_rows
@@ -214,4 +219,4 @@ def merge_patent_rows(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any
 
 def stamp(patent: Row, *, source: str, now: datetime) -> Row:
     """A record's patents row completed with its source and timestamps."""
-    return (*patent, source, now, now)
+    return (*patent, source, now, now, *(None for _ in ENRICHED_COLUMNS))

@@ -337,3 +337,24 @@ def test_patentscope_zip_and_csv(world_store, data_dir):
     assert store.rows(
         "SELECT code FROM classifications WHERE doc_id = 'US20090208610' ORDER BY seq"
     ) == [("A21D13/00",), ("A23L1/16",)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Lens: a serial that looks like a date (20442001) must not be taken for one
+        ("CH 20442001 A 20011106", [("CH", "CH20442001", date(2001, 11, 6))]),
+        ("2012.01.16 DE 202012000389.5", [("DE", "DE202012000389", date(2012, 1, 16))]),
+        ("[60/225,166 14.08.2000 US]", [("US", "US60225166", date(2000, 8, 14))]),
+        (
+            "[200402236U 2004-10-01T23:59:59.000Z ES, 2005070132 2005-09-23T23:59:59.000Z ES]",
+            [("ES", "ES200402236", date(2004, 10, 1)), ("ES", "ES2005070132", date(2005, 9, 23))],
+        ),
+        ("FR 1051751 A 20100311;;FR 1054449 A 20100607",
+         [("FR", "FR1051751", date(2010, 3, 11)), ("FR", "FR1054449", date(2010, 6, 7))]),
+    ],
+)
+def test_priority_forms_of_the_real_exports(text, expected):
+    from patnav.ingest.values import parse_priorities
+
+    assert [(p.country, p.number, p.date) for p in parse_priorities(text)] == expected

@@ -243,15 +243,16 @@ def parse_priorities(text: str | None) -> list[Priority]:
     for item in _split_priority_items(text or ""):
         rest = item
         when: date | None = None
-        dm = _DATE_TOKEN.search(rest)
-        if dm:
+        # the date is the last token that reads as one: "CH 20442001 A 20011106" has a
+        # serial that looks like a date at first sight
+        for dm in reversed(list(_DATE_TOKEN.finditer(rest))):
+            token = dm.group(0)
             try:
-                when = parse_date(
-                    dm.group(0)[:10] if "T" in dm.group(0) else dm.group(0)
-                )
+                when = parse_date(token[:10] if "T" in token else token)
             except ValueError:
-                when = None
+                continue
             rest = (rest[: dm.start()] + " " + rest[dm.end() :]).strip()
+            break
         country = None
         cm = _LEADING_COUNTRY.match(rest) or _TRAILING_COUNTRY.search(rest)
         if cm:

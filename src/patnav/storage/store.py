@@ -8,7 +8,7 @@ The store owns its connection. Other packages ask it for data through ``query`` 
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -21,6 +21,17 @@ from patnav.schema import tables as t
 from patnav.storage.migrations import current_version, migrate
 
 MEMORY = ":memory:"
+Params = Sequence[Any] | Mapping[str, Any] | None
+
+
+def _bind(params: Params) -> list[Any] | dict[str, Any] | None:
+    if not params:
+        return None
+    if isinstance(params, Mapping):
+        return dict(params)
+    return list(params)
+
+
 _SQL_OF_ARROW = {
     "string": "VARCHAR",
     "int32": "INTEGER",
@@ -119,9 +130,10 @@ class PatentStore:
         """The schema version recorded in the store."""
         return current_version(self._conn)
 
-    def query(self, sql: str, params: Sequence[Any] | None = None) -> pa.Table:
-        """Run a parameterised query and return the result as an Arrow table."""
-        relation = self._conn.sql(sql, params=list(params) if params else None)
+    def query(self, sql: str, params: Params = None) -> pa.Table:
+        """Run a parameterised query (``?`` with a sequence, ``$name`` with a mapping) and
+        return the result as an Arrow table."""
+        relation = self._conn.sql(sql, params=_bind(params))
         if relation is None:
             raise StoreError(f"not a query: {sql[:80]}")
         return relation.to_arrow_table()
@@ -167,10 +179,10 @@ class PatentStore:
         finally:
             self._in_transaction = False
 
-    def execute(self, sql: str, params: Sequence[Any] | None = None) -> None:
+    def execute(self, sql: str, params: Params = None) -> None:
         """Run a statement for its effect (storage-internal writers and migrations)."""
         # Fetch the (row-count) result so the connection is free for the next statement.
-        self._conn.execute(sql, params or []).fetchall()
+        self._conn.execute(sql, _bind(params) or []).fetchall()
 
     def insert_arrow(self, table_name: str, data: pa.Table) -> None:
         """Append Arrow rows whose schema is exactly the table's."""

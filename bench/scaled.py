@@ -1,0 +1,94 @@
+"""Scaled corpora for benchmarks: real records resampled to 1 M or 10 M documents.
+
+The demo corpus (Tai'an, the Chinese exports, the CCF corpus, the Lens drone export — about
+17,600 real documents) is imported once, then copied ``k`` times inside DuckDB with every
+identifier suffixed by the copy number (``CN101025382A#17``), filing years shifted by up to
+±2 years per copy so trends are not flat copies, and applicant names kept (so concentration
+looks like a real market's, not like 17,600 × k distinct firms). Quality is never measured on
+these: they exist to measure speed. Every benchmark that uses one says so in its output.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from pathlib import Path
+
+import duckdb
+
+from bench.common import DATA_DIR, OUT
+
+DEMO_INPUTS = (
+    "corpora/cn-taian-7384",
+    "formats/cn-excel",
+    "corpora/cn-ccf-bdci-4097",
+    "formats/lens-csv/lens_drones_5884.csv",
+)
+
+COPIED = ("patents", "parties", "classifications", "priorities", "citations", "claims", "texts",
+          "events")
+
+
+def demo_store() -> Path:
+    """The demo corpus imported into bench-output/demo.duckdb (built once)."""
+    from patnav.ingest.pipeline import import_paths
+    from patnav.storage.store import PatentStore
+
+    path = OUT / "demo.duckdb"
+    if path.exists():
+        return path
+    OUT.mkdir(exist_ok=True)
+    with PatentStore.open(path) as store:
+        report = import_paths(store, [DATA_DIR / p for p in DEMO_INPUTS])
+        if not report.ok:
+            raise RuntimeError(f"demo import failed: {report.totals}")
+    return path
+
+
+def _suffix(expr: str) -> str:
+    return f"CASE WHEN {expr} IS NULL THEN NULL ELSE {expr} || '#' || k END"
+
+
+def scaled_store(target_docs: int) -> Path:
+    """A store of about ``target_docs`` documents resampled from the demo corpus."""
+    from patnav.schema import tables as t
+    from patnav.storage.store import PatentStore
+
+    source = demo_store()
+    path = OUT / f"scaled-{target_docs}.duckdb"
+    if path.exists():
+        return path
+    PatentStore.open(path).close()  # an empty store of the current schema
+    con = duckdb.connect(str(path))
+    base = con.execute(f"ATTACH '{source}' AS demo (READ_ONLY)").fetchall()
+    del base
+    n = con.execute("SELECT count(*) FROM demo.patents").fetchall()[0][0]
+    copies = max(1, math.ceil(target_docs / n))
+    started = time.perf_counter()
+    con.execute(f"CREATE TEMP TABLE copies AS SELECT range AS k FROM range({copies})")
+    shift = "((k % 5) - 2)"
+    for name in COPIED:
+        table = t.table(name)
+        cols = []
+        for c in table.column_names:
+            if c in ("doc_id", "app_number", "family_id") or (
+                name == "patents" and c == "pub_number"
+            ):
+                cols.append(f"{_suffix(c)} AS {c}")
+            elif name == "patents" and c in ("app_date", "pub_date", "grant_date",
+                                            "priority_date"):
+                cols.append(f"{c} + INTERVAL ({shift}) YEAR AS {c}")
+            elif name == "citations" and c == "cited_pub_number":
+                cols.append(f"{_suffix(c)} AS {c}")
+            elif name == "priorities" and c == "date":
+                cols.append(f"date + INTERVAL ({shift}) YEAR AS date")
+            else:
+                cols.append(c)
+        con.execute(
+            f"INSERT INTO {name} SELECT {', '.join(cols)} FROM demo.{name} CROSS JOIN copies"
+        )
+    con.execute("CHECKPOINT")
+    con.close()
+    took = time.perf_counter() - started
+    print(f"  built {path.name}: {copies} copies of {n:,} real documents in {took:.0f} s")
+    return path

@@ -1,0 +1,354 @@
+"""What every analysis shares: the scope it covers, the engine it runs on, counting units.
+
+An analysis is a pure function ``f(engine, scope, *, count_by=…, …) -> Result``. It writes its
+SQL once, in DuckDB's dialect with named parameters (``$office``), and hands it to an
+``Engine``: :class:`DuckDBEngine` runs it on the store, :class:`patnav.analyses.spark.SparkEngine`
+transpiles it (sqlglot) and runs it on Spark over a Parquet snapshot — the same analysis, the
+same result. SQL returns counts; shares, ratios and rankings that involve division are computed
+in Python from those counts, so both engines agree to the last digit.
+
+Counting units (``count_by``): ``family`` (documents sharing a family id, else one
+application), ``application`` (documents of one application: A and B publications count once),
+``document`` (every publication). Every result states its unit.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import re
+from collections.abc import Mapping
+from datetime import date
+from typing import Any, Literal, Protocol
+
+import pyarrow as pa
+import sqlglot
+from sqlglot import exp
+
+from patnav.errors import InvalidParameterError
+from patnav.storage.store import PatentStore
+
+CountBy = Literal["family", "application", "document"]
+COUNT_UNITS: dict[str, tuple[str, str]] = {
+    "family": ("专利族", "patent families"),
+    "application": ("件申请", "applications"),
+    "document": ("篇文献", "documents"),
+}
+
+_PARAM = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
+
+UNIT_SQL: dict[str, str] = {
+    "family": "coalesce(p.family_id, p.app_number, p.doc_id)",
+    "application": "coalesce(p.app_number, p.doc_id)",
+    "document": "p.doc_id",
+}
+"""The expression naming a document's counting unit."""
+
+FIRST_DATE_SQL: dict[str, str] = {
+    "family": "coalesce(p.priority_date, p.app_date)",
+    "application": "p.app_date",
+    "document": "p.app_date",
+}
+"""The date that places a unit in time: a family by its earliest priority, otherwise the
+filing date."""
+
+GRANT_KINDS = ("B", "C", "U", "Y", "S", "D", "E", "P", "H")
+"""Kind-code letters of grant publications (CN B/C/U/Y/S/D, US B*/E/P/S/H, EP B1/B2)."""
+
+
+def check_count_by(count_by: str) -> CountBy:
+    """Validate a counting unit."""
+    if count_by not in UNIT_SQL:
+        raise InvalidParameterError(
+            f"The 'count_by' parameter must be one of {', '.join(UNIT_SQL)}. "
+            f"Got {count_by!r} instead."
+        )
+    return count_by  # type: ignore[return-value]
+
+
+# -- engines -----------------------------------------------------------------------------
+
+
+class Engine(Protocol):
+    """Runs an analysis's SQL (DuckDB dialect, ``$name`` parameters) and returns Arrow."""
+
+    name: str
+
+    def fetch(self, sql: str, params: Mapping[str, Any] | None = None) -> pa.Table: ...
+
+    def materialize(self, name: str, sql: str, params: Mapping[str, Any]) -> None:
+        """Store a query's result as a temporary table ``name`` for later statements."""
+        ...
+
+    def drop(self, name: str) -> None:
+        """Drop a temporary table made by ``materialize``."""
+        ...
+
+
+class DuckDBEngine:
+    """The default engine: the store's own DuckDB connection."""
+
+    name = "duckdb"
+
+    def __init__(self, store: PatentStore) -> None:
+        self.store = store
+
+    def fetch(self, sql: str, params: Mapping[str, Any] | None = None) -> pa.Table:
+        return self.store.query(sql, _used(sql, params))
+
+    def materialize(self, name: str, sql: str, params: Mapping[str, Any]) -> None:
+        self.store.execute(
+            f"CREATE OR REPLACE TEMP TABLE {name} AS {sql}", _used(sql, params)
+        )
+
+    def drop(self, name: str) -> None:
+        self.store.execute(f"DROP TABLE IF EXISTS {name}")
+
+
+def _used(sql: str, params: Mapping[str, Any] | None) -> dict[str, Any]:
+    # DuckDB refuses parameters a statement does not use: pass only those it names
+    used = set(_PARAM.findall(sql))
+    return {k: v for k, v in (params or {}).items() if k in used}
+
+
+def as_engine(source: PatentStore | Engine) -> Engine:
+    """An engine for a store, or the engine itself."""
+    if isinstance(source, PatentStore):
+        return DuckDBEngine(source)
+    return source
+
+
+def inline_params(sql: str, params: Mapping[str, Any] | None, *, dialect: str) -> str:
+    """``sql`` in ``dialect`` with every ``$name`` replaced by its value as a literal.
+
+    Values become literal nodes of the syntax tree, which the generator quotes and escapes:
+    no value is ever pasted into SQL text.
+    """
+    values = dict(params or {})
+    tree = sqlglot.parse_one(sql, read="duckdb")
+
+    def replace(node: exp.Expression) -> exp.Expression:
+        if isinstance(node, exp.Placeholder) and node.this:
+            name = str(node.this)
+            if name not in values:
+                raise InvalidParameterError(f"no value for SQL parameter ${name}")
+            return _literal(values[name])
+        return node
+
+    return tree.transform(replace).sql(dialect=dialect)
+
+
+def _literal(value: Any) -> exp.Expression:
+    if value is None:
+        return exp.Null()
+    if isinstance(value, bool):
+        return exp.Boolean(this=value)
+    if isinstance(value, int | float):
+        return exp.Literal.number(value)
+    if isinstance(value, date):
+        return exp.cast(
+            exp.Literal.string(value.isoformat()), exp.DataType.build("date")
+        )
+    if isinstance(value, list | tuple):
+        return exp.Array(expressions=[_literal(v) for v in value])
+    return exp.Literal.string(str(value))
+
+
+# -- scope -------------------------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Scope:
+    """Which documents an analysis covers: a patent set's query, or everything.
+
+    ``sql`` selects ``doc_id``s (DuckDB dialect, ``$name`` parameters in ``params``).
+    """
+
+    label: str = "全部文献"
+    query: str | None = None
+    sql: str | None = None
+    params: tuple[tuple[str, Any], ...] = ()
+    prepared: str | None = None  # name prefix of the engine's materialised base tables
+    prepared_count_by: str | None = None
+
+    @classmethod
+    def everything(cls) -> Scope:
+        """Every document in the store."""
+        return cls()
+
+    @classmethod
+    def of_sql(
+        cls, sql: str, params: Mapping[str, Any] | None = None, *, label: str
+    ) -> Scope:
+        """A scope from a ``SELECT doc_id …`` statement with ``$name`` parameters."""
+        return cls(label=label, sql=sql, params=tuple((params or {}).items()))
+
+    @classmethod
+    def of_query(
+        cls, text: str, *, label: str | None = None, store: PatentStore | None = None
+    ) -> Scope:
+        """A scope from an expert query (检索式), or the name of a saved patent set."""
+        from patnav.search import compile_query, resolve_set
+
+        compiled = (
+            resolve_set(store, text) if store is not None else compile_query(text)
+        )
+        sql, params = _named_placeholders(
+            compiled.sql, list(compiled.params), prefix="q"
+        )
+        return cls(
+            label=label or text,
+            query=getattr(compiled, "query", text),
+            sql=sql,
+            params=tuple(params.items()),
+        )
+
+    def clause(self, column: str = "p.doc_id") -> tuple[str, dict[str, Any]]:
+        """A WHERE condition restricting ``column`` to the scope, and its parameters."""
+        if self.sql is None:
+            return "TRUE", {}
+        return f"{column} IN ({self.sql})", dict(self.params)
+
+    def narrow(self, other: Scope, *, label: str | None = None) -> Scope:
+        """The documents in both scopes (never prepared: the result is a new set)."""
+        self = dataclasses.replace(self, prepared=None, prepared_count_by=None)
+        other = dataclasses.replace(other, prepared=None, prepared_count_by=None)
+        if self.sql is None:
+            return other if label is None else dataclasses.replace(other, label=label)
+        if other.sql is None:
+            return self if label is None else dataclasses.replace(self, label=label)
+        left, lp = _prefixed(self.sql, dict(self.params), "a")
+        right, rp = _prefixed(other.sql, dict(other.params), "b")
+        return Scope(
+            label=label or f"{self.label} ∩ {other.label}",
+            query=None,
+            sql=f"SELECT doc_id FROM ({left}) WHERE doc_id IN ({right})",
+            params=tuple({**lp, **rp}.items()),
+        )
+
+
+def _named_placeholders(
+    sql: str, values: list[Any], *, prefix: str
+) -> tuple[str, dict[str, Any]]:
+    """Turn ``?`` placeholders into ``$prefix_i`` so scopes combine with named parameters."""
+    tree = sqlglot.parse_one(sql, read="duckdb")
+    params: dict[str, Any] = {}
+    counter = iter(range(len(values) + 1))
+
+    def replace(node: exp.Expression) -> exp.Expression:
+        if isinstance(node, exp.Placeholder) and not node.this:
+            i = next(counter)
+            name = f"{prefix}_{i}"
+            params[name] = values[i]
+            return exp.Placeholder(this=name)
+        return node
+
+    out = tree.transform(replace).sql(dialect="duckdb")
+    if len(params) != len(values):
+        raise InvalidParameterError(
+            f"compiled query has {len(params)} placeholders but {len(values)} values"
+        )
+    return out, params
+
+
+def _prefixed(
+    sql: str, params: dict[str, Any], prefix: str
+) -> tuple[str, dict[str, Any]]:
+    if not params:
+        return sql, {}
+    tree = sqlglot.parse_one(sql, read="duckdb")
+
+    def replace(node: exp.Expression) -> exp.Expression:
+        if isinstance(node, exp.Placeholder) and node.this:
+            return exp.Placeholder(this=f"{prefix}_{node.this}")
+        return node
+
+    return (
+        tree.transform(replace).sql(dialect="duckdb"),
+        {f"{prefix}_{k}": v for k, v in params.items()},
+    )
+
+
+# -- the standard base relation ----------------------------------------------------------
+
+
+# -- results -----------------------------------------------------------------------------
+
+
+def plain(value: Any) -> Any:
+    """A result value as JSON-ready data: dataclasses to dicts, dates to ISO strings."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {
+            f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)
+        }
+    if isinstance(value, tuple | list):
+        return [plain(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float):
+        return round(value, 10)
+    return value
+
+
+class ResultMixin:
+    """``to_dict`` and ``to_json`` for frozen result dataclasses."""
+
+    def to_dict(self) -> dict[str, Any]:
+        data = plain(self)
+        assert isinstance(data, dict)
+        return data
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), ensure_ascii=False, indent=2)
+
+
+def ratio(part: float, whole: float) -> float | None:
+    """part / whole, or None when whole is 0."""
+    return part / whole if whole else None
+
+
+def rows(table: pa.Table) -> list[dict[str, Any]]:
+    """An Arrow result as a list of row dicts."""
+    out: list[dict[str, Any]] = table.to_pylist()
+    return out
+
+
+# -- where units come from -----------------------------------------------------------------
+
+NON_COUNTRY_OFFICES = ("WO", "EP", "EA", "AP", "OA", "GC", "EM")
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Region:
+    """A home region: a province, a city (with its province), or a whole country."""
+
+    country: str = "CN"
+    province: str | None = None
+    city: str | None = None
+
+    @property
+    def label(self) -> str:
+        return self.city or self.province or self.country
+
+    def condition(
+        self, alias: str = "u", *, prefix: str = ""
+    ) -> tuple[str, dict[str, Any]]:
+        """SQL matching rows (aliased ``alias``) whose country/province/city lie in the region:
+        units by their origin, applicants by their own location."""
+        from patnav.schema.vocabulary import province_name
+
+        a = f"{alias}.{prefix}"
+        parts = [f"{a}country = $region_country"]
+        params: dict[str, Any] = {"region_country": self.country}
+        if self.province:
+            parts.append(f"{a}province = $region_province")
+            params["region_province"] = province_name(self.province) or self.province
+        if self.city:
+            city = self.city
+            stem = city[:-1] if city.endswith(("市", "州", "盟")) else city
+            parts.append(f"({a}city = $region_city OR {a}city LIKE $region_city_like)")
+            params["region_city"] = city if city != stem else f"{city}市"
+            params["region_city_like"] = f"{stem}%"
+        return " AND ".join(parts), params

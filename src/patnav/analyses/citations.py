@@ -1,0 +1,192 @@
+"""Citations (引证分析): the most cited patents, the citation network of the set, core patents.
+
+Two measures, kept apart because they mean different things: ``cited_by_count`` is what the
+source reports (citations from the whole world's literature, e.g. Lens, Thomson); ``cited in
+store`` counts citations from documents in the store (``citations`` table) — the citation
+network of the set is built from those, between units of the scope. Core patents (核心专利)
+rank units by a stated score: in-set citations received, source-reported citations, family
+size (number of documents of the unit in the store) — each part listed, never a black box.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from patnav.analyses.base import (
+    COUNT_UNITS,
+    UNIT_SQL,
+    CountBy,
+    Engine,
+    ResultMixin,
+    Scope,
+    as_engine,
+    check_count_by,
+)
+from patnav.analyses.prepared import based
+from patnav.storage.store import PatentStore
+
+
+@dataclass(frozen=True, slots=True)
+class CitedUnit:
+    """A unit and its citation figures."""
+
+    unit: str
+    doc_id: str
+    title: str | None
+    applicant: str | None
+    filing_year: int | None
+    cited_by_source: int
+    cited_in_store: int
+    cited_in_scope: int
+    documents: int
+    score: float
+
+
+@dataclass(frozen=True, slots=True)
+class CitationLink:
+    """A unit of the scope citing another unit of the scope."""
+
+    citing: str
+    cited: str
+
+
+@dataclass(frozen=True, slots=True)
+class CitationAnalysis(ResultMixin):
+    """Most cited units, the in-scope citation network, core patents, cited applicants."""
+
+    scope: str
+    count_by: str
+    unit_zh: str
+    total: int
+    with_citations: int
+    citations_made: int
+    most_cited: tuple[CitedUnit, ...]
+    core: tuple[CitedUnit, ...]
+    links: tuple[CitationLink, ...]
+    score_rule: str
+
+    def to_frame(self) -> pd.DataFrame:
+        return pd.DataFrame(
+            [{f: getattr(u, f) for f in u.__slots__} for u in self.most_cited]
+        )
+
+
+SCORE_RULE = (
+    "score = 2 × citations from the scope + 1 × citations from the rest of the store "
+    "+ 0.5 × citations reported by the source + 0.5 × (documents of the unit − 1)"
+)
+
+
+def citation_analysis(
+    source: PatentStore | Engine,
+    scope: Scope | None = None,
+    *,
+    count_by: CountBy = "family",
+    top: int = 20,
+) -> CitationAnalysis:
+    """Most cited and core units of the scope and the citation links among them."""
+    engine = as_engine(source)
+    scope = scope or Scope.everything()
+    count_by = check_count_by(count_by)
+    citing_unit = UNIT_SQL[count_by].replace("p.", "pc.")
+    with based(engine, scope, count_by) as base:
+        rows = base.rows(
+            f"""
+            WITH cited AS (
+                SELECT d.unit AS cited_unit, c.doc_id AS citing_doc
+                FROM citations c JOIN {base.docs} d ON d.doc_id = c.cited_pub_number
+            ),
+            citing AS (
+                SELECT ci.cited_unit, {citing_unit} AS citing_unit,
+                       CASE WHEN ds.doc_id IS NOT NULL THEN 1 ELSE 0 END AS in_scope
+                FROM cited ci JOIN patents pc ON pc.doc_id = ci.citing_doc
+                LEFT JOIN {base.docs} ds ON ds.doc_id = ci.citing_doc
+            ),
+            received AS (
+                SELECT cited_unit AS unit,
+                       count(DISTINCT citing_unit) FILTER (WHERE in_scope = 1) AS in_scope,
+                       count(DISTINCT citing_unit) AS in_store
+                FROM citing WHERE citing_unit <> cited_unit GROUP BY cited_unit
+            ),
+            ranked AS (
+                SELECT u.unit, u.doc_id, u.cited AS by_source, u.documents, u.filing_year,
+                       u.lead_name, coalesce(r.in_store, 0) AS in_store,
+                       coalesce(r.in_scope, 0) AS in_scope
+                FROM {base.units} u LEFT JOIN received r ON r.unit = u.unit
+            ),
+            scored AS (
+                SELECT *, 2 * in_scope + (in_store - in_scope) + 0.5 * by_source
+                          + 0.5 * (documents - 1) AS score,
+                       CASE WHEN by_source > in_store THEN by_source ELSE in_store END AS cited
+                FROM ranked
+            ),
+            chosen AS (
+                SELECT * FROM (SELECT unit FROM scored WHERE cited > 0
+                               ORDER BY cited DESC, in_store DESC, unit LIMIT $top) m
+                UNION
+                SELECT * FROM (SELECT unit FROM scored WHERE score > 0
+                               ORDER BY score DESC, unit LIMIT $top) c
+            )
+            SELECT s.unit, s.doc_id, pt.title, s.lead_name AS applicant, s.filing_year,
+                   s.by_source, s.in_store, s.in_scope, s.documents
+            FROM scored s JOIN chosen ch ON ch.unit = s.unit
+            JOIN patents pt ON pt.doc_id = s.doc_id
+            """,
+            {"top": int(top)},
+        )
+        total = base.count_units()
+        made = base.one(
+            f"SELECT count(*) AS n, count(DISTINCT d.unit) AS u FROM {base.docs} d "
+            "JOIN citations c ON c.doc_id = d.doc_id"
+        )
+        links = base.rows(
+            f"""
+            SELECT DISTINCT a.unit AS citing, b.unit AS cited
+            FROM citations c JOIN {base.docs} a ON a.doc_id = c.doc_id
+            JOIN {base.docs} b ON b.doc_id = c.cited_pub_number
+            WHERE a.unit <> b.unit ORDER BY citing, cited
+            """
+        )
+    units = [
+        CitedUnit(
+            unit=str(r["unit"]),
+            doc_id=str(r["doc_id"]),
+            title=r["title"],
+            applicant=r["applicant"],
+            filing_year=int(r["filing_year"]) if r["filing_year"] is not None else None,
+            cited_by_source=int(r["by_source"]),
+            cited_in_store=int(r["in_store"]),
+            cited_in_scope=int(r["in_scope"]),
+            documents=int(r["documents"]),
+            score=2 * int(r["in_scope"])
+            + (int(r["in_store"]) - int(r["in_scope"]))
+            + 0.5 * int(r["by_source"])
+            + 0.5 * (int(r["documents"]) - 1),
+        )
+        for r in rows
+    ]
+    most_cited = sorted(
+        (u for u in units if u.cited_by_source or u.cited_in_store),
+        key=lambda u: (
+            -max(u.cited_by_source, u.cited_in_store),
+            -u.cited_in_store,
+            u.unit,
+        ),
+    )[:top]
+    core = sorted((u for u in units if u.score > 0), key=lambda u: (-u.score, u.unit))[
+        :top
+    ]
+    return CitationAnalysis(
+        scope=scope.label,
+        count_by=count_by,
+        unit_zh=COUNT_UNITS[count_by][0],
+        total=total,
+        with_citations=int(made["u"]),
+        citations_made=int(made["n"]),
+        most_cited=tuple(most_cited),
+        core=tuple(core),
+        links=tuple(CitationLink(str(r["citing"]), str(r["cited"])) for r in links),
+        score_rule=SCORE_RULE,
+    )

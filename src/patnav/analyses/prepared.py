@@ -1,0 +1,341 @@
+"""A scope prepared for analysis: its per-unit facts materialised once, on one engine.
+
+Every analysis reads the same few relations of its scope. Computing them is the expensive
+part (grouping a million documents into units, finding each unit's origin and lead
+applicant); aggregating them afterwards is cheap. So a scope is prepared once into:
+
+* ``docs``    — the scope's documents with their ``unit`` and ``first_date``;
+* ``units``   — one row per counting unit with every fact an analysis asks about: filing,
+  publication and grant years, type, first office, main IPC, best legal status, grant and
+  status flags, citations, origin (country, province, city), lead applicant (key, name,
+  type) and number of applicants;
+* ``apps``    — one row per unit and applicant (resolved entity, else name), carrying the
+  unit's facts so rankings need no join;
+* ``offices`` — one row per unit and office it was published at;
+* on demand, ``inventors`` (unit × inventor, with the unit's lead applicant) and ``codes``
+  (unit × every IPC symbol).
+
+``based(source, scope, count_by)`` gives an analysis its prepared relations: those of a scope
+already prepared by ``prepare`` (a whole landscape pays once), or fresh ones dropped when the
+analysis ends. Every statement is DuckDB SQL; the Spark engine transpiles it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from typing import Any
+
+from patnav.analyses.base import (
+    FIRST_DATE_SQL,
+    GRANT_KINDS,
+    NON_COUNTRY_OFFICES,
+    UNIT_SQL,
+    CountBy,
+    Engine,
+    Scope,
+    as_engine,
+    check_count_by,
+)
+from patnav.storage.store import PatentStore
+
+STATUS_RANK = (
+    "active",
+    "pending",
+    "invalidated",
+    "expired",
+    "lapsed",
+    "rejected",
+    "withdrawn",
+)
+"""The most alive status of a unit's documents is the unit's status."""
+
+_COUNTER = iter(range(1, 1 << 62))
+_OPEN: dict[str, Base] = {}
+
+
+def _key(date_column: str, doc_column: str) -> str:
+    """A string that sorts documents by date (missing last), then by id: same on every
+    engine, usable with arg_min."""
+    return (
+        f"coalesce(CAST({date_column} AS VARCHAR), '9999-12-31') || '|' || {doc_column}"
+    )
+
+
+def _seq(column: str) -> str:
+    return f"lpad(CAST({column} AS VARCHAR), 4, '0')"
+
+
+class Base:
+    """The prepared relations of one scope on one engine (see the module docstring)."""
+
+    def __init__(self, engine: Engine, scope: Scope, count_by: CountBy) -> None:
+        self.engine = engine
+        self.scope = scope
+        self.count_by = count_by
+        self.prefix = f"_base{next(_COUNTER)}"
+        self._made: list[str] = []
+
+    # -- tables ----------------------------------------------------------------------------
+
+    def name(self, part: str) -> str:
+        return f"{self.prefix}_{part}"
+
+    @property
+    def docs(self) -> str:
+        return self.name("docs")
+
+    @property
+    def units(self) -> str:
+        return self.name("units")
+
+    @property
+    def apps(self) -> str:
+        return self.name("apps")
+
+    @property
+    def offices(self) -> str:
+        return self.name("offices")
+
+    def _make(
+        self, part: str, sql: str, params: Mapping[str, Any] | None = None
+    ) -> str:
+        table = self.name(part)
+        self.engine.materialize(table, sql, params or {})
+        self._made.append(table)
+        return table
+
+    def build(self) -> Base:
+        """Materialise docs, units, apps and offices."""
+        where, params = self.scope.clause("p.doc_id")
+        cb = self.count_by
+        self._make(
+            "docs",
+            f"""
+            SELECT p.doc_id, p.office, p.kind, p.patent_type, p.pub_date, p.grant_date,
+                   p.legal_status, p.ipc_main, p.cited_by_count,
+                   {UNIT_SQL[cb]} AS unit, {FIRST_DATE_SQL[cb]} AS first_date
+            FROM patents p WHERE {where}
+            """,
+            params,
+        )
+        doc_key = _key("d.first_date", "d.doc_id")
+        self._make(
+            "apps_raw",
+            f"""
+            SELECT d.unit, coalesce(pa.entity_id, 'name:' || pa.name) AS akey,
+                   min(coalesce(e.name, pa.name)) AS name,
+                   min(coalesce(e.party_type, pa.party_type)) AS party_type,
+                   min(coalesce(e.country, pa.country)) AS country,
+                   min(coalesce(e.province, pa.province)) AS province,
+                   min(coalesce(e.city, pa.city)) AS city,
+                   min({doc_key} || '|' || {_seq("pa.seq")}) AS first_key
+            FROM {self.docs} d
+            JOIN parties pa ON pa.doc_id = d.doc_id AND pa.role = 'applicant'
+            LEFT JOIN entities e ON e.entity_id = pa.entity_id
+            GROUP BY d.unit, coalesce(pa.entity_id, 'name:' || pa.name)
+            """,
+        )
+        offices = ", ".join(f"'{o}'" for o in NON_COUNTRY_OFFICES)
+        kinds = ", ".join(f"'{k}'" for k in GRANT_KINDS)
+        status_rank = " ".join(
+            f"WHEN '{s}' THEN {i}" for i, s in enumerate(STATUS_RANK)
+        )
+        status_name = " ".join(
+            f"WHEN {i} THEN '{s}'" for i, s in enumerate(STATUS_RANK)
+        )
+        granted_doc = (
+            f"(d.grant_date IS NOT NULL OR substr(d.kind, 1, 1) IN ({kinds}) "
+            "OR d.patent_type IN ('utility_model', 'design'))"
+        )
+        self._make(
+            "units",
+            f"""
+            WITH facts AS (
+                SELECT d.unit,
+                       min(d.first_date) AS first_date,
+                       year(min(d.first_date)) AS filing_year,
+                       year(min(d.pub_date)) AS pub_year,
+                       year(min(CASE WHEN {granted_doc}
+                                     THEN coalesce(d.grant_date, d.pub_date) END)) AS grant_year,
+                       min(coalesce(d.patent_type, 'unknown')) AS patent_type,
+                       arg_min(coalesce(d.office, ''), {doc_key}) AS office,
+                       arg_min(d.ipc_main, CASE WHEN d.ipc_main IS NOT NULL
+                                                THEN {doc_key} END) AS ipc_main,
+                       min(CASE WHEN d.legal_status IS NULL THEN 99
+                                ELSE CASE d.legal_status {status_rank} ELSE 98 END END)
+                           AS status_rank,
+                       max(CASE WHEN d.patent_type = 'invention' THEN 1 ELSE 0 END)
+                           AS invention,
+                       max(CASE WHEN d.patent_type = 'invention' AND (d.kind IS NOT NULL
+                                OR d.grant_date IS NOT NULL OR d.legal_status IS NOT NULL)
+                                THEN 1 ELSE 0 END) AS known,
+                       max(CASE WHEN d.patent_type = 'invention' AND (d.grant_date IS NOT NULL
+                                OR substr(d.kind, 1, 1) IN ({kinds})) THEN 1 ELSE 0 END)
+                           AS granted,
+                       max(CASE WHEN d.legal_status IS NOT NULL
+                                 AND d.legal_status <> 'unknown' THEN 1 ELSE 0 END)
+                           AS has_status,
+                       max(CASE WHEN d.legal_status = 'active' THEN 1 ELSE 0 END) AS in_force,
+                       max(coalesce(d.cited_by_count, 0)) AS cited,
+                       count(*) AS documents,
+                       min(d.doc_id) AS doc_id
+                FROM {self.docs} d GROUP BY d.unit
+            ),
+            located AS (
+                SELECT unit,
+                       arg_min({{'country': country, 'province': province, 'city': city}},
+                               first_key) AS loc
+                FROM {self.name("apps_raw")}
+                WHERE country IS NOT NULL OR province IS NOT NULL OR city IS NOT NULL
+                GROUP BY unit
+            ),
+            lead AS (
+                SELECT unit, arg_min(akey, first_key) AS lead_akey,
+                       arg_min(name, first_key) AS lead_name,
+                       arg_min(coalesce(party_type, 'unknown'), first_key) AS lead_type,
+                       count(*) AS applicants
+                FROM {self.name("apps_raw")} GROUP BY unit
+            ),
+            first_prio AS (
+                SELECT d.unit,
+                       arg_min(pr.country, {_key("pr.date", "d.doc_id")} || '|'
+                               || {_seq("pr.seq")}) AS country
+                FROM {self.docs} d JOIN priorities pr ON pr.doc_id = d.doc_id
+                WHERE pr.country IS NOT NULL AND pr.country NOT IN ({offices})
+                GROUP BY d.unit
+            )
+            SELECT f.unit, f.first_date, f.filing_year, f.pub_year, f.grant_year,
+                   f.patent_type, nullif(f.office, '') AS office, f.ipc_main,
+                   CASE f.status_rank {status_name} ELSE 'unknown' END AS status,
+                   f.invention, f.known, f.granted, f.has_status, f.in_force, f.cited,
+                   f.documents, f.doc_id,
+                   coalesce(l.loc.country,
+                            CASE WHEN l.loc.province IS NOT NULL THEN 'CN' END,
+                            pr.country,
+                            CASE WHEN f.office NOT IN ({offices}, '') THEN f.office END)
+                       AS country,
+                   l.loc.province AS province, l.loc.city AS city,
+                   ld.lead_akey, ld.lead_name, coalesce(ld.lead_type, 'unknown') AS lead_type,
+                   coalesce(ld.applicants, 0) AS applicants
+            FROM facts f
+            LEFT JOIN located l ON l.unit = f.unit
+            LEFT JOIN lead ld ON ld.unit = f.unit
+            LEFT JOIN first_prio pr ON pr.unit = f.unit
+            """,
+        )
+        self._make(
+            "apps",
+            f"""
+            SELECT a.unit, a.akey, a.name, a.party_type, a.country, a.province, a.city,
+                   a.first_key, u.filing_year, u.invention, u.known, u.granted,
+                   u.has_status, u.in_force, u.cited, u.ipc_main, u.office,
+                   u.country AS unit_country, u.province AS unit_province,
+                   u.city AS unit_city, u.applicants AS unit_applicants
+            FROM {self.name("apps_raw")} a JOIN {self.units} u ON u.unit = a.unit
+            """,
+        )
+        self._make(
+            "offices",
+            f"""
+            SELECT DISTINCT d.unit, coalesce(d.office, 'unknown') AS office, u.filing_year
+            FROM {self.docs} d JOIN {self.units} u ON u.unit = d.unit
+            """,
+        )
+        return self
+
+    def inventors(self) -> str:
+        """unit × inventor (``ikey`` = name @ the unit's lead applicant), made on demand."""
+        table = self.name("inventors")
+        if table not in self._made:
+            self._make(
+                "inventors",
+                f"""
+                SELECT DISTINCT d.unit, pi.name,
+                       pi.name || ' @ ' || coalesce(u.lead_akey, '-') AS ikey,
+                       coalesce(u.lead_akey, '-') AS akey, coalesce(u.lead_name, '') AS aname,
+                       u.filing_year, u.country, u.province, u.city
+                FROM {self.docs} d
+                JOIN parties pi ON pi.doc_id = d.doc_id AND pi.role = 'inventor'
+                JOIN {self.units} u ON u.unit = d.unit
+                """,
+            )
+        return table
+
+    def codes(self) -> str:
+        """unit × every IPC symbol of its documents, made on demand."""
+        table = self.name("codes")
+        if table not in self._made:
+            self._make(
+                "codes",
+                f"""
+                SELECT DISTINCT d.unit, c.code, u.filing_year
+                FROM {self.docs} d
+                JOIN classifications c ON c.doc_id = d.doc_id AND c.scheme = 'IPC'
+                JOIN {self.units} u ON u.unit = d.unit
+                """,
+            )
+        return table
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def rows(
+        self, sql: str, params: Mapping[str, Any] | None = None
+    ) -> list[dict[str, Any]]:
+        """Run ``sql`` and return its rows as dicts."""
+        out: list[dict[str, Any]] = self.engine.fetch(sql, params or {}).to_pylist()
+        return out
+
+    def one(self, sql: str, params: Mapping[str, Any] | None = None) -> dict[str, Any]:
+        """The single row of ``sql``."""
+        return self.rows(sql, params)[0]
+
+    def count_units(self) -> int:
+        return int(self.one(f"SELECT count(*) AS n FROM {self.units}")["n"])
+
+    def close(self) -> None:
+        """Drop every table made for this scope."""
+        for table in reversed(self._made):
+            self.engine.drop(table)
+        self._made.clear()
+        _OPEN.pop(self.prefix, None)
+
+
+@contextmanager
+def based(
+    source: PatentStore | Engine, scope: Scope | None, count_by: str
+) -> Iterator[Base]:
+    """The prepared relations of ``scope``: reused when ``prepare`` made them, otherwise
+    made now and dropped when the block ends."""
+    engine = as_engine(source)
+    scope = scope or Scope.everything()
+    unit = check_count_by(count_by)
+    if scope.prepared and scope.prepared_count_by == unit and scope.prepared in _OPEN:
+        yield _OPEN[scope.prepared]
+        return
+    base = Base(engine, dataclasses.replace(scope, prepared=None), unit).build()
+    try:
+        yield base
+    finally:
+        base.close()
+
+
+def prepare(source: PatentStore | Engine, scope: Scope, count_by: str) -> Scope:
+    """Prepare ``scope`` once; analyses given the returned scope (and the same counting
+    unit and engine) reuse its relations. Call ``release`` when done."""
+    engine = as_engine(source)
+    base = Base(
+        engine, dataclasses.replace(scope, prepared=None), check_count_by(count_by)
+    )
+    base.build()
+    _OPEN[base.prefix] = base
+    return dataclasses.replace(
+        scope, prepared=base.prefix, prepared_count_by=base.count_by
+    )
+
+
+def release(scope: Scope) -> None:
+    """Drop the relations ``prepare`` made for ``scope``."""
+    if scope.prepared and scope.prepared in _OPEN:
+        _OPEN[scope.prepared].close()

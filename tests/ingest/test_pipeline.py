@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -310,3 +311,18 @@ def test_a_table_with_no_recognisable_header_fails_with_advice(tmp_path, store):
     report = import_paths(store, [write_csv(tmp_path / "n.csv", rows, "utf-8")])
     f = report.files[0]
     assert f.status == "failed" and "--mapping" in f.message
+
+
+def test_mapping_defaults_fill_fields_a_row_leaves_empty(store, data_dir):
+    mapping = load_mapping(
+        Path(__file__).resolve().parents[2] / "specs" / "taian-import.yaml"
+    )
+    report = import_paths(store, [data_dir / "corpora/cn-taian-7384"], mapping=mapping)
+    assert report.totals["new"] == 7384
+    assert (
+        store.scalar(
+            "SELECT count(*) FROM parties WHERE role = 'applicant' AND seq = 1 "
+            "AND address = '山东省泰安市'"
+        )
+        == 7384
+    )

@@ -6,20 +6,37 @@ crash or an error in the middle leaves the store as it was before that file, and
 next file goes on. Records a reader rejects go to ``quarantine`` with file, position and
 reason; the rest of the file still imports. Folders holding a Parquet snapshot are read
 back as snapshots.
+
+**File sets.** A few formats spread one record over several files: PatentsView's tables
+are joined on ``patent_id``. Their reader offers ``read_set(sources, options)`` besides
+``read``; the pipeline collects the files such a reader recognises, groups them by the
+folder (or archive folder) they sit in, and imports each group as one unit, one
+transaction, after the other files. Members of archives are copied to a temporary file
+first, because a set is read only once all its files are known.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import ExitStack
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Protocol
 
 from patnav.config import Settings
 from patnav.errors import InvalidParameterError, ParseError, PatnavError
 from patnav.ingest import READERS
 from patnav.ingest.archives import Limits, Problem, expand_paths
-from patnav.ingest.base import Notice, Read, Reader, ReadOptions, Rejected, Source
+from patnav.ingest.base import (
+    Item,
+    Notice,
+    Read,
+    Reader,
+    ReadOptions,
+    Rejected,
+    Source,
+)
 from patnav.ingest.columns import ColumnMapping
 from patnav.ingest.report import FileReport, ImportReport, QuarantineEntry
 from patnav.storage.parquet import import_snapshot, is_snapshot
@@ -32,6 +49,31 @@ REPORT_QUARANTINE_LIMIT = 10_000
 
 ProgressCallback = Callable[[str, int, int | None], None]
 """Called with (file name, units done, units in all or None)."""
+
+
+class SetReader(Reader, Protocol):
+    """A reader whose records span several files read together (PatentsView tables)."""
+
+    def read_set(
+        self, sources: Sequence[Source], options: ReadOptions
+    ) -> Iterator[Item]: ...
+
+
+def set_reader(reader: Reader) -> SetReader | None:
+    """``reader`` as a set reader when it offers ``read_set``, else None."""
+    return reader if callable(getattr(reader, "read_set", None)) else None  # type: ignore[return-value]
+
+
+def set_folder(name: str) -> str:
+    """The folder a source sits in, the unit its set is grouped by.
+
+    ``/data/pv/g_patent.tsv`` → ``/data/pv``; ``pv.zip!pv/g_patent.tsv`` → ``pv.zip!pv``;
+    ``pv.zip!g_patent.tsv`` → ``pv.zip``.
+    """
+    container, _, member = name.rpartition("!")
+    if container:
+        return f"{container}!{member.rsplit('/', 1)[0]}" if "/" in member else container
+    return str(Path(name).parent)
 
 
 def detect_reader(source: Source) -> Reader | None:
@@ -81,8 +123,12 @@ def import_source(
     batch_size: int,
     strict: bool = False,
     raise_unexpected: bool = False,
+    members: Sequence[Source] | None = None,
 ) -> FileReport:
     """Import one source with one reader, in one transaction.
+
+    With ``members``, the reader's ``read_set`` reads them as one set, and ``source``
+    only names it (its folder).
 
     Raises:
         Exception: with ``raise_unexpected``, an unexpected error (a bug) propagates
@@ -103,7 +149,12 @@ def import_source(
                 batch_size=batch_size,
             )
             begun = utc_now()
-            for item in reader.read(source, options):
+            items = (
+                reader.read(source, options)
+                if members is None
+                else _read_set(reader, members, options)
+            )
+            for item in items:
                 if isinstance(item, Read):
                     writer.add(item.record, item.position)
                 elif isinstance(item, Rejected):
@@ -226,13 +277,26 @@ def import_paths(
         progress=progress,
         raise_unexpected=raise_unexpected,
     )
-    with store.memory_limit(settings.import_memory_limit):
+    with store.memory_limit(settings.import_memory_limit), ExitStack() as stack:
+        run.spool = stack
         for path in paths:
             if path.is_dir() and is_snapshot(path):
                 run.report.files.append(_import_snapshot(store, path))
             else:
                 _import_files(run, path)
+        _import_sets(run)
     return run.report
+
+
+def _read_set(
+    reader: Reader, members: Sequence[Source], options: ReadOptions
+) -> Iterator[Item]:
+    grouped = set_reader(reader)
+    if grouped is None:
+        raise InvalidParameterError(
+            f"format {reader.FORMAT} reads one file at a time, not a set of files"
+        )
+    return grouped.read_set(members, options)
 
 
 @dataclass(slots=True)
@@ -248,6 +312,10 @@ class _Run:
     strict: bool
     progress: ProgressCallback | None
     raise_unexpected: bool
+    sets: dict[tuple[str, str], list[Source]] = field(default_factory=dict)
+    """Files of set readers, by (format, folder), imported after the other files."""
+    spool: ExitStack | None = None
+    """Keeps temporary copies of archive members alive until their set is imported."""
 
 
 def _import_snapshot(store: PatentStore, path: Path) -> FileReport:
@@ -287,6 +355,9 @@ def _import_files(run: _Run, path: Path) -> None:
                 )
             run.report.files.append(unsupported)
             continue
+        if set_reader(reader) is not None:
+            _collect(run, reader, item)
+            continue
         options = replace(run.options, progress=_progress_for(item.name, run.progress))
         run.report.files.append(
             import_source(
@@ -299,6 +370,50 @@ def _import_files(run: _Run, path: Path) -> None:
                 raise_unexpected=run.raise_unexpected,
             )
         )
+
+
+def _collect(run: _Run, reader: Reader, item: Source) -> None:
+    """Hold a file of a set reader until the set is complete; archive members are copied
+    out now, while their archive is open."""
+    if item.path is None and run.spool is not None:
+        try:
+            local = run.spool.enter_context(item.as_path(run.limits.max_file_bytes))
+        except (PatnavError, OSError) as exc:
+            failed = FileReport(file=item.name, format=reader.FORMAT, status="failed")
+            _record_failure(
+                run.store, failed, time.perf_counter(), f"cannot be read: {exc}"
+            )
+            run.report.files.append(failed)
+            return
+        item = Source(
+            name=item.name,
+            opener=lambda: local.open("rb"),
+            path=local,
+            size=local.stat().st_size,
+        )
+    run.sets.setdefault((reader.FORMAT, set_folder(item.name)), []).append(item)
+
+
+def _import_sets(run: _Run) -> None:
+    """Import each collected set of files as one unit."""
+    for (fmt, folder), members in run.sets.items():
+        reader = READERS[fmt]
+        name = members[0].name if len(members) == 1 else folder
+        unit = Source(name=name, opener=members[0].opener)
+        options = replace(run.options, progress=_progress_for(name, run.progress))
+        run.report.files.append(
+            import_source(
+                run.store,
+                unit,
+                reader,
+                options=options,
+                batch_size=run.settings.batch_size,
+                strict=run.strict,
+                raise_unexpected=run.raise_unexpected,
+                members=members,
+            )
+        )
+    run.sets.clear()
 
 
 def _progress_for(

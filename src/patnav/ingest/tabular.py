@@ -289,6 +289,10 @@ def row_to_record(
             m = pattern.search(text) if text else None  # type: ignore[attr-defined]
             if m:
                 values[name] = m.group(1)
+    # a mapping's defaults fill fields the row leaves empty (office, lang, or e.g. the
+    # address of a corpus known to come from one city)
+    for name, value in plan.defaults.items():
+        values.setdefault(name, value)
     extras: dict[str, str] = dict(extra or {})
     for index, header in plan.extras.items():
         if index < len(cells):
@@ -301,12 +305,7 @@ def row_to_record(
         extras[header] = value
         warnings.add(kind, header, f"{position}: {value[:60]!r}")
 
-    office_hint = (
-        (values.get("office") or "").upper()[:2]
-        or plan.defaults.get("office")
-        or options.office
-        or None
-    )
+    office_hint = (values.get("office") or "").upper()[:2] or options.office or None
     if office_hint and not office_hint.isalpha():
         office_hint = None
 
@@ -364,7 +363,7 @@ def row_to_record(
             except ValueError:
                 soft("an unreadable date", name, values[name])
 
-    lang = values.get("lang") or plan.defaults.get("lang")
+    lang = values.get("lang")
     title = values.get("title")
     abstract = values.get("abstract")
     if lang is None:

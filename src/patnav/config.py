@@ -31,6 +31,14 @@ class Settings(BaseSettings):
         ge=1,
         description="Records written to the store per batch during an import.",
     )
+    batch_mb: int = Field(
+        default=64,
+        ge=1,
+        description=(
+            "Most megabytes of record text queued before a batch is written; full-text "
+            "formats reach it before batch_size."
+        ),
+    )
     import_memory_limit: str = Field(
         default="256MB",
         description=(

@@ -121,6 +121,7 @@ def import_source(
     *,
     options: ReadOptions,
     batch_size: int,
+    batch_bytes: int = 64 * 1024 * 1024,
     strict: bool = False,
     raise_unexpected: bool = False,
     members: Sequence[Source] | None = None,
@@ -132,8 +133,8 @@ def import_source(
 
     Raises:
         Exception: with ``raise_unexpected``, an unexpected error (a bug) propagates
-        after
-            the file was rolled back and its failure logged; otherwise it is reported.
+            after the file was rolled back and its failure logged; otherwise it is
+            reported.
     """
     started = time.perf_counter()
     report = FileReport(file=source.name, format=reader.FORMAT, status="ok")
@@ -147,6 +148,7 @@ def import_source(
                 file=source.name,
                 fmt=reader.FORMAT,
                 batch_size=batch_size,
+                batch_bytes=batch_bytes,
             )
             begun = utc_now()
             items = (
@@ -366,6 +368,7 @@ def _import_files(run: _Run, path: Path) -> None:
                 reader,
                 options=options,
                 batch_size=run.settings.batch_size,
+                batch_bytes=run.settings.batch_mb * 1024 * 1024,
                 strict=run.strict,
                 raise_unexpected=run.raise_unexpected,
             )
@@ -408,6 +411,7 @@ def _import_sets(run: _Run) -> None:
                 reader,
                 options=options,
                 batch_size=run.settings.batch_size,
+                batch_bytes=run.settings.batch_mb * 1024 * 1024,
                 strict=run.strict,
                 raise_unexpected=run.raise_unexpected,
                 members=members,

@@ -63,6 +63,16 @@ class _Pending:
     versions: list[_Version] = field(default_factory=list)
 
 
+def _approx_bytes(record: PatentRecord) -> int:
+    """A cheap estimate of the memory a queued record holds: its texts dominate."""
+    size = 512 * (1 + len(record.parties) + len(record.classifications) + len(record.citations))
+    for text in (record.title, record.abstract, record.claims):
+        size += len(text) if text else 0
+    size += sum(len(t.text) for t in record.texts)
+    size += sum(len(c.text) for c in record.claim_items)
+    return size
+
+
 def utc_now() -> datetime:
     """The current UTC time without tzinfo, as the store keeps timestamps."""
     return datetime.now(UTC).replace(tzinfo=None)
@@ -83,12 +93,15 @@ class DocumentWriter:
         file: str,
         fmt: str,
         batch_size: int = 5000,
+        batch_bytes: int = 64 * 1024 * 1024,
     ) -> None:
         self.store = store
         self.import_id = import_id
         self.file = file
         self.fmt = fmt
         self.batch_size = batch_size
+        self.batch_bytes = batch_bytes
+        self._pending_bytes = 0
         self.counts = WriteCounts()
         self._pending: dict[str, _Pending] = {}
         self._quarantine: list[Row] = []
@@ -101,7 +114,10 @@ class DocumentWriter:
         self.counts.read += 1
         slot = self._pending.setdefault(flat.doc_id, _Pending())
         slot.versions.append(_Version(record, flat, position))
-        if len(self._pending) >= self.batch_size:
+        # full-text records (descriptions of 50 KB and more) fill memory long before 5,000
+        # of them are queued: flush by size as well as by count
+        self._pending_bytes += _approx_bytes(record)
+        if len(self._pending) >= self.batch_size or self._pending_bytes >= self.batch_bytes:
             self.flush()
 
     def quarantine(
@@ -133,6 +149,7 @@ class DocumentWriter:
             self._quarantine = []
         if self._pending:
             pending, self._pending = self._pending, {}
+            self._pending_bytes = 0
             self._write_documents(pending)
 
     def finish(self) -> WriteCounts:

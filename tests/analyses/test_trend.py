@@ -28,14 +28,22 @@ def test_taian_filings_per_year_and_type_match_the_sheet(loaded_store, taian, da
     assert filing_trend(loaded_store, taian, count_by="family").total == 7384
 
 
-def test_growth_and_incomplete_years_follow_the_cutoff(loaded_store, taian):
+def test_growth_and_incomplete_years_follow_the_scopes_cutoff(loaded_store, taian, data_dir):
+    """The Tai'an corpus has no publication dates: its cut-off is its last filing date, and
+    the 18 months before it are incomplete (unpublished filings are missing)."""
+    frame = pd.read_excel(data_dir / "corpora/cn-taian-7384/taian_patents.xlsx", dtype=str)
+    last_filing = date.fromisoformat(frame["申请日"].max())
     trend = filing_trend(loaded_store, taian, count_by="application")
-    assert trend.cutoff == date(2018, 12, 11)  # the latest publication date in the store
-    assert trend.incomplete_from == incomplete_from(trend.cutoff) == 2017
+    assert trend.cutoff == last_filing
+    assert trend.incomplete_from == incomplete_from(last_filing) == 2014
     rows = {r.year: r for r in trend.years}
     assert rows[2015].growth == (rows[2015].filings - rows[2014].filings) / rows[2014].filings
-    assert not any(r.incomplete for r in trend.years)  # Tai'an ends in 2015
-    assert trend.cagr_window is not None
+    assert [r.year for r in trend.years if r.incomplete] == [2014, 2015]
+    assert trend.cagr_window is not None and trend.cagr_window[1] <= 2013
+    # the CNIPA export does have publication dates: its cut-off is its latest one
+    cnipa = filing_trend(loaded_store, taian.__class__.of_sql(
+        "SELECT doc_id FROM provenance WHERE file LIKE '%cnipa_export_199.xlsx'", label="x"))
+    assert cnipa.cutoff == date(2013, 1, 2)
 
 
 def test_publications_and_grants_use_kind_codes(loaded_store, cnipa):

@@ -31,7 +31,6 @@ from patnav.analyses.base import (
     ratio,
 )
 from patnav.analyses.prepared import Base, based
-from patnav.analyses.trend import data_cutoff, incomplete_from
 from patnav.errors import InvalidParameterError
 from patnav.storage.store import PatentStore
 
@@ -114,15 +113,6 @@ class ApplicantRanking(ResultMixin):
         )
 
 
-def windows(engine: Engine) -> tuple[tuple[int, int] | None, tuple[int, int] | None]:
-    """The last three complete filing years and the three before."""
-    first_incomplete = incomplete_from(data_cutoff(engine))
-    if first_incomplete is None:
-        return None, None
-    last = first_incomplete - 1
-    return (last - 2, last), (last - 5, last - 3)
-
-
 def applicant_ranking(
     source: PatentStore | Engine,
     scope: Scope | None = None,
@@ -143,14 +133,14 @@ def applicant_ranking(
     engine = as_engine(source)
     scope = scope or Scope.everything()
     count_by = check_count_by(count_by)
-    recent, previous = windows(engine)
-    params = {
-        "r0": recent[0] if recent else -1,
-        "r1": recent[1] if recent else -1,
-        "p0": previous[0] if previous else -1,
-        "p1": previous[1] if previous else -1,
-    }
     with based(engine, scope, count_by) as base:
+        recent, previous = base.windows()
+        params = {
+            "r0": recent[0] if recent else -1,
+            "r1": recent[1] if recent else -1,
+            "p0": previous[0] if previous else -1,
+            "p1": previous[1] if previous else -1,
+        }
         source_table = base.apps if role == "applicant" else _role_table(base, role)
         table = base.rows(
             f"""

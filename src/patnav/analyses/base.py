@@ -55,6 +55,32 @@ filing date."""
 GRANT_KINDS = ("B", "C", "U", "Y", "S", "D", "E", "P", "H")
 """Kind-code letters of grant publications (CN B/C/U/Y/S/D, US B*/E/P/S/H, EP B1/B2)."""
 
+LAG_MONTHS = 18
+"""Applications publish about 18 months after filing."""
+
+
+def incomplete_from(cutoff: date | None) -> int | None:
+    """The first filing year that publication lag leaves incomplete, for a data cut-off."""
+    if cutoff is None:
+        return None
+    months = cutoff.year * 12 + cutoff.month - 1 - LAG_MONTHS
+    return months // 12  # the year containing cutoff − 18 months is already incomplete
+
+
+Window = tuple[int, int]
+
+
+def windows_for(cutoff: date | None) -> tuple[Window | None, Window | None]:
+    """The last three complete filing years before the cut-off, and the three before."""
+    first_incomplete = incomplete_from(cutoff)
+    if first_incomplete is None:
+        return None, None
+    last = first_incomplete - 1
+    return (last - 2, last), (last - 5, last - 3)
+
+
+"""Kind-code letters of grant publications (CN B/C/U/Y/S/D, US B*/E/P/S/H, EP B1/B2)."""
+
 
 def check_count_by(count_by: str) -> CountBy:
     """Validate a counting unit."""

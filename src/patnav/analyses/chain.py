@@ -25,7 +25,6 @@ from typing import Any
 
 import pandas as pd
 
-from patnav.analyses.applicants import windows
 from patnav.analyses.base import (
     COUNT_UNITS,
     CountBy,
@@ -162,9 +161,9 @@ def chain_positioning(
             "chain positioning needs a home region: give region=, or a spec with 'region:'."
         )
     unit = check_count_by(count_by or spec.count_by)
-    recent, previous = windows(engine)
     comparator = "national" if home_region.province or home_region.city else "world"
     with based(engine, spec.base_scope(store), unit) as base:
+        recent, previous = base.windows()  # one window for every node: the spec's data
         totals = _figures(base, home_region, recent, previous)
     rules = {
         "strong_rta": strong_rta,
@@ -337,9 +336,10 @@ def _players(
                sum(a.known) AS known, sum(a.granted) AS granted
         FROM {base.apps} a WHERE {where}
         GROUP BY a.akey
-        ORDER BY units DESC, recent DESC, granted DESC, a.akey LIMIT $top
+        ORDER BY units DESC, recent DESC, granted DESC, a.akey LIMIT {int(top)}
         """,
         {**region_params, **_window_params(recent, previous), "top": int(top)},
+        limit=int(top),
     )
     return [
         Player(
@@ -368,9 +368,10 @@ def _talents(base: Base, region: Region, *, top: int) -> list[Talent]:
                max(i.filing_year) AS last_year
         FROM {base.inventors()} i WHERE NOT ({condition})
         GROUP BY i.name, i.aname
-        ORDER BY units DESC, last_year DESC NULLS LAST, i.name, applicant LIMIT $top
+        ORDER BY units DESC, last_year DESC NULLS LAST, i.name, applicant LIMIT {int(top)}
         """,
         {**region_params, "top": int(top)},
+        limit=int(top),
     )
     return [
         Talent(

@@ -124,10 +124,10 @@ def citation_analysis(
             ),
             chosen AS (
                 SELECT * FROM (SELECT unit FROM scored WHERE cited > 0
-                               ORDER BY cited DESC, in_store DESC, unit LIMIT $top) m
+                               ORDER BY cited DESC, in_store DESC, unit LIMIT {int(top)}) m
                 UNION
                 SELECT * FROM (SELECT unit FROM scored WHERE score > 0
-                               ORDER BY score DESC, unit LIMIT $top) c
+                               ORDER BY score DESC, unit LIMIT {int(top)}) c
             )
             SELECT s.unit, s.doc_id, pt.title, s.lead_name AS applicant, s.filing_year,
                    s.by_source, s.in_store, s.in_scope, s.documents

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from patnav.analyses.applicants import windows
 from patnav.analyses.base import (
     COUNT_UNITS,
     CountBy,
@@ -117,8 +116,8 @@ def competitor_benchmark(
     engine = as_engine(source)
     scope = scope or Scope.everything()
     count_by = check_count_by(count_by)
-    recent, previous = windows(engine)
     with based(engine, scope, count_by) as base:
+        recent, previous = base.windows()
         total = base.count_units()
         profiles = tuple(
             _profile(base, name, total, recent, previous, top) for name in competitors
@@ -186,9 +185,10 @@ def _profile(
             FROM mine m LEFT JOIN class_titles t
                 ON t.scheme = 'IPC' AND t.code = substr(m.ipc_main, 1, 4)
             WHERE m.ipc_main IS NOT NULL
-            GROUP BY 1 ORDER BY n DESC, k LIMIT $top
+            GROUP BY 1 ORDER BY n DESC, k LIMIT {int(top)}
             """,
             p,
+            limit=int(top),
         )
     )
     markets = tuple(
@@ -196,16 +196,19 @@ def _profile(
         for r in base.rows(
             f"{mine} SELECT office AS k, count(*) AS n FROM {base.offices} "
             "WHERE unit IN (SELECT unit FROM mine) AND office <> 'unknown' "
-            "GROUP BY office ORDER BY n DESC, k LIMIT $top",
+            f"GROUP BY office ORDER BY n DESC, k LIMIT {int(top)}",
             p,
+            limit=int(top),
         )
     )
     inventors = tuple(
         Labelled(str(r["k"]), str(r["k"]), int(r["n"]))
         for r in base.rows(
             f"{mine} SELECT name AS k, count(DISTINCT unit) AS n FROM {base.inventors()} "
-            "WHERE unit IN (SELECT unit FROM mine) GROUP BY name ORDER BY n DESC, k LIMIT $top",
+            "WHERE unit IN (SELECT unit FROM mine) GROUP BY name "
+            f"ORDER BY n DESC, k LIMIT {int(top)}",
             p,
+            limit=int(top),
         )
     )
     matched_names = tuple(

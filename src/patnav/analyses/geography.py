@@ -120,11 +120,11 @@ def geography(
         total = base.count_units()
 
         def shares(
-            sql: str, label: Callable[[dict[str, Any]], str]
+            sql: str, label: Callable[[dict[str, Any]], str], limit: int | None = None
         ) -> tuple[Share, ...]:
             return tuple(
                 Share(r["k"] or "unknown", label(r), int(r["n"]), ratio(r["n"], total))
-                for r in base.rows(sql)
+                for r in base.rows(sql, limit=limit)
             )
 
         origins = shares(
@@ -142,12 +142,14 @@ def geography(
             "WHERE country = 'CN' AND province IS NOT NULL GROUP BY province "
             f"ORDER BY n DESC, k LIMIT {int(top)}",
             lambda r: r["k"],
+            int(top),
         )
         cities = shares(
             f"SELECT city AS k, min(province) AS p, count(*) AS n FROM {base.units} "
             "WHERE country = 'CN' AND city IS NOT NULL GROUP BY city "
             f"ORDER BY n DESC, k LIMIT {int(top)}",
             lambda r: f"{r['p']}{r['k']}" if r["p"] and r["p"] != r["k"] else r["k"],
+            int(top),
         )
         home = _home(base, region) if region else None
     return Geography(

@@ -126,16 +126,17 @@ def inventor_analysis(
             )
         rows = base.rows(
             f"""
-            WITH shown AS (SELECT ikey FROM {ranked} ORDER BY units DESC, ikey LIMIT $top),
+            WITH shown AS (SELECT ikey FROM {ranked} ORDER BY units DESC, ikey LIMIT {int(top)}),
             pairs AS (SELECT a.ikey, count(DISTINCT b.ikey) AS co FROM {inv} a
                       JOIN {inv} b ON a.unit = b.unit AND a.ikey <> b.ikey
                       WHERE a.ikey IN (SELECT ikey FROM shown) GROUP BY a.ikey)
             SELECT r.ikey, r.name, r.aname, r.units, r.first_year, r.last_year,
                    coalesce(p.co, 0) AS co
             FROM {ranked} r LEFT JOIN pairs p ON p.ikey = r.ikey
-            ORDER BY r.units DESC, r.ikey LIMIT $pool
+            ORDER BY r.units DESC, r.ikey LIMIT {int(max(team_pool, top))}
             """,
             {"top": int(top), "pool": int(max(team_pool, top))},
+            limit=int(max(team_pool, top)),
         )
         total = base.count_units()
         inventors_total = int(base.one(f"SELECT count(*) AS n FROM {ranked}")["n"])
@@ -145,7 +146,8 @@ def inventor_analysis(
             (e["a"], e["b"], int(e["w"]))
             for e in base.rows(
                 f"""
-                WITH pool AS (SELECT ikey FROM {ranked} ORDER BY units DESC, ikey LIMIT $pool),
+                WITH pool AS (SELECT ikey FROM {ranked}
+                              ORDER BY units DESC, ikey LIMIT {int(team_pool)}),
                 members AS (SELECT unit, ikey FROM {inv} WHERE ikey IN (SELECT ikey FROM pool))
                 SELECT a.ikey AS a, b.ikey AS b, count(*) AS w FROM members a
                 JOIN members b ON a.unit = b.unit AND a.ikey < b.ikey
@@ -161,7 +163,7 @@ def inventor_analysis(
             WITH top_apps AS (
                 SELECT lead_akey AS akey, min(lead_name) AS aname, count(*) AS n
                 FROM {base.units} WHERE lead_akey IS NOT NULL
-                GROUP BY lead_akey ORDER BY n DESC, akey LIMIT $k
+                GROUP BY lead_akey ORDER BY n DESC, akey LIMIT {int(core_applicants)}
             ),
             per AS (
                 SELECT i.ikey, t.akey, t.aname, t.n AS app_units,

@@ -145,9 +145,10 @@ def legal_status(
             SELECT e.type AS operation, e.parties AS party, count(*) AS events
             FROM {base.docs} d JOIN events e ON e.doc_id = d.doc_id
             WHERE e.type IN ({operations}) AND e.parties IS NOT NULL
-            GROUP BY ALL ORDER BY events DESC, operation, party LIMIT $top
+            GROUP BY ALL ORDER BY events DESC, operation, party LIMIT {int(top)}
             """,
             {"top": int(top)},
+            limit=int(top),
         )
     totals: dict[str, int] = {}
     for r in statuses:

@@ -1,4 +1,5 @@
-"""A first look at a store: what is in it, from where, of which kind, from when, by whom.
+"""A first look at a store: what is in it, from where, of which kind, from when, by whom,
+and where its applicants are.
 
 Counting unit: documents (one row of ``patents``); filing years by application date.
 Years within 18 months of the newest filing are incomplete (applications publish 18
@@ -44,6 +45,10 @@ class StoreOverview:
     quarantined: int
     imports: int
     counting_unit: str = "document"
+    applicants_by: str = "name"
+    by_province: tuple[Count, ...] = ()
+    by_city: tuple[Count, ...] = ()
+    located_by_name: int = 0
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -63,6 +68,8 @@ class StoreOverview:
                 "by_year",
                 "top_applicants",
                 "by_source",
+                "by_province",
+                "by_city",
             )
             for c in getattr(self, dim)
         ]
@@ -79,7 +86,13 @@ def _counts(table: pa.Table) -> tuple[Count, ...]:
 
 
 def store_overview(store: PatentStore, *, top: int = 10) -> StoreOverview:
-    """Counts by office, type, filing year, top applicants (by name) and source format."""
+    """Counts by office, type, filing year, top applicants, source format and region.
+
+    Top applicants count documents per resolved entity once ``patnav enrich`` has run
+    (``applicants_by`` = ``entity``), else per name. Provinces and cities are those of
+    each document's first applicant; ``located_by_name`` of them were inferred from the
+    applicant's name rather than read from an address.
+    """
     docs, with_pub, with_app, first, last = store.rows(
         "SELECT count(*), count(pub_number), count(app_number), min(app_date), "
         "max(app_date) FROM patents"
@@ -108,12 +121,50 @@ def store_overview(store: PatentStore, *, top: int = 10) -> StoreOverview:
             1 if last.month <= PUBLICATION_LAG_MONTHS - 12 else 0
         )
         incomplete = tuple(c.label for c in by_year if int(c.label) >= cutoff_year)
-    top_applicants = _counts(
+    by_entity = bool(
+        store.scalar(
+            "SELECT count(*) > 0 FROM parties WHERE role = 'applicant' "
+            "AND entity_id IS NOT NULL"
+        )
+    )
+    if by_entity:  # resolved applicants: one row per entity, under its canonical name
+        top_applicants = _counts(
+            store.query(
+                "SELECT coalesce(e.name, p.name), count(DISTINCT p.doc_id) AS n "
+                "FROM parties p LEFT JOIN entities e USING (entity_id) "
+                "WHERE p.role = 'applicant' GROUP BY coalesce(p.entity_id, p.name), 1 "
+                "ORDER BY n DESC, 1 LIMIT ?",
+                [top],
+            )
+        )
+    else:
+        top_applicants = _counts(
+            store.query(
+                "SELECT name, count(DISTINCT doc_id) AS n FROM parties "
+                "WHERE role = 'applicant' GROUP BY name ORDER BY n DESC, name LIMIT ?",
+                [top],
+            )
+        )
+    # region counts follow the first applicant (第一申请人), so each document counts once
+    firsts = (
+        "SELECT doc_id, province, city, location_source FROM parties "
+        "WHERE role = 'applicant' AND seq = 1 AND province IS NOT NULL"
+    )
+    by_province = _counts(
         store.query(
-            "SELECT name, count(DISTINCT doc_id) AS n FROM parties WHERE role = 'applicant' "
-            "GROUP BY name ORDER BY n DESC, name LIMIT ?",
+            f"SELECT province, count(*) AS n FROM ({firsts}) GROUP BY 1 ORDER BY n DESC, 1"
+        )
+    )
+    by_city = _counts(
+        store.query(
+            "SELECT CASE WHEN city = province THEN city ELSE province || ' ' || city END, "
+            f"count(*) AS n FROM ({firsts}) "
+            "WHERE city IS NOT NULL GROUP BY 1 ORDER BY n DESC, 1 LIMIT ?",
             [top],
         )
+    )
+    located_by_name = int(
+        store.scalar(f"SELECT count(*) FROM ({firsts}) WHERE location_source = 'name'")
     )
     by_source = _counts(
         store.query(
@@ -134,4 +185,8 @@ def store_overview(store: PatentStore, *, top: int = 10) -> StoreOverview:
         last_filing=last,
         quarantined=store.count("quarantine"),
         imports=store.count("imports"),
+        applicants_by="entity" if by_entity else "name",
+        by_province=by_province,
+        by_city=by_city,
+        located_by_name=located_by_name,
     )

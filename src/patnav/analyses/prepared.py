@@ -25,6 +25,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from datetime import date
 from typing import Any
 
 from patnav.analyses.base import (
@@ -35,8 +36,10 @@ from patnav.analyses.base import (
     CountBy,
     Engine,
     Scope,
+    Window,
     as_engine,
     check_count_by,
+    windows_for,
 )
 from patnav.storage.store import PatentStore
 
@@ -52,6 +55,7 @@ STATUS_RANK = (
 """The most alive status of a unit's documents is the unit's status."""
 
 _COUNTER = iter(range(1, 1 << 62))
+_UNSET = object()
 _OPEN: dict[str, Base] = {}
 
 
@@ -76,6 +80,7 @@ class Base:
         self.count_by = count_by
         self.prefix = f"_base{next(_COUNTER)}"
         self._made: list[str] = []
+        self._cutoff: object = _UNSET
 
     # -- tables ----------------------------------------------------------------------------
 
@@ -113,8 +118,8 @@ class Base:
         self._make(
             "docs",
             f"""
-            SELECT p.doc_id, p.office, p.kind, p.patent_type, p.pub_date, p.grant_date,
-                   p.legal_status, p.ipc_main, p.cited_by_count,
+            SELECT p.doc_id, p.office, p.kind, p.patent_type, p.app_date, p.pub_date,
+                   p.grant_date, p.legal_status, p.ipc_main, p.cited_by_count,
                    {UNIT_SQL[cb]} AS unit, {FIRST_DATE_SQL[cb]} AS first_date
             FROM patents p WHERE {where}
             """,
@@ -281,11 +286,20 @@ class Base:
     # -- reading ---------------------------------------------------------------------------
 
     def rows(
-        self, sql: str, params: Mapping[str, Any] | None = None
+        self,
+        sql: str,
+        params: Mapping[str, Any] | None = None,
+        *,
+        limit: int | None = None,
     ) -> list[dict[str, Any]]:
-        """Run ``sql`` and return its rows as dicts."""
+        """Run ``sql`` and return its rows as dicts.
+
+        ``limit`` repeats the statement's own final LIMIT: DuckDB 2.0.0's optimizer can drop
+        a LIMIT above a join whose row estimate it wrongly trusts (as in duckdb#24071), so
+        top-N lists are cut here too.
+        """
         out: list[dict[str, Any]] = self.engine.fetch(sql, params or {}).to_pylist()
-        return out
+        return out if limit is None else out[:limit]
 
     def one(self, sql: str, params: Mapping[str, Any] | None = None) -> dict[str, Any]:
         """The single row of ``sql``."""
@@ -293,6 +307,20 @@ class Base:
 
     def count_units(self) -> int:
         return int(self.one(f"SELECT count(*) AS n FROM {self.units}")["n"])
+
+    def cutoff(self) -> date | None:
+        """The scope's data cut-off: its latest publication date, else its latest filing
+        date (a source without publication dates was cut off after its last filing)."""
+        if self._cutoff is _UNSET:
+            value = self.one(
+                f"SELECT coalesce(max(pub_date), max(app_date)) AS c FROM {self.docs}"
+            )["c"]
+            self._cutoff = value if isinstance(value, date) else None
+        return self._cutoff  # type: ignore[return-value]
+
+    def windows(self) -> tuple[Window | None, Window | None]:
+        """The scope's last three complete filing years and the three before."""
+        return windows_for(self.cutoff())
 
     def close(self) -> None:
         """Drop every table made for this scope."""

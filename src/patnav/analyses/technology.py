@@ -167,9 +167,10 @@ def technology_composition(
                 counted AS (SELECT code, count(*) AS n FROM codes GROUP BY code)
                 SELECT c.code, c.n, t.title_zh, t.title_en FROM counted c
                 LEFT JOIN class_titles t ON t.scheme = 'IPC' AND t.code = c.code
-                ORDER BY c.n DESC, c.code LIMIT $top
+                ORDER BY c.n DESC, c.code LIMIT {int(top)}
                 """,
                 {"top": int(top)},
+                limit=int(top),
             )
             levels[level] = tuple(
                 CodeShare(

@@ -4,8 +4,8 @@ Per filing year: filings, first publications and grants of the counting unit, ap
 active that year; the same by patent type and by office; year-on-year growth and the compound
 growth over the complete years; the incomplete recent years marked. Applications publish
 about 18 months after filing, so every year that ends after the data cut-off minus 18 months
-is incomplete. The cut-off is the latest publication date in the store (the latest filing date
-when the source has no publication dates).
+is incomplete. The cut-off is the latest publication date of the scope (its latest filing
+date when the source has no publication dates).
 
 Lifecycle: applicants against filings per year, and a phase (emerging 萌芽期, growth 成长期,
 maturity 成熟期, decline 衰退期, recovery 复苏期) decided by explicit rules on the growth of
@@ -28,12 +28,11 @@ from patnav.analyses.base import (
     Scope,
     as_engine,
     check_count_by,
+    incomplete_from,
     ratio,
 )
 from patnav.analyses.prepared import based
 from patnav.storage.store import PatentStore
-
-LAG_MONTHS = 18
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,23 +94,6 @@ def vars_of(row: object) -> dict[str, object]:
     return {name: getattr(row, name) for name in row.__slots__}  # type: ignore[attr-defined]
 
 
-def data_cutoff(engine: Engine) -> date | None:
-    """The store's data cut-off: its latest publication date, else its latest filing date."""
-    rows = engine.fetch(
-        "SELECT coalesce(max(pub_date), max(app_date)) AS cutoff FROM patents"
-    ).to_pylist()
-    value = rows[0]["cutoff"] if rows else None
-    return value if isinstance(value, date) else None
-
-
-def incomplete_from(cutoff: date | None) -> int | None:
-    """The first filing year that publication lag leaves incomplete."""
-    if cutoff is None:
-        return None
-    months = cutoff.year * 12 + cutoff.month - 1 - LAG_MONTHS
-    return months // 12  # the year containing cutoff − 18 months is already incomplete
-
-
 def filing_trend(
     source: PatentStore | Engine,
     scope: Scope | None = None,
@@ -165,8 +147,8 @@ def filing_trend(
             """
         )
         total = base.count_units()
+        cutoff = base.cutoff()
 
-    cutoff = data_cutoff(engine)
     first_incomplete = incomplete_from(cutoff)
     rows = [
         r

@@ -18,6 +18,7 @@ from patnav.analyses.chain import chain_positioning
 from patnav.analyses.citations import citation_analysis
 from patnav.analyses.competitors import competitor_benchmark
 from patnav.analyses.geography import geography
+from patnav.analyses.hotspots import hot_spots
 from patnav.analyses.inventors import inventor_analysis
 from patnav.analyses.legal import legal_status
 from patnav.analyses.network import coapplicant_network

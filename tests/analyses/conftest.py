@@ -9,7 +9,8 @@ from patnav.analyses.base import Scope
 
 def file_scope(pattern: str, label: str) -> Scope:
     return Scope.of_sql(
-        "SELECT doc_id FROM provenance WHERE file LIKE $pattern", {"pattern": pattern},
+        "SELECT doc_id FROM provenance WHERE file LIKE $pattern",
+        {"pattern": pattern},
         label=label,
     )
 

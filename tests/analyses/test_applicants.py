@@ -13,11 +13,14 @@ from patnav.analyses.network import coapplicant_network
 
 
 def test_taian_ranking_and_concentration_match_pandas(loaded_store, taian, data_dir):
-    frame = pd.read_excel(data_dir / "corpora/cn-taian-7384/taian_patents.xlsx", dtype=str)
+    frame = pd.read_excel(
+        data_dir / "corpora/cn-taian-7384/taian_patents.xlsx", dtype=str
+    )
     counts = frame["申请人"].value_counts()
     ranking = applicant_ranking(loaded_store, taian, count_by="application", top=10)
     assert [(a.name, a.units) for a in ranking.applicants[:5]] == list(
-        zip(counts.index[:5], counts.values[:5].tolist(), strict=True))
+        zip(counts.index[:5], counts.values[:5].tolist(), strict=True)
+    )
     assert ranking.applicants[0].share == pytest.approx(counts.iloc[0] / len(frame))
     c = ranking.concentration
     assert c.applicants == len(counts)
@@ -26,11 +29,15 @@ def test_taian_ranking_and_concentration_match_pandas(loaded_store, taian, data_
     assert c.hhi == pytest.approx(((counts / counts.sum() * 100) ** 2).sum())
     assert c.level == "unconcentrated"
     # the corpus has no kind codes or statuses: grant ratios are unknown, not zero
-    assert all(a.grant_ratio is None and a.inventions_known == 0 for a in ranking.applicants)
+    assert all(
+        a.grant_ratio is None and a.inventions_known == 0 for a in ranking.applicants
+    )
 
 
 def test_growth_windows_count_filings_by_year(loaded_store, taian, data_dir):
-    frame = pd.read_excel(data_dir / "corpora/cn-taian-7384/taian_patents.xlsx", dtype=str)
+    frame = pd.read_excel(
+        data_dir / "corpora/cn-taian-7384/taian_patents.xlsx", dtype=str
+    )
     ranking = applicant_ranking(loaded_store, taian, count_by="application", top=3)
     r0, r1 = ranking.recent_window
     p0, p1 = ranking.previous_window
@@ -42,7 +49,9 @@ def test_growth_windows_count_filings_by_year(loaded_store, taian, data_dir):
 
 def test_lens_grant_ratio_from_kind_codes(loaded_store, lens, data_dir):
     frame = pd.read_csv(data_dir / "formats/lens-csv/lens_drones_5884.csv", dtype=str)
-    thales = frame[frame["Applicants"].fillna("").str.split(";;").map(lambda a: "THALES SA" in a)]
+    thales = frame[
+        frame["Applicants"].fillna("").str.split(";;").map(lambda a: "THALES SA" in a)
+    ]
     ranking = applicant_ranking(loaded_store, lens, count_by="document", top=50)
     row = next(a for a in ranking.applicants if a.name == "THALES SA")
     assert row.units == len(thales)
@@ -52,17 +61,22 @@ def test_lens_grant_ratio_from_kind_codes(loaded_store, lens, data_dir):
 
 
 def test_coapplicant_network_edges_match_the_export(loaded_store, cnipa, data_dir):
-    frame = pd.read_excel(data_dir / "formats/cn-excel/cnipa_export_199.xlsx", dtype=str)
+    frame = pd.read_excel(
+        data_dir / "formats/cn-excel/cnipa_export_199.xlsx", dtype=str
+    )
     edges: Counter[tuple[str, str]] = Counter()
     for cell in frame["申请（专利权）人"]:
         names = sorted(set(cell.split(";")))
         edges.update(itertools.combinations(names, 2))
     network = coapplicant_network(loaded_store, cnipa, count_by="application")
-    got = {(e.source.removeprefix("name:"), e.target.removeprefix("name:")): e.weight
-           for e in network.edges}
+    got = {
+        (e.source.removeprefix("name:"), e.target.removeprefix("name:")): e.weight
+        for e in network.edges
+    }
     assert got == dict(edges)
     assert network.collaborative_units == sum(
-        1 for cell in frame["申请（专利权）人"] if len(set(cell.split(";"))) > 1)
+        1 for cell in frame["申请（专利权）人"] if len(set(cell.split(";"))) > 1
+    )
     # communities partition the nodes and are reproducible
     again = coapplicant_network(loaded_store, cnipa, count_by="application")
     assert [n.community for n in again.nodes] == [n.community for n in network.nodes]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 from collections import Counter
 
 import pandas as pd
@@ -27,11 +26,15 @@ def lens_frame(data_dir):
 
 def test_lens_markets_are_jurisdictions(loaded_store, lens, lens_frame):
     geo = geography(loaded_store, lens, count_by="document", lang="en")
-    assert {s.key: s.units for s in geo.markets} == dict(Counter(lens_frame["Jurisdiction"]))
+    assert {s.key: s.units for s in geo.markets} == dict(
+        Counter(lens_frame["Jurisdiction"])
+    )
     assert geo.total == len(lens_frame)
 
 
-def test_lens_origins_fall_back_to_the_earliest_priority_country(loaded_store, lens, lens_frame):
+def test_lens_origins_fall_back_to_the_earliest_priority_country(
+    loaded_store, lens, lens_frame
+):
     """Lens rows carry no applicant address: origin is the earliest priority's country,
     else the jurisdiction (never a regional office)."""
     regional = {"WO", "EP", "EA", "AP", "OA", "GC", "EM"}
@@ -41,7 +44,11 @@ def test_lens_origins_fall_back_to_the_earliest_priority_country(loaded_store, l
         for i, part in enumerate((row["Priority Numbers"] or "").split(";;")):
             bits = part.split()
             if len(bits) >= 2 and bits[0] not in regional:
-                when = bits[-1] if bits[-1].isdigit() and len(bits[-1]) == 8 else "99999999"
+                when = (
+                    bits[-1]
+                    if bits[-1].isdigit() and len(bits[-1]) == 8
+                    else "99999999"
+                )
                 claims.append((when, i, bits[0]))  # earliest date, then listed order
         if claims:
             return min(claims)[2]
@@ -59,9 +66,13 @@ def test_home_region_shares(loaded_store, cnipa, data_dir):
     else its office. The one row with a priority (德国 applicant, DE priority) is German; the
     Hong Kong, Taiwan and Australian applicants of the export count as CN until enrichment
     reads their addresses (see tests/enrich)."""
-    frame = pd.read_excel(data_dir / "formats/cn-excel/cnipa_export_199.xlsx", dtype=str)
+    frame = pd.read_excel(
+        data_dir / "formats/cn-excel/cnipa_export_199.xlsx", dtype=str
+    )
     priority_countries = frame["优先权"].dropna().str.split().str[1]
-    geo = geography(loaded_store, cnipa, count_by="application", region=Region(province="江苏省"))
+    geo = geography(
+        loaded_store, cnipa, count_by="application", region=Region(province="江苏省")
+    )
     assert geo.home is not None
     assert geo.home.world == len(frame)
     assert geo.home.national == len(frame) - (priority_countries != "CN").sum() == 198
@@ -70,26 +81,34 @@ def test_home_region_shares(loaded_store, cnipa, data_dir):
 
 
 def test_taian_technology_composition_matches_the_sheet(loaded_store, taian, data_dir):
-    frame = pd.read_excel(data_dir / "corpora/cn-taian-7384/taian_patents.xlsx", dtype=str)
+    frame = pd.read_excel(
+        data_dir / "corpora/cn-taian-7384/taian_patents.xlsx", dtype=str
+    )
     codes = frame["主分类号"].map(normalize_ipc).dropna()
     tech = technology_composition(loaded_store, taian, count_by="application", top=10)
     assert tech.classified == len(codes) == 7384 - 140  # designs carry Locarno classes
+
     def ranked(counter, n):  # most units first, ties by code
         return sorted(counter.items(), key=lambda kv: (-kv[1], kv[0]))[:n]
 
     assert [(c.code, c.units) for c in tech.levels["subclass"][:10]] == ranked(
-        Counter(codes.str[:4]), 10)
+        Counter(codes.str[:4]), 10
+    )
     assert [(c.code, c.units) for c in tech.levels["section"]] == ranked(
-        Counter(codes.str[:1]), 10)
+        Counter(codes.str[:1]), 10
+    )
     assert tech.levels["subclass"][0].share == pytest.approx(
-        Counter(codes.str[:4]).most_common(1)[0][1] / len(codes))
+        Counter(codes.str[:4]).most_common(1)[0][1] / len(codes)
+    )
     # the year matrix: each row sums to the subclass's units in the years shown
     for code, row in zip(tech.by_year.rows, tech.by_year.values, strict=True):
         assert sum(row) == Counter(codes.str[:4])[code]
 
 
 def test_inventors_of_the_cnipa_export(loaded_store, cnipa, data_dir):
-    frame = pd.read_excel(data_dir / "formats/cn-excel/cnipa_export_199.xlsx", dtype=str)
+    frame = pd.read_excel(
+        data_dir / "formats/cn-excel/cnipa_export_199.xlsx", dtype=str
+    )
     counts: Counter[tuple[str, str]] = Counter()
     for _, row in frame.iterrows():
         first_applicant = row["申请（专利权）人"].split(";")[0]
@@ -98,7 +117,10 @@ def test_inventors_of_the_cnipa_export(loaded_store, cnipa, data_dir):
     result = inventor_analysis(loaded_store, cnipa, count_by="application", top=5)
     assert result.inventors_total == len(counts)
     assert [(i.name, i.applicant, i.units) for i in result.inventors[:3]] == [
-        (n, a, c) for (n, a), c in sorted(counts.items(), key=lambda kv: (-kv[1], f"{kv[0][0]} @ name:{kv[0][1]}"))[:3]
+        (n, a, c)
+        for (n, a), c in sorted(
+            counts.items(), key=lambda kv: (-kv[1], f"{kv[0][0]} @ name:{kv[0][1]}")
+        )[:3]
     ]
 
 
@@ -114,21 +136,30 @@ def test_citations_rank_by_reported_counts(loaded_store, lens, lens_frame):
     assert result.most_cited[0].cited_by_source == cited.max()
     top = lens_frame.loc[cited.idxmax(), "Publication Number"].replace(" ", "")
     assert result.most_cited[0].doc_id == top
-    assert [u.cited_by_source for u in result.most_cited] == sorted(cited, reverse=True)[:5]
+    assert [u.cited_by_source for u in result.most_cited] == sorted(
+        cited, reverse=True
+    )[:5]
 
 
 def test_competitor_benchmark_counts_match(loaded_store, lens, lens_frame):
     def rows_of(name):
-        return lens_frame[lens_frame["Applicants"].fillna("").str.split(";;").map(
-            lambda names: name in names)]
+        return lens_frame[
+            lens_frame["Applicants"]
+            .fillna("")
+            .str.split(";;")
+            .map(lambda names: name in names)
+        ]
 
-    bench = competitor_benchmark(loaded_store, ["THALES SA", "PARROT"], lens, count_by="document")
+    bench = competitor_benchmark(
+        loaded_store, ["THALES SA", "PARROT"], lens, count_by="document"
+    )
     for profile in bench.competitors:
         rows = rows_of(profile.name)
         assert profile.units == len(rows)
         assert profile.cited_by_source == rows["Cited Count"].astype(int).sum()
         assert {m.key: m.units for m in profile.markets} == dict(
-            Counter(rows["Jurisdiction"]).most_common(5))
+            Counter(rows["Jurisdiction"]).most_common(5)
+        )
 
 
 def test_registry_runs_every_landscape_analysis(loaded_store, cnipa):

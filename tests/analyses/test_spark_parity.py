@@ -48,6 +48,7 @@ def test_chain_and_competitors_are_identical_on_spark(engines):
     assert duck.to_dict() == other.to_dict()
     assert duck.world_total > 0 and len(duck.nodes) == len(spec.walk())
     names = ["THALES SA", "PARROT"]
-    assert run_analysis("competitors", store, competitors=names).to_dict() == run_analysis(
-        "competitors", spark, competitors=names
-    ).to_dict()
+    assert (
+        run_analysis("competitors", store, competitors=names).to_dict()
+        == run_analysis("competitors", spark, competitors=names).to_dict()
+    )

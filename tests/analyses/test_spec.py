@@ -27,8 +27,11 @@ def test_taian_spec_structure():
     assert spec.count_by == "application" and spec.compare == ("national",)
     assert [n.name for n in spec.nodes][:2] == ["输变电装备", "医疗健康"]
     assert spec.walk()[1].path == ("输变电装备", "开关设备")
-    assert (spec.period.start, spec.period.end, spec.period.by) == (1985, 2015,
-                                                                   "application_date")
+    assert (spec.period.start, spec.period.end, spec.period.by) == (
+        1985,
+        2015,
+        "application_date",
+    )
 
 
 BASE = """

@@ -97,6 +97,9 @@ ANALYSES: dict[str, AnalysisInfo] = {
             "Citations and core patents",
         ),
         AnalysisInfo(
+            "hotspots", hot_spots, "技术热点与空白点", "Hot spots and white spaces"
+        ),
+        AnalysisInfo(
             "chain",
             chain_positioning,
             "产业链定位与补链强链",

@@ -22,6 +22,7 @@ analysis takes seconds, not hours; the result states how many units were read.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -49,30 +50,38 @@ from patnav.storage.store import PatentStore
 SEED = 42
 
 BOILERPLATE_ZH = frozenset(
-    """本发明 本实用新型 实用新型 发明 所述 一种 其特征 特征 在于 其中 包括 包含 设有 设置 用于
-    通过 以及 进行 采用 使得 能够 从而 分别 相应 所示 如图 涉及 公开 提供 具有 至少 一个 多个
-    若干 位于 连接 固定 安装 相连 之间 上端 下端 一端 另一端 两端 内部 外部 表面 上述 该 本
-    技术领域 领域 方法 装置 系统 结构 组件 部件 单元 模块 主体 本体 方案 优点 有益效果 效果
-    问题 目的 一体 实现 提高 降低 改善 增加 减少 提升 使用 利用 达到 方便 简单 实施例""".split()
+    """
+    本发明 本实用新型 实用新型 发明 所述 一种 其特征 特征 在于 其中 包括 包含 设有 设置
+    用于 通过 以及 进行 采用 使得 能够 从而 分别 相应 所示 如图 涉及 公开 提供 具有 至少
+    一个 多个 若干 位于 连接 固定 安装 相连 之间 上端 下端 一端 另一端 两端 内部 外部 表面
+    上述 该 本 技术领域 领域 方法 装置 系统 结构 组件 部件 单元 模块 主体 本体 方案 优点
+    有益效果 效果 问题 目的 一体 实现 提高 降低 改善 增加 减少 提升 使用 利用 达到 方便
+    简单 实施例
+    """.split()  # noqa: SIM905  (a word list reads best as words)
 )
 GENERIC_ZH = frozenset(
-    """组成 特点 技术 可以 因此 属于 使用方便 避免 有效 同时 新型 两个 联接 及其 两侧 底部 顶部
-    控制 解决 形成 保证 现有 减轻 前端 相比 相对 方便 简便 操作 结构简单 合理 实用 新颖 一端
-    内侧 外侧 左右 上下 前后 中部 中间 后端 端部 侧面 底面 顶面 一侧 另一侧 分别 对应 相应 达到
-    具体 主要 一般 目前 现在 比较 较好 良好 较高 较低 明显 显著 大大 极大 很好 更好 容易 可靠
-    稳定 安全 效果 作用 功能 性能 质量 成本 效率 生产 制造 加工 使用 工作 运行 操作简便 下部
-    上部 装有 操作方便 技术方案 产品 成本低 连通 部位 组合 安全可靠 端的 穿过 开口 内壁 外壁
-    接触 步骤 混合 固定连接 活动连接 机构 制备方法 适用 广泛 用途 等等 原料 重量 比例 材料
-    部分 零件 机体 机架 装置 设备 器械 工具 外壳 壳体 支架 箱体 底座 本体 主体 端口 端面""".split()
+    """
+    组成 特点 技术 可以 因此 属于 使用方便 避免 有效 同时 新型 两个 联接 及其 两侧 底部
+    顶部 控制 解决 形成 保证 现有 减轻 前端 相比 相对 方便 简便 操作 结构简单 合理 实用
+    新颖 一端 内侧 外侧 左右 上下 前后 中部 中间 后端 端部 侧面 底面 顶面 一侧 另一侧 分别
+    对应 相应 达到 具体 主要 一般 目前 现在 比较 较好 良好 较高 较低 明显 显著 大大 极大
+    很好 更好 容易 可靠 稳定 安全 效果 作用 功能 性能 质量 成本 效率 生产 制造 加工 使用
+    工作 运行 操作简便 下部 上部 装有 操作方便 技术方案 产品 成本低 连通 部位 组合 安全可靠
+    端的 穿过 开口 内壁 外壁 接触 步骤 混合 固定连接 活动连接 机构 制备方法 适用 广泛 用途
+    等等 原料 重量 比例 材料 部分 零件 机体 机架 装置 设备 器械 工具 外壳 壳体 支架 箱体
+    底座 本体 主体 端口 端面
+    """.split()  # noqa: SIM905  (a word list reads best as words)
 )
 """Words the vocabularies contain but that say nothing about a technology."""
 BOILERPLATE_EN = frozenset(
-    """a an and are as at be by for from has have in into is it its of on or said such that
+    """
+    a an and are as at be by for from has have in into is it its of on or said such that
     the their then there these this to was were wherein which with whereby thereof
     comprising comprises comprise include includes including method methods system systems
     apparatus device devices invention present embodiment embodiments first second one two
     plurality least each further based least also may can configured provided thereby
-    within between via using used use one more other having herein same disclosed""".split()
+    within between via using used use one more other having herein same disclosed
+    """.split()  # noqa: SIM905  (a word list reads best as words)
 )
 
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
@@ -114,7 +123,8 @@ _EFFECT_ZH = re.compile(
 _EFFECT_EN = re.compile(
     r"\b(improv\w*|reduc\w*|increas\w*|enhanc\w*|prevent\w*|avoid\w*|lower\w*|decreas\w*|"
     r"simplif\w*|extend\w*|sav(?:e|es|ed|ing)|eliminat\w*|ensur\w*|facilitat\w*)\s+"
-    r"(?:the\s+|a\s+|an\s+|its\s+)?([a-z][a-z\- ]{2,40}?)(?=[,.;:]|\s+(?:and|of|by|in|while|with|to)\b|$)",
+    r"(?:the\s+|a\s+|an\s+|its\s+)?([a-z][a-z\- ]{2,40}?)"
+    r"(?=[,.;:]|\s+(?:and|of|by|in|while|with|to)\b|$)",
     re.IGNORECASE,
 )
 
@@ -379,7 +389,7 @@ def terms_of(text: str, segmenter: object, vocabulary: frozenset[str]) -> set[st
     words = [w for w in _EN_WORD.findall(text.lower()) if w not in BOILERPLATE_EN]
     out.update(words)
     lowered = _EN_WORD.findall(text.lower())
-    for a, b in zip(lowered, lowered[1:], strict=False):
+    for a, b in itertools.pairwise(lowered):
         if a not in BOILERPLATE_EN and b not in BOILERPLATE_EN:
             out.add(f"{a} {b}")
     return out
@@ -515,7 +525,7 @@ def hot_spots(
 
     analysed = len(rows)
 
-    def term(t: str) -> Term:
+    def make_term(t: str) -> Term:
         rec, prev = term_recent[t], term_previous[t]
         return Term(
             t,
@@ -528,7 +538,7 @@ def hot_spots(
         )
 
     ranked = sorted(term_units, key=lambda t: (-term_units[t], t))
-    terms = tuple(term(t) for t in ranked[:top])
+    terms = tuple(make_term(t) for t in ranked[:top])
 
     def share_growth(t: str) -> float:
         before = term_previous[t] / n_previous if n_previous else 0.0
@@ -536,7 +546,7 @@ def hot_spots(
         return (after - before) / before if before else after * 100
 
     emerging = tuple(
-        term(t)
+        make_term(t)
         for t in sorted(
             (t for t in term_units if term_recent[t] >= min_units),
             key=lambda t: (-share_growth(t), -term_recent[t], t),

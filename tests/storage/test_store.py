@@ -219,3 +219,24 @@ def test_a_schema_1_store_is_migrated_to_the_current_schema(tmp_path):
                 )
         _write(store, [_record(1)], import_id=1)  # the writer works on a migrated store
         assert store.count("patents") == 2
+
+
+def test_cursors_read_the_same_database_concurrently(tmp_path):
+    import threading
+
+    path = tmp_path / "c.duckdb"
+    with PatentStore.open(path) as store:
+        _write(store, [_record(i) for i in range(50)])
+    with PatentStore.open(path, read_only=True) as store:
+        counts = []
+
+        def work():
+            with store.cursor() as handle:
+                counts.append(handle.count("patents"))
+
+        threads = [threading.Thread(target=work) for _ in range(8)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert counts == [50] * 8

@@ -119,6 +119,14 @@ class PatentStore:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    def cursor(self) -> PatentStore:
+        """A handle on the same database for another thread (a web request, a worker).
+
+        DuckDB connections are not safe to share between threads; cursors are. Close the
+        cursor when done (it is a context manager); the store stays open.
+        """
+        return PatentStore(self._conn.cursor(), self.location, read_only=self.read_only)
+
     def __repr__(self) -> str:
         return f"PatentStore({self.location!r})"
 

@@ -138,14 +138,16 @@ def import_(
 ) -> None:
     """Import patent files, folders, zip/gzip archives or a Parquet snapshot into the store.
 
-    The format of each file is detected (xlsx, xls, csv in any encoding, JSON lines);
-    the columns are recognised by the header names Chinese and international databases
-    use. Every file is one transaction; bad records are quarantined with their row and
+    The format of each file is detected from its content: CNIPA, USPTO (XML, SGML, APS
+    text), EPO and DOCDB XML; Derwent .ciw; Thomson Innovation; PatentsView tables;
+    xlsx, xls, csv in any encoding, JSON lines. The columns of exports are recognised by
+    the header names Chinese and international databases use. Every file is one transaction; bad records are quarantined with their row and
     reason and the rest imports. Importing the same file again changes nothing.
 
     \b
     Example:
       patnav import ../shared/data/formats/cn-excel/cnipa_export_199.xlsx
+      patnav import ../shared/data/formats/cnipa-xml ../shared/data/formats/derwent
       patnav import exports/ --mapping my-columns.yaml --json
     """
     column_mapping = load_mapping(mapping) if mapping else None

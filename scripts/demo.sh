@@ -24,5 +24,8 @@ patnav import \
   "$DATA/corpora/cn-ccf-bdci-4097" \
   "$DATA/formats/lens-csv/lens_drones_5884.csv"
 echo
+echo "== enrich: names, party types, locations, entities, titles, industries, families, legal status"
+PATNAV_DATA_DIR="$DATA" patnav enrich
+echo
 echo "== first look"
 patnav stats

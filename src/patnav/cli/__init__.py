@@ -89,6 +89,11 @@ def main() -> None:
     cli(prog_name="patnav")
 
 
-from patnav.cli import ingest, store  # noqa: E402  (commands register on import)
+from patnav.cli import (  # noqa: E402  (commands register on import)
+    analyze,
+    enrich,
+    ingest,
+    store,
+)
 
-__all__ = ["Context", "cli", "ingest", "main", "store"]
+__all__ = ["Context", "analyze", "cli", "enrich", "ingest", "main", "store"]

@@ -171,7 +171,7 @@ def analyze(
     list_: bool,
 ) -> None:
     """Run an analysis (trend, geography, applicants, network, inventors, technology,
-    legal, citations, chain, competitors) on a patent set.
+    hotspots, legal, citations, chain, competitors) on a patent set.
 
     \b
     Example:

@@ -70,13 +70,40 @@ def render_overview(o: StoreOverview) -> str:
     if o.incomplete_years:
         parts.append("* incomplete: applications publish about 18 months after filing")
     parts.append("")
+    heading = (
+        "top applicants (by entity)"
+        if o.applicants_by == "entity"
+        else "top applicants"
+    )
     parts.append(
         table(
-            ["top applicants", "documents"],
+            [heading, "documents"],
             [(c.label, f"{c.count:,}") for c in o.top_applicants],
             align="lr",
         )
     )
+    if o.by_province:
+        parts.append("")
+        parts.append(
+            table(
+                ["province (first applicant)", "documents"],
+                [(c.label, f"{c.count:,}") for c in o.by_province],
+                align="lr",
+            )
+        )
+        parts.append("")
+        parts.append(
+            table(
+                ["city (first applicant)", "documents"],
+                [(c.label, f"{c.count:,}") for c in o.by_city],
+                align="lr",
+            )
+        )
+        if o.located_by_name:
+            parts.append(
+                f"{o.located_by_name:,} of these placed by the applicant's name, not an "
+                "address"
+            )
     parts.append("")
     parts.append(
         table(
@@ -99,7 +126,7 @@ def render_overview(o: StoreOverview) -> str:
 @click.pass_obj
 def stats(obj: Context, as_json: bool, top: int) -> None:
     """A first look at the store: counts by office, patent type and filing year, top
-    applicants, sources.
+    applicants (by entity after 'patnav enrich'), provinces and cities, sources.
 
     \b
     Example:

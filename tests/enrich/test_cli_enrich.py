@@ -1,0 +1,91 @@
+"""``patnav enrich``, ``patnav entities …`` and the regional ``patnav stats``."""
+
+from __future__ import annotations
+
+import csv
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from patnav.cli import cli
+
+
+@pytest.fixture
+def run(tmp_path, data_dir):
+    store = tmp_path / "cli.duckdb"
+    env = {"PATNAV_DATA_DIR": str(data_dir)}
+
+    def invoke(*args, ok=True):
+        result = CliRunner(env=env).invoke(
+            cli, ["--store", str(store), *map(str, args)]
+        )
+        if ok:
+            assert result.exit_code == 0, result.output
+        return result
+
+    invoke("import", data_dir / "formats/cn-excel")
+    return invoke
+
+
+def test_enrich_reports_each_step_then_nothing_to_do(run):
+    report = json.loads(run("enrich", "--json").output)
+    steps = {s["step"]: s for s in report["steps"]}
+    # distinct addresses of the CNIPA export read as places (its 199 rows repeat some)
+    assert steps["locations"]["summary"]["placed_by"]["address"] >= 140
+    assert steps["class_titles"]["summary"]["titles"]["IPC"] == 77_237
+    text = run("enrich").output
+    assert "nothing to do" in text and "申请人归并" in text
+
+
+def test_enrich_one_step(run):
+    report = json.loads(run("enrich", "--step", "names", "--json").output)
+    assert [s["step"] for s in report["steps"]] == ["names"]
+    bad = run("enrich", "--step", "nope", ok=False)
+    assert bad.exit_code == 2 and "nope" in bad.output
+
+
+QUICK = ("--step", "names", "--step", "party_types", "--step", "locations")
+QUICK += ("--step", "entities")
+
+
+def test_stats_count_provinces_and_cities_of_first_applicants(run, data_dir):
+    run("enrich", *QUICK)
+    stats = json.loads(run("stats", "--json").output)
+    assert stats["applicants_by"] == "entity"
+    provinces = {c["label"]: c["count"] for c in stats["by_province"]}
+    # the CNIPA export: 12 documents from Hubei (their addresses say so)
+    assert provinces["湖北省"] >= 12
+    text = run("stats").output
+    assert "province (first applicant)" in text and "top applicants (by entity)" in text
+
+
+def test_entities_review_cycle(run, tmp_path):
+    run("enrich", *QUICK)
+    listed = json.loads(run("entities", "list", "--type", "company", "--json").output)
+    assert len(listed) >= 2
+    a, b = listed[0]["entity_id"], listed[1]["entity_id"]
+    merged = run("entities", "merge", a, b, "--name", "合并测试").output
+    assert "合并测试" in merged
+    shown = json.loads(run("entities", "show", a, "--json").output)
+    assert shown["name"] == "合并测试" and shown["is_reviewed"]
+    assert len(shown["aliases"]) >= 2
+    again = json.loads(run("enrich", *QUICK, "--json").output)
+    assert again["changed"] == 0  # the correction holds through a later run
+    renamed = run("entities", "rename", a, "改名测试").output
+    assert "改名测试" in renamed
+    out = tmp_path / "aliases.csv"
+    assert "aliases written" in run("entities", "export", out).output
+    with out.open(encoding="utf-8-sig") as f:
+        assert next(csv.reader(f))[:3] == ["entity_id", "entity_name", "alias_key"]
+    assert "0 names moved" in run("entities", "import", out).output
+    missing = run("entities", "show", "Enope", ok=False)
+    assert missing.exit_code == 1 and "patnav entities list" in missing.output
+
+
+def test_enrich_needs_an_existing_store(tmp_path):
+    result = CliRunner().invoke(
+        cli, ["--store", str(tmp_path / "none.duckdb"), "enrich"]
+    )
+    assert result.exit_code == 1 and "patnav import" in result.output
+    assert not (tmp_path / "none.duckdb").exists()

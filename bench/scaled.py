@@ -27,21 +27,33 @@ DEMO_INPUTS = (
 
 COPIED = ("patents", "parties", "classifications", "priorities", "citations", "claims", "texts",
           "events")
+SHARED = ("entities", "entity_aliases", "class_titles")
+
+
+VERSION = 2
+"""Bumped when the demo store is built differently, so stale bench-output stores are rebuilt
+(2: enriched — entities, locations, families — as a user's store is before analysis)."""
 
 
 def demo_store() -> Path:
-    """The demo corpus imported into bench-output/demo.duckdb (built once)."""
+    """The demo corpus imported and enriched into bench-output (built once)."""
+    from patnav.config import Settings
+    from patnav.enrich import enrich
     from patnav.ingest.pipeline import import_paths
     from patnav.storage.store import PatentStore
 
-    path = OUT / "demo.duckdb"
+    path = OUT / f"demo-v{VERSION}.duckdb"
     if path.exists():
         return path
     OUT.mkdir(exist_ok=True)
-    with PatentStore.open(path) as store:
+    building = path.with_suffix(".building")
+    building.unlink(missing_ok=True)
+    with PatentStore.open(building) as store:
         report = import_paths(store, [DATA_DIR / p for p in DEMO_INPUTS])
         if not report.ok:
             raise RuntimeError(f"demo import failed: {report.totals}")
+        enrich(store, Settings(data_dir=DATA_DIR))
+    building.rename(path)
     return path
 
 
@@ -55,11 +67,13 @@ def scaled_store(target_docs: int) -> Path:
     from patnav.storage.store import PatentStore
 
     source = demo_store()
-    path = OUT / f"scaled-{target_docs}.duckdb"
+    path = OUT / f"scaled-{target_docs}-v{VERSION}.duckdb"
     if path.exists():
         return path
-    PatentStore.open(path).close()  # an empty store of the current schema
-    con = duckdb.connect(str(path))
+    building = path.with_suffix(".building")
+    building.unlink(missing_ok=True)
+    PatentStore.open(building).close()  # an empty store of the current schema
+    con = duckdb.connect(str(building))
     base = con.execute(f"ATTACH '{source}' AS demo (READ_ONLY)").fetchall()
     del base
     n = con.execute("SELECT count(*) FROM demo.patents").fetchall()[0][0]
@@ -87,8 +101,11 @@ def scaled_store(target_docs: int) -> Path:
         con.execute(
             f"INSERT INTO {name} SELECT {', '.join(cols)} FROM demo.{name} CROSS JOIN copies"
         )
+    for name in SHARED:  # entities are the same firms in every copy
+        con.execute(f"INSERT INTO {name} SELECT * FROM demo.{name}")
     con.execute("CHECKPOINT")
     con.close()
+    building.rename(path)
     took = time.perf_counter() - started
     print(f"  built {path.name}: {copies} copies of {n:,} real documents in {took:.0f} s")
     return path

@@ -218,7 +218,8 @@ def chain_positioning(
                     f["home_recent"] - f["home_previous"], f["home_previous"]
                 ),
                 comparator_growth=ratio(
-                    f["cmp_recent"] - f["cmp_previous"], f["cmp_previous"]
+                    f[f"{comparator}_recent"] - f[f"{comparator}_previous"],
+                    f[f"{comparator}_previous"],
                 ),
                 position=position,
                 position_zh=POSITION_ZH[position],
@@ -280,9 +281,11 @@ def _figures(
                count(*) FILTER (WHERE ({condition}) AND u.filing_year BETWEEN $p0 AND $p1)
                    AS home_previous,
                count(*) FILTER (WHERE u.country = $region_country
-                                  AND u.filing_year BETWEEN $r0 AND $r1) AS cmp_recent,
+                                  AND u.filing_year BETWEEN $r0 AND $r1) AS national_recent,
                count(*) FILTER (WHERE u.country = $region_country
-                                  AND u.filing_year BETWEEN $p0 AND $p1) AS cmp_previous
+                                  AND u.filing_year BETWEEN $p0 AND $p1) AS national_previous,
+               count(*) FILTER (WHERE u.filing_year BETWEEN $r0 AND $r1) AS world_recent,
+               count(*) FILTER (WHERE u.filing_year BETWEEN $p0 AND $p1) AS world_previous
         FROM {base.units} u
         """,
         {**region_params, **_window_params(recent, previous)},

@@ -309,11 +309,12 @@ class Base:
         return int(self.one(f"SELECT count(*) AS n FROM {self.units}")["n"])
 
     def cutoff(self) -> date | None:
-        """The scope's data cut-off: its latest publication date, else its latest filing
-        date (a source without publication dates was cut off after its last filing)."""
+        """The scope's data cut-off: its latest publication or filing date (a source
+        without publication dates, like a list of filings, was cut off after its last
+        filing; a few late publications must not hide later filings of another source)."""
         if self._cutoff is _UNSET:
             value = self.one(
-                f"SELECT coalesce(max(pub_date), max(app_date)) AS c FROM {self.docs}"
+                f"SELECT greatest(max(pub_date), max(app_date)) AS c FROM {self.docs}"
             )["c"]
             self._cutoff = value if isinstance(value, date) else None
         return self._cutoff  # type: ignore[return-value]

@@ -1,0 +1,46 @@
+"""Helpers of the rules: the sentence in the report's language, counts with units."""
+
+from __future__ import annotations
+
+from patnav.analyses.chain import NodePosition, Player
+from patnav.reports import labels as L
+from patnav.reports.context import Results
+
+
+def _s(r: Results, zh: str, en: str) -> str:
+    return en if r.lang == "en" else zh
+
+
+def _q(r: Results, n: int | float | None) -> str:
+    return L.qty(n, r.count_by, r.lang)
+
+
+def _cmp(r: Results, basis: str) -> str:
+    if basis == "national":
+        return _s(r, "全国", "the nation")
+    return _s(r, "全球", "the world")
+
+
+def _share_text(r: Results, n: NodePosition) -> str:
+    share = n.share_of_national if n.rta_basis == "national" else n.share_of_world
+    return L.pct(share)
+
+
+def _comparator_growth(n: NodePosition) -> float | None:
+    """The comparator's (the nation's, or the world's for a country at home) growth."""
+    return n.comparator_growth
+
+
+def _player(r: Results, p: Player) -> str:
+    unknown = p.location in ("未知", "unknown", "")
+    if r.lang == "en":
+        parts = [] if unknown else [L.location(p.location, r.lang)]
+        parts += [_q(r, p.units), f"{_q(r, p.recent)} recent"]
+        if p.growth is not None:
+            parts.append(L.signed_pct(p.growth))
+        return f"{p.name} ({', '.join(parts)})"
+    parts = [] if unknown else [L.location(p.location, r.lang)]
+    parts += [_q(r, p.units), f"近三年 {_q(r, p.recent)}"]
+    if p.growth is not None:
+        parts.append(L.signed_pct(p.growth))
+    return f"{p.name}（{'，'.join(parts)}）"

@@ -1,0 +1,274 @@
+"""What a report is built from: the spec, the store, the analysis results, the timings.
+
+:class:`Results` holds every analysis result a report type computed (None where the type
+does not need it); the conclusion rules and the section builders read only from it.
+:class:`Builder` carries the language, numbers tables and figures, writes the data note
+every chart carries, and times each stage.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from patnav.analyses.applicants import ApplicantRanking
+from patnav.analyses.base import CountBy, Engine, Region, check_count_by
+from patnav.analyses.chain import ChainPositioning
+from patnav.analyses.citations import CitationAnalysis
+from patnav.analyses.competitors import CompetitorBenchmark
+from patnav.analyses.geography import Geography, HomeComparison
+from patnav.analyses.hotspots import HotSpots
+from patnav.analyses.inventors import InventorAnalysis
+from patnav.analyses.legal import LegalStatusSummary
+from patnav.analyses.network import CoApplicantNetwork
+from patnav.analyses.spec import NavigationSpec
+from patnav.analyses.technology import TechnologyComposition
+from patnav.analyses.trend import FilingTrend
+from patnav.reports import labels as L
+from patnav.reports.model import Chart, Figure, Table
+from patnav.storage.store import PatentStore
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """A file the report's documents were imported from."""
+
+    file: str
+    format: str
+    documents: int
+    imported: date | None
+
+
+@dataclass(slots=True)
+class NodeFigures:
+    """A technology node's units (and, for top-level nodes, per year) in the spec's data."""
+
+    node: str
+    path: tuple[str, ...]
+    depth: int
+    query: str | None
+    units: int
+    comparison: HomeComparison | None = None
+
+
+@dataclass(slots=True)
+class Results:
+    """Every analysis result a report uses; None where the report type needs none."""
+
+    spec: NavigationSpec
+    lang: str
+    scope_label: str
+    trend: FilingTrend | None = None
+    geography: Geography | None = None
+    applicants: ApplicantRanking | None = None
+    network: CoApplicantNetwork | None = None
+    inventors: InventorAnalysis | None = None
+    technology: TechnologyComposition | None = None
+    legal: LegalStatusSummary | None = None
+    citations: CitationAnalysis | None = None
+    hotspots: HotSpots | None = None
+    chain: ChainPositioning | None = None
+    competitors: CompetitorBenchmark | None = None
+    portfolio: dict[str, Any] = field(default_factory=dict)
+    nodes: list[NodeFigures] = field(default_factory=list)
+    node_competitors: dict[str, CompetitorBenchmark] = field(default_factory=dict)
+    node_inventors: dict[str, InventorAnalysis] = field(default_factory=dict)
+    sources: list[Source] = field(default_factory=list)
+    micro_node: str | None = None
+
+    @property
+    def count_by(self) -> str:
+        return self.spec.count_by
+
+    @property
+    def region(self) -> Region | None:
+        return self.spec.region
+
+    @property
+    def region_label(self) -> str:
+        region = self.spec.region
+        if region is None:
+            return ""
+        if region.city or region.province:
+            return region.label
+        return L.place(region.country, self.lang)
+
+    @property
+    def cutoff(self) -> date | None:
+        for result in (self.trend, self.portfolio.get("trend")):
+            if isinstance(result, FilingTrend) and result.cutoff is not None:
+                return result.cutoff
+        return None
+
+    @property
+    def incomplete_from(self) -> int | None:
+        for result in (self.trend, self.portfolio.get("trend")):
+            if isinstance(result, FilingTrend) and result.incomplete_from is not None:
+                return result.incomplete_from
+        return None
+
+
+class Builder:
+    """Builds one report: language, numbering, data notes, timings."""
+
+    def __init__(
+        self, store: PatentStore, spec: NavigationSpec, lang: str, engine: Engine
+    ) -> None:
+        self.store = store
+        self.spec = spec
+        self.lang = lang
+        self.engine = engine
+        self.count_by: CountBy = check_count_by(spec.count_by)
+        self.timings: dict[str, float] = {}
+        self.results = Results(spec=spec, lang=lang, scope_label=spec.title)
+
+    # -- words -------------------------------------------------------------------------------
+
+    def t(self, key: str) -> str:
+        """A label in the report's language."""
+        return L.t(key, self.lang)
+
+    def say(self, zh: str, en: str) -> str:
+        """The Chinese or the English sentence."""
+        return en if self.lang == "en" else L.tidy(zh, "zh")
+
+    @property
+    def unit(self) -> str:
+        """The measure of counts: 件 / applications."""
+        return L.unit_measure(self.count_by, self.lang)
+
+    def qty(self, n: int | float | None) -> str:
+        """A count with its measure word."""
+        return L.qty(n, self.count_by, self.lang)
+
+    @property
+    def count_header(self) -> str:
+        """The header of a count column, with its unit."""
+        return L.count_header(self.count_by, self.lang)
+
+    # -- timing ------------------------------------------------------------------------------
+
+    @contextmanager
+    def timed(self, stage: str) -> Iterator[None]:
+        """Add the time spent in the block to ``stage``."""
+        started = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.timings[stage] = self.timings.get(stage, 0.0) + (
+                time.perf_counter() - started
+            )
+
+    # -- notes, tables, figures ---------------------------------------------------------------
+
+    def sources_text(self) -> str:
+        """The sources in a few words: one file, or the largest and how many."""
+        sources = self.results.sources
+        if not sources:
+            return self.t("unknown")
+        first = sources[0].file.rsplit("/", 1)[-1]
+        if len(sources) == 1:
+            return first
+        return self.say(
+            f"{first} 等 {len(sources)} 个文件",
+            f"{first} and {len(sources) - 1} more files",
+        )
+
+    def note(self, *, years: bool = False, extra: str = "") -> str:
+        """The data note of a chart or table: sources, cut-off, unit, incomplete years."""
+        cutoff = self.results.cutoff
+        parts = [
+            self.say("数据来源：", "Source: ") + self.sources_text(),
+            self.say("截止日：", "cut-off: ") + (cutoff.isoformat() if cutoff else "-"),
+            self.say("计数单位：", "unit: ")
+            + L.unit_noun(self.count_by, self.lang)
+            + self.say(f"（{self.unit}）", ""),
+        ]
+        first = self.results.incomplete_from
+        if years and first is not None:
+            parts.append(
+                self.say(
+                    f"{first} 年及以后为不完整年份（公开滞后约 18 个月，图中阴影）",
+                    f"{first} onwards incomplete (18-month publication lag; shaded)",
+                )
+            )
+        if extra:
+            parts.append(extra)
+        return self.say("；", "; ").join(parts)
+
+    def table(
+        self,
+        caption: str,
+        columns: list[str],
+        rows: list[list[str]],
+        *,
+        sort: str = "",
+        top: int | None = None,
+        total: int | None = None,
+        unit: str = "",
+        source: bool = True,
+        align: str = "",
+        key: str = "",
+    ) -> Table:
+        """A table; ``sort`` says the order, ``top``/``total`` note a cut list.
+
+        Columns the data leave empty (every cell ``-`` or blank) are dropped, so a source
+        without legal status or grants does not print a column of dashes.
+        """
+        align = align or ("l" + "r" * (len(columns) - 1))
+        keep = [
+            j
+            for j in range(len(columns))
+            if j == 0 or not rows or any(r[j] not in ("-", "") for r in rows)
+        ]
+        if len(keep) < len(columns):
+            columns = [columns[j] for j in keep]
+            rows = [[r[j] for j in keep] for r in rows]
+            align = "".join(align[j] if j < len(align) else "l" for j in keep)
+        top_note = ""
+        if top is not None and total is not None and total > len(rows):
+            top_note = self.say(
+                f"仅列前 {len(rows)} 位（共 {total:,}）",
+                f"top {len(rows)} of {total:,} shown",
+            )
+        return Table(
+            caption=caption,
+            columns=tuple(columns),
+            rows=tuple(tuple(r) for r in rows),
+            sort_note=(self.say("排序：", "Sorted by ") + sort) if sort else "",
+            unit=unit,
+            source_note=self.note() if source else "",
+            top_note=top_note,
+            align=align,
+            key=key,
+        )
+
+    def figure(
+        self,
+        title: str,
+        chart: Chart,
+        *,
+        unit: str = "",
+        years: bool = False,
+        extra: str = "",
+        key: str = "",
+    ) -> Figure:
+        """A figure with its unit and data note; incomplete years are shaded when
+        ``years``."""
+        if years and self.results.incomplete_from is not None:
+            first = self.results.incomplete_from
+            chart.shaded = tuple(
+                c for c in chart.categories if c.isdigit() and int(c) >= first
+            )
+            chart.shaded_label = self.t("incomplete")
+        return Figure(
+            title=title,
+            unit=unit or self.unit,
+            note=self.note(years=years, extra=extra),
+            chart=chart,
+            key=key,
+        )

@@ -1,0 +1,83 @@
+"""企业经营类专利导航 (enterprise operations): the enterprise's portfolio, its competitors side
+by side, the opportunities of its industry.
+
+The spec's ``entities`` name the enterprise first, then its competitors (``%`` wildcards
+allowed). Outline: 主要结论与建议 → 数据与方法 → 企业专利组合画像 (the first entity's documents
+within the spec's data: trend, technology, legal status, markets, inventors, core patents)
+→ 竞争对手对标 (all entities side by side, and across the top-level technology branches)
+→ 技术热点与空白点 (of the industry) → 发展路径与建议.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from patnav.analyses.base import Scope
+from patnav.analyses.competitors import competitor_benchmark
+from patnav.reports import sections as S
+from patnav.reports.context import Builder
+from patnav.reports.model import Finding, Section
+from patnav.reports.outlines.common import (
+    HOTSPOT_SAMPLE,
+    Outline,
+    base_scope,
+    entity_query,
+    run_landscape,
+    run_sources,
+)
+
+PORTFOLIO = ("trend", "geography", "inventors", "technology", "legal", "citations")
+
+
+def analyse(b: Builder) -> None:
+    """The focal entity's portfolio, the benchmark, the industry's hot spots."""
+    scope = base_scope(b)
+    run_sources(b, scope)
+    focal = b.spec.entities[0]
+    own = scope.narrow(Scope.of_query(entity_query(focal), store=b.store), label=focal)
+    run_landscape(b, own, PORTFOLIO, lang=b.lang)
+    run_landscape(b, scope, ("hotspots",), sample=HOTSPOT_SAMPLE)
+    with b.timed("analysis.competitors"):
+        b.results.competitors = competitor_benchmark(
+            b.engine,
+            list(b.spec.entities),
+            scope,
+            count_by=b.count_by,
+        )
+        for node in b.spec.nodes:
+            b.results.node_competitors[node.name] = competitor_benchmark(
+                b.engine,
+                list(b.spec.entities),
+                b.spec.node_scope(node, b.store),
+                count_by=b.count_by,
+                top=1,
+            )
+
+
+def sections(b: Builder, found: Sequence[Finding]) -> list[Section]:
+    """企业专利组合画像 → 竞争对手对标 → 技术热点与空白点 → 发展路径与建议."""
+    r = b.results
+    portfolio = Section(b.t("sec.portfolio"), 1, key="portfolio")
+    if r.trend is not None:
+        portfolio.add(S.trend_section(b, r.trend, found))
+    if r.technology is not None:
+        portfolio.add(S.technology_section(b, r.technology, found))
+    if r.legal is not None:
+        portfolio.add(S.legal_section(b, r.legal, found))
+    if r.geography is not None:
+        portfolio.add(S.geography_section(b, r.geography, found, with_home=False))
+    if r.inventors is not None:
+        portfolio.add(S.inventors_section(b, r.inventors, found))
+    if r.citations is not None:
+        portfolio.add(S.citations_section(b, r.citations, found))
+    out = [portfolio]
+    if r.competitors is not None:
+        out.append(S.competitors_section(b, r.competitors, found, r.node_competitors))
+    if r.hotspots is not None:
+        hot = S.hotspots_section(b, r.hotspots, found, level=1)
+        out.append(hot)
+    out.append(S.path_section(b, None, found))
+    return out
+
+
+OUTLINE = Outline(analyse, sections)

@@ -1,0 +1,93 @@
+"""产业规划类专利导航 (industry planning): the industry's patent landscape, the home region's
+position along its chain, and the path to strengthen and complete it.
+
+Outline (GB/T 39551 parts): 主要结论与建议 → 数据与方法 → 产业专利态势 (trend and lifecycle,
+geography, applicants, technology, legal status, core patents, inventors, hot spots) →
+产业链定位 → 区域定位 → 发展路径与建议.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from patnav.reports import sections as S
+from patnav.reports.context import Builder
+from patnav.reports.model import Finding, Section
+from patnav.reports.outlines.common import (
+    HOTSPOT_SAMPLE,
+    Outline,
+    base_scope,
+    run_chain,
+    run_landscape,
+    run_nodes,
+    run_sources,
+)
+
+LANDSCAPE = (
+    "trend",
+    "geography",
+    "applicants",
+    "network",
+    "inventors",
+    "technology",
+    "legal",
+    "citations",
+    "hotspots",
+)
+
+
+def analyse(b: Builder) -> None:
+    """The landscape of the spec's data, the chain, the top-level nodes' trends."""
+    scope = base_scope(b)
+    run_sources(b, scope)
+    run_landscape(
+        b, scope, LANDSCAPE, region=b.spec.region, lang=b.lang, sample=HOTSPOT_SAMPLE
+    )
+    if b.spec.nodes and b.spec.region is not None:
+        run_chain(b)
+        run_nodes(b, every=False)
+
+
+def landscape_section(
+    b: Builder,
+    found: Sequence[Finding],
+    heading: str,
+    *,
+    with_home: bool,
+    geography: bool = True,
+) -> Section:
+    """The landscape chapter shared by the industry and region outlines (``geography``:
+    with the geography of its documents)."""
+    r = b.results
+    s = Section(heading, 1, key="landscape")
+    if r.trend is not None:
+        s.add(S.trend_section(b, r.trend, found))
+    if r.geography is not None and geography:
+        s.add(S.geography_section(b, r.geography, found, with_home=with_home))
+    if r.applicants is not None:
+        s.add(S.applicants_section(b, r.applicants, found, network=r.network))
+    if r.technology is not None:
+        s.add(S.technology_section(b, r.technology, found))
+    if r.legal is not None:
+        s.add(S.legal_section(b, r.legal, found))
+    if r.citations is not None:
+        s.add(S.citations_section(b, r.citations, found))
+    if r.inventors is not None:
+        s.add(S.inventors_section(b, r.inventors, found))
+    if r.hotspots is not None:
+        s.add(S.hotspots_section(b, r.hotspots, found))
+    return s
+
+
+def sections(b: Builder, found: Sequence[Finding]) -> list[Section]:
+    """产业专利态势 → 产业链定位 → 区域定位 → 发展路径与建议."""
+    r = b.results
+    out = [landscape_section(b, found, b.t("sec.landscape"), with_home=r.chain is None)]
+    if r.chain is not None:
+        out.append(S.chain_section(b, r.chain, r.nodes, found))
+        out.append(S.position_section(b, r.chain, r.geography, found))
+    out.append(S.path_section(b, r.chain, found))
+    return out
+
+
+OUTLINE = Outline(analyse, sections)

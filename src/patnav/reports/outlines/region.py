@@ -1,0 +1,85 @@
+"""区域规划类专利导航 (region planning): the region's own patents first, then where it stands
+in the industries of its spec, then what to attract and whom to recruit.
+
+Outline: 主要结论与建议 → 数据与方法 → 区域专利现状 (the landscape of the documents with an
+applicant in the region: trend, applicants, technology, legal status, core patents,
+inventors) → 产业链定位 (the region against its comparator, node by node) → 区域定位 (its
+rank among provinces or cities, its units per year, its leading players per node) →
+发展路径与建议.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from patnav.analyses.base import Scope
+from patnav.errors import InvalidParameterError
+from patnav.reports import sections as S
+from patnav.reports.context import Builder
+from patnav.reports.model import Finding, Section
+from patnav.reports.outlines.common import (
+    Outline,
+    base_scope,
+    region_query,
+    run_chain,
+    run_landscape,
+    run_nodes,
+    run_sources,
+)
+from patnav.reports.outlines.industry import landscape_section
+
+HOME = (
+    "trend",
+    "applicants",
+    "network",
+    "inventors",
+    "technology",
+    "legal",
+    "citations",
+)
+
+
+def analyse(b: Builder) -> None:
+    """The region's own landscape; geography and the chain over the spec's data."""
+    region = b.spec.region
+    if region is None:
+        raise InvalidParameterError(
+            f"{b.spec.source}: a region navigation report needs 'region:' in its spec, e.g. "
+            "'region: {city: 泰安市, province: 山东省}'."
+        )
+    scope = base_scope(b)
+    run_sources(b, scope)
+    home = scope.narrow(
+        Scope.of_query(region_query(region), store=b.store), label=region.label
+    )
+    run_landscape(b, home, HOME, lang=b.lang)
+    run_landscape(b, scope, ("geography",), region=region, lang=b.lang)
+    if b.spec.nodes:
+        run_chain(b)
+        run_nodes(b, every=False)
+
+
+def sections(b: Builder, found: Sequence[Finding]) -> list[Section]:
+    """区域专利现状 → 产业链定位 → 区域定位 → 发展路径与建议."""
+    r = b.results
+    # the landscape is the region's own documents; the geography (the region among the
+    # provinces or cities of the spec's data) belongs to its position
+    landscape = landscape_section(
+        b, found, b.t("sec.landscape.region"), with_home=False, geography=False
+    )
+    out = [landscape]
+    if r.chain is not None:
+        out.append(S.chain_section(b, r.chain, r.nodes, found))
+        position = S.position_section(b, r.chain, r.geography, found)
+        if r.geography is not None:
+            position.blocks.insert(
+                2, S.geography_section(b, r.geography, found, with_home=False)
+            )
+        out.append(position)
+    elif r.geography is not None:
+        landscape.add(S.geography_section(b, r.geography, found))
+    out.append(S.path_section(b, r.chain, found))
+    return out
+
+
+OUTLINE = Outline(analyse, sections)

@@ -1,0 +1,82 @@
+"""研发活动类专利导航 (R&D activity): a topic's hot spots, white spaces, key patents and players.
+
+The spec's base query is the topic; its nodes are the technology branches. Outline:
+主要结论与建议 → 数据与方法 → 技术主题专利态势 (trend, applicants, technology, legal status,
+inventors) → 各技术分支专利态势 → 技术热点与空白点 (terms, emerging terms, the
+technology–effect matrix, white spaces) → 核心专利 → 发展路径与建议 (white spaces to enter,
+rising players to watch).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from patnav.reports import sections as S
+from patnav.reports.context import Builder
+from patnav.reports.model import Finding, Section
+from patnav.reports.outlines.common import (
+    HOTSPOT_SAMPLE_RND,
+    Outline,
+    base_scope,
+    run_landscape,
+    run_nodes,
+    run_sources,
+)
+
+LANDSCAPE = (
+    "trend",
+    "geography",
+    "applicants",
+    "network",
+    "inventors",
+    "technology",
+    "legal",
+    "citations",
+    "hotspots",
+)
+
+
+def analyse(b: Builder) -> None:
+    """The topic's landscape with a larger hot-spot sample, and its branches."""
+    scope = base_scope(b)
+    run_sources(b, scope)
+    run_landscape(
+        b,
+        scope,
+        LANDSCAPE,
+        region=b.spec.region,
+        lang=b.lang,
+        sample=HOTSPOT_SAMPLE_RND,
+    )
+    if b.spec.nodes:
+        run_nodes(b, every=True)
+
+
+def sections(b: Builder, found: Sequence[Finding]) -> list[Section]:
+    """技术主题专利态势 → 技术分支 → 热点与空白点 → 核心专利 → 建议."""
+    r = b.results
+    topic = Section(b.t("sec.landscape.topic"), 1, key="landscape")
+    if r.trend is not None:
+        topic.add(S.trend_section(b, r.trend, found))
+    if r.applicants is not None:
+        topic.add(S.applicants_section(b, r.applicants, found, network=r.network))
+    if r.geography is not None:
+        topic.add(S.geography_section(b, r.geography, found))
+    if r.technology is not None:
+        topic.add(S.technology_section(b, r.technology, found))
+    if r.legal is not None:
+        topic.add(S.legal_section(b, r.legal, found))
+    if r.inventors is not None:
+        topic.add(S.inventors_section(b, r.inventors, found))
+    out = [topic]
+    if r.nodes:
+        out.append(S.nodes_section(b, r.nodes, level=1))
+    if r.hotspots is not None:
+        out.append(S.hotspots_section(b, r.hotspots, found, level=1))
+    if r.citations is not None:
+        out.append(S.citations_section(b, r.citations, found, level=1))
+    out.append(S.path_section(b, None, found))
+    return out
+
+
+OUTLINE = Outline(analyse, sections)

@@ -1,0 +1,425 @@
+"""Technology sections: IPC composition, legal status, core patents, hot spots."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from patnav.analyses.citations import CitationAnalysis
+from patnav.analyses.hotspots import HotSpots
+from patnav.analyses.legal import LegalStatusSummary
+from patnav.analyses.technology import TechnologyComposition
+from patnav.analyses.trend import FilingTrend
+from patnav.reports import labels as L
+from patnav.reports.context import Builder
+from patnav.reports.model import Chart, Finding, Paragraph, Section, Series
+from patnav.reports.sections.common import (
+    TOP_CHART,
+    num,
+    pick,
+)
+
+
+def _code_label(b: Builder, code: str, zh: str | None, en: str | None) -> str:
+    title = L.short_title(en if b.lang == "en" else zh, 20)
+    return f"{code} {title}" if title else code
+
+
+def technology_section(
+    b: Builder,
+    te: TechnologyComposition,
+    found: Sequence[Finding],
+    tr: FilingTrend | None = None,
+    *,
+    level: int = 2,
+) -> Section:
+    """技术构成: IPC subclasses and groups, matrices against years and applicants, SEI."""
+    s = Section(b.t("sec.technology"), level, key="technology")
+    s.add(*pick(found, "technology."))
+    subclasses = te.levels.get("subclass", ())
+    if subclasses:
+        s.add(
+            b.figure(
+                b.say("主要技术领域（IPC 小类）", "Main technologies (IPC subclasses)"),
+                Chart(
+                    "barh",
+                    tuple(
+                        _code_label(b, c.code, c.title_zh, c.title_en)
+                        for c in subclasses[:TOP_CHART]
+                    ),
+                    (
+                        Series(
+                            b.count_header,
+                            tuple(num(c.units) for c in subclasses[:TOP_CHART]),
+                        ),
+                    ),
+                    x_label=b.count_header,
+                ),
+                extra=b.say("按主分类号计", "by main IPC"),
+                key="technology.subclasses",
+            )
+        )
+        s.add(
+            b.table(
+                b.say("主要技术领域（IPC 小类）", "Main IPC subclasses"),
+                [b.t("col.code"), b.t("col.title"), b.count_header, b.t("col.share")],
+                [
+                    [
+                        c.code,
+                        L.short_title(c.title_en if b.lang == "en" else c.title_zh, 40)
+                        or "-",
+                        L.num(c.units),
+                        L.pct(c.share),
+                    ]
+                    for c in subclasses
+                ],
+                sort=b.say(
+                    "数量降序；占比为占已分类数量",
+                    "units, descending; share of classified units",
+                ),
+                align="clrr",
+                key="technology.table",
+            )
+        )
+    groups = te.levels.get("main_group", ())
+    if groups:
+        s.add(
+            b.table(
+                b.say("主要技术分支（IPC 大组）", "Main IPC main groups"),
+                [b.t("col.code"), b.t("col.title"), b.count_header, b.t("col.share")],
+                [
+                    [
+                        c.code,
+                        L.short_title(c.title_en if b.lang == "en" else c.title_zh, 40)
+                        or "-",
+                        L.num(c.units),
+                        L.pct(c.share),
+                    ]
+                    for c in groups[:10]
+                ],
+                sort=b.say("数量降序", "units, descending"),
+                align="clrr",
+                key="technology.groups",
+            )
+        )
+    m = te.by_year
+    if m.rows and m.columns:
+        keep = [j for j, c in enumerate(m.columns) if c.isdigit()][-15:]
+        s.add(
+            b.figure(
+                b.say("技术领域年度分布", "Technologies per filing year"),
+                Chart(
+                    "heatmap",
+                    tuple(m.column_labels[j] for j in keep),
+                    (),
+                    rows=tuple(f"{r}" for r in m.rows[:12]),
+                    matrix=tuple(
+                        tuple(num(row[j]) for j in keep) for row in m.values[:12]
+                    ),
+                    x_label=b.t("axis.year"),
+                ),
+                years=True,
+                key="technology.years",
+            )
+        )
+    m = te.by_applicant
+    if m.rows and len(m.columns) > 1:
+        cols = list(range(min(10, len(m.columns))))
+        s.add(
+            b.figure(
+                b.say("主要申请人技术布局", "Technologies of the top applicants"),
+                Chart(
+                    "heatmap",
+                    tuple(m.column_labels[j] for j in cols),
+                    (),
+                    rows=tuple(m.rows[:12]),
+                    matrix=tuple(
+                        tuple(num(row[j]) for j in cols) for row in m.values[:12]
+                    ),
+                ),
+                key="technology.applicants",
+            )
+        )
+    if te.industries:
+        top = te.industries[:10]
+        s.add(
+            b.figure(
+                b.say("战略性新兴产业分布", "Strategic emerging industries"),
+                Chart(
+                    "barh",
+                    tuple(_code_label(b, c.code, c.title_zh, c.title_en) for c in top),
+                    (Series(b.count_header, tuple(num(c.units) for c in top)),),
+                    x_label=b.count_header,
+                ),
+                extra=b.say(
+                    "战略性新兴产业分类与国际专利分类参照关系表（2021）",
+                    "SEI–IPC concordance 2021",
+                ),
+                key="technology.sei",
+            )
+        )
+    return s
+
+
+def legal_section(
+    b: Builder, lg: LegalStatusSummary, found: Sequence[Finding], *, level: int = 2
+) -> Section:
+    """法律状态与运营: status mix and operations per year."""
+    s = Section(b.t("sec.legal"), level, key="legal")
+    s.add(*pick(found, "legal.", "data.unknown_status"))
+    if lg.statuses:
+        s.add(
+            b.figure(
+                b.say("法律状态构成", "Legal status"),
+                Chart(
+                    "donut",
+                    tuple(L.status_label(x.status, b.lang) for x in lg.statuses),
+                    (Series(b.count_header, tuple(num(x.units) for x in lg.statuses)),),
+                ),
+                extra=b.say(
+                    "一件以其最有效的状态计", "a unit counts by its most alive status"
+                ),
+                key="legal.status",
+            )
+        )
+        s.add(
+            b.table(
+                b.say("法律状态", "Legal status"),
+                [
+                    b.t("col.status"),
+                    b.count_header,
+                    b.say("占已知状态", "Share of known"),
+                ],
+                [
+                    [L.status_label(x.status, b.lang), L.num(x.units), L.pct(x.share)]
+                    for x in lg.statuses
+                ],
+                sort=b.say("由有效到失效", "most alive first"),
+                align="lrr",
+                key="legal.table",
+            )
+        )
+    if lg.operations:
+        years = sorted({o.year for o in lg.operations})
+        ops = sorted({o.operation for o in lg.operations})
+        cell = {(o.year, o.operation): o.events for o in lg.operations}
+        s.add(
+            b.figure(
+                b.say("专利运营事件年度分布", "Operations per year"),
+                Chart(
+                    "stacked",
+                    tuple(str(y) for y in years),
+                    tuple(
+                        Series(
+                            L.operation_label(op, b.lang),
+                            tuple(num(cell.get((y, op), 0)) for y in years),
+                        )
+                        for op in ops
+                    ),
+                    x_label=b.say("事件年", "Event year"),
+                    y_label=b.say("事件（次）", "Events"),
+                ),
+                unit=b.say("次", "events"),
+                key="legal.operations",
+            )
+        )
+    return s
+
+
+def citations_section(
+    b: Builder, ci: CitationAnalysis, found: Sequence[Finding], *, level: int = 2
+) -> Section:
+    """核心专利: the core patents by the stated score."""
+    s = Section(b.t("sec.citations"), level, key="citations")
+    s.add(*pick(found, "citations."))
+    core = [u for u in ci.core if u.cited_by_source or u.cited_in_store][:10]
+    if not core:
+        s.add(
+            Paragraph(
+                b.say(
+                    f"数据中没有引证信息（{L.num(ci.with_citations)} 件有引证记录），"
+                    "未评选核心专利。"
+                    ""
+                    "",
+                    f"The data hold no citations ({L.num(ci.with_citations)} units cite "
+                    "anything); no "
+                    "core patents are named.",
+                ),
+                "note",
+            )
+        )
+        return s
+    s.add(
+        b.table(
+            b.say("核心专利", "Core patents"),
+            [
+                b.t("col.patent"),
+                b.t("col.title"),
+                b.t("col.applicant"),
+                b.t("col.year"),
+                b.t("col.cited_source"),
+                b.t("col.cited_store"),
+                b.t("col.score"),
+            ],
+            [
+                [
+                    u.doc_id,
+                    u.title or "-",
+                    u.applicant or "-",
+                    str(u.filing_year or "-"),
+                    L.num(u.cited_by_source),
+                    L.num(u.cited_in_store),
+                    L.dec(u.score, 1),
+                ]
+                for u in core
+            ],
+            sort=b.say("核心度得分降序", "core score, descending"),
+            align="cllrrrr",
+            key="citations.table",
+        )
+    )
+    s.add(Paragraph(b.say("核心度得分：", "Core score: ") + ci.score_rule, "note"))
+    return s
+
+
+def hotspots_section(
+    b: Builder, hs: HotSpots, found: Sequence[Finding], *, level: int = 2
+) -> Section:
+    """技术热点与空白点: terms, emerging terms, technology–effect matrix, white spaces."""
+    s = Section(b.t("sec.hotspots"), level, key="hotspots")
+    sampled = hs.analysed_units < hs.total_units
+    s.add(
+        Paragraph(
+            b.say(
+                "对标题与摘要进行分词（技术词典）与功效短语抽取，"
+                + (
+                    f"从 {L.num(hs.total_units)} 中均匀抽取 {L.num(hs.analysed_units)} 分析。"
+                    if sampled
+                    else f"分析全部 {L.num(hs.analysed_units)}。"
+                ),
+                "Titles and abstracts segmented with the technical vocabularies, effect phrases "
+                "extracted; "
+                + (
+                    f"{L.num(hs.analysed_units)} of {L.num(hs.total_units)} units read, evenly "
+                    "sampled."
+                    if sampled
+                    else f"all {L.num(hs.analysed_units)} units read."
+                ),
+            ),
+            "note",
+        )
+    )
+    s.add(*pick(found, "hotspots."))
+    unit = b.say("提及数（件）", "Units mentioning")
+    if hs.terms:
+        top = hs.terms[:TOP_CHART]
+        s.add(
+            b.figure(
+                b.say("技术热点词", "Hot terms"),
+                Chart(
+                    "barh",
+                    tuple(t.term for t in top),
+                    (Series(unit, tuple(num(t.units) for t in top)),),
+                    x_label=unit,
+                ),
+                extra=b.say(
+                    f"样本 {L.num(hs.analysed_units)}",
+                    f"sample of {L.num(hs.analysed_units)}",
+                )
+                if sampled
+                else "",
+                key="hotspots.terms",
+            )
+        )
+    if hs.emerging and hs.recent_window:
+        top = hs.emerging[:10]
+        s.add(
+            b.figure(
+                b.say(
+                    "新兴技术词（近三年与前三年）",
+                    "Emerging terms (recent against previous window)",
+                ),
+                Chart(
+                    "barh",
+                    tuple(t.term for t in top),
+                    (
+                        Series(
+                            L.span(hs.recent_window), tuple(num(t.recent) for t in top)
+                        ),
+                        Series(
+                            L.span(hs.previous_window),
+                            tuple(num(t.previous) for t in top),
+                        ),
+                    ),
+                    x_label=unit,
+                ),
+                key="hotspots.emerging",
+            )
+        )
+    m = hs.matrix
+    if m.rows and m.columns:
+        s.add(
+            b.figure(
+                b.say("技术功效矩阵", "Technology–effect matrix"),
+                Chart(
+                    "heatmap",
+                    tuple(L.effect_label(c, b.lang) for c in m.columns),
+                    (),
+                    rows=tuple(
+                        f"{r} {L.short_title(lbl, 16)}" if lbl != r else r
+                        for r, lbl in zip(m.rows, m.row_labels, strict=True)
+                    ),
+                    matrix=tuple(tuple(num(v) for v in row) for row in m.values),
+                    x_label=b.t("col.effect"),
+                ),
+                extra=b.say(
+                    "行：主分类号大组；列：摘要所述功效",
+                    "rows: main IPC groups; columns: effects the abstracts state",
+                ),
+                key="hotspots.matrix",
+            )
+        )
+    if hs.white_spaces:
+        s.add(
+            b.table(
+                b.say("技术空白点", "White spaces"),
+                [
+                    b.t("col.means"),
+                    b.t("col.effect"),
+                    b.t("col.observed"),
+                    b.t("col.expected"),
+                ],
+                [
+                    [
+                        f"{w.means} {L.short_title(w.means_label, 30)}",
+                        L.effect_label(w.effect, b.lang),
+                        L.num(w.observed),
+                        L.dec(w.expected, 1),
+                    ]
+                    for w in hs.white_spaces[:10]
+                ],
+                sort=b.say(
+                    "期望与实际之差降序", "shortfall against expected, descending"
+                ),
+                align="llrr",
+                key="hotspots.white",
+            )
+        )
+    if hs.topics:
+        s.add(
+            b.table(
+                b.say("技术主题（共现词群）", "Topics (co-occurring terms)"),
+                [b.t("col.topic"), b.t("col.terms"), b.count_header],
+                [
+                    [
+                        str(t.id),
+                        ("、" if b.lang != "en" else ", ").join(t.terms[:8]),
+                        L.num(t.units),
+                    ]
+                    for t in hs.topics
+                ],
+                sort=b.say("词频合计降序", "term frequency, descending"),
+                align="rlr",
+                key="hotspots.topics",
+            )
+        )
+    return s

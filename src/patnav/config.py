@@ -77,6 +77,63 @@ class Settings(BaseSettings):
         ge=0,
         description="How deep archives inside archives are opened.",
     )
+    # -- web platform (patnav serve) ------------------------------------------------
+    web_host: str = Field(
+        default="127.0.0.1",
+        description="Address 'patnav serve' listens on (0.0.0.0 for every interface).",
+    )
+    web_port: int = Field(
+        default=8000, ge=1, le=65535, description="Port 'patnav serve' listens on."
+    )
+    data_root: Path = Field(
+        default=Path("patnav-data"),
+        description=(
+            "Where the web platform keeps its files: the platform database (SQLite), "
+            "tenants' stores, uploads, reports, publications and the secret key."
+        ),
+    )
+    platform_db: str | None = Field(
+        default=None,
+        description=(
+            "SQLAlchemy URL of the platform database (users, tenants, jobs, catalogue, "
+            "audit log); default sqlite:///<data_root>/platform.sqlite3. PostgreSQL: "
+            "postgresql+psycopg://user:pass@host/patnav."
+        ),
+    )
+    secret_key: str | None = Field(
+        default=None,
+        description=(
+            "Key that signs session cookies and CSRF tokens; generated and kept in "
+            "<data_root>/secret.key on first start when unset."
+        ),
+    )
+    upload_max_bytes: int = Field(
+        default=512 * 1024**2,
+        ge=1024,
+        description="Largest file accepted by an upload; a larger one is refused (413).",
+    )
+    session_hours: float = Field(
+        default=12.0,
+        gt=0,
+        description="How long a sign-in lasts before the user must sign in again.",
+    )
+    cookie_secure: bool | None = Field(
+        default=None,
+        description=(
+            "Send cookies only over https: true, false, or unset to follow the request "
+            "(https, or X-Forwarded-Proto from a trusted proxy)."
+        ),
+    )
+    login_max_failures: int = Field(
+        default=5,
+        ge=1,
+        description="Failed sign-ins per user and address before sign-in is locked.",
+    )
+    login_lockout_minutes: float = Field(
+        default=15.0,
+        gt=0,
+        description="How long sign-in stays locked after too many failures.",
+    )
 
     def data_path(self, *parts: str) -> Path:
         """A path inside the real-data directory."""

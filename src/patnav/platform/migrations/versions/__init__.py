@@ -1,0 +1,1 @@
+"""Numbered revisions of the platform schema."""

@@ -1,0 +1,266 @@
+"""The platform's tables, as SQLAlchemy 2 declarative models.
+
+Every object a user creates belongs to a tenant (``tenant_id``): stores, patent sets,
+specs, import jobs, report jobs and publications. Tenants form a tree — province → city →
+park or base → organisation — kept as a materialised path (``/1/4/9/``) so "this tenant and
+everything beneath it" is one indexed ``LIKE`` query. Who may see what is decided in
+:mod:`patnav.platform.access`, never here.
+
+Times are naive UTC. The schema changes only through the Alembic migrations in
+``patnav/platform/migrations/versions``.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+LEVELS: tuple[str, ...] = ("province", "city", "park", "org")
+"""Tenant levels, top down: 省级 province, 市级 city, 园区/基地 park or base, 单位 organisation
+(an enterprise's or a bank's own tenant)."""
+
+ROLES: tuple[str, ...] = ("admin", "analyst", "department", "enterprise", "bank")
+"""User roles; :mod:`patnav.platform.access` says what each may do."""
+
+VISIBILITIES: tuple[str, ...] = ("tenant", "subtree", "public")
+"""Who sees a publication: its tenant; its tenant and the tenants beneath; every user."""
+
+JOB_STATES: tuple[str, ...] = ("queued", "running", "done", "failed")
+
+REPORT_FORMATS: tuple[str, ...] = ("docx", "html", "pdf")
+
+
+def utcnow() -> datetime:
+    """The current time, naive UTC (how every timestamp is stored)."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+class Base(DeclarativeBase):
+    """The declarative base of every platform table."""
+
+
+class Tenant(Base):
+    """A node of the three-level network (plus organisations): who owns what."""
+
+    __tablename__ = "tenants"
+    __table_args__ = (UniqueConstraint("parent_id", "name", name="uq_tenant_name"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    level: Mapped[str] = mapped_column(String(20))
+    parent_id: Mapped[int | None] = mapped_column(
+        ForeignKey("tenants.id"), index=True, default=None
+    )
+    path: Mapped[str] = mapped_column(String(500), index=True, default="")
+    region: Mapped[str | None] = mapped_column(String(200), default=None)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class User(Base):
+    """A person who signs in: one role, one tenant."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(100), unique=True)
+    display_name: Mapped[str | None] = mapped_column(String(200), default=None)
+    password_hash: Mapped[str] = mapped_column(String(300))
+    role: Mapped[str] = mapped_column(String(20))
+    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id"), index=True)
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column(DateTime, default=None)
+
+
+class ApiToken(Base):
+    """A bearer token for the REST API; only its SHA-256 is stored."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    prefix: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    last_used_at: Mapped[datetime | None] = mapped_column(DateTime, default=None)
+    expires_at: Mapped[datetime | None] = mapped_column(DateTime, default=None)
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime, default=None)
+
+
+class WebSession(Base):
+    """A browser sign-in; the cookie carries the signed token, the table its SHA-256."""
+
+    __tablename__ = "web_sessions"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(DateTime)
+    ip: Mapped[str | None] = mapped_column(String(64), default=None)
+    user_agent: Mapped[str | None] = mapped_column(String(300), default=None)
+    revoked: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class LoginThrottle(Base):
+    """Failed sign-ins of one user name from one address, and the lock they caused."""
+
+    __tablename__ = "login_throttle"
+
+    key: Mapped[str] = mapped_column(String(300), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    first_failure_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    locked_until: Mapped[datetime | None] = mapped_column(DateTime, default=None)
+
+
+class DataStore(Base):
+    """A patnav store (DuckDB file under the data root) registered to a tenant."""
+
+    __tablename__ = "stores"
+    __table_args__ = (UniqueConstraint("tenant_id", "name", name="uq_store_name"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str | None] = mapped_column(Text, default=None)
+    filename: Mapped[str] = mapped_column(String(500))
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class PatentSetLink(Base):
+    """A patent set saved in a store (``patent_sets`` there), owned by a tenant here."""
+
+    __tablename__ = "patent_sets"
+    __table_args__ = (UniqueConstraint("store_id", "name", name="uq_set_name"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id"), index=True)
+    store_id: Mapped[int] = mapped_column(ForeignKey("stores.id"), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    query: Mapped[str] = mapped_column(Text)
+    mode: Mapped[str] = mapped_column(String(20), default="boolean")
+    description: Mapped[str | None] = mapped_column(Text, default=None)
+    last_count: Mapped[int | None] = mapped_column(BigInteger, default=None)
+    last_run_at: Mapped[datetime | None] = mapped_column(DateTime, default=None)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class Spec(Base):
+    """A navigation spec (导航方案): YAML text, validated with ``parse_spec`` on save."""
+
+    __tablename__ = "specs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    title: Mapped[str] = mapped_column(String(300))
+    type: Mapped[str] = mapped_column(String(20))
+    yaml_text: Mapped[str] = mapped_column(Text)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
+    updated_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class ImportJob(Base):
+    """An uploaded file being (or having been) imported into a store."""
+
+    __tablename__ = "import_jobs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id"), index=True)
+    store_id: Mapped[int] = mapped_column(ForeignKey("stores.id"), index=True)
+    filename: Mapped[str] = mapped_column(String(500))
+    original_name: Mapped[str] = mapped_column(String(300))
+    size: Mapped[int] = mapped_column(BigInteger, default=0)
+    status: Mapped[str] = mapped_column(String(20), default="queued")
+    done: Mapped[int] = mapped_column(BigInteger, default=0)
+    total: Mapped[int | None] = mapped_column(BigInteger, default=None)
+    current: Mapped[str | None] = mapped_column(String(300), default=None)
+    mapping: Mapped[str | None] = mapped_column(Text, default=None)
+    enrich: Mapped[bool] = mapped_column(Boolean, default=False)
+    report_json: Mapped[str | None] = mapped_column(Text, default=None)
+    error: Mapped[str | None] = mapped_column(Text, default=None)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    started_at: Mapped[datetime | None] = mapped_column(DateTime, default=None)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime, default=None)
+
+
+class ReportJob(Base):
+    """A report generated from a spec and a store: the job and, when done, its file."""
+
+    __tablename__ = "report_jobs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id"), index=True)
+    store_id: Mapped[int] = mapped_column(ForeignKey("stores.id"), index=True)
+    spec_id: Mapped[int] = mapped_column(ForeignKey("specs.id"), index=True)
+    title: Mapped[str] = mapped_column(String(300))
+    fmt: Mapped[str] = mapped_column(String(10))
+    lang: Mapped[str] = mapped_column(String(5))
+    status: Mapped[str] = mapped_column(String(20), default="queued")
+    error: Mapped[str | None] = mapped_column(Text, default=None)
+    filename: Mapped[str | None] = mapped_column(String(500), default=None)
+    size: Mapped[int | None] = mapped_column(BigInteger, default=None)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    started_at: Mapped[datetime | None] = mapped_column(DateTime, default=None)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime, default=None)
+
+
+class Publication(Base):
+    """An entry of the results catalogue (成果发布): a report file with its metadata."""
+
+    __tablename__ = "publications"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id"), index=True)
+    report_id: Mapped[int | None] = mapped_column(
+        ForeignKey("report_jobs.id"), default=None
+    )
+    title: Mapped[str] = mapped_column(String(300))
+    summary: Mapped[str | None] = mapped_column(Text, default=None)
+    tags: Mapped[str] = mapped_column(String(500), default="")
+    type: Mapped[str] = mapped_column(String(20))
+    region: Mapped[str | None] = mapped_column(String(200), default=None)
+    visibility: Mapped[str] = mapped_column(String(20), default="tenant")
+    filename: Mapped[str] = mapped_column(String(500))
+    download_name: Mapped[str] = mapped_column(String(300))
+    content_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(BigInteger, default=0)
+    downloads: Mapped[int] = mapped_column(Integer, default=0)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class AuditEvent(Base):
+    """One line of the audit log: who, when, what, on which object, from where."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    user_id: Mapped[int | None] = mapped_column(Integer, default=None, index=True)
+    username: Mapped[str | None] = mapped_column(String(100), default=None)
+    tenant_id: Mapped[int | None] = mapped_column(Integer, default=None, index=True)
+    action: Mapped[str] = mapped_column(String(50), index=True)
+    object_type: Mapped[str | None] = mapped_column(String(50), default=None)
+    object_id: Mapped[str | None] = mapped_column(String(200), default=None)
+    ip: Mapped[str | None] = mapped_column(String(64), default=None)
+    success: Mapped[bool] = mapped_column(Boolean, default=True)
+    detail: Mapped[str | None] = mapped_column(Text, default=None)

@@ -1,0 +1,275 @@
+"""``create_app(settings)``: the patnav web platform as a FastAPI application.
+
+Server-rendered pages (Jinja2 + HTMX, Chinese by default) and the REST API under
+``/api/v1`` (OpenAPI at ``/api/docs``) share the same actions, access rules and audit log.
+Front-end assets (ECharts, htmx, Swagger UI) are served from ``/static/vendor``, installed
+from npm at set-up (``make setup``) — never from a CDN.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from urllib.parse import quote
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import (
+    FileResponse,
+    HTMLResponse,
+    JSONResponse,
+    RedirectResponse,
+    Response,
+)
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from patnav.config import Settings
+from patnav.errors import InputError, PatnavError, StoreError, UnsafeInputError
+from patnav.platform.access import AccessDenied, NotFound
+from patnav.platform.accounts import LoginThrottled
+from patnav.platform.db import Platform
+from patnav.web import actions, publishing
+from patnav.web.deps import CsrfFailed, LoginRequired, Unauthorized
+from patnav.web.i18n import LANG_COOKIE, pick_lang, translate
+from patnav.web.render import filesize, templates
+from patnav.web.routers import (
+    admin,
+    api,
+    auth,
+    catalogue,
+    dashboard,
+    imports,
+    patents,
+    reports,
+    search,
+    sets,
+    specs,
+    stores,
+)
+from patnav.web.security import SecurityMiddleware, Signer
+from patnav.web.services import StoreHub
+
+STATIC = Path(__file__).resolve().parent / "static"
+log = logging.getLogger("patnav.web")
+
+ERROR_STATUS: tuple[tuple[type[Exception], int], ...] = (
+    (NotFound, 404),
+    (AccessDenied, 403),
+    (CsrfFailed, 403),
+    (Unauthorized, 401),
+    (LoginThrottled, 429),
+    (UnsafeInputError, 413),
+    (InputError, 400),
+    (StoreError, 503),
+)
+
+
+def status_of(exc: Exception) -> int:
+    """The HTTP status a patnav error maps to."""
+    for kind, status in ERROR_STATUS:
+        if isinstance(exc, kind):
+            if status == 413 and "larger than" not in str(exc):
+                return 400  # an unsafe archive, not an oversized request
+            return status
+    return 500
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """The web application: platform opened and migrated, routes, security, assets."""
+    settings = settings or Settings()
+    platform = Platform.open(settings)
+    hub = StoreHub(settings)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        resumed = actions.resume_imports(platform, hub) + publishing.resume_reports(
+            platform, hub
+        )
+        if resumed:
+            log.info("resumed %d interrupted job(s)", resumed)
+        try:
+            yield
+        finally:
+            hub.close()
+            platform.close()
+
+    app = FastAPI(
+        title="patnav 专利导航 API",
+        version="1",
+        description=(
+            "The REST API of the patnav patent-navigation platform. Authenticate with "
+            "`Authorization: Bearer <token>` (create a token on your account page). Every "
+            "call obeys the same tenant and role rules as the web pages."
+        ),
+        docs_url=None,
+        redoc_url=None,
+        openapi_url="/api/openapi.json",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.platform = platform
+    app.state.hub = hub
+    app.state.signer = Signer(platform.secret, max_age_s=settings.session_hours * 3600)
+    app.add_middleware(
+        SecurityMiddleware,
+        max_body=settings.upload_max_bytes,
+        secure=settings.cookie_secure,
+        limit_text=filesize(settings.upload_max_bytes),
+    )
+    app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
+    for module in (
+        auth,
+        stores,
+        imports,
+        search,
+        patents,
+        sets,
+        dashboard,
+        specs,
+        reports,
+        catalogue,
+        admin,
+    ):
+        app.include_router(module.router)
+    app.include_router(api.router)
+
+    @app.get("/healthz", include_in_schema=False)
+    def healthz() -> dict[str, bool]:
+        return {"ok": True}
+
+    @app.get("/favicon.ico", include_in_schema=False)
+    def favicon() -> FileResponse:
+        return FileResponse(STATIC / "favicon.svg", media_type="image/svg+xml")
+
+    @app.get("/api/docs", include_in_schema=False)
+    def api_docs() -> HTMLResponse:
+        return HTMLResponse(
+            (STATIC / "apidocs.html").read_text("utf-8"),
+            headers={"cache-control": "no-store"},
+        )
+
+    _handlers(app)
+    return app
+
+
+def _is_api(request: Request) -> bool:
+    return request.url.path.startswith("/api/")
+
+
+def _lang(request: Request) -> str:
+    return pick_lang(request.query_params.get("lang"), request.cookies.get(LANG_COOKIE))
+
+
+def error_response(
+    request: Request,
+    status: int,
+    message: str,
+    *,
+    headers: dict[str, str] | None = None,
+) -> Response:
+    """The error as JSON (API) or as a page saying what to do."""
+    if _is_api(request):
+        return JSONResponse(
+            {"ok": False, "error": message}, status_code=status, headers=headers
+        )
+    lang = _lang(request)
+    response = templates.TemplateResponse(
+        request,
+        "error.html",
+        {
+            "t": lambda key, **v: translate(key, lang, **v),
+            "lang": lang,
+            "user": None,
+            "tenant": None,
+            "csrf": "",
+            "nav": "",
+            "notices": [],
+            "path": request.url.path,
+            "query": "",
+            "status": status,
+            "message": message,
+        },
+        status_code=status,
+    )
+    if headers:
+        response.headers.update(headers)
+    return response
+
+
+def _friendly(request: Request, exc: Exception, status: int) -> str:
+    lang = _lang(request)
+    if status == 404:
+        return translate("error.not_found", lang)
+    if status == 403 and isinstance(exc, CsrfFailed):
+        return translate("error.csrf", lang)
+    if status == 403:
+        return (
+            f"{translate('error.forbidden', lang)} {exc}"
+            if lang == "en"
+            else translate("error.forbidden", lang)
+        )
+    if status == 429 and isinstance(exc, LoginThrottled):
+        return translate(
+            "error.throttled", lang, minutes=max(1, (exc.retry_after_s + 59) // 60)
+        )
+    if status == 413:
+        return str(exc)
+    if status == 503:
+        return translate("error.store", lang) + str(exc)
+    if status == 400:
+        return translate("error.input", lang) + str(exc)
+    return str(exc)
+
+
+def _handlers(app: FastAPI) -> None:
+    @app.exception_handler(LoginRequired)
+    async def login_required(request: Request, exc: LoginRequired) -> Response:
+        target = request.url.path + (
+            f"?{request.url.query}" if request.url.query else ""
+        )
+        if request.headers.get("hx-request"):
+            return Response(
+                status_code=401, headers={"HX-Redirect": f"/login?next={quote(target)}"}
+            )
+        return RedirectResponse(f"/login?next={quote(target)}", status_code=303)
+
+    @app.exception_handler(PatnavError)
+    async def patnav_error(request: Request, exc: PatnavError) -> Response:
+        status = status_of(exc)
+        headers = None
+        if isinstance(exc, LoginThrottled):
+            headers = {"Retry-After": str(exc.retry_after_s)}
+        if isinstance(exc, Unauthorized):
+            headers = {"WWW-Authenticate": "Bearer"}
+        if status == 500:
+            log.exception("unexpected patnav error", exc_info=exc)
+        message = str(exc) if _is_api(request) else _friendly(request, exc, status)
+        return error_response(request, status, message, headers=headers)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        if exc.status_code == 404:
+            message = translate("error.not_found", _lang(request))
+        else:
+            message = str(exc.detail)
+        return error_response(
+            request, exc.status_code, message, headers=getattr(exc, "headers", None)
+        )
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, exc: RequestValidationError) -> Response:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in e.get('loc', ()))}: {e.get('msg')}"
+            for e in exc.errors()
+        )
+        return error_response(
+            request, 422, translate("error.input", _lang(request)) + problems
+        )
+
+    @app.exception_handler(Exception)
+    async def internal(request: Request, exc: Exception) -> Response:
+        log.exception("internal error on %s", request.url.path, exc_info=exc)
+        return error_response(request, 500, translate("error.internal", _lang(request)))

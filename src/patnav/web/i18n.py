@@ -1,0 +1,634 @@
+"""Every string the web pages show, in Chinese (the default) and English.
+
+Templates and routers look strings up by key: ``t("nav.search")``. The language is chosen by
+``?lang=en`` / ``?lang=zh`` (remembered in a cookie), else the cookie, else Chinese. A key
+missing from the table shows as the key itself, and a test checks that every key the
+templates use is here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+LANGS: tuple[str, ...] = ("zh", "en")
+DEFAULT_LANG = "zh"
+LANG_COOKIE = "patnav_lang"
+
+LABELS: dict[str, tuple[str, str]] = {
+    # -- frame ---------------------------------------------------------------------
+    "app.name": ("专利导航平台", "patnav — Patent Navigation"),
+    "app.tagline": (
+        "专利导航（GB/T 39551）：数据导入、检索、分析、报告与成果发布",
+        "Patent navigation (GB/T 39551): import, search, analyse, report and publish",
+    ),
+    "app.footer": (
+        "patnav 开源专利导航平台 · 时间为北京时间（UTC+8）",
+        "patnav open-source patent navigation · times are Beijing time (UTC+8)",
+    ),
+    "lang.switch": ("English", "中文"),
+    "nav.home": ("首页", "Home"),
+    "nav.stores": ("数据库", "Stores"),
+    "nav.search": ("检索", "Search"),
+    "nav.sets": ("专利集", "Patent sets"),
+    "nav.specs": ("导航方案", "Specs"),
+    "nav.reports": ("报告", "Reports"),
+    "nav.catalogue": ("成果发布", "Catalogue"),
+    "nav.admin": ("管理", "Admin"),
+    "nav.account": ("账户", "Account"),
+    "nav.api": ("API 文档", "API docs"),
+    "nav.logout": ("退出", "Sign out"),
+    "nav.signed_in_as": ("当前用户", "Signed in as"),
+    # -- roles and levels --------------------------------------------------------------
+    "role.admin": ("管理员", "Administrator"),
+    "role.analyst": ("分析师", "Analyst"),
+    "role.department": ("政府部门", "Government department"),
+    "role.enterprise": ("企业用户", "Enterprise"),
+    "role.bank": ("金融机构", "Bank"),
+    "level.province": ("省级", "Province"),
+    "level.city": ("市级", "City"),
+    "level.park": ("园区/基地", "Park or base"),
+    "level.org": ("单位", "Organisation"),
+    "visibility.tenant": ("仅本单位", "This organisation"),
+    "visibility.subtree": ("本单位及下级", "This organisation and below"),
+    "visibility.public": ("全平台公开", "Everyone on the platform"),
+    "status.queued": ("排队中", "Queued"),
+    "status.running": ("进行中", "Running"),
+    "status.done": ("已完成", "Done"),
+    "status.failed": ("失败", "Failed"),
+    "status.ok": ("成功", "OK"),
+    "status.skipped": ("已跳过", "Skipped"),
+    # -- common ------------------------------------------------------------------------
+    "common.save": ("保存", "Save"),
+    "common.create": ("新建", "Create"),
+    "common.cancel": ("取消", "Cancel"),
+    "common.delete": ("删除", "Delete"),
+    "common.download": ("下载", "Download"),
+    "common.open": ("打开", "Open"),
+    "common.name": ("名称", "Name"),
+    "common.description": ("说明", "Description"),
+    "common.tenant": ("所属单位", "Organisation"),
+    "common.created": ("创建时间", "Created"),
+    "common.updated": ("更新时间", "Updated"),
+    "common.by": ("创建人", "By"),
+    "common.status": ("状态", "Status"),
+    "common.actions": ("操作", "Actions"),
+    "common.count": ("数量", "Count"),
+    "common.none": ("暂无", "None yet"),
+    "common.previous": ("上一页", "Previous"),
+    "common.next": ("下一页", "Next"),
+    "common.page": ("第 {page} 页，共 {pages} 页", "Page {page} of {pages}"),
+    "common.back": ("返回", "Back"),
+    "common.yes": ("是", "Yes"),
+    "common.no": ("否", "No"),
+    "common.format": ("格式", "Format"),
+    "common.language": ("语言", "Language"),
+    "common.size": ("大小", "Size"),
+    "common.store": ("数据库", "Store"),
+    "common.documents": ("篇文献", "documents"),
+    "common.seconds": ("秒", "s"),
+    "common.all": ("全部", "All"),
+    "common.search": ("搜索", "Search"),
+    "common.optional": ("（可选）", "(optional)"),
+    # -- errors ------------------------------------------------------------------------
+    "error.title": ("无法完成操作", "This could not be done"),
+    "error.not_found": (
+        "找不到该对象，或您无权查看。请检查链接，或返回列表重新选择。",
+        "Not found, or not yours to see. Check the link, or pick it again from the list.",
+    ),
+    "error.forbidden": (
+        "您的角色无权执行此操作。如需权限，请联系管理员。",
+        "Your role may not do this. Ask an administrator if you need to.",
+    ),
+    "error.csrf": (
+        "页面已过期（安全校验失败）。请刷新页面后重试。",
+        "The page has expired (security check failed). Reload the page and try again.",
+    ),
+    "error.too_large": (
+        "文件超过上传大小上限（{limit}）。请拆分文件或压缩后再上传。",
+        "The file is larger than the upload limit ({limit}). Split or compress it and "
+        "upload again.",
+    ),
+    "error.throttled": (
+        "登录失败次数过多，已暂时锁定 {minutes} 分钟。请稍后再试，或联系管理员重置密码。",
+        "Too many failed sign-ins: locked for {minutes} minute(s). Try again later, or "
+        "ask an administrator to reset your password.",
+    ),
+    "error.input": ("输入有误：", "Please correct the input: "),
+    "error.store": (
+        "数据库暂时无法使用：",
+        "The store cannot be used right now: ",
+    ),
+    "error.internal": (
+        "服务器内部错误。请稍后重试；若仍失败，请把时间和操作告诉管理员。",
+        "Internal error. Try again later; if it persists, tell an administrator the time "
+        "and what you did.",
+    ),
+    "error.back_home": ("返回首页", "Back to the home page"),
+    # -- sign-in -----------------------------------------------------------------------
+    "login.title": ("登录", "Sign in"),
+    "login.username": ("用户名", "User name"),
+    "login.password": ("密码", "Password"),
+    "login.submit": ("登录", "Sign in"),
+    "login.failed": (
+        "用户名或密码错误。请检查后重试（密码区分大小写）。",
+        "Wrong user name or password. Check both and try again (passwords are "
+        "case-sensitive).",
+    ),
+    "login.hint": (
+        "首次使用？请管理员用命令 patnav user add 为您开通账户。",
+        "First time? An administrator creates your account with 'patnav user add'.",
+    ),
+    "login.signed_out": ("您已安全退出。", "You have signed out."),
+    # -- home --------------------------------------------------------------------------
+    "home.title": ("工作台", "Dashboard"),
+    "home.welcome": ("欢迎，{name}", "Welcome, {name}"),
+    "home.stores": ("我的数据库", "Stores"),
+    "home.recent_imports": ("最近导入", "Recent imports"),
+    "home.recent_reports": ("最近报告", "Recent reports"),
+    "home.recent_publications": ("最新发布成果", "Latest publications"),
+    "home.no_stores": (
+        "还没有数据库。请先在“数据库”页面新建一个，然后上传专利数据文件导入。",
+        "No store yet. Create one on the Stores page, then upload patent data to import.",
+    ),
+    "home.no_stores_readonly": (
+        "您所在单位还没有可查看的数据库。数据由分析师导入后即可在此查看。",
+        "Your organisation has no store to view yet. Analysts import data; it appears "
+        "here.",
+    ),
+    "home.quick": ("快捷操作", "Quick actions"),
+    "home.no_publications": (
+        "还没有可查看的发布成果。报告生成后可在“成果发布”中发布。",
+        "No publication to read yet. Publish a finished report in the catalogue.",
+    ),
+    # -- stores and imports --------------------------------------------------------------
+    "stores.title": ("数据库", "Stores"),
+    "stores.new": ("新建数据库", "New store"),
+    "stores.documents": ("文献数", "Documents"),
+    "stores.empty": (
+        "还没有数据库。新建一个后即可上传专利数据。",
+        "No store yet. Create one, then upload patent data.",
+    ),
+    "stores.created": ("数据库已创建。", "Store created."),
+    "stores.overview": ("数据概览", "Overview"),
+    "stores.by_type": ("按专利类型", "By patent type"),
+    "stores.by_office": ("按受理局", "By office"),
+    "stores.top_applicants": ("主要申请人", "Top applicants"),
+    "stores.filing_span": ("申请日范围", "Filing dates"),
+    "stores.quarantined": ("隔离记录", "Quarantined records"),
+    "stores.no_documents": (
+        "该数据库还没有文献。请在下方上传数据文件导入。",
+        "This store has no documents yet. Upload a data file below to import.",
+    ),
+    "stores.semantic": ("语义索引", "Semantic index"),
+    "stores.semantic_help": (
+        "语义检索需要先计算文献向量（每秒约 10–30 篇，只算一次）。",
+        "Semantic search needs document vectors first (10–30 documents a second, "
+        "computed once).",
+    ),
+    "stores.semantic_run": ("计算向量（最多 {n} 篇）", "Embed up to {n} documents"),
+    "stores.semantic_coverage": (
+        "已计算 {have} / {total} 篇",
+        "{have} of {total} documents embedded",
+    ),
+    "import.title": ("上传并导入", "Upload and import"),
+    "import.file": ("数据文件", "Data file"),
+    "import.help": (
+        "支持 CNIPA/CNKI/incoPat/PatSnap 导出的 xlsx、xls、csv，Lens、Patentscope 导出，"
+        "CNIPA/USPTO/EPO XML，Derwent、JSON lines，以及它们的 zip/gzip 压缩包。上限 {limit}。",
+        "xlsx, xls and csv exports of CNIPA, CNKI, incoPat or PatSnap, Lens and "
+        "Patentscope exports, CNIPA/USPTO/EPO XML, Derwent, JSON lines, and zip or gzip "
+        "archives of them. Limit {limit}.",
+    ),
+    "import.submit": ("上传并导入", "Upload and import"),
+    "import.mapping": ("字段映射文件（YAML）", "Column mapping (YAML)"),
+    "import.mapping_help": (
+        "导出文件的列名无法自动识别时，用映射文件指定“列名 → 字段”，或给所有记录补充默认值"
+        "（如地址）。格式见文档 docs/import.md。",
+        "When the export's headers are not recognised, a mapping file assigns them to "
+        "fields, or gives every record a default (an address). See docs/import.md.",
+    ),
+    "import.enrich": ("导入后进行数据增强", "Enrich after importing"),
+    "import.enrich_help": (
+        "归并申请人、识别申请人类型与地区、匹配战略性新兴产业分类、推定法律状态；区域和产业分析需要这一步。",
+        "Merges applicants, finds their type and region, maps strategic emerging "
+        "industries and estimates legal status; region and industry analyses need it.",
+    ),
+    "import.enriching": ("正在进行数据增强…", "Enriching the data…"),
+    "import.enrich_report": ("数据增强", "Enrichment"),
+    "import.enrich_step": ("步骤", "Step"),
+    "import.enrich_changed": ("更新行数", "Rows changed"),
+    "enrich.class_titles": ("分类号中英文名称", "Classification titles"),
+    "enrich.names": ("名称归一化", "Name keys"),
+    "enrich.party_types": ("申请人类型识别", "Applicant types"),
+    "enrich.locations": ("地址与地区定位", "Locations"),
+    "enrich.entities": ("申请人归并", "Applicant entities"),
+    "enrich.industries": ("战略性新兴产业分类", "Strategic emerging industries"),
+    "enrich.families": ("同族归并", "Families"),
+    "enrich.legal": ("法律状态与届满推定", "Legal status and expiry"),
+    "import.job": ("导入任务 #{id}", "Import #{id}"),
+    "import.progress": ("导入进度", "Progress"),
+    "import.current": ("当前文件", "Current file"),
+    "import.percent": ("已完成 {pct}%", "{pct}% done"),
+    "import.reading": ("正在读取文件…", "Reading the file…"),
+    "import.indexing": ("正在更新检索索引…", "Updating the search index…"),
+    "import.report": ("导入报告", "Import report"),
+    "import.totals": ("合计", "Totals"),
+    "import.file_col": ("文件", "File"),
+    "import.format_col": ("格式", "Format"),
+    "import.read": ("读取", "Read"),
+    "import.new": ("新增", "New"),
+    "import.updated": ("更新", "Updated"),
+    "import.unchanged": ("未变", "Unchanged"),
+    "import.quarantined": ("隔离", "Quarantined"),
+    "import.quarantine_list": (
+        "隔离记录（无法读取的记录及原因）",
+        "Quarantined records and why",
+    ),
+    "import.position": ("位置", "Position"),
+    "import.reason": ("原因", "Reason"),
+    "import.no_quarantine": (
+        "没有记录被隔离：所有记录均已导入。",
+        "No record was quarantined: everything was imported.",
+    ),
+    "import.failed": ("导入失败：", "The import failed: "),
+    "import.message": ("说明", "Notes"),
+    "import.original_name": ("上传文件", "Uploaded file"),
+    "import.list_empty": ("还没有导入记录。", "No imports yet."),
+    "import.after": ("下一步：", "Next: "),
+    # -- search ------------------------------------------------------------------------
+    "search.title": ("专利检索", "Patent search"),
+    "search.query": ("检索式", "Query"),
+    "search.placeholder": (
+        "例：TIAB=(无人机 OR drone) AND AD=[2015 TO 2020]",
+        'e.g. TIAB=(drone OR "unmanned aerial vehicle") AND AD=[2015 TO 2020]',
+    ),
+    "search.mode": ("检索方式", "Mode"),
+    "mode.boolean": ("专家检索（检索式）", "Expert query"),
+    "mode.text": ("全文（BM25）", "Full text (BM25)"),
+    "mode.semantic": ("语义检索", "Semantic"),
+    "mode.hybrid": ("混合检索", "Hybrid"),
+    "search.submit": ("检索", "Search"),
+    "search.help_title": ("检索式语法", "Query syntax"),
+    "search.no_vectors": (
+        "该数据库还没有语义向量。请在数据库页面点击“计算向量”，完成后再用语义或混合检索；"
+        "专家检索和全文检索现在就可用。",
+        "This store has no document vectors yet. Click “Embed” on the store's page, then "
+        "search by meaning; expert and full-text search work now.",
+    ),
+    "search.no_index": (
+        "检索索引正在更新（通常在导入之后）。请稍候片刻再试；专家检索仍可使用。",
+        "The search index is being updated (usually after an import). Try again in a "
+        "moment; expert queries still work.",
+    ),
+    "search.syntax_help": (
+        "字段：TI 标题、AB 摘要、CL 权利要求、TIAB、TIABC、PA 申请人、IN 发明人、IPC、AD 申请日、"
+        "PD 公开日、PROV 省份、CITY 城市、LS 法律状态、TYPE 专利类型；AND/OR/NOT（与/或/非），"
+        '括号，"短语"，通配符 * ?，范围 AD=[2015 TO 2020]。',
+        "Fields: TI title, AB abstract, CL claims, TIAB, TIABC, PA applicant, IN inventor, "
+        "IPC, AD filing date, PD publication date, PROV province, CITY city, LS legal "
+        'status, TYPE patent type; AND/OR/NOT, brackets, "phrases", wildcards * ?, '
+        "ranges AD=[2015 TO 2020].",
+    ),
+    "search.total_boolean": (
+        "命中 {total} 篇（{ms} 毫秒）",
+        "{total} documents match ({ms} ms)",
+    ),
+    "search.total_ranked": (
+        "按相关度排序的前 {total} 篇（{ms} 毫秒）",
+        "Top {total} documents by relevance ({ms} ms)",
+    ),
+    "search.no_hits": (
+        "没有命中文献。可尝试放宽条件：减少 AND 条件、使用同义词（OR）、或通配符 *。",
+        "Nothing matches. Loosen the query: fewer AND terms, synonyms with OR, or "
+        "wildcards *.",
+    ),
+    "search.syntax_error": (
+        "检索式有误（第 {column} 列）：",
+        "Query error at column {column}: ",
+    ),
+    "search.col_number": ("公开号", "Publication"),
+    "search.col_date": ("申请日", "Filed"),
+    "search.col_applicant": ("申请人", "Applicant"),
+    "search.col_title": ("标题", "Title"),
+    "search.col_score": ("得分", "Score"),
+    "search.col_ipc": ("主分类号", "Main IPC"),
+    "search.save_as": ("保存为专利集", "Save as a patent set"),
+    "search.set_name": ("专利集名称", "Set name"),
+    "search.saved": ("已保存为专利集。", "Saved as a patent set."),
+    "search.pick_store": (
+        "请选择要检索的数据库。",
+        "Choose the store to search.",
+    ),
+    "search.notes": ("提示", "Notes"),
+    "search.limit_note": (
+        "排序检索最多显示前 {n} 篇。",
+        "Ranked searches show at most the top {n}.",
+    ),
+    # -- patent --------------------------------------------------------------------------
+    "patent.title": ("专利详情", "Patent"),
+    "patent.biblio": ("著录项目", "Bibliographic data"),
+    "patent.pub_number": ("公开（公告）号", "Publication number"),
+    "patent.app_number": ("申请号", "Application number"),
+    "patent.app_date": ("申请日", "Filing date"),
+    "patent.pub_date": ("公开（公告）日", "Publication date"),
+    "patent.grant_date": ("授权日", "Grant date"),
+    "patent.priority_date": ("优先权日", "Priority date"),
+    "patent.type": ("专利类型", "Patent type"),
+    "patent.office": ("受理局", "Office"),
+    "patent.kind": ("文献类型", "Kind"),
+    "patent.status": ("法律状态", "Legal status"),
+    "patent.expiry": ("届满日", "Expiry"),
+    "patent.ipc_main": ("主分类号", "Main IPC"),
+    "patent.classifications": ("分类号", "Classifications"),
+    "patent.applicants": ("申请（专利权）人", "Applicants"),
+    "patent.inventors": ("发明（设计）人", "Inventors"),
+    "patent.agents": ("代理机构/代理人", "Agency and agents"),
+    "patent.address": ("地址", "Address"),
+    "patent.abstract": ("摘要", "Abstract"),
+    "patent.claims": ("权利要求", "Claims"),
+    "patent.independent": ("独立权利要求", "independent"),
+    "patent.citations": ("引证文献", "Citations"),
+    "patent.cited_by": ("被引证", "Cited by"),
+    "patent.cited_by_count": ("被引次数（来源数据）", "Times cited (source)"),
+    "patent.events": ("法律事件", "Legal events"),
+    "patent.family": ("同族专利", "Family"),
+    "patent.priorities": ("优先权", "Priorities"),
+    "patent.family_id": ("同族号", "Family id"),
+    "patent.no_claims": ("来源数据未提供权利要求。", "The source gives no claims."),
+    "patent.no_citations": (
+        "来源数据未提供引证信息。",
+        "The source gives no citations.",
+    ),
+    "patent.no_events": (
+        "来源数据未提供法律事件。",
+        "The source gives no legal events.",
+    ),
+    "patent.no_family": (
+        "库中没有该专利的同族文献。",
+        "No other member of this family is in the store.",
+    ),
+    "patent.category": ("类别", "Category"),
+    "patent.date": ("日期", "Date"),
+    "patent.event_type": ("事件", "Event"),
+    "patent.similar": ("相似专利", "Similar patents"),
+    "patent.source": ("数据来源", "Source"),
+    "ptype.invention": ("发明", "Invention"),
+    "ptype.utility_model": ("实用新型", "Utility model"),
+    "ptype.design": ("外观设计", "Design"),
+    "ptype.plant": ("植物专利", "Plant"),
+    "ls.active": ("有效", "Active"),
+    "ls.pending": ("审中", "Pending"),
+    "ls.lapsed": ("未缴年费终止", "Lapsed"),
+    "ls.expired": ("期限届满", "Expired"),
+    "ls.withdrawn": ("撤回", "Withdrawn"),
+    "ls.rejected": ("驳回", "Rejected"),
+    "ls.invalidated": ("无效", "Invalidated"),
+    "ls.unknown": ("未知", "Unknown"),
+    # -- sets and dashboard ------------------------------------------------------------
+    "sets.title": ("专利集", "Patent sets"),
+    "sets.help": (
+        "专利集是保存的检索策略：数据更新后重新运行即可得到最新结果。",
+        "A patent set is a saved search strategy: re-run it when new data arrives.",
+    ),
+    "sets.empty": (
+        "还没有专利集。在“检索”页面检索后，可将结果保存为专利集。",
+        "No patent set yet. Search, then save the query as a set.",
+    ),
+    "sets.query": ("检索式", "Query"),
+    "sets.count": ("文献数", "Documents"),
+    "sets.last_run": ("上次运行", "Last run"),
+    "sets.rerun": ("重新运行", "Re-run"),
+    "sets.export": ("导出 CSV", "Export CSV"),
+    "sets.dashboard": ("分析看板", "Dashboard"),
+    "sets.rerun_done": (
+        "已重新运行：共 {count} 篇，新增 {new} 篇，移出 {removed} 篇。",
+        "Re-run: {count} documents, {new} new, {removed} dropped out.",
+    ),
+    "sets.deleted": ("专利集已删除。", "Patent set deleted."),
+    "dash.title": ("分析看板：{name}", "Dashboard: {name}"),
+    "dash.unit": ("计数单位：{unit}", "Counting unit: {unit}"),
+    "dash.total": ("{total} 个{unit}", "{total} {unit}"),
+    "dash.computed": ("分析耗时 {s} 秒（已缓存）", "Computed in {s} s (cached)"),
+    "dash.lifecycle": ("技术生命周期", "Lifecycle"),
+    "dash.concentration": ("市场集中度", "Concentration"),
+    "dash.cagr": ("年均复合增长率", "CAGR"),
+    "dash.incomplete": (
+        "{year} 年及以后的申请因公开滞后（约 18 个月）尚不完整。",
+        "Filings from {year} on are incomplete: applications publish ~18 months after "
+        "filing.",
+    ),
+    "dash.empty": (
+        "该专利集没有文献，无法分析。请检查检索式，或导入更多数据后重新运行。",
+        "This set holds no documents to analyse. Check its query, or import more data "
+        "and re-run it.",
+    ),
+    "dash.loading": ("正在加载图表…", "Loading the charts…"),
+    "dash.no_data": (
+        "该项分析没有可显示的数据。",
+        "No data to show for this analysis.",
+    ),
+    "dash.no_status": (
+        "来源数据没有法律状态。导入时勾选“数据增强”可按授权、期限等规则推定；或导入含法律状态的导出。",
+        "The source data gives no legal status. Enrich the store to estimate it from "
+        "grants and terms, or import an export that has it.",
+    ),
+    "dash.no_core": (
+        "没有引证数据，无法评出核心专利。导入含引证信息的数据（如 CNIPA/USPTO XML、Lens）后可见。",
+        "No citation data to rank core patents. Import data with citations (CNIPA or "
+        "USPTO XML, Lens) to see them.",
+    ),
+    "dash.top_applicants": ("申请人排名", "Applicant ranking"),
+    "dash.core_patents": ("核心专利", "Core patents"),
+    "dash.col_rank": ("排名", "Rank"),
+    "dash.col_units": ("数量", "Units"),
+    "dash.col_share": ("占比", "Share"),
+    "dash.col_growth": ("近三年增长", "Recent growth"),
+    "dash.col_score": ("得分", "Score"),
+    "chart.trend": ("申请趋势", "Filing trend"),
+    "chart.trend_type": ("按专利类型的申请趋势", "Filings by patent type"),
+    "chart.origins": ("技术来源国家/地区", "Origin countries and regions"),
+    "chart.provinces": ("国内省份分布", "Chinese provinces"),
+    "chart.cities": ("国内城市分布", "Chinese cities"),
+    "chart.markets": ("目标市场（受理局）", "Markets (offices)"),
+    "chart.applicants": ("主要申请人", "Top applicants"),
+    "chart.network": ("申请人合作网络", "Co-applicant network"),
+    "chart.inventors": ("主要发明人", "Top inventors"),
+    "chart.technology": ("技术构成（IPC 小类）", "Technology (IPC subclasses)"),
+    "chart.tech_year": ("技术分支年度分布", "Technologies by year"),
+    "chart.legal": ("法律状态", "Legal status"),
+    "chart.operations": (
+        "专利运营（转让、许可、质押等）",
+        "Operations (transfers, licences, pledges …)",
+    ),
+    "chart.citations": ("被引用最多的专利", "Most cited patents"),
+    "chart.filings": ("申请量", "Filings"),
+    "chart.publications": ("首次公开", "First publications"),
+    "chart.grants": ("授权", "Grants"),
+    "chart.incomplete": ("数据不完整", "Incomplete"),
+    "chart.unit_suffix": ("单位：{unit}", "unit: {unit}"),
+    "chart.times": ("次", "times"),
+    # -- specs -------------------------------------------------------------------------
+    "specs.title": ("导航方案", "Navigation specs"),
+    "specs.help": (
+        "导航方案（YAML）定义一个专利导航项目：技术分解、各节点检索式、区域、对比对象、时间范围、计数单位。",
+        "A navigation spec (YAML) defines a navigation project: the technology breakdown, "
+        "a query per node, the region, comparators, period and counting unit.",
+    ),
+    "specs.new": ("新建方案", "New spec"),
+    "specs.edit": ("编辑方案", "Edit spec"),
+    "specs.yaml": ("方案内容（YAML）", "Spec (YAML)"),
+    "specs.validate": ("校验", "Validate"),
+    "specs.valid": (
+        "方案有效：{title}（{type}，{nodes} 个技术节点）",
+        "Valid: {title} ({type}, {nodes} technology nodes)",
+    ),
+    "specs.invalid": (
+        "方案有误，请修改后再保存：",
+        "The spec has problems; fix them before saving:",
+    ),
+    "specs.line": ("第 {line} 行", "line {line}"),
+    "specs.saved": ("方案已保存。", "Spec saved."),
+    "specs.empty": (
+        "还没有导航方案。新建一个，或从示例开始。",
+        "No spec yet. Create one, or start from the example.",
+    ),
+    "specs.type": ("类型", "Type"),
+    "specs.version": ("版本", "Version"),
+    "specs.readonly": ("您的角色只能查看方案。", "Your role may view specs only."),
+    "rtype.region": ("区域规划类", "Region planning"),
+    "rtype.industry": ("产业规划类", "Industry planning"),
+    "rtype.enterprise": ("企业经营类", "Enterprise operations"),
+    "rtype.rnd": ("研发活动类", "R&D"),
+    "rtype.talent": ("人才管理类", "Talent"),
+    "rtype.fto": ("侵权风险（FTO）", "Freedom to operate"),
+    "rtype.micro": ("微导航", "Micro-navigation"),
+    # -- reports -----------------------------------------------------------------------
+    "reports.title": ("报告", "Reports"),
+    "reports.new": ("生成报告", "Generate a report"),
+    "reports.spec": ("导航方案", "Spec"),
+    "reports.store": ("数据库", "Store"),
+    "reports.submit": ("开始生成", "Generate"),
+    "reports.empty": (
+        "还没有报告。选择导航方案和数据库即可一键生成。",
+        "No report yet. Pick a spec and a store to generate one.",
+    ),
+    "reports.need_spec": (
+        "生成报告前，请先新建一个导航方案。",
+        "Create a navigation spec first.",
+    ),
+    "reports.unavailable": (
+        "报告模块尚未安装，暂时无法生成报告。",
+        "The report module is not installed: reports cannot be generated yet.",
+    ),
+    "reports.job": ("报告 #{id}", "Report #{id}"),
+    "reports.working": ("正在生成报告，请稍候…", "Generating the report…"),
+    "reports.publish": ("发布到成果库", "Publish to the catalogue"),
+    "reports.took": ("耗时", "Took"),
+    # -- catalogue ---------------------------------------------------------------------
+    "cat.title": ("成果发布", "Results catalogue"),
+    "cat.help": (
+        "专利导航成果（报告）发布后，按权限供本单位、下级单位或全平台用户查阅下载。",
+        "Published navigation results (reports), readable by your organisation, those "
+        "beneath it, or everyone, as you choose.",
+    ),
+    "cat.publish": ("发布成果", "Publish"),
+    "cat.search": ("按标题或标签搜索", "Search titles and tags"),
+    "cat.empty": ("没有找到成果。", "No publication found."),
+    "cat.summary": ("摘要", "Summary"),
+    "cat.tags": ("标签", "Tags"),
+    "cat.tags_help": (
+        "用逗号分隔，如：光电子, 产业规划",
+        "Comma-separated, e.g. optics, industry",
+    ),
+    "cat.type": ("成果类型", "Type"),
+    "cat.region": ("区域", "Region"),
+    "cat.visibility": ("公开范围", "Visibility"),
+    "cat.report": ("报告", "Report"),
+    "cat.published": ("成果已发布。", "Published."),
+    "cat.downloads": ("下载次数", "Downloads"),
+    "cat.publisher": ("发布单位", "Publisher"),
+    "cat.no_reports": (
+        "没有可发布的已完成报告。请先生成报告。",
+        "No finished report to publish. Generate one first.",
+    ),
+    # -- admin -------------------------------------------------------------------------
+    "admin.title": ("管理", "Administration"),
+    "admin.tenants": ("单位（租户）", "Organisations (tenants)"),
+    "admin.users": ("用户", "Users"),
+    "admin.new_tenant": ("新建下级单位", "New organisation"),
+    "admin.parent": ("上级单位", "Parent"),
+    "admin.level": ("层级", "Level"),
+    "admin.region": ("所在区域", "Region"),
+    "admin.new_user": ("新建用户", "New user"),
+    "admin.role": ("角色", "Role"),
+    "admin.display_name": ("姓名", "Full name"),
+    "admin.active": ("启用", "Active"),
+    "admin.last_login": ("最近登录", "Last sign-in"),
+    "admin.audit": ("审计日志", "Audit log"),
+    "admin.audit_at": ("时间", "When"),
+    "admin.audit_user": ("用户", "User"),
+    "admin.audit_action": ("操作", "Action"),
+    "admin.audit_object": ("对象", "Object"),
+    "admin.audit_ip": ("IP 地址", "Address"),
+    "admin.audit_result": ("结果", "Result"),
+    "admin.created_user": ("用户已创建。", "User created."),
+    "admin.created_tenant": ("单位已创建。", "Organisation created."),
+    "admin.updated_user": ("用户已更新。", "User updated."),
+    "admin.reset_password": ("重置密码", "Reset password"),
+    "admin.disable": ("停用", "Disable"),
+    "admin.enable": ("启用", "Enable"),
+    "admin.roles_matrix": ("角色权限", "Roles"),
+    # -- account -----------------------------------------------------------------------
+    "account.title": ("我的账户", "My account"),
+    "account.tokens": ("API 令牌", "API tokens"),
+    "account.tokens_help": (
+        "REST API 使用令牌认证：Authorization: Bearer <令牌>。令牌只显示一次，请妥善保存。",
+        "The REST API authenticates with a token: Authorization: Bearer <token>. It is "
+        "shown once; keep it safe.",
+    ),
+    "account.new_token": ("新建令牌", "New token"),
+    "account.token_created": (
+        "新令牌（只显示这一次）：",
+        "Your new token (shown this once only):",
+    ),
+    "account.revoke": ("撤销", "Revoke"),
+    "account.revoked": ("已撤销", "Revoked"),
+    "account.last_used": ("最近使用", "Last used"),
+    "account.password": ("修改密码", "Change password"),
+    "account.current_password": ("当前密码", "Current password"),
+    "account.new_password": (
+        "新密码（至少 8 位，含字母和数字）",
+        "New password (8+ characters, letters and digits)",
+    ),
+    "account.password_changed": (
+        "密码已修改，请重新登录。",
+        "Password changed: sign in again.",
+    ),
+    "account.wrong_password": ("当前密码不正确。", "The current password is wrong."),
+}
+
+
+def translate(key: str, lang: str = DEFAULT_LANG, **values: object) -> str:
+    """The label ``key`` in ``lang`` with ``{name}`` placeholders filled."""
+    pair = LABELS.get(key)
+    if pair is None:
+        return key
+    text = pair[1] if lang == "en" else pair[0]
+    return text.format(**values) if values else text
+
+
+def translator(lang: str) -> Callable[..., str]:
+    """``t(key, **values)`` bound to one language, for templates."""
+
+    def t(key: str, **values: object) -> str:
+        return translate(key, lang, **values)
+
+    return t
+
+
+def pick_lang(query_lang: str | None, cookie_lang: str | None) -> str:
+    """The language of a request: ``?lang=``, else the cookie, else Chinese."""
+    for candidate in (query_lang, cookie_lang):
+        if candidate in LANGS:
+            return candidate
+    return DEFAULT_LANG

@@ -1,0 +1,774 @@
+"""The REST API, ``/api/v1``: the pages' operations as JSON, with token authentication.
+
+Authenticate with ``Authorization: Bearer <token>`` (a token from the account page); a
+signed-in browser session works too, and then state-changing calls need the
+``X-CSRF-Token`` header. Errors are ``{"ok": false, "error": "..."}`` with the HTTP status
+saying what kind (400 input, 401 authentication, 403 role, 404 not found or not yours, 413
+too large, 429 throttled). OpenAPI: ``/api/openapi.json``, browsable at ``/api/docs``.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, File, Form, Query, UploadFile
+from fastapi.responses import FileResponse, Response
+from pydantic import BaseModel, Field
+from starlette.background import BackgroundTask
+
+from patnav.analyses import ANALYSES, LANDSCAPE
+from patnav.platform import access, audit
+from patnav.platform.models import (
+    DataStore,
+    ImportJob,
+    ReportJob,
+    Spec,
+)
+from patnav.search import MODES
+from patnav.search.api import MAX_LIMIT
+from patnav.web import actions, publishing
+from patnav.web.deps import Ctx, api_ctx, verify_csrf
+from patnav.web.routers.imports import read_mapping
+
+router = APIRouter(prefix="/api/v1", dependencies=[Depends(verify_csrf)])
+Context = Annotated[Ctx, Depends(api_ctx)]
+
+
+# -- response models -----------------------------------------------------------------
+
+
+class MeOut(BaseModel):
+    id: int
+    username: str
+    display_name: str | None
+    role: str
+    tenant_id: int
+    tenant: str
+
+
+class TenantOut(BaseModel):
+    id: int
+    name: str
+    level: str
+    parent_id: int | None
+    region: str | None
+
+
+class StoreOut(BaseModel):
+    id: int
+    tenant_id: int
+    name: str
+    description: str | None
+    documents: int
+    created_at: datetime
+
+
+class StoreIn(BaseModel):
+    tenant_id: int
+    name: str = Field(min_length=1, max_length=200)
+    description: str | None = None
+
+
+class ImportOut(BaseModel):
+    id: int
+    store_id: int
+    tenant_id: int
+    file: str
+    size: int
+    status: str
+    done: int
+    total: int | None
+    error: str | None
+    report: dict[str, Any] | None
+    created_at: datetime
+    finished_at: datetime | None
+
+
+class SearchOut(BaseModel):
+    query: str
+    mode: str
+    total: int
+    page: int
+    pages: int
+    size: int
+    elapsed_ms: float
+    notes: list[str]
+    hits: list[dict[str, Any]]
+
+
+class SetIn(BaseModel):
+    store_id: int
+    name: str = Field(min_length=1, max_length=100)
+    query: str = Field(min_length=1, max_length=100_000)
+    mode: str = "boolean"
+    description: str | None = None
+    limit: int | None = Field(default=None, ge=1, le=MAX_LIMIT)
+
+
+class SetOut(BaseModel):
+    id: int
+    store_id: int
+    tenant_id: int
+    name: str
+    query: str
+    mode: str
+    description: str | None
+    count: int | None
+    last_run_at: str | None
+
+
+class RerunOut(BaseModel):
+    name: str
+    count: int
+    previous_count: int | None
+    new: list[str]
+    removed: list[str]
+
+
+class SpecIn(BaseModel):
+    yaml: str = Field(min_length=1, max_length=200_000)
+    name: str | None = None
+    tenant_id: int | None = None
+
+
+class ProblemOut(BaseModel):
+    message: str
+    line: int | None
+    column: int | None
+
+
+class ValidationOut(BaseModel):
+    valid: bool
+    title: str | None = None
+    type: str | None = None
+    nodes: int | None = None
+    problems: list[ProblemOut]
+
+
+class SpecOut(BaseModel):
+    id: int
+    tenant_id: int
+    name: str
+    title: str
+    type: str
+    version: int
+    yaml: str
+    updated_at: datetime
+
+
+class ReportIn(BaseModel):
+    spec_id: int
+    store_id: int
+    fmt: str = Field(default="docx", pattern="^(docx|html|pdf)$")
+    lang: str = Field(default="zh", pattern="^(zh|en)$")
+
+
+class ReportOut(BaseModel):
+    id: int
+    tenant_id: int
+    store_id: int
+    spec_id: int
+    title: str
+    fmt: str
+    lang: str
+    status: str
+    error: str | None
+    size: int | None
+    created_at: datetime
+    finished_at: datetime | None
+    download: str | None
+
+
+class PublicationIn(BaseModel):
+    report_id: int
+    title: str = Field(min_length=1, max_length=300)
+    summary: str | None = None
+    tags: list[str] = Field(default_factory=list)
+    type: str | None = None
+    region: str | None = None
+    visibility: str = Field(default="tenant", pattern="^(tenant|subtree|public)$")
+
+
+class PublicationOut(BaseModel):
+    id: int
+    title: str
+    summary: str | None
+    tags: list[str]
+    type: str
+    region: str | None
+    visibility: str
+    tenant: str | None
+    report_id: int | None
+    size: int
+    downloads: int
+    created_at: str
+    download: str
+
+
+def _store(ctx: Ctx, store: DataStore) -> StoreOut:
+    return StoreOut(
+        id=store.id,
+        tenant_id=store.tenant_id,
+        name=store.name,
+        description=store.description,
+        documents=actions.document_count(ctx, store),
+        created_at=store.created_at,
+    )
+
+
+def _import(job: ImportJob) -> ImportOut:
+    return ImportOut(
+        id=job.id,
+        store_id=job.store_id,
+        tenant_id=job.tenant_id,
+        file=job.original_name,
+        size=job.size,
+        status=job.status,
+        done=job.done,
+        total=job.total,
+        error=job.error,
+        report=actions.import_report(job),
+        created_at=job.created_at,
+        finished_at=job.finished_at,
+    )
+
+
+def _spec(spec: Spec) -> SpecOut:
+    return SpecOut(
+        id=spec.id,
+        tenant_id=spec.tenant_id,
+        name=spec.name,
+        title=spec.title,
+        type=spec.type,
+        version=spec.version,
+        yaml=spec.yaml_text,
+        updated_at=spec.updated_at,
+    )
+
+
+def _report(job: ReportJob) -> ReportOut:
+    return ReportOut(
+        id=job.id,
+        tenant_id=job.tenant_id,
+        store_id=job.store_id,
+        spec_id=job.spec_id,
+        title=job.title,
+        fmt=job.fmt,
+        lang=job.lang,
+        status=job.status,
+        error=job.error,
+        size=job.size,
+        created_at=job.created_at,
+        finished_at=job.finished_at,
+        download=f"/api/v1/reports/{job.id}/download" if job.status == "done" else None,
+    )
+
+
+# -- who and where -------------------------------------------------------------------
+
+
+@router.get(
+    "/me", tags=["account"], response_model=MeOut, summary="The authenticated user"
+)
+def me(ctx: Context) -> MeOut:
+    assert ctx.user is not None and ctx.tenant is not None
+    return MeOut(
+        id=ctx.user.id,
+        username=ctx.user.username,
+        display_name=ctx.user.display_name,
+        role=ctx.user.role,
+        tenant_id=ctx.tenant.id,
+        tenant=ctx.tenant.name,
+    )
+
+
+@router.get(
+    "/tenants",
+    tags=["account"],
+    response_model=list[TenantOut],
+    summary="Tenants you see",
+)
+def tenants(ctx: Context) -> list[TenantOut]:
+    return [
+        TenantOut(
+            id=t.id, name=t.name, level=t.level, parent_id=t.parent_id, region=t.region
+        )
+        for t in access.visible_tenants(ctx.db, ctx.viewer)
+    ]
+
+
+# -- stores and imports ----------------------------------------------------------------
+
+
+@router.get(
+    "/stores", tags=["stores"], response_model=list[StoreOut], summary="Stores you see"
+)
+def stores(ctx: Context) -> list[StoreOut]:
+    return [_store(ctx, s) for s in actions.list_stores(ctx)]
+
+
+@router.post(
+    "/stores",
+    tags=["stores"],
+    response_model=StoreOut,
+    status_code=201,
+    summary="Create a store",
+)
+def create_store(ctx: Context, body: StoreIn) -> StoreOut:
+    return _store(
+        ctx, actions.create_store(ctx, body.tenant_id, body.name, body.description)
+    )
+
+
+@router.get(
+    "/stores/{store_id}", tags=["stores"], response_model=StoreOut, summary="One store"
+)
+def store(ctx: Context, store_id: int) -> StoreOut:
+    return _store(ctx, actions.get_store(ctx, store_id))
+
+
+@router.post(
+    "/stores/{store_id}/imports",
+    tags=["imports"],
+    response_model=ImportOut,
+    status_code=202,
+    summary="Upload a file and import it (runs in the background)",
+)
+def upload(
+    ctx: Context,
+    store_id: int,
+    file: Annotated[
+        UploadFile, File(description="The data file (xlsx, csv, xml, zip …)")
+    ],
+    mapping: Annotated[
+        UploadFile | None, File(description="A column-mapping file (YAML), optional")
+    ] = None,
+    enrich: Annotated[bool, Form(description="Run the enrichment steps after")] = False,
+) -> ImportOut:
+    store = actions.get_store(ctx, store_id)
+    job = actions.start_import(
+        ctx,
+        store,
+        file.filename,
+        file.file,
+        mapping=read_mapping(mapping),
+        enrich=enrich,
+    )
+    return _import(job)
+
+
+@router.get(
+    "/imports/{job_id}",
+    tags=["imports"],
+    response_model=ImportOut,
+    summary="An import job and its report",
+)
+def import_job(ctx: Context, job_id: int) -> ImportOut:
+    return _import(actions.get_import(ctx, job_id))
+
+
+# -- search and documents --------------------------------------------------------------
+
+
+@router.get(
+    "/stores/{store_id}/search",
+    tags=["search"],
+    response_model=SearchOut,
+    summary="Search a store",
+)
+def search(
+    ctx: Context,
+    store_id: int,
+    q: Annotated[str, Query(min_length=1, max_length=100_000)],
+    mode: Annotated[str, Query(pattern="^(boolean|text|semantic|hybrid)$")] = "boolean",
+    page: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 1,
+    size: Annotated[int, Query(ge=1, le=100)] = actions.PAGE_SIZE,
+) -> SearchOut:
+    store = actions.get_store(ctx, store_id)
+    found = actions.run_search(ctx, store, q, mode=mode, page=page, size=size)
+    result = found.result
+    return SearchOut(
+        query=result.query,
+        mode=result.mode,
+        total=result.total,
+        page=found.page,
+        pages=found.pages,
+        size=found.size,
+        elapsed_ms=round(result.elapsed_ms, 1),
+        notes=list(result.notes),
+        hits=[h.to_dict() for h in found.hits],
+    )
+
+
+@router.get(
+    "/stores/{store_id}/patents/{doc_id:path}",
+    tags=["search"],
+    summary="One patent, every section",
+)
+def patent(ctx: Context, store_id: int, doc_id: str) -> dict[str, Any]:
+    store = actions.get_store(ctx, store_id)
+    return actions.document(ctx, store, doc_id).to_dict()
+
+
+# -- patent sets and dashboards ----------------------------------------------------------
+
+
+@router.get(
+    "/sets",
+    tags=["patent sets"],
+    response_model=list[SetOut],
+    summary="Patent sets you see",
+)
+def sets(ctx: Context, store_id: int | None = None) -> list[SetOut]:
+    store = actions.get_store(ctx, store_id) if store_id is not None else None
+    return [SetOut(**actions.set_dict(s)) for s in actions.list_sets(ctx, store)]
+
+
+@router.post(
+    "/sets",
+    tags=["patent sets"],
+    response_model=SetOut,
+    status_code=201,
+    summary="Save a patent set",
+)
+def create_set(ctx: Context, body: SetIn) -> SetOut:
+    if body.mode not in MODES:
+        from patnav.errors import InvalidParameterError
+
+        raise InvalidParameterError(
+            f"Unknown mode '{body.mode}': use one of {', '.join(MODES)}."
+        )
+    store = actions.get_store(ctx, body.store_id)
+    link = actions.create_set(
+        ctx,
+        store,
+        body.name,
+        body.query,
+        mode=body.mode,
+        description=body.description,
+        limit=body.limit,
+    )
+    return SetOut(**actions.set_dict(link))
+
+
+@router.get(
+    "/sets/{set_id}",
+    tags=["patent sets"],
+    response_model=SetOut,
+    summary="One patent set",
+)
+def get_set(ctx: Context, set_id: int) -> SetOut:
+    return SetOut(**actions.set_dict(actions.get_set(ctx, set_id)))
+
+
+@router.post(
+    "/sets/{set_id}/rerun",
+    tags=["patent sets"],
+    response_model=RerunOut,
+    summary="Re-run a set on the data as it is now",
+)
+def rerun(ctx: Context, set_id: int) -> RerunOut:
+    report = actions.rerun(ctx, set_id)
+    return RerunOut(
+        name=report.name,
+        count=report.count,
+        previous_count=report.previous_count,
+        new=list(report.new),
+        removed=list(report.removed),
+    )
+
+
+@router.delete(
+    "/sets/{set_id}", tags=["patent sets"], status_code=204, summary="Delete a set"
+)
+def delete_set(ctx: Context, set_id: int) -> Response:
+    actions.delete_set(ctx, set_id)
+    return Response(status_code=204)
+
+
+@router.get(
+    "/sets/{set_id}/export",
+    tags=["patent sets"],
+    summary="The set's documents as CSV (UTF-8 with BOM)",
+)
+def export(ctx: Context, set_id: int) -> Response:
+    path, name = actions.export_csv(ctx, set_id)
+    return FileResponse(
+        path,
+        media_type="text/csv; charset=utf-8",
+        filename=name,
+        background=BackgroundTask(path.unlink, missing_ok=True),
+    )
+
+
+@router.get(
+    "/sets/{set_id}/dashboard",
+    tags=["dashboards"],
+    summary="The set's landscape as ECharts options",
+    response_class=Response,
+)
+def dashboard(
+    ctx: Context,
+    set_id: int,
+    count_by: Annotated[
+        str, Query(pattern="^(family|application|document)$")
+    ] = "family",
+) -> Response:
+    return Response(
+        actions.dashboard_json(ctx, set_id, count_by), media_type="application/json"
+    )
+
+
+@router.get(
+    "/sets/{set_id}/analyses/{name}",
+    tags=["dashboards"],
+    summary="One landscape analysis's result",
+)
+def analysis(
+    ctx: Context,
+    set_id: int,
+    name: str,
+    count_by: Annotated[
+        str, Query(pattern="^(family|application|document)$")
+    ] = "family",
+) -> dict[str, Any]:
+    if name not in LANDSCAPE:
+        from patnav.errors import InvalidParameterError
+
+        raise InvalidParameterError(
+            f"Unknown landscape analysis '{name}': use one of {', '.join(LANDSCAPE)}."
+        )
+    _, board = actions.dashboard(ctx, set_id, count_by)
+    info = ANALYSES[name]
+    return {
+        "name": name,
+        "title_zh": info.title_zh,
+        "title_en": info.title_en,
+        "result": board.results[name],
+    }
+
+
+# -- specs ---------------------------------------------------------------------------
+
+
+@router.get(
+    "/specs",
+    tags=["specs"],
+    response_model=list[SpecOut],
+    summary="Navigation specs you see",
+)
+def specs(ctx: Context) -> list[SpecOut]:
+    return [_spec(s) for s in publishing.list_specs(ctx)]
+
+
+@router.post(
+    "/specs/validate",
+    tags=["specs"],
+    response_model=ValidationOut,
+    summary="Validate a spec",
+)
+def validate(ctx: Context, body: SpecIn) -> ValidationOut:
+    parsed, problems = publishing.validate_spec(body.yaml)
+    return ValidationOut(
+        valid=parsed is not None,
+        title=parsed.title if parsed else None,
+        type=parsed.type if parsed else None,
+        nodes=len(parsed.walk()) if parsed else None,
+        problems=[ProblemOut(**p.to_dict()) for p in problems],
+    )
+
+
+def _saved(ctx: Ctx, spec: Spec | None, problems: list[Any]) -> SpecOut:
+    if spec is None:
+        from patnav.analyses.spec import SpecError
+
+        raise SpecError(
+            "The spec is not valid: "
+            + "; ".join(
+                (f"line {p.line}: " if p.line else "") + p.message for p in problems
+            )
+        )
+    return _spec(spec)
+
+
+@router.post(
+    "/specs",
+    tags=["specs"],
+    response_model=SpecOut,
+    status_code=201,
+    summary="Save a new spec",
+)
+def create_spec(ctx: Context, body: SpecIn) -> SpecOut:
+    spec, problems = publishing.save_spec(
+        ctx, body.yaml, tenant_id=body.tenant_id, name=body.name
+    )
+    return _saved(ctx, spec, problems)
+
+
+@router.get(
+    "/specs/{spec_id}", tags=["specs"], response_model=SpecOut, summary="One spec"
+)
+def get_spec(ctx: Context, spec_id: int) -> SpecOut:
+    return _spec(publishing.get_spec(ctx, spec_id))
+
+
+@router.put(
+    "/specs/{spec_id}",
+    tags=["specs"],
+    response_model=SpecOut,
+    summary="Save a new version of a spec",
+)
+def update_spec(ctx: Context, spec_id: int, body: SpecIn) -> SpecOut:
+    spec, problems = publishing.save_spec(
+        ctx, body.yaml, spec_id=spec_id, name=body.name
+    )
+    return _saved(ctx, spec, problems)
+
+
+# -- reports -------------------------------------------------------------------------
+
+
+@router.get(
+    "/reports",
+    tags=["reports"],
+    response_model=list[ReportOut],
+    summary="Report jobs you see",
+)
+def reports(ctx: Context) -> list[ReportOut]:
+    return [_report(r) for r in publishing.list_reports(ctx)]
+
+
+@router.post(
+    "/reports",
+    tags=["reports"],
+    response_model=ReportOut,
+    status_code=202,
+    summary="Generate a report (background)",
+)
+def create_report(ctx: Context, body: ReportIn) -> ReportOut:
+    return _report(
+        publishing.start_report(ctx, body.spec_id, body.store_id, body.fmt, body.lang)
+    )
+
+
+@router.get(
+    "/reports/{report_id}",
+    tags=["reports"],
+    response_model=ReportOut,
+    summary="One report job",
+)
+def report(ctx: Context, report_id: int) -> ReportOut:
+    return _report(publishing.get_report(ctx, report_id))
+
+
+@router.get(
+    "/reports/{report_id}/download",
+    tags=["reports"],
+    summary="A finished report's file",
+)
+def download_report(ctx: Context, report_id: int) -> Response:
+    path, name, media_type = publishing.report_file(ctx, report_id)
+    return FileResponse(path, media_type=media_type, filename=name)
+
+
+# -- catalogue -----------------------------------------------------------------------
+
+
+@router.get(
+    "/publications",
+    tags=["catalogue"],
+    response_model=list[PublicationOut],
+    summary="Search the results catalogue",
+)
+def publications(
+    ctx: Context,
+    q: Annotated[str, Query(max_length=200)] = "",
+    tag: Annotated[str, Query(max_length=40)] = "",
+) -> list[PublicationOut]:
+    return [
+        PublicationOut(**publishing.publication_dict(ctx, p))
+        for p in publishing.search_publications(ctx, q, tag=tag or None)
+    ]
+
+
+@router.post(
+    "/publications",
+    tags=["catalogue"],
+    response_model=PublicationOut,
+    status_code=201,
+    summary="Publish a finished report",
+)
+def publish(ctx: Context, body: PublicationIn) -> PublicationOut:
+    publication = publishing.publish(
+        ctx,
+        publishing.PublicationForm(
+            report_id=body.report_id,
+            title=body.title,
+            summary=body.summary,
+            tags=publishing.split_tags(",".join(body.tags)),
+            type=body.type,
+            region=body.region,
+            visibility=body.visibility,
+        ),
+    )
+    return PublicationOut(**publishing.publication_dict(ctx, publication))
+
+
+@router.get(
+    "/publications/{publication_id}",
+    tags=["catalogue"],
+    response_model=PublicationOut,
+    summary="One publication",
+)
+def publication(ctx: Context, publication_id: int) -> PublicationOut:
+    return PublicationOut(
+        **publishing.publication_dict(
+            ctx, publishing.get_publication(ctx, publication_id)
+        )
+    )
+
+
+@router.get(
+    "/publications/{publication_id}/download",
+    tags=["catalogue"],
+    summary="A publication's file",
+)
+def download_publication(ctx: Context, publication_id: int) -> Response:
+    path, name, media_type = publishing.publication_file(ctx, publication_id)
+    return FileResponse(path, media_type=media_type, filename=name)
+
+
+# -- audit ---------------------------------------------------------------------------
+
+
+@router.get(
+    "/audit",
+    tags=["administration"],
+    summary="The audit log of your subtree (administrators)",
+)
+def audit_log(
+    ctx: Context,
+    action: str | None = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 200,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> list[dict[str, Any]]:
+    access.require_admin(ctx.viewer)
+    return [
+        {
+            "id": e.id,
+            "at": e.at.isoformat(),
+            "user_id": e.user_id,
+            "username": e.username,
+            "tenant_id": e.tenant_id,
+            "action": e.action,
+            "object_type": e.object_type,
+            "object_id": e.object_id,
+            "ip": e.ip,
+            "success": e.success,
+            "detail": e.detail,
+        }
+        for e in audit.events(
+            ctx.db, ctx.viewer, action=action, limit=limit, offset=offset
+        )
+    ]

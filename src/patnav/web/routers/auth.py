@@ -1,0 +1,251 @@
+"""Sign-in and sign-out, the home page, and the user's own account (password, API tokens)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy import select
+
+from patnav.platform import accounts, audit
+from patnav.platform.accounts import LoginFailed, LoginThrottled
+from patnav.platform.models import ApiToken, User
+from patnav.web import actions, publishing
+from patnav.web.deps import Ctx, base_ctx, page_ctx, verify_csrf
+from patnav.web.render import page
+from patnav.web.security import ANON_COOKIE, SESSION_COOKIE, cookie_header
+
+router = APIRouter(dependencies=[Depends(verify_csrf)], include_in_schema=False)
+
+
+def safe_next(target: str | None) -> str:
+    """A redirect target inside this site (never another host)."""
+    if (
+        not target
+        or not target.startswith("/")
+        or target.startswith("//")
+        or "\\" in target
+    ):
+        return "/"
+    return target
+
+
+@router.get("/login", response_class=HTMLResponse)
+def login_page(
+    ctx: Annotated[Ctx, Depends(base_ctx)], next: str = "/", msg: str | None = None
+) -> Response:
+    if ctx.user is not None:
+        return RedirectResponse(safe_next(next), status_code=303)
+    notice = ctx.t("login.signed_out") if msg == "signed_out" else None
+    return page(ctx, "login.html", next=safe_next(next), error=None, notice=notice)
+
+
+@router.post("/login", response_class=HTMLResponse)
+def login(
+    request: Request,
+    ctx: Annotated[Ctx, Depends(base_ctx)],
+    username: Annotated[str, Form(max_length=100)],
+    password: Annotated[str, Form(max_length=1000)],
+    next: Annotated[str, Form()] = "/",
+) -> Response:
+    known = ctx.db.scalar(select(User).where(User.username == username.strip()))
+    try:
+        user = accounts.authenticate(
+            ctx.db, ctx.settings, username, password, ip=ctx.ip
+        )
+    except (LoginFailed, LoginThrottled) as exc:
+        audit.record(
+            ctx.db,
+            "login",
+            username=username.strip()[:100],
+            tenant_id=known.tenant_id if known else None,
+            ip=ctx.ip,
+            success=False,
+            detail={
+                "reason": "throttled" if isinstance(exc, LoginThrottled) else "wrong"
+            },
+        )
+        ctx.db.commit()
+        if isinstance(exc, LoginThrottled):
+            raise
+        return page(
+            ctx,
+            "login.html",
+            status_code=401,
+            next=safe_next(next),
+            error=ctx.t("login.failed"),
+            notice=None,
+            username=username,
+        )
+    token = accounts.start_session(
+        ctx.db,
+        ctx.settings,
+        user,
+        ip=ctx.ip,
+        user_agent=request.headers.get("user-agent"),
+    )
+    ctx.user = user
+    audit.record(
+        ctx.db,
+        "login",
+        username=user.username,
+        tenant_id=user.tenant_id,
+        ip=ctx.ip,
+        detail={"user_id": user.id},
+    )
+    ctx.db.commit()
+    response = RedirectResponse(safe_next(next), status_code=303)
+    secure = bool(request.state.cookie_secure)
+    response.headers.append(
+        "set-cookie",
+        cookie_header(
+            SESSION_COOKIE,
+            ctx.signer.sign(token),
+            secure=secure,
+            max_age=int(ctx.settings.session_hours * 3600),
+        ),
+    )
+    response.headers.append(
+        "set-cookie", cookie_header(ANON_COOKIE, "", secure=secure, max_age=0)
+    )
+    return response
+
+
+@router.post("/logout")
+def logout(request: Request, ctx: Annotated[Ctx, Depends(base_ctx)]) -> Response:
+    if ctx.session_token is not None:
+        accounts.end_session(ctx.db, ctx.session_token)
+        audit.record(ctx.db, "logout", viewer=ctx.viewer, ip=ctx.ip)
+        ctx.db.commit()
+    response = RedirectResponse("/login?msg=signed_out", status_code=303)
+    secure = bool(request.state.cookie_secure)
+    response.headers.append(
+        "set-cookie", cookie_header(SESSION_COOKIE, "", secure=secure, max_age=0)
+    )
+    return response
+
+
+@router.get("/", response_class=HTMLResponse)
+def home(ctx: Annotated[Ctx, Depends(page_ctx)]) -> Response:
+    stores = actions.list_stores(ctx)
+    counts = {s.id: actions.document_count(ctx, s) for s in stores}
+    return page(
+        ctx,
+        "home.html",
+        nav="home",
+        stores=stores,
+        counts=counts,
+        tenants=actions.tenant_names(ctx),
+        imports=actions.list_imports(ctx, limit=5),
+        reports=publishing.list_reports(ctx)[:5],
+        publications=publishing.search_publications(ctx, limit=5),
+        sets=actions.list_sets(ctx)[:8],
+    )
+
+
+@router.get("/account", response_class=HTMLResponse)
+def account(
+    ctx: Annotated[Ctx, Depends(page_ctx)], created: str | None = None
+) -> Response:
+    tokens = list(
+        ctx.db.scalars(
+            select(ApiToken)
+            .where(ApiToken.user_id == ctx.viewer.user_id)
+            .order_by(ApiToken.id.desc())
+        )
+    )
+    return page(
+        ctx, "account.html", nav="account", tokens=tokens, created=None, error=None
+    )
+
+
+@router.post("/account/tokens", response_class=HTMLResponse)
+def new_token(
+    ctx: Annotated[Ctx, Depends(page_ctx)],
+    name: Annotated[str, Form(max_length=100)] = "token",
+) -> Response:
+    assert ctx.user is not None
+    made = accounts.create_token(ctx.db, ctx.user, name)
+    audit.record(
+        ctx.db,
+        "token.create",
+        viewer=ctx.viewer,
+        object_type="token",
+        object_id=made.token.id,
+        ip=ctx.ip,
+    )
+    ctx.db.commit()
+    tokens = list(
+        ctx.db.scalars(
+            select(ApiToken)
+            .where(ApiToken.user_id == ctx.viewer.user_id)
+            .order_by(ApiToken.id.desc())
+        )
+    )
+    return page(
+        ctx,
+        "account.html",
+        nav="account",
+        tokens=tokens,
+        created=made.secret,
+        error=None,
+    )
+
+
+@router.post("/account/tokens/{token_id}/revoke")
+def revoke(ctx: Annotated[Ctx, Depends(page_ctx)], token_id: int) -> Response:
+    assert ctx.user is not None
+    accounts.revoke_token(ctx.db, ctx.user, token_id)
+    audit.record(
+        ctx.db,
+        "token.revoke",
+        viewer=ctx.viewer,
+        object_type="token",
+        object_id=token_id,
+        ip=ctx.ip,
+    )
+    ctx.db.commit()
+    return RedirectResponse("/account", status_code=303)
+
+
+@router.post("/account/password", response_class=HTMLResponse)
+def change_password(
+    request: Request,
+    ctx: Annotated[Ctx, Depends(page_ctx)],
+    current: Annotated[str, Form(max_length=1000)],
+    new: Annotated[str, Form(max_length=1000)],
+) -> Response:
+    assert ctx.user is not None
+    if not accounts.verify_password(ctx.user.password_hash, current):
+        tokens = list(
+            ctx.db.scalars(select(ApiToken).where(ApiToken.user_id == ctx.user.id))
+        )
+        return page(
+            ctx,
+            "account.html",
+            nav="account",
+            tokens=tokens,
+            created=None,
+            error=ctx.t("account.wrong_password"),
+            status_code=400,
+        )
+    accounts.set_password(ctx.db, ctx.user, new)
+    audit.record(
+        ctx.db,
+        "user.update",
+        viewer=ctx.viewer,
+        object_type="user",
+        object_id=ctx.user.id,
+        ip=ctx.ip,
+        detail={"password": "changed"},
+    )
+    ctx.db.commit()
+    response = RedirectResponse("/login", status_code=303)
+    response.headers.append(
+        "set-cookie",
+        cookie_header(
+            SESSION_COOKIE, "", secure=bool(request.state.cookie_secure), max_age=0
+        ),
+    )
+    return response

@@ -1,0 +1,68 @@
+"""The dashboard of a patent set: key figures and the landscape analyses as ECharts charts
+(the chart data comes from ``/api/v1/sets/{id}/dashboard``)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query
+from fastapi.responses import HTMLResponse, Response
+
+from patnav.web import actions, charts
+from patnav.web.deps import Ctx, page_ctx
+from patnav.web.render import page
+
+router = APIRouter(include_in_schema=False)
+
+COUNT_BY = ("family", "application", "document")
+UNIT_NAMES = {
+    "zh": {"family": "专利族", "application": "件申请", "document": "篇文献"},
+    "en": charts.UNITS_EN,
+}
+
+
+@router.get("/sets/{set_id}", response_class=HTMLResponse)
+def dashboard_page(
+    ctx: Annotated[Ctx, Depends(page_ctx)],
+    set_id: int,
+    count_by: Annotated[
+        str, Query(pattern="^(family|application|document)$")
+    ] = "family",
+    msg: str | None = None,
+) -> Response:
+    params = ctx.request.query_params
+    if msg == "saved":
+        ctx.notices.append(ctx.t("search.saved"))
+    elif msg == "rerun":
+        ctx.notices.append(
+            ctx.t(
+                "sets.rerun_done",
+                count=params.get("count", "?"),
+                new=params.get("new", "?"),
+                removed=params.get("removed", "?"),
+            )
+        )
+    link, board = actions.dashboard(ctx, set_id, count_by)
+    store = actions.set_store(ctx, link)
+    built = actions.dashboard_charts(board, ctx.lang)
+    return page(
+        ctx,
+        "dashboard.html",
+        nav="sets",
+        link=link,
+        store=store,
+        count_by=count_by,
+        count_bys=COUNT_BY,
+        seconds=board.seconds,
+        summary=actions.dashboard_summary(board.results),
+        unit=UNIT_NAMES[ctx.lang][count_by],
+        unit_names=UNIT_NAMES[ctx.lang],
+        charts=built,
+        applicants=(board.results.get("applicants") or {}).get("applicants", [])[:20],
+        core=[
+            c
+            for c in (board.results.get("citations") or {}).get("core", [])[:10]
+            if c.get("score")
+        ],
+        can_write=ctx.viewer.can_write,
+    )

@@ -1,0 +1,139 @@
+"""Navigation-spec pages: the list, the editor (a textarea), validation with each problem
+on its line (HTMX), saving a new version."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from patnav.platform import access
+from patnav.web import actions, publishing
+from patnav.web.deps import Ctx, page_ctx, verify_csrf
+from patnav.web.render import page
+
+router = APIRouter(
+    prefix="/specs", dependencies=[Depends(verify_csrf)], include_in_schema=False
+)
+
+MAX_SPEC = 200_000
+
+
+@router.get("", response_class=HTMLResponse)
+def specs_page(ctx: Annotated[Ctx, Depends(page_ctx)]) -> Response:
+    specs = publishing.list_specs(ctx)
+    return page(
+        ctx,
+        "specs.html",
+        nav="specs",
+        specs=specs,
+        tenants=actions.tenant_names(ctx),
+        can_write=ctx.viewer.can_write,
+    )
+
+
+@router.get("/new", response_class=HTMLResponse)
+def new_spec(ctx: Annotated[Ctx, Depends(page_ctx)]) -> Response:
+    return page(
+        ctx,
+        "spec_edit.html",
+        nav="specs",
+        spec=None,
+        text=publishing.EXAMPLE_SPEC,
+        problems=[],
+        valid=None,
+        writable=access.writable_tenants(ctx.db, ctx.viewer),
+        can_write=ctx.viewer.can_write,
+    )
+
+
+@router.post("", response_class=HTMLResponse)
+def create(
+    ctx: Annotated[Ctx, Depends(page_ctx)],
+    yaml_text: Annotated[str, Form(max_length=MAX_SPEC)],
+    name: Annotated[str, Form(max_length=200)] = "",
+    tenant_id: Annotated[int | None, Form()] = None,
+) -> Response:
+    saved, problems = publishing.save_spec(
+        ctx, yaml_text, tenant_id=tenant_id, name=name or None
+    )
+    if saved is None:
+        return page(
+            ctx,
+            "spec_edit.html",
+            nav="specs",
+            spec=None,
+            text=yaml_text,
+            problems=problems,
+            valid=False,
+            writable=access.writable_tenants(ctx.db, ctx.viewer),
+            can_write=True,
+            status_code=400,
+            name=name,
+        )
+    return RedirectResponse(f"/specs/{saved.id}?msg=saved", status_code=303)
+
+
+@router.post("/validate", response_class=HTMLResponse)
+def validate(
+    ctx: Annotated[Ctx, Depends(page_ctx)],
+    yaml_text: Annotated[str, Form(max_length=MAX_SPEC)],
+) -> Response:
+    parsed, problems = publishing.validate_spec(yaml_text)
+    return page(
+        ctx,
+        "_spec_problems.html",
+        parsed=parsed,
+        problems=problems,
+        valid=parsed is not None,
+    )
+
+
+@router.get("/{spec_id}", response_class=HTMLResponse)
+def edit(
+    ctx: Annotated[Ctx, Depends(page_ctx)], spec_id: int, msg: str | None = None
+) -> Response:
+    spec = publishing.get_spec(ctx, spec_id)
+    if msg == "saved":
+        ctx.notices.append(ctx.t("specs.saved"))
+    return page(
+        ctx,
+        "spec_edit.html",
+        nav="specs",
+        spec=spec,
+        text=spec.yaml_text,
+        problems=[],
+        valid=None,
+        writable=[],
+        can_write=ctx.viewer.can_write,
+        name=spec.name,
+    )
+
+
+@router.post("/{spec_id}", response_class=HTMLResponse)
+def update(
+    ctx: Annotated[Ctx, Depends(page_ctx)],
+    spec_id: int,
+    yaml_text: Annotated[str, Form(max_length=MAX_SPEC)],
+    name: Annotated[str, Form(max_length=200)] = "",
+) -> Response:
+    saved, problems = publishing.save_spec(
+        ctx, yaml_text, spec_id=spec_id, name=name or None
+    )
+    if saved is None:
+        spec = publishing.get_spec(ctx, spec_id)
+        return page(
+            ctx,
+            "spec_edit.html",
+            nav="specs",
+            spec=spec,
+            text=yaml_text,
+            problems=problems,
+            valid=False,
+            writable=[],
+            can_write=True,
+            status_code=400,
+            name=name,
+        )
+    return RedirectResponse(f"/specs/{saved.id}?msg=saved", status_code=303)

@@ -1,0 +1,254 @@
+"""The web app's long-lived resources: open stores, their search indexes, background
+workers and the dashboard cache.
+
+DuckDB allows one writing process per store file, and its connections must not be shared
+between threads (cursors may). So the app opens each store **once** (:class:`StoreHandle`)
+and every request or worker thread works on its own ``store.cursor()``:
+
+- **imports** run in one worker thread per store, so writes to a store are serialised;
+- **reports** run in one worker thread for the whole app (they read, and they are heavy);
+- **searches** of a store share its side index (full text and vectors, loaded once) under a
+  lock, because the index holds a DuckDB connection of its own; after an import the worker
+  brings the index up to date under the same lock;
+- **dashboards**: the landscape analyses of a set are computed once per version of the data
+  (``FullTextIndex.watermark``: changes whenever a document does) and kept in memory; a
+  second request for the same set waits for the first computation instead of repeating it.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from patnav.analyses import LANDSCAPE, Scope, landscape
+from patnav.config import Settings
+from patnav.search import SearchIndex, SearchResult, more_like_this, search
+from patnav.search.fulltext import FullTextIndex
+from patnav.search.semantic import Embedder, default_embedder
+from patnav.storage.store import PatentStore
+
+log = logging.getLogger("patnav.web")
+
+DASHBOARD_CACHE_SIZE = 64
+
+
+class StoreHandle:
+    """One open store: the writing connection, a cursor per caller, the shared index."""
+
+    def __init__(self, store_id: int, path: Path, settings: Settings) -> None:
+        self.store_id = store_id
+        self.path = path
+        self.settings = settings
+        self.store = PatentStore.open(path)
+        self.search_lock = threading.Lock()
+        self._index: SearchIndex | None = None
+        self._embedder: Embedder | None = None
+        # No other process can write the store while this one holds it: its data
+        # changes only through this handle's workers, which call changed().
+        with self.reader() as cursor:
+            self._opened_as = FullTextIndex.watermark(cursor)
+        self._generation = 0
+        self.imports = ThreadPoolExecutor(
+            max_workers=1, thread_name_prefix=f"patnav-import-{store_id}"
+        )
+
+    @contextmanager
+    def reader(self) -> Iterator[PatentStore]:
+        """A cursor on the store for the calling thread, closed after the block."""
+        cursor = self.store.cursor()
+        try:
+            yield cursor
+        finally:
+            cursor.close()
+
+    def _search_index(self) -> SearchIndex:
+        # opened on a cursor of its own; used only under search_lock
+        if self._index is None:
+            self._index = SearchIndex(
+                self.store.cursor(), data_dir=self.settings.data_dir
+            )
+        return self._index
+
+    @property
+    def embedder(self) -> Embedder:
+        """The store's embedder (the default model, loaded once; used under the lock)."""
+        if self._embedder is None:
+            self._embedder = default_embedder()
+        return self._embedder
+
+    def search(self, query: str, **options: Any) -> SearchResult:
+        """``patnav.search.search`` on this store with its shared index."""
+        with self.search_lock:
+            index = self._search_index()
+            if options.get("mode", "boolean") in ("semantic", "hybrid"):
+                options.setdefault("embedder", self.embedder)
+            try:
+                return search(index.store, query, index=index, **options)
+            finally:
+                self._settle()
+
+    def more_like_this(self, doc_id: str, **options: Any) -> SearchResult:
+        """``patnav.search.more_like_this`` on this store with its shared index."""
+        with self.search_lock:
+            index = self._search_index()
+            if options.get("mode", "semantic") in ("semantic", "hybrid"):
+                options.setdefault("embedder", self.embedder)
+            return more_like_this(index.store, doc_id, index=index, **options)
+
+    @contextmanager
+    def indexed(self) -> Iterator[SearchIndex]:
+        """The shared search index, for the block (other searches wait)."""
+        with self.search_lock:
+            try:
+                yield self._search_index()
+            finally:
+                self._settle()
+
+    def refresh_index(self) -> None:
+        """Bring the full-text index up to date with the store (after an import)."""
+        with self.search_lock:
+            self._search_index().refresh()
+            self._settle()
+
+    def _settle(self) -> None:
+        # An update leaves the index's connection open for writing; DuckDB refuses a
+        # read-only connection to the same file in this process meanwhile (a report's
+        # own search, say). Reopen it read-only on next use. Vectors reload lazily.
+        index = self._index
+        if index is not None and not index.fulltext.read_only:
+            index.close()
+            index.store.close()
+            self._index = None
+
+    def version(self) -> str:
+        """A token that changes whenever the store's documents do (imports, enrichment,
+        embeddings) — without a query: only this handle's workers write the store."""
+        return f"{self._opened_as}#{self._generation}"
+
+    def changed(self) -> None:
+        """Record that the store's documents changed (cached analyses are stale)."""
+        self._generation += 1
+
+    def close(self) -> None:
+        """Wait for running imports, then close the index and the store."""
+        self.imports.shutdown(wait=True, cancel_futures=False)
+        with self.search_lock:
+            if self._index is not None:
+                self._index.close()
+                self._index.store.close()
+                self._index = None
+        self.store.close()
+
+
+@dataclass(frozen=True, slots=True)
+class Dashboard:
+    """The landscape of one set on one version of the data, as plain dicts; ``built``
+    (the charts) and ``rendered`` (their JSON) are kept per language, so repeated
+    requests cost no work."""
+
+    results: dict[str, dict[str, Any]]
+    seconds: float
+    version: str
+    rendered: dict[str, bytes] = field(default_factory=dict)
+    built: dict[str, list[Any]] = field(default_factory=dict)
+
+
+class StoreHub:
+    """Every store the app has opened, the report worker, and the dashboard cache."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._handles: dict[int, StoreHandle] = {}
+        self._lock = threading.Lock()
+        self.reports = ThreadPoolExecutor(
+            max_workers=1, thread_name_prefix="patnav-report"
+        )
+        self._dashboards: OrderedDict[tuple[Any, ...], Dashboard] = OrderedDict()
+        self._computing: dict[tuple[Any, ...], threading.Lock] = {}
+        self._cache_lock = threading.Lock()
+
+    def handle(self, store_id: int, path: Path) -> StoreHandle:
+        """The open store ``store_id`` (opened on first use)."""
+        with self._lock:
+            found = self._handles.get(store_id)
+            if found is None:
+                found = self._handles[store_id] = StoreHandle(
+                    store_id, path, self.settings
+                )
+            return found
+
+    def submit_import(
+        self, handle: StoreHandle, work: Callable[[], None]
+    ) -> Future[None]:
+        """Run an import on the store's own worker thread."""
+        return handle.imports.submit(_logged(work, "import"))
+
+    def submit_report(self, work: Callable[[], None]) -> Future[None]:
+        """Run a report job on the report worker thread."""
+        return self.reports.submit(_logged(work, "report"))
+
+    def dashboard(
+        self,
+        handle: StoreHandle,
+        set_key: tuple[Any, ...],
+        scope_text: str,
+        *,
+        label: str,
+        count_by: str = "family",
+    ) -> Dashboard:
+        """The landscape analyses of a set, computed once per data version."""
+        version = handle.version()
+        key = (handle.store_id, *set_key, count_by, version)
+        with self._cache_lock:
+            cached = self._dashboards.get(key)
+            if cached is not None:
+                self._dashboards.move_to_end(key)
+                return cached
+            gate = self._computing.setdefault(key, threading.Lock())
+        with gate:
+            with self._cache_lock:
+                cached = self._dashboards.get(key)
+            if cached is not None:
+                return cached
+            started = time.perf_counter()
+            with handle.reader() as cursor:
+                scope = Scope.of_query(scope_text, label=label, store=cursor)
+                results = landscape(cursor, scope, count_by=count_by, names=LANDSCAPE)
+                plain = {
+                    name: json.loads(json.dumps(result.to_dict(), default=str))
+                    for name, result in results.items()
+                }
+            board = Dashboard(plain, time.perf_counter() - started, version)
+            with self._cache_lock:
+                self._dashboards[key] = board
+                self._computing.pop(key, None)
+                while len(self._dashboards) > DASHBOARD_CACHE_SIZE:
+                    self._dashboards.popitem(last=False)
+            return board
+
+    def close(self) -> None:
+        """Finish running jobs and close every store."""
+        self.reports.shutdown(wait=True, cancel_futures=False)
+        with self._lock:
+            for handle in self._handles.values():
+                handle.close()
+            self._handles.clear()
+
+
+def _logged(work: Callable[[], None], kind: str) -> Callable[[], None]:
+    def run() -> None:
+        try:
+            work()
+        except Exception:  # the job records its own failure; this is the last resort
+            log.exception("%s job failed", kind)
+
+    return run

@@ -1,0 +1,177 @@
+"""Validate a navigation spec and place each problem on its line, for the spec editor.
+
+``patnav.analyses.spec.parse_spec`` decides whether a spec is valid; this module only finds
+*where* each problem is, so the editor can mark the line: YAML syntax errors carry their
+position; schema errors carry a path (``scope[0].children[1].query``) that is followed
+through the YAML node tree; every ``query`` is compiled on its own so a wrong query is
+reported on its line, at the column the query parser names.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from patnav.analyses.spec import NavigationSpec, SpecError, parse_spec
+from patnav.errors import InputError
+from patnav.search import QuerySyntaxError, compile_query
+
+
+@dataclass(frozen=True, slots=True)
+class SpecProblem:
+    """One problem of a spec: its line and column (1-based; None when the problem
+    concerns the whole document) and what to do."""
+
+    message: str
+    line: int | None = None
+    column: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"message": self.message, "line": self.line, "column": self.column}
+
+
+def check_spec(text: str) -> tuple[NavigationSpec | None, list[SpecProblem]]:
+    """The parsed spec and no problems, or None and every problem found."""
+    try:
+        root = yaml.compose(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        problem = getattr(exc, "problem", None) or str(exc)
+        return None, [
+            SpecProblem(
+                f"YAML: {problem}",
+                mark.line + 1 if mark is not None else None,
+                mark.column + 1 if mark is not None else None,
+            )
+        ]
+    problems = _query_problems(root)
+    try:
+        spec = parse_spec(text, source="spec")
+    except SpecError as exc:
+        cause = exc.__cause__
+        if isinstance(cause, ValidationError):
+            for error in cause.errors(include_url=False):
+                loc = tuple(error["loc"])
+                line = _line_of(root, loc)
+                problems.append(SpecProblem(f"{_where(loc)}: {error['msg']}", line))
+        elif not problems or not isinstance(cause, InputError):
+            problems.append(
+                SpecProblem(_strip_source(str(exc)), _line_for_message(root, str(exc)))
+            )
+        return None, _unique(problems)
+    if problems:  # parse_spec accepted it, yet a query failed on its own: report it
+        return None, problems
+    return spec, []
+
+
+def _strip_source(message: str) -> str:
+    for prefix in ("spec is not a valid navigation spec: ", "spec: ", "spec "):
+        if message.startswith(prefix):
+            return message[len(prefix) :]
+    return message
+
+
+def _unique(problems: list[SpecProblem]) -> list[SpecProblem]:
+    seen: set[tuple[Any, ...]] = set()
+    out = []
+    for problem in problems:
+        key = (problem.message, problem.line)
+        if key not in seen:
+            seen.add(key)
+            out.append(problem)
+    return sorted(out, key=lambda p: (p.line or 0, p.column or 0))
+
+
+def _where(loc: tuple[Any, ...]) -> str:
+    out = ""
+    for part in loc:
+        out += (
+            f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+        )
+    return out or "(top level)"
+
+
+def _line_of(root: yaml.Node | None, loc: tuple[Any, ...]) -> int | None:
+    """The line of the YAML node at ``loc`` (or of the deepest node that exists)."""
+    node = root
+    line = root.start_mark.line + 1 if root is not None else None
+    for part in loc:
+        child = _child(node, part)
+        if child is None:
+            break
+        key_node, node = child
+        line = (key_node or node).start_mark.line + 1
+    return line
+
+
+def _child(
+    node: yaml.Node | None, part: Any
+) -> tuple[yaml.Node | None, yaml.Node] | None:
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            if isinstance(key, yaml.ScalarNode) and key.value == str(part):
+                return key, value
+        # pydantic names the alias of a field ('from' for period.start): already str
+        return None
+    if (
+        isinstance(node, yaml.SequenceNode)
+        and isinstance(part, int)
+        and 0 <= part < len(node.value)
+    ):
+        return None, node.value[part]
+    return None
+
+
+def _query_problems(root: yaml.Node | None) -> list[SpecProblem]:
+    """Every ``query``/``base_query`` value that does not compile, at its line and the
+    column the parser names."""
+    problems: list[SpecProblem] = []
+    stack: list[yaml.Node] = [root] if root is not None else []
+    while stack:
+        node = stack.pop()
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                if (
+                    isinstance(key, yaml.ScalarNode)
+                    and key.value in ("query", "base_query")
+                    and isinstance(value, yaml.ScalarNode)
+                    and value.value.strip()
+                ):
+                    problems.extend(_compile(value))
+                else:
+                    stack.append(value)
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+    return problems
+
+
+def _compile(node: yaml.ScalarNode) -> list[SpecProblem]:
+    try:
+        compile_query(node.value)
+    except QuerySyntaxError as exc:
+        quoted = 1 if node.style in ("'", '"') else 0
+        column = node.start_mark.column + 1 + quoted + exc.column - 1
+        single_line = "\n" not in node.value
+        return [
+            SpecProblem(
+                f"query {node.value!r}: {exc.message}",
+                node.start_mark.line + 1,
+                column if single_line else None,
+            )
+        ]
+    except InputError as exc:
+        return [SpecProblem(f"query {node.value!r}: {exc}", node.start_mark.line + 1)]
+    return []
+
+
+def _line_for_message(root: yaml.Node | None, message: str) -> int | None:
+    """The line of the top-level key a rule-level message is about."""
+    for key in ("region", "entities", "scope", "type"):
+        if f"'{key}" in message or f" {key}" in message:
+            line = _line_of(root, (key,))
+            if line is not None:
+                return line
+    return None

@@ -5,16 +5,38 @@ from __future__ import annotations
 import sys
 import time
 
-from bench import import_speed
+from bench import (
+    analyses_speed,
+    enrich_quality,
+    import_speed,
+    report_speed,
+    search_quality,
+    search_speed,
+    text_formats_speed,
+    web_latency,
+    xml_speed,
+)
 
-BENCHMARKS = {"import": import_speed.main}
+BENCHMARKS = {
+    "import": import_speed.main,
+    "text-formats": text_formats_speed.main,
+    "xml": xml_speed.main,
+    "search-quality": search_quality.main,
+    "search-speed": search_speed.main,
+    "enrich": enrich_quality.main,
+    "analyses": analyses_speed.main,
+    "reports": report_speed.main,
+    "web": web_latency.main,
+}
 
 
 def main(names: list[str]) -> None:
     chosen = names or list(BENCHMARKS)
     unknown = [n for n in chosen if n not in BENCHMARKS]
     if unknown:
-        raise SystemExit(f"unknown benchmark(s) {unknown}; known: {', '.join(BENCHMARKS)}")
+        raise SystemExit(
+            f"unknown benchmark(s) {unknown}; known: {', '.join(BENCHMARKS)}"
+        )
     for name in chosen:
         started = time.perf_counter()
         print(f"=== {name}")

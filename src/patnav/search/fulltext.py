@@ -1,0 +1,782 @@
+"""The full-text side index: BM25 ranking and the gram index that narrows Boolean terms.
+
+The index is a DuckDB database of its own, next to the store (``<store>.search/
+fulltext.duckdb``), built from the store and updated incrementally:
+
+```
+meta           key → value: analyzer signature, store identity, watermark, statistics
+docs           doc_key, doc_id, fp (fingerprint of the texts), dl (tokens)
+terms          term, term_id                   the ranking vocabulary
+postings       term_id, doc_key, tf, dl        sorted by term_id: row groups are skipped
+grams          gram, gram_id                   CJK characters and pairs, Latin words
+gram_postings  gram_id, doc_key, fields        fields: 1 title, 2 abstract, 4 claims
+```
+
+A document's fingerprint hashes its title, abstract and claims (and their other-language
+versions and claim items). :meth:`FullTextIndex.update` compares fingerprints with the
+store, drops the changed and removed documents and analyses the new and changed ones, so
+an update costs time in proportion to what changed. Term ids are 64-bit hashes of the
+term (``blake2b``), so no vocabulary has to be loaded to add documents.
+
+Ranking is Okapi BM25 (k1 = 1.2, b = 0.75) over title, abstract and claims, the title
+counted twice; the scores are computed in SQL at query time, so they always reflect the
+live documents.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import multiprocessing
+import time
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import ExitStack
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+from patnav.errors import StoreError
+from patnav.search.analysis import Analyzer, Segmenter
+from patnav.search.textmatch import (
+    MAX_PATTERN_EXPANSION,
+    exact_gram,
+    requirements,
+    text_grams,
+)
+from patnav.storage.store import MEMORY, PatentStore
+
+INDEX_FORMAT = "1"
+K1 = 1.2
+B = 0.75
+TITLE_WEIGHT = 2
+FIELD_BITS = {"title": 1, "abstract": 2, "claims": 4}
+TEXT_FIELD_MASK = {"TI": 1, "AB": 2, "CL": 4, "TIAB": 3, "TIABC": 7}
+PARALLEL_MIN_DOCUMENTS = 20_000
+"""Fewer documents than this are analysed in the calling process (workers cost a start)."""
+COMPACT_FRACTION = 0.15
+"""Re-sort the postings once this share of them was appended since the last sort."""
+
+Progress = Callable[[str, int, int | None], None]
+
+_SCHEMA = (
+    "CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR)",
+    "CREATE TABLE IF NOT EXISTS docs (doc_key INTEGER, doc_id VARCHAR, fp UBIGINT, dl INTEGER)",
+    "CREATE TABLE IF NOT EXISTS terms (term VARCHAR, term_id BIGINT)",
+    "CREATE TABLE IF NOT EXISTS postings (term_id BIGINT, doc_key INTEGER, tf INTEGER, dl INTEGER)",
+    "CREATE TABLE IF NOT EXISTS grams (gram VARCHAR, gram_id BIGINT)",
+    "CREATE TABLE IF NOT EXISTS gram_postings (gram_id BIGINT, doc_key INTEGER, fields UTINYINT)",
+)
+
+# The texts of each document, gathered from patents, texts and claims.
+_DOC_TEXTS = """
+SELECT p.doc_id, p.title, p.abstract, p.claims, t.title_x, t.abstract_x, t.claims_x, c.items
+FROM patents p
+LEFT JOIN (
+    SELECT doc_id,
+        string_agg(CASE WHEN section = 'title' THEN text END, chr(10)) AS title_x,
+        string_agg(CASE WHEN section = 'abstract' THEN text END, chr(10)) AS abstract_x,
+        string_agg(CASE WHEN section = 'claims' THEN text END, chr(10)) AS claims_x
+    FROM texts WHERE section IN ('title', 'abstract', 'claims') {texts_filter}
+    GROUP BY doc_id
+) t USING (doc_id)
+LEFT JOIN (
+    SELECT doc_id, string_agg(text, chr(10) ORDER BY num) AS items
+    FROM claims {claims_filter} GROUP BY doc_id
+) c USING (doc_id)
+WHERE {where}
+"""
+
+_FINGERPRINTS = """
+SELECT p.doc_id, hash(p.title, p.abstract, p.claims, t.h, c.h) AS fp
+FROM patents p
+LEFT JOIN (
+    SELECT doc_id,
+        hash(list(section || ':' || coalesce(text, '') ORDER BY section, lang, text)) AS h
+    FROM texts WHERE section IN ('title', 'abstract', 'claims') GROUP BY doc_id
+) t USING (doc_id)
+LEFT JOIN (SELECT doc_id, hash(list(text ORDER BY num)) AS h FROM claims GROUP BY doc_id) c
+USING (doc_id)
+"""
+
+
+def term_id(term: str) -> int:
+    """The 64-bit id of a term or gram: a stable hash, so ids need no vocabulary lookup."""
+    return int.from_bytes(
+        hashlib.blake2b(term.encode("utf-8"), digest_size=8).digest(),
+        "little",
+        signed=True,
+    )
+
+
+def document_fields(
+    title: str | None,
+    title_x: str | None,
+    abstract: str | None,
+    abstract_x: str | None,
+    claims: str | None,
+    claims_x: str | None,
+    items: str | None,
+) -> tuple[str, str, str, str]:
+    """A document's title, abstract, claims for ranking, and the claims the SQL
+    predicates search (other-language versions joined in)."""
+    # Every reader that splits claims also writes them all to patents.claims, so claim
+    # items only rank a document that has no claims text; the gram index holds exactly
+    # the texts the SQL predicates look at.
+    ranked_claims = _join(claims or items, claims_x)
+    searched_claims = _join(claims, claims_x)
+    return (
+        _join(title, title_x),
+        _join(abstract, abstract_x),
+        ranked_claims,
+        searched_claims,
+    )
+
+
+def analyse(
+    analyzer: Analyzer, fields: tuple[str, str, str, str]
+) -> tuple[dict[str, int], int, dict[str, int]]:
+    """A document's term frequencies (title counted twice), its length, and its grams
+    with the bit mask of the fields holding each."""
+    title, abstract, claims, every_claim = fields
+    counts: dict[str, int] = {}
+    dl = 0
+    for weight, text in ((TITLE_WEIGHT, title), (1, abstract), (1, claims)):
+        for token in analyzer.tokens(text):
+            counts[token] = counts.get(token, 0) + weight
+            dl += weight
+    masks: dict[str, int] = {}
+    for name, text in (
+        ("title", title),
+        ("abstract", abstract),
+        ("claims", every_claim),
+    ):
+        if text:
+            bit = FIELD_BITS[name]
+            for gram in text_grams(text):
+                masks[gram] = masks.get(gram, 0) | bit
+    return counts, dl, masks
+
+
+_WORKER_ANALYZER: Analyzer | None = None
+
+
+def _start_worker(dictionaries: tuple[Path, ...], cache_dir: Path) -> None:
+    global _WORKER_ANALYZER
+    _WORKER_ANALYZER = Analyzer(Segmenter(dictionaries, cache_dir=cache_dir))
+
+
+def _analyse_chunk(
+    chunk: list[tuple[str, str, str, str]],
+) -> list[tuple[dict[str, int], int, dict[str, int]]]:
+    assert _WORKER_ANALYZER is not None
+    return [analyse(_WORKER_ANALYZER, fields) for fields in chunk]
+
+
+@dataclass(frozen=True, slots=True)
+class UpdateReport:
+    """What an index update did."""
+
+    added: int
+    changed: int
+    removed: int
+    documents: int
+    seconds: float
+    compacted: bool = False
+    rebuilt: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True, slots=True)
+class IndexStatus:
+    """How the index stands against the store."""
+
+    documents: int
+    postings: int
+    gram_postings: int
+    is_current: bool
+    analyzer: str
+    built_at: str | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+class FullTextIndex:
+    """The side index of one store; in memory when ``path`` is None.
+
+    The index holds its own DuckDB connection: it is not the store, and never writes to
+    the store.
+    """
+
+    def __init__(self, path: Path | None, analyzer: Analyzer) -> None:
+        self.path = path
+        self.analyzer = analyzer
+        self._term_cache: dict[str, int] = {}
+        # An existing index opens read-only, so any number of processes can search it;
+        # an update reopens it for writing (one process at a time).
+        self.read_only = path is not None and path.exists()
+        self._conn = self._connect(read_only=self.read_only)
+        if not self.read_only:
+            for statement in _SCHEMA:
+                self._exec(statement)
+
+    def _connect(self, *, read_only: bool) -> duckdb.DuckDBPyConnection:
+        if self.path is None:
+            return duckdb.connect(MEMORY)
+        try:
+            if not read_only:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+            conn = duckdb.connect(str(self.path), read_only=read_only)
+        except (duckdb.Error, OSError) as exc:
+            busy = "lock" in str(exc).lower()
+            raise StoreError(
+                f"Cannot open the search index {self.path}"
+                + (
+                    " for writing: another patnav process is using it. "
+                    if busy
+                    else f": {exc}. "
+                )
+                + "Wait for it to finish (or close it), or delete the folder to rebuild it."
+            ) from exc
+        conn.execute("SET enable_progress_bar = false").fetchall()
+        return conn
+
+    def _writable(self) -> None:
+        if self.read_only:
+            self._conn.close()
+            self._conn = self._connect(read_only=False)
+            self.read_only = False
+            for statement in _SCHEMA:
+                self._exec(statement)
+
+    def close(self) -> None:
+        """Close the index's connection."""
+        self._conn.close()
+
+    def _exec(self, sql: str, params: list[Any] | None = None) -> None:
+        # DuckDB wants every result consumed before the connection's next statement.
+        self._conn.execute(sql, params or []).fetchall()
+
+    def _one(self, sql: str, params: list[Any] | None = None) -> tuple[Any, ...] | None:
+        rows = self._conn.execute(sql, params or []).fetchall()
+        return rows[0] if rows else None
+
+    def _count(self, sql: str) -> int:
+        row = self._one(sql)
+        return int(row[0]) if row else 0
+
+    # -- bookkeeping ------------------------------------------------------------------
+
+    def _meta(self, key: str) -> str | None:
+        try:
+            row = self._one("SELECT value FROM meta WHERE key = ?", [key])
+        except duckdb.CatalogException:
+            return None
+        return None if row is None else str(row[0])
+
+    def _set_meta(self, values: dict[str, str]) -> None:
+        for key, value in values.items():
+            self._exec("INSERT OR REPLACE INTO meta VALUES (?, ?)", [key, value])
+
+    @staticmethod
+    def watermark(store: PatentStore) -> str:
+        """A cheap summary of the store's texts that changes when any document changes."""
+        row = store.rows(
+            "SELECT count(*), max(updated_at), max(imported_at) FROM patents"
+        )[0]
+        texts = store.scalar("SELECT count(*) FROM texts")
+        claims = store.scalar("SELECT count(*) FROM claims")
+        created = store.scalar("SELECT value FROM meta WHERE key = 'created_at'")
+        return json.dumps([str(x) for x in (*row, texts, claims, created)])
+
+    def is_current(self, store: PatentStore) -> bool:
+        """Whether the index reflects the store's documents as they are now."""
+        return (
+            self._meta("watermark") == self.watermark(store)
+            and self._meta("analyzer") == self.analyzer.signature()
+            and self._meta("format") == INDEX_FORMAT
+        )
+
+    def status(self, store: PatentStore) -> IndexStatus:
+        """Sizes of the index and whether it is current."""
+        return IndexStatus(
+            documents=self._count("SELECT count(*) FROM docs"),
+            postings=self._count("SELECT count(*) FROM postings"),
+            gram_postings=self._count("SELECT count(*) FROM gram_postings"),
+            is_current=self.is_current(store),
+            analyzer=self._meta("analyzer") or "",
+            built_at=self._meta("built_at"),
+        )
+
+    @property
+    def documents(self) -> int:
+        """How many documents the index holds."""
+        return self._count("SELECT count(*) FROM docs")
+
+    # -- updating ---------------------------------------------------------------------
+
+    def update(
+        self,
+        store: PatentStore,
+        *,
+        progress: Progress | None = None,
+        batch_size: int = 2000,
+        workers: int = 1,
+    ) -> UpdateReport:
+        """Bring the index up to date with the store: analyse new and changed documents,
+        drop removed ones. A changed analyzer or index format rebuilds from scratch.
+        ``workers`` > 1 analyses large updates in that many processes."""
+        started = time.perf_counter()
+        watermark = self.watermark(store)
+        if self.is_current(store):
+            return UpdateReport(0, 0, 0, self.documents, time.perf_counter() - started)
+        self._writable()
+        rebuilt = False
+        if (
+            self._meta("analyzer") != self.analyzer.signature()
+            or self._meta("format") != INDEX_FORMAT
+        ):
+            rebuilt = self.documents > 0 or self._meta("format") is not None
+            for table in (
+                "docs",
+                "terms",
+                "postings",
+                "grams",
+                "gram_postings",
+                "meta",
+            ):
+                self._exec(f"DELETE FROM {table}")
+            self._term_cache.clear()  # the vocabularies are empty again
+        elif self._meta("watermark") == watermark:
+            return UpdateReport(0, 0, 0, self.documents, time.perf_counter() - started)
+
+        fingerprints = store.query(_FINGERPRINTS)
+        self._conn.register("store_fp", fingerprints)
+        try:
+            todo = [
+                r[0]
+                for r in self._conn.execute(
+                    "SELECT f.doc_id FROM store_fp f LEFT JOIN docs d USING (doc_id) "
+                    "WHERE d.doc_id IS NULL OR d.fp <> f.fp ORDER BY f.doc_id"
+                ).fetchall()
+            ]
+            stale = self._conn.execute(
+                "SELECT d.doc_key, f.doc_id IS NOT NULL FROM docs d "
+                "LEFT JOIN store_fp f USING (doc_id) WHERE f.doc_id IS NULL OR d.fp <> f.fp"
+            ).fetchall()
+            fp_of = (
+                dict(
+                    self._conn.execute(
+                        "SELECT doc_id, fp FROM store_fp "
+                        "WHERE doc_id IN (SELECT unnest(?::VARCHAR[]))",
+                        [todo],
+                    ).fetchall()
+                )
+                if todo
+                else {}
+            )
+        finally:
+            self._conn.unregister("store_fp")
+        changed = sum(1 for _, still in stale if still)
+        removed = len(stale) - changed
+        self._exec("BEGIN TRANSACTION")
+        try:
+            if stale:
+                keys = pa.table(
+                    {"doc_key": pa.array([k for k, _ in stale], pa.int32())}
+                )
+                self._conn.register("stale_keys", keys)
+                for table in ("postings", "gram_postings", "docs"):
+                    self._exec(
+                        f"DELETE FROM {table} WHERE doc_key IN (SELECT doc_key FROM stale_keys)"
+                    )
+                self._conn.unregister("stale_keys")
+            next_key = self._count("SELECT coalesce(max(doc_key), 0) + 1 FROM docs")
+            done = 0
+            with ExitStack() as stack:
+                pool = None
+                if workers > 1 and len(todo) >= PARALLEL_MIN_DOCUMENTS:
+                    segmenter = self.analyzer.segmenter
+                    pool = stack.enter_context(
+                        ProcessPoolExecutor(
+                            max_workers=workers,
+                            # spawn, not fork: the parent holds DuckDB connections
+                            mp_context=multiprocessing.get_context("spawn"),
+                            initializer=_start_worker,
+                            initargs=(segmenter.dictionaries, segmenter.cache_dir),
+                        )
+                    )
+                for start in range(0, len(todo), batch_size):
+                    batch = todo[start : start + batch_size]
+                    rows = store.query(
+                        _DOC_TEXTS.format(
+                            texts_filter="AND doc_id IN (SELECT unnest(?::VARCHAR[]))",
+                            claims_filter="WHERE doc_id IN (SELECT unnest(?::VARCHAR[]))",
+                            where="p.doc_id IN (SELECT unnest(?::VARCHAR[]))",
+                        ),
+                        [batch, batch, batch],
+                    )
+                    next_key = self._add(rows, fp_of, next_key, pool, workers)
+                    done += len(batch)
+                    if progress:
+                        progress("full-text index", done, len(todo))
+            self._set_meta(
+                {
+                    "format": INDEX_FORMAT,
+                    "analyzer": self.analyzer.signature(),
+                    "analyzer_config": json.dumps(
+                        self.analyzer.describe(), ensure_ascii=False
+                    ),
+                    "watermark": watermark,
+                    "built_at": time.strftime("%Y-%m-%dT%H:%M:%S"),
+                }
+            )
+            self._exec("COMMIT")
+        except BaseException:
+            self._exec("ROLLBACK")
+            raise
+        compacted = self._maybe_compact()
+        return UpdateReport(
+            added=len(todo) - changed,
+            changed=changed,
+            removed=removed,
+            documents=self.documents,
+            seconds=time.perf_counter() - started,
+            compacted=compacted,
+            rebuilt=rebuilt,
+        )
+
+    def _id(self, term: str, new_terms: dict[str, int]) -> int:
+        tid = self._term_cache.get(term)
+        if tid is None:
+            tid = term_id(term)
+            if len(self._term_cache) < 4_000_000:
+                self._term_cache[term] = tid
+            new_terms[term] = tid
+        return tid
+
+    def _add(
+        self,
+        rows: pa.Table,
+        fp_of: dict[str, int],
+        next_key: int,
+        pool: ProcessPoolExecutor | None = None,
+        workers: int = 1,
+    ) -> int:
+        doc_keys: list[int] = []
+        doc_ids: list[str] = []
+        fps: list[int] = []
+        dls: list[int] = []
+        p_term: list[int] = []
+        p_doc: list[int] = []
+        p_tf: list[int] = []
+        p_dl: list[int] = []
+        g_gram: list[int] = []
+        g_doc: list[int] = []
+        g_fields: list[int] = []
+        new_terms: dict[str, int] = {}
+        new_grams: dict[str, int] = {}
+        columns = rows.to_pydict()
+        texts = [
+            document_fields(
+                *(
+                    columns[c][i]
+                    for c in ("title", "title_x", "abstract", "abstract_x")
+                ),
+                *(columns[c][i] for c in ("claims", "claims_x", "items")),
+            )
+            for i in range(len(columns["doc_id"]))
+        ]
+        if pool is None:
+            analysed = [analyse(self.analyzer, t) for t in texts]
+        else:
+            size = max(1, len(texts) // (4 * workers))
+            chunks = [texts[i : i + size] for i in range(0, len(texts), size)]
+            analysed = [a for part in pool.map(_analyse_chunk, chunks) for a in part]
+        for doc_id, (counts, dl, masks) in zip(
+            columns["doc_id"], analysed, strict=True
+        ):
+            key = next_key
+            next_key += 1
+            for token, tf in counts.items():
+                p_term.append(self._id(token, new_terms))
+                p_doc.append(key)
+                p_tf.append(tf)
+                p_dl.append(dl)
+            for gram, mask in masks.items():
+                g_gram.append(self._id("\x00" + gram, new_grams))
+                g_doc.append(key)
+                g_fields.append(mask)
+            doc_keys.append(key)
+            doc_ids.append(doc_id)
+            fps.append(fp_of[doc_id])
+            dls.append(dl)
+        conn = self._conn
+        conn.from_arrow(
+            pa.table(
+                {
+                    "doc_key": pa.array(doc_keys, pa.int32()),
+                    "doc_id": pa.array(doc_ids, pa.string()),
+                    "fp": pa.array(fps, pa.uint64()),
+                    "dl": pa.array(dls, pa.int32()),
+                }
+            )
+        ).insert_into("docs")
+        conn.from_arrow(
+            pa.table(
+                {
+                    "term_id": pa.array(p_term, pa.int64()),
+                    "doc_key": pa.array(p_doc, pa.int32()),
+                    "tf": pa.array(p_tf, pa.int32()),
+                    "dl": pa.array(p_dl, pa.int32()),
+                }
+            )
+        ).insert_into("postings")
+        conn.from_arrow(
+            pa.table(
+                {
+                    "gram_id": pa.array(g_gram, pa.int64()),
+                    "doc_key": pa.array(g_doc, pa.int32()),
+                    "fields": pa.array(g_fields, pa.uint8()),
+                }
+            )
+        ).insert_into("gram_postings")
+        self._insert_vocabulary("terms", "term", "term_id", new_terms)
+        self._insert_vocabulary(
+            "grams", "gram", "gram_id", {g[1:]: i for g, i in new_grams.items()}
+        )
+        return next_key
+
+    def _insert_vocabulary(
+        self, table: str, name: str, key: str, entries: dict[str, int]
+    ) -> None:
+        if not entries:
+            return
+        data = pa.table(
+            {
+                name: pa.array(list(entries), pa.string()),
+                key: pa.array(list(entries.values()), pa.int64()),
+            }
+        )
+        self._conn.register("new_vocabulary", data)
+        try:
+            # names are this module's constants, never user text
+            self._exec(
+                f"INSERT INTO {table} SELECT n.{name}, n.{key} FROM new_vocabulary n "
+                f"ANTI JOIN {table} t ON t.{key} = n.{key}"
+            )
+        finally:
+            self._conn.unregister("new_vocabulary")
+
+    def _maybe_compact(self) -> bool:
+        total = self._count("SELECT count(*) FROM postings")
+        sorted_rows = int(self._meta("sorted_postings") or 0)
+        if total == 0 or (
+            (total - sorted_rows) <= COMPACT_FRACTION * total and sorted_rows
+        ):
+            return False
+        self.compact()
+        return True
+
+    def compact(self) -> None:
+        """Rewrite the posting tables sorted by term, so queries skip row groups."""
+        self._exec("BEGIN TRANSACTION")
+        try:
+            for table, key in (("postings", "term_id"), ("gram_postings", "gram_id")):
+                # table and key are this module's constants
+                self._exec(
+                    f"CREATE TABLE {table}_sorted AS SELECT * FROM {table} ORDER BY {key}, doc_key"
+                )
+                self._exec(f"DROP TABLE {table}")
+                self._exec(f"ALTER TABLE {table}_sorted RENAME TO {table}")
+            total = self._count("SELECT count(*) FROM postings")
+            self._set_meta({"sorted_postings": str(total)})
+            self._exec("COMMIT")
+        except BaseException:
+            self._exec("ROLLBACK")
+            raise
+        self._exec("CHECKPOINT")
+
+    # -- ranking ----------------------------------------------------------------------
+
+    def rank(
+        self,
+        text: str,
+        *,
+        limit: int = 100,
+        within: Sequence[str] | None = None,
+    ) -> list[tuple[str, float]]:
+        """The documents best matching ``text`` by BM25, best first, as (doc_id, score).
+
+        ``within`` restricts the ranking to those documents (a Boolean result).
+        """
+        tokens = self.analyzer.query_tokens(text)
+        if not tokens or limit <= 0:
+            return []
+        ids = sorted({term_id(t) for t in tokens})
+        n_docs, avgdl = self._one(
+            "SELECT count(*), coalesce(avg(dl), 0) FROM docs"
+        ) or (0, 0)
+        if not n_docs:
+            return []
+        # The ids are integers computed here, never user text: written as literals so
+        # DuckDB skips the row groups of the sorted postings whose range excludes them.
+        id_list = ", ".join(str(int(i)) for i in ids)
+        restrict = ""
+        if within is not None:
+            self._conn.register(
+                "within_ids", pa.table({"doc_id": pa.array(list(within), pa.string())})
+            )
+            restrict = (
+                "AND doc_key IN (SELECT d.doc_key FROM docs d SEMI JOIN within_ids w "
+                "ON d.doc_id = w.doc_id)"
+            )
+        try:
+            rows = self._conn.execute(
+                f"""
+                WITH p AS (
+                    SELECT term_id, doc_key, tf, dl FROM postings WHERE term_id IN ({id_list})
+                ),
+                df AS (SELECT term_id, count(*) AS df FROM p GROUP BY term_id),
+                scored AS (
+                    SELECT doc_key,
+                        sum(ln(1 + (? - df + 0.5) / (df + 0.5)) * tf * ({K1} + 1)
+                            / (tf + {K1} * (1 - {B} + {B} * dl / ?))) AS score
+                    FROM p JOIN df USING (term_id)
+                    WHERE true {restrict}
+                    GROUP BY doc_key ORDER BY score DESC, doc_key LIMIT ?
+                )
+                SELECT d.doc_id, s.score FROM scored s JOIN docs d USING (doc_key)
+                ORDER BY round(s.score, 9) DESC, d.doc_id
+                LIMIT ?
+                """,
+                # a margin beyond the limit, so tied scores are cut by doc_id, not storage order
+                [n_docs, max(float(avgdl), 1.0), limit * 2 + 20, limit],
+            ).fetchall()
+        finally:
+            if within is not None:
+                self._conn.unregister("within_ids")
+        return [(str(doc_id), float(score)) for doc_id, score in rows]
+
+    def score(self, text: str, doc_ids: Sequence[str]) -> dict[str, float]:
+        """BM25 scores of ``text`` for the given documents (absent: no query term)."""
+        return dict(self.rank(text, limit=max(len(doc_ids), 1), within=doc_ids))
+
+    # -- Boolean narrowing ------------------------------------------------------------
+
+    def candidates(
+        self, field: str, text: str, *, max_documents: int | None = None
+    ) -> Candidates | None:
+        """Documents that may match the text term ``text`` in ``field``, from the grams
+        the term needs: a superset of the matches, or exactly the matches when one gram
+        decides (``exact``). None when the grams narrow nothing, or when there would be
+        more than ``max_documents``."""
+        needs = requirements(text)
+        if not needs:
+            return None
+        exact = exact_gram(text) is not None
+        mask = TEXT_FIELD_MASK[field]
+        gram_ids: list[int] = []
+        req_of: list[int] = []
+        kept = 0
+        for need in needs:
+            if need.is_pattern:
+                found = [
+                    term_id("\x00" + r[0])
+                    for r in self._conn.execute(
+                        "SELECT gram FROM grams WHERE gram LIKE ? ESCAPE '\\' LIMIT ?",
+                        [need.gram, MAX_PATTERN_EXPANSION + 1],
+                    ).fetchall()
+                ]
+                if len(found) > MAX_PATTERN_EXPANSION:
+                    continue  # too broad to narrow anything
+                if not found:
+                    return Candidates([], exact=True)
+            else:
+                found = [term_id("\x00" + need.gram)]
+            gram_ids.extend(found)
+            req_of.extend([kept] * len(found))
+            kept += 1
+        if not kept:
+            return None
+        # The ids are integers computed here, never user text: written as literals so
+        # DuckDB skips the row groups of the sorted postings whose range excludes them.
+        id_list = ", ".join(str(int(i)) for i in sorted(set(gram_ids)))
+        limit = "" if max_documents is None else f"LIMIT {int(max_documents) + 1}"
+        if kept == 1:
+            sql = f"""
+                WITH hits AS (
+                    SELECT DISTINCT doc_key FROM gram_postings
+                    WHERE gram_id IN ({id_list}) AND (fields & {int(mask)}) <> 0 {limit}
+                )
+                SELECT d.doc_id FROM hits h JOIN docs d USING (doc_key)
+            """
+            rows = self._conn.execute(sql).fetchall()
+        else:
+            mapping = pa.table(
+                {
+                    "gram_id": pa.array(gram_ids, pa.int64()),
+                    "req": pa.array(req_of, pa.int32()),
+                }
+            )
+            self._conn.register("req_map", mapping)
+            try:
+                rows = self._conn.execute(
+                    f"""
+                    WITH hits AS (
+                        SELECT g.doc_key FROM gram_postings g JOIN req_map r USING (gram_id)
+                        WHERE g.gram_id IN ({id_list}) AND (g.fields & {int(mask)}) <> 0
+                        GROUP BY g.doc_key HAVING count(DISTINCT r.req) = {kept}
+                        {limit}
+                    )
+                    SELECT d.doc_id FROM hits h JOIN docs d USING (doc_key)
+                    """
+                ).fetchall()
+            finally:
+                self._conn.unregister("req_map")
+        if max_documents is not None and len(rows) > max_documents:
+            return None
+        return Candidates([str(r[0]) for r in rows], exact=exact)
+
+
+@dataclass(frozen=True, slots=True)
+class Candidates:
+    """The documents a text term may match; ``exact`` when they are exactly its matches."""
+
+    doc_ids: list[str]
+    exact: bool
+
+
+def _join(*parts: str | None) -> str:
+    return "\n".join(p for p in parts if p)
+
+
+def documents_text(store: PatentStore, doc_ids: Iterable[str]) -> dict[str, str]:
+    """Title, abstract and claims of documents joined (for display and tests)."""
+    ids = list(doc_ids)
+    rows = store.query(
+        _DOC_TEXTS.format(
+            texts_filter="AND doc_id IN (SELECT unnest(?::VARCHAR[]))",
+            claims_filter="WHERE doc_id IN (SELECT unnest(?::VARCHAR[]))",
+            where="p.doc_id IN (SELECT unnest(?::VARCHAR[]))",
+        ),
+        [ids, ids, ids],
+    ).to_pylist()
+    return {
+        r["doc_id"]: _join(
+            r["title"],
+            r["title_x"],
+            r["abstract"],
+            r["abstract_x"],
+            r["claims"],
+            r["claims_x"],
+            r["items"],
+        )
+        for r in rows
+    }

@@ -1,0 +1,40 @@
+"""Hybrid ranking: reciprocal-rank fusion of full-text and semantic rankings.
+
+RRF (Cormack, Clarke & Büttcher 2009) scores a document ``sum(w / (k + rank))`` over the
+rankings it appears in, with ``k = 60``. It needs no calibration between BM25 scores
+(unbounded, corpus-dependent) and cosine similarities (-1 … 1), which is why it is the
+default; ``bench/search_quality.py`` reports BM25, semantic and hybrid side by side.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from patnav.errors import InvalidParameterError
+
+RRF_K = 60
+
+
+def reciprocal_rank_fusion(
+    rankings: Sequence[Sequence[str]],
+    *,
+    k: int = RRF_K,
+    weights: Sequence[float] | None = None,
+) -> list[tuple[str, float]]:
+    """Fuse rankings (lists of doc_ids, best first) into one: (doc_id, fused score),
+    best first; ties keep the order of first appearance."""
+    if k < 0:
+        raise InvalidParameterError(
+            f"The 'k' parameter of reciprocal_rank_fusion must be an int >= 0. Got {k} instead."
+        )
+    if weights is not None and len(weights) != len(rankings):
+        raise InvalidParameterError(
+            f"Got {len(weights)} weights for {len(rankings)} rankings: give one weight per ranking."
+        )
+    scores: dict[str, float] = {}
+    for i, ranking in enumerate(rankings):
+        weight = 1.0 if weights is None else float(weights[i])
+        for rank, doc_id in enumerate(ranking, 1):
+            scores[doc_id] = scores.get(doc_id, 0.0) + weight / (k + rank)
+    order = {doc_id: i for i, doc_id in enumerate(scores)}
+    return sorted(scores.items(), key=lambda item: (-item[1], order[item[0]]))

@@ -1,0 +1,90 @@
+"""``SearchIndex``: the side indexes of one store, in a folder next to it.
+
+```
+patnav.duckdb                  the store
+patnav.duckdb.search/
+    fulltext.duckdb            BM25 postings and the gram index (patnav.search.fulltext)
+    vectors/<model>/           the model's vectors, doc_ids and ANN index (patnav.search.vectors)
+```
+
+The folder is a cache: deleting it loses nothing but the time to rebuild. An in-memory
+store gets in-memory indexes.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from patnav.search.analysis import Analyzer, Segmenter, dictionary_files
+from patnav.search.fulltext import FullTextIndex, Progress, UpdateReport
+from patnav.search.vectors import VectorStore
+from patnav.storage.store import MEMORY, PatentStore
+
+SUFFIX = ".search"
+
+
+def index_folder(store: PatentStore) -> Path | None:
+    """Where a store's side indexes live; None for an in-memory store."""
+    if store.location == MEMORY:
+        return None
+    return Path(store.location + SUFFIX)
+
+
+class SearchIndex:
+    """The full-text index and vector stores of one store.
+
+    ``data_dir`` is the real-data directory whose ``reference/dictionaries`` hold the
+    technical vocabularies for Chinese segmentation (``Settings().data_dir``); without
+    it jieba's own dictionary is used. ``folder`` overrides the default location.
+    """
+
+    def __init__(
+        self,
+        store: PatentStore,
+        *,
+        data_dir: Path | None = None,
+        folder: Path | None = None,
+        segmenter: Segmenter | None = None,
+    ) -> None:
+        self.store = store
+        self.folder = folder if folder is not None else index_folder(store)
+        dictionaries = dictionary_files(data_dir) if data_dir is not None else []
+        self.analyzer = Analyzer(segmenter or Segmenter(dictionaries))
+        self._fulltext: FullTextIndex | None = None
+        self._vectors: dict[str, VectorStore] = {}
+
+    @property
+    def fulltext(self) -> FullTextIndex:
+        """The full-text index (opened on first use; may be behind the store)."""
+        if self._fulltext is None:
+            path = None if self.folder is None else self.folder / "fulltext.duckdb"
+            self._fulltext = FullTextIndex(path, self.analyzer)
+        return self._fulltext
+
+    def refresh(
+        self, progress: Progress | None = None, *, workers: int = 1
+    ) -> UpdateReport:
+        """Bring the full-text index up to date with the store (``workers`` processes
+        analyse large updates)."""
+        return self.fulltext.update(self.store, progress=progress, workers=workers)
+
+    def vectors(self, model: str) -> VectorStore:
+        """The vector store of ``model``, refreshed from the store's embeddings."""
+        vectors = self._vectors.get(model)
+        if vectors is None:
+            folder = None if self.folder is None else self.folder / "vectors"
+            vectors = self._vectors[model] = VectorStore(folder, model)
+        vectors.sync(self.store)
+        return vectors
+
+    def close(self) -> None:
+        """Close the full-text index."""
+        if self._fulltext is not None:
+            self._fulltext.close()
+            self._fulltext = None
+
+    def __enter__(self) -> SearchIndex:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

@@ -1,0 +1,359 @@
+"""How the query language reads the value of each kind of field.
+
+Every reader returns the normalised value(s) the compiler matches against the store, or
+raises :class:`ValueProblem` with a message saying what was expected (the parser turns it
+into a :class:`~patnav.search.query.QuerySyntaxError` pointing at the value).
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import date
+
+from patnav.errors import InputError
+from patnav.schema.codes import normalize_ipc
+from patnav.schema.numbers import (
+    normalize_app_number,
+    normalize_pub_number,
+    parse_pub_number,
+)
+from patnav.schema.records import LegalStatus, PatentType
+from patnav.schema.vocabulary import PROVINCES, province_name
+
+WILDCARDS = frozenset("*?")
+
+
+class ValueProblem(ValueError):
+    """A field value that cannot be read; the message says what was expected."""
+
+
+def has_wildcard(text: str) -> bool:
+    """Whether ``text`` contains ``*`` or ``?``."""
+    return any(ch in WILDCARDS for ch in text)
+
+
+# -- dates ---------------------------------------------------------------------------
+
+_DATE_FORMS = (
+    re.compile(r"^(\d{4})$"),
+    re.compile(r"^(\d{4})[-./](\d{1,2})$"),
+    re.compile(r"^(\d{4})[-./](\d{1,2})[-./](\d{1,2})$"),
+    re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
+    re.compile(r"^(\d{4})年(?:(\d{1,2})月(?:(\d{1,2})日?)?)?$"),
+)
+
+
+def read_date(text: str) -> tuple[date, date]:
+    """The first and last day a date value covers: a year, a month or a day.
+
+    ``2015`` → 2015-01-01 … 2015-12-31; ``2015-03`` → the month; ``2015-03-01``,
+    ``20150301``, ``2015.03.01``, ``2015/3/1``, ``2015年3月1日`` → that day.
+    """
+    value = unicodedata.normalize("NFKC", text).strip()
+    for form in _DATE_FORMS:
+        m = form.match(value)
+        if not m:
+            continue
+        parts = [int(g) for g in m.groups() if g]
+        year = parts[0]
+        try:
+            if len(parts) == 1:
+                return date(year, 1, 1), date(year, 12, 31)
+            if len(parts) == 2:
+                last = calendar.monthrange(year, parts[1])[1]
+                return date(year, parts[1], 1), date(year, parts[1], last)
+            day = date(year, parts[1], parts[2])
+            return day, day
+        except (ValueError, calendar.IllegalMonthError) as exc:
+            raise ValueProblem(f"'{text}' is not a real date ({exc})") from exc
+    raise ValueProblem(
+        f"cannot read '{text}' as a date: write a year (2015), a month (2015-03) or a "
+        "day (2015-03-01, 20150301, 2015年3月1日)"
+    )
+
+
+def looks_like_date(text: str) -> bool:
+    """Whether ``text`` reads as a date value."""
+    try:
+        read_date(text)
+    except ValueProblem:
+        return False
+    return True
+
+
+# -- legal status and patent type -----------------------------------------------------
+
+_INACTIVE = (
+    LegalStatus.LAPSED,
+    LegalStatus.EXPIRED,
+    LegalStatus.WITHDRAWN,
+    LegalStatus.REJECTED,
+    LegalStatus.INVALIDATED,
+)
+STATUS_WORDS: dict[str, tuple[LegalStatus, ...]] = {
+    "有效": (LegalStatus.ACTIVE,),
+    "有权": (LegalStatus.ACTIVE,),
+    "授权": (LegalStatus.ACTIVE,),
+    "active": (LegalStatus.ACTIVE,),
+    "alive": (LegalStatus.ACTIVE,),
+    "inforce": (LegalStatus.ACTIVE,),
+    "granted": (LegalStatus.ACTIVE,),
+    "失效": _INACTIVE,
+    "无效": _INACTIVE,
+    "无权": _INACTIVE,
+    "inactive": _INACTIVE,
+    "dead": _INACTIVE,
+    "审中": (LegalStatus.PENDING,),
+    "在审": (LegalStatus.PENDING,),
+    "实审": (LegalStatus.PENDING,),
+    "pending": (LegalStatus.PENDING,),
+    "届满": (LegalStatus.EXPIRED,),
+    "期限届满": (LegalStatus.EXPIRED,),
+    "expired": (LegalStatus.EXPIRED,),
+    "未缴年费": (LegalStatus.LAPSED,),
+    "终止": (LegalStatus.LAPSED,),
+    "lapsed": (LegalStatus.LAPSED,),
+    "撤回": (LegalStatus.WITHDRAWN,),
+    "放弃": (LegalStatus.WITHDRAWN,),
+    "withdrawn": (LegalStatus.WITHDRAWN,),
+    "驳回": (LegalStatus.REJECTED,),
+    "rejected": (LegalStatus.REJECTED,),
+    "全部无效": (LegalStatus.INVALIDATED,),
+    "无效宣告": (LegalStatus.INVALIDATED,),
+    "invalidated": (LegalStatus.INVALIDATED,),
+    "revoked": (LegalStatus.INVALIDATED,),
+    "未知": (LegalStatus.UNKNOWN,),
+    "unknown": (LegalStatus.UNKNOWN,),
+}
+
+
+def _key(text: str) -> str:
+    return re.sub(r"[\s_\-]+", "", unicodedata.normalize("NFKC", text).strip().lower())
+
+
+def read_status(text: str) -> tuple[str, ...]:
+    """The legal statuses a status word stands for: 有效 → active; 失效 → lapsed,
+    expired, withdrawn, rejected, invalidated; 审中 → pending; and the specific ones."""
+    statuses = STATUS_WORDS.get(_key(text))
+    if statuses is None:
+        known = "、".join(k for k in STATUS_WORDS if not k.isascii())
+        raise ValueProblem(
+            f"unknown legal status '{text}': use one of {known} or active, inactive, "
+            "pending, expired, lapsed, withdrawn, rejected, invalidated"
+        )
+    return tuple(str(s) for s in statuses)
+
+
+TYPE_WORDS: dict[str, PatentType] = {
+    "发明": PatentType.INVENTION,
+    "发明专利": PatentType.INVENTION,
+    "发明申请": PatentType.INVENTION,
+    "发明授权": PatentType.INVENTION,
+    "invention": PatentType.INVENTION,
+    "实用新型": PatentType.UTILITY_MODEL,
+    "新型": PatentType.UTILITY_MODEL,
+    "utilitymodel": PatentType.UTILITY_MODEL,
+    "外观": PatentType.DESIGN,
+    "外观设计": PatentType.DESIGN,
+    "design": PatentType.DESIGN,
+    "plant": PatentType.PLANT,
+    "植物": PatentType.PLANT,
+}
+
+
+def read_type(text: str) -> str:
+    """The patent type a type word names: 发明 → invention, 实用新型 → utility_model,
+    外观设计 → design."""
+    kind = TYPE_WORDS.get(_key(text))
+    if kind is None:
+        raise ValueProblem(
+            f"unknown patent type '{text}': use 发明, 实用新型 or 外观设计 (invention, "
+            "utility_model, design, plant)"
+        )
+    return str(kind)
+
+
+# -- places ---------------------------------------------------------------------------
+
+COUNTRY_NAMES: dict[str, str] = {
+    "中国": "CN",
+    "美国": "US",
+    "日本": "JP",
+    "韩国": "KR",
+    "德国": "DE",
+    "法国": "FR",
+    "英国": "GB",
+    "瑞士": "CH",
+    "瑞典": "SE",
+    "荷兰": "NL",
+    "意大利": "IT",
+    "加拿大": "CA",
+    "澳大利亚": "AU",
+    "俄罗斯": "RU",
+    "印度": "IN",
+    "以色列": "IL",
+    "芬兰": "FI",
+    "丹麦": "DK",
+    "奥地利": "AT",
+    "比利时": "BE",
+    "西班牙": "ES",
+    "新加坡": "SG",
+    "台湾": "TW",
+    "中国台湾": "TW",
+    "香港": "HK",
+    "中国香港": "HK",
+    "澳门": "MO",
+    "欧洲": "EP",
+    "欧专局": "EP",
+    "世界知识产权组织": "WO",
+}
+
+
+def read_country(text: str) -> str:
+    """A two-letter country or office code from ``US``, ``us`` or a Chinese name
+    (美国)."""
+    value = unicodedata.normalize("NFKC", text).strip()
+    if value in COUNTRY_NAMES:
+        return COUNTRY_NAMES[value]
+    if re.fullmatch(r"[A-Za-z]{2}", value):
+        return value.upper()
+    raise ValueProblem(
+        f"'{text}' is not a country: write a two-letter code (CN, US, JP, EP, WO) or a "
+        "Chinese name (中国, 美国)"
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Province:
+    """A province value: its full name and the two-character form addresses start with."""
+
+    name: str
+    short: str
+
+
+def read_province(text: str) -> Province:
+    """A province-level division from its full or short name: 湖北, 湖北省, 内蒙古."""
+    value = unicodedata.normalize("NFKC", text).strip()
+    name = province_name(value)
+    if name is None or len(value) < 2 or not name.startswith(value):
+        shorts = "、".join(_short(n) for n in PROVINCES.values())
+        raise ValueProblem(f"unknown province '{text}': use one of {shorts}")
+    return Province(name, _short(name))
+
+
+def _short(name: str) -> str:
+    return name[:3] if name[:2] in {"内蒙", "黑龙"} else name[:2]
+
+
+_CITY_SUFFIX = re.compile(r"(市|地区|自治州|盟)$")
+
+
+def read_city(text: str) -> str:
+    """A city name without its suffix: 武汉市 → 武汉; matched as a prefix of the stored
+    city name."""
+    value = unicodedata.normalize("NFKC", text).strip()
+    stem = _CITY_SUFFIX.sub("", value) if len(value) > 2 else value
+    if not stem or has_wildcard(stem):
+        raise ValueProblem(f"'{text}' is not a city name: write it as 武汉 or 武汉市")
+    return stem
+
+
+# -- numbers and classes --------------------------------------------------------------
+
+
+def read_pub_number(text: str) -> str:
+    """A canonical publication number; a number without a country code is read as CN."""
+    value = unicodedata.normalize("NFKC", text).strip().upper()
+    office = None if re.match(r"^[A-Z]{2}", value) else "CN"
+    try:
+        canonical = normalize_pub_number(value, office=office)
+    except InputError as exc:
+        raise ValueProblem(
+            f"cannot read '{text}' as a publication number: {exc}. Write it like "
+            "CN106844774A, or with wildcards (CN1068*)"
+        ) from exc
+    if canonical is None:
+        raise ValueProblem("an empty publication number")
+    return canonical
+
+
+def read_app_number(text: str) -> str:
+    """A canonical application number; a number without a country code is read as CN."""
+    value = unicodedata.normalize("NFKC", text).strip().upper()
+    office = None if re.match(r"^(?:[A-Z]{2}|PCT)", value) else "CN"
+    try:
+        canonical = normalize_app_number(value, office=office)
+    except InputError as exc:
+        raise ValueProblem(
+            f"cannot read '{text}' as an application number: {exc}. Write it like "
+            "CN201710117081 or 201710117081.7"
+        ) from exc
+    if canonical is None:
+        raise ValueProblem("an empty application number")
+    return canonical
+
+
+@dataclass(frozen=True, slots=True)
+class ClassValue:
+    """A classification value: the symbol and how far down the hierarchy it names."""
+
+    code: str
+    level: str  # section | class | subclass | main_group | group
+
+
+def read_class(text: str) -> ClassValue:
+    """An IPC/CPC symbol at any level: ``G``, ``G02``, ``G02B``, ``G02B6`` (= ``G02B6/00``,
+    the main group), ``G02B6/42``; spaces and leading zeros are normalised."""
+    value = unicodedata.normalize("NFKC", text).strip().upper().replace(" ", "")
+    if re.fullmatch(r"[A-HY]", value):
+        return ClassValue(value, "section")
+    if re.fullmatch(r"[A-HY]\d{2}", value):
+        return ClassValue(value, "class")
+    code = normalize_ipc(value)
+    if code is None or not re.fullmatch(r"[A-HY]\d{2}[A-Z](\d{1,4}/\d{1,6})?", code):
+        raise ValueProblem(
+            f"'{text}' is not an IPC/CPC symbol: write a section (G), class (G02), "
+            "subclass (G02B), main group (G02B6) or group (G02B6/42)"
+        )
+    if len(code) == 4:
+        return ClassValue(code, "subclass")
+    if code.endswith("/00"):
+        return ClassValue(code, "main_group")
+    return ClassValue(code, "group")
+
+
+def read_class_pattern(text: str) -> str:
+    """A classification value with wildcards, as upper-case compact text (``H04B1*``)."""
+    value = unicodedata.normalize("NFKC", text).strip().upper().replace(" ", "")
+    if not re.fullmatch(r"[A-HY*?][0-9A-Z/*?]*", value):
+        raise ValueProblem(
+            f"'{text}' is not an IPC/CPC pattern: use letters, digits, '/' and the "
+            "wildcards * and ?, as in H04B10* or G06F?/00"
+        )
+    return value
+
+
+def read_sei(text: str) -> tuple[str, str]:
+    """A strategic-emerging-industry value: ``("code", "1.2")`` or ``("name", "…")``."""
+    value = unicodedata.normalize("NFKC", text).strip()
+    if re.fullmatch(r"\d+(?:\.\d+)*", value):
+        return "code", value
+    if not value or has_wildcard(value):
+        raise ValueProblem(
+            f"'{text}' is not an industry: write a code of the SEI 2021 table (1.2, "
+            "4.1.1) or words of its name (新一代信息技术)"
+        )
+    return "name", value
+
+
+def pub_has_kind(text: str) -> bool:
+    """Whether a publication number value names its kind code (``CN106844774A``)."""
+    value = unicodedata.normalize("NFKC", text).strip().upper()
+    office = None if re.match(r"^[A-Z]{2}", value) else "CN"
+    try:
+        return parse_pub_number(value, office=office).kind is not None
+    except InputError:
+        return False

@@ -127,21 +127,50 @@ def main() -> None:
             load = f"{bres['load']:.1f}"
         except RuntimeError as exc:  # pandas ran out of memory at 10 M on this machine
             bt, bmem, ratio, baseline, load = None, None, "-", "failed", "-"
-            print(f"  pandas baseline at {target:,} failed: {str(exc).splitlines()[-1][:200]}")
-        rows.append([f"{target:,}", f"{res['families']:,}", f"{t:.2f}", f"{warm:.2f}",
-                     f"{mem:.0f}", baseline, load, f"{bmem:.0f}" if bmem else "-", ratio])
-        payload[str(target)] = {"families": res["families"], "cold_seconds": t,
-                                "warm_seconds": warm, "peak_mb": mem, "pandas_seconds": bt,
-                                "pandas_peak_mb": bmem}
+            print(
+                f"  pandas baseline at {target:,} failed: {str(exc).splitlines()[-1][:200]}"
+            )
+        rows.append(
+            [
+                f"{target:,}",
+                f"{res['families']:,}",
+                f"{t:.2f}",
+                f"{warm:.2f}",
+                f"{mem:.0f}",
+                baseline,
+                load,
+                f"{bmem:.0f}" if bmem else "-",
+                ratio,
+            ]
+        )
+        payload[str(target)] = {
+            "families": res["families"],
+            "cold_seconds": t,
+            "warm_seconds": warm,
+            "peak_mb": mem,
+            "pandas_seconds": bt,
+            "pandas_peak_mb": bmem,
+        }
     print_table(
         "full landscape, counted by family (median of 3 fresh processes; corpora resampled "
         "from the real demo corpus)",
-        ["documents", "families", "cold s", "warm s", "peak MB", "pandas s", "pandas load s",
-         "pandas MB", "cold/pandas"],
+        [
+            "documents",
+            "families",
+            "cold s",
+            "warm s",
+            "peak MB",
+            "pandas s",
+            "pandas load s",
+            "pandas MB",
+            "cold/pandas",
+        ],
         rows,
     )
-    print("  cold = prepare the scope's unit relations + 8 analyses; warm = the 8 analyses on "
-          "a prepared scope. Budget: < 1 s at 1 M, < 10 s at 10 M.")
+    print(
+        "  cold = prepare the scope's unit relations + 8 analyses; warm = the 8 analyses on "
+        "a prepared scope. Budget: < 1 s at 1 M, < 10 s at 10 M."
+    )
     save("analyses", payload)
 
 

@@ -12,7 +12,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-DATA_DIR = Path(os.environ.get("PATNAV_DATA_DIR", REPO.parent / "shared" / "data")).resolve()
+DATA_DIR = Path(
+    os.environ.get("PATNAV_DATA_DIR", REPO.parent / "shared" / "data")
+).resolve()
 OUT = REPO / "bench-output"
 
 
@@ -27,19 +29,27 @@ class Run:
 
 def run_child(code: str) -> Run:
     """Run ``code`` in a fresh Python; it must print one JSON object with 'seconds'."""
-    script = textwrap.dedent(
-        """
+    script = (
+        textwrap.dedent(
+            """
         import json, resource, sys, time
         __result = {}
         """
-    ) + textwrap.dedent(code) + textwrap.dedent(
-        """
+        )
+        + textwrap.dedent(code)
+        + textwrap.dedent(
+            """
         __result["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         print(json.dumps(__result))
         """
+        )
     )
     proc = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, cwd=REPO, check=False
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        check=False,
     )
     if proc.returncode != 0:
         raise RuntimeError(f"benchmark child failed:\n{proc.stderr[-3000:]}")
@@ -58,7 +68,9 @@ def median_runs(code: str, repeat: int) -> tuple[float, float, dict]:
 
 
 def print_table(title: str, headers: list[str], rows: list[list[object]]) -> None:
-    widths = [max(len(str(h)), *(len(str(r[i])) for r in rows)) for i, h in enumerate(headers)]
+    widths = [
+        max(len(str(h)), *(len(str(r[i])) for r in rows)) for i, h in enumerate(headers)
+    ]
     print(f"\n{title}")
     print("  ".join(str(h).ljust(w) for h, w in zip(headers, widths, strict=True)))
     print("  ".join("-" * w for w in widths))

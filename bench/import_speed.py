@@ -89,31 +89,67 @@ def _scaled_lens(factor: int, folder: Path) -> Path:
 
 def main() -> None:
     cases = [
-        ("Tai'an corpus (xlsx)", DATA_DIR / "corpora/cn-taian-7384/taian_patents.xlsx",
-         PANDAS_XLSX),
-        ("Patentscope pizza (zip of 3 xls)",
-         DATA_DIR / "formats/patentscope/pizza_all_24294_raw.zip", PANDAS_ZIP_XLS),
-        ("Lens drones (csv)", DATA_DIR / "formats/lens-csv/lens_drones_5884.csv", PANDAS_CSV),
+        (
+            "Tai'an corpus (xlsx)",
+            DATA_DIR / "corpora/cn-taian-7384/taian_patents.xlsx",
+            PANDAS_XLSX,
+        ),
+        (
+            "Patentscope pizza (zip of 3 xls)",
+            DATA_DIR / "formats/patentscope/pizza_all_24294_raw.zip",
+            PANDAS_ZIP_XLS,
+        ),
+        (
+            "Lens drones (csv)",
+            DATA_DIR / "formats/lens-csv/lens_drones_5884.csv",
+            PANDAS_CSV,
+        ),
     ]
     rows, payload = [], {}
     for label, path, baseline in cases:
         t, mem, res = median_runs(PATNAV.format(path=str(path)), REPEAT)
-        bt, bmem, bres = median_runs(baseline.format(path=str(path)), REPEAT)
+        bt, bmem, _ = median_runs(baseline.format(path=str(path)), REPEAT)
         assert res["failed"] == 0 and res["quarantined"] == 0, label
         rate = res["records"] / t
-        rows.append([label, f"{res['records']:,}", f"{t:.2f}", f"{rate:,.0f}", f"{mem:.0f}",
-                     f"{bt:.2f}", f"{bmem:.0f}", f"{t / bt:.2f}x"])
-        payload[label] = {"records": res["records"], "seconds": t, "records_per_s": rate,
-                          "peak_mb": mem, "pandas_seconds": bt, "pandas_peak_mb": bmem,
-                          "ratio": t / bt}
+        rows.append(
+            [
+                label,
+                f"{res['records']:,}",
+                f"{t:.2f}",
+                f"{rate:,.0f}",
+                f"{mem:.0f}",
+                f"{bt:.2f}",
+                f"{bmem:.0f}",
+                f"{t / bt:.2f}x",
+            ]
+        )
+        payload[label] = {
+            "records": res["records"],
+            "seconds": t,
+            "records_per_s": rate,
+            "peak_mb": mem,
+            "pandas_seconds": bt,
+            "pandas_peak_mb": bmem,
+            "ratio": t / bt,
+        }
     print_table(
         f"import throughput (median of {REPEAT} runs; each run a fresh process and store)",
-        ["file", "records", "patnav s", "records/s", "peak MB", "pandas s", "pandas MB",
-         "patnav/pandas"],
+        [
+            "file",
+            "records",
+            "patnav s",
+            "records/s",
+            "peak MB",
+            "pandas s",
+            "pandas MB",
+            "patnav/pandas",
+        ],
         rows,
     )
-    print("  budget: >= 2,000 records/s; pandas only parses, patnav parses, normalises and "
-          "writes the store")
+    print(
+        "  budget: >= 2,000 records/s; pandas only parses, patnav parses, normalises and "
+        "writes the store"
+    )
 
     mem_rows = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -122,10 +158,22 @@ def main() -> None:
             t, mem, res = median_runs(PATNAV.format(path=str(path)), 1)
             assert res["quarantined"] == 0, res
             size = path.stat().st_size / 1e6
-            mem_rows.append([f"x{factor}", f"{res['records']:,}", f"{size:.0f}", f"{t:.1f}",
-                             f"{res['records'] / t:,.0f}", f"{mem:.0f}"])
-            payload[f"lens x{factor}"] = {"records": res["records"], "file_mb": size,
-                                          "seconds": t, "peak_mb": mem}
+            mem_rows.append(
+                [
+                    f"x{factor}",
+                    f"{res['records']:,}",
+                    f"{size:.0f}",
+                    f"{t:.1f}",
+                    f"{res['records'] / t:,.0f}",
+                    f"{mem:.0f}",
+                ]
+            )
+            payload[f"lens x{factor}"] = {
+                "records": res["records"],
+                "file_mb": size,
+                "seconds": t,
+                "peak_mb": mem,
+            }
     print_table(
         "memory against file size (Lens drone CSV resampled: rows repeated with fresh "
         "publication numbers)",

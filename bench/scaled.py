@@ -25,8 +25,16 @@ DEMO_INPUTS = (
     "formats/lens-csv/lens_drones_5884.csv",
 )
 
-COPIED = ("patents", "parties", "classifications", "priorities", "citations", "claims", "texts",
-          "events")
+COPIED = (
+    "patents",
+    "parties",
+    "classifications",
+    "priorities",
+    "citations",
+    "claims",
+    "texts",
+    "events",
+)
 SHARED = ("entities", "entity_aliases", "class_titles")
 
 
@@ -89,8 +97,12 @@ def scaled_store(target_docs: int) -> Path:
                 name == "patents" and c == "pub_number"
             ):
                 cols.append(f"{_suffix(c)} AS {c}")
-            elif name == "patents" and c in ("app_date", "pub_date", "grant_date",
-                                            "priority_date"):
+            elif name == "patents" and c in (
+                "app_date",
+                "pub_date",
+                "grant_date",
+                "priority_date",
+            ):
                 cols.append(f"{c} + INTERVAL ({shift}) YEAR AS {c}")
             elif name == "citations" and c == "cited_pub_number":
                 cols.append(f"{_suffix(c)} AS {c}")
@@ -107,5 +119,7 @@ def scaled_store(target_docs: int) -> Path:
     con.close()
     building.rename(path)
     took = time.perf_counter() - started
-    print(f"  built {path.name}: {copies} copies of {n:,} real documents in {took:.0f} s")
+    print(
+        f"  built {path.name}: {copies} copies of {n:,} real documents in {took:.0f} s"
+    )
     return path

@@ -16,7 +16,9 @@ SAMPLE = "formats/uspto-xml/samples/xml2013/US08613112-20131224.XML"
 def grant(store, data_dir):
     report = import_paths(store, [data_dir / SAMPLE], raise_unexpected=True)
     assert report.ok
-    root = etree.parse(str(data_dir / SAMPLE), etree.XMLParser(load_dtd=False)).getroot()
+    root = etree.parse(
+        str(data_dir / SAMPLE), etree.XMLParser(load_dtd=False)
+    ).getroot()
     return store, root
 
 

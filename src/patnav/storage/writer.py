@@ -65,7 +65,9 @@ class _Pending:
 
 def _approx_bytes(record: PatentRecord) -> int:
     """A cheap estimate of the memory a queued record holds: its texts dominate."""
-    size = 512 * (1 + len(record.parties) + len(record.classifications) + len(record.citations))
+    size = 512 * (
+        1 + len(record.parties) + len(record.classifications) + len(record.citations)
+    )
     for text in (record.title, record.abstract, record.claims):
         size += len(text) if text else 0
     size += sum(len(t.text) for t in record.texts)
@@ -117,7 +119,10 @@ class DocumentWriter:
         # full-text records (descriptions of 50 KB and more) fill memory long before 5,000
         # of them are queued: flush by size as well as by count
         self._pending_bytes += _approx_bytes(record)
-        if len(self._pending) >= self.batch_size or self._pending_bytes >= self.batch_bytes:
+        if (
+            len(self._pending) >= self.batch_size
+            or self._pending_bytes >= self.batch_bytes
+        ):
             self.flush()
 
     def quarantine(

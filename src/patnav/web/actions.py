@@ -46,9 +46,9 @@ from patnav.search import SearchResult, export_set, rerun_set, save_set
 from patnav.search import delete_set as delete_store_set
 from patnav.search.api import MAX_LIMIT
 from patnav.search.semantic import embed_store, embedding_coverage
+from patnav.storage.documents import Document, read_document
 from patnav.web import charts
 from patnav.web.deps import Ctx
-from patnav.storage.documents import Document, read_document
 from patnav.web.services import Dashboard, StoreHandle, StoreHub
 
 log = logging.getLogger("patnav.web")

@@ -168,22 +168,28 @@ def scaled_index(demo: Path, scaled: Path) -> Path:
             .execute("SELECT count(*) FROM patents")
             .fetchall()[0][0]
         )
+    demo_index = OUT / "demo.duckdb.search" / "fulltext.duckdb"
     if target.exists():
+        # Reuse the copy only when it was made from the demo index as it is now (same
+        # analyzer and format) for the store as it is now (same watermark).
         con = duckdb.connect(str(target), read_only=True)
+        con.execute(f"ATTACH '{demo_index}' AS demo (READ_ONLY)")
         current = con.execute(
             "SELECT value FROM meta WHERE key = 'watermark'"
         ).fetchall()
+        stale = con.execute(
+            "SELECT count(*) FROM demo.meta d LEFT JOIN meta m USING (key) "
+            "WHERE d.key IN ('analyzer', 'format') AND m.value IS DISTINCT FROM d.value"
+        ).fetchall()[0][0]
         con.close()
-        if current and current[0][0] == watermark:
+        if current and current[0][0] == watermark and not stale:
             return folder
         target.unlink()
     folder.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
     con = duckdb.connect(str(target))
     con.execute("SET enable_progress_bar = false")
-    con.execute(
-        f"ATTACH '{OUT / 'demo.duckdb.search' / 'fulltext.duckdb'}' AS demo (READ_ONLY)"
-    )
+    con.execute(f"ATTACH '{demo_index}' AS demo (READ_ONLY)")
     span = con.execute("SELECT max(doc_key) + 1 FROM demo.docs").fetchall()[0][0]
     con.execute(f"CREATE TEMP TABLE copies AS SELECT range AS k FROM range({copies})")
     con.execute("CREATE TABLE meta AS SELECT * FROM demo.meta")

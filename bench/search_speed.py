@@ -183,6 +183,7 @@ def scaled_index(demo: Path, scaled: Path) -> Path:
         ).fetchall()[0][0]
         con.close()
         if current and current[0][0] == watermark and not stale:
+            _locate(scaled, folder)
             return folder
         target.unlink()
     folder.mkdir(parents=True, exist_ok=True)
@@ -192,7 +193,8 @@ def scaled_index(demo: Path, scaled: Path) -> Path:
     con.execute(f"ATTACH '{demo_index}' AS demo (READ_ONLY)")
     span = con.execute("SELECT max(doc_key) + 1 FROM demo.docs").fetchall()[0][0]
     con.execute(f"CREATE TEMP TABLE copies AS SELECT range AS k FROM range({copies})")
-    con.execute("CREATE TABLE meta AS SELECT * FROM demo.meta")
+    con.execute("CREATE TABLE meta (key VARCHAR PRIMARY KEY, value VARCHAR)")
+    con.execute("INSERT INTO meta SELECT * FROM demo.meta")
     con.execute(
         f"CREATE TABLE docs AS SELECT (doc_key + k * {span})::INTEGER AS doc_key, "
         "doc_id || '#' || k AS doc_id, fp, dl "
@@ -222,7 +224,27 @@ def scaled_index(demo: Path, scaled: Path) -> Path:
         f"  resampled full-text index: {copies} copies of the demo index's postings "
         f"in {time.perf_counter() - started:.0f} s"
     )
+    _locate(scaled, folder)
     return folder
+
+
+def _locate(scaled: Path, folder: Path) -> None:
+    """Build the copied index's locations hints (where each document's rows lie in the
+    store), as an index update does."""
+    from patnav.search.index import SearchIndex
+    from patnav.storage.store import PatentStore
+
+    with (
+        PatentStore.open(scaled, read_only=True) as store,
+        SearchIndex(store, data_dir=DATA_DIR, folder=folder) as index,
+    ):
+        if index.fulltext.is_current(store) and not index.fulltext.located(store):
+            started = time.perf_counter()
+            index.refresh()
+            print(
+                "  locations hints of the resampled index built in "
+                f"{time.perf_counter() - started:.0f} s"
+            )
 
 
 def expert_and_fulltext(scaled: Path, folder: Path) -> dict:

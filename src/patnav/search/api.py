@@ -26,7 +26,7 @@ from patnav.config import Settings
 from patnav.errors import InputError, InvalidParameterError, StoreError
 from patnav.search.engine import evaluate
 from patnav.search.fields import FIELDS, Kind
-from patnav.search.fulltext import FullTextIndex
+from patnav.search.fulltext import FullTextIndex, Location
 from patnav.search.hits import SearchResult, describe
 from patnav.search.hybrid import reciprocal_rank_fusion
 from patnav.search.index import SearchIndex
@@ -89,6 +89,19 @@ class _Session:
             return None
         self._current = fulltext
         return fulltext
+
+    def located_index(self, store: PatentStore) -> FullTextIndex | None:
+        """The full-text index when it is current and its locations hints fit the
+        store; never updates it, never notes anything, never creates it."""
+        try:
+            fulltext = self.index.existing_fulltext()
+        except StoreError:  # another process is updating it
+            return None
+        if fulltext is None:
+            return None
+        return (
+            fulltext if fulltext.is_current(store) and fulltext.located(store) else None
+        )
 
 
 def _check_limit(limit: int) -> None:
@@ -189,15 +202,16 @@ def search(
             if allowed is not None:
                 keep = set(allowed)
                 ids = [d for d in ids if d in keep]
-            ranked = _order_boolean(store, tree, ids, limit, session)
+            ranked, locations = _order_boolean(store, tree, ids, limit, session)
             total = len(ids)
             shown = to_text(tree)
         else:
             ranked, total = _ranked(
                 store, query, mode, limit, allowed, session, embedder, update_index
             )
+            locations = {}
             shown = query
-        hits = describe(store, ranked)
+        hits = describe(store, ranked, locations=locations)
     return SearchResult(
         query=shown,
         mode=mode,
@@ -225,29 +239,43 @@ def _order_boolean(
     ids: list[str],
     limit: int,
     session: _Session,
-) -> list[tuple[str, dict[str, float | None]]]:
+) -> tuple[list[tuple[str, dict[str, float | None]]], dict[str, Location]]:
+    """The first ``limit`` matches in order, and where the index says their rows lie."""
     if not ids:
-        return []
+        return [], {}
     text = positive_text(tree)
     ranked: list[tuple[str, dict[str, float | None]]] = []
+    locations: dict[str, Location] = {}
     fulltext = session.text_index(store, update=False) if text.strip() else None
     if fulltext is not None:
-        for doc_id, score in fulltext.rank(text, limit=limit, within=ids):
+        for doc_id, score, where in fulltext.rank_located(
+            text, limit=limit, within=ids, store=store
+        ):
             ranked.append((doc_id, {"score": score, "bm25": score}))
+            if where is not None:
+                locations[doc_id] = where
     if len(ranked) < limit:
         seen = {d for d, _ in ranked}
         with store.staged(
             "_search_order", pa.table({"doc_id": pa.array(ids, pa.string())})
         ) as name:
             rest = store.rows(
-                f"SELECT doc_id FROM patents WHERE doc_id IN (SELECT doc_id FROM {name}) "
+                f"SELECT doc_id, rowid FROM patents WHERE doc_id IN "
+                f"(SELECT doc_id FROM {name}) "
                 "ORDER BY app_date DESC NULLS LAST, doc_id LIMIT ?",
                 [limit + len(seen)],
             )
-        for (doc_id,) in rest:
-            if doc_id not in seen and len(ranked) < limit:
-                ranked.append((str(doc_id), {}))
-    return ranked
+        newest = [
+            (str(doc_id), int(row)) for doc_id, row in rest if doc_id not in seen
+        ][: limit - len(ranked)]
+        ranked.extend((doc_id, {}) for doc_id, _ in newest)
+        located = session.located_index(store)
+        if located is not None:
+            by_row = located.locations_of(store, [row for _, row in newest])
+            locations.update(
+                (doc_id, by_row[row]) for doc_id, row in newest if row in by_row
+            )
+    return ranked, locations
 
 
 def _ranked(

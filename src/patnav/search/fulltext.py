@@ -10,6 +10,7 @@ terms          term, term_id                   the ranking vocabulary
 postings       term_id, doc_key, tf, dl        sorted by term_id: row groups are skipped
 grams          gram, gram_id                   CJK characters and pairs, Latin words
 gram_postings  gram_id, doc_key, fields        fields: 1 title, 2 abstract, 4 claims
+locations      doc_key, h, prow, plo, phi      where each document lies in the store
 ```
 
 A document's fingerprint hashes its title, abstract and claims (and their other-language
@@ -17,6 +18,13 @@ versions and claim items). :meth:`FullTextIndex.update` compares fingerprints wi
 store, drops the changed and removed documents and analyses the new and changed ones, so
 an update costs time in proportion to what changed. Term ids are 64-bit hashes of the
 term (``blake2b``), so no vocabulary has to be loaded to add documents.
+
+``locations`` is a hint, rebuilt by every update: ``h`` is DuckDB's ``hash(doc_id)``
+(so a list of doc_ids maps to doc_keys without comparing strings), ``prow`` the rowid of
+the document's ``patents`` row and ``plo``…``phi`` the rowids of its ``parties`` rows, so
+a page of hits is read without scanning a million doc_ids. It is used only while the
+store's layout (row counts and last rowids of both tables, the DuckDB version) is the one
+it was built for; whatever it finds is checked against the doc_ids it stands for.
 
 Ranking is Okapi BM25 (k1 = 1.2, b = 0.75) over title, abstract and claims, the title
 counted twice; the scores are computed in SQL at query time, so they always reflect the
@@ -29,6 +37,7 @@ import hashlib
 import json
 import multiprocessing
 import time
+import weakref
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import ExitStack
@@ -69,7 +78,74 @@ _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS postings (term_id BIGINT, doc_key INTEGER, tf INTEGER, dl INTEGER)",
     "CREATE TABLE IF NOT EXISTS grams (gram VARCHAR, gram_id BIGINT)",
     "CREATE TABLE IF NOT EXISTS gram_postings (gram_id BIGINT, doc_key INTEGER, fields UTINYINT)",
+    "CREATE TABLE IF NOT EXISTS locations "
+    "(doc_key INTEGER, h UBIGINT, prow BIGINT, plo BIGINT, phi BIGINT)",
 )
+
+# The store's state in one statement: the watermark's parts (documents and their texts),
+# then the layout the locations hints depend on (row counts and last rowids of patents
+# and parties, and a canary of DuckDB's hash function).
+_STORE_STATE = """
+SELECT count(*), max(updated_at), max(imported_at),
+    (SELECT count(*) FROM texts), (SELECT count(*) FROM claims),
+    (SELECT value FROM meta WHERE key = 'created_at'),
+    max(rowid), (SELECT count(*) FROM parties), (SELECT max(rowid) FROM parties),
+    hash('patnav')
+FROM patents
+"""
+
+_LOCATE = """
+SELECT p.doc_id, p.prow, g.plo, g.phi
+FROM (SELECT doc_id, min(rowid) AS prow FROM patents GROUP BY doc_id) p
+LEFT JOIN (
+    SELECT doc_id, min(rowid) AS plo, max(rowid) AS phi FROM parties GROUP BY doc_id
+) g USING (doc_id)
+"""
+
+MAX_PARTY_SPAN = 64
+"""A document whose parties rows lie further apart than this has no parties hint."""
+
+
+@dataclass(frozen=True, slots=True)
+class StoreState:
+    """What the index compares with the store: ``watermark`` (its documents' texts) and
+    ``layout`` (where rows lie, for the locations hints)."""
+
+    watermark: str
+    layout: str
+
+
+# A read-only store cannot change while it is open: DuckDB lets no process write a
+# database some process reads read-only. Its state is read once per store object.
+_READ_ONLY_STATES: weakref.WeakKeyDictionary[PatentStore, StoreState] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def store_state(store: PatentStore) -> StoreState:
+    """The store's watermark and layout (one query; remembered for a read-only store)."""
+    if store.read_only:
+        known = _READ_ONLY_STATES.get(store)
+        if known is not None:
+            return known
+    row = store.rows(_STORE_STATE)[0]
+    state = StoreState(
+        watermark=json.dumps([str(x) for x in row[:6]]),
+        layout=json.dumps([str(x) for x in row[6:]] + [duckdb.__version__]),
+    )
+    if store.read_only:
+        _READ_ONLY_STATES[store] = state
+    return state
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    """Where a document's rows lie in the store: the rowid of its ``patents`` row and
+    the first and last rowid of its ``parties`` rows (None: it has none)."""
+
+    prow: int
+    parties: tuple[int, int] | None
+
 
 # The texts of each document, gathered from patents, texts and claims.
 _DOC_TEXTS = """
@@ -218,6 +294,9 @@ class FullTextIndex:
         self.path = path
         self.analyzer = analyzer
         self._term_cache: dict[str, int] = {}
+        # Facts about the index itself (meta values, document count, average length):
+        # only this object writes the index while it is open, and every write forgets them.
+        self._facts: dict[str, Any] = {}
         # An existing index opens read-only, so any number of processes can search it;
         # an update reopens it for writing (one process at a time).
         self.read_only = path is not None and path.exists()
@@ -248,6 +327,7 @@ class FullTextIndex:
         return conn
 
     def _writable(self) -> None:
+        self._facts.clear()
         if self.read_only:
             self._conn.close()
             self._conn = self._connect(read_only=False)
@@ -257,10 +337,12 @@ class FullTextIndex:
 
     def close(self) -> None:
         """Close the index's connection."""
+        self._facts.clear()
         self._conn.close()
 
     def _exec(self, sql: str, params: list[Any] | None = None) -> None:
         # DuckDB wants every result consumed before the connection's next statement.
+        self._facts.clear()
         self._conn.execute(sql, params or []).fetchall()
 
     def _one(self, sql: str, params: list[Any] | None = None) -> tuple[Any, ...] | None:
@@ -274,26 +356,27 @@ class FullTextIndex:
     # -- bookkeeping ------------------------------------------------------------------
 
     def _meta(self, key: str) -> str | None:
+        fact = "meta:" + key
+        if fact in self._facts:
+            return self._facts[fact]  # type: ignore[no-any-return]
         try:
             row = self._one("SELECT value FROM meta WHERE key = ?", [key])
         except duckdb.CatalogException:
             return None
-        return None if row is None else str(row[0])
+        value = None if row is None else str(row[0])
+        self._facts[fact] = value
+        return value
 
     def _set_meta(self, values: dict[str, str]) -> None:
         for key, value in values.items():
-            self._exec("INSERT OR REPLACE INTO meta VALUES (?, ?)", [key, value])
+            # delete, then insert: a copied index's meta may lack its primary key
+            self._exec("DELETE FROM meta WHERE key = ?", [key])
+            self._exec("INSERT INTO meta VALUES (?, ?)", [key, value])
 
     @staticmethod
     def watermark(store: PatentStore) -> str:
         """A cheap summary of the store's texts that changes when any document changes."""
-        row = store.rows(
-            "SELECT count(*), max(updated_at), max(imported_at) FROM patents"
-        )[0]
-        texts = store.scalar("SELECT count(*) FROM texts")
-        claims = store.scalar("SELECT count(*) FROM claims")
-        created = store.scalar("SELECT value FROM meta WHERE key = 'created_at'")
-        return json.dumps([str(x) for x in (*row, texts, claims, created)])
+        return store_state(store).watermark
 
     def is_current(self, store: PatentStore) -> bool:
         """Whether the index reflects the store's documents as they are now."""
@@ -302,6 +385,38 @@ class FullTextIndex:
             and self._meta("analyzer") == self.analyzer.signature()
             and self._meta("format") == INDEX_FORMAT
         )
+
+    def located(self, store: PatentStore) -> bool:
+        """Whether the locations hints fit the store as it is now (the index being
+        current is a separate question: :meth:`is_current`)."""
+        state = store_state(store)
+        return self._meta("locations") == json.dumps([state.watermark, state.layout])
+
+    def _locate(self, store: PatentStore) -> None:
+        """Rebuild the locations hints from the store (in the update's writable
+        connection)."""
+        state = store_state(store)
+        if self._meta("locations") == json.dumps([state.watermark, state.layout]):
+            return
+        self._conn.register("store_rows", store.query(_LOCATE))
+        try:
+            self._exec("BEGIN TRANSACTION")
+            try:
+                self._exec("DELETE FROM locations")
+                self._exec(
+                    "INSERT INTO locations SELECT d.doc_key, hash(d.doc_id), s.prow, "
+                    "s.plo, s.phi FROM docs d JOIN store_rows s USING (doc_id) "
+                    "ORDER BY d.doc_key"
+                )
+                self._set_meta(
+                    {"locations": json.dumps([state.watermark, state.layout])}
+                )
+                self._exec("COMMIT")
+            except BaseException:
+                self._exec("ROLLBACK")
+                raise
+        finally:
+            self._conn.unregister("store_rows")
 
     def status(self, store: PatentStore) -> IndexStatus:
         """Sizes of the index and whether it is current."""
@@ -317,7 +432,9 @@ class FullTextIndex:
     @property
     def documents(self) -> int:
         """How many documents the index holds."""
-        return self._count("SELECT count(*) FROM docs")
+        if "documents" not in self._facts:
+            self._facts["documents"] = self._count("SELECT count(*) FROM docs")
+        return int(self._facts["documents"])
 
     # -- updating ---------------------------------------------------------------------
 
@@ -335,6 +452,9 @@ class FullTextIndex:
         started = time.perf_counter()
         watermark = self.watermark(store)
         if self.is_current(store):
+            if not self.located(store):
+                self._writable()
+                self._locate(store)
             return UpdateReport(0, 0, 0, self.documents, time.perf_counter() - started)
         self._writable()
         rebuilt = False
@@ -354,6 +474,7 @@ class FullTextIndex:
                 self._exec(f"DELETE FROM {table}")
             self._term_cache.clear()  # the vocabularies are empty again
         elif self._meta("watermark") == watermark:
+            self._locate(store)
             return UpdateReport(0, 0, 0, self.documents, time.perf_counter() - started)
 
         fingerprints = store.query(_FINGERPRINTS)
@@ -442,6 +563,7 @@ class FullTextIndex:
             self._exec("ROLLBACK")
             raise
         compacted = self._maybe_compact()
+        self._locate(store)
         return UpdateReport(
             added=len(todo) - changed,
             changed=changed,
@@ -611,58 +733,146 @@ class FullTextIndex:
         *,
         limit: int = 100,
         within: Sequence[str] | None = None,
+        store: PatentStore | None = None,
     ) -> list[tuple[str, float]]:
         """The documents best matching ``text`` by BM25, best first, as (doc_id, score).
 
-        ``within`` restricts the ranking to those documents (a Boolean result).
+        ``within`` restricts the ranking to those documents (a Boolean result). With the
+        ``store`` the index was built from, its locations hints make ``within`` cheaper.
         """
+        return [
+            (doc_id, score)
+            for doc_id, score, _ in self.rank_located(
+                text, limit=limit, within=within, store=store
+            )
+        ]
+
+    def _stats(self) -> tuple[int, float]:
+        if "stats" not in self._facts:
+            row = self._one("SELECT count(*), coalesce(avg(dl), 0) FROM docs")
+            self._facts["stats"] = (int(row[0]), float(row[1])) if row else (0, 0.0)
+        return self._facts["stats"]  # type: ignore[no-any-return]
+
+    def rank_located(
+        self,
+        text: str,
+        *,
+        limit: int = 100,
+        within: Sequence[str] | None = None,
+        store: PatentStore | None = None,
+    ) -> list[tuple[str, float, Location | None]]:
+        """:meth:`rank`, each hit with its :class:`Location` in ``store`` when the
+        locations hints fit it (else None)."""
         tokens = self.analyzer.query_tokens(text)
         if not tokens or limit <= 0:
             return []
         ids = sorted({term_id(t) for t in tokens})
-        n_docs, avgdl = self._one(
-            "SELECT count(*), coalesce(avg(dl), 0) FROM docs"
-        ) or (0, 0)
+        n_docs, avgdl = self._stats()
         if not n_docs:
             return []
-        # The ids are integers computed here, never user text: written as literals so
-        # DuckDB skips the row groups of the sorted postings whose range excludes them.
-        id_list = ", ".join(str(int(i)) for i in ids)
-        restrict = ""
+        located = store is not None and self.is_current(store) and self.located(store)
         if within is not None:
             self._conn.register(
                 "within_ids", pa.table({"doc_id": pa.array(list(within), pa.string())})
             )
+        try:
+            rows = self._scored(ids, n_docs, avgdl, limit, within is not None, located)
+            if located and within is not None and not all(r[-1] for r in rows):
+                # a hash shared with a document outside ``within``: decide by doc_id
+                rows = self._scored(ids, n_docs, avgdl, limit, True, False)
+        finally:
+            if within is not None:
+                self._conn.unregister("within_ids")
+        out: list[tuple[str, float, Location | None]] = []
+        for doc_id, score, prow, plo, phi, _ in rows[:limit]:
+            where = None
+            if prow is not None:
+                span = (
+                    (int(plo), int(phi))
+                    if plo is not None and phi - plo < MAX_PARTY_SPAN
+                    else None
+                )
+                where = Location(int(prow), span) if plo is None or span else None
+            out.append((str(doc_id), float(score), where))
+        return out
+
+    def _scored(
+        self,
+        ids: list[int],
+        n_docs: int,
+        avgdl: float,
+        limit: int,
+        restricted: bool,
+        located: bool,
+    ) -> list[tuple[Any, ...]]:
+        # The ids are integers computed here, never user text: written as literals so
+        # DuckDB skips the row groups of the sorted postings whose range excludes them.
+        id_list = ", ".join(str(int(i)) for i in ids)
+        restrict = ""
+        if restricted and located:
+            # integers, not strings: the hashes of the wanted doc_ids against the
+            # stored ones; the doc_ids of what is found are checked below
+            restrict = (
+                "AND doc_key IN (SELECT doc_key FROM locations "
+                "WHERE h IN (SELECT hash(doc_id) FROM within_ids))"
+            )
+        elif restricted:
             restrict = (
                 "AND doc_key IN (SELECT d.doc_key FROM docs d SEMI JOIN within_ids w "
                 "ON d.doc_id = w.doc_id)"
             )
-        try:
-            rows = self._conn.execute(
-                f"""
-                WITH p AS (
-                    SELECT term_id, doc_key, tf, dl FROM postings WHERE term_id IN ({id_list})
-                ),
-                df AS (SELECT term_id, count(*) AS df FROM p GROUP BY term_id),
-                scored AS (
-                    SELECT doc_key,
-                        sum(ln(1 + (? - df + 0.5) / (df + 0.5)) * tf * ({K1} + 1)
-                            / (tf + {K1} * (1 - {B} + {B} * dl / ?))) AS score
-                    FROM p JOIN df USING (term_id)
-                    WHERE true {restrict}
-                    GROUP BY doc_key ORDER BY score DESC, doc_key LIMIT ?
-                )
-                SELECT d.doc_id, s.score FROM scored s JOIN docs d USING (doc_key)
-                ORDER BY round(s.score, 9) DESC, d.doc_id
-                LIMIT ?
-                """,
-                # a margin beyond the limit, so tied scores are cut by doc_id, not storage order
-                [n_docs, max(float(avgdl), 1.0), limit * 2 + 20, limit],
-            ).fetchall()
-        finally:
-            if within is not None:
-                self._conn.unregister("within_ids")
-        return [(str(doc_id), float(score)) for doc_id, score in rows]
+        where = (
+            "l.prow, l.plo, l.phi"
+            if located
+            else "NULL::BIGINT, NULL::BIGINT, NULL::BIGINT"
+        )
+        joins = " LEFT JOIN locations l USING (doc_key)" if located else ""
+        check = (
+            "d.doc_id IN (SELECT doc_id FROM within_ids)"
+            if restricted and located
+            else "true"
+        )
+        return self._conn.execute(
+            f"""
+            WITH p AS (
+                SELECT term_id, doc_key, tf, dl FROM postings WHERE term_id IN ({id_list})
+            ),
+            df AS (SELECT term_id, count(*) AS df FROM p GROUP BY term_id),
+            scored AS (
+                SELECT doc_key,
+                    sum(ln(1 + (? - df + 0.5) / (df + 0.5)) * tf * ({K1} + 1)
+                        / (tf + {K1} * (1 - {B} + {B} * dl / ?))) AS score
+                FROM p JOIN df USING (term_id)
+                WHERE true {restrict}
+                GROUP BY doc_key ORDER BY score DESC, doc_key LIMIT ?
+            )
+            SELECT d.doc_id, s.score, {where}, {check}
+            FROM scored s JOIN docs d USING (doc_key){joins}
+            ORDER BY round(s.score, 9) DESC, d.doc_id
+            """,
+            # a margin beyond the limit, so tied scores are cut by doc_id, not storage order
+            [n_docs, max(avgdl, 1.0), limit * 2 + 20],
+        ).fetchall()
+
+    def locations_of(
+        self, store: PatentStore, prows: Sequence[int]
+    ) -> dict[int, Location]:
+        """The locations of the documents whose ``patents`` rows have these rowids in
+        ``store`` (none when the hints do not fit the store)."""
+        if not prows or not (self.is_current(store) and self.located(store)):
+            return {}
+        rows = self._conn.execute(
+            "SELECT prow, plo, phi FROM locations "
+            "WHERE prow IN (SELECT unnest(?::BIGINT[]))",
+            [list(prows)],
+        ).fetchall()
+        out: dict[int, Location] = {}
+        for prow, plo, phi in rows:
+            if plo is None:
+                out[int(prow)] = Location(int(prow), None)
+            elif phi - plo < MAX_PARTY_SPAN:
+                out[int(prow)] = Location(int(prow), (int(plo), int(phi)))
+        return out
 
     def score(self, text: str, doc_ids: Sequence[str]) -> dict[str, float]:
         """BM25 scores of ``text`` for the given documents (absent: no query term)."""

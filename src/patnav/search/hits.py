@@ -7,11 +7,12 @@ document's key bibliographic data and the scores that ranked it.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Any
 
+from patnav.search.fulltext import Location
 from patnav.storage.store import PatentStore
 
 
@@ -86,32 +87,45 @@ class SearchResult:
         return pd.DataFrame([h.to_dict() for h in self.hits], columns=columns)
 
 
+_COLUMNS = "title, pub_number, app_number, app_date, ipc_main, patent_type, lang"
+
+
 def describe(
-    store: PatentStore, ranked: Sequence[tuple[str, dict[str, float | None]]]
+    store: PatentStore,
+    ranked: Sequence[tuple[str, dict[str, float | None]]],
+    *,
+    locations: Mapping[str, Location] | None = None,
 ) -> tuple[SearchHit, ...]:
     """Hits for ranked documents, with their bibliographic data read from the store.
 
     ``ranked`` holds (doc_id, scores) pairs in order; the scores may name ``score``,
-    ``bm25``, ``similarity`` and ``fused``.
+    ``bm25``, ``similarity`` and ``fused``. ``locations`` (from the full-text index,
+    fitting this store) let the rows be read by rowid; each is checked against its
+    doc_id, and documents without one are looked up by doc_id.
     """
     if not ranked:
         return ()
-    ids = [doc_id for doc_id, _ in ranked]
-    rows = store.query(
-        """
-        SELECT p.doc_id, p.title, p.pub_number, p.app_number, p.app_date, p.ipc_main,
-            p.patent_type, p.lang, a.names
-        FROM patents p
-        LEFT JOIN (
-            SELECT doc_id, list(name ORDER BY seq) AS names FROM parties
-            WHERE role IN ('applicant', 'assignee') AND doc_id IN (SELECT unnest(?::VARCHAR[]))
-            GROUP BY doc_id
-        ) a USING (doc_id)
-        WHERE p.doc_id IN (SELECT unnest(?::VARCHAR[]))
-        """,
-        [ids, ids],
-    ).to_pylist()
-    by_id = {r["doc_id"]: r for r in rows}
+    ids = list(dict.fromkeys(doc_id for doc_id, _ in ranked))
+    by_id: dict[str, dict[str, Any]] = {}
+    if locations:
+        by_id = _read_located(store, {d: locations[d] for d in ids if d in locations})
+    rest = [d for d in ids if d not in by_id]
+    if rest:
+        rows = store.query(
+            f"""
+            SELECT p.doc_id, {", ".join("p." + c for c in _COLUMNS.split(", "))}, a.names
+            FROM patents p
+            LEFT JOIN (
+                SELECT doc_id, list(name ORDER BY seq) AS names FROM parties
+                WHERE role IN ('applicant', 'assignee')
+                    AND doc_id IN (SELECT unnest(?::VARCHAR[]))
+                GROUP BY doc_id
+            ) a USING (doc_id)
+            WHERE p.doc_id IN (SELECT unnest(?::VARCHAR[]))
+            """,
+            [rest, rest],
+        ).to_pylist()
+        by_id.update((r["doc_id"], r) for r in rows)
     hits = []
     for rank, (doc_id, scores) in enumerate(ranked, 1):
         row = by_id.get(doc_id, {})
@@ -133,3 +147,41 @@ def describe(
         )
         hits.append(hit)
     return tuple(hits)
+
+
+def _read_located(
+    store: PatentStore, located: Mapping[str, Location]
+) -> dict[str, dict[str, Any]]:
+    """The rows of located documents, read by rowid; a document whose ``patents`` row
+    is no longer where the hint says is left out (the caller looks it up by doc_id)."""
+    if not located:
+        return {}
+    rows = store.query(
+        f"SELECT rowid AS _row, doc_id, {_COLUMNS} FROM patents "
+        "WHERE rowid IN (SELECT unnest(?::BIGINT[]))",
+        [[loc.prow for loc in located.values()]],
+    ).to_pylist()
+    found: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        loc = located.get(row["doc_id"])
+        if loc is not None and loc.prow == row.pop("_row"):
+            row["names"] = None
+            found[row["doc_id"]] = row
+    spans = {d: located[d].parties for d in found}
+    wanted = sorted(
+        {r for span in spans.values() if span for r in range(span[0], span[1] + 1)}
+    )
+    if wanted:
+        names: dict[str, list[Any]] = {}
+        for doc_id, row_id, name in store.rows(
+            "SELECT doc_id, rowid, name FROM parties "
+            "WHERE rowid IN (SELECT unnest(?::BIGINT[])) "
+            "AND role IN ('applicant', 'assignee') ORDER BY seq, rowid",
+            [wanted],
+        ):
+            span = spans.get(doc_id)
+            if span and span[0] <= row_id <= span[1]:
+                names.setdefault(doc_id, []).append(name)
+        for doc_id, listed in names.items():
+            found[doc_id]["names"] = listed
+    return found

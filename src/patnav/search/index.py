@@ -61,6 +61,14 @@ class SearchIndex:
             self._fulltext = FullTextIndex(path, self.analyzer)
         return self._fulltext
 
+    def existing_fulltext(self) -> FullTextIndex | None:
+        """The full-text index if it is open or exists on disk (never creates one)."""
+        if self._fulltext is None and (
+            self.folder is None or not (self.folder / "fulltext.duckdb").exists()
+        ):
+            return None
+        return self.fulltext
+
     def refresh(
         self, progress: Progress | None = None, *, workers: int = 1
     ) -> UpdateReport:

@@ -99,12 +99,12 @@ inventors = inv.drop_duplicates(["unit", "name", "lead"]).groupby(["name", "lead
     .sort_values(ascending=False)
 # technology: main IPC per unit at four levels
 main = p.dropna(subset=["ipc_main"]).sort_values("first_date").drop_duplicates("unit")["ipc_main"]
-levels = {n: main.str[:k].value_counts() for n, k in (("section", 1), ("class", 3),
-                                                        ("subclass", 4))}
+levels = {{n: main.str[:k].value_counts() for n, k in (("section", 1), ("class", 3),
+                                                         ("subclass", 4))}}
 levels["main_group"] = main.str.split("/").str[0].value_counts()
 # legal status: the most alive status per unit
-rank = {"active": 0, "pending": 1, "invalidated": 2, "expired": 3, "lapsed": 4,
-        "rejected": 5, "withdrawn": 6}
+rank = {{"active": 0, "pending": 1, "invalidated": 2, "expired": 3, "lapsed": 4,
+        "rejected": 5, "withdrawn": 6}}
 status = p.assign(r=p["legal_status"].map(rank).fillna(99)).groupby("unit")["r"].min() \\
     .value_counts()
 # citations: most cited units

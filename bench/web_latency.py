@@ -4,30 +4,46 @@ Corpus: the real demo corpus resampled to 1 M documents (``bench/scaled.py``: id
 suffixed per copy, filing years shifted; speed only) with its full-text index resampled the
 same way (``bench/search_speed.py``). Both are copied into a fresh data root, registered to a
 tenant, and served by ``patnav serve`` in a subprocess on loopback, as deployed (one
-process, access log on). A patent set (``TIAB=(无人机 OR drone OR 飞行器)``) is saved through
-the API; its first dashboard request computes the landscape (reported as *cold*), later ones
-come from the cache.
+process, uvloop and httptools, access log on). A patent set
+(``TIAB=(无人机 OR drone OR 飞行器)``) is saved through the API; its first dashboard request
+computes the landscape (reported as *cold*), later ones come from the cache.
 
-Clients: one ``httpx.AsyncClient`` pool of 50 connections; each virtual user sends its
-requests one after the other (closed loop), all users at once. Every endpoint is measured
-with 1 user and with 50, and compared with the baseline in the same run: ``/healthz``, a
-trivial endpoint through the same middleware, at the same concurrency. Pages are fetched
-with a signed-in session cookie, JSON with a bearer token. Figures: p50 and p95 latency,
-throughput, the p95 ratio to the baseline, and the server's peak memory.
+Clients: a load generator in a process of its own (``python -m bench.web_latency load``),
+written on bare asyncio streams (uvloop) — one keep-alive connection per virtual user, HTTP/1.1
+requests written by hand — because an httpx pool cost as much CPU per request as the server's
+cached dashboard and shares the same two cores. Each virtual user sends its requests one
+after the other (closed loop), all users at once. Every endpoint is measured with 1 user and
+with 50, against the baseline in the same run: ``/healthz``, a trivial endpoint through the
+same middleware, at the same concurrency. Pages are fetched with a signed-in session cookie,
+JSON with a bearer token.
+
+Searches are measured twice: with **distinct** queries (every request a query not asked
+before — the eight base queries with a different filing-date range each time — so the
+server's per-version result cache cannot help) and with **repeated** queries (the eight base
+queries, cached after the warm-up: what paging and several users of one tenant see).
+
+Figures: p50 and p95 latency, throughput, the p95 ratio to the baseline; the server's CPU
+time per request (from ``/proc``: what a request costs the server, whatever the client
+costs) and the load generator's CPU share of the run; the server's peak memory.
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
 import os
+import random
+import resource
 import shutil
 import socket
 import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 import httpx
 
@@ -51,10 +67,31 @@ REQUESTS = {
     "health": 20,
     "dashboard": 10,
     "dashboard-json": 10,
-    "search": 4,
-    "search-json": 4,
+    "search-distinct": 3,
+    "search-repeated": 10,
+    "search-json-distinct": 2,
+    "search-json-repeated": 10,
 }
 """Requests per virtual user in the 50-user runs (one user sends 5× as many)."""
+LABELS = {
+    "health": "/healthz (baseline)",
+    "dashboard": "dashboard page",
+    "dashboard-json": "dashboard JSON",
+    "search-distinct": "search page, distinct queries",
+    "search-repeated": "search page, repeated queries (cached)",
+    "search-json-distinct": "search JSON, distinct queries",
+    "search-json-repeated": "search JSON, repeated queries (cached)",
+}
+
+
+def distinct_queries() -> Iterator[str]:
+    """Queries never asked before in a run: each base query with its own filing-date
+    range (so no cached result can answer them)."""
+    ranges = [(a, b) for a in range(1985, 2024) for b in range(a + 1, 2026)]
+    random.Random(39551).shuffle(ranges)
+    for number, (first, last) in enumerate(ranges * len(SEARCHES)):
+        base = SEARCHES[number % len(SEARCHES)]
+        yield f"({base}) AND AD=[{first} TO {last}]"
 
 
 def _free_port() -> int:
@@ -150,8 +187,8 @@ def start_server(root: Path, port: int) -> subprocess.Popen[bytes]:
             [sys.executable, "-m", "patnav", "serve", "--port", str(port)],
             cwd=REPO,
             env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=sink,
+            stdout=sink,
+            stderr=subprocess.STDOUT,
         )
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
@@ -178,27 +215,103 @@ def peak_mb(pid: int) -> float:
     return float("nan")
 
 
+def cpu_seconds(pid: int) -> float:
+    """User plus system CPU seconds a process (every thread) has used so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+class Connection:
+    """One keep-alive HTTP/1.1 connection of a virtual user: requests written by hand,
+    responses read by Content-Length (or chunks) — a load generator that costs the shared
+    cores little."""
+
+    def __init__(self, host: str, port: int) -> None:
+        self.host, self.port = host, port
+        self.reader: asyncio.StreamReader | None = None
+        self.writer: asyncio.StreamWriter | None = None
+
+    async def get(self, path: str, headers: bytes) -> tuple[int, bytes]:
+        """Send a GET; return the status and the body. A connection the server closed
+        while it was idle (uvicorn's keep-alive timeout) is opened again."""
+        request = (
+            f"GET {path} HTTP/1.1\r\nHost: {self.host}\r\n".encode() + headers + b"\r\n"
+        )
+        for attempt in (1, 2):
+            if self.writer is None or self.reader is None:
+                self.reader, self.writer = await asyncio.open_connection(
+                    self.host, self.port
+                )
+            try:
+                self.writer.write(request)
+                head = await self.reader.readuntil(b"\r\n\r\n")
+                break
+            except (asyncio.IncompleteReadError, ConnectionError):
+                self.writer.close()
+                self.reader = self.writer = None
+                if attempt == 2:
+                    raise
+        assert self.reader is not None and self.writer is not None
+        status = int(head[9:12])
+        length, chunked, close = 0, False, False
+        for line in head.split(b"\r\n")[1:]:
+            name, _, value = line.partition(b":")
+            name = name.strip().lower()
+            if name == b"content-length":
+                length = int(value)
+            elif name == b"transfer-encoding":
+                chunked = b"chunked" in value.lower()
+            elif name == b"connection":
+                close = b"close" in value.lower()
+        if chunked:
+            parts = []
+            while size := int((await self.reader.readline()).split(b";")[0], 16):
+                parts.append(await self.reader.readexactly(size + 2))
+            await self.reader.readline()
+            body = b"".join(p[:-2] for p in parts)
+        else:
+            body = await self.reader.readexactly(length)
+        if close:
+            self.writer.close()
+            self.reader = self.writer = None
+        return status, body
+
+
+Paths = Callable[[int, int], str]
+"""The path a virtual user (number) sends as its k-th request."""
+
+
 async def measure(
-    client: httpx.AsyncClient, urls: list[str], users: int, per_user: int
+    connections: list[Connection],
+    paths: Paths,
+    headers: bytes,
+    users: int,
+    per_user: int,
+    server_pid: int,
 ) -> dict[str, float]:
     """Closed-loop latency of ``users`` concurrent users, each sending ``per_user``
-    requests (cycling through ``urls``)."""
+    requests; with the server's CPU per request and the load generator's CPU share."""
     samples: list[float] = []
 
     async def user(number: int) -> None:
         for k in range(per_user):
-            url = urls[(number + k) % len(urls)]
+            path = paths(number, k)
             started = time.perf_counter()
-            response = await client.get(url)
+            status, body = await connections[number].get(path, headers)
             samples.append(time.perf_counter() - started)
-            if response.status_code != 200:
-                raise RuntimeError(
-                    f"{url}: HTTP {response.status_code} {response.text[:300]}"
-                )
+            if status != 200:
+                raise RuntimeError(f"{path}: HTTP {status} {body[:300]!r}")
 
+    server_before = cpu_seconds(server_pid)
+    client_before = resource.getrusage(resource.RUSAGE_SELF)
     started = time.perf_counter()
     await asyncio.gather(*(user(i) for i in range(users)))
     wall = time.perf_counter() - started
+    client_after = resource.getrusage(resource.RUSAGE_SELF)
+    server_cpu = cpu_seconds(server_pid) - server_before
+    client_cpu = (client_after.ru_utime - client_before.ru_utime) + (
+        client_after.ru_stime - client_before.ru_stime
+    )
     ordered = sorted(samples)
     return {
         "requests": len(samples),
@@ -207,64 +320,86 @@ async def measure(
         * 1000,
         "max_ms": ordered[-1] * 1000,
         "per_s": len(samples) / wall,
+        "server_cpu_ms": server_cpu / len(samples) * 1000,
+        "server_cores": server_cpu / wall,
+        "client_cores": client_cpu / wall,
     }
 
 
-async def run(base: str, info: dict[str, Any]) -> dict[str, Any]:
-    limits = httpx.Limits(max_connections=USERS, max_keepalive_connections=USERS)
+async def load(job: dict[str, Any]) -> dict[str, Any]:
+    """Every scenario at 1 and at 50 users (the load generator's process)."""
+    port, pid, store, set_id = job["port"], job["pid"], job["store"], job["set"]
+    cookie = f"Cookie: patnav_session={job['cookie']}\r\n".encode()
+    token = f"Authorization: Bearer {job['token']}\r\n".encode()
+    connections = [Connection("127.0.0.1", port) for _ in range(USERS)]
+    fresh = distinct_queries()
+
+    def search_path(prefix: str, query: str) -> str:
+        return f"{prefix}/stores/{store}/search?{urlencode({'q': query})}"
+
+    def repeated(prefix: str) -> Paths:
+        return lambda user, k: search_path(prefix, SEARCHES[(user + k) % len(SEARCHES)])
+
+    def distinct(prefix: str) -> Paths:
+        return lambda user, k: search_path(prefix, next(fresh))
+
+    scenarios: dict[str, tuple[bytes, Paths]] = {
+        "health": (token, lambda user, k: "/healthz"),
+        "dashboard": (cookie, lambda user, k: f"/sets/{set_id}"),
+        "dashboard-json": (token, lambda user, k: f"/api/v1/sets/{set_id}/dashboard"),
+        "search-distinct": (cookie, distinct("")),
+        "search-repeated": (cookie, repeated("")),
+        "search-json-distinct": (token, distinct("/api/v1")),
+        "search-json-repeated": (token, repeated("/api/v1")),
+    }
+    for name, (headers, paths) in scenarios.items():  # warm every endpoint (and query)
+        for k in range(len(SEARCHES) if "search" in name else 3):
+            status, body = await connections[0].get(paths(0, k), headers)
+            if status != 200:
+                raise RuntimeError(f"{name}: HTTP {status} {body[:300]!r}")
+    results: dict[str, Any] = {}
+    for name, (headers, paths) in scenarios.items():
+        for users in (1, USERS):
+            per_user = REQUESTS[name] * (5 if users == 1 else 1)
+            results[f"{name}@{users}"] = await measure(
+                connections, paths, headers, users, per_user, pid
+            )
+    return results
+
+
+def run_load(job: dict[str, Any]) -> dict[str, Any]:
+    """Run the load generator in a process of its own; its results."""
+    proc = subprocess.run(
+        [sys.executable, "-m", "bench.web_latency", "load"],
+        input=json.dumps(job),
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        check=False,
+    )
+    if proc.returncode != 0:
+        raise RuntimeError(f"load generator failed:\n{proc.stderr[-3000:]}")
+    result: dict[str, Any] = json.loads(proc.stdout.strip().splitlines()[-1])
+    return result
+
+
+def setup(base: str, info: dict[str, Any]) -> dict[str, Any]:
+    """Save the patent set through the API and compute its dashboard once (cold)."""
     headers = {"Authorization": f"Bearer {info['token']}"}
-    cookies = {"patnav_session": info["cookie"]}
-    async with (
-        httpx.AsyncClient(
-            base_url=base, limits=limits, timeout=600, headers=headers
-        ) as api,
-        httpx.AsyncClient(
-            base_url=base, limits=limits, timeout=600, cookies=cookies
-        ) as pages,
-    ):
-        created = await api.post(
+    with httpx.Client(base_url=base, timeout=600, headers=headers) as api:
+        created = api.post(
             "/api/v1/sets",
             json={"store_id": info["store"], "name": "无人机", "query": SET_QUERY},
         )
         created.raise_for_status()
         link = created.json()
         started = time.perf_counter()
-        cold = await api.get(f"/api/v1/sets/{link['id']}/dashboard")
+        cold = api.get(f"/api/v1/sets/{link['id']}/dashboard")
         cold.raise_for_status()
-        cold_s = time.perf_counter() - started
-        computed_s = cold.json()["seconds"]
-        store = info["store"]
-        scenarios: dict[str, tuple[httpx.AsyncClient, list[str]]] = {
-            "health": (api, ["/healthz"]),
-            "dashboard": (pages, [f"/sets/{link['id']}"]),
-            "dashboard-json": (api, [f"/api/v1/sets/{link['id']}/dashboard"]),
-            "search": (
-                pages,
-                [f"/stores/{store}/search?{httpx.QueryParams(q=q)}" for q in SEARCHES],
-            ),
-            "search-json": (
-                api,
-                [
-                    f"/api/v1/stores/{store}/search?{httpx.QueryParams(q=q)}"
-                    for q in SEARCHES
-                ],
-            ),
-        }
-        for client, urls in scenarios.values():  # warm every URL once
-            for url in urls:
-                (await client.get(url)).raise_for_status()
-        results: dict[str, Any] = {}
-        for name, (client, urls) in scenarios.items():
-            for users in (1, USERS):
-                per_user = REQUESTS[name] * (5 if users == 1 else 1)
-                results[f"{name}@{users}"] = await measure(
-                    client, urls, users, per_user
-                )
         return {
             "set": link,
-            "cold_dashboard_s": cold_s,
-            "landscape_s": computed_s,
-            "results": results,
+            "cold_dashboard_s": time.perf_counter() - started,
+            "landscape_s": cold.json()["seconds"],
         }
 
 
@@ -275,7 +410,17 @@ def main() -> None:
     port = _free_port()
     server = start_server(root, port)
     try:
-        measured = asyncio.run(run(f"http://127.0.0.1:{port}", info))
+        measured = setup(f"http://127.0.0.1:{port}", info)
+        measured["results"] = run_load(
+            {
+                "port": port,
+                "pid": server.pid,
+                "store": info["store"],
+                "set": measured["set"]["id"],
+                "cookie": info["cookie"],
+                "token": info["token"],
+            }
+        )
         memory = peak_mb(server.pid)
     finally:
         server.terminate()
@@ -283,10 +428,23 @@ def main() -> None:
             server.wait(timeout=60)
         except subprocess.TimeoutExpired:
             server.kill()
+    banner = next(
+        (
+            line
+            for line in (root / "server.log").read_text().splitlines()
+            if "event loop" in line
+        ),
+        "patnav serve: event loop and HTTP parser not reported",
+    )
     results = measured["results"]
     print(
         f"corpus: the real demo corpus resampled to {TARGET:,} documents (speed only); "
         f"set {SET_QUERY}: {measured['set']['count']:,} documents"
+    )
+    print(f"server: {banner.strip()}")
+    print(
+        "load generator: a separate process, bare asyncio HTTP/1.1 (one keep-alive "
+        "connection per user); its CPU is not counted as server time"
     )
     print(
         f"dashboard, first request (landscape computed, then cached): "
@@ -298,18 +456,21 @@ def main() -> None:
         baseline = results[f"health@{users}"]
         rows.append(
             [
-                name,
+                LABELS[name],
                 users,
                 figures["requests"],
                 f"{figures['p50_ms']:.0f}",
                 f"{figures['p95_ms']:.0f}",
                 f"{figures['per_s']:.1f}",
+                f"{figures['server_cpu_ms']:.1f}",
+                f"{figures['client_cores']:.2f}",
                 f"{figures['p95_ms'] / baseline['p95_ms']:.1f}×",
             ]
         )
     print_table(
         f"latency on loopback, patnav serve (1 process), {os.cpu_count()} cores "
-        f"(baseline: /healthz at the same concurrency)",
+        f"(baseline: /healthz at the same concurrency; server CPU per request from /proc; "
+        f"client cores: the load generator's CPU / wall time)",
         [
             "endpoint",
             "users",
@@ -317,6 +478,8 @@ def main() -> None:
             "p50 ms",
             "p95 ms",
             "req/s",
+            "server CPU ms/req",
+            "client cores",
             "p95 / baseline",
         ],
         rows,
@@ -330,11 +493,27 @@ def main() -> None:
             "set_documents": measured["set"]["count"],
             "cold_dashboard_s": measured["cold_dashboard_s"],
             "landscape_s": measured["landscape_s"],
+            "server": banner.strip(),
             "server_peak_mb": memory,
             "results": results,
         },
     )
 
 
+def _load_main() -> None:
+    """The load generator's entry point: the job as JSON on stdin, results on stdout."""
+    job = json.loads(sys.stdin.read())
+    try:
+        import uvloop
+    except ImportError:  # Windows: the asyncio loop
+        results = asyncio.run(load(job))
+    else:
+        results = uvloop.run(load(job))
+    print(json.dumps(results))
+
+
 if __name__ == "__main__":
-    main()
+    if sys.argv[1:] == ["load"]:
+        _load_main()
+    else:
+        main()

@@ -53,9 +53,13 @@ def serve(obj: Context, host: str | None, port: int | None, reload: bool) -> Non
     host = host or settings.web_host
     port = port or settings.web_port
     Platform.open(settings).close()  # migrate and make the secret before serving
+    loop, http = event_loop_and_parser()
     click.echo(
-        f"patnav web platform on http://{host}:{port} (data root {settings.data_root.resolve()})"
+        f"patnav web platform on http://{host}:{port} (data root {settings.data_root.resolve()}; "
+        f"event loop {loop}, HTTP parser {http})"
     )
+    # "auto" picks uvloop and httptools (dependencies of patnav) when they import
+    options = {"loop": "auto", "http": "auto", "proxy_headers": True}
     if reload:
         uvicorn.run(
             "patnav.web.app:create_app",
@@ -63,14 +67,29 @@ def serve(obj: Context, host: str | None, port: int | None, reload: bool) -> Non
             host=host,
             port=port,
             reload=True,
-            proxy_headers=True,
+            **options,  # type: ignore[arg-type]
         )
         return
     from patnav.web import create_app
 
     uvicorn.run(
-        create_app(settings), host=host, port=port, proxy_headers=True, log_level="info"
+        create_app(settings),
+        host=host,
+        port=port,
+        log_level="info",
+        **options,  # type: ignore[arg-type]
     )
+
+
+def event_loop_and_parser() -> tuple[str, str]:
+    """The event loop and HTTP parser uvicorn's "auto" settings use here: uvloop and
+    httptools when they import (they are dependencies of patnav; not on Windows for
+    uvloop), else asyncio and h11."""
+    import importlib.util
+
+    loop = "uvloop" if importlib.util.find_spec("uvloop") else "asyncio"
+    http = "httptools" if importlib.util.find_spec("httptools") else "h11"
+    return loop, http
 
 
 # -- tenants ---------------------------------------------------------------------------

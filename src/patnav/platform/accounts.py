@@ -357,6 +357,12 @@ def session_user(session: Session, token: str) -> User | None:
     return user if user is not None and user.is_active else None
 
 
+def session_expiry(session: Session, token: str) -> datetime | None:
+    """When a session token's session expires (None: no such session)."""
+    row = session.get(WebSession, _digest(token))
+    return None if row is None else row.expires_at
+
+
 def end_session(session: Session, token: str) -> None:
     """Revoke a session (sign-out)."""
     row = session.get(WebSession, _digest(token))

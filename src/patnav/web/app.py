@@ -34,6 +34,7 @@ from patnav.platform.db import Platform
 from patnav.web import actions, publishing
 from patnav.web.deps import CsrfFailed, LoginRequired, Unauthorized
 from patnav.web.i18n import LANG_COOKIE, pick_lang, translate
+from patnav.web.principals import PrincipalCache
 from patnav.web.render import filesize, templates
 from patnav.web.routers import (
     admin,
@@ -113,6 +114,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.platform = platform
     app.state.hub = hub
     app.state.signer = Signer(platform.secret, max_age_s=settings.session_hours * 3600)
+    app.state.principals = principals = PrincipalCache()
+    principals.watch(platform.sessions)
     app.add_middleware(
         SecurityMiddleware,
         max_body=settings.upload_max_bytes,

@@ -1,26 +1,30 @@
 """What every route receives: the request context (``Ctx``) and the checks around it.
 
 ``Ctx`` carries the platform, the store hub, the settings, a database session for the
-request, the signed-in user (as an access :class:`~patnav.platform.access.Viewer`), the
-language and the client address. Routes get it through FastAPI dependencies:
+request, the signed-in user (a :class:`~patnav.web.principals.Principal`, cached for a few
+seconds, and as an access :class:`~patnav.platform.access.Viewer`), the language and the
+client address. Routes get it through FastAPI dependencies:
 
 - :func:`page_ctx` — pages: an anonymous visitor is sent to the sign-in page;
 - :func:`api_ctx` — the REST API: a bearer token or the session cookie, else 401;
 - :func:`verify_csrf` — every state-changing request made with cookies must carry the
   session's CSRF token (form field or header); bearer-token requests carry no cookies.
 
-Tests replace :func:`get_platform` / :func:`get_hub` through ``app.dependency_overrides``
+The context dependencies are ``async``: they run on the event loop without a worker-thread
+hop (a cached principal needs no database). Tests replace :func:`get_platform` /
+:func:`get_hub` through ``app.dependency_overrides``
 when they need to.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from patnav.config import Settings
 from patnav.errors import PatnavError
@@ -29,6 +33,7 @@ from patnav.platform.access import Viewer
 from patnav.platform.db import Platform
 from patnav.platform.models import Tenant, User
 from patnav.web.i18n import LANG_COOKIE, pick_lang, translator
+from patnav.web.principals import Principal, PrincipalCache, secret_key
 from patnav.web.security import (
     ANON_COOKIE,
     CSRF_FIELD,
@@ -56,7 +61,12 @@ class CsrfFailed(PatnavError):
 
 @dataclass
 class Ctx:
-    """The context of one request."""
+    """The context of one request.
+
+    ``principal`` is who is signed in (from :class:`~patnav.web.principals.PrincipalCache`,
+    no database row); ``user`` and ``tenant`` load their rows from the request's session
+    on first use, for the routes that change them.
+    """
 
     request: Request
     platform: Platform
@@ -65,22 +75,45 @@ class Ctx:
     db: Session
     lang: str
     ip: str
-    user: User | None = None
-    tenant: Tenant | None = None
+    principal: Principal | None = None
     session_token: str | None = None
     via_token: bool = False
     notices: list[str] = field(default_factory=list)
+    _user: User | None = field(default=None, repr=False)
+    _tenant: Tenant | None = field(default=None, repr=False)
 
     @property
     def settings(self) -> Settings:
         return self.platform.settings
 
     @property
+    def user(self) -> User | None:
+        """The signed-in user's row (loaded on first use), or None."""
+        if self._user is None and self.principal is not None:
+            self._user = self.db.get(User, self.principal.id)
+        return self._user
+
+    @user.setter
+    def user(self, user: User) -> None:
+        tenant = self.db.get(Tenant, user.tenant_id)
+        if tenant is None:
+            raise LoginRequired("Sign in first.")
+        self._user, self._tenant = user, tenant
+        self.principal = Principal.of(user, tenant)
+
+    @property
+    def tenant(self) -> Tenant | None:
+        """The signed-in user's tenant row (loaded on first use), or None."""
+        if self._tenant is None and self.principal is not None:
+            self._tenant = self.db.get(Tenant, self.principal.tenant.id)
+        return self._tenant
+
+    @property
     def viewer(self) -> Viewer:
         """The signed-in user (routes behind page_ctx/api_ctx always have one)."""
-        if self.user is None or self.tenant is None:
+        if self.principal is None:
             raise LoginRequired("Sign in first.")
-        return Viewer.of(self.user, self.tenant)
+        return self.principal.viewer
 
     @property
     def t(self) -> Callable[..., str]:
@@ -112,16 +145,72 @@ def _bearer(request: Request) -> str | None:
     return None
 
 
-def base_ctx(
+def get_principals(request: Request) -> PrincipalCache:
+    """The app's cache of signed-in principals."""
+    principals: PrincipalCache = request.app.state.principals
+    return principals
+
+
+def _lookup(
+    platform: Platform, principals: PrincipalCache, key: str, secret: str, bearer: bool
+) -> Principal | None:
+    """Who a session or API token secret belongs to, from the database (and cached)."""
+    generation = principals.generation()
+    with platform.sessions() as db:
+        expires_at = None
+        if bearer:
+            user = accounts.token_user(db, secret)
+            db.commit()  # last_used_at
+        else:
+            user = accounts.session_user(db, secret)
+            if user is not None:
+                expires_at = accounts.session_expiry(db, secret)
+        tenant = db.get(Tenant, user.tenant_id) if user is not None else None
+        if user is None or tenant is None:
+            return None
+        principal = Principal.of(user, tenant)
+    principals.put(key, principal, generation, expires_at)
+    return principal
+
+
+async def base_ctx(
     request: Request,
     platform: Annotated[Platform, Depends(get_platform)],
     hub: Annotated[StoreHub, Depends(get_hub)],
-) -> Iterator[Ctx]:
-    """The request's context with whoever is signed in (or nobody)."""
+    principals: Annotated[PrincipalCache, Depends(get_principals)],
+) -> AsyncIterator[Ctx]:
+    """The request's context with whoever is signed in (or nobody).
+
+    Runs on the event loop: who is signed in usually comes from the principal cache; only
+    a miss reads the database, in a worker thread. The request's database session
+    connects on first use, in the route.
+    """
     signer: Signer = request.app.state.signer
     lang = pick_lang(request.query_params.get("lang"), request.cookies.get(LANG_COOKIE))
-    with platform.sessions() as db:
-        ctx = Ctx(
+    principal: Principal | None = None
+    session_token: str | None = None
+    bearer = _bearer(request)
+    if bearer is not None:
+        key = secret_key("token", bearer)
+        principal = principals.get(key)
+        if principal is None:
+            principal = await run_in_threadpool(
+                _lookup, platform, principals, key, bearer, True
+            )
+    else:
+        token = signer.unsign(request.cookies.get(SESSION_COOKIE))
+        if token is not None:
+            key = secret_key("session", token)
+            principal = principals.get(key)
+            if principal is None:
+                principal = await run_in_threadpool(
+                    _lookup, platform, principals, key, token, False
+                )
+            if principal is not None:
+                session_token = token
+    db = platform.sessions()
+    try:
+        yield Ctx(
             request=request,
             platform=platform,
             hub=hub,
@@ -129,33 +218,24 @@ def base_ctx(
             db=db,
             lang=lang,
             ip=client_ip(request),
+            principal=principal,
+            session_token=session_token,
+            via_token=bearer is not None,
         )
-        bearer = _bearer(request)
-        if bearer is not None:
-            ctx.via_token = True
-            ctx.user = accounts.token_user(db, bearer)
-            db.commit()  # last_used_at
-        else:
-            token = signer.unsign(request.cookies.get(SESSION_COOKIE))
-            if token is not None:
-                user = accounts.session_user(db, token)
-                if user is not None:
-                    ctx.user, ctx.session_token = user, token
-        if ctx.user is not None:
-            ctx.tenant = db.get(Tenant, ctx.user.tenant_id)
-        yield ctx
+    finally:
+        db.close()  # at most a rollback of a read on a pooled connection
 
 
-def page_ctx(ctx: Annotated[Ctx, Depends(base_ctx)]) -> Ctx:
+async def page_ctx(ctx: Annotated[Ctx, Depends(base_ctx)]) -> Ctx:
     """A page's context; anonymous visitors are redirected to sign in."""
-    if ctx.user is None:
+    if ctx.principal is None:
         raise LoginRequired("Sign in first.")
     return ctx
 
 
-def api_ctx(ctx: Annotated[Ctx, Depends(base_ctx)]) -> Ctx:
+async def api_ctx(ctx: Annotated[Ctx, Depends(base_ctx)]) -> Ctx:
     """An API call's context; without a valid token or session: 401."""
-    if ctx.user is None:
+    if ctx.principal is None:
         raise Unauthorized(
             "Authenticate with 'Authorization: Bearer <token>' (create a token on your "
             "account page), or sign in."

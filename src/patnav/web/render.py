@@ -96,8 +96,8 @@ def page(
     values = {
         "t": ctx.t,
         "lang": ctx.lang,
-        "user": ctx.user,
-        "tenant": ctx.tenant,
+        "user": ctx.principal,
+        "tenant": ctx.principal.tenant if ctx.principal else None,
         "csrf": ctx.csrf,
         "nav": nav,
         "notices": ctx.notices,

@@ -9,7 +9,9 @@ and every request or worker thread works on its own ``store.cursor()``:
 - **reports** run in one worker thread for the whole app (they read, and they are heavy);
 - **searches** of a store share its side index (full text and vectors, loaded once) under a
   lock, because the index holds a DuckDB connection of its own; after an import the worker
-  brings the index up to date under the same lock;
+  brings the index up to date under the same lock. Results are kept per version of the data
+  (:class:`SearchCache`): paging through a result, or the same query from several users,
+  costs no second search — and a cached answer never waits behind running searches;
 - **dashboards**: the landscape analyses of a set are computed once per version of the data
   (``FullTextIndex.watermark``: changes whenever a document does) and kept in memory; a
   second request for the same set waits for the first computation instead of repeating it.
@@ -25,7 +27,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +41,73 @@ from patnav.storage.store import PatentStore
 log = logging.getLogger("patnav.web")
 
 DASHBOARD_CACHE_SIZE = 64
+SEARCH_CACHE_SIZE = 256
+"""Search results kept per store (least recently used first out)."""
+SEARCH_CACHE_HITS = 100_000
+"""At most this many hits kept per store across its cached results (a result can hold up
+to 10,000)."""
+
+
+class SearchCache:
+    """Search results of one store by (data version, query, mode, within), bounded.
+
+    A result computed with a larger ``limit`` answers a smaller one (its first hits: the
+    ranking is a total order, ties broken by document id), so paging back and forth and
+    several users running the same query cost one search. Thread-safe.
+    """
+
+    def __init__(
+        self, max_results: int = SEARCH_CACHE_SIZE, max_hits: int = SEARCH_CACHE_HITS
+    ) -> None:
+        self.max_results = max_results
+        self.max_hits = max_hits
+        self._results: OrderedDict[tuple[Any, ...], tuple[int, SearchResult]] = (
+            OrderedDict()
+        )
+        self._hits = 0
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple[Any, ...], limit: int) -> SearchResult | None:
+        """The cached result for ``key`` cut to ``limit`` hits, or None."""
+        with self._lock:
+            found = self._results.get(key)
+            if found is None:
+                return None
+            computed_for, result = found
+            if computed_for < limit and len(result.hits) < result.total:
+                return None  # more hits asked for than were computed
+            self._results.move_to_end(key)
+        if len(result.hits) <= limit:
+            return result
+        return replace(result, hits=result.hits[:limit])
+
+    def put(self, key: tuple[Any, ...], limit: int, result: SearchResult) -> None:
+        """Keep ``result`` (computed with ``limit``) unless a larger one is kept."""
+        if len(result.hits) > self.max_hits:
+            return
+        with self._lock:
+            old = self._results.get(key)
+            if old is not None:
+                if old[0] >= limit:
+                    return
+                self._hits -= len(old[1].hits)
+            self._results[key] = (limit, result)
+            self._results.move_to_end(key)
+            self._hits += len(result.hits)
+            while self._results and (
+                len(self._results) > self.max_results or self._hits > self.max_hits
+            ):
+                _, (_, dropped) = self._results.popitem(last=False)
+                self._hits -= len(dropped.hits)
+
+    def clear(self) -> None:
+        """Forget every result (the data changed)."""
+        with self._lock:
+            self._results.clear()
+            self._hits = 0
+
+    def __len__(self) -> int:
+        return len(self._results)
 
 
 class StoreHandle:
@@ -57,6 +126,7 @@ class StoreHandle:
         with self.reader() as cursor:
             self._opened_as = FullTextIndex.watermark(cursor)
         self._generation = 0
+        self.results = SearchCache()
         self.imports = ThreadPoolExecutor(
             max_workers=1, thread_name_prefix=f"patnav-import-{store_id}"
         )
@@ -85,16 +155,42 @@ class StoreHandle:
             self._embedder = default_embedder()
         return self._embedder
 
-    def search(self, query: str, **options: Any) -> SearchResult:
-        """``patnav.search.search`` on this store with its shared index."""
+    def search(
+        self,
+        query: str,
+        *,
+        mode: str = "boolean",
+        limit: int = 20,
+        within: str | None = None,
+    ) -> SearchResult:
+        """``patnav.search.search`` on this store with its shared index; the result is
+        kept for this version of the data (:class:`SearchCache`)."""
+        key = (self.version(), query, mode, within)
+        cached = self.results.get(key, limit)
+        if cached is not None:
+            return cached
         with self.search_lock:
+            # another request may have run the same search while this one waited
+            cached = self.results.get(key, limit)
+            if cached is not None:
+                return cached
             index = self._search_index()
-            if options.get("mode", "boolean") in ("semantic", "hybrid"):
-                options.setdefault("embedder", self.embedder)
+            embedder = self.embedder if mode in ("semantic", "hybrid") else None
             try:
-                return search(index.store, query, index=index, **options)
+                result = search(
+                    index.store,
+                    query,
+                    mode=mode,  # type: ignore[arg-type]
+                    limit=limit,
+                    within=within,
+                    index=index,
+                    embedder=embedder,
+                )
             finally:
                 self._settle()
+        if key[0] == self.version():  # not changed meanwhile
+            self.results.put(key, limit, result)
+        return result
 
     def more_like_this(self, doc_id: str, **options: Any) -> SearchResult:
         """``patnav.search.more_like_this`` on this store with its shared index."""
@@ -135,8 +231,10 @@ class StoreHandle:
         return f"{self._opened_as}#{self._generation}"
 
     def changed(self) -> None:
-        """Record that the store's documents changed (cached analyses are stale)."""
+        """Record that the store's documents changed (cached analyses and search results
+        are stale)."""
         self._generation += 1
+        self.results.clear()
 
     def close(self) -> None:
         """Wait for running imports, then close the index and the store."""
@@ -152,14 +250,15 @@ class StoreHandle:
 @dataclass(frozen=True, slots=True)
 class Dashboard:
     """The landscape of one set on one version of the data, as plain dicts; ``built``
-    (the charts) and ``rendered`` (their JSON) are kept per language, so repeated
-    requests cost no work."""
+    (the charts), ``rendered`` (their JSON) and ``html`` (the page below its header, the
+    same for every user) are kept per language, so repeated requests cost no work."""
 
     results: dict[str, dict[str, Any]]
     seconds: float
     version: str
     rendered: dict[str, bytes] = field(default_factory=dict)
     built: dict[str, list[Any]] = field(default_factory=dict)
+    html: dict[str, str] = field(default_factory=dict)
 
 
 class StoreHub:
@@ -184,6 +283,23 @@ class StoreHub:
                 found = self._handles[store_id] = StoreHandle(
                     store_id, path, self.settings
                 )
+            return found
+
+    def opened(self, store_id: int) -> StoreHandle | None:
+        """The store ``store_id`` if it is open already (never opens it)."""
+        with self._lock:
+            return self._handles.get(store_id)
+
+    def cached_dashboard(
+        self, handle: StoreHandle, set_key: tuple[Any, ...], count_by: str = "family"
+    ) -> Dashboard | None:
+        """The set's landscape if it is computed for the current data version (never
+        computes it, never waits)."""
+        key = (handle.store_id, *set_key, count_by, handle.version())
+        with self._cache_lock:
+            found = self._dashboards.get(key)
+            if found is not None:
+                self._dashboards.move_to_end(key)
             return found
 
     def submit_import(

@@ -16,6 +16,7 @@ from fastapi import APIRouter, Depends, File, Form, Query, UploadFile
 from fastapi.responses import FileResponse, Response
 from pydantic import BaseModel, Field
 from starlette.background import BackgroundTask
+from starlette.concurrency import run_in_threadpool
 
 from patnav.analyses import ANALYSES, LANDSCAPE
 from patnav.platform import access, audit
@@ -508,15 +509,21 @@ def export(ctx: Context, set_id: int) -> Response:
     summary="The set's landscape as ECharts options",
     response_class=Response,
 )
-def dashboard(
+async def dashboard(
     ctx: Context,
     set_id: int,
     count_by: Annotated[
         str, Query(pattern="^(family|application|document)$")
     ] = "family",
 ) -> Response:
+    # served on the event loop when computed already; computed in a worker thread
+    found = actions.cached_dashboard_of(ctx, set_id, count_by)
+    if found is None:
+        found = await run_in_threadpool(actions.dashboard_of, ctx, set_id, count_by)
+    link, _, board = found
     return Response(
-        actions.dashboard_json(ctx, set_id, count_by), media_type="application/json"
+        actions.dashboard_bytes(link, board, count_by, ctx.lang),
+        media_type="application/json",
     )
 
 

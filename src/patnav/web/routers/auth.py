@@ -35,7 +35,7 @@ def safe_next(target: str | None) -> str:
 def login_page(
     ctx: Annotated[Ctx, Depends(base_ctx)], next: str = "/", msg: str | None = None
 ) -> Response:
-    if ctx.user is not None:
+    if ctx.principal is not None:
         return RedirectResponse(safe_next(next), status_code=303)
     notice = ctx.t("login.signed_out") if msg == "signed_out" else None
     return page(ctx, "login.html", next=safe_next(next), error=None, notice=notice)

@@ -1325,3 +1325,23 @@ def test_lens_pct_application_keeps_its_receiving_office_whatever_the_hint():
 )
 def test_patent_type_without_a_kind_code(office, pub, expected):
     assert patent_type_of(office, None, None, pub) is expected
+
+
+def test_dashed_derwent_numbers_read_as_their_spaced_form(data_dir: Path) -> None:
+    """``US2016101854-A1`` takes a short path; ``US2016101854 A1`` the general one: they
+    must agree on every Derwent number of the real data."""
+    dashed = {
+        item.raw
+        for item in collect_derwent(data_dir)
+        if item.role == "pub" and re.fullmatch(r"[A-Z]{2}[0-9]+-[A-Z][0-9]?", item.raw)
+    }
+    assert len(dashed) > 5000
+
+    def outcome(raw: str) -> PubNumber | str:
+        try:
+            return parse_pub_number(raw)
+        except InputError as error:  # the message quotes the input: compare the reason
+            return str(error).split("': ", 1)[1]
+
+    for raw in dashed:
+        assert outcome(raw) == outcome(raw.replace("-", " ")), raw

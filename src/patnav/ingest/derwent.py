@@ -98,6 +98,7 @@ _ASSIGNEE = re.compile(r"^(.*?)\s*\(([A-Z0-9]{1,6})(?:-([^()]*))?\)\s*$")
 _DERWENT_CLASS = re.compile(r"([A-Z]\d{2})\b")
 _DC_SPLIT = re.compile(r";\s*(?=[A-Z]\d{2}\b)")
 _FD = re.compile(r"^(\S+)\s+(.*?)\s+([A-Z]{2}[0-9A-Z]+)$")
+_IPC_SCHEME = Scheme.IPC.value
 _CODE_TYPES = {
     "individual": PartyType.INDIVIDUAL,
     "soviet institute": PartyType.INSTITUTE,
@@ -142,6 +143,7 @@ def sniff(source: Source) -> bool:
 # -- numbers ---------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=1 << 12)  # a family's PI lines repeat its AD numbers
 def derwent_app_number(raw: str, filed: date | None) -> str | None:
     """The canonical application number of Derwent's abbreviated form, or None.
 
@@ -241,8 +243,13 @@ class _Raw:
     order: list[str] = field(default_factory=list)
 
     def text(self, tag: str, sep: str = " ") -> str | None:
-        lines = [x.strip() for x in self.fields.get(tag, ()) if x.strip()]
-        return sep.join(lines) if lines else None
+        lines = self.fields.get(tag)
+        if not lines:
+            return None
+        if len(lines) == 1:  # most fields are one line
+            return lines[0].strip() or None
+        parts = [x for x in map(str.strip, lines) if x]
+        return sep.join(parts) if parts else None
 
     def dump(self) -> str:
         return "\n".join(
@@ -292,50 +299,60 @@ def _records(lines: Iterator[str], soft: _Soft) -> Iterator[_Raw | Rejected]:
     """Records of the file, as raw fields; unclosed records as Rejected."""
     current: _Raw | None = None
     tag: str | None = None
+    bucket: list[str] = []  # the lines of the field being read
+    limit = 0  # the line number past which the open record is too long
     count = 0
     saw_end = False
-    last = 0
+    number = 0
+    tag_match = _TAG.match
     for number, line in enumerate(lines, 1):
-        last = number
         line = line.rstrip("\r\n")
         if number == 1:
             line = line.lstrip("\ufeff")
         # a tag is two capitals (or a capital and a digit) then a space or the line end
-        m = _TAG.match(line) if line[:1].isupper() else None
-        if m:
+        m = tag_match(line) if line[:1].isupper() else None
+        if m is None:
+            # continuation lines are most of a file: the fewest tests for them
+            if line.strip():
+                if current is not None:
+                    bucket.append(line)
+                elif not saw_end:
+                    soft.add(
+                        "a line outside any record", f"line {number}: {line[:40]!r}"
+                    )
+        else:
             tag = m[1]
-            value = line[3:]
             if tag == "PT":
                 if current is not None:
                     yield _unclosed(current, f"a new record starts at line {number}")
                 count += 1
                 current = _Raw(number, count)
-            if tag == "ER":
+                limit = number + MAX_RECORD_LINES
+            elif tag == "ER":
                 if current is None:
                     soft.add("an ER with no record open", f"line {number}")
                 else:
                     yield current
                 current, tag = None, None
                 continue
-            if tag == "EF":
+            elif tag == "EF":
                 saw_end = True
                 continue
             if current is None:
                 continue  # file header: FN, VR
-            if tag not in current.fields:
-                current.fields[tag] = []
+            fields = current.fields
+            if tag in fields:
+                bucket = fields[tag]
+            else:
+                bucket = fields[tag] = []
                 current.order.append(tag)
-            current.fields[tag].append(value)
-        elif line.strip() and current is not None and tag is not None:
-            current.fields[tag].append(line)
-        elif line.strip() and current is None and not saw_end:
-            soft.add("a line outside any record", f"line {number}: {line[:40]!r}")
-        if current is not None and number - current.line > MAX_RECORD_LINES:
+            bucket.append(line[3:])
+        if current is not None and number > limit:
             yield _unclosed(current, f"{MAX_RECORD_LINES:,} lines without an ER")
             current = None
     if current is not None:
         yield _unclosed(
-            current, f"the file ends at line {last} inside the record: truncated"
+            current, f"the file ends at line {number} inside the record: truncated"
         )
     elif not saw_end and count:
         soft.add(
@@ -358,10 +375,10 @@ def _split_semicolons(text: str | None) -> list[str]:
     return [p.strip() for p in (text or "").split(";") if p.strip()]
 
 
-def _members(raw: _Raw, soft: _Soft) -> dict[str, _Member]:
+def _members(raw: _Raw, pn_text: str | None, soft: _Soft) -> dict[str, _Member]:
     """The family members of ``PN``, with their PD, AD, FD, DS, CP and CR lines."""
     members: dict[str, _Member] = {}
-    for pn in _split_semicolons(raw.text("PN")):
+    for pn in _split_semicolons(pn_text):
         try:
             parsed = parse_pub_number(pn)
         except ValueError as exc:
@@ -442,29 +459,51 @@ def _parties(raw: _Raw) -> list[Party]:
     """Assignees then inventors, each name once (``AE`` repeats a name per member)."""
     parties: list[Party] = []
     seen: set[tuple[Role, str]] = set()
-    for line in raw.fields.get("AE", []):
-        for item in (p.strip() for p in line.split(";")):
+    for line in raw.fields.get("AE", ()):
+        for item in line.split(";"):
+            item = item.strip()
             if not item or (Role.APPLICANT, item) in seen:
                 continue
             seen.add((Role.APPLICANT, item))
             m = _ASSIGNEE.match(item)
             name, code, kind = (m[1], m[2], m[3]) if m else (item, None, None)
-            party_type = _CODE_TYPES.get((kind or "").lower())
             parties.append(
                 Party(
                     Role.APPLICANT,
                     clean_name(name) or name,
                     raw_name=item,
-                    party_type=party_type,
+                    party_type=_CODE_TYPES.get((kind or "").lower()),
                     ext_id=code,
                 )
             )
-    for line in raw.fields.get("AU", []):
-        for item in (p.strip() for p in line.split(";")):
+    for line in raw.fields.get("AU", ()):
+        for item in line.split(";"):
+            item = item.strip()
             if item and (Role.INVENTOR, item) not in seen:
                 seen.add((Role.INVENTOR, item))
                 parties.append(Party(Role.INVENTOR, clean_name(item), raw_name=item))
     return parties
+
+
+# Classes and codes repeat from family to family (a few thousand IPC groups and manual
+# codes make most of a corpus): their frozen objects are built once per distinct string.
+
+
+@lru_cache(maxsize=1 << 12)
+def _ipc_class(symbol: str) -> Classification | None:
+    code = normalize_ipc(symbol)
+    return None if code is None else Classification(_IPC_SCHEME, code, False, symbol)
+
+
+@lru_cache(maxsize=1 << 10)
+def _derwent_class(part: str) -> Classification | None:
+    m = _DERWENT_CLASS.match(part)
+    return None if m is None else Classification(SCHEME_CLASS, m[1], False, part)
+
+
+@lru_cache(maxsize=1 << 12)
+def _manual_code(code: str) -> Classification:
+    return Classification(SCHEME_MANUAL, code, False, code)
 
 
 def _classifications(
@@ -474,38 +513,40 @@ def _classifications(
     out: list[Classification] = []
     seen: set[tuple[str, str]] = set()
     for symbol in _split_semicolons(raw.text("IP")):
-        code = normalize_ipc(symbol)
-        if code is None:
+        symbol_class = _ipc_class(symbol)
+        if symbol_class is None:
             soft.add("an unreadable IPC symbol (kept in extras)", repr(symbol))
             kept["unreadable_ipc"] = "; ".join(
                 filter(None, (kept.get("unreadable_ipc"), symbol))
             )
             continue
-        if ("IPC", code) not in seen:
-            seen.add(("IPC", code))
-            out.append(Classification(Scheme.IPC.value, code, False, symbol))
+        key = (_IPC_SCHEME, symbol_class.code)
+        if key not in seen:
+            seen.add(key)
+            out.append(symbol_class)
     for part in _DC_SPLIT.split(raw.text("DC") or ""):
-        m = _DERWENT_CLASS.match(part.strip())
-        if m is None:
-            if part.strip():
-                soft.add(
-                    "an unreadable Derwent class (kept in extras)", repr(part.strip())
-                )
-                kept["unreadable_dc"] = part.strip()
+        part = part.strip()
+        dc_class = _derwent_class(part)
+        if dc_class is None:
+            if part:
+                soft.add("an unreadable Derwent class (kept in extras)", repr(part))
+                kept["unreadable_dc"] = part
             continue
-        if (SCHEME_CLASS, m[1]) not in seen:
-            seen.add((SCHEME_CLASS, m[1]))
-            out.append(Classification(SCHEME_CLASS, m[1], False, part.strip()))
+        key = (SCHEME_CLASS, dc_class.code)
+        if key not in seen:
+            seen.add(key)
+            out.append(dc_class)
     for code in _split_semicolons(raw.text("MC")):
-        if (SCHEME_MANUAL, code) not in seen:
-            seen.add((SCHEME_MANUAL, code))
-            out.append(Classification(SCHEME_MANUAL, code, False, code))
+        key = (SCHEME_MANUAL, code)
+        if key not in seen:
+            seen.add(key)
+            out.append(_manual_code(code))
     return out
 
 
 def _priorities(raw: _Raw) -> list[Priority]:
     out = []
-    for line in raw.fields.get("PI", []):
+    for line in raw.fields.get("PI", ()):
         text = line.strip()
         if not text:
             continue
@@ -523,33 +564,39 @@ def _priorities(raw: _Raw) -> list[Priority]:
     return out
 
 
-def _citations(member: _Member) -> list[Citation]:
+def _citations(
+    member: _Member, known: dict[tuple[bool, str], Citation]
+) -> tuple[Citation, ...]:
+    """The member's ``CP`` and ``CR`` items; ``known`` holds the family's (members of
+    a family mostly cite the same documents)."""
     out = []
     for line in member.cited:
-        number = _SPLIT_COLUMNS.split(line)[0]
-        try:
-            canonical = normalize_pub_number(number)
-        except ValueError:
-            canonical = None
-        out.append(
-            Citation(
+        citation = known.get((False, line))
+        if citation is None:
+            number = _SPLIT_COLUMNS.split(line)[0]
+            try:
+                canonical = normalize_pub_number(number)
+            except ValueError:
+                canonical = None
+            citation = known[False, line] = Citation(
                 cited_pub_number=canonical,
                 cited_npl=None if canonical else line,
                 category=CitationCategory.UNKNOWN,
                 origin="DWPI",
                 cited_raw=line,
             )
-        )
+        out.append(citation)
     for line in member.cited_npl:
-        out.append(
-            Citation(
+        citation = known.get((True, line))
+        if citation is None:
+            citation = known[True, line] = Citation(
                 cited_npl=line,
                 category=CitationCategory.UNKNOWN,
                 origin="DWPI",
                 cited_raw=line,
             )
-        )
-    return out
+        out.append(citation)
+    return tuple(out)
 
 
 def _further(
@@ -577,25 +624,27 @@ def _with_main(
     classifications: list[Classification], ipc_main: str | None, raw: str | None
 ) -> tuple[Classification, ...]:
     """The record's symbols with ``ipc_main`` marked main (added when not among them)."""
+    # the family's symbols are all unmarked: only the main one needs a new object
     out = tuple(
-        Classification(c.scheme, c.code, c.code == ipc_main, c.raw)
-        if c.scheme == Scheme.IPC.value
+        Classification(c.scheme, c.code, True, c.raw)
+        if c.code == ipc_main and c.scheme == _IPC_SCHEME
         else c
         for c in classifications
     )
     if ipc_main and not any(c.is_main for c in out):
-        out = (Classification(Scheme.IPC.value, ipc_main, True, raw), *out)
+        out = (Classification(_IPC_SCHEME, ipc_main, True, raw), *out)
     return out
 
 
 def _documents(raw: _Raw, soft: _Soft) -> Iterator[Item]:
     where = f"record {raw.number} (line {raw.line})"
-    members = _members(raw, soft)
+    pn_text = raw.text("PN")
+    members = _members(raw, pn_text, soft)
     if not members:
         yield Rejected(
             where,
             f"record {raw.number} has no readable publication number in PN "
-            f"({raw.text('PN')!r}); every DWPI record lists its family members there",
+            f"({pn_text!r}); every DWPI record lists its family members there",
             raw.dump()[:65536],
             raw.line,
         )
@@ -607,11 +656,15 @@ def _documents(raw: _Raw, soft: _Soft) -> Iterator[Item]:
     parties = tuple(_parties(raw))
     shared: dict[str, str] = {}
     classifications = _classifications(raw, soft, shared)
+    first_ipc = next((c.code for c in classifications if c.scheme == _IPC_SCHEME), None)
     priorities = tuple(_priorities(raw))
     priority_date = min((p.date for p in priorities if p.date), default=None)
     app_dates = {m.app_raw: m.app_date for m in members.values() if m.app_raw}
     app_dates_known = {k: v for k, v in app_dates.items() if v is not None}
+    fields = raw.fields
     for tag, key in _EXTRA_TAGS.items():
+        if tag not in fields:
+            continue
         value = raw.text(tag, "\n")
         if value and not (tag == "EA" and value == abstract):
             shared[key] = value
@@ -619,34 +672,44 @@ def _documents(raw: _Raw, soft: _Soft) -> Iterator[Item]:
         if tag not in _KNOWN_TAGS:
             shared[f"ciw_{tag}"] = raw.text(tag, "\n") or ""
     shared["dwpi_family_members"] = "; ".join(m.pub_number for m in members.values())
-    if len(members) < len(_split_semicolons(raw.text("PN"))):
-        shared["dwpi_pn"] = raw.text("PN") or ""
+    if len(members) < len(_split_semicolons(pn_text)):
+        shared["dwpi_pn"] = pn_text or ""
+    # the members' own keys are never among the shared ones: appending and sorting
+    # gives the order of sorted(dict(shared, **own).items())
+    shared_items = list(shared.items())
     class_sets: dict[tuple[str | None, str | None], tuple[Classification, ...]] = {}
+    cited: dict[tuple[bool, str], Citation] = {}
     for member in members.values():
-        extras = dict(shared)
-        for key, value in (
-            ("publication_language", member.language),
-            ("dwpi_week", member.week),
-            ("pages", member.pages),
-            ("further_details", "; ".join(member.details)),
-            ("designated_states", " ".join(member.designated)),
-        ):
-            if value:
-                extras[key] = value
+        extras = shared_items.copy()
+        details = member.details
+        if member.language:
+            extras.append(("publication_language", member.language))
+        if member.week:
+            extras.append(("dwpi_week", member.week))
+        if member.pages:
+            extras.append(("pages", member.pages))
+        if details:
+            extras.append(("further_details", "; ".join(details)))
+        if member.designated:
+            extras.append(("designated_states", " ".join(member.designated)))
+        extras.sort()
         app_number = None
-        is_divisional = any(d.startswith("Div ex") for d in member.details)
+        is_divisional = any(d.startswith("Div ex") for d in details)
         if member.app_raw and not is_divisional:
             app_number = derwent_app_number(member.app_raw, member.app_date)
         ipc_main = normalize_ipc(member.ipc_raw) if member.ipc_raw else None
         if ipc_main is None:
-            ipc_main = next(
-                (c.code for c in classifications if c.scheme == Scheme.IPC.value), None
-            )
+            ipc_main = first_ipc
         main_key = (ipc_main, member.ipc_raw)
-        if main_key not in class_sets:  # members mostly share their main IPC
-            class_sets[main_key] = _with_main(classifications, ipc_main, member.ipc_raw)
-        member_classes = class_sets[main_key]
-        pct_app, pct_pub, parent = _further(member, members, app_dates_known)
+        member_classes = class_sets.get(main_key)
+        if member_classes is None:  # members mostly share their main IPC
+            member_classes = class_sets[main_key] = _with_main(
+                classifications, ipc_main, member.ipc_raw
+            )
+        if details:
+            pct_app, pct_pub, parent = _further(member, members, app_dates_known)
+        else:
+            pct_app = pct_pub = parent = None
         yield Read(
             PatentRecord(
                 pub_number=member.pub_number,
@@ -671,9 +734,9 @@ def _documents(raw: _Raw, soft: _Soft) -> Iterator[Item]:
                 parent_app_number=parent,
                 parties=parties,
                 classifications=member_classes,
-                citations=tuple(_citations(member)),
+                citations=_citations(member, cited),
                 priorities=priorities,
-                extras=tuple(sorted(extras.items())),
+                extras=tuple(extras),
             ),
             f"{where} {member.pub_raw}",
         )

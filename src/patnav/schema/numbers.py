@@ -122,6 +122,7 @@ _APP_KIND_ATTACHED = re.compile(r"^(.*\d)([AUWP])$")
 _CHECK_DIGIT = re.compile(r"^(.*\d)\s*\.\s*([0-9X])$")
 _SERIAL = re.compile(r"[A-Z0-9]*\d[A-Z0-9]*")
 _PUB_SERIAL = re.compile(r"[A-Z0-9]*\d")  # a trailing letter would read as the kind
+_SIMPLE_PUB = re.compile(r"([A-Z]{2})([0-9]+)-([A-Z][0-9]?)")  # ASCII only, no spaces
 
 
 @dataclass(frozen=True, slots=True)
@@ -201,15 +202,22 @@ def parse_pub_number(raw: str, *, office: str | None = None) -> PubNumber:
         InputError: ``raw`` is not a publication number of a known shape.
         InvalidParameterError: ``office`` is not a two-letter office code.
     """
-    s = _prepare(raw, "publication")
-    hint = _office_hint(office)
-    s = _rewrite_japanese(s)
-    s = _DATE_SUFFIX.sub(r"\1", s)
-    off, rest = _split_office(s, hint, raw, "publication")
-    body, kind = _split_pub_kind(rest)
-    parts = _parts(body)
-    if not parts:
-        raise _error(raw, "publication", "it has no serial number")
+    simple = (
+        _SIMPLE_PUB.fullmatch(raw) if office is None and isinstance(raw, str) else None
+    )
+    if simple is not None and simple[1] in _OFFICES:
+        # Derwent's US2016101854-A1: what the general steps below make of it, directly
+        off, parts, kind = simple[1], [simple[2]], simple[3]
+    else:
+        s = _prepare(raw, "publication")
+        hint = _office_hint(office)
+        s = _rewrite_japanese(s)
+        s = _drop_date_suffix(s)
+        off, rest = _split_office(s, hint, raw, "publication")
+        body, kind = _split_pub_kind(rest)
+        parts = _parts(body)
+        if not parts:
+            raise _error(raw, "publication", "it has no serial number")
     rule = _PUB_RULES.get(off, _generic_pub)
     serial, kind = rule(parts, kind, raw)
     if kind is None and (m := _KIND_ATTACHED.match(serial)):
@@ -245,7 +253,7 @@ def parse_app_number(raw: str, *, office: str | None = None) -> AppNumber:
     s = _prepare(raw, "application")
     hint = _office_hint(office)
     s = _rewrite_japanese(s)
-    s = _DATE_SUFFIX.sub(r"\1", s)
+    s = _drop_date_suffix(s)
     pct = _parse_pct(s, hint, raw)
     if pct is not None:
         return pct
@@ -391,7 +399,10 @@ def _prepare(raw: str, what: str) -> str:
         raise InputError(
             f"Expected a {what} number as a string; got {type(raw).__name__} {raw!r}."
         )
-    s = unicodedata.normalize("NFKC", raw).translate(_TRANSLATE).strip().upper()
+    if raw.isascii():  # NFKC and the translation table change no ASCII character
+        s = raw.strip().upper()
+    else:
+        s = unicodedata.normalize("NFKC", raw).translate(_TRANSLATE).strip().upper()
     # Patentscope marks some KR documents with a trailing asterisk.
     s = s.rstrip("*").strip()
     if not s:
@@ -428,7 +439,18 @@ def _office_hint(office: str | None) -> str | None:
 
 
 def _parts(body: str) -> list[str]:
+    if body.isalnum():  # no separator in it: the common case
+        return [body]
     return [p for p in _SEP_RE.split(body) if p]
+
+
+def _drop_date_suffix(s: str) -> str:
+    """Lens's ``US 2001/0005404 A1 20010614`` without the date after the kind."""
+    # The pattern ends in whitespace and eight digits: look there before running it, as
+    # it backtracks through the whole string before failing on every other number.
+    if len(s) < 11 or not s[-9].isspace():
+        return s
+    return _DATE_SUFFIX.sub(r"\1", s)
 
 
 def _split_office(s: str, hint: str | None, raw: str, what: str) -> tuple[str, str]:

@@ -93,41 +93,43 @@ def test_pr_is_a_date_when_it_reads_as_one_else_a_number():
     assert parse("PR=DE202012000389") == T("DE202012000389", "PR")
 
 
-@pytest.mark.parametrize(
-    ("query", "column", "fragment"),
-    [
-        (
-            "TI=光纤 AND TX=光缆",
-            11,
-            "unknown field 'TX' at column 11 — did you mean TI?",
-        ),
-        ("IPS=G02B", 1, "did you mean IPC?"),
-        ("(光纤 OR 光缆", 1, "missing ')'"),
-        ("光纤)", 3, "unmatched ')'"),
-        ("光纤 AND", 7, "AND needs a term after it"),
-        ("OR 光纤", 1, "OR at column 1 needs a term before it"),
-        ('TI="光纤', 4, "unterminated phrase"),
-        ("AD=[2015 TO", 4, "unterminated range"),
-        ("AD=2015x", 4, "cannot read '2015x' as a date"),
-        ("AD=[2020 TO 2015]", 4, "ends before it starts"),
-        ("AD=2015-13", 4, "not a real date"),
-        ("IPC=光纤", 5, "not an IPC/CPC symbol"),
-        ("LS=好", 4, "unknown legal status"),
-        ("TYPE=软件", 6, "unknown patent type"),
-        ("PROV=火星", 6, "unknown province"),
-        ("CO=China", 4, "not a country"),
-        ("TI=*", 4, "only wildcards"),
-        ("AD=20*", 4, "cannot read '20*' as a date"),
-        ("LS=有*", 4, "LS takes no wildcards"),
-        ("TI=[2015 TO 2020]", 4, "TI takes no ranges"),
-        ("TI>2015", 1, "TI cannot be compared"),
-        ("()", 1, "empty brackets"),
-        ("TI=", 4, "a value is expected"),
-        ("TI=a=b", 5, "unexpected '='"),
-        ("", 1, "the query is empty"),
-        ("]", 1, "unexpected ']'"),
-    ],
-)
+# malformed queries: (query, column at fault, a fragment of the English message);
+# test_query_errors_zh.py walks the same list for the Chinese messages
+ERROR_CASES = [
+    (
+        "TI=光纤 AND TX=光缆",
+        11,
+        "unknown field 'TX' at column 11 — did you mean TI?",
+    ),
+    ("IPS=G02B", 1, "did you mean IPC?"),
+    ("(光纤 OR 光缆", 1, "missing ')'"),
+    ("光纤)", 3, "unmatched ')'"),
+    ("光纤 AND", 7, "AND needs a term after it"),
+    ("OR 光纤", 1, "OR at column 1 needs a term before it"),
+    ('TI="光纤', 4, "unterminated phrase"),
+    ("AD=[2015 TO", 4, "unterminated range"),
+    ("AD=2015x", 4, "cannot read '2015x' as a date"),
+    ("AD=[2020 TO 2015]", 4, "ends before it starts"),
+    ("AD=2015-13", 4, "not a real date"),
+    ("IPC=光纤", 5, "not an IPC/CPC symbol"),
+    ("LS=好", 4, "unknown legal status"),
+    ("TYPE=软件", 6, "unknown patent type"),
+    ("PROV=火星", 6, "unknown province"),
+    ("CO=China", 4, "not a country"),
+    ("TI=*", 4, "only wildcards"),
+    ("AD=20*", 4, "cannot read '20*' as a date"),
+    ("LS=有*", 4, "LS takes no wildcards"),
+    ("TI=[2015 TO 2020]", 4, "TI takes no ranges"),
+    ("TI>2015", 1, "TI cannot be compared"),
+    ("()", 1, "empty brackets"),
+    ("TI=", 4, "a value is expected"),
+    ("TI=a=b", 5, "unexpected '='"),
+    ("", 1, "the query is empty"),
+    ("]", 1, "unexpected ']'"),
+]
+
+
+@pytest.mark.parametrize(("query", "column", "fragment"), ERROR_CASES)
 def test_errors_point_at_the_column_and_say_what_to_do(query, column, fragment):
     with pytest.raises(QuerySyntaxError) as caught:
         parse(query)
@@ -294,5 +296,8 @@ def test_any_text_parses_or_raises_a_query_syntax_error(text):
         tree = parse(text)
     except QuerySyntaxError as error:
         assert 1 <= error.column <= len(text) + 1
+        # every error also speaks Chinese, naming the column (an empty query has none)
+        assert any("\u4e00" <= ch <= "\u9fff" for ch in error.message_zh)
+        assert f"第 {error.column} 列" in error.message_zh or not text.strip()
         return
     assert parse(to_text(tree)) == tree

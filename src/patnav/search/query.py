@@ -47,13 +47,29 @@ MAX_DEPTH = 64
 
 
 class QuerySyntaxError(InputError):
-    """A query that cannot be parsed, with the 1-based column of the problem."""
+    """A query that cannot be parsed, with the 1-based column of the problem.
 
-    def __init__(self, query: str, column: int, message: str) -> None:
+    ``message`` is English (``str(error)`` is it plus the caret block, as the CLI shows);
+    ``message_zh`` says the same for Chinese analysts (第 N 列, 括号, 引号 …). Every raise
+    site writes both texts side by side so they stay in step.
+    """
+
+    def __init__(self, query: str, column: int, message: str, message_zh: str) -> None:
         self.query = query
         self.column = column
         self.message = message
+        self.message_zh = message_zh
         super().__init__(f"{message}\n{self.caret()}")
+
+    def message_in(self, lang: str) -> str:
+        """The message alone in ``lang``: English for ``"en"``, else Chinese (the
+        platform's default language)."""
+        return self.message if lang == "en" else self.message_zh
+
+    def localized(self, lang: str) -> str:
+        """The message in ``lang`` followed by the caret block (``str(error)`` in
+        English)."""
+        return f"{self.message_in(lang)}\n{self.caret()}"
 
     def caret(self) -> str:
         """The query line (shortened around the problem) with a caret under it."""
@@ -207,6 +223,8 @@ def tokenize(query: str) -> list[Token]:
             1,
             f"the query is {len(query):,} characters long; at most {MAX_QUERY_CHARS:,} are "
             "allowed. Split it into several patent sets and combine them",
+            f"检索式过长：共 {len(query):,} 个字符，最多允许 {MAX_QUERY_CHARS:,} 个。"
+            "请拆分为几个专利集，再组合检索",
         )
     tokens: list[Token] = []
     i, n = 0, len(query)
@@ -232,7 +250,11 @@ def tokenize(query: str) -> list[Token]:
             terms += 1
         elif ch in _RANGE_CLOSE:
             raise QuerySyntaxError(
-                query, col, f"unexpected '{ch}' with no range opened before it"
+                query,
+                col,
+                f"unexpected '{ch}' with no range opened before it",
+                f"第 {col} 列的 '{ch}' 前面没有对应的范围开括号：范围应写作 "
+                "AD=[2015 TO 2020]",
             )
         elif ch in _SEPARATORS:
             raise QuerySyntaxError(
@@ -240,6 +262,8 @@ def tokenize(query: str) -> list[Token]:
                 col,
                 f"unexpected '{ch}' at column {col}: a field name goes before it (TI={ch}…"
                 " is wrong, TI=光纤 is right); quote a value that contains it",
+                f"第 {col} 列的 '{ch}' 前面缺少字段名（应写作 TI=光纤）；"
+                f"检索词本身含有 '{ch}' 时请用引号括起来",
             )
         else:
             j = i
@@ -254,10 +278,13 @@ def tokenize(query: str) -> list[Token]:
                         j + 1,
                         f"unexpected '{query[j]}' after the value '{word}': quote a value "
                         f'that contains it ({previous.text}="{word}{query[j]}…")',
+                        f"第 {j + 1} 列的 '{query[j]}' 出现在检索词 '{word}' 之后："
+                        f"检索词含有 '{query[j]}' 时请加引号"
+                        f'（{previous.text}="{word}{query[j]}…"）',
                     )
                 field = field_named(word)
                 if field is None:
-                    raise QuerySyntaxError(query, col, _unknown_field(word, col))
+                    raise QuerySyntaxError(query, col, *_unknown_field(word, col))
                 sep, j = _read_separator(query, j)
                 tokens.append(Token(Tok.FIELD, field.name, col, sep=sep, field=field))
                 i = j
@@ -276,22 +303,34 @@ def tokenize(query: str) -> list[Token]:
                 f"the query has more than {MAX_TERMS:,} terms; at most {MAX_TERMS:,} are "
                 "allowed. Use wildcards or classification ranges, or split it into several "
                 "patent sets",
+                f"检索式到第 {col} 列已超过 {MAX_TERMS:,} 个检索词的上限：请改用通配符或"
+                "分类号，或拆分为几个专利集",
             )
     tokens.append(Token(Tok.EOF, "", n + 1))
     return tokens
 
 
-def _unknown_field(word: str, col: int) -> str:
+def _unknown_field(word: str, col: int) -> tuple[str, str]:
+    """The English and Chinese messages for a field name that does not exist."""
     if not word:
-        return f"a field name is missing before the separator at column {col}"
+        return (
+            f"a field name is missing before the separator at column {col}",
+            f"第 {col} 列的分隔符前缺少字段名",
+        )
     guesses = []
     for name in nearest(word, all_names()):
         canonical = field_named(name)
         if canonical and canonical.name not in guesses:
             guesses.append(canonical.name)
     if guesses:
-        return f"unknown field '{word}' at column {col} — did you mean {' or '.join(guesses)}?"
-    return f"unknown field '{word}' at column {col}; the fields are {', '.join(FIELDS)}"
+        return (
+            f"unknown field '{word}' at column {col} — did you mean {' or '.join(guesses)}?",
+            f"第 {col} 列的字段 '{word}' 不存在——是否要写 {' 或 '.join(guesses)}？",
+        )
+    return (
+        f"unknown field '{word}' at column {col}; the fields are {', '.join(FIELDS)}",
+        f"第 {col} 列的字段 '{word}' 不存在；可用的字段有 {'、'.join(FIELDS)}",
+    )
 
 
 def _read_separator(query: str, j: int) -> tuple[str, int]:
@@ -314,7 +353,10 @@ def _read_phrase(query: str, i: int) -> tuple[str, int]:
             text = "".join(out).translate(_NORMAL)
             if not text.strip():
                 raise QuerySyntaxError(
-                    query, i + 1, "an empty phrase: put words between the quotes"
+                    query,
+                    i + 1,
+                    "an empty phrase: put words between the quotes",
+                    f"第 {i + 1} 列的引号 {query[i : j + 1]} 之间是空的：请在引号中写上检索词",
                 )
             return text, j + 1
         out.append(ch)
@@ -323,6 +365,7 @@ def _read_phrase(query: str, i: int) -> tuple[str, int]:
         query,
         i + 1,
         f"unterminated phrase starting at column {i + 1}: add the closing quote",
+        f"第 {i + 1} 列的引号 '{query[i]}' 缺少对应的后引号：请在检索词末尾补上引号",
     )
 
 
@@ -336,6 +379,7 @@ def _range_end(query: str, i: int) -> int:
         query,
         i + 1,
         f"unterminated range starting at column {i + 1}: write it as [2015 TO 2020]",
+        f"第 {i + 1} 列的范围 '{query[i]}' 缺少结束括号：应写作 [2015 TO 2020]",
     )
 
 
@@ -349,6 +393,8 @@ def _read_range(query: str, i: int) -> Token:
             i + 1,
             f"cannot read the range '{query[i : end + 1]}': write it as [2015 TO 2020], "
             "[2015-03 TO *] or {2015 TO 2020} (braces exclude the bounds)",
+            f"第 {i + 1} 列的范围 '{query[i : end + 1]}' 无法识别：应写作 [2015 TO 2020]、"
+            "[2015-03 TO *]、[2015 至 2020] 或 {2015 TO 2020}（花括号表示不含端点）",
         )
     low, high = parts
     return Token(
@@ -386,7 +432,10 @@ def parse(query: str) -> Node:
     """
     if not query or not query.strip():
         raise QuerySyntaxError(
-            query or "", 1, "the query is empty: write a term such as 光纤 or TI=光纤"
+            query or "",
+            1,
+            "the query is empty: write a term such as 光纤 or TI=光纤",
+            "检索式为空：请输入检索词，如 光纤 或 TI=光纤",
         )
     return _Parser(query, tokenize(query)).parse()
 
@@ -409,8 +458,8 @@ class _Parser:
         self.pos += 1
         return token
 
-    def error(self, token: Token, message: str) -> QuerySyntaxError:
-        return QuerySyntaxError(self.query, token.column, message)
+    def error(self, token: Token, message: str, message_zh: str) -> QuerySyntaxError:
+        return QuerySyntaxError(self.query, token.column, message, message_zh)
 
     def parse(self) -> Node:
         node = self.parse_or(DEFAULT_FIELD)
@@ -419,12 +468,15 @@ class _Parser:
             raise self.error(
                 token,
                 f"unmatched ')' at column {token.column}: remove it or add a '(' before",
+                f"第 {token.column} 列的 ')' 没有对应的 '('：请删除它，或在前面补上 '('",
             )
         if (
             token.kind is not Tok.EOF
         ):  # pragma: no cover - every other token starts an operand
             raise self.error(
-                token, f"unexpected {token.text!r} at column {token.column}"
+                token,
+                f"unexpected {token.text!r} at column {token.column}",
+                f"第 {token.column} 列出现了多余的 {token.text!r}",
             )
         return node
 
@@ -463,7 +515,12 @@ class _Parser:
             self.take()
             count += 1
             if count > MAX_DEPTH:
-                raise self.error(self.peek(), f"more than {MAX_DEPTH} NOTs in a row")
+                raise self.error(
+                    self.peek(),
+                    f"more than {MAX_DEPTH} NOTs in a row",
+                    f"第 {self.peek().column} 列之前连续出现了超过 {MAX_DEPTH} 个 NOT："
+                    "请删去多余的 NOT",
+                )
         if count:
             self.expect_operand("NOT")
         node = self.parse_primary(field)
@@ -479,9 +536,15 @@ class _Parser:
                 if token.kind is Tok.EOF
                 else f"before {token.text!r}"
             )
+            found = (
+                f"检索式在第 {token.column} 列已结束"
+                if token.kind is Tok.EOF
+                else f"第 {token.column} 列却是 {token.text!r}"
+            )
             raise self.error(
                 token,
                 f"{operator} needs a term after it, found {where} at column {token.column}",
+                f"运算符 {operator} 后面应有检索词，但{found}",
             )
 
     def parse_primary(self, field: str) -> Node:
@@ -495,25 +558,36 @@ class _Parser:
             return self.term(token, FIELDS[field])
         if token.kind is Tok.RANGE:
             raise self.error(
-                token, f"a range needs a date field before it, as in AD={token.text}"
+                token,
+                f"a range needs a date field before it, as in AD={token.text}",
+                f"第 {token.column} 列的范围 {token.text} 前面缺少日期字段，"
+                f"应写作 AD={token.text}",
             )
         if token.kind in (Tok.AND, Tok.OR):
             raise self.error(
                 token,
                 f"{token.text} at column {token.column} needs a term before it",
+                f"第 {token.column} 列的运算符 {token.text} 前面缺少检索词",
             )
         if token.kind is Tok.RPAREN:
             raise self.error(
                 token,
                 f"unexpected ')' at column {token.column}: a term or '(' was expected",
+                f"第 {token.column} 列的 ')' 位置不对：此处应是检索词或 '('",
             )
-        raise self.error(token, "the query ends where a term was expected")
+        raise self.error(
+            token,
+            "the query ends where a term was expected",
+            f"检索式在第 {token.column} 列意外结束：此处还应有检索词",
+        )
 
     def parse_group(self, opening: Token, field: str) -> Node:
         if self.peek().kind is Tok.RPAREN:
             raise self.error(
                 opening,
                 f"empty brackets at column {opening.column}: put terms inside or remove them",
+                f"第 {opening.column} 列的括号 '()' 内是空的：请在括号中写上检索词，"
+                "或删除这对括号",
             )
         self.depth += 1
         if self.depth > MAX_DEPTH:
@@ -521,6 +595,8 @@ class _Parser:
                 opening,
                 f"brackets nested deeper than {MAX_DEPTH} levels at column {opening.column}; "
                 "flatten the query",
+                f"第 {opening.column} 列的 '(' 使括号嵌套超过 {MAX_DEPTH} 层："
+                "请简化检索式，减少括号层数",
             )
         node = self.parse_or(field)
         closing = self.take()
@@ -528,6 +604,7 @@ class _Parser:
             raise self.error(
                 opening,
                 f"missing ')' for the '(' at column {opening.column}",
+                f"第 {opening.column} 列的 '(' 缺少对应的 ')'：请补上右括号",
             )
         self.depth -= 1
         return node
@@ -540,10 +617,15 @@ class _Parser:
                     token,
                     f"{field.name} cannot be compared with '{token.sep}': only dates can "
                     "(AD, PD, GD, PRD)",
+                    f"第 {token.column} 列的字段 {field.name} 不能用 '{token.sep}' 比较："
+                    "只有日期字段（AD、PD、GD、PRD）可以",
                 )
             if value.kind not in (Tok.WORD, Tok.PHRASE):
                 raise self.error(
-                    value, f"a date is expected after {field.name}{token.sep}"
+                    value,
+                    f"a date is expected after {field.name}{token.sep}",
+                    f"第 {value.column} 列：{field.name}{token.sep} 后面应是日期，"
+                    f"如 {field.name}{token.sep}2015-01-01",
                 )
             self.take()
             self.check_date(value, value.text, field)
@@ -566,16 +648,27 @@ class _Parser:
                 raise self.error(
                     value,
                     f"{field.name} takes no ranges: only dates do (AD, PD, GD, PRD)",
+                    f"第 {value.column} 列：字段 {field.name} 不能用范围 {value.text}，"
+                    "只有日期字段（AD、PD、GD、PRD）可以",
                 )
             for bound in (value.low, value.high):
                 if bound is not None:
                     self.check_date(value, bound, field)
             if value.low is None and value.high is None:
-                raise self.error(value, "a range needs at least one bound: [2015 TO *]")
+                raise self.error(
+                    value,
+                    "a range needs at least one bound: [2015 TO *]",
+                    f"第 {value.column} 列的范围 {value.text} 两端都是 *：至少要给出一个"
+                    "端点，如 [2015 TO *]",
+                )
             low = value.low
             high = value.high
             if low and high and v.read_date(low)[0] > v.read_date(high)[1]:
-                raise self.error(value, f"the range {value.text} ends before it starts")
+                raise self.error(
+                    value,
+                    f"the range {value.text} ends before it starts",
+                    f"第 {value.column} 列的范围 {value.text} 起点晚于终点：请对调两个日期",
+                )
             return Range(
                 _date_field(field, low or high or ""),
                 low,
@@ -589,13 +682,18 @@ class _Parser:
         raise self.error(
             value,
             f"a value is expected after {token.text}{token.sep} at column {value.column}",
+            f"第 {value.column} 列：{token.text}{token.sep} 后面缺少检索值",
         )
 
     def check_date(self, token: Token, text: str, field: Field) -> None:
         try:
             v.read_date(text)
         except v.ValueProblem as exc:
-            raise self.error(token, f"{exc} (field {field.name})") from None
+            raise self.error(
+                token,
+                f"{exc} (field {field.name})",
+                f"第 {token.column} 列：{exc.message_zh}（字段 {field.name}）",
+            ) from None
 
     def term(self, token: Token, field: Field) -> Node:
         text = token.text.strip() if token.kind is Tok.PHRASE else token.text
@@ -607,17 +705,26 @@ class _Parser:
             return Range(_date_field(field, text), text, text)
         if v.has_wildcard(text):
             if not field.wildcards:
-                raise self.error(token, f"{field.name} takes no wildcards ('*', '?')")
+                raise self.error(
+                    token,
+                    f"{field.name} takes no wildcards ('*', '?')",
+                    f"第 {token.column} 列的 '{text}' 含有通配符，但字段 {field.name} "
+                    "不支持通配符（'*'、'?'）",
+                )
             if not any(ch.isalnum() for ch in text):
                 raise self.error(
                     token,
                     f"'{text}' has only wildcards: a term needs at least one letter or digit",
+                    f"第 {token.column} 列的 '{text}' 只有通配符：检索词至少要含一个汉字、"
+                    "字母或数字",
                 )
         try:
             _validate(field, text, phrase)
         except v.ValueProblem as exc:
             raise self.error(
-                token, f"{exc} (field {field.name}, column {token.column})"
+                token,
+                f"{exc} (field {field.name}, column {token.column})",
+                f"第 {token.column} 列：{exc.message_zh}（字段 {field.name}）",
             ) from None
         return Term(field.name, text, phrase)
 

@@ -31,6 +31,7 @@ from patnav.errors import InputError, PatnavError, StoreError, UnsafeInputError
 from patnav.platform.access import AccessDenied, NotFound
 from patnav.platform.accounts import LoginThrottled
 from patnav.platform.db import Platform
+from patnav.search import QuerySyntaxError
 from patnav.web import actions, publishing
 from patnav.web.deps import CsrfFailed, LoginRequired, Unauthorized
 from patnav.web.i18n import LANG_COOKIE, pick_lang, translate
@@ -222,6 +223,8 @@ def _friendly(request: Request, exc: Exception, status: int) -> str:
         return str(exc)
     if status == 503:
         return translate("error.store", lang) + str(exc)
+    if status == 400 and isinstance(exc, QuerySyntaxError):
+        return translate("error.input", lang) + exc.message_in(lang)
     if status == 400:
         return translate("error.input", lang) + str(exc)
     return str(exc)

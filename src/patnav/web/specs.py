@@ -23,14 +23,32 @@ from patnav.search import QuerySyntaxError, compile_query
 @dataclass(frozen=True, slots=True)
 class SpecProblem:
     """One problem of a spec: its line and column (1-based; None when the problem
-    concerns the whole document) and what to do."""
+    concerns the whole document) and what to do.
+
+    ``message`` is English; ``message_zh`` is the Chinese text where the core gives one
+    (a query that does not parse), else None.
+    """
 
     message: str
     line: int | None = None
     column: int | None = None
+    message_zh: str | None = None
+
+    def localized(self, lang: str) -> str:
+        """The message in ``lang``: English for ``"en"``, else the Chinese text when
+        there is one."""
+        if lang == "en" or self.message_zh is None:
+            return self.message
+        return self.message_zh
 
     def to_dict(self) -> dict[str, Any]:
-        return {"message": self.message, "line": self.line, "column": self.column}
+        """The problem as JSON: ``message``, ``message_zh`` (or null), line, column."""
+        return {
+            "message": self.message,
+            "message_zh": self.message_zh,
+            "line": self.line,
+            "column": self.column,
+        }
 
 
 def check_spec(text: str) -> tuple[NavigationSpec | None, list[SpecProblem]]:
@@ -160,6 +178,7 @@ def _compile(node: yaml.ScalarNode) -> list[SpecProblem]:
                 f"query {node.value!r}: {exc.message}",
                 node.start_mark.line + 1,
                 column if single_line else None,
+                message_zh=f"检索式 {node.value!r}：{exc.message_zh}",
             )
         ]
     except InputError as exc:

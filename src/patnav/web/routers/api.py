@@ -137,6 +137,7 @@ class ProblemOut(BaseModel):
     message: str
     line: int | None
     column: int | None
+    message_zh: str | None = None  # the Chinese text, where the core gives one
 
 
 class ValidationOut(BaseModel):

@@ -78,9 +78,9 @@ def search_page(
                 ctx, store, q, mode=mode, page=number
             )
         except QuerySyntaxError as exc:
-            context["error"] = (
-                ctx.t("search.syntax_error", column=exc.column) + exc.message
-            )
+            context["error"] = ctx.t(
+                "search.syntax_error", column=exc.column
+            ) + exc.message_in(ctx.lang)
             context["marker"] = syntax_marker(q, exc.column)
         except InputError as exc:
             context["error"] = plain_error(ctx, str(exc))

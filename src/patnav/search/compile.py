@@ -178,11 +178,22 @@ class _Flags:
 
 @dataclass
 class Plan:
-    """What a compiled tree needs: flags per joined table, and the condition."""
+    """What a compiled tree needs: flags per joined table, the condition, and the
+    ``patents`` columns the condition names (``columns``, in :data:`PATENT_COLUMNS`
+    order once read through :meth:`patent_columns`)."""
 
     flags: dict[str, _Flags] = field(default_factory=dict)
     entity_flags: _Flags = field(default_factory=lambda: _Flags("_entities"))
     where: Fragment = Fragment("true")
+    columns: set[str] = field(default_factory=set)
+
+    def read(self, *columns: str) -> None:
+        """Note that the condition names these ``patents`` columns."""
+        self.columns.update(columns)
+
+    def patent_columns(self) -> tuple[str, ...]:
+        """The ``patents`` columns the condition names, ``doc_id`` excepted."""
+        return tuple(c for c in PATENT_COLUMNS[1:] if c in self.columns)
 
     def flag(
         self, table: str, predicate: Fragment, necessary: Fragment | None = None
@@ -280,7 +291,7 @@ def _condition(tree: Node, plan: Plan, replace: Replace | None) -> Fragment:
         if supplied is not None:
             return supplied
     if isinstance(tree, Range):
-        return _date_range(tree)
+        return _date_range(tree, plan)
     compiler = _LEAF_COMPILERS[FIELDS[tree.field].kind]
     return compiler(tree, plan)
 
@@ -330,6 +341,7 @@ def _any_column(
 
 def _text(term: Term, plan: Plan) -> Fragment:
     columns = TEXT_COLUMNS[term.field]
+    plan.read(*columns)
     own = _any_column(columns, term.text)
     sections = ", ".join(f"'{c}'" for c in columns)
     other = text_predicate("text", term.text)
@@ -398,6 +410,7 @@ def _class(term: Term, plan: Plan) -> Fragment:
             )
         )
     main = class_predicate("ipc_main", term)
+    plan.read("ipc_main")
     only_main = " AND is_main" if term.field == "IPCM" else ""
     flag = plan.flag(
         "classifications",
@@ -434,6 +447,7 @@ def _number_pattern(text: str) -> str:
 
 
 def _pub(term: Term, plan: Plan) -> Fragment:
+    plan.read("pub_number", "grant_pub_number")
     if term.has_wildcard:
         pattern = _number_pattern(term.text)
         return Fragment(
@@ -456,6 +470,7 @@ def _pub(term: Term, plan: Plan) -> Fragment:
 
 
 def _app(term: Term, plan: Plan) -> Fragment:
+    plan.read("app_number")
     if term.has_wildcard:
         return Fragment(
             "coalesce(app_number LIKE ? ESCAPE '\\', false)",
@@ -487,8 +502,9 @@ def date_bounds(node: Range) -> tuple[date | None, date | None]:
     return low, high
 
 
-def _date_range(node: Range) -> Fragment:
+def _date_range(node: Range, plan: Plan) -> Fragment:
     column = DATE_COLUMNS[node.field]
+    plan.read(column)
     low, high = date_bounds(node)
     conditions = []
     params: list[Any] = []
@@ -513,12 +529,14 @@ def _country(term: Term, plan: Plan) -> Fragment:
     known = plan.flag(
         "parties", Fragment(f"(role IN ({roles}) AND country IS NOT NULL)")
     )
+    plan.read("office")
     return Fragment(
         f"({has} OR (coalesce(office = ?, false) AND NOT {known}))", (code,)
     )
 
 
 def _office(term: Term, plan: Plan) -> Fragment:
+    plan.read("office")
     return Fragment("coalesce(office = ?, false)", (v.read_country(term.text),))
 
 
@@ -551,12 +569,14 @@ def _city(term: Term, plan: Plan) -> Fragment:
 
 
 def _status(term: Term, plan: Plan) -> Fragment:
+    plan.read("legal_status")
     statuses = v.read_status(term.text)
     marks = ", ".join("?" for _ in statuses)
     return Fragment(f"coalesce(legal_status IN ({marks}), false)", statuses)
 
 
 def _type(term: Term, plan: Plan) -> Fragment:
+    plan.read("patent_type")
     return Fragment("coalesce(patent_type = ?, false)", (v.read_type(term.text),))
 
 

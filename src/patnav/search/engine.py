@@ -4,42 +4,51 @@ The compiled SQL (:mod:`patnav.search.compile`) is always what decides a match. 
 every title, abstract and claim of a million documents with substring and word patterns
 takes hundreds of milliseconds, so when the side index is current the engine first asks
 it which documents *can* match each text term (a superset, from CJK characters and pairs
-and Latin words) and evaluates the SQL on those rows only:
+and Latin words; exactly the matches when one gram decides the term):
 
 1. Each text term gets its candidate documents from the gram index (or "all" when its
-   grams narrow nothing: a lone wildcard, a very broad prefix).
+   grams narrow nothing: a lone wildcard, a very broad prefix, or more candidates than
+   scanning the term's columns would cost — see :func:`narrow_limit`).
 2. Candidates combine through the tree: AND intersects, OR unites, NOT and other fields
-   give "all". If the whole query is narrowed, its full WHERE clause runs on the
-   candidate rows only.
+   give "all". If the whole query is narrowed, its WHERE clause runs on the candidate
+   rows only ("narrowed"): terms the index decides exactly become flags of the staged
+   candidates, and only the ``patents`` columns the other conditions name are read, by
+   rowid (the index's locations hints, each checked against its doc_id) or by doc_id.
 3. Otherwise each narrowed text term is decided on its own candidates, the matching ids
    are staged in a temporary table, and the query runs with ``doc_id IN (staged)`` in
-   place of those terms.
+   place of those terms ("staged").
 
 Both paths give exactly the documents the plain SQL gives; tests check this on real data.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from contextlib import ExitStack
 from dataclasses import dataclass
 from itertools import count
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
-from patnav.search.compile import (
-    PATENT_COLUMNS,
-    Fragment,
-    Plan,
-    compile_tree,
-    plan_tree,
-)
+from patnav.search.compile import Fragment, Plan, compile_tree, plan_tree
 from patnav.search.fields import FIELDS, Kind
 from patnav.search.fulltext import Candidates, FullTextIndex
 from patnav.search.query import And, Leaf, Node, Not, Or, Term, leaves
+from patnav.search.textmatch import matcher
 from patnav.storage.store import PatentStore
 
 NARROW_FRACTION = 0.25
 """Candidate sets above this share of the corpus are not worth staging: scan instead."""
+
+STAGED_TITLE_FRACTION = 0.001
+"""In a staged plan, the share of the corpus above which a title term (``TI``) the SQL
+decides with a plain substring test is left to the SQL: titles are short, and scanning
+all of them costs about what staging this share of the corpus does (measured at 1 M
+documents, docs/search.md)."""
+
+MIN_NARROW = 1000
+"""Below this many documents the candidates are always used, whatever the corpus size."""
 
 _ALL = None
 _names = count()
@@ -57,6 +66,16 @@ def _is_text(leaf: Leaf) -> bool:
     return isinstance(leaf, Term) and FIELDS[leaf.field].kind is Kind.TEXT
 
 
+def narrow_limit(term: Term, documents: int, *, staged: bool = False) -> int:
+    """The most candidates of ``term`` worth using in a corpus of ``documents``: beyond
+    it, the SQL scan costs less than staging the candidates. In a staged plan the rest
+    of the query reads every row anyway, so a cheap term (a substring in titles) is
+    staged only when it has few candidates."""
+    cheap = term.field == "TI" and matcher(term.text).literal is not None
+    fraction = STAGED_TITLE_FRACTION if staged and cheap else NARROW_FRACTION
+    return max(int(documents * fraction), MIN_NARROW)
+
+
 def evaluate(
     store: PatentStore, tree: Node, index: FullTextIndex | None = None
 ) -> Evaluation:
@@ -65,16 +84,22 @@ def evaluate(
     ``index`` must be current (``index.is_current(store)``) to be used; otherwise pass
     None and the query runs as plain SQL.
     """
-    text_leaves = list(dict.fromkeys(leaf for leaf in leaves(tree) if _is_text(leaf)))
-    if index is None or not text_leaves:
+    terms = [
+        leaf
+        for leaf in dict.fromkeys(leaves(tree))
+        if isinstance(leaf, Term) and _is_text(leaf)
+    ]
+    if index is None or not terms:
         compiled = compile_tree(tree)
         return Evaluation(_run(store, compiled.sql, compiled.params), "sql")
     total = max(index.documents, 1)
-    limit = max(int(total * NARROW_FRACTION), 1000)
+    # Whether no candidates can narrow the whole tree (an OR or NOT with other fields):
+    # then the plan is staged whatever the index says.
+    staged_only = _propagate(tree, {term: set() for term in terms}) is _ALL
     candidates: dict[Leaf, Candidates | None] = {}
-    for leaf in text_leaves:
-        assert isinstance(leaf, Term)
-        candidates[leaf] = index.candidates(leaf.field, leaf.text, max_documents=limit)
+    for term in terms:
+        limit = narrow_limit(term, total, staged=staged_only)
+        candidates[term] = index.candidates(term.field, term.text, max_documents=limit)
     sets = {
         leaf: None if c is None else set(c.doc_ids) for leaf, c in candidates.items()
     }
@@ -83,8 +108,26 @@ def evaluate(
         if root is not _ALL:
             if _decided_by_index(tree, candidates):
                 return Evaluation(sorted(root), "index")
-            table = _stage(stack, store, root)
-            return Evaluation(_run_on(store, table, tree), "narrowed")
+            if not root:
+                return Evaluation([], "narrowed")
+            decided = {
+                leaf: c.doc_ids
+                for leaf, c in candidates.items()
+                if c is not None and c.exact
+            }
+            ids = pa.array(list(root), pa.string())
+            keys = _keys_of(ids, candidates.values())
+            found_ids = _run_on(store, index, stack, ids, keys, tree, decided)
+            return Evaluation(found_ids, "narrowed")
+        for term in terms:
+            found = candidates[term]
+            if found is not None and len(found.doc_ids) > narrow_limit(
+                term, total, staged=True
+            ):
+                candidates[term] = None
+        if all(found is None for found in candidates.values()):
+            compiled = compile_tree(tree)
+            return Evaluation(_run(store, compiled.sql, compiled.params), "sql")
         # Decide each narrowed term on its own candidates, stage the matches as
         # (doc_id, term number) rows, and let the query read them as flags.
         numbers: dict[Leaf, int] = {}
@@ -96,7 +139,15 @@ def evaluate(
             exact = (
                 found.doc_ids
                 if found.exact
-                else _run_on(store, _stage(stack, store, found.doc_ids), leaf)
+                else _run_on(
+                    store,
+                    index,
+                    stack,
+                    pa.array(found.doc_ids, pa.string()),
+                    pa.array(found.keys, pa.int32()),
+                    leaf,
+                    {},
+                )
             )
             numbers[leaf] = len(numbers)
             rows_id.extend(exact)
@@ -166,10 +217,14 @@ def _propagate(node: Node, candidates: dict[Leaf, set[str] | None]) -> set[str] 
     return candidates.get(node, _ALL)
 
 
-def _stage(stack: ExitStack, store: PatentStore, doc_ids: set[str] | list[str]) -> str:
-    name = f"_search_ids_{next(_names)}"
-    data = pa.table({"doc_id": pa.array(sorted(doc_ids), pa.string())})
-    return stack.enter_context(store.staged(name, data))
+def _keys_of(ids: pa.Array, candidates: Iterable[Candidates | None]) -> pa.Array:
+    """The index key of each of ``ids``, from the candidates it came from."""
+    have = [c for c in candidates if c is not None and c.doc_ids]
+    if not have:
+        return pa.nulls(len(ids), pa.int32())
+    known = pa.concat_arrays([pa.array(c.doc_ids, pa.string()) for c in have])
+    keys = pa.concat_arrays([pa.array(c.keys, pa.int32()) for c in have])
+    return pc.take(keys, pc.index_in(ids, value_set=known))
 
 
 def _run(
@@ -178,20 +233,79 @@ def _run(
     return [str(r[0]) for r in store.rows(sql, list(params))]
 
 
-def _run_on(store: PatentStore, table: str, tree: Node) -> list[str]:
-    """The documents among those in ``table`` that match ``tree``."""
-    plan = plan_tree(tree)
+def _run_on(
+    store: PatentStore,
+    index: FullTextIndex,
+    stack: ExitStack,
+    ids: pa.Array,
+    keys: pa.Array,
+    tree: Node,
+    decided: dict[Leaf, list[str]],
+) -> list[str]:
+    """The documents among ``ids`` that match ``tree``; ``keys`` their keys in the
+    index (to read their rows where the locations hints say they lie); ``decided`` the
+    exact matches of some text terms, read as flags of the staged candidates so that
+    their texts are never read."""
+    numbers = {leaf: i for i, leaf in enumerate(decided)}
+
+    def replace(leaf: Leaf, plan: Plan) -> Fragment | None:
+        number = numbers.get(leaf)
+        return None if number is None else Fragment(f"c._m{number}")
+
+    plan = plan_tree(tree, replace=replace)
+    columns = plan.patent_columns()
+    data: dict[str, pa.Array] = {"doc_id": ids}
+    prows = index.rows_of(store, keys) if columns and len(ids) else None
+    if prows is not None:
+        data["r"] = prows
+    for leaf, number in numbers.items():
+        members = pa.array(decided[leaf], pa.string())
+        data[f"_m{number}"] = pc.fill_null(pc.is_in(ids, value_set=members), False)
+    table = stack.enter_context(
+        store.staged(f"_search_ids_{next(_names)}", pa.table(data))
+    )
+    # ``table`` is a name made in this module, the columns are names from the compiler.
     joins = plan.joins(restrict=f"SELECT doc_id FROM {table}")
-    # Fetch the candidate rows by rowid first: a WHERE on the patents scan itself would be
-    # pushed down and evaluated on every row. ``table`` is a name made in this module.
-    sql = f"""
-        WITH ids AS MATERIALIZED (
-            SELECT rowid AS r FROM patents WHERE doc_id IN (SELECT doc_id FROM {table})
-        ),
-        candidate_rows AS MATERIALIZED (
-            SELECT {", ".join(PATENT_COLUMNS)} FROM patents
-            WHERE rowid IN (SELECT r FROM ids)
+    params = joins.params + plan.where.params
+    where = plan.where.sql
+    if not columns:
+        # Every condition is a flag: the patents table is not read at all.
+        return _run(
+            store, f"SELECT c.doc_id FROM {table} AS c{joins.sql} WHERE {where}", params
         )
-        SELECT doc_id FROM candidate_rows{joins.sql} WHERE {plan.where.sql}
-    """
-    return _run(store, sql, joins.params + plan.where.params)
+    wanted = ", ".join(columns)
+    if "r" in data and _hints_hold(store, table, len(ids)):
+        rowids = f"SELECT r FROM {table}"
+    else:
+        # Fetch the candidates' rowids first: a WHERE on the patents scan itself would
+        # be pushed down and evaluated on every row.
+        rowids = (
+            f"SELECT rowid FROM patents WHERE doc_id IN (SELECT doc_id FROM {table})"
+        )
+    return _run(
+        store,
+        f"""
+        WITH ids AS MATERIALIZED ({rowids}),
+        candidate_rows AS MATERIALIZED (
+            SELECT doc_id AS _d, {wanted} FROM patents WHERE rowid IN (SELECT * FROM ids)
+        )
+        SELECT c.doc_id FROM {table} AS c JOIN candidate_rows AS cr ON cr._d = c.doc_id
+        {joins.sql} WHERE {where}
+        """,
+        params,
+    )
+
+
+def _hints_hold(store: PatentStore, table: str, expected: int) -> bool:
+    """Whether every staged document's hint (``r``) is the rowid of its own row."""
+    held = store.scalar(
+        f"""
+        WITH located AS MATERIALIZED (
+            SELECT rowid AS _r, doc_id AS _d FROM patents
+            WHERE rowid IN (SELECT r FROM {table})
+        )
+        SELECT count(*) FROM {table} AS c JOIN located AS p
+            ON p._r = c.r AND p._d = c.doc_id
+        """
+    )
+    return int(held) == expected

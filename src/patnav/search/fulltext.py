@@ -41,7 +41,7 @@ import weakref
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import ExitStack
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -920,14 +920,16 @@ class FullTextIndex:
         id_list = ", ".join(str(int(i)) for i in sorted(set(gram_ids)))
         limit = "" if max_documents is None else f"LIMIT {int(max_documents) + 1}"
         if kept == 1:
+            # one gram has one posting per document: no DISTINCT, so LIMIT stops early
+            distinct = "DISTINCT " if len(set(gram_ids)) > 1 else ""
             sql = f"""
                 WITH hits AS (
-                    SELECT DISTINCT doc_key FROM gram_postings
+                    SELECT {distinct}doc_key FROM gram_postings
                     WHERE gram_id IN ({id_list}) AND (fields & {int(mask)}) <> 0 {limit}
                 )
-                SELECT d.doc_id FROM hits h JOIN docs d USING (doc_key)
+                SELECT d.doc_id, h.doc_key FROM hits h JOIN docs d USING (doc_key)
             """
-            rows = self._conn.execute(sql).fetchall()
+            found_rows = self._conn.sql(sql).to_arrow_table()
         else:
             mapping = pa.table(
                 {
@@ -937,7 +939,7 @@ class FullTextIndex:
             )
             self._conn.register("req_map", mapping)
             try:
-                rows = self._conn.execute(
+                found_rows = self._conn.sql(
                     f"""
                     WITH hits AS (
                         SELECT g.doc_key FROM gram_postings g JOIN req_map r USING (gram_id)
@@ -945,22 +947,52 @@ class FullTextIndex:
                         GROUP BY g.doc_key HAVING count(DISTINCT r.req) = {kept}
                         {limit}
                     )
-                    SELECT d.doc_id FROM hits h JOIN docs d USING (doc_key)
+                    SELECT d.doc_id, h.doc_key FROM hits h JOIN docs d USING (doc_key)
                     """
-                ).fetchall()
+                ).to_arrow_table()
             finally:
                 self._conn.unregister("req_map")
-        if max_documents is not None and len(rows) > max_documents:
+        if max_documents is not None and found_rows.num_rows > max_documents:
             return None
-        return Candidates([str(r[0]) for r in rows], exact=exact)
+        return Candidates(
+            found_rows.column("doc_id").to_pylist(),
+            exact=exact,
+            keys=found_rows.column("doc_key").to_pylist(),
+        )
+
+    def rows_of(self, store: PatentStore, keys: pa.Array) -> pa.Array | None:
+        """The rowid of each document's ``patents`` row in ``store``, by the locations
+        hints, for documents given by their keys in the index (:attr:`Candidates.keys`),
+        in the same order (null where there is none); None when the hints do not fit the
+        store. A hint, to be checked against the doc_id it stands for."""
+        if not self.located(store):
+            return None
+        wanted = pa.table(
+            {
+                "i": pa.array(range(len(keys)), pa.int64()),
+                "doc_key": keys.cast(pa.int32()),
+            }
+        )
+        self._conn.register("wanted_keys", wanted)
+        try:
+            found = self._conn.sql(
+                "SELECT w.i, l.prow FROM wanted_keys w "
+                "LEFT JOIN locations l USING (doc_key) ORDER BY w.i"
+            ).to_arrow_table()
+        finally:
+            self._conn.unregister("wanted_keys")
+        return found.column("prow").combine_chunks()
 
 
 @dataclass(frozen=True, slots=True)
 class Candidates:
-    """The documents a text term may match; ``exact`` when they are exactly its matches."""
+    """The documents a text term may match; ``exact`` when they are exactly its matches.
+    ``keys``: their keys in the index, in the same order (for :meth:`FullTextIndex.
+    rows_of`)."""
 
     doc_ids: list[str]
     exact: bool
+    keys: list[int] = field(default_factory=list)
 
 
 def _join(*parts: str | None) -> str:

@@ -25,6 +25,7 @@ BENCHMARKS = {
     "search-speed": search_speed.main,
     "enrich": enrich_quality.main,
     "analyses": analyses_speed.main,
+    "analyses-1m": analyses_speed.breakdown,
     "reports": report_speed.main,
     "web": web_latency.main,
 }

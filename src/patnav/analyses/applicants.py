@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from patnav.analyses.base import (
     COUNT_UNITS,
@@ -142,7 +144,9 @@ def applicant_ranking(
             "p1": previous[1] if previous else -1,
         }
         source_table = base.apps if role == "applicant" else _role_table(base, role)
-        table = base.rows(
+        # every applicant counts towards the concentration; only the top rows and the new
+        # entrants become Python objects (a million units have hundreds of thousands)
+        table = base.engine.fetch(
             f"""
             SELECT akey, min(name) AS name, min(party_type) AS party_type, count(*) AS units,
                    sum(CASE WHEN filing_year BETWEEN $r0 AND $r1 THEN 1 ELSE 0 END) AS recent,
@@ -173,17 +177,11 @@ def applicant_ranking(
                 GROUP BY 1 ORDER BY n DESC, t
             """
         type_rows = base.rows(type_sql)
-    rows = [_row(i, r, total) for i, r in enumerate(table, 1)]
-    counts = [r.units for r in rows]
+    counts = [int(n) for n in table.column("units").to_pylist()]
     concentration = _concentration(counts, total)
-    entrants = tuple(
-        r
-        for r in rows
-        if recent is not None
-        and r.first_year is not None
-        and r.first_year >= recent[0]
-        and (r.last_year or 0) <= recent[1] + 3
-    )[:top]
+    ranked = list(range(table.num_rows))[:top]
+    rows = _rows(table, ranked, total)
+    entrants = _entrants(table, recent, top, total)
     mix: dict[str, int] = {}
     for r in type_rows:
         mix[str(r["t"])] = int(r["n"])
@@ -195,7 +193,7 @@ def applicant_ranking(
         total=total,
         recent_window=recent,
         previous_window=previous,
-        applicants=tuple(rows[:top]),
+        applicants=tuple(rows),
         concentration=concentration,
         new_entrants=entrants,
         type_mix=tuple(
@@ -235,6 +233,28 @@ def _role_table(base: Base, role: str) -> str:
             {"role": role},
         )
     return table
+
+
+def _entrants(
+    table: pa.Table, recent: tuple[int, int] | None, top: int, total: int
+) -> tuple[ApplicantRow, ...]:
+    """The ranking's new entrants: first filing within the recent window, none after it
+    (three years' grace for late publications); their ranks are those of the ranking."""
+    if recent is None:
+        return ()
+    first = table.column("first_year")
+    last = pc.fill_null(table.column("last_year"), 0)
+    keep = pc.fill_null(
+        pc.and_(pc.greater_equal(first, recent[0]), pc.less_equal(last, recent[1] + 3)),
+        False,
+    )
+    return tuple(_rows(table, pc.indices_nonzero(keep).to_pylist()[:top], total))
+
+
+def _rows(table: pa.Table, positions: list[int], total: int) -> list[ApplicantRow]:
+    """The ranking's rows at ``positions`` (0-based; rank = position + 1)."""
+    picked = table.take(pa.array(positions, type=pa.int64())).to_pylist()
+    return [_row(i + 1, r, total) for i, r in zip(positions, picked, strict=True)]
 
 
 def _row(rank: int, r: dict[str, Any], total: int) -> ApplicantRow:

@@ -91,7 +91,13 @@ def citation_analysis(
     scope = scope or Scope.everything()
     count_by = check_count_by(count_by)
     citing_unit = UNIT_SQL[count_by].replace("p.", "pc.")
+    columns = (
+        "unit, doc_id, lead_name, filing_year, by_source, in_store, in_scope, documents"
+    )
     with based(engine, scope, count_by) as base:
+        # a citing document of the scope has its unit already, only the others are looked
+        # up in the store; the two chosen lists carry their columns (no join back to all
+        # units)
         rows = base.rows(
             f"""
             WITH cited AS (
@@ -99,10 +105,13 @@ def citation_analysis(
                 FROM citations c JOIN {base.docs} d ON d.doc_id = c.cited_pub_number
             ),
             citing AS (
-                SELECT ci.cited_unit, {citing_unit} AS citing_unit,
-                       CASE WHEN ds.doc_id IS NOT NULL THEN 1 ELSE 0 END AS in_scope
+                SELECT ci.cited_unit, ds.unit AS citing_unit, 1 AS in_scope
+                FROM cited ci JOIN {base.docs} ds ON ds.doc_id = ci.citing_doc
+                UNION ALL
+                SELECT ci.cited_unit, {citing_unit} AS citing_unit, 0 AS in_scope
                 FROM cited ci JOIN patents pc ON pc.doc_id = ci.citing_doc
-                LEFT JOIN {base.docs} ds ON ds.doc_id = ci.citing_doc
+                WHERE NOT EXISTS (SELECT 1 FROM {base.docs} ds
+                                  WHERE ds.doc_id = ci.citing_doc)
             ),
             received AS (
                 SELECT cited_unit AS unit,
@@ -123,16 +132,15 @@ def citation_analysis(
                 FROM ranked
             ),
             chosen AS (
-                SELECT * FROM (SELECT unit FROM scored WHERE cited > 0
+                SELECT * FROM (SELECT {columns} FROM scored WHERE cited > 0
                                ORDER BY cited DESC, in_store DESC, unit LIMIT {int(top)}) m
                 UNION
-                SELECT * FROM (SELECT unit FROM scored WHERE score > 0
+                SELECT * FROM (SELECT {columns} FROM scored WHERE score > 0
                                ORDER BY score DESC, unit LIMIT {int(top)}) c
             )
             SELECT s.unit, s.doc_id, pt.title, s.lead_name AS applicant, s.filing_year,
                    s.by_source, s.in_store, s.in_scope, s.documents
-            FROM scored s JOIN chosen ch ON ch.unit = s.unit
-            JOIN patents pt ON pt.doc_id = s.doc_id
+            FROM chosen s JOIN patents pt ON pt.doc_id = s.doc_id
             """,
             {"top": int(top)},
         )

@@ -108,13 +108,6 @@ class TechnologyComposition(ResultMixin):
         return pd.DataFrame(rows)
 
 
-def _codes_cte(table: str, level: str, *, unique: bool = False) -> str:
-    """``codes(unit, code)`` at ``level``; ``unique`` when every unit has one symbol (the
-    main IPC), so no DISTINCT is needed."""
-    distinct = "" if unique else "DISTINCT "
-    return f"codes AS (SELECT {distinct}unit, {LEVELS[level]} AS code FROM {table})"
-
-
 def technology_composition(
     source: PatentStore | Engine,
     scope: Scope | None = None,
@@ -157,50 +150,51 @@ def technology_composition(
         )
         total = base.count_units()
         classified = int(
-            base.one(f"SELECT count(DISTINCT unit) AS n FROM {symbols} s")["n"]
+            base.one(
+                f"SELECT count(*) AS n FROM {base.units} WHERE ipc_main IS NOT NULL"
+                if basis == "main"  # one row per unit
+                else f"SELECT count(DISTINCT unit) AS n FROM {symbols} s"
+            )["n"]
         )
-        levels: dict[str, tuple[CodeShare, ...]] = {}
-        for level in LEVELS:
-            rows = base.rows(
-                f"""
-                WITH {_codes_cte(symbols, level, unique=basis == "main")},
-                counted AS (SELECT code, count(*) AS n FROM codes GROUP BY code)
-                SELECT c.code, c.n, t.title_zh, t.title_en FROM counted c
-                LEFT JOIN class_titles t ON t.scheme = 'IPC' AND t.code = c.code
-                ORDER BY c.n DESC, c.code LIMIT {int(top)}
-                """,
-                {"top": int(top)},
-                limit=int(top),
-            )
-            levels[level] = tuple(
-                CodeShare(
-                    str(r["code"]),
-                    r["title_zh"],
-                    r["title_en"],
-                    int(r["n"]),
-                    ratio(r["n"], classified),
-                )
-                for r in rows
-            )
+        levels = _levels(base, symbols, basis, int(top), classified)
         top_codes = [c.code for c in levels[matrix_level]]
         titles = {c.code: c.title_zh or c.code for c in levels[matrix_level]}
         row_labels = tuple(titles.get(c, c) for c in top_codes)
 
         def matrix(
             dimension: str,
-            column_sql: str,
+            table: str,
+            column: str,
             label: Any,
             *,
             limit: int | None,
             by_key: bool = False,
         ) -> Matrix:
+            if basis == "main":
+                # units and apps carry the unit's main IPC: no join with the symbols
+                cells = (
+                    f"SELECT unit, col, {LEVELS[matrix_level]} AS code FROM "
+                    f"(SELECT unit, ipc_main AS code, {column} AS col FROM {table} "
+                    "WHERE ipc_main IS NOT NULL) m"
+                )
+            else:
+                cells = (
+                    "SELECT c.unit, k.col, c.code "
+                    f"FROM (SELECT DISTINCT unit, {LEVELS[matrix_level]} AS code "
+                    f"FROM {symbols} s) c "
+                    f"JOIN (SELECT unit, {column} AS col FROM {table}) k "
+                    "ON k.unit = c.unit"
+                )
             return _matrix(
                 base,
-                f"WITH {_codes_cte(symbols, matrix_level)}",
+                cells,
+                # one row per unit in units: a cell cannot count a unit twice
+                "count(*)"
+                if basis == "main" and table == base.units
+                else "count(DISTINCT unit)",
                 top_codes,
                 row_labels,
                 dimension,
-                column_sql,
                 label,
                 top=limit,
                 order_by_key=by_key,
@@ -208,22 +202,24 @@ def technology_composition(
 
         by_year = matrix(
             "year",
-            f"SELECT unit, CAST(filing_year AS VARCHAR) AS col FROM {base.units} "
-            "WHERE filing_year IS NOT NULL",
+            base.units,
+            "CAST(filing_year AS VARCHAR)",
             lambda k: k,
             limit=None,
             by_key=True,
         )
         by_applicant = matrix(
             "applicant",
-            f"SELECT unit, name AS col FROM {base.apps}",
+            base.apps,
+            "name",
             lambda k: k,
             limit=top,
         )
         by_region = matrix(
             "region",
-            "SELECT unit, CASE WHEN country = 'CN' AND province IS NOT NULL THEN province "
-            f"ELSE coalesce(country, 'unknown') END AS col FROM {base.units}",
+            base.units,
+            "CASE WHEN country = 'CN' AND province IS NOT NULL THEN province "
+            "ELSE coalesce(country, 'unknown') END",
             lambda k: k if not (len(k) == 2 and k.isupper()) else country_name(k, lang),
             limit=top,
         )
@@ -262,29 +258,82 @@ def technology_composition(
     )
 
 
+def _levels(
+    base: Base, symbols: str, basis: Basis, top: int, classified: int
+) -> dict[str, tuple[CodeShare, ...]]:
+    """The ``top`` symbols of every IPC level, in one statement.
+
+    With the main IPC (one symbol per unit) the units are counted once per full symbol and
+    the coarser levels add those counts up; with every symbol, a unit counts once per
+    distinct symbol of each level.
+    """
+    if basis == "main":
+        head = f"grouped AS (SELECT code, count(*) AS n FROM {symbols} s GROUP BY code)"
+        parts = [
+            f"SELECT '{level}' AS level, code, CAST(sum(n) AS BIGINT) AS n "
+            f"FROM (SELECT {expr} AS code, n FROM grouped) x GROUP BY code"
+            for level, expr in LEVELS.items()
+        ]
+    else:
+        head = ""
+        parts = [
+            f"SELECT '{level}' AS level, code, count(*) AS n "
+            f"FROM (SELECT DISTINCT unit, {expr} AS code FROM {symbols} s) x GROUP BY code"
+            for level, expr in LEVELS.items()
+        ]
+    counted = "\n            UNION ALL ".join(parts)
+    rows = base.rows(
+        f"""
+        WITH {head + "," if head else ""}
+        counted AS ({counted}),
+        ranked AS (SELECT level, code, n,
+                          row_number() OVER (PARTITION BY level ORDER BY n DESC, code) AS r
+                   FROM counted)
+        SELECT c.level, c.code, c.n, t.title_zh, t.title_en FROM ranked c
+        LEFT JOIN class_titles t ON t.scheme = 'IPC' AND t.code = c.code
+        WHERE c.r <= $top
+        ORDER BY c.level, c.r
+        """,
+        {"top": top},
+    )
+    levels: dict[str, list[CodeShare]] = {level: [] for level in LEVELS}
+    for r in rows:
+        levels[str(r["level"])].append(
+            CodeShare(
+                str(r["code"]),
+                r["title_zh"],
+                r["title_en"],
+                int(r["n"]),
+                ratio(r["n"], classified),
+            )
+        )
+    # a code titled twice (class_titles has no key) must not lengthen the list
+    return {level: tuple(shares[:top]) for level, shares in levels.items()}
+
+
 def _matrix(
     base: Base,
-    head: str,
+    cells_sql: str,
+    count_sql: str,
     codes: list[str],
     row_labels: tuple[str, ...],
     dimension: str,
-    column_sql: str,
     label: Any,
     *,
     top: int | None,
     order_by_key: bool = False,
 ) -> Matrix:
-    """Units per (code, column); ``head`` opens the WITH clause and ends with ``codes``."""
+    """Units per (code, column); ``cells_sql`` gives rows ``(unit, col, code)``,
+    ``count_sql`` counts the units of a cell."""
     cells = base.rows(
         f"""
-        {head},
-        cols AS ({column_sql})
-        SELECT c.code, k.col, count(DISTINCT c.unit) AS n
-        FROM codes c JOIN cols k ON k.unit = c.unit
-        WHERE k.col IS NOT NULL AND c.code IN ({
+        WITH cells AS ({cells_sql})
+        SELECT code, col, {count_sql} AS n
+        FROM cells
+        WHERE col IS NOT NULL AND code IN ({
             ", ".join(f"$c{i}" for i in range(len(codes))) or "NULL"
         })
-        GROUP BY c.code, k.col
+        GROUP BY code, col
         """,
         {f"c{i}": code for i, code in enumerate(codes)},
     )

@@ -268,12 +268,8 @@ def parse_spec(text: str, *, source: str = "<spec>") -> NavigationSpec:
 
 def _check_queries(spec: NavigationSpec) -> None:
     """Every query of the spec must compile; the error names the node."""
-    try:
-        from patnav.search import compile_query
-    except (
-        ImportError
-    ):  # search not installed in this build: queries checked at run time
-        return
+    from patnav.search import compile_query
+
     for label, query in [("base_query", spec.base_query)] + [
         (f"node '{n.label}'", n.query) for n in spec.walk()
     ]:

@@ -516,10 +516,6 @@ LABELS: dict[str, tuple[str, str]] = {
         "生成报告前，请先新建一个导航方案。",
         "Create a navigation spec first.",
     ),
-    "reports.unavailable": (
-        "报告模块尚未安装，暂时无法生成报告。",
-        "The report module is not installed: reports cannot be generated yet.",
-    ),
     "reports.job": ("报告 #{id}", "Report #{id}"),
     "reports.working": ("正在生成报告，请稍候…", "Generating the report…"),
     "reports.publish": ("发布到成果库", "Publish to the catalogue"),

@@ -140,15 +140,6 @@ scope:
 # -- reports --------------------------------------------------------------------------
 
 
-def reports_available() -> bool:
-    """Whether the report package is installed in this build."""
-    try:
-        import patnav.reports  # noqa: F401
-    except ImportError:
-        return False
-    return True
-
-
 def list_reports(ctx: Ctx, *, done_only: bool = False) -> list[ReportJob]:
     """The report jobs the user sees."""
     statement = access.scoped(select(ReportJob), ctx.viewer, ReportJob)
@@ -175,10 +166,6 @@ def start_report(
         )
     if lang not in ("zh", "en"):
         raise InvalidParameterError(f"Report language must be zh or en, not '{lang}'.")
-    if not reports_available():
-        raise InputError(
-            "The report module is not installed in this build: reports cannot be generated yet."
-        )
     job = ReportJob(
         tenant_id=store.tenant_id,
         store_id=store.id,

@@ -33,7 +33,6 @@ def reports_page(
         tenants=actions.tenant_names(ctx),
         formats=REPORT_FORMATS,
         chosen_spec=spec,
-        available=publishing.reports_available(),
         can_write=ctx.viewer.can_write,
         names=actions.user_names(ctx, [r.created_by for r in reports]),
     )

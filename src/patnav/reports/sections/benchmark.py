@@ -14,6 +14,7 @@ from patnav.reports.sections.common import (
     node_label,
     num,
     pick,
+    unit_bars,
 )
 
 
@@ -183,11 +184,10 @@ def nodes_section(
     s.add(
         b.figure(
             b.say("各技术分支数量", "Units per technology branch"),
-            Chart(
-                "barh",
-                tuple(node_label(n.node, n.depth) for n in nodes),
-                (Series(b.count_header, tuple(num(n.units) for n in nodes)),),
-                x_label=b.count_header,
+            unit_bars(
+                b.count_header,
+                (node_label(n.node, n.depth) for n in nodes),
+                (n.units for n in nodes),
             ),
             key="nodes.units",
         )

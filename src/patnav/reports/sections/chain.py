@@ -16,6 +16,7 @@ from patnav.reports.sections.common import (
     node_label,
     num,
     pick,
+    unit_bars,
 )
 from patnav.reports.sections.landscape import home_figure
 
@@ -276,11 +277,10 @@ def position_section(
                         f"{n.node}：{b.results.region_label}主要创新主体",
                         f"{n.node}: leading local applicants",
                     ),
-                    Chart(
-                        "barh",
-                        tuple(p.name for p in top),
-                        (Series(b.count_header, tuple(num(p.units) for p in top)),),
-                        x_label=b.count_header,
+                    unit_bars(
+                        b.count_header,
+                        (p.name for p in top),
+                        (p.units for p in top),
                     ),
                     key=f"chain.players.{n.node}",
                 )

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from patnav.analyses.trend import FilingTrend
-from patnav.reports.model import Finding
+from patnav.reports.model import Chart, Finding, Series
 
 TOP_TABLE = 20
 TOP_CHART = 15
@@ -29,6 +29,16 @@ def year_span(tr: FilingTrend) -> list[int]:
 
 def num(value: float | int | None) -> float:
     return 0.0 if value is None else float(value)
+
+
+def unit_bars(header: str, labels: Iterable[str], units: Iterable[int | None]) -> Chart:
+    """Horizontal bars of counting units, one per label; ``header`` names the unit."""
+    return Chart(
+        "barh",
+        tuple(labels),
+        (Series(header, tuple(num(u) for u in units)),),
+        x_label=header,
+    )
 
 
 def indent(name: str, depth: int) -> str:

@@ -18,6 +18,7 @@ from patnav.reports.sections.common import (
     YEARS_SHOWN,
     num,
     pick,
+    unit_bars,
     year_span,
 )
 
@@ -214,11 +215,10 @@ def geography_section(
         s.add(
             b.figure(
                 b.say("技术来源国家/地区分布", "Origins by country"),
-                Chart(
-                    "barh",
-                    tuple(o.label for o in top),
-                    (Series(b.count_header, tuple(num(o.units) for o in top)),),
-                    x_label=b.count_header,
+                unit_bars(
+                    b.count_header,
+                    (o.label for o in top),
+                    (o.units for o in top),
                 ),
                 key="geography.origins",
             )
@@ -244,11 +244,10 @@ def geography_section(
         s.add(
             b.figure(
                 b.say("目标市场（受理局）分布", "Markets by office"),
-                Chart(
-                    "barh",
-                    tuple(m.label for m in top),
-                    (Series(b.count_header, tuple(num(m.units) for m in top)),),
-                    x_label=b.count_header,
+                unit_bars(
+                    b.count_header,
+                    (m.label for m in top),
+                    (m.units for m in top),
                 ),
                 extra=b.say(
                     "一件可在多个受理局公开",
@@ -262,11 +261,10 @@ def geography_section(
         s.add(
             b.figure(
                 b.say("国内省份分布", "Chinese provinces"),
-                Chart(
-                    "barh",
-                    tuple(p.label for p in provinces),
-                    (Series(b.count_header, tuple(num(p.units) for p in provinces)),),
-                    x_label=b.count_header,
+                unit_bars(
+                    b.count_header,
+                    (p.label for p in provinces),
+                    (p.units for p in provinces),
                 ),
                 key="geography.provinces",
             )
@@ -276,11 +274,10 @@ def geography_section(
         s.add(
             b.figure(
                 b.say("国内城市分布", "Chinese cities"),
-                Chart(
-                    "barh",
-                    tuple(c.label for c in cities),
-                    (Series(b.count_header, tuple(num(c.units) for c in cities)),),
-                    x_label=b.count_header,
+                unit_bars(
+                    b.count_header,
+                    (c.label for c in cities),
+                    (c.units for c in cities),
                 ),
                 key="geography.cities",
             )
@@ -355,11 +352,10 @@ def applicants_section(
         s.add(
             b.figure(
                 b.say("主要申请人排名", "Top applicants"),
-                Chart(
-                    "barh",
-                    tuple(a.name for a in top),
-                    (Series(b.count_header, tuple(num(a.units) for a in top)),),
-                    x_label=b.count_header,
+                unit_bars(
+                    b.count_header,
+                    (a.name for a in top),
+                    (a.units for a in top),
                 ),
                 extra=b.say(
                     "共同申请时每个申请人各计一次", "co-applicants each count the unit"

@@ -16,6 +16,7 @@ from patnav.reports.sections.common import (
     TOP_CHART,
     num,
     pick,
+    unit_bars,
 )
 
 
@@ -144,11 +145,10 @@ def technology_section(
         s.add(
             b.figure(
                 b.say("战略性新兴产业分布", "Strategic emerging industries"),
-                Chart(
-                    "barh",
-                    tuple(_code_label(b, c.code, c.title_zh, c.title_en) for c in top),
-                    (Series(b.count_header, tuple(num(c.units) for c in top)),),
-                    x_label=b.count_header,
+                unit_bars(
+                    b.count_header,
+                    (_code_label(b, c.code, c.title_zh, c.title_en) for c in top),
+                    (c.units for c in top),
                 ),
                 extra=b.say(
                     "战略性新兴产业分类与国际专利分类参照关系表（2021）",

@@ -39,7 +39,15 @@ def run_child(code: str) -> Run:
         + textwrap.dedent(code)
         + textwrap.dedent(
             """
-        __result["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        # The child's own high-water mark: ru_maxrss is inherited from the parent across
+        # fork and exec, so after a large benchmark in the same run it reports the parent.
+        try:
+            with open("/proc/self/status") as __status:
+                __result["peak_mb"] = next(
+                    int(line.split()[1]) for line in __status if line.startswith("VmHWM:")
+                ) / 1024
+        except (OSError, StopIteration):
+            __result["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         print(json.dumps(__result))
         """
         )

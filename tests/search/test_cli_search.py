@@ -95,7 +95,10 @@ def test_index_status_and_update(run):
     status = json.loads(run("index", "--status", "--json").output)
     assert status["fulltext"]["documents"] == 9 and status["fulltext"]["is_current"]
     assert "全文索引：9 篇文献" in run("index", "--status").output
-    assert "full-text index: 9 documents" in run("--lang", "en", "index", "--status").output
+    assert (
+        "full-text index: 9 documents"
+        in run("--lang", "en", "index", "--status").output
+    )
 
 
 def test_sets_from_save_to_export(run, tmp_path):

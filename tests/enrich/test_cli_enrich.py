@@ -93,3 +93,34 @@ def test_enrich_needs_an_existing_store(tmp_path):
     )
     assert result.exit_code == 1 and "patnav import" in result.output
     assert not (tmp_path / "none.duckdb").exists()
+
+
+def test_locations_write_a_municipality_once(tmp_path, data_dir):
+    """The CNIPA export's Beijing rows, alone in a store: every example of the locations
+    step names 北京市 once, with the district its address gives."""
+    import re
+
+    import pandas as pd
+
+    df = pd.read_excel(data_dir / "formats/cn-excel/cnipa_export_199.xlsx")
+    beijing = df[df["地址"].str.contains("北京市", na=False)]
+    assert len(beijing) == 19
+    source = tmp_path / "beijing.csv"
+    beijing.to_csv(source, index=False)
+    store = tmp_path / "beijing.duckdb"
+    runner = CliRunner(env={"PATNAV_DATA_DIR": str(data_dir)})
+    assert (
+        runner.invoke(cli, ["--store", str(store), "import", str(source)]).exit_code
+        == 0
+    )
+    result = runner.invoke(
+        cli, ["--store", str(store), "enrich", "--step", "locations"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "北京市北京市" not in result.output
+    examples = [line.strip() for line in result.output.splitlines() if " → " in line]
+    assert examples
+    for line in examples:
+        address, place = re.match(r"(.+) → (\S+) \(address\)$", line).groups()
+        district = re.search(r"北京市(.+?区)", address).group(1)
+        assert place == f"北京市{district}", line

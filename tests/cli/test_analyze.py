@@ -179,3 +179,22 @@ def test_chain_nodes_are_indented_and_positions_are_chinese(loaded_store_path):
             if line.startswith("  " * node["depth"] + node["node"] + " ")
         )
         assert row.split()[-1] == positions[node["position"]]
+
+
+def test_mistakes_are_explained_in_chinese_or_english(cnipa_store):
+    def fail(*args: str) -> str:
+        result = CliRunner().invoke(
+            cli, ["--store", str(cnipa_store), "analyze", *args]
+        )
+        assert result.exit_code == 1 and "Traceback" not in result.output
+        return result.output
+
+    assert fail("nope").startswith("错误：没有名为“nope”的分析。可用的分析：trend, ")
+    assert fail("nope", "--lang", "en").startswith("Error: Unknown analysis 'nope'.")
+    assert "“applicants”可设的参数为 count_by, top" in fail(
+        "applicants", "--param", "depth=2"
+    )
+    assert fail("trend", "--region", "state=湖北").startswith(
+        "错误：--region state=湖北：请写成"
+    )
+    assert "加 --spec" in fail("chain")

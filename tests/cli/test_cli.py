@@ -89,7 +89,7 @@ def test_errors_are_one_line_and_debug_shows_the_traceback(run, tmp_path):
     data.write_text("名称\nx\n", "utf-8")
     result = run("import", "--mapping", bad_mapping, data, ok=False)
     assert result.exit_code == 1
-    assert result.output.startswith("Error: column '名称'")
+    assert result.output.startswith("错误：column '名称'")
     assert "Did you mean title" in result.output
     assert "Traceback" not in result.output
     debug = CliRunner().invoke(

@@ -178,6 +178,6 @@ def test_the_cheap_examples_of_the_cli_page_run(tmp_path, data_dir, monkeypatch)
         result = runner.invoke(cli, args if "--store" in args else [*store, *args])
         assert result.exit_code == 0, f"{line}\n{result.output}"
         assert result.output.strip(), line
-        assert "Error" not in result.output, f"{line}\n{result.output}"
+        assert "错误" not in result.output, f"{line}\n{result.output}"
     assert (tmp_path / "snapshot" / "manifest.json").exists()
     assert (tmp_path / "光通信.xlsx").exists()

@@ -56,6 +56,17 @@ def lang_option(command: F) -> F:
     )(command)
 
 
+class CommandError(click.ClickException):
+    """An error shown as one line, ``错误：…`` (``Error: …`` with ``--lang en``)."""
+
+    def __init__(self, message: str, lang: str = "zh") -> None:
+        super().__init__(message)
+        self.lang = lang
+
+    def show(self, file: Any = None) -> None:
+        click.echo(t("error", self.lang, message=self.format_message()), err=True)
+
+
 class PatnavGroup(click.Group):
     """A click group that turns patnav errors into one-line messages."""
 
@@ -65,7 +76,7 @@ class PatnavGroup(click.Group):
         except PatnavError as exc:
             if _debug(ctx):
                 raise
-            raise click.ClickException(str(exc)) from exc
+            raise CommandError(str(exc), _lang(ctx)) from exc
         except (click.ClickException, click.exceptions.Exit, click.Abort):
             raise
         except KeyboardInterrupt:
@@ -73,13 +84,9 @@ class PatnavGroup(click.Group):
         except Exception as exc:
             if _debug(ctx):
                 raise
-            raise click.ClickException(
-                t(
-                    "internal_error",
-                    _lang(ctx),
-                    kind=type(exc).__name__,
-                    message=exc,
-                )
+            lang = _lang(ctx)
+            raise CommandError(
+                t("internal_error", lang, kind=type(exc).__name__, message=exc), lang
             ) from exc
 
 

@@ -26,7 +26,7 @@ from patnav.schema.countries import country_name
 from patnav.storage.store import PatentStore
 
 
-def _coerce(name: str, text: str, annotation: str) -> Any:
+def _coerce(name: str, text: str, annotation: str, lang: str = "zh") -> Any:
     kind = annotation.replace(" ", "")
     try:
         if kind.startswith("int"):
@@ -35,12 +35,18 @@ def _coerce(name: str, text: str, annotation: str) -> Any:
             return float(text)
     except ValueError:
         raise InvalidParameterError(
-            f"--param {name}={text}: expected a number ({annotation})."
+            labels.t(
+                "analyze.not_a_number",
+                lang,
+                name=name,
+                text=text,
+                annotation=annotation,
+            )
         ) from None
     return text
 
 
-def _region(text: str | None) -> Region | None:
+def _region(text: str | None, lang: str = "zh") -> Region | None:
     """``湖北省``, ``province=湖北省``, ``city=泰安市``, ``country=US``."""
     if not text:
         return None
@@ -50,9 +56,7 @@ def _region(text: str | None) -> Region | None:
     for part in text.split(","):
         key, _, value = part.partition("=")
         if key.strip() not in ("country", "province", "city"):
-            raise InvalidParameterError(
-                f"--region {text}: use province=…, city=… or country=…"
-            )
+            raise InvalidParameterError(labels.t("analyze.bad_region", lang, text=text))
         fields[key.strip()] = value.strip()
     return Region(**fields)
 
@@ -343,7 +347,7 @@ def analyze(
     found = ANALYSES.get(name)
     if found is None:
         raise InvalidParameterError(
-            f"Unknown analysis '{name}'. Known: {', '.join(ANALYSES)} (patnav analyze --list)."
+            labels.t("analyze.unknown", lang, name=name, known=", ".join(ANALYSES))
         )
     info = found
     accepted = {p.name: p for p in info.parameters()}
@@ -352,14 +356,20 @@ def analyze(
         key, sep, value = item.partition("=")
         if not sep or key not in accepted:
             raise InvalidParameterError(
-                f"--param {item}: '{name}' takes {', '.join(accepted) or 'no parameters'}."
+                labels.t(
+                    "analyze.bad_param",
+                    lang,
+                    item=item,
+                    name=name,
+                    accepted=", ".join(accepted) or labels.t("analyze.no_params", lang),
+                )
             )
-        kwargs[key] = _coerce(key, value, accepted[key].annotation)
+        kwargs[key] = _coerce(key, value, accepted[key].annotation, lang)
     if count_by and "count_by" in accepted:
         kwargs["count_by"] = count_by
     if "lang" in accepted and "lang" not in kwargs:
         kwargs["lang"] = lang  # place labels in the language of the output
-    home = _region(region)
+    home = _region(region, lang)
     if home is not None and "region" in accepted:
         kwargs["region"] = home  # the home region the analysis compares
     with PatentStore.open(obj.settings.store, read_only=True) as store:
@@ -375,7 +385,9 @@ def analyze(
             )
         if info.needs == "spec":
             if spec_path is None:
-                raise InvalidParameterError(f"'{name}' needs --spec FILE.")
+                raise InvalidParameterError(
+                    labels.t("analyze.needs_spec", lang, name=name)
+                )
             kwargs["spec"] = load_spec(spec_path)
             kwargs["store"] = store
         if info.needs == "competitors":

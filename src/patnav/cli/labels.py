@@ -27,6 +27,7 @@ TEXT: dict[str, tuple[str, str]] = {
         "… 另有 {n} 行未显示（用 --rows 显示更多，或用 --json 输出全部）",
         "… {n} more rows (--rows, or --json for all)",
     ),
+    "error": ("错误：{message}", "Error: {message}"),
     "internal_error": (
         "内部错误：{kind}: {message}。加 --debug 重新运行可看到调用栈，并请报告此问题。",
         "internal error: {kind}: {message}. Rerun with --debug for the traceback, and "
@@ -117,6 +118,18 @@ TEXT: dict[str, tuple[str, str]] = {
         "… showing {shown} of {total}; --limit shows more",
     ),
     "search.note": ("注：{note}", "note: {note}"),
+    "search.one_mode": (
+        "只能选一种检索方式：--mode、--semantic、--text 或 --hybrid。",
+        "Choose one mode: --mode, --semantic, --text or --hybrid.",
+    ),
+    "search.no_query": (
+        "请给出检索式（QUERY），或用 --like 文献号 查找相似专利。",
+        "Give a QUERY, or --like DOC for documents like a patent.",
+    ),
+    "search.save_like": (
+        "--save 保存的是检索式，不能保存 --like 的结果。",
+        "--save keeps a query; it cannot save --like results.",
+    ),
     "search.saved": (
         "已保存为专利集“{name}”（{n} 篇）",
         "saved as patent set '{name}' ({n} documents)",
@@ -224,6 +237,27 @@ TEXT: dict[str, tuple[str, str]] = {
     # -- analyze -----------------------------------------------------------------------------
     "analyze.parameters": ("参数", "parameters"),
     "analyze.region_scope": ("申请人位于{region}", "applicants in {region}"),
+    "analyze.not_a_number": (
+        "--param {name}={text}：应为数字（{annotation}）。",
+        "--param {name}={text}: expected a number ({annotation}).",
+    ),
+    "analyze.bad_region": (
+        "--region {text}：请写成 湖北省、province=湖北省、city=泰安市 或 country=US。",
+        "--region {text}: use 湖北省, province=…, city=… or country=….",
+    ),
+    "analyze.unknown": (
+        "没有名为“{name}”的分析。可用的分析：{known}（见 patnav analyze --list）。",
+        "Unknown analysis '{name}'. Known: {known} (patnav analyze --list).",
+    ),
+    "analyze.bad_param": (
+        "--param {item}：“{name}”可设的参数为 {accepted}。",
+        "--param {item}: '{name}' takes {accepted}.",
+    ),
+    "analyze.no_params": ("（无）", "no parameters"),
+    "analyze.needs_spec": (
+        "“{name}”需要导航方案：加 --spec 方案文件.yaml。",
+        "'{name}' needs --spec FILE.",
+    ),
     "serve.running": (
         "patnav 网页平台：{url}（数据目录 {root}；事件循环 {loop}，HTTP 解析器 {http}）",
         "patnav web platform on {url} (data root {root}; event loop {loop}, HTTP parser "

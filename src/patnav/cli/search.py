@@ -178,14 +178,10 @@ def search_command(
         if on
     ]
     if len(flags) > 1 or (flags and mode and mode != flags[0]):
-        raise click.UsageError(
-            "Choose one mode: --mode, --semantic, --text or --hybrid."
-        )
+        raise click.UsageError(t("search.one_mode", obj.lang))
     chosen = mode or (flags[0] if flags else None)
     if like is None and not query:
-        raise click.UsageError(
-            "Give a QUERY, or --like DOC for documents like a patent."
-        )
+        raise click.UsageError(t("search.no_query", obj.lang))
     writable = save_name is not None
     with (
         PatentStore.open(obj.settings.store, read_only=not writable) as store,
@@ -215,9 +211,7 @@ def search_command(
         run = None
         if save_name is not None:
             if like is not None:
-                raise click.UsageError(
-                    "--save keeps a query; it cannot save --like results."
-                )
+                raise click.UsageError(t("search.save_like", obj.lang))
             assert query is not None
             run = save_set(
                 store,

@@ -104,9 +104,13 @@ VALUES: dict[str, dict[str, tuple[str, str]]] = {
 """Labels of coded values, by the field that holds them."""
 
 
-def _fmt(value: Any, column: str = "", lang: str = "zh") -> str:
+def _fmt(
+    value: Any, column: str = "", lang: str = "zh", *, decimals: bool = False
+) -> str:
     """A value as the table shows it: shares as percentages, years without separators,
-    codes by their label, a missing value as ``-``."""
+    codes by their label, a missing value as ``-``. ``decimals``: the value belongs to a
+    column of fractions, so whole numbers keep two decimals too (4.00 beside 1.10); a figure
+    below 1 keeps three significant digits (a density of 0.00618)."""
     if value is None:
         return "-"
     coded = VALUES.get(column)
@@ -119,8 +123,12 @@ def _fmt(value: Any, column: str = "", lang: str = "zh") -> str:
             return "-"
         if any(word in column for word in RATIO_WORDS):
             return f"{value:.1%}"
+        if decimals:
+            return f"{value:,.2f}"
         if value.is_integer():
             value = int(value)
+        elif abs(value) < 1:
+            return f"{value:.3g}"
         else:
             return f"{value:,.2f}"
     if isinstance(value, int):
@@ -216,6 +224,11 @@ def render_result(name: str, result: Any, *, rows: int, lang: str = "zh") -> str
         columns = _shown([str(c) for c in frame.columns], lang)
         shown = frame.head(rows)
         indent = "depth" in frame.columns and "node" in frame.columns
+        fractions = {
+            c
+            for c in columns
+            if frame[c].dtype.kind == "f" and (frame[c].dropna() % 1 != 0).any()
+        }
         body = []
         for record in shown.to_dict("records"):
             cells = []
@@ -223,7 +236,7 @@ def render_result(name: str, result: Any, *, rows: int, lang: str = "zh") -> str
                 value = record[column]
                 if lang == "zh" and f"{column}_zh" in record:
                     value = record[f"{column}_zh"]
-                cell = _fmt(_plain(value), column, lang)
+                cell = _fmt(_plain(value), column, lang, decimals=column in fractions)
                 if indent and column == "node":
                     cell = "  " * int(record["depth"] or 0) + cell
                 cells.append(cell)

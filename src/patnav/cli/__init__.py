@@ -64,7 +64,8 @@ class CommandError(click.ClickException):
         self.lang = lang
 
     def show(self, file: Any = None) -> None:
-        click.echo(t("error", self.lang, message=self.format_message()), err=True)
+        text = t("error", self.lang, message=self.format_message())
+        click.echo(text, file=file, err=file is None)
 
 
 class PatnavGroup(click.Group):

@@ -8,6 +8,7 @@ nothing imports a global instance.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -25,6 +26,13 @@ class Settings(BaseSettings):
     data_dir: Path = Field(
         default=Path("../shared/data"),
         description="Where the real patent data lives: formats/, corpora/, reference/.",
+    )
+    cli_lang: Literal["zh", "en"] = Field(
+        default="zh",
+        description=(
+            "Language of the command line's printed tables and messages: zh or en "
+            "(``--lang`` overrides it; ``--json`` output is the same in both)."
+        ),
     )
     batch_size: int = Field(
         default=5000,

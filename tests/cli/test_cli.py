@@ -27,7 +27,7 @@ def run(tmp_path):
 
 def test_init_creates_a_store(run):
     result = run("init")
-    assert f"schema version {SCHEMA_VERSION}" in result.output
+    assert f"结构版本 {SCHEMA_VERSION}" in result.output
     assert run.store.exists()
 
 
@@ -51,14 +51,17 @@ def test_import_json_report_then_stats(run, data_dir):
         "invention": kinds.count("A") + kinds.count("B"),
     }
     text = run("stats").output
-    assert "utility_model" in text and "top applicants" in text
+    assert "实用新型" in text and "主要申请人" in text
+    assert "utility_model" not in text
+    english = run("stats", "--lang", "en").output
+    assert "utility model" in english and "top applicants" in english
 
 
 def test_import_text_report_lists_quarantined_rows(run, tmp_path):
     bad = tmp_path / "bad.csv"
     bad.write_text("公开号,名称\nCN202644312U,好\nXYZ,坏\n", "utf-8")
     result = run("import", bad)
-    assert "quarantined (1):" in result.output
+    assert "被隔离的记录（1 条）：" in result.output
     assert "line 3" in result.output
     listed = run("quarantine").output
     assert "line 3" in listed and "XYZ" in listed
@@ -67,7 +70,7 @@ def test_import_text_report_lists_quarantined_rows(run, tmp_path):
 def test_export_and_import_a_snapshot(run, data_dir, tmp_path):
     run("import", data_dir / "formats/cn-excel/cnki_export_33.xlsx")
     snap = tmp_path / "snap"
-    assert "snapshot written" in run("export", "--parquet", snap).output
+    assert "快照已写入" in run("export", "--parquet", snap).output
     assert (snap / "patents.parquet").exists() and (snap / "manifest.json").exists()
     other = tmp_path / "other.duckdb"
     result = CliRunner().invoke(
@@ -86,7 +89,7 @@ def test_errors_are_one_line_and_debug_shows_the_traceback(run, tmp_path):
     data.write_text("名称\nx\n", "utf-8")
     result = run("import", "--mapping", bad_mapping, data, ok=False)
     assert result.exit_code == 1
-    assert result.output.startswith("Error: column '名称'")
+    assert result.output.startswith("错误：column '名称'")
     assert "Did you mean title" in result.output
     assert "Traceback" not in result.output
     debug = CliRunner().invoke(
@@ -109,7 +112,7 @@ def test_a_failed_file_gives_exit_status_1(run, tmp_path):
     broken.write_bytes(b"PK\x03\x04broken")
     result = run("import", broken, ok=False)
     assert result.exit_code == 1
-    assert "failed" in result.output
+    assert "失败" in result.output
 
 
 def test_stats_on_a_missing_store_says_what_to_do(tmp_path):
@@ -134,3 +137,63 @@ def test_every_command_is_in_the_docs():
     docs = (Path(__file__).resolve().parents[2] / "docs" / "cli.md").read_text("utf-8")
     for command in cli.commands:
         assert f"patnav {command}" in docs, command
+
+
+ENGLISH_STATS = (
+    "documents",
+    "office",
+    "patent type",
+    "filing year",
+    "top applicants",
+    "source format",
+    "file imports",
+    "utility model",
+)
+
+
+def _row(text: str, label: str) -> list[str]:
+    """The cells of the table row that starts with ``label``."""
+    return next(
+        line.split() for line in text.splitlines() if line.split()[:1] == [label]
+    )
+
+
+def test_stats_and_import_speak_chinese_unless_asked_for_english(run, data_dir):
+    imported = run("import", data_dir / "formats/cn-excel").output
+    head = imported.splitlines()[0].split()
+    assert head == [
+        "文件",
+        "格式",
+        "状态",
+        "读取",
+        "新增",
+        "更新",
+        "未变",
+        "隔离",
+        "耗时（秒）",
+    ]
+    assert _row(imported, "合计")[1:3] == ["232", "232"]
+    text = run("stats").output
+    assert not [w for w in ENGLISH_STATS if w in text]
+    # the patent types, counted from the sources: 199 CNIPA utility models, CNKI's by kind
+    import openpyxl
+
+    wb = openpyxl.load_workbook(
+        data_dir / "formats/cn-excel/cnki_export_33.xlsx", read_only=True
+    )
+    kinds = [row[7][-1] for row in wb.active.iter_rows(min_row=2, values_only=True)]
+    wb.close()
+    assert _row(text, "实用新型")[1] == str(199 + kinds.count("U"))
+    assert _row(text, "发明")[1] == str(kinds.count("A") + kinds.count("B"))
+    assert _row(text, "中国（CN）")[1] == "232"
+    english = run("stats", "--lang", "en").output
+    assert all(w in english for w in ENGLISH_STATS)
+    assert run("--lang", "en", "stats").output == english
+    by_env = CliRunner(env={"PATNAV_CLI_LANG": "en"}).invoke(
+        cli, ["--store", str(run.store), "stats"]
+    )
+    assert by_env.output == english
+    # --json is the same in both languages: its keys are an interface
+    assert (
+        run("stats", "--json").output == run("stats", "--json", "--lang", "en").output
+    )

@@ -35,7 +35,8 @@ def test_enrich_reports_each_step_then_nothing_to_do(run):
     assert steps["locations"]["summary"]["placed_by"]["address"] >= 140
     assert steps["class_titles"]["summary"]["titles"]["IPC"] == 77_237
     text = run("enrich").output
-    assert "nothing to do" in text and "申请人归并" in text
+    assert "无需处理" in text and "申请人归并" in text
+    assert "nothing to do" in run("enrich", "--lang", "en").output
 
 
 def test_enrich_one_step(run):
@@ -57,7 +58,10 @@ def test_stats_count_provinces_and_cities_of_first_applicants(run, data_dir):
     # the CNIPA export: 12 documents from Hubei (their addresses say so)
     assert provinces["湖北省"] >= 12
     text = run("stats").output
-    assert "province (first applicant)" in text and "top applicants (by entity)" in text
+    assert "省份（第一申请人）" in text and "主要申请人（按归并后的实体）" in text
+    english = run("stats", "--lang", "en").output
+    assert "province (first applicant)" in english
+    assert "top applicants (by entity)" in english
 
 
 def test_entities_review_cycle(run, tmp_path):
@@ -75,10 +79,10 @@ def test_entities_review_cycle(run, tmp_path):
     renamed = run("entities", "rename", a, "改名测试").output
     assert "改名测试" in renamed
     out = tmp_path / "aliases.csv"
-    assert "aliases written" in run("entities", "export", out).output
+    assert "个别名写入" in run("entities", "export", out).output
     with out.open(encoding="utf-8-sig") as f:
         assert next(csv.reader(f))[:3] == ["entity_id", "entity_name", "alias_key"]
-    assert "0 names moved" in run("entities", "import", out).output
+    assert "移动 0 个名称" in run("entities", "import", out).output
     missing = run("entities", "show", "Enope", ok=False)
     assert missing.exit_code == 1 and "patnav entities list" in missing.output
 
@@ -89,3 +93,34 @@ def test_enrich_needs_an_existing_store(tmp_path):
     )
     assert result.exit_code == 1 and "patnav import" in result.output
     assert not (tmp_path / "none.duckdb").exists()
+
+
+def test_locations_write_a_municipality_once(tmp_path, data_dir):
+    """The CNIPA export's Beijing rows, alone in a store: every example of the locations
+    step names 北京市 once, with the district its address gives."""
+    import re
+
+    import pandas as pd
+
+    df = pd.read_excel(data_dir / "formats/cn-excel/cnipa_export_199.xlsx")
+    beijing = df[df["地址"].str.contains("北京市", na=False)]
+    assert len(beijing) == 19
+    source = tmp_path / "beijing.csv"
+    beijing.to_csv(source, index=False)
+    store = tmp_path / "beijing.duckdb"
+    runner = CliRunner(env={"PATNAV_DATA_DIR": str(data_dir)})
+    assert (
+        runner.invoke(cli, ["--store", str(store), "import", str(source)]).exit_code
+        == 0
+    )
+    result = runner.invoke(
+        cli, ["--store", str(store), "enrich", "--step", "locations"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "北京市北京市" not in result.output
+    examples = [line.strip() for line in result.output.splitlines() if " → " in line]
+    assert examples
+    for line in examples:
+        address, place = re.match(r"(.+) → (\S+) \(address\)$", line).groups()
+        district = re.search(r"北京市(.+?区)", address).group(1)
+        assert place == f"北京市{district}", line

@@ -29,9 +29,11 @@ def run(tmp_path):
 
 def test_search_prints_a_table_and_builds_the_index_on_first_use(run):
     result = run("search", "TI=(光纤 OR fiber) AND PROV=湖北")
-    assert "1 documents match (boolean" in result.output
+    assert "命中 1 篇（检索式，" in result.output
     assert "光纤连接器" in result.output and "武汉光迅科技股份有限公司" in result.output
     assert "full-text index updated: 9 added" in result.output
+    english = run("search", "TI=(光纤 OR fiber) AND PROV=湖北", "--lang", "en").output
+    assert "1 documents match (boolean" in english
     assert (run.store.parent / "cli.duckdb.search" / "fulltext.duckdb").exists()
 
 
@@ -92,7 +94,11 @@ def test_index_status_and_update(run):
     run("index")
     status = json.loads(run("index", "--status", "--json").output)
     assert status["fulltext"]["documents"] == 9 and status["fulltext"]["is_current"]
-    assert "full-text index: 9 documents" in run("index", "--status").output
+    assert "全文索引：9 篇文献" in run("index", "--status").output
+    assert (
+        "full-text index: 9 documents"
+        in run("--lang", "en", "index", "--status").output
+    )
 
 
 def test_sets_from_save_to_export(run, tmp_path):
@@ -104,17 +110,17 @@ def test_sets_from_save_to_export(run, tmp_path):
         "--description",
         "光通信",
     )
-    assert "saved as patent set '湖北光通信' (3 documents)" in saved.output
+    assert "已保存为专利集“湖北光通信”（3 篇）" in saved.output
     listing = run("sets", "list").output
     assert "湖北光通信" in listing and "PROV=湖北 AND IPC=G02B6" in listing
     assert json.loads(run("sets", "list", "--json").output)[0]["last_count"] == 3
     shown = run("sets", "show", "湖北光通信").output
-    assert "description: 光通信" in shown and "光缆接头盒" in shown
+    assert "说明：光通信" in shown and "光缆接头盒" in shown
     assert run("sets", "count", "湖北光通信").output.strip() == "3"
     rerun = run("sets", "rerun", "湖北光通信").output
-    assert "0 new, 0 dropped out" in rerun
+    assert "新增 0 篇，移出 0 篇" in rerun
     out = tmp_path / "湖北光通信.xlsx"
-    assert "3 documents written" in run("sets", "export", "湖北光通信", out).output
+    assert "已将 3 篇写入" in run("sets", "export", "湖北光通信", out).output
     assert out.exists()
     run("sets", "save", "激光", "IPC=B23K26")
     assert "激光" in run("sets", "list").output

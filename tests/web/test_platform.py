@@ -122,7 +122,9 @@ def test_cli_sets_up_tenants_users_and_stores(tmp_path, monkeypatch, small_store
         assert result.exit_code == 0, result.output
         return result.output
 
-    assert "tenant 1: 山东省" in run("tenant", "add", "山东省", "--level", "province")
+    assert "单位 1：山东省（省级）" in run(
+        "tenant", "add", "山东省", "--level", "province"
+    )
     run("tenant", "add", "泰安市", "--level", "city", "--parent", "山东省")
     out = run(
         "user",
@@ -134,7 +136,7 @@ def test_cli_sets_up_tenants_users_and_stores(tmp_path, monkeypatch, small_store
         "admin",
         stdin="admin1234\nadmin1234\n",
     )
-    assert "user admin (admin) of 山东省 created" in out
+    assert "已创建用户 admin（管理员），所属单位：山东省" in out
     run(
         "user",
         "add",
@@ -148,7 +150,8 @@ def test_cli_sets_up_tenants_users_and_stores(tmp_path, monkeypatch, small_store
     )
     run("tenant", "attach-store", "泰安市", "泰安库", str(small_store_path))
     listing = run("tenant", "list")
-    assert "泰安市" in listing and "city" in listing
+    assert "泰安市" in listing and "市级" in listing
+    assert "city" in run("tenant", "list", "--lang", "en")
     users = run("user", "list")
     assert "admin" in users and "山东省/泰安市" in users
     run("user", "passwd", "li", "--password-stdin", stdin="newpass123\n")

@@ -8,22 +8,64 @@ instead.
 from __future__ import annotations
 
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import click
 
+from patnav.cli.labels import LANGS, t
 from patnav.config import Settings
 from patnav.errors import PatnavError
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 @dataclass(slots=True)
 class Context:
-    """What every command receives: the settings and the debug flag."""
+    """What every command receives: the settings, the debug flag and the language of the
+    printed output (``zh`` or ``en``)."""
 
     settings: Settings
     debug: bool
+    lang: str = "zh"
+
+
+LANG_HELP = (
+    "Language of the printed tables and messages: zh (default, or $PATNAV_CLI_LANG) or "
+    "en. --json output is the same in both."
+)
+
+
+def _set_lang(ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
+    obj = ctx.find_object(Context)
+    if value is not None and obj is not None:
+        obj.lang = value
+
+
+def lang_option(command: F) -> F:
+    """Give a command ``--lang zh|en`` for its printed output (also a global option)."""
+    return click.option(
+        "--lang",
+        type=click.Choice(LANGS),
+        default=None,
+        expose_value=False,
+        callback=_set_lang,
+        help=LANG_HELP,
+    )(command)
+
+
+class CommandError(click.ClickException):
+    """An error shown as one line, ``错误：…`` (``Error: …`` with ``--lang en``)."""
+
+    def __init__(self, message: str, lang: str = "zh") -> None:
+        super().__init__(message)
+        self.lang = lang
+
+    def show(self, file: Any = None) -> None:
+        text = t("error", self.lang, message=self.format_message())
+        click.echo(text, file=file, err=file is None)
 
 
 class PatnavGroup(click.Group):
@@ -35,7 +77,7 @@ class PatnavGroup(click.Group):
         except PatnavError as exc:
             if _debug(ctx):
                 raise
-            raise click.ClickException(str(exc)) from exc
+            raise CommandError(str(exc), _lang(ctx)) from exc
         except (click.ClickException, click.exceptions.Exit, click.Abort):
             raise
         except KeyboardInterrupt:
@@ -43,15 +85,20 @@ class PatnavGroup(click.Group):
         except Exception as exc:
             if _debug(ctx):
                 raise
-            raise click.ClickException(
-                f"internal error: {type(exc).__name__}: {exc}. Rerun with --debug for the "
-                "traceback, and please report it."
+            lang = _lang(ctx)
+            raise CommandError(
+                t("internal_error", lang, kind=type(exc).__name__, message=exc), lang
             ) from exc
 
 
 def _debug(ctx: click.Context) -> bool:
     obj = ctx.obj
     return bool(obj and getattr(obj, "debug", False))
+
+
+def _lang(ctx: click.Context) -> str:
+    obj = ctx.obj
+    return str(getattr(obj, "lang", "zh") or "zh")
 
 
 @click.group(cls=PatnavGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -64,9 +111,10 @@ def _debug(ctx: click.Context) -> bool:
 @click.option(
     "--debug", is_flag=True, help="Show tracebacks instead of one-line errors."
 )
+@click.option("--lang", type=click.Choice(LANGS), default=None, help=LANG_HELP)
 @click.version_option(package_name="patnav")
 @click.pass_context
-def cli(ctx: click.Context, store: Path | None, debug: bool) -> None:
+def cli(ctx: click.Context, store: Path | None, debug: bool, lang: str | None) -> None:
     """patnav 专利导航 — import, clean, search, analyse and report on patent data.
 
     \b
@@ -77,7 +125,7 @@ def cli(ctx: click.Context, store: Path | None, debug: bool) -> None:
     settings = Settings()
     if store is not None:
         settings = settings.model_copy(update={"store": store})
-    ctx.obj = Context(settings=settings, debug=debug)
+    ctx.obj = Context(settings=settings, debug=debug, lang=lang or settings.cli_lang)
 
 
 def main() -> None:
@@ -97,6 +145,7 @@ __all__ = [
     "cli",
     "enrich",
     "ingest",
+    "lang_option",
     "main",
     "report",
     "search",

@@ -5,21 +5,28 @@ from __future__ import annotations
 import dataclasses
 import json
 import math
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import click
 
 from patnav.analyses import ANALYSES, run_analysis
+from patnav.analyses.applicants import PARTY_TYPES_ZH
 from patnav.analyses.base import Region, Scope
+from patnav.analyses.chain import POSITION_ZH
+from patnav.analyses.legal import STATUS_ZH
 from patnav.analyses.spec import load_spec
-from patnav.cli import Context, cli
+from patnav.analyses.technology import LEVELS_ZH
+from patnav.analyses.trend import PHASES_ZH
+from patnav.cli import Context, cli, labels, lang_option
 from patnav.cli.render import table
 from patnav.errors import InvalidParameterError
+from patnav.schema.countries import country_name
 from patnav.storage.store import PatentStore
 
 
-def _coerce(name: str, text: str, annotation: str) -> Any:
+def _coerce(name: str, text: str, annotation: str, lang: str = "zh") -> Any:
     kind = annotation.replace(" ", "")
     try:
         if kind.startswith("int"):
@@ -28,12 +35,18 @@ def _coerce(name: str, text: str, annotation: str) -> Any:
             return float(text)
     except ValueError:
         raise InvalidParameterError(
-            f"--param {name}={text}: expected a number ({annotation})."
+            labels.t(
+                "analyze.not_a_number",
+                lang,
+                name=name,
+                text=text,
+                annotation=annotation,
+            )
         ) from None
     return text
 
 
-def _region(text: str | None) -> Region | None:
+def _region(text: str | None, lang: str = "zh") -> Region | None:
     """``湖北省``, ``province=湖北省``, ``city=泰安市``, ``country=US``."""
     if not text:
         return None
@@ -43,73 +56,218 @@ def _region(text: str | None) -> Region | None:
     for part in text.split(","):
         key, _, value = part.partition("=")
         if key.strip() not in ("country", "province", "city"):
-            raise InvalidParameterError(
-                f"--region {text}: use province=…, city=… or country=…"
-            )
+            raise InvalidParameterError(labels.t("analyze.bad_region", lang, text=text))
         fields[key.strip()] = value.strip()
     return Region(**fields)
 
 
 RATIO_WORDS = ("share", "ratio", "growth", "cagr", "cr4", "cr8")
+HIDDEN = frozenset(
+    {"key", "unit_zh", "unit", "inventions_known", "with_status", "rta_basis", "depth"}
+)
+"""Helper columns and fields the printed result leaves out (``--json`` has them)."""
+COUNTED = frozenset(
+    {
+        "total",
+        "total_units",
+        "analysed_units",
+        "home_total",
+        "national_total",
+        "world_total",
+        "known",
+        "classified",
+        "with_citations",
+        "collaborative_units",
+    }
+)
+"""Figures counted in the result's unit: printed with their measure word (族, 件, 篇)."""
+PROSE = frozenset({"score_rule", "method", "evidence"})
+"""Method notes the analyses write in English: printed with ``--lang en`` only."""
+
+VALUES: dict[str, dict[str, tuple[str, str]]] = {
+    "count_by": labels.UNIT_NOUN,
+    "basis": {"main": ("主分类号", "main IPC"), "all": ("全部分类号", "every IPC")},
+    "dimension": {
+        "origins": ("技术来源国家/地区", "origin"),
+        "markets": ("目标市场（受理局）", "market (office)"),
+        "provinces": ("省份", "province"),
+        "cities": ("城市", "city"),
+    },
+    "level": {k: (v, k.replace("_", " ")) for k, v in LEVELS_ZH.items()},
+    "lang": {"zh": ("中文", "Chinese"), "en": ("英文", "English")},
+    "position": {k: (v, k) for k, v in POSITION_ZH.items()},
+    "phase": {k: (v, k) for k, v in PHASES_ZH.items()},
+    "party_type": {k: (v, k) for k, v in PARTY_TYPES_ZH.items()},
+    "status": {k: (v, k.replace("_", " ")) for k, v in STATUS_ZH.items()},
+    "incomplete": {"True": ("不完整", "incomplete"), "False": ("", "")},
+}
+"""Labels of coded values, by the field that holds them."""
 
 
-def _fmt(value: Any, column: str = "") -> str:
+def _fmt(
+    value: Any, column: str = "", lang: str = "zh", *, decimals: bool = False
+) -> str:
+    """A value as the table shows it: shares as percentages, years without separators,
+    codes by their label, a missing value as ``-``. ``decimals``: the value belongs to a
+    column of fractions, so whole numbers keep two decimals too (4.00 beside 1.10); a figure
+    below 1 keeps three significant digits (a density of 0.00618)."""
     if value is None:
         return "-"
+    coded = VALUES.get(column)
+    if coded is not None and str(value) in coded:
+        return labels.pick(coded[str(value)], lang)
     if isinstance(value, bool):
-        return "是" if value else ""
+        return labels.t("yes" if value else "no", lang)
     if isinstance(value, float):
         if math.isnan(value):
             return "-"
         if any(word in column for word in RATIO_WORDS):
             return f"{value:.1%}"
+        if decimals:
+            return f"{value:,.2f}"
         if value.is_integer():
             value = int(value)
+        elif abs(value) < 1:
+            return f"{value:.3g}"
         else:
             return f"{value:,.2f}"
     if isinstance(value, int):
         return (
-            str(value) if "year" in column or column.endswith("_from") else f"{value:,}"
+            str(value)
+            if "year" in column or column.endswith("_from") or column == "community"
+            else f"{value:,}"
         )
+    if isinstance(value, date):
+        return value.isoformat()
     if isinstance(value, tuple | list):
-        return ", ".join(_fmt(v) for v in value[:5])
+        if len(value) == 2 and all(isinstance(v, int) for v in value):
+            return f"{value[0]}–{value[1]}"  # a window of years
+        return ", ".join(_fmt(v, lang=lang) for v in value[:5])
+    if column == "region" and isinstance(value, str) and len(value) == 2:
+        return country_name(value, lang)
+    if column == "scope" and value == Scope.everything().label:
+        return labels.t("all_documents", lang)
     return str(value)
 
 
-def render_result(name: str, result: Any, *, rows: int) -> str:
-    """A result as text: its scalar figures, then its main table."""
+def _label(analysis: str, field: str, lang: str, *, count_by: str | None = None) -> str:
+    if field in ("units", "units_zh") and count_by in labels.UNITS_HEADER:
+        return labels.pick(labels.UNITS_HEADER[count_by], lang)
+    pair = labels.FIELDS.get(f"{analysis}.{field}") or labels.FIELDS.get(field)
+    return field if pair is None else labels.pick(pair, lang)
+
+
+def _shown(names: list[str], lang: str) -> list[str]:
+    """The fields to print, in order: helper fields left out, and of a pair such as
+    ``level``/``level_zh``, ``title_zh``/``title_en`` or ``status``/``label`` (the status's
+    Chinese label) the one in ``lang``."""
+    present = set(names)
+    out = []
+    for name in names:
+        if name in HIDDEN or (lang == "zh" and name in PROSE):
+            continue
+        if {"status", "label"} <= present and name == (
+            "status" if lang == "zh" else "label"
+        ):
+            continue
+        if name.endswith("_zh") and name[:-3] in present:
+            continue  # shown under the plain field's label, in Chinese
+        if lang == "zh" and name == "title_en" and "title_zh" in present:
+            continue
+        if lang == "en" and name == "title_zh" and "title_en" in present:
+            continue
+        out.append(name)
+    return out
+
+
+def _value_of(item: Any, name: str, lang: str) -> Any:
+    """A field's value, taken from its Chinese twin (``level_zh``) in Chinese output."""
+    if lang == "zh" and hasattr(item, f"{name}_zh"):
+        return getattr(item, f"{name}_zh")
+    return getattr(item, name)
+
+
+def render_result(name: str, result: Any, *, rows: int, lang: str = "zh") -> str:
+    """A result as text: its figures, then its main table, with Chinese (default) or
+    English labels."""
     info = ANALYSES[name]
-    lines = [f"{info.title_zh} ({info.title_en})"]
-    for field in dataclasses.fields(result):
-        value = getattr(result, field.name)
-        if isinstance(value, str | int | float) or value is None:
-            lines.append(f"  {field.name}: {_fmt(value, field.name)}")
-        elif dataclasses.is_dataclass(value) and not isinstance(value, type):
-            inner = ", ".join(
-                f"{f.name}={_fmt(getattr(value, f.name), f.name)}"
-                for f in dataclasses.fields(value)
-                if not isinstance(getattr(value, f.name), tuple | list | dict)
+    count_by = getattr(result, "count_by", None)
+    colon = "：" if lang == "zh" else ": "
+    lines = [info.title_en if lang == "en" else info.title_zh]
+    names = [f.name for f in dataclasses.fields(result)]
+    for field in _shown(names, lang):
+        value = _value_of(result, field, lang)
+        label = _label(name, field, lang)
+        is_window = isinstance(value, tuple) and field.endswith("window")
+        if isinstance(value, str | int | float | date) or value is None or is_window:
+            text = _fmt(value, field, lang)
+            if field in COUNTED and isinstance(value, int) and count_by:
+                text += f" {labels.pick(labels.UNIT_MEASURE[count_by], lang)}"
+            lines.append(f"  {label}{colon}{text}")
+        elif (
+            dataclasses.is_dataclass(value)
+            and not isinstance(value, type)
+            and (f"{name}.{field}" in labels.FIELDS or field in labels.FIELDS)
+        ):  # a group of figures (concentration, lifecycle); matrices are for --json
+            inner = [f.name for f in dataclasses.fields(value)]
+            parts = [
+                f"{_label(field, sub, lang)} {_fmt(_value_of(value, sub, lang), sub, lang)}"
+                for sub in _shown(inner, lang)
+                if not isinstance(getattr(value, sub), tuple | list | dict)
+                or (sub == "window" and getattr(value, sub) is not None)
+            ]
+            lines.append(
+                f"  {label}{colon}" + ("，" if lang == "zh" else ", ").join(parts)
             )
-            lines.append(f"  {field.name}: {inner}")
     frame = result.to_frame()
     if len(frame):
+        columns = _shown([str(c) for c in frame.columns], lang)
         shown = frame.head(rows)
+        indent = "depth" in frame.columns and "node" in frame.columns
+        fractions = {
+            c
+            for c in columns
+            if frame[c].dtype.kind == "f" and (frame[c].dropna() % 1 != 0).any()
+        }
+        body = []
+        for record in shown.to_dict("records"):
+            cells = []
+            for column in columns:
+                value = record[column]
+                if lang == "zh" and f"{column}_zh" in record:
+                    value = record[f"{column}_zh"]
+                cell = _fmt(_plain(value), column, lang, decimals=column in fractions)
+                if indent and column == "node":
+                    cell = "  " * int(record["depth"] or 0) + cell
+                cells.append(cell)
+            body.append(cells)
         lines.append("")
         lines.append(
             table(
-                [str(c) for c in shown.columns],
-                [
-                    [_fmt(v, str(c)) for v, c in zip(row, shown.columns, strict=True)]
-                    for row in shown.itertuples(index=False)
-                ],
+                [_label(name, c, lang, count_by=count_by) for c in columns],
+                body,
                 max_width=40,
             )
         )
         if len(frame) > rows:
-            lines.append(
-                f"… {len(frame) - rows:,} more rows (--rows, or --json for all)"
-            )
+            lines.append(labels.t("more_rows", lang, n=f"{len(frame) - rows:,}"))
     return "\n".join(lines)
+
+
+def _plain(value: Any) -> Any:
+    """A pandas cell as a Python value: numpy numbers to int/float, NaN to None."""
+    if hasattr(value, "item") and not isinstance(value, str | bytes):
+        value = value.item()
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    return value
+
+
+def _region_scope(region: Region, store: PatentStore) -> Scope:
+    """The documents with an applicant in ``region`` (the rule of the region report)."""
+    from patnav.reports.outlines.common import region_query
+
+    return Scope.of_query(region_query(region), store=store, label=region.label)
 
 
 @cli.command()
@@ -129,7 +287,9 @@ def render_result(name: str, result: Any, *, rows: int) -> str:
 @click.option(
     "--region",
     default=None,
-    help="Home region: 湖北省, province=湖北省, city=泰安市, country=US.",
+    help="A region: 湖北省, province=湖北省, city=泰安市, country=US. geography and chain "
+    "compare it with the nation and the world; the other analyses keep the documents with "
+    "an applicant in it.",
 )
 @click.option(
     "--spec",
@@ -142,7 +302,7 @@ def render_result(name: str, result: Any, *, rows: int) -> str:
     "--competitor",
     "competitors",
     multiple=True,
-    help="A competitor to benchmark (repeat; %% is a wildcard).",
+    help="A competitor to benchmark (repeat; % is a wildcard).",
 )
 @click.option(
     "--param",
@@ -156,6 +316,7 @@ def render_result(name: str, result: Any, *, rows: int) -> str:
 @click.option(
     "--list", "list_", is_flag=True, help="List the analyses and their parameters."
 )
+@lang_option
 @click.pass_obj
 def analyze(
     obj: Context,
@@ -179,20 +340,27 @@ def analyze(
       patnav analyze chain --spec specs/taian-industry.yaml --json
       patnav analyze --list
     """
+    lang = obj.lang
     if list_ or not name:
         lines = []
+        colon = "：" if lang == "zh" else ": "
         for info in ANALYSES.values():
             ps = ", ".join(f"{p.name}={p.default!r}" for p in info.parameters())
+            title = (
+                f"{info.title_en} — {info.description}"
+                if lang == "en"
+                else info.title_zh
+            )
             lines.append(
-                f"{info.name:12} {info.title_zh} — {info.description}\n"
-                f"{'':12} parameters: {ps}"
+                f"{info.name:12} {title}\n"
+                f"{'':12} {labels.t('analyze.parameters', lang)}{colon}{ps}"
             )
         click.echo("\n".join(lines))
         return
     found = ANALYSES.get(name)
     if found is None:
         raise InvalidParameterError(
-            f"Unknown analysis '{name}'. Known: {', '.join(ANALYSES)} (patnav analyze --list)."
+            labels.t("analyze.unknown", lang, name=name, known=", ".join(ANALYSES))
         )
     info = found
     accepted = {p.name: p for p in info.parameters()}
@@ -201,21 +369,38 @@ def analyze(
         key, sep, value = item.partition("=")
         if not sep or key not in accepted:
             raise InvalidParameterError(
-                f"--param {item}: '{name}' takes {', '.join(accepted) or 'no parameters'}."
+                labels.t(
+                    "analyze.bad_param",
+                    lang,
+                    item=item,
+                    name=name,
+                    accepted=", ".join(accepted) or labels.t("analyze.no_params", lang),
+                )
             )
-        kwargs[key] = _coerce(key, value, accepted[key].annotation)
+        kwargs[key] = _coerce(key, value, accepted[key].annotation, lang)
     if count_by and "count_by" in accepted:
         kwargs["count_by"] = count_by
-    home = _region(region)
-    if home is not None:
-        if "region" not in accepted:
-            raise InvalidParameterError(f"'{name}' takes no --region.")
-        kwargs["region"] = home
+    if "lang" in accepted and "lang" not in kwargs:
+        kwargs["lang"] = lang  # place labels in the language of the output
+    home = _region(region, lang)
+    if home is not None and "region" in accepted:
+        kwargs["region"] = home  # the home region the analysis compares
     with PatentStore.open(obj.settings.store, read_only=True) as store:
         scope = Scope.of_query(set_, store=store) if set_ else None
+        if home is not None and "region" not in accepted:
+            # an analysis without a home region: the region's documents
+            within = _region_scope(home, store)
+            label = labels.t("analyze.region_scope", lang, region=home.label)
+            scope = (
+                dataclasses.replace(within, label=label)
+                if scope is None
+                else scope.narrow(within, label=f"{scope.label} ∩ {label}")
+            )
         if info.needs == "spec":
             if spec_path is None:
-                raise InvalidParameterError(f"'{name}' needs --spec FILE.")
+                raise InvalidParameterError(
+                    labels.t("analyze.needs_spec", lang, name=name)
+                )
             kwargs["spec"] = load_spec(spec_path)
             kwargs["store"] = store
         if info.needs == "competitors":
@@ -224,4 +409,4 @@ def analyze(
     if as_json:
         click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
     else:
-        click.echo(render_result(name, result, rows=rows))
+        click.echo(render_result(name, result, rows=rows, lang=lang))

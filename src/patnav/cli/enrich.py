@@ -9,9 +9,11 @@ from typing import Any
 
 import click
 
-from patnav.cli import Context, cli
+from patnav.cli import Context, cli, labels, lang_option
+from patnav.cli.labels import t
 from patnav.cli.render import table
 from patnav.enrich import STEPS, EnrichReport, enrich
+from patnav.enrich.base import StepReport
 from patnav.enrich.entities import (
     EntityDetail,
     entity_detail,
@@ -37,46 +39,69 @@ def _open(obj: Context) -> PatentStore:
     return PatentStore.open(path)
 
 
-def _highlights(summary: dict[str, Any]) -> str:
+def _highlights(summary: dict[str, Any], lang: str) -> str:
+    """The labelled figures of a step's summary, at most four."""
     parts = []
     for key, value in summary.items():
+        pair = labels.SUMMARY.get(key)
+        if pair is None or isinstance(value, bool):
+            continue
+        name = pair[1] if lang == "en" else pair[0]
         if isinstance(value, dict) and isinstance(value.get("documents"), int):
-            parts.append(f"{key}: {value['documents']:,} documents")
-        elif isinstance(value, int | float | str) and not isinstance(value, bool):
-            parts.append(
-                f"{key} {value:,}" if isinstance(value, int) else f"{key} {value}"
-            )
-    return "; ".join(parts[:4])
+            parts.append(t("n_documents", lang, n=f"{value['documents']:,}"))
+            parts[-1] = f"{name} {parts[-1]}"
+        elif isinstance(value, int):
+            parts.append(f"{name} {value:,}")
+        elif isinstance(value, float | str):
+            parts.append(f"{name} {value}")
+    return ("；" if lang == "zh" else "; ").join(parts[:4])
 
 
-def render_enrich(report: EnrichReport) -> str:
+def render_enrich(report: EnrichReport, *, lang: str = "zh") -> str:
     """An enrichment report as text: a line per step, then a few examples of each."""
-    rows = [
-        (
-            s.step,
-            STEPS[s.step].label,
-            f"{s.changed:,}",
-            f"{s.seconds:.1f}",
-            s.skipped or _highlights(s.summary),
-        )
-        for s in report.steps
-    ]
+
+    def summary(s: StepReport) -> str:
+        if s.skipped:
+            return t("enrich.skipped", lang, reason=s.skipped)
+        return _highlights(s.summary, lang)
+
+    rows: list[tuple[str, ...]]
+    if lang == "en":
+        heads = ["step", "changed", "s", "summary"]
+        rows = [
+            (s.step, f"{s.changed:,}", f"{s.seconds:.1f}", summary(s))
+            for s in report.steps
+        ]
+        align = "lrrl"
+    else:
+        heads = [t(f"enrich.{c}", lang) for c in ("step", "name", "changed")]
+        heads += [t("seconds", lang), t("enrich.summary", lang)]
+        rows = [
+            (
+                STEPS[s.step].label,
+                s.step,
+                f"{s.changed:,}",
+                f"{s.seconds:.1f}",
+                summary(s),
+            )
+            for s in report.steps
+        ]
+        align = "llrrl"
     out = [
-        table(
-            ["step", "步骤", "changed", "s", "summary"],
-            rows,
-            align="llrrl",
-            max_width=72,
-        ),
+        table(heads, rows, align=align, max_width=72),
         "",
-        f"{report.changed:,} rows changed in {report.seconds:.1f} s"
-        + (
-            "" if report.changed else " (nothing to do: the store was already enriched)"
-        ),
+        t(
+            "enrich.total",
+            lang,
+            n=f"{report.changed:,}",
+            seconds=f"{report.seconds:.1f}",
+        )
+        + ("" if report.changed else t("enrich.nothing", lang)),
     ]
     for s in report.steps:
         if s.examples:
-            out.append(f"\n{s.step}:")
+            head = s.step if lang == "en" else f"{STEPS[s.step].label}（{s.step}）"
+            out.append(f"\n{head}:" if lang == "en" else f"\n{head}：")
             out.extend(f"  {e}" for e in s.examples)
     return "\n".join(out)
 
@@ -90,6 +115,7 @@ def render_enrich(report: EnrichReport) -> str:
     help="Run only this step (repeatable); default: every step, in order.",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@lang_option
 @click.pass_obj
 def enrich_command(obj: Context, steps: tuple[str, ...], as_json: bool) -> None:
     """Enrich the store: class titles, name keys, party types, locations, entities,
@@ -113,7 +139,7 @@ def enrich_command(obj: Context, steps: tuple[str, ...], as_json: bool) -> None:
             json.dumps(report.to_dict(), ensure_ascii=False, indent=2, default=str)
         )
     else:
-        click.echo(render_enrich(report))
+        click.echo(render_enrich(report, lang=obj.lang))
 
 
 @cli.group("entities")
@@ -133,6 +159,7 @@ def entities_group() -> None:
 @click.option("--type", "party_type", default=None, help="company, university, …")
 @click.option("--top", default=20, show_default=True, help="How many entities.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@lang_option
 @click.pass_obj
 def entities_list(
     obj: Context, search: str | None, party_type: str | None, top: int, as_json: bool
@@ -150,14 +177,16 @@ def entities_list(
             json.dumps([e.to_dict() for e in found], ensure_ascii=False, indent=2)
         )
         return
+    lang = obj.lang
+    heads = ("id", "name", "type", "place", "documents", "names", "reviewed")
     click.echo(
         table(
-            ["entity", "name", "type", "place", "documents", "names", "reviewed"],
+            [t(f"entities.{h}", lang) for h in heads],
             [
                 (
                     e.entity_id,
                     e.name,
-                    e.party_type or "",
+                    labels.label("party", e.party_type, lang) if e.party_type else "",
                     e.place or "",
                     f"{e.documents:,}",
                     e.aliases,
@@ -170,19 +199,31 @@ def entities_list(
     )
 
 
-def render_detail(d: EntityDetail) -> str:
+def render_detail(d: EntityDetail, *, lang: str = "zh") -> str:
     """One entity and its names as text."""
     s = d.summary
+    gap = "   "
+    kind = labels.label("party", s.party_type, lang) if s.party_type else "-"
+    facts = [
+        f"{t('entities.type', lang)} {kind}",
+        f"{t('entities.place', lang)} {s.place or '-'}",
+        f"{t('entities.documents', lang)} {s.documents:,}",
+    ]
+    if s.is_reviewed:
+        facts.append(t("entities.reviewed", lang))
     lines = [
         f"{s.entity_id}  {s.name}",
-        f"  中文名 {d.name_zh or '-'}   English {d.name_en or '-'}",
-        f"  type {s.party_type or '-'}   place {s.place or '-'}   documents {s.documents:,}"
-        + ("   reviewed" if s.is_reviewed else ""),
+        f"  {t('entities.name_zh', lang)} {d.name_zh or '-'}{gap}"
+        f"{t('entities.name_en', lang)} {d.name_en or '-'}",
+        "  " + gap.join(facts),
         "",
         table(
-            ["alias key", "spelling", "source", "score", "documents"],
             [
-                (k, e or "", src, f"{sc:.0f}", f"{n:,}")
+                t(f"entities.{h}", lang)
+                for h in ("alias_key", "spelling", "source", "score", "documents")
+            ],
+            [
+                (k, e or "", labels.label("alias", src, lang), f"{sc:.0f}", f"{n:,}")
                 for k, e, src, sc, n in d.aliases
             ],
             align="lllrr",
@@ -191,7 +232,15 @@ def render_detail(d: EntityDetail) -> str:
     if d.edits:
         lines.append("")
         lines += [
-            f"  edit {e.edit_id}: {e.action} {e.name or ''}".rstrip() for e in d.edits
+            "  "
+            + t(
+                "entities.edit",
+                lang,
+                id=e.edit_id,
+                action=labels.label("action", e.action, lang),
+                name=e.name or "",
+            ).rstrip()
+            for e in d.edits
         ]
     return "\n".join(lines)
 
@@ -199,6 +248,7 @@ def render_detail(d: EntityDetail) -> str:
 @entities_group.command("show")
 @click.argument("entity_id")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@lang_option
 @click.pass_obj
 def entities_show(obj: Context, entity_id: str, as_json: bool) -> None:
     """One entity: its names, the keys they share, and the corrections made to it.
@@ -212,13 +262,14 @@ def entities_show(obj: Context, entity_id: str, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(detail.to_dict(), ensure_ascii=False, indent=2))
     else:
-        click.echo(render_detail(detail))
+        click.echo(render_detail(detail, lang=obj.lang))
 
 
 @entities_group.command("merge")
 @click.argument("entity_ids", nargs=-1, required=True)
 @click.option("--name", default=None, help="The merged entity's name.")
 @click.option("--note", default=None, help="Why (kept in the edit log).")
+@lang_option
 @click.pass_obj
 def entities_merge(
     obj: Context, entity_ids: tuple[str, ...], name: str | None, note: str | None
@@ -231,7 +282,7 @@ def entities_merge(
     """
     with _open(obj) as store:
         merged = merge_entities(store, entity_ids, name=name, note=note)
-        click.echo(render_detail(entity_detail(store, merged)))
+        click.echo(render_detail(entity_detail(store, merged), lang=obj.lang))
 
 
 @entities_group.command("split")
@@ -239,6 +290,7 @@ def entities_merge(
 @click.argument("names", nargs=-1, required=True)
 @click.option("--name", default=None, help="The new entity's name.")
 @click.option("--note", default=None, help="Why (kept in the edit log).")
+@lang_option
 @click.pass_obj
 def entities_split(
     obj: Context,
@@ -255,13 +307,14 @@ def entities_split(
     """
     with _open(obj) as store:
         new = split_entity(store, entity_id, names, name=name, note=note)
-        click.echo(render_detail(entity_detail(store, new)))
+        click.echo(render_detail(entity_detail(store, new), lang=obj.lang))
 
 
 @entities_group.command("rename")
 @click.argument("entity_id")
 @click.argument("name")
 @click.option("--note", default=None, help="Why (kept in the edit log).")
+@lang_option
 @click.pass_obj
 def entities_rename(obj: Context, entity_id: str, name: str, note: str | None) -> None:
     """Set the name analyses show for an entity.
@@ -272,11 +325,12 @@ def entities_rename(obj: Context, entity_id: str, name: str, note: str | None) -
     """
     with _open(obj) as store:
         renamed = rename_entity(store, entity_id, name, note=note)
-        click.echo(render_detail(entity_detail(store, renamed)))
+        click.echo(render_detail(entity_detail(store, renamed), lang=obj.lang))
 
 
 @entities_group.command("export")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@lang_option
 @click.pass_obj
 def entities_export(obj: Context, file: Path) -> None:
     """Write the alias table as CSV to review in a spreadsheet.
@@ -290,11 +344,12 @@ def entities_export(obj: Context, file: Path) -> None:
     """
     with PatentStore.open(obj.settings.store, read_only=True) as store:
         n = export_aliases(store, file)
-    click.echo(f"{n:,} aliases written to {file}")
+    click.echo(t("entities.exported", obj.lang, n=f"{n:,}", file=file))
 
 
 @entities_group.command("import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@lang_option
 @click.pass_obj
 def entities_import(obj: Context, file: Path) -> None:
     """Apply a reviewed alias file: moves, new entities and renames become corrections.
@@ -306,6 +361,11 @@ def entities_import(obj: Context, file: Path) -> None:
     with _open(obj) as store:
         result = import_aliases(store, file)
     click.echo(
-        f"{result.moved:,} names moved, {result.new_entities:,} new entities, "
-        f"{result.renamed:,} renamed"
+        t(
+            "entities.imported",
+            obj.lang,
+            moved=f"{result.moved:,}",
+            new=f"{result.new_entities:,}",
+            renamed=f"{result.renamed:,}",
+        )
     )

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import click
 
-from patnav.cli import Context, cli
+from patnav.cli import Context, cli, labels, lang_option
+from patnav.cli.labels import t
 from patnav.cli.render import Progress, table
 from patnav.ingest import READERS
 from patnav.ingest.columns import FIELDS, load_mapping
@@ -18,13 +19,15 @@ from patnav.storage.store import PatentStore
 SHOWN_QUARANTINE = 200
 
 
-def render_report(report: ImportReport, *, verbose: bool = False) -> str:
+def render_report(
+    report: ImportReport, *, verbose: bool = False, lang: str = "zh"
+) -> str:
     """An import report as text: a line per file, notices, and every quarantined record."""
     rows = [
         (
             f.file,
             f.format or "-",
-            f.status,
+            labels.label("fstatus", f.status, lang),
             f"{f.read:,}",
             f"{f.new:,}",
             f"{f.updated:,}",
@@ -34,43 +37,43 @@ def render_report(report: ImportReport, *, verbose: bool = False) -> str:
         )
         for f in report.files
     ]
-    t = report.totals
+    totals = report.totals
     rows.append(
         (
-            "total",
+            t("total", lang),
             "",
-            f"{t['failed']} failed" if t["failed"] else "",
-            f"{t['read']:,}",
-            f"{t['new']:,}",
-            f"{t['updated']:,}",
-            f"{t['unchanged']:,}",
-            f"{t['quarantined']:,}",
+            t("import.failed_files", lang, n=totals["failed"])
+            if totals["failed"]
+            else "",
+            f"{totals['read']:,}",
+            f"{totals['new']:,}",
+            f"{totals['updated']:,}",
+            f"{totals['unchanged']:,}",
+            f"{totals['quarantined']:,}",
             "",
         )
     )
+    heads = ("file", "format", "status", "read", "new", "updated", "unchanged")
     out = [
         table(
             [
-                "file",
-                "format",
-                "status",
-                "read",
-                "new",
-                "updated",
-                "unchanged",
-                "quarantined",
-                "s",
+                *(t(f"import.{h}", lang) for h in heads),
+                t("import.quarantined", lang),
+                t("seconds", lang),
             ],
             rows,
             align="lllrrrrrr",
             max_width=60,
         )
     ]
+    colon = "：" if lang == "zh" else ": "
     for f in report.files:
         lines = []
         if f.message and f.status != "ok":
-            lines.append(f"  {f.status}: {f.message}")
-        lines += [f"  warning: {w}" for w in f.warnings]
+            lines.append(
+                f"  {labels.label('fstatus', f.status, lang)}{colon}{f.message}"
+            )
+        lines += [f"  {t('import.warning', lang)}{colon}{w}" for w in f.warnings]
         if verbose:
             lines += [f"  {n}" for n in f.notices]
         if lines:
@@ -79,13 +82,13 @@ def render_report(report: ImportReport, *, verbose: bool = False) -> str:
     quarantined = [q for f in report.files for q in f.quarantine]
     total = report.totals["quarantined"]
     if quarantined:
-        out.append(f"\nquarantined ({total:,}):")
+        out.append("\n" + t("import.quarantine_head", lang, n=f"{total:,}"))
         for q in quarantined[:SHOWN_QUARANTINE]:
             out.append(f"  {q.file}, {q.position}: {q.reason}")
         if total > SHOWN_QUARANTINE:
             out.append(
-                f"  … and {total - SHOWN_QUARANTINE:,} more: 'patnav quarantine' lists "
-                "them all"
+                "  "
+                + t("import.quarantine_more", lang, n=f"{total - SHOWN_QUARANTINE:,}")
             )
     return "\n".join(out)
 
@@ -124,6 +127,7 @@ _FIELD_HELP = ", ".join(sorted(FIELDS))
     "--json", "as_json", is_flag=True, help="Print the import report as JSON."
 )
 @click.option("-v", "--verbose", is_flag=True, help="Also print each file's notices.")
+@lang_option
 @click.pass_obj
 def import_(
     obj: Context,
@@ -170,7 +174,7 @@ def import_(
     if as_json:
         click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
     else:
-        click.echo(render_report(report, verbose=verbose))
+        click.echo(render_report(report, verbose=verbose, lang=obj.lang))
     if not report.ok:
         raise SystemExit(1)
 
@@ -183,6 +187,7 @@ def import_(
 @click.option(
     "--json", "as_json", is_flag=True, help="Print as JSON, with raw content."
 )
+@lang_option
 @click.pass_obj
 def quarantine(obj: Context, import_id: int | None, limit: int, as_json: bool) -> None:
     """List quarantined records: file, position, reason (and raw content with --json).
@@ -209,13 +214,20 @@ def quarantine(obj: Context, import_id: int | None, limit: int, as_json: bool) -
             )
         )
         return
+    lang = obj.lang
     if not rows:
-        click.echo("no quarantined records")
+        click.echo(t("quarantine.none", lang))
         return
     click.echo(
         table(
-            ["import", "file", "position", "reason"],
+            [
+                t("quarantine.import", lang),
+                t("import.file", lang),
+                t("quarantine.position", lang),
+                t("quarantine.reason", lang),
+            ],
             [r[:4] for r in rows],
+            align="rlll",
             max_width=90,
         )
     )

@@ -1,7 +1,14 @@
-"""Plain-text rendering for the terminal: CJK-aware tables and a progress line."""
+"""Plain-text rendering for the terminal: CJK-aware tables and a progress line.
+
+Columns are aligned by display width, not by character count: CJK and full-width characters
+take two terminal columns, combining marks and zero-width characters none. Cells are kept on
+one line (line breaks and tabs become spaces), so a title with a line break cannot shift the
+columns after it. Columns whose cells are all numbers are right-aligned unless told otherwise.
+"""
 
 from __future__ import annotations
 
+import re
 import sys
 import time
 import unicodedata
@@ -9,10 +16,38 @@ from collections.abc import Sequence
 
 import click
 
+_ZERO_WIDTH = {"Mn", "Me", "Cf"}
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
+_NUMBER = re.compile(r"^[-+−]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?%?$|^-$")
+
+
+def _char_width(ch: str) -> int:
+    if unicodedata.east_asian_width(ch) in "WF":
+        return 2
+    if unicodedata.category(ch) in _ZERO_WIDTH or "\u1160" <= ch <= "\u11ff":
+        return (
+            0  # combining marks, zero-width joiners, variation selectors, jamo vowels
+        )
+    return 1
+
 
 def width(text: str) -> int:
-    """Terminal columns ``text`` takes: CJK and full-width characters take two."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    """Terminal columns ``text`` takes: CJK and full-width characters take two, combining
+    marks and zero-width characters none, and an emoji joined to the one before it by a
+    zero-width joiner (👨‍👩‍👧, one glyph) none."""
+    total, joined = 0, False
+    for ch in text:
+        w = _char_width(ch)
+        if joined and w == 2 and unicodedata.category(ch) == "So":
+            w = 0
+        joined = ch == "\u200d"
+        total += w
+    return total
+
+
+def one_line(text: str) -> str:
+    """``text`` on one line: line breaks, tabs and other control characters become a space."""
+    return _CONTROL.sub(" ", text)
 
 
 def _fit(text: str, limit: int) -> str:
@@ -20,12 +55,16 @@ def _fit(text: str, limit: int) -> str:
         return text
     out, used = [], 0
     for ch in text:
-        w = width(ch)
+        w = _char_width(ch)
         if used + w > limit - 1:
             break
         out.append(ch)
         used += w
     return "".join(out) + "…"
+
+
+def _is_number(cell: str) -> bool:
+    return bool(_NUMBER.match(cell.strip()))
 
 
 def table(
@@ -35,15 +74,28 @@ def table(
     align: str | None = None,
     max_width: int = 48,
 ) -> str:
-    """A table with aligned columns; ``align`` is one letter per column, l or r."""
+    """A table with columns aligned by display width.
+
+    ``align`` is one letter per column, ``l`` or ``r``; without it, columns of numbers
+    (``1,234``, ``12.5%``, with ``-`` for a missing one) are right-aligned and the others
+    left-aligned. Cells longer than ``max_width`` columns are cut with ``…``.
+    """
     cells = [
-        [_fit("" if v is None else str(v), max_width) for v in row] for row in rows
+        [_fit(one_line("" if v is None else str(v)), max_width) for v in row]
+        for row in rows
     ]
-    heads = [str(h) for h in headers]
+    heads = [one_line(str(h)) for h in headers]
     widths = [
         max([width(heads[i]), *(width(r[i]) for r in cells)]) for i in range(len(heads))
     ]
-    align = align or "l" * len(heads)
+    if align is None:
+        align = "".join(
+            "r"
+            if any(r[i] not in ("", "-") for r in cells)
+            and all(_is_number(r[i]) for r in cells if r[i])
+            else "l"
+            for i in range(len(heads))
+        )
 
     def line(values: Sequence[str]) -> str:
         parts = []

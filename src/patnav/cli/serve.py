@@ -10,7 +10,8 @@ from pathlib import Path
 import click
 from sqlalchemy import select
 
-from patnav.cli import Context, cli
+from patnav.cli import Context, cli, labels, lang_option
+from patnav.cli.labels import t
 from patnav.cli.render import table
 from patnav.platform import accounts, audit, files
 from patnav.platform.db import Platform
@@ -33,6 +34,7 @@ def _platform(obj: Context) -> Platform:
 @click.option(
     "--reload", is_flag=True, help="Restart when the code changes (development)."
 )
+@lang_option
 @click.pass_obj
 def serve(obj: Context, host: str | None, port: int | None, reload: bool) -> None:
     """Run the web platform: pages, the REST API (/api/v1, docs at /api/docs).
@@ -55,8 +57,14 @@ def serve(obj: Context, host: str | None, port: int | None, reload: bool) -> Non
     Platform.open(settings).close()  # migrate and make the secret before serving
     loop, http = event_loop_and_parser()
     click.echo(
-        f"patnav web platform on http://{host}:{port} (data root {settings.data_root.resolve()}; "
-        f"event loop {loop}, HTTP parser {http})"
+        t(
+            "serve.running",
+            obj.lang,
+            url=f"http://{host}:{port}",
+            root=settings.data_root.resolve(),
+            loop=loop,
+            http=http,
+        )
     )
     # "auto" picks uvloop and httptools (dependencies of patnav) when they import
     options = {"loop": "auto", "http": "auto", "proxy_headers": True}
@@ -124,6 +132,7 @@ def tenant_group() -> None:
 @click.option(
     "--region", help="The region it stands for, e.g. 山东省泰安市 (default: the name)."
 )
+@lang_option
 @click.pass_obj
 def tenant_add(
     obj: Context, name: str, level: str, parent: str | None, region: str | None
@@ -148,10 +157,19 @@ def tenant_add(
         )
         label = accounts.tenant_label(db, tenant)
     platform.close()
-    click.echo(f"tenant {tenant.id}: {label} ({level})")
+    click.echo(
+        t(
+            "tenant.added",
+            obj.lang,
+            id=tenant.id,
+            label=label,
+            level=labels.label("level", level, obj.lang),
+        )
+    )
 
 
 @tenant_group.command("list")
+@lang_option
 @click.pass_obj
 def tenant_list(obj: Context) -> None:
     """List the tenants as a tree, with their users and stores.
@@ -173,7 +191,7 @@ def tenant_list(obj: Context) -> None:
             (
                 t.id,
                 "  " * (t.path.count("/") - 2) + t.name,
-                t.level,
+                labels.label("level", t.level, obj.lang),
                 t.region or "",
                 users[t.id],
                 stores[t.id],
@@ -182,13 +200,10 @@ def tenant_list(obj: Context) -> None:
         ]
     platform.close()
     if not rows:
-        click.echo("no tenant yet: patnav tenant add 山东省 --level province")
+        click.echo(t("tenant.none", obj.lang))
         return
-    click.echo(
-        table(
-            ["id", "tenant", "level", "region", "users", "stores"], rows, align="rlllrr"
-        )
-    )
+    heads = ("id", "tenant", "level", "region", "users", "stores")
+    click.echo(table([t(f"tenant.{h}", obj.lang) for h in heads], rows, align="rlllrr"))
 
 
 @tenant_group.command("attach-store")
@@ -196,6 +211,7 @@ def tenant_list(obj: Context) -> None:
 @click.argument("name")
 @click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--move", is_flag=True, help="Move the file instead of copying it.")
+@lang_option
 @click.pass_obj
 def tenant_attach_store(
     obj: Context, tenant: str, name: str, source: Path, move: bool
@@ -234,7 +250,16 @@ def tenant_attach_store(
         )
         store_id = store.id
     platform.close()
-    click.echo(f"store {store_id}: {name} → {owner.name} ({relative})")
+    click.echo(
+        t(
+            "tenant.store_added",
+            obj.lang,
+            id=store_id,
+            name=name,
+            owner=owner.name,
+            path=relative,
+        )
+    )
 
 
 # -- users -----------------------------------------------------------------------------
@@ -252,10 +277,14 @@ def user_group() -> None:
     """
 
 
-def _password(from_stdin: bool) -> str:
+def _password(from_stdin: bool, lang: str) -> str:
     if from_stdin:
         return sys.stdin.readline().rstrip("\n")
-    return str(click.prompt("Password", hide_input=True, confirmation_prompt=True))
+    return str(
+        click.prompt(
+            t("user.password", lang), hide_input=True, confirmation_prompt=True
+        )
+    )
 
 
 @user_group.command("add")
@@ -278,6 +307,7 @@ def _password(from_stdin: bool) -> str:
     is_flag=True,
     help="Read the password from standard input instead of prompting.",
 )
+@lang_option
 @click.pass_obj
 def user_add(
     obj: Context,
@@ -296,7 +326,7 @@ def user_add(
     platform = _platform(obj)
     with platform.session() as db:
         owner = accounts.find_tenant(db, tenant)
-        password = _password(password_stdin)
+        password = _password(password_stdin, obj.lang)
         user = accounts.create_user(
             db, username, password, role=role, tenant=owner, display_name=display_name
         )
@@ -311,10 +341,19 @@ def user_add(
         )
         label = accounts.tenant_label(db, owner)
     platform.close()
-    click.echo(f"user {username} ({role}) of {label} created")
+    click.echo(
+        t(
+            "user.added",
+            obj.lang,
+            username=username,
+            role=labels.label("role", role, obj.lang),
+            tenant=label,
+        )
+    )
 
 
 @user_group.command("list")
+@lang_option
 @click.pass_obj
 def user_list(obj: Context) -> None:
     """List the users with their tenant, role and last sign-in.
@@ -331,19 +370,18 @@ def user_list(obj: Context) -> None:
                 u.username,
                 u.display_name or "",
                 names.get(u.tenant_id, "?"),
-                u.role,
-                "yes" if u.is_active else "no",
+                labels.label("role", u.role, obj.lang),
+                t("yes" if u.is_active else "no", obj.lang),
                 u.last_login_at.isoformat(" ", "minutes") if u.last_login_at else "",
             )
             for u in db.scalars(select(User).order_by(User.username))
         ]
     platform.close()
     if not rows:
-        click.echo("no user yet: patnav user add admin --tenant 山东省 --role admin")
+        click.echo(t("user.none", obj.lang))
         return
-    click.echo(
-        table(["user", "name", "tenant", "role", "active", "last sign-in (UTC)"], rows)
-    )
+    heads = ("user", "name", "tenant", "role", "active", "last_login")
+    click.echo(table([t(f"user.{h}", obj.lang) for h in heads], rows))
 
 
 @user_group.command("passwd")
@@ -351,6 +389,7 @@ def user_list(obj: Context) -> None:
 @click.option(
     "--password-stdin", is_flag=True, help="Read the password from standard input."
 )
+@lang_option
 @click.pass_obj
 def user_passwd(obj: Context, username: str, password_stdin: bool) -> None:
     """Set a user's password (and end their sign-in sessions).
@@ -362,7 +401,7 @@ def user_passwd(obj: Context, username: str, password_stdin: bool) -> None:
     platform = _platform(obj)
     with platform.session() as db:
         user = accounts.find_user(db, username)
-        accounts.set_password(db, user, _password(password_stdin))
+        accounts.set_password(db, user, _password(password_stdin, obj.lang))
         audit.record(
             db,
             "user.update",
@@ -373,4 +412,4 @@ def user_passwd(obj: Context, username: str, password_stdin: bool) -> None:
             detail={"password": "reset"},
         )
     platform.close()
-    click.echo(f"password of {username} changed")
+    click.echo(t("user.passwd", obj.lang, username=username))

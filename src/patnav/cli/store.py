@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import click
 
-from patnav.analyses.overview import StoreOverview, store_overview
-from patnav.cli import Context, cli
+from patnav.analyses.overview import Count, StoreOverview, store_overview
+from patnav.cli import Context, cli, labels, lang_option
+from patnav.cli.labels import t
 from patnav.cli.render import table
+from patnav.schema.countries import country_name
 from patnav.storage.parquet import export_snapshot
 from patnav.storage.store import PatentStore
 
 
 @cli.command()
+@lang_option
 @click.pass_obj
 def init(obj: Context) -> None:
     """Create an empty store (or migrate an existing one to the current schema).
@@ -24,35 +28,64 @@ def init(obj: Context) -> None:
       patnav --store navigation.duckdb init
     """
     with PatentStore.open(obj.settings.store) as store:
-        click.echo(f"store {store.location}: schema version {store.schema_version}")
+        click.echo(
+            t(
+                "init.done",
+                obj.lang,
+                location=store.location,
+                version=store.schema_version,
+            )
+        )
 
 
 SHOWN_YEARS = 25
+UNKNOWN_LABEL = "(unknown)"  # how the overview names a missing value
 
 
-def render_overview(o: StoreOverview) -> str:
-    """The first-look statistics as text."""
+def _value(label: str, lang: str, prefix: str | None = None) -> str:
+    if label == UNKNOWN_LABEL:
+        return t("unknown", lang)
+    return labels.label(prefix, label, lang) if prefix else label
+
+
+def _office(code: str, lang: str) -> str:
+    if code == UNKNOWN_LABEL:
+        return t("unknown", lang)
+    name = country_name(code, lang)
+    return (
+        code
+        if name == code
+        else f"{name}（{code}）"
+        if lang == "zh"
+        else f"{name} ({code})"
+    )
+
+
+def render_overview(o: StoreOverview, *, lang: str = "zh") -> str:
+    """The first-look statistics as text, in Chinese (default) or English."""
+    docs = t("documents", lang)
+
+    def counts(head: str, items: tuple[Count, ...], name: Callable[[str], str]) -> str:
+        return table([head, docs], [(name(c.label), f"{c.count:,}") for c in items])
+
     parts = [
-        f"{o.documents:,} documents ({o.with_pub_number:,} with a publication number, "
-        f"{o.with_app_number:,} with an application number); counting unit: document",
+        t(
+            "stats.documents",
+            lang,
+            documents=f"{o.documents:,}",
+            with_pub=f"{o.with_pub_number:,}",
+            with_app=f"{o.with_app_number:,}",
+        ),
     ]
     if o.first_filing:
-        parts.append(f"filed {o.first_filing} … {o.last_filing}")
+        parts.append(t("stats.filed", lang, first=o.first_filing, last=o.last_filing))
     parts.append("")
     parts.append(
-        table(
-            ["office", "documents"],
-            [(c.label, f"{c.count:,}") for c in o.by_office],
-            align="lr",
-        )
+        counts(t("stats.office", lang), o.by_office, lambda v: _office(v, lang))
     )
     parts.append("")
     parts.append(
-        table(
-            ["patent type", "documents"],
-            [(c.label, f"{c.count:,}") for c in o.by_type],
-            align="lr",
-        )
+        counts(t("stats.type", lang), o.by_type, lambda v: _value(v, lang, "ptype"))
     )
     parts.append("")
     years = list(o.by_year)
@@ -66,56 +99,40 @@ def render_overview(o: StoreOverview) -> str:
         (c.label + (" *" if c.label in o.incomplete_years else ""), f"{c.count:,}")
         for c in years
     ]
-    parts.append(table(["filing year", "documents"], year_rows, align="lr"))
+    parts.append(table([t("stats.year", lang), docs], year_rows, align="lr"))
     if o.incomplete_years:
-        parts.append("* incomplete: applications publish about 18 months after filing")
+        parts.append(t("stats.incomplete", lang))
     parts.append("")
-    heading = (
-        "top applicants (by entity)"
+    heading = t(
+        "stats.applicants_entity"
         if o.applicants_by == "entity"
-        else "top applicants"
+        else "stats.applicants",
+        lang,
     )
-    parts.append(
-        table(
-            [heading, "documents"],
-            [(c.label, f"{c.count:,}") for c in o.top_applicants],
-            align="lr",
-        )
-    )
+    parts.append(counts(heading, o.top_applicants, lambda v: _value(v, lang)))
     if o.by_province:
         parts.append("")
         parts.append(
-            table(
-                ["province (first applicant)", "documents"],
-                [(c.label, f"{c.count:,}") for c in o.by_province],
-                align="lr",
-            )
+            counts(t("stats.province", lang), o.by_province, lambda v: _value(v, lang))
         )
         parts.append("")
         parts.append(
-            table(
-                ["city (first applicant)", "documents"],
-                [(c.label, f"{c.count:,}") for c in o.by_city],
-                align="lr",
-            )
+            counts(t("stats.city", lang), o.by_city, lambda v: _value(v, lang))
         )
         if o.located_by_name:
-            parts.append(
-                f"{o.located_by_name:,} of these placed by the applicant's name, not an "
-                "address"
-            )
+            parts.append(t("stats.by_name", lang, n=f"{o.located_by_name:,}"))
     parts.append("")
     parts.append(
-        table(
-            ["source format", "documents"],
-            [(c.label, f"{c.count:,}") for c in o.by_source],
-            align="lr",
-        )
+        counts(t("stats.source", lang), o.by_source, lambda v: _value(v, lang))
     )
     parts.append("")
     parts.append(
-        f"{o.imports:,} file imports; {o.quarantined:,} quarantined records "
-        "(see 'patnav quarantine')"
+        t(
+            "stats.imports",
+            lang,
+            imports=f"{o.imports:,}",
+            quarantined=f"{o.quarantined:,}",
+        )
     )
     return "\n".join(parts)
 
@@ -123,6 +140,7 @@ def render_overview(o: StoreOverview) -> str:
 @cli.command()
 @click.option("--json", "as_json", is_flag=True, help="Print the statistics as JSON.")
 @click.option("--top", default=10, show_default=True, help="How many top applicants.")
+@lang_option
 @click.pass_obj
 def stats(obj: Context, as_json: bool, top: int) -> None:
     """A first look at the store: counts by office, patent type and filing year, top
@@ -137,7 +155,7 @@ def stats(obj: Context, as_json: bool, top: int) -> None:
     if as_json:
         click.echo(json.dumps(overview.to_dict(), ensure_ascii=False, indent=2))
     else:
-        click.echo(render_overview(overview))
+        click.echo(render_overview(overview, lang=obj.lang))
 
 
 @cli.command()
@@ -148,6 +166,7 @@ def stats(obj: Context, as_json: bool, top: int) -> None:
     type=click.Path(file_okay=False, path_type=Path),
     help="Folder to write one Parquet file per table into (created if missing).",
 )
+@lang_option
 @click.pass_obj
 def export(obj: Context, folder: Path) -> None:
     """Write every table of the store as Parquet, with a manifest; read it back with
@@ -160,6 +179,10 @@ def export(obj: Context, folder: Path) -> None:
     with PatentStore.open(obj.settings.store, read_only=True) as store:
         counts = export_snapshot(store, folder)
     click.echo(
-        table(["table", "rows"], [(k, f"{v:,}") for k, v in counts.items()], align="lr")
+        table(
+            [t("export.table", obj.lang), t("export.rows", obj.lang)],
+            [(k, f"{v:,}") for k, v in counts.items()],
+            align="lr",
+        )
     )
-    click.echo(f"snapshot written to {folder}")
+    click.echo(t("export.done", obj.lang, folder=folder))

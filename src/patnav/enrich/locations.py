@@ -20,6 +20,7 @@ import pyarrow as pa
 
 from patnav.enrich.base import EnrichContext, StepReport, changed_rows
 from patnav.enrich.gazetteer import Place, gazetteer, infer_from_name, parse_address
+from patnav.schema.places import place_label
 from patnav.schema.vocabulary import PROVINCES
 from patnav.storage.store import PatentStore
 
@@ -118,16 +119,13 @@ class Locations:
                 found[src] += 1
                 if len(examples) < 5 and src != "code":
                     where = (
-                        "".join(
-                            p for p in (place.province, place.city, place.district) if p
+                        place_label(
+                            place.country, place.province, place.city, place.district
                         )
                         if place
-                        else ""
+                        else None
                     )
-                    examples.append(
-                        f"{address or name} → {where or place.country if place else ''}"
-                        f" ({src})"
-                    )
+                    examples.append(f"{address or name} → {where or ''} ({src})")
         data = pa.table(
             columns,
             schema=pa.schema(

@@ -29,6 +29,7 @@ from patnav.reports.outlines.common import (
     run_nodes,
     run_sources,
 )
+from patnav.reports.sections.chain import candidate_rules, where
 
 MAX_FINDINGS = 4
 TABLE_ROWS = 3
@@ -94,22 +95,30 @@ def sections(b: Builder, found: Sequence[Finding]) -> list[Section]:
     ch = r.chain
     node = ch.nodes[0] if ch is not None and ch.nodes else None
     if node is not None:
+        assert ch is not None
+        role = (
+            b.say("招商对象", "to attract")
+            if node.purpose in ("fill", "")
+            else b.say("合作对象", "partner")
+        )
         rows = [
             [
                 b.say("本地龙头", "local leader"),
                 p.name,
-                L.location(p.location, b.lang),
+                where(b, p.location, p.location_basis),
                 L.num(p.units),
                 L.num(p.recent),
+                L.years(p.last_year, None),
             ]
             for p in node.local_players[:TABLE_ROWS]
         ] + [
             [
-                b.say("招商对象", "to attract"),
+                role,
                 p.name,
-                L.location(p.location, b.lang),
+                where(b, p.location, p.location_basis),
                 L.num(p.units),
                 L.num(p.recent),
+                L.years(p.last_year, None),
             ]
             for p in node.candidates[:TABLE_ROWS]
         ]
@@ -126,14 +135,16 @@ def sections(b: Builder, found: Sequence[Finding]) -> list[Section]:
                         b.t("col.location"),
                         b.count_header,
                         b.t("col.recent"),
+                        b.t("col.last_year"),
                     ],
                     rows,
                     sort=b.say("各角色内按数量降序", "by units within each role"),
                     source=False,
-                    align="lllrr",
+                    align="lllrrr",
                     key="micro.table",
                 )
             )
+            s.add(Paragraph(candidate_rules(b, ch), "note"))
         top = next((n for n in r.nodes if n.comparison is not None), None)
         if top is not None and top.comparison is not None:
             per_year = {y.year: y for y in top.comparison.by_year}

@@ -198,8 +198,6 @@ def test_industry_titles_are_bilingual(enriched):
 def test_class_titles_are_stored_without_their_notes(enriched, data_dir):
     import re
 
-    from patnav.enrich.class_titles import clean_title
-
     with (data_dir / "reference/ipc/ipc_2026_01_zh_en.tsv").open(encoding="utf-8") as f:
         rows = {
             r["code"]: r
@@ -224,6 +222,8 @@ def test_class_titles_are_stored_without_their_notes(enriched, data_dir):
         if "……" in (zh or "") or re.search(r"〔[\d.]+〕", zh or "")
     ]
     # a bracket that belongs to the title stays
+    from patnav.enrich.class_titles import clean_title
+
     assert clean_title("开关（例如门开关、限位开关）") == "开关（例如门开关、限位开关）"
     # every title with a note in the table kept its words before the note
     for code in ("A01B", "B64C39/00", "G05D1/00"):

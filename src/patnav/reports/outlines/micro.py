@@ -126,8 +126,8 @@ def sections(b: Builder, found: Sequence[Finding]) -> list[Section]:
             s.add(
                 b.table(
                     b.say(
-                        f"{node.node}：本地龙头与招商对象",
-                        f"{node.node}: local leaders and companies to attract",
+                        f"{node.node}：本地龙头与{role}",
+                        f"{node.node}: local leaders and organisations ({role})",
                     ),
                     [
                         b.say("角色", "Role"),
@@ -144,7 +144,15 @@ def sections(b: Builder, found: Sequence[Finding]) -> list[Section]:
                     key="micro.table",
                 )
             )
-            s.add(Paragraph(candidate_rules(b, ch), "note"))
+            none = (
+                b.say(
+                    f"按以下规则，区外没有可提出的{role}。",
+                    f"By the rules below, no organisation outside the region is {role}. ",
+                )
+                if not node.candidates
+                else ""
+            )
+            s.add(Paragraph(none + candidate_rules(b, ch), "note"))
         top = next((n for n in r.nodes if n.comparison is not None), None)
         if top is not None and top.comparison is not None:
             per_year = {y.year: y for y in top.comparison.by_year}

@@ -318,7 +318,7 @@ def position_section(
                 b.say(
                     f"一级环节中没有符合条件的{b.results.region_label}本地创新主体。",
                     f"No local player of {b.results.region_label} meets the rules in the "
-                    "top-level nodes.",
+                    "top-level nodes. ",
                 )
                 + candidate_rules(b, ch, local=True),
                 "note",

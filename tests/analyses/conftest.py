@@ -28,3 +28,35 @@ def cnipa():
 @pytest.fixture
 def lens():
     return file_scope("%lens_drones_5884.csv", "Lens drones")
+
+
+@pytest.fixture(scope="session")
+def drones_full_path(tmp_path_factory, data_dir):
+    """The Lens and Derwent drone exports in one enriched store (built once per run)."""
+    import os
+
+    from tests.reports.conftest import _build_store, once
+
+    root = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        root = root.parent
+    shared = root / "reports-shared"
+    shared.mkdir(exist_ok=True)
+    return once(
+        shared,
+        "drones-lens-derwent.duckdb",
+        lambda p: _build_store(
+            p,
+            data_dir,
+            [(["formats/lens-csv/lens_drones_5884.csv", "formats/derwent"], None)],
+        ),
+    )
+
+
+@pytest.fixture
+def drones_full(drones_full_path):
+    """The Lens and Derwent drone store, read-only."""
+    from patnav.storage.store import PatentStore
+
+    with PatentStore.open(drones_full_path, read_only=True) as s:
+        yield s

@@ -193,3 +193,39 @@ def test_industry_titles_are_bilingual(enriched):
     assert len(rows) == 9 + 40
     assert rows["1.5"] == ("人工智能", "Artificial intelligence", "1")
     assert rows["1"][0] == "新一代信息技术产业"
+
+
+def test_class_titles_are_stored_without_their_notes(enriched, data_dir):
+    import re
+
+    with (data_dir / "reference/ipc/ipc_2026_01_zh_en.tsv").open(encoding="utf-8") as f:
+        rows = {
+            r["code"]: r
+            for r in csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE)
+        }
+    # the white space the drone report showed: the title is what precedes the note
+    raw = rows["B60J7/00"]["title_zh_ipc2026_01"]
+    zh, en = title_of(enriched, "IPC", "B60J7/00")
+    assert "优先" in raw and zh == raw.split("（", 1)[0]
+    assert en == "Non-fixed roofs; Roofs with movable panels"
+    assert title_of(enriched, "IPC", "A01B1/00")[0] == "手动工具"
+    noted = re.compile(r"[（(][^（）()]*(?:[A-H]\d{2}[A-Z]|优先|参见|takes precedence)")
+    titles = enriched.rows(
+        "SELECT code, title_zh, title_en FROM class_titles WHERE scheme = 'IPC'"
+    )
+    assert not [
+        c for c, zh, en in titles if noted.search(zh or "") or noted.search(en or "")
+    ]
+    assert not [
+        c
+        for c, zh, _ in titles
+        if "……" in (zh or "") or re.search(r"〔[\d.]+〕", zh or "")
+    ]
+    # a bracket that belongs to the title stays
+    from patnav.enrich.class_titles import clean_title
+
+    assert clean_title("开关（例如门开关、限位开关）") == "开关（例如门开关、限位开关）"
+    # every title with a note in the table kept its words before the note
+    for code in ("A01B", "B64C39/00", "G05D1/00"):
+        stored = title_of(enriched, "IPC", code)[0]
+        assert stored and rows[code]["title_zh_ipc2026_01"].startswith(stored[:4])

@@ -70,7 +70,13 @@ def test_drones_gaps_and_candidates_are_the_chain_analysis(
     assert set(attract) <= gaps | set(weak)
     platform = weak["飞行平台"]
     first = platform.candidates[0]
-    assert f"{first.name}（{first.units} 族" in attract["飞行平台"].text
+    assert (
+        f"{first.name}（{first.location}，{first.units} 族" in attract["飞行平台"].text
+    )
+    assert (
+        f"{chain.active_window[0]} 年以来仍在该环节申请的区外机构"
+        in attract["飞行平台"].text
+    )
     assert f"RTA={platform.rta:.2f}" in next(
         f.text for f in findings if f.rule == "chain.weak" and f.subject == "飞行平台"
     )

@@ -4,11 +4,12 @@ For every node of a spec's technology tree: the home region's units, its share o
 national and the global units of the node, its relative technology advantage (RTA, the
 Balassa index: the node's weight in the region against its weight in the comparator), the
 growth of its filings, its key local players — and a classification as strong (强), average
-(一般), weak (弱) or gap (缺) by explicit rules. For weak and gap nodes, 补链强链 candidates: the
-strongest applicants outside the region (招商对象) and the most productive inventors outside it
-(人才引进), each with the numbers behind the ranking.
+(一般), weak (弱) or gap (缺) by explicit rules. For **every** node, candidates with the
+numbers behind their rank: organisations outside the region — for weak and missing nodes
+to fill the chain (补链招商), for strong and average ones as partners to strengthen or
+extend it (强链/延链合作) — and inventors outside it (人才引进).
 
-Rules (thresholds are parameters; the result restates them):
+Position rules (thresholds are parameters; the result restates them):
 
 * **gap** — the region has at most ``gap_max`` units in the node while the comparator has at
   least ``min_market``;
@@ -16,10 +17,39 @@ Rules (thresholds are parameters; the result restates them):
 * **weak** — RTA < ``weak_rta`` (and not a gap);
 * **average** — otherwise. The comparator is the nation when the home region lies within a
   country, the world otherwise.
+
+Candidate rules (local players, 招商/合作 candidates and talents alike):
+
+* **Who.** A *holder* is a resolved entity (else a name): :data:`HOLDER_KEY`. Corporate
+  groups (issue 14) will replace the entity id there, one expression; every count is of
+  distinct units, so a unit two members of one group share counts once.
+* **Organisations only.** Party types company, university, institute, hospital and other
+  (:data:`ORGANISATIONS`); government bodies are local players but never 招商 candidates
+  (a government cannot be attracted); individuals only with ``individuals=True``; a holder
+  of unknown type is not listed.
+* **Active.** At least one unit of the node filed in the last ``active_years`` complete
+  filing years before the data cut-off, or later (``active_window``; filings after it are
+  incomplete but still show activity). Without a cut-off nobody is listed.
+* **Located by evidence.** A holder's place is the majority place of its own applicant,
+  assignee and owner records in the whole store — an address, a postcode or a place the
+  source gave, *never* one inferred from the look of a name — else (``by_priority``) the
+  country of its first filings: the country holding at least two thirds of its
+  applications' first national priorities (the office it files at first, not the office
+  that published a document). An inventor is placed by their own address, else by their
+  applicant's place. A holder whose place cannot tell inside from outside is not listed;
+  the node counts them (``unlocated``).
+* **Excluded.** Holders named in ``exclude_applicants`` (case-insensitive, ``*`` a
+  wildcard) and defence suppliers — holders with at least ``max_weapons_share`` of their
+  units in the spec's scope classed in weapons and ammunition (IPC F41, F42) — are not
+  proposed as candidates, nor their inventors as talents; the node counts them
+  (``excluded``).
+* **Rank.** Units in the node, then recent units, then granted inventions.
 """
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,24 +57,50 @@ import pandas as pd
 
 from patnav.analyses.base import (
     COUNT_UNITS,
+    NON_COUNTRY_OFFICES,
     CountBy,
     Engine,
     Region,
     ResultMixin,
+    Window,
     as_engine,
     check_count_by,
     ratio,
 )
 from patnav.analyses.prepared import Base, based
 from patnav.analyses.spec import NavigationSpec
+from patnav.errors import InvalidParameterError
 from patnav.storage.store import PatentStore
 
 POSITION_ZH = {"strong": "强链", "average": "一般", "weak": "弱链", "gap": "缺链"}
 
+PURPOSE = {"gap": "fill", "weak": "fill", "average": "extend", "strong": "strengthen"}
+"""What a node's candidates are for: fill a weak or missing link (补链), extend an
+average one (延链), strengthen a strong one (强链)."""
+PURPOSE_ZH = {"fill": "补链招商", "extend": "延链合作", "strengthen": "强链合作"}
+
+ORGANISATIONS = ("company", "university", "institute", "hospital", "other")
+"""Party types that may be 招商 candidates; local players may also be government bodies."""
+
+HOLDER_KEY = "akey"
+"""The column of the prepared ``apps`` relation that names one holder: the resolved entity,
+else the applicant's name. Corporate groups replace it with a group id."""
+
+WEAPONS_CLASSES = ("F41", "F42")
+"""IPC classes of weapons (F41) and ammunition and blasting (F42)."""
+
+LOCATED_ROLES = ("applicant", "assignee", "current_owner")
+PRIORITY_MAJORITY = 2 / 3
+"""Share of an applicant's applications with a national first priority that one country
+must hold to be the applicant's country of first filing."""
+
+_COUNTER = itertools.count(1)
+
 
 @dataclass(frozen=True, slots=True)
 class Player:
-    """An applicant in a node: units, growth, grant ratio, location."""
+    """A holder in a node: units, growth, grant ratio, last filing, where it is and how
+    that is known (``location_basis``: address, code, source or priority)."""
 
     name: str
     location: str
@@ -55,11 +111,15 @@ class Player:
     inventions_known: int
     granted: int
     grant_ratio: float | None
+    key: str = ""
+    party_type: str = ""
+    location_basis: str = ""
+    last_year: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class Talent:
-    """An inventor in a node: units and the applicant they invent for."""
+    """An inventor in a node: units, the applicant they invent for, where they are."""
 
     name: str
     applicant: str
@@ -67,6 +127,7 @@ class Talent:
     units: int
     first_year: int | None
     last_year: int | None
+    location_basis: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,11 +154,15 @@ class NodePosition:
     local_players: tuple[Player, ...]
     candidates: tuple[Player, ...]
     talents: tuple[Talent, ...]
+    purpose: str = ""  # fill | extend | strengthen
+    purpose_zh: str = ""
+    unlocated: int = 0  # active organisations whose place cannot be told
+    excluded: int = 0  # active organisations outside excluded by a rule
 
 
 @dataclass(frozen=True, slots=True)
 class ChainPositioning(ResultMixin):
-    """The home region's position along the technology tree, with 补链强链 candidates."""
+    """The home region's position along the technology tree, with candidates per node."""
 
     title: str
     region: str
@@ -110,6 +175,11 @@ class ChainPositioning(ResultMixin):
     previous_window: tuple[int, int] | None
     rules: dict[str, float]
     nodes: tuple[NodePosition, ...]
+    active_window: tuple[int, int] | None = None
+    individuals: bool = False
+    by_priority: bool = True
+    max_weapons_share: float | None = None
+    excluded_applicants: tuple[str, ...] = ()
 
     def to_frame(self) -> pd.DataFrame:
         keep = (
@@ -126,6 +196,17 @@ class ChainPositioning(ResultMixin):
         )
         return pd.DataFrame([{k: getattr(n, k) for k in keep} for n in self.nodes])
 
+    def candidates_frame(self) -> pd.DataFrame:
+        """Every node's candidates, one row each, in rank order."""
+        return pd.DataFrame(
+            [
+                {"node": n.node, "position": n.position, "purpose": n.purpose}
+                | {f: getattr(p, f) for f in Player.__slots__}
+                for n in self.nodes
+                for p in n.candidates
+            ]
+        )
+
 
 def chain_positioning(
     source: PatentStore | Engine,
@@ -139,6 +220,11 @@ def chain_positioning(
     gap_max: int = 0,
     min_units: int = 5,
     min_market: int = 5,
+    active_years: int = 5,
+    individuals: bool = False,
+    by_priority: bool = True,
+    max_weapons_share: float | None = 0.5,
+    exclude_applicants: Sequence[str] | None = None,
     store: PatentStore | None = None,
 ) -> ChainPositioning:
     """Position the home region on every node of the spec's technology tree.
@@ -150,21 +236,32 @@ def chain_positioning(
         count_by: counting unit (default: the spec's).
         top: candidates, talents and local players listed per node.
         strong_rta, weak_rta, gap_max, min_units, min_market: the classification rules.
+        active_years: complete filing years before the cut-off in which a player or
+            candidate must have filed in the node (see the module docstring).
+        individuals: list individuals among players and candidates too.
+        by_priority: place a holder with no address by its country of first filing.
+        max_weapons_share: holders with this share of their units in IPC F41/F42 are
+            not proposed (None: no such rule).
+        exclude_applicants: names never proposed (default: the spec's
+            ``exclude_applicants``, if it has them); ``*`` is a wildcard.
         store: resolves saved patent-set names in the spec's queries.
     """
     engine = as_engine(source)
     home_region = region or spec.region
     if home_region is None:
-        from patnav.errors import InvalidParameterError
-
         raise InvalidParameterError(
             "chain positioning needs a home region: give region=, or a spec with 'region:'."
         )
+    if active_years < 1:
+        raise InvalidParameterError(
+            "The 'active_years' parameter of chain_positioning must be an int ≥ 1. "
+            f"Got {active_years!r} instead."
+        )
+    if exclude_applicants is None:
+        exclude_applicants = tuple(getattr(spec, "exclude_applicants", None) or ())
+    excluded_names = tuple(str(n).strip() for n in exclude_applicants if str(n).strip())
     unit = check_count_by(count_by or spec.count_by)
     comparator = "national" if home_region.province or home_region.city else "world"
-    with based(engine, spec.base_scope(store), unit) as base:
-        recent, previous = base.windows()  # one window for every node: the spec's data
-        totals = _figures(base, home_region, recent, previous)
     rules = {
         "strong_rta": strong_rta,
         "weak_rta": weak_rta,
@@ -172,63 +269,86 @@ def chain_positioning(
         "min_units": min_units,
         "min_market": min_market,
     }
-    nodes = []
-    for node in spec.walk():
-        with based(engine, spec.node_scope(node, store), unit) as base:
-            f = _figures(base, home_region, recent, previous)
-            base_home = totals["home"]
-            base_cmp = totals[comparator]
-            rta = None
-            if base_home and base_cmp and f[comparator]:
-                rta = (f["home"] / base_home) / (f[comparator] / base_cmp)
-            position, reason = _classify(
-                f["home"], f[comparator], rta, comparator, rules
-            )
-            weak = position in ("weak", "gap")
-            local = _players(base, home_region, recent, previous, inside=True, top=top)
-            candidates = (
-                _players(
-                    base,
-                    home_region,
-                    recent,
-                    previous,
-                    inside=False,
-                    top=top,
-                    national_only=comparator == "national",
-                )
-                if weak
-                else []
-            )
-            talents = _talents(base, home_region, top=top) if weak else []
-        nodes.append(
-            NodePosition(
-                node=node.name,
-                path=node.path,
-                depth=node.depth,
-                home=f["home"],
-                national=f["national"],
-                world=f["world"],
-                share_of_national=ratio(f["home"], f["national"]),
-                share_of_world=ratio(f["home"], f["world"]),
-                rta=rta,
-                rta_basis=comparator,
-                home_recent=f["home_recent"],
-                home_previous=f["home_previous"],
-                home_growth=ratio(
-                    f["home_recent"] - f["home_previous"], f["home_previous"]
-                ),
-                comparator_growth=ratio(
-                    f[f"{comparator}_recent"] - f[f"{comparator}_previous"],
-                    f[f"{comparator}_previous"],
-                ),
-                position=position,
-                position_zh=POSITION_ZH[position],
-                reason=reason,
-                local_players=tuple(local),
-                candidates=tuple(candidates),
-                talents=tuple(talents),
-            )
+    holders = f"_chain{next(_COUNTER)}_holders"
+    # the spec's relations stay prepared while the nodes read the holders made from them
+    # (an engine may materialise lazily, as Spark's cached views do)
+    with based(engine, spec.base_scope(store), unit) as whole:
+        recent, previous = whole.windows()  # one window for every node: the spec's data
+        totals = _figures(whole, home_region, recent, previous)
+        _make_holders(
+            engine,
+            whole,
+            holders,
+            home_region,
+            by_priority=by_priority,
+            excluded=excluded_names,
         )
+        active = (recent[1] - active_years + 1, recent[1]) if recent else None
+        pick = _Pick(
+            region=home_region,
+            holders=holders,
+            recent=recent,
+            previous=previous,
+            active=active,
+            top=top,
+            individuals=individuals,
+            max_weapons_share=max_weapons_share,
+        )
+        nodes = []
+        try:
+            for node in spec.walk():
+                with based(engine, spec.node_scope(node, store), unit) as base:
+                    f = _figures(base, home_region, recent, previous)
+                    base_home = totals["home"]
+                    base_cmp = totals[comparator]
+                    rta = None
+                    if base_home and base_cmp and f[comparator]:
+                        rta = (f["home"] / base_home) / (f[comparator] / base_cmp)
+                    position, reason = _classify(
+                        f["home"], f[comparator], rta, comparator, rules
+                    )
+                    local = pick.players(base, side="in")
+                    candidates = pick.players(
+                        base, side="out", national_only=comparator == "national"
+                    )
+                    counts = pick.skipped(base, national_only=comparator == "national")
+                    talents = pick.talents(base, national_only=comparator == "national")
+                purpose = PURPOSE[position]
+                nodes.append(
+                    NodePosition(
+                        node=node.name,
+                        path=node.path,
+                        depth=node.depth,
+                        home=f["home"],
+                        national=f["national"],
+                        world=f["world"],
+                        share_of_national=ratio(f["home"], f["national"]),
+                        share_of_world=ratio(f["home"], f["world"]),
+                        rta=rta,
+                        rta_basis=comparator,
+                        home_recent=f["home_recent"],
+                        home_previous=f["home_previous"],
+                        home_growth=ratio(
+                            f["home_recent"] - f["home_previous"], f["home_previous"]
+                        ),
+                        comparator_growth=ratio(
+                            f[f"{comparator}_recent"] - f[f"{comparator}_previous"],
+                            f[f"{comparator}_previous"],
+                        ),
+                        position=position,
+                        position_zh=POSITION_ZH[position],
+                        reason=reason,
+                        local_players=tuple(local),
+                        candidates=tuple(candidates),
+                        talents=tuple(talents),
+                        purpose=purpose,
+                        purpose_zh=PURPOSE_ZH[purpose],
+                        unlocated=counts["unlocated"],
+                        excluded=counts["excluded"],
+                    )
+                )
+        finally:
+            engine.drop(holders)
     return ChainPositioning(
         title=spec.title,
         region=home_region.label,
@@ -241,6 +361,11 @@ def chain_positioning(
         previous_window=previous,
         rules=rules,
         nodes=tuple(nodes),
+        active_window=active,
+        individuals=individuals,
+        by_priority=by_priority,
+        max_weapons_share=max_weapons_share,
+        excluded_applicants=excluded_names,
     )
 
 
@@ -315,75 +440,334 @@ def _location(country: Any, province: Any, city: Any) -> str:
     return country_name(country) if country else "未知"
 
 
-def _players(
+# -- where holders are -----------------------------------------------------------------
+
+
+def side_sql(
+    region: Region, country: str, province: str, city: str
+) -> tuple[str, dict[str, Any]]:
+    """SQL telling whether a place lies inside the region (``'in'``), outside it
+    (``'out'``), or cannot be told (NULL: a Chinese holder known only by its country, for a
+    provincial region)."""
+    from patnav.schema.vocabulary import province_name
+
+    params: dict[str, Any] = {"side_country": region.country}
+    inside = [f"{country} = $side_country"]
+    outside = [f"{country} <> $side_country"]
+    if region.province:
+        params["side_province"] = province_name(region.province) or region.province
+        inside.append(f"{province} = $side_province")
+        outside.append(f"{province} <> $side_province")
+    if region.city:
+        stem = (
+            region.city[:-1]
+            if region.city.endswith(("市", "州", "盟"))
+            else region.city
+        )
+        params["side_city"] = region.city if region.city != stem else f"{region.city}市"
+        params["side_city_like"] = f"{stem}%"
+        matches = f"({city} = $side_city OR {city} LIKE $side_city_like)"
+        inside.append(matches)
+        outside.append(f"NOT {matches}")
+    sql = (
+        f"CASE WHEN {' AND '.join(inside)} THEN 'in' "
+        f"WHEN {' OR '.join(outside)} THEN 'out' END"
+    )
+    return sql, params
+
+
+def _make_holders(
+    engine: Engine,
     base: Base,
+    table: str,
     region: Region,
-    recent: tuple[int, int] | None,
-    previous: tuple[int, int] | None,
     *,
-    inside: bool,
-    top: int,
-    national_only: bool = False,
-) -> list[Player]:
-    """Applicants of units originating inside (or outside) the region, strongest first."""
-    condition, region_params = region.condition("a", prefix="unit_")
-    where = f"({condition})" if inside else f"NOT ({condition})"
-    if not inside and national_only:
-        where += " AND a.unit_country = $region_country"
-    rows = base.rows(
+    by_priority: bool,
+    excluded: Sequence[str],
+) -> None:
+    """One row per holder of the base scope: name, type, place and how it is known,
+    which side of the region it is on, its share of weapons units, whether it is listed
+    as excluded."""
+    roles = ", ".join(f"'{r}'" for r in LOCATED_ROLES)
+    offices = ", ".join(f"'{o}'" for o in NON_COUNTRY_OFFICES)
+    weapons = " OR ".join(f"starts_with(c.code, '{w}')" for w in WEAPONS_CLASSES)
+    side, side_params = side_sql(region, "pl.country", "pl.province", "pl.city")
+    params: dict[str, Any] = {**side_params, "majority": PRIORITY_MAJORITY}
+    listed = []
+    for i, name in enumerate(excluded):
+        params[f"exclude_{i}"] = _like_pattern(name)
+        listed.append(f"upper(k.name) LIKE $exclude_{i} ESCAPE '\\'")
+    listed_sql = " OR ".join(listed) if listed else "FALSE"
+    priority_cte = (
         f"""
-        SELECT a.akey, min(a.name) AS name, min(a.country) AS country,
-               min(a.province) AS province, min(a.city) AS city, count(*) AS units,
-               sum(CASE WHEN a.filing_year BETWEEN $r0 AND $r1 THEN 1 ELSE 0 END) AS recent,
-               sum(CASE WHEN a.filing_year BETWEEN $p0 AND $p1 THEN 1 ELSE 0 END) AS previous,
-               sum(a.known) AS known, sum(a.granted) AS granted
-        FROM {base.apps} a WHERE {where}
-        GROUP BY a.akey
-        ORDER BY units DESC, recent DESC, granted DESC, a.akey LIMIT {int(top)}
-        """,
-        {**region_params, **_window_params(recent, previous), "top": int(top)},
-        limit=int(top),
+        first_prio AS (
+            SELECT p.doc_id, coalesce(p.app_number, p.doc_id) AS app,
+                   arg_min(pr.country, coalesce(CAST(pr.date AS VARCHAR), '9999')
+                           || lpad(CAST(pr.seq AS VARCHAR), 4, '0')) AS country
+            FROM priorities pr JOIN patents p ON p.doc_id = pr.doc_id
+            WHERE pr.country IS NOT NULL AND pr.country NOT IN ({offices})
+              AND p.doc_id IN (SELECT doc_id FROM mentions)
+            GROUP BY p.doc_id, coalesce(p.app_number, p.doc_id)
+        ),
+        prio_votes AS (
+            SELECT m.akey, fp.country, count(DISTINCT fp.app) AS n
+            FROM mentions m JOIN first_prio fp ON fp.doc_id = m.doc_id
+            GROUP BY m.akey, fp.country
+        ),
+        prio AS (
+            SELECT akey, arg_max(country, n) AS country, max(n) AS top, sum(n) AS total
+            FROM prio_votes GROUP BY akey
+        ),"""
+        if by_priority
+        else "prio AS (SELECT NULL AS akey, NULL AS country, 0 AS top, 1 AS total),"
     )
-    return [
-        Player(
-            name=str(r["name"]),
-            location=_location(r["country"], r["province"], r["city"]),
-            units=int(r["units"]),
-            recent=int(r["recent"]),
-            previous=int(r["previous"]),
-            growth=ratio(int(r["recent"]) - int(r["previous"]), int(r["previous"])),
-            inventions_known=int(r["known"] or 0),
-            granted=int(r["granted"] or 0),
-            grant_ratio=ratio(int(r["granted"] or 0), int(r["known"] or 0)),
+    engine.materialize(
+        table,
+        f"""
+        WITH keys AS (
+            SELECT {HOLDER_KEY} AS akey, min(name) AS name,
+                   min(coalesce(party_type, 'unknown')) AS party_type
+            FROM {base.apps} GROUP BY {HOLDER_KEY}
+        ),
+        mentions AS (
+            SELECT DISTINCT coalesce(pa.entity_id, 'name:' || pa.name) AS akey, pa.doc_id,
+                   pa.country, pa.province, pa.city,
+                   coalesce(pa.location_source, 'source') AS basis
+            FROM parties pa
+            WHERE pa.role IN ({roles})
+              AND coalesce(pa.entity_id, 'name:' || pa.name) IN (SELECT akey FROM keys)
+        ),
+        votes AS (
+            SELECT akey, country, province, city, min(basis) AS basis,
+                   count(DISTINCT doc_id) AS n
+            FROM mentions
+            WHERE basis <> 'name' AND (country IS NOT NULL OR province IS NOT NULL)
+            GROUP BY akey, country, province, city
+        ),
+        placed AS (
+            SELECT akey, country, province, city, basis FROM (
+                SELECT *, row_number() OVER (
+                    PARTITION BY akey
+                    ORDER BY n DESC, CASE WHEN city IS NULL THEN 1 ELSE 0 END,
+                             CASE WHEN province IS NULL THEN 1 ELSE 0 END,
+                             country, province, city) AS rn
+                FROM votes) v
+            WHERE rn = 1
+        ),
+        {priority_cte}
+        weapons AS (
+            SELECT a.{HOLDER_KEY} AS akey,
+                   count(DISTINCT a.unit) AS units,
+                   count(DISTINCT CASE WHEN w.unit IS NOT NULL THEN a.unit END) AS armed
+            FROM {base.apps} a
+            LEFT JOIN (SELECT DISTINCT d.unit FROM {base.docs} d
+                       JOIN classifications c ON c.doc_id = d.doc_id AND c.scheme = 'IPC'
+                       WHERE {weapons}) w ON w.unit = a.unit
+            GROUP BY a.{HOLDER_KEY}
+        ),
+        located AS (
+            SELECT k.akey, k.name, k.party_type,
+                   coalesce(pl.country,
+                            CASE WHEN pl.province IS NOT NULL THEN 'CN' END,
+                            CASE WHEN pr.top >= $majority * pr.total THEN pr.country END)
+                       AS country,
+                   pl.province, pl.city,
+                   CASE WHEN pl.akey IS NOT NULL THEN pl.basis
+                        WHEN pr.top >= $majority * pr.total THEN 'priority' END AS basis,
+                   ({listed_sql}) AS listed,
+                   CAST(w.armed AS DOUBLE) / w.units AS weapons_share
+            FROM keys k
+            LEFT JOIN placed pl ON pl.akey = k.akey
+            LEFT JOIN prio pr ON pr.akey = k.akey
+            LEFT JOIN weapons w ON w.akey = k.akey
         )
-        for r in rows
-    ]
+        SELECT akey, name, party_type, country, province, city, basis, listed,
+               weapons_share, {side.replace("pl.", "")} AS side
+        FROM located
+        """,
+        params,
+    )
 
 
-def _talents(base: Base, region: Region, *, top: int) -> list[Talent]:
-    """Inventors of units originating outside the region, most units first."""
-    condition, region_params = region.condition("i")
-    rows = base.rows(
-        f"""
-        SELECT i.name, i.aname AS applicant, min(i.country) AS country,
-               min(i.province) AS province, min(i.city) AS city,
-               count(DISTINCT i.unit) AS units, min(i.filing_year) AS first_year,
-               max(i.filing_year) AS last_year
-        FROM {base.inventors()} i WHERE NOT ({condition})
-        GROUP BY i.name, i.aname
-        ORDER BY units DESC, last_year DESC NULLS LAST, i.name, applicant LIMIT {int(top)}
-        """,
-        {**region_params, "top": int(top)},
-        limit=int(top),
-    )
-    return [
-        Talent(
-            name=str(r["name"]),
-            applicant=str(r["applicant"]),
-            location=_location(r["country"], r["province"], r["city"]),
-            units=int(r["units"]),
-            first_year=r["first_year"],
-            last_year=r["last_year"],
+def _like_pattern(name: str) -> str:
+    escaped = name.upper().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return escaped.replace("*", "%")
+
+
+@dataclass(frozen=True, slots=True)
+class _Pick:
+    """The candidate rules of one chain run, applied to each node's prepared relations."""
+
+    region: Region
+    holders: str
+    recent: Window | None
+    previous: Window | None
+    active: Window | None
+    top: int
+    individuals: bool
+    max_weapons_share: float | None
+
+    def _types(self, *, local: bool) -> str:
+        types = ORGANISATIONS + (("government",) if local else ())
+        types += ("individual",) if self.individuals else ()
+        return ", ".join(f"'{t}'" for t in types)
+
+    def _blocked(self) -> str:
+        parts = ["h.listed"]
+        if self.max_weapons_share is not None:
+            parts.append(
+                f"coalesce(h.weapons_share, 0) >= {float(self.max_weapons_share)!r}"
+            )
+        return "(" + " OR ".join(parts) + ")"
+
+    def _params(self) -> dict[str, Any]:
+        return {
+            **_window_params(self.recent, self.previous),
+            "active_from": self.active[0] if self.active else 10**6,
+            "region_country": self.region.country,
+        }
+
+    def players(
+        self, base: Base, *, side: str, national_only: bool = False
+    ) -> list[Player]:
+        """Active holders inside (``side='in'``) or outside the region, strongest first."""
+        where = [
+            f"h.side = '{side}'",
+            f"h.party_type IN ({self._types(local=side == 'in')})",
+        ]
+        if side == "out":
+            where.append(f"NOT {self._blocked()}")
+            if national_only:
+                where.append("h.country = $region_country")
+        rows = base.rows(
+            f"""
+            SELECT a.{HOLDER_KEY} AS akey, min(h.name) AS name,
+                   min(h.party_type) AS party_type, min(h.country) AS country,
+                   min(h.province) AS province, min(h.city) AS city,
+                   min(h.basis) AS basis,
+                   count(DISTINCT a.unit) AS units,
+                   count(DISTINCT CASE WHEN a.filing_year BETWEEN $r0 AND $r1
+                                       THEN a.unit END) AS recent,
+                   count(DISTINCT CASE WHEN a.filing_year BETWEEN $p0 AND $p1
+                                       THEN a.unit END) AS previous,
+                   count(DISTINCT CASE WHEN a.known = 1 THEN a.unit END) AS known,
+                   count(DISTINCT CASE WHEN a.granted = 1 THEN a.unit END) AS granted,
+                   max(a.filing_year) AS last_year
+            FROM {base.apps} a JOIN {self.holders} h ON h.akey = a.{HOLDER_KEY}
+            WHERE {" AND ".join(where)}
+            GROUP BY a.{HOLDER_KEY}
+            HAVING max(a.filing_year) >= $active_from
+            ORDER BY units DESC, recent DESC, granted DESC, akey LIMIT {int(self.top)}
+            """,
+            self._params(),
+            limit=int(self.top),
         )
-        for r in rows
-    ]
+        return [
+            Player(
+                name=str(r["name"]),
+                location=_location(r["country"], r["province"], r["city"]),
+                units=int(r["units"]),
+                recent=int(r["recent"]),
+                previous=int(r["previous"]),
+                growth=ratio(int(r["recent"]) - int(r["previous"]), int(r["previous"])),
+                inventions_known=int(r["known"] or 0),
+                granted=int(r["granted"] or 0),
+                grant_ratio=ratio(int(r["granted"] or 0), int(r["known"] or 0)),
+                key=str(r["akey"]),
+                party_type=str(r["party_type"]),
+                location_basis=str(r["basis"] or ""),
+                last_year=r["last_year"],
+            )
+            for r in rows
+        ]
+
+    def skipped(self, base: Base, *, national_only: bool) -> dict[str, int]:
+        """Active organisations of the node not listed as candidates: those whose place
+        cannot be told (``unlocated``) and those a rule excludes (``excluded``)."""
+        outside = "h.side = 'out'" + (
+            " AND h.country = $region_country" if national_only else ""
+        )
+        row = base.one(
+            f"""
+            SELECT count(*) FILTER (WHERE side IS NULL) AS unlocated,
+                   count(*) FILTER (WHERE outside AND blocked) AS excluded
+            FROM (
+                SELECT a.{HOLDER_KEY}, min(h.side) AS side,
+                       bool_or({outside}) AS outside, bool_or({self._blocked()}) AS blocked
+                FROM {base.apps} a JOIN {self.holders} h ON h.akey = a.{HOLDER_KEY}
+                WHERE h.party_type IN ({self._types(local=False)})
+                GROUP BY a.{HOLDER_KEY}
+                HAVING max(a.filing_year) >= $active_from
+            ) s
+            """,
+            self._params(),
+        )
+        return {k: int(v or 0) for k, v in row.items()}
+
+    def talents(self, base: Base, *, national_only: bool = False) -> list[Talent]:
+        """Active inventors placed outside the region (by their own address, else their
+        applicant's place) — within its country when ``national_only`` —, most units
+        first; none of an excluded applicant."""
+        side, side_params = side_sql(self.region, "t.country", "t.province", "t.city")
+        rows = base.rows(
+            f"""
+            WITH inv AS (
+                SELECT DISTINCT d.unit, pi.name, u.lead_akey AS akey, u.filing_year,
+                       CASE WHEN coalesce(pi.location_source, 'source') <> 'name'
+                                 AND (pi.country IS NOT NULL OR pi.province IS NOT NULL)
+                            THEN 1 ELSE 0 END AS own,
+                       pi.country, pi.province, pi.city
+                FROM {base.docs} d
+                JOIN parties pi ON pi.doc_id = d.doc_id AND pi.role = 'inventor'
+                JOIN {base.units} u ON u.unit = d.unit
+            ),
+            per AS (
+                SELECT name, akey, count(DISTINCT unit) AS units,
+                       min(filing_year) AS first_year, max(filing_year) AS last_year
+                FROM inv GROUP BY name, akey
+            ),
+            own AS (
+                SELECT name, akey, country, province, city FROM (
+                    SELECT name, akey, country, province, city, row_number() OVER (
+                        PARTITION BY name, akey
+                        ORDER BY filing_year DESC NULLS LAST, country, province, city
+                    ) AS rn
+                    FROM inv WHERE own = 1) o
+                WHERE rn = 1
+            ),
+            t AS (
+                SELECT p.name, p.akey, p.units, p.first_year, p.last_year,
+                       coalesce(h.name, '') AS applicant,
+                       CASE WHEN o.name IS NOT NULL THEN o.country ELSE h.country END
+                           AS country,
+                       CASE WHEN o.name IS NOT NULL THEN o.province ELSE h.province END
+                           AS province,
+                       CASE WHEN o.name IS NOT NULL THEN o.city ELSE h.city END AS city,
+                       CASE WHEN o.name IS NOT NULL THEN 'inventor' ELSE h.basis END
+                           AS basis,
+                       coalesce({self._blocked()}, FALSE) AS blocked
+                FROM per p
+                LEFT JOIN own o ON o.name = p.name AND o.akey = p.akey
+                LEFT JOIN {self.holders} h ON h.akey = p.akey
+            )
+            SELECT t.* FROM t
+            WHERE {side} = 'out' AND NOT t.blocked AND t.last_year >= $active_from
+              {"AND t.country = $region_country" if national_only else ""}
+            ORDER BY units DESC, last_year DESC NULLS LAST, name, applicant
+            LIMIT {int(self.top)}
+            """,
+            {**self._params(), **side_params},
+            limit=int(self.top),
+        )
+        return [
+            Talent(
+                name=str(r["name"]),
+                applicant=str(r["applicant"]),
+                location=_location(r["country"], r["province"], r["city"]),
+                units=int(r["units"]),
+                first_year=r["first_year"],
+                last_year=r["last_year"],
+                location_basis=str(r["basis"] or ""),
+            )
+            for r in rows
+        ]

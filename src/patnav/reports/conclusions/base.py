@@ -38,9 +38,13 @@ def _player(r: Results, p: Player) -> str:
         parts += [_q(r, p.units), f"{_q(r, p.recent)} recent"]
         if p.growth is not None:
             parts.append(L.signed_pct(p.growth))
+        if p.last_year is not None:
+            parts.append(f"last filed {p.last_year}")
         return f"{p.name} ({', '.join(parts)})"
     parts = [] if unknown else [L.location(p.location, r.lang)]
     parts += [_q(r, p.units), f"近三年 {_q(r, p.recent)}"]
     if p.growth is not None:
         parts.append(L.signed_pct(p.growth))
+    if p.last_year is not None:
+        parts.append(f"末次申请 {p.last_year} 年")
     return f"{p.name}（{'，'.join(parts)}）"

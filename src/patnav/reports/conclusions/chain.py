@@ -268,8 +268,23 @@ def chain_dependence(r: Results) -> list[Finding]:
     return out
 
 
+def _active(r: Results) -> str:
+    """Who the candidates are, in a few words: organisations outside the region still
+    filing in the node since the start of the activity window."""
+    ch = r.chain
+    if ch is None or ch.active_window is None:
+        return _s(r, "区外机构", "organisations outside the region")
+    return _s(
+        r,
+        f"{ch.active_window[0]} 年以来仍在该环节申请的区外机构",
+        f"organisations outside the region still filing in the node since "
+        f"{ch.active_window[0]}",
+    )
+
+
 def chain_attract(r: Results) -> list[Finding]:
-    """招商: for weak and missing nodes, the strongest applicants outside the region."""
+    """招商: for weak and missing nodes, the strongest active organisations outside the
+    region."""
     ch = r.chain
     if ch is None:
         return []
@@ -284,12 +299,16 @@ def chain_attract(r: Results) -> list[Finding]:
                 "recommendation",
                 _s(
                     r,
-                    f"补链“{n.node}”（{L.position_label(n.position, r.lang)}）：建议对接 "
+                    f"补链“{n.node}”（{L.position_label(n.position, r.lang)}）：建议对接"
+                    + _active(r)
+                    + " "
                     + L.join([_player(r, p) for p in shown], r.lang)
                     + "，通过招商、技术许可或合作研发引入。",
                     f"Fill {n.node} ({L.position_label(n.position, r.lang)}): approach "
+                    + _active(r)
+                    + ", "
                     + L.join([_player(r, p) for p in shown], r.lang)
-                    + " to attract, license or co-develop.",
+                    + ", to attract, license or co-develop.",
                 ),
                 {f"{p.name}.units": p.units for p in shown},
                 n.node,
@@ -299,13 +318,61 @@ def chain_attract(r: Results) -> list[Finding]:
     return out
 
 
-def chain_talent(r: Results) -> list[Finding]:
-    """人才: for weak and missing nodes, the most productive inventors outside the region."""
+def chain_partner(r: Results) -> list[Finding]:
+    """强链/延链: for strong and average nodes, active organisations outside the region to
+    partner with."""
     ch = r.chain
     if ch is None:
         return []
-    nodes = [n for n in ch.nodes if n.position in ("gap", "weak") and n.talents]
-    nodes.sort(key=lambda n: (n.position != "gap", n.rta or 0, n.node))
+    nodes = [
+        n for n in ch.nodes if n.position in ("strong", "average") and n.candidates
+    ]
+    nodes.sort(key=lambda n: (n.position != "strong", -(n.rta or 0), n.node))
+    out = []
+    for n in nodes[:SHOWN]:
+        shown = n.candidates[:SHOWN]
+        purpose = L.purpose_label(n.purpose, r.lang)
+        out.append(
+            Finding(
+                "chain.partner",
+                "recommendation",
+                _s(
+                    r,
+                    f"{purpose}“{n.node}”（{L.position_label(n.position, r.lang)}）：可与"
+                    + _active(r)
+                    + " "
+                    + L.join([_player(r, p) for p in shown], r.lang)
+                    + " 开展技术合作、许可或联合研发，补强上下游。",
+                    f"{purpose.capitalize()} {n.node} ({L.position_label(n.position, r.lang)}): "
+                    "partner with "
+                    + _active(r)
+                    + ", "
+                    + L.join([_player(r, p) for p in shown], r.lang)
+                    + ", through co-development or licensing.",
+                ),
+                {f"{p.name}.units": p.units for p in shown},
+                n.node,
+                61,
+            )
+        )
+    return out
+
+
+def chain_talent(r: Results) -> list[Finding]:
+    """人才: the most productive active inventors outside the region, weak and missing
+    nodes first."""
+    ch = r.chain
+    if ch is None:
+        return []
+    nodes = [n for n in ch.nodes if n.talents]
+    nodes.sort(
+        key=lambda n: (
+            n.position not in ("gap", "weak"),
+            n.position != "gap",
+            n.rta or 0,
+            n.node,
+        )
+    )
     out = []
     for n in nodes[:SHOWN]:
         shown = n.talents[:SHOWN]

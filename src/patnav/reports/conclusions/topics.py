@@ -62,11 +62,14 @@ def emerging_terms(r: Results) -> list[Finding]:
     hs = r.hotspots
     if hs is None or not hs.emerging or hs.recent_window is None:
         return []
-    shown = hs.emerging[:5]
+    # a Chinese sentence names only terms with a Chinese form (无人机（drone）)
+    shown = [t for t in hs.emerging if t.label(r.lang)][:5]
+    if not shown:
+        return []
     items = [
-        f"{t.term}（{L.num(t.previous)} → {L.num(t.recent)}）"
+        f"{t.label(r.lang)}（{L.num(t.previous)} → {L.num(t.recent)}）"
         if r.lang != "en"
-        else f"{t.term} ({L.num(t.previous)} → {L.num(t.recent)})"
+        else f"{t.label(r.lang)} ({L.num(t.previous)} → {L.num(t.recent)})"
         for t in shown
     ]
     return [

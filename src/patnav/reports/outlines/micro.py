@@ -29,6 +29,7 @@ from patnav.reports.outlines.common import (
     run_nodes,
     run_sources,
 )
+from patnav.reports.sections.chain import candidate_rules, where
 
 MAX_FINDINGS = 4
 TABLE_ROWS = 3
@@ -94,22 +95,30 @@ def sections(b: Builder, found: Sequence[Finding]) -> list[Section]:
     ch = r.chain
     node = ch.nodes[0] if ch is not None and ch.nodes else None
     if node is not None:
+        assert ch is not None
+        role = (
+            b.say("招商对象", "to attract")
+            if node.purpose in ("fill", "")
+            else b.say("合作对象", "partner")
+        )
         rows = [
             [
                 b.say("本地龙头", "local leader"),
                 p.name,
-                L.location(p.location, b.lang),
+                where(b, p.location, p.location_basis),
                 L.num(p.units),
                 L.num(p.recent),
+                L.years(p.last_year, None),
             ]
             for p in node.local_players[:TABLE_ROWS]
         ] + [
             [
-                b.say("招商对象", "to attract"),
+                role,
                 p.name,
-                L.location(p.location, b.lang),
+                where(b, p.location, p.location_basis),
                 L.num(p.units),
                 L.num(p.recent),
+                L.years(p.last_year, None),
             ]
             for p in node.candidates[:TABLE_ROWS]
         ]
@@ -117,8 +126,8 @@ def sections(b: Builder, found: Sequence[Finding]) -> list[Section]:
             s.add(
                 b.table(
                     b.say(
-                        f"{node.node}：本地龙头与招商对象",
-                        f"{node.node}: local leaders and companies to attract",
+                        f"{node.node}：本地龙头与{role}",
+                        f"{node.node}: local leaders and organisations ({role})",
                     ),
                     [
                         b.say("角色", "Role"),
@@ -126,14 +135,24 @@ def sections(b: Builder, found: Sequence[Finding]) -> list[Section]:
                         b.t("col.location"),
                         b.count_header,
                         b.t("col.recent"),
+                        b.t("col.last_year"),
                     ],
                     rows,
                     sort=b.say("各角色内按数量降序", "by units within each role"),
                     source=False,
-                    align="lllrr",
+                    align="lllrrr",
                     key="micro.table",
                 )
             )
+            none = (
+                b.say(
+                    f"按以下规则，区外没有可提出的{role}。",
+                    f"By the rules below, no organisation outside the region is {role}. ",
+                )
+                if not node.candidates
+                else ""
+            )
+            s.add(Paragraph(none + candidate_rules(b, ch), "note"))
         top = next((n for n in r.nodes if n.comparison is not None), None)
         if top is not None and top.comparison is not None:
             per_year = {y.year: y for y in top.comparison.by_year}

@@ -9,7 +9,7 @@ from patnav.analyses.chain import ChainPositioning
 from patnav.analyses.geography import Geography
 from patnav.reports import labels as L
 from patnav.reports.context import Builder, NodeFigures
-from patnav.reports.model import Chart, Finding, Paragraph, Section, Series
+from patnav.reports.model import Chart, Finding, Paragraph, Section, Series, Table
 from patnav.reports.sections.common import (
     YEARS_SHOWN,
     indent,
@@ -262,11 +262,12 @@ def position_section(
                 [
                     n.node,
                     p.name,
-                    L.location(p.location, b.lang),
+                    where(b, p.location, p.location_basis),
                     L.num(p.units),
                     L.num(p.recent),
                     L.signed_pct(p.growth),
                     L.pct(p.grant_ratio),
+                    L.years(p.last_year, None),
                 ]
             )
         if n.local_players:
@@ -300,23 +301,119 @@ def position_section(
                     b.t("col.recent"),
                     b.t("col.growth"),
                     b.t("col.grant_ratio"),
+                    b.t("col.last_year"),
                 ],
                 rows,
                 sort=b.say(
                     "环节内按数量降序，每环节前 5 位", "per node by units, top 5"
                 ),
-                align="clcrrrr",
+                align="clcrrrrr",
                 key="chain.players.table",
+            ),
+            Paragraph(candidate_rules(b, ch, local=True), "note"),
+        )
+    elif any(n.depth == 0 for n in ch.nodes):
+        players.add(
+            Paragraph(
+                b.say(
+                    f"一级环节中没有符合条件的{b.results.region_label}本地创新主体。",
+                    f"No local player of {b.results.region_label} meets the rules in the "
+                    "top-level nodes. ",
+                )
+                + candidate_rules(b, ch, local=True),
+                "note",
             )
         )
     return s
 
 
-def attract_table(b: Builder, ch: ChainPositioning) -> list[list[str]]:
-    """Rows of the 招商 candidates table: weak and missing nodes, candidates in rank order."""
+def where(b: Builder, location: str, basis: str) -> str:
+    """A holder's place; ``*`` marks a place known only from its first filings."""
+    text = L.location(location, b.lang)
+    return f"{text}*" if basis == "priority" else text
+
+
+def candidate_rules(
+    b: Builder, ch: ChainPositioning, *, local: bool = False, talent: bool = False
+) -> str:
+    """What a table of players, candidates or talents lists, and how they were chosen:
+    the activity window, the kinds of holder, how places are known, the exclusions."""
+    window = ch.active_window
+    if window is None:
+        return b.say(
+            "数据无截止日期，无法判定近期是否活跃，因此不列出候选对象。",
+            "The data have no cut-off date, so recent activity cannot be told and no "
+            "candidate is listed.",
+        )
+    if talent:
+        who_zh, who_en = "发明人", "inventors"
+    elif ch.individuals:
+        who_zh, who_en = "机构和个人", "organisations and individuals"
+    else:
+        who_zh, who_en = "机构（不含个人）", "organisations (no individuals)"
+    zh = (
+        f"仅列 {window[0]} 年以来（近 {window[1] - window[0] + 1} 个完整申请年度 "
+        f"{L.span(window)} 及其后）在该环节有申请的{who_zh}"
+    )
+    en = (
+        f"Only {who_en} that filed in the node in or after {window[0]} (the last "
+        f"{window[1] - window[0] + 1} complete filing years, {L.span(window)}, or later)"
+    )
+    if not local and not talent:
+        zh += "，机关团体不作为招商对象"
+        en += "; government bodies are not candidates"
+    zh += (
+        "；所在地依据申请人自己的地址，无地址时依据其首次申请（优先权）国家（标 *），"
+        "不依据公开局或名称推断"
+        if ch.by_priority
+        else "；所在地依据申请人自己的地址，不依据公开局或名称推断"
+    )
+    en += (
+        "; places from the applicant's own address, else the country of its first "
+        "filings (marked *), never from the publishing office or the look of a name"
+        if ch.by_priority
+        else "; places from the applicant's own address only, never from the publishing "
+        "office or the look of a name"
+    )
+    if talent:
+        zh += "（发明人无地址时取其申请人的所在地）"
+        en += " (an inventor without an address takes their applicant's place)"
+    if not local:
+        if ch.max_weapons_share is not None:
+            zh += f"；武器弹药类（IPC F41、F42）专利占 ≥ {ch.max_weapons_share:.0%} 的防务供应商"
+            en += (
+                f"; defence suppliers (≥ {ch.max_weapons_share:.0%} of their units in "
+                "IPC F41, F42)"
+            )
+            if ch.excluded_applicants:
+                zh += "和方案排除的申请人（" + "、".join(ch.excluded_applicants) + "）"
+                en += " and the applicants the spec excludes"
+            zh += "不列入"
+            en += " are left out"
+        elif ch.excluded_applicants:
+            zh += (
+                "；方案排除的申请人（" + "、".join(ch.excluded_applicants) + "）不列入"
+            )
+            en += "; the applicants the spec excludes are left out"
+        unlocated = [(n.node, n.unlocated) for n in ch.nodes if n.unlocated]
+        if unlocated and not talent:
+            zh += "；所在地不明、未能判定是否区外而未列入的活跃机构：" + "、".join(
+                f"{node} {k} 个" for node, k in unlocated
+            )
+            en += "; active organisations left out because their place is unknown: " + (
+                ", ".join(f"{node} {k}" for node, k in unlocated)
+            )
+    return b.say(zh + "。", en + ".")
+
+
+def attract_table(
+    b: Builder, ch: ChainPositioning, purposes: tuple[str, ...] = ("fill",)
+) -> list[list[str]]:
+    """Rows of a candidates table: the nodes whose candidates serve ``purposes`` (补链招商
+    for weak and missing nodes; 延链/强链合作 for average and strong ones), in rank order."""
     rows = []
     for n in ch.nodes:
-        if n.position not in ("weak", "gap"):
+        if (n.purpose or "fill") not in purposes:
             continue
         for p in n.candidates[:5]:
             rows.append(
@@ -324,14 +421,44 @@ def attract_table(b: Builder, ch: ChainPositioning) -> list[list[str]]:
                     n.node,
                     L.position_label(n.position, b.lang),
                     p.name,
-                    L.location(p.location, b.lang),
+                    where(b, p.location, p.location_basis),
                     L.num(p.units),
                     L.num(p.recent),
                     L.signed_pct(p.growth),
                     L.pct(p.grant_ratio),
+                    L.years(p.last_year, None),
                 ]
             )
     return rows
+
+
+def _candidate_table(
+    b: Builder, ch: ChainPositioning, rows: list[list[str]], caption: str, key: str
+) -> list[Table | Paragraph]:
+    return [
+        b.table(
+            caption,
+            [
+                b.t("col.node"),
+                b.t("col.position"),
+                b.t("col.applicant"),
+                b.t("col.location"),
+                b.count_header,
+                b.t("col.recent"),
+                b.t("col.growth"),
+                b.t("col.grant_ratio"),
+                b.t("col.last_year"),
+            ],
+            rows,
+            sort=b.say(
+                "环节内按数量、近三年、授权数降序，每环节前 5 位",
+                "per node by units, recent units, grants; top 5",
+            ),
+            align="cllcrrrrr",
+            key=key,
+        ),
+        Paragraph(candidate_rules(b, ch), "note"),
+    ]
 
 
 def path_section(
@@ -349,30 +476,31 @@ def path_section(
         block = s.sub(b.t("sec.path.attract"), "path.attract")
         block.add(*pick(found, "chain.attract"))
         rows = attract_table(b, ch)
+        weak = [n for n in ch.nodes if n.purpose == "fill"]
         if rows:
             block.add(
-                b.table(
-                    b.say(
-                        "补链招商对象（区外申请人）",
-                        "Companies to attract (outside the region)",
-                    ),
-                    [
-                        b.t("col.node"),
-                        b.t("col.position"),
-                        b.t("col.applicant"),
-                        b.t("col.location"),
-                        b.count_header,
-                        b.t("col.recent"),
-                        b.t("col.growth"),
-                        b.t("col.grant_ratio"),
-                    ],
+                *_candidate_table(
+                    b,
+                    ch,
                     rows,
-                    sort=b.say(
-                        "环节内按数量、近三年、授权数降序，每环节前 5 位",
-                        "per node by units, recent units, grants; top 5",
+                    b.say(
+                        "补链招商对象（弱链、缺链环节的区外机构）",
+                        "Organisations to attract for weak and missing nodes (outside "
+                        "the region)",
                     ),
-                    align="cllcrrrr",
-                    key="path.attract.table",
+                    "path.attract.table",
+                )
+            )
+        elif weak:
+            block.add(
+                Paragraph(
+                    b.say(
+                        "弱链、缺链环节中没有符合条件的区外机构。",
+                        "No organisation outside the region meets the rules in the weak "
+                        "and missing nodes. ",
+                    )
+                    + candidate_rules(b, ch),
+                    "note",
                 )
             )
         elif pick(found, "data.thin_comparator"):
@@ -401,13 +529,24 @@ def path_section(
         strengthen = pick(found, "chain.strengthen")
         if strengthen:
             s.sub(b.t("sec.path.strengthen"), "path.strengthen").add(*strengthen)
+        partners = attract_table(b, ch, ("strengthen", "extend"))
+        if partners:
+            sec = s.sub(b.t("sec.path.partner"), "path.partner")
+            sec.add(*pick(found, "chain.partner"))
+            sec.add(
+                *_candidate_table(
+                    b,
+                    ch,
+                    partners,
+                    b.say(
+                        "强链延链合作对象（强链、一般环节的区外机构）",
+                        "Partners for strong and average nodes (outside the region)",
+                    ),
+                    "path.partner.table",
+                )
+            )
     if ch is not None:
-        talents = [
-            (n, t)
-            for n in ch.nodes
-            if n.position in ("weak", "gap")
-            for t in n.talents[:5]
-        ]
+        talents = [(n, t) for n in ch.nodes for t in n.talents[:5]]
         if talents:
             sec = s.sub(b.t("sec.path.talent"), "path.talent")
             sec.add(*pick(found, "chain.talent"))
@@ -419,6 +558,7 @@ def path_section(
                     ),
                     [
                         b.t("col.node"),
+                        b.t("col.purpose"),
                         b.t("col.inventor"),
                         b.t("col.applicant"),
                         b.t("col.location"),
@@ -428,9 +568,10 @@ def path_section(
                     [
                         [
                             n.node,
+                            L.purpose_label(n.purpose, b.lang),
                             t.name,
                             t.applicant,
-                            L.location(t.location, b.lang),
+                            where(b, t.location, t.location_basis),
                             L.num(t.units),
                             L.years(t.first_year, t.last_year),
                         ]
@@ -439,14 +580,15 @@ def path_section(
                     sort=b.say(
                         "环节内按数量降序，每环节前 5 位", "per node by units, top 5"
                     ),
-                    align="cllcrc",
+                    align="ccllcrc",
                     key="path.talent.table",
-                )
+                ),
+                Paragraph(candidate_rules(b, ch, talent=True), "note"),
             )
     white = pick(found, "hotspots.white_space")
     if white:
         s.sub(b.t("sec.path.whitespace"), "path.whitespace").add(*white)
-    placed = ("chain.attract", "chain.strengthen", "chain.talent")
+    placed = ("chain.attract", "chain.strengthen", "chain.partner", "chain.talent")
     others = [
         f for f in found if f.kind == "recommendation" and not f.rule.startswith(placed)
     ]

@@ -295,9 +295,22 @@ def hotspots_section(
                     f"从 {L.num(hs.total_units)} 中均匀抽取 {L.num(hs.analysed_units)} 分析。"
                     if sampled
                     else f"分析全部 {L.num(hs.analysed_units)}。"
-                ),
+                )
+                + "专利撰写套语（所述、其特征在于、附图、装置、方法等，中英文停用词表）不计为"
+                f"技术词；在全部或某一数据来源 {hs.max_share:.0%} 以上文献中出现的词视为该语料"
+                "的主题或模板用语，亦不计入"
+                + (f"（{len(hs.common)} 个）" if hs.common else "")
+                + "。外文术语按双语词表译为中文，括注原文"
+                + (
+                    f"；另有 {hs.untranslated} 个外文高频词无中文对照，未列入图表"
+                    if hs.untranslated
+                    else ""
+                )
+                + "。",
                 "Titles and abstracts segmented with the technical vocabularies, effect phrases "
-                "extracted; "
+                "extracted; patent-drafting words (stoplists in both languages) and terms in "
+                f"more than {hs.max_share:.0%} of the units of the scope or of one source are "
+                "not counted as terms; "
                 + (
                     f"{L.num(hs.analysed_units)} of {L.num(hs.total_units)} units read, evenly "
                     "sampled."
@@ -310,14 +323,17 @@ def hotspots_section(
     )
     s.add(*pick(found, "hotspots."))
     unit = b.say("提及数（件）", "Units mentioning")
-    if hs.terms:
-        top = hs.terms[:TOP_CHART]
+    shown = [(t, label) for t in hs.terms if (label := t.label(b.lang)) is not None][
+        :TOP_CHART
+    ]
+    if shown:
+        top = [t for t, _ in shown]
         s.add(
             b.figure(
                 b.say("技术热点词", "Hot terms"),
                 Chart(
                     "barh",
-                    tuple(t.term for t in top),
+                    tuple(label for _, label in shown),
                     (Series(unit, tuple(num(t.units) for t in top)),),
                     x_label=unit,
                 ),
@@ -330,8 +346,11 @@ def hotspots_section(
                 key="hotspots.terms",
             )
         )
-    if hs.emerging and hs.recent_window:
-        top = hs.emerging[:10]
+    rising = [
+        (t, label) for t in hs.emerging if (label := t.label(b.lang)) is not None
+    ][:10]
+    if rising and hs.recent_window:
+        top = [t for t, _ in rising]
         s.add(
             b.figure(
                 b.say(
@@ -340,7 +359,7 @@ def hotspots_section(
                 ),
                 Chart(
                     "barh",
-                    tuple(t.term for t in top),
+                    tuple(label for _, label in rising),
                     (
                         Series(
                             L.span(hs.recent_window), tuple(num(t.recent) for t in top)
@@ -412,10 +431,13 @@ def hotspots_section(
                 [
                     [
                         str(t.id),
-                        ("、" if b.lang != "en" else ", ").join(t.terms[:8]),
+                        ("、" if b.lang != "en" else ", ").join(
+                            (t.labels_en if b.lang == "en" else t.labels_zh)[:8]
+                        ),
                         L.num(t.units),
                     ]
                     for t in hs.topics
+                    if (t.labels_en if b.lang == "en" else t.labels_zh)
                 ],
                 sort=b.say("词频合计降序", "term frequency, descending"),
                 align="rlr",

@@ -310,6 +310,26 @@ TEXT: dict[str, tuple[str, str]] = {
 FIELDS: dict[str, tuple[str, str]] = {
     # figures of a result
     "scope": ("分析范围", "scope"),
+    # chain candidate rules
+    "active_window": (
+        "候选对象活跃区间（申请年）",
+        "candidates' active window (filing years)",
+    ),
+    "individuals": ("候选含个人", "individuals among candidates"),
+    "by_priority": (
+        "无地址时按首次申请国定位",
+        "placed by first-filing country without address",
+    ),
+    "max_weapons_share": (
+        "武器类（F41/F42）占比上限",
+        "max share in weapons classes (F41/F42)",
+    ),
+    # hot-spot rules
+    "max_share": (
+        "常见词阈值（单元占比上限）",
+        "common-term threshold (max share of units)",
+    ),
+    "untranslated": ("无中文对照的英文词数", "English terms without a Chinese form"),
     "count_by": ("计数单位", "counting unit"),
     "cutoff": ("数据截止日", "data cut-off"),
     "incomplete_from": ("数据不完整的起始申请年", "incomplete from"),

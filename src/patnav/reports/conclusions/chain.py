@@ -101,6 +101,8 @@ def chain_strong(r: Results) -> list[Finding]:
                 },
                 n.node,
                 13,
+                basis=n.home,
+                min_basis=ch.rules["min_units"],
             )
         )
     return out
@@ -137,6 +139,8 @@ def chain_weak(r: Results) -> list[Finding]:
                 {"home": n.home, "comparator": cmp_units},
                 n.node,
                 11,
+                basis=cmp_units,
+                min_basis=ch.rules["min_market"],
             )
         )
     for n in weak:
@@ -231,6 +235,8 @@ def chain_momentum(r: Results) -> list[Finding]:
                 },
                 n.node,
                 14,
+                basis=n.home_previous,
+                min_basis=MOMENTUM_MIN_PREVIOUS,
             )
         )
     return out
@@ -263,6 +269,8 @@ def chain_dependence(r: Results) -> list[Finding]:
                 {"home": n.home, "units": lead.units, "share": share},
                 n.node,
                 35,
+                basis=n.home,
+                min_basis=DEPENDENCE_MIN_HOME,
             )
         )
     return out

@@ -282,16 +282,17 @@ def test_the_trend_says_in_words_what_the_data_lack(taian_store, taian_spec):
     assert f"数据截止日 {tr.cutoff.isoformat()}" in text
 
 
-def test_counts_in_running_text_carry_their_unit(taian_report):
-    report = taian_report[0]
-    texts = [b.text for b in report.walk() if isinstance(b, Paragraph)]
-    network = next(t for t in texts if t.startswith("合作网络："))
+def test_counts_in_running_text_carry_their_unit(taian_report, drones_report):
+    taian = [b.text for b in taian_report[0].walk() if isinstance(b, Paragraph)]
+    network = next(t for t in taian if t.startswith("合作网络："))
     assert re.match(r"合作网络：[\d,]+ 件为共同申请", network), network
-    hot = next(t for t in texts if t.startswith("对标题与摘要进行分词"))
+    hot = next(t for t in taian if t.startswith("对标题与摘要进行分词"))
     assert re.search(
         r"(从 [\d,]+ 件中均匀抽取 [\d,]+ 件分析|分析全部 [\d,]+ 件)。", hot
     )
-    score = next(t for t in texts if t.startswith("核心度得分"))
+    drones = [b.text for b in drones_report[0].walk() if isinstance(b, Paragraph)]
+    score = next(t for t in drones if t.startswith("核心度得分"))
+    assert score.startswith("核心度得分 = 2 × 范围内被引次数")
     assert not re.search(r"[a-z]{2,}", score), score
 
 

@@ -480,8 +480,7 @@ def _check_table(lang: str, where: str, table: Table) -> Iterator[Problem]:
 
 def _top_n(lang: str, where: str, text: str, shown: int) -> Iterator[Problem]:
     for m in _TOP_N.finditer(text):
-        sentence = re.split(r"[；;。]", text[: m.start()])[-1]
-        if _PER_GROUP.search(sentence):
+        if _PER_GROUP.search(text[: m.start()]):
             continue  # 每环节前 5 位: a limit per group, not the rows of the whole table
         n = int(m.group(1) or m.group(2))
         if n != shown:

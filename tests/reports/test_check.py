@@ -323,3 +323,27 @@ def test_report_check_option_passes_a_clean_report_and_lists_problems(
         in failed.output
     )
     assert (tmp_path / "out" / "无人机物流配送微导航.html").exists()
+
+
+def test_chinese_units_that_cannot_be_placed_are_said_not_dropped(
+    drones_report, data_dir
+):
+    """The Lens export has no address column, so no Chinese family of the drone report
+    can be placed in a province: the report says how many it cannot place instead of
+    leaving the chart out without a word."""
+    import pandas as pd
+
+    lens = pd.read_csv(data_dir / "formats/lens-csv/lens_drones_5884.csv", nrows=5)
+    assert not [c for c in lens.columns if "ddress" in c or "地址" in c]
+    report = drones_report[0]
+    notes = [
+        b.text
+        for b in report.walk()
+        if isinstance(b, Paragraph) and "未能定位到省份" in b.text
+    ]
+    assert len(notes) == 1
+    match = re.match(
+        r"中国来源 ([\d,]+) 族，其中 ([\d,]+) 族（100.0%）未能定位到省份", notes[0]
+    )
+    assert match and match.group(1) == match.group(2), notes[0]
+    assert not [f for f in report.figures() if f.key == "geography.provinces"]

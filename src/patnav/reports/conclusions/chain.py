@@ -127,11 +127,13 @@ def chain_weak(r: Results) -> list[Finding]:
                 "weakness",
                 _s(
                     r,
-                    f"缺链“{n.node}”：{r.region_label}仅 {_q(r, n.home)}，"
-                    f"而{_cmp(r, n.rta_basis)}有 "
-                    ""
-                    ""
-                    f"{_q(r, cmp_units)}，本地尚未布局。",
+                    f"缺链“{n.node}”：{r.region_label}"
+                    + (
+                        f"尚无{L.unit_noun(r.count_by, r.lang)}（{_q(r, n.home)}）"
+                        if not n.home
+                        else f"仅 {_q(r, n.home)}"
+                    )
+                    + f"，而{_cmp(r, n.rta_basis)}有 {_q(r, cmp_units)}，本地尚未布局。",
                     f"Gap {n.node}: {r.region_label} has {_q(r, n.home)} while "
                     f"{_cmp(r, n.rta_basis)} "
                     f"has {_q(r, cmp_units)}: no local presence yet.",

@@ -329,32 +329,54 @@ def geography_section(
                 key="geography.markets",
             )
         )
-    if geo.provinces:
-        provinces = geo.provinces[:TOP_CHART]
+    # provinces and cities are shares of the units of Chinese origin: the units that
+    # cannot be placed (no applicant address) are a bar of their own and said in the note
+    places = (
+        (
+            "provinces",
+            geo.provinces,
+            geo.unlocated_provinces,
+            b.say("国内省份分布", "Chinese provinces"),
+            b.say("省份", "province"),
+        ),
+        (
+            "cities",
+            geo.cities,
+            geo.unlocated_cities,
+            b.say("国内城市分布", "Chinese cities"),
+            b.say("城市", "city"),
+        ),
+    )
+    for key, shares, unlocated, title, level_name in places:
+        if not geo.china:
+            continue
+        located = list(shares[:TOP_CHART])
+        placed_note = b.say(
+            f"中国来源 {b.qty(geo.china)}，其中 {b.qty(unlocated)}"
+            f"（{L.pct(unlocated / geo.china)}）未能定位到{level_name}"
+            "（无申请人地址或地址未能识别）",
+            f"{b.qty(geo.china)} of Chinese origin, {b.qty(unlocated)} "
+            f"({L.pct(unlocated / geo.china)}) not located to a {level_name} "
+            "(no applicant address, or one not recognised)",
+        )
+        if not located:
+            if key == "provinces":
+                s.add(Paragraph(placed_note + b.say("。", "."), "note"))
+            continue
+        labels = [p.label for p in located]
+        units: list[int | None] = [p.units for p in located]
+        if unlocated:
+            labels.append(b.say("未定位", "not located"))
+            units.append(unlocated)
         s.add(
             b.figure(
-                b.say("国内省份分布", "Chinese provinces"),
-                unit_bars(
-                    b.count_header,
-                    (p.label for p in provinces),
-                    (p.units for p in provinces),
-                ),
-                key="geography.provinces",
+                title,
+                unit_bars(b.count_header, labels, units),
+                extra=placed_note if unlocated else "",
+                key=f"geography.{key}",
             )
         )
     if geo.cities:
-        cities = geo.cities[:TOP_CHART]
-        s.add(
-            b.figure(
-                b.say("国内城市分布", "Chinese cities"),
-                unit_bars(
-                    b.count_header,
-                    (c.label for c in cities),
-                    (c.units for c in cities),
-                ),
-                key="geography.cities",
-            )
-        )
         s.add(
             b.table(
                 b.say("国内主要城市", "Main Chinese cities"),
@@ -363,7 +385,10 @@ def geography_section(
                     [str(i), c.label, L.num(c.units), L.pct(c.share)]
                     for i, c in enumerate(geo.cities[:TOP_TABLE], 1)
                 ],
-                sort=b.say("数量降序", "units, descending"),
+                sort=b.say(
+                    "数量降序；占比为占全部范围的比重",
+                    "units, descending; share of the whole scope",
+                ),
                 align="rlrr",
                 key="geography.cities.table",
             )

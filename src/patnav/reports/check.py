@@ -32,6 +32,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
+from functools import lru_cache
 from typing import Any
 
 from patnav.reports import labels as L
@@ -284,9 +285,21 @@ def _data_strings(report: Report, texts: list[_Text]) -> list[str]:
     return sorted(keep, key=len, reverse=True)
 
 
-def _vocabulary() -> dict[str, set[str]]:
-    """The machinery's own words: raw category values, label keys' namespaces, English
-    labels."""
+@dataclass(frozen=True, slots=True)
+class _Vocabulary:
+    """The machinery's own words: raw category values, rule ids, the namespaces of rule
+    and label ids, English labels (as one pattern)."""
+
+    raw: frozenset[str]
+    rules: frozenset[str]
+    ids: re.Pattern[str]
+    labels: re.Pattern[str]
+
+
+@lru_cache(maxsize=1)
+def _vocabulary() -> _Vocabulary:
+    from patnav.reports.conclusions import RULES
+
     raw: set[str] = set()
     for table in (
         L.EN_STATUS,
@@ -299,18 +312,29 @@ def _vocabulary() -> dict[str, set[str]]:
         L.EN_EFFECT,
     ):
         raw.update(table)
-    from patnav.reports.conclusions import RULES
-
     namespaces = {key.split(".", 1)[0] for key in L.TEXT if "." in key}
     namespaces.update(rule.name.split(".", 1)[0] for rule in RULES)
-    namespaces.update({"ptype", "ls", "rtype", "status", "dash", "chart"})
-    labels = {
-        en
-        for zh, en in L.TEXT.values()
-        if zh != en and len(en) >= 4 and not en.isupper() and " " in en
-    }
-    rules = {rule.name for rule in RULES}
-    return {"raw": raw, "namespaces": namespaces, "labels": labels, "rules": rules}
+    namespaces.update({"ptype", "ls", "rtype", "status", "dash", "chart", "event"})
+    names = "|".join(sorted(namespaces, key=len, reverse=True))
+    labels = sorted(
+        {
+            en
+            for zh, en in L.TEXT.values()
+            if zh != en and len(en) >= 4 and not en.isupper() and " " in en
+        },
+        key=len,
+        reverse=True,
+    )
+    return _Vocabulary(
+        raw=frozenset(raw),
+        rules=frozenset(rule.name for rule in RULES),
+        ids=re.compile(rf"(?<![\w.])(?:{names})\.[a-z_]+(?:\.[a-z_]+)*(?![\w])"),
+        labels=re.compile(
+            "(?<![A-Za-z])(?:"
+            + "|".join(re.escape(x) for x in labels)
+            + ")(?![A-Za-z])"
+        ),
+    )
 
 
 def _strip_data(text: str, data: list[str]) -> str:
@@ -323,14 +347,12 @@ def _strip_data(text: str, data: list[str]) -> str:
     return out
 
 
-def _rule_ids(text: str, vocab: dict[str, set[str]]) -> list[str]:
-    names = "|".join(sorted(vocab["namespaces"], key=len, reverse=True))
-    pattern = re.compile(rf"(?<![\w.])(?:{names})\.[a-z_]+(?:\.[a-z_]+)*(?![\w])")
-    return [m.group(0) for m in pattern.finditer(text)]
+def _rule_ids(text: str, vocab: _Vocabulary) -> list[str]:
+    return [m.group(0) for m in vocab.ids.finditer(text)]
 
 
 def _check_text(
-    lang: str, item: _Text, data: list[str], vocab: dict[str, set[str]]
+    lang: str, item: _Text, data: list[str], vocab: _Vocabulary
 ) -> Iterator[Problem]:
     text = item.text
     if not text:
@@ -344,18 +366,14 @@ def _check_text(
                 _say(lang, f"“{cell}”不是数值", f"{cell!r} is not a value"),
             )
         if item.table not in RULE_TABLES and (
-            cell in vocab["rules"] or _rule_ids(cell, vocab) == [cell]
+            cell in vocab.rules or _rule_ids(cell, vocab) == [cell]
         ):
             yield Problem(
                 "rule_id", item.where, _say(lang, f"编号“{cell}”", f"id {cell!r}")
             )
         bare = cell.strip("()（）").replace(" ", "_")
         is_term = item.table.startswith(TERM_KEYS)  # extracted words are data
-        if (
-            lang != "en"
-            and not is_term
-            and (cell in vocab["raw"] or bare in vocab["raw"])
-        ):
+        if lang != "en" and not is_term and (cell in vocab.raw or bare in vocab.raw):
             yield Problem(
                 "english",
                 item.where,
@@ -411,13 +429,12 @@ def _check_text(
         )
     if lang == "en":
         return
-    for label in vocab["labels"]:
-        if re.search(rf"(?<![A-Za-z]){re.escape(label)}(?![A-Za-z])", prose):
-            yield Problem(
-                "english",
-                item.where,
-                _say(lang, f"英文标签“{label}”", f"English label {label!r}"),
-            )
+    for m in vocab.labels.finditer(prose):
+        yield Problem(
+            "english",
+            item.where,
+            _say(lang, f"英文标签“{m.group(0)}”", f"English label {m.group(0)!r}"),
+        )
     for m in _LATIN.finditer(prose):
         word = m.group(0)
         if word[0].islower() and word not in _ALLOWED_LOWER:

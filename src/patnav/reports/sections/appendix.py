@@ -42,9 +42,9 @@ def appendix_section(b: Builder, found: Sequence[Finding]) -> Section:
         based = [f for f in findings if f.basis is not None]
         if based:
             weakest = min(based, key=lambda f: f.basis or 0)
-            basis = L.num(weakest.basis)
+            basis = _amount(weakest.basis)
             if weakest.min_basis is not None:
-                basis += f" / {L.dec(weakest.min_basis, 0)}"
+                basis += f" / {_amount(weakest.min_basis)}"
         else:
             basis = "-"
         rows.append([meaning, name, thresholds, L.num(len(findings)), basis])
@@ -59,10 +59,17 @@ def appendix_section(b: Builder, found: Sequence[Finding]) -> Section:
                 b.say("依据 / 最小值", "Basis / minimum"),
             ],
             rows,
-            sort=b.say("按结论在报告中出现的顺序", "in the order findings appear"),
+            sort=b.say("按结论的优先次序", "in the order of the findings' priority"),
             source=False,
             align="lllrr",
             key="appendix.rules.table",
         )
     )
     return s
+
+
+def _amount(value: float | None) -> str:
+    """A count as an integer, an expected count (white spaces) with one decimal."""
+    if value is None:
+        return "-"
+    return L.num(value) if float(value).is_integer() else L.dec(value, 1)

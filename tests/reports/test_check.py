@@ -139,6 +139,28 @@ def test_a_conclusion_below_its_threshold_fails_and_says_so():
     assert "未注明依据数量" in problems[1].what
 
 
+def test_a_rule_id_a_renderer_prints_beside_a_finding_fails(monkeypatch):
+    """The check reads the rendered findings too: the template that printed
+    〔规则: data.drop〕 under every finding fails it."""
+    import patnav.reports.html as html
+
+    finding = Finding("data.drop", "data", "申请量在 2012 年达到峰值后骤降。")
+    report = _report(finding, findings=[finding])
+    assert check_report(report) == []
+    monkeypatch.setattr(
+        html,
+        "html_text",
+        lambda report, **_: (
+            '<div class="finding kind-data"><span class="tag">数据说明'
+            "</span> 申请量在 2012 年达到峰值后骤降。 "
+            '<span class="rule">规则: data.drop</span></div>'
+        ),
+    )
+    problems = check_report(report)
+    assert [p.kind for p in problems] == ["rule_id"]
+    assert "data.drop" in problems[0].what
+
+
 def test_rule_ids_belong_in_the_rule_tables_only():
     rules = Table(
         "结论规则与阈值",

@@ -29,6 +29,7 @@ right (the correctness tests do that).
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
@@ -133,7 +134,36 @@ def check_report(report: Report) -> list[Problem]:
             problems.extend(_check_figure(report.lang, where, block))
         elif isinstance(block, Finding):
             problems.extend(_check_basis(report.lang, where, block))
+    problems.extend(_check_rendered(report, vocab))
     return problems
+
+
+_FINDING_HTML = re.compile(r'<div class="finding[^"]*">(.*?)</div>', re.DOTALL)
+_TAG = re.compile(r"<[^>]+>")
+
+
+def _check_rendered(report: Report, vocab: _Vocabulary) -> Iterator[Problem]:
+    """What a renderer adds to a finding (a rule id under it, once): read from the HTML,
+    whose template the PDF shares and whose blocks the Word renderer mirrors."""
+    from patnav.reports.html import html_text
+
+    shown = [f for f in report.walk() if isinstance(f, Finding)]
+    page = html_text(report)
+    for finding, match in zip(shown, _FINDING_HTML.finditer(page), strict=False):
+        text = html.unescape(_TAG.sub(" ", match.group(1)))
+        extra = text.replace(html.unescape(finding.text), " ")
+        for rid in _rule_ids(extra, vocab):
+            yield Problem(
+                "rule_id",
+                _say(
+                    report.lang,
+                    f"结论〔{finding.rule}〕的排版",
+                    f"finding ({finding.rule}) as rendered",
+                ),
+                _say(
+                    report.lang, f"编号“{rid}”印在结论旁", f"id {rid!r} printed with it"
+                ),
+            )
 
 
 def format_problems(problems: list[Problem], lang: str = "zh") -> str:

@@ -490,11 +490,13 @@ LABELS: dict[str, tuple[str, str]] = {
     "chart.unlocated": ("未定位", "Not located"),
     "chart.unlocated_provinces": (
         "中国来源 {china} {unit}，其中 {unlocated} {unit}（{share}）未能定位到省份",
-        "{china} {unit} of Chinese origin; {unlocated} ({share}) not located to a province",
+        "{china} {unit} of Chinese origin; {unlocated} {unit} ({share}) not located to a "
+        "province",
     ),
     "chart.unlocated_cities": (
         "中国来源 {china} {unit}，其中 {unlocated} {unit}（{share}）未能定位到城市",
-        "{china} {unit} of Chinese origin; {unlocated} ({share}) not located to a city",
+        "{china} {unit} of Chinese origin; {unlocated} {unit} ({share}) not located to a "
+        "city",
     ),
     "chart.share_of_china": ("占中国来源", "of Chinese origin"),
     "chart.network_labels": (

@@ -22,9 +22,10 @@ problems, each with where it is and what is wrong:
 * ``basis`` — a conclusion drawn from fewer known values than its rule's threshold
   (:attr:`Finding.basis` below :attr:`Finding.min_basis`).
 
-The checks read only the report model, so every renderer's output is covered, and they
-never look at the store: the check tells what the document says, not whether the data are
-right (the correctness tests do that).
+The checks read the report model, which every renderer draws from, and the rendered HTML
+of its findings (what a template prints beside them). They never look at the store: the
+check tells what the document says, not whether the data are right (the correctness tests
+do that).
 """
 
 from __future__ import annotations
@@ -117,7 +118,8 @@ class _Text:
 
 
 def check_report(report: Report) -> list[Problem]:
-    """Every problem of ``report``, in reading order (an empty list: nothing to fix).
+    """Every problem of ``report`` (an empty list: nothing to fix): the text checks in
+    reading order, then the tables, figures and findings, then the rendered findings.
 
     The English-word check applies to Chinese reports only; the others to every report.
     """

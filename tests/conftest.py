@@ -62,3 +62,50 @@ def loaded_store(loaded_store_path):
 
     with PatentStore.open(loaded_store_path, read_only=True) as s:
         yield s
+
+
+# -- the report check over every report the tests build ---------------------------------
+#
+# Every report a test builds — through build_report, write_report, the CLI or the web's
+# report jobs, all of which call patnav.reports.build_report — is read by the report check
+# (patnav.reports.check) once the test has run; a problem fails that test, listed with
+# where it is and what is wrong. Session fixtures that build a report are checked in the
+# first test that sets them up.
+
+import patnav.reports as _reports  # noqa: E402
+from patnav.reports.check import check_report, format_problems  # noqa: E402
+
+_BUILT: list = []
+_build_report = _reports.build_report
+
+
+def _recording_build_report(*args, **kwargs):
+    report = _build_report(*args, **kwargs)
+    _BUILT.append(report)
+    return report
+
+
+_reports.build_report = _recording_build_report
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_setup(item):
+    _BUILT.clear()
+    return (yield)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item):
+    result = yield
+    built, _BUILT[:] = list(_BUILT), []
+    failures = []
+    for report in built:
+        problems = check_report(report)
+        if problems:
+            failures.append(
+                f"{report.title}（{report.type}, {report.lang}）: {len(problems)} problems\n"
+                + format_problems(problems[:40], report.lang)
+            )
+    if failures:
+        raise AssertionError("The report check failed:\n" + "\n".join(failures))
+    return result

@@ -29,6 +29,7 @@ def test_region_report_starts_with_the_region_itself(taian_store, taian_spec):
         "产业链定位",
         "区域定位",
         "发展路径与建议",
+        "附录：结论规则与依据",
     ]
     assert report.subtitle == "区域规划类专利导航报告"
     leader = next(f for f in report.findings if f.rule == "applicants.leader")
@@ -50,6 +51,7 @@ def test_enterprise_report_benchmarks_the_named_entities(drones_store, drones_sp
         "竞争对手对标",
         "技术热点与空白点",
         "发展路径与建议",
+        "附录：结论规则与依据",
     ]
     table = next(t for t in report.tables() if t.key == "competitors.table")
     assert [row[0] for row in table.rows] == list(spec.entities)
@@ -69,6 +71,7 @@ def test_rnd_report_has_hot_spots_branches_and_core_patents(drones_store, drones
         "技术热点与空白点",
         "核心专利",
         "发展路径与建议",
+        "附录：结论规则与依据",
     ]
     branches = next(t for t in report.tables() if t.key == "nodes.table")
     assert [r[0].strip("　") for r in branches.rows] == [n.name for n in spec.walk()]
@@ -87,6 +90,7 @@ def test_talent_report_lists_inventors_and_recruits_for_weak_nodes(
         "Talent pool and candidates",
         "Talent per branch",
         "Development path and recommendations",
+        "Appendix: conclusion rules and their basis",
     ]
     recruit = [f for f in report.findings if f.rule == "chain.talent"]
     assert recruit and all(f.kind == "recommendation" for f in recruit)
@@ -143,6 +147,7 @@ def test_english_report_translates_headings_headers_and_findings(drones_report_e
         "4  Industry-chain positioning",
         "5  The region's position",
         "6  Development path and recommendations",
+        "7  Appendix: conclusion rules and their basis",
     ]
     import re
 

@@ -66,6 +66,7 @@ class CitationAnalysis(ResultMixin):
     core: tuple[CitedUnit, ...]
     links: tuple[CitationLink, ...]
     score_rule: str
+    score_rule_zh: str = ""
 
     def to_frame(self) -> pd.DataFrame:
         return pd.DataFrame(
@@ -77,6 +78,11 @@ SCORE_RULE = (
     "score = 2 × citations from the scope + 1 × citations from the rest of the store "
     "+ 0.5 × citations reported by the source + 0.5 × (documents of the unit − 1)"
 )
+SCORE_RULE_ZH = (
+    "核心度得分 = 2 × 范围内被引次数 + 1 × 库内其他文献被引次数 + 0.5 × 数据来源报告的被引次数 "
+    "+ 0.5 ×（该计数单位的文献数 − 1）"
+)
+"""The same rule in Chinese, for Chinese reports and pages."""
 
 
 def citation_analysis(
@@ -197,4 +203,5 @@ def citation_analysis(
         core=tuple(core),
         links=tuple(CitationLink(str(r["citing"]), str(r["cited"])) for r in links),
         score_rule=SCORE_RULE,
+        score_rule_zh=SCORE_RULE_ZH,
     )

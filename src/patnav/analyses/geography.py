@@ -77,6 +77,12 @@ class Geography(ResultMixin):
     provinces: tuple[Share, ...]
     cities: tuple[Share, ...]
     home: HomeComparison | None
+    china: int = 0
+    """Units of Chinese origin: the whole the provinces and cities are part of."""
+    unlocated_provinces: int = 0
+    """Units of Chinese origin whose province is not known (no address, no match)."""
+    unlocated_cities: int = 0
+    """Units of Chinese origin whose city is not known."""
 
     def to_frame(self) -> pd.DataFrame:
         frames = []
@@ -151,6 +157,12 @@ def geography(
             lambda r: f"{r['p']}{r['k']}" if r["p"] and r["p"] != r["k"] else r["k"],
             int(top),
         )
+        located = base.one(
+            "SELECT count(*) FILTER (WHERE country = 'CN') AS china, "
+            "count(*) FILTER (WHERE country = 'CN' AND province IS NULL) AS no_province, "
+            "count(*) FILTER (WHERE country = 'CN' AND city IS NULL) AS no_city "
+            f"FROM {base.units}"
+        )
         home = _home(base, region) if region else None
     return Geography(
         scope=scope.label,
@@ -162,6 +174,9 @@ def geography(
         provinces=provinces,
         cities=cities,
         home=home,
+        china=int(located["china"] or 0),
+        unlocated_provinces=int(located["no_province"] or 0),
+        unlocated_cities=int(located["no_city"] or 0),
     )
 
 

@@ -71,6 +71,14 @@ def render_timings(timings: dict[str, float]) -> str:
     default=None,
     help="The store file (overrides the global --store).",
 )
+@click.option(
+    "--check",
+    "check",
+    is_flag=True,
+    help="Check the report for what a client must not see (English UI words, rule ids, "
+    "placeholders, empty charts, notes that contradict their chart, conclusions below "
+    "their threshold); exit 1 listing the problems.",
+)
 @click.pass_obj
 def report(
     obj: Context,
@@ -79,16 +87,21 @@ def report(
     lang: str | None,
     out: Path,
     store_path: Path | None,
+    check: bool,
 ) -> None:
     """Write a navigation report (产业/区域/企业/研发/人才/微导航) from a spec.
 
     Runs the analyses the spec's report type needs, computes the conclusions, draws the
     charts and writes each format; prints the files and the time of every stage.
 
+    With --check the written report is read once more and every problem is listed
+    (where, what); the command then exits 1.
+
     \b
     Example:
       patnav report specs/taian-industry.yaml --format docx,pdf --out reports/
       patnav report specs/drones-industry.yaml --lang en --format html
+      patnav report specs/taian-industry.yaml --check
     """
     from patnav.analyses.spec import load_spec
     from patnav.reports import build_report, render_report
@@ -110,3 +123,13 @@ def report(
         f"{len(built.findings)} findings; {total:.1f} s"
     )
     click.echo(render_timings(built.timings))
+    if check:
+        from patnav.reports.check import check_report, format_problems
+
+        problems = check_report(built)
+        if problems:
+            raise click.ClickException(
+                f"The report check found {len(problems)} problem(s):\n"
+                + format_problems(problems, built.lang)
+            )
+        click.echo("report check: no problems")

@@ -32,6 +32,15 @@ from patnav.reports import labels as L
 from patnav.reports.model import Chart, Figure, Table
 from patnav.storage.store import PatentStore
 
+_DRAWN: dict[str, tuple[str, str]] = {
+    "line": ("灰色阴影", "shaded grey"),
+    "bar": ("斜线", "hatched"),
+    "stacked": ("斜线", "hatched"),
+    "heatmap": ("斜线", "hatched"),
+    "scatter": ("灰色点", "grey points"),
+}
+"""How each kind of chart draws incomplete years (see ``patnav.reports.charts``)."""
+
 
 @dataclass(frozen=True, slots=True)
 class Source:
@@ -178,22 +187,39 @@ class Builder:
             f"{first} and {len(sources) - 1} more files",
         )
 
-    def note(self, *, years: bool = False, extra: str = "") -> str:
-        """The data note of a chart or table: sources, cut-off, unit, incomplete years."""
+    def note(
+        self, *, years: bool = False, extra: str = "", chart: Chart | None = None
+    ) -> str:
+        """The data note of a chart or table: sources, cut-off, unit, incomplete years.
+
+        ``years``: the figure or paragraph is about filing years. With a ``chart``, the
+        incomplete years are named only when the chart shows some, and the note says how
+        they are drawn (``chart.shaded`` set by :meth:`figure`); a chart that ends before
+        them gets no word about them.
+        """
         cutoff = self.results.cutoff
         parts = [
             self.say("数据来源：", "Source: ") + self.sources_text(),
-            self.say("截止日：", "cut-off: ") + (cutoff.isoformat() if cutoff else "-"),
+            self.say("截止日：", "cut-off: ")
+            + (cutoff.isoformat() if cutoff else self.t("unknown")),
             self.say("计数单位：", "unit: ")
             + L.unit_noun(self.count_by, self.lang)
             + self.say(f"（{self.unit}）", ""),
         ]
         first = self.results.incomplete_from
-        if years and first is not None:
+        shown = chart is None or any(
+            c.isdigit() and int(c) >= (first or 0) for c in chart.categories
+        )
+        if years and first is not None and shown:
+            drawn = ("", "")
+            if chart is not None and chart.shaded:
+                drawn = _DRAWN.get(chart.kind, drawn)
             parts.append(
                 self.say(
-                    f"{first} 年及以后为不完整年份（公开滞后约 18 个月，图中阴影）",
-                    f"{first} onwards incomplete (18-month publication lag; shaded)",
+                    f"{first} 年及以后为不完整年份（公开滞后约 18 个月"
+                    + (f"，图中{drawn[0]}）" if drawn[0] else "）"),
+                    f"{first} onwards incomplete (18-month publication lag"
+                    + (f"; {drawn[1]})" if drawn[1] else ")"),
                 )
             )
         if extra:
@@ -235,6 +261,7 @@ class Builder:
                 f"仅列前 {len(rows)} 位（共 {total:,}）",
                 f"top {len(rows)} of {total:,} shown",
             )
+        dashes = any(cell.strip() in ("-", "–", "—") for row in rows for cell in row)
         return Table(
             caption=caption,
             columns=tuple(columns),
@@ -245,6 +272,11 @@ class Builder:
             top_note=top_note,
             align=align,
             key=key,
+            dash_note=self.say(
+                "“-”表示数据中无此项或不适用", "“-”: not in the data, or not applicable"
+            )
+            if dashes
+            else "",
         )
 
     def figure(
@@ -259,16 +291,16 @@ class Builder:
     ) -> Figure:
         """A figure with its unit and data note; incomplete years are shaded when
         ``years``."""
-        if years and self.results.incomplete_from is not None:
+        if years and self.results.incomplete_from is not None and chart.kind in _DRAWN:
             first = self.results.incomplete_from
             chart.shaded = tuple(
                 c for c in chart.categories if c.isdigit() and int(c) >= first
             )
-            chart.shaded_label = self.t("incomplete")
+            chart.shaded_label = self.t("incomplete") if chart.shaded else ""
         return Figure(
             title=title,
             unit=unit or self.unit,
-            note=self.note(years=years, extra=extra),
+            note=self.note(years=years, extra=extra, chart=chart),
             chart=chart,
             key=key,
         )

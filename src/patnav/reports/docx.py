@@ -12,6 +12,7 @@ fonts.
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +28,7 @@ from docx.table import _Cell
 from docx.text.paragraph import Paragraph as DocxParagraph
 
 from patnav.reports import labels as L
+from patnav.reports.layout import column_widths
 from patnav.reports.model import (
     Block,
     Figure,
@@ -180,6 +182,20 @@ def _cover(doc: DocxDocument, report: Report) -> None:
     doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
 
 
+def _set_widths(grid: Any, widths: Sequence[float]) -> None:
+    """Fixed column widths, so Word and LibreOffice do not squeeze a column to one
+    character per line."""
+    grid.autofit = False
+    tblpr = grid._tbl.tblPr
+    layout = OxmlElement("w:tblLayout")
+    layout.set(qn("w:type"), "fixed")
+    tblpr.append(layout)
+    for j, width in enumerate(widths):
+        grid.columns[j].width = Cm(width)
+        for cell in grid.columns[j].cells:
+            cell.width = Cm(width)
+
+
 def _table(doc: DocxDocument, table: Table, lang: str) -> None:
     caption = doc.add_paragraph(style="Caption")
     caption.add_run(f"{L.t('table', lang)} {table.number}  {table.caption}")
@@ -210,6 +226,7 @@ def _table(doc: DocxDocument, table: Table, lang: str) -> None:
                 paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
             if i % 2 == 0:
                 _shade(cells[j], "F3F6F9")
+    _set_widths(grid, column_widths(table.columns, table.rows))
     for note in table.notes():
         _small(doc.add_paragraph(), note)
 
@@ -236,7 +253,6 @@ def _finding(doc: DocxDocument, finding: Finding, lang: str) -> None:
     tag.font.bold = True
     tag.font.color.rgb = KIND_COLOR.get(finding.kind, ACCENT)
     paragraph.add_run(finding.text)
-    _small(paragraph, f"  〔{L.t('rule', lang)}: {finding.rule}〕")
 
 
 def _block(doc: DocxDocument, block: Block, lang: str) -> None:

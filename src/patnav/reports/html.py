@@ -14,9 +14,10 @@ from pathlib import Path
 import jinja2
 
 from patnav.reports import labels as L
+from patnav.reports.layout import short_columns
 from patnav.reports.model import Figure, Finding, Paragraph, Report, Section, Table
 
-_WORDS = ("toc", "table", "figure", "note", "rule")
+_WORDS = ("toc", "table", "figure", "note")
 _KINDS = (
     "strength",
     "weakness",
@@ -62,6 +63,10 @@ def _kind(block: object) -> str:
     raise TypeError(f"unknown block {type(block).__name__}")
 
 
+def _nowrap(table: Table) -> set[int]:
+    return short_columns(table.columns, table.rows)
+
+
 def _png(figure: Figure) -> str:
     return base64.b64encode(figure.png or b"").decode("ascii")
 
@@ -80,6 +85,7 @@ def html_text(report: Report, *, for_print: bool = False) -> str:
         for_print=for_print,
         kind_of=_kind,
         png=_png,
+        nowrap=_nowrap,
     )
 
 

@@ -106,6 +106,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "sec.talent.teams": ("研发团队", "R&D teams"),
     "sec.micro.question": ("问题", "Question"),
     "sec.micro.answer": ("结论", "Answer"),
+    "sec.appendix": (
+        "附录：结论规则与依据",
+        "Appendix: conclusion rules and their basis",
+    ),
     # kinds of findings
     "kind.strength": ("优势", "Strength"),
     "kind.weakness": ("短板", "Weakness"),
@@ -138,6 +142,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "col.applicants": ("申请人数", "Applicants"),
     "col.incomplete": ("数据完整性", "Completeness"),
     "col.incomplete.yes": ("不完整", "incomplete"),
+    "col.incomplete.no": ("完整", "complete"),
     "col.code": ("分类号", "Code"),
     "col.title": ("含义", "Title"),
     "col.country": ("国家/地区", "Country / region"),

@@ -34,6 +34,10 @@ class Finding:
     ``kind`` groups findings in the summary: ``strength``, ``weakness``, ``opportunity``,
     ``risk``, ``trend``, ``structure``, ``recommendation`` or ``data`` (a caveat about the
     data itself).
+
+    A conclusion that needs enough known values says how many it rests on (``basis``) and
+    how many its rule asks for (``min_basis``): the report check fails a finding whose
+    basis is below its threshold. Both are None for findings without such a threshold.
     """
 
     rule: str
@@ -42,6 +46,8 @@ class Finding:
     numbers: Mapping[str, Number] = field(default_factory=dict)
     subject: str = ""
     priority: int = 50
+    basis: float | None = None
+    min_basis: float | None = None
 
 
 @dataclass(slots=True)
@@ -58,11 +64,21 @@ class Table:
     align: str = ""  # one letter per column: l or r
     number: int = 0
     key: str = ""
+    dash_note: str = ""  # what a cell of "-" means, when the table has one
 
     def notes(self) -> list[str]:
-        """The notes printed under the table: sort order, top-N, unit, source."""
+        """The notes printed under the table: sort order, top-N, unit, what "-" means,
+        source."""
         return [
-            n for n in (self.sort_note, self.top_note, self.unit, self.source_note) if n
+            n
+            for n in (
+                self.sort_note,
+                self.top_note,
+                self.unit,
+                self.dash_note,
+                self.source_note,
+            )
+            if n
         ]
 
 

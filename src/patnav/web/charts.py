@@ -9,11 +9,12 @@ language. Functions are pure: dicts in, dicts out.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from patnav.web.i18n import translate
+from patnav.web.i18n import translate, value_label
 
 TOP = 15
 MAX_YEARS = 40
@@ -29,6 +30,12 @@ PALETTE = (
     "#b5a22c",
     "#2aa6b8",
 )
+UNKNOWN = "#b8bec7"
+"""The colour of a bar or point that stands for the units not placed (未定位, 未知)."""
+NETWORK_LABELLED = 15
+"""The co-applicant network names this many of its largest applicants on the graph."""
+HEAT_LABEL = 16
+"""Display columns of a heat map's row label (full text on hover)."""
 UNITS_EN = {
     "family": "families",
     "application": "applications",
@@ -55,6 +62,16 @@ def _unit(data: dict[str, Any], lang: str) -> str:
     if lang == "en":
         return UNITS_EN.get(str(data.get("count_by")), "units")
     return str(data.get("unit_zh") or "件")
+
+
+MEASURES_ZH = {"family": "族", "application": "件", "document": "篇"}
+
+
+def _measure(data: dict[str, Any], lang: str) -> str:
+    """The measure word after a count in a sentence: 族 / 件 / 篇, families …"""
+    if lang == "en":
+        return _unit(data, lang)
+    return MEASURES_ZH.get(str(data.get("count_by")), "件")
 
 
 def _title(key: str, unit: str, lang: str) -> str:
@@ -99,9 +116,11 @@ def _bars(
     unit: str,
     subtitle: str | None = None,
     tooltips: list[str] | None = None,
+    unknown: tuple[str, int, str] | None = None,
 ) -> Chart:
-    """A horizontal bar chart, largest on top."""
-    if not values:
+    """A horizontal bar chart, largest on top; ``unknown`` (label, value, tooltip) is an
+    explicit grey bar for the units that have no place in the others, drawn last."""
+    if not values and not (unknown and unknown[1]):
         return _empty(chart_id, title, lang)
     labels, values = labels[::-1], values[::-1]
     data: list[Any] = list(values)
@@ -109,6 +128,12 @@ def _bars(
         data = [
             {"value": v, "name": tip}
             for v, tip in zip(values, tooltips[::-1], strict=True)
+        ]
+    if unknown is not None and unknown[1]:
+        labels = [unknown[0], *labels]
+        data = [
+            {"value": unknown[1], "name": unknown[2], "itemStyle": {"color": UNKNOWN}},
+            *data,
         ]
     option = _base(lang) | {
         "tooltip": {"trigger": "item", "confine": True},
@@ -140,7 +165,7 @@ def _bars(
             }
         ],
     }
-    height = max(260, 28 * len(values) + 60)
+    height = max(260, 28 * len(data) + 60)
     return Chart(chart_id, title, option, subtitle=subtitle, height=height)
 
 
@@ -213,26 +238,27 @@ def trend_chart(data: dict[str, Any], lang: str) -> Chart:
                 ]
             ],
         }
+    colon = "：" if lang == "zh" else ": "
     parts = []
     lifecycle = data.get("lifecycle") or {}
     if lifecycle.get("phase"):
         phase = lifecycle.get("phase_zh") if lang == "zh" else lifecycle.get("phase")
-        parts.append(f"{translate('dash.lifecycle', lang)}: {phase}")
+        parts.append(f"{translate('dash.lifecycle', lang)}{colon}{phase}")
     if data.get("cagr") is not None:
         parts.append(f"{translate('dash.cagr', lang)} {_pct(data['cagr'])}")
     if incomplete is not None:
-        parts.append(translate("dash.incomplete", lang, year=incomplete))
+        parts.append(translate("dash.incomplete", lang, year=incomplete).rstrip("。."))
     if omitted:
         parts.append(
-            f"更早年份 {omitted:,} 个未显示"
+            f"更早年份的 {omitted:,} {_measure(data, lang)}未显示"
             if lang == "zh"
-            else f"{omitted:,} earlier not shown"
+            else f"{omitted:,} earlier {_measure(data, lang)} not shown"
         )
     return Chart(
         "trend",
         title,
         option,
-        subtitle="；".join(parts) if lang == "zh" else "; ".join(parts),
+        subtitle="；".join(parts) + "。" if lang == "zh" else "; ".join(parts) + ".",
     )
 
 
@@ -255,7 +281,7 @@ def trend_type_chart(data: dict[str, Any], lang: str) -> Chart:
         "yAxis": {"type": "value", "name": unit},
         "series": [
             {
-                "name": translate(f"ptype.{kind}", lang) if kind else "—",
+                "name": value_label("ptype", kind, lang),
                 "type": "bar",
                 "stack": "type",
                 "data": [counts.get((y, kind), 0) for y in years],
@@ -286,17 +312,80 @@ def _share_bars(
     )
 
 
+def _places(
+    chart_id: str, key: str, rows: list[dict[str, Any]], data: dict[str, Any], lang: str
+) -> Chart:
+    """Chinese provinces or cities among the units of Chinese origin, with the units
+    that could not be placed as an explicit grey bar and a subtitle that says how many
+    (a set whose Chinese records carry no address is not "上海市 1")."""
+    unit = _unit(data, lang)
+    title = _title(key, unit, lang)
+    china = int(data.get("china") or 0)
+    unlocated = int(
+        data.get(
+            "unlocated_provinces" if chart_id == "provinces" else "unlocated_cities"
+        )
+        or 0
+    )
+    rows = rows[:TOP]
+    whole = translate("chart.share_of_china", lang)
+
+    def share(units: int) -> str:
+        return _pct(units / china) if china else "—"
+
+    label = translate("chart.unlocated", lang)
+    subtitle = None
+    if china and unlocated:
+        subtitle = translate(
+            f"chart.unlocated_{chart_id}",
+            lang,
+            china=f"{china:,}",
+            unlocated=f"{unlocated:,}",
+            unit=_measure(data, lang),
+            share=share(unlocated),
+        )
+    return _bars(
+        chart_id,
+        title,
+        [str(r.get("label") or r.get("key") or "—") for r in rows],
+        [int(r["units"]) for r in rows],
+        lang,
+        unit=unit,
+        subtitle=subtitle,
+        tooltips=[
+            f"{r.get('label') or r.get('key')}: {r['units']:,}（{whole} {share(r['units'])}）"
+            if lang == "zh"
+            else f"{r.get('label') or r.get('key')}: {r['units']:,} ({share(r['units'])} "
+            f"{whole})"
+            for r in rows
+        ],
+        unknown=(
+            label,
+            unlocated,
+            f"{label}: {unlocated:,}（{whole} {share(unlocated)}）"
+            if lang == "zh"
+            else f"{label}: {unlocated:,} ({share(unlocated)} {whole})",
+        )
+        if unlocated
+        else None,
+    )
+
+
 def geography_charts(data: dict[str, Any], lang: str) -> list[Chart]:
-    """Origins, Chinese provinces and cities (when known), markets."""
+    """Origins, Chinese provinces and cities (with the units not located), markets."""
     charts = [
         _share_bars("origins", "chart.origins", data.get("origins") or [], data, lang)
     ]
-    if data.get("provinces"):
+    if data.get("provinces") or data.get("china"):
         charts.append(
-            _share_bars("provinces", "chart.provinces", data["provinces"], data, lang)
+            _places(
+                "provinces", "chart.provinces", data.get("provinces") or [], data, lang
+            )
         )
-    if data.get("cities"):
-        charts.append(_share_bars("cities", "chart.cities", data["cities"], data, lang))
+    if data.get("cities") or data.get("china"):
+        charts.append(
+            _places("cities", "chart.cities", data.get("cities") or [], data, lang)
+        )
     charts.append(
         _share_bars("markets", "chart.markets", data.get("markets") or [], data, lang)
     )
@@ -313,8 +402,11 @@ def applicants_chart(data: dict[str, Any], lang: str) -> Chart:
     if conc.get("applicants"):
         level = conc.get("level_zh") if lang == "zh" else conc.get("level")
         subtitle = (
-            f"{translate('dash.concentration', lang)}: CR4 {_pct(conc.get('cr4'))}, "
-            f"CR8 {_pct(conc.get('cr8'))}, HHI {conc.get('hhi') or 0:,.0f}（{level}）"
+            f"{translate('dash.concentration', lang)}：CR4 {_pct(conc.get('cr4'))}，"
+            f"CR8 {_pct(conc.get('cr8'))}，HHI {conc.get('hhi') or 0:,.0f}（{level}）"
+            if lang == "zh"
+            else f"{translate('dash.concentration', lang)}: CR4 {_pct(conc.get('cr4'))}, "
+            f"CR8 {_pct(conc.get('cr8'))}, HHI {conc.get('hhi') or 0:,.0f} ({level})"
         )
     return _bars(
         "applicants",
@@ -344,6 +436,9 @@ def network_chart(data: dict[str, Any], lang: str) -> Chart:
     category = {c: i for i, c in enumerate(top)}
     biggest = max(int(n["units"]) for n in nodes) or 1
     small = len(nodes) <= 40  # few enough to label every applicant
+    # the largest applicants are always named, so the graph says who is in it
+    ranked = sorted(nodes, key=lambda n: (-int(n["units"]), str(n["name"])))
+    named = {n["key"] for n in ranked[:NETWORK_LABELLED]}
     option = {
         "color": list(PALETTE),
         "tooltip": {"trigger": "item", "confine": True},
@@ -372,6 +467,16 @@ def network_chart(data: dict[str, Any], lang: str) -> Chart:
                         "symbolSize": 6 + 24 * (int(n["units"]) / biggest) ** 0.5,
                         "category": category.get(n.get("community"), len(top)),
                     }
+                    | (
+                        {
+                            "label": {
+                                "show": True,
+                                "formatter": _short(str(n["name"]), 16),
+                            }
+                        }
+                        if n["key"] in named
+                        else {}
+                    )
                     for n in nodes
                 ],
                 "links": [
@@ -387,6 +492,10 @@ def network_chart(data: dict[str, Any], lang: str) -> Chart:
         if lang == "zh"
         else f"{len(nodes):,} applicants, {len(edges):,} links, {len(sizes):,} communities"
     )
+    if not small:
+        subtitle += ("；" if lang == "zh" else "; ") + translate(
+            "chart.network_labels", lang, labelled=min(NETWORK_LABELLED, len(nodes))
+        )
     return Chart("network", title, option, subtitle=subtitle, height=480)
 
 
@@ -431,34 +540,87 @@ def technology_charts(data: dict[str, Any], lang: str) -> list[Chart]:
     values = matrix.get("values") or []
     if not values:
         return [bars, _empty("tech_year", heat_title, lang)]
+    return [bars, _heatmap(matrix, data, heat_title, unit, lang)]
+
+
+def _heat_label(code: str, title: str) -> str:
+    """A row of the heat map: its code and title, the title cut to fit."""
+    if not title or title == code:
+        return code
+    return f"{code} {_short_display(title, HEAT_LABEL)}"
+
+
+def _short_display(text: str, columns: int) -> str:
+    """``text`` cut to ``columns`` display columns (CJK count two), with an ellipsis."""
+    used = 0
+    out: list[str] = []
+    for ch in text:
+        w = 2 if unicodedata.east_asian_width(ch) in "WF" else 1
+        if used + w > columns - 1:
+            return "".join(out) + "…"
+        out.append(ch)
+        used += w
+    return text
+
+
+def _heatmap(
+    matrix: dict[str, Any], data: dict[str, Any], title: str, unit: str, lang: str
+) -> Chart:
+    """Subclasses per filing year: short row labels with the full title on hover, and a
+    grid that keeps the cells wide whatever the titles' length."""
     columns = [
         str(c) for c in matrix.get("column_labels") or matrix.get("columns") or []
     ]
-    rows_labels = [str(r) for r in matrix.get("row_labels") or matrix.get("rows") or []]
+    codes = [str(r) for r in matrix.get("rows") or []]
+    labels = [str(r) for r in matrix.get("row_labels") or codes]
+    level = matrix.get("level") or "subclass"
+    titles = {
+        str(r["code"]): str(r.get("title_zh" if lang == "zh" else "title_en") or "")
+        for r in ((data.get("levels") or {}).get(level) or [])
+    }
+    full, short = [], []
+    for i, label in enumerate(labels):
+        code = codes[i] if i < len(codes) else label
+        name = titles.get(code) or (label if lang == "zh" else "")
+        full.append(f"{code} {name}" if name and name != code else code)
+        short.append(_heat_label(code, name))
     keep = list(range(max(0, len(columns) - 25), len(columns)))
+    measure = _measure(data, lang)
+    values = matrix.get("values") or []
     cells = [
-        [j, i, row[k]]
+        {
+            "value": [j, i, row[k]],
+            "name": f"{full[i]} · {columns[k]}：{row[k]:,} {measure}"
+            if lang == "zh"
+            else f"{full[i]} · {columns[k]}: {row[k]:,} {measure}",
+        }
         for i, row in enumerate(values)
         for j, k in enumerate(keep)
         if row[k]
     ]
-    peak = max((c[2] for c in cells), default=1)
-    heat = {
-        "tooltip": {"position": "top", "confine": True},
+    peak = max((c["value"][2] for c in cells), default=1)
+    option = {
+        "tooltip": {"position": "top", "confine": True, "formatter": "{b}"},
         "animation": False,
         "grid": {
-            "left": 16,
-            "right": 24,
-            "top": 16,
-            "bottom": 64,
+            "left": 8,
+            "right": 16,
+            "top": 8,
+            "bottom": 72,
             "containLabel": True,
         },
         "xAxis": {
             "type": "category",
             "data": [columns[k] for k in keep],
             "splitArea": {"show": True},
+            "axisLabel": {"interval": 0, "rotate": 45 if len(keep) > 12 else 0},
         },
-        "yAxis": {"type": "category", "data": rows_labels, "splitArea": {"show": True}},
+        "yAxis": {
+            "type": "category",
+            "data": short,
+            "splitArea": {"show": True},
+            "axisLabel": {"width": 150, "overflow": "truncate"},
+        },
         "visualMap": {
             "min": 0,
             "max": peak,
@@ -470,12 +632,12 @@ def technology_charts(data: dict[str, Any], lang: str) -> list[Chart]:
         },
         "series": [{"type": "heatmap", "data": cells, "label": {"show": False}}],
     }
-    return [
-        bars,
-        Chart(
-            "tech_year", heat_title, heat, height=max(300, 24 * len(rows_labels) + 110)
-        ),
-    ]
+    return Chart(
+        "tech_year",
+        title,
+        option,
+        height=max(320, 30 * len(short) + 130),
+    )
 
 
 def legal_charts(data: dict[str, Any], lang: str) -> list[Chart]:
@@ -532,7 +694,7 @@ def legal_charts(data: dict[str, Any], lang: str) -> list[Chart]:
             "yAxis": {"type": "value", "name": unit},
             "series": [
                 {
-                    "name": kind,
+                    "name": value_label("event", kind, lang),
                     "type": "bar",
                     "stack": "ops",
                     "data": [counts.get((y, kind), 0) for y in years],
@@ -547,22 +709,27 @@ def legal_charts(data: dict[str, Any], lang: str) -> list[Chart]:
 def citations_chart(data: dict[str, Any], lang: str) -> Chart:
     """The most cited units (source-reported and in-store citations)."""
     title = _title("chart.citations", translate("chart.times", lang), lang)
-    rows = [
-        r
-        for r in (data.get("most_cited") or [])[:TOP]
-        if (r.get("cited_by_source") or 0) + (r.get("cited_in_store") or 0) > 0
-    ]
+
+    def cited(r: dict[str, Any]) -> int:
+        # the source's count and the store's overlap (a citing document in the store is
+        # usually in the source's count too): the larger, as the analysis ranks them
+        return max(
+            int(r.get("cited_by_source") or 0), int(r.get("cited_in_store") or 0)
+        )
+
+    rows = sorted(
+        (r for r in data.get("most_cited") or [] if cited(r) > 0),
+        key=lambda r: (-cited(r), str(r["doc_id"])),
+    )[:TOP]
     return _bars(
         "citations",
         title,
         [f"{r['doc_id']} {_short(str(r.get('title') or ''), 16)}" for r in rows],
-        [
-            int((r.get("cited_by_source") or 0) + (r.get("cited_in_store") or 0))
-            for r in rows
-        ],
+        [cited(r) for r in rows],
         lang,
         unit=translate("chart.times", lang),
-        tooltips=[f"{r['doc_id']} {r.get('title') or ''}" for r in rows],
+        subtitle=translate("chart.citations_sort", lang) if rows else None,
+        tooltips=[f"{r['doc_id']} {r.get('title') or ''}: {cited(r):,}" for r in rows],
     )
 
 

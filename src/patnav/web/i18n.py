@@ -78,6 +78,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "common.next": ("下一页", "Next"),
     "common.page": ("第 {page} 页，共 {pages} 页", "Page {page} of {pages}"),
     "common.back": ("返回", "Back"),
+    "common.unknown": ("未知", "Unknown"),
     "common.yes": ("是", "Yes"),
     "common.no": ("否", "No"),
     "common.format": ("格式", "Format"),
@@ -376,6 +377,25 @@ LABELS: dict[str, tuple[str, str]] = {
     "ptype.utility_model": ("实用新型", "Utility model"),
     "ptype.design": ("外观设计", "Design"),
     "ptype.plant": ("植物专利", "Plant"),
+    "ptype.unknown": ("类型未知", "Type unknown"),
+    "event.grant": ("授权", "Grant"),
+    "event.lapse": ("终止（未缴年费）", "Lapse"),
+    "event.restoration": ("恢复", "Restoration"),
+    "event.transfer": ("转让", "Transfer"),
+    "event.licence": ("许可", "Licence"),
+    "event.pledge": ("质押", "Pledge"),
+    "event.pledge_release": ("质押解除", "Pledge release"),
+    "event.invalidation": ("无效宣告", "Invalidation"),
+    "event.litigation": ("诉讼", "Litigation"),
+    "event.annuity": ("年费", "Annuity"),
+    "event.withdrawal": ("撤回", "Withdrawal"),
+    "event.rejection": ("驳回", "Rejection"),
+    "event.examination": ("实质审查", "Examination"),
+    "event.other": ("其他", "Other"),
+    "cite.examiner": ("审查员引用", "Examiner"),
+    "cite.applicant": ("申请人引用", "Applicant"),
+    "cite.third_party": ("第三方引用", "Third party"),
+    "cite.unknown": ("未知", "Unknown"),
     "ls.active": ("有效", "Active"),
     "ls.pending": ("审中", "Pending"),
     "ls.lapsed": ("未缴年费终止", "Lapsed"),
@@ -467,6 +487,26 @@ LABELS: dict[str, tuple[str, str]] = {
     "chart.incomplete": ("数据不完整", "Incomplete"),
     "chart.unit_suffix": ("单位：{unit}", "unit: {unit}"),
     "chart.times": ("次", "times"),
+    "chart.unlocated": ("未定位", "Not located"),
+    "chart.unlocated_provinces": (
+        "中国来源 {china} {unit}，其中 {unlocated} {unit}（{share}）未能定位到省份",
+        "{china} {unit} of Chinese origin; {unlocated} {unit} ({share}) not located to a "
+        "province",
+    ),
+    "chart.unlocated_cities": (
+        "中国来源 {china} {unit}，其中 {unlocated} {unit}（{share}）未能定位到城市",
+        "{china} {unit} of Chinese origin; {unlocated} {unit} ({share}) not located to a "
+        "city",
+    ),
+    "chart.share_of_china": ("占中国来源", "of Chinese origin"),
+    "chart.network_labels": (
+        "{labelled} 个主要申请人标注名称（按数量），悬停查看其余",
+        "the {labelled} largest applicants are labelled; hover for the others",
+    ),
+    "chart.citations_sort": (
+        "按被引次数降序（来源数据与库内引用取较大者）",
+        "by times cited, descending (the larger of the source's and the store's count)",
+    ),
     # -- specs -------------------------------------------------------------------------
     "specs.title": ("导航方案", "Navigation specs"),
     "specs.help": (
@@ -611,6 +651,24 @@ def translate(key: str, lang: str = DEFAULT_LANG, **values: object) -> str:
         return key
     text = pair[1] if lang == "en" else pair[0]
     return text.format(**values) if values else text
+
+
+UNKNOWN_VALUES = frozenset({"", "unknown", "(unknown)", "none", "null"})
+"""How data and analyses spell a missing value."""
+
+
+def value_label(prefix: str, value: object, lang: str = DEFAULT_LANG) -> str:
+    """A value of a vocabulary (``ptype``, ``ls``, ``event``, ``cite`` …) in ``lang``.
+
+    Never the key itself: a value the table lacks is shown as it is (it is data, not a
+    key), and a missing value — None, ``unknown``, ``(unknown)`` — as 未知 / Unknown.
+    """
+    key = f"{prefix}.{value}"
+    if key in LABELS:
+        return translate(key, lang)
+    if value is None or str(value).strip().lower() in UNKNOWN_VALUES:
+        return translate("common.unknown", lang)
+    return str(value)
 
 
 def translator(lang: str) -> Callable[..., str]:

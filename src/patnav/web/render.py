@@ -16,7 +16,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from patnav.web.deps import Ctx
-from patnav.web.i18n import LANG_COOKIE, LANGS
+from patnav.web.i18n import LANG_COOKIE, LANGS, value_label
 from patnav.web.security import cookie_header
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -95,6 +95,7 @@ def page(
     """Render ``template`` with the common context."""
     values = {
         "t": ctx.t,
+        "label": lambda prefix, value: value_label(prefix, value, ctx.lang),
         "lang": ctx.lang,
         "user": ctx.principal,
         "tenant": ctx.principal.tenant if ctx.principal else None,

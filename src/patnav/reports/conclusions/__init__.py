@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from patnav.analyses.hotspots import WHITE_SPACE_MAX_RATIO, WHITE_SPACE_MIN_EXPECTED
 from patnav.reports import labels as L
 from patnav.reports.conclusions.chain import (
     chain_attract,
@@ -54,6 +55,7 @@ from patnav.reports.conclusions.thresholds import (
     DEPENDENCE_SHARE,
     DROP_RATIO,
     DROP_RECENT_PEAK,
+    EMERGING_MIN_RECENT,
     FEW_INVENTORS,
     IN_FORCE_HIGH,
     INDIVIDUAL_HIGH,
@@ -346,15 +348,20 @@ RULES: tuple[Rule, ...] = (
         "hotspots.white_space",
         ("技术空白点", "White spaces"),
         (
-            "功效矩阵单元 ≤ 期望值 × 35% 且期望 ≥ 3（热点分析的规则）",
-            "matrix cell ≤ 35% of its expected count, expected ≥ 3",
+            f"功效矩阵单元 ≤ 期望值 × {WHITE_SPACE_MAX_RATIO:.0%} 且期望 ≥ "
+            f"{WHITE_SPACE_MIN_EXPECTED:g}（热点分析的规则）",
+            f"matrix cell ≤ {WHITE_SPACE_MAX_RATIO:.0%} of its expected count, expected ≥ "
+            f"{WHITE_SPACE_MIN_EXPECTED:g}",
         ),
         white_spaces,
     ),
     _rule(
         "hotspots.emerging",
         ("新兴技术词", "Emerging terms"),
-        ("占比增长最快且近三年 ≥ 3 件", "fastest-growing share, ≥ 3 recent units"),
+        (
+            f"占比增长最快且近三年 ≥ {EMERGING_MIN_RECENT}",
+            f"fastest-growing share, ≥ {EMERGING_MIN_RECENT} recent units",
+        ),
         emerging_terms,
     ),
     _rule(
@@ -379,6 +386,20 @@ RULES: tuple[Rule, ...] = (
 """Every conclusion rule, in the order their findings are listed."""
 
 
+ALIASES: dict[str, str] = {
+    "legal.in_force": "legal.lapse",
+    "applicants.individuals": "applicants.academic",
+    "competitors.rising": "competitors.position",
+}
+"""Findings named apart from the listed rule whose function makes them."""
+
+
+def rule_of(name: str) -> Rule | None:
+    """The listed rule that makes findings named ``name`` (None: not a listed rule)."""
+    name = ALIASES.get(name, name)
+    return next((rule for rule in RULES if rule.name == name), None)
+
+
 def conclude(results: Results) -> list[Finding]:
     """Apply every rule; findings sorted by priority (stable: rule order breaks ties)."""
     findings: list[Finding] = []
@@ -393,4 +414,4 @@ def conclude(results: Results) -> list[Finding]:
     return sorted(findings, key=lambda f: f.priority)
 
 
-__all__ = ["RULES", "Rule", "conclude"]
+__all__ = ["ALIASES", "RULES", "Rule", "conclude", "rule_of"]

@@ -101,6 +101,8 @@ def chain_strong(r: Results) -> list[Finding]:
                 },
                 n.node,
                 13,
+                basis=n.home,
+                min_basis=ch.rules["min_units"],
             )
         )
     return out
@@ -125,11 +127,13 @@ def chain_weak(r: Results) -> list[Finding]:
                 "weakness",
                 _s(
                     r,
-                    f"缺链“{n.node}”：{r.region_label}仅 {_q(r, n.home)}，"
-                    f"而{_cmp(r, n.rta_basis)}有 "
-                    ""
-                    ""
-                    f"{_q(r, cmp_units)}，本地尚未布局。",
+                    f"缺链“{n.node}”：{r.region_label}"
+                    + (
+                        f"尚无{L.unit_noun(r.count_by, r.lang)}（{_q(r, n.home)}）"
+                        if not n.home
+                        else f"仅 {_q(r, n.home)}"
+                    )
+                    + f"，而{_cmp(r, n.rta_basis)}有 {_q(r, cmp_units)}，本地尚未布局。",
                     f"Gap {n.node}: {r.region_label} has {_q(r, n.home)} while "
                     f"{_cmp(r, n.rta_basis)} "
                     f"has {_q(r, cmp_units)}: no local presence yet.",
@@ -137,6 +141,8 @@ def chain_weak(r: Results) -> list[Finding]:
                 {"home": n.home, "comparator": cmp_units},
                 n.node,
                 11,
+                basis=cmp_units,
+                min_basis=ch.rules["min_market"],
             )
         )
     for n in weak:
@@ -231,6 +237,8 @@ def chain_momentum(r: Results) -> list[Finding]:
                 },
                 n.node,
                 14,
+                basis=n.home_previous,
+                min_basis=MOMENTUM_MIN_PREVIOUS,
             )
         )
     return out
@@ -263,6 +271,8 @@ def chain_dependence(r: Results) -> list[Finding]:
                 {"home": n.home, "units": lead.units, "share": share},
                 n.node,
                 35,
+                basis=n.home,
+                min_basis=DEPENDENCE_MIN_HOME,
             )
         )
     return out

@@ -14,6 +14,7 @@ from patnav.reports.conclusions.thresholds import (
     INDIVIDUAL_HIGH,
     LAPSE_HIGH,
     LEADER_LEAD,
+    LIFECYCLE_MIN_YEARS,
     RISING_GROWTH,
     RISING_MIN_RECENT,
     SHOWN,
@@ -73,6 +74,8 @@ def trend_lifecycle(r: Results) -> list[Finding]:
             ),
             numbers,
             priority=10,
+            basis=len([y for y in tr.years if not y.incomplete and y.filings]),
+            min_basis=LIFECYCLE_MIN_YEARS,
         )
     ]
 
@@ -176,12 +179,18 @@ def applicants_rising(r: Results) -> list[Finding]:
     items = [
         _s(
             r,
-            f"{a.name}（{L.span(ap.recent_window)} 年 {_q(r, a.recent)}，此前三年 "
-            f"{_q(r, a.previous)}"
-            + (f"，{L.signed_pct(a.growth)}）" if a.growth is not None else "）"),
-            f"{a.name} ({_q(r, a.recent)} in {L.span(ap.recent_window)} against "
-            f"{_q(r, a.previous)} before"
-            + (f", {L.signed_pct(a.growth)})" if a.growth is not None else ")"),
+            f"{a.name}（{L.span(ap.recent_window)} 年 {_q(r, a.recent)}，"
+            + (
+                f"此前三年 {_q(r, a.previous)}，{L.signed_pct(a.growth)}）"
+                if a.previous and a.growth is not None
+                else "此前三年无申请）"
+            ),
+            f"{a.name} ({_q(r, a.recent)} in {L.span(ap.recent_window)} "
+            + (
+                f"against {_q(r, a.previous)} before, {L.signed_pct(a.growth)})"
+                if a.previous and a.growth is not None
+                else "with none before)"
+            ),
         )
         for a in shown
     ]
@@ -195,6 +204,8 @@ def applicants_rising(r: Results) -> list[Finding]:
             {f"{a.name}.recent": a.recent for a in shown}
             | {f"{a.name}.previous": a.previous for a in shown},
             priority=24,
+            basis=min(a.recent for a in shown),
+            min_basis=RISING_MIN_RECENT,
         )
     ]
 
@@ -237,6 +248,8 @@ def applicants_fading(r: Results) -> list[Finding]:
             {f"{a.name}.previous": a.previous for a in shown}
             | {f"{a.name}.recent": a.recent for a in shown},
             priority=26,
+            basis=min(a.previous for a in shown),
+            min_basis=DECLINING_MIN_PREVIOUS,
         )
     ]
 

@@ -41,6 +41,11 @@ MOMENTUM_MIN_PREVIOUS = 10
 """… on at least this many home units in the previous window."""
 FEW_INVENTORS = 0.5
 """Fewer distinct inventors than this per unit: the data mostly lack inventors."""
+LIFECYCLE_MIN_YEARS = 6
+"""Complete years the lifecycle phase compares (three against three)."""
+EMERGING_MIN_RECENT = 3
+"""An emerging term is mentioned in at least this many recent units (the hot-spot
+analysis's ``min_units``)."""
 SHOWN = 3
 """Candidates, white spaces and applicants named per finding."""
 ENDED = ("lapsed", "expired", "withdrawn", "rejected", "invalidated")

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from patnav.analyses.hotspots import WHITE_SPACE_MIN_EXPECTED
 from patnav.reports import labels as L
 from patnav.reports.conclusions.base import _q, _s
 from patnav.reports.conclusions.data import data_few_inventors
 from patnav.reports.conclusions.thresholds import (
+    EMERGING_MIN_RECENT,
     RISING_GROWTH,
     RISING_MIN_RECENT,
     SHOWN,
@@ -52,6 +54,8 @@ def white_spaces(r: Results) -> list[Finding]:
                 },
                 w.means,
                 50,
+                basis=w.expected,
+                min_basis=WHITE_SPACE_MIN_EXPECTED,
             )
         )
     return out
@@ -86,6 +90,8 @@ def emerging_terms(r: Results) -> list[Finding]:
             + _s(r, "。", "."),
             {f"{t.term}.recent": t.recent for t in shown},
             priority=32,
+            basis=min(t.recent for t in shown),
+            min_basis=EMERGING_MIN_RECENT,
         )
     ]
 
@@ -173,19 +179,26 @@ def competitors_position(r: Results) -> list[Finding]:
                 "risk",
                 _s(
                     r,
-                    f"{c.name} 快速扩张：{L.span(cb.recent_window)} 年 {_q(r, c.recent)}，此前三年 "
-                    f"{_q(r, c.previous)}"
-                    + (f"（{L.signed_pct(c.growth)}）" if c.growth is not None else "")
+                    f"{c.name} 快速扩张：{L.span(cb.recent_window)} 年 {_q(r, c.recent)}，"
+                    + (
+                        f"此前三年 {_q(r, c.previous)}（{L.signed_pct(c.growth)}）"
+                        if c.previous and c.growth is not None
+                        else "此前三年无申请"
+                    )
                     + "，需重点监控。",
                     f"{c.name} is expanding: {_q(r, c.recent)} in {L.span(cb.recent_window)} "
-                    "against "
-                    f"{_q(r, c.previous)} before"
-                    + (f" ({L.signed_pct(c.growth)})" if c.growth is not None else "")
+                    + (
+                        f"against {_q(r, c.previous)} before ({L.signed_pct(c.growth)})"
+                        if c.previous and c.growth is not None
+                        else "with none before"
+                    )
                     + "; monitor it.",
                 ),
                 {"recent": c.recent, "previous": c.previous, "growth": c.growth},
                 c.name,
                 19,
+                basis=c.recent,
+                min_basis=RISING_MIN_RECENT,
             )
         )
     return out

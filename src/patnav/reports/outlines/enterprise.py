@@ -77,6 +77,7 @@ def sections(b: Builder, found: Sequence[Finding]) -> list[Section]:
         hot = S.hotspots_section(b, r.hotspots, found, level=1)
         out.append(hot)
     out.append(S.path_section(b, None, found))
+    out.append(S.appendix_section(b, found))
     return out
 
 

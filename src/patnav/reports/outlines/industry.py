@@ -87,6 +87,7 @@ def sections(b: Builder, found: Sequence[Finding]) -> list[Section]:
         out.append(S.chain_section(b, r.chain, r.nodes, found))
         out.append(S.position_section(b, r.chain, r.geography, found))
     out.append(S.path_section(b, r.chain, found))
+    out.append(S.appendix_section(b, found))
     return out
 
 

@@ -154,12 +154,21 @@ def sections(b: Builder, found: Sequence[Finding]) -> list[Section]:
             )
             s.add(Paragraph(none + candidate_rules(b, ch), "note"))
         top = next((n for n in r.nodes if n.comparison is not None), None)
-        if top is not None and top.comparison is not None:
-            per_year = {y.year: y for y in top.comparison.by_year}
-            filed = [y for y, v in per_year.items() if v.home or v.national]
-            span = (
-                range(max(min(filed), max(filed) - 14), max(filed) + 1) if filed else []
-            )
+        national = node.rta_basis == "national"
+        per_year = (
+            {y.year: y for y in top.comparison.by_year}
+            if top is not None and top.comparison is not None
+            else {}
+        )
+        # the years either series has filings in: a region with none of its own still
+        # has a comparator to show (an empty chart is never drawn)
+        filed = [
+            y
+            for y, v in per_year.items()
+            if v.home or (v.national if national else v.world)
+        ]
+        if filed:
+            span = range(max(min(filed), max(filed) - 14), max(filed) + 1)
             rows_y = [per_year.get(y) or RegionYear(y, 0, 0, 0) for y in span]
             s.add(
                 b.figure(

@@ -79,6 +79,7 @@ def sections(b: Builder, found: Sequence[Finding]) -> list[Section]:
     elif r.geography is not None:
         landscape.add(S.geography_section(b, r.geography, found))
     out.append(S.path_section(b, r.chain, found))
+    out.append(S.appendix_section(b, found))
     return out
 
 

@@ -76,6 +76,7 @@ def sections(b: Builder, found: Sequence[Finding]) -> list[Section]:
     if r.citations is not None:
         out.append(S.citations_section(b, r.citations, found, level=1))
     out.append(S.path_section(b, None, found))
+    out.append(S.appendix_section(b, found))
     return out
 
 

@@ -149,6 +149,7 @@ def sections(b: Builder, found: Sequence[Finding]) -> list[Section]:
             )
         out.append(branches)
     out.append(S.path_section(b, r.chain, found, attract=False))
+    out.append(S.appendix_section(b, found))
     return out
 
 

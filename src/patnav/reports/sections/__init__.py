@@ -6,6 +6,7 @@ findings the conclusion rules made from it; it never queries the store.
 
 from __future__ import annotations
 
+from patnav.reports.sections.appendix import appendix_section
 from patnav.reports.sections.benchmark import competitors_section, nodes_section
 from patnav.reports.sections.chain import (
     attract_table,
@@ -29,6 +30,7 @@ from patnav.reports.sections.technology import (
 )
 
 __all__ = [
+    "appendix_section",
     "applicants_section",
     "attract_table",
     "chain_section",

@@ -9,7 +9,7 @@ from patnav.analyses.chain import ChainPositioning
 from patnav.analyses.geography import Geography
 from patnav.reports import labels as L
 from patnav.reports.context import Builder, NodeFigures
-from patnav.reports.model import Chart, Finding, Paragraph, Section, Series, Table
+from patnav.reports.model import Chart, Figure, Finding, Paragraph, Section, Series, Table
 from patnav.reports.sections.common import (
     YEARS_SHOWN,
     indent,
@@ -108,7 +108,103 @@ def chain_section(
         )
     )
     names = tuple(node_label(n.node, n.depth) for n in ch.nodes)
+    if any(n.home for n in ch.nodes):
+        overview.add(*_overview_figures(b, ch, names, cmp_label, share_col, basis))
+    else:
+        # nothing at home in any node: bars of zeros would be empty charts — say it
+        overview.add(
+            Paragraph(
+                b.say(
+                    f"{b.results.region_label}在各环节均无"
+                    f"{L.unit_noun(b.count_by, b.lang)}，不绘制各环节数量、比重与 RTA 图；"
+                    "各环节定位见上表。",
+                    f"{b.results.region_label} has no {L.unit_noun(b.count_by, b.lang)} "
+                    "in any node: no charts of units, shares or RTA; see the table for "
+                    "every node's position.",
+                ),
+                "note",
+            )
+        )
+    grown = [n for n in ch.nodes if n.home_growth is not None]
+    if len(grown) >= MIN_GROWTH_NODES:
+        overview.add(
+            b.figure(
+                b.say(
+                    "各环节近三年增长率：本地与对比基准",
+                    "Recent growth per node: home against comparator",
+                ),
+                Chart(
+                    "barh",
+                    tuple(node_label(n.node, n.depth) for n in grown),
+                    (
+                        Series(
+                            b.t("series.home"), tuple(num(n.home_growth) for n in grown)
+                        ),
+                        Series(
+                            b.t("series.comparator"),
+                            tuple(num(n.comparator_growth) for n in grown),
+                        ),
+                    ),
+                    x_label=b.t("axis.growth"),
+                    percent=True,
+                ),
+                unit="%",
+                extra=b.say(
+                    f"近三年 {L.span(ch.recent_window)} 对前三年 {L.span(ch.previous_window)}",
+                    f"{L.span(ch.recent_window)} against {L.span(ch.previous_window)}",
+                ),
+                key="chain.growth",
+            )
+        )
     overview.add(
+        *pick(found, "chain.gap", "chain.weak", "chain.strong", "chain.momentum")
+    )
+    tops = [
+        n
+        for n in nodes
+        if n.depth == 0 and n.comparison is not None and n.comparison.by_year
+    ]
+    years = sorted(
+        {r.year for n in tops if n.comparison for r in n.comparison.by_year}
+    )[-YEARS_SHOWN:]
+    series = []
+    for n in tops:
+        assert n.comparison is not None
+        per = {r.year: r.home for r in n.comparison.by_year}
+        series.append(Series(n.node, tuple(num(per.get(y, 0)) for y in years)))
+    if any(v for line in series for v in line.values):  # a chart of zeros says nothing
+        trend = s.sub(b.t("sec.chain.trend"), "chain.trend")
+        trend.add(
+            b.figure(
+                b.say(
+                    f"{b.results.region_label}一级环节申请趋势",
+                    f"{b.results.region_label}: top-level nodes per year",
+                ),
+                Chart(
+                    "line",
+                    tuple(str(y) for y in years),
+                    tuple(series),
+                    x_label=b.t("axis.year"),
+                    y_label=b.count_header,
+                ),
+                years=True,
+                key="chain.nodes.years",
+            )
+        )
+    return s
+
+
+def _overview_figures(
+    b: Builder,
+    ch: ChainPositioning,
+    names: tuple[str, ...],
+    cmp_label: str,
+    share_col: str,
+    basis: str,
+) -> list[Figure]:
+    """The home units, share and RTA of every node, as bars."""
+    rules = ch.rules
+    return [
         b.figure(
             b.say(
                 f"{b.results.region_label}各环节数量",
@@ -168,74 +264,7 @@ def chain_section(
             ),
             key="chain.rta",
         ),
-    )
-    grown = [n for n in ch.nodes if n.home_growth is not None]
-    if len(grown) >= MIN_GROWTH_NODES:
-        overview.add(
-            b.figure(
-                b.say(
-                    "各环节近三年增长率：本地与对比基准",
-                    "Recent growth per node: home against comparator",
-                ),
-                Chart(
-                    "barh",
-                    tuple(node_label(n.node, n.depth) for n in grown),
-                    (
-                        Series(
-                            b.t("series.home"), tuple(num(n.home_growth) for n in grown)
-                        ),
-                        Series(
-                            b.t("series.comparator"),
-                            tuple(num(n.comparator_growth) for n in grown),
-                        ),
-                    ),
-                    x_label=b.t("axis.growth"),
-                    percent=True,
-                ),
-                unit="%",
-                extra=b.say(
-                    f"近三年 {L.span(ch.recent_window)} 对前三年 {L.span(ch.previous_window)}",
-                    f"{L.span(ch.recent_window)} against {L.span(ch.previous_window)}",
-                ),
-                key="chain.growth",
-            )
-        )
-    overview.add(
-        *pick(found, "chain.gap", "chain.weak", "chain.strong", "chain.momentum")
-    )
-    tops = [
-        n
-        for n in nodes
-        if n.depth == 0 and n.comparison is not None and n.comparison.by_year
     ]
-    if tops:
-        trend = s.sub(b.t("sec.chain.trend"), "chain.trend")
-        years = sorted(
-            {r.year for n in tops if n.comparison for r in n.comparison.by_year}
-        )[-YEARS_SHOWN:]
-        series = []
-        for n in tops:
-            assert n.comparison is not None
-            per = {r.year: r.home for r in n.comparison.by_year}
-            series.append(Series(n.node, tuple(num(per.get(y, 0)) for y in years)))
-        trend.add(
-            b.figure(
-                b.say(
-                    f"{b.results.region_label}一级环节申请趋势",
-                    f"{b.results.region_label}: top-level nodes per year",
-                ),
-                Chart(
-                    "line",
-                    tuple(str(y) for y in years),
-                    tuple(series),
-                    x_label=b.t("axis.year"),
-                    y_label=b.count_header,
-                ),
-                years=True,
-                key="chain.nodes.years",
-            )
-        )
-    return s
 
 
 def position_section(

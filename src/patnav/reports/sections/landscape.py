@@ -23,6 +23,57 @@ from patnav.reports.sections.common import (
 )
 
 
+def trend_summary(b: Builder, tr: FilingTrend) -> str:
+    """The trend in a few sentences; a value the data lack is said to be missing, never
+    printed as a placeholder."""
+    first = min((y.year for y in tr.years if y.filings), default=None)
+    last = max((y.year for y in tr.years if y.filings), default=None)
+    if not tr.total:
+        return b.say(
+            "分析范围内没有专利文献，无法分析申请趋势。",
+            "The scope holds no patent documents: there is no trend to analyse.",
+        )
+    zh = [f"分析范围共 {b.qty(tr.total)}"]
+    en = [f"The scope holds {b.qty(tr.total)}"]
+    if first is None or last is None:
+        zh.append("数据中没有申请日，申请年份未知")
+        en.append("the data give no filing dates")
+    elif first == last:
+        zh.append(f"均为 {first} 年申请")
+        en.append(f"all filed in {first}")
+    else:
+        zh.append(f"申请年份 {first}–{last}")
+        en.append(f"filed {first}–{last}")
+    if tr.cutoff is None:
+        zh.append("数据中没有公开日与申请日，截止日未知")
+        en.append("the data cut-off is unknown (no publication or filing dates)")
+    else:
+        zh.append(f"数据截止日 {tr.cutoff.isoformat()}")
+        en.append(f"data cut-off {tr.cutoff.isoformat()}")
+    text_zh = f"{zh[0]}，{zh[1]}；{zh[2]}"
+    text_en = f"{en[0]}, {en[1]}; {en[2]}"
+    incomplete = tr.incomplete_from
+    if incomplete is not None and last is not None and incomplete <= last:
+        text_zh += f"，{incomplete} 年及以后的申请尚未全部公开，为不完整年份"
+        text_en += (
+            f"; filings from {incomplete} on are not all published yet (incomplete)"
+        )
+    elif incomplete is not None and last is not None:
+        text_zh += "，范围内各申请年份均已公开完整"
+        text_en += "; every filing year in scope is fully published"
+    text_zh += "。"
+    text_en += "."
+    lc = tr.lifecycle
+    if lc.phase == "unknown":
+        text_zh += "完整年份不足六年，无法判断技术生命周期。"
+        text_en += " Fewer than six complete years: no lifecycle phase."
+    else:
+        phase = L.phase_label(lc.phase, b.lang)
+        text_zh += f"技术生命周期判定为{phase}。"
+        text_en += f" Lifecycle phase: {phase}."
+    return b.say(text_zh, text_en)
+
+
 def trend_section(
     b: Builder,
     tr: FilingTrend,
@@ -36,22 +87,7 @@ def trend_section(
     years = year_span(tr)
     by_year = {y.year: y for y in tr.years}
     cats = tuple(str(y) for y in years)
-    first = min((y.year for y in tr.years if y.filings), default=None)
-    last = max((y.year for y in tr.years if y.filings), default=None)
-    s.add(
-        Paragraph(
-            b.say(
-                f"分析范围共 {b.qty(tr.total)}，申请年份 {first or '-'}–{last or '-'}；数据截止日 "
-                f"{tr.cutoff or '-'}，{tr.incomplete_from or '-'} 年及以后的申请尚未全部公开，"
-                "为不完整年份。技术生命周期判定为"
-                f"{L.phase_label(tr.lifecycle.phase, b.lang)}。",
-                f"The scope holds {b.qty(tr.total)} filed {first or '-'}–{last or '-'}; data "
-                f"cut-off {tr.cutoff or '-'}; filings from {tr.incomplete_from or '-'} on are not "
-                "all published yet (incomplete years). Lifecycle phase: "
-                f"{L.phase_label(tr.lifecycle.phase, b.lang)}.",
-            )
-        )
-    )
+    s.add(Paragraph(trend_summary(b, tr)))
     s.add(*pick(found, "trend.", "data.drop"))
     if not years:
         return s
@@ -59,26 +95,41 @@ def trend_section(
     def series(values: list[float], name: str) -> Series:
         return Series(name, tuple(values))
 
+    # no grant in any year: the data carry no grants (a source without publication
+    # data), not zero grants — the series and the column are left out and that is said
+    has_grants = any(y.grants for y in tr.years)
+    lines = [
+        series(
+            [num(by_year[y].filings if y in by_year else 0) for y in years],
+            b.t("series.filings"),
+        )
+    ]
+    if has_grants:
+        lines.append(
+            series(
+                [num(by_year[y].grants if y in by_year else 0) for y in years],
+                b.t("series.grants"),
+            )
+        )
     s.add(
         b.figure(
-            b.say("专利申请与授权趋势", "Filings and grants per year"),
+            b.say("专利申请与授权趋势", "Filings and grants per year")
+            if has_grants
+            else b.say("专利申请趋势", "Filings per year"),
             Chart(
                 "line",
                 cats,
-                (
-                    series(
-                        [num(by_year[y].filings if y in by_year else 0) for y in years],
-                        b.t("series.filings"),
-                    ),
-                    series(
-                        [num(by_year[y].grants if y in by_year else 0) for y in years],
-                        b.t("series.grants"),
-                    ),
-                ),
+                tuple(lines),
                 x_label=b.t("axis.year"),
                 y_label=b.count_header,
             ),
             years=True,
+            extra=""
+            if has_grants
+            else b.say(
+                "数据中没有授权信息，未绘制授权趋势",
+                "the data hold no grants: no grant trend is drawn",
+            ),
             key="trend.years",
         )
     )
@@ -163,35 +214,57 @@ def trend_section(
             )
         )
     shown = [y for y in years if y in by_year]
+    # the completeness column only when some year shown is incomplete
+    flagged = any(by_year[y].incomplete for y in shown)
+    columns = [
+        b.t("col.year"),
+        b.count_header,
+        b.t("col.grants"),
+        b.t("col.applicants"),
+        b.t("col.growth"),
+    ]
+    if not has_grants:
+        columns.remove(b.t("col.grants"))
+    if flagged:
+        columns.append(b.t("col.incomplete"))
+    table_rows: list[list[str]] = []
+    for y in shown:
+        cells = [
+            str(y),
+            L.num(by_year[y].filings),
+            L.num(by_year[y].grants),
+            L.num(by_year[y].applicants),
+            L.signed_pct(by_year[y].growth),
+        ]
+        if not has_grants:
+            del cells[2]
+        if flagged:
+            cells.append(
+                b.t(
+                    "col.incomplete.yes"
+                    if by_year[y].incomplete
+                    else "col.incomplete.no"
+                )
+            )
+        table_rows.append(cells)
     s.add(
         b.table(
             b.say(
                 "历年专利申请、授权与申请人数",
                 "Filings, grants and applicants per year",
+            )
+            if has_grants
+            else b.say(
+                "历年专利申请与申请人数",
+                "Filings and applicants per year",
             ),
-            [
-                b.t("col.year"),
-                b.count_header,
-                b.t("col.grants"),
-                b.t("col.applicants"),
-                b.t("col.growth"),
-                b.t("col.incomplete"),
-            ],
-            [
-                [
-                    str(y),
-                    L.num(by_year[y].filings),
-                    L.num(by_year[y].grants),
-                    L.num(by_year[y].applicants),
-                    L.signed_pct(by_year[y].growth),
-                    b.t("col.incomplete.yes") if by_year[y].incomplete else "",
-                ]
-                for y in shown
-            ],
+            columns,
+            table_rows,
             sort=b.say(
                 f"申请年升序（最近 {len(shown)} 年）；增长率为较上年变化",
                 f"filing year (last {len(shown)} years); growth on the year before",
             ),
+            align="l" + "r" * (len(columns) - 1 - flagged) + ("l" if flagged else ""),
             key="trend.table",
         )
     )
@@ -256,32 +329,54 @@ def geography_section(
                 key="geography.markets",
             )
         )
-    if geo.provinces:
-        provinces = geo.provinces[:TOP_CHART]
+    # provinces and cities are shares of the units of Chinese origin: the units that
+    # cannot be placed (no applicant address) are a bar of their own and said in the note
+    places = (
+        (
+            "provinces",
+            geo.provinces,
+            geo.unlocated_provinces,
+            b.say("国内省份分布", "Chinese provinces"),
+            b.say("省份", "province"),
+        ),
+        (
+            "cities",
+            geo.cities,
+            geo.unlocated_cities,
+            b.say("国内城市分布", "Chinese cities"),
+            b.say("城市", "city"),
+        ),
+    )
+    for key, shares, unlocated, title, level_name in places:
+        if not geo.china:
+            continue
+        located = list(shares[:TOP_CHART])
+        placed_note = b.say(
+            f"中国来源 {b.qty(geo.china)}，其中 {b.qty(unlocated)}"
+            f"（{L.pct(unlocated / geo.china)}）未能定位到{level_name}"
+            "（无申请人地址或地址未能识别）",
+            f"{b.qty(geo.china)} of Chinese origin, {b.qty(unlocated)} "
+            f"({L.pct(unlocated / geo.china)}) not located to a {level_name} "
+            "(no applicant address, or one not recognised)",
+        )
+        if not located:
+            if key == "provinces":
+                s.add(Paragraph(placed_note + b.say("。", "."), "note"))
+            continue
+        labels = [p.label for p in located]
+        units: list[int | None] = [p.units for p in located]
+        if unlocated:
+            labels.append(b.say("未定位", "not located"))
+            units.append(unlocated)
         s.add(
             b.figure(
-                b.say("国内省份分布", "Chinese provinces"),
-                unit_bars(
-                    b.count_header,
-                    (p.label for p in provinces),
-                    (p.units for p in provinces),
-                ),
-                key="geography.provinces",
+                title,
+                unit_bars(b.count_header, labels, units),
+                extra=placed_note if unlocated else "",
+                key=f"geography.{key}",
             )
         )
     if geo.cities:
-        cities = geo.cities[:TOP_CHART]
-        s.add(
-            b.figure(
-                b.say("国内城市分布", "Chinese cities"),
-                unit_bars(
-                    b.count_header,
-                    (c.label for c in cities),
-                    (c.units for c in cities),
-                ),
-                key="geography.cities",
-            )
-        )
         s.add(
             b.table(
                 b.say("国内主要城市", "Main Chinese cities"),
@@ -290,7 +385,10 @@ def geography_section(
                     [str(i), c.label, L.num(c.units), L.pct(c.share)]
                     for i, c in enumerate(geo.cities[:TOP_TABLE], 1)
                 ],
-                sort=b.say("数量降序", "units, descending"),
+                sort=b.say(
+                    "数量降序；占比为占全部范围的比重",
+                    "units, descending; share of the whole scope",
+                ),
                 align="rlrr",
                 key="geography.cities.table",
             )
@@ -465,13 +563,13 @@ def applicants_section(
             s.add(
                 Paragraph(
                     b.say(
-                        f"合作网络：{L.num(network.collaborative_units)} 为共同申请，"
+                        f"合作网络：{b.qty(network.collaborative_units)}为共同申请，"
                         f"{len(network.nodes)} "
                         ""
                         "个申请人"
                         f"形成 {len(network.communities)} 个合作群（Leiden 算法，模块度 "
                         f"{L.dec(network.modularity)}）。",
-                        f"Co-applicant network: {L.num(network.collaborative_units)} units are "
+                        f"Co-applicant network: {b.qty(network.collaborative_units)} are "
                         "joint filings; "
                         f"{len(network.nodes)} applicants form {len(network.communities)} "
                         "communities "

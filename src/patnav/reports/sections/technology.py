@@ -277,7 +277,15 @@ def citations_section(
             key="citations.table",
         )
     )
-    s.add(Paragraph(b.say("核心度得分：", "Core score: ") + ci.score_rule, "note"))
+    s.add(
+        Paragraph(
+            b.say(
+                ci.score_rule_zh,
+                "Core score: " + ci.score_rule,
+            ),
+            "note",
+        )
+    )
     return s
 
 
@@ -292,9 +300,9 @@ def hotspots_section(
             b.say(
                 "对标题与摘要进行分词（技术词典）与功效短语抽取，"
                 + (
-                    f"从 {L.num(hs.total_units)} 中均匀抽取 {L.num(hs.analysed_units)} 分析。"
+                    f"从 {b.qty(hs.total_units)}中均匀抽取 {b.qty(hs.analysed_units)}分析。"
                     if sampled
-                    else f"分析全部 {L.num(hs.analysed_units)}。"
+                    else f"分析全部 {b.qty(hs.analysed_units)}。"
                 )
                 + "专利撰写套语（所述、其特征在于、附图、装置、方法等，中英文停用词表）不计为"
                 f"技术词；在全部或某一数据来源 {hs.max_share:.0%} 以上文献中出现的词视为该语料"
@@ -338,8 +346,8 @@ def hotspots_section(
                     x_label=unit,
                 ),
                 extra=b.say(
-                    f"样本 {L.num(hs.analysed_units)}",
-                    f"sample of {L.num(hs.analysed_units)}",
+                    f"样本 {b.qty(hs.analysed_units)}",
+                    f"sample of {b.qty(hs.analysed_units)}",
                 )
                 if sampled
                 else "",

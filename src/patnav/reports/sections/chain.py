@@ -9,7 +9,15 @@ from patnav.analyses.chain import ChainPositioning
 from patnav.analyses.geography import Geography
 from patnav.reports import labels as L
 from patnav.reports.context import Builder, NodeFigures
-from patnav.reports.model import Chart, Figure, Finding, Paragraph, Section, Series, Table
+from patnav.reports.model import (
+    Chart,
+    Figure,
+    Finding,
+    Paragraph,
+    Section,
+    Series,
+    Table,
+)
 from patnav.reports.sections.common import (
     YEARS_SHOWN,
     indent,

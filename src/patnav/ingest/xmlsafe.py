@@ -39,6 +39,8 @@ from typing import Any, Protocol
 
 from lxml import etree
 
+from patnav.errors import excerpt
+
 MAX_DOCUMENT_BYTES = 256 * 1024 * 1024
 """A single document larger than this is rejected unread (the largest real USPTO grant
 documents are tens of MB)."""
@@ -394,7 +396,7 @@ def _parse_doctype(data: bytes, start: int) -> tuple[Doctype, int]:
                 i = end + 1 if end > 0 else n
             else:
                 raise BadDocument(
-                    f"unexpected {data[i : i + 20]!r} in the document type declaration"
+                    f"unexpected {excerpt(data[i : i + 20])} in the document type declaration"
                 )
     i = _skip_ws(data, i)
     if data[i : i + 1] != b">":
@@ -645,7 +647,9 @@ def refuse_entities(doctype: Doctype) -> None:
             "external": "an external entity",
             "parameter": "a parameter entity",
         }[decl.kind]
-        target = f" pointing at {decl.target!r}" if decl.kind != "internal" else ""
+        target = (
+            f" pointing at {excerpt(decl.target)}" if decl.kind != "internal" else ""
+        )
         raise UnsafeDocument(
             f"the document declares {what} '{decl.name}'{target}. patnav never expands "
             "or fetches entities declared inside a document (the XML external entity and "

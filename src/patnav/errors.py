@@ -43,9 +43,9 @@ def excerpt(value: object, limit: int = EXCERPT_CHARS) -> str:
 
     A string (or bytes) is quoted like ``repr``, control characters escaped; when it is
     longer than ``limit`` it is cut and the excerpt says how long it was:
-    ``'xxxx…' (1,048,575 characters)``. Anything else (a row of cells) is shown by a
-    bounded ``repr`` that never renders more than a few items of a few characters. The
-    result is never much longer than ``limit``.
+    ``'xxxx…' (1,048,575 characters)``. A list or tuple (a row of cells) shows its
+    first six items, each so cut at 20 characters; anything else a bounded ``repr``.
+    The result is never more than a few hundred characters.
     """
     if isinstance(value, str | bytes):
         shown = repr(value[:limit])
@@ -56,6 +56,10 @@ def excerpt(value: object, limit: int = EXCERPT_CHARS) -> str:
             return shown
         unit = "characters" if isinstance(value, str) else "bytes"
         return f"{shown}… ({len(value):,} {unit})"
+    if isinstance(value, list | tuple):  # a row of cells: a few, each cut short
+        cells = [excerpt(cell, 20) for cell in value[:6]]
+        more = f", … {len(value):,} cells" if len(value) > 6 else ""
+        return "[" + ", ".join(cells) + more + "]"
     text = _SHORT_REPR.repr(value)
     return text if len(text) <= limit else text[:limit] + "…"
 

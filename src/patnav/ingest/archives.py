@@ -49,6 +49,10 @@ class Limits:
     max_members: int = 100_000
     max_depth: int = 2
     max_archive_bytes: int = 16 * 1024**3
+    file_setting: str = "PATNAV_MAX_FILE_BYTES"
+    """The setting a message names for ``max_file_bytes``."""
+    archive_setting: str = "PATNAV_MAX_ARCHIVE_BYTES"
+    """The setting a message names for ``max_archive_bytes``."""
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Limits:
@@ -83,7 +87,7 @@ class _Budget:
                 f"{where} expands to {self.spent + size:,} bytes in all (nested archives "
                 f"included), over the limit of {limits.max_archive_bytes:,}; refused "
                 "before reading any of it. Unpack it and import the parts, or raise "
-                "PATNAV_MAX_ARCHIVE_BYTES if it is genuine."
+                f"{limits.archive_setting} if it is genuine."
             )
         self.remaining -= size
         self.spent += size
@@ -100,7 +104,7 @@ def check_zip_member(info: zipfile.ZipInfo, limits: Limits, container: str) -> N
     if info.file_size > limits.max_file_bytes:
         raise UnsafeInputError(
             f"{where} declares {info.file_size:,} bytes expanded, over the limit of "
-            f"{limits.max_file_bytes:,}. Raise PATNAV_MAX_FILE_BYTES if it is genuine."
+            f"{limits.max_file_bytes:,}. Raise {limits.file_setting} if it is genuine."
         )
     if info.file_size > RATIO_FLOOR and info.compress_size > 0:
         ratio = info.file_size / info.compress_size
@@ -137,7 +141,7 @@ def check_archive_totals(
         raise UnsafeInputError(
             f"{container} expands to {expanded:,} bytes in all, over the limit of "
             f"{limits.max_archive_bytes:,}. Unpack it and import the parts, or raise "
-            "PATNAV_MAX_ARCHIVE_BYTES if it is genuine."
+            f"{limits.archive_setting} if it is genuine."
         )
     if expanded > ARCHIVE_RATIO_FLOOR and expanded > limits.max_ratio * max(
         compressed, 1
@@ -160,7 +164,7 @@ def check_zip(zf: zipfile.ZipFile, limits: Limits, container: str) -> None:
     if total > limits.max_file_bytes:
         raise UnsafeInputError(
             f"{container} expands to {total:,} bytes in all, over the limit of "
-            f"{limits.max_file_bytes:,}. Raise PATNAV_MAX_FILE_BYTES if it is genuine."
+            f"{limits.max_file_bytes:,}. Raise {limits.file_setting} if it is genuine."
         )
 
 
@@ -236,9 +240,8 @@ def _zip_sources(
     # and its members can then be opened only while the iteration is at them.
     with ExitStack() as stack:
         try:
-            path = stack.enter_context(
-                outer.as_path(min(limits.max_file_bytes, budget.remaining))
-            )
+            # its own bytes were counted by the archive holding it
+            path = stack.enter_context(outer.as_path(limits.max_file_bytes))
         except Exception as exc:  # a damaged member: zlib, CRC, size or I/O errors
             yield Problem(outer.name, f"cannot be read: {_reason(exc)}")
             return

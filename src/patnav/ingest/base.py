@@ -14,10 +14,13 @@ detected). Readers only parse: they never touch the store.
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import io
 import shutil
 import tempfile
+import zipfile
+import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -31,6 +34,8 @@ if TYPE_CHECKING:
     from patnav.ingest.columns import ColumnMapping
 
 HEAD_BYTES = 64 * 1024
+DAMAGED_STREAM_ERRORS = (EOFError, zlib.error, zipfile.BadZipFile, gzip.BadGzipFile)
+"""What a cut-off or corrupt compressed stream raises while it is read."""
 
 
 class LimitedReader(io.RawIOBase):

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack
@@ -50,6 +51,7 @@ from patnav.errors import (
 from patnav.ingest import READERS
 from patnav.ingest.archives import Limits, Problem, expand_paths
 from patnav.ingest.base import (
+    DAMAGED_STREAM_ERRORS,
     Item,
     Notice,
     Read,
@@ -61,7 +63,7 @@ from patnav.ingest.base import (
 from patnav.ingest.columns import ColumnMapping
 from patnav.ingest.report import FileReport, ImportReport, QuarantineEntry
 from patnav.storage.parquet import import_snapshot, is_snapshot
-from patnav.storage.store import PatentStore
+from patnav.storage.store import MEMORY, PatentStore
 from patnav.storage.writer import DocumentWriter, replace_quarantine, utc_now
 
 REPORT_QUARANTINE_LIMIT = 10_000
@@ -342,6 +344,27 @@ def import_source(
         _failed(report)
         _record_failure(store, report, started, str(exc), content_hash=content_hash)
         return report
+    except DAMAGED_STREAM_ERRORS as exc:
+        _failed(report)
+        _record_failure(
+            store,
+            report,
+            started,
+            f"the file is damaged or cut off ({type(exc).__name__}: "
+            f"{excerpt(str(exc), 200)}); nothing of it was imported. Download or "
+            "export it again.",
+        )
+        return report
+    except OSError as exc:
+        _failed(report)
+        _record_failure(
+            store,
+            report,
+            started,
+            f"cannot be read: {excerpt(exc.strerror or str(exc), 200)}; nothing of it "
+            "was imported.",
+        )
+        return report
     except Exception as exc:
         _failed(report)
         _record_failure(
@@ -427,7 +450,11 @@ def import_paths(
         raise_unexpected=raise_unexpected,
     )
     try:
-        with store.memory_limit(settings.import_memory_limit), ExitStack() as stack:
+        with (
+            _import_lock(store),
+            store.memory_limit(settings.import_memory_limit),
+            ExitStack() as stack,
+        ):
             run.spool = stack
             for path in paths:
                 if path.is_dir() and is_snapshot(path):
@@ -438,6 +465,19 @@ def import_paths(
     except (_StoreDown, StoreFailedError) as down:
         run.report.error = clip(str(down))
     return run.report
+
+
+_LOCKS: dict[str, threading.Lock] = {}
+_LOCKS_GUARD = threading.Lock()
+
+
+def _import_lock(store: PatentStore) -> threading.Lock:
+    """The lock that makes imports into one store file, from threads of this process,
+    take turns: each numbers its files from the store's last import id, and two at once
+    would take the same numbers. (Another process cannot open the file meanwhile.)"""
+    key = store.location if store.location != MEMORY else f"{MEMORY}:{id(store)}"
+    with _LOCKS_GUARD:
+        return _LOCKS.setdefault(key, threading.Lock())
 
 
 def read_options(
@@ -558,6 +598,11 @@ def _import_item(run: _Run, path: Path, item: Source | Problem) -> None:
         run.report.files.append(failed)
         return
     reader = run.reader or detect_reader(item)
+    if reader is None and (damaged := _unreadable(item)) is not None:
+        failed = FileReport(file=item.name, format=None, status="failed")
+        _record_failure(run.store, failed, time.perf_counter(), damaged)
+        run.report.files.append(failed)
+        return
     if reader is None:
         # a file the user named must be read; a folder's or archive's others may not
         named = item.name == str(path)
@@ -648,6 +693,21 @@ def _progress_for(
         progress(name, done, total)
 
     return report
+
+
+def _unreadable(source: Source) -> str | None:
+    """Why no reader could look at ``source``, when its content cannot be read."""
+    try:
+        source.head()
+    except DAMAGED_STREAM_ERRORS as exc:
+        return (
+            f"the file is damaged or cut off ({type(exc).__name__}: "
+            f"{excerpt(str(exc), 200)}); nothing of it was imported. Download or "
+            "export it again."
+        )
+    except Exception as exc:
+        return f"cannot be read: {excerpt(str(exc) or type(exc).__name__, 200)}"
+    return None
 
 
 def _unsupported(source: Source, named: bool) -> FileReport:

@@ -35,6 +35,8 @@ def workbook_limits(options: ReadOptions) -> Limits:
         max_file_bytes=options.max_workbook_bytes,
         max_ratio=options.max_ratio,
         max_archive_bytes=options.max_workbook_bytes,
+        file_setting="PATNAV_MAX_WORKBOOK_BYTES",
+        archive_setting="PATNAV_MAX_WORKBOOK_BYTES",
     )
 
 

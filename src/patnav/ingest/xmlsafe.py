@@ -734,6 +734,13 @@ def parse_document(data: bytes) -> tuple[Element, Prepared]:
         return parse_bytes(prepared.data), prepared
     except BadDocument as exc:
         error = exc
+    if "Excessive depth" in str(error):
+        # recovery would return a tree cut at libxml2's limit, fields lost unseen
+        raise BadDocument(
+            "the document nests elements deeper than the parser's limit (256 levels; "
+            "2,048 for documents over 8 MB), so it was not read: patent XML nests a "
+            "few dozen levels deep. Check where this file came from."
+        )
     if "Namespace prefix" in str(error):
         fixed = declare_prefixes(prepared.data, {})
         if fixed is not prepared.data:

@@ -10,8 +10,11 @@ collide.
 from __future__ import annotations
 
 import json
+from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
+
+import duckdb
 
 from patnav.errors import InputError, StoreError
 from patnav.schema import tables as t
@@ -161,8 +164,13 @@ def import_snapshot(store: PatentStore, folder: Path) -> SnapshotReport:
                     f"INSERT INTO {table.name} BY NAME SELECT {select} FROM {source}"
                 )
                 rows[table.name] = int(store.scalar(f"SELECT count(*) FROM {source}"))
-        finally:
-            store.execute("DROP TABLE IF EXISTS _snap_ids")
+        except BaseException:
+            # the error may have aborted the transaction, which then refuses the DROP;
+            # the rollback drops the table anyway: let the error that got here show
+            with suppress(StoreError, duckdb.Error):
+                store.execute("DROP TABLE IF EXISTS _snap_ids")
+            raise
+        store.execute("DROP TABLE IF EXISTS _snap_ids")
         now = utc_now()
         store.execute(
             "INSERT INTO imports VALUES (?, ?, 'snapshot', 'ok', ?, ?, ?, ?, ?, 0, 0, ?)",

@@ -60,13 +60,22 @@ _DAMAGED = (
     "checksum",
 )
 _COMMITTED = "COMMIT succeeded and is durable"
+_MEMORY = ("failed to pin block", "could not allocate block", "Out of Memory")
+_DISK = (
+    "No space left on device",
+    "File too large",
+    "Disk quota exceeded",
+    "Could not write file",
+)
 
 
 def failure_kind(exc: BaseException) -> str | None:
     """What a DuckDB error says about the database: ``"fatal"`` (invalidated: every
     statement fails until it is reopened), ``"damaged"`` (the file is corrupt or
-    truncated), ``"memory"`` (a statement ran out of memory; nothing else is wrong), or
-    None (an ordinary error of one statement)."""
+    truncated), ``"disk"`` (a write failed: the disk is full or a size limit was
+    reached; the statement or commit was rolled back), ``"memory"`` (a statement ran
+    out of memory; nothing else is wrong), or None (an ordinary error of one
+    statement)."""
     if not isinstance(exc, duckdb.Error):
         return None
     text = str(exc)
@@ -74,7 +83,9 @@ def failure_kind(exc: BaseException) -> str | None:
         return "fatal"
     if any(m in text for m in _DAMAGED):
         return "damaged"
-    if isinstance(exc, duckdb.OutOfMemoryException):
+    if any(m in text for m in _DISK):
+        return "disk"
+    if isinstance(exc, duckdb.OutOfMemoryException) or any(m in text for m in _MEMORY):
         return "memory"
     return None
 
@@ -144,7 +155,8 @@ class PatentStore:
             if failure_kind(exc) == "damaged":
                 raise StoreError(damaged_message(location, exc)) from exc
             raise StoreError(
-                f"Cannot open the store {location}: {excerpt(text, 300)}"
+                f"Cannot open the store {location}: {excerpt(text, 300)}. Is it a "
+                "DuckDB file? 'patnav doctor' checks a store."
             ) from exc
         except duckdb.Error as exc:
             if failure_kind(exc) == "fatal":
@@ -246,6 +258,13 @@ class PatentStore:
             )
         if kind == "damaged":
             return StoreError(damaged_message(self.location, exc))
+        if kind == "disk":
+            return StoreError(
+                f"The store {self.location} could not be written: the disk is full or a "
+                f"file-size limit was reached ({excerpt(str(exc).splitlines()[0], 200)})."
+                " What was being written was rolled back and the store is as before. "
+                "Free disk space, then import again."
+            )
         if kind == "memory":
             return StoreError(
                 f"The store {self.location} ran out of memory for this operation "
@@ -329,6 +348,8 @@ class PatentStore:
                 commit; nothing of the block was committed. (When DuckDB says the
                 commit itself is durable and only the checkpoint after it failed, the
                 store is reopened and no error is raised: the block was committed.)
+            StoreError: the commit failed (out of memory, a full disk): nothing was
+                committed, and the store was reopened from its file.
         """
         if self._in_transaction:
             raise StoreError("Nested store transactions are not supported.")
@@ -356,6 +377,11 @@ class PatentStore:
                     and failure.recovered
                 ):
                     return  # committed; only the checkpoint after it failed
+                if not isinstance(failure, StoreFailedError):
+                    # a commit that failed can leave DuckDB's memory inconsistent (the
+                    # next checkpoint then finds "corrupted in-memory column data" and
+                    # invalidates the database): start again from the file
+                    self._reopen()
                 if failure is None:
                     raise
                 raise failure from exc
@@ -409,10 +435,15 @@ class PatentStore:
             with self._guard():
                 self._conn.from_arrow(data).insert_into(name)
             yield name
-        finally:
-            if self._generation == generation:  # a reopened database has no temp table
-                with self._guard():
+        except BaseException:
+            # an error may have aborted the transaction, which then refuses the DROP:
+            # the error that got here is the one to see (a rollback drops the table)
+            if self._generation == generation:
+                with suppress(duckdb.Error):
                     self._conn.execute(f"DROP TABLE IF EXISTS {name}").fetchall()
+            raise
+        with self._guard():
+            self._conn.execute(f"DROP TABLE IF EXISTS {name}").fetchall()
 
     @contextmanager
     def memory_limit(self, limit: str | None) -> Iterator[None]:

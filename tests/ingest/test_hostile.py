@@ -14,6 +14,8 @@ import pandas as pd
 import pytest
 
 from patnav.config import Settings
+from patnav.errors import MappingError
+from patnav.ingest.columns import load_mapping
 from patnav.ingest.pipeline import import_paths
 from patnav.storage.health import check_store
 from patnav.storage.store import PatentStore
@@ -407,3 +409,11 @@ def test_deeply_nested_xml_is_refused_by_its_document_only(tmp_path, store, data
     (f,) = import_paths(store, [path]).files
     assert (f.status, f.new, f.quarantined) == ("quarantined", 0, 1)
     assert "nests elements deeper than" in f.quarantine[0].reason
+
+
+def test_a_mapping_file_over_its_size_limit_is_refused_unparsed(tmp_path):
+    path = tmp_path / "huge.yaml"
+    lines = "".join(f"  列{i}: title\n" for i in range(100_000))
+    path.write_text("columns:\n" + lines, "utf-8")
+    with pytest.raises(MappingError, match=r"over 1,048,576 bytes"):
+        load_mapping(path)

@@ -22,6 +22,7 @@ from patnav.storage.store import PatentStore
 from patnav.storage.writer import utc_now
 
 MANIFEST = "manifest.json"
+MAX_MANIFEST_BYTES = 1024 * 1024
 SNAPSHOT_FORMAT = "patnav-snapshot"
 
 
@@ -59,11 +60,12 @@ def _literal(path: Path) -> str:
 def is_snapshot(folder: Path) -> bool:
     """Whether ``folder`` holds a patnav snapshot."""
     manifest = folder / MANIFEST
-    if not manifest.is_file():
-        return False
     try:
+        # a folder of exports may hold a file of that name that is no manifest
+        if not manifest.is_file() or manifest.stat().st_size > MAX_MANIFEST_BYTES:
+            return False
         data = json.loads(manifest.read_text("utf-8"))
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):
         return False
     return isinstance(data, dict) and data.get("format") == SNAPSHOT_FORMAT
 

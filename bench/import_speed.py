@@ -9,12 +9,18 @@ only parses the sheet into a DataFrame.
 Memory flat in file size: the Lens drone CSV is resampled into larger files (rows repeated
 with fresh publication numbers — the output says so) and imported; peak memory should not
 grow with the file.
+
+Limits on (issue 12): hostile inputs next to a good file — the 3.4 MB zip of 3,000 members
+of just under 1 MiB that took a store offline (3 min, 1.34 GB, 22 GB written before), a
+zip holding a text file with a bare carriage return and the good file, and a CSV whose
+middle line is 64 MB long — each imported into a fresh store with the default limits.
 """
 
 from __future__ import annotations
 
 import csv
 import tempfile
+import zipfile
 from pathlib import Path
 
 from bench.common import DATA_DIR, median_runs, print_table, save
@@ -87,6 +93,102 @@ def _scaled_lens(factor: int, folder: Path) -> Path:
                 row[col] = f"CN {100_000_000 + copy * 100_000 + i} A"
                 writer.writerow(row)
     return target
+
+
+LIMITS = """
+import tempfile
+from pathlib import Path
+import pandas  # noqa: F401
+from patnav.ingest.pipeline import import_paths
+from patnav.storage.store import PatentStore
+with tempfile.TemporaryDirectory() as tmp:
+    store = PatentStore.open(Path(tmp) / "b.duckdb")
+    t0 = time.perf_counter()
+    report = import_paths(store, [Path(p) for p in {paths!r}])
+    __result["seconds"] = time.perf_counter() - t0
+    __result["records"] = report.totals["new"]
+    __result["failed"] = report.totals["failed"] + report.totals["skipped"]
+    __result["quarantined"] = report.totals["quarantined"]
+    __result["longest_message"] = max(
+        len(f.message or "") for f in report.files
+    )
+    store.close()
+"""
+
+
+def _hostile_cases(folder: Path) -> list[tuple[str, list[Path]]]:
+    """Hostile inputs, each beside the first 1,000 rows of the Lens drone export."""
+    from tests.ingest.bombs import MEMBER_JUST_UNDER_1_MIB, repeated_member_zip
+
+    source = DATA_DIR / "formats/lens-csv/lens_drones_5884.csv"
+    with source.open(encoding="utf-8", newline="") as f:
+        rows = list(csv.reader(f))[:1001]
+    good = folder / "lens_1000.csv"
+    with good.open("w", encoding="utf-8", newline="") as out:
+        csv.writer(out).writerows(rows)
+    bomb = repeated_member_zip(
+        folder / "bomb.zip", members=3000, data=MEMBER_JUST_UNDER_1_MIB
+    )
+    upload = folder / "upload.zip"
+    with zipfile.ZipFile(upload, "w") as zf:
+        zf.writestr("notes.txt", b"hello\rworld\r")
+        zf.write(good, "lens_1000.csv")
+    long_line = folder / "long_line.csv"
+    with long_line.open("w", encoding="utf-8", newline="") as out:
+        writer = csv.writer(out)
+        writer.writerows(rows[:500])
+        out.write("CN100000001A," + "x" * (64 * 1024 * 1024) + "\n")
+        writer.writerows(rows[500:])
+    return [
+        ("3,000-member zip bomb + 1,000-record CSV", [bomb, good]),
+        ("zip: bare-CR text file + 1,000-record CSV", [upload]),
+        ("CSV with a 64 MB line among 1,000 records", [long_line]),
+    ]
+
+
+def limits() -> dict[str, object]:
+    """Imports of hostile inputs with the limits on: time, memory, what was kept."""
+    rows, payload = [], {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for label, paths in _hostile_cases(Path(tmp)):
+            t, mem, res = median_runs(
+                LIMITS.format(paths=[str(p) for p in paths]), REPEAT
+            )
+            assert res["records"] == 1000, (label, res)
+            rows.append(
+                [
+                    label,
+                    f"{res['records']:,}",
+                    f"{res['failed']}",
+                    f"{res['quarantined']}",
+                    f"{t:.2f}",
+                    f"{mem:.0f}",
+                    f"{res['longest_message']:,}",
+                ]
+            )
+            payload[label] = {
+                "records": res["records"],
+                "seconds": t,
+                "peak_mb": mem,
+                "failed_or_skipped": res["failed"],
+                "quarantined": res["quarantined"],
+                "longest_message": res["longest_message"],
+            }
+    print_table(
+        f"hostile inputs with the limits on (median of {REPEAT} runs; fresh process and "
+        "store each)",
+        [
+            "input",
+            "imported",
+            "failed/skipped",
+            "quarantined",
+            "s",
+            "peak MB",
+            "longest message",
+        ],
+        rows,
+    )
+    return payload
 
 
 def main() -> None:
@@ -182,6 +284,7 @@ def main() -> None:
         ["scale", "records", "file MB", "s", "records/s", "peak MB"],
         mem_rows,
     )
+    payload["limits"] = limits()
     save("import", payload)
 
 

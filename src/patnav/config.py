@@ -85,6 +85,47 @@ class Settings(BaseSettings):
         ge=0,
         description="How deep archives inside archives are opened.",
     )
+    max_archive_bytes: int = Field(
+        default=16 * 1024**3,
+        ge=1024,
+        description=(
+            "Most bytes one archive (zip or gzip, nested archives included) may expand "
+            "to in all, however small each member; a larger archive is refused whole "
+            "before any member is read."
+        ),
+    )
+    max_workbook_bytes: int = Field(
+        default=1024**3,
+        ge=1024,
+        description=(
+            "Most bytes an Excel workbook (xlsx, xls) may expand to: its sheets and its "
+            "shared-strings table are read into memory by the spreadsheet libraries."
+        ),
+    )
+    max_line_bytes: int = Field(
+        default=16 * 1024**2,
+        ge=1024,
+        description=(
+            "Longest line read from a CSV or JSON-lines file; a longer line is "
+            "quarantined without being held in memory, and the next line goes on."
+        ),
+    )
+    max_columns: int = Field(
+        default=2000,
+        ge=10,
+        description=(
+            "Most columns a table (sheet, CSV, JSON-lines keys) may have; a row with "
+            "values beyond them is quarantined, a header with more is refused."
+        ),
+    )
+    max_json_depth: int = Field(
+        default=64,
+        ge=2,
+        description=(
+            "Deepest nesting of lists and objects accepted in a JSON-lines record; a "
+            "deeper one is quarantined."
+        ),
+    )
     # -- web platform (patnav serve) ------------------------------------------------
     web_host: str = Field(
         default="127.0.0.1",

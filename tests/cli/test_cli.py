@@ -197,3 +197,37 @@ def test_stats_and_import_speak_chinese_unless_asked_for_english(run, data_dir):
     assert (
         run("stats", "--json").output == run("stats", "--json", "--lang", "en").output
     )
+
+
+def test_import_json_is_printed_on_every_error_path(run, tmp_path):
+    # a mapping error, before any file is read
+    bad_mapping = tmp_path / "m.yaml"
+    bad_mapping.write_text("columns:\n  名称: titel\n", "utf-8")
+    data = tmp_path / "d.csv"
+    data.write_text("公开号,名称\n坏号码,x\n", "utf-8")
+    result = run("import", "--json", "--mapping", bad_mapping, data, ok=False)
+    assert result.exit_code == 1
+    report = json.loads(result.output)
+    assert report["ok"] is False and report["files"] == []
+    assert "Did you mean title" in report["error"]
+    # a file whose every record is quarantined: exit 1, and still the whole report
+    result = run("import", "--json", data, ok=False)
+    assert result.exit_code == 1
+    report = json.loads(result.output)
+    assert report["ok"] is False and report["error"] is None
+    (f,) = report["files"]
+    assert (f["status"], f["read"], f["quarantined"]) == ("quarantined", 1, 1)
+    text = run("import", data, ok=False)
+    assert text.exit_code == 1 and "1 个全部隔离" in text.output
+
+
+def test_doctor_says_whether_the_store_can_be_used(run, tmp_path):
+    missing = CliRunner().invoke(
+        cli, ["--store", str(tmp_path / "no.duckdb"), "doctor"]
+    )
+    assert missing.exit_code == 1 and missing.output.startswith("不存在（missing）")
+    run("init")
+    ok = run("doctor", "--deep", "--json")
+    health = json.loads(ok.output)
+    assert (health["status"], health["ok"], health["label"]) == ("ok", True, "正常")
+    assert health["schema_version"] == SCHEMA_VERSION

@@ -11,6 +11,7 @@ import pytest
 
 from patnav.errors import UnsafeInputError
 from patnav.ingest.archives import Limits, Problem, expand_paths
+from tests.ingest.bombs import MEMBER_JUST_UNDER_1_MIB, repeated_member_zip
 
 
 def _zip(path, members: dict[str, bytes], method=zipfile.ZIP_DEFLATED):
@@ -92,3 +93,75 @@ def test_xlsx_is_a_file_not_an_archive(data_dir):
     path = data_dir / "formats/cn-excel/cnipa_export_199.xlsx"
     (source,) = list(expand_paths([path], Limits()))
     assert source.path == path
+
+
+# -- issue 12: limits on the archive as a whole, whatever each member's size ----------
+
+
+def test_the_reported_bomb_is_refused_whole_before_any_member_is_read(tmp_path):
+    # 3,000 members of just under 1 MiB: each below the size where a member's ratio
+    # is checked, 3 GB in all from 3.4 MB
+    path = repeated_member_zip(
+        tmp_path / "bomb.zip", members=3000, data=MEMBER_JUST_UNDER_1_MIB
+    )
+    assert path.stat().st_size < 3_500_000
+    with zipfile.ZipFile(path) as zf:  # a valid archive, as the report's was
+        assert len(zf.infolist()) == 3000
+        assert zf.read("m02999.csv") == MEMBER_JUST_UNDER_1_MIB
+    (problem,) = list(expand_paths([path], Limits()))
+    assert isinstance(problem, Problem) and problem.name == str(path)
+    assert "3,000 members" in problem.reason and "zip bomb" in problem.reason
+    assert "3,145,725,000 bytes" in problem.reason
+    assert len(problem.reason) < 400
+
+
+def test_bytes_expanded_in_all_are_capped_even_when_nothing_compresses(tmp_path):
+    # random bytes do not compress, so no ratio check can catch this archive
+    members = {f"m{i:02d}.csv": os.urandom(100_000) for i in range(30)}
+    path = _zip(tmp_path / "many.zip", members)
+    (problem,) = list(expand_paths([path], Limits(max_archive_bytes=2_000_000)))
+    assert isinstance(problem, Problem) and problem.name == str(path)
+    assert "3,000,000 bytes in all" in problem.reason
+    assert "PATNAV_MAX_ARCHIVE_BYTES" in problem.reason
+    sources = list(expand_paths([path], Limits(max_archive_bytes=4_000_000)))
+    assert [s.name.rsplit("!", 1)[1] for s in sources] == sorted(members)
+
+
+def test_member_count_is_capped_whatever_the_member_size(tmp_path):
+    path = repeated_member_zip(tmp_path / "many.zip", members=50, data=b"a,b\n")
+    (problem,) = list(expand_paths([path], Limits(max_members=40)))
+    assert isinstance(problem, Problem)
+    assert "50 members" in problem.reason and "PATNAV_MAX_ARCHIVE_MEMBERS" in (
+        problem.reason
+    )
+
+
+def test_nested_archives_draw_on_one_budget(tmp_path):
+    inner = io.BytesIO()
+    with zipfile.ZipFile(inner, "w", zipfile.ZIP_STORED) as zf:
+        zf.writestr("data.csv", os.urandom(1_000_000))
+    outer = _zip(
+        tmp_path / "outer.zip",
+        {f"inner{i}.zip": inner.getvalue() for i in range(3)},
+        zipfile.ZIP_STORED,
+    )
+    # the outer archive expands to 3 MB, each inner one to 1 MB more: 6 MB in all
+    items = list(expand_paths([outer], Limits(max_archive_bytes=4_500_000)))
+    names = [(i.name.split("!", 1)[1], isinstance(i, Problem)) for i in items]
+    assert names == [
+        ("inner0.zip!data.csv", False),
+        ("inner1.zip", True),
+        ("inner2.zip", True),
+    ]
+    assert all("PATNAV_MAX_ARCHIVE_BYTES" in i.reason for i in items[1:])
+    assert len(list(expand_paths([outer], Limits(max_archive_bytes=6_100_000)))) == 3
+
+
+def test_a_gzip_stream_may_expand_only_to_what_is_left_of_the_budget(tmp_path):
+    path = tmp_path / "data.csv.gz"
+    with gzip.open(path, "wb") as f:
+        f.write(os.urandom(3_000_000))  # does not compress: no ratio guard fires
+    (source,) = list(expand_paths([path], Limits(max_archive_bytes=1_000_000)))
+    with pytest.raises(UnsafeInputError, match="1,000,000 bytes"), source.open() as f:
+        while f.read(1 << 20):
+            pass

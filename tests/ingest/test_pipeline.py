@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -326,3 +327,100 @@ def test_mapping_defaults_fill_fields_a_row_leaves_empty(store, data_dir):
         )
         == 7384
     )
+
+
+# -- issue 12: quarantine keyed by file content; a file of only bad records -----------
+
+
+def _with_bad_numbers(data_dir, path, every=10):
+    """The real CNIPA export as CSV, every ``every``-th publication number spoilt."""
+    rows = [list(r) for r in cnipa_rows(data_dir)]
+    spoilt = 0
+    for i, row in enumerate(rows[1:], 1):
+        if i % every == 0:
+            row[1] = f"坏号码{i}"
+            spoilt += 1
+    write_csv(path, rows, "utf-8")
+    return path, spoilt, len(rows) - 1
+
+
+def test_reimporting_a_file_replaces_its_quarantine_entries(tmp_path, store, data_dir):
+    path, spoilt, total = _with_bad_numbers(data_dir, tmp_path / "export.csv")
+    assert spoilt == 19 and total == 199
+    counts = []
+    for _ in range(3):
+        (f,) = import_paths(store, [path]).files
+        assert (f.status, f.quarantined, f.read) == ("ok", spoilt, total)
+        counts.append(store.count("quarantine"))
+    assert counts == [spoilt, spoilt, spoilt]  # was 19, 38, 57
+    assert store.count("imports") == 3  # each run is still logged
+    # the same content under another name is the same file
+    copy = tmp_path / "copy of export.csv"
+    shutil.copy(path, copy)
+    import_paths(store, [copy])
+    assert store.rows("SELECT DISTINCT file FROM quarantine") == [(str(copy),)]
+    assert store.count("quarantine") == spoilt
+    # a corrected file replaces the entries of its own name only
+    fixed = write_csv(tmp_path / "other.csv", cnipa_rows(data_dir), "utf-8")
+    import_paths(store, [fixed])
+    assert store.count("quarantine") == spoilt
+
+
+def test_a_file_that_fails_again_replaces_its_failure_entry(tmp_path, store):
+    path = tmp_path / "notes.csv"
+    path.write_text("这不是一个专利表格\n只有文字\n", "utf-8")
+    for _ in range(3):
+        (f,) = import_paths(store, [path]).files
+        assert f.status == "failed"
+    assert store.rows("SELECT position FROM quarantine") == [("whole file",)]
+
+
+def test_migration_3_removes_the_copies_reimports_appended(tmp_path, data_dir):
+    path = tmp_path / "old.duckdb"
+    export, spoilt, _ = _with_bad_numbers(data_dir, tmp_path / "export.csv")
+    with PatentStore.open(path) as store:
+        for _ in range(3):
+            import_paths(store, [export])
+        # make it a schema-2 store holding what schema 2 appended: a copy per import
+        for earlier in (1, 2):
+            store.execute(
+                f"INSERT INTO quarantine SELECT {earlier}, file, position, row_number, "
+                "reason, raw, created_at, NULL FROM quarantine WHERE import_id = 3"
+            )
+        store.execute("UPDATE quarantine SET file_hash = NULL")
+        store.execute("ALTER TABLE quarantine DROP COLUMN file_hash")
+        store.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
+        assert store.count("quarantine") == 3 * spoilt
+    with PatentStore.open(path) as store:
+        assert store.schema_version == 3
+        assert store.count("quarantine") == spoilt
+        # the most recent import's copy is kept
+        assert store.rows("SELECT DISTINCT import_id FROM quarantine") == [(3,)]
+        (f,) = import_paths(store, [export]).files  # and a re-import replaces them
+        assert store.count("quarantine") == spoilt
+        assert store.rows("SELECT DISTINCT import_id FROM quarantine") == [
+            (f.import_id,)
+        ]
+
+
+def test_a_file_whose_every_record_is_quarantined_is_not_ok(tmp_path, store, data_dir):
+    rows = [list(r) for r in cnipa_rows(data_dir)]
+    for i, row in enumerate(rows[1:], 1):
+        row[1] = f"坏号码{i}"
+    path = write_csv(tmp_path / "all-bad.csv", rows, "utf-8")
+    good = write_csv(tmp_path / "good.csv", cnipa_rows(data_dir)[:11], "utf-8")
+    report = import_paths(store, [path, good])
+    bad, fine = report.files
+    assert (bad.status, bad.read, bad.quarantined, bad.new) == (
+        "quarantined",
+        199,
+        199,
+        0,
+    )
+    assert "every record" in bad.message and "patnav quarantine" in bad.message
+    assert (fine.status, fine.new) == ("ok", 10)
+    assert not report.ok and report.totals["all_quarantined"] == 1
+    assert store.rows("SELECT file, status FROM imports ORDER BY import_id") == [
+        (str(path), "quarantined"),
+        (str(good), "ok"),
+    ]

@@ -146,7 +146,7 @@ def test_read_only_open_of_a_missing_store_says_how_to_create_one(tmp_path):
 def test_snapshot_round_trip(tmp_path, store):
     _write(store, [_record(i) for i in range(5)])
     store.execute(
-        "INSERT INTO quarantine VALUES (1, 'f.xlsx', 'row 9', 9, 'bad', '{}', now())"
+        "INSERT INTO quarantine VALUES (1, 'f.xlsx', 'row 9', 9, 'bad', '{}', now(), NULL)"
     )
     store.execute(
         "INSERT INTO imports VALUES (1, 'f.xlsx', 'xlsx', 'ok', now(), now(), 6, 5, 0, 0, 1, "

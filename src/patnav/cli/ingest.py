@@ -10,6 +10,7 @@ import click
 from patnav.cli import Context, cli, labels, lang_option
 from patnav.cli.labels import t
 from patnav.cli.render import Progress, table
+from patnav.errors import PatnavError, clip, excerpt
 from patnav.ingest import READERS
 from patnav.ingest.columns import FIELDS, load_mapping
 from patnav.ingest.pipeline import import_paths
@@ -38,13 +39,19 @@ def render_report(
         for f in report.files
     ]
     totals = report.totals
+    problems = [
+        t(key, lang, n=totals[field])
+        for field, key in (
+            ("failed", "import.failed_files"),
+            ("all_quarantined", "import.all_quarantined_files"),
+        )
+        if totals[field]
+    ]
     rows.append(
         (
             t("total", lang),
             "",
-            t("import.failed_files", lang, n=totals["failed"])
-            if totals["failed"]
-            else "",
+            ("，" if lang == "zh" else ", ").join(problems),
             f"{totals['read']:,}",
             f"{totals['new']:,}",
             f"{totals['updated']:,}",
@@ -147,7 +154,12 @@ def import_(
     xlsx, xls, csv in any encoding, JSON lines. The columns of exports are recognised by
     the header names Chinese and international databases use. Every file is one
     transaction; bad records are quarantined with their row and reason and the rest
-    imports. Importing the same file again changes nothing.
+    imports. Importing the same file again changes nothing (its quarantined records
+    replace those of the earlier import).
+
+    The exit status is 1 when a file failed, or when every record of a file was
+    quarantined; with --json the report (or the error) is printed as JSON whatever
+    happens.
 
     \b
     Example:
@@ -155,26 +167,43 @@ def import_(
       patnav import ../shared/data/formats/cnipa-xml ../shared/data/formats/derwent
       patnav import exports/ --mapping my-columns.yaml --json
     """
-    column_mapping = load_mapping(mapping) if mapping else None
     progress = Progress(enabled=None if not as_json else False)
-    with PatentStore.open(obj.settings.store) as store:
-        report = import_paths(
-            store,
-            list(paths),
-            settings=obj.settings,
-            fmt=fmt,
-            mapping=column_mapping,
-            office=office,
-            encoding=encoding,
-            strict=strict,
-            progress=progress,
-            raise_unexpected=obj.debug,
+    try:
+        column_mapping = load_mapping(mapping) if mapping else None
+        with PatentStore.open(obj.settings.store) as store:
+            report = import_paths(
+                store,
+                list(paths),
+                settings=obj.settings,
+                fmt=fmt,
+                mapping=column_mapping,
+                office=office,
+                encoding=encoding,
+                strict=strict,
+                progress=progress,
+                raise_unexpected=obj.debug,
+            )
+    except Exception as exc:
+        progress.done()
+        if not as_json or obj.debug:
+            raise
+        # a script reading --json gets JSON on every path, errors included
+        error = (
+            str(exc)
+            if isinstance(exc, PatnavError)
+            else f"internal error: {type(exc).__name__}: {excerpt(str(exc), 300)}. "
+            "Rerun with --debug for the traceback, and please report it."
         )
+        failed = ImportReport(error=clip(error))
+        click.echo(json.dumps(failed.to_dict(), ensure_ascii=False, indent=2))
+        raise SystemExit(1) from None
     progress.done()
     if as_json:
         click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
     else:
         click.echo(render_report(report, verbose=verbose, lang=obj.lang))
+        if report.error:
+            click.echo(t("import.stopped", obj.lang, error=report.error), err=True)
     if not report.ok:
         raise SystemExit(1)
 

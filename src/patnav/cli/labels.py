@@ -75,6 +75,17 @@ TEXT: dict[str, tuple[str, str]] = {
     "export.table": ("表", "table"),
     "export.rows": ("行数", "rows"),
     "export.done": ("快照已写入 {folder}", "snapshot written to {folder}"),
+    "backup.done": (
+        "备份已写入 {out}（{bytes} 字节，库结构版本 {version}）；检索索引在恢复后用 "
+        "patnav index 重建",
+        "backup written to {out} ({bytes} bytes, schema version {version}); the search "
+        "indexes are rebuilt with 'patnav index'",
+    ),
+    "restore.done": (
+        "已从 {backup} 恢复数据库 {store}",
+        "store {store} restored from {backup}",
+    ),
+    "note": ("注：{note}", "note: {note}"),
     # -- import, quarantine -----------------------------------------------------------------
     "import.file": ("文件", "file"),
     "import.format": ("格式", "format"),
@@ -87,7 +98,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "fstatus.ok": ("成功", "ok"),
     "fstatus.failed": ("失败", "failed"),
     "fstatus.skipped": ("跳过", "skipped"),
+    "fstatus.quarantined": ("全部隔离", "quarantined"),
     "import.failed_files": ("{n} 个失败", "{n} failed"),
+    "import.all_quarantined_files": ("{n} 个全部隔离", "{n} quarantined"),
+    "import.stopped": ("错误：导入中止：{error}", "Error: the import stopped: {error}"),
     "import.warning": ("警告", "warning"),
     "import.quarantine_head": ("被隔离的记录（{n} 条）：", "quarantined ({n}):"),
     "import.quarantine_more": (
@@ -325,6 +339,9 @@ FIELDS: dict[str, tuple[str, str]] = {
         "max share in weapons classes (F41/F42)",
     ),
     # hot-spot rules
+    "china": ("中国来源单元", "units of Chinese origin"),
+    "unlocated_provinces": ("未定位到省份的中国单元", "Chinese units without a province"),
+    "unlocated_cities": ("未定位到城市的中国单元", "Chinese units without a city"),
     "max_share": (
         "常见词阈值（单元占比上限）",
         "common-term threshold (max share of units)",

@@ -1,4 +1,4 @@
-"""Store commands: init, stats, export."""
+"""Store commands: init, stats, export, backup, restore, doctor."""
 
 from __future__ import annotations
 
@@ -13,6 +13,8 @@ from patnav.cli import Context, cli, labels, lang_option
 from patnav.cli.labels import t
 from patnav.cli.render import table
 from patnav.schema.countries import country_name
+from patnav.storage.backup import backup_store, restore_store
+from patnav.storage.health import check_store
 from patnav.storage.parquet import export_snapshot
 from patnav.storage.store import PatentStore
 
@@ -186,3 +188,131 @@ def export(obj: Context, folder: Path) -> None:
         )
     )
     click.echo(t("export.done", obj.lang, folder=folder))
+
+
+@cli.command()
+@lang_option
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The backup file to write (replaced if it exists).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print what was saved as JSON.")
+@click.pass_obj
+def backup(obj: Context, out: Path, as_json: bool) -> None:
+    """Back up the store into one file: every table as Parquet, with a manifest.
+
+    The store is read in one transaction, so the backup is one consistent state even
+    while other processes read it (it is opened read-only). The search indexes are not
+    included: 'patnav index' rebuilds them after a restore.
+
+    \b
+    Example:
+      patnav --store navigation.duckdb backup --out navigation-2025-06-01.patnav-backup
+    """
+    with PatentStore.open(obj.settings.store, read_only=True) as store:
+        report = backup_store(store, out)
+    if as_json:
+        click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+        return
+    click.echo(
+        table(
+            [t("export.table", obj.lang), t("export.rows", obj.lang)],
+            [(k, f"{v:,}") for k, v in report.tables.items()],
+            align="lr",
+        )
+    )
+    click.echo(
+        t(
+            "backup.done",
+            obj.lang,
+            out=out,
+            bytes=f"{report.bytes:,}",
+            version=report.schema_version,
+        )
+    )
+
+
+@cli.command()
+@lang_option
+@click.argument(
+    "backup_file", type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
+@click.option(
+    "--store",
+    "target",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="The new store to create (default: the global --store or $PATNAV_STORE).",
+)
+@click.option(
+    "--json", "as_json", is_flag=True, help="Print what was restored as JSON."
+)
+@click.pass_obj
+def restore(
+    obj: Context, backup_file: Path, target: Path | None, as_json: bool
+) -> None:
+    """Restore a backup into a new store (--store): it never overwrites one.
+
+    Every file of the backup is checked against its manifest, every table is loaded in
+    one transaction and its row count compared; the store appears under its name only
+    when all of that succeeded.
+
+    \b
+    Example:
+      patnav restore navigation-2025-06-01.patnav-backup --store restored.duckdb
+    """
+    report = restore_store(backup_file, target or obj.settings.store)
+    if as_json:
+        click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+        return
+    click.echo(
+        table(
+            [t("export.table", obj.lang), t("export.rows", obj.lang)],
+            [(k, f"{v:,}") for k, v in report.tables.items()],
+            align="lr",
+        )
+    )
+    click.echo(t("restore.done", obj.lang, store=report.store, backup=backup_file))
+    for note in report.notes:
+        click.echo(t("note", obj.lang, note=note))
+
+
+@cli.command()
+@lang_option
+@click.option(
+    "--deep",
+    is_flag=True,
+    help="Also read every column of every table (finds damaged data blocks; slower).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the check as JSON.")
+@click.pass_obj
+def doctor(obj: Context, deep: bool, as_json: bool) -> None:
+    """Check that the store can be used, without changing it: exit status 0 when it
+    can, 1 when it is missing, damaged or stopped, 2 when another process holds it.
+
+    \b
+    Example:
+      patnav --store navigation.duckdb doctor --deep
+    """
+    health = check_store(obj.settings.store, deep=deep)
+    if as_json:
+        click.echo(json.dumps(health.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        if obj.lang == "zh":
+            click.echo(f"{health.label}（{health.status}）：{health.message}")
+        else:
+            click.echo(f"{health.status} ({health.label}): {health.message}")
+        if health.tables:
+            click.echo(
+                table(
+                    [t("export.table", obj.lang), t("export.rows", obj.lang)],
+                    [(k, f"{v:,}") for k, v in health.tables.items()],
+                    align="lr",
+                )
+            )
+    if health.ok is None:
+        raise SystemExit(2)
+    if not health.ok:
+        raise SystemExit(1)

@@ -14,9 +14,13 @@ detected). Readers only parse: they never touch the store.
 
 from __future__ import annotations
 
+import gzip
+import hashlib
 import io
 import shutil
 import tempfile
+import zipfile
+import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -30,6 +34,8 @@ if TYPE_CHECKING:
     from patnav.ingest.columns import ColumnMapping
 
 HEAD_BYTES = 64 * 1024
+DAMAGED_STREAM_ERRORS = (EOFError, zlib.error, zipfile.BadZipFile, gzip.BadGzipFile)
+"""What a cut-off or corrupt compressed stream raises while it is read."""
 
 
 class LimitedReader(io.RawIOBase):
@@ -93,6 +99,54 @@ class LimitedReader(io.RawIOBase):
         super().close()
 
 
+class LineTooLong(ValueError):
+    """A line longer than the limit; its rest was skipped without being held."""
+
+    def __init__(self, number: int, length: int, limit: int, setting: str) -> None:
+        self.number = number
+        self.length = length
+        super().__init__(
+            f"line {number:,} is {length:,} characters long, over the limit of "
+            f"{limit:,} ({setting}); it was skipped unread. Check the export, or raise "
+            "the limit if it is genuine."
+        )
+
+
+class BoundedLines:
+    """The lines of a text stream, none held longer than ``limit`` characters.
+
+    A longer line raises :class:`LineTooLong` (its rest is read past in pieces, never
+    held whole) and the next call goes on with the line after it. ``number`` is the
+    number of the line last returned or refused, from 1.
+    """
+
+    def __init__(
+        self, text: IO[str], limit: int, setting: str = "PATNAV_MAX_LINE_BYTES"
+    ) -> None:
+        self._text = text
+        self._limit = limit
+        self._setting = setting
+        self.number = 0
+
+    def __iter__(self) -> BoundedLines:
+        return self
+
+    def __next__(self) -> str:
+        line = self._text.readline(self._limit + 1)
+        if not line:
+            raise StopIteration
+        self.number += 1
+        if len(line) > self._limit and not line.endswith(("\n", "\r")):
+            length = len(line)
+            while True:
+                rest = self._text.readline(1 << 20)
+                length += len(rest)
+                if not rest or rest.endswith(("\n", "\r")):
+                    break
+            raise LineTooLong(self.number, length, self._limit, self._setting)
+        return line
+
+
 def text_stream(
     raw: LimitedReader, encoding: str, *, newline: str | None = None
 ) -> IO[str]:
@@ -128,6 +182,20 @@ class Source:
         """The first ``n`` bytes."""
         with self.open() as f:
             return f.read(n)
+
+    def content_hash(self, limit: int) -> str:
+        """The SHA-256 of the content (hex), read through a stream of at most ``limit``
+        bytes.
+
+        Raises:
+            UnsafeInputError: the content is longer than ``limit``.
+        """
+        digest = hashlib.sha256()
+        with self.open() as raw:
+            stream = LimitedReader(raw, limit, self.name)
+            while chunk := stream.read(1 << 20):
+                digest.update(chunk)
+        return digest.hexdigest()
 
     @contextmanager
     def as_path(self, limit: int) -> Iterator[Path]:
@@ -192,6 +260,16 @@ class ReadOptions:
     encoding: str | None = None
     max_cell_bytes: int = 4 * 1024 * 1024
     max_file_bytes: int = 64 * 1024**3
+    max_line_bytes: int = 16 * 1024 * 1024
+    """Longest CSV or JSON-lines line read; a longer one is quarantined unread."""
+    max_columns: int = 2000
+    """Most columns of a table; values beyond them quarantine their row."""
+    max_json_depth: int = 64
+    """Deepest nesting of a JSON-lines record."""
+    max_workbook_bytes: int = 1024**3
+    """Most bytes a workbook (xlsx, xls) may expand to."""
+    max_ratio: int = 200
+    """Largest compression ratio of a workbook's zip members (and of the whole)."""
     progress: Callable[[int, int | None], None] | None = field(
         default=None, compare=False
     )

@@ -455,6 +455,10 @@ class ColumnMapping:
         return any(normalize_header(name) == key for name in self.ignore)
 
 
+MAX_MAPPING_BYTES = 1024 * 1024
+"""Largest mapping file read; YAML is parsed only below it."""
+
+
 def load_mapping(source: Path | str, *, text: str | None = None) -> ColumnMapping:
     """Read and validate a mapping file.
 
@@ -463,9 +467,25 @@ def load_mapping(source: Path | str, *, text: str | None = None) -> ColumnMappin
     """
     origin = str(source)
     try:
-        raw = yaml.safe_load(
-            text if text is not None else Path(source).read_text("utf-8")
-        )
+        if text is None:
+            with Path(source).open("rb") as f:
+                data = f.read(MAX_MAPPING_BYTES + 1)
+            size = len(data)
+        else:
+            size = len(text.encode("utf-8"))
+        if size > MAX_MAPPING_BYTES:
+            raise MappingError(
+                f"The mapping file {origin} is over {MAX_MAPPING_BYTES:,} bytes; a column "
+                "mapping is a few lines. Check that this is the right file."
+            )
+        if text is None:
+            text = data.decode("utf-8")
+        raw = yaml.safe_load(text)
+    except UnicodeDecodeError as exc:
+        raise MappingError(
+            f"The mapping file {origin} is not UTF-8 text ({exc.reason}). Save it as "
+            "UTF-8."
+        ) from exc
     except OSError as exc:
         raise MappingError(f"Cannot read the mapping file {origin}: {exc}") from exc
     except yaml.YAMLError as exc:

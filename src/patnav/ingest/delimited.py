@@ -11,11 +11,14 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
+from patnav.errors import excerpt
 from patnav.ingest.base import (
+    BoundedLines,
     Item,
     LimitedReader,
+    LineTooLong,
     Notice,
     ReadOptions,
     Rejected,
@@ -70,14 +73,40 @@ def sniff(source: Source) -> bool:
     text = _decode_head(head)
     if text is None or text.lstrip().startswith(("{", "[", "<")):
         return False
-    rows = list(
-        csv.reader(io.StringIO(text.replace("\x00", "")), delimiter=_delimiter(text))
-    )
+    try:
+        rows = list(
+            csv.reader(
+                io.StringIO(text.replace("\x00", ""), newline=""),
+                delimiter=_delimiter(text),
+            )
+        )
+    except csv.Error:  # a bare carriage return, an oversized field: not a table
+        return False
     for row in rows[:30]:
         fields = {recognise(cell) for cell in row} - {None}
         if len(fields) >= 2 or find_profile(row) is not None:
             return True
     return False
+
+
+class _Resumable:
+    """An iterator over a generator function's lines that survives the generator
+    raising: ``LineTooLong`` propagates to the csv reader's caller, and the next call
+    starts a fresh generator on the same (advanced) stream."""
+
+    def __init__(self, make: Callable[[], Iterator[str]]) -> None:
+        self._make = make
+        self._it = make()
+
+    def __iter__(self) -> _Resumable:
+        return self
+
+    def __next__(self) -> str:
+        try:
+            return next(self._it)
+        except LineTooLong:
+            self._it = self._make()
+            raise
 
 
 def read(source: Source, options: ReadOptions) -> Iterator[Item]:
@@ -97,13 +126,16 @@ def read(source: Source, options: ReadOptions) -> Iterator[Item]:
     raw.read(detected.skip)
     size = source.size
     text = text_stream(raw, detected.encoding, newline="")
+    lines = BoundedLines(text, options.max_line_bytes)
 
-    def lines() -> Iterator[str]:
-        for line in text:
+    def clean() -> Iterator[str]:
+        for line in lines:
             yield line.replace("\x00", "") if "\x00" in line else line
 
     def rows() -> Iterator[RawRow | Rejected]:
-        reader = csv.reader(lines(), delimiter=delimiter)
+        # the csv module pulls lines through clean(); a line over the limit surfaces
+        # here as LineTooLong, and the reader goes on with the next line
+        reader = csv.reader(_Resumable(clean), delimiter=delimiter)
         previous_line = 0
         count = 0
         while True:
@@ -112,16 +144,21 @@ def read(source: Source, options: ReadOptions) -> Iterator[Item]:
                 cells = next(reader)
             except StopIteration:
                 return
+            except LineTooLong as exc:
+                previous_line = lines.number
+                yield Rejected(f"line {exc.number}", str(exc), None, exc.number)
+                continue
             except csv.Error as exc:
-                previous_line = reader.line_num
+                previous_line = lines.number
                 yield Rejected(
                     f"line {start}",
-                    f"cannot be parsed as {FORMAT}: {exc} (limit PATNAV_MAX_CELL_BYTES)",
+                    f"cannot be parsed as {FORMAT}: {excerpt(str(exc), 200)} (limit "
+                    "PATNAV_MAX_CELL_BYTES)",
                     None,
                     start,
                 )
                 continue
-            previous_line = reader.line_num
+            previous_line = lines.number
             count += 1
             if count % PROGRESS_EVERY == 0:
                 options.report_progress(raw.bytes_read, size)

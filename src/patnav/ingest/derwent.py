@@ -47,6 +47,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 
+from patnav.errors import excerpt
 from patnav.ingest.base import (
     Item,
     LimitedReader,
@@ -318,7 +319,8 @@ def _records(lines: Iterator[str], soft: _Soft) -> Iterator[_Raw | Rejected]:
                     bucket.append(line)
                 elif not saw_end:
                     soft.add(
-                        "a line outside any record", f"line {number}: {line[:40]!r}"
+                        "a line outside any record",
+                        f"line {number}: {excerpt(line, 40)}",
                     )
         else:
             tag = m[1]
@@ -384,7 +386,7 @@ def _members(raw: _Raw, pn_text: str | None, soft: _Soft) -> dict[str, _Member]:
         except ValueError as exc:
             soft.add(
                 "an unreadable PN member (no document; PN kept in the others' extras)",
-                f"{pn!r}: {exc}",
+                f"{excerpt(pn)}: {exc}",
             )
             continue
         members[pn] = _Member(pn, str(parsed), parsed.office, parsed.kind)
@@ -644,7 +646,7 @@ def _documents(raw: _Raw, soft: _Soft) -> Iterator[Item]:
         yield Rejected(
             where,
             f"record {raw.number} has no readable publication number in PN "
-            f"({pn_text!r}); every DWPI record lists its family members there",
+            f"({excerpt(pn_text)}); every DWPI record lists its family members there",
             raw.dump()[:65536],
             raw.line,
         )

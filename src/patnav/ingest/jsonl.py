@@ -12,9 +12,12 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 
+from patnav.errors import excerpt
 from patnav.ingest.base import (
+    BoundedLines,
     Item,
     LimitedReader,
+    LineTooLong,
     Notice,
     ReadOptions,
     Rejected,
@@ -42,6 +45,32 @@ def sniff(source: Source) -> bool:
         return False
 
 
+def _too_deep(options: ReadOptions) -> str:
+    return (
+        f"nested deeper than {options.max_json_depth} levels of lists and objects "
+        "(PATNAV_MAX_JSON_DEPTH); patent records are flat"
+    )
+
+
+def _depth(value: object, limit: int) -> int:
+    """How deep lists and objects nest in ``value``; stops counting past ``limit``."""
+    deepest = 0
+    stack: list[tuple[object, int]] = [(value, 1)]
+    while stack:
+        item, level = stack.pop()
+        if isinstance(item, dict):
+            children: list[object] = list(item.values())
+        elif isinstance(item, list):
+            children = item
+        else:
+            continue
+        deepest = max(deepest, level)
+        if deepest > limit:
+            return deepest
+        stack.extend((child, level + 1) for child in children)
+    return deepest
+
+
 def _cell(value: object) -> object:
     if isinstance(value, list):
         return ";;".join(str(_cell(v)) for v in value if v is not None)
@@ -58,32 +87,44 @@ def read(source: Source, options: ReadOptions) -> Iterator[Item]:
     raw = LimitedReader(source.open(), options.max_file_bytes, source.name)
     raw.read(detected.skip)
     text = text_stream(raw, detected.encoding)
+    # a record is one line: a line over the cell limit is quarantined like a cell
+    lines = (
+        BoundedLines(text, options.max_cell_bytes, "PATNAV_MAX_CELL_BYTES")
+        if options.max_cell_bytes <= options.max_line_bytes
+        else BoundedLines(text, options.max_line_bytes)
+    )
 
     def objects() -> Iterator[tuple[int, dict[str, object]] | Rejected]:
-        for number, line in enumerate(text, 1):
+        while True:
+            try:
+                line = next(lines)
+            except StopIteration:
+                return
+            except LineTooLong as exc:
+                yield Rejected(f"line {exc.number}", str(exc), None, exc.number)
+                continue
+            number = lines.number
             if not line.strip():
                 continue
-            if len(line) > options.max_cell_bytes:
-                yield Rejected(
-                    f"line {number}",
-                    f"line of {len(line):,} characters, over the limit of "
-                    f"{options.max_cell_bytes:,} (PATNAV_MAX_CELL_BYTES)",
-                    line[:65536],
-                    number,
-                )
-                continue
+            problem: str | None = None
             try:
                 obj = json.loads(line)
+            except RecursionError:  # deeper than Python's own limit
+                problem = _too_deep(options)
             except ValueError as exc:
-                yield Rejected(f"line {number}", f"not valid JSON: {exc}", line, number)
-                continue
-            if not isinstance(obj, dict):
-                yield Rejected(
-                    f"line {number}",
-                    f"a JSON {type(obj).__name__}, not an object",
-                    line,
-                    number,
-                )
+                problem = f"not valid JSON: {excerpt(str(exc), 200)}"
+            if problem is None:
+                if not isinstance(obj, dict):
+                    problem = f"a JSON {type(obj).__name__}, not an object"
+                elif len(obj) > options.max_columns:
+                    problem = (
+                        f"an object of {len(obj):,} keys, over the limit of "
+                        f"{options.max_columns:,} (PATNAV_MAX_COLUMNS)"
+                    )
+                elif _depth(obj, options.max_json_depth) > options.max_json_depth:
+                    problem = _too_deep(options)
+            if problem is not None:
+                yield Rejected(f"line {number}", problem, line[:65536], number)
                 continue
             if number % 2000 == 0:
                 options.report_progress(raw.bytes_read, source.size)
@@ -96,7 +137,10 @@ def read(source: Source, options: ReadOptions) -> Iterator[Item]:
         for item in stream:
             buffered.append(item)
             if not isinstance(item, Rejected):
-                keys.update(dict.fromkeys(item[1]))
+                for key in item[1]:
+                    if len(keys) >= options.max_columns:
+                        break  # later keys are kept in each record's extras
+                    keys.setdefault(key)
                 if len(buffered) >= HEADER_SAMPLE:
                     break
         header = list(keys)

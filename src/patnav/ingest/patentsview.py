@@ -42,7 +42,7 @@ from typing import Any
 
 import duckdb
 
-from patnav.errors import ParseError
+from patnav.errors import ParseError, excerpt
 from patnav.ingest.base import (
     Item,
     LimitedReader,
@@ -355,7 +355,7 @@ def _load(
             raise ParseError(
                 source.name,
                 f"cannot be read as the PatentsView {table.kind} table: "
-                f"{str(exc).splitlines()[0]}",
+                f"{excerpt(str(exc).splitlines()[0], 300)}",
             ) from None
         for line, reason, raw in con.execute(
             f"SELECT line, error_message, csv_line FROM {name}_errors ORDER BY line"
@@ -610,7 +610,7 @@ class _Builder:
             pub_number = normalize_pub_number(f"US{pid}{kind or ''}", office="US")
         except ValueError as exc:
             raise ValueError(
-                f"patent_id {pid!r} is not a US patent number: {exc}"
+                f"patent_id {excerpt(pid)} is not a US patent number: {exc}"
             ) from None
         if pub_number is None:
             raise ValueError(f"patent_id {pid!r} is empty")

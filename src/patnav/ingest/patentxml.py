@@ -20,7 +20,7 @@ from datetime import date
 from functools import lru_cache
 from typing import TypeVar
 
-from patnav.errors import InputError
+from patnav.errors import InputError, excerpt
 from patnav.ingest import xmlsafe
 from patnav.ingest.base import (
     Item,
@@ -218,7 +218,8 @@ def guard_stream(
             where = f"byte {stream.bytes_read:,}" if stream is not None else "here"
             yield Rejected(
                 f"the rest of the file (from {where})",
-                f"the file cannot be read further ({type(exc).__name__}: {exc}): a "
+                "the file cannot be read further "
+                f"({type(exc).__name__}: {excerpt(str(exc), 300)}): a "
                 "compressed file that is cut off or corrupt; download it again",
             )
             return

@@ -4,8 +4,19 @@ For every file (folder members and archive members included) the pipeline picks 
 (``--format`` or detection), and writes the file's records in **one transaction**: a
 crash or an error in the middle leaves the store as it was before that file, and the
 next file goes on. Records a reader rejects go to ``quarantine`` with file, position and
-reason; the rest of the file still imports. Folders holding a Parquet snapshot are read
-back as snapshots.
+reason, keyed by the file's content hash: importing the same file again replaces its
+entries. The rest of the file still imports; a file whose every record was quarantined
+gets the status ``quarantined`` (and the import is not ``ok``). Folders holding a Parquet
+snapshot are read back as snapshots.
+
+**Failures.** One file never stops an import: a file no reader recognises, a reader that
+fails on it, a damaged archive member — each fails alone, with a short reason (input is
+quoted through :func:`patnav.errors.excerpt`), and the next file goes on. When DuckDB
+stops the store (out of memory at a checkpoint, a failed disk write), the store reopens
+itself at its last committed state (:class:`patnav.storage.store.PatentStore`): the file
+that was being written is logged as failed and the import goes on. Only a store that
+cannot be reopened (a cursor of the web platform) ends the import: the report then says
+why in ``ImportReport.error``.
 
 **File sets.** A few formats spread one record over several files: PatentsView's tables
 are joined on ``patent_id``. Their reader offers ``read_set(sources, options)`` besides
@@ -18,6 +29,8 @@ first, because a set is read only once all its files are known.
 from __future__ import annotations
 
 import gc
+import hashlib
+import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack
@@ -26,10 +39,19 @@ from pathlib import Path
 from typing import Protocol
 
 from patnav.config import Settings
-from patnav.errors import InvalidParameterError, ParseError, PatnavError
+from patnav.errors import (
+    InvalidParameterError,
+    ParseError,
+    PatnavError,
+    StoreError,
+    StoreFailedError,
+    clip,
+    excerpt,
+)
 from patnav.ingest import READERS
 from patnav.ingest.archives import Limits, Problem, expand_paths
 from patnav.ingest.base import (
+    DAMAGED_STREAM_ERRORS,
     Item,
     Notice,
     Read,
@@ -41,8 +63,8 @@ from patnav.ingest.base import (
 from patnav.ingest.columns import ColumnMapping
 from patnav.ingest.report import FileReport, ImportReport, QuarantineEntry
 from patnav.storage.parquet import import_snapshot, is_snapshot
-from patnav.storage.store import PatentStore
-from patnav.storage.writer import DocumentWriter, utc_now
+from patnav.storage.store import MEMORY, PatentStore
+from patnav.storage.writer import DocumentWriter, replace_quarantine, utc_now
 
 REPORT_QUARANTINE_LIMIT = 10_000
 """Quarantined records listed in a file's report; all of them are in the store regardless
@@ -78,14 +100,49 @@ def set_folder(name: str) -> str:
 
 
 def detect_reader(source: Source) -> Reader | None:
-    """The first registered reader that recognises ``source``."""
+    """The first registered reader that recognises ``source``.
+
+    Sniffing reads untrusted bytes: a reader whose ``sniff`` fails on them in any way (a
+    text file with a bare carriage return trips the CSV sniffer, random bytes trip an
+    XML one) does not recognise the file, and the next reader is asked.
+    """
     for reader in READERS.values():
         try:
             if reader.sniff(source):
                 return reader
-        except (OSError, ValueError, PatnavError):
+        except Exception:  # any failure on untrusted bytes means "not this format"
             continue
     return None
+
+
+class _StoreDown(Exception):
+    """The store failed and could not be reopened: the import cannot go on."""
+
+    def __init__(self, error: StoreFailedError) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+
+Hasher = Callable[[], str | None]
+
+
+def _hasher(source: Source, members: Sequence[Source] | None, limit: int) -> Hasher:
+    """A function computing the content hash that keys a file's quarantine entries:
+    the file's SHA-256, or for a set of files, the hash of their hashes in name order.
+    None when the content cannot be read (it is then keyed by its name)."""
+
+    def compute() -> str | None:
+        try:
+            if members is None:
+                return source.content_hash(limit)
+            digest = hashlib.sha256()
+            for member in sorted(members, key=lambda m: m.name):
+                digest.update(member.content_hash(limit).encode())
+            return digest.hexdigest()
+        except Exception:  # unreadable content: keyed by its name instead
+            return None
+
+    return compute
 
 
 def _next_import_id(store: PatentStore) -> int:
@@ -93,25 +150,56 @@ def _next_import_id(store: PatentStore) -> int:
 
 
 def _record_failure(
-    store: PatentStore, report: FileReport, started: float, reason: str
+    store: PatentStore,
+    report: FileReport,
+    started: float,
+    reason: str,
+    *,
+    content_hash: Hasher | None = None,
 ) -> None:
-    """Log a file that could not be imported: an imports row and a quarantine entry."""
+    """Log a file that could not be imported: an imports row and a quarantine entry
+    (replacing the failure entry an earlier import of the same file left).
+
+    ``content_hash`` is None for inputs that must not be read again (an archive member
+    refused as a bomb). When the store cannot take the log, the report still says why
+    the file failed, and why it is not logged.
+
+    Raises:
+        _StoreDown: the store failed and could not be reopened.
+    """
+    reason = clip(reason)
     report.status = "failed"
     report.message = reason
-    import_id = _next_import_id(store)
-    report.import_id = import_id
-    now = utc_now()
-    with store.transaction():
-        store.execute(
-            "INSERT INTO imports VALUES (?, ?, ?, 'failed', ?, ?, 0, 0, 0, 0, 1, ?)",
-            [import_id, report.file, report.format, now, now, reason],
-        )
-        store.execute(
-            "INSERT INTO quarantine VALUES (?, ?, 'whole file', NULL, ?, NULL, ?)",
-            [import_id, report.file, reason, now],
-        )
     report.quarantined = 1
     report.quarantine = [QuarantineEntry(report.file, "whole file", reason)]
+    key = content_hash() if content_hash is not None else None
+    try:
+        import_id = _next_import_id(store)
+        now = utc_now()
+        with store.transaction():
+            store.execute(
+                "INSERT INTO imports VALUES (?, ?, ?, 'failed', ?, ?, 0, 0, 0, 0, 1, ?)",
+                [import_id, report.file, report.format, now, now, reason],
+            )
+            store.execute(
+                "INSERT INTO quarantine VALUES "
+                "(?, ?, 'whole file', NULL, ?, NULL, ?, ?)",
+                [import_id, report.file, reason, now, key],
+            )
+            replace_quarantine(
+                store,
+                import_id=import_id,
+                file=report.file,
+                file_hash=key,
+                position="whole file",
+            )
+        report.import_id = import_id
+    except StoreFailedError as exc:
+        if not exc.recovered:
+            raise _StoreDown(exc) from exc
+        report.warnings.append(f"the failure could not be logged in the store: {exc}")
+    except StoreError as exc:
+        report.warnings.append(f"the failure could not be logged in the store: {exc}")
     report.seconds = time.perf_counter() - started
 
 
@@ -165,12 +253,15 @@ def import_source(
         Exception: with ``raise_unexpected``, an unexpected error (a bug) propagates
             after the file was rolled back and its failure logged; otherwise it is
             reported.
+        _StoreDown: the store failed and could not be reopened.
     """
     started = time.perf_counter()
     report = FileReport(file=source.name, format=reader.FORMAT, status="ok")
-    import_id = _next_import_id(store)
-    report.import_id = import_id
+    content_hash = _hasher(source, members, options.max_file_bytes)
+    recoveries = store.recoveries
     try:
+        import_id = _next_import_id(store)
+        report.import_id = import_id
         with store.transaction(), _OldObjectsAside():
             writer = DocumentWriter(
                 store,
@@ -179,6 +270,7 @@ def import_source(
                 fmt=reader.FORMAT,
                 batch_size=batch_size,
                 batch_bytes=batch_bytes,
+                content_hash=content_hash,
             )
             begun = utc_now()
             items = (
@@ -202,20 +294,36 @@ def import_source(
                     )
                     if len(report.quarantine) < REPORT_QUARANTINE_LIMIT:
                         report.quarantine.append(
-                            QuarantineEntry(source.name, item.position, item.reason)
+                            QuarantineEntry(
+                                source.name, item.position, clip(item.reason)
+                            )
                         )
                 elif isinstance(item, Notice):
                     (
                         report.warnings if item.level == "warning" else report.notices
-                    ).append(item.message)
+                    ).append(clip(item.message))
             counts = writer.finish()
-            message = "; ".join(report.warnings) or None
+            if counts.quarantined and counts.quarantined == counts.read:
+                report.status = "quarantined"
+                report.message = (
+                    f"every record of the file ({counts.read:,}) was quarantined, none "
+                    f"imported: see 'patnav quarantine --import-id {import_id}' for why, "
+                    "fix the file or give a column mapping (--mapping), and import it "
+                    "again"
+                )
+            message = (
+                "; ".join(
+                    ([report.message] if report.message else []) + report.warnings
+                )
+                or None
+            )
             store.execute(
-                "INSERT INTO imports VALUES (?, ?, ?, 'ok', ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO imports VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
                     import_id,
                     source.name,
                     reader.FORMAT,
+                    report.status,
                     begun,
                     utc_now(),
                     counts.read,
@@ -223,30 +331,71 @@ def import_source(
                     counts.updated,
                     counts.unchanged,
                     counts.quarantined,
-                    message,
+                    clip(message) if message else None,
                 ],
             )
-    except PatnavError as exc:
-        report.quarantine.clear()
-        report.read = 0
+    except StoreFailedError as exc:
+        if not exc.recovered:
+            raise _StoreDown(exc) from exc
+        _failed(report)
         _record_failure(store, report, started, str(exc))
         return report
-    except Exception as exc:
-        report.quarantine.clear()
+    except PatnavError as exc:
+        _failed(report)
+        _record_failure(store, report, started, str(exc), content_hash=content_hash)
+        return report
+    except DAMAGED_STREAM_ERRORS as exc:
+        _failed(report)
         _record_failure(
             store,
             report,
             started,
-            f"internal error while reading ({type(exc).__name__}: {exc}); the file was "
-            "rolled back. Please report it with the file; --debug shows the traceback.",
+            f"the file is damaged or cut off ({type(exc).__name__}: "
+            f"{excerpt(str(exc), 200)}); nothing of it was imported. Download or "
+            "export it again.",
+        )
+        return report
+    except OSError as exc:
+        _failed(report)
+        _record_failure(
+            store,
+            report,
+            started,
+            f"cannot be read: {excerpt(exc.strerror or str(exc), 200)}; nothing of it "
+            "was imported.",
+        )
+        return report
+    except Exception as exc:
+        _failed(report)
+        _record_failure(
+            store,
+            report,
+            started,
+            f"internal error while reading ({type(exc).__name__}: "
+            f"{excerpt(str(exc), 300)}); the file was rolled back. Please report it "
+            "with the file; --debug shows the traceback.",
+            content_hash=content_hash,
         )
         if raise_unexpected:
             raise
         return report
     for name in ("read", "new", "updated", "unchanged", "quarantined"):
         setattr(report, name, getattr(counts, name))
+    if store.recoveries != recoveries:
+        report.warnings.append(
+            "DuckDB's checkpoint after this file's commit failed (out of memory?) and "
+            "the store was reopened; the file is committed. Raise "
+            "PATNAV_IMPORT_MEMORY_LIMIT if it happens again."
+        )
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _failed(report: FileReport) -> None:
+    """Forget what a file that is rolled back had read."""
+    report.quarantine.clear()
+    report.read = 0
+    report.message = None
 
 
 def import_paths(
@@ -286,38 +435,71 @@ def import_paths(
             f"Unknown format '{fmt}'. Known formats: {', '.join(READERS)}; or leave out "
             "--format to detect it."
         )
-    limits = Limits(
-        max_file_bytes=settings.max_file_bytes,
-        max_ratio=settings.max_archive_ratio,
-        max_members=settings.max_archive_members,
-        max_depth=settings.max_archive_depth,
-    )
+    limits = Limits.from_settings(settings)
     run = _Run(
         store=store,
         report=ImportReport(),
         reader=READERS[fmt] if fmt else None,
         limits=limits,
         settings=settings,
-        options=ReadOptions(
-            mapping=mapping,
-            office=office,
-            encoding=encoding,
-            max_cell_bytes=settings.max_cell_bytes,
-            max_file_bytes=settings.max_file_bytes,
+        options=read_options(
+            settings, mapping=mapping, office=office, encoding=encoding
         ),
         strict=strict,
         progress=progress,
         raise_unexpected=raise_unexpected,
     )
-    with store.memory_limit(settings.import_memory_limit), ExitStack() as stack:
-        run.spool = stack
-        for path in paths:
-            if path.is_dir() and is_snapshot(path):
-                run.report.files.append(_import_snapshot(store, path))
-            else:
-                _import_files(run, path)
-        _import_sets(run)
+    try:
+        with (
+            _import_lock(store),
+            store.memory_limit(settings.import_memory_limit),
+            ExitStack() as stack,
+        ):
+            run.spool = stack
+            for path in paths:
+                if path.is_dir() and is_snapshot(path):
+                    run.report.files.append(_import_snapshot(run, path))
+                else:
+                    _import_files(run, path)
+            _import_sets(run)
+    except (_StoreDown, StoreFailedError) as down:
+        run.report.error = clip(str(down))
     return run.report
+
+
+_LOCKS: dict[str, threading.Lock] = {}
+_LOCKS_GUARD = threading.Lock()
+
+
+def _import_lock(store: PatentStore) -> threading.Lock:
+    """The lock that makes imports into one store file, from threads of this process,
+    take turns: each numbers its files from the store's last import id, and two at once
+    would take the same numbers. (Another process cannot open the file meanwhile.)"""
+    key = store.location if store.location != MEMORY else f"{MEMORY}:{id(store)}"
+    with _LOCKS_GUARD:
+        return _LOCKS.setdefault(key, threading.Lock())
+
+
+def read_options(
+    settings: Settings,
+    *,
+    mapping: ColumnMapping | None = None,
+    office: str | None = None,
+    encoding: str | None = None,
+) -> ReadOptions:
+    """The read options (hints and parse limits) the settings ask for."""
+    return ReadOptions(
+        mapping=mapping,
+        office=office,
+        encoding=encoding,
+        max_cell_bytes=settings.max_cell_bytes,
+        max_file_bytes=settings.max_file_bytes,
+        max_line_bytes=settings.max_line_bytes,
+        max_columns=settings.max_columns,
+        max_json_depth=settings.max_json_depth,
+        max_workbook_bytes=settings.max_workbook_bytes,
+        max_ratio=settings.max_archive_ratio,
+    )
 
 
 def _read_set(
@@ -350,9 +532,28 @@ class _Run:
     """Keeps temporary copies of archive members alive until their set is imported."""
 
 
-def _import_snapshot(store: PatentStore, path: Path) -> FileReport:
+def _import_snapshot(run: _Run, path: Path) -> FileReport:
     started = time.perf_counter()
-    snap = import_snapshot(store, path)
+    try:
+        snap = import_snapshot(run.store, path)
+    except StoreFailedError as exc:
+        if not exc.recovered:
+            raise _StoreDown(exc) from exc
+        failed = FileReport(file=str(path), format="snapshot", status="failed")
+        _record_failure(run.store, failed, started, str(exc))
+        return failed
+    except Exception as exc:  # a damaged snapshot fails alone
+        if run.raise_unexpected and not isinstance(exc, PatnavError):
+            raise
+        failed = FileReport(file=str(path), format="snapshot", status="failed")
+        reason = (
+            str(exc)
+            if isinstance(exc, PatnavError)
+            else f"cannot be read as a snapshot ({type(exc).__name__}: "
+            f"{excerpt(str(exc), 300)})"
+        )
+        _record_failure(run.store, failed, started, reason)
+        return failed
     return FileReport(
         file=str(path),
         format="snapshot",
@@ -367,42 +568,71 @@ def _import_snapshot(store: PatentStore, path: Path) -> FileReport:
 
 
 def _import_files(run: _Run, path: Path) -> None:
-    for item in expand_paths([path], run.limits):
-        if isinstance(item, Problem):
-            failed = FileReport(file=item.name, format=None, status="failed")
-            _record_failure(run.store, failed, time.perf_counter(), item.reason)
-            run.report.files.append(failed)
-            continue
-        reader = run.reader or detect_reader(item)
-        if reader is None:
-            # a file the user named must be read; a folder's or archive's others may not
-            named = item.name == str(path)
-            unsupported = _unsupported(item, named)
-            if named:
-                _record_failure(
-                    run.store,
-                    unsupported,
-                    time.perf_counter(),
-                    unsupported.message or "",
-                )
-            run.report.files.append(unsupported)
-            continue
-        if set_reader(reader) is not None:
-            _collect(run, reader, item)
-            continue
-        options = replace(run.options, progress=_progress_for(item.name, run.progress))
-        run.report.files.append(
-            import_source(
+    items = expand_paths([path], run.limits)
+    while True:
+        try:
+            item = next(items)
+        except StopIteration:
+            return
+        except Exception as exc:  # the walk itself failed: what is left of it fails
+            if run.raise_unexpected and not isinstance(exc, PatnavError):
+                raise
+            failed = FileReport(file=str(path), format=None, status="failed")
+            _record_failure(
                 run.store,
-                item,
-                reader,
-                options=options,
-                batch_size=run.settings.batch_size,
-                batch_bytes=run.settings.batch_mb * 1024 * 1024,
-                strict=run.strict,
-                raise_unexpected=run.raise_unexpected,
+                failed,
+                time.perf_counter(),
+                f"cannot be read further ({type(exc).__name__}: "
+                f"{excerpt(str(exc), 300)}); what came before it was imported",
             )
+            run.report.files.append(failed)
+            return
+        _import_item(run, path, item)
+
+
+def _import_item(run: _Run, path: Path, item: Source | Problem) -> None:
+    """Import one file of a walk: it succeeds or fails alone."""
+    if isinstance(item, Problem):
+        failed = FileReport(file=item.name, format=None, status="failed")
+        _record_failure(run.store, failed, time.perf_counter(), item.reason)
+        run.report.files.append(failed)
+        return
+    reader = run.reader or detect_reader(item)
+    if reader is None and (damaged := _unreadable(item)) is not None:
+        failed = FileReport(file=item.name, format=None, status="failed")
+        _record_failure(run.store, failed, time.perf_counter(), damaged)
+        run.report.files.append(failed)
+        return
+    if reader is None:
+        # a file the user named must be read; a folder's or archive's others may not
+        named = item.name == str(path)
+        unsupported = _unsupported(item, named)
+        if named:
+            _record_failure(
+                run.store,
+                unsupported,
+                time.perf_counter(),
+                unsupported.message or "",
+                content_hash=_hasher(item, None, run.options.max_file_bytes),
+            )
+        run.report.files.append(unsupported)
+        return
+    if set_reader(reader) is not None:
+        _collect(run, reader, item)
+        return
+    options = replace(run.options, progress=_progress_for(item.name, run.progress))
+    run.report.files.append(
+        import_source(
+            run.store,
+            item,
+            reader,
+            options=options,
+            batch_size=run.settings.batch_size,
+            batch_bytes=run.settings.batch_mb * 1024 * 1024,
+            strict=run.strict,
+            raise_unexpected=run.raise_unexpected,
         )
+    )
 
 
 def _collect(run: _Run, reader: Reader, item: Source) -> None:
@@ -411,10 +641,13 @@ def _collect(run: _Run, reader: Reader, item: Source) -> None:
     if item.path is None and run.spool is not None:
         try:
             local = run.spool.enter_context(item.as_path(run.limits.max_file_bytes))
-        except (PatnavError, OSError) as exc:
+        except Exception as exc:  # a damaged member: zlib, CRC, size or I/O errors
             failed = FileReport(file=item.name, format=reader.FORMAT, status="failed")
             _record_failure(
-                run.store, failed, time.perf_counter(), f"cannot be read: {exc}"
+                run.store,
+                failed,
+                time.perf_counter(),
+                f"cannot be read: {excerpt(str(exc) or type(exc).__name__, 300)}",
             )
             run.report.files.append(failed)
             return
@@ -460,6 +693,21 @@ def _progress_for(
         progress(name, done, total)
 
     return report
+
+
+def _unreadable(source: Source) -> str | None:
+    """Why no reader could look at ``source``, when its content cannot be read."""
+    try:
+        source.head()
+    except DAMAGED_STREAM_ERRORS as exc:
+        return (
+            f"the file is damaged or cut off ({type(exc).__name__}: "
+            f"{excerpt(str(exc), 200)}); nothing of it was imported. Download or "
+            "export it again."
+        )
+    except Exception as exc:
+        return f"cannot be read: {excerpt(str(exc) or type(exc).__name__, 200)}"
+    return None
 
 
 def _unsupported(source: Source, named: bool) -> FileReport:

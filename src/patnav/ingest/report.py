@@ -21,7 +21,7 @@ class FileReport:
 
     file: str
     format: str | None
-    status: str  # ok | failed | skipped
+    status: str  # ok | quarantined (every record) | failed | skipped
     import_id: int | None = None
     read: int = 0
     new: int = 0
@@ -46,6 +46,8 @@ class ImportReport:
     """The outcome of one ``patnav import``: a report per file and the totals."""
 
     files: list[FileReport] = field(default_factory=list)
+    error: str | None = None
+    """Why the import stopped before its end (the store failed), if it did."""
 
     @property
     def totals(self) -> dict[str, int]:
@@ -53,12 +55,21 @@ class ImportReport:
         totals["files"] = len(self.files)
         totals["failed"] = sum(f.status == "failed" for f in self.files)
         totals["skipped"] = sum(f.status == "skipped" for f in self.files)
+        totals["all_quarantined"] = sum(f.status == "quarantined" for f in self.files)
         return totals
 
     @property
     def ok(self) -> bool:
-        """True when no file failed."""
-        return not any(f.status == "failed" for f in self.files)
+        """True when the import ran to its end, no file failed and no file had every
+        record quarantined."""
+        return self.error is None and not any(
+            f.status in ("failed", "quarantined") for f in self.files
+        )
 
     def to_dict(self) -> dict[str, Any]:
-        return {"totals": self.totals, "files": [f.to_dict() for f in self.files]}
+        return {
+            "ok": self.ok,
+            "error": self.error,
+            "totals": self.totals,
+            "files": [f.to_dict() for f in self.files],
+        }

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from patnav.errors import ParseError
+from patnav.errors import ParseError, clip, excerpt
 from patnav.ingest.base import Item, Notice, Read, ReadOptions, Rejected
 from patnav.ingest.claims import split_claims
 from patnav.ingest.columns import (
@@ -114,6 +114,11 @@ class ColumnPlan:
             if name == field_name:
                 return self.headers[index]
         return field_name
+
+
+def _label(header: str) -> str:
+    """A column's header as shown in a message: cut when a broken export made it long."""
+    return clip(header, 60)
 
 
 def _header_text(value: object) -> str:
@@ -256,7 +261,8 @@ def _too_big(cells: Sequence[object], plan: ColumnPlan, limit: int) -> str | Non
                     else f"#{index + 1}"
                 )
                 return (
-                    f"cell in column '{header}' is {size:,} bytes, over the limit of "
+                    f"cell in column '{_label(header)}' is {size:,} bytes, over "
+                    "the limit of "
                     f"{limit:,} (PATNAV_MAX_CELL_BYTES); check the export, or raise the limit"
                 )
     return None
@@ -303,7 +309,7 @@ def row_to_record(
     def soft(kind: str, name: str, value: str) -> None:
         header = plan.header_of(name)
         extras[header] = value
-        warnings.add(kind, header, f"{position}: {value[:60]!r}")
+        warnings.add(kind, header, f"{position}: {excerpt(value, 60)}")
 
     office_hint = (values.get("office") or "").upper()[:2] or options.office or None
     if office_hint and not office_hint.isalpha():
@@ -322,7 +328,8 @@ def row_to_record(
             office_hint = parsed.office
         except ValueError as exc:
             raise RowError(
-                f"publication number {text!r} in column '{plan.header_of('pub_number')}' "
+                f"publication number {excerpt(text)} in column "
+                f"'{_label(plan.header_of('pub_number'))}' "
                 f"is not a patent number: {exc}"
             ) from None
 
@@ -334,8 +341,9 @@ def row_to_record(
             except ValueError as exc:
                 if pub_number is None and name == "app_number":
                     raise RowError(
-                        f"application number {values[name]!r} in column "
-                        f"'{plan.header_of(name)}' is not an application number: {exc}"
+                        f"application number {excerpt(values[name])} in column "
+                        f"'{_label(plan.header_of(name))}' is not an "
+                        f"application number: {exc}"
                     ) from None
                 soft("an unreadable application number", name, values[name])
     if app_number and office_hint is None:
@@ -623,6 +631,27 @@ def _raw_json(cells: Sequence[object], headers: Sequence[str]) -> str:
     return json.dumps(data, ensure_ascii=False, default=str)
 
 
+def _within_columns(
+    rows: Iterator[RawRow | Rejected], limit: int
+) -> Iterator[RawRow | Rejected]:
+    """Rows cut to ``limit`` columns when what lies beyond is empty (spreadsheets pad
+    rows to the widest one); a row with values beyond the limit is rejected."""
+    for row in rows:
+        if isinstance(row, RawRow) and len(row.cells) > limit:
+            beyond = row.cells[limit:]
+            if any(cell_text(c) is not None for c in beyond):
+                yield Rejected(
+                    row.position,
+                    f"row has {len(row.cells):,} columns, over the limit of {limit:,} "
+                    "(PATNAV_MAX_COLUMNS); check the export, or raise the limit",
+                    None,
+                    row.row_number,
+                )
+                continue
+            row = RawRow(row.cells[:limit], row.position, row.row_number, row.extra)
+        yield row
+
+
 def find_header(rows: Sequence[RawRow], mapping: ColumnMapping | None) -> int | None:
     """Index of the header row among ``rows``: the one naming the most fields (≥ 2)."""
     best, best_score = None, 1
@@ -648,6 +677,7 @@ def read_table(
     Raises:
         ParseError: no header row could be recognised.
     """
+    rows = _within_columns(rows, options.max_columns)
     head: list[RawRow] = []
     early: list[Rejected] = []
     for row in rows:
@@ -660,11 +690,12 @@ def read_table(
     header_index = find_header(head, options.mapping)
     if header_index is None:
         first = next((r for r in head if any(cell_text(c) for c in r.cells)), None)
-        shown = [cell_text(c) for c in first.cells][:12] if first else []
+        shown = [cell_text(c) for c in first.cells[:12]] if first else []
         raise ParseError(
             table_name,
             f"no header row naming patent fields in its first {HEADER_SCAN_ROWS} rows "
-            f"(first row: {shown}). Give a mapping file with --mapping; the fields are "
+            f"(first row: {excerpt(shown)}). Give a mapping file with --mapping; the "
+            "fields are "
             f"{', '.join(sorted(FIELDS))}.",
         )
     header = head[header_index]

@@ -45,11 +45,12 @@ from collections.abc import Callable, Iterator, Sequence
 from datetime import date
 from pathlib import Path
 
-from patnav.errors import ParseError
-from patnav.ingest.archives import Limits, check_zip
+from patnav.errors import ParseError, excerpt
 from patnav.ingest.base import (
+    BoundedLines,
     Item,
     LimitedReader,
+    LineTooLong,
     Notice,
     Read,
     ReadOptions,
@@ -60,6 +61,7 @@ from patnav.ingest.base import (
 from patnav.ingest.claims import split_claims
 from patnav.ingest.encoding import detect_encoding
 from patnav.ingest.values import cell_text, clean_name, guess_lang, parse_date
+from patnav.ingest.xlsx import check_workbook
 from patnav.schema.codes import normalize_ipc
 from patnav.schema.numbers import (
     normalize_app_number,
@@ -449,7 +451,7 @@ class _Converter:
             parsed = parse_pub_number(raw_pub, office=country)
         except ValueError as exc:
             raise ValueError(
-                f"publication_number {raw_pub!r} is not a patent number: {exc}"
+                f"publication_number {excerpt(raw_pub)} is not a patent number: {exc}"
             ) from None
         pub_number, office, kind = str(parsed), parsed.office, parsed.kind
         extras: dict[str, str] = {}
@@ -732,17 +734,7 @@ def _read_xlsx(source: Source, options: ReadOptions) -> Iterator[Item]:
     import openpyxl
 
     with source.as_path(options.max_file_bytes) as path:
-        try:
-            with zipfile.ZipFile(path) as zf:
-                check_zip(
-                    zf, Limits(max_file_bytes=options.max_file_bytes), source.name
-                )
-        except zipfile.BadZipFile as exc:
-            raise ParseError(
-                source.name,
-                f"not a complete .xlsx file ({exc}); it may be truncated. Export or "
-                "download it again.",
-            ) from None
+        check_workbook(path, options, source.name)
         try:
             with warnings.catch_warnings():
                 warnings.filterwarnings("ignore", "Unknown extension", UserWarning)
@@ -750,7 +742,8 @@ def _read_xlsx(source: Source, options: ReadOptions) -> Iterator[Item]:
         except Exception as exc:  # openpyxl raises many types for broken workbooks
             raise ParseError(
                 source.name,
-                f"not a readable Excel workbook: {type(exc).__name__}: {exc}",
+                "not a readable Excel workbook: "
+                f"{type(exc).__name__}: {excerpt(str(exc), 300)}",
             ) from None
         try:
             sheet = book.worksheets[0]
@@ -770,9 +763,12 @@ def _read_csv(source: Source, options: ReadOptions) -> Iterator[Item]:
     raw.read(detected.skip)
     text = text_stream(raw, detected.encoding, newline="")
     try:
-        rows = (list(r) for r in csv.reader(text))
+        lines = BoundedLines(text, options.max_line_bytes)
+        rows = (list(r) for r in csv.reader(lines))
         yield from _convert(rows, source.name, options, None, "row")
-    except csv.Error as exc:
-        raise ParseError(source.name, f"not a readable CSV file: {exc}") from None
+    except (csv.Error, LineTooLong) as exc:
+        raise ParseError(
+            source.name, f"not a readable CSV file: {excerpt(str(exc), 300)}"
+        ) from None
     finally:
         text.close()

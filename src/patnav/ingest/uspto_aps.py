@@ -29,6 +29,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 
+from patnav.errors import excerpt
 from patnav.ingest.base import (
     Item,
     LimitedReader,
@@ -348,7 +349,7 @@ def _aps_record(doc: _Doc) -> PatentRecord:
     wku = patn.get("WKU") or ""
     pub_number, kind, ptype = _aps_number(wku)
     if pub_number is None:
-        raise ValueError(f"WKU {wku!r} is not a US patent number")
+        raise ValueError(f"WKU {excerpt(wku)} is not a US patent number")
     apn, series = patn.get("APN"), patn.get("SRC")
     app_number = None
     if apn and re.fullmatch(r"\d{7}", apn):
@@ -683,7 +684,9 @@ def _brs_record(doc: _Doc) -> PatentRecord:
     wku = main.get("WKU") or ""
     pub_number = _pub_number(did) or _pub_number(f"US{wku.lstrip('0')}{kind or ''}")
     if pub_number is None:
-        raise ValueError(f"DID {did!r} / WKU {wku!r} is not a US patent number")
+        raise ValueError(
+            f"DID {excerpt(did)} / WKU {excerpt(wku)} is not a US patent number"
+        )
     apnr = main.get("APNR")
     app_number = None
     if apnr:

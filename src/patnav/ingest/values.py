@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 
+from patnav.errors import excerpt
 from patnav.schema.numbers import normalize_app_number
 from patnav.schema.records import Priority
 
@@ -139,7 +140,7 @@ def _parse_date(value: object, order: str | None) -> date | None:
                 day, month = a, b
             return date(year, month, day)
     except ValueError as exc:
-        raise ValueError(f"'{value}' is not a valid date ({exc})") from None
+        raise ValueError(f"{excerpt(str(value))} is not a valid date ({exc})") from None
     if re.fullmatch(
         r"\d{5}(\.\d+)?", text
     ):  # an Excel serial that lost its date format
@@ -147,7 +148,7 @@ def _parse_date(value: object, order: str | None) -> date | None:
         if 1 < serial < 80000:
             return _EXCEL_EPOCH + timedelta(days=int(serial))
     raise ValueError(
-        f"'{value}' is not a date in a known form (2013-01-02, 20130102 …)"
+        f"{excerpt(str(value))} is not a date in a known form (2013-01-02, 20130102 …)"
     )
 
 
@@ -179,9 +180,9 @@ def parse_int(value: object) -> int | None:
     try:
         number = float(text.replace(",", ""))
     except ValueError:
-        raise ValueError(f"'{text}' is not a number") from None
+        raise ValueError(f"{excerpt(text)} is not a number") from None
     if not number.is_integer():
-        raise ValueError(f"'{text}' is not a whole number")
+        raise ValueError(f"{excerpt(text)} is not a whole number")
     return int(number)
 
 

@@ -11,9 +11,10 @@ from datetime import datetime
 
 import xlrd
 
-from patnav.errors import ParseError
+from patnav.errors import ParseError, UnsafeInputError, excerpt
 from patnav.ingest.base import Item, Notice, ReadOptions, Source
 from patnav.ingest.tabular import RawRow, key_prefix_for, read_table
+from patnav.ingest.xlsx import MAX_SHEETS
 
 FORMAT = "xls"
 LABEL = "Excel 97-2003 workbook (.xls)"
@@ -41,7 +42,13 @@ def _cell(cell: xlrd.sheet.Cell, datemode: int) -> object:
 
 def read(source: Source, options: ReadOptions) -> Iterator[Item]:
     """Records of every sheet that has a header row naming patent fields."""
-    with source.as_path(options.max_file_bytes) as path:
+    if source.size is not None and source.size > options.max_workbook_bytes:
+        raise UnsafeInputError(
+            f"{source.name} is {source.size:,} bytes, over the limit of "
+            f"{options.max_workbook_bytes:,} for a workbook, which is read into memory "
+            "whole. Save it as CSV, or raise PATNAV_MAX_WORKBOOK_BYTES if it is genuine."
+        )
+    with source.as_path(options.max_workbook_bytes) as path:
         try:
             book = xlrd.open_workbook(str(path), on_demand=True)
         except (
@@ -49,11 +56,18 @@ def read(source: Source, options: ReadOptions) -> Iterator[Item]:
         ) as exc:  # xlrd raises XLRDError, struct.error, AssertionError …
             raise ParseError(
                 source.name,
-                f"not a readable .xls workbook ({type(exc).__name__}: {exc}); it may be "
+                "not a readable .xls workbook "
+                f"({type(exc).__name__}: {excerpt(str(exc), 300)}); it may be "
                 "truncated, or an HTML page saved as .xls.",
             ) from None
         try:
             names = book.sheet_names()
+            if len(names) > MAX_SHEETS:
+                raise UnsafeInputError(
+                    f"{source.name} is a workbook of {len(names):,} sheets, over the "
+                    f"limit of {MAX_SHEETS}; patent exports have a few. Split it, or "
+                    "save the sheets as CSV files."
+                )
             read_any = False
             failures: list[ParseError] = []
             for index, title in enumerate(names):

@@ -2,18 +2,22 @@
 
 Read in openpyxl's streaming mode: memory stays flat however many rows. Every sheet with
 a recognisable header is read. Formulas are data: a cell holding ``=HYPERLINK(…)`` is
-stored as that text and never evaluated. The archive is checked against the zip-bomb
-limits first.
+stored as that text and never evaluated. The workbook (a zip) is checked first: each
+part and the whole may expand to at most ``max_workbook_bytes`` (openpyxl holds the
+shared-strings table in memory), at a compression ratio no zip bomb passes, and a
+workbook of more than :data:`MAX_SHEETS` sheets is refused. Cells over the cell limit
+and rows wider than the column limit quarantine their row.
 """
 
 from __future__ import annotations
 
 import zipfile
 from collections.abc import Iterator
+from pathlib import Path
 
 import openpyxl
 
-from patnav.errors import ParseError
+from patnav.errors import ParseError, UnsafeInputError, excerpt
 from patnav.ingest.archives import Limits, check_zip
 from patnav.ingest.base import Item, Notice, ReadOptions, Source
 from patnav.ingest.tabular import RawRow, key_prefix_for, read_table
@@ -21,6 +25,46 @@ from patnav.ingest.tabular import RawRow, key_prefix_for, read_table
 FORMAT = "xlsx"
 LABEL = "Excel workbook (.xlsx)"
 PROGRESS_EVERY = 500
+MAX_SHEETS = 100
+"""Patent exports have a sheet or three; each sheet costs a pass of its own."""
+
+
+def workbook_limits(options: ReadOptions) -> Limits:
+    """The zip limits a workbook is checked against."""
+    return Limits(
+        max_file_bytes=options.max_workbook_bytes,
+        max_ratio=options.max_ratio,
+        max_archive_bytes=options.max_workbook_bytes,
+        file_setting="PATNAV_MAX_WORKBOOK_BYTES",
+        archive_setting="PATNAV_MAX_WORKBOOK_BYTES",
+    )
+
+
+def check_workbook(path: Path, options: ReadOptions, name: str) -> None:
+    """Refuse a workbook whose zip breaks the limits, or that is not a complete zip.
+
+    Raises:
+        UnsafeInputError: a part or the whole expands beyond the limits.
+        ParseError: not a complete zip (a truncated download).
+    """
+    try:
+        with zipfile.ZipFile(path) as zf:
+            check_zip(zf, workbook_limits(options), name)
+            sheets = sum(
+                n.startswith("xl/worksheets/") and n.endswith(".xml")
+                for n in zf.namelist()
+            )
+    except zipfile.BadZipFile as exc:
+        raise ParseError(
+            name,
+            f"not a complete .xlsx file ({exc}); it may be truncated. Export or download "
+            "it again.",
+        ) from None
+    if sheets > MAX_SHEETS:
+        raise UnsafeInputError(
+            f"{name} is a workbook of {sheets:,} sheets, over the limit of {MAX_SHEETS}; "
+            "patent exports have a few. Split it, or save the sheets as CSV files."
+        )
 
 
 def sniff(source: Source) -> bool:
@@ -48,23 +92,15 @@ def _rows(
 
 def read(source: Source, options: ReadOptions) -> Iterator[Item]:
     """Records of every sheet that has a header row naming patent fields."""
-    limits = Limits(max_file_bytes=options.max_file_bytes)
     with source.as_path(options.max_file_bytes) as path:
-        try:
-            with zipfile.ZipFile(path) as zf:
-                check_zip(zf, limits, source.name)
-        except zipfile.BadZipFile as exc:
-            raise ParseError(
-                source.name,
-                f"not a complete .xlsx file ({exc}); it may be truncated. Export or download "
-                "it again.",
-            ) from None
+        check_workbook(path, options, source.name)
         try:
             workbook = openpyxl.load_workbook(path, read_only=True, data_only=False)
         except Exception as exc:  # openpyxl raises many types for broken workbooks
             raise ParseError(
                 source.name,
-                f"not a readable Excel workbook: {type(exc).__name__}: {exc}",
+                "not a readable Excel workbook: "
+                f"{type(exc).__name__}: {excerpt(str(exc), 300)}",
             ) from None
         try:
             sheets = workbook.worksheets

@@ -39,6 +39,8 @@ from typing import Any, Protocol
 
 from lxml import etree
 
+from patnav.errors import excerpt
+
 MAX_DOCUMENT_BYTES = 256 * 1024 * 1024
 """A single document larger than this is rejected unread (the largest real USPTO grant
 documents are tens of MB)."""
@@ -394,7 +396,7 @@ def _parse_doctype(data: bytes, start: int) -> tuple[Doctype, int]:
                 i = end + 1 if end > 0 else n
             else:
                 raise BadDocument(
-                    f"unexpected {data[i : i + 20]!r} in the document type declaration"
+                    f"unexpected {excerpt(data[i : i + 20])} in the document type declaration"
                 )
     i = _skip_ws(data, i)
     if data[i : i + 1] != b">":
@@ -645,7 +647,9 @@ def refuse_entities(doctype: Doctype) -> None:
             "external": "an external entity",
             "parameter": "a parameter entity",
         }[decl.kind]
-        target = f" pointing at {decl.target!r}" if decl.kind != "internal" else ""
+        target = (
+            f" pointing at {excerpt(decl.target)}" if decl.kind != "internal" else ""
+        )
         raise UnsafeDocument(
             f"the document declares {what} '{decl.name}'{target}. patnav never expands "
             "or fetches entities declared inside a document (the XML external entity and "
@@ -730,6 +734,13 @@ def parse_document(data: bytes) -> tuple[Element, Prepared]:
         return parse_bytes(prepared.data), prepared
     except BadDocument as exc:
         error = exc
+    if "Excessive depth" in str(error):
+        # recovery would return a tree cut at libxml2's limit, fields lost unseen
+        raise BadDocument(
+            "the document nests elements deeper than the parser's limit (256 levels; "
+            "2,048 for documents over 8 MB), so it was not read: patent XML nests a "
+            "few dozen levels deep. Check where this file came from."
+        )
     if "Namespace prefix" in str(error):
         fixed = declare_prefixes(prepared.data, {})
         if fixed is not prepared.data:

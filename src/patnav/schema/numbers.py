@@ -66,7 +66,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from patnav.errors import InputError, InvalidParameterError
+from patnav.errors import InputError, InvalidParameterError, excerpt
 from patnav.schema.records import PatentType
 
 __all__ = [
@@ -184,7 +184,7 @@ def cn_check_digit(serial: str) -> str:
     if not (serial.isascii() and serial.isdigit() and len(serial) in (8, 12)):
         raise InputError(
             f"Expected an 8- or 12-digit CN application serial such as '201220249767'; "
-            f"got {serial!r}. Strip the 'CN' prefix and the check digit first."
+            f"got {excerpt(serial)}. Strip the 'CN' prefix and the check digit first."
         )
     weights = (2, 3, 4, 5, 6, 7, 8, 9, 2, 3, 4, 5)
     remainder = sum(int(d) * w for d, w in zip(serial, weights, strict=False)) % 11
@@ -223,7 +223,7 @@ def parse_pub_number(raw: str, *, office: str | None = None) -> PubNumber:
     if kind is None and (m := _KIND_ATTACHED.match(serial)):
         serial, kind = m.group(1), m.group(2)  # "0A/0": a kind only once joined
     if not _PUB_SERIAL.fullmatch(serial):
-        raise _error(raw, "publication", f"{serial!r} is not a serial number")
+        raise _error(raw, "publication", f"{excerpt(serial)} is not a serial number")
     return PubNumber(off, serial, kind)
 
 
@@ -274,7 +274,7 @@ def parse_app_number(raw: str, *, office: str | None = None) -> AppNumber:
     serial, check = rule(parts, check, raw)
     serial = _split_app_kind(serial, off)[0]  # "0.A": a kind only once joined
     if not _SERIAL.fullmatch(serial):
-        raise _error(raw, "application", f"{serial!r} is not a serial number")
+        raise _error(raw, "application", f"{excerpt(serial)} is not a serial number")
     return AppNumber(off, serial, check)
 
 
@@ -397,7 +397,7 @@ def _cn_type_of_serial(serial: str) -> PatentType | None:
 def _prepare(raw: str, what: str) -> str:
     if not isinstance(raw, str):
         raise InputError(
-            f"Expected a {what} number as a string; got {type(raw).__name__} {raw!r}."
+            f"Expected a {what} number as a string; got {type(raw).__name__} {excerpt(raw)}."
         )
     if raw.isascii():  # NFKC and the translation table change no ASCII character
         s = raw.strip().upper()
@@ -421,7 +421,8 @@ def _error(raw: str, what: str, reason: str) -> InputError:
     )
     article = "an" if what == "application" else "a"
     return InputError(
-        f"Expected {article} {what} number such as {example}; got {raw!r}: {reason}. "
+        f"Expected {article} {what} number such as {example}; got {excerpt(raw)}: "
+        f"{reason}. "
         "Check the source column, or pass office= when the number has no country code."
     )
 
@@ -433,7 +434,7 @@ def _office_hint(office: str | None) -> str | None:
     if code not in _OFFICES:
         raise InvalidParameterError(
             f"The 'office' parameter must be a two-letter office code such as 'CN', "
-            f"'US' or 'EP'. Got {office!r} instead."
+            f"'US' or 'EP'. Got {excerpt(office)} instead."
         )
     return code
 
@@ -461,7 +462,7 @@ def _split_office(s: str, hint: str | None, raw: str, what: str) -> tuple[str, s
         if hint is None:
             if lead in _OFFICES:
                 return lead, rest
-            raise _error(raw, what, f"{lead!r} is not an office code")
+            raise _error(raw, what, f"{excerpt(lead)} is not an office code")
         if lead == hint:
             return lead, rest
         if hint not in _LETTER_SERIAL_OFFICES and lead in _MAJOR_OFFICES and rest:
@@ -544,7 +545,9 @@ def _us_pub(parts: list[str], kind: str | None, raw: str) -> tuple[str, str | No
     if prefix is None and len(digits) <= 7:
         prefix = _US_KIND_PREFIX.get(kind or "")
     if len(digits) > (8 if prefix is None else 7):
-        raise _error(raw, "publication", f"{digits!r} is too long for a US patent")
+        raise _error(
+            raw, "publication", f"{excerpt(digits)} is too long for a US patent"
+        )
     return (prefix or "") + digits, kind
 
 
@@ -597,7 +600,9 @@ def _jp_pub(parts: list[str], kind: str | None, raw: str) -> tuple[str, str | No
     elif re.fullmatch(_YEAR + r"\d{5}", serial):
         serial = serial[:4] + serial[4:].zfill(6)
     if not re.fullmatch(r"[HSTR]\d{3,8}|D\d{5,8}|\d{5,10}", serial):
-        raise _error(raw, "publication", f"{serial!r} is not a JP publication serial")
+        raise _error(
+            raw, "publication", f"{excerpt(serial)} is not a JP publication serial"
+        )
     return serial, kind
 
 
@@ -611,14 +616,18 @@ def _kr_pub(parts: list[str], kind: str | None, raw: str) -> tuple[str, str | No
         # EPODOC and Derwent drop a zero (9 digits are registrations: 20-0174584).
         return digits[:4] + digits[4:].zfill(7), kind
     if not re.fullmatch(r"\d{5,11}", digits):
-        raise _error(raw, "publication", f"{digits!r} is not a KR publication serial")
+        raise _error(
+            raw, "publication", f"{excerpt(digits)} is not a KR publication serial"
+        )
     return digits, kind
 
 
 def _de_pub(parts: list[str], kind: str | None, raw: str) -> tuple[str, str | None]:
     digits = "".join(parts).lstrip("0")
     if not re.fullmatch(r"\d{1,8}|[1-9]\d{11}", digits):
-        raise _error(raw, "publication", f"{digits!r} is not a DE publication serial")
+        raise _error(
+            raw, "publication", f"{excerpt(digits)} is not a DE publication serial"
+        )
     return digits, kind
 
 
@@ -671,13 +680,15 @@ def _full_year(year: str, raw: str, what: str) -> str:
         return ("19" if year >= "78" else "20") + year
     if re.fullmatch(_YEAR, year) and year >= "1978":
         return year
-    raise _error(raw, what, f"{year!r} is not a year of the PCT (1978 on)")
+    raise _error(raw, what, f"{excerpt(year)} is not a year of the PCT (1978 on)")
 
 
 def _pad(serial: str, width: int, raw: str, what: str = "publication") -> str:
     digits = serial.lstrip("0")
     if (digits and not digits.isdigit()) or len(digits) > width:
-        raise _error(raw, what, f"{serial!r} is not a serial of up to {width} digits")
+        raise _error(
+            raw, what, f"{excerpt(serial)} is not a serial of up to {width} digits"
+        )
     return digits.zfill(width)
 
 
@@ -717,12 +728,12 @@ def _pct_from_digits(cc: str, parts: list[str], raw: str) -> AppNumber:
         return _pct(cc, digits[:4], digits[4:], raw)
     if len(digits) in (7, 8):
         return _pct(cc, digits[:2], digits[2:], raw)
-    raise _error(raw, "application", f"{digits!r} is not a PCT year and serial")
+    raise _error(raw, "application", f"{excerpt(digits)} is not a PCT year and serial")
 
 
 def _pct(cc: str, year: str, serial: str, raw: str) -> AppNumber:
     if cc not in _OFFICES:
-        raise _error(raw, "application", f"{cc!r} is not a receiving office")
+        raise _error(raw, "application", f"{excerpt(cc)} is not a receiving office")
     full = _full_year(year, raw, "application")
     return AppNumber(
         "WO", cc + full + _pad(serial, 6, raw, "application"), None, is_pct=True
@@ -739,7 +750,9 @@ def _cn_app(parts: list[str], check: str | None, raw: str) -> tuple[str, str | N
     if not digits.isdigit() or len(digits) not in (8, 12):
         raise _error(raw, "application", "a CN application has 8 or 12 digits")
     if _cn_type_of_serial(digits) is None:
-        raise _error(raw, "application", f"{digits!r} has no CN type digit (1-3, 8, 9)")
+        raise _error(
+            raw, "application", f"{excerpt(digits)} has no CN type digit (1-3, 8, 9)"
+        )
     return digits, check
 
 
@@ -749,7 +762,9 @@ def _us_app(parts: list[str], check: str | None, raw: str) -> tuple[str, str | N
         serial = serial[4:]  # DOCDB: filing year + series code + serial
     # A trailing letter marks a DOCDB dummy application (3564134D).
     if not re.fullmatch(r"\d{4,12}[A-Z]?", serial):
-        raise _error(raw, "application", f"{serial!r} is not a US application serial")
+        raise _error(
+            raw, "application", f"{excerpt(serial)} is not a US application serial"
+        )
     return serial, check
 
 

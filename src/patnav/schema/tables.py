@@ -14,7 +14,7 @@ from functools import cache
 
 import pyarrow as pa
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 """Bumped by every migration in :mod:`patnav.storage.migrations`. New columns are only ever
 appended at the end of a table, so a migrated store and a fresh one have the same column
 order."""
@@ -404,6 +404,13 @@ QUARANTINE = Table(
         _c("reason", "VARCHAR"),
         _c("raw", "VARCHAR", "the rejected record's content (first 64 KiB)"),
         _c("created_at", "TIMESTAMP"),
+        # schema 3: re-importing a file replaces its entries instead of adding them
+        _c(
+            "file_hash",
+            "VARCHAR",
+            "SHA-256 of the file's content (None when it could not be read safely): "
+            "with position, the key a re-import replaces",
+        ),
     ),
     "Records that could not be read, with where and why.",
     per_document=False,
@@ -415,7 +422,11 @@ IMPORTS = Table(
         _c("import_id", "BIGINT"),
         _c("file", "VARCHAR"),
         _c("format", "VARCHAR"),
-        _c("status", "VARCHAR", "ok | failed"),
+        _c(
+            "status",
+            "VARCHAR",
+            "ok | failed | quarantined (every record of the file was quarantined)",
+        ),
         _c("started_at", "TIMESTAMP"),
         _c("finished_at", "TIMESTAMP"),
         _c("read", "BIGINT"),

@@ -57,12 +57,39 @@ def _v2_enrichment_and_sets(conn: duckdb.DuckDBPyConnection) -> None:
     _create_tables(conn)
 
 
+def _v3_quarantine_keyed_by_content(conn: duckdb.DuckDBPyConnection) -> None:
+    """Quarantine entries get the file's content hash, and the copies earlier imports
+    of the same file appended are removed.
+
+    Rows of older stores have no hash; a re-imported file added exact copies of its
+    rows (same file, position, row, reason and content), so of each set of copies only
+    the most recent import's is kept.
+    """
+    conn.execute("ALTER TABLE quarantine ADD COLUMN IF NOT EXISTS file_hash VARCHAR")
+    conn.execute(
+        "DELETE FROM quarantine WHERE rowid IN ("
+        "  SELECT rowid FROM ("
+        "    SELECT rowid, row_number() OVER ("
+        "      PARTITION BY file, position, row_number, reason, raw"
+        "      ORDER BY import_id DESC, created_at DESC"
+        "    ) AS copy"
+        "    FROM quarantine WHERE file_hash IS NULL"
+        "  ) WHERE copy > 1"
+        ")"
+    )
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "create the normalised schema", _create_tables),
     Migration(
         2,
         "enrichment columns and tables, patent sets, embeddings",
         _v2_enrichment_and_sets,
+    ),
+    Migration(
+        3,
+        "quarantine keyed by file content: a re-import replaces its entries",
+        _v3_quarantine_keyed_by_content,
     ),
 )
 
@@ -82,6 +109,20 @@ def current_version(conn: duckdb.DuckDBPyConnection) -> int:
         "SELECT value FROM meta WHERE key = 'schema_version'"
     ).fetchall()
     return int(rows[0][0]) if rows else 0
+
+
+def replay(conn: duckdb.DuckDBPyConnection, *, since: int) -> None:
+    """Apply every migration above ``since`` to tables already at the current shape
+    (data restored from an older backup), in the caller's transaction, and record the
+    current version. Migrations are idempotent, so only their data steps change
+    anything."""
+    for migration in MIGRATIONS:
+        if migration.version > since:
+            migration.apply(conn)
+    conn.execute("DELETE FROM meta WHERE key = 'schema_version'")
+    conn.execute(
+        "INSERT INTO meta VALUES ('schema_version', ?)", [str(t.SCHEMA_VERSION)]
+    )
 
 
 def migrate(conn: duckdb.DuckDBPyConnection, *, location: str) -> int:

@@ -10,8 +10,11 @@ collide.
 from __future__ import annotations
 
 import json
+from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
+
+import duckdb
 
 from patnav.errors import InputError, StoreError
 from patnav.schema import tables as t
@@ -19,6 +22,7 @@ from patnav.storage.store import PatentStore
 from patnav.storage.writer import utc_now
 
 MANIFEST = "manifest.json"
+MAX_MANIFEST_BYTES = 1024 * 1024
 SNAPSHOT_FORMAT = "patnav-snapshot"
 
 
@@ -56,11 +60,12 @@ def _literal(path: Path) -> str:
 def is_snapshot(folder: Path) -> bool:
     """Whether ``folder`` holds a patnav snapshot."""
     manifest = folder / MANIFEST
-    if not manifest.is_file():
-        return False
     try:
+        # a folder of exports may hold a file of that name that is no manifest
+        if not manifest.is_file() or manifest.stat().st_size > MAX_MANIFEST_BYTES:
+            return False
         data = json.loads(manifest.read_text("utf-8"))
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):
         return False
     return isinstance(data, dict) and data.get("format") == SNAPSHOT_FORMAT
 
@@ -161,8 +166,13 @@ def import_snapshot(store: PatentStore, folder: Path) -> SnapshotReport:
                     f"INSERT INTO {table.name} BY NAME SELECT {select} FROM {source}"
                 )
                 rows[table.name] = int(store.scalar(f"SELECT count(*) FROM {source}"))
-        finally:
-            store.execute("DROP TABLE IF EXISTS _snap_ids")
+        except BaseException:
+            # the error may have aborted the transaction, which then refuses the DROP;
+            # the rollback drops the table anyway: let the error that got here show
+            with suppress(StoreError, duckdb.Error):
+                store.execute("DROP TABLE IF EXISTS _snap_ids")
+            raise
+        store.execute("DROP TABLE IF EXISTS _snap_ids")
         now = utc_now()
         store.execute(
             "INSERT INTO imports VALUES (?, ?, 'snapshot', 'ok', ?, ?, ?, ?, ?, 0, 0, ?)",

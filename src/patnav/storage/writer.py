@@ -9,17 +9,23 @@ Records are buffered and written a batch at a time. For each record the writer d
   has overwrite the stored ones, fields it lacks keep their stored value, and each child
   section (parties, classifications …) the new version has replaces the stored one.
 
+Records a reader rejects go to ``quarantine``, keyed by the file's content hash and their
+position: when the same content is imported again, its entries replace those of earlier
+imports instead of being added to them (:func:`replace_quarantine`).
+
 The writer never opens or commits transactions; the caller wraps a whole file in
 ``store.transaction()`` so a crash leaves the store as it was before that file.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 
 import pyarrow as pa
 
+from patnav.errors import clip
 from patnav.schema import tables as t
 from patnav.schema.records import PatentRecord
 from patnav.storage.rows import (
@@ -80,6 +86,30 @@ def utc_now() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
+def replace_quarantine(
+    store: PatentStore,
+    *,
+    import_id: int,
+    file: str,
+    file_hash: str | None,
+    position: str | None = None,
+) -> None:
+    """Remove the quarantine entries earlier imports of the same file left.
+
+    The same file is the same content (``file_hash``), whatever its name now; entries
+    without a hash (written before hashes were kept, or for a file that could not be
+    read safely) belong to the file of the same name. With ``position`` only the
+    entries at that position are replaced (a whole-file failure replaces an earlier
+    whole-file failure, not the records an earlier successful import quarantined).
+    """
+    store.execute(
+        "DELETE FROM quarantine WHERE import_id <> ? AND ("
+        "(file_hash IS NULL AND file = ?) OR file_hash = ?)"
+        + (" AND position = ?" if position is not None else ""),
+        [import_id, file, file_hash] + ([position] if position is not None else []),
+    )
+
+
 _IDS = pa.schema([("doc_id", pa.string())])
 _KEYS = pa.schema([("doc_id", pa.string()), ("record_hash", pa.string())])
 
@@ -96,7 +126,10 @@ class DocumentWriter:
         fmt: str,
         batch_size: int = 5000,
         batch_bytes: int = 64 * 1024 * 1024,
+        content_hash: Callable[[], str | None] | None = None,
     ) -> None:
+        """``content_hash`` computes the file's content hash (the quarantine key); it is
+        called once, when the file's quarantine is written."""
         self.store = store
         self.import_id = import_id
         self.file = file
@@ -107,6 +140,18 @@ class DocumentWriter:
         self.counts = WriteCounts()
         self._pending: dict[str, _Pending] = {}
         self._quarantine: list[Row] = []
+        self._content_hash = content_hash
+        self._file_hash: str | None = None
+        self._hashed = False
+
+    @property
+    def file_hash(self) -> str | None:
+        """The file's content hash, computed on first use (None when unknown)."""
+        if not self._hashed:
+            self._hashed = True
+            if self._content_hash is not None:
+                self._file_hash = self._content_hash()
+        return self._file_hash
 
     # -- input -----------------------------------------------------------------------------
 
@@ -137,7 +182,7 @@ class DocumentWriter:
                 self.file,
                 position,
                 row_number,
-                reason,
+                clip(reason),
                 raw[:RAW_LIMIT] if raw is not None else None,
                 utc_now(),
             )
@@ -148,9 +193,9 @@ class DocumentWriter:
     def flush(self) -> None:
         """Write everything queued."""
         if self._quarantine:
-            self.store.insert_arrow(
-                "quarantine", to_arrow(t.QUARANTINE, self._quarantine)
-            )
+            key = self.file_hash
+            rows = [(*row, key) for row in self._quarantine]
+            self.store.insert_arrow("quarantine", to_arrow(t.QUARANTINE, rows))
             self._quarantine = []
         if self._pending:
             pending, self._pending = self._pending, {}
@@ -158,8 +203,15 @@ class DocumentWriter:
             self._write_documents(pending)
 
     def finish(self) -> WriteCounts:
-        """Flush and return the counts."""
+        """Flush, replace the quarantine entries earlier imports of the same file left,
+        and return the counts."""
         self.flush()
+        replace_quarantine(
+            self.store,
+            import_id=self.import_id,
+            file=self.file,
+            file_hash=self.file_hash,
+        )
         return self.counts
 
     def _lookup(

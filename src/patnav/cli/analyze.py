@@ -12,7 +12,7 @@ import click
 
 from patnav.analyses import ANALYSES, run_analysis
 from patnav.analyses.base import Region, Scope
-from patnav.analyses.spec import load_spec
+from patnav.analyses.spec import NavigationSpec, load_spec
 from patnav.cli import Context, cli
 from patnav.cli.render import table
 from patnav.errors import InvalidParameterError
@@ -48,6 +48,11 @@ def _region(text: str | None) -> Region | None:
             )
         fields[key.strip()] = value.strip()
     return Region(**fields)
+
+
+def _narrows(spec: NavigationSpec) -> bool:
+    """Whether a spec restricts the documents (a base query or a period)."""
+    return bool(spec.base_query) or spec.period.scope() is not None
 
 
 RATIO_WORDS = ("share", "ratio", "growth", "cagr", "cr4", "cr8")
@@ -136,7 +141,11 @@ def render_result(name: str, result: Any, *, rows: int) -> str:
     "spec_path",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     default=None,
-    help="A navigation spec (YAML), for 'chain'.",
+    help=(
+        "A navigation spec (YAML), checked in full: 'chain' analyses its scope tree; "
+        "other analyses take its counting unit, home region, base query and period "
+        "unless given here."
+    ),
 )
 @click.option(
     "--competitor",
@@ -204,9 +213,18 @@ def analyze(
                 f"--param {item}: '{name}' takes {', '.join(accepted) or 'no parameters'}."
             )
         kwargs[key] = _coerce(key, value, accepted[key].annotation)
+    # The spec is read and checked whatever the analysis: a broken or hostile spec is
+    # refused, never ignored because this analysis would not have used it.
+    spec = load_spec(spec_path) if spec_path is not None else None
+    if info.needs == "spec" and spec is None:
+        raise InvalidParameterError(f"'{name}' needs --spec FILE.")
+    if spec is not None and info.needs != "spec":
+        count_by = count_by or spec.count_by
     if count_by and "count_by" in accepted:
         kwargs["count_by"] = count_by
     home = _region(region)
+    if home is None and spec is not None and "region" in accepted:
+        home = spec.region
     if home is not None:
         if "region" not in accepted:
             raise InvalidParameterError(f"'{name}' takes no --region.")
@@ -214,10 +232,10 @@ def analyze(
     with PatentStore.open(obj.settings.store, read_only=True) as store:
         scope = Scope.of_query(set_, store=store) if set_ else None
         if info.needs == "spec":
-            if spec_path is None:
-                raise InvalidParameterError(f"'{name}' needs --spec FILE.")
-            kwargs["spec"] = load_spec(spec_path)
+            kwargs["spec"] = spec
             kwargs["store"] = store
+        elif scope is None and spec is not None and _narrows(spec):
+            scope = spec.base_scope(store)
         if info.needs == "competitors":
             kwargs["competitors"] = list(competitors)
         result = run_analysis(name, store, scope, **kwargs)

@@ -3,6 +3,7 @@ the first administrator (and later anyone, from a shell on the server)."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import sys
 from pathlib import Path
@@ -58,8 +59,13 @@ def serve(obj: Context, host: str | None, port: int | None, reload: bool) -> Non
         f"patnav web platform on http://{host}:{port} (data root {settings.data_root.resolve()}; "
         f"event loop {loop}, HTTP parser {http})"
     )
-    # "auto" picks uvloop and httptools (dependencies of patnav) when they import
-    options = {"loop": "auto", "http": "auto", "proxy_headers": True}
+    # Files the server creates (stores, their write-ahead logs, uploads, reports) are
+    # the owner's only, whatever the shell's umask.
+    os.umask(0o077)
+    # "auto" picks uvloop and httptools (dependencies of patnav) when they import.
+    # X-Forwarded-* are applied by patnav itself, from PATNAV_TRUSTED_PROXIES only:
+    # uvicorn's own handling trusts 127.0.0.1, that is any local process.
+    options = {"loop": "auto", "http": "auto", "proxy_headers": False}
     if reload:
         uvicorn.run(
             "patnav.web.app:create_app",
@@ -215,6 +221,7 @@ def tenant_attach_store(
         owner = accounts.find_tenant(db, tenant)
         path, relative = files.new_file(platform.root, owner.id, "stores", ".duckdb")
         (shutil.move if move else shutil.copyfile)(str(source), str(path))
+        path.chmod(0o600)
         index = Path(str(source) + ".search")
         if index.is_dir():
             (shutil.move if move else shutil.copytree)(

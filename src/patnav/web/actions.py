@@ -50,6 +50,7 @@ from patnav.storage.documents import Document, read_document
 from patnav.web import charts
 from patnav.web.deps import Ctx
 from patnav.web.services import Dashboard, StoreHandle, StoreHub
+from patnav.yamlsafe import load_yaml
 
 log = logging.getLogger("patnav.web")
 
@@ -120,6 +121,7 @@ def create_store(
     from patnav.storage.store import PatentStore
 
     PatentStore.open(path).close()
+    path.chmod(0o600)  # whatever the umask: a tenant's patent data
     store = DataStore(
         tenant_id=tenant.id,
         name=name,
@@ -186,7 +188,7 @@ def save_upload(
     path, relative = files.new_file(ctx.platform.root, tenant_id, "uploads", suffix)
     size = 0
     try:
-        with path.open("wb") as out:
+        with files.create_private(path) as out:
             while chunk := source.read(1024 * 1024):
                 size += len(chunk)
                 if size > limit:
@@ -241,6 +243,8 @@ def start_import(
     shown = files.display_name(original)
     try:
         if mapping is not None and mapping.strip():
+            # within the YAML limits first: the mapping reader itself reads it unbounded
+            load_yaml(mapping, source="mapping.yaml")
             load_mapping("mapping.yaml", text=mapping)
         else:
             mapping = None

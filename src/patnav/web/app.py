@@ -51,7 +51,7 @@ from patnav.web.routers import (
     specs,
     stores,
 )
-from patnav.web.security import SecurityMiddleware, Signer
+from patnav.web.security import ProxyRule, SecurityMiddleware, Signer
 from patnav.web.services import StoreHub
 
 STATIC = Path(__file__).resolve().parent / "static"
@@ -122,6 +122,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         max_body=settings.upload_max_bytes,
         secure=settings.cookie_secure,
         limit_text=filesize(settings.upload_max_bytes),
+        proxies=ProxyRule(settings.trusted_proxies),
     )
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
     for module in (

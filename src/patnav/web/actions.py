@@ -49,6 +49,7 @@ from patnav.search.semantic import embed_store, embedding_coverage
 from patnav.storage.documents import Document, read_document
 from patnav.web import charts
 from patnav.web.deps import Ctx
+from patnav.web.limits import check_pending
 from patnav.web.services import Dashboard, StoreHandle, StoreHub
 from patnav.yamlsafe import load_yaml
 
@@ -240,6 +241,7 @@ def start_import(
     enrichment steps after the import, so analyses see entities, locations and industries.
     """
     access.require_write(ctx.db, ctx.viewer, store.tenant_id)
+    check_pending(ctx.db, ctx.settings, ctx.viewer.user_id, "import")
     shown = files.display_name(original)
     try:
         if mapping is not None and mapping.strip():

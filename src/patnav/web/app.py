@@ -33,8 +33,9 @@ from patnav.platform.accounts import LoginThrottled
 from patnav.platform.db import Platform
 from patnav.search import QuerySyntaxError
 from patnav.web import actions, publishing
-from patnav.web.deps import CsrfFailed, LoginRequired, Unauthorized
+from patnav.web.deps import CsrfFailed, LoginRequired, Unauthorized, identify
 from patnav.web.i18n import LANG_COOKIE, pick_lang, translate
+from patnav.web.limits import Limits, LimitsMiddleware, TooManyPending
 from patnav.web.principals import PrincipalCache
 from patnav.web.render import filesize, templates
 from patnav.web.routers import (
@@ -63,6 +64,7 @@ ERROR_STATUS: tuple[tuple[type[Exception], int], ...] = (
     (CsrfFailed, 403),
     (Unauthorized, 401),
     (LoginThrottled, 429),
+    (TooManyPending, 429),
     (UnsafeInputError, 413),
     (InputError, 400),
     (StoreError, 503),
@@ -95,6 +97,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         try:
             yield
         finally:
+            await limits.drain()
             hub.close()
             platform.close()
 
@@ -117,6 +120,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.signer = Signer(platform.secret, max_age_s=settings.session_hours * 3600)
     app.state.principals = principals = PrincipalCache()
     principals.watch(platform.sessions)
+    app.state.limits = limits = Limits(settings)
+    # inside the security middleware: the client address is the one a trusted proxy
+    # reported, and refusals get the security headers
+    app.add_middleware(LimitsMiddleware, limits=limits, identify=identify)
     app.add_middleware(
         SecurityMiddleware,
         max_body=settings.upload_max_bytes,
@@ -218,8 +225,12 @@ def _friendly(request: Request, exc: Exception, status: int) -> str:
         )
     if status == 429 and isinstance(exc, LoginThrottled):
         return translate(
-            "error.throttled", lang, minutes=max(1, (exc.retry_after_s + 59) // 60)
+            "error.throttled_account" if exc.scope == "account" else "error.throttled",
+            lang,
+            minutes=max(1, (exc.retry_after_s + 59) // 60),
         )
+    if status == 429 and isinstance(exc, TooManyPending):
+        return translate(f"error.pending_{exc.kind}", lang, limit=exc.limit)
     if status == 413:
         return str(exc)
     if status == 503:
@@ -247,7 +258,7 @@ def _handlers(app: FastAPI) -> None:
     async def patnav_error(request: Request, exc: PatnavError) -> Response:
         status = status_of(exc)
         headers = None
-        if isinstance(exc, LoginThrottled):
+        if isinstance(exc, LoginThrottled | TooManyPending):
             headers = {"Retry-After": str(exc.retry_after_s)}
         if isinstance(exc, Unauthorized):
             headers = {"WWW-Authenticate": "Bearer"}

@@ -25,6 +25,7 @@ from typing import Annotated, Any
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
+from starlette.types import Scope
 
 from patnav.config import Settings
 from patnav.errors import PatnavError
@@ -41,6 +42,7 @@ from patnav.web.security import (
     SESSION_COOKIE,
     Signer,
     client_ip,
+    request_cookies,
 )
 from patnav.web.services import StoreHub
 
@@ -175,6 +177,40 @@ def _lookup(
         principal = Principal.of(user, tenant, scopes)
     principals.put(key, principal, generation, expires_at)
     return principal
+
+
+async def identify(scope: Scope) -> tuple[Principal | None, str | None]:
+    """Who sent a request, before any route runs (for the limits middleware): the
+    principal of its API token or session cookie (None when there is none or it is not
+    valid), and for a token its cache key (what its rate limit is kept under)."""
+    app = scope["app"]
+    platform: Platform = app.state.platform
+    principals: PrincipalCache = app.state.principals
+    header = b""
+    for name, value in scope.get("headers", ()):
+        if name == b"authorization":
+            header = value
+    text = header.decode("latin-1")
+    if text[:7].lower() == "bearer ":
+        secret = text[7:].strip()
+        key = secret_key("token", secret)
+        principal = principals.get(key)
+        if principal is None:
+            principal = await run_in_threadpool(
+                _lookup, platform, principals, key, secret, True
+            )
+        return principal, key
+    signer: Signer = app.state.signer
+    token = signer.unsign(request_cookies(scope).get(SESSION_COOKIE))
+    if token is None:
+        return None, None
+    key = secret_key("session", token)
+    principal = principals.get(key)
+    if principal is None:
+        principal = await run_in_threadpool(
+            _lookup, platform, principals, key, token, False
+        )
+    return principal, None
 
 
 async def base_ctx(

@@ -113,6 +113,43 @@ LABELS: dict[str, tuple[str, str]] = {
         "Too many failed sign-ins: locked for {minutes} minute(s). Try again later, or "
         "ask an administrator to reset your password.",
     ),
+    "error.throttled_account": (
+        "该账户登录失败次数过多，已锁定 {minutes} 分钟（无论从哪个地址登录）。请稍后再试，"
+        "或联系管理员重置密码。",
+        "Too many failed sign-ins for this account: its sign-in is locked for "
+        "{minutes} minute(s), from any address. Try again later, or ask an "
+        "administrator to reset your password.",
+    ),
+    "error.rate_limited": (
+        "请求过于频繁，请 {seconds} 秒后再试。",
+        "Too many requests: try again in {seconds} s.",
+    ),
+    "error.busy_user": (
+        "您已有查询、看板或校验正在处理中，请等它完成后再试（约 {seconds} 秒后）。",
+        "You have searches, dashboards or checks running already: wait until they "
+        "finish and try again (in about {seconds} s).",
+    ),
+    "error.busy": (
+        "服务器正忙，请 {seconds} 秒后再试。",
+        "The server is busy: try again in {seconds} s.",
+    ),
+    "error.deadline": (
+        "请求处理超过 {seconds} 秒，已停止等待。结果计算完成后会保存在缓存中，请稍后重试；"
+        "若仍超时，请缩小检索范围或联系管理员。",
+        "The request took longer than {seconds} s and was not waited for. Its result "
+        "is kept in the cache once computed: try again in a while; if it still times "
+        "out, narrow the query or ask an administrator.",
+    ),
+    "error.pending_import": (
+        "您已有 {limit} 个导入任务在排队或进行中，请等其中一个完成后再上传。",
+        "You have {limit} imports queued or running: wait until one finishes before "
+        "uploading another.",
+    ),
+    "error.pending_report": (
+        "您已有 {limit} 个报告任务在排队或进行中，请等其中一个完成后再生成。",
+        "You have {limit} reports queued or running: wait until one finishes before "
+        "generating another.",
+    ),
     "error.input": ("输入有误：", "Please correct the input: "),
     "error.store": (
         "数据库暂时无法使用：",

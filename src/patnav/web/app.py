@@ -8,6 +8,8 @@ from npm at set-up (``make setup``) — never from a CDN.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -24,13 +26,16 @@ from fastapi.responses import (
     Response,
 )
 from fastapi.staticfiles import StaticFiles
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from patnav.config import Settings
 from patnav.errors import InputError, PatnavError, StoreError, UnsafeInputError
+from patnav.platform import audit
 from patnav.platform.access import AccessDenied, NotFound
 from patnav.platform.accounts import LoginThrottled
 from patnav.platform.db import Platform
+from patnav.platform.retention import prune
 from patnav.search import QuerySyntaxError
 from patnav.web import actions, publishing
 from patnav.web.deps import CsrfFailed, LoginRequired, Unauthorized, identify
@@ -52,7 +57,7 @@ from patnav.web.routers import (
     specs,
     stores,
 )
-from patnav.web.security import ProxyRule, SecurityMiddleware, Signer
+from patnav.web.security import ProxyRule, SecurityMiddleware, Signer, client_ip
 from patnav.web.services import StoreHub
 
 STATIC = Path(__file__).resolve().parent / "static"
@@ -94,9 +99,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         )
         if resumed:
             log.info("resumed %d interrupted job(s)", resumed)
+        pruner = (
+            asyncio.create_task(_prune_every(platform, settings.prune_every_hours))
+            if settings.prune_every_hours > 0
+            else None
+        )
         try:
             yield
         finally:
+            if pruner is not None:
+                pruner.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await pruner
             await limits.drain()
             hub.close()
             platform.close()
@@ -165,6 +179,20 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     _handlers(app)
     return app
+
+
+async def _prune_every(platform: Platform, hours: float) -> None:
+    """Apply the retention settings every ``hours`` (the first time after at most five
+    minutes, so a restart loop does not prune in a loop)."""
+    interval = hours * 3600
+    await asyncio.sleep(min(interval, 300.0))
+    while True:
+        try:
+            report = await run_in_threadpool(prune, platform)
+            log.info("retention: %s", report.to_dict())
+        except Exception:  # logged; the next run tries again
+            log.exception("retention run failed")
+        await asyncio.sleep(interval)
 
 
 def _is_api(request: Request) -> bool:
@@ -242,6 +270,51 @@ def _friendly(request: Request, exc: Exception, status: int) -> str:
     return str(exc)
 
 
+DENIED: tuple[type[Exception], ...] = (NotFound, AccessDenied, CsrfFailed)
+"""Refusals the audit log records: not found or not yours (404), a role's 403, CSRF."""
+
+
+async def _record_denied(request: Request, exc: Exception, status: int) -> None:
+    """Record a refused request with whoever sent it (the CSRF check runs before the
+    route learns who that is: then the credentials are looked up here)."""
+    principal = getattr(request.state, "principal", None)
+    if principal is None:
+        try:
+            principal, _ = await identify(request.scope)
+        except Exception:  # an unreadable credential: recorded as anonymous
+            principal = None
+    reason = (
+        "csrf"
+        if isinstance(exc, CsrfFailed)
+        else ("not_found" if status == 404 else "forbidden")
+    )
+    platform: Platform = request.app.state.platform
+
+    def record() -> None:
+        with platform.session() as db:
+            audit.record(
+                db,
+                "denied",
+                viewer=principal.viewer if principal is not None else None,
+                object_type=reason,
+                object_id=request.url.path,
+                ip=client_ip(request),
+                success=False,
+                detail={
+                    "method": request.method,
+                    "path": request.url.path,
+                    "status": status,
+                    "via": "token" if request.headers.get("authorization") else "web",
+                    "message": str(exc)[:300],
+                },
+            )
+
+    try:
+        await run_in_threadpool(record)
+    except Exception:  # the refusal stands even if the log cannot be written
+        log.exception("could not record a refused request in the audit log")
+
+
 def _handlers(app: FastAPI) -> None:
     @app.exception_handler(LoginRequired)
     async def login_required(request: Request, exc: LoginRequired) -> Response:
@@ -257,6 +330,8 @@ def _handlers(app: FastAPI) -> None:
     @app.exception_handler(PatnavError)
     async def patnav_error(request: Request, exc: PatnavError) -> Response:
         status = status_of(exc)
+        if isinstance(exc, DENIED):
+            await _record_denied(request, exc, status)
         headers = None
         if isinstance(exc, LoginThrottled | TooManyPending):
             headers = {"Retry-After": str(exc.retry_after_s)}

@@ -50,7 +50,7 @@ from patnav.storage.documents import Document, read_document
 from patnav.web import charts
 from patnav.web.deps import Ctx
 from patnav.web.limits import check_pending
-from patnav.web.services import Dashboard, StoreHandle, StoreHub
+from patnav.web.services import Dashboard, StoreHandle, StoreHub, StoreUnavailable
 from patnav.yamlsafe import load_yaml
 
 log = logging.getLogger("patnav.web")
@@ -95,10 +95,19 @@ def get_store(ctx: Ctx, store_id: int) -> DataStore:
     return access.visible(ctx.db, ctx.viewer, DataStore, store_id)
 
 
-def document_count(ctx: Ctx, store: DataStore) -> int:
-    """How many documents a store holds."""
-    with handle_of(ctx, store).reader() as cursor:
-        return cursor.count("patents")
+def document_count(ctx: Ctx, store: DataStore) -> int | None:
+    """How many documents a store holds; None when the store has failed (lists show
+    it as out of service instead of failing as a whole)."""
+    try:
+        with handle_of(ctx, store).reader() as cursor:
+            return cursor.count("patents")
+    except StoreUnavailable:
+        return None
+
+
+def failed_stores(ctx: Ctx) -> set[int]:
+    """Ids of the stores that have failed (out of service)."""
+    return set(ctx.hub.failures)
 
 
 def create_store(
@@ -242,6 +251,7 @@ def start_import(
     """
     access.require_write(ctx.db, ctx.viewer, store.tenant_id)
     check_pending(ctx.db, ctx.settings, ctx.viewer.user_id, "import")
+    handle_of(ctx, store)  # a failed store is refused before the upload is saved
     shown = files.display_name(original)
     try:
         if mapping is not None and mapping.strip():
@@ -299,7 +309,12 @@ def queue_import(platform: Platform, hub: StoreHub, job_id: int) -> None:
         store = db.get(DataStore, job.store_id)
         if store is None:
             return
-        handle = open_handle(store, hub, platform.root)
+        try:
+            handle = open_handle(store, hub, platform.root)
+        except StoreUnavailable as exc:
+            # the job fails alone, with the reason; the server and other stores go on
+            job.status, job.error, job.finished_at = "failed", str(exc)[:2000], utcnow()
+            return
     hub.submit_import(handle, lambda: run_import(platform, handle, job_id))
 
 

@@ -35,6 +35,7 @@ from patnav.platform import audit
 from patnav.platform.access import AccessDenied, NotFound
 from patnav.platform.accounts import LoginThrottled
 from patnav.platform.db import Platform
+from patnav.platform.models import DataStore
 from patnav.platform.retention import prune
 from patnav.search import QuerySyntaxError
 from patnav.web import actions, publishing
@@ -58,7 +59,7 @@ from patnav.web.routers import (
     stores,
 )
 from patnav.web.security import ProxyRule, SecurityMiddleware, Signer, client_ip
-from patnav.web.services import StoreHub
+from patnav.web.services import StoreFailure, StoreHub, StoreUnavailable
 
 STATIC = Path(__file__).resolve().parent / "static"
 log = logging.getLogger("patnav.web")
@@ -91,6 +92,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
     platform = Platform.open(settings)
     hub = StoreHub(settings)
+    hub.on_failure = lambda failure: _record_store_failure(platform, failure)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -163,8 +165,20 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(api.router)
 
     @app.get("/healthz", include_in_schema=False)
-    def healthz() -> dict[str, bool]:
-        return {"ok": True}
+    def healthz() -> Response:
+        """200 ``{"ok": true}``; 503 with the ids of the stores that have failed (a
+        trivial query checks every open store), so a monitor sees a store go down."""
+        failed = hub.check_open()
+        if not failed:
+            return JSONResponse({"ok": True})
+        return JSONResponse(
+            {
+                "ok": False,
+                "failed_stores": [f.store_id for f in failed],
+                "error": "one or more stores have failed; see the audit log",
+            },
+            status_code=503,
+        )
 
     @app.get("/favicon.ico", include_in_schema=False)
     def favicon() -> FileResponse:
@@ -261,6 +275,8 @@ def _friendly(request: Request, exc: Exception, status: int) -> str:
         return translate(f"error.pending_{exc.kind}", lang, limit=exc.limit)
     if status == 413:
         return str(exc)
+    if status == 503 and isinstance(exc, StoreUnavailable):
+        return translate("error.store_failed", lang)
     if status == 503:
         return translate("error.store", lang) + str(exc)
     if status == 400 and isinstance(exc, QuerySyntaxError):
@@ -268,6 +284,25 @@ def _friendly(request: Request, exc: Exception, status: int) -> str:
     if status == 400:
         return translate("error.input", lang) + str(exc)
     return str(exc)
+
+
+def _record_store_failure(platform: Platform, failure: StoreFailure) -> None:
+    """Record in the audit log that a store failed (once per failure)."""
+    with platform.session() as db:
+        row = db.get(DataStore, failure.store_id)
+        audit.record(
+            db,
+            "store.failed",
+            username="system",
+            tenant_id=row.tenant_id if row is not None else None,
+            object_type="store",
+            object_id=failure.store_id,
+            success=False,
+            detail={
+                "name": row.name if row is not None else None,
+                "reason": failure.reason,
+            },
+        )
 
 
 DENIED: tuple[type[Exception], ...] = (NotFound, AccessDenied, CsrfFailed)

@@ -150,6 +150,18 @@ LABELS: dict[str, tuple[str, str]] = {
         "You have {limit} reports queued or running: wait until one finishes before "
         "generating another.",
     ),
+    "error.store_failed": (
+        "该数据库发生故障，已暂停使用。其他数据库和页面不受影响；管理员可在审计日志中看到"
+        "故障记录，从备份恢复数据库文件后即可重新使用。",
+        "This store has failed and is out of service. Other stores and pages work as "
+        "before; administrators find the failure in the audit log, and the store "
+        "opens again once its file is restored from a backup.",
+    ),
+    "stores.failed": ("故障", "Failed"),
+    "stores.failed_help": (
+        "该数据库发生故障，暂时无法使用",
+        "This store has failed and cannot be used right now",
+    ),
     "error.input": ("输入有误：", "Please correct the input: "),
     "error.store": (
         "数据库暂时无法使用：",

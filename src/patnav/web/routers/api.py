@@ -64,7 +64,8 @@ class StoreOut(BaseModel):
     tenant_id: int
     name: str
     description: str | None
-    documents: int
+    documents: int | None  # None: the store has failed (status "failed")
+    status: str = "ok"  # "ok" or "failed" (out of service)
     created_at: datetime
 
 
@@ -211,13 +212,17 @@ class PublicationOut(BaseModel):
     download: str
 
 
-def _store(ctx: Ctx, store: DataStore) -> StoreOut:
+def _store(ctx: Ctx, store: DataStore, *, listed: bool = False) -> StoreOut:
+    documents = actions.document_count(ctx, store)
+    if documents is None and not listed:
+        actions.handle_of(ctx, store)  # raises StoreUnavailable: 503, and why
     return StoreOut(
         id=store.id,
         tenant_id=store.tenant_id,
         name=store.name,
         description=store.description,
-        documents=actions.document_count(ctx, store),
+        documents=documents,
+        status="failed" if documents is None else "ok",
         created_at=store.created_at,
     )
 
@@ -310,7 +315,7 @@ def tenants(ctx: Context) -> list[TenantOut]:
     "/stores", tags=["stores"], response_model=list[StoreOut], summary="Stores you see"
 )
 def stores(ctx: Context) -> list[StoreOut]:
-    return [_store(ctx, s) for s in actions.list_stores(ctx)]
+    return [_store(ctx, s, listed=True) for s in actions.list_stores(ctx)]
 
 
 @router.post(

@@ -137,6 +137,7 @@ def home(ctx: Annotated[Ctx, Depends(page_ctx)]) -> Response:
         nav="home",
         stores=stores,
         counts=counts,
+        failed=actions.failed_stores(ctx),
         tenants=actions.tenant_names(ctx),
         imports=actions.list_imports(ctx, limit=5),
         reports=publishing.list_reports(ctx)[:5],

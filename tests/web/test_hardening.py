@@ -290,3 +290,34 @@ def test_settings_name_proxies_by_address_or_network():
     assert rule.client("127.0.0.1", "not an address") == "127.0.0.1"
     # every hop a proxy of ours: the first address is the client
     assert rule.client("10.0.0.1", "10.0.0.2, 10.0.0.3") == "10.0.0.2"
+
+
+def test_a_body_that_is_not_an_upload_is_capped_far_below_the_upload_limit(
+    site, client_for
+):
+    """A JSON or form body is read whole before it is validated: a spec 'check' of
+    hundreds of megabytes must not be read at all."""
+    from patnav.web.security import MAX_REQUEST_BYTES
+
+    dept = client_for()
+    dept.headers.update(bearer(api_token(site, "ta_dept")))
+    huge = b'{"yaml": "' + b"x" * (MAX_REQUEST_BYTES + 1) + b'"}'
+    declared = dept.post(
+        "/api/v1/specs/validate",
+        content=huge,
+        headers={"Content-Type": "application/json"},
+    )
+    assert declared.status_code == 413
+    assert "请求内容超过 4 MB 的上限" in declared.json()["error"]
+
+    def chunks():
+        for start in range(0, len(huge), 65536):
+            yield huge[start : start + 65536]
+
+    chunked = dept.post(
+        "/api/v1/specs/validate",
+        content=chunks(),
+        headers={"Content-Type": "application/json"},
+    )
+    assert "content-length" not in chunked.request.headers
+    assert chunked.status_code == 413

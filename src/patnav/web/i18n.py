@@ -108,6 +108,11 @@ LABELS: dict[str, tuple[str, str]] = {
         "The file is larger than the upload limit ({limit}). Split or compress it and "
         "upload again.",
     ),
+    "error.body_too_large": (
+        "请求内容超过 {limit} 的上限。请缩短内容后再提交；上传数据文件请使用导入功能。",
+        "The request is larger than the limit of {limit}. Shorten it; upload data files "
+        "through the import form.",
+    ),
     "error.throttled": (
         "登录失败次数过多，已暂时锁定 {minutes} 分钟。请稍后再试，或联系管理员重置密码。",
         "Too many failed sign-ins: locked for {minutes} minute(s). Try again later, or "

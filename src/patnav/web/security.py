@@ -10,9 +10,11 @@
   header. Requests authenticated with an API token carry no cookies and need none.
 - **Headers** on every response: a Content-Security-Policy without inline scripts,
   ``X-Frame-Options: DENY``, ``nosniff``, a strict referrer policy; HSTS over https.
-- **Size limit**: a request body larger than the upload limit is refused with 413 —
-  before reading when ``Content-Length`` says so, else as soon as it grows past it (also
-  when the application caught the cut and answered otherwise).
+- **Size limit**: an upload (``…/stores/{id}/imports``) larger than the upload limit, and
+  any other request body larger than :data:`MAX_REQUEST_BYTES` (a form, a spec, a JSON
+  body: read whole before it is checked), is refused with 413 — before reading when
+  ``Content-Length`` says so, else as soon as it grows past it (also when the application
+  caught the cut and answered otherwise).
 - **No caching**: every response but the static assets carries ``Cache-Control:
   no-store``, so a shared browser or proxy never keeps a signed-in page, an API answer or
   an export.
@@ -27,6 +29,7 @@ import hashlib
 import hmac
 import ipaddress
 import json
+import re
 import secrets
 from collections.abc import Iterable
 from http.cookies import SimpleCookie
@@ -41,6 +44,11 @@ CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "x-csrf-token"
 MULTIPART_SLACK = 1024 * 1024
 """Room for a multipart envelope around a file of exactly the upload limit."""
+MAX_REQUEST_BYTES = 4 * 1024 * 1024
+"""The largest body of a request that is not an upload (forms, specs of at most 200,000
+characters, JSON): such bodies are read into memory whole before being validated."""
+UPLOAD_PATH = re.compile(r"/(api/v1/)?stores/\d+/imports")
+"""Requests whose body is an uploaded file (the upload limit applies)."""
 
 CACHEABLE = ("/static/", "/favicon.ico")
 """Paths whose responses browsers and proxies may keep; every other one is
@@ -176,6 +184,7 @@ class SecurityMiddleware:
     ) -> None:
         self.app = app
         self.max_body = max_body + MULTIPART_SLACK
+        self.max_other = min(self.max_body, MAX_REQUEST_BYTES)
         self.secure = secure
         self.limit_text = limit_text
         self.proxies = proxies or ProxyRule()
@@ -200,9 +209,11 @@ class SecurityMiddleware:
             await self.app(scope, receive, send)
             return
         self._apply_proxy(scope)
+        is_upload = bool(UPLOAD_PATH.fullmatch(str(scope.get("path", ""))))
+        max_body = self.max_body if is_upload else self.max_other
         declared = _content_length(scope)
-        if declared is not None and declared > self.max_body:
-            await self._too_large(scope, send)
+        if declared is not None and declared > max_body:
+            await self._too_large(scope, send, is_upload)
             return
         cookies = request_cookies(scope)
         state = scope.setdefault("state", {})
@@ -230,7 +241,7 @@ class SecurityMiddleware:
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > self.max_body:
+                if received > max_body:
                     overflowed = True
                     raise BodyTooLarge()
             return message
@@ -243,7 +254,7 @@ class SecurityMiddleware:
                 # The body was cut at the limit but the app caught the error (FastAPI
                 # turns any failure while reading a form into 400): the answer is 413.
                 started = replaced = True
-                await self._too_large(scope, send)
+                await self._too_large(scope, send, is_upload)
                 return
             if message["type"] == "http.response.start":
                 started = True
@@ -269,13 +280,22 @@ class SecurityMiddleware:
             await self.app(scope, limited_receive, send_with_headers)
         except BodyTooLarge:
             if not started:
-                await self._too_large(scope, send)
+                await self._too_large(scope, send, is_upload)
 
-    async def _too_large(self, scope: Scope, send: Send) -> None:
+    async def _too_large(
+        self, scope: Scope, send: Send, is_upload: bool = True
+    ) -> None:
         from patnav.web.i18n import LANG_COOKIE, translate
 
         lang = request_cookies(scope).get(LANG_COOKIE, "zh")
-        message = translate("error.too_large", lang, limit=self.limit_text)
+        if is_upload:
+            message = translate("error.too_large", lang, limit=self.limit_text)
+        else:
+            message = translate(
+                "error.body_too_large",
+                lang,
+                limit=f"{self.max_other / 1024 / 1024:.0f} MB",
+            )
         if scope.get("path", "").startswith("/api/"):
             body = json.dumps({"ok": False, "error": message}, ensure_ascii=False)
             content_type = b"application/json"

@@ -87,6 +87,7 @@ class StoreFailure:
     reason: str
     at: float  # time.monotonic()
     wall: float  # time.time()
+    path: Path | None = None
 
 
 def is_fatal(exc: BaseException) -> bool:
@@ -389,19 +390,24 @@ class StoreHub:
                         store_id, path, self.settings, on_fatal=self.fail
                     )
                 except (StoreError, duckdb.Error, OSError) as exc:
-                    newly = self._record_failure(store_id, exc)
+                    newly = self._record_failure(store_id, exc, path)
                 else:
                     self._handles[store_id] = found
                     self.failures.pop(store_id, None)
                     return found
             else:
                 return found
-        self._notify(newly)
+        if failure is None:  # a retry that fails again was reported the first time
+            self._notify(newly)
         raise StoreUnavailable(store_id, newly.reason)
 
-    def _record_failure(self, store_id: int, exc: BaseException) -> StoreFailure:
+    def _record_failure(
+        self, store_id: int, exc: BaseException, path: Path | None
+    ) -> StoreFailure:
         # under self._lock
-        failure = StoreFailure(store_id, str(exc)[:1000], time.monotonic(), time.time())
+        failure = StoreFailure(
+            store_id, str(exc)[:1000], time.monotonic(), time.time(), path
+        )
         self.failures[store_id] = failure
         return failure
 
@@ -421,20 +427,32 @@ class StoreHub:
         with self._lock:
             if store_id in self.failures:
                 return  # reported already
-            failure = self._record_failure(store_id, exc)
             handle = self._handles.pop(store_id, None)
+            failure = self._record_failure(
+                store_id, exc, handle.path if handle is not None else None
+            )
         if handle is not None:
             handle.abandon()
         self._notify(failure)
 
     def check_open(self) -> list[StoreFailure]:
-        """Run a trivial query on every open store (``/healthz``) and return every
-        store failed now."""
+        """Run a trivial query on every open store, try again to open every store that
+        failed more than ``retry_s`` ago (``/healthz``), and return every store failed
+        now."""
         with self._lock:
             handles = list(self._handles.values())
+            due = [
+                f
+                for f in self.failures.values()
+                if f.path is not None and time.monotonic() - f.at >= self.retry_s
+            ]
         for handle in handles:
             with contextlib.suppress(StoreUnavailable):
                 handle.check()
+        for failure in due:
+            assert failure.path is not None
+            with contextlib.suppress(StoreUnavailable):
+                self.handle(failure.store_id, failure.path)
         with self._lock:
             return sorted(self.failures.values(), key=lambda f: f.store_id)
 

@@ -244,6 +244,7 @@ class Connection:
         self.host, self.port = host, port
         self.reader: asyncio.StreamReader | None = None
         self.writer: asyncio.StreamWriter | None = None
+        self.last_retry_after: float | None = None
 
     async def get(self, path: str, headers: bytes) -> tuple[int, bytes]:
         """Send a GET; return the status and the body. A connection the server closed
@@ -278,10 +279,13 @@ class Connection:
         assert self.reader is not None and self.writer is not None
         status = int(head[9:12])
         length, chunked, close = 0, False, False
+        self.last_retry_after = None
         for line in head.split(b"\r\n")[1:]:
             name, _, value = line.partition(b":")
             name = name.strip().lower()
-            if name == b"content-length":
+            if name == b"retry-after":
+                self.last_retry_after = float(value.strip() or 0) or None
+            elif name == b"content-length":
                 length = int(value)
             elif name == b"transfer-encoding":
                 chunked = b"chunked" in value.lower()

@@ -203,11 +203,12 @@ class Settings(BaseSettings):
         description="The same for read-only roles (government departments).",
     )
     server_concurrency: int = Field(
-        default=16,
+        default=32,
         ge=1,
         description=(
             "Expensive requests running at once for all users together; another "
-            "answers 503."
+            "answers 503. Below the server's 40 request threads, so pages and health "
+            "checks always find one."
         ),
     )
     max_pending_jobs: int = Field(

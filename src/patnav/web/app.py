@@ -165,10 +165,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(api.router)
 
     @app.get("/healthz", include_in_schema=False)
-    def healthz() -> Response:
+    async def healthz() -> Response:
         """200 ``{"ok": true}``; 503 with the ids of the stores that have failed (a
-        trivial query checks every open store), so a monitor sees a store go down."""
-        failed = hub.check_open()
+        trivial query checks every open store), so a monitor sees a store go down.
+
+        The check runs on the event loop's own executor, not the request thread pool:
+        a server busy with searches still answers its health check promptly."""
+        failed = await asyncio.get_running_loop().run_in_executor(None, hub.check_open)
         if not failed:
             return JSONResponse({"ok": True})
         return JSONResponse(

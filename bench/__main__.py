@@ -14,6 +14,7 @@ from bench import (
     search_speed,
     text_formats_speed,
     web_latency,
+    web_load,
     xml_speed,
 )
 
@@ -28,6 +29,7 @@ BENCHMARKS = {
     "analyses-1m": analyses_speed.breakdown,
     "reports": report_speed.main,
     "web": web_latency.main,
+    "web-load": web_load.main,
 }
 
 

@@ -179,8 +179,22 @@ def prepare_root(root: Path) -> dict[str, Any]:
     return {"token": token, "cookie": cookie, "store": store_id, "settings": settings}
 
 
-def start_server(root: Path, port: int) -> subprocess.Popen[bytes]:
+UNLIMITED = {
+    "PATNAV_API_RATE_TOKEN_PER_MINUTE": "0",
+    "PATNAV_API_RATE_ADDRESS_PER_MINUTE": "0",
+    "PATNAV_USER_CONCURRENCY": "1000",
+    "PATNAV_SERVER_CONCURRENCY": "1000",
+}
+"""This benchmark's 50 virtual users share one user, one token and one address: the
+per-user and per-address limits are lifted so it measures the endpoints (the web-load
+benchmark runs 50 distinct users with the limits as shipped)."""
+
+
+def start_server(
+    root: Path, port: int, env_extra: dict[str, str] | None = None
+) -> subprocess.Popen[bytes]:
     env = dict(os.environ, PATNAV_DATA_ROOT=str(root), PATNAV_DATA_DIR=str(DATA_DIR))
+    env.update(UNLIMITED if env_extra is None else env_extra)
     log = root / "server.log"
     with log.open("wb") as sink:  # the server's log (errors would show here)
         proc = subprocess.Popen(
@@ -230,13 +244,24 @@ class Connection:
         self.host, self.port = host, port
         self.reader: asyncio.StreamReader | None = None
         self.writer: asyncio.StreamWriter | None = None
+        self.last_retry_after: float | None = None
 
     async def get(self, path: str, headers: bytes) -> tuple[int, bytes]:
         """Send a GET; return the status and the body. A connection the server closed
         while it was idle (uvicorn's keep-alive timeout) is opened again."""
+        return await self.request("GET", path, headers)
+
+    async def request(
+        self, method: str, path: str, headers: bytes, body: bytes = b""
+    ) -> tuple[int, bytes]:
+        """Send a request (``headers`` as raw ``Name: value\\r\\n`` lines, ``body``
+        with its Content-Length); return the status and the response body."""
         request = (
-            f"GET {path} HTTP/1.1\r\nHost: {self.host}\r\n".encode() + headers + b"\r\n"
+            f"{method} {path} HTTP/1.1\r\nHost: {self.host}\r\n".encode() + headers
         )
+        if body or method != "GET":
+            request += f"Content-Length: {len(body)}\r\n".encode()
+        request += b"\r\n" + body
         for attempt in (1, 2):
             if self.writer is None or self.reader is None:
                 self.reader, self.writer = await asyncio.open_connection(
@@ -254,10 +279,13 @@ class Connection:
         assert self.reader is not None and self.writer is not None
         status = int(head[9:12])
         length, chunked, close = 0, False, False
+        self.last_retry_after = None
         for line in head.split(b"\r\n")[1:]:
             name, _, value = line.partition(b":")
             name = name.strip().lower()
-            if name == b"content-length":
+            if name == b"retry-after":
+                self.last_retry_after = float(value.strip() or 0) or None
+            elif name == b"content-length":
                 length = int(value)
             elif name == b"transfer-encoding":
                 chunked = b"chunked" in value.lower()

@@ -8,10 +8,10 @@ nothing imports a global instance.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 
 class Settings(BaseSettings):
@@ -183,6 +183,129 @@ class Settings(BaseSettings):
         gt=0,
         description="How long sign-in stays locked after too many failures.",
     )
+
+    login_account_max_failures: int = Field(
+        default=20,
+        ge=1,
+        description=(
+            "Failed sign-ins for one user name, from any addresses, before that account's "
+            "sign-in is locked (for login_lockout_minutes; an administrator's password "
+            "reset does not wait)."
+        ),
+    )
+    trusted_proxies: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description=(
+            "Addresses or networks of the reverse proxies in front of 'patnav serve' "
+            "(comma-separated: 127.0.0.1,10.0.0.0/8). Only requests from them may say "
+            "who the client is (X-Forwarded-For) and that it used https "
+            "(X-Forwarded-Proto); empty: nobody may."
+        ),
+    )
+    api_token_days: float = Field(
+        default=90.0,
+        gt=0,
+        description="How long a new API token lasts unless its creator picks another.",
+    )
+    api_token_max_days: float = Field(
+        default=365.0,
+        gt=0,
+        description="The longest lifetime an API token may be given.",
+    )
+    api_rate_token_per_minute: int = Field(
+        default=600,
+        ge=0,
+        description=(
+            "REST API requests one token may make per minute (bursts of a sixth of it "
+            "at once); more answer 429 with Retry-After. 0: no limit."
+        ),
+    )
+    api_rate_address_per_minute: int = Field(
+        default=1200,
+        ge=0,
+        description=(
+            "REST API requests per minute from one client address, whatever the token "
+            "(bursts of a sixth of it); more answer 429 with Retry-After. 0: no limit."
+        ),
+    )
+    request_deadline_s: float = Field(
+        default=60.0,
+        gt=0,
+        description=(
+            "Longest a search, dashboard, spec check or other expensive request may "
+            "take; past it the request is answered 504 (the work finishes in the "
+            "background, its result cached where there is a cache)."
+        ),
+    )
+    user_concurrency: int = Field(
+        default=2,
+        ge=1,
+        description=(
+            "Expensive requests (searches, dashboards, spec checks, exports) one user "
+            "may have running at once; another answers 429."
+        ),
+    )
+    readonly_concurrency: int = Field(
+        default=1,
+        ge=1,
+        description="The same for read-only roles (government departments).",
+    )
+    server_concurrency: int = Field(
+        default=32,
+        ge=1,
+        description=(
+            "Expensive requests running at once for all users together; another "
+            "answers 503. Below the server's 40 request threads, so pages and health "
+            "checks always find one."
+        ),
+    )
+    max_pending_jobs: int = Field(
+        default=4,
+        ge=1,
+        description=(
+            "Imports, and likewise reports, one user may have queued or running; "
+            "another is refused (429) until one finishes."
+        ),
+    )
+    retention_upload_days: int = Field(
+        default=90,
+        ge=0,
+        description=(
+            "Days an uploaded file is kept after its import finished (the import's "
+            "report stays); 0: kept for ever."
+        ),
+    )
+    retention_session_days: int = Field(
+        default=30,
+        ge=0,
+        description=(
+            "Days the record of an ended sign-in session, an expired or revoked API "
+            "token and a stale sign-in lock is kept; 0: kept for ever."
+        ),
+    )
+    retention_audit_days: int = Field(
+        default=365,
+        ge=0,
+        description=(
+            "Days an audit-log entry is kept (China's Cybersecurity Law asks for at "
+            "least 180); 0: kept for ever."
+        ),
+    )
+    prune_every_hours: float = Field(
+        default=24.0,
+        ge=0,
+        description=(
+            "How often 'patnav serve' applies the retention settings (as 'patnav "
+            "platform prune' does); 0: never by itself."
+        ),
+    )
+
+    @field_validator("trusted_proxies", mode="before")
+    @classmethod
+    def _split_proxies(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
 
     def data_path(self, *parts: str) -> Path:
         """A path inside the real-data directory."""

@@ -67,3 +67,23 @@ def test_invalid_specs_say_where_and_what(text, message):
 def test_missing_spec_file(tmp_path):
     with pytest.raises(SpecError, match="Cannot read"):
         load_spec(tmp_path / "none.yaml")
+
+
+def test_a_misspelt_key_is_refused_with_its_line_and_the_key_meant():
+    text = BASE.replace("title:", "titel:").replace("    query:", "    qurey:")
+    with pytest.raises(SpecError) as caught:
+        parse_spec(text, source="typo.yaml")
+    message = str(caught.value)
+    # BASE starts with an empty line: the title is on line 2
+    assert "line 2: unknown key 'titel': did you mean 'title'?" in message
+    assert "line 7: unknown key 'qurey' in scope[0]: did you mean 'query'?" in message
+    far = BASE + "colour: red\n"
+    with pytest.raises(SpecError, match="line 8: unknown key 'colour': the keys here"):
+        parse_spec(far, source="far.yaml")
+
+
+def test_an_alias_bomb_spec_is_refused_before_validation():
+    from tests.test_yamlsafe import alias_bomb
+
+    with pytest.raises(SpecError, match=r"bomb.yaml, line 5: more than 16 aliases"):
+        parse_spec(alias_bomb(8), source="bomb.yaml")

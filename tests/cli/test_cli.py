@@ -231,3 +231,37 @@ def test_doctor_says_whether_the_store_can_be_used(run, tmp_path):
     health = json.loads(ok.output)
     assert (health["status"], health["ok"], health["label"]) == ("ok", True, "正常")
     assert health["schema_version"] == SCHEMA_VERSION
+
+
+def test_analyze_reads_and_checks_a_spec_whatever_the_analysis(run, data_dir, tmp_path):
+    """A spec given to an analysis that needs none used to be ignored (exit 0 on an alias
+    bomb or a misspelt key): now it is checked, and its counting unit and base query
+    apply."""
+    from tests.test_yamlsafe import alias_bomb
+    from tests.web.realdata import CNIPA_EXPORT, export_rows
+
+    run("import", data_dir / CNIPA_EXPORT)
+    bomb = tmp_path / "bomb.yaml"
+    bomb.write_text(alias_bomb(8), "utf-8")
+    refused = run("analyze", "trend", "--spec", bomb, ok=False)
+    assert refused.exit_code == 1 and "Traceback" not in refused.output
+    assert "line 5: more than 16 aliases" in refused.output
+    typo = tmp_path / "typo.yaml"
+    typo.write_text("titel: 铁路轨道\ntype: micro\n", "utf-8")
+    refused = run("analyze", "trend", "--spec", typo, ok=False)
+    assert refused.exit_code == 1
+    assert "line 1: unknown key 'titel': did you mean 'title'?" in refused.output
+    spec = tmp_path / "rail.yaml"
+    spec.write_text(
+        "title: 铁路轨道\ntype: micro\ncount_by: application\nbase_query: IPC=E01B\n",
+        "utf-8",
+    )
+    trend = json.loads(run("analyze", "trend", "--spec", spec, "--json").output)
+    # independently: the export's rows with an IPC code of subclass E01B (one row is one
+    # application)
+    expected = sum(
+        any(code.strip().startswith("E01B") for code in str(row["分类号"]).split(";"))
+        for row in export_rows(data_dir)
+    )
+    assert trend["count_by"] == "application"
+    assert sum(y["filings"] for y in trend["years"]) == expected > 0

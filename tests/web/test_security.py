@@ -440,11 +440,37 @@ def test_a_zip_bomb_is_refused_before_importing(site, client_for, tmp_path):
 # -- sign-in ---------------------------------------------------------------------------
 
 
-def test_brute_force_sign_in_is_locked_then_released(
-    tmp_path, data_dir, small_store_path
-):
-    import time
+class Clock:
+    """A settable clock for the sign-in throttle (Argon2 checks take a second each on a
+    busy machine: real time would run the counting window out between attempts)."""
 
+    def __init__(self):
+        from patnav.platform.models import utcnow
+
+        self.now = utcnow()
+
+    def __call__(self):
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        from datetime import timedelta
+
+        self.now += timedelta(seconds=seconds)
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """The sign-in throttle's clock, moved by the test."""
+    from patnav.platform import accounts
+
+    fake = Clock()
+    monkeypatch.setattr(accounts, "utcnow", fake)
+    return fake
+
+
+def test_brute_force_sign_in_is_locked_then_released(
+    tmp_path, data_dir, small_store_path, clock
+):
     from patnav.web import create_app
 
     app = create_app(
@@ -475,7 +501,7 @@ def test_brute_force_sign_in_is_locked_then_released(
         assert locked.status_code == 429
         assert int(locked.headers["retry-after"]) >= 1
         assert "锁定" in locked.text
-        time.sleep(2.2)
+        clock.advance(2.2)
         assert attempt(PASSWORD).status_code == 200
     with app.state.platform.session() as db:
         from sqlalchemy import select

@@ -21,15 +21,18 @@ reproducibly. Validation errors name the place in the file and what to write ins
 
 from __future__ import annotations
 
+import difflib
+import types
+import typing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from patnav.analyses.base import Region, Scope
 from patnav.errors import InputError
+from patnav.yamlsafe import Node, YamlError, compose_yaml, construct_yaml, line_of
 
 REPORT_TYPES = ("region", "industry", "enterprise", "rnd", "talent", "fto", "micro")
 PERIOD_BASES = {
@@ -214,24 +217,95 @@ def _where(loc: tuple[Any, ...]) -> str:
     return out or "(top level)"
 
 
+def _model_at(loc: tuple[Any, ...]) -> type[BaseModel] | None:
+    """The spec model that validates the mapping at ``loc`` (``("scope", 0)`` → a
+    node), or None when ``loc`` leads to no mapping."""
+    model: type[BaseModel] = _Spec
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        fields = {f.alias or name: f for name, f in model.model_fields.items()}
+        found = fields.get(str(part))
+        inner = _inner_model(found.annotation) if found is not None else None
+        if inner is None:
+            return None
+        model = inner
+    return model
+
+
+def _inner_model(annotation: Any) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    if isinstance(annotation, str):  # the postponed ``list[_Node]`` of _Node.children
+        return _Node if "_Node" in annotation else None
+    origin = typing.get_origin(annotation)
+    if origin is not None or isinstance(annotation, types.UnionType):
+        for arg in typing.get_args(annotation):
+            inner = _inner_model(arg)
+            if inner is not None:
+                return inner
+    return None
+
+
+def describe_problem(
+    error: Any, root: Node | None = None
+) -> tuple[str, str | None, int | None]:
+    """One schema problem of a spec as (English message, Chinese message or None, line):
+    an unknown key names the keys allowed there and the likeliest one (``titel`` →
+    ``title``)."""
+    loc = tuple(error["loc"])
+    line = line_of(root, loc)
+    if error.get("type") == "extra_forbidden" and loc:
+        key = str(loc[-1])
+        model = _model_at(loc[:-1])
+        allowed = (
+            [f.alias or name for name, f in model.model_fields.items()]
+            if model is not None
+            else []
+        )
+        close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
+        place = f" in {_where(loc[:-1])}" if loc[:-1] else ""
+        if close:
+            return (
+                f"unknown key '{key}'{place}: did you mean '{close[0]}'?",
+                f"无法识别的键“{key}”，是否应为“{close[0]}”？",
+                line,
+            )
+        return (
+            f"unknown key '{key}'{place}: the keys here are {', '.join(allowed)}.",
+            f"无法识别的键“{key}”。此处可用的键：{'、'.join(allowed)}。",
+            line,
+        )
+    return f"{_where(loc)}: {error['msg']}", None, line
+
+
 def parse_spec(text: str, *, source: str = "<spec>") -> NavigationSpec:
-    """Validate a spec from YAML text.
+    """Validate a spec from YAML text, read within the limits of
+    :mod:`patnav.yamlsafe` (size, aliases, depth, tags).
 
     Raises:
-        SpecError: the YAML is malformed or breaks a rule; the message says where.
+        SpecError: the YAML is malformed, breaks a limit or a rule, or has a key the spec
+            does not know; the message says the line and, for a misspelt key, the key
+            meant.
     """
     try:
-        raw = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise SpecError(f"{source} is not valid YAML: {exc}") from exc
+        root = compose_yaml(text, source=source)
+        raw = None if root is None else construct_yaml(root, source=source)
+    except YamlError as exc:
+        where = f"{source}, line {exc.line}" if exc.line is not None else source
+        raise SpecError(f"{where}: {exc.problem}") from exc
     if not isinstance(raw, dict):
         raise SpecError(f"{source} must be a YAML mapping with title, type and scope.")
     try:
         model = _Spec.model_validate(raw)
     except ValidationError as exc:
+        described = sorted(
+            (describe_problem(e, root) for e in exc.errors(include_url=False)),
+            key=lambda problem: problem[2] or 0,
+        )
         problems = "; ".join(
-            f"{_where(tuple(e['loc']))}: {e['msg']}"
-            for e in exc.errors(include_url=False)
+            (f"line {line}: " if line is not None else "") + message
+            for message, _, line in described
         )
         raise SpecError(f"{source} is not a valid navigation spec: {problems}") from exc
     names = [n.node for n in model.scope]

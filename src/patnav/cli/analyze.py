@@ -16,7 +16,7 @@ from patnav.analyses.applicants import PARTY_TYPES_ZH
 from patnav.analyses.base import Region, Scope
 from patnav.analyses.chain import POSITION_ZH
 from patnav.analyses.legal import STATUS_ZH
-from patnav.analyses.spec import load_spec
+from patnav.analyses.spec import NavigationSpec, load_spec
 from patnav.analyses.technology import LEVELS_ZH
 from patnav.analyses.trend import PHASES_ZH
 from patnav.cli import Context, cli, labels, lang_option
@@ -59,6 +59,11 @@ def _region(text: str | None, lang: str = "zh") -> Region | None:
             raise InvalidParameterError(labels.t("analyze.bad_region", lang, text=text))
         fields[key.strip()] = value.strip()
     return Region(**fields)
+
+
+def _narrows(spec: NavigationSpec) -> bool:
+    """Whether a spec restricts the documents (a base query or a period)."""
+    return bool(spec.base_query) or spec.period.scope() is not None
 
 
 RATIO_WORDS = ("share", "ratio", "growth", "cagr", "cr4", "cr8")
@@ -296,7 +301,11 @@ def _region_scope(region: Region, store: PatentStore) -> Scope:
     "spec_path",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     default=None,
-    help="A navigation spec (YAML), for 'chain'.",
+    help=(
+        "A navigation spec (YAML), checked in full: 'chain' analyses its scope tree; "
+        "other analyses take its counting unit, home region, base query and period "
+        "unless given here."
+    ),
 )
 @click.option(
     "--competitor",
@@ -378,11 +387,20 @@ def analyze(
                 )
             )
         kwargs[key] = _coerce(key, value, accepted[key].annotation, lang)
+    # The spec is read and checked whatever the analysis: a broken or hostile spec is
+    # refused, never ignored because this analysis would not have used it.
+    spec = load_spec(spec_path) if spec_path is not None else None
+    if info.needs == "spec" and spec is None:
+        raise InvalidParameterError(labels.t("analyze.needs_spec", lang, name=name))
+    if spec is not None and info.needs != "spec":
+        count_by = count_by or spec.count_by
     if count_by and "count_by" in accepted:
         kwargs["count_by"] = count_by
     if "lang" in accepted and "lang" not in kwargs:
         kwargs["lang"] = lang  # place labels in the language of the output
     home = _region(region, lang)
+    if home is None and spec is not None and "region" in accepted:
+        home = spec.region
     if home is not None and "region" in accepted:
         kwargs["region"] = home  # the home region the analysis compares
     with PatentStore.open(obj.settings.store, read_only=True) as store:
@@ -397,12 +415,10 @@ def analyze(
                 else scope.narrow(within, label=f"{scope.label} ∩ {label}")
             )
         if info.needs == "spec":
-            if spec_path is None:
-                raise InvalidParameterError(
-                    labels.t("analyze.needs_spec", lang, name=name)
-                )
-            kwargs["spec"] = load_spec(spec_path)
+            kwargs["spec"] = spec
             kwargs["store"] = store
+        elif scope is None and spec is not None and _narrows(spec):
+            scope = spec.base_scope(store)
         if info.needs == "competitors":
             kwargs["competitors"] = list(competitors)
         result = run_analysis(name, store, scope, **kwargs)

@@ -340,7 +340,10 @@ FIELDS: dict[str, tuple[str, str]] = {
     ),
     # hot-spot rules
     "china": ("中国来源单元", "units of Chinese origin"),
-    "unlocated_provinces": ("未定位到省份的中国单元", "Chinese units without a province"),
+    "unlocated_provinces": (
+        "未定位到省份的中国单元",
+        "Chinese units without a province",
+    ),
     "unlocated_cities": ("未定位到城市的中国单元", "Chinese units without a city"),
     "max_share": (
         "常见词阈值（单元占比上限）",

@@ -3,6 +3,8 @@ the first administrator (and later anyone, from a shell on the server)."""
 
 from __future__ import annotations
 
+import json
+import os
 import shutil
 import sys
 from pathlib import Path
@@ -66,8 +68,13 @@ def serve(obj: Context, host: str | None, port: int | None, reload: bool) -> Non
             http=http,
         )
     )
-    # "auto" picks uvloop and httptools (dependencies of patnav) when they import
-    options = {"loop": "auto", "http": "auto", "proxy_headers": True}
+    # Files the server creates (stores, their write-ahead logs, uploads, reports) are
+    # the owner's only, whatever the shell's umask.
+    os.umask(0o077)
+    # "auto" picks uvloop and httptools (dependencies of patnav) when they import.
+    # X-Forwarded-* are applied by patnav itself, from PATNAV_TRUSTED_PROXIES only:
+    # uvicorn's own handling trusts 127.0.0.1, that is any local process.
+    options = {"loop": "auto", "http": "auto", "proxy_headers": False}
     if reload:
         uvicorn.run(
             "patnav.web.app:create_app",
@@ -231,6 +238,7 @@ def tenant_attach_store(
         owner = accounts.find_tenant(db, tenant)
         path, relative = files.new_file(platform.root, owner.id, "stores", ".duckdb")
         (shutil.move if move else shutil.copyfile)(str(source), str(path))
+        path.chmod(0o600)
         index = Path(str(source) + ".search")
         if index.is_dir():
             (shutil.move if move else shutil.copytree)(
@@ -259,6 +267,102 @@ def tenant_attach_store(
             owner=owner.name,
             path=relative,
         )
+    )
+
+
+@tenant_group.command("offboard")
+@click.argument("tenant")
+@click.option(
+    "--export",
+    "export_dir",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="A new or empty folder that receives the tenant's rows and files first.",
+)
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.pass_obj
+def tenant_offboard(
+    obj: Context, tenant: str, export_dir: Path, yes: bool, as_json: bool
+) -> None:
+    """Export a tenant's data (rows, stores, uploads, reports, publications) to a
+    folder, check the copy, then remove the tenant, its users and its files.
+
+    Stop 'patnav serve' first (it holds the stores open). A tenant with tenants beneath
+    it is refused: offboard those first.
+
+    \b
+    Example:
+      patnav tenant offboard 山东省/泰安市/泰安高新区 --export /backup/offboard/gxq
+    """
+    from patnav.platform.offboard import offboard_tenant
+
+    platform = _platform(obj)
+    try:
+        with platform.session() as db:
+            found = accounts.find_tenant(db, tenant)
+            label, found_id = accounts.tenant_label(db, found), found.id
+        if not yes:
+            click.confirm(
+                f"Export {label} to {export_dir} and then remove it, its users and "
+                "its data from the platform?",
+                abort=True,
+            )
+        report = offboard_tenant(platform, found_id, export_dir)
+    finally:
+        platform.close()
+    if as_json:
+        click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+        return
+    rows = ", ".join(f"{k} {v}" for k, v in report.rows.items())
+    click.echo(
+        f"tenant {label} exported to {report.export_dir} ({report.files} files, "
+        f"{report.bytes:,} bytes; rows: {rows}) and removed"
+    )
+
+
+# -- the platform ------------------------------------------------------------------------
+
+
+@cli.group("platform")
+def platform_group() -> None:
+    """Platform upkeep: apply the retention settings.
+
+    \b
+    Example:
+      patnav platform prune --dry-run
+    """
+
+
+@platform_group.command("prune")
+@click.option("--dry-run", is_flag=True, help="Count what would go; remove nothing.")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.pass_obj
+def platform_prune(obj: Context, dry_run: bool, as_json: bool) -> None:
+    """Remove what the retention settings no longer keep: uploaded files of finished
+    imports (PATNAV_RETENTION_UPLOAD_DAYS), ended sessions, dead tokens and sign-in locks
+    (PATNAV_RETENTION_SESSION_DAYS), audit entries (PATNAV_RETENTION_AUDIT_DAYS).
+    'patnav serve' does this by itself every PATNAV_PRUNE_EVERY_HOURS.
+
+    \b
+    Example:
+      PATNAV_RETENTION_AUDIT_DAYS=730 patnav platform prune
+    """
+    from patnav.platform.retention import prune
+
+    platform = _platform(obj)
+    try:
+        report = prune(platform, dry_run=dry_run)
+    finally:
+        platform.close()
+    if as_json:
+        click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+        return
+    verb = "would remove" if dry_run else "removed"
+    click.echo(
+        f"{verb}: {report.uploads} uploaded files ({report.upload_bytes:,} bytes), "
+        f"{report.sessions} sessions, {report.tokens} API tokens, "
+        f"{report.sign_in_locks} sign-in locks, {report.audit_entries} audit entries"
     )
 
 

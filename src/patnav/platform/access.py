@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session
 
 from patnav.errors import PatnavError
 from patnav.platform.models import (
+    ApiToken,
     DataStore,
     ImportJob,
     PatentSetLink,
@@ -50,6 +51,17 @@ OWNED = (DataStore, PatentSetLink, Spec, ImportJob, ReportJob, Publication)
 Owned = TypeVar(
     "Owned", DataStore, PatentSetLink, Spec, ImportJob, ReportJob, Publication
 )
+
+
+MAX_ID = 2**63 - 1
+"""The largest id a row can have (a signed 64-bit integer in SQLite and PostgreSQL)."""
+
+
+def is_valid_id(object_id: int) -> bool:
+    """Whether ``object_id`` can be a row's id at all: a larger number sent in a URL or
+    a form (``/api/v1/sets/99999999999999999999999``) is simply not found, instead of
+    overflowing the database driver."""
+    return 0 < object_id <= MAX_ID
 
 
 class NotFound(PatnavError, LookupError):
@@ -122,6 +134,8 @@ def writable_tenants(session: Session, viewer: Viewer) -> list[Tenant]:
 
 def can_see_tenant(session: Session, viewer: Viewer, tenant_id: int) -> bool:
     """Whether the viewer sees the tenant."""
+    if not is_valid_id(tenant_id):
+        return False
     found = session.scalar(
         select(Tenant.id).where(
             and_(Tenant.id == tenant_id, tenant_condition(viewer, Tenant.id))
@@ -136,7 +150,7 @@ def tenant(session: Session, viewer: Viewer, tenant_id: int) -> Tenant:
     Raises:
         NotFound: no such tenant, or not one the viewer sees.
     """
-    found = session.get(Tenant, tenant_id)
+    found = session.get(Tenant, tenant_id) if is_valid_id(tenant_id) else None
     if found is None or not can_see_tenant(session, viewer, tenant_id):
         raise NotFound(f"No tenant {tenant_id} that you can see.")
     return found
@@ -190,8 +204,14 @@ def visible(
     Raises:
         NotFound: no such object, or not one the viewer may see.
     """
-    found = session.scalar(
-        select(model).where(and_(model.id == object_id, owned_condition(viewer, model)))
+    found = (
+        session.scalar(
+            select(model).where(
+                and_(model.id == object_id, owned_condition(viewer, model))
+            )
+        )
+        if is_valid_id(object_id)
+        else None
     )
     if found is None:
         raise NotFound(f"No {_label(model)} {object_id} that you can see.")
@@ -268,9 +288,38 @@ def managed_user(session: Session, viewer: Viewer, user_id: int) -> User:
         NotFound: no such user in the administrator's subtree.
     """
     require_admin(viewer)
-    found = session.get(User, user_id)
+    found = session.get(User, user_id) if is_valid_id(user_id) else None
     if found is None or not can_see_tenant(session, viewer, found.tenant_id):
         raise NotFound(f"No user {user_id} that you manage.")
+    return found
+
+
+def managed_tokens(session: Session, viewer: Viewer) -> list[tuple[ApiToken, User]]:
+    """The API tokens of the users an administrator manages (newest first), with their
+    users."""
+    require_admin(viewer)
+    rows = session.execute(
+        select(ApiToken, User)
+        .join(User, User.id == ApiToken.user_id)
+        .where(tenant_condition(viewer, User.tenant_id))
+        .order_by(ApiToken.id.desc())
+    )
+    return [(token, user) for token, user in rows]
+
+
+def managed_token(session: Session, viewer: Viewer, token_id: int) -> ApiToken:
+    """An API token of a user the administrator manages.
+
+    Raises:
+        AccessDenied: the viewer is not an administrator.
+        NotFound: no such token of a user in the administrator's subtree.
+    """
+    require_admin(viewer)
+    found = session.get(ApiToken, token_id) if is_valid_id(token_id) else None
+    owner = session.get(User, found.user_id) if found is not None else None
+    if owner is None or not can_see_tenant(session, viewer, owner.tenant_id):
+        raise NotFound(f"No API token {token_id} of a user you manage.")
+    assert found is not None
     return found
 
 

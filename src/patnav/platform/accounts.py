@@ -4,14 +4,21 @@
   is upgraded at the next sign-in.
 - Sign-in is throttled: after ``login_max_failures`` failures for one user name from one
   address (or four times as many from one address, whatever the names), sign-in from there
-  is locked for ``login_lockout_minutes`` — even with the right password.
+  is locked for ``login_lockout_minutes`` — even with the right password; after
+  ``login_account_max_failures`` failures for one user name from any addresses, that
+  account's sign-in is locked wherever it comes from (an attacker spreading guesses over
+  many addresses), until the lock ends or an administrator resets the password.
 - API tokens and session tokens are random (256 bits); only their SHA-256 is stored.
+  Every API token expires (``api_token_days`` by default) and carries scopes (read,
+  write, admin); a password change revokes the user's sessions and tokens, and an
+  administrator may revoke the tokens of the users they manage.
 """
 
 from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -22,9 +29,11 @@ from sqlalchemy.orm import Session
 
 from patnav.config import Settings
 from patnav.errors import InputError, InvalidParameterError, PatnavError
+from patnav.platform.access import NotFound
 from patnav.platform.models import (
     LEVELS,
     ROLES,
+    TOKEN_SCOPES,
     ApiToken,
     LoginThrottle,
     Tenant,
@@ -46,15 +55,22 @@ class LoginFailed(PatnavError):
 
 
 class LoginThrottled(PatnavError):
-    """Too many failed sign-ins: locked for ``retry_after_s`` seconds."""
+    """Too many failed sign-ins: locked for ``retry_after_s`` seconds; ``scope`` says
+    what is locked: ``"address"`` (sign-in from this address) or ``"account"`` (this
+    user name, from anywhere)."""
 
-    def __init__(self, retry_after_s: int) -> None:
+    def __init__(self, retry_after_s: int, scope: str = "address") -> None:
         self.retry_after_s = retry_after_s
+        self.scope = scope
         minutes = max(1, (retry_after_s + 59) // 60)
+        what = (
+            "this account's sign-in is locked"
+            if scope == "account"
+            else "sign-in from this address is locked"
+        )
         super().__init__(
-            f"Too many failed sign-ins from this address: sign-in is locked for "
-            f"{minutes} more minute(s). Wait, or ask an administrator to reset your "
-            "password."
+            f"Too many failed sign-ins: {what} for {minutes} more minute(s). Wait, or "
+            "ask an administrator to reset your password."
         )
 
 
@@ -232,13 +248,18 @@ def create_user(
 
 
 def set_password(session: Session, user: User, password: str) -> None:
-    """Change a user's password and end their sign-in sessions."""
+    """Change a user's password, end their sign-in sessions, revoke their API tokens
+    (whoever knew the old password may have made one) and lift a lock on the account."""
     check_password_strength(password)
     user.password_hash = hash_password(password)
     for web_session in session.scalars(
         select(WebSession).where(WebSession.user_id == user.id)
     ):
         web_session.revoked = True
+    revoke_user_tokens(session, user)
+    lock = session.get(LoginThrottle, _account_key(user.username))
+    if lock is not None:
+        session.delete(lock)
     session.flush()
 
 
@@ -257,18 +278,32 @@ def find_user(session: Session, username: str) -> User:
 # -- sign-in -------------------------------------------------------------------------
 
 
-def _throttle_keys(username: str, ip: str) -> list[tuple[str, int]]:
-    return [(f"user:{username.strip().lower()}|{ip}", 1), (f"ip:{ip}", 4)]
+def _account_key(username: str) -> str:
+    return f"account:{username.strip().lower()}"
+
+
+def _throttle_keys(
+    settings: Settings, username: str, ip: str
+) -> list[tuple[str, int, str]]:
+    """(key, failures that lock it, what it locks) of one sign-in attempt."""
+    per_address = settings.login_max_failures
+    return [
+        (f"user:{username.strip().lower()}|{ip}", per_address, "address"),
+        (f"ip:{ip}", per_address * 4, "address"),
+        (_account_key(username), settings.login_account_max_failures, "account"),
+    ]
 
 
 def _check_throttle(
     session: Session, settings: Settings, ip: str, username: str
 ) -> None:
     now = utcnow()
-    for key, _ in _throttle_keys(username, ip):
+    for key, _, scope in _throttle_keys(settings, username, ip):
         row = session.get(LoginThrottle, key)
         if row is not None and row.locked_until is not None and row.locked_until > now:
-            raise LoginThrottled(int((row.locked_until - now).total_seconds()) + 1)
+            raise LoginThrottled(
+                int((row.locked_until - now).total_seconds()) + 1, scope
+            )
 
 
 def _record_failure(
@@ -276,7 +311,7 @@ def _record_failure(
 ) -> None:
     now = utcnow()
     window = timedelta(minutes=settings.login_lockout_minutes)
-    for key, factor in _throttle_keys(username, ip):
+    for key, limit, _ in _throttle_keys(settings, username, ip):
         row = session.get(LoginThrottle, key)
         if row is None:
             row = LoginThrottle(key=key, failures=0, first_failure_at=now)
@@ -286,7 +321,7 @@ def _record_failure(
         ):
             row.failures, row.first_failure_at, row.locked_until = 0, now, None
         row.failures += 1
-        if row.failures >= settings.login_max_failures * factor:
+        if row.failures >= limit:
             row.locked_until = now + window
     session.flush()
 
@@ -297,8 +332,8 @@ def authenticate(
     """The user whose name and password these are.
 
     Raises:
-        LoginThrottled: too many failures from this address; the password is not even
-            checked.
+        LoginThrottled: too many failures from this address, or for this account from
+            any; the password is not even checked.
         LoginFailed: wrong name or password, or a disabled account (the failure counts).
     """
     _check_throttle(session, settings, ip, username)
@@ -315,9 +350,10 @@ def authenticate(
         )
     if _HASHER.check_needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
-    row = session.get(LoginThrottle, _throttle_keys(username, ip)[0][0])
-    if row is not None:
-        session.delete(row)
+    for key, _, _ in _throttle_keys(settings, username, ip)[::2]:  # user|ip, account
+        row = session.get(LoginThrottle, key)
+        if row is not None:
+            session.delete(row)
     user.last_login_at = utcnow()
     session.flush()
     return user
@@ -374,6 +410,10 @@ def end_session(session: Session, token: str) -> None:
 # -- API tokens ----------------------------------------------------------------------
 
 
+DEFAULT_TOKEN_DAYS = 90.0
+DEFAULT_SCOPES: tuple[str, ...] = ("read", "write")
+
+
 @dataclass(frozen=True, slots=True)
 class NewToken:
     """A freshly created API token: ``secret`` is shown once and never stored."""
@@ -382,10 +422,48 @@ class NewToken:
     secret: str
 
 
+def check_scopes(user: User, scopes: Iterable[str]) -> tuple[str, ...]:
+    """The scopes, validated and in canonical order.
+
+    Raises:
+        InvalidParameterError: an unknown scope, none at all, or ``admin`` for a user who
+            is not an administrator.
+    """
+    wanted = {s.strip() for s in scopes if s.strip()}
+    unknown = sorted(wanted - set(TOKEN_SCOPES))
+    if unknown or not wanted:
+        raise InvalidParameterError(
+            f"Token scopes are some of {', '.join(TOKEN_SCOPES)}; got "
+            f"{', '.join(unknown) or 'none'}."
+        )
+    if "admin" in wanted and user.role != "admin":
+        raise InvalidParameterError(
+            "Only administrators may give a token the admin scope."
+        )
+    return tuple(s for s in TOKEN_SCOPES if s in wanted)
+
+
 def create_token(
-    session: Session, user: User, name: str, *, expires_at: datetime | None = None
+    session: Session,
+    user: User,
+    name: str,
+    *,
+    days: float = DEFAULT_TOKEN_DAYS,
+    scopes: Iterable[str] = DEFAULT_SCOPES,
+    expires_at: datetime | None = None,
 ) -> NewToken:
-    """Create an API token for a user."""
+    """Create an API token for a user, expiring after ``days`` (or at ``expires_at``)
+    and allowed ``scopes``.
+
+    Raises:
+        InvalidParameterError: a lifetime that is not positive, or bad scopes.
+    """
+    if expires_at is None:
+        if not days > 0:
+            raise InvalidParameterError(
+                f"A token lasts a positive number of days; got {days}."
+            )
+        expires_at = utcnow() + timedelta(days=days)
     name = name.strip() or "token"
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(
@@ -394,42 +472,78 @@ def create_token(
         token_hash=_digest(secret),
         prefix=secret[:10],
         expires_at=expires_at,
+        scopes=",".join(check_scopes(user, scopes)),
     )
     session.add(token)
     session.flush()
     return NewToken(token, secret)
 
 
-def token_user(session: Session, secret: str) -> User | None:
-    """The active user of a live API token, or None (and records its use)."""
+def is_live(token: ApiToken, now: datetime | None = None) -> bool:
+    """Whether a token is neither revoked nor expired."""
+    now = now or utcnow()
+    return token.revoked_at is None and (
+        token.expires_at is None or token.expires_at > now
+    )
+
+
+def find_token(session: Session, secret: str) -> ApiToken | None:
+    """The live token of a secret, with an active user; None otherwise. Records its use
+    (at most once a minute)."""
     if not secret.startswith(TOKEN_PREFIX):
         return None
     token = session.scalar(
         select(ApiToken).where(ApiToken.token_hash == _digest(secret))
     )
     now = utcnow()
-    if (
-        token is None
-        or token.revoked_at is not None
-        or (token.expires_at is not None and token.expires_at <= now)
-    ):
+    if token is None or not is_live(token, now):
         return None
     user = session.get(User, token.user_id)
     if user is None or not user.is_active:
         return None
     if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=1):
         token.last_used_at = now
-    return user
+    return token
 
 
-def revoke_token(session: Session, user: User, token_id: int) -> None:
-    """Revoke one of the user's tokens.
+def token_user(session: Session, secret: str) -> User | None:
+    """The active user of a live API token, or None (and records its use)."""
+    token = find_token(session, secret)
+    return None if token is None else session.get(User, token.user_id)
+
+
+def revoke_token(session: Session, user: User, token_id: int) -> ApiToken:
+    """Revoke one of the user's own tokens (see
+    :func:`patnav.platform.access.managed_token` for an administrator revoking
+    another's).
 
     Raises:
-        InputError: the user has no such token.
+        NotFound: the user has no such token.
     """
-    token = session.get(ApiToken, token_id)
+    token = session.get(ApiToken, token_id) if 0 < token_id < 2**63 else None
     if token is None or token.user_id != user.id:
-        raise InputError(f"You have no API token {token_id}.")
-    token.revoked_at = utcnow()
+        raise NotFound(f"You have no API token {token_id}.")
+    return revoke(session, token)
+
+
+def revoke(session: Session, token: ApiToken) -> ApiToken:
+    """Revoke a token (a revoked one stays as it was)."""
+    if token.revoked_at is None:
+        token.revoked_at = utcnow()
+        session.flush()
+    return token
+
+
+def revoke_user_tokens(session: Session, user: User) -> int:
+    """Revoke every live token of a user; how many were."""
+    now = utcnow()
+    count = 0
+    for token in session.scalars(
+        select(ApiToken).where(
+            ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None)
+        )
+    ):
+        token.revoked_at = now
+        count += 1
     session.flush()
+    return count

@@ -1,5 +1,8 @@
 """The audit log: sign-ins (success and failure), sign-outs, imports, exports, report
-generation, publications, downloads, and changes to users, tenants and tokens.
+generation, publications, downloads, changes to users, tenants and tokens, **refused
+requests** (``denied``: an object not found or not the user's — a cross-tenant probe
+answers 404 like a missing one —, a role's 403, a CSRF failure) with whoever sent them,
+stores found failed, retention runs and tenants offboarded.
 
 One row per event: when, who (id and name, kept even if the user is deleted later), their
 tenant, the action, the object (type and id), the client address, success, and a JSON
@@ -34,6 +37,10 @@ ACTIONS: tuple[str, ...] = (
     "tenant.create",
     "token.create",
     "token.revoke",
+    "denied",
+    "store.failed",
+    "prune",
+    "tenant.offboard",
 )
 
 

@@ -85,6 +85,27 @@ def head_revision() -> str | None:
     return ScriptDirectory.from_config(alembic_config()).get_current_head()
 
 
+def private_folder(path: Path) -> Path:
+    """Create ``path`` (and its missing parents) readable by the owner only (0700), and
+    make it so if it exists: the data root holds every tenant's data."""
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    if path.stat().st_mode & 0o077:
+        path.chmod(0o700)
+    return path
+
+
+def private_file(path: Path) -> Path:
+    """Create ``path`` empty, readable by the owner only (0600), unless it exists; make
+    an existing one owner-only too. SQLite gives its write-ahead log and shared-memory
+    files the database file's mode."""
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        if path.stat().st_mode & 0o077:
+            path.chmod(0o600)
+    return path
+
+
 def load_secret(settings: Settings) -> str:
     """The key that signs cookies: the setting, else ``<data_root>/secret.key``, created
     (random, readable by the owner only) on first start."""
@@ -131,7 +152,9 @@ class Platform:
             StoreError: the data root cannot be created, or the secret key is unusable.
         """
         try:
-            settings.data_root.mkdir(parents=True, exist_ok=True)
+            private_folder(settings.data_root)
+            if not settings.platform_db:
+                private_file(settings.data_root / DB_FILE)
         except OSError as exc:
             raise StoreError(
                 f"Cannot create the data root {settings.data_root}: {exc}. Set "

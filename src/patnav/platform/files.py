@@ -11,6 +11,9 @@
         publications/<uuid>.<ext>
 ```
 
+Folders are created readable by the owner only (0700), uploads written 0600; ``patnav
+serve`` runs with the umask 077, so whatever else it writes is owner-only too.
+
 A name a user gives (an upload's file name) is only ever *displayed*: files are saved under
 a generated name with a suffix from a fixed list, and every path read back from the database
 is resolved and checked to lie inside the data root.
@@ -18,9 +21,11 @@ is resolved and checked to lie inside the data root.
 
 from __future__ import annotations
 
+import os
 import re
 import uuid
 from pathlib import Path
+from typing import BinaryIO
 
 from patnav.errors import InputError, UnsafeInputError
 
@@ -79,12 +84,26 @@ def upload_suffix(original: str | None) -> str:
 
 
 def tenant_folder(root: Path, tenant_id: int, kind: str) -> Path:
-    """``<root>/tenants/<tenant_id>/<kind>``, created if missing."""
+    """``<root>/tenants/<tenant_id>/<kind>``, created if missing, each level readable by
+    the owner only (0700)."""
     if kind not in KINDS:
         raise ValueError(f"unknown file kind {kind!r}")
-    folder = root / "tenants" / str(int(tenant_id)) / kind
-    folder.mkdir(parents=True, exist_ok=True)
+    folder = root
+    for part in ("tenants", str(int(tenant_id)), kind):
+        folder = folder / part
+        if not folder.is_dir():
+            folder.mkdir(mode=0o700, exist_ok=True)
     return folder
+
+
+def create_private(path: Path) -> BinaryIO:
+    """Open a new file for writing, readable by the owner only (0600).
+
+    Raises:
+        FileExistsError: the path exists (generated names never collide).
+    """
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    return os.fdopen(fd, "wb")
 
 
 def new_file(root: Path, tenant_id: int, kind: str, suffix: str) -> tuple[Path, str]:

@@ -83,8 +83,14 @@ class User(Base):
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime, default=None)
 
 
+TOKEN_SCOPES: tuple[str, ...] = ("read", "write", "admin")
+"""What an API token may do, within its user's role: ``read`` (GET), ``write`` (create,
+change, delete, import, generate), ``admin`` (the audit log, other users' tokens)."""
+
+
 class ApiToken(Base):
-    """A bearer token for the REST API; only its SHA-256 is stored."""
+    """A bearer token for the REST API; only its SHA-256 is stored. It always expires,
+    and does only what its ``scopes`` (comma-separated :data:`TOKEN_SCOPES`) allow."""
 
     __tablename__ = "api_tokens"
 
@@ -97,6 +103,14 @@ class ApiToken(Base):
     last_used_at: Mapped[datetime | None] = mapped_column(DateTime, default=None)
     expires_at: Mapped[datetime | None] = mapped_column(DateTime, default=None)
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime, default=None)
+    scopes: Mapped[str] = mapped_column(
+        String(100), default="read,write", server_default="read,write"
+    )
+
+    @property
+    def scope_set(self) -> frozenset[str]:
+        """The token's scopes as a set."""
+        return frozenset(s for s in self.scopes.split(",") if s)
 
 
 class WebSession(Base):

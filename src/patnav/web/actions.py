@@ -49,7 +49,9 @@ from patnav.search.semantic import embed_store, embedding_coverage
 from patnav.storage.documents import Document, read_document
 from patnav.web import charts
 from patnav.web.deps import Ctx
-from patnav.web.services import Dashboard, StoreHandle, StoreHub
+from patnav.web.limits import check_pending
+from patnav.web.services import Dashboard, StoreHandle, StoreHub, StoreUnavailable
+from patnav.yamlsafe import load_yaml
 
 log = logging.getLogger("patnav.web")
 
@@ -93,10 +95,19 @@ def get_store(ctx: Ctx, store_id: int) -> DataStore:
     return access.visible(ctx.db, ctx.viewer, DataStore, store_id)
 
 
-def document_count(ctx: Ctx, store: DataStore) -> int:
-    """How many documents a store holds."""
-    with handle_of(ctx, store).reader() as cursor:
-        return cursor.count("patents")
+def document_count(ctx: Ctx, store: DataStore) -> int | None:
+    """How many documents a store holds; None when the store has failed (lists show
+    it as out of service instead of failing as a whole)."""
+    try:
+        with handle_of(ctx, store).reader() as cursor:
+            return cursor.count("patents")
+    except StoreUnavailable:
+        return None
+
+
+def failed_stores(ctx: Ctx) -> set[int]:
+    """Ids of the stores that have failed (out of service)."""
+    return set(ctx.hub.failures)
 
 
 def create_store(
@@ -120,6 +131,7 @@ def create_store(
     from patnav.storage.store import PatentStore
 
     PatentStore.open(path).close()
+    path.chmod(0o600)  # whatever the umask: a tenant's patent data
     store = DataStore(
         tenant_id=tenant.id,
         name=name,
@@ -186,7 +198,7 @@ def save_upload(
     path, relative = files.new_file(ctx.platform.root, tenant_id, "uploads", suffix)
     size = 0
     try:
-        with path.open("wb") as out:
+        with files.create_private(path) as out:
             while chunk := source.read(1024 * 1024):
                 size += len(chunk)
                 if size > limit:
@@ -238,9 +250,13 @@ def start_import(
     enrichment steps after the import, so analyses see entities, locations and industries.
     """
     access.require_write(ctx.db, ctx.viewer, store.tenant_id)
+    check_pending(ctx.db, ctx.settings, ctx.viewer.user_id, "import")
+    handle_of(ctx, store)  # a failed store is refused before the upload is saved
     shown = files.display_name(original)
     try:
         if mapping is not None and mapping.strip():
+            # within the YAML limits first: the mapping reader itself reads it unbounded
+            load_yaml(mapping, source="mapping.yaml")
             load_mapping("mapping.yaml", text=mapping)
         else:
             mapping = None
@@ -293,7 +309,12 @@ def queue_import(platform: Platform, hub: StoreHub, job_id: int) -> None:
         store = db.get(DataStore, job.store_id)
         if store is None:
             return
-        handle = open_handle(store, hub, platform.root)
+        try:
+            handle = open_handle(store, hub, platform.root)
+        except StoreUnavailable as exc:
+            # the job fails alone, with the reason; the server and other stores go on
+            job.status, job.error, job.finished_at = "failed", str(exc)[:2000], utcnow()
+            return
     hub.submit_import(handle, lambda: run_import(platform, handle, job_id))
 
 

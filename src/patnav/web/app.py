@@ -8,6 +8,8 @@ from npm at set-up (``make setup``) — never from a CDN.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -24,17 +26,22 @@ from fastapi.responses import (
     Response,
 )
 from fastapi.staticfiles import StaticFiles
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from patnav.config import Settings
 from patnav.errors import InputError, PatnavError, StoreError, UnsafeInputError
+from patnav.platform import audit
 from patnav.platform.access import AccessDenied, NotFound
 from patnav.platform.accounts import LoginThrottled
 from patnav.platform.db import Platform
+from patnav.platform.models import DataStore
+from patnav.platform.retention import prune
 from patnav.search import QuerySyntaxError
 from patnav.web import actions, publishing
-from patnav.web.deps import CsrfFailed, LoginRequired, Unauthorized
+from patnav.web.deps import CsrfFailed, LoginRequired, Unauthorized, identify
 from patnav.web.i18n import LANG_COOKIE, pick_lang, translate
+from patnav.web.limits import Limits, LimitsMiddleware, TooManyPending
 from patnav.web.principals import PrincipalCache
 from patnav.web.render import filesize, templates
 from patnav.web.routers import (
@@ -51,8 +58,8 @@ from patnav.web.routers import (
     specs,
     stores,
 )
-from patnav.web.security import SecurityMiddleware, Signer
-from patnav.web.services import StoreHub
+from patnav.web.security import ProxyRule, SecurityMiddleware, Signer, client_ip
+from patnav.web.services import StoreFailure, StoreHub, StoreUnavailable
 
 STATIC = Path(__file__).resolve().parent / "static"
 log = logging.getLogger("patnav.web")
@@ -63,6 +70,7 @@ ERROR_STATUS: tuple[tuple[type[Exception], int], ...] = (
     (CsrfFailed, 403),
     (Unauthorized, 401),
     (LoginThrottled, 429),
+    (TooManyPending, 429),
     (UnsafeInputError, 413),
     (InputError, 400),
     (StoreError, 503),
@@ -84,6 +92,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
     platform = Platform.open(settings)
     hub = StoreHub(settings)
+    hub.on_failure = lambda failure: _record_store_failure(platform, failure)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -92,9 +101,19 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         )
         if resumed:
             log.info("resumed %d interrupted job(s)", resumed)
+        pruner = (
+            asyncio.create_task(_prune_every(platform, settings.prune_every_hours))
+            if settings.prune_every_hours > 0
+            else None
+        )
         try:
             yield
         finally:
+            if pruner is not None:
+                pruner.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await pruner
+            await limits.drain()
             hub.close()
             platform.close()
 
@@ -117,11 +136,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.signer = Signer(platform.secret, max_age_s=settings.session_hours * 3600)
     app.state.principals = principals = PrincipalCache()
     principals.watch(platform.sessions)
+    app.state.limits = limits = Limits(settings)
+    # inside the security middleware: the client address is the one a trusted proxy
+    # reported, and refusals get the security headers
+    app.add_middleware(LimitsMiddleware, limits=limits, identify=identify)
     app.add_middleware(
         SecurityMiddleware,
         max_body=settings.upload_max_bytes,
         secure=settings.cookie_secure,
         limit_text=filesize(settings.upload_max_bytes),
+        proxies=ProxyRule(settings.trusted_proxies),
     )
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
     for module in (
@@ -141,8 +165,23 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(api.router)
 
     @app.get("/healthz", include_in_schema=False)
-    def healthz() -> dict[str, bool]:
-        return {"ok": True}
+    async def healthz() -> Response:
+        """200 ``{"ok": true}``; 503 with the ids of the stores that have failed (a
+        trivial query checks every open store), so a monitor sees a store go down.
+
+        The check runs on the event loop's own executor, not the request thread pool:
+        a server busy with searches still answers its health check promptly."""
+        failed = await asyncio.get_running_loop().run_in_executor(None, hub.check_open)
+        if not failed:
+            return JSONResponse({"ok": True})
+        return JSONResponse(
+            {
+                "ok": False,
+                "failed_stores": [f.store_id for f in failed],
+                "error": "one or more stores have failed; see the audit log",
+            },
+            status_code=503,
+        )
 
     @app.get("/favicon.ico", include_in_schema=False)
     def favicon() -> FileResponse:
@@ -157,6 +196,20 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     _handlers(app)
     return app
+
+
+async def _prune_every(platform: Platform, hours: float) -> None:
+    """Apply the retention settings every ``hours`` (the first time after at most five
+    minutes, so a restart loop does not prune in a loop)."""
+    interval = hours * 3600
+    await asyncio.sleep(min(interval, 300.0))
+    while True:
+        try:
+            report = await run_in_threadpool(prune, platform)
+            log.info("retention: %s", report.to_dict())
+        except Exception:  # logged; the next run tries again
+            log.exception("retention run failed")
+        await asyncio.sleep(interval)
 
 
 def _is_api(request: Request) -> bool:
@@ -217,10 +270,16 @@ def _friendly(request: Request, exc: Exception, status: int) -> str:
         )
     if status == 429 and isinstance(exc, LoginThrottled):
         return translate(
-            "error.throttled", lang, minutes=max(1, (exc.retry_after_s + 59) // 60)
+            "error.throttled_account" if exc.scope == "account" else "error.throttled",
+            lang,
+            minutes=max(1, (exc.retry_after_s + 59) // 60),
         )
+    if status == 429 and isinstance(exc, TooManyPending):
+        return translate(f"error.pending_{exc.kind}", lang, limit=exc.limit)
     if status == 413:
         return str(exc)
+    if status == 503 and isinstance(exc, StoreUnavailable):
+        return translate("error.store_failed", lang)
     if status == 503:
         return translate("error.store", lang) + str(exc)
     if status == 400 and isinstance(exc, QuerySyntaxError):
@@ -228,6 +287,70 @@ def _friendly(request: Request, exc: Exception, status: int) -> str:
     if status == 400:
         return translate("error.input", lang) + str(exc)
     return str(exc)
+
+
+def _record_store_failure(platform: Platform, failure: StoreFailure) -> None:
+    """Record in the audit log that a store failed (once per failure)."""
+    with platform.session() as db:
+        row = db.get(DataStore, failure.store_id)
+        audit.record(
+            db,
+            "store.failed",
+            username="system",
+            tenant_id=row.tenant_id if row is not None else None,
+            object_type="store",
+            object_id=failure.store_id,
+            success=False,
+            detail={
+                "name": row.name if row is not None else None,
+                "reason": failure.reason,
+            },
+        )
+
+
+DENIED: tuple[type[Exception], ...] = (NotFound, AccessDenied, CsrfFailed)
+"""Refusals the audit log records: not found or not yours (404), a role's 403, CSRF."""
+
+
+async def _record_denied(request: Request, exc: Exception, status: int) -> None:
+    """Record a refused request with whoever sent it (the CSRF check runs before the
+    route learns who that is: then the credentials are looked up here)."""
+    principal = getattr(request.state, "principal", None)
+    if principal is None:
+        try:
+            principal, _ = await identify(request.scope)
+        except Exception:  # an unreadable credential: recorded as anonymous
+            principal = None
+    reason = (
+        "csrf"
+        if isinstance(exc, CsrfFailed)
+        else ("not_found" if status == 404 else "forbidden")
+    )
+    platform: Platform = request.app.state.platform
+
+    def record() -> None:
+        with platform.session() as db:
+            audit.record(
+                db,
+                "denied",
+                viewer=principal.viewer if principal is not None else None,
+                object_type=reason,
+                object_id=request.url.path,
+                ip=client_ip(request),
+                success=False,
+                detail={
+                    "method": request.method,
+                    "path": request.url.path,
+                    "status": status,
+                    "via": "token" if request.headers.get("authorization") else "web",
+                    "message": str(exc)[:300],
+                },
+            )
+
+    try:
+        await run_in_threadpool(record)
+    except Exception:  # the refusal stands even if the log cannot be written
+        log.exception("could not record a refused request in the audit log")
 
 
 def _handlers(app: FastAPI) -> None:
@@ -245,8 +368,10 @@ def _handlers(app: FastAPI) -> None:
     @app.exception_handler(PatnavError)
     async def patnav_error(request: Request, exc: PatnavError) -> Response:
         status = status_of(exc)
+        if isinstance(exc, DENIED):
+            await _record_denied(request, exc, status)
         headers = None
-        if isinstance(exc, LoginThrottled):
+        if isinstance(exc, LoginThrottled | TooManyPending):
             headers = {"Retry-After": str(exc.retry_after_s)}
         if isinstance(exc, Unauthorized):
             headers = {"WWW-Authenticate": "Bearer"}

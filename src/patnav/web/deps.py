@@ -25,11 +25,12 @@ from typing import Annotated, Any
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
+from starlette.types import Scope
 
 from patnav.config import Settings
 from patnav.errors import PatnavError
 from patnav.platform import accounts
-from patnav.platform.access import Viewer
+from patnav.platform.access import AccessDenied, Viewer
 from patnav.platform.db import Platform
 from patnav.platform.models import Tenant, User
 from patnav.web.i18n import LANG_COOKIE, pick_lang, translator
@@ -41,6 +42,7 @@ from patnav.web.security import (
     SESSION_COOKIE,
     Signer,
     client_ip,
+    request_cookies,
 )
 from patnav.web.services import StoreHub
 
@@ -158,8 +160,12 @@ def _lookup(
     generation = principals.generation()
     with platform.sessions() as db:
         expires_at = None
+        scopes: frozenset[str] | None = None
         if bearer:
-            user = accounts.token_user(db, secret)
+            token = accounts.find_token(db, secret)
+            user = db.get(User, token.user_id) if token is not None else None
+            if token is not None:
+                expires_at, scopes = token.expires_at, token.scope_set
             db.commit()  # last_used_at
         else:
             user = accounts.session_user(db, secret)
@@ -168,9 +174,43 @@ def _lookup(
         tenant = db.get(Tenant, user.tenant_id) if user is not None else None
         if user is None or tenant is None:
             return None
-        principal = Principal.of(user, tenant)
+        principal = Principal.of(user, tenant, scopes)
     principals.put(key, principal, generation, expires_at)
     return principal
+
+
+async def identify(scope: Scope) -> tuple[Principal | None, str | None]:
+    """Who sent a request, before any route runs (for the limits middleware): the
+    principal of its API token or session cookie (None when there is none or it is not
+    valid), and for a token its cache key (what its rate limit is kept under)."""
+    app = scope["app"]
+    platform: Platform = app.state.platform
+    principals: PrincipalCache = app.state.principals
+    header = b""
+    for name, value in scope.get("headers", ()):
+        if name == b"authorization":
+            header = value
+    text = header.decode("latin-1")
+    if text[:7].lower() == "bearer ":
+        secret = text[7:].strip()
+        key = secret_key("token", secret)
+        principal = principals.get(key)
+        if principal is None:
+            principal = await run_in_threadpool(
+                _lookup, platform, principals, key, secret, True
+            )
+        return principal, key
+    signer: Signer = app.state.signer
+    token = signer.unsign(request_cookies(scope).get(SESSION_COOKIE))
+    if token is None:
+        return None, None
+    key = secret_key("session", token)
+    principal = principals.get(key)
+    if principal is None:
+        principal = await run_in_threadpool(
+            _lookup, platform, principals, key, token, False
+        )
+    return principal, None
 
 
 async def base_ctx(
@@ -208,6 +248,7 @@ async def base_ctx(
                 )
             if principal is not None:
                 session_token = token
+    request.state.principal = principal  # for the audit of a refused request
     db = platform.sessions()
     try:
         yield Ctx(
@@ -233,14 +274,33 @@ async def page_ctx(ctx: Annotated[Ctx, Depends(base_ctx)]) -> Ctx:
     return ctx
 
 
+READ_ONLY_POSTS = frozenset({"/api/v1/specs/validate"})
+"""API calls made with POST that change nothing (a token with the read scope may)."""
+
+
 async def api_ctx(ctx: Annotated[Ctx, Depends(base_ctx)]) -> Ctx:
-    """An API call's context; without a valid token or session: 401."""
+    """An API call's context; without a valid token or session: 401; with a token whose
+    scopes do not cover the call (``read`` for GET, ``write`` for changes): 403."""
     if ctx.principal is None:
         raise Unauthorized(
             "Authenticate with 'Authorization: Bearer <token>' (create a token on your "
             "account page), or sign in."
         )
+    request = ctx.request
+    reads = request.method in SAFE_METHODS or request.url.path in READ_ONLY_POSTS
+    require_scope(ctx, "read" if reads else "write")
     return ctx
+
+
+def require_scope(ctx: Ctx, scope: str) -> None:
+    """Raises AccessDenied unless the request's credential has ``scope`` (a browser
+    session has every scope its role allows)."""
+    if ctx.principal is not None and not ctx.principal.allows(scope):
+        raise AccessDenied(
+            f"This API token lacks the '{scope}' scope (it has "
+            f"{', '.join(sorted(ctx.principal.scopes or ())) or 'none'}). Create a "
+            f"token with the '{scope}' scope on your account page."
+        )
 
 
 async def verify_csrf(request: Request) -> None:

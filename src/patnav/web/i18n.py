@@ -109,10 +109,64 @@ LABELS: dict[str, tuple[str, str]] = {
         "The file is larger than the upload limit ({limit}). Split or compress it and "
         "upload again.",
     ),
+    "error.body_too_large": (
+        "请求内容超过 {limit} 的上限。请缩短内容后再提交；上传数据文件请使用导入功能。",
+        "The request is larger than the limit of {limit}. Shorten it; upload data files "
+        "through the import form.",
+    ),
     "error.throttled": (
         "登录失败次数过多，已暂时锁定 {minutes} 分钟。请稍后再试，或联系管理员重置密码。",
         "Too many failed sign-ins: locked for {minutes} minute(s). Try again later, or "
         "ask an administrator to reset your password.",
+    ),
+    "error.throttled_account": (
+        "该账户登录失败次数过多，已锁定 {minutes} 分钟（无论从哪个地址登录）。请稍后再试，"
+        "或联系管理员重置密码。",
+        "Too many failed sign-ins for this account: its sign-in is locked for "
+        "{minutes} minute(s), from any address. Try again later, or ask an "
+        "administrator to reset your password.",
+    ),
+    "error.rate_limited": (
+        "请求过于频繁，请 {seconds} 秒后再试。",
+        "Too many requests: try again in {seconds} s.",
+    ),
+    "error.busy_user": (
+        "您已有查询、看板或校验正在处理中，请等它完成后再试（约 {seconds} 秒后）。",
+        "You have searches, dashboards or checks running already: wait until they "
+        "finish and try again (in about {seconds} s).",
+    ),
+    "error.busy": (
+        "服务器正忙，请 {seconds} 秒后再试。",
+        "The server is busy: try again in {seconds} s.",
+    ),
+    "error.deadline": (
+        "请求处理超过 {seconds} 秒，已停止等待。结果计算完成后会保存在缓存中，请稍后重试；"
+        "若仍超时，请缩小检索范围或联系管理员。",
+        "The request took longer than {seconds} s and was not waited for. Its result "
+        "is kept in the cache once computed: try again in a while; if it still times "
+        "out, narrow the query or ask an administrator.",
+    ),
+    "error.pending_import": (
+        "您已有 {limit} 个导入任务在排队或进行中，请等其中一个完成后再上传。",
+        "You have {limit} imports queued or running: wait until one finishes before "
+        "uploading another.",
+    ),
+    "error.pending_report": (
+        "您已有 {limit} 个报告任务在排队或进行中，请等其中一个完成后再生成。",
+        "You have {limit} reports queued or running: wait until one finishes before "
+        "generating another.",
+    ),
+    "error.store_failed": (
+        "该数据库发生故障，已暂停使用。其他数据库和页面不受影响；管理员可在审计日志中看到"
+        "故障记录，从备份恢复数据库文件后即可重新使用。",
+        "This store has failed and is out of service. Other stores and pages work as "
+        "before; administrators find the failure in the audit log, and the store "
+        "opens again once its file is restored from a backup.",
+    ),
+    "stores.failed": ("故障", "Failed"),
+    "stores.failed_help": (
+        "该数据库发生故障，暂时无法使用",
+        "This store has failed and cannot be used right now",
     ),
     "error.input": ("输入有误：", "Please correct the input: "),
     "error.store": (
@@ -611,6 +665,14 @@ LABELS: dict[str, tuple[str, str]] = {
     "admin.created_tenant": ("单位已创建。", "Organisation created."),
     "admin.updated_user": ("用户已更新。", "User updated."),
     "admin.reset_password": ("重置密码", "Reset password"),
+    "admin.tokens": ("有效的 API 令牌", "Live API tokens"),
+    "admin.tokens_help": (
+        "您管理的用户的有效令牌。撤销后立即失效；重置某用户的密码会撤销其全部令牌。",
+        "Tokens of the users you manage. A revoked token stops working at once; "
+        "resetting a user's password revokes all of theirs.",
+    ),
+    "admin.no_tokens": ("没有有效的令牌。", "No live tokens."),
+    "admin.revoked_token": ("令牌已撤销。", "Token revoked."),
     "admin.disable": ("停用", "Disable"),
     "admin.enable": ("启用", "Enable"),
     "admin.roles_matrix": ("角色权限", "Roles"),
@@ -627,6 +689,18 @@ LABELS: dict[str, tuple[str, str]] = {
         "新令牌（只显示这一次）：",
         "Your new token (shown this once only):",
     ),
+    "account.days": ("有效期", "Valid for"),
+    "account.days_n": ("{days} 天", "{days} days"),
+    "account.scopes": ("权限范围", "Scopes"),
+    "account.expires": ("到期时间", "Expires"),
+    "account.expired": ("已过期", "Expired"),
+    "account.password_revokes": (
+        "修改密码会让您的所有登录会话和 API 令牌失效。",
+        "Changing the password ends your sessions and revokes your API tokens.",
+    ),
+    "scope.read": ("只读", "Read"),
+    "scope.write": ("读写", "Write"),
+    "scope.admin": ("管理", "Administer"),
     "account.revoke": ("撤销", "Revoke"),
     "account.revoked": ("已撤销", "Revoked"),
     "account.last_used": ("最近使用", "Last used"),

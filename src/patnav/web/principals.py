@@ -40,7 +40,7 @@ MAX_ENTRIES = 10_000
 _WATCHED: dict[type[Any], tuple[str, ...]] = {
     User: ("username", "display_name", "role", "tenant_id", "is_active"),
     WebSession: ("revoked", "expires_at", "user_id"),
-    ApiToken: ("revoked_at", "expires_at", "user_id"),
+    ApiToken: ("revoked_at", "expires_at", "user_id", "scopes"),
     Tenant: ("name", "path", "parent_id"),
 }
 """The columns whose change makes a cached principal stale (``last_used_at`` and
@@ -69,17 +69,26 @@ class Principal:
     display_name: str | None
     role: str
     tenant: TenantRef
+    scopes: frozenset[str] | None = None
+    """An API token's scopes; None for a browser session (everything the role may)."""
 
     @classmethod
-    def of(cls, user: User, tenant: Tenant) -> Principal:
-        """The principal of a user row and its tenant row."""
+    def of(
+        cls, user: User, tenant: Tenant, scopes: frozenset[str] | None = None
+    ) -> Principal:
+        """The principal of a user row and its tenant row (and a token's scopes)."""
         return cls(
             user.id,
             user.username,
             user.display_name,
             user.role,
             TenantRef(tenant.id, tenant.name, tenant.path, tenant.level),
+            scopes,
         )
+
+    def allows(self, scope: str) -> bool:
+        """Whether the credential used may do what ``scope`` covers."""
+        return self.scopes is None or scope in self.scopes
 
     @property
     def viewer(self) -> Viewer:

@@ -34,6 +34,7 @@ from patnav.platform.models import (
 )
 from patnav.web.actions import get_store, open_handle
 from patnav.web.deps import Ctx
+from patnav.web.limits import check_pending
 from patnav.web.services import StoreHub
 from patnav.web.specs import SpecProblem, check_spec
 
@@ -166,6 +167,7 @@ def start_report(
         )
     if lang not in ("zh", "en"):
         raise InvalidParameterError(f"Report language must be zh or en, not '{lang}'.")
+    check_pending(ctx.db, ctx.settings, ctx.viewer.user_id, "report")
     job = ReportJob(
         tenant_id=store.tenant_id,
         store_id=store.id,

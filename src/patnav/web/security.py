@@ -10,16 +10,28 @@
   header. Requests authenticated with an API token carry no cookies and need none.
 - **Headers** on every response: a Content-Security-Policy without inline scripts,
   ``X-Frame-Options: DENY``, ``nosniff``, a strict referrer policy; HSTS over https.
-- **Size limit**: a request body larger than the upload limit is refused with 413 —
-  before reading when ``Content-Length`` says so, else as soon as it grows past it.
+- **Size limit**: an upload (``…/stores/{id}/imports``) larger than the upload limit, and
+  any other request body larger than :data:`MAX_REQUEST_BYTES` (a form, a spec, a JSON
+  body: read whole before it is checked), is refused with 413 — before reading when
+  ``Content-Length`` says so, else as soon as it grows past it (also when the application
+  caught the cut and answered otherwise).
+- **No caching**: every response but the static assets carries ``Cache-Control:
+  no-store``, so a shared browser or proxy never keeps a signed-in page, an API answer or
+  an export.
+- **Proxies**: ``X-Forwarded-For`` and ``X-Forwarded-Proto`` are applied only to requests
+  whose peer is one of ``PATNAV_TRUSTED_PROXIES`` (:class:`ProxyRule`); from anyone else
+  — another local process included — they are ignored.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+import ipaddress
 import json
+import re
 import secrets
+from collections.abc import Iterable
 from http.cookies import SimpleCookie
 from typing import Any
 
@@ -32,6 +44,15 @@ CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "x-csrf-token"
 MULTIPART_SLACK = 1024 * 1024
 """Room for a multipart envelope around a file of exactly the upload limit."""
+MAX_REQUEST_BYTES = 4 * 1024 * 1024
+"""The largest body of a request that is not an upload (forms, specs of at most 200,000
+characters, JSON): such bodies are read into memory whole before being validated."""
+UPLOAD_PATH = re.compile(r"/(api/v1/)?stores/\d+/imports")
+"""Requests whose body is an uploaded file (the upload limit applies)."""
+
+CACHEABLE = ("/static/", "/favicon.ico")
+"""Paths whose responses browsers and proxies may keep; every other one is
+``Cache-Control: no-store``."""
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
@@ -93,6 +114,58 @@ def request_cookies(scope: Scope) -> dict[str, str]:
     return {key: morsel.value for key, morsel in jar.items()}
 
 
+class ProxyRule:
+    """Which peers are reverse proxies of ours, and who the client behind them is.
+
+    Entries are addresses (``127.0.0.1``), networks (``10.0.0.0/8``) or, for a peer that
+    has no address (a test client, a Unix socket), its literal name.
+    """
+
+    def __init__(self, entries: Iterable[str] = ()) -> None:
+        self.networks: list[ipaddress.IPv4Network | ipaddress.IPv6Network] = []
+        self.names: set[str] = set()
+        for entry in entries:
+            entry = entry.strip()
+            if not entry:
+                continue
+            try:
+                self.networks.append(ipaddress.ip_network(entry, strict=False))
+            except ValueError:
+                self.names.add(entry)
+
+    def __bool__(self) -> bool:
+        return bool(self.networks or self.names)
+
+    def trusts(self, host: str | None) -> bool:
+        """Whether ``host`` (a peer's address) is one of the configured proxies."""
+        if not host:
+            return False
+        if host in self.names:
+            return True
+        try:
+            address = ipaddress.ip_address(host)
+        except ValueError:
+            return False
+        return any(address in network for network in self.networks)
+
+    def client(self, peer: str, forwarded_for: str | None) -> str:
+        """The client's address: the peer, unless the peer is a proxy of ours — then
+        the rightmost ``X-Forwarded-For`` hop that is not (each proxy appends the
+        address it received the request from)."""
+        if not forwarded_for or not self.trusts(peer):
+            return peer
+        client = peer
+        for hop in reversed([h.strip() for h in forwarded_for.split(",")]):
+            try:
+                ipaddress.ip_address(hop)
+            except ValueError:
+                return client  # a garbled hop: believe nothing to its left
+            client = hop
+            if not self.trusts(hop):
+                return hop
+        return client
+
+
 class BodyTooLarge(Exception):
     """Raised inside ``receive`` when a request body passes the limit."""
 
@@ -101,20 +174,46 @@ class SecurityMiddleware:
     """Security headers, the pre-session cookie, and the request size limit (ASGI)."""
 
     def __init__(
-        self, app: ASGIApp, *, max_body: int, secure: bool | None, limit_text: str
+        self,
+        app: ASGIApp,
+        *,
+        max_body: int,
+        secure: bool | None,
+        limit_text: str,
+        proxies: ProxyRule | None = None,
     ) -> None:
         self.app = app
         self.max_body = max_body + MULTIPART_SLACK
+        self.max_other = min(self.max_body, MAX_REQUEST_BYTES)
         self.secure = secure
         self.limit_text = limit_text
+        self.proxies = proxies or ProxyRule()
+
+    def _apply_proxy(self, scope: Scope) -> None:
+        client = scope.get("client")
+        peer = client[0] if client else None
+        if not peer or not self.proxies.trusts(peer):
+            return
+        headers = dict(scope.get("headers", ()))
+        forwarded = headers.get(b"x-forwarded-for")
+        if forwarded:
+            host = self.proxies.client(peer, forwarded.decode("latin-1"))
+            scope["client"] = (host, 0)
+        proto = headers.get(b"x-forwarded-proto", b"").decode("latin-1")
+        proto = proto.split(",")[-1].strip().lower()  # the hop nearest us
+        if proto in ("http", "https"):
+            scope["scheme"] = proto
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        self._apply_proxy(scope)
+        is_upload = bool(UPLOAD_PATH.fullmatch(str(scope.get("path", ""))))
+        max_body = self.max_body if is_upload else self.max_other
         declared = _content_length(scope)
-        if declared is not None and declared > self.max_body:
-            await self._too_large(scope, send)
+        if declared is not None and declared > max_body:
+            await self._too_large(scope, send, is_upload)
             return
         cookies = request_cookies(scope)
         state = scope.setdefault("state", {})
@@ -133,22 +232,36 @@ class SecurityMiddleware:
         state["cookie_secure"] = secure
         started = False
         received = 0
+        overflowed = replaced = False
+        # static assets are the same for everyone; everything else may be personal
+        cacheable = str(scope.get("path", "")).startswith(CACHEABLE)
 
         async def limited_receive() -> Message:
-            nonlocal received
+            nonlocal received, overflowed
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > self.max_body:
+                if received > max_body:
+                    overflowed = True
                     raise BodyTooLarge()
             return message
 
         async def send_with_headers(message: Message) -> None:
-            nonlocal started
+            nonlocal started, replaced
+            if replaced:
+                return  # the app's answer to a body cut at the limit: 413 was sent
+            if overflowed and message["type"] == "http.response.start":
+                # The body was cut at the limit but the app caught the error (FastAPI
+                # turns any failure while reading a form into 400): the answer is 413.
+                started = replaced = True
+                await self._too_large(scope, send, is_upload)
+                return
             if message["type"] == "http.response.start":
                 started = True
                 headers = list(message.get("headers", []))
                 headers.extend(HEADERS)
+                if not cacheable and not any(k == b"cache-control" for k, _ in headers):
+                    headers.append((b"cache-control", b"no-store"))
                 if https:
                     headers.append((b"strict-transport-security", b"max-age=31536000"))
                 if new_anon is not None:
@@ -167,13 +280,22 @@ class SecurityMiddleware:
             await self.app(scope, limited_receive, send_with_headers)
         except BodyTooLarge:
             if not started:
-                await self._too_large(scope, send)
+                await self._too_large(scope, send, is_upload)
 
-    async def _too_large(self, scope: Scope, send: Send) -> None:
+    async def _too_large(
+        self, scope: Scope, send: Send, is_upload: bool = True
+    ) -> None:
         from patnav.web.i18n import LANG_COOKIE, translate
 
         lang = request_cookies(scope).get(LANG_COOKIE, "zh")
-        message = translate("error.too_large", lang, limit=self.limit_text)
+        if is_upload:
+            message = translate("error.too_large", lang, limit=self.limit_text)
+        else:
+            message = translate(
+                "error.body_too_large",
+                lang,
+                limit=f"{self.max_other / 1024 / 1024:.0f} MB",
+            )
         if scope.get("path", "").startswith("/api/"):
             body = json.dumps({"ok": False, "error": message}, ensure_ascii=False)
             content_type = b"application/json"
@@ -189,6 +311,7 @@ class SecurityMiddleware:
                     (b"content-type", content_type),
                     (b"content-length", str(len(data)).encode()),
                     (b"connection", b"close"),
+                    (b"cache-control", b"no-store"),
                     *HEADERS,
                 ],
             }
@@ -221,6 +344,7 @@ def cookie_header(
 
 
 def client_ip(scope_or_request: Any) -> str:
-    """The client's address (uvicorn applies X-Forwarded-For from trusted proxies)."""
+    """The client's address (:class:`SecurityMiddleware` applied X-Forwarded-For when
+    the request came through a trusted proxy)."""
     client = getattr(scope_or_request, "client", None)
     return client.host if client is not None and client.host else "unknown"

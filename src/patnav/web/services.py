@@ -15,10 +15,20 @@ and every request or worker thread works on its own ``store.cursor()``:
 - **dashboards**: the landscape analyses of a set are computed once per version of the data
   (``FullTextIndex.watermark``: changes whenever a document does) and kept in memory; a
   second request for the same set waits for the first computation instead of repeating it.
+
+**A store that fails is isolated.** When a store cannot be opened (a damaged file, a
+newer schema, another process holding it) or DuckDB invalidates its database after a
+fatal error (the memory cap hit mid-import), the hub marks it failed
+(:class:`StoreFailure`), drops its handle and calls ``on_failure`` once (the app records
+it in the audit log); every request touching it then gets :class:`StoreUnavailable`
+(503, a Chinese message) at once instead of a 500 each, ``/healthz`` lists it, and every
+other store goes on as before. After ``retry_s`` seconds the next request tries to open
+it again, so a repaired or restored file comes back without a restart.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import threading
@@ -31,8 +41,11 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+import duckdb
+
 from patnav.analyses import LANDSCAPE, Scope, landscape
 from patnav.config import Settings
+from patnav.errors import StoreError
 from patnav.search import SearchIndex, SearchResult, more_like_this, search
 from patnav.search.fulltext import FullTextIndex
 from patnav.search.semantic import Embedder, default_embedder
@@ -46,6 +59,43 @@ SEARCH_CACHE_SIZE = 256
 SEARCH_CACHE_HITS = 100_000
 """At most this many hits kept per store across its cached results (a result can hold up
 to 10,000)."""
+
+
+RETRY_S = 60.0
+"""Seconds a failed store stays failed before a request tries to open it again."""
+
+
+class StoreUnavailable(StoreError):
+    """A store has failed (it cannot be opened, or DuckDB invalidated it): requests that
+    touch it are refused with 503 until it opens again; other stores are unaffected."""
+
+    def __init__(self, store_id: int, reason: str) -> None:
+        self.store_id = store_id
+        self.reason = reason
+        super().__init__(
+            f"Store {store_id} has failed and is out of service: {reason[:300]}. Other "
+            "stores work as before; an administrator will find the failure in the audit "
+            "log (restore the store's file from a backup, then it opens again)."
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class StoreFailure:
+    """Why and when a store failed."""
+
+    store_id: int
+    reason: str
+    at: float  # time.monotonic()
+    wall: float  # time.time()
+    path: Path | None = None
+
+
+def is_fatal(exc: BaseException) -> bool:
+    """Whether a DuckDB error means the database itself is unusable (invalidated by a
+    fatal error, internal corruption) — not a failed query."""
+    if isinstance(exc, duckdb.FatalException | duckdb.InternalException):
+        return True
+    return isinstance(exc, duckdb.Error) and "invalidated" in str(exc).lower()
 
 
 class SearchCache:
@@ -113,10 +163,19 @@ class SearchCache:
 class StoreHandle:
     """One open store: the writing connection, a cursor per caller, the shared index."""
 
-    def __init__(self, store_id: int, path: Path, settings: Settings) -> None:
+    def __init__(
+        self,
+        store_id: int,
+        path: Path,
+        settings: Settings,
+        on_fatal: Callable[[int, BaseException], None] | None = None,
+    ) -> None:
         self.store_id = store_id
         self.path = path
         self.settings = settings
+        # set once open: a failure while opening is the opener's to report (the hub
+        # holds its lock then)
+        self.on_fatal: Callable[[int, BaseException], None] | None = None
         self.store = PatentStore.open(path)
         self.search_lock = threading.Lock()
         self._index: SearchIndex | None = None
@@ -130,15 +189,37 @@ class StoreHandle:
         self.imports = ThreadPoolExecutor(
             max_workers=1, thread_name_prefix=f"patnav-import-{store_id}"
         )
+        self.on_fatal = on_fatal
+
+    @contextmanager
+    def guard(self) -> Iterator[None]:
+        """Turn a fatal DuckDB error inside the block into :class:`StoreUnavailable`,
+        reporting the store failed (other errors pass through)."""
+        try:
+            yield
+        except duckdb.Error as exc:
+            if not is_fatal(exc):
+                raise
+            if self.on_fatal is not None:
+                self.on_fatal(self.store_id, exc)
+            raise StoreUnavailable(self.store_id, str(exc)) from exc
 
     @contextmanager
     def reader(self) -> Iterator[PatentStore]:
         """A cursor on the store for the calling thread, closed after the block."""
-        cursor = self.store.cursor()
-        try:
-            yield cursor
-        finally:
-            cursor.close()
+        with self.guard():
+            cursor = self.store.cursor()
+            try:
+                yield cursor
+            finally:
+                with contextlib.suppress(duckdb.Error):
+                    cursor.close()
+
+    def check(self) -> None:
+        """A trivial query on the store (``/healthz``): raises StoreUnavailable when
+        DuckDB has invalidated the database."""
+        with self.reader() as cursor:
+            cursor.scalar("SELECT 1")
 
     def _search_index(self) -> SearchIndex:
         # opened on a cursor of its own; used only under search_lock
@@ -169,7 +250,7 @@ class StoreHandle:
         cached = self.results.get(key, limit)
         if cached is not None:
             return cached
-        with self.search_lock:
+        with self.search_lock, self.guard():
             # another request may have run the same search while this one waited
             cached = self.results.get(key, limit)
             if cached is not None:
@@ -194,7 +275,7 @@ class StoreHandle:
 
     def more_like_this(self, doc_id: str, **options: Any) -> SearchResult:
         """``patnav.search.more_like_this`` on this store with its shared index."""
-        with self.search_lock:
+        with self.search_lock, self.guard():
             index = self._search_index()
             if options.get("mode", "semantic") in ("semantic", "hybrid"):
                 options.setdefault("embedder", self.embedder)
@@ -203,7 +284,7 @@ class StoreHandle:
     @contextmanager
     def indexed(self) -> Iterator[SearchIndex]:
         """The shared search index, for the block (other searches wait)."""
-        with self.search_lock:
+        with self.search_lock, self.guard():
             try:
                 yield self._search_index()
             finally:
@@ -211,7 +292,7 @@ class StoreHandle:
 
     def refresh_index(self) -> None:
         """Bring the full-text index up to date with the store (after an import)."""
-        with self.search_lock:
+        with self.search_lock, self.guard():
             self._search_index().refresh()
             self._settle()
 
@@ -246,6 +327,19 @@ class StoreHandle:
                 self._index = None
         self.store.close()
 
+    def abandon(self) -> None:
+        """Let go of a failed store: queued imports are cancelled (their jobs stay
+        queued and run again once the store opens), connections closed as far as
+        DuckDB still allows."""
+        self.imports.shutdown(wait=False, cancel_futures=True)
+        with contextlib.suppress(Exception):
+            if self._index is not None:
+                self._index.close()
+                self._index.store.close()
+                self._index = None
+        with contextlib.suppress(Exception):
+            self.store.close()
+
 
 @dataclass(frozen=True, slots=True)
 class Dashboard:
@@ -268,6 +362,10 @@ class StoreHub:
         self.settings = settings
         self._handles: dict[int, StoreHandle] = {}
         self._lock = threading.Lock()
+        self.failures: dict[int, StoreFailure] = {}
+        self.retry_s = RETRY_S
+        self.on_failure: Callable[[StoreFailure], None] | None = None
+        """Called once when a store fails (the app records it in the audit log)."""
         self.reports = ThreadPoolExecutor(
             max_workers=1, thread_name_prefix="patnav-report"
         )
@@ -276,14 +374,87 @@ class StoreHub:
         self._cache_lock = threading.Lock()
 
     def handle(self, store_id: int, path: Path) -> StoreHandle:
-        """The open store ``store_id`` (opened on first use)."""
+        """The open store ``store_id`` (opened on first use).
+
+        Raises:
+            StoreUnavailable: the store failed (now, or less than ``retry_s`` ago).
+        """
         with self._lock:
+            failure = self.failures.get(store_id)
+            if failure is not None and time.monotonic() - failure.at < self.retry_s:
+                raise StoreUnavailable(store_id, failure.reason)
             found = self._handles.get(store_id)
             if found is None:
-                found = self._handles[store_id] = StoreHandle(
-                    store_id, path, self.settings
+                try:
+                    found = StoreHandle(
+                        store_id, path, self.settings, on_fatal=self.fail
+                    )
+                except (StoreError, duckdb.Error, OSError) as exc:
+                    newly = self._record_failure(store_id, exc, path)
+                else:
+                    self._handles[store_id] = found
+                    self.failures.pop(store_id, None)
+                    return found
+            else:
+                return found
+        if failure is None:  # a retry that fails again was reported the first time
+            self._notify(newly)
+        raise StoreUnavailable(store_id, newly.reason)
+
+    def _record_failure(
+        self, store_id: int, exc: BaseException, path: Path | None
+    ) -> StoreFailure:
+        # under self._lock
+        failure = StoreFailure(
+            store_id, str(exc)[:1000], time.monotonic(), time.time(), path
+        )
+        self.failures[store_id] = failure
+        return failure
+
+    def _notify(self, failure: StoreFailure) -> None:
+        log.error("store %s failed: %s", failure.store_id, failure.reason)
+        if self.on_failure is not None:
+            try:
+                self.on_failure(failure)
+            except Exception:  # the failure stands even if it cannot be recorded
+                log.exception(
+                    "could not record the failure of store %s", failure.store_id
                 )
-            return found
+
+    def fail(self, store_id: int, exc: BaseException) -> None:
+        """Mark an open store failed (DuckDB invalidated it): drop its handle and report
+        it once; later requests get StoreUnavailable until it opens again."""
+        with self._lock:
+            if store_id in self.failures:
+                return  # reported already
+            handle = self._handles.pop(store_id, None)
+            failure = self._record_failure(
+                store_id, exc, handle.path if handle is not None else None
+            )
+        if handle is not None:
+            handle.abandon()
+        self._notify(failure)
+
+    def check_open(self) -> list[StoreFailure]:
+        """Run a trivial query on every open store, try again to open every store that
+        failed more than ``retry_s`` ago (``/healthz``), and return every store failed
+        now."""
+        with self._lock:
+            handles = list(self._handles.values())
+            due = [
+                f
+                for f in self.failures.values()
+                if f.path is not None and time.monotonic() - f.at >= self.retry_s
+            ]
+        for handle in handles:
+            with contextlib.suppress(StoreUnavailable):
+                handle.check()
+        for failure in due:
+            assert failure.path is not None
+            with contextlib.suppress(StoreUnavailable):
+                self.handle(failure.store_id, failure.path)
+        with self._lock:
+            return sorted(self.failures.values(), key=lambda f: f.store_id)
 
     def opened(self, store_id: int) -> StoreHandle | None:
         """The store ``store_id`` if it is open already (never opens it)."""

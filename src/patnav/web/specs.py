@@ -5,6 +5,10 @@
 position; schema errors carry a path (``scope[0].children[1].query``) that is followed
 through the YAML node tree; every ``query`` is compiled on its own so a wrong query is
 reported on its line, at the column the query parser names.
+
+The text is read once, within the limits of :mod:`patnav.yamlsafe` (size, aliases and
+their expansion, depth, tags), before anything walks its node tree: a text of nested
+aliases is refused at its first alias past the budget instead of being walked.
 """
 
 from __future__ import annotations
@@ -15,9 +19,15 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from patnav.analyses.spec import NavigationSpec, SpecError, parse_spec
+from patnav.analyses.spec import (
+    NavigationSpec,
+    SpecError,
+    describe_problem,
+    parse_spec,
+)
 from patnav.errors import InputError
 from patnav.search import QuerySyntaxError, compile_query
+from patnav.yamlsafe import YamlError, compose_yaml, line_of
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,15 +64,14 @@ class SpecProblem:
 def check_spec(text: str) -> tuple[NavigationSpec | None, list[SpecProblem]]:
     """The parsed spec and no problems, or None and every problem found."""
     try:
-        root = yaml.compose(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        problem = getattr(exc, "problem", None) or str(exc)
+        root = compose_yaml(text, source="spec")
+    except YamlError as exc:
         return None, [
             SpecProblem(
-                f"YAML: {problem}",
-                mark.line + 1 if mark is not None else None,
-                mark.column + 1 if mark is not None else None,
+                exc.problem,
+                exc.line,
+                exc.column,
+                message_zh=exc.problem_zh,
             )
         ]
     problems = _query_problems(root)
@@ -72,9 +81,8 @@ def check_spec(text: str) -> tuple[NavigationSpec | None, list[SpecProblem]]:
         cause = exc.__cause__
         if isinstance(cause, ValidationError):
             for error in cause.errors(include_url=False):
-                loc = tuple(error["loc"])
-                line = _line_of(root, loc)
-                problems.append(SpecProblem(f"{_where(loc)}: {error['msg']}", line))
+                message, message_zh, line = describe_problem(error, root)
+                problems.append(SpecProblem(message, line, message_zh=message_zh))
         elif not problems or not isinstance(cause, InputError):
             problems.append(
                 SpecProblem(_strip_source(str(exc)), _line_for_message(root, str(exc)))
@@ -103,53 +111,17 @@ def _unique(problems: list[SpecProblem]) -> list[SpecProblem]:
     return sorted(out, key=lambda p: (p.line or 0, p.column or 0))
 
 
-def _where(loc: tuple[Any, ...]) -> str:
-    out = ""
-    for part in loc:
-        out += (
-            f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-        )
-    return out or "(top level)"
-
-
-def _line_of(root: yaml.Node | None, loc: tuple[Any, ...]) -> int | None:
-    """The line of the YAML node at ``loc`` (or of the deepest node that exists)."""
-    node = root
-    line = root.start_mark.line + 1 if root is not None else None
-    for part in loc:
-        child = _child(node, part)
-        if child is None:
-            break
-        key_node, node = child
-        line = (key_node or node).start_mark.line + 1
-    return line
-
-
-def _child(
-    node: yaml.Node | None, part: Any
-) -> tuple[yaml.Node | None, yaml.Node] | None:
-    if isinstance(node, yaml.MappingNode):
-        for key, value in node.value:
-            if isinstance(key, yaml.ScalarNode) and key.value == str(part):
-                return key, value
-        # pydantic names the alias of a field ('from' for period.start): already str
-        return None
-    if (
-        isinstance(node, yaml.SequenceNode)
-        and isinstance(part, int)
-        and 0 <= part < len(node.value)
-    ):
-        return None, node.value[part]
-    return None
-
-
 def _query_problems(root: yaml.Node | None) -> list[SpecProblem]:
     """Every ``query``/``base_query`` value that does not compile, at its line and the
     column the parser names."""
     problems: list[SpecProblem] = []
     stack: list[yaml.Node] = [root] if root is not None else []
+    seen: set[int] = set()  # an aliased subtree is one node object: checked once
     while stack:
         node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
         if isinstance(node, yaml.MappingNode):
             for key, value in node.value:
                 if (
@@ -190,7 +162,7 @@ def _line_for_message(root: yaml.Node | None, message: str) -> int | None:
     """The line of the top-level key a rule-level message is about."""
     for key in ("region", "entities", "scope", "type"):
         if f"'{key}" in message or f" {key}" in message:
-            line = _line_of(root, (key,))
+            line = line_of(root, (key,))
             if line is not None:
                 return line
     return None

@@ -22,6 +22,7 @@ MESSAGES = {
     "user": "admin.created_user",
     "tenant": "admin.created_tenant",
     "updated": "admin.updated_user",
+    "revoked": "admin.revoked_token",
 }
 
 
@@ -43,7 +44,30 @@ def admin_page(
         levels=LEVELS,
         roles=ROLES,
         depth={t.id: t.path.count("/") - 2 for t in tenants},
+        tokens=[
+            (token, owner)
+            for token, owner in access.managed_tokens(ctx.db, ctx.viewer)
+            if accounts.is_live(token)
+        ],
     )
+
+
+@router.post("/tokens/{token_id}/revoke")
+def revoke_token(ctx: Annotated[Ctx, Depends(page_ctx)], token_id: int) -> Response:
+    """Revoke the API token of a user the administrator manages."""
+    token = access.managed_token(ctx.db, ctx.viewer, token_id)
+    accounts.revoke(ctx.db, token)
+    audit.record(
+        ctx.db,
+        "token.revoke",
+        viewer=ctx.viewer,
+        object_type="token",
+        object_id=token.id,
+        ip=ctx.ip,
+        detail={"owner_id": token.user_id, "by_admin": True},
+    )
+    ctx.db.commit()
+    return RedirectResponse("/admin?msg=revoked", status_code=303)
 
 
 @router.post("/tenants")

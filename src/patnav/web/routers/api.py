@@ -15,21 +15,24 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, File, Form, Query, UploadFile
 from fastapi.responses import FileResponse, Response
 from pydantic import BaseModel, Field
+from sqlalchemy import select
 from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
 
 from patnav.analyses import ANALYSES, LANDSCAPE
-from patnav.platform import access, audit
+from patnav.platform import access, accounts, audit
 from patnav.platform.models import (
+    ApiToken,
     DataStore,
     ImportJob,
     ReportJob,
     Spec,
+    User,
 )
 from patnav.search import MODES
 from patnav.search.api import MAX_LIMIT
 from patnav.web import actions, publishing
-from patnav.web.deps import Ctx, api_ctx, verify_csrf
+from patnav.web.deps import Ctx, api_ctx, require_scope, verify_csrf
 from patnav.web.routers.imports import read_mapping
 
 router = APIRouter(prefix="/api/v1", dependencies=[Depends(verify_csrf)])
@@ -61,7 +64,8 @@ class StoreOut(BaseModel):
     tenant_id: int
     name: str
     description: str | None
-    documents: int
+    documents: int | None  # None: the store has failed (status "failed")
+    status: str = "ok"  # "ok" or "failed" (out of service)
     created_at: datetime
 
 
@@ -208,13 +212,17 @@ class PublicationOut(BaseModel):
     download: str
 
 
-def _store(ctx: Ctx, store: DataStore) -> StoreOut:
+def _store(ctx: Ctx, store: DataStore, *, listed: bool = False) -> StoreOut:
+    documents = actions.document_count(ctx, store)
+    if documents is None and not listed:
+        actions.handle_of(ctx, store)  # raises StoreUnavailable: 503, and why
     return StoreOut(
         id=store.id,
         tenant_id=store.tenant_id,
         name=store.name,
         description=store.description,
-        documents=actions.document_count(ctx, store),
+        documents=documents,
+        status="failed" if documents is None else "ok",
         created_at=store.created_at,
     )
 
@@ -307,7 +315,7 @@ def tenants(ctx: Context) -> list[TenantOut]:
     "/stores", tags=["stores"], response_model=list[StoreOut], summary="Stores you see"
 )
 def stores(ctx: Context) -> list[StoreOut]:
-    return [_store(ctx, s) for s in actions.list_stores(ctx)]
+    return [_store(ctx, s, listed=True) for s in actions.list_stores(ctx)]
 
 
 @router.post(
@@ -747,6 +755,97 @@ def download_publication(ctx: Context, publication_id: int) -> Response:
     return FileResponse(path, media_type=media_type, filename=name)
 
 
+# -- API tokens ----------------------------------------------------------------------
+
+
+class TokenOut(BaseModel):
+    id: int
+    user_id: int
+    username: str
+    name: str
+    prefix: str
+    scopes: list[str]
+    created_at: datetime
+    expires_at: datetime | None
+    last_used_at: datetime | None
+    revoked_at: datetime | None
+    live: bool
+
+
+def _token(token: ApiToken, owner: User) -> TokenOut:
+    return TokenOut(
+        id=token.id,
+        user_id=token.user_id,
+        username=owner.username,
+        name=token.name,
+        prefix=token.prefix,
+        scopes=sorted(token.scope_set),
+        created_at=token.created_at,
+        expires_at=token.expires_at,
+        last_used_at=token.last_used_at,
+        revoked_at=token.revoked_at,
+        live=accounts.is_live(token),
+    )
+
+
+@router.get(
+    "/tokens",
+    tags=["account"],
+    response_model=list[TokenOut],
+    summary="Your API tokens",
+)
+def tokens(ctx: Context) -> list[TokenOut]:
+    assert ctx.user is not None
+    owned = ctx.db.scalars(
+        select(ApiToken)
+        .where(ApiToken.user_id == ctx.user.id)
+        .order_by(ApiToken.id.desc())
+    )
+    return [_token(t, ctx.user) for t in owned]
+
+
+@router.get(
+    "/admin/tokens",
+    tags=["administration"],
+    response_model=list[TokenOut],
+    summary="API tokens of the users you manage (administrators)",
+)
+def managed_tokens(ctx: Context) -> list[TokenOut]:
+    require_scope(ctx, "admin")
+    return [_token(t, u) for t, u in access.managed_tokens(ctx.db, ctx.viewer)]
+
+
+@router.delete(
+    "/tokens/{token_id}",
+    tags=["account"],
+    status_code=204,
+    summary="Revoke a token: yours, or (administrators) one of a user you manage",
+)
+def revoke_token(ctx: Context, token_id: int) -> Response:
+    assert ctx.user is not None
+    try:
+        token = accounts.revoke_token(ctx.db, ctx.user, token_id)
+        by_admin = False
+    except access.NotFound:
+        if not ctx.viewer.is_admin:
+            raise
+        managed = access.managed_token(ctx.db, ctx.viewer, token_id)
+        require_scope(ctx, "admin")
+        token = accounts.revoke(ctx.db, managed)
+        by_admin = True
+    audit.record(
+        ctx.db,
+        "token.revoke",
+        viewer=ctx.viewer,
+        object_type="token",
+        object_id=token.id,
+        ip=ctx.ip,
+        detail={"owner_id": token.user_id, "by_admin": by_admin},
+    )
+    ctx.db.commit()
+    return Response(status_code=204)
+
+
 # -- audit ---------------------------------------------------------------------------
 
 
@@ -762,6 +861,7 @@ def audit_log(
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> list[dict[str, Any]]:
     access.require_admin(ctx.viewer)
+    require_scope(ctx, "admin")
     return [
         {
             "id": e.id,

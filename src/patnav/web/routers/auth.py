@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 
+from patnav.errors import InvalidParameterError
 from patnav.platform import accounts, audit
 from patnav.platform.accounts import LoginFailed, LoginThrottled
-from patnav.platform.models import ApiToken, User
+from patnav.platform.models import ApiToken, User, utcnow
 from patnav.web import actions, publishing
 from patnav.web.deps import Ctx, base_ctx, page_ctx, verify_csrf
 from patnav.web.render import page
@@ -136,6 +137,7 @@ def home(ctx: Annotated[Ctx, Depends(page_ctx)]) -> Response:
         nav="home",
         stores=stores,
         counts=counts,
+        failed=actions.failed_stores(ctx),
         tenants=actions.tenant_names(ctx),
         imports=actions.list_imports(ctx, limit=5),
         reports=publishing.list_reports(ctx)[:5],
@@ -144,29 +146,61 @@ def home(ctx: Annotated[Ctx, Depends(page_ctx)]) -> Response:
     )
 
 
-@router.get("/account", response_class=HTMLResponse)
-def account(
-    ctx: Annotated[Ctx, Depends(page_ctx)], created: str | None = None
-) -> Response:
-    tokens = list(
+TOKEN_DAYS = (7, 30, 90, 180, 365)
+"""Lifetimes offered on the account page (those within the configured maximum)."""
+
+
+def _own_tokens(ctx: Ctx) -> list[ApiToken]:
+    return list(
         ctx.db.scalars(
             select(ApiToken)
             .where(ApiToken.user_id == ctx.viewer.user_id)
             .order_by(ApiToken.id.desc())
         )
     )
-    return page(
-        ctx, "account.html", nav="account", tokens=tokens, created=None, error=None
+
+
+def _account(ctx: Ctx, *, status_code: int = 200, **values: Any) -> Response:
+    settings = ctx.settings
+    days = sorted(
+        {d for d in TOKEN_DAYS if d <= settings.api_token_max_days}
+        | {int(min(settings.api_token_days, settings.api_token_max_days))}
     )
+    context: dict[str, Any] = {
+        "tokens": _own_tokens(ctx),
+        "created": None,
+        "error": None,
+        "token_days": days,
+        "default_days": int(min(settings.api_token_days, settings.api_token_max_days)),
+        "now": utcnow(),
+    }
+    context.update(values)
+    return page(ctx, "account.html", nav="account", status_code=status_code, **context)
+
+
+@router.get("/account", response_class=HTMLResponse)
+def account(ctx: Annotated[Ctx, Depends(page_ctx)]) -> Response:
+    return _account(ctx)
 
 
 @router.post("/account/tokens", response_class=HTMLResponse)
 def new_token(
     ctx: Annotated[Ctx, Depends(page_ctx)],
     name: Annotated[str, Form(max_length=100)] = "token",
+    days: Annotated[float | None, Form(gt=0)] = None,
+    scopes: Annotated[list[str] | None, Form()] = None,
 ) -> Response:
     assert ctx.user is not None
-    made = accounts.create_token(ctx.db, ctx.user, name)
+    settings = ctx.settings
+    days = settings.api_token_days if days is None else days
+    if days > settings.api_token_max_days:
+        raise InvalidParameterError(
+            f"A token lasts at most {settings.api_token_max_days:g} days "
+            "(PATNAV_API_TOKEN_MAX_DAYS)."
+        )
+    made = accounts.create_token(
+        ctx.db, ctx.user, name, days=days, scopes=scopes or accounts.DEFAULT_SCOPES
+    )
     audit.record(
         ctx.db,
         "token.create",
@@ -174,23 +208,13 @@ def new_token(
         object_type="token",
         object_id=made.token.id,
         ip=ctx.ip,
+        detail={
+            "scopes": made.token.scopes,
+            "expires_at": made.token.expires_at,
+        },
     )
     ctx.db.commit()
-    tokens = list(
-        ctx.db.scalars(
-            select(ApiToken)
-            .where(ApiToken.user_id == ctx.viewer.user_id)
-            .order_by(ApiToken.id.desc())
-        )
-    )
-    return page(
-        ctx,
-        "account.html",
-        nav="account",
-        tokens=tokens,
-        created=made.secret,
-        error=None,
-    )
+    return _account(ctx, created=made.secret)
 
 
 @router.post("/account/tokens/{token_id}/revoke")
@@ -218,19 +242,8 @@ def change_password(
 ) -> Response:
     assert ctx.user is not None
     if not accounts.verify_password(ctx.user.password_hash, current):
-        tokens = list(
-            ctx.db.scalars(select(ApiToken).where(ApiToken.user_id == ctx.user.id))
-        )
-        return page(
-            ctx,
-            "account.html",
-            nav="account",
-            tokens=tokens,
-            created=None,
-            error=ctx.t("account.wrong_password"),
-            status_code=400,
-        )
-    accounts.set_password(ctx.db, ctx.user, new)
+        return _account(ctx, error=ctx.t("account.wrong_password"), status_code=400)
+    accounts.set_password(ctx.db, ctx.user, new)  # ends sessions, revokes tokens
     audit.record(
         ctx.db,
         "user.update",

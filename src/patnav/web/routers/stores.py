@@ -26,6 +26,7 @@ def stores_page(ctx: Annotated[Ctx, Depends(page_ctx)]) -> Response:
         nav="stores",
         stores=stores,
         counts={s.id: actions.document_count(ctx, s) for s in stores},
+        failed=actions.failed_stores(ctx),
         tenants=actions.tenant_names(ctx),
         writable=access.writable_tenants(ctx.db, ctx.viewer),
     )

@@ -14,7 +14,6 @@ import pytest
 
 from patnav.analyses.spec import parse_spec
 from patnav.reports import build_report, render_report
-from patnav.reports.conclusions.thresholds import STATUS_COVERAGE_MIN, STATUS_KNOWN_MIN
 from patnav.reports.model import Figure, Finding, Paragraph, Report, Section, Table
 from patnav.storage.store import PatentStore
 from tests import patentics
@@ -98,6 +97,11 @@ def test_status_table_equals_the_raw_file(ar_report, ar_scope):
 
 
 def test_status_chart_and_conclusion_use_the_known_units(ar_report, ar_scope):
+    from patnav.reports.conclusions.thresholds import (
+        STATUS_COVERAGE_MIN,
+        STATUS_KNOWN_MIN,
+    )
+
     report, _ = ar_report
     legal = _legal(report)
     expected = patentics.shares(ar_scope)

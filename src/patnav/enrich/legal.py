@@ -131,11 +131,6 @@ _EVENTS = f"""
     GROUP BY e.doc_id
 """
 
-STATUS_SOURCES = ("source", "events", "term")
-"""The values of ``patents.status_source``: the status is the source's, or decided by
-events; ``term``: no evidence, and the estimated term has ended (status unknown)."""
-
-
 class LegalStatus:
     """Derive legal status (from evidence) and expiry (estimated for granted rights)."""
 

@@ -131,6 +131,7 @@ _EVENTS = f"""
     GROUP BY e.doc_id
 """
 
+
 class LegalStatus:
     """Derive legal status (from evidence) and expiry (estimated for granted rights)."""
 

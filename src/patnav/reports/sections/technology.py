@@ -269,7 +269,8 @@ def _legal_basis(b: Builder, lg: LegalStatusSummary) -> str:
             "列为“期限届满（推算）”：这是估计，"
             "未考虑期限补偿、延长或提前终止，不计入已知状态；"
             "未授权的申请不推算期限。",
-            f" {b.qty(lg.term_ended)} more are granted rights whose statutory term (20 "
+            f" {'A further' if lg.known else 'Of them,'} {b.qty(lg.term_ended)} are "
+            "granted rights whose statutory term (20 "
             "years from filing for inventions, 10 for utility models …) has ended by "
             "estimate, listed as term ended (estimated): an estimate that ignores "
             "adjustments, extensions and earlier lapses, not a known status; applications "

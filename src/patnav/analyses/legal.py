@@ -177,33 +177,21 @@ def legal_status(
     count_by = check_count_by(count_by)
     operations = ", ".join(f"'{o}'" for o in OPERATIONS)
     with based(engine, scope, count_by) as base:
-        # the unit's status from prepare (evidence only), its evidence, and whether an
-        # estimated term of one of its documents has ended
-        units = f"""
-            WITH ev AS (
-                SELECT d.unit,
-                       max(CASE WHEN p.status_source = 'term' THEN 1 ELSE 0 END) AS term,
-                       min(CASE WHEN p.legal_status = u.status THEN p.status_source END)
-                           AS source,
-                       max(CASE WHEN p.legal_status = u.status THEN p.status_as_of END)
-                           AS as_of
-                FROM {base.docs} d
-                JOIN patents p ON p.doc_id = d.doc_id
-                JOIN {base.units} u ON u.unit = d.unit
-                GROUP BY d.unit
-            )
-            SELECT u.unit, u.patent_type,
-                   CASE WHEN u.status = 'unknown' AND ev.term = 1 THEN '{TERM_ENDED}'
-                        ELSE u.status END AS status,
-                   ev.source, ev.as_of
-            FROM {base.units} u JOIN ev ON ev.unit = u.unit
-        """
+        # prepare gives each unit its status from evidence, the basis and as-of date of
+        # the document that gives it, and whether an estimated term has ended
         groups = base.rows(
             f"""
-            SELECT status, patent_type AS ptype, source, count(*) AS n,
-                   count(as_of) AS dated, min(as_of) AS first, max(as_of) AS last
-            FROM ({units}) GROUP BY status, patent_type, source
-            ORDER BY status, ptype, source
+            SELECT status, patent_type AS ptype, term_ended, count(*) AS n
+            FROM {base.units} GROUP BY status, patent_type, term_ended
+            ORDER BY status, ptype, term_ended
+            """
+        )
+        bases = base.rows(
+            f"""
+            SELECT status_basis AS source, count(*) AS n, count(status_as_of) AS dated,
+                   min(status_as_of) AS first, max(status_as_of) AS last
+            FROM {base.units} WHERE status <> 'unknown'
+            GROUP BY status_basis ORDER BY n DESC, source
             """
         )
         ops = base.rows(
@@ -227,25 +215,30 @@ def legal_status(
         )
     totals: dict[str, int] = {}
     by_type: dict[tuple[str, str], int] = {}
-    evidence: dict[str, StatusEvidence] = {}
     for r in groups:
         n = int(r["n"])
-        totals[r["status"]] = totals.get(r["status"], 0) + n
-        key = (r["ptype"], r["status"])
+        status = (
+            TERM_ENDED if r["status"] == "unknown" and r["term_ended"] else r["status"]
+        )
+        totals[status] = totals.get(status, 0) + n
+        key = (r["ptype"], status)
         by_type[key] = by_type.get(key, 0) + n
-        if r["status"] not in NOT_KNOWN:
-            basis = str(r["source"] or "source")
-            evidence[basis] = _add_evidence(
-                evidence.get(basis),
-                StatusEvidence(
-                    basis,
-                    EVIDENCE_ZH.get(basis, basis),
-                    n,
-                    int(r["dated"]),
-                    _day(r["first"]),
-                    _day(r["last"]),
-                ),
-            )
+    evidence: dict[str, StatusEvidence] = {}
+    for r in bases:
+        basis = str(
+            r["source"] or "source"
+        )  # a status the reader wrote is the source's
+        evidence[basis] = _add_evidence(
+            evidence.get(basis),
+            StatusEvidence(
+                basis,
+                EVIDENCE_ZH.get(basis, basis),
+                int(r["n"]),
+                int(r["dated"]),
+                _day(r["first"]),
+                _day(r["last"]),
+            ),
+        )
     total = sum(totals.values())
     known = total - sum(totals.get(s, 0) for s in NOT_KNOWN)
     order = (

@@ -392,7 +392,7 @@ def test_migration_3_removes_the_copies_reimports_appended(tmp_path, data_dir):
         store.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
         assert store.count("quarantine") == 3 * spoilt
     with PatentStore.open(path) as store:
-        assert store.schema_version == 3
+        assert store.schema_version == 4
         assert store.count("quarantine") == spoilt
         # the most recent import's copy is kept
         assert store.rows("SELECT DISTINCT import_id FROM quarantine") == [(3,)]

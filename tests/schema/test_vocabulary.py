@@ -30,10 +30,46 @@ from patnav.schema.vocabulary import (
         ("ACTIVE", LegalStatus.ACTIVE),
         ("Pending", LegalStatus.PENDING),
         ("EXPIRED", LegalStatus.EXPIRED),
+        # Patentics: 有效 / 无效 (no longer in force) / 驳回 / 撤回 / 公开 / 其他
+        ("无效", LegalStatus.LAPSED),
+        ("公开", LegalStatus.PENDING),
+        ("其他", None),
+        # incoPat 专利有效性 and 当前法律状态
+        ("PCT-有效期内", LegalStatus.PENDING),
+        ("未进入国家阶段-PCT有效期内", LegalStatus.PENDING),
+        ("未进入国家阶段-PCT有效期满", LegalStatus.LAPSED),
+        ("进入国家阶段-PCT有效期满", None),  # national phases exist: not this one's end
+        ("PCT-有效期满", None),
+        ("实质审查", LegalStatus.PENDING),
+        ("权利终止", LegalStatus.LAPSED),
+        ("期限届满", LegalStatus.EXPIRED),
+        ("放弃", LegalStatus.WITHDRAWN),
     ],
 )
 def test_legal_status(raw, status):
     assert parse_legal_status(raw) is status
+
+
+def test_every_patentics_status_word_is_read(data_dir):
+    """Every status the Patentics exports write (read from the raw files) means what
+    Patentics means by it; 其他 is no status."""
+    import pandas as pd
+
+    expected = {
+        "有效": LegalStatus.ACTIVE,
+        "无效": LegalStatus.LAPSED,
+        "驳回": LegalStatus.REJECTED,
+        "撤回": LegalStatus.WITHDRAWN,
+        "公开": LegalStatus.PENDING,
+        "其他": None,
+    }
+    seen: set[str] = set()
+    for path in (data_dir / "formats/cn-db-exports").glob("patentics_*.csv"):
+        frame = pd.read_csv(path, encoding="utf-8-sig", dtype=str, index_col=False)
+        seen |= set(frame["法律状态"].dropna())
+    assert seen == set(expected)
+    for word in seen:
+        assert parse_legal_status(word) is expected[word], word
 
 
 def test_unknown_legal_status_is_none_not_a_guess():

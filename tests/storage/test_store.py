@@ -181,7 +181,8 @@ def test_a_schema_1_store_is_migrated_to_the_current_schema(tmp_path):
     con = duckdb.connect(str(path))
     v1 = {
         "patents": t.PATENTS.ddl().replace(
-            ",\n  expiry_estimated BOOLEAN,\n  status_source VARCHAR", ""
+            ",\n  expiry_estimated BOOLEAN,\n  status_source VARCHAR,\n  status_as_of DATE",
+            "",
         ),
         "parties": t.PARTIES.ddl().replace(
             ",\n  norm_name VARCHAR,\n  region_code VARCHAR,\n  location_source VARCHAR",
@@ -189,6 +190,7 @@ def test_a_schema_1_store_is_migrated_to_the_current_schema(tmp_path):
         ),
     }
     assert "status_source" not in v1["patents"] and "norm_name" not in v1["parties"]
+    assert "status_as_of" not in v1["patents"]
     for table in t.ALL_TABLES:
         if table.name in v1:
             con.execute(v1[table.name])
@@ -219,6 +221,36 @@ def test_a_schema_1_store_is_migrated_to_the_current_schema(tmp_path):
                 )
         _write(store, [_record(1)], import_id=1)  # the writer works on a migrated store
         assert store.count("patents") == 2
+
+
+def test_a_schema_2_store_gives_back_its_term_rule_statuses(tmp_path):
+    """Schema 2 wrote 'expired' by term rule and estimated expiries for applications:
+    schema 4 restores the source's own status, drops the estimates (the next enrich
+    recomputes them for granted rights) and adds status_as_of."""
+    path = tmp_path / "v2.duckdb"
+    with PatentStore.open(path) as store:
+        _write(store, [_record(1), _record(2), _record(3)])
+    con = duckdb.connect(str(path))
+    con.execute("ALTER TABLE patents DROP COLUMN status_as_of")
+    con.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
+    con.execute(
+        "UPDATE patents SET legal_status = 'expired', status_source = 'rule', "
+        "expiry_date = DATE '2038-01-01', expiry_estimated = TRUE, "
+        "legal_status_raw = CASE doc_id WHEN 'CN100000001A' THEN '有权-审定授权' "
+        "WHEN 'CN100000002A' THEN '其他' END"
+    )
+    con.close()
+    with PatentStore.open(path) as store:
+        assert store.schema_version == 4
+        rows = store.rows(
+            "SELECT doc_id, legal_status, status_source, expiry_date, expiry_estimated, "
+            "status_as_of FROM patents ORDER BY doc_id"
+        )
+    assert rows == [
+        ("CN100000001A", "active", "source", None, None, None),
+        ("CN100000002A", None, None, None, None, None),
+        ("CN100000003A", None, None, None, None, None),
+    ]
 
 
 def test_cursors_read_the_same_database_concurrently(tmp_path):

@@ -1,16 +1,22 @@
 """Legal status and operations (法律状态与运营): in force, lapsed, pending; transfers,
 licences, pledges.
 
-A unit's status is the most alive status among its documents (a granted B publication
-outranks its lapsed A publication: active > pending > the ended states). Units whose source
-gives no status are counted as ``unknown`` and listed apart, never guessed. Operations come
-from legal events (``events``): transfers, licences, pledges and their releases, per year,
-with the parties most involved.
+A unit's status is the most alive status its documents have **from evidence** — the
+source's status field or legal events (a granted B publication outranks its lapsed A
+publication: active > pending > the ended states). A status is never guessed: units
+without evidence are ``unknown``, and those among them whose estimated statutory term has
+ended (granted rights only) are ``term_ended`` — "estimated expired (by term)", an
+estimate kept apart from the known statuses and never counted as lapsed. Shares are of
+the units with a known status; ``coverage`` says how many that is of all units, and
+``evidence`` where the known statuses come from and as of when. Operations come from legal
+events (``events``): transfers, licences, pledges and their releases, per year, with the
+parties most involved.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, datetime
 
 import pandas as pd
 
@@ -35,8 +41,14 @@ STATUS_ZH = {
     "withdrawn": "撤回",
     "rejected": "驳回",
     "invalidated": "无效",
+    "term_ended": "期限届满（推算）",
     "unknown": "未知",
 }
+TERM_ENDED = "term_ended"
+"""No evidence of status, and the estimated term of the granted right has ended."""
+NOT_KNOWN = (TERM_ENDED, "unknown")
+"""The unit statuses that are not a known legal status."""
+EVIDENCE_ZH = {"events": "法律事件", "source": "来源数据的法律状态字段"}
 OPERATIONS = (
     "transfer",
     "licence",
@@ -62,7 +74,8 @@ class StatusCount:
     status: str
     label: str
     units: int
-    share: float | None  # of units with a known status
+    share: float | None  # of units with a known status; None for term_ended, unknown
+    share_of_all: float | None = None  # of every unit in the scope
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +85,18 @@ class StatusByType:
     patent_type: str
     status: str
     units: int
+
+
+@dataclass(frozen=True, slots=True)
+class StatusEvidence:
+    """Where the known statuses of some units come from, and as of when."""
+
+    source: str  # events | source
+    label: str
+    units: int
+    dated: int  # units whose status has an as-of date
+    first: date | None  # earliest as-of date
+    last: date | None  # latest as-of date
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,7 +120,12 @@ class OperationParty:
 
 @dataclass(frozen=True, slots=True)
 class LegalStatusSummary(ResultMixin):
-    """Status mix overall and by type; operations per year and their parties."""
+    """Status mix overall and by type, its coverage and evidence; operations per year and
+    their parties.
+
+    ``known`` units have a status from evidence; ``term_ended`` units have none but an
+    estimated term that has ended; the rest are unknown. ``coverage`` = known / total.
+    """
 
     scope: str
     count_by: str
@@ -107,6 +137,26 @@ class LegalStatusSummary(ResultMixin):
     operations: tuple[OperationYear, ...]
     operation_totals: dict[str, int]
     operation_parties: tuple[OperationParty, ...]
+    term_ended: int = 0
+    coverage: float | None = None
+    evidence: tuple[StatusEvidence, ...] = ()
+
+    @property
+    def unknown(self) -> int:
+        """Units without a known status (the term-ended estimates included)."""
+        return self.total - self.known
+
+    @property
+    def as_of(self) -> tuple[date | None, date | None]:
+        """The earliest and latest as-of dates of the known statuses that have one."""
+        firsts = [e.first for e in self.evidence if e.first is not None]
+        lasts = [e.last for e in self.evidence if e.last is not None]
+        return (min(firsts) if firsts else None, max(lasts) if lasts else None)
+
+    @property
+    def undated(self) -> int:
+        """Known units whose status has no as-of date (sources rarely date theirs)."""
+        return sum(e.units - e.dated for e in self.evidence)
 
     def to_frame(self) -> pd.DataFrame:
         return pd.DataFrame(
@@ -127,9 +177,22 @@ def legal_status(
     count_by = check_count_by(count_by)
     operations = ", ".join(f"'{o}'" for o in OPERATIONS)
     with based(engine, scope, count_by) as base:
-        statuses = base.rows(
-            f"SELECT status, patent_type AS ptype, count(*) AS n FROM {base.units} "
-            "GROUP BY status, patent_type ORDER BY status, ptype"
+        # prepare gives each unit its status from evidence, the basis and as-of date of
+        # the document that gives it, and whether an estimated term has ended
+        groups = base.rows(
+            f"""
+            SELECT status, patent_type AS ptype, term_ended, count(*) AS n
+            FROM {base.units} GROUP BY status, patent_type, term_ended
+            ORDER BY status, ptype, term_ended
+            """
+        )
+        bases = base.rows(
+            f"""
+            SELECT status_basis AS source, count(*) AS n, count(status_as_of) AS dated,
+                   min(status_as_of) AS first, max(status_as_of) AS last
+            FROM {base.units} WHERE status <> 'unknown'
+            GROUP BY status_basis ORDER BY n DESC, source
+            """
         )
         ops = base.rows(
             f"""
@@ -151,12 +214,37 @@ def legal_status(
             limit=int(top),
         )
     totals: dict[str, int] = {}
-    for r in statuses:
-        totals[r["status"]] = totals.get(r["status"], 0) + int(r["n"])
+    by_type: dict[tuple[str, str], int] = {}
+    for r in groups:
+        n = int(r["n"])
+        status = (
+            TERM_ENDED if r["status"] == "unknown" and r["term_ended"] else r["status"]
+        )
+        totals[status] = totals.get(status, 0) + n
+        key = (r["ptype"], status)
+        by_type[key] = by_type.get(key, 0) + n
+    evidence: dict[str, StatusEvidence] = {}
+    for r in bases:
+        basis = str(
+            r["source"] or "source"
+        )  # a status the reader wrote is the source's
+        evidence[basis] = _add_evidence(
+            evidence.get(basis),
+            StatusEvidence(
+                basis,
+                EVIDENCE_ZH.get(basis, basis),
+                int(r["n"]),
+                int(r["dated"]),
+                _day(r["first"]),
+                _day(r["last"]),
+            ),
+        )
     total = sum(totals.values())
-    known = total - totals.get("unknown", 0)
-    order = [s for s in (*STATUS_RANK, "unknown") if s in totals] + sorted(
-        s for s in totals if s not in STATUS_RANK and s != "unknown"
+    known = total - sum(totals.get(s, 0) for s in NOT_KNOWN)
+    order = (
+        [s for s in STATUS_RANK if s in totals]
+        + sorted(s for s in totals if s not in STATUS_RANK and s not in NOT_KNOWN)
+        + [s for s in NOT_KNOWN if s in totals]
     )
     op_totals: dict[str, int] = {}
     for r in ops:
@@ -172,12 +260,16 @@ def legal_status(
                 s,
                 STATUS_ZH.get(s, s),
                 totals[s],
-                None if s == "unknown" else ratio(totals[s], known),
+                None if s in NOT_KNOWN else ratio(totals[s], known),
+                ratio(totals[s], total),
             )
             for s in order
         ),
         by_type=tuple(
-            StatusByType(r["ptype"], r["status"], int(r["n"])) for r in statuses
+            StatusByType(ptype, status, n)
+            for (ptype, status), n in sorted(
+                by_type.items(), key=lambda kv: kv[0][::-1]
+            )
         ),
         operations=tuple(
             OperationYear(
@@ -190,4 +282,30 @@ def legal_status(
             OperationParty(r["operation"], r["party"], int(r["events"]))
             for r in parties
         ),
+        term_ended=totals.get(TERM_ENDED, 0),
+        coverage=ratio(known, total),
+        evidence=tuple(sorted(evidence.values(), key=lambda e: (-e.units, e.source))),
     )
+
+
+def _add_evidence(a: StatusEvidence | None, b: StatusEvidence) -> StatusEvidence:
+    """Two groups of units with statuses from the same kind of evidence, as one."""
+    if a is None:
+        return b
+    firsts = [d for d in (a.first, b.first) if d is not None]
+    lasts = [d for d in (a.last, b.last) if d is not None]
+    return StatusEvidence(
+        a.source,
+        a.label,
+        a.units + b.units,
+        a.dated + b.dated,
+        min(firsts) if firsts else None,
+        max(lasts) if lasts else None,
+    )
+
+
+def _day(value: object) -> date | None:
+    """A date from either engine (Spark may return a datetime for a DATE)."""
+    if isinstance(value, datetime):
+        return value.date()
+    return value if isinstance(value, date) else None

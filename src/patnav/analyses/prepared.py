@@ -6,9 +6,10 @@ applicant); aggregating them afterwards is cheap. So a scope is prepared once in
 
 * ``docs``    — the scope's documents with their ``unit`` and ``first_date``;
 * ``units``   — one row per counting unit with every fact an analysis asks about: filing,
-  publication and grant years, type, first office, main IPC, best legal status, grant and
-  status flags, citations, origin (country, province, city), lead applicant (key, name,
-  type) and number of applicants;
+  publication and grant years, type, first office, main IPC, best legal status (with the
+  basis and as-of date of the document that gives it, and whether an estimated term of a
+  document has ended), grant and status flags, citations, origin (country, province,
+  city), lead applicant (key, name, type) and number of applicants;
 * ``apps``    — one row per unit and applicant (resolved entity, else name), carrying the
   unit's facts so rankings need no join;
 * ``offices`` — one row per unit and office it was published at;
@@ -119,7 +120,8 @@ class Base:
             "docs",
             f"""
             SELECT p.doc_id, p.office, p.kind, p.patent_type, p.app_date, p.pub_date,
-                   p.grant_date, p.legal_status, p.ipc_main, p.cited_by_count,
+                   p.grant_date, p.legal_status, p.status_source, p.status_as_of,
+                   p.ipc_main, p.cited_by_count,
                    {UNIT_SQL[cb]} AS unit, {FIRST_DATE_SQL[cb]} AS first_date
             FROM patents p WHERE {where}
             """,
@@ -150,6 +152,12 @@ class Base:
         status_name = " ".join(
             f"WHEN {i} THEN '{s}'" for i, s in enumerate(STATUS_RANK)
         )
+        # the document that gives the unit its status: the most alive, then by doc_id
+        best_doc = (
+            f"CASE WHEN d.legal_status IS NOT NULL THEN "
+            f"lpad(CAST(CASE d.legal_status {status_rank} ELSE 98 END AS VARCHAR), 2, '0')"
+            " || '|' || d.doc_id END"
+        )
         granted_doc = (
             f"(d.grant_date IS NOT NULL OR substr(d.kind, 1, 1) IN ({kinds}) "
             "OR d.patent_type IN ('utility_model', 'design'))"
@@ -171,6 +179,10 @@ class Base:
                        min(CASE WHEN d.legal_status IS NULL THEN 99
                                 ELSE CASE d.legal_status {status_rank} ELSE 98 END END)
                            AS status_rank,
+                       arg_min(d.status_source, {best_doc}) AS status_basis,
+                       arg_min(d.status_as_of, {best_doc}) AS status_as_of,
+                       max(CASE WHEN d.status_source = 'term' THEN 1 ELSE 0 END)
+                           AS term_ended,
                        max(CASE WHEN d.patent_type = 'invention' THEN 1 ELSE 0 END)
                            AS invention,
                        max(CASE WHEN d.patent_type = 'invention' AND (d.kind IS NOT NULL
@@ -214,6 +226,7 @@ class Base:
             SELECT f.unit, f.first_date, f.filing_year, f.pub_year, f.grant_year,
                    f.patent_type, nullif(f.office, '') AS office, f.ipc_main,
                    CASE f.status_rank {status_name} ELSE 'unknown' END AS status,
+                   f.status_basis, f.status_as_of, f.term_ended,
                    f.invention, f.known, f.granted, f.has_status, f.in_force, f.cited,
                    f.documents, f.doc_id,
                    coalesce(l.loc.country,

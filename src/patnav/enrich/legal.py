@@ -1,26 +1,43 @@
-"""Legal status and expiry: from events where present, else the source, else term rules.
+"""Legal status from evidence; expiry from evidence, else estimated for granted rights.
 
-**Status** (``legal_status``, ``status_source``):
+**Status** (``legal_status``, ``status_source``, ``status_as_of``) comes only from evidence:
 
 1. ``events`` — the latest status-deciding event: grant and restoration make a patent
    active, lapse lapsed (expired when the event says the term ended: 届满, expir…),
    withdrawal withdrawn, rejection rejected, invalidation invalidated (partial
-   invalidation leaves it active);
-2. ``source`` — the status the source wrote (``有权``, ``ACTIVE`` …), kept as it is;
-3. ``rule`` — ``expired`` when the estimated term has ended and nothing above says the
-   patent had already died another way.
+   invalidation leaves it active). ``status_as_of`` is the event's date.
+2. ``source`` — the status the source wrote (``有权``, ``ACTIVE`` …, parsed from
+   ``legal_status_raw``). Sources rarely date their status, so ``status_as_of`` stays
+   empty unless an expiry date the source gave has passed (then the right has
+   ``expired``, as of that date). A grant event is only the document's own grant
+   publication: a status the source gives is a later look and wins over it.
+
+No evidence: ``legal_status`` stays empty — unknown, never a guess. A term rule never
+writes a status. When an *estimated* term has ended and no evidence dated after it says
+otherwise, the document is marked ``status_source = 'term'`` with ``legal_status`` empty:
+"estimated expired (by term)", which analyses and searches keep apart from known
+statuses (evidence older than the estimated end no longer speaks for today; the raw text
+stays in ``legal_status_raw``, the events in ``events``).
 
 **Expiry** (``expiry_date``, ``expiry_estimated``): a lapse event that says the term ended
-gives the date (not estimated); a date the source gave is kept (not estimated); otherwise
-the office's term rules give an estimate (estimated = true), on the anniversary:
+gives the date (not estimated); a date the source gave is kept (not estimated); otherwise,
+**for granted rights only**, the office's term rules give an estimate (estimated = true)
+on the anniversary. An unexamined application has no term to estimate. Granted means: a
+grant date; a grant kind code (CN C/Y/D, and B/U/S since 1993; US B/E/S/P2/P3 and, before US
+pre-grant publication began on 2001-03-15, A; B or C elsewhere; registered utility
+models U/Y); a CN utility model or design, which CNIPA publishes only once granted (since
+1993: before, CN B, U and S publications were examined applications open to opposition,
+so those and older documents without a kind code are not taken as grants); a grant event;
+or a status only a granted right has (active, expired, invalidated). The terms:
 
 * CN: invention 20 y from filing; utility model 10 y; design 10 y, 15 y for designs
   filed from 2021-06-01;
 * US: utility 20 y from filing (filed before 1995-06-08: the later of 17 y from grant
   and 20 y from filing); plant 20 y from filing; design 14 y from grant, 15 y for
   designs filed from 2015-05-13;
-* EP and every other office: invention 20 y from filing; utility model 10 y where the
-  term is 10 years (DE, JP, KR, TW, AT, ES, IT, RU, PL, CZ); designs not estimated.
+* EP and every other office: invention 20 y from filing; registered utility models
+  10 y (DE, JP, KR, TW, AT, ES, IT, RU, PL, CZ; JP 6 y for filings from 1994 to
+  2005-03-31); designs not estimated.
 
 Extensions (US term adjustment, supplementary protection, CN term compensation since
 2021) are not known from bibliographic data, so the estimate is the statutory term.
@@ -36,27 +53,48 @@ from patnav.schema.vocabulary import parse_legal_status
 from patnav.storage.store import PatentStore
 
 _UTILITY_MODEL_10Y = ("DE", "JP", "KR", "TW", "AT", "ES", "IT", "RU", "PL", "CZ")
+_UM_OFFICES = ", ".join(f"'{o}'" for o in _UTILITY_MODEL_10Y)
 
-_EXPIRY_RULE = f"""
+_KIND = "substr(coalesce(p.kind, ''), 1, 1)"
+
+GRANTED_SQL = f"""(
+    p.grant_date IS NOT NULL
+    OR (p.office = 'CN' AND ({_KIND} IN ('C', 'Y', 'D')
+        OR (coalesce(p.pub_date, p.app_date) >= DATE '1993-01-01'
+            AND ({_KIND} IN ('B', 'U', 'S')
+                 OR (p.kind IS NULL AND p.patent_type IN ('utility_model', 'design'))))))
+    OR (p.office = 'US' AND ({_KIND} IN ('B', 'E', 'S') OR p.kind IN ('P2', 'P3')
+                             OR (p.kind = 'A' AND p.pub_date < DATE '2001-03-15')))
+    OR (p.office NOT IN ('CN', 'US', 'WO') AND {_KIND} IN ('B', 'C'))
+    OR (p.patent_type = 'utility_model' AND p.office IN ({_UM_OFFICES})
+        AND ({_KIND} = 'Y' OR ({_KIND} = 'U' AND p.office <> 'KR')))
+)"""
+"""Whether document ``p`` is a granted right (see the module docstring)."""
+
+# Used for granted documents only, where a publication without a grant date is the grant.
+_GRANT_DAY = "coalesce(p.grant_date, p.pub_date)"
+
+_TERM_RULE = f"""
     CAST(CASE
-        WHEN p.app_date IS NULL AND NOT (p.office = 'US' AND p.patent_type = 'design')
-            THEN NULL
         WHEN p.office = 'WO' THEN NULL
+        WHEN p.office = 'US' AND p.patent_type = 'design' THEN {_GRANT_DAY} +
+            CASE WHEN p.app_date >= DATE '2015-05-13' THEN INTERVAL 15 YEAR
+                 ELSE INTERVAL 14 YEAR END
+        WHEN p.app_date IS NULL THEN NULL
         WHEN p.office = 'CN' AND p.patent_type = 'invention' THEN p.app_date + INTERVAL 20 YEAR
         WHEN p.office = 'CN' AND p.patent_type = 'utility_model'
             THEN p.app_date + INTERVAL 10 YEAR
         WHEN p.office = 'CN' AND p.patent_type = 'design' THEN p.app_date +
             CASE WHEN p.app_date >= DATE '2021-06-01' THEN INTERVAL 15 YEAR
                  ELSE INTERVAL 10 YEAR END
-        WHEN p.office = 'US' AND p.patent_type = 'design' THEN p.grant_date +
-            CASE WHEN p.app_date >= DATE '2015-05-13' THEN INTERVAL 15 YEAR
-                 ELSE INTERVAL 14 YEAR END
         WHEN p.office = 'US' AND p.patent_type = 'invention' AND p.app_date < DATE '1995-06-08'
-            AND p.grant_date IS NOT NULL
-            THEN greatest(p.grant_date + INTERVAL 17 YEAR, p.app_date + INTERVAL 20 YEAR)
+            AND {_GRANT_DAY} IS NOT NULL
+            THEN greatest({_GRANT_DAY} + INTERVAL 17 YEAR, p.app_date + INTERVAL 20 YEAR)
         WHEN p.patent_type IN ('invention', 'plant') THEN p.app_date + INTERVAL 20 YEAR
-        WHEN p.patent_type = 'utility_model'
-            AND p.office IN ({", ".join(f"'{o}'" for o in _UTILITY_MODEL_10Y)})
+        WHEN p.patent_type = 'utility_model' AND p.office = 'JP'
+            AND p.app_date >= DATE '1994-01-01' AND p.app_date < DATE '2005-04-01'
+            THEN p.app_date + INTERVAL 6 YEAR
+        WHEN p.patent_type = 'utility_model' AND p.office IN ({_UM_OFFICES})
             THEN p.app_date + INTERVAL 10 YEAR
     END AS DATE)
 """
@@ -66,20 +104,28 @@ _TERM_ENDED = (
     "'届满|expir')"
 )
 
+_EVENT_STATUS = f"""CASE e.type
+    WHEN 'grant' THEN 'active'
+    WHEN 'restoration' THEN 'active'
+    WHEN 'lapse' THEN CASE WHEN {_TERM_ENDED} THEN 'expired' ELSE 'lapsed' END
+    WHEN 'withdrawal' THEN 'withdrawn'
+    WHEN 'rejection' THEN 'rejected'
+    WHEN 'invalidation' THEN
+        CASE WHEN contains(coalesce(e.description, ''), '部分')
+             OR contains(lower(coalesce(e.description, '')), 'partial')
+             THEN 'active' ELSE 'invalidated' END
+END"""
+
 _EVENTS = f"""
     SELECT e.doc_id,
-        arg_max(CASE e.type
-            WHEN 'grant' THEN 'active'
-            WHEN 'restoration' THEN 'active'
-            WHEN 'lapse' THEN CASE WHEN {_TERM_ENDED} THEN 'expired' ELSE 'lapsed' END
-            WHEN 'withdrawal' THEN 'withdrawn'
-            WHEN 'rejection' THEN 'rejected'
-            WHEN 'invalidation' THEN
-                CASE WHEN contains(coalesce(e.description, ''), '部分')
-                     OR contains(lower(coalesce(e.description, '')), 'partial')
-                     THEN 'active' ELSE 'invalidated' END
-        END, struct_pack(d := coalesce(e.date, DATE '0001-01-01'), s := e.seq)) AS status,
-        max(e.date) FILTER (WHERE e.type = 'lapse' AND {_TERM_ENDED}) AS expiry
+        arg_max({_EVENT_STATUS}, struct_pack(d := coalesce(e.date, DATE '0001-01-01'),
+                                          s := e.seq)) AS status,
+        arg_max(e.type, struct_pack(d := coalesce(e.date, DATE '0001-01-01'), s := e.seq))
+            AS deciding,
+        arg_max(e.date, struct_pack(d := coalesce(e.date, DATE '0001-01-01'), s := e.seq))
+            AS status_date,
+        max(e.date) FILTER (WHERE e.type = 'lapse' AND {_TERM_ENDED}) AS expiry,
+        bool_or(e.type = 'grant') AS grant_event
     FROM events e
     WHERE e.type IN ('grant', 'restoration', 'lapse', 'withdrawal', 'rejection', 'invalidation')
     GROUP BY e.doc_id
@@ -87,7 +133,7 @@ _EVENTS = f"""
 
 
 class LegalStatus:
-    """Derive legal status and (estimated) expiry for every document."""
+    """Derive legal status (from evidence) and expiry (estimated for granted rights)."""
 
     name = "legal"
     label = "法律状态与期限"
@@ -115,87 +161,147 @@ class LegalStatus:
                 "CREATE OR REPLACE TEMP TABLE enrich_legal AS " + _legal_sql(raw_t),
                 [ctx.today],
             )
-        differs = (
-            "p.legal_status IS DISTINCT FROM n.legal_status OR "
-            "p.status_source IS DISTINCT FROM n.status_source OR "
-            "p.expiry_date IS DISTINCT FROM n.expiry_date OR "
-            "p.expiry_estimated IS DISTINCT FROM n.expiry_estimated"
+        columns = (
+            "legal_status",
+            "status_source",
+            "status_as_of",
+            "expiry_date",
+            "expiry_estimated",
         )
+        differs = " OR ".join(f"p.{c} IS DISTINCT FROM n.{c}" for c in columns)
         changed = changed_rows(
             store.rows(
-                "UPDATE patents AS p SET legal_status = n.legal_status, "
-                "status_source = n.status_source, expiry_date = n.expiry_date, "
-                "expiry_estimated = n.expiry_estimated FROM enrich_legal n "
-                f"WHERE p.doc_id = n.doc_id AND ({differs})"
+                "UPDATE patents AS p SET "
+                + ", ".join(f"{c} = n.{c}" for c in columns)
+                + f" FROM enrich_legal n WHERE p.doc_id = n.doc_id AND ({differs})"
             )
         )
-        by_status = store.rows(
-            "SELECT coalesce(legal_status, '(unknown)'), coalesce(status_source, '-'), count(*) "
-            "FROM patents GROUP BY 1, 2 ORDER BY 3 DESC, 1, 2"
-        )
-        expiry = store.rows(
-            "SELECT count(*) FILTER (WHERE expiry_estimated), "
-            "count(*) FILTER (WHERE expiry_date IS NOT NULL AND NOT expiry_estimated), "
-            "count(*) FILTER (WHERE expiry_date IS NULL) FROM patents"
-        )[0]
         store.execute("DROP TABLE IF EXISTS enrich_legal")
-        examples = tuple(
-            f"{d} {t} filed {a}: expires {x}{' (estimated)' if e else ''}, {s} ({src})"
-            for d, t, a, x, e, s, src in store.rows(
-                "SELECT doc_id, patent_type, app_date, expiry_date, expiry_estimated, "
-                "legal_status, status_source FROM patents WHERE expiry_date IS NOT NULL "
-                "ORDER BY doc_id LIMIT 3"
-            )
+        return StepReport(self.name, changed, _summary(store, ctx), _examples(store))
+
+
+def _summary(store: PatentStore, ctx: EnrichContext) -> dict[str, object]:
+    by_status = store.rows(
+        "SELECT coalesce(legal_status, 'unknown'), coalesce(status_source, '-'), count(*) "
+        "FROM patents GROUP BY 1, 2 ORDER BY 3 DESC, 1, 2"
+    )
+    counts = store.rows(
+        "SELECT count(*) FILTER (WHERE legal_status IS NOT NULL AND legal_status <> 'unknown'), "
+        "count(*) FILTER (WHERE status_source = 'term'), "
+        "count(*) FILTER (WHERE expiry_estimated), "
+        "count(*) FILTER (WHERE expiry_date IS NOT NULL AND NOT expiry_estimated), "
+        "count(*) FILTER (WHERE expiry_date IS NULL), count(*) FROM patents"
+    )[0]
+    return {
+        "today": ctx.today.isoformat(),
+        "status_known": int(counts[0]),
+        "term_ended_estimated": int(counts[1]),
+        "documents": int(counts[5]),
+        "by_status": [
+            {"status": s, "source": src, "documents": int(n)} for s, src, n in by_status
+        ],
+        "expiry_estimated": int(counts[2]),
+        "expiry_confirmed_or_source": int(counts[3]),
+        "expiry_unknown": int(counts[4]),
+    }
+
+
+def _examples(store: PatentStore) -> tuple[str, ...]:
+    rows = store.rows(
+        "SELECT doc_id, patent_type, app_date, expiry_date, expiry_estimated, "
+        "legal_status, status_source, status_as_of FROM patents "
+        "WHERE expiry_date IS NOT NULL OR legal_status IS NOT NULL "
+        "ORDER BY status_source NULLS LAST, doc_id LIMIT 3"
+    )
+    out = []
+    for doc, ptype, filed, expiry, estimated, status, source, as_of in rows:
+        if status:
+            known = f"{status} ({source}{f', as of {as_of}' if as_of else ''})"
+        elif source == "term":
+            known = "status unknown; estimated term ended"
+        else:
+            known = "status unknown"
+        term = (
+            f"expiry {expiry}{' (estimated)' if estimated else ''}"
+            if expiry
+            else "no expiry"
         )
-        return StepReport(
-            self.name,
-            changed,
-            {
-                "today": ctx.today.isoformat(),
-                "by_status": [
-                    {"status": s, "source": src, "documents": int(n)}
-                    for s, src, n in by_status
-                ],
-                "expiry_estimated": int(expiry[0]),
-                "expiry_confirmed_or_source": int(expiry[1]),
-                "expiry_unknown": int(expiry[2]),
-            },
-            examples,
-        )
+        out.append(f"{doc} {ptype} filed {filed}: {known}, {term}")
+    return tuple(out)
 
 
 def _legal_sql(raw_t: str) -> str:
+    # The source's status is its raw text parsed; a reader that gives no raw text may
+    # have written legal_status itself, which is the source's while enrichment has not
+    # replaced it (status_source NULL or 'source').
     return f"""
     WITH ev AS ({_EVENTS}),
     base AS (
         SELECT p.doc_id,
-            CASE WHEN p.status_source IS NULL OR p.status_source = 'source'
-                 THEN p.legal_status ELSE r.status END AS source_status,
+            nullif(CASE WHEN p.legal_status_raw IS NOT NULL THEN r.status
+                        WHEN p.status_source IS NULL OR p.status_source = 'source'
+                        THEN p.legal_status END, 'unknown') AS source_status,
             CASE WHEN p.expiry_date IS NOT NULL AND p.expiry_estimated IS NOT TRUE
                       AND ev.expiry IS NULL AND p.status_source IS DISTINCT FROM 'events'
                  THEN p.expiry_date END AS source_expiry,
-            ev.status AS event_status, ev.expiry AS event_expiry,
-            {_EXPIRY_RULE} AS rule_expiry
+            ev.status AS event_status, ev.deciding, ev.status_date AS event_date,
+            ev.expiry AS event_expiry,
+            {_TERM_RULE} AS rule_expiry,
+            {GRANTED_SQL} OR coalesce(ev.grant_event, false) AS granted_doc
         FROM patents p
         LEFT JOIN ev USING (doc_id)
         LEFT JOIN {raw_t} r ON r.raw = p.legal_status_raw
     ),
-    dated AS (
+    evidence AS (
         SELECT *,
-            coalesce(event_expiry, source_expiry, rule_expiry) AS expiry_date,
-            CASE WHEN event_expiry IS NOT NULL OR source_expiry IS NOT NULL THEN FALSE
-                 WHEN rule_expiry IS NOT NULL THEN TRUE END AS expiry_estimated,
-            coalesce(event_status, source_status) AS known_status,
-            CASE WHEN event_status IS NOT NULL THEN 'events'
+            CASE WHEN event_status IS NOT NULL
+                      AND NOT (deciding = 'grant' AND source_status IS NOT NULL)
+                 THEN 'events'
                  WHEN source_status IS NOT NULL THEN 'source' END AS known_source
         FROM base
+    ),
+    known AS (
+        SELECT *,
+            CASE known_source WHEN 'events' THEN event_status
+                              WHEN 'source' THEN source_status END AS known_status,
+            -- a source rarely dates its status; an expiry it gives dates an expired one
+            CASE known_source WHEN 'events' THEN event_date
+                              WHEN 'source' THEN CASE WHEN source_status = 'expired'
+                                                      THEN source_expiry END
+            END AS known_as_of,
+            coalesce(event_expiry, source_expiry) AS given_expiry
+        FROM evidence
+    ),
+    dated AS (
+        SELECT *,
+            coalesce(given_expiry, CASE WHEN granted THEN rule_expiry END) AS expiry_date,
+            CASE WHEN given_expiry IS NOT NULL THEN FALSE
+                 WHEN granted AND rule_expiry IS NOT NULL THEN TRUE END AS expiry_estimated
+        FROM (SELECT *, granted_doc OR coalesce(known_status IN ('active', 'expired',
+                                                'invalidated'), false) AS granted
+              FROM known)
+    ),
+    decided AS (
+        SELECT *,
+            -- an expiry date given as evidence has passed: the right has expired
+            coalesce(NOT expiry_estimated AND expiry_date < $1::DATE
+                     AND (known_status IS NULL OR known_status IN ('active', 'pending')),
+                     false) AS given_ended,
+            -- the estimated term ended after the last evidence: no status is known now
+            coalesce(expiry_estimated AND expiry_date < $1::DATE
+                     AND (known_status IS NULL OR known_status IN ('active', 'pending'))
+                     AND (known_as_of IS NULL OR known_as_of < expiry_date),
+                     false) AS term_ended
+        FROM dated
     )
     SELECT doc_id, expiry_date, expiry_estimated,
-        CASE WHEN (known_status IS NULL OR known_status IN ('active', 'pending'))
-                  AND expiry_date < $1::DATE THEN 'expired'
+        CASE WHEN given_ended THEN 'expired' WHEN term_ended THEN NULL
              ELSE known_status END AS legal_status,
-        CASE WHEN (known_status IS NULL OR known_status IN ('active', 'pending'))
-                  AND expiry_date < $1::DATE THEN 'rule'
-             ELSE known_source END AS status_source
-    FROM dated
+        CASE WHEN given_ended
+                  THEN CASE WHEN event_expiry IS NOT NULL THEN 'events' ELSE 'source' END
+             WHEN term_ended THEN 'term'
+             ELSE known_source END AS status_source,
+        CASE WHEN given_ended THEN expiry_date WHEN term_ended THEN NULL
+             ELSE known_as_of END AS status_as_of
+    FROM decided
     """

@@ -217,6 +217,7 @@ EN_STATUS = {
     "withdrawn": "withdrawn",
     "rejected": "rejected",
     "invalidated": "invalidated",
+    "term_ended": "term ended (estimated)",
     "unknown": "unknown",
 }
 EN_PARTY = {

@@ -14,7 +14,7 @@ from functools import cache
 
 import pyarrow as pa
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 """Bumped by every migration in :mod:`patnav.storage.migrations`. New columns are only ever
 appended at the end of a table, so a migrated store and a fresh one have the same column
 order."""
@@ -119,9 +119,19 @@ PATENTS = Table(
         _c("lang", "VARCHAR", "language of title/abstract/claims (ISO 639-1)"),
         _c("claims_count", "INTEGER", "number of claims, when the full set is known"),
         _c("ipc_main", "VARCHAR", "main IPC, compact form H02K17/02"),
-        _c("legal_status", "VARCHAR", "pending | active | lapsed | expired | …"),
+        _c(
+            "legal_status",
+            "VARCHAR",
+            "pending | active | lapsed | expired | withdrawn | rejected | invalidated, "
+            "from evidence only (the source's status, legal events); NULL: unknown",
+        ),
         _c("legal_status_raw", "VARCHAR", "legal status as the source wrote it"),
-        _c("expiry_date", "DATE", "expiry date"),
+        _c(
+            "expiry_date",
+            "DATE",
+            "end of the term: from an event or the source, else estimated by term rules "
+            "for granted rights (expiry_estimated)",
+        ),
         _c("cited_by_count", "INTEGER", "times cited, as reported by the source"),
         _c("pct_app_number", "VARCHAR", "international application, PCT/CN2014/071250"),
         _c("pct_pub_number", "VARCHAR", "international publication, WO2015012345A1"),
@@ -140,12 +150,20 @@ PATENTS = Table(
         _c(
             "expiry_estimated",
             "BOOLEAN",
-            "expiry_date comes from term rules, not an event",
+            "expiry_date is an estimate from term rules, not from an event or the source",
         ),
         _c(
             "status_source",
             "VARCHAR",
-            "where legal_status comes from: source | events | rule",
+            "where legal_status comes from: source | events; term: no current evidence "
+            "and the estimated term has ended (legal_status NULL)",
+        ),
+        # schema 4
+        _c(
+            "status_as_of",
+            "DATE",
+            "the date legal_status is known as of (the deciding event's date); NULL when "
+            "the source does not date its status",
         ),
     ),
     "One row per published document.",

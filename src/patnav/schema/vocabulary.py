@@ -1,6 +1,7 @@
 """How sources spell legal statuses, patent types, applicant types and provinces.
 
-Chinese databases write 有权-审定授权, 无权-未缴年费, 审中-实审; Lens writes ACTIVE, PENDING;
+Chinese databases write 有权-审定授权, 无权-未缴年费, 审中-实审, 有效/无效 (Patentics),
+PCT-有效期内 (incoPat); Lens writes ACTIVE, PENDING;
 CNIPA's 国省代码 writes 河南(41). These functions turn such text into the normalised values of
 :mod:`patnav.schema.records`, and return None for text they do not know (never a guess).
 """
@@ -21,6 +22,7 @@ _LEGAL_SPECIFIC: tuple[tuple[str, LegalStatus], ...] = (
     ("宣告无效", LegalStatus.INVALIDATED),
     ("无效宣告", LegalStatus.INVALIDATED),
     ("驳回", LegalStatus.REJECTED),
+    ("未进入国家阶段-pct有效期满", LegalStatus.LAPSED),
     ("撤回", LegalStatus.WITHDRAWN),
     ("放弃", LegalStatus.WITHDRAWN),
     ("撤销", LegalStatus.INVALIDATED),
@@ -29,6 +31,7 @@ _LEGAL_SPECIFIC: tuple[tuple[str, LegalStatus], ...] = (
 _LEGAL_GENERAL: tuple[tuple[str, LegalStatus], ...] = (
     ("失效", LegalStatus.LAPSED),
     ("无权", LegalStatus.LAPSED),
+    ("无效", LegalStatus.LAPSED),  # Patentics 有效/无效: not in force any more
     ("有权", LegalStatus.ACTIVE),
     ("有效", LegalStatus.ACTIVE),
     ("授权", LegalStatus.ACTIVE),
@@ -75,6 +78,13 @@ def parse_legal_status(text: str | None) -> LegalStatus | None:
         return _LEGAL_EN[t]
     if "部分无效" in t:  # partly invalidated: the patent stays in force
         return LegalStatus.ACTIVE
+    if "pct" in t and "有效期" in t:
+        # incoPat's PCT-有效期内: the national-phase window is open (pending); PCT-有效期满
+        # without 未进入国家阶段 does not say whether national phases exist: unknown.
+        if "有效期内" in t:
+            return LegalStatus.PENDING
+        if "未进入国家阶段" not in t:
+            return None
     for keywords in (_LEGAL_SPECIFIC, _LEGAL_GENERAL):
         for keyword, status in keywords:
             if keyword in t:

@@ -68,6 +68,7 @@ PATENT_COLUMNS = (
     "priority_date",
     "patent_type",
     "legal_status",
+    "status_source",
     "office",
     "ipc_main",
     "pub_number",
@@ -569,10 +570,26 @@ def _city(term: Term, plan: Plan) -> Fragment:
 
 
 def _status(term: Term, plan: Plan) -> Fragment:
+    """Statuses from evidence match ``legal_status``; 未知 matches documents without
+    one; 推算届满 those without one whose estimated term has ended."""
     plan.read("legal_status")
     statuses = v.read_status(term.text)
-    marks = ", ".join("?" for _ in statuses)
-    return Fragment(f"coalesce(legal_status IN ({marks}), false)", statuses)
+    known = tuple(s for s in statuses if s not in (v.UNKNOWN_STATUS, v.TERM_ENDED))
+    parts: list[Fragment] = []
+    if known:
+        marks = ", ".join("?" for _ in known)
+        parts.append(Fragment(f"coalesce(legal_status IN ({marks}), false)", known))
+    if v.UNKNOWN_STATUS in statuses:
+        parts.append(Fragment("coalesce(legal_status, ?) = ?", (v.UNKNOWN_STATUS,) * 2))
+    if v.TERM_ENDED in statuses:
+        plan.read("status_source")
+        parts.append(
+            Fragment(
+                "(legal_status IS NULL AND coalesce(status_source = ?, false))",
+                ("term",),
+            )
+        )
+    return parts[0] if len(parts) == 1 else _join(parts, " OR ")
 
 
 def _type(term: Term, plan: Plan) -> Fragment:

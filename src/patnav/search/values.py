@@ -99,6 +99,13 @@ def looks_like_date(text: str) -> bool:
 
 # -- legal status and patent type -----------------------------------------------------
 
+UNKNOWN_STATUS = "unknown"
+"""``LS=未知``: no status from evidence (``legal_status`` empty or ``unknown``) — the
+documents whose estimated term has ended included."""
+TERM_ENDED = "term_ended"
+"""``LS=推算届满``: no status from evidence, and the estimated term of the granted right
+has ended (``status_source = 'term'``). An estimate, not a legal status."""
+
 _INACTIVE = (
     LegalStatus.LAPSED,
     LegalStatus.EXPIRED,
@@ -106,7 +113,7 @@ _INACTIVE = (
     LegalStatus.REJECTED,
     LegalStatus.INVALIDATED,
 )
-STATUS_WORDS: dict[str, tuple[LegalStatus, ...]] = {
+STATUS_WORDS: dict[str, tuple[str, ...]] = {
     "有效": (LegalStatus.ACTIVE,),
     "有权": (LegalStatus.ACTIVE,),
     "授权": (LegalStatus.ACTIVE,),
@@ -138,8 +145,11 @@ STATUS_WORDS: dict[str, tuple[LegalStatus, ...]] = {
     "无效宣告": (LegalStatus.INVALIDATED,),
     "invalidated": (LegalStatus.INVALIDATED,),
     "revoked": (LegalStatus.INVALIDATED,),
-    "未知": (LegalStatus.UNKNOWN,),
-    "unknown": (LegalStatus.UNKNOWN,),
+    "未知": (UNKNOWN_STATUS,),
+    "unknown": (UNKNOWN_STATUS,),
+    "推算届满": (TERM_ENDED,),
+    "期限届满(推算)": (TERM_ENDED,),
+    "termended": (TERM_ENDED,),
 }
 
 
@@ -149,13 +159,16 @@ def _key(text: str) -> str:
 
 def read_status(text: str) -> tuple[str, ...]:
     """The legal statuses a status word stands for: 有效 → active; 失效 → lapsed,
-    expired, withdrawn, rejected, invalidated; 审中 → pending; and the specific ones."""
+    expired, withdrawn, rejected, invalidated; 审中 → pending; and the specific ones.
+    未知 stands for ``unknown`` (no status from evidence), 推算届满 for ``term_ended``
+    (no status, estimated term ended)."""
     statuses = STATUS_WORDS.get(_key(text))
     if statuses is None:
         known = "、".join(k for k in STATUS_WORDS if not k.isascii())
         raise ValueProblem(
             f"unknown legal status '{text}': use one of {known} or active, inactive, "
-            "pending, expired, lapsed, withdrawn, rejected, invalidated",
+            "pending, expired, lapsed, withdrawn, rejected, invalidated, unknown, "
+            "term ended",
             f"无法识别法律状态 '{text}'：请使用 {known} 之一",
         )
     return tuple(str(s) for s in statuses)

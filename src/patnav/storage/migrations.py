@@ -17,6 +17,7 @@ import duckdb
 
 from patnav.errors import StoreError
 from patnav.schema import tables as t
+from patnav.schema.vocabulary import parse_legal_status
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +80,43 @@ def _v3_quarantine_keyed_by_content(conn: duckdb.DuckDBPyConnection) -> None:
     )
 
 
+def _v4_status_evidence(conn: duckdb.DuckDBPyConnection) -> None:
+    """``status_as_of``; statuses and expiries that term rules wrote are taken back.
+
+    Schemas 2 and 3 wrote ``legal_status = 'expired'`` (``status_source = 'rule'``) whenever an
+    estimated term had ended, and estimated expiries for unexamined applications too. Such
+    values are estimates, not evidence: the source's own status returns (parsed from
+    ``legal_status_raw``), and the estimates go until the next ``patnav enrich``
+    recomputes them for granted rights only.
+    """
+    sql = next(c.sql for c in t.PATENTS.columns if c.name == "status_as_of")
+    conn.execute(f"ALTER TABLE patents ADD COLUMN IF NOT EXISTS status_as_of {sql}")
+    raws = [
+        r[0]
+        for r in conn.execute(
+            "SELECT DISTINCT legal_status_raw FROM patents "
+            "WHERE status_source = 'rule' AND legal_status_raw IS NOT NULL"
+        ).fetchall()
+    ]
+    conn.execute(
+        "UPDATE patents SET legal_status = NULL, status_source = NULL "
+        "WHERE status_source = 'rule'"
+    )
+    for raw in raws:
+        status = parse_legal_status(raw)
+        if status is not None and status != "unknown":
+            conn.execute(
+                "UPDATE patents SET legal_status = ?, status_source = 'source' "
+                "WHERE legal_status_raw = ? AND legal_status IS NULL "
+                "AND status_source IS NULL",
+                [str(status), raw],
+            )
+    conn.execute(
+        "UPDATE patents SET expiry_date = NULL, expiry_estimated = NULL "
+        "WHERE expiry_estimated"
+    )
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "create the normalised schema", _create_tables),
     Migration(
@@ -90,6 +128,11 @@ MIGRATIONS: tuple[Migration, ...] = (
         3,
         "quarantine keyed by file content: a re-import replaces its entries",
         _v3_quarantine_keyed_by_content,
+    ),
+    Migration(
+        4,
+        "legal status from evidence only: status_as_of; term-rule statuses taken back",
+        _v4_status_evidence,
     ),
 )
 

@@ -26,7 +26,11 @@ Row = tuple[Any, ...]
 # The patents columns a record fills; the writer appends source and timestamps.
 RECORD_COLUMNS: tuple[str, ...] = ("doc_id", *SCALAR_FIELDS, "extras")
 WRITE_COLUMNS: tuple[str, ...] = ("source", "imported_at", "updated_at")
-ENRICHED_COLUMNS: tuple[str, ...] = ("expiry_estimated", "status_source")
+ENRICHED_COLUMNS: tuple[str, ...] = (
+    "expiry_estimated",
+    "status_source",
+    "status_as_of",
+)
 """Filled by enrichment; an import writes None, and an update keeps the stored value."""
 assert t.PATENTS.column_names == RECORD_COLUMNS + WRITE_COLUMNS + ENRICHED_COLUMNS, (
     "patents columns drifted"

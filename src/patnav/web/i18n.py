@@ -393,6 +393,30 @@ LABELS: dict[str, tuple[str, str]] = {
     "patent.kind": ("文献类型", "Kind"),
     "patent.status": ("法律状态", "Legal status"),
     "patent.expiry": ("届满日", "Expiry"),
+    "patent.expiry_estimated": ("届满日（推算）", "Expiry (estimated)"),
+    "patent.expiry_estimate_note": (
+        "按法定期限自申请日推算，仅对已授权专利推算；未考虑期限补偿、延长或提前终止",
+        "estimated from the statutory term, for granted rights only; adjustments, "
+        "extensions and earlier lapses are not known",
+    ),
+    "patent.status_basis": ("（{basis}，{when}）", " ({basis}, {when})"),
+    "patent.paren": ("（{text}）", " ({text})"),
+    "patent.status_events": ("依据法律事件", "from legal events"),
+    "patent.status_source": (
+        "依据来源数据的法律状态字段",
+        "from the source's status field",
+    ),
+    "patent.status_as_of": ("截至 {date}", "as of {date}"),
+    "patent.status_undated": ("来源未注明状态日期", "the source does not date it"),
+    "patent.status_raw": ("；来源原文：{raw}", "; as the source wrote it: {raw}"),
+    "patent.status_none": (
+        "数据中没有该专利的法律状态字段或法律事件",
+        "the data give no status field or legal events for this patent",
+    ),
+    "patent.status_term": (
+        "数据中没有现行法律状态；按法定期限推算期限已届满（估计）",
+        "no current status in the data; its statutory term has ended by estimate",
+    ),
     "patent.ipc_main": ("主分类号", "Main IPC"),
     "patent.classifications": ("分类号", "Classifications"),
     "patent.applicants": ("申请（专利权）人", "Applicants"),
@@ -452,12 +476,13 @@ LABELS: dict[str, tuple[str, str]] = {
     "cite.unknown": ("未知", "Unknown"),
     "ls.active": ("有效", "Active"),
     "ls.pending": ("审中", "Pending"),
-    "ls.lapsed": ("未缴年费终止", "Lapsed"),
+    "ls.lapsed": ("失效", "Lapsed"),
     "ls.expired": ("期限届满", "Expired"),
     "ls.withdrawn": ("撤回", "Withdrawn"),
     "ls.rejected": ("驳回", "Rejected"),
     "ls.invalidated": ("无效", "Invalidated"),
     "ls.unknown": ("未知", "Unknown"),
+    "ls.term_ended": ("期限届满（推算）", "Term ended (estimated)"),
     # -- sets and dashboard ------------------------------------------------------------
     "sets.title": ("专利集", "Patent sets"),
     "sets.help": (
@@ -502,9 +527,10 @@ LABELS: dict[str, tuple[str, str]] = {
         "No data to show for this analysis.",
     ),
     "dash.no_status": (
-        "来源数据没有法律状态。导入时勾选“数据增强”可按授权、期限等规则推定；或导入含法律状态的导出。",
-        "The source data gives no legal status. Enrich the store to estimate it from "
-        "grants and terms, or import an export that has it.",
+        "来源数据没有法律状态（既无法律状态字段，也无法律事件），不作推定。"
+        "请导入含法律状态或法律事件的数据。",
+        "The source data gives no legal status (no status field, no legal events), and "
+        "none is guessed. Import data that has legal status or legal events.",
     ),
     "dash.no_core": (
         "没有引证数据，无法评出核心专利。导入含引证信息的数据（如 CNIPA/USPTO XML、Lens）后可见。",

@@ -31,7 +31,6 @@ from patnav.reports.conclusions.data import (
     data_drop,
     data_few_inventors,
     data_thin_comparator,
-    data_unknown_status,
 )
 from patnav.reports.conclusions.landscape import (
     applicants_concentration,
@@ -42,10 +41,13 @@ from patnav.reports.conclusions.landscape import (
     citations_core,
     geography_home,
     geography_origins,
-    legal_lapse,
-    legal_operations,
     technology_focus,
     trend_lifecycle,
+)
+from patnav.reports.conclusions.legal import (
+    data_unknown_status,
+    legal_lapse,
+    legal_operations,
 )
 from patnav.reports.conclusions.thresholds import (
     ACADEMIC_HIGH,
@@ -66,6 +68,8 @@ from patnav.reports.conclusions.thresholds import (
     RISING_GROWTH,
     RISING_MIN_RECENT,
     SHOWN,
+    STATUS_COVERAGE_MIN,
+    STATUS_KNOWN_MIN,
     THIN_COMPARATOR,
     UNKNOWN_STATUS_HIGH,
 )
@@ -130,10 +134,12 @@ RULES: tuple[Rule, ...] = (
     ),
     _rule(
         "data.unknown_status",
-        ("法律状态缺失", "Legal status missing"),
+        ("法律状态覆盖不足或缺失", "Legal status coverage too low, or missing"),
         (
-            f"无状态 ≥ {UNKNOWN_STATUS_HIGH:.0%}",
-            f"no status ≥ {UNKNOWN_STATUS_HIGH:.0%}",
+            f"已知状态 < {STATUS_COVERAGE_MIN:.0%} 或 < {STATUS_KNOWN_MIN} 件：不下结论；"
+            f"无已知状态 ≥ {UNKNOWN_STATUS_HIGH:.0%}：提示",
+            f"known < {STATUS_COVERAGE_MIN:.0%} or < {STATUS_KNOWN_MIN} units: no "
+            f"conclusion; no known status ≥ {UNKNOWN_STATUS_HIGH:.0%}: caveat",
         ),
         data_unknown_status,
     ),
@@ -324,8 +330,12 @@ RULES: tuple[Rule, ...] = (
         "legal.lapse",
         ("失效风险与有效维持", "Lapse and maintenance"),
         (
-            f"失效 ≥ {LAPSE_HIGH:.0%} 为风险；有效 ≥ {IN_FORCE_HIGH:.0%} 为优势",
-            f"ended ≥ {LAPSE_HIGH:.0%}: risk; in force ≥ {IN_FORCE_HIGH:.0%}: strength",
+            f"仅当已知状态 ≥ {STATUS_COVERAGE_MIN:.0%} 且 ≥ {STATUS_KNOWN_MIN} 件："
+            f"终止 ≥ {LAPSE_HIGH:.0%} 为风险，有效 ≥ {IN_FORCE_HIGH:.0%} 为优势"
+            "（按期限推算的届满不计入）",
+            f"only with known status ≥ {STATUS_COVERAGE_MIN:.0%} and ≥ {STATUS_KNOWN_MIN} "
+            f"units: ended ≥ {LAPSE_HIGH:.0%} risk, in force ≥ {IN_FORCE_HIGH:.0%} strength "
+            "(term estimates not counted)",
         ),
         legal_lapse,
     ),

@@ -9,7 +9,6 @@ from patnav.reports.conclusions.thresholds import (
     DROP_RECENT_PEAK,
     FEW_INVENTORS,
     THIN_COMPARATOR,
-    UNKNOWN_STATUS_HIGH,
 )
 from patnav.reports.context import Results
 from patnav.reports.model import Finding
@@ -103,42 +102,6 @@ def data_thin_comparator(r: Results) -> list[Finding]:
                 "rta_max": high,
             },
             priority=4,
-        )
-    ]
-
-
-def data_unknown_status(r: Results) -> list[Finding]:
-    """Many units have no legal status in the data."""
-    lg = r.legal
-    if lg is None or not lg.total:
-        return []
-    unknown = lg.total - lg.known
-    share = unknown / lg.total
-    if share < UNKNOWN_STATUS_HIGH:
-        return []
-    if not lg.known:  # nothing to compute rates over: say so, never "over the other 0"
-        text = _s(
-            r,
-            f"全部 {_q(r, unknown)}在数据中均没有法律状态：本报告不计算有效率与失效率，"
-            "也不据法律状态下结论。",
-            f"None of the {_q(r, unknown)} has a legal status in the data: no rates in force "
-            "or lapsed are computed and no conclusion rests on legal status.",
-        )
-    else:
-        text = _s(
-            r,
-            f"{_q(r, unknown)}（{L.pct(share)}）在数据中没有法律状态，有效率与失效率只按其余 "
-            f"{_q(r, lg.known)} 计算。",
-            f"{_q(r, unknown)} ({L.pct(share)}) have no legal status in the data; rates in "
-            f"force and lapsed are computed over the other {_q(r, lg.known)}.",
-        )
-    return [
-        Finding(
-            "data.unknown_status",
-            "data",
-            text,
-            {"unknown": unknown, "share": share, "known": lg.known},
-            priority=8,
         )
     ]
 

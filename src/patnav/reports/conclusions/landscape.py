@@ -1,5 +1,5 @@
-"""Rules over the landscape: lifecycle, applicants, geography, technology, legal status,
-core patents."""
+"""Rules over the landscape: lifecycle, applicants, geography, technology, core patents
+(legal status: :mod:`patnav.reports.conclusions.legal`)."""
 
 from __future__ import annotations
 
@@ -9,10 +9,7 @@ from patnav.reports.conclusions.thresholds import (
     ACADEMIC_HIGH,
     DECLINING_GROWTH,
     DECLINING_MIN_PREVIOUS,
-    ENDED,
-    IN_FORCE_HIGH,
     INDIVIDUAL_HIGH,
-    LAPSE_HIGH,
     LEADER_LEAD,
     LIFECYCLE_MIN_YEARS,
     RISING_GROWTH,
@@ -457,84 +454,6 @@ def technology_focus(r: Results) -> list[Finding]:
             ),
             {f"{c.code}.units": c.units for c in top} | {"share": share},
             priority=30,
-        )
-    ]
-
-
-def legal_lapse(r: Results) -> list[Finding]:
-    """The share lapsed or in force among units with a known status."""
-    lg = r.legal
-    if lg is None or not lg.known:
-        return []
-    by = {s.status: s.units for s in lg.statuses}
-    ended = sum(by.get(s, 0) for s in ENDED)
-    active = by.get("active", 0)
-    rate, active_share = ended / lg.known, active / lg.known
-    numbers = {"known": lg.known, "ended": ended, "rate": rate, "active": active}
-    if rate >= LAPSE_HIGH:
-        return [
-            Finding(
-                "legal.lapse",
-                "risk",
-                _s(
-                    r,
-                    f"已知法律状态的 {_q(r, lg.known)} 中，{_q(r, ended)}（{L.pct(rate)}）"
-                    "已失效、届满或撤回，"
-                    ""
-                    ""
-                    f"有效仅 {_q(r, active)}（{L.pct(active_share)}）："
-                    "大量技术已进入公有领域，可无偿利用；"
-                    ""
-                    ""
-                    "引进或合作前需逐件核实有效性。",
-                    f"Of {_q(r, lg.known)} with a known status, {_q(r, ended)} ({L.pct(rate)}) "
-                    "have "
-                    f"lapsed, expired or been withdrawn and only {_q(r, active)} "
-                    f"({L.pct(active_share)}) are in force: much of the technology is free to "
-                    "use; check each patent's status before licensing or acquiring it.",
-                ),
-                numbers,
-                priority=40,
-            )
-        ]
-    if active_share >= IN_FORCE_HIGH:
-        return [
-            Finding(
-                "legal.in_force",
-                "strength",
-                _s(
-                    r,
-                    f"已知法律状态的 {_q(r, lg.known)} 中有效 "
-                    f"{_q(r, active)}（{L.pct(active_share)}），"
-                    ""
-                    ""
-                    "专利维持情况良好。",
-                    f"Of {_q(r, lg.known)} with a known status, {_q(r, active)} "
-                    f"({L.pct(active_share)}) are in force: patents are being maintained.",
-                ),
-                numbers,
-                priority=40,
-            )
-        ]
-    return []
-
-
-def legal_operations(r: Results) -> list[Finding]:
-    """Transfers, licences and pledges, when there are any."""
-    lg = r.legal
-    if lg is None or not lg.operation_totals:
-        return []
-    ops = sorted(lg.operation_totals.items(), key=lambda kv: (-kv[1], kv[0]))
-    items = [f"{L.operation_label(k, r.lang)} {L.num(v)}" for k, v in ops]
-    return [
-        Finding(
-            "legal.operations",
-            "structure",
-            _s(r, "专利运营：", "Operations: ")
-            + L.join(items, r.lang)
-            + _s(r, " 次。", " events."),
-            dict(ops),
-            priority=42,
         )
     ]
 

@@ -23,6 +23,12 @@ IN_FORCE_HIGH = 0.6
 """At least this share of units with a known status is in force."""
 UNKNOWN_STATUS_HIGH = 0.3
 """At least this share of units has no legal status in the data."""
+STATUS_COVERAGE_MIN = 0.5
+"""A conclusion from legal status needs at least this share of units with a status known
+from evidence (a source's status field, legal events; never a term-rule estimate) …"""
+STATUS_KNOWN_MIN = 30
+"""… and at least this many such units. Below either, the report says the coverage is too
+low and concludes nothing from status."""
 DROP_RATIO = 0.25
 """The last complete year has less than this fraction of the peak year's filings …"""
 DROP_RECENT_PEAK = 4
@@ -49,3 +55,11 @@ analysis's ``min_units``)."""
 SHOWN = 3
 """Candidates, white spaces and applicants named per finding."""
 ENDED = ("lapsed", "expired", "withdrawn", "rejected", "invalidated")
+
+
+def status_conclusive(known: int, total: int) -> bool:
+    """Whether ``known`` of ``total`` units with a known legal status are enough to
+    conclude from (:data:`STATUS_COVERAGE_MIN`, :data:`STATUS_KNOWN_MIN`)."""
+    return (
+        total > 0 and known >= STATUS_KNOWN_MIN and known / total >= STATUS_COVERAGE_MIN
+    )

@@ -10,6 +10,12 @@ from patnav.analyses.legal import LegalStatusSummary
 from patnav.analyses.technology import TechnologyComposition
 from patnav.analyses.trend import FilingTrend
 from patnav.reports import labels as L
+from patnav.reports.conclusions.legal import evidence_text
+from patnav.reports.conclusions.thresholds import (
+    STATUS_COVERAGE_MIN,
+    STATUS_KNOWN_MIN,
+    status_conclusive,
+)
 from patnav.reports.context import Builder
 from patnav.reports.model import Chart, Finding, Paragraph, Section, Series
 from patnav.reports.sections.common import (
@@ -163,10 +169,13 @@ def technology_section(
 def legal_section(
     b: Builder, lg: LegalStatusSummary, found: Sequence[Finding], *, level: int = 2
 ) -> Section:
-    """法律状态与运营: status mix and operations per year."""
+    """法律状态与运营: where the statuses come from and their coverage, the status mix
+    (charted only when enough units have a known status), operations per year."""
     s = Section(b.t("sec.legal"), level, key="legal")
     s.add(*pick(found, "legal.", "data.unknown_status"))
-    if lg.statuses:
+    if lg.total:
+        s.add(Paragraph(_legal_basis(b, lg), "note"))
+    if lg.statuses and status_conclusive(lg.known, lg.total):
         s.add(
             b.figure(
                 b.say("法律状态构成", "Legal status"),
@@ -176,25 +185,36 @@ def legal_section(
                     (Series(b.count_header, tuple(num(x.units) for x in lg.statuses)),),
                 ),
                 extra=b.say(
-                    "一件以其最有效的状态计", "a unit counts by its most alive status"
+                    "一件以其最有效的状态计；“期限届满（推算）”为估计，不计入已知状态",
+                    "a unit counts by its most alive status; term ended (estimated) is "
+                    "an estimate, not a known status",
                 ),
                 key="legal.status",
             )
         )
+    if lg.statuses:
         s.add(
             b.table(
                 b.say("法律状态", "Legal status"),
                 [
                     b.t("col.status"),
                     b.count_header,
+                    b.say("占全部", "Share of all"),
                     b.say("占已知状态", "Share of known"),
                 ],
                 [
-                    [L.status_label(x.status, b.lang), L.num(x.units), L.pct(x.share)]
+                    [
+                        L.status_label(x.status, b.lang),
+                        L.num(x.units),
+                        L.pct(x.share_of_all),
+                        L.pct(x.share),
+                    ]
                     for x in lg.statuses
                 ],
-                sort=b.say("由有效到失效", "most alive first"),
-                align="lrr",
+                sort=b.say(
+                    "由有效到终止，无已知状态的在后", "most alive first, not known last"
+                ),
+                align="lrrr",
                 key="legal.table",
             )
         )
@@ -223,6 +243,48 @@ def legal_section(
             )
         )
     return s
+
+
+def _legal_basis(b: Builder, lg: LegalStatusSummary) -> str:
+    """Where the known statuses come from, the coverage, and what is only estimated."""
+    coverage = L.pct(lg.coverage)
+    if lg.known:
+        basis = b.say(
+            f"法律状态依据：{evidence_text(lg, b.count_by, b.lang)}；"
+            f"覆盖率 {coverage}（已知 {b.qty(lg.known)}，共 {b.qty(lg.total)}）。",
+            f"Legal status from {evidence_text(lg, b.count_by, b.lang)}; coverage "
+            f"{coverage} ({b.qty(lg.known)} known of {b.qty(lg.total)}).",
+        )
+    else:
+        basis = b.say(
+            f"来源数据没有法律状态字段或法律事件：法律状态覆盖率 {coverage}"
+            f"（共 {b.qty(lg.total)} 均无已知状态）。",
+            f"The sources give no legal status field or legal events: coverage {coverage} "
+            f"(none of {b.qty(lg.total)} has a known status).",
+        )
+    if lg.term_ended:
+        basis += b.say(
+            f"{'另有' if lg.known else '其中'} {b.qty(lg.term_ended)} 为已授权专利、"
+            "按法定期限（自申请日起发明 20 年、实用新型 10 年等）推算已届满，"
+            "列为“期限届满（推算）”：这是估计，"
+            "未考虑期限补偿、延长或提前终止，不计入已知状态；"
+            "未授权的申请不推算期限。",
+            f" {'A further' if lg.known else 'Of them,'} {b.qty(lg.term_ended)} are "
+            "granted rights whose statutory term (20 "
+            "years from filing for inventions, 10 for utility models …) has ended by "
+            "estimate, listed as term ended (estimated): an estimate that ignores "
+            "adjustments, extensions and earlier lapses, not a known status; applications "
+            "not granted get no term estimate.",
+        )
+    if not status_conclusive(lg.known, lg.total):
+        basis += b.say(
+            f"已知状态不足（需占 {STATUS_COVERAGE_MIN:.0%} 且不少于 {STATUS_KNOWN_MIN} 件），"
+            "本节只列出数量，不作有效、失效或公有领域的判断。",
+            f" Too few known statuses (at least {STATUS_COVERAGE_MIN:.0%} and "
+            f"{STATUS_KNOWN_MIN} units are needed): this section lists counts only and "
+            "draws no conclusion on what is in force, lapsed or free to use.",
+        )
+    return basis
 
 
 def citations_section(

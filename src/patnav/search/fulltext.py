@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import multiprocessing
 import time
 import weakref
@@ -58,7 +59,11 @@ from patnav.search.textmatch import (
 )
 from patnav.storage.store import MEMORY, PatentStore
 
+log = logging.getLogger("patnav.search")
+
 INDEX_FORMAT = "1"
+SEGMENTER_FOLDER = "segmenter"
+"""The folder beside ``fulltext.duckdb`` holding the dictionary the index was built with."""
 K1 = 1.2
 B = 0.75
 TITLE_WEIGHT = 2
@@ -240,9 +245,15 @@ def analyse(
 _WORKER_ANALYZER: Analyzer | None = None
 
 
-def _start_worker(dictionaries: tuple[Path, ...], cache_dir: Path) -> None:
+def _start_worker(
+    dictionaries: tuple[Path, ...],
+    cache_dir: Path,
+    pinned: tuple[str, tuple[str, ...]] | None,
+) -> None:
     global _WORKER_ANALYZER
-    _WORKER_ANALYZER = Analyzer(Segmenter(dictionaries, cache_dir=cache_dir))
+    _WORKER_ANALYZER = Analyzer(
+        Segmenter(dictionaries, cache_dir=cache_dir, pinned=pinned)
+    )
 
 
 def _analyse_chunk(
@@ -455,6 +466,7 @@ class FullTextIndex:
             if not self.located(store):
                 self._writable()
                 self._locate(store)
+            self._keep_analyzer()
             return UpdateReport(0, 0, 0, self.documents, time.perf_counter() - started)
         self._writable()
         rebuilt = False
@@ -475,6 +487,7 @@ class FullTextIndex:
             self._term_cache.clear()  # the vocabularies are empty again
         elif self._meta("watermark") == watermark:
             self._locate(store)
+            self._keep_analyzer()
             return UpdateReport(0, 0, 0, self.documents, time.perf_counter() - started)
 
         fingerprints = store.query(_FINGERPRINTS)
@@ -530,7 +543,11 @@ class FullTextIndex:
                             # spawn, not fork: the parent holds DuckDB connections
                             mp_context=multiprocessing.get_context("spawn"),
                             initializer=_start_worker,
-                            initargs=(segmenter.dictionaries, segmenter.cache_dir),
+                            initargs=(
+                                segmenter.dictionaries,
+                                segmenter.cache_dir,
+                                segmenter.pinned,
+                            ),
                         )
                     )
                 for start in range(0, len(todo), batch_size):
@@ -564,6 +581,9 @@ class FullTextIndex:
             raise
         compacted = self._maybe_compact()
         self._locate(store)
+        self._keep_analyzer()
+        if rebuilt:
+            log.info("full-text index %s rebuilt for a new analyzer", self.path)
         return UpdateReport(
             added=len(todo) - changed,
             changed=changed,
@@ -573,6 +593,17 @@ class FullTextIndex:
             compacted=compacted,
             rebuilt=rebuilt,
         )
+
+    def _keep_analyzer(self) -> None:
+        """Keep the analyzer's dictionary beside the index, so that a process without
+        the word lists (another machine, no data folder) searches it as built instead of
+        rebuilding it with another analyzer. A cache: failing to write it costs nothing."""
+        if self.path is None:
+            return
+        try:
+            self.analyzer.segmenter.keep_in(self.path.parent / SEGMENTER_FOLDER)
+        except OSError as exc:
+            log.warning("cannot keep the segmenter table beside %s: %s", self.path, exc)
 
     def _id(self, term: str, new_terms: dict[str, int]) -> int:
         tid = self._term_cache.get(term)

@@ -189,3 +189,29 @@ def test_the_segmenter_key_follows_the_contents_not_the_file(tmp_path):
     assert Segmenter((first,)).key == Segmenter((second,)).key
     second.write_text("光纤连接器 11\n", "utf-8")
     assert Segmenter((first,)).key != Segmenter((second,)).key
+
+
+def test_an_index_recorded_by_an_earlier_patnav_is_adopted_not_rebuilt(
+    built, data_dir, tmp_path
+):
+    # indexes built before the analyzer was keyed by contents carry the old signature
+    # (file names, sizes and times): on the machine that built them they stay valid
+    import duckdb
+
+    source, rankings = built
+    copy = _copy(source, tmp_path / "old")
+    with (
+        PatentStore.open(copy) as store,
+        SearchIndex(store, data_dir=data_dir) as index,
+    ):
+        legacy = index.analyzer.legacy_signature()
+        current = index.analyzer.signature()
+    assert legacy and legacy != current
+    with duckdb.connect(str(Path(f"{copy}.search") / "fulltext.duckdb")) as conn:
+        conn.execute("UPDATE meta SET value = ? WHERE key = 'analyzer'", [legacy])
+    with (
+        PatentStore.open(copy) as store,
+        SearchIndex(store, data_dir=data_dir) as index,
+    ):
+        _assert_reused(store, index, rankings)
+        assert index.fulltext._meta("analyzer") == current  # recorded anew, once

@@ -442,6 +442,32 @@ class Analyzer:
             "key": self.segmenter.key,
         }
 
+    def legacy_signature(self) -> str | None:
+        """The signature patnav gave this analyzer before it keyed dictionaries by their
+        contents (file names, sizes and times): an index recorded with it on this
+        machine, with these very files, was built by this analyzer. None for a
+        :meth:`Segmenter.recorded` segmenter."""
+        segmenter = self.segmenter
+        if segmenter.pinned is not None:
+            return None
+        import jieba
+
+        h = hashlib.sha1(f"{jieba.__version__}|{ANALYZER_VERSION}".encode())
+        try:
+            for path in segmenter.dictionaries:
+                stat = path.stat()
+                h.update(f"|{path.name}|{stat.st_size}|{int(stat.st_mtime)}".encode())
+        except OSError:
+            return None
+        described = {
+            "version": self.version,
+            "dictionaries": [p.name for p in segmenter.dictionaries],
+            "key": h.hexdigest()[:16],
+        }
+        return hashlib.sha1(
+            json.dumps(described, sort_keys=True).encode()
+        ).hexdigest()[:16]
+
     def signature(self) -> str:
         """A short stable hash of what decides the tokens: the analyzer version and the
         dictionary's contents (:attr:`Segmenter.key`), not the word lists' names."""

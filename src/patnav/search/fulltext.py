@@ -393,9 +393,36 @@ class FullTextIndex:
         """Whether the index reflects the store's documents as they are now."""
         return (
             self._meta("watermark") == self.watermark(store)
-            and self._meta("analyzer") == self.analyzer.signature()
+            and self._analyzer_matches()
             and self._meta("format") == INDEX_FORMAT
         )
+
+    def _analyzer_matches(self) -> bool:
+        """Whether the index was built by this analyzer (recorded under its signature,
+        or under the signature an earlier patnav gave it)."""
+        recorded = self._meta("analyzer")
+        if recorded is None:
+            return False
+        if "analyzer_matches" not in self._facts:
+            self._facts["analyzer_matches"] = recorded in (
+                self.analyzer.signature(),
+                self.analyzer.legacy_signature(),
+            )
+        return bool(self._facts["analyzer_matches"])
+
+    def _record_analyzer(self) -> None:
+        """Record the analyzer's current signature (an index recorded under its legacy
+        one is rewritten once, never rebuilt)."""
+        if self._meta("analyzer") != self.analyzer.signature():
+            self._writable()
+            self._set_meta(
+                {
+                    "analyzer": self.analyzer.signature(),
+                    "analyzer_config": json.dumps(
+                        self.analyzer.describe(), ensure_ascii=False
+                    ),
+                }
+            )
 
     def located(self, store: PatentStore) -> bool:
         """Whether the locations hints fit the store as it is now (the index being
@@ -463,6 +490,7 @@ class FullTextIndex:
         started = time.perf_counter()
         watermark = self.watermark(store)
         if self.is_current(store):
+            self._record_analyzer()
             if not self.located(store):
                 self._writable()
                 self._locate(store)
@@ -470,10 +498,7 @@ class FullTextIndex:
             return UpdateReport(0, 0, 0, self.documents, time.perf_counter() - started)
         self._writable()
         rebuilt = False
-        if (
-            self._meta("analyzer") != self.analyzer.signature()
-            or self._meta("format") != INDEX_FORMAT
-        ):
+        if not self._analyzer_matches() or self._meta("format") != INDEX_FORMAT:
             rebuilt = self.documents > 0 or self._meta("format") is not None
             for table in (
                 "docs",

@@ -26,7 +26,7 @@ from patnav.search import (
     save_set,
     search,
 )
-from patnav.search.hits import describe
+from patnav.search.hits import Note, describe
 from patnav.search.semantic import Embedder, embedding_coverage
 from patnav.search.sets import PatentSet, RunReport, set_members
 from patnav.storage.store import PatentStore
@@ -427,7 +427,12 @@ def _members_result(
     members = set_members(store, saved.name, index=index)
     hits = describe(store, [(d, {}) for d in members[:limit]])
     return SearchResult(
-        saved.query, saved.mode, len(members), hits, 0.0, ("members of the last run",)
+        saved.query,
+        saved.mode,
+        len(members),
+        hits,
+        0.0,
+        (Note("set_members", "members of the last run"),),
     )
 
 

@@ -464,9 +464,9 @@ class Analyzer:
             "dictionaries": [p.name for p in segmenter.dictionaries],
             "key": h.hexdigest()[:16],
         }
-        return hashlib.sha1(
-            json.dumps(described, sort_keys=True).encode()
-        ).hexdigest()[:16]
+        return hashlib.sha1(json.dumps(described, sort_keys=True).encode()).hexdigest()[
+            :16
+        ]
 
     def signature(self) -> str:
         """A short stable hash of what decides the tokens: the analyzer version and the

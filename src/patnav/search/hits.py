@@ -16,6 +16,35 @@ from patnav.search.fulltext import Location
 from patnav.storage.store import PatentStore
 
 
+class Note(str):
+    """Something the user should know about a search: English text (what the CLI and
+    logs print, and what ``str`` gives) with a ``key`` and ``values`` a page uses to say it
+    in its own language (the web's ``search.note.<key>`` labels).
+
+    A ``str``, so code that reads notes as text keeps working.
+    """
+
+    key: str
+    values: dict[str, Any]
+
+    def __new__(cls, key: str, text: str, **values: Any) -> Note:
+        note = super().__new__(cls, text)
+        note.key = key
+        note.values = values
+        return note
+
+    def __reduce__(self) -> Any:
+        return (_note, (self.key, str(self), self.values))
+
+    def to_dict(self) -> dict[str, Any]:
+        """The note's key, values and English text."""
+        return {"key": self.key, "values": dict(self.values), "text": str(self)}
+
+
+def _note(key: str, text: str, values: dict[str, Any]) -> Note:
+    return Note(key, text, **values)
+
+
 @dataclass(frozen=True, slots=True)
 class SearchHit:
     """One document found, with its rank (from 1) and scores.
@@ -54,7 +83,8 @@ class SearchResult:
     ``total`` is the number of documents matching (Boolean) or ranked (other modes);
     ``hits`` the first ``limit`` of them in order; ``query`` the canonical query text
     (Boolean) or the text searched; ``notes`` say what the user should know (an index
-    that was updated or is missing, vectors that cover part of the store …).
+    that was updated or is missing, vectors that cover part of the store …), as
+    :class:`Note` where patnav wrote them.
     """
 
     query: str

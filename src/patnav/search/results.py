@@ -14,9 +14,10 @@ of its group *in the hit set*, with their offices.
 **The representative** of a family row, whose number, dates and applicants are shown, is
 chosen by one rule: a member of the page's preferred office first (CN for Chinese pages),
 then a member with a publication number, then one written in the page's language, then
-the earliest publication, then the smallest doc_id. Its **title** is the one in the page's language when the store holds one:
-its own, its other-language title in ``texts``, else the title of another document of its
-application, then of its family; otherwise its own title as it is.
+the earliest publication, then the smallest doc_id. Its **title** is the one in the page's
+language when the store holds one: its own, its other-language title in ``texts``, else
+the title of another document of its application, then of its family; otherwise its own
+title as it is.
 
 **Numbers**: ``pub_number`` is shown where the document has one; otherwise the row carries
 its application number with ``number_kind = "application"``, to be labelled 申请号 — never

@@ -144,17 +144,18 @@ def test_an_answer_read_before_an_invalidation_is_not_cached():
 
 @pytest.fixture
 def counted(monkeypatch):
-    """Counts the searches that reach the engine."""
+    """Counts the searches that reach the engine (the result lists the pages and the
+    API show)."""
     from patnav.web import services
 
     calls: list[str] = []
-    real = services.search
+    real = services.search_results
 
     def counting(store, query, **options):
         calls.append(query)
         return real(store, query, **options)
 
-    monkeypatch.setattr(services, "search", counting)
+    monkeypatch.setattr(services, "search_results", counting)
     return calls
 
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 import time
 from collections.abc import Sequence
 from contextlib import ExitStack
+from dataclasses import replace
 from typing import Literal
 
 import pyarrow as pa
@@ -78,6 +79,8 @@ class _Session:
                             "the full-text index is behind the store: matching scans "
                             "the store and nothing is ranked by relevance "
                             "(run 'patnav index')",
+                            "全文索引落后于数据库：本次检索逐条扫描数据库，结果未按相关度"
+                            "排序（运行 patnav index 更新索引）",
                         )
                     )
                     return None
@@ -89,6 +92,9 @@ class _Session:
                             f"full-text index updated: {report.added:,} added, "
                             f"{report.changed:,} changed, {report.removed:,} removed "
                             f"({report.seconds:.1f} s)",
+                            f"全文索引已更新：新增 {report.added:,} 篇，修改 "
+                            f"{report.changed:,} 篇，删除 {report.removed:,} 篇"
+                            f"（用时 {report.seconds:.1f} 秒）",
                             added=report.added,
                             changed=report.changed,
                             removed=report.removed,
@@ -97,7 +103,12 @@ class _Session:
                     )
         except StoreError as exc:  # unwritable folder, or another process updating it
             self.notes.append(
-                Note("index_busy", f"{exc} Matching scans the store meanwhile.")
+                Note(
+                    "index_busy",
+                    f"{exc} Matching scans the store meanwhile.",
+                    "全文索引暂不可用（另一进程正在更新，或索引文件夹不可写）："
+                    "本次检索逐条扫描数据库，结果未按相关度排序",
+                )
             )
             return None
         self._current = fulltext
@@ -359,6 +370,8 @@ def _vectors(session: _Session, embedder: Embedder) -> VectorStore:
                 "semantic_coverage",
                 f"semantic search covers {have:,} of {total:,} documents (vectors "
                 "computed so far; 'patnav index --semantic' embeds the rest)",
+                f"语义检索仅覆盖已计算向量的 {have:,} / {total:,} 篇文献"
+                "（其余文献的向量计算后即可检索到）",
                 have=have,
                 total=total,
             )
@@ -375,11 +388,13 @@ def more_like_this(
     within: str | None = None,
     index: SearchIndex | None = None,
     embedder: Embedder | None = None,
+    lang: str | None = None,
 ) -> SearchResult:
     """Documents most similar to one patent: its vector (``semantic``), its title and
     abstract as a BM25 query (``text``), or both fused (``hybrid``). The patent and its
     family (documents sharing its family id or application number, and theirs) are left
-    out, and each other family appears once, by its most similar member.
+    out, and each other family appears once, by its most similar member. With ``lang``
+    (``zh``, ``en``) each title is the one in that language when the store holds it.
 
     Raises:
         InputError: the document is not in the store.
@@ -434,6 +449,7 @@ def more_like_this(
                     Note(
                         "embedded_now",
                         f"{doc_id} has no stored vector: embedded it for this search",
+                        f"{doc_id} 尚无存储的向量，已为本次检索临时计算",
                         doc_id=doc_id,
                     )
                 )
@@ -458,6 +474,13 @@ def more_like_this(
             ]
         ranked = one_per_family(store, ranked)[:limit]
         hits = describe(store, ranked)
+        if lang is not None and hits:
+            from patnav.search.results import titles_in
+
+            shown = titles_in(store, [h.doc_id for h in hits], lang)
+            hits = tuple(
+                replace(h, title=shown.get(h.doc_id, (h.title, None))[0]) for h in hits
+            )
     return SearchResult(
         query=f"more like {doc_id}",
         mode=mode,

@@ -34,7 +34,8 @@ first applicant, IPC subclass and legal status, the rows (families or documents)
 document with that value; documents without a value count under ``None`` (未知). So a
 facet's count is exactly the number of rows left after narrowing to it (``filters``): the
 filter keeps the hit documents with that value, and the rows they form. Province is the
-first applicant's province; ``abroad`` when that applicant's country is known and outside
+first applicant's: the one enrichment placed it in, else the province its address starts
+with (as the ``PROV`` field reads it), else ``abroad`` when its country is known and not
 China. Legal status counts only evidence (a source's status field, legal events): a status
 estimated from term rules is not evidence and counts as unknown.
 """
@@ -53,6 +54,7 @@ from typing import Any, Literal
 import pyarrow as pa
 
 from patnav.errors import InputError, InvalidParameterError
+from patnav.schema.vocabulary import PROVINCES
 from patnav.search.api import (
     MAX_LIMIT,
     MODES,
@@ -98,10 +100,38 @@ _STATUS = (
     "CASE WHEN p.status_source = 'rule' OR p.legal_status = 'unknown' "
     "THEN NULL ELSE p.legal_status END"
 )
-# The first applicant's province, or ABROAD when its country is known and not China.
+
+
+def _address_province() -> str:
+    """A CASE expression naming the province an address starts with (the way the PROV
+    field reads an address that enrichment has not placed). Its names are the
+    vocabulary's constants, never user text."""
+    cases = " ".join(
+        f"WHEN starts_with(address, '{short}') THEN '{name}'"
+        for short, name in sorted(PROVINCE_PREFIXES.items())
+    )
+    return f"CASE {cases} END"
+
+
+PROVINCE_PREFIXES: dict[str, str] = {
+    (
+        "内蒙古"
+        if name.startswith("内蒙古")
+        else "黑龙江"
+        if name.startswith("黑龙江")
+        else name[:2]
+    ): name
+    for name in PROVINCES.values()
+}
+"""A province's name by how an address starts (湖北 → 湖北省)."""
+
+# The first applicant's province: the placed one, else the one its address starts with,
+# else ABROAD when its country is known and not China.
 _FIRST_PROVINCE = f"""
 SELECT doc_id, arg_min_null(
         CASE WHEN province IS NOT NULL THEN province
+            WHEN address IS NOT NULL AND {_address_province()} IS NOT NULL
+            THEN {_address_province()}
             WHEN country IS NOT NULL AND country NOT IN ('CN', 'HK', 'MO', 'TW')
             THEN '{ABROAD}' END,
         (CASE WHEN role = 'applicant' THEN 0 ELSE 1 END) * 1000000 + coalesce(seq, 0)
@@ -154,7 +184,8 @@ class ResultRow:
     ``title``; ``members`` the documents of the row in the hit set (``member_ids``, the
     first :data:`LISTED_MEMBERS` of them, representative first) and ``offices`` theirs.
     ``cited_by`` is the most citations a member has, as its source reports (None:
-    unknown).
+    unknown). ``score`` (and ``bm25``, ``similarity``, ``fused`` where that ranking took
+    part) are those of the row's best-ranked member.
     """
 
     rank: int
@@ -176,6 +207,9 @@ class ResultRow:
     offices: tuple[str, ...]
     member_ids: tuple[str, ...]
     score: float | None = None
+    bm25: float | None = None
+    similarity: float | None = None
+    fused: float | None = None
 
     @property
     def number(self) -> str:
@@ -212,6 +246,9 @@ class ResultRow:
             "offices": list(self.offices),
             "member_ids": list(self.member_ids),
             "score": self.score,
+            "bm25": self.bm25,
+            "similarity": self.similarity,
+            "fused": self.fused,
         }
 
 
@@ -279,6 +316,7 @@ class _Hits:
     query: str
     ids: list[str]
     scores: dict[str, float] = field(default_factory=dict)
+    details: dict[str, dict[str, float | None]] = field(default_factory=dict)
     order: list[str] = field(default_factory=list)
     text: str = ""  # the text terms ranking a Boolean result, if any
     ranked: bool = False  # a ranked mode: ``order`` is the whole ranking
@@ -377,6 +415,7 @@ def search_results(
                     "ranked_window",
                     f"groups and facets count the first {RANKED_WINDOW:,} ranked "
                     "documents",
+                    f"分组与分面统计基于排序前 {RANKED_WINDOW:,} 篇文献",
                     n=RANKED_WINDOW,
                 )
             )
@@ -394,6 +433,7 @@ def search_results(
                     "citations_unknown",
                     "no document in the result has a citation count from its "
                     "source: sorting by citations leaves the rows in group order",
+                    "结果中没有文献带有来源数据提供的被引次数，按被引次数排序不改变顺序",
                 )
             )
         rows = work.page(sort, down, offset, limit)
@@ -456,7 +496,9 @@ def _hit_set(
     )
     order = [d for d, _ in ranked]
     scores = {d: float(v) for d, s in ranked if (v := s.get("score")) is not None}
-    return _Hits(query, order, scores=scores, order=order, ranked=True)
+    return _Hits(
+        query, order, scores=scores, details=dict(ranked), order=order, ranked=True
+    )
 
 
 def _score_boolean(
@@ -494,6 +536,7 @@ class _Work:
         self.stack = stack
         self.group = group
         self.lang = lang
+        self.details: dict[str, dict[str, float | None]] = {}
         number = next(_names)
         self.hits = f"_results_hits_{number}"
         self.docs = f"_results_docs_{number}"
@@ -507,6 +550,7 @@ class _Work:
         self.stack.enter_context(_temporary(self.store, name, sql, params))
 
     def stage_hits(self, hits: _Hits) -> None:
+        self.details = dict(hits.details)
         position = {d: i for i, d in enumerate(hits.order)} if hits.ranked else {}
         table = pa.table(
             {
@@ -549,6 +593,7 @@ class _Work:
         )
 
     def set_scores(self, scored: Sequence[tuple[str, float]]) -> None:
+        self.details = {d: {"bm25": s} for d, s in scored}
         table = pa.table(
             {
                 "doc_id": pa.array([d for d, _ in scored], pa.string()),
@@ -592,6 +637,7 @@ class _Work:
                         pub_date NULLS LAST, doc_id) AS rn,
                     count(*) OVER (PARTITION BY gk) AS members,
                     max(score) OVER (PARTITION BY gk) AS best,
+                    arg_max(doc_id, score) OVER (PARTITION BY gk) AS best_doc,
                     min(ord) OVER (PARTITION BY gk) AS first_ord,
                     max(cited) OVER (PARTITION BY gk) AS cited_max
                 FROM {self.docs}
@@ -633,7 +679,8 @@ class _Work:
             params["limit"] = limit
         picked = self.store.query(
             f"SELECT gk, doc_id, pub_number, app_number, family_id, app_date, "
-            f"pub_date, office, lang, ptype, status, members, best, cited_max "
+            f"pub_date, office, lang, ptype, status, members, best, best_doc, "
+            f"cited_max "
             f"FROM {self.groups} ORDER BY {order}, gk {cut} OFFSET $offset",
             params,
         ).to_pylist()
@@ -652,6 +699,7 @@ class _Work:
             info = details[r["doc_id"]]
             listed, offices = members.get(r["gk"], ([r["doc_id"]], ()))
             title, title_lang = titles[r["doc_id"]]
+            scores = self.details.get(r["best_doc"] or "", {})
             rows.append(
                 ResultRow(
                     rank=rank,
@@ -673,6 +721,9 @@ class _Work:
                     offices=tuple(offices),
                     member_ids=tuple(listed),
                     score=r["best"],
+                    bm25=scores.get("bm25"),
+                    similarity=scores.get("similarity"),
+                    fused=scores.get("fused"),
                 )
             )
         return tuple(rows)
@@ -882,6 +933,23 @@ def choose_titles(
         if title_lang(text_lang, text) == lang:
             out[doc_id] = (text, lang)
     return out
+
+
+def titles_in(
+    store: PatentStore, doc_ids: Sequence[str], lang: str
+) -> dict[str, tuple[str | None, str | None]]:
+    """The title to show for each document in ``lang`` (:func:`choose_titles`)."""
+    rows = store.query(
+        "SELECT doc_id, app_number, family_id, title, lang FROM patents "
+        "WHERE doc_id IN (SELECT unnest($ids::VARCHAR[]))",
+        {"ids": list(doc_ids)},
+    ).to_pylist()
+    return choose_titles(
+        store,
+        [(r["doc_id"], r["app_number"], r["family_id"]) for r in rows],
+        {r["doc_id"]: r for r in rows},
+        lang,
+    )
 
 
 # -- export ---------------------------------------------------------------------------

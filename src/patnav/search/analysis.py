@@ -165,7 +165,7 @@ def file_digest(path: Path) -> str:
     """The SHA-1 of a file's contents (remembered per path, size and time in this
     process: the word lists are read once)."""
     stat = path.stat()
-    memo = (str(path.resolve()), stat.st_size, stat.st_mtime_ns)
+    memo = (str(path), stat.st_size, stat.st_mtime_ns)
     found = _DIGESTS.get(memo)
     if found is None:
         h = hashlib.sha1()

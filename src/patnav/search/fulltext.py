@@ -404,9 +404,9 @@ class FullTextIndex:
         if recorded is None:
             return False
         if "analyzer_matches" not in self._facts:
-            self._facts["analyzer_matches"] = recorded in (
-                self.analyzer.signature(),
-                self.analyzer.legacy_signature(),
+            self._facts["analyzer_matches"] = (
+                recorded == self.analyzer.signature()
+                or recorded == self.analyzer.legacy_signature()
             )
         return bool(self._facts["analyzer_matches"])
 

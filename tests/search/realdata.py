@@ -196,3 +196,22 @@ def has_word(text: str, word: str) -> bool:
 def application_key(number: str) -> str:
     """A Lens application number without spaces and its kind letter (``US 12345 A``)."""
     return re.sub(r"\s+[A-Z]\d?$", "", number.strip()).replace(" ", "")
+
+
+IPC_TITLES = "reference/ipc/ipc_2026_01_zh_en.tsv"
+
+
+@cache
+def ipc_titles(data_dir: Path) -> dict[str, str]:
+    """The Chinese title of every IPC symbol in the reference table."""
+    table = pd.read_csv(data_dir / IPC_TITLES, sep="\t", dtype=str)
+    return dict(zip(table["code"], table["title_zh_ipc2026_01"], strict=True))
+
+
+def without_notes(title: str) -> str:
+    """A title without its bracketed notes (（……入B61K）), which may nest."""
+    while True:
+        shorter = re.sub(r"[（(][^（）()]*[）)]", "", title)
+        if shorter == title:
+            return title.strip(" ；;，,")
+        title = shorter

@@ -37,7 +37,7 @@ def _store(path: Path, inputs: list[Path], *, locations: bool = False) -> Path:
         report = import_paths(store, inputs, raise_unexpected=True)
         assert report.ok, report.to_dict()
         if locations:
-            enrich(store, Settings(), steps=["locations"])
+            enrich(store, Settings(), steps=["class_titles", "locations"])
     return path
 
 
@@ -126,6 +126,11 @@ def test_facet_counts_of_a_query_agree_with_the_export(cnipa, data_dir, group):
 
     subclasses = Counter(sub for cs in rows["codes"] for sub in {c[:4] for c in cs})
     assert _counts(result, "ipc") == (dict(subclasses), 0)
+    # each subclass is labelled with its Chinese title, without the bracketed notes
+    titles = realdata.ipc_titles(data_dir)
+    labels = {c.value: c.label for c in result.facet("ipc").counts}
+    assert labels == {sub: realdata.without_notes(titles[sub]) for sub in subclasses}
+    assert all("入" not in label for label in labels.values())
 
     # the export has no status column: every row is of unknown status, never "lapsed"
     assert _counts(result, "status") == ({}, len(rows))

@@ -42,10 +42,11 @@ estimated from term rules is not evidence and counts as unknown.
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from itertools import count
 from pathlib import Path
@@ -147,13 +148,16 @@ _names = count()
 
 @dataclass(frozen=True, slots=True)
 class FacetCount:
-    """One value of a facet and how many rows have it (``value`` None: unknown, 未知)."""
+    """One value of a facet and how many rows have it (``value`` None: unknown, 未知);
+    ``label`` what the value stands for where the store knows it (an IPC subclass's
+    title in the list's language, without its notes)."""
 
     value: str | None
     count: int
+    label: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {"value": self.value, "count": self.count}
+        return {"value": self.value, "count": self.count, "label": self.label}
 
 
 @dataclass(frozen=True, slots=True)
@@ -802,6 +806,11 @@ class _Work:
         else:
             known.sort(key=lambda c: (-c.count, c.value or ""))
         listed = known if name in _SINGLE else known[:size]
+        if name == "ipc" and listed:
+            titles = class_titles(
+                self.store, [c.value or "" for c in listed], self.lang
+            )
+            listed = [replace(c, label=titles.get(c.value or "")) for c in listed]
         return Facet(name, tuple(listed), unknown, len(known) - len(listed))
 
 
@@ -866,6 +875,33 @@ def _filter_sql(
 
 
 # -- titles ---------------------------------------------------------------------------
+
+_NOTE = re.compile(r"[（(][^（）()]*[）)]")
+
+
+def without_notes(title: str) -> str:
+    """A classification title without its bracketed notes (references such as
+    "（……入B61K）" that tell where other matter goes)."""
+    previous = None
+    while previous != title:  # notes may nest
+        previous, title = title, _NOTE.sub("", title)
+    return re.sub(r"\s+", " ", title).strip(" ；;，,")
+
+
+def class_titles(store: PatentStore, codes: Sequence[str], lang: str) -> dict[str, str]:
+    """The IPC titles of ``codes`` the store holds (``class_titles``), in ``lang``
+    (else the other language), without their notes."""
+    rows = store.rows(
+        "SELECT code, title_zh, title_en FROM class_titles WHERE scheme = 'IPC' "
+        "AND code IN (SELECT unnest(?::VARCHAR[]))",
+        [list(codes)],
+    )
+    out = {}
+    for code, zh, en in rows:
+        title = (zh or en) if lang == "zh" else (en or zh)
+        if title:
+            out[str(code)] = without_notes(str(title))
+    return out
 
 
 def title_lang(lang: str | None, text: str | None) -> str | None:

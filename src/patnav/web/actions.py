@@ -410,40 +410,6 @@ def import_report(job: ImportJob) -> dict[str, Any] | None:
 
 
 @dataclass(frozen=True, slots=True)
-class SearchPage:
-    """One page of a search result."""
-
-    result: SearchResult
-    page: int
-    pages: int
-    size: int
-
-    @property
-    def hits(self) -> list[Any]:
-        start = (self.page - 1) * self.size
-        return list(self.result.hits[start : start + self.size])
-
-
-def run_search(
-    ctx: Ctx,
-    store: DataStore,
-    query: str,
-    *,
-    mode: str = "boolean",
-    page: int = 1,
-    size: int = PAGE_SIZE,
-) -> SearchPage:
-    """Search a store and return the requested page of hits."""
-    size = max(1, min(size, 100))
-    page = max(1, page)
-    limit = min(page * size, MAX_LIMIT)
-    result = handle_of(ctx, store).search(query, mode=mode, limit=limit)
-    shown = min(result.total, MAX_LIMIT)
-    pages = max(1, -(-shown // size))
-    return SearchPage(result, min(page, pages), pages, size)
-
-
-@dataclass(frozen=True, slots=True)
 class ResultPage:
     """One page of a result list (families or documents), with the list's facets."""
 

@@ -515,3 +515,25 @@ def test_sorting_by_applicant_keeps_an_applicants_rows_together(cnipa):
         groups[name].append(i)
     # rows of one applicant are contiguous
     assert all(ix == list(range(ix[0], ix[-1] + 1)) for ix in groups.values())
+
+
+def test_rows_read_by_the_index_hints_equal_rows_read_by_doc_id(
+    derwent, tmp_path, plain_segmenter
+):
+    # with a current index the hits' rows are read by rowid (its locations hints);
+    # without one, by doc_id: the same list either way
+    store, index = derwent
+    query = "IPC=G05D OR TIAB=drone"
+    options = {"sort": "app_date", "limit": 300, "facet_size": 50}
+    hinted = _run(derwent, query, **options)
+    assert index.fulltext.located(store)
+    with SearchIndex(
+        store, folder=tmp_path / "none", segmenter=plain_segmenter
+    ) as bare:
+        plain = search_results(store, query, index=bare, update_index=False, **options)
+        # no current index (nothing was built): the rows were read by doc_id
+        assert not bare.fulltext.is_current(store)
+    assert [getattr(n, "key", None) for n in plain.notes] == ["index_behind"]
+    assert plain.total == hinted.total > 300
+    assert [f.to_dict() for f in plain.facets] == [f.to_dict() for f in hinted.facets]
+    assert [r.to_dict() for r in plain.rows] == [r.to_dict() for r in hinted.rows]

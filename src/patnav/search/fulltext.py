@@ -930,6 +930,38 @@ class FullTextIndex:
                 out[int(prow)] = Location(int(prow), (int(plo), int(phi)))
         return out
 
+    def hints_of(
+        self, store: PatentStore, doc_ids: Sequence[str]
+    ) -> dict[str, tuple[int, int | None, int | None]] | None:
+        """Where each document's rows lie in ``store`` by the locations hints: its
+        ``patents`` rowid and the first and last rowid of its ``parties`` rows (None:
+        it has none), for the documents the index holds; None when the hints do not fit
+        the store. Hints, found by ``hash(doc_id)``: check each against its doc_id."""
+        if not doc_ids or not (self.is_current(store) and self.located(store)):
+            return None
+        self._conn.register(
+            "hinted_ids", pa.table({"doc_id": pa.array(list(doc_ids), pa.string())})
+        )
+        try:
+            rows = self._conn.execute(
+                "SELECT w.doc_id, l.prow, l.plo, l.phi FROM hinted_ids w "
+                "JOIN locations l ON l.h = hash(w.doc_id)"
+            ).fetchall()
+        finally:
+            self._conn.unregister("hinted_ids")
+        out: dict[str, tuple[int, int | None, int | None]] = {}
+        for doc_id, prow, plo, phi in rows:
+            # a hash shared by two documents: the first hint stands, and is checked
+            out.setdefault(
+                str(doc_id),
+                (
+                    int(prow),
+                    None if plo is None else int(plo),
+                    None if phi is None else int(phi),
+                ),
+            )
+        return out
+
     def score(self, text: str, doc_ids: Sequence[str]) -> dict[str, float]:
         """BM25 scores of ``text`` for the given documents (absent: no query term)."""
         return dict(self.rank(text, limit=max(len(doc_ids), 1), within=doc_ids))

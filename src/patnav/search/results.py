@@ -66,6 +66,7 @@ from patnav.search.api import (
     _within,
     positive_text,
 )
+from patnav.search.fulltext import MAX_PARTY_SPAN
 from patnav.search.hits import Note
 from patnav.search.index import SearchIndex
 from patnav.search.query import parse, to_text
@@ -127,7 +128,7 @@ PROVINCE_PREFIXES: dict[str, str] = {
 """A province's name by how an address starts (湖北 → 湖北省)."""
 
 # The first applicant's province: the placed one, else the one its address starts with,
-# else ABROAD when its country is known and not China.
+# else ABROAD when its country is known and not China (over the hits' applicant rows).
 _FIRST_PROVINCE = f"""
 SELECT doc_id, arg_min_null(
         CASE WHEN province IS NOT NULL THEN province
@@ -137,9 +138,13 @@ SELECT doc_id, arg_min_null(
             THEN '{ABROAD}' END,
         (CASE WHEN role = 'applicant' THEN 0 ELSE 1 END) * 1000000 + coalesce(seq, 0)
     ) AS province
-FROM parties WHERE role IN {_APPLICANT_ROLES} AND doc_id IN (SELECT doc_id FROM {{hits}})
-GROUP BY doc_id
+FROM {{parties}} GROUP BY doc_id
 """
+_ROW_COLUMNS = (
+    "doc_id, pub_number, app_number, family_id, office, lang, app_date, pub_date, "
+    "cited_by_count, patent_type, legal_status, status_source, title, ipc_main"
+)
+_PARTY_COLUMNS = "doc_id, role, seq, name, province, country, address"
 # Per-document values of the single-valued facets, as columns of the docs table.
 _SINGLE = {"year": "year", "type": "ptype", "status": "status", "province": "province"}
 
@@ -425,7 +430,10 @@ def search_results(
             )
         wanted = None if limit is None else offset + limit
         work = _Work(store, stack, group, lang)
-        work.stage_hits(hits)
+        located = session.located_index(store)
+        work.stage_hits(
+            hits, None if located is None else located.hints_of(store, hits.ids)
+        )
         work.build_docs(kept)
         if sort == "relevance" and not hits.ranked:
             _score_boolean(work, hits, session, wanted)
@@ -543,6 +551,8 @@ class _Work:
         self.details: dict[str, dict[str, float | None]] = {}
         number = next(_names)
         self.hits = f"_results_hits_{number}"
+        self.rows = f"_results_rows_{number}"
+        self.parties = f"_results_parties_{number}"
         self.docs = f"_results_docs_{number}"
         self.groups = f"_results_groups_{number}"
 
@@ -553,22 +563,97 @@ class _Work:
     ) -> None:
         self.stack.enter_context(_temporary(self.store, name, sql, params))
 
-    def stage_hits(self, hits: _Hits) -> None:
+    def stage_hits(
+        self,
+        hits: _Hits,
+        hints: Mapping[str, tuple[int, int | None, int | None]] | None,
+    ) -> None:
+        """Stage the hits, then read their ``patents`` rows and applicant rows into
+        temporary tables: by rowid where the index's locations hints say they lie (each
+        checked against its doc_id), else by doc_id — a million-row store is then not
+        scanned for a page of results."""
         self.details = dict(hits.details)
         position = {d: i for i, d in enumerate(hits.order)} if hits.ranked else {}
+        where = hints or {}
+        none: tuple[None, None, None] = (None, None, None)
+        located = [where.get(d, none) for d in hits.ids]
         table = pa.table(
             {
                 "doc_id": pa.array(hits.ids, pa.string()),
                 "score": pa.array([hits.scores.get(d) for d in hits.ids], pa.float64()),
                 "ord": pa.array([position.get(d) for d in hits.ids], pa.int64()),
+                "prow": pa.array([h[0] for h in located], pa.int64()),
+                "plo": pa.array([h[1] for h in located], pa.int64()),
+                "phi": pa.array([h[2] for h in located], pa.int64()),
             }
         )
         self.stack.enter_context(self.store.staged(self.hits, table))
+        self._read_rows()
+        self._read_parties()
+
+    def _read_rows(self) -> None:
+        self._temp(
+            self.rows,
+            f"""
+            WITH wanted AS MATERIALIZED (
+                SELECT prow FROM {self.hits} WHERE prow IS NOT NULL
+            ),
+            found AS MATERIALIZED (
+                SELECT rowid AS _r, {_ROW_COLUMNS} FROM patents
+                WHERE rowid IN (SELECT prow FROM wanted)
+            )
+            SELECT f.* EXCLUDE (_r) FROM found f
+            JOIN {self.hits} h ON h.prow = f._r AND h.doc_id = f.doc_id
+            """,
+        )
+        missing = self.store.scalar(
+            f"SELECT count(*) FROM {self.hits} WHERE doc_id NOT IN "
+            f"(SELECT doc_id FROM {self.rows})"
+        )
+        if missing:  # no hint, or a hint that no longer holds: find them by doc_id
+            self.store.execute(
+                f"INSERT INTO {self.rows} SELECT {_ROW_COLUMNS} FROM patents "
+                f"WHERE doc_id IN (SELECT doc_id FROM {self.hits} WHERE doc_id NOT IN "
+                f"(SELECT doc_id FROM {self.rows}))"
+            )
+
+    def _read_parties(self) -> None:
+        # a located document's parties lie in one short span of rowids (plo … phi); a
+        # document located without a span has none
+        self._temp(
+            self.parties,
+            f"""
+            WITH spans AS MATERIALIZED (
+                SELECT unnest(range(plo, phi + 1)) AS r FROM {self.hits}
+                WHERE prow IS NOT NULL AND plo IS NOT NULL
+                    AND phi - plo < {MAX_PARTY_SPAN}
+            ),
+            found AS MATERIALIZED (
+                SELECT rowid AS _r, {_PARTY_COLUMNS} FROM parties
+                WHERE rowid IN (SELECT r FROM spans)
+            )
+            SELECT f.* EXCLUDE (_r) FROM found f
+            JOIN {self.hits} h ON h.doc_id = f.doc_id
+                AND f._r BETWEEN h.plo AND h.phi
+            WHERE f.role IN {_APPLICANT_ROLES} AND f.name IS NOT NULL
+            """,
+        )
+        unplaced = self.store.scalar(
+            f"SELECT count(*) FROM {self.hits} WHERE prow IS NULL "
+            f"OR (plo IS NOT NULL AND phi - plo >= {MAX_PARTY_SPAN})"
+        )
+        if unplaced:
+            self.store.execute(
+                f"INSERT INTO {self.parties} SELECT {_PARTY_COLUMNS} FROM parties "
+                f"WHERE role IN {_APPLICANT_ROLES} AND name IS NOT NULL "
+                f"AND doc_id IN (SELECT doc_id FROM {self.hits} WHERE prow IS NULL "
+                f"OR (plo IS NOT NULL AND phi - plo >= {MAX_PARTY_SPAN}))"
+            )
 
     def build_docs(self, filters: Mapping[str, tuple[str | None, ...]]) -> None:
         """One row per hit document passing the filters, with its row key ``gk`` and
         the values the facets, the representative rule and the sorts need."""
-        where, params = _filter_sql(filters)
+        where, params = _filter_sql(filters, self.parties)
         if self.group == "family":
             keyed = (
                 "SELECT * EXCLUDE (k1), min(k1) OVER (PARTITION BY k0) AS gk FROM ("
@@ -585,10 +670,11 @@ class _Work:
                     p.family_id, p.office, p.lang, p.app_date, p.pub_date,
                     p.cited_by_count AS cited, p.patent_type AS ptype,
                     {_STATUS} AS status, CAST(year(p.app_date) AS VARCHAR) AS year,
-                    fa.province AS province,
+                    fa.province AS province, p.title, p.ipc_main,
                     coalesce(p.family_id, p.app_number, p.doc_id) AS k0
-                FROM {self.hits} h JOIN patents p USING (doc_id)
-                LEFT JOIN ({_FIRST_PROVINCE.format(hits=self.hits)}) fa USING (doc_id)
+                FROM {self.hits} h JOIN {self.rows} p USING (doc_id)
+                LEFT JOIN ({_FIRST_PROVINCE.format(parties=self.parties)}) fa
+                    USING (doc_id)
                 WHERE {where}
             )
             {keyed}
@@ -626,27 +712,36 @@ class _Work:
             applicant = f"""
                 , (SELECT arg_min(a.name, (CASE WHEN a.role = 'applicant' THEN 0
                         ELSE 1 END) * 1000000 + coalesce(a.seq, 0))
-                   FROM parties a WHERE a.doc_id = r.doc_id
-                   AND a.role IN {_APPLICANT_ROLES} AND a.name IS NOT NULL) AS applicant
+                   FROM {self.parties} a WHERE a.doc_id = r.doc_id) AS applicant
             """
+        if self.group == "document":  # every document is its own row
+            self._temp(
+                self.groups,
+                f"""
+                SELECT r.*, 1 AS members, score AS best, doc_id AS best_doc,
+                    ord AS first_ord, cited AS cited_max {applicant}
+                FROM {self.docs} r
+                """,
+            )
+            return
+        # the representative: the first member by the documented rule
+        rule = (
+            "struct_pack(a := NOT coalesce(list_contains($preferred, office), false), "
+            "b := pub_number IS NULL, c := NOT coalesce(lang = $lang, false), "
+            "d := coalesce(pub_date, DATE '9999-12-31'), e := doc_id)"
+        )
         self._temp(
             self.groups,
             f"""
-            WITH r AS (
-                SELECT *,
-                    row_number() OVER (PARTITION BY gk ORDER BY
-                        list_contains($preferred, office) DESC NULLS LAST,
-                        pub_number IS NULL,
-                        (lang = $lang) DESC NULLS LAST,
-                        pub_date NULLS LAST, doc_id) AS rn,
-                    count(*) OVER (PARTITION BY gk) AS members,
-                    max(score) OVER (PARTITION BY gk) AS best,
-                    arg_max(doc_id, score) OVER (PARTITION BY gk) AS best_doc,
-                    min(ord) OVER (PARTITION BY gk) AS first_ord,
-                    max(cited) OVER (PARTITION BY gk) AS cited_max
-                FROM {self.docs}
+            WITH g AS (
+                SELECT gk, arg_min(doc_id, {rule}) AS rep, count(*) AS members,
+                    max(score) AS best, arg_max(doc_id, score) AS best_doc,
+                    min(ord) AS first_ord, max(cited) AS cited_max
+                FROM {self.docs} GROUP BY gk
             )
-            SELECT r.* {applicant} FROM r WHERE rn = 1
+            SELECT r.*, g.members, g.best, g.best_doc, g.first_ord, g.cited_max
+                {applicant}
+            FROM g JOIN {self.docs} r ON r.doc_id = g.rep
             """,
             {"preferred": preferred, "lang": self.lang},
         )
@@ -735,16 +830,16 @@ class _Work:
     def _details(self, doc_ids: list[str]) -> dict[str, dict[str, Any]]:
         rows = self.store.query(
             f"""
-            SELECT p.doc_id, p.title, p.lang, p.ipc_main, a.names AS applicants
-            FROM patents p
+            SELECT d.doc_id, d.title, d.lang, d.ipc_main, a.names AS applicants
+            FROM {self.docs} d
             LEFT JOIN (
                 SELECT doc_id, list(name ORDER BY CASE WHEN role = 'applicant' THEN 0
                     ELSE 1 END, seq) AS names
-                FROM parties WHERE role IN {_APPLICANT_ROLES} AND name IS NOT NULL
-                    AND doc_id IN (SELECT unnest($ids::VARCHAR[]))
+                FROM {self.parties}
+                WHERE doc_id IN (SELECT unnest($ids::VARCHAR[]))
                 GROUP BY doc_id
             ) a USING (doc_id)
-            WHERE p.doc_id IN (SELECT unnest($ids::VARCHAR[]))
+            WHERE d.doc_id IN (SELECT unnest($ids::VARCHAR[]))
             """,
             {"ids": doc_ids},
         ).to_pylist()
@@ -782,8 +877,7 @@ class _Work:
             rows = self.store.rows(
                 f"""
                 SELECT a.name, count(DISTINCT d.gk) FROM {self.docs} d
-                LEFT JOIN parties a ON a.doc_id = d.doc_id
-                    AND a.role IN {_APPLICANT_ROLES} AND a.name IS NOT NULL
+                LEFT JOIN {self.parties} a ON a.doc_id = d.doc_id
                 GROUP BY a.name
                 """
             )
@@ -827,10 +921,11 @@ def _temporary(
 
 
 def _filter_sql(
-    filters: Mapping[str, tuple[str | None, ...]],
+    filters: Mapping[str, tuple[str | None, ...]], parties: str
 ) -> tuple[str, dict[str, Any]]:
-    """The WHERE condition (on ``h`` the hits and ``p`` patents) keeping the documents
-    with the filters' values, and its parameters."""
+    """The WHERE condition (on ``h`` the hits, ``p`` their rows and ``parties`` their
+    applicant rows) keeping the documents with the filters' values, and its
+    parameters."""
     single = {
         "year": "CAST(year(p.app_date) AS VARCHAR)",
         "type": "p.patent_type",
@@ -851,15 +946,11 @@ def _filter_sql(
                 test = f"({test} OR {expr} IS NULL)"
         elif name == "applicant":
             test = (
-                f"h.doc_id IN (SELECT doc_id FROM parties WHERE role IN "
-                f"{_APPLICANT_ROLES} AND name IN (SELECT unnest(${key}::VARCHAR[])))"
+                f"h.doc_id IN (SELECT doc_id FROM {parties} "
+                f"WHERE name IN (SELECT unnest(${key}::VARCHAR[])))"
             )
             if unknown:
-                test = (
-                    f"({test} OR NOT EXISTS (SELECT 1 FROM parties a WHERE "
-                    f"a.doc_id = h.doc_id AND a.role IN {_APPLICANT_ROLES} "
-                    "AND a.name IS NOT NULL))"
-                )
+                test = f"({test} OR h.doc_id NOT IN (SELECT doc_id FROM {parties}))"
         else:  # ipc
             test = (
                 "h.doc_id IN (SELECT doc_id FROM classifications WHERE scheme = 'IPC' "
@@ -893,7 +984,7 @@ def class_titles(store: PatentStore, codes: Sequence[str], lang: str) -> dict[st
     (else the other language), without their notes."""
     rows = store.rows(
         "SELECT code, title_zh, title_en FROM class_titles WHERE scheme = 'IPC' "
-        "AND code IN (SELECT unnest(?::VARCHAR[]))",
+        "AND level = 'subclass' AND code IN (SELECT unnest(?::VARCHAR[]))",
         [list(codes)],
     )
     out = {}
@@ -940,17 +1031,21 @@ def choose_titles(
             SELECT unnest(?::VARCHAR[]) AS doc_id, unnest(?::VARCHAR[]) AS app,
                 unnest(?::VARCHAR[]) AS fam
         ),
+        near AS MATERIALIZED (
+            SELECT doc_id AS src, app_number, family_id, title, lang FROM patents
+            WHERE doc_id IN (SELECT doc_id FROM w)
+                OR app_number IN (SELECT app FROM w WHERE app IS NOT NULL)
+                OR family_id IN (SELECT fam FROM w WHERE fam IS NOT NULL)
+        ),
         sources AS (
-            SELECT w.doc_id, w.doc_id AS src, 0 AS how FROM w
-            UNION ALL
-            SELECT w.doc_id, p.doc_id, 1 FROM w JOIN patents p ON p.app_number = w.app
-                WHERE p.doc_id <> w.doc_id
-            UNION ALL
-            SELECT w.doc_id, p.doc_id, 2 FROM w JOIN patents p ON p.family_id = w.fam
-                WHERE p.doc_id <> w.doc_id
+            SELECT w.doc_id, n.src, n.title, n.lang,
+                CASE WHEN n.src = w.doc_id THEN 0
+                    WHEN n.app_number = w.app THEN 1 ELSE 2 END AS how
+            FROM w JOIN near n ON n.src = w.doc_id OR n.app_number = w.app
+                OR n.family_id = w.fam
         )
-        SELECT s.doc_id, s.how, s.src, 0 AS part, p.title, p.lang
-            FROM sources s JOIN patents p ON p.doc_id = s.src WHERE p.title IS NOT NULL
+        SELECT doc_id, how, src, 0 AS part, title, lang
+            FROM sources WHERE title IS NOT NULL
         UNION ALL
         SELECT s.doc_id, s.how, s.src, 1, t.text, t.lang
             FROM sources s JOIN texts t ON t.doc_id = s.src

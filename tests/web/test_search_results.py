@@ -55,7 +55,7 @@ def _facets(doc) -> dict[str, dict[str | None, tuple[int, str, str]]]:
     """facet → value (None: unknown) → (count, label shown, link)."""
     out: dict[str, dict[str | None, tuple[int, str, str]]] = {}
     for item in xp(doc, f"//ul[{cls('facet-values')}]/li"):
-        link = xp(item, ".//a[@data-facet]")
+        link = xp(item, "./a[@data-facet]")
         if not link:
             continue
         a = link[0]

@@ -342,6 +342,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "search.facet.ipc": ("IPC 小类", "IPC subclass"),
     "search.facet.status": ("法律状态", "Legal status"),
     "search.facet_more": ("另有 {n} 个值未列出。", "{n} more values not listed."),
+    "search.facet_rest": ("展开其余 {n} 个", "{n} more"),
     "search.unknown": ("未知", "Unknown"),
     "search.abroad": ("境外", "Outside China"),
     "search.total_family_boolean": (

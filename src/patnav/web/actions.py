@@ -59,6 +59,8 @@ from patnav.web.services import Dashboard, StoreHandle, StoreHub
 log = logging.getLogger("patnav.web")
 
 PAGE_SIZE = 20
+PREFETCH_ROWS = 100
+"""Rows of a result list computed at once: paging through them costs no second search."""
 PROGRESS_EVERY_S = 0.5
 EMBED_BATCH = 2000
 
@@ -460,7 +462,8 @@ def run_results(
     options.check(ctx.lang)
     size = max(1, min(size, 100))
     page = max(1, page)
-    limit = min(page * size, MAX_LIMIT)
+    # the first pages come from one computation of the list (and its facets)
+    limit = min(max(page * size, PREFETCH_ROWS), MAX_LIMIT)
     result = handle_of(ctx, store).result_list(
         query,
         limit=limit,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from click.testing import CliRunner
@@ -29,12 +30,67 @@ def run(tmp_path):
 
 def test_search_prints_a_table_and_builds_the_index_on_first_use(run):
     result = run("search", "TI=(光纤 OR fiber) AND PROV=湖北")
-    assert "命中 1 篇（检索式，" in result.output
+    assert "命中 1 篇文献，合并为 1 个同族（专家检索" in result.output
     assert "光纤连接器" in result.output and "武汉光迅科技股份有限公司" in result.output
-    assert "full-text index updated: 9 added" in result.output
-    english = run("search", "TI=(光纤 OR fiber) AND PROV=湖北", "--lang", "en").output
-    assert "1 documents match (boolean" in english
+    assert "提示：全文索引已更新：新增 9 篇" in result.output
+    assert "full-text" not in result.output
     assert (run.store.parent / "cli.duckdb.search" / "fulltext.duckdb").exists()
+    english = run("search", "TI=(光纤 OR fiber) AND PROV=湖北", "--lang", "en")
+    assert "1 documents match, in 1 families (boolean" in english.output
+    assert "Optical fiber connector" in english.output  # its English title
+
+
+def _sample_rows() -> list[dict[str, str]]:
+    import csv
+
+    with SAMPLE.open(encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_search_groups_sorts_filters_counts_and_exports(run, tmp_path):
+    from openpyxl import load_workbook
+
+    rows = _sample_rows()
+    query = "TIABC=光 OR TI=fiber"
+    matched = [
+        r
+        for r in rows
+        if "光" in r["名称"] + r["摘要"] + r["主权项"] + r["英文标题"]
+        or re.search(r"\bfiber\b", r["名称"] + r["英文标题"], re.I)
+    ]
+    data = json.loads(
+        run("search", query, "--sort", "app_date", "--order", "asc", "--json").output
+    )
+    assert data["group"] == "family" and data["total"] == len(matched)
+    assert [h["app_date"] for h in data["hits"]] == sorted(
+        r["申请日"].replace(".", "-") for r in matched
+    )
+    years = {f["value"]: f["count"] for f in data["facets"]["year"]["counts"]}
+    assert years == {
+        y: sum(1 for r in matched if r["申请日"][:4] == y)
+        for y in {r["申请日"][:4] for r in matched}
+    }
+    narrowed = json.loads(
+        run(
+            "search", query, "--filter", "type=发明", "--filter", "year=2021", "--json"
+        ).output
+    )
+    assert narrowed["total"] == sum(
+        1
+        for r in matched
+        if r["专利类型"] in ("发明", "invention") and r["申请日"][:4] == "2021"
+    )
+    shown = run("search", query, "--facets").output
+    assert "分面统计（同族数）：" in shown and "专利类型：发明" in shown
+    out = tmp_path / "结果.xlsx"
+    written = run("search", query, "--export", out).output
+    assert f"结果列表已导出：{len(matched)} 行" in written
+    sheet = load_workbook(out).active
+    cells = [c for row in sheet.iter_rows() for c in row]
+    formula = [c for c in cells if str(c.value or "").startswith("=HYPERLINK")]
+    assert formula and all(c.data_type == "s" for c in formula)  # text, never run
+    bad = run("search", query, "--filter", "colour=red", ok=False)
+    assert bad.exit_code == 2 and "FACET=VALUE" in bad.output
 
 
 def test_search_json_gives_typed_hits(run):
@@ -110,7 +166,7 @@ def test_sets_from_save_to_export(run, tmp_path):
         "--description",
         "光通信",
     )
-    assert "已保存为专利集“湖北光通信”（3 篇）" in saved.output
+    assert "已保存为专利集“湖北光通信”（3 篇文献）" in saved.output
     listing = run("sets", "list").output
     assert "湖北光通信" in listing and "PROV=湖北 AND IPC=G02B6" in listing
     assert json.loads(run("sets", "list", "--json").output)[0]["last_count"] == 3

@@ -160,17 +160,18 @@ def test_an_answer_read_before_an_invalidation_is_not_cached():
 
 @pytest.fixture
 def counted(monkeypatch):
-    """Counts the searches that reach the engine."""
+    """Counts the searches that reach the engine (the result lists the pages and the
+    API show)."""
     from patnav.web import services
 
     calls: list[str] = []
-    real = services.search
+    real = services.search_results
 
     def counting(store, query, **options):
         calls.append(query)
         return real(store, query, **options)
 
-    monkeypatch.setattr(services, "search", counting)
+    monkeypatch.setattr(services, "search_results", counting)
     return calls
 
 
@@ -189,7 +190,14 @@ def test_paging_and_repeated_queries_cost_one_search(site, client_for, counted):
     assert [h["rank"] for h in second["hits"]] == [6, 7, 8, 9, 10]
     assert third["hits"] == first["hits"] and third["total"] == first["total"]
     more = api.get(url, params={"q": "TI=装置", "size": 20}).json()
-    assert len(counted) == 2 and more["hits"][:10] == first["hits"]
+    assert len(counted) == 1 and more["hits"][:10] == first["hits"]  # prefetched
+    # the first 100 rows of a list are computed at once; rows beyond, on demand
+    wide = {"q": "TYPE=实用新型", "size": 50}
+    assert api.get(url, params=wide).json()["total"] > 100 and len(counted) == 2
+    api.get(url, params={**wide, "page": 2})
+    assert len(counted) == 2
+    beyond = api.get(url, params={**wide, "page": 3}).json()
+    assert len(counted) == 3 and beyond["hits"][0]["rank"] == 101
 
 
 def test_an_import_makes_cached_search_results_stale(site, client_for, data_dir):

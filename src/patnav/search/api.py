@@ -18,6 +18,7 @@ from __future__ import annotations
 import time
 from collections.abc import Sequence
 from contextlib import ExitStack
+from dataclasses import replace
 from typing import Literal
 
 import pyarrow as pa
@@ -27,7 +28,7 @@ from patnav.errors import InputError, InvalidParameterError, StoreError
 from patnav.search.engine import evaluate
 from patnav.search.fields import FIELDS, Kind
 from patnav.search.fulltext import FullTextIndex, Location
-from patnav.search.hits import SearchResult, describe
+from patnav.search.hits import Note, SearchResult, describe
 from patnav.search.hybrid import reciprocal_rank_fusion
 from patnav.search.index import SearchIndex
 from patnav.search.query import Node, Not, Term, leaves, parse, to_text
@@ -58,7 +59,7 @@ class _Session:
                 SearchIndex(store, data_dir=Settings().data_dir)
             )
         self.index = index
-        self.notes: list[str] = []
+        self.notes: list[Note] = []
         self._checked = False
         self._current: FullTextIndex | None = None
 
@@ -73,19 +74,42 @@ class _Session:
             if not fulltext.is_current(store):
                 if not update:
                     self.notes.append(
-                        "the full-text index is behind the store: matching scans the store "
-                        "and nothing is ranked by relevance (run 'patnav index')"
+                        Note(
+                            "index_behind",
+                            "the full-text index is behind the store: matching scans "
+                            "the store and nothing is ranked by relevance "
+                            "(run 'patnav index')",
+                            "全文索引落后于数据库：本次检索逐条扫描数据库，结果未按相关度"
+                            "排序（运行 patnav index 更新索引）",
+                        )
                     )
                     return None
                 report = fulltext.update(store)
                 if report.added or report.changed or report.removed:
                     self.notes.append(
-                        f"full-text index updated: {report.added:,} added, "
-                        f"{report.changed:,} changed, {report.removed:,} removed "
-                        f"({report.seconds:.1f} s)"
+                        Note(
+                            "index_updated",
+                            f"full-text index updated: {report.added:,} added, "
+                            f"{report.changed:,} changed, {report.removed:,} removed "
+                            f"({report.seconds:.1f} s)",
+                            f"全文索引已更新：新增 {report.added:,} 篇，修改 "
+                            f"{report.changed:,} 篇，删除 {report.removed:,} 篇"
+                            f"（用时 {report.seconds:.1f} 秒）",
+                            added=report.added,
+                            changed=report.changed,
+                            removed=report.removed,
+                            seconds=round(report.seconds, 1),
+                        )
                     )
         except StoreError as exc:  # unwritable folder, or another process updating it
-            self.notes.append(f"{exc} Matching scans the store meanwhile.")
+            self.notes.append(
+                Note(
+                    "index_busy",
+                    f"{exc} Matching scans the store meanwhile.",
+                    "全文索引暂不可用（另一进程正在更新，或索引文件夹不可写）："
+                    "本次检索逐条扫描数据库，结果未按相关度排序",
+                )
+            )
             return None
         self._current = fulltext
         return fulltext
@@ -342,8 +366,15 @@ def _vectors(session: _Session, embedder: Embedder) -> VectorStore:
     have, total = embedding_coverage(store, embedder.name)
     if have < total:
         session.notes.append(
-            f"semantic search covers {have:,} of {total:,} documents (vectors computed so far; "
-            "'patnav index --semantic' embeds the rest)"
+            Note(
+                "semantic_coverage",
+                f"semantic search covers {have:,} of {total:,} documents (vectors "
+                "computed so far; 'patnav index --semantic' embeds the rest)",
+                f"语义检索仅覆盖已计算向量的 {have:,} / {total:,} 篇文献"
+                "（其余文献的向量计算后即可检索到）",
+                have=have,
+                total=total,
+            )
         )
     return vectors
 
@@ -357,10 +388,13 @@ def more_like_this(
     within: str | None = None,
     index: SearchIndex | None = None,
     embedder: Embedder | None = None,
+    lang: str | None = None,
 ) -> SearchResult:
     """Documents most similar to one patent: its vector (``semantic``), its title and
-    abstract as a BM25 query (``text``), or both fused (``hybrid``). The patent itself is
-    left out.
+    abstract as a BM25 query (``text``), or both fused (``hybrid``). The patent and its
+    family (documents sharing its family id or application number, and theirs) are left
+    out, and each other family appears once, by its most similar member. With ``lang``
+    (``zh``, ``en``) each title is the one in that language when the store holds it.
 
     Raises:
         InputError: the document is not in the store.
@@ -390,7 +424,12 @@ def more_like_this(
             if within is None
             else _within(store, within, session, update_index=True)
         )
-        depth = limit + 1 if mode != "hybrid" else max(limit * 3, 100)
+        own = family_of(store, doc_id)
+        # room for the patent's family and for members of other families
+        depth = (limit + len(own)) * 3 + 20
+        if mode == "hybrid":
+            depth = max(depth, 100)
+        depth = min(depth, MAX_LIMIT)
         bm25: list[tuple[str, float]] = []
         semantic: list[tuple[str, float]] = []
         if mode in ("text", "hybrid"):
@@ -398,7 +437,7 @@ def more_like_this(
             bm25 = [
                 x
                 for x in fulltext.rank(texts[doc_id], limit=depth, within=allowed)
-                if x[0] != doc_id
+                if x[0] not in own
             ]
         if mode in ("semantic", "hybrid"):
             model = embedder or default_embedder()
@@ -407,18 +446,23 @@ def more_like_this(
             if vector is None:
                 vector = model.embed_documents([texts[doc_id]])[0]
                 session.notes.append(
-                    f"{doc_id} has no stored vector: embedded it for this search"
+                    Note(
+                        "embedded_now",
+                        f"{doc_id} has no stored vector: embedded it for this search",
+                        f"{doc_id} 尚无存储的向量，已为本次检索临时计算",
+                        doc_id=doc_id,
+                    )
                 )
             semantic = [
                 x
                 for x in vectors.search(vector, depth, within=allowed)
-                if x[0] != doc_id
+                if x[0] not in own
             ]
         ranked: list[tuple[str, dict[str, float | None]]]
         if mode == "text":
-            ranked = [(d, {"score": s, "bm25": s}) for d, s in bm25[:limit]]
+            ranked = [(d, {"score": s, "bm25": s}) for d, s in bm25]
         elif mode == "semantic":
-            ranked = [(d, {"score": s, "similarity": s}) for d, s in semantic[:limit]]
+            ranked = [(d, {"score": s, "similarity": s}) for d, s in semantic]
         else:
             fused = reciprocal_rank_fusion(
                 [[d for d, _ in bm25], [d for d, _ in semantic]]
@@ -426,9 +470,17 @@ def more_like_this(
             b, c = dict(bm25), dict(semantic)
             ranked = [
                 (d, {"score": f, "fused": f, "bm25": b.get(d), "similarity": c.get(d)})
-                for d, f in fused[:limit]
+                for d, f in fused
             ]
+        ranked = one_per_family(store, ranked)[:limit]
         hits = describe(store, ranked)
+        if lang is not None and hits:
+            from patnav.search.results import titles_in
+
+            shown = titles_in(store, [h.doc_id for h in hits], lang)
+            hits = tuple(
+                replace(h, title=shown.get(h.doc_id, (h.title, None))[0]) for h in hits
+            )
     return SearchResult(
         query=f"more like {doc_id}",
         mode=mode,
@@ -437,3 +489,56 @@ def more_like_this(
         elapsed_ms=(time.perf_counter() - started) * 1000,
         notes=tuple(session.notes),
     )
+
+
+def family_of(store: PatentStore, doc_id: str) -> set[str]:
+    """The documents of a patent's family in the store, itself included: those sharing
+    its family id or application number, and those sharing one of theirs."""
+    rows = store.rows(
+        """
+        WITH me AS (SELECT family_id, app_number FROM patents WHERE doc_id = ?),
+        near AS (
+            SELECT doc_id, family_id, app_number FROM patents
+            WHERE doc_id = ?
+                OR family_id IN (SELECT family_id FROM me WHERE family_id IS NOT NULL)
+                OR app_number IN (SELECT app_number FROM me WHERE app_number IS NOT NULL)
+        )
+        SELECT doc_id FROM patents
+        WHERE doc_id IN (SELECT doc_id FROM near)
+            OR family_id IN (SELECT family_id FROM near WHERE family_id IS NOT NULL)
+            OR app_number IN (SELECT app_number FROM near WHERE app_number IS NOT NULL)
+        """,
+        [doc_id, doc_id],
+    )
+    return {str(r[0]) for r in rows} | {doc_id}
+
+
+def one_per_family(
+    store: PatentStore, ranked: Sequence[tuple[str, dict[str, float | None]]]
+) -> list[tuple[str, dict[str, float | None]]]:
+    """The ranked documents with every later member of an already listed family left
+    out (documents sharing a family id or an application number)."""
+    if not ranked:
+        return []
+    ids = [d for d, _ in ranked]
+    keys = {
+        str(doc_id): (family_id, app_number)
+        for doc_id, family_id, app_number in store.rows(
+            "SELECT doc_id, family_id, app_number FROM patents "
+            "WHERE doc_id IN (SELECT unnest(?::VARCHAR[]))",
+            [ids],
+        )
+    }
+    seen_family: set[str] = set()
+    seen_application: set[str] = set()
+    out = []
+    for doc_id, scores in ranked:
+        family_id, app_number = keys.get(doc_id, (None, None))
+        if family_id in seen_family or app_number in seen_application:
+            continue
+        if family_id:
+            seen_family.add(family_id)
+        if app_number:
+            seen_application.add(app_number)
+        out.append((doc_id, scores))
+    return out

@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import multiprocessing
 import time
 import weakref
@@ -58,7 +59,11 @@ from patnav.search.textmatch import (
 )
 from patnav.storage.store import MEMORY, PatentStore
 
+log = logging.getLogger("patnav.search")
+
 INDEX_FORMAT = "1"
+SEGMENTER_FOLDER = "segmenter"
+"""The folder beside ``fulltext.duckdb`` holding the dictionary the index was built with."""
 K1 = 1.2
 B = 0.75
 TITLE_WEIGHT = 2
@@ -240,9 +245,15 @@ def analyse(
 _WORKER_ANALYZER: Analyzer | None = None
 
 
-def _start_worker(dictionaries: tuple[Path, ...], cache_dir: Path) -> None:
+def _start_worker(
+    dictionaries: tuple[Path, ...],
+    cache_dir: Path,
+    pinned: tuple[str, tuple[str, ...]] | None,
+) -> None:
     global _WORKER_ANALYZER
-    _WORKER_ANALYZER = Analyzer(Segmenter(dictionaries, cache_dir=cache_dir))
+    _WORKER_ANALYZER = Analyzer(
+        Segmenter(dictionaries, cache_dir=cache_dir, pinned=pinned)
+    )
 
 
 def _analyse_chunk(
@@ -382,9 +393,36 @@ class FullTextIndex:
         """Whether the index reflects the store's documents as they are now."""
         return (
             self._meta("watermark") == self.watermark(store)
-            and self._meta("analyzer") == self.analyzer.signature()
+            and self._analyzer_matches()
             and self._meta("format") == INDEX_FORMAT
         )
+
+    def _analyzer_matches(self) -> bool:
+        """Whether the index was built by this analyzer (recorded under its signature,
+        or under the signature an earlier patnav gave it)."""
+        recorded = self._meta("analyzer")
+        if recorded is None:
+            return False
+        if "analyzer_matches" not in self._facts:
+            self._facts["analyzer_matches"] = (
+                recorded == self.analyzer.signature()
+                or recorded == self.analyzer.legacy_signature()
+            )
+        return bool(self._facts["analyzer_matches"])
+
+    def _record_analyzer(self) -> None:
+        """Record the analyzer's current signature (an index recorded under its legacy
+        one is rewritten once, never rebuilt)."""
+        if self._meta("analyzer") != self.analyzer.signature():
+            self._writable()
+            self._set_meta(
+                {
+                    "analyzer": self.analyzer.signature(),
+                    "analyzer_config": json.dumps(
+                        self.analyzer.describe(), ensure_ascii=False
+                    ),
+                }
+            )
 
     def located(self, store: PatentStore) -> bool:
         """Whether the locations hints fit the store as it is now (the index being
@@ -452,16 +490,15 @@ class FullTextIndex:
         started = time.perf_counter()
         watermark = self.watermark(store)
         if self.is_current(store):
+            self._record_analyzer()
             if not self.located(store):
                 self._writable()
                 self._locate(store)
+            self._keep_analyzer()
             return UpdateReport(0, 0, 0, self.documents, time.perf_counter() - started)
         self._writable()
         rebuilt = False
-        if (
-            self._meta("analyzer") != self.analyzer.signature()
-            or self._meta("format") != INDEX_FORMAT
-        ):
+        if not self._analyzer_matches() or self._meta("format") != INDEX_FORMAT:
             rebuilt = self.documents > 0 or self._meta("format") is not None
             for table in (
                 "docs",
@@ -475,6 +512,7 @@ class FullTextIndex:
             self._term_cache.clear()  # the vocabularies are empty again
         elif self._meta("watermark") == watermark:
             self._locate(store)
+            self._keep_analyzer()
             return UpdateReport(0, 0, 0, self.documents, time.perf_counter() - started)
 
         fingerprints = store.query(_FINGERPRINTS)
@@ -530,7 +568,11 @@ class FullTextIndex:
                             # spawn, not fork: the parent holds DuckDB connections
                             mp_context=multiprocessing.get_context("spawn"),
                             initializer=_start_worker,
-                            initargs=(segmenter.dictionaries, segmenter.cache_dir),
+                            initargs=(
+                                segmenter.dictionaries,
+                                segmenter.cache_dir,
+                                segmenter.pinned,
+                            ),
                         )
                     )
                 for start in range(0, len(todo), batch_size):
@@ -564,6 +606,9 @@ class FullTextIndex:
             raise
         compacted = self._maybe_compact()
         self._locate(store)
+        self._keep_analyzer()
+        if rebuilt:
+            log.info("full-text index %s rebuilt for a new analyzer", self.path)
         return UpdateReport(
             added=len(todo) - changed,
             changed=changed,
@@ -573,6 +618,17 @@ class FullTextIndex:
             compacted=compacted,
             rebuilt=rebuilt,
         )
+
+    def _keep_analyzer(self) -> None:
+        """Keep the analyzer's dictionary beside the index, so that a process without
+        the word lists (another machine, no data folder) searches it as built instead of
+        rebuilding it with another analyzer. A cache: failing to write it costs nothing."""
+        if self.path is None:
+            return
+        try:
+            self.analyzer.segmenter.keep_in(self.path.parent / SEGMENTER_FOLDER)
+        except OSError as exc:
+            log.warning("cannot keep the segmenter table beside %s: %s", self.path, exc)
 
     def _id(self, term: str, new_terms: dict[str, int]) -> int:
         tid = self._term_cache.get(term)
@@ -872,6 +928,38 @@ class FullTextIndex:
                 out[int(prow)] = Location(int(prow), None)
             elif phi - plo < MAX_PARTY_SPAN:
                 out[int(prow)] = Location(int(prow), (int(plo), int(phi)))
+        return out
+
+    def hints_of(
+        self, store: PatentStore, doc_ids: Sequence[str]
+    ) -> dict[str, tuple[int, int | None, int | None]] | None:
+        """Where each document's rows lie in ``store`` by the locations hints: its
+        ``patents`` rowid and the first and last rowid of its ``parties`` rows (None:
+        it has none), for the documents the index holds; None when the hints do not fit
+        the store. Hints, found by ``hash(doc_id)``: check each against its doc_id."""
+        if not doc_ids or not (self.is_current(store) and self.located(store)):
+            return None
+        self._conn.register(
+            "hinted_ids", pa.table({"doc_id": pa.array(list(doc_ids), pa.string())})
+        )
+        try:
+            rows = self._conn.execute(
+                "SELECT w.doc_id, l.prow, l.plo, l.phi FROM hinted_ids w "
+                "JOIN locations l ON l.h = hash(w.doc_id)"
+            ).fetchall()
+        finally:
+            self._conn.unregister("hinted_ids")
+        out: dict[str, tuple[int, int | None, int | None]] = {}
+        for doc_id, prow, plo, phi in rows:
+            # a hash shared by two documents: the first hint stands, and is checked
+            out.setdefault(
+                str(doc_id),
+                (
+                    int(prow),
+                    None if plo is None else int(plo),
+                    None if phi is None else int(phi),
+                ),
+            )
         return out
 
     def score(self, text: str, doc_ids: Sequence[str]) -> dict[str, float]:

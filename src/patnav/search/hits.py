@@ -16,6 +16,51 @@ from patnav.search.fulltext import Location
 from patnav.storage.store import PatentStore
 
 
+class Note(str):
+    """Something the user should know about a search, in English (what ``str`` gives, for
+    logs and English outputs) and in Chinese (:meth:`text_in`), with a ``key`` and the
+    ``values`` it was written from for a caller that words it its own way.
+
+    A ``str``, so code that reads notes as text keeps working.
+    """
+
+    key: str
+    zh: str
+    values: dict[str, Any]
+
+    def __new__(cls, key: str, text: str, zh: str, **values: Any) -> Note:
+        note = super().__new__(cls, text)
+        note.key = key
+        note.zh = zh
+        note.values = values
+        return note
+
+    def __reduce__(self) -> Any:
+        return (_note, (self.key, str(self), self.zh, self.values))
+
+    def text_in(self, lang: str) -> str:
+        """The note in ``zh`` (Chinese) or any other language code (English)."""
+        return self.zh if lang == "zh" else str(self)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The note's key, values and texts."""
+        return {
+            "key": self.key,
+            "values": dict(self.values),
+            "text": str(self),
+            "zh": self.zh,
+        }
+
+
+def _note(key: str, text: str, zh: str, values: dict[str, Any]) -> Note:
+    return Note(key, text, zh, **values)
+
+
+def note_text(note: str, lang: str) -> str:
+    """A note in ``lang`` when patnav wrote it (:class:`Note`), else as it is."""
+    return note.text_in(lang) if isinstance(note, Note) else str(note)
+
+
 @dataclass(frozen=True, slots=True)
 class SearchHit:
     """One document found, with its rank (from 1) and scores.
@@ -54,7 +99,8 @@ class SearchResult:
     ``total`` is the number of documents matching (Boolean) or ranked (other modes);
     ``hits`` the first ``limit`` of them in order; ``query`` the canonical query text
     (Boolean) or the text searched; ``notes`` say what the user should know (an index
-    that was updated or is missing, vectors that cover part of the store …).
+    that was updated or is missing, vectors that cover part of the store …), as
+    :class:`Note` where patnav wrote them.
     """
 
     query: str

@@ -4,11 +4,19 @@
 patnav.duckdb                  the store
 patnav.duckdb.search/
     fulltext.duckdb            BM25 postings and the gram index (patnav.search.fulltext)
+    segmenter/                 the dictionary the full-text index was built with
     vectors/<model>/           the model's vectors, doc_ids and ANN index (patnav.search.vectors)
 ```
 
 The folder is a cache: deleting it loses nothing but the time to rebuild. An in-memory
 store gets in-memory indexes.
+
+Nothing in it depends on where the store lies: a store copied with its folder (to another
+directory, another machine, a web platform's data root) finds its index current and uses
+it. The index is rebuilt only when the analyzer really changes: the technical word lists
+found in ``data_dir`` differ in content from those the index was built with. A process
+that finds no word lists (no data folder configured) searches with the dictionary the
+index kept in ``segmenter/``.
 """
 
 from __future__ import annotations
@@ -16,7 +24,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from patnav.search.analysis import Analyzer, Segmenter, dictionary_files
-from patnav.search.fulltext import FullTextIndex, Progress, UpdateReport
+from patnav.search.fulltext import (
+    SEGMENTER_FOLDER,
+    FullTextIndex,
+    Progress,
+    UpdateReport,
+)
 from patnav.search.vectors import VectorStore
 from patnav.storage.store import MEMORY, PatentStore
 
@@ -35,7 +48,8 @@ class SearchIndex:
 
     ``data_dir`` is the real-data directory whose ``reference/dictionaries`` hold the
     technical vocabularies for Chinese segmentation (``Settings().data_dir``); without
-    it jieba's own dictionary is used. ``folder`` overrides the default location.
+    them, the dictionary an existing index kept beside itself, else jieba's own.
+    ``folder`` overrides the default location; ``segmenter`` decides outright.
     """
 
     def __init__(
@@ -48,8 +62,15 @@ class SearchIndex:
     ) -> None:
         self.store = store
         self.folder = folder if folder is not None else index_folder(store)
-        dictionaries = dictionary_files(data_dir) if data_dir is not None else []
-        self.analyzer = Analyzer(segmenter or Segmenter(dictionaries))
+        if segmenter is None:
+            dictionaries = dictionary_files(data_dir) if data_dir is not None else []
+            if dictionaries:
+                segmenter = Segmenter(dictionaries)
+            elif self.folder is not None:
+                # no word lists here: search the index with the dictionary it was built
+                # with rather than rebuild it with jieba's alone
+                segmenter = Segmenter.recorded(self.folder / SEGMENTER_FOLDER)
+        self.analyzer = Analyzer(segmenter or Segmenter())
         self._fulltext: FullTextIndex | None = None
         self._vectors: dict[str, VectorStore] = {}
 

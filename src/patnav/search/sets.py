@@ -427,38 +427,65 @@ def export_set(
     """Write the set's members to ``path`` as CSV (UTF-8 with BOM, so Excel reads the
     Chinese) or XLSX; the format follows the suffix unless ``fmt`` names it. Returns the
     number of rows written."""
+    fmt = check_export_format(path, fmt)
+    rows = export_rows(store, set_members(store, name, index=index))
+    write_table(
+        path,
+        fmt,
+        list(EXPORT_COLUMNS),
+        [[row[c] for c in EXPORT_COLUMNS] for row in rows],
+        sheet=name,
+    )
+    return len(rows)
+
+
+def check_export_format(path: Path, fmt: str | None) -> str:
+    """The export format named by ``fmt``, else by the file's suffix: csv or xlsx.
+
+    Raises:
+        InvalidParameterError: any other format.
+    """
     fmt = (fmt or path.suffix.lstrip(".")).lower()
     if fmt not in ("csv", "xlsx"):
         raise InvalidParameterError(
             f"Export format must be csv or xlsx, not '{fmt}': name the file .csv or .xlsx."
         )
-    rows = export_rows(store, set_members(store, name, index=index))
+    return fmt
+
+
+def write_table(
+    path: Path,
+    fmt: str,
+    headers: Sequence[str],
+    rows: Sequence[Sequence[object]],
+    *,
+    sheet: str,
+) -> None:
+    """Write rows under headers as CSV (UTF-8 with BOM) or XLSX (a sheet named after
+    ``sheet``). Nothing is ever a formula: CSV cells that a spreadsheet would run get a
+    leading apostrophe; XLSX text cells are string cells."""
     path.parent.mkdir(parents=True, exist_ok=True)
     if fmt == "csv":
         with path.open("w", encoding="utf-8-sig", newline="") as handle:
             writer = csv.writer(handle)
-            writer.writerow(EXPORT_COLUMNS)
+            writer.writerow([_cell_text(safe_cell(h)) for h in headers])
             for row in rows:
-                writer.writerow([_cell_text(safe_cell(row[c])) for c in EXPORT_COLUMNS])
-    else:
-        from openpyxl import Workbook
-        from openpyxl.cell import WriteOnlyCell
+                writer.writerow([_cell_text(safe_cell(v)) for v in row])
+        return
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
 
-        book = Workbook(write_only=True)
-        sheet = book.create_sheet(title=_sheet_title(name))
-        sheet.append(list(EXPORT_COLUMNS))
-        for row in rows:
-            cells = []
-            for column in EXPORT_COLUMNS:
-                cell = WriteOnlyCell(sheet, value=_xlsx_cell(row[column]))
-                if isinstance(cell.value, str):
-                    cell.data_type = (
-                        "s"  # text, never a formula, whatever it starts with
-                    )
-                cells.append(cell)
-            sheet.append(cells)
-        book.save(path)
-    return len(rows)
+    book = Workbook(write_only=True)
+    sheet_ = book.create_sheet(title=_sheet_title(sheet))
+    for values in (headers, *rows):
+        cells = []
+        for value in values:
+            cell = WriteOnlyCell(sheet_, value=_xlsx_cell(value))
+            if isinstance(cell.value, str):
+                cell.data_type = "s"  # text, never a formula, whatever it starts with
+            cells.append(cell)
+        sheet_.append(cells)
+    book.save(path)
 
 
 def _cell_text(value: object) -> str:

@@ -9,9 +9,11 @@ and every request or worker thread works on its own ``store.cursor()``:
 - **reports** run in one worker thread for the whole app (they read, and they are heavy);
 - **searches** of a store share its side index (full text and vectors, loaded once) under a
   lock, because the index holds a DuckDB connection of its own; after an import the worker
-  brings the index up to date under the same lock. Results are kept per version of the data
-  (:class:`SearchCache`): paging through a result, or the same query from several users,
-  costs no second search — and a cached answer never waits behind running searches;
+  brings the index up to date under the same lock. Results — the result lists the pages
+  show, grouped, sorted and counted by facets — are kept per version of the data
+  (:class:`SearchCache`, :class:`ResultCache`): paging through a result, or the same query
+  from several users, costs no second search — and a cached answer never waits behind
+  running searches;
 - **dashboards**: the landscape analyses of a set are computed once per version of the data
   (``FullTextIndex.watermark``: changes whenever a document does) and kept in memory; a
   second request for the same set waits for the first computation instead of repeating it.
@@ -48,6 +50,7 @@ from patnav.config import Settings
 from patnav.errors import StoreError
 from patnav.search import SearchIndex, SearchResult, more_like_this, search
 from patnav.search.fulltext import FullTextIndex
+from patnav.search.results import ResultList, search_results
 from patnav.search.semantic import Embedder, default_embedder
 from patnav.storage.store import PatentStore
 
@@ -117,38 +120,47 @@ class SearchCache:
         self._hits = 0
         self._lock = threading.Lock()
 
-    def get(self, key: tuple[Any, ...], limit: int) -> SearchResult | None:
+    def get(self, key: tuple[Any, ...], limit: int) -> Any:
         """The cached result for ``key`` cut to ``limit`` hits, or None."""
         with self._lock:
             found = self._results.get(key)
             if found is None:
                 return None
             computed_for, result = found
-            if computed_for < limit and len(result.hits) < result.total:
+            if computed_for < limit and len(self._items(result)) < result.total:
                 return None  # more hits asked for than were computed
             self._results.move_to_end(key)
-        if len(result.hits) <= limit:
+        if len(self._items(result)) <= limit:
             return result
-        return replace(result, hits=result.hits[:limit])
+        return self._cut(result, limit)
 
-    def put(self, key: tuple[Any, ...], limit: int, result: SearchResult) -> None:
+    def put(self, key: tuple[Any, ...], limit: int, result: Any) -> None:
         """Keep ``result`` (computed with ``limit``) unless a larger one is kept."""
-        if len(result.hits) > self.max_hits:
+        size = len(self._items(result))
+        if size > self.max_hits:
             return
         with self._lock:
             old = self._results.get(key)
             if old is not None:
                 if old[0] >= limit:
                     return
-                self._hits -= len(old[1].hits)
+                self._hits -= len(self._items(old[1]))
             self._results[key] = (limit, result)
             self._results.move_to_end(key)
-            self._hits += len(result.hits)
+            self._hits += size
             while self._results and (
                 len(self._results) > self.max_results or self._hits > self.max_hits
             ):
                 _, (_, dropped) = self._results.popitem(last=False)
-                self._hits -= len(dropped.hits)
+                self._hits -= len(self._items(dropped))
+
+    @staticmethod
+    def _items(result: Any) -> tuple[Any, ...]:
+        return result.hits  # type: ignore[no-any-return]
+
+    @staticmethod
+    def _cut(result: Any, limit: int) -> Any:
+        return replace(result, hits=result.hits[:limit])
 
     def clear(self) -> None:
         """Forget every result (the data changed)."""
@@ -158,6 +170,20 @@ class SearchCache:
 
     def __len__(self) -> int:
         return len(self._results)
+
+
+class ResultCache(SearchCache):
+    """Result lists (:class:`~patnav.search.results.ResultList`) by (data version, query
+    and every option), bounded like :class:`SearchCache`; a list computed for more rows
+    answers fewer (its first rows, with the same facets)."""
+
+    @staticmethod
+    def _items(result: Any) -> tuple[Any, ...]:
+        return result.rows  # type: ignore[no-any-return]
+
+    @staticmethod
+    def _cut(result: Any, limit: int) -> Any:
+        return replace(result, rows=result.rows[:limit])
 
 
 class StoreHandle:
@@ -186,6 +212,7 @@ class StoreHandle:
             self._opened_as = FullTextIndex.watermark(cursor)
         self._generation = 0
         self.results = SearchCache()
+        self.lists = ResultCache()
         self.imports = ThreadPoolExecutor(
             max_workers=1, thread_name_prefix=f"patnav-import-{store_id}"
         )
@@ -249,12 +276,12 @@ class StoreHandle:
         key = (self.version(), query, mode, within)
         cached = self.results.get(key, limit)
         if cached is not None:
-            return cached
+            return cached  # type: ignore[no-any-return]
         with self.search_lock, self.guard():
             # another request may have run the same search while this one waited
             cached = self.results.get(key, limit)
             if cached is not None:
-                return cached
+                return cached  # type: ignore[no-any-return]
             index = self._search_index()
             embedder = self.embedder if mode in ("semantic", "hybrid") else None
             try:
@@ -271,6 +298,51 @@ class StoreHandle:
                 self._settle()
         if key[0] == self.version():  # not changed meanwhile
             self.results.put(key, limit, result)
+        return result
+
+    def result_list(
+        self,
+        query: str,
+        *,
+        limit: int,
+        mode: str = "boolean",
+        group: str = "family",
+        sort: str = "relevance",
+        descending: bool | None = None,
+        filters: dict[str, tuple[str | None, ...]] | None = None,
+        lang: str = "zh",
+    ) -> ResultList:
+        """The first ``limit`` rows of a search's result list
+        (:func:`patnav.search.results.search_results`) with its facets, kept for this
+        version of the data (:class:`ResultCache`)."""
+        shown = tuple(sorted((k, tuple(v)) for k, v in (filters or {}).items() if v))
+        key = (self.version(), query, mode, group, sort, descending, shown, lang)
+        cached = self.lists.get(key, limit)
+        if cached is not None:
+            return cached  # type: ignore[no-any-return]
+        with self.search_lock, self.guard():
+            cached = self.lists.get(key, limit)
+            if cached is not None:
+                return cached  # type: ignore[no-any-return]
+            index = self._search_index()
+            try:
+                result = search_results(
+                    index.store,
+                    query,
+                    mode=mode,  # type: ignore[arg-type]
+                    group=group,  # type: ignore[arg-type]
+                    sort=sort,
+                    descending=descending,
+                    filters=dict(shown),
+                    lang=lang,
+                    limit=limit,
+                    index=index,
+                    embedder=self.embedder if mode in ("semantic", "hybrid") else None,
+                )
+            finally:
+                self._settle()
+        if key[0] == self.version():  # not changed meanwhile
+            self.lists.put(key, limit, result)
         return result
 
     def more_like_this(self, doc_id: str, **options: Any) -> SearchResult:
@@ -316,6 +388,7 @@ class StoreHandle:
         are stale)."""
         self._generation += 1
         self.results.clear()
+        self.lists.clear()
 
     def close(self) -> None:
         """Wait for running imports, then close the index and the store."""

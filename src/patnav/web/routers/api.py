@@ -31,9 +31,11 @@ from patnav.platform.models import (
 )
 from patnav.search import MODES
 from patnav.search.api import MAX_LIMIT
+from patnav.search.hits import Note
 from patnav.web import actions, publishing
 from patnav.web.deps import Ctx, api_ctx, require_scope, verify_csrf
 from patnav.web.routers.imports import read_mapping
+from patnav.web.routers.search import facet_filters, list_options
 
 router = APIRouter(prefix="/api/v1", dependencies=[Depends(verify_csrf)])
 Context = Annotated[Ctx, Depends(api_ctx)]
@@ -93,13 +95,28 @@ class ImportOut(BaseModel):
 class SearchOut(BaseModel):
     query: str
     mode: str
-    total: int
+    group: str = Field(description="family: one row per family; document: every one")
+    sort: str
+    descending: bool
+    total: int = Field(description="rows in the whole list (families or documents)")
+    documents: int = Field(description="documents matching (those the rows hold)")
     page: int
     pages: int
     size: int
     elapsed_ms: float
     notes: list[str]
-    hits: list[dict[str, Any]]
+    messages: list[dict[str, Any]] = Field(
+        description="the notes with their key, values, English and Chinese text"
+    )
+    filters: dict[str, list[str | None]]
+    facets: dict[str, dict[str, Any]] = Field(
+        description="per facet: counts per value over the whole hit set (rows having a "
+        "document with the value), unknown (null value) and values not listed"
+    )
+    hits: list[dict[str, Any]] = Field(
+        description="the page's rows; number_kind says whether number is a "
+        "publication or an application number"
+    )
 
 
 class SetIn(BaseModel):
@@ -385,29 +402,81 @@ def import_job(ctx: Context, job_id: int) -> ImportOut:
     "/stores/{store_id}/search",
     tags=["search"],
     response_model=SearchOut,
-    summary="Search a store",
+    summary="Search a store: a result list grouped by family, sorted, with facets",
 )
 def search(
     ctx: Context,
     store_id: int,
     q: Annotated[str, Query(min_length=1, max_length=100_000)],
+    facets: Annotated[dict[str, list[str]], Depends(facet_filters)],
     mode: Annotated[str, Query(pattern="^(boolean|text|semantic|hybrid)$")] = "boolean",
+    group: Annotated[str, Query(pattern="^(family|document)$")] = "family",
+    sort: Annotated[
+        str, Query(pattern="^(relevance|app_date|pub_date|applicant|citations)$")
+    ] = "relevance",
+    order: Annotated[str, Query(pattern="^(|asc|desc)$")] = "",
     page: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 1,
     size: Annotated[int, Query(ge=1, le=100)] = actions.PAGE_SIZE,
 ) -> SearchOut:
+    """Facet filters: `applicant`, `year`, `type`, `province`, `ipc`, `status`, each
+    repeatable (alternatives); an empty value keeps the documents without a value."""
     store = actions.get_store(ctx, store_id)
-    found = actions.run_search(ctx, store, q, mode=mode, page=page, size=size)
+    options = list_options(mode, group, sort, order, facets)
+    found = actions.run_results(ctx, store, q, options, page=page, size=size)
     result = found.result
     return SearchOut(
         query=result.query,
         mode=result.mode,
+        group=result.group,
+        sort=result.sort,
+        descending=result.descending,
         total=result.total,
+        documents=result.documents,
         page=found.page,
         pages=found.pages,
         size=found.size,
         elapsed_ms=round(result.elapsed_ms, 1),
-        notes=list(result.notes),
-        hits=[h.to_dict() for h in found.hits],
+        notes=[str(n) for n in result.notes],
+        messages=[n.to_dict() for n in result.notes if isinstance(n, Note)],
+        filters={name: list(values) for name, values in result.filters},
+        facets={f.name: f.to_dict() for f in result.facets},
+        hits=[h.to_dict() for h in found.rows],
+    )
+
+
+@router.get(
+    "/stores/{store_id}/search/export",
+    tags=["search"],
+    summary="A search's whole result list as CSV (UTF-8 with BOM) or XLSX",
+)
+def export_search(
+    ctx: Context,
+    store_id: int,
+    q: Annotated[str, Query(min_length=1, max_length=100_000)],
+    facets: Annotated[dict[str, list[str]], Depends(facet_filters)],
+    mode: Annotated[str, Query(pattern="^(boolean|text|semantic|hybrid)$")] = "boolean",
+    group: Annotated[str, Query(pattern="^(family|document)$")] = "family",
+    sort: Annotated[
+        str, Query(pattern="^(relevance|app_date|pub_date|applicant|citations)$")
+    ] = "relevance",
+    order: Annotated[str, Query(pattern="^(|asc|desc)$")] = "",
+    fmt: Annotated[str, Query(alias="format", pattern="^(csv|xlsx)$")] = "csv",
+) -> Response:
+    """The same rows, order, titles and filters as the search; cells are never
+    formulas."""
+    store = actions.get_store(ctx, store_id)
+    options = list_options(mode, group, sort, order, facets)
+    path, name = actions.export_search(ctx, store, q, options, fmt)
+    media = (
+        "text/csv; charset=utf-8"
+        if fmt == "csv"
+        else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    return FileResponse(
+        path,
+        media_type=media,
+        filename=name,
+        background=BackgroundTask(path.unlink, missing_ok=True),
     )
 
 

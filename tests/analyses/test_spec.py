@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
@@ -67,3 +68,79 @@ def test_invalid_specs_say_where_and_what(text, message):
 def test_missing_spec_file(tmp_path):
     with pytest.raises(SpecError, match="Cannot read"):
         load_spec(tmp_path / "none.yaml")
+
+
+# -- scope: a spec covers what it defines, never the whole store -------------------------
+
+
+def test_shipped_specs_define_their_scope():
+    taian = load_spec(SPECS / "taian-industry.yaml").scope()
+    # no base query: the union of every node's query, children included (电力检测 G01R
+    # is a child of 输变电装备 whose own query does not cover it)
+    assert taian.basis == "nodes" and "IPC=G01R" in taian.queries
+    assert len(taian.queries) == len(
+        {n.query for n in load_spec(SPECS / "taian-industry.yaml").walk() if n.query}
+    )
+    # compared only with the nation: limited to documents originating in China
+    assert taian.national == "CN"
+    drones = load_spec(SPECS / "drones-industry.yaml").scope()
+    assert drones.basis == "base_query" and drones.national is None
+    assert drones.query.startswith('(TIAB=("unmanned aerial"')
+
+
+@pytest.mark.parametrize("kind", ["industry", "rnd", "talent", "micro", "fto"])
+def test_a_spec_without_scope_is_refused_in_chinese_and_english(kind):
+    text = f"title: 无范围\ntype: {kind}\nregion: {{province: 湖北省}}\n"
+    with pytest.raises(SpecError) as caught:
+        parse_spec(text, source="none.yaml")
+    message = str(caught.value)
+    assert message.startswith("none.yaml: 导航方案没有定义分析范围")
+    assert "base_query" in message and "scope" in message
+    assert "would cover the whole store" in message
+
+
+def test_enterprise_and_region_specs_fall_back_to_their_entities_and_region():
+    enterprise = parse_spec(
+        "title: 大疆\ntype: enterprise\nentities: [SZ DJI TECHNOLOGY CO LTD, PARROT%]\n",
+        source="e.yaml",
+    ).scope()
+    assert enterprise.basis == "entities"
+    assert enterprise.query == '(PA="SZ DJI TECHNOLOGY CO LTD") OR (PA=PARROT*)'
+    region = parse_spec(
+        "title: 泰安\ntype: region\nregion: {province: 山东省, city: 泰安市}\n",
+        source="r.yaml",
+    ).scope()
+    assert region.basis == "region"
+    assert region.query == 'PROV="山东省" AND CITY="泰安市"'
+    # entities scope an enterprise navigation only
+    with pytest.raises(SpecError, match="没有定义分析范围"):
+        parse_spec("title: x\ntype: industry\nentities: [A]\n", source="x.yaml")
+
+
+def test_a_country_compared_only_with_itself_is_refused():
+    text = BASE.replace("{province: 湖北省}", "{country: CN}") + "compare: [national]\n"
+    with pytest.raises(SpecError, match=r"compare: \[global\]"):
+        parse_spec(text, source="cn.yaml")
+    assert parse_spec(text.replace("[national]", "[global]"), source="cn.yaml")
+
+
+def test_base_scope_is_the_union_of_node_queries_within_the_period(store):
+    spec = parse_spec(
+        BASE
+        + "  - node: 激光\n    query: IPC=H01S\n    children:\n"
+        + "      - {node: 光纤激光, query: 'IPC=H01S3/067'}\n"
+        + "period: {from: 2010, to: 2015}\n",
+        source="u.yaml",
+    )
+    assert (
+        spec.scope().query == "(TIAB=(光纤 OR 光模块)) OR (IPC=H01S) OR (IPC=H01S3/067)"
+    )
+    scope = spec.base_scope(store)
+    # it compiles and runs (an empty store: nothing), and is never "everything"
+    where, params = scope.clause("p.doc_id")
+    assert where != "TRUE"
+    assert store.query(f"SELECT count(*) AS n FROM patents p WHERE {where}", params)[
+        "n"
+    ].to_pylist() == [0]
+    micro = dataclasses.replace(spec, nodes=spec.nodes[:1], scope_nodes=spec.nodes)
+    assert micro.scope().queries == spec.scope().queries

@@ -17,7 +17,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any, Literal, Protocol
 
@@ -235,6 +235,35 @@ class Scope:
             return "TRUE", {}
         return f"{column} IN ({self.sql})", dict(self.params)
 
+    @classmethod
+    def union(
+        cls, scopes: Sequence[Scope], *, label: str, query: str | None = None
+    ) -> Scope:
+        """The documents in any of ``scopes`` (a union with everything is everything).
+
+        Raises:
+            InvalidParameterError: no scope is given.
+        """
+        if not scopes:
+            raise InvalidParameterError("a union needs at least one scope")
+        if any(s.sql is None for s in scopes):
+            return cls(label=label)
+        if len(scopes) == 1:
+            only = scopes[0]
+            return cls(label=label, query=query, sql=only.sql, params=only.params)
+        parts: list[str] = []
+        params: dict[str, Any] = {}
+        for i, scope in enumerate(scopes):
+            sql, own = _prefixed(str(scope.sql), dict(scope.params), f"u{i}")
+            parts.append(f"SELECT doc_id FROM ({sql})")
+            params.update(own)
+        return cls(
+            label=label,
+            query=query,
+            sql=" UNION ".join(parts),
+            params=tuple(params.items()),
+        )
+
     def narrow(self, other: Scope, *, label: str | None = None) -> Scope:
         """The documents in both scopes (never prepared: the result is a new set)."""
         self = dataclasses.replace(self, prepared=None, prepared_count_by=None)
@@ -378,3 +407,53 @@ class Region:
             params["region_city"] = city if city != stem else f"{city}市"
             params["region_city_like"] = f"{stem}%"
         return " AND ".join(parts), params
+
+
+def origin_scope(country: str, *, label: str) -> Scope:
+    """The documents originating in ``country`` (ISO code), by the rule that places units
+    (``patnav.analyses.prepared``): the country of the first applicant with a location (the
+    resolved entity's location first; a Chinese province means CN), else the country of the
+    earliest priority (regional offices such as EP and WO skipped), else the publishing
+    office when it is a country's."""
+    offices = ", ".join(f"'{o}'" for o in NON_COUNTRY_OFFICES)
+    country_of = (
+        "coalesce(coalesce(e.country, pa.country), "
+        "CASE WHEN coalesce(e.province, pa.province) IS NOT NULL THEN 'CN' END)"
+    )
+    located = (
+        "coalesce(e.country, pa.country) IS NOT NULL "
+        "OR coalesce(e.province, pa.province) IS NOT NULL "
+        "OR coalesce(e.city, pa.city) IS NOT NULL"
+    )
+    sql = f"""
+        SELECT p.doc_id FROM patents p
+        LEFT JOIN (
+            SELECT pa.doc_id, arg_min({country_of}, pa.seq) AS country
+            FROM parties pa LEFT JOIN entities e ON e.entity_id = pa.entity_id
+            WHERE pa.role = 'applicant' AND ({located})
+            GROUP BY pa.doc_id
+        ) a ON a.doc_id = p.doc_id
+        LEFT JOIN (
+            SELECT pr.doc_id,
+                   arg_min(pr.country, coalesce(CAST(pr.date AS VARCHAR), '9999-12-31')
+                           || '|' || lpad(CAST(pr.seq AS VARCHAR), 4, '0')) AS country
+            FROM priorities pr
+            WHERE pr.country IS NOT NULL AND pr.country NOT IN ({offices})
+            GROUP BY pr.doc_id
+        ) r ON r.doc_id = p.doc_id
+        WHERE coalesce(a.country, r.country,
+                       CASE WHEN p.office NOT IN ({offices}) THEN p.office END)
+              = $origin_country
+        """
+    return Scope.of_sql(sql, {"origin_country": country}, label=label)
+
+
+def count_units(source: PatentStore | Engine, scope: Scope, count_by: str) -> int:
+    """The number of counting units (``count_by``) among the scope's documents."""
+    unit = check_count_by(count_by)
+    where, params = scope.clause("p.doc_id")
+    table = as_engine(source).fetch(
+        f"SELECT count(DISTINCT {UNIT_SQL[unit]}) AS n FROM patents p WHERE {where}",
+        params,
+    )
+    return int(table.column("n")[0].as_py() or 0)

@@ -9,7 +9,7 @@ every chart carries, and times each stage.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
@@ -29,7 +29,7 @@ from patnav.analyses.spec import NavigationSpec
 from patnav.analyses.technology import TechnologyComposition
 from patnav.analyses.trend import FilingTrend
 from patnav.reports import labels as L
-from patnav.reports.model import Chart, Figure, Table
+from patnav.reports.model import Chart, Figure, ScopeStatement, Table
 from patnav.storage.store import PatentStore
 
 
@@ -79,6 +79,7 @@ class Results:
     node_inventors: dict[str, InventorAnalysis] = field(default_factory=dict)
     sources: list[Source] = field(default_factory=list)
     micro_node: str | None = None
+    scopes: list[ScopeStatement] = field(default_factory=list)
 
     @property
     def count_by(self) -> str:
@@ -116,12 +117,18 @@ class Builder:
     """Builds one report: language, numbering, data notes, timings."""
 
     def __init__(
-        self, store: PatentStore, spec: NavigationSpec, lang: str, engine: Engine
+        self,
+        store: PatentStore,
+        spec: NavigationSpec,
+        lang: str,
+        engine: Engine,
+        progress: Callable[[str], None] | None = None,
     ) -> None:
         self.store = store
         self.spec = spec
         self.lang = lang
         self.engine = engine
+        self.progress = progress
         self.count_by: CountBy = check_count_by(spec.count_by)
         self.timings: dict[str, float] = {}
         self.results = Results(spec=spec, lang=lang, scope_label=spec.title)
@@ -154,7 +161,10 @@ class Builder:
 
     @contextmanager
     def timed(self, stage: str) -> Iterator[None]:
-        """Add the time spent in the block to ``stage``."""
+        """Add the time spent in the block to ``stage`` (announced to ``progress`` as it
+        starts)."""
+        if self.progress is not None:
+            self.progress(stage)
         started = time.perf_counter()
         try:
             yield

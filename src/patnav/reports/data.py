@@ -20,6 +20,7 @@ from patnav.reports import labels as L
 from patnav.reports.conclusions import RULES
 from patnav.reports.context import Builder, Source
 from patnav.reports.model import Paragraph, Section
+from patnav.reports.scope import scope_facts
 from patnav.storage.store import PatentStore
 
 
@@ -138,10 +139,7 @@ def data_section(b: Builder, *, level: int = 1) -> Section:
             if b.lang != "en"
             else f"{spec.title} ({spec.source.rsplit('/', 1)[-1]})",
         ),
-        (
-            b.say("基础检索式", "Base query"),
-            spec.base_query or b.say("无（库中全部文献）", "none (every document)"),
-        ),
+        *scope_facts(b, full_query=True),
         (b.t("meta.period"), period_text),
         (
             b.t("meta.unit"),
@@ -172,13 +170,12 @@ def data_section(b: Builder, *, level: int = 1) -> Section:
                 compare.get(c, c) for c in spec.compare
             ),
         ),
-        (b.t("meta.total"), b.qty(tr.total) if tr is not None else "-"),
     ]
     if spec.region is not None:
-        items.insert(2, (b.t("meta.region"), r.region_label))
+        items.insert(1, (b.t("meta.region"), r.region_label))
     if spec.entities:
         items.insert(
-            2,
+            1,
             (
                 b.t("meta.entities"),
                 ("、" if b.lang != "en" else "; ").join(spec.entities),
@@ -226,8 +223,8 @@ def data_section(b: Builder, *, level: int = 1) -> Section:
                 header,
                 rows,
                 sort=b.say(
-                    "按技术分解表顺序；数量为基础检索式与期间内命中数",
-                    "in the order of the tree; units within the base query and period",
+                    "按技术分解表顺序；数量为分析范围内命中数",
+                    "in the order of the tree; units within the report's scope",
                 ),
                 source=False,
                 align="clr",

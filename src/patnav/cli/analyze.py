@@ -136,7 +136,8 @@ def render_result(name: str, result: Any, *, rows: int) -> str:
     "spec_path",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     default=None,
-    help="A navigation spec (YAML), for 'chain'.",
+    help="A navigation spec (YAML): 'chain' positions its nodes; any other analysis "
+    "covers the spec's scope (with its counting unit and home region).",
 )
 @click.option(
     "--competitor",
@@ -218,6 +219,15 @@ def analyze(
                 raise InvalidParameterError(f"'{name}' needs --spec FILE.")
             kwargs["spec"] = load_spec(spec_path)
             kwargs["store"] = store
+        elif spec_path is not None:
+            # the spec's scope, never the whole store; --set narrows within it
+            nav = load_spec(spec_path)
+            spec_scope = nav.base_scope(store)
+            scope = spec_scope if scope is None else spec_scope.narrow(scope)
+            if "count_by" in accepted and not count_by:
+                kwargs["count_by"] = nav.count_by
+            if "region" in accepted and home is None and nav.region is not None:
+                kwargs["region"] = nav.region
         if info.needs == "competitors":
             kwargs["competitors"] = list(competitors)
         result = run_analysis(name, store, scope, **kwargs)

@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import dataclasses
+import json
+import sys
+import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from patnav.cli import Context, cli
 from patnav.errors import InvalidParameterError
 from patnav.storage.store import PatentStore
+
+if TYPE_CHECKING:
+    from patnav.reports.model import Report
 
 
 def _formats(values: tuple[str, ...]) -> list[str]:
@@ -42,6 +50,75 @@ def render_timings(timings: dict[str, float]) -> str:
     return "\n".join(lines)
 
 
+STAGES_ZH = {
+    "analyses": "分析",
+    "conclusions": "结论规则",
+    "sections": "章节",
+    "charts": "绘制图表",
+    "analysis.prepare": "准备分析数据",
+    "analysis.scope": "统计分析范围",
+    "analysis.sources": "数据来源",
+    "analysis.nodes": "各环节逐年数量",
+    "analysis.node_inventors": "各环节发明人",
+}
+"""Chinese names of the report stages ``build_report`` announces (analyses registered by
+name use their own titles)."""
+
+
+def stage_label(stage: str) -> str:
+    """A report stage in Chinese: 分析 · 产业链定位, 绘制图表, 写出 DOCX …"""
+    from patnav.analyses import ANALYSES
+
+    if stage in STAGES_ZH and not stage.startswith("analysis."):
+        return STAGES_ZH[stage]
+    if stage.startswith("analysis."):
+        name = stage[len("analysis.") :]
+        info = ANALYSES.get(name)
+        title = info.title_zh if info is not None else STAGES_ZH.get(stage, name)
+        return f"分析 · {title}"
+    if stage.startswith("render."):
+        return f"写出 {stage[len('render.') :].upper()}"
+    return stage
+
+
+def _interactive() -> bool:
+    """Whether stderr is a terminal (progress is shown only there)."""
+    return sys.stderr.isatty()
+
+
+class StageProgress:
+    """Report stages on stderr, one line each, with the time since the start."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+        self.started = time.perf_counter()
+
+    def __call__(self, stage: str) -> None:
+        if self.enabled:
+            elapsed = time.perf_counter() - self.started
+            click.echo(f"… {stage_label(stage)}（{elapsed:.1f} s）", err=True)
+
+
+def summary_lines(built: Report, paths: list[Path], count_by: str) -> list[str]:
+    """What was written: the title and type, every scope with its definition, query and
+    units, and the files (in the report's language)."""
+    from patnav.reports import labels as L
+
+    zh = built.lang != "en"
+    sep = "：" if zh else ": "
+    lines = [f"{'报告' if zh else 'Report'}{sep}{built.title}（{built.subtitle}）"]
+    for st in built.scopes:
+        lines.append(f"  {st.label}{sep}{st.definition}")
+        lines.append(f"  {st.label}{L.t('meta.query', built.lang)}{sep}{st.query}")
+        lines.append(
+            f"  {st.label}{L.t('meta.units', built.lang)}{sep}"
+            + L.qty(st.units, count_by, built.lang)
+        )
+    lines.append(f"  {'文件' if zh else 'Files'}{sep}")
+    lines.extend(f"    {path}" for path in paths)
+    return lines
+
+
 @cli.command()
 @click.argument("spec", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option(
@@ -71,6 +148,12 @@ def render_timings(timings: dict[str, float]) -> str:
     default=None,
     help="The store file (overrides the global --store).",
 )
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="Print the summary as JSON (title, type, scopes, files, timings); no progress.",
+)
 @click.pass_obj
 def report(
     obj: Context,
@@ -79,16 +162,19 @@ def report(
     lang: str | None,
     out: Path,
     store_path: Path | None,
+    as_json: bool,
 ) -> None:
     """Write a navigation report (产业/区域/企业/研发/人才/微导航) from a spec.
 
     Runs the analyses the spec's report type needs, computes the conclusions, draws the
-    charts and writes each format; prints the files and the time of every stage.
+    charts and writes each format. Prints the report's title and type, the scope it covers
+    (definition, query, units) and the files, then the time of every stage; on a terminal
+    each stage is announced on stderr as it starts.
 
     \b
     Example:
       patnav report specs/taian-industry.yaml --format docx,pdf --out reports/
-      patnav report specs/drones-industry.yaml --lang en --format html
+      patnav report specs/drones-industry.yaml --lang en --format html --json
     """
     from patnav.analyses.spec import load_spec
     from patnav.reports import build_report, render_report
@@ -99,14 +185,40 @@ def report(
             f"--out {out} is one file, but {len(chosen)} formats were asked for: give a folder."
         )
     nav = load_spec(spec)
+    progress = StageProgress(enabled=_interactive() and not as_json)
     with PatentStore.open(store_path or obj.settings.store, read_only=True) as store:
-        built = build_report(store, nav, lang=lang or nav.lang)
-    paths = [render_report(built, fmt, out) for fmt in chosen]
-    for path in paths:
-        click.echo(str(path))
-    total = sum(v for k, v in built.timings.items() if not k.startswith("analysis."))
+        built = build_report(store, nav, lang=lang or nav.lang, progress=progress)
+    paths = []
+    for fmt in chosen:
+        progress(f"render.{fmt}")
+        paths.append(render_report(built, fmt, out))
+    stages = sum(v for k, v in built.timings.items() if not k.startswith("analysis."))
+    if as_json:
+        click.echo(
+            json.dumps(
+                {
+                    "title": built.title,
+                    "type": built.type,
+                    "type_label": built.subtitle,
+                    "lang": built.lang,
+                    "count_by": nav.count_by,
+                    "scopes": [dataclasses.asdict(st) for st in built.scopes],
+                    "files": [str(p) for p in paths],
+                    "figures": len(built.figures()),
+                    "tables": len(built.tables()),
+                    "findings": len(built.findings),
+                    "seconds": round(stages, 2),
+                    "timings": {k: round(v, 3) for k, v in built.timings.items()},
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+        return
+    for line in summary_lines(built, paths, nav.count_by):
+        click.echo(line)
     click.echo(
         f"\n{len(built.figures())} figures, {len(built.tables())} tables, "
-        f"{len(built.findings)} findings; {total:.1f} s"
+        f"{len(built.findings)} findings; {stages:.1f} s"
     )
     click.echo(render_timings(built.timings))

@@ -409,13 +409,52 @@ class Region:
         return " AND ".join(parts), params
 
 
+def cn_pct_phase_sql(column: str) -> str:
+    """SQL: whether ``column`` (a canonical application number) is a Chinese PCT
+    national-phase application — CNIPA's type digit 8 or 9 after the year
+    (``CN201480077691``; before 2004 ``CN98805123``). It enters China from an international
+    application filed elsewhere, so it is no Chinese first filing."""
+    return (
+        f"(coalesce({column}, '') LIKE 'CN%' AND ("
+        f"(length({column}) = 14 AND substr({column}, 7, 1) IN ('8', '9')) OR "
+        f"(length({column}) = 10 AND substr({column}, 5, 1) IN ('8', '9'))))"
+    )
+
+
+def priority_country_sql(alias: str = "pr") -> str:
+    """SQL: the country a priority claim (a ``priorities`` row aliased ``alias``) says its
+    document comes from, or NULL. A PCT application (``PCT/CN2014/…``) counts for its
+    receiving office when that is a country's office (not the International Bureau); a
+    Chinese PCT national-phase number (see :func:`cn_pct_phase_sql`) and a regional office
+    count for nothing: neither is where the invention was first filed."""
+    offices = ", ".join(f"'{o}'" for o in (*NON_COUNTRY_OFFICES, "IB"))
+    number = f"{alias}.number"
+    return (
+        f"CASE WHEN {alias}.country = 'WO' AND {number} LIKE 'PCT/%' "
+        f"AND substr({number}, 5, 2) NOT IN ({offices}) THEN substr({number}, 5, 2) "
+        f"WHEN {alias}.country = 'CN' AND {cn_pct_phase_sql(number)} THEN NULL "
+        f"WHEN {alias}.country IN ({offices}) THEN NULL "
+        f"ELSE {alias}.country END"
+    )
+
+
+def office_origin_sql(office: str, app_number: str) -> str:
+    """SQL: the origin a publishing office gives when nothing else does: the office when it
+    is a country's and the application is not a Chinese PCT national phase, else ''."""
+    offices = ", ".join(f"'{o}'" for o in NON_COUNTRY_OFFICES)
+    return (
+        f"CASE WHEN {office} IN ({offices}) OR {cn_pct_phase_sql(app_number)} THEN '' "
+        f"ELSE coalesce({office}, '') END"
+    )
+
+
 def origin_scope(country: str, *, label: str) -> Scope:
     """The documents originating in ``country`` (ISO code), by the rule that places units
-    (``patnav.analyses.prepared``): the country of the first applicant with a location (the
-    resolved entity's location first; a Chinese province means CN), else the country of the
-    earliest priority (regional offices such as EP and WO skipped), else the publishing
-    office when it is a country's."""
-    offices = ", ".join(f"'{o}'" for o in NON_COUNTRY_OFFICES)
+    (``patnav.analyses.prepared``, the same SQL helpers): the country of the first applicant
+    with a location (the resolved entity's location first; a Chinese province means CN),
+    else the country of the earliest priority that says one (:func:`priority_country_sql`),
+    else the publishing office (:func:`office_origin_sql`)."""
+    prio_country = priority_country_sql("pr")
     country_of = (
         "coalesce(coalesce(e.country, pa.country), "
         "CASE WHEN coalesce(e.province, pa.province) IS NOT NULL THEN 'CN' END)"
@@ -435,14 +474,14 @@ def origin_scope(country: str, *, label: str) -> Scope:
         ) a ON a.doc_id = p.doc_id
         LEFT JOIN (
             SELECT pr.doc_id,
-                   arg_min(pr.country, coalesce(CAST(pr.date AS VARCHAR), '9999-12-31')
+                   arg_min({prio_country}, coalesce(CAST(pr.date AS VARCHAR), '9999-12-31')
                            || '|' || lpad(CAST(pr.seq AS VARCHAR), 4, '0')) AS country
             FROM priorities pr
-            WHERE pr.country IS NOT NULL AND pr.country NOT IN ({offices})
+            WHERE ({prio_country}) IS NOT NULL
             GROUP BY pr.doc_id
         ) r ON r.doc_id = p.doc_id
         WHERE coalesce(a.country, r.country,
-                       CASE WHEN p.office NOT IN ({offices}) THEN p.office END)
+                       nullif({office_origin_sql("p.office", "p.app_number")}, ''))
               = $origin_country
         """
     return Scope.of_sql(sql, {"origin_country": country}, label=label)

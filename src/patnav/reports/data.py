@@ -265,7 +265,8 @@ def _method_text(b: Builder) -> str:
     chain_rules: Mapping[str, Any] = ch.rules if ch is not None else {}
     text = b.say(
         "申请年按最早优先权日（无则申请日）计；技术来源按第一个有地址的申请人所在地（无则最早优先权国家，"
-        "再无则首次公开受理局）；申请人以实体归并后的名称计，共同申请人各计一次。"
+        "再无则首次公开受理局；PCT 申请以其受理局计，中国 PCT 国家阶段申请不作为来源）；"
+        "申请人以实体归并后的名称计，共同申请人各计一次。"
         f"生命周期：近三年对前三年申请量增长 > {GROWING:.0%} "
         "且申请人增加为成长期（此前三年平均每年不足 10 件为萌芽期），"
         ""
@@ -281,7 +282,9 @@ def _method_text(b: Builder) -> str:
         ""
         "为技术空白点。",
         "Filing year: earliest priority date, else filing date. Origin: the first located "
-        "applicant, else the earliest priority country, else the first office. Applicants: "
+        "applicant, else the earliest priority country (a PCT application by its receiving "
+        "office; a Chinese PCT national phase is no origin), else the first office. "
+        "Applicants: "
         "resolved entities; co-applicants each count the unit. Lifecycle: recent against "
         f"previous three complete years; growth > {GROWING:.0%} with more applicants is growth "
         "(emerging when the earlier window averaged under 10 a year), a fall > "

@@ -77,7 +77,7 @@ def test_shipped_specs_define_their_scope():
     taian = load_spec(SPECS / "taian-industry.yaml").scope()
     # no base query: the union of every node's query, children included (电力检测 G01R
     # is a child of 输变电装备 whose own query does not cover it)
-    assert taian.basis == "nodes" and "IPC=G01R" in taian.queries
+    assert taian.basis == "nodes" and "IPCM=G01R" in taian.queries
     assert len(taian.queries) == len(
         {n.query for n in load_spec(SPECS / "taian-industry.yaml").walk() if n.query}
     )

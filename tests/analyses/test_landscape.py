@@ -37,8 +37,10 @@ def test_lens_origins_fall_back_to_the_earliest_priority_country(
 ):
     """Lens rows carry no applicant address: origin is the earliest priority's country,
     else the jurisdiction (never a regional office, nor China for a PCT national phase —
-    CNIPA's type digit 8 or 9 after the year: the invention was filed first elsewhere)."""
-    regional = {"WO", "EP", "EA", "AP", "OA", "GC", "EM"}
+    CNIPA's type digit 8 or 9 after the year: the invention was filed first elsewhere). A
+    PCT priority counts for its receiving office (``US 2015045962 W``); one filed at the
+    International Bureau (``IB …``) names no country."""
+    regional = {"WO", "EP", "EA", "AP", "OA", "GC", "EM", "IB"}
 
     def national_phase(row):
         bits = (row["Application Number"] or "").split()

@@ -31,8 +31,10 @@ from patnav.analyses.base import (
     Engine,
     Region,
     ResultMixin,
+    Scope,
     as_engine,
     check_count_by,
+    materialized,
     ratio,
 )
 from patnav.analyses.prepared import Base, based
@@ -162,19 +164,45 @@ def chain_positioning(
         )
     unit = check_count_by(count_by or spec.count_by)
     comparator = "national" if home_region.province or home_region.city else "world"
-    with based(engine, spec.base_scope(store), unit) as base:
+    with materialized(engine, *spec.scope_parts(store)) as scope:
+        return _positioning(
+            engine,
+            spec,
+            scope,
+            home_region,
+            unit,
+            comparator,
+            top=top,
+            rules={
+                "strong_rta": strong_rta,
+                "weak_rta": weak_rta,
+                "gap_max": gap_max,
+                "min_units": min_units,
+                "min_market": min_market,
+            },
+            store=store,
+        )
+
+
+def _positioning(
+    engine: Engine,
+    spec: NavigationSpec,
+    scope: Scope,
+    home_region: Region,
+    unit: CountBy,
+    comparator: str,
+    *,
+    top: int,
+    rules: dict[str, float],
+    store: PatentStore | None,
+) -> ChainPositioning:
+    """The positioning over the spec's scope, computed once (see ``chain_positioning``)."""
+    with based(engine, scope, unit) as base:
         recent, previous = base.windows()  # one window for every node: the spec's data
         totals = _figures(base, home_region, recent, previous)
-    rules = {
-        "strong_rta": strong_rta,
-        "weak_rta": weak_rta,
-        "gap_max": gap_max,
-        "min_units": min_units,
-        "min_market": min_market,
-    }
     nodes = []
     for node in spec.walk():
-        with based(engine, spec.node_scope(node, store), unit) as base:
+        with based(engine, spec.node_scope(node, store, base=scope), unit) as base:
             f = _figures(base, home_region, recent, previous)
             base_home = totals["home"]
             base_cmp = totals[comparator]

@@ -232,20 +232,35 @@ class NavigationSpec:
         Raises:
             SpecError: the spec defines no scope.
         """
+        scope, *narrowing = self.scope_parts(store)
+        for step in narrowing:
+            scope = scope.narrow(step, label=self.title)
+        return scope
+
+    def scope_parts(self, store: Any = None) -> list[Scope]:
+        """:meth:`base_scope` as its parts — the defining union, then the national limit
+        and the period that narrow it — for ``patnav.analyses.base.materialized``, which
+        computes them one after the other.
+
+        Raises:
+            SpecError: the spec defines no scope.
+        """
         definition = self.scope()
-        parts = [
-            Scope.of_query(q, label=self.title, store=store) for q in definition.queries
-        ]
-        scope = Scope.union(parts, label=self.title, query=definition.query)
+        if len(definition.queries) > 1 and _names_a_set(store, definition.queries):
+            parts = [
+                Scope.of_query(q, label=self.title, store=store)
+                for q in definition.queries
+            ]
+            union = Scope.union(parts, label=self.title, query=definition.query)
+        else:  # one query (several joined by OR): one scan, not one per node
+            union = Scope.of_query(definition.query, label=self.title, store=store)
+        out = [union]
         if definition.national is not None:
-            scope = scope.narrow(
-                origin_scope(definition.national, label=definition.national),
-                label=self.title,
-            )
+            out.append(origin_scope(definition.national, label=definition.national))
         period = self.period.scope()
         if period is not None:
-            scope = scope.narrow(period, label=self.title)
-        return scope
+            out.append(period)
+        return out
 
     def region_scope(self, store: Any = None) -> Scope:
         """The home region's own documents: those with an applicant in the region, within
@@ -273,11 +288,13 @@ class NavigationSpec:
             scope = scope.narrow(period, label=self.region.label)
         return scope
 
-    def node_scope(self, node: SpecNode, store: Any = None) -> Scope:
+    def node_scope(
+        self, node: SpecNode, store: Any = None, *, base: Scope | None = None
+    ) -> Scope:
         """A node's documents: its own query (or its children's, joined by OR) within the
-        spec's base scope."""
+        spec's base scope (``base``: that scope already computed, e.g. materialised)."""
         query = node_query(node)
-        base = self.base_scope(store)
+        base = base or self.base_scope(store)
         if query is None:
             return base
         return base.narrow(
@@ -301,6 +318,16 @@ class SpecScope:
         if len(self.queries) == 1:
             return self.queries[0]
         return " OR ".join(f"({q})" for q in self.queries)
+
+
+def _names_a_set(store: Any, queries: tuple[str, ...]) -> bool:
+    """Whether one of ``queries`` names a saved patent set of ``store`` (it is then
+    resolved on its own, not joined into one query)."""
+    if store is None:
+        return False
+    from patnav.search import find_set
+
+    return any(find_set(store, q) is not None for q in queries)
 
 
 def _node_queries(nodes: tuple[SpecNode, ...]) -> tuple[str, ...]:

@@ -11,7 +11,7 @@ from datetime import date
 from pathlib import Path
 
 from patnav import __version__
-from patnav.analyses.base import Engine, as_engine
+from patnav.analyses.base import Engine, as_engine, materialized
 from patnav.analyses.spec import NavigationSpec, load_spec
 from patnav.errors import InvalidParameterError
 from patnav.reports import labels as L
@@ -84,8 +84,10 @@ def build_report(
     nav.scope()  # a spec built in code gets the same check as a parsed one
     b = Builder(store, nav, language, engine or as_engine(store), progress)
     outline = OUTLINES[nav.type]
-    with b.timed("analyses"):
+    with b.timed("analyses"), materialized(b.engine, *nav.scope_parts(store)) as base:
+        b.base = base
         outline.analyse(b)
+    b.base = None
     with b.timed("conclusions"):
         found = conclude(b.results)
     with b.timed("sections"):

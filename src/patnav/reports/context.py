@@ -16,7 +16,7 @@ from datetime import date
 from typing import Any
 
 from patnav.analyses.applicants import ApplicantRanking
-from patnav.analyses.base import CountBy, Engine, Region, check_count_by
+from patnav.analyses.base import CountBy, Engine, Region, Scope, check_count_by
 from patnav.analyses.chain import ChainPositioning
 from patnav.analyses.citations import CitationAnalysis
 from patnav.analyses.competitors import CompetitorBenchmark
@@ -25,7 +25,7 @@ from patnav.analyses.hotspots import HotSpots
 from patnav.analyses.inventors import InventorAnalysis
 from patnav.analyses.legal import LegalStatusSummary
 from patnav.analyses.network import CoApplicantNetwork
-from patnav.analyses.spec import NavigationSpec
+from patnav.analyses.spec import NavigationSpec, SpecNode
 from patnav.analyses.technology import TechnologyComposition
 from patnav.analyses.trend import FilingTrend
 from patnav.reports import labels as L
@@ -129,9 +129,20 @@ class Builder:
         self.lang = lang
         self.engine = engine
         self.progress = progress
+        self.base: Scope | None = None  # the spec's scope, materialised by build_report
         self.count_by: CountBy = check_count_by(spec.count_by)
         self.timings: dict[str, float] = {}
         self.results = Results(spec=spec, lang=lang, scope_label=spec.title)
+
+    # -- scopes ------------------------------------------------------------------------------
+
+    def base_scope(self) -> Scope:
+        """The spec's scope (computed once per report)."""
+        return self.base if self.base is not None else self.spec.base_scope(self.store)
+
+    def node_scope(self, node: SpecNode) -> Scope:
+        """A node's documents within the spec's scope."""
+        return self.spec.node_scope(node, self.store, base=self.base_scope())
 
     # -- words -------------------------------------------------------------------------------
 

@@ -90,7 +90,7 @@ def run_nodes(b: Builder, *, every: bool) -> None:
                 continue
             comparison = home_comparison(
                 b.engine,
-                b.spec.node_scope(node, b.store),
+                b.node_scope(node),
                 count_by=b.count_by,
                 region=region,
             )
@@ -114,8 +114,8 @@ def run_sources(b: Builder, scope: Scope) -> None:
 
 
 def base_scope(b: Builder) -> Scope:
-    """The spec's documents."""
-    return b.spec.base_scope(b.store)
+    """The spec's documents (computed once per report)."""
+    return b.base_scope()
 
 
 def narrowed(spec: NavigationSpec, node_name: str) -> NavigationSpec:

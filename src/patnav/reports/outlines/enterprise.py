@@ -58,7 +58,7 @@ def analyse(b: Builder) -> None:
             b.results.node_competitors[node.name] = competitor_benchmark(
                 b.engine,
                 list(b.spec.entities),
-                b.spec.node_scope(node, b.store),
+                b.node_scope(node),
                 count_by=b.count_by,
                 top=1,
             )

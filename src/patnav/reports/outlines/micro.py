@@ -54,7 +54,7 @@ def analyse(b: Builder) -> None:
         scope = base_scope(b)
         state_spec(b, scope)
     else:
-        scope = b.spec.node_scope(node, b.store)
+        scope = b.node_scope(node)
         words = b.say(
             f"“{node.name}”环节检索式命中的专利", f"the documents of “{node.name}”"
         )

@@ -39,7 +39,7 @@ def analyse(b: Builder) -> None:
         for node in b.spec.nodes:
             b.results.node_inventors[node.name] = inventor_analysis(
                 b.engine,
-                b.spec.node_scope(node, b.store),
+                b.node_scope(node),
                 count_by=b.count_by,
                 top=10,
             )

@@ -144,3 +144,42 @@ def test_base_scope_is_the_union_of_node_queries_within_the_period(store):
     ].to_pylist() == [0]
     micro = dataclasses.replace(spec, nodes=spec.nodes[:1], scope_nodes=spec.nodes)
     assert micro.scope().queries == spec.scope().queries
+
+
+def test_a_materialised_scope_holds_the_same_documents_and_leaves_nothing(
+    loaded_store,
+):
+    """Computed once, part by part, the scope is the scope; its tables are dropped."""
+    from patnav.analyses.base import materialized
+
+    spec = load_spec(SPECS / "taian-industry.yaml")
+
+    def docs(scope):
+        where, params = scope.clause("p.doc_id")
+        return set(
+            loaded_store.query(f"SELECT doc_id FROM patents p WHERE {where}", params)
+            .column("doc_id")
+            .to_pylist()
+        )
+
+    expected = docs(spec.base_scope(loaded_store))
+    assert (
+        0
+        < len(expected)
+        < loaded_store.query("SELECT count(*) AS n FROM patents").column("n")[0].as_py()
+    )
+    with materialized(loaded_store, *spec.scope_parts(loaded_store)) as scope:
+        assert docs(scope) == expected
+        node = spec.walk()[1]
+        assert docs(spec.node_scope(node, loaded_store, base=scope)) == docs(
+            spec.node_scope(node, loaded_store)
+        )
+    temp = (
+        loaded_store.query(
+            "SELECT count(*) AS n FROM duckdb_tables() WHERE table_name LIKE '\\_scope%' "
+            "ESCAPE '\\'"
+        )
+        .column("n")[0]
+        .as_py()
+    )
+    assert temp == 0

@@ -41,6 +41,22 @@ SPEC_FILES = sorted(
 """Every shipped navigation spec, and a test spec of every report type."""
 
 
+def specs(*, types: tuple[str, ...] = (), chain: bool = False, city: str = "") -> list:
+    """The spec files a check applies to (as ``pytest.param``s for the ``case`` fixture):
+    of ``types``, with a chain (a home region and nodes), or about ``city``."""
+    out = []
+    for path in SPEC_FILES:
+        raw = yaml.safe_load(path.read_text("utf-8"))
+        if types and raw["type"] not in types:
+            continue
+        if chain and not (raw.get("region") and raw.get("scope")):
+            continue
+        if city and city not in raw["title"]:
+            continue
+        out.append(pytest.param(path, id=path.stem))
+    return out
+
+
 @dataclass
 class Case:
     """One spec's report on the demo store, with what the checks read."""
@@ -90,9 +106,10 @@ def docx_text(path: Path) -> str:
     return "\n".join(lines)
 
 
-@pytest.fixture(scope="session", params=SPEC_FILES, ids=lambda p: p.stem)
+@pytest.fixture(scope="session")
 def case(request: pytest.FixtureRequest, shared: Path, demo_store_path: Path) -> Case:
-    """The report of one spec on the demo store (Chinese, DOCX, no charts)."""
+    """The report of one spec (``indirect`` parametrisation with :func:`specs`) on the demo
+    store: Chinese, DOCX, no charts — built once per run."""
     path: Path = request.param
     spec = load_spec(path)
     report, files = built(

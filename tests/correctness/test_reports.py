@@ -15,7 +15,7 @@ import math
 import pytest
 
 from patnav.reports import labels as L
-from tests.correctness.conftest import Case
+from tests.correctness.conftest import Case, specs
 from tests.correctness.figures import Corpus, chain, corpus_of, name_key
 from tests.correctness.raw import Doc
 
@@ -139,6 +139,7 @@ def _stated_in_docx(case: Case, label: str, units: int) -> None:
 # -- checks ----------------------------------------------------------------------------------
 
 
+@pytest.mark.parametrize("case", specs(), indirect=True)
 def test_the_scope_count_is_what_the_raw_files_give(case: Case, raw_docs):
     corpus = _corpus(case, raw_docs)
     keys = scope_keys(corpus, case.yaml)
@@ -181,14 +182,11 @@ def _column(table, header: str) -> int:
     return table.columns.index(header)
 
 
+@pytest.mark.parametrize(
+    "case", specs(types=("industry", "region", "rnd", "talent")), indirect=True
+)
 def test_the_leading_applicants_are_those_of_the_raw_files(case: Case, raw_docs):
-    tables = [t for t in case.report.tables() if t.key == "applicants.table"]
-    if case.yaml["type"] in ("enterprise", "micro"):
-        assert not tables
-        pytest.skip(
-            "no applicant ranking in this report type (see the competitor check)"
-        )
-    (table,) = tables
+    (table,) = [t for t in case.report.tables() if t.key == "applicants.table"]
     corpus = _corpus(case, raw_docs)
     keys = scope_keys(corpus, case.yaml)
     if case.yaml["type"] == "region":  # the region's own documents
@@ -212,18 +210,15 @@ def test_the_leading_applicants_are_those_of_the_raw_files(case: Case, raw_docs)
         assert " | ".join(row) in case.text
 
 
+@pytest.mark.parametrize(
+    "case", specs(types=("industry", "region", "micro"), chain=True), indirect=True
+)
 def test_chain_positions_are_those_of_the_raw_files(case: Case, raw_docs):
-    if case.report.type == "micro":
-        rows = None
-    else:
-        tables = [t for t in case.report.tables() if t.key == "chain.table"]
-        if not tables:
-            # a chain needs a home region and nodes; R&D, enterprise and talent reports
-            # show no chain table (talent uses the chain for its recruits only)
-            has_chain = bool(case.yaml.get("region") and case.yaml.get("scope"))
-            assert not has_chain or case.yaml["type"] in ("rnd", "enterprise", "talent")
-            pytest.skip("no chain positioning in this report")
-        rows = tables[0]
+    """Every node's home and comparator units, RTA and position; a micro-navigation
+    states its node's as a finding."""
+    rows = None
+    if case.report.type != "micro":
+        (rows,) = [t for t in case.report.tables() if t.key == "chain.table"]
     corpus = _corpus(case, raw_docs)
     keys = scope_keys(corpus, case.yaml)
     region = case.yaml["region"]
@@ -265,9 +260,8 @@ def test_chain_positions_are_those_of_the_raw_files(case: Case, raw_docs):
         assert " | ".join(row) in case.text
 
 
+@pytest.mark.parametrize("case", specs(types=("enterprise",)), indirect=True)
 def test_competitors_are_counted_as_in_the_raw_files(case: Case, raw_docs):
-    if case.yaml["type"] != "enterprise":
-        pytest.skip("competitors are benchmarked in enterprise reports")
     (table,) = [t for t in case.report.tables() if t.key == "competitors.table"]
     corpus = _corpus(case, raw_docs)
     keys = scope_keys(corpus, case.yaml)
@@ -292,10 +286,9 @@ OTHER_SUBJECTS = (
 exports, none of which belongs to a report on Tai'an."""
 
 
+@pytest.mark.parametrize("case", specs(city="泰安"), indirect=True)
 def test_a_report_on_the_taian_city_is_about_the_city(case: Case):
     """The Tai'an reports share a store with drone exports: none of them may show what
     belongs to those exports (``OTHER_SUBJECTS``) anywhere."""
-    if "泰安" not in case.yaml["title"]:
-        pytest.skip("not a Tai'an report")
     for word in OTHER_SUBJECTS:
         assert word not in case.text, f"{case.path.name}: '{word}' in the report"

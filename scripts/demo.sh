@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # make demo: the main job on real data, end to end — import the Tai'an city corpus, the Chinese
-# database exports, the CCF corpus and the Lens and Derwent drone exports into a fresh store;
-# enrich it; a first look; an expert search; the drone industry chain; then two navigation
-# reports (Tai'an industry in Chinese, drones) written from the shipped example specs.
+# database exports, the CCF corpus and the Lens and Derwent drone exports into a fresh store
+# (unrelated corpora in one store, as an analyst's store is); enrich it; a first look; an
+# expert search; the drone industry chain; then two navigation reports (Tai'an industry in
+# Chinese, drones) written from the shipped example specs. Each report covers only what its
+# spec defines, and says so: the summary `patnav report` prints names every report's scope
+# (definition, query) and its count.
 set -euo pipefail
 PY=${PY:-.venv/bin/python}
 DATA=${PATNAV_DATA_DIR:-../shared/data}
@@ -41,6 +44,9 @@ patnav search 'TIAB=(无人机 OR drone OR UAV) AND IPC=B64' --limit 5
 echo
 echo "== industry chain: drones, China against the world"
 patnav analyze chain --spec specs/drones-industry.yaml --rows 10
+echo
+echo "== leading applicants of Tai'an's industries (the spec's scope, not the whole store)"
+patnav analyze applicants --spec specs/taian-industry.yaml --rows 5
 echo
 echo "== navigation reports"
 patnav report specs/taian-industry.yaml --format docx,pdf --out "$OUT/reports"

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from patnav.analyses.chain import ORGANISATIONS, chain_positioning
-from patnav.analyses.spec import load_spec
+from patnav.analyses.spec import load_spec, parse_spec
 from patnav.errors import InvalidParameterError
 
 SPECS = Path(__file__).resolve().parents[2] / "specs"
@@ -111,6 +111,17 @@ def test_exclusions_come_from_data_or_the_user(drones_full, drones_chain, data_d
         p.name for n in named.nodes for p in n.candidates if p.name.startswith("PARROT")
     }
     assert named.excluded_applicants == ("parrot*",)
+    # the same list written in the spec: the chain reads it from there
+    text = (SPECS / "drones-industry.yaml").read_text("utf-8")
+    from_spec = chain_positioning(
+        drones_full,
+        parse_spec(text + "exclude_applicants: ['  parrot*  ']\n", source="x.yaml"),
+        store=drones_full,
+    )
+    assert from_spec.excluded_applicants == ("parrot*",)
+    assert [n.candidates for n in from_spec.nodes] == [
+        n.candidates for n in named.nodes
+    ]
 
 
 def test_active_years_must_be_positive(drones_full):

@@ -36,8 +36,20 @@ def test_lens_origins_fall_back_to_the_earliest_priority_country(
     loaded_store, lens, lens_frame
 ):
     """Lens rows carry no applicant address: origin is the earliest priority's country,
-    else the jurisdiction (never a regional office)."""
-    regional = {"WO", "EP", "EA", "AP", "OA", "GC", "EM"}
+    else the jurisdiction (never a regional office, nor China for a PCT national phase —
+    CNIPA's type digit 8 or 9 after the year: the invention was filed first elsewhere). A
+    PCT priority counts for its receiving office (``US 2015045962 W``); one filed at the
+    International Bureau (``IB …``) names no country."""
+    regional = {"WO", "EP", "EA", "AP", "OA", "GC", "EM", "IB"}
+
+    def national_phase(row):
+        bits = (row["Application Number"] or "").split()
+        return (
+            row["Jurisdiction"] == "CN"
+            and len(bits) >= 2
+            and len(bits[1]) == 12
+            and bits[1][4] in "89"
+        )
 
     def origin(row):
         claims = []
@@ -52,7 +64,9 @@ def test_lens_origins_fall_back_to_the_earliest_priority_country(
                 claims.append((when, i, bits[0]))  # earliest date, then listed order
         if claims:
             return min(claims)[2]
-        return None if row["Jurisdiction"] in regional else row["Jurisdiction"]
+        if row["Jurisdiction"] in regional or national_phase(row):
+            return None
+        return row["Jurisdiction"]
 
     expected = Counter(origin(r) for _, r in lens_frame.fillna("").iterrows())
     geo = geography(loaded_store, lens, count_by="document")

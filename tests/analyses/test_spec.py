@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
@@ -87,3 +88,118 @@ def test_an_alias_bomb_spec_is_refused_before_validation():
 
     with pytest.raises(SpecError, match=r"bomb.yaml, line 5: more than 16 aliases"):
         parse_spec(alias_bomb(8), source="bomb.yaml")
+
+
+# -- scope: a spec covers what it defines, never the whole store -------------------------
+
+
+def test_shipped_specs_define_their_scope():
+    taian = load_spec(SPECS / "taian-industry.yaml").scope()
+    # no base query: the union of every node's query, children included (电力检测 G01R
+    # is a child of 输变电装备 whose own query does not cover it)
+    assert taian.basis == "nodes" and "IPCM=G01R" in taian.queries
+    assert len(taian.queries) == len(
+        {n.query for n in load_spec(SPECS / "taian-industry.yaml").walk() if n.query}
+    )
+    # compared only with the nation: limited to documents originating in China
+    assert taian.national == "CN"
+    drones = load_spec(SPECS / "drones-industry.yaml").scope()
+    assert drones.basis == "base_query" and drones.national is None
+    assert drones.query.startswith('(TIAB=("unmanned aerial"')
+
+
+@pytest.mark.parametrize("kind", ["industry", "rnd", "talent", "micro", "fto"])
+def test_a_spec_without_scope_is_refused_in_chinese_and_english(kind):
+    text = f"title: 无范围\ntype: {kind}\nregion: {{province: 湖北省}}\n"
+    with pytest.raises(SpecError) as caught:
+        parse_spec(text, source="none.yaml")
+    message = str(caught.value)
+    assert message.startswith("none.yaml: 导航方案没有定义分析范围")
+    assert "base_query" in message and "scope" in message
+    assert "would cover the whole store" in message
+
+
+def test_enterprise_and_region_specs_fall_back_to_their_entities_and_region():
+    enterprise = parse_spec(
+        "title: 大疆\ntype: enterprise\nentities: [SZ DJI TECHNOLOGY CO LTD, PARROT%]\n",
+        source="e.yaml",
+    ).scope()
+    assert enterprise.basis == "entities"
+    assert enterprise.query == '(PA="SZ DJI TECHNOLOGY CO LTD") OR (PA=PARROT*)'
+    region = parse_spec(
+        "title: 泰安\ntype: region\nregion: {province: 山东省, city: 泰安市}\n",
+        source="r.yaml",
+    ).scope()
+    assert region.basis == "region"
+    assert region.query == 'PROV="山东省" AND CITY="泰安市"'
+    # entities scope an enterprise navigation only
+    with pytest.raises(SpecError, match="没有定义分析范围"):
+        parse_spec("title: x\ntype: industry\nentities: [A]\n", source="x.yaml")
+
+
+def test_a_country_compared_only_with_itself_is_refused():
+    text = BASE.replace("{province: 湖北省}", "{country: CN}") + "compare: [national]\n"
+    with pytest.raises(SpecError, match=r"compare: \[global\]"):
+        parse_spec(text, source="cn.yaml")
+    assert parse_spec(text.replace("[national]", "[global]"), source="cn.yaml")
+
+
+def test_base_scope_is_the_union_of_node_queries_within_the_period(store):
+    spec = parse_spec(
+        BASE
+        + "  - node: 激光\n    query: IPC=H01S\n    children:\n"
+        + "      - {node: 光纤激光, query: 'IPC=H01S3/067'}\n"
+        + "period: {from: 2010, to: 2015}\n",
+        source="u.yaml",
+    )
+    assert (
+        spec.scope().query == "(TIAB=(光纤 OR 光模块)) OR (IPC=H01S) OR (IPC=H01S3/067)"
+    )
+    scope = spec.base_scope(store)
+    # it compiles and runs (an empty store: nothing), and is never "everything"
+    where, params = scope.clause("p.doc_id")
+    assert where != "TRUE"
+    assert store.query(f"SELECT count(*) AS n FROM patents p WHERE {where}", params)[
+        "n"
+    ].to_pylist() == [0]
+    micro = dataclasses.replace(spec, nodes=spec.nodes[:1], scope_nodes=spec.nodes)
+    assert micro.scope().queries == spec.scope().queries
+
+
+def test_a_materialised_scope_holds_the_same_documents_and_leaves_nothing(
+    loaded_store,
+):
+    """Computed once, part by part, the scope is the scope; its tables are dropped."""
+    from patnav.analyses.base import materialized
+
+    spec = load_spec(SPECS / "taian-industry.yaml")
+
+    def docs(scope):
+        where, params = scope.clause("p.doc_id")
+        return set(
+            loaded_store.query(f"SELECT doc_id FROM patents p WHERE {where}", params)
+            .column("doc_id")
+            .to_pylist()
+        )
+
+    expected = docs(spec.base_scope(loaded_store))
+    assert (
+        0
+        < len(expected)
+        < loaded_store.query("SELECT count(*) AS n FROM patents").column("n")[0].as_py()
+    )
+    with materialized(loaded_store, *spec.scope_parts(loaded_store)) as scope:
+        assert docs(scope) == expected
+        node = spec.walk()[1]
+        assert docs(spec.node_scope(node, loaded_store, base=scope)) == docs(
+            spec.node_scope(node, loaded_store)
+        )
+    temp = (
+        loaded_store.query(
+            "SELECT count(*) AS n FROM duckdb_tables() WHERE table_name LIKE '\\_scope%' "
+            "ESCAPE '\\'"
+        )
+        .column("n")[0]
+        .as_py()
+    )
+    assert temp == 0

@@ -106,12 +106,67 @@ def test_cli_writes_the_formats_and_prints_paths_and_timings(
     )
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
-    assert lines[0].endswith("无人机物流配送微导航.docx")
-    assert lines[1].endswith("无人机物流配送微导航.html")
+    # what was written: title and type, the scope with its query and units, the files
+    assert lines[0] == "报告：无人机物流配送微导航（微导航）"
+    assert lines[1] == "  分析环节：“物流配送”环节检索式命中的专利"
+    assert lines[2] == "  分析环节检索式：TIAB=(delivery OR parcel OR 物流)"
+    assert re.fullmatch(r"  分析环节数量：[\d,]+ 族", lines[3])
+    assert lines[4] == "  文件："
+    assert lines[5].endswith("无人机物流配送微导航.docx")
+    assert lines[6].endswith("无人机物流配送微导航.html")
     assert (tmp_path / "out" / "无人机物流配送微导航.docx").exists()
     assert re.search(r"analyses\s+\d+\.\d\d s", result.output)
     assert re.search(r"charts\s+\d+\.\d\d s", result.output)
     assert re.search(r"render\.docx\s+\d+\.\d\d s", result.output)
+
+
+MICRO_SPEC = (
+    "title: 反无人机微导航\ntype: micro\ncount_by: family\nscope:\n"
+    "  - {node: 反无人机, query: 'TIAB=(counter-drone OR anti-drone) OR IPC=F41H11/02'}\n"
+)
+
+
+def test_cli_shows_stage_progress_on_a_terminal_and_none_with_json(
+    drones_store_path, tmp_path, monkeypatch
+):
+    import json
+
+    from patnav.cli import report as report_command
+
+    spec = tmp_path / "micro.yaml"
+    spec.write_text(MICRO_SPEC, "utf-8")
+    args = [
+        "--store",
+        str(drones_store_path),
+        "report",
+        str(spec),
+        "--out",
+        str(tmp_path),
+    ]
+    monkeypatch.setattr(report_command, "_interactive", lambda: True)
+    shown = CliRunner().invoke(cli, args, catch_exceptions=False)
+    assert shown.exit_code == 0, shown.output
+    stages = [line.split("（")[0] for line in shown.stderr.splitlines()]
+    # every stage, in order, as it starts: analyses (each one), conclusions, sections,
+    # charts, then each file
+    assert stages[0] == "… 分析"
+    assert "… 分析 · 申请趋势与技术生命周期" in stages
+    assert "… 分析 · 统计分析范围" in stages
+    assert stages[-4:] == ["… 结论规则", "… 章节", "… 绘制图表", "… 写出 DOCX"]
+    assert all(re.search(r"（\d+\.\d s）$", line) for line in shown.stderr.splitlines())
+    quiet = CliRunner().invoke(cli, [*args, "--json"], catch_exceptions=False)
+    assert quiet.exit_code == 0 and quiet.stderr == ""
+    summary = json.loads(quiet.stdout)
+    assert (summary["title"], summary["type"], summary["count_by"]) == (
+        "反无人机微导航",
+        "micro",
+        "family",
+    )
+    (scope,) = summary["scopes"]
+    assert scope["key"] == "node" and scope["units"] > 0
+    assert scope["query"] == "TIAB=(counter-drone OR anti-drone) OR IPC=F41H11/02"
+    assert summary["files"] == [str(tmp_path / "反无人机微导航.docx")]
+    assert summary["timings"]["analyses"] > 0
 
 
 def test_cli_refuses_an_unknown_format_and_fto(drones_store_path, tmp_path):

@@ -4,10 +4,8 @@ the source files and the analyses."""
 from __future__ import annotations
 
 import re
-from collections import Counter
 
 import docx
-import pandas as pd
 import pytest
 
 from patnav.analyses.chain import chain_positioning
@@ -110,9 +108,11 @@ def test_data_section_states_sources_cutoff_queries_unit_incomplete_years(
     assert data.heading == "数据与方法"
     for file in ("cn-taian-7384/taian_patents.xlsx", "cn-excel/cnipa_export_199.xlsx"):
         assert file in text
-    assert "数据截止日 | 2018-06-19（范围内最晚公开日" in text
+    # the cut-off is the scope's own (its latest publication or filing date), not the
+    # store's: the Tai'an corpus lists filings up to 2015-11-23
+    assert "数据截止日 | 2015-11-23（范围内最晚公开日" in text
     assert "计数单位 | 专利申请：同一申请的公开与授权文本计为一件" in text
-    assert "不完整年份 | 2016 年及以后" in text
+    assert "不完整年份 | 2014 年及以后" in text
     assert "对比基准 | 全国" in text
     assert "分析期间 | 1985–2015（申请日）" in text
     for node in taian_spec.walk():
@@ -120,29 +120,31 @@ def test_data_section_states_sources_cutoff_queries_unit_incomplete_years(
     assert "chain.attract" in text and "RTA ≥ strong_rta 且本地 ≥ min_units" in text
 
 
-def test_total_and_top_applicants_match_the_source_files(data_dir, text, taian_report):
-    """Recomputed with pandas from the exports: applications filed 1985–2015 (the CNKI
-    export's filing date is its 'sql' column), and the Tai'an applicants' counts."""
-    taian = pd.read_excel(
-        data_dir / "corpora/cn-taian-7384/taian_patents.xlsx", dtype=str
+def test_scope_total_and_top_applicants_match_the_source_files(
+    data_dir, text, taian_spec, taian_report
+):
+    """Recomputed from the files the store was built from (tests/correctness's pandas
+    loaders): the applications some node's IPC query matches, of Chinese origin (the spec
+    compares only with the nation), filed 1985–2015 — not the whole store (the CCF corpus
+    and the CNKI export have no IPC and are not part of it)."""
+    from tests.correctness import raw
+    from tests.correctness.figures import Corpus
+
+    corpus = Corpus(
+        raw.merge([raw.taian(data_dir), raw.cn_excel(data_dir), raw.ccf(data_dir)]),
+        "application",
     )
-    cnipa = pd.read_excel(
-        data_dir / "formats/cn-excel/cnipa_export_199.xlsx", dtype=str
-    )
-    cnki = pd.read_excel(data_dir / "formats/cn-excel/cnki_export_33.xlsx", dtype=str)
+    keys = set().union(*(corpus.select(n.query) for n in taian_spec.walk() if n.query))
+    keys &= corpus.from_country("CN") & corpus.in_period(1985, 2015)
+    total = len(corpus.units_of(keys))
+    assert total < len(
+        corpus.units_of(corpus.docs)
+    )  # a part of the store, not all of it
+    assert f"分析范围数量 | {total:,} 件" in text
+    assert "分析范围 | 技术分解表 18 个检索式（各环节）命中专利之并" in text
+    assert taian_report[0].scopes[0].units == total
 
-    def number(raw):
-        return re.sub(r"\.[0-9Xx]$", "", raw.strip()).upper()
-
-    applications = set(taian["申请号"].map(number)) | set(cnipa["申请号"].map(number))
-    cnki_in_period = int((cnki["sql"].str[:4].astype(int) <= 2015).sum())
-    total = len(applications) + cnki_in_period
-    assert f"分析范围 | {total:,} 件" in text
-
-    counts = Counter()
-    for _, row in taian.iterrows():
-        for name in re.split(r"[;；]", row["申请人"]):
-            counts[name.strip()] += 1
+    counts = corpus.applicants(keys)
     (top, top_n), (second, second_n) = counts.most_common(2)
     assert f"{top}以 {top_n:,} 件" in text  # the applicants.leader finding
     table = next(t for t in taian_report[0].tables() if t.key == "applicants.table")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 
@@ -36,7 +37,8 @@ def test_headings_and_key_numbers_are_in_the_pdf(pdf_text, taian_report):
             assert section.heading in pdf_text, section.heading
     leader = next(f for f in report.findings if f.rule == "applicants.leader")
     assert f"{leader.numbers['units']:,} 件" in pdf_text
-    assert "2018-06-19" in pdf_text
+    cutoff = dict(report.meta)["数据截止日"]
+    assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", cutoff) and cutoff in pdf_text
 
 
 def test_every_figure_is_an_image_in_the_pdf(pdf, taian_report):

@@ -124,7 +124,7 @@ def test_micro_navigation_is_one_page(taian_store, taian_spec, tmp_path):
 
     assert len(PdfReader(str(path)).pages) == 1
     figure = report.figures()[0]
-    assert "检索式：IPC=(H01H OR H02B OR H01F OR H02J OR H02G)" in figure.note
+    assert "检索式：IPCM=(H01H OR H02B OR H01F OR H02J OR H02G)" in figure.note
 
 
 def test_micro_without_region_asks_who_leads(drones_store, drones_spec):

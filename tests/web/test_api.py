@@ -198,6 +198,19 @@ def test_spec_validation_puts_each_problem_on_its_line(site, ta):
     assert (good["valid"], good["nodes"], good["problems"]) == (True, 2, [])
 
 
+def test_spec_validation_refuses_a_spec_without_scope(site, ta):
+    """The editor applies the reports' scope rule: a spec that would cover the whole store
+    is refused with what to write, in Chinese and English."""
+    unscoped = "title: 泰安市产业导航\ntype: industry\nregion: {city: 泰安市}\n"
+    result = ta.post("/api/v1/specs/validate", json={"yaml": unscoped}).json()
+    assert result["valid"] is False
+    (problem,) = result["problems"]
+    assert "导航方案没有定义分析范围" in problem["message"]
+    assert "would cover the whole store" in problem["message"]
+    scoped = unscoped + "base_query: IPC=H01H\n"
+    assert ta.post("/api/v1/specs/validate", json={"yaml": scoped}).json()["valid"]
+
+
 def test_spec_save_refuses_errors_and_versions_changes(site, ta):
     refused = ta.post("/api/v1/specs", json={"yaml": SPEC_WITH_ERRORS})
     assert refused.status_code == 400

@@ -17,7 +17,8 @@ from __future__ import annotations
 import dataclasses
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from datetime import date
 from typing import Any, Literal, Protocol
 
@@ -235,6 +236,35 @@ class Scope:
             return "TRUE", {}
         return f"{column} IN ({self.sql})", dict(self.params)
 
+    @classmethod
+    def union(
+        cls, scopes: Sequence[Scope], *, label: str, query: str | None = None
+    ) -> Scope:
+        """The documents in any of ``scopes`` (a union with everything is everything).
+
+        Raises:
+            InvalidParameterError: no scope is given.
+        """
+        if not scopes:
+            raise InvalidParameterError("a union needs at least one scope")
+        if any(s.sql is None for s in scopes):
+            return cls(label=label)
+        if len(scopes) == 1:
+            only = scopes[0]
+            return cls(label=label, query=query, sql=only.sql, params=only.params)
+        parts: list[str] = []
+        params: dict[str, Any] = {}
+        for i, scope in enumerate(scopes):
+            sql, own = _prefixed(str(scope.sql), dict(scope.params), f"u{i}")
+            parts.append(f"SELECT doc_id FROM ({sql})")
+            params.update(own)
+        return cls(
+            label=label,
+            query=query,
+            sql=" UNION ".join(parts),
+            params=tuple(params.items()),
+        )
+
     def narrow(self, other: Scope, *, label: str | None = None) -> Scope:
         """The documents in both scopes (never prepared: the result is a new set)."""
         self = dataclasses.replace(self, prepared=None, prepared_count_by=None)
@@ -378,3 +408,137 @@ class Region:
             params["region_city"] = city if city != stem else f"{city}市"
             params["region_city_like"] = f"{stem}%"
         return " AND ".join(parts), params
+
+
+def cn_pct_phase_sql(column: str) -> str:
+    """SQL: whether ``column`` (a canonical application number) is a Chinese PCT
+    national-phase application — CNIPA's type digit 8 or 9 after the year
+    (``CN201480077691``; before 2004 ``CN98805123``). It enters China from an international
+    application filed elsewhere, so it is no Chinese first filing."""
+    return (
+        f"(coalesce({column}, '') LIKE 'CN%' AND ("
+        f"(length({column}) = 14 AND substr({column}, 7, 1) IN ('8', '9')) OR "
+        f"(length({column}) = 10 AND substr({column}, 5, 1) IN ('8', '9'))))"
+    )
+
+
+def priority_country_sql(alias: str = "pr") -> str:
+    """SQL: the country a priority claim (a ``priorities`` row aliased ``alias``) says its
+    document comes from, or NULL. A PCT application (``PCT/CN2014/…``) counts for its
+    receiving office when that is a country's office (not the International Bureau); a
+    Chinese PCT national-phase number (see :func:`cn_pct_phase_sql`) and a regional office
+    count for nothing: neither is where the invention was first filed."""
+    offices = ", ".join(f"'{o}'" for o in (*NON_COUNTRY_OFFICES, "IB"))
+    number = f"{alias}.number"
+    return (
+        f"CASE WHEN {alias}.country = 'WO' AND {number} LIKE 'PCT/%' "
+        f"AND substr({number}, 5, 2) NOT IN ({offices}) THEN substr({number}, 5, 2) "
+        f"WHEN {alias}.country = 'CN' AND {cn_pct_phase_sql(number)} THEN NULL "
+        f"WHEN {alias}.country IN ({offices}) THEN NULL "
+        f"ELSE {alias}.country END"
+    )
+
+
+def office_origin_sql(office: str, app_number: str) -> str:
+    """SQL: the origin a publishing office gives when nothing else does: the office when it
+    is a country's and the application is not a Chinese PCT national phase, else ''."""
+    offices = ", ".join(f"'{o}'" for o in NON_COUNTRY_OFFICES)
+    return (
+        f"CASE WHEN {office} IN ({offices}) OR {cn_pct_phase_sql(app_number)} THEN '' "
+        f"ELSE coalesce({office}, '') END"
+    )
+
+
+def origin_scope(country: str, *, label: str) -> Scope:
+    """The documents originating in ``country`` (ISO code), by the rule that places units
+    (``patnav.analyses.prepared``, the same SQL helpers): the country of the first applicant
+    with a location (the resolved entity's location first; a Chinese province means CN),
+    else the country of the earliest priority that says one (:func:`priority_country_sql`),
+    else the publishing office (:func:`office_origin_sql`)."""
+    prio_country = priority_country_sql("pr")
+    country_of = (
+        "coalesce(coalesce(e.country, pa.country), "
+        "CASE WHEN coalesce(e.province, pa.province) IS NOT NULL THEN 'CN' END)"
+    )
+    located = (
+        "coalesce(e.country, pa.country) IS NOT NULL "
+        "OR coalesce(e.province, pa.province) IS NOT NULL "
+        "OR coalesce(e.city, pa.city) IS NOT NULL"
+    )
+    sql = f"""
+        SELECT p.doc_id FROM patents p
+        LEFT JOIN (
+            SELECT pa.doc_id, arg_min({country_of}, pa.seq) AS country
+            FROM parties pa LEFT JOIN entities e ON e.entity_id = pa.entity_id
+            WHERE pa.role = 'applicant' AND ({located})
+            GROUP BY pa.doc_id
+        ) a ON a.doc_id = p.doc_id
+        LEFT JOIN (
+            SELECT pr.doc_id,
+                   arg_min({prio_country}, coalesce(CAST(pr.date AS VARCHAR), '9999-12-31')
+                           || '|' || lpad(CAST(pr.seq AS VARCHAR), 4, '0')) AS country
+            FROM priorities pr
+            WHERE ({prio_country}) IS NOT NULL
+            GROUP BY pr.doc_id
+        ) r ON r.doc_id = p.doc_id
+        WHERE coalesce(a.country, r.country,
+                       nullif({office_origin_sql("p.office", "p.app_number")}, ''))
+              = $origin_country
+        """
+    return Scope.of_sql(sql, {"origin_country": country}, label=label)
+
+
+_SCOPE_TABLES = iter(range(1, 1 << 62))
+
+
+@contextmanager
+def materialized(
+    source: PatentStore | Engine, scope: Scope, *narrowing: Scope
+) -> Iterator[Scope]:
+    """``scope`` (narrowed by each of ``narrowing`` in turn) evaluated once into a temporary
+    table of its ``doc_id``s, for the length of the block: a spec's scope (a union of many
+    queries, a national limit, a period) is then read, not recomputed, by every node
+    narrowed within it. Each narrowing is applied to the table of the step before, which
+    keeps DuckDB from planning a union and an origin rule as one statement (ten times
+    slower)."""
+    engine = as_engine(source)
+    if scope.sql is None and not narrowing:
+        yield scope
+        return
+    made: list[str] = []
+    try:
+        current = scope
+        for step in (scope, *narrowing):
+            if step.sql is None:
+                continue
+            table = f"_scope{next(_SCOPE_TABLES)}"
+            if made:
+                sql, params = step.clause("doc_id")
+                statement = f"SELECT doc_id FROM {made[-1]} WHERE {sql}"
+            else:
+                statement = f"SELECT DISTINCT doc_id FROM ({step.sql})"
+                params = dict(step.params)
+            engine.materialize(table, statement, params)
+            made.append(table)
+        current = dataclasses.replace(
+            scope,
+            sql=f"SELECT doc_id FROM {made[-1]}",
+            params=(),
+            prepared=None,
+            prepared_count_by=None,
+        )
+        yield current
+    finally:
+        for table in reversed(made):
+            engine.drop(table)
+
+
+def count_units(source: PatentStore | Engine, scope: Scope, count_by: str) -> int:
+    """The number of counting units (``count_by``) among the scope's documents."""
+    unit = check_count_by(count_by)
+    where, params = scope.clause("p.doc_id")
+    table = as_engine(source).fetch(
+        f"SELECT count(DISTINCT {UNIT_SQL[unit]}) AS n FROM patents p WHERE {where}",
+        params,
+    )
+    return int(table.column("n")[0].as_py() or 0)

@@ -65,6 +65,7 @@ from patnav.analyses.base import (
     Window,
     as_engine,
     check_count_by,
+    materialized,
     ratio,
 )
 from patnav.analyses.prepared import Base, based
@@ -258,7 +259,7 @@ def chain_positioning(
             f"Got {active_years!r} instead."
         )
     if exclude_applicants is None:
-        exclude_applicants = tuple(getattr(spec, "exclude_applicants", None) or ())
+        exclude_applicants = spec.exclude_applicants
     excluded_names = tuple(str(n).strip() for n in exclude_applicants if str(n).strip())
     unit = check_count_by(count_by or spec.count_by)
     comparator = "national" if home_region.province or home_region.city else "world"
@@ -269,86 +270,97 @@ def chain_positioning(
         "min_units": min_units,
         "min_market": min_market,
     }
-    holders = f"_chain{next(_COUNTER)}_holders"
-    # the spec's relations stay prepared while the nodes read the holders made from them
-    # (an engine may materialise lazily, as Spark's cached views do)
-    with based(engine, spec.base_scope(store), unit) as whole:
-        recent, previous = whole.windows()  # one window for every node: the spec's data
-        totals = _figures(whole, home_region, recent, previous)
-        _make_holders(
-            engine,
-            whole,
-            holders,
-            home_region,
-            by_priority=by_priority,
-            excluded=excluded_names,
-        )
-        active = (recent[1] - active_years + 1, recent[1]) if recent else None
-        pick = _Pick(
-            region=home_region,
-            holders=holders,
-            recent=recent,
-            previous=previous,
-            active=active,
-            top=top,
-            individuals=individuals,
-            max_weapons_share=max_weapons_share,
-        )
-        nodes = []
-        try:
-            for node in spec.walk():
-                with based(engine, spec.node_scope(node, store), unit) as base:
-                    f = _figures(base, home_region, recent, previous)
-                    base_home = totals["home"]
-                    base_cmp = totals[comparator]
-                    rta = None
-                    if base_home and base_cmp and f[comparator]:
-                        rta = (f["home"] / base_home) / (f[comparator] / base_cmp)
-                    position, reason = _classify(
-                        f["home"], f[comparator], rta, comparator, rules
+    # the spec's scope is computed once (its node queries joined into one query, then the
+    # national limit and the period applied step by step); every node narrows within it
+    with materialized(engine, *spec.scope_parts(store)) as scope:
+        holders = f"_chain{next(_COUNTER)}_holders"
+        # the spec's relations stay prepared while the nodes read the holders made from them
+        # (an engine may materialise lazily, as Spark's cached views do)
+        with based(engine, scope, unit) as whole:
+            # one window for every node: the spec's data
+            recent, previous = whole.windows()
+            totals = _figures(whole, home_region, recent, previous)
+            _make_holders(
+                engine,
+                whole,
+                holders,
+                home_region,
+                by_priority=by_priority,
+                excluded=excluded_names,
+            )
+            active = (recent[1] - active_years + 1, recent[1]) if recent else None
+            pick = _Pick(
+                region=home_region,
+                holders=holders,
+                recent=recent,
+                previous=previous,
+                active=active,
+                top=top,
+                individuals=individuals,
+                max_weapons_share=max_weapons_share,
+            )
+            nodes = []
+            try:
+                for node in spec.walk():
+                    with based(
+                        engine, spec.node_scope(node, store, base=scope), unit
+                    ) as base:
+                        f = _figures(base, home_region, recent, previous)
+                        base_home = totals["home"]
+                        base_cmp = totals[comparator]
+                        rta = None
+                        if base_home and base_cmp and f[comparator]:
+                            rta = (f["home"] / base_home) / (f[comparator] / base_cmp)
+                        position, reason = _classify(
+                            f["home"], f[comparator], rta, comparator, rules
+                        )
+                        local = pick.players(base, side="in")
+                        candidates = pick.players(
+                            base, side="out", national_only=comparator == "national"
+                        )
+                        counts = pick.skipped(
+                            base, national_only=comparator == "national"
+                        )
+                        talents = pick.talents(
+                            base, national_only=comparator == "national"
+                        )
+                    purpose = PURPOSE[position]
+                    nodes.append(
+                        NodePosition(
+                            node=node.name,
+                            path=node.path,
+                            depth=node.depth,
+                            home=f["home"],
+                            national=f["national"],
+                            world=f["world"],
+                            share_of_national=ratio(f["home"], f["national"]),
+                            share_of_world=ratio(f["home"], f["world"]),
+                            rta=rta,
+                            rta_basis=comparator,
+                            home_recent=f["home_recent"],
+                            home_previous=f["home_previous"],
+                            home_growth=ratio(
+                                f["home_recent"] - f["home_previous"],
+                                f["home_previous"],
+                            ),
+                            comparator_growth=ratio(
+                                f[f"{comparator}_recent"] - f[f"{comparator}_previous"],
+                                f[f"{comparator}_previous"],
+                            ),
+                            position=position,
+                            position_zh=POSITION_ZH[position],
+                            reason=reason,
+                            local_players=tuple(local),
+                            candidates=tuple(candidates),
+                            talents=tuple(talents),
+                            purpose=purpose,
+                            purpose_zh=PURPOSE_ZH[purpose],
+                            unlocated=counts["unlocated"],
+                            excluded=counts["excluded"],
+                        )
                     )
-                    local = pick.players(base, side="in")
-                    candidates = pick.players(
-                        base, side="out", national_only=comparator == "national"
-                    )
-                    counts = pick.skipped(base, national_only=comparator == "national")
-                    talents = pick.talents(base, national_only=comparator == "national")
-                purpose = PURPOSE[position]
-                nodes.append(
-                    NodePosition(
-                        node=node.name,
-                        path=node.path,
-                        depth=node.depth,
-                        home=f["home"],
-                        national=f["national"],
-                        world=f["world"],
-                        share_of_national=ratio(f["home"], f["national"]),
-                        share_of_world=ratio(f["home"], f["world"]),
-                        rta=rta,
-                        rta_basis=comparator,
-                        home_recent=f["home_recent"],
-                        home_previous=f["home_previous"],
-                        home_growth=ratio(
-                            f["home_recent"] - f["home_previous"], f["home_previous"]
-                        ),
-                        comparator_growth=ratio(
-                            f[f"{comparator}_recent"] - f[f"{comparator}_previous"],
-                            f[f"{comparator}_previous"],
-                        ),
-                        position=position,
-                        position_zh=POSITION_ZH[position],
-                        reason=reason,
-                        local_players=tuple(local),
-                        candidates=tuple(candidates),
-                        talents=tuple(talents),
-                        purpose=purpose,
-                        purpose_zh=PURPOSE_ZH[purpose],
-                        unlocated=counts["unlocated"],
-                        excluded=counts["excluded"],
-                    )
-                )
-        finally:
-            engine.drop(holders)
+            finally:
+                engine.drop(holders)
     return ChainPositioning(
         title=spec.title,
         region=home_region.label,

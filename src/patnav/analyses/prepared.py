@@ -32,7 +32,6 @@ from typing import Any
 from patnav.analyses.base import (
     FIRST_DATE_SQL,
     GRANT_KINDS,
-    NON_COUNTRY_OFFICES,
     UNIT_SQL,
     CountBy,
     Engine,
@@ -40,6 +39,8 @@ from patnav.analyses.base import (
     Window,
     as_engine,
     check_count_by,
+    office_origin_sql,
+    priority_country_sql,
     windows_for,
 )
 from patnav.storage.store import PatentStore
@@ -119,9 +120,9 @@ class Base:
         self._make(
             "docs",
             f"""
-            SELECT p.doc_id, p.office, p.kind, p.patent_type, p.app_date, p.pub_date,
-                   p.grant_date, p.legal_status, p.status_source, p.status_as_of,
-                   p.ipc_main, p.cited_by_count,
+            SELECT p.doc_id, p.office, p.app_number, p.kind, p.patent_type, p.app_date,
+                   p.pub_date, p.grant_date, p.legal_status, p.status_source,
+                   p.status_as_of, p.ipc_main, p.cited_by_count,
                    {UNIT_SQL[cb]} AS unit, {FIRST_DATE_SQL[cb]} AS first_date
             FROM patents p WHERE {where}
             """,
@@ -144,7 +145,6 @@ class Base:
             GROUP BY d.unit, coalesce(pa.entity_id, 'name:' || pa.name)
             """,
         )
-        offices = ", ".join(f"'{o}'" for o in NON_COUNTRY_OFFICES)
         kinds = ", ".join(f"'{k}'" for k in GRANT_KINDS)
         status_rank = " ".join(
             f"WHEN '{s}' THEN {i}" for i, s in enumerate(STATUS_RANK)
@@ -174,6 +174,8 @@ class Base:
                                      THEN coalesce(d.grant_date, d.pub_date) END)) AS grant_year,
                        min(coalesce(d.patent_type, 'unknown')) AS patent_type,
                        arg_min(coalesce(d.office, ''), {doc_key}) AS office,
+                       arg_min({office_origin_sql("d.office", "d.app_number")}, {doc_key})
+                           AS origin_office,
                        arg_min(d.ipc_main, CASE WHEN d.ipc_main IS NOT NULL
                                                 THEN {doc_key} END) AS ipc_main,
                        min(CASE WHEN d.legal_status IS NULL THEN 99
@@ -217,10 +219,11 @@ class Base:
             ),
             first_prio AS (
                 SELECT d.unit,
-                       arg_min(pr.country, {_key("pr.date", "d.doc_id")} || '|'
-                               || {_seq("pr.seq")}) AS country
+                       arg_min({priority_country_sql("pr")},
+                               {_key("pr.date", "d.doc_id")} || '|' || {_seq("pr.seq")})
+                           AS country
                 FROM {self.docs} d JOIN priorities pr ON pr.doc_id = d.doc_id
-                WHERE pr.country IS NOT NULL AND pr.country NOT IN ({offices})
+                WHERE ({priority_country_sql("pr")}) IS NOT NULL
                 GROUP BY d.unit
             )
             SELECT f.unit, f.first_date, f.filing_year, f.pub_year, f.grant_year,
@@ -232,7 +235,7 @@ class Base:
                    coalesce(l.loc.country,
                             CASE WHEN l.loc.province IS NOT NULL THEN 'CN' END,
                             pr.country,
-                            CASE WHEN f.office NOT IN ({offices}, '') THEN f.office END)
+                            nullif(f.origin_office, ''))
                        AS country,
                    l.loc.province AS province, l.loc.city AS city,
                    ld.lead_akey, ld.lead_name, coalesce(ld.lead_type, 'unknown') AS lead_type,

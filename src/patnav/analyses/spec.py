@@ -17,6 +17,35 @@ reproducibly. Validation errors name the place in the file and what to write ins
         query: (TIAB=(光纤 OR 光模块 OR optical fiber) OR IPC=(G02B6 OR H04B10))
         children:
           - {node: 光纤光缆, query: "TIAB=(光纤 OR 光缆) AND IPC=G02B6"}
+
+**Scope (分析范围): a report covers exactly the documents its spec defines**, never "whatever
+the store holds" (a store often holds several unrelated corpora). :meth:`NavigationSpec.scope`
+states the rule; :meth:`NavigationSpec.base_scope` applies it:
+
+1. ``base_query`` when the spec gives one; the nodes narrow within it.
+2. Otherwise the union of the queries of every node (at any depth): the technology tree
+   *is* the industry, so a document belongs to the report when some node claims it.
+3. Otherwise, by report type: an ``enterprise`` navigation covers the documents of its
+   ``entities`` (``PA="…"`` for each, joined by OR); a ``region`` navigation the documents
+   with an applicant in its ``region``.
+4. Otherwise the spec is refused (``SpecError``, in Chinese and English, saying what to
+   write): industry, R&D, talent, micro and FTO navigations have no natural scope of
+   their own.
+
+Then the comparators: a spec with a home region that compares only with the nation
+(``compare: [national]``, no ``global``) covers the documents **originating in the home
+country** (first located applicant, else earliest priority, else office — the rule units
+are placed by), so its landscape is the national industry it is compared with, not the
+foreign patents that share its classes; ``global`` keeps the whole world. A country as home
+region with only a national comparator would compare the country with itself and is
+refused. Last, the period narrows by its date.
+
+Per report type (``patnav.reports.outlines``): industry, R&D and talent reports analyse
+that scope; a micro-navigation its first node within it (the other nodes still define the
+industry its chain position is measured against); an enterprise report benchmarks its
+entities within it, the first entity's portfolio being its documents in it; a region
+report's own landscape is the region's documents (within ``base_query`` when given), its
+chain and geography the scope.
 """
 
 from __future__ import annotations
@@ -30,7 +59,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from patnav.analyses.base import Region, Scope
+from patnav.analyses.base import Region, Scope, origin_scope
 from patnav.errors import InputError
 from patnav.yamlsafe import Node, YamlError, compose_yaml, construct_yaml, line_of
 
@@ -81,6 +110,7 @@ class _Spec(BaseModel):
     base_query: str | None = None
     scope: list[_Node] = Field(default_factory=list)
     entities: list[str] = Field(default_factory=list)
+    exclude_applicants: list[str] = Field(default_factory=list)
     lang: Literal["zh", "en"] = "zh"
     description: str | None = None
 
@@ -151,6 +181,12 @@ class NavigationSpec:
     description: str | None
     source: str = ""
     raw: dict[str, Any] = field(default_factory=dict, compare=False)
+    scope_nodes: tuple[SpecNode, ...] | None = None
+    """The nodes whose union defines the scope when they differ from ``nodes``: a
+    micro-navigation narrows its nodes to one but keeps its industry as the scope."""
+    exclude_applicants: tuple[str, ...] = ()
+    """Holders never proposed as candidates (``*`` a wildcard, case-insensitive): an
+    analyst's list of those already attracted, or not to be approached."""
 
     def walk(self) -> list[SpecNode]:
         """Every node, depth first, in the order the spec lists them."""
@@ -165,26 +201,190 @@ class NavigationSpec:
             visit(node)
         return out
 
-    def base_scope(self, store: Any = None) -> Scope:
-        """The spec's documents: its base query within its period."""
-        scope = Scope.everything()
+    def scope(self) -> SpecScope:
+        """What the spec's documents are (see the module docstring for the rule).
+
+        Raises:
+            SpecError: the spec defines no scope, so a report would cover the whole store.
+        """
+        national = None
+        if (
+            self.region is not None
+            and "national" in self.compare
+            and "global" not in self.compare
+        ):
+            national = self.region.country
         if self.base_query:
-            scope = Scope.of_query(self.base_query, label=self.title, store=store)
-        period = self.period.scope()
-        if period is not None:
-            scope = scope.narrow(period, label=scope.label)
+            return SpecScope("base_query", (self.base_query,), national, self.period)
+        queries = _node_queries(self.scope_nodes or self.nodes)
+        if queries:
+            return SpecScope("nodes", queries, national, self.period)
+        if self.type == "enterprise" and self.entities:
+            return SpecScope(
+                "entities",
+                tuple(entity_query(e) for e in self.entities),
+                national,
+                self.period,
+            )
+        if self.type == "region" and self.region is not None:
+            return SpecScope(
+                "region", (region_query(self.region),), national, self.period
+            )
+        raise SpecError(_no_scope_message(self))
+
+    def base_scope(self, store: Any = None) -> Scope:
+        """The spec's documents: its scope (:meth:`scope`), from its home country when it
+        compares only with the nation, within its period.
+
+        Raises:
+            SpecError: the spec defines no scope.
+        """
+        scope, *narrowing = self.scope_parts(store)
+        for step in narrowing:
+            scope = scope.narrow(step, label=self.title)
         return scope
 
-    def node_scope(self, node: SpecNode, store: Any = None) -> Scope:
+    def scope_parts(self, store: Any = None) -> list[Scope]:
+        """:meth:`base_scope` as its parts — the defining union, then the national limit
+        and the period that narrow it — for ``patnav.analyses.base.materialized``, which
+        computes them one after the other.
+
+        Raises:
+            SpecError: the spec defines no scope.
+        """
+        definition = self.scope()
+        if len(definition.queries) > 1 and _names_a_set(store, definition.queries):
+            parts = [
+                Scope.of_query(q, label=self.title, store=store)
+                for q in definition.queries
+            ]
+            union = Scope.union(parts, label=self.title, query=definition.query)
+        else:  # one query (several joined by OR): one scan, not one per node
+            union = Scope.of_query(definition.query, label=self.title, store=store)
+        out = [union]
+        if definition.national is not None:
+            out.append(origin_scope(definition.national, label=definition.national))
+        period = self.period.scope()
+        if period is not None:
+            out.append(period)
+        return out
+
+    def region_scope(self, store: Any = None) -> Scope:
+        """The home region's own documents: those with an applicant in the region, within
+        the base query when there is one and within the period (a region report's
+        landscape).
+
+        Raises:
+            SpecError: the spec has no home region.
+        """
+        if self.region is None:
+            raise SpecError(
+                f"{self.source}: 区域导航需要写明 region，例如 "
+                "'region: {province: 山东省, city: 泰安市}'。A region navigation needs "
+                "'region:'."
+            )
+        scope = Scope.of_query(
+            region_query(self.region), label=self.region.label, store=store
+        )
+        if self.base_query:
+            scope = Scope.of_query(
+                self.base_query, label=self.title, store=store
+            ).narrow(scope, label=self.region.label)
+        period = self.period.scope()
+        if period is not None:
+            scope = scope.narrow(period, label=self.region.label)
+        return scope
+
+    def node_scope(
+        self, node: SpecNode, store: Any = None, *, base: Scope | None = None
+    ) -> Scope:
         """A node's documents: its own query (or its children's, joined by OR) within the
-        spec's base scope."""
+        spec's base scope (``base``: that scope already computed, e.g. materialised)."""
         query = node_query(node)
-        base = self.base_scope(store)
+        base = base or self.base_scope(store)
         if query is None:
             return base
         return base.narrow(
             Scope.of_query(query, label=node.name, store=store), label=node.name
         )
+
+
+@dataclass(frozen=True, slots=True)
+class SpecScope:
+    """A spec's scope: what defines it, its queries (joined by OR), whether it is limited
+    to the documents originating in the home country, and its period."""
+
+    basis: Literal["base_query", "nodes", "entities", "region"]
+    queries: tuple[str, ...]
+    national: str | None
+    period: Period
+
+    @property
+    def query(self) -> str:
+        """The scope as one expert query (检索式)."""
+        if len(self.queries) == 1:
+            return self.queries[0]
+        return " OR ".join(f"({q})" for q in self.queries)
+
+
+def _names_a_set(store: Any, queries: tuple[str, ...]) -> bool:
+    """Whether one of ``queries`` names a saved patent set of ``store`` (it is then
+    resolved on its own, not joined into one query)."""
+    if store is None:
+        return False
+    from patnav.search import find_set
+
+    return any(find_set(store, q) is not None for q in queries)
+
+
+def _node_queries(nodes: tuple[SpecNode, ...]) -> tuple[str, ...]:
+    """The queries of every node of the tree, depth first, each once."""
+    out: list[str] = []
+
+    def visit(node: SpecNode) -> None:
+        if node.query and node.query not in out:
+            out.append(node.query)
+        for child in node.children:
+            visit(child)
+
+    for node in nodes:
+        visit(node)
+    return tuple(out)
+
+
+def _no_scope_message(spec: NavigationSpec) -> str:
+    """Why a spec has no scope, and what to write (Chinese, then English)."""
+    zh = (
+        "导航方案没有定义分析范围，报告将覆盖库中全部文献。请写 base_query（基础检索式），"
+        "或在 scope 下列出带 query 的技术环节（范围为各环节检索式之并）"
+    )
+    en = (
+        "The spec defines no scope, so its report would cover the whole store. Give a "
+        "base_query, or scope nodes with a query each (the report covers their union)"
+    )
+    if spec.type == "enterprise":
+        zh += "，或列出 entities（范围为这些企业的专利）"
+        en += ", or the entities (the report covers their patents)"
+    if spec.type == "region":
+        zh += "，或写明 region（范围为该区域申请人的专利）"
+        en += ", or the region (the report covers its applicants' patents)"
+    return f"{spec.source}: {zh}。{en}."
+
+
+def region_query(region: Region) -> str:
+    """An expert query selecting documents with an applicant in ``region``."""
+    parts = [f"CO={region.country}"] if not (region.province or region.city) else []
+    if region.province:
+        parts.append(f'PROV="{region.province}"')
+    if region.city:
+        parts.append(f'CITY="{region.city}"')
+    return " AND ".join(parts)
+
+
+def entity_query(name: str) -> str:
+    """An expert query for an applicant name (``%`` wildcards become ``*``)."""
+    text = name.replace('"', " ").replace("%", "*").strip()
+    return f'PA="{text}"' if "*" not in text else f"PA={text.replace(' ', '?')}"
 
 
 def node_query(node: SpecNode) -> str | None:
@@ -335,9 +535,30 @@ def parse_spec(text: str, *, source: str = "<spec>") -> NavigationSpec:
         description=model.description,
         source=source,
         raw=raw,
+        exclude_applicants=tuple(
+            n.strip() for n in model.exclude_applicants if n.strip()
+        ),
     )
     _check_queries(spec)
+    _check_scope(spec)
     return spec
+
+
+def _check_scope(spec: NavigationSpec) -> None:
+    """The spec must define its scope, and a country must have a comparator other than
+    itself."""
+    spec.scope()
+    region = spec.region
+    if (
+        region is not None
+        and not (region.province or region.city)
+        and tuple(spec.compare) == ("national",)
+    ):
+        raise SpecError(
+            f"{spec.source}: 导航区域是国家（{region.country}）时，对比基准不能只有全国"
+            "（即与自身比较），请写 compare: [global]。A country as home region is "
+            "compared with the world: write 'compare: [global]'."
+        )
 
 
 def _check_queries(spec: NavigationSpec) -> None:

@@ -16,7 +16,7 @@ from patnav.analyses.applicants import PARTY_TYPES_ZH
 from patnav.analyses.base import Region, Scope
 from patnav.analyses.chain import POSITION_ZH
 from patnav.analyses.legal import STATUS_ZH
-from patnav.analyses.spec import NavigationSpec, load_spec
+from patnav.analyses.spec import load_spec
 from patnav.analyses.technology import LEVELS_ZH
 from patnav.analyses.trend import PHASES_ZH
 from patnav.cli import Context, cli, labels, lang_option
@@ -59,11 +59,6 @@ def _region(text: str | None, lang: str = "zh") -> Region | None:
             raise InvalidParameterError(labels.t("analyze.bad_region", lang, text=text))
         fields[key.strip()] = value.strip()
     return Region(**fields)
-
-
-def _narrows(spec: NavigationSpec) -> bool:
-    """Whether a spec restricts the documents (a base query or a period)."""
-    return bool(spec.base_query) or spec.period.scope() is not None
 
 
 RATIO_WORDS = ("share", "ratio", "growth", "cagr", "cr4", "cr8")
@@ -302,8 +297,8 @@ def _region_scope(region: Region, store: PatentStore) -> Scope:
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     default=None,
     help=(
-        "A navigation spec (YAML), checked in full: 'chain' analyses its scope tree; "
-        "other analyses take its counting unit, home region, base query and period "
+        "A navigation spec (YAML), checked in full: 'chain' positions its nodes; any "
+        "other analysis covers the spec's scope, with its counting unit and home region "
         "unless given here."
     ),
 )
@@ -417,8 +412,10 @@ def analyze(
         if info.needs == "spec":
             kwargs["spec"] = spec
             kwargs["store"] = store
-        elif scope is None and spec is not None and _narrows(spec):
-            scope = spec.base_scope(store)
+        elif spec is not None:
+            # the spec's scope, never the whole store; --set narrows within it
+            spec_scope = spec.base_scope(store)
+            scope = spec_scope if scope is None else spec_scope.narrow(scope)
         if info.needs == "competitors":
             kwargs["competitors"] = list(competitors)
         result = run_analysis(name, store, scope, **kwargs)

@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import dataclasses
+import json
+import sys
+import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from patnav.cli import Context, cli
 from patnav.errors import InvalidParameterError
 from patnav.storage.store import PatentStore
+
+if TYPE_CHECKING:
+    from patnav.reports.model import Report
 
 
 def _formats(values: tuple[str, ...]) -> list[str]:
@@ -40,6 +48,75 @@ def render_timings(timings: dict[str, float]) -> str:
     lines = [f"  {k:<22} {timings[k]:7.2f} s" for k in stages]
     lines += [f"    {k[len('analysis.') :]:<20} {timings[k]:7.2f} s" for k in analyses]
     return "\n".join(lines)
+
+
+STAGES_ZH = {
+    "analyses": "分析",
+    "conclusions": "结论规则",
+    "sections": "章节",
+    "charts": "绘制图表",
+    "analysis.prepare": "准备分析数据",
+    "analysis.scope": "统计分析范围",
+    "analysis.sources": "数据来源",
+    "analysis.nodes": "各环节逐年数量",
+    "analysis.node_inventors": "各环节发明人",
+}
+"""Chinese names of the report stages ``build_report`` announces (analyses registered by
+name use their own titles)."""
+
+
+def stage_label(stage: str) -> str:
+    """A report stage in Chinese: 分析 · 产业链定位, 绘制图表, 写出 DOCX …"""
+    from patnav.analyses import ANALYSES
+
+    if stage in STAGES_ZH and not stage.startswith("analysis."):
+        return STAGES_ZH[stage]
+    if stage.startswith("analysis."):
+        name = stage[len("analysis.") :]
+        info = ANALYSES.get(name)
+        title = info.title_zh if info is not None else STAGES_ZH.get(stage, name)
+        return f"分析 · {title}"
+    if stage.startswith("render."):
+        return f"写出 {stage[len('render.') :].upper()}"
+    return stage
+
+
+def _interactive() -> bool:
+    """Whether stderr is a terminal (progress is shown only there)."""
+    return sys.stderr.isatty()
+
+
+class StageProgress:
+    """Report stages on stderr, one line each, with the time since the start."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+        self.started = time.perf_counter()
+
+    def __call__(self, stage: str) -> None:
+        if self.enabled:
+            elapsed = time.perf_counter() - self.started
+            click.echo(f"… {stage_label(stage)}（{elapsed:.1f} s）", err=True)
+
+
+def summary_lines(built: Report, paths: list[Path], count_by: str) -> list[str]:
+    """What was written: the title and type, every scope with its definition, query and
+    units, and the files (in the report's language)."""
+    from patnav.reports import labels as L
+
+    zh = built.lang != "en"
+    sep = "：" if zh else ": "
+    lines = [f"{'报告' if zh else 'Report'}{sep}{built.title}（{built.subtitle}）"]
+    for st in built.scopes:
+        lines.append(f"  {st.label}{sep}{st.definition}")
+        lines.append(f"  {st.label}{L.t('meta.query', built.lang)}{sep}{st.query}")
+        lines.append(
+            f"  {st.label}{L.t('meta.units', built.lang)}{sep}"
+            + L.qty(st.units, count_by, built.lang)
+        )
+    lines.append(f"  {'文件' if zh else 'Files'}{sep}")
+    lines.extend(f"    {path}" for path in paths)
+    return lines
 
 
 @cli.command()
@@ -79,6 +156,12 @@ def render_timings(timings: dict[str, float]) -> str:
     "placeholders, empty charts, notes that contradict their chart, conclusions below "
     "their threshold); exit 1 listing the problems.",
 )
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="Print the summary as JSON (title, type, scopes, files, timings); no progress.",
+)
 @click.pass_obj
 def report(
     obj: Context,
@@ -88,11 +171,14 @@ def report(
     out: Path,
     store_path: Path | None,
     check: bool,
+    as_json: bool,
 ) -> None:
     """Write a navigation report (产业/区域/企业/研发/人才/微导航) from a spec.
 
     Runs the analyses the spec's report type needs, computes the conclusions, draws the
-    charts and writes each format; prints the files and the time of every stage.
+    charts and writes each format. Prints the report's title and type, the scope it covers
+    (definition, query, units) and the files, then the time of every stage; on a terminal
+    each stage is announced on stderr as it starts.
 
     With --check the written report is read once more and every problem is listed
     (where, what); the command then exits 1.
@@ -102,6 +188,7 @@ def report(
       patnav report specs/taian-industry.yaml --format docx,pdf --out reports/
       patnav report specs/drones-industry.yaml --lang en --format html
       patnav report specs/taian-industry.yaml --check
+      patnav report specs/drones-industry.yaml --format html --json
     """
     from patnav.analyses.spec import load_spec
     from patnav.reports import build_report, render_report
@@ -112,24 +199,53 @@ def report(
             f"--out {out} is one file, but {len(chosen)} formats were asked for: give a folder."
         )
     nav = load_spec(spec)
+    progress = StageProgress(enabled=_interactive() and not as_json)
     with PatentStore.open(store_path or obj.settings.store, read_only=True) as store:
-        built = build_report(store, nav, lang=lang or nav.lang)
-    paths = [render_report(built, fmt, out) for fmt in chosen]
-    for path in paths:
-        click.echo(str(path))
-    total = sum(v for k, v in built.timings.items() if not k.startswith("analysis."))
-    click.echo(
-        f"\n{len(built.figures())} figures, {len(built.tables())} tables, "
-        f"{len(built.findings)} findings; {total:.1f} s"
-    )
-    click.echo(render_timings(built.timings))
+        built = build_report(store, nav, lang=lang or nav.lang, progress=progress)
+    paths = []
+    for fmt in chosen:
+        progress(f"render.{fmt}")
+        paths.append(render_report(built, fmt, out))
+    stages = sum(v for k, v in built.timings.items() if not k.startswith("analysis."))
+    problems = None
     if check:
-        from patnav.reports.check import check_report, format_problems
+        from patnav.reports.check import check_report
 
         problems = check_report(built)
+    if as_json:
+        summary = {
+            "title": built.title,
+            "type": built.type,
+            "type_label": built.subtitle,
+            "lang": built.lang,
+            "count_by": nav.count_by,
+            "scopes": [dataclasses.asdict(st) for st in built.scopes],
+            "files": [str(p) for p in paths],
+            "figures": len(built.figures()),
+            "tables": len(built.tables()),
+            "findings": len(built.findings),
+            "seconds": round(stages, 2),
+            "timings": {k: round(v, 3) for k, v in built.timings.items()},
+        }
+        if problems is not None:
+            summary["problems"] = [p.to_dict() for p in problems]
+        click.echo(json.dumps(summary, ensure_ascii=False, indent=2))
         if problems:
-            raise click.ClickException(
-                f"The report check found {len(problems)} problem(s):\n"
-                + format_problems(problems, built.lang)
-            )
+            raise SystemExit(1)
+        return
+    for line in summary_lines(built, paths, nav.count_by):
+        click.echo(line)
+    click.echo(
+        f"\n{len(built.figures())} figures, {len(built.tables())} tables, "
+        f"{len(built.findings)} findings; {stages:.1f} s"
+    )
+    click.echo(render_timings(built.timings))
+    if problems:
+        from patnav.reports.check import format_problems
+
+        raise click.ClickException(
+            f"The report check found {len(problems)} problem(s):\n"
+            + format_problems(problems, built.lang)
+        )
+    if problems is not None:
         click.echo("report check: no problems")

@@ -6,11 +6,12 @@ the sections, draw the charts — each stage timed.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
 from patnav import __version__
-from patnav.analyses.base import Engine, as_engine
+from patnav.analyses.base import Engine, as_engine, materialized
 from patnav.analyses.spec import NavigationSpec, load_spec
 from patnav.errors import InvalidParameterError
 from patnav.reports import labels as L
@@ -21,6 +22,7 @@ from patnav.reports.data import data_section
 from patnav.reports.model import Report, Section
 from patnav.reports.outlines import OUTLINES
 from patnav.reports.outlines.common import narrowed, summary_section
+from patnav.reports.scope import scope_facts
 from patnav.storage.store import PatentStore
 
 REPORT_TYPES: tuple[str, ...] = tuple(OUTLINES)
@@ -45,6 +47,7 @@ def build_report(
     lang: str | None = "zh",
     engine: Engine | None = None,
     charts: bool = True,
+    progress: Callable[[str], None] | None = None,
 ) -> Report:
     """Build the report a navigation spec asks for, from the store's data.
 
@@ -55,11 +58,14 @@ def build_report(
         engine: the engine the analyses run on (default: the store's DuckDB).
         charts: draw the charts (PNG); False leaves ``Figure.png`` empty (faster, for
             callers that draw their own).
+        progress: called with each stage's name as it starts — ``analyses``, then
+            ``analysis.<name>`` for each analysis, ``conclusions``, ``sections``,
+            ``charts`` — so a caller can show where a long report is.
 
     Raises:
         ReportTypeError: the spec is an FTO navigation (not written by this version).
         InvalidParameterError: ``lang`` is neither ``zh`` nor ``en``.
-        SpecError: the spec file is missing or invalid.
+        SpecError: the spec file is missing or invalid, or defines no scope.
     """
     nav = as_spec(spec)
     language = lang or nav.lang
@@ -75,10 +81,13 @@ def build_report(
         )
     if nav.type == "micro" and nav.nodes:
         nav = narrowed(nav, nav.nodes[0].name)
-    b = Builder(store, nav, language, engine or as_engine(store))
+    nav.scope()  # a spec built in code gets the same check as a parsed one
+    b = Builder(store, nav, language, engine or as_engine(store), progress)
     outline = OUTLINES[nav.type]
-    with b.timed("analyses"):
+    with b.timed("analyses"), materialized(b.engine, *nav.scope_parts(store)) as base:
+        b.base = base
         outline.analyse(b)
+    b.base = None
     with b.timed("conclusions"):
         found = conclude(b.results)
     with b.timed("sections"):
@@ -98,6 +107,7 @@ def build_report(
         findings=list(found),
         timings=b.timings,
         source=nav.source,
+        scopes=list(b.results.scopes),
     )
     for i, table in enumerate(report.tables(), 1):
         table.number = i
@@ -150,11 +160,9 @@ def _meta(b: Builder) -> list[tuple[str, str]]:
         meta.append(
             (b.t("meta.period"), f"{spec.period.start or '…'}–{spec.period.end or '…'}")
         )
+    meta.extend(scope_facts(b))
     meta.append((b.t("meta.cutoff"), r.cutoff.isoformat() if r.cutoff else "-"))
     meta.append((b.t("meta.unit"), L.unit_noun(spec.count_by, b.lang)))
-    total = r.trend.total if r.trend is not None else None
-    if total is not None:
-        meta.append((b.t("meta.total"), b.qty(total)))
     meta.append((b.t("meta.spec"), Path(spec.source).name if spec.source else "-"))
     meta.append((b.t("meta.generated"), date.today().isoformat()))
     meta.append((b.t("meta.generator"), f"patnav {__version__}"))

@@ -9,14 +9,14 @@ every chart carries, and times each stage.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from patnav.analyses.applicants import ApplicantRanking
-from patnav.analyses.base import CountBy, Engine, Region, check_count_by
+from patnav.analyses.base import CountBy, Engine, Region, Scope, check_count_by
 from patnav.analyses.chain import ChainPositioning
 from patnav.analyses.citations import CitationAnalysis
 from patnav.analyses.competitors import CompetitorBenchmark
@@ -25,11 +25,11 @@ from patnav.analyses.hotspots import HotSpots
 from patnav.analyses.inventors import InventorAnalysis
 from patnav.analyses.legal import LegalStatusSummary
 from patnav.analyses.network import CoApplicantNetwork
-from patnav.analyses.spec import NavigationSpec
+from patnav.analyses.spec import NavigationSpec, SpecNode
 from patnav.analyses.technology import TechnologyComposition
 from patnav.analyses.trend import FilingTrend
 from patnav.reports import labels as L
-from patnav.reports.model import Chart, Figure, Table
+from patnav.reports.model import Chart, Figure, ScopeStatement, Table
 from patnav.storage.store import PatentStore
 
 _DRAWN: dict[str, tuple[str, str]] = {
@@ -88,6 +88,7 @@ class Results:
     node_inventors: dict[str, InventorAnalysis] = field(default_factory=dict)
     sources: list[Source] = field(default_factory=list)
     micro_node: str | None = None
+    scopes: list[ScopeStatement] = field(default_factory=list)
 
     @property
     def count_by(self) -> str:
@@ -125,15 +126,32 @@ class Builder:
     """Builds one report: language, numbering, data notes, timings."""
 
     def __init__(
-        self, store: PatentStore, spec: NavigationSpec, lang: str, engine: Engine
+        self,
+        store: PatentStore,
+        spec: NavigationSpec,
+        lang: str,
+        engine: Engine,
+        progress: Callable[[str], None] | None = None,
     ) -> None:
         self.store = store
         self.spec = spec
         self.lang = lang
         self.engine = engine
+        self.progress = progress
+        self.base: Scope | None = None  # the spec's scope, materialised by build_report
         self.count_by: CountBy = check_count_by(spec.count_by)
         self.timings: dict[str, float] = {}
         self.results = Results(spec=spec, lang=lang, scope_label=spec.title)
+
+    # -- scopes ------------------------------------------------------------------------------
+
+    def base_scope(self) -> Scope:
+        """The spec's scope (computed once per report)."""
+        return self.base if self.base is not None else self.spec.base_scope(self.store)
+
+    def node_scope(self, node: SpecNode) -> Scope:
+        """A node's documents within the spec's scope."""
+        return self.spec.node_scope(node, self.store, base=self.base_scope())
 
     # -- words -------------------------------------------------------------------------------
 
@@ -163,7 +181,10 @@ class Builder:
 
     @contextmanager
     def timed(self, stage: str) -> Iterator[None]:
-        """Add the time spent in the block to ``stage``."""
+        """Add the time spent in the block to ``stage`` (announced to ``progress`` as it
+        starts)."""
+        if self.progress is not None:
+            self.progress(stage)
         started = time.perf_counter()
         try:
             yield

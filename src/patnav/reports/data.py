@@ -20,6 +20,7 @@ from patnav.reports import labels as L
 from patnav.reports.conclusions import RULES
 from patnav.reports.context import Builder, Source
 from patnav.reports.model import Paragraph, Section
+from patnav.reports.scope import scope_facts
 from patnav.storage.store import PatentStore
 
 
@@ -138,10 +139,7 @@ def data_section(b: Builder, *, level: int = 1) -> Section:
             if b.lang != "en"
             else f"{spec.title} ({spec.source.rsplit('/', 1)[-1]})",
         ),
-        (
-            b.say("基础检索式", "Base query"),
-            spec.base_query or b.say("无（库中全部文献）", "none (every document)"),
-        ),
+        *scope_facts(b, full_query=True),
         (b.t("meta.period"), period_text),
         (
             b.t("meta.unit"),
@@ -172,13 +170,12 @@ def data_section(b: Builder, *, level: int = 1) -> Section:
                 compare.get(c, c) for c in spec.compare
             ),
         ),
-        (b.t("meta.total"), b.qty(tr.total) if tr is not None else "-"),
     ]
     if spec.region is not None:
-        items.insert(2, (b.t("meta.region"), r.region_label))
+        items.insert(1, (b.t("meta.region"), r.region_label))
     if spec.entities:
         items.insert(
-            2,
+            1,
             (
                 b.t("meta.entities"),
                 ("、" if b.lang != "en" else "; ").join(spec.entities),
@@ -226,8 +223,8 @@ def data_section(b: Builder, *, level: int = 1) -> Section:
                 header,
                 rows,
                 sort=b.say(
-                    "按技术分解表顺序；数量为基础检索式与期间内命中数",
-                    "in the order of the tree; units within the base query and period",
+                    "按技术分解表顺序；数量为分析范围内命中数",
+                    "in the order of the tree; units within the report's scope",
                 ),
                 source=False,
                 align="clr",
@@ -268,7 +265,8 @@ def _method_text(b: Builder) -> str:
     chain_rules: Mapping[str, Any] = ch.rules if ch is not None else {}
     text = b.say(
         "申请年按最早优先权日（无则申请日）计；技术来源按第一个有地址的申请人所在地（无则最早优先权国家，"
-        "再无则首次公开受理局）；申请人以实体归并后的名称计，共同申请人各计一次。"
+        "再无则首次公开受理局；PCT 申请以其受理局计，中国 PCT 国家阶段申请不作为来源）；"
+        "申请人以实体归并后的名称计，共同申请人各计一次。"
         f"生命周期：近三年对前三年申请量增长 > {GROWING:.0%} "
         "且申请人增加为成长期（此前三年平均每年不足 10 件为萌芽期），"
         ""
@@ -284,7 +282,9 @@ def _method_text(b: Builder) -> str:
         ""
         "为技术空白点。",
         "Filing year: earliest priority date, else filing date. Origin: the first located "
-        "applicant, else the earliest priority country, else the first office. Applicants: "
+        "applicant, else the earliest priority country (a PCT application by its receiving "
+        "office; a Chinese PCT national phase is no origin), else the first office. "
+        "Applicants: "
         "resolved entities; co-applicants each count the unit. Lifecycle: recent against "
         f"previous three complete years; growth > {GROWING:.0%} with more applicants is growth "
         "(emerging when the earlier window averaged under 10 a year), a fall > "

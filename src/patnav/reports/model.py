@@ -5,7 +5,8 @@ figure carries its caption, unit, sort order and data note, every finding the ru
 made it and the numbers it cites, so a renderer never has to know where a value came from::
 
     Report
-    ├── meta            cover facts: type, region, cut-off, counting unit …
+    ├── meta            cover facts: type, region, scope, cut-off, counting unit …
+    ├── scopes          the scopes its numbers come from: definition, query, units
     ├── findings        every Finding the conclusion rules produced
     └── sections        Section (heading, level, blocks)
         └── blocks      Paragraph | Finding | Table | Figure | Section
@@ -17,6 +18,20 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
 Number = float | int | str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ScopeStatement:
+    """A scope the report states on its cover and in its method section: what it is called
+    (分析范围, 产业链范围 …), its definition in words, its expert query (检索式) and its
+    number of counting units. ``key``: ``scope`` (the spec's), ``chain`` (beside a region's
+    own documents), ``region``, ``portfolio`` (an enterprise's), ``node`` (a micro's)."""
+
+    key: str
+    label: str
+    definition: str
+    query: str
+    units: int
 
 
 @dataclass(slots=True)
@@ -169,6 +184,7 @@ class Report:
     findings: list[Finding] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
     source: str = ""
+    scopes: list[ScopeStatement] = field(default_factory=list)
 
     def walk(self) -> Iterator[Block]:
         """Every block, depth first, sections included, in reading order."""

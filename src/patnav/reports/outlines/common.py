@@ -13,6 +13,8 @@ from patnav.analyses.chain import chain_positioning
 from patnav.analyses.geography import home_comparison
 from patnav.analyses.prepared import prepare, release
 from patnav.analyses.spec import NavigationSpec
+from patnav.analyses.spec import entity_query as entity_query
+from patnav.analyses.spec import region_query as region_query
 from patnav.reports.context import Builder, NodeFigures
 from patnav.reports.data import scope_sources
 from patnav.reports.model import Finding, Paragraph, Section
@@ -88,7 +90,7 @@ def run_nodes(b: Builder, *, every: bool) -> None:
                 continue
             comparison = home_comparison(
                 b.engine,
-                b.spec.node_scope(node, b.store),
+                b.node_scope(node),
                 count_by=b.count_by,
                 region=region,
             )
@@ -112,30 +114,17 @@ def run_sources(b: Builder, scope: Scope) -> None:
 
 
 def base_scope(b: Builder) -> Scope:
-    """The spec's documents."""
-    return b.spec.base_scope(b.store)
-
-
-def region_query(region: Region) -> str:
-    """An expert query selecting documents with an applicant in ``region``."""
-    parts = [f"CO={region.country}"] if not (region.province or region.city) else []
-    if region.province:
-        parts.append(f'PROV="{region.province}"')
-    if region.city:
-        parts.append(f'CITY="{region.city}"')
-    return " AND ".join(parts)
-
-
-def entity_query(name: str) -> str:
-    """An expert query for an applicant name (``%`` wildcards become ``*``)."""
-    text = name.replace('"', " ").replace("%", "*").strip()
-    return f'PA="{text}"' if "*" not in text else f"PA={text.replace(' ', '?')}"
+    """The spec's documents (computed once per report)."""
+    return b.base_scope()
 
 
 def narrowed(spec: NavigationSpec, node_name: str) -> NavigationSpec:
-    """The spec reduced to one top-level node (for micro-navigation)."""
+    """The spec reduced to one top-level node (for micro-navigation); its scope stays the
+    whole tree's, so the node is positioned against the industry it belongs to."""
     node = next(n for n in spec.nodes if n.name == node_name)
-    return dataclasses.replace(spec, nodes=(node,))
+    return dataclasses.replace(
+        spec, nodes=(node,), scope_nodes=spec.scope_nodes or spec.nodes
+    )
 
 
 KIND_ORDER = (

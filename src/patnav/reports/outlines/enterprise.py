@@ -14,6 +14,7 @@ from collections.abc import Sequence
 
 from patnav.analyses.base import Scope
 from patnav.analyses.competitors import competitor_benchmark
+from patnav.analyses.spec import entity_query
 from patnav.reports import sections as S
 from patnav.reports.context import Builder
 from patnav.reports.model import Finding, Section
@@ -21,10 +22,10 @@ from patnav.reports.outlines.common import (
     HOTSPOT_SAMPLE,
     Outline,
     base_scope,
-    entity_query,
     run_landscape,
     run_sources,
 )
+from patnav.reports.scope import state, state_spec
 
 PORTFOLIO = ("trend", "geography", "inventors", "technology", "legal", "citations")
 
@@ -32,9 +33,18 @@ PORTFOLIO = ("trend", "geography", "inventors", "technology", "legal", "citation
 def analyse(b: Builder) -> None:
     """The focal entity's portfolio, the benchmark, the industry's hot spots."""
     scope = base_scope(b)
+    state_spec(b, scope)
     run_sources(b, scope)
     focal = b.spec.entities[0]
     own = scope.narrow(Scope.of_query(entity_query(focal), store=b.store), label=focal)
+    state(
+        b,
+        "portfolio",
+        b.t("meta.scope.portfolio"),
+        own,
+        b.say(f"{focal}在分析范围内的专利", f"the patents of {focal} within the scope"),
+        entity_query(focal),
+    )
     run_landscape(b, own, PORTFOLIO, lang=b.lang)
     run_landscape(b, scope, ("hotspots",), sample=HOTSPOT_SAMPLE)
     with b.timed("analysis.competitors"):
@@ -48,7 +58,7 @@ def analyse(b: Builder) -> None:
             b.results.node_competitors[node.name] = competitor_benchmark(
                 b.engine,
                 list(b.spec.entities),
-                b.spec.node_scope(node, b.store),
+                b.node_scope(node),
                 count_by=b.count_by,
                 top=1,
             )

@@ -22,6 +22,7 @@ from patnav.reports.outlines.common import (
     run_nodes,
     run_sources,
 )
+from patnav.reports.scope import state_spec
 
 LANDSCAPE = (
     "trend",
@@ -39,6 +40,7 @@ LANDSCAPE = (
 def analyse(b: Builder) -> None:
     """The landscape of the spec's data, the chain, the top-level nodes' trends."""
     scope = base_scope(b)
+    state_spec(b, scope)
     run_sources(b, scope)
     run_landscape(
         b, scope, LANDSCAPE, region=b.spec.region, lang=b.lang, sample=HOTSPOT_SAMPLE

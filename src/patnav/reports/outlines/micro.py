@@ -29,6 +29,7 @@ from patnav.reports.outlines.common import (
     run_nodes,
     run_sources,
 )
+from patnav.reports.scope import limits, state, state_spec
 from patnav.reports.sections.chain import candidate_rules, where
 
 MAX_FINDINGS = 4
@@ -50,7 +51,24 @@ PREFERRED = (
 def analyse(b: Builder) -> None:
     """The node's chain positioning (with a region) or its applicants and trend."""
     node = b.spec.nodes[0] if b.spec.nodes else None
-    scope = b.spec.node_scope(node, b.store) if node is not None else base_scope(b)
+    if node is None:
+        scope = base_scope(b)
+        state_spec(b, scope)
+    else:
+        scope = b.node_scope(node)
+        words = b.say(
+            f"“{node.name}”环节检索式命中的专利", f"the documents of “{node.name}”"
+        )
+        if b.spec.base_query:
+            words += b.say("（基础检索式之内）", " (within the base query)")
+        state(
+            b,
+            "node",
+            b.t("meta.scope.node"),
+            scope,
+            words + limits(b.spec, b.spec.scope().national, b.lang),
+            node_query(node) or "",
+        )
     run_sources(b, scope)
     run_landscape(b, scope, ("trend", "applicants"), top=10)
     if node is not None:
@@ -252,9 +270,10 @@ def sections(b: Builder, found: Sequence[Finding]) -> list[Section]:
                     key="micro.figure",
                 )
             )
-    query = node_query(b.spec.nodes[0]) if b.spec.nodes else b.spec.base_query
+    stated = b.results.scopes[0]
     strategy = b.say(
-        f"检索式：{query or '全部文献'}", f"query: {query or 'all documents'}"
+        f"检索式：{stated.query}；范围：{stated.definition}，共 {b.qty(stated.units)}",
+        f"query: {stated.query}; scope: {stated.definition}, {b.qty(stated.units)}",
     )
     figures = [blk for blk in s.blocks if isinstance(blk, Figure)]
     if figures:

@@ -20,13 +20,13 @@ from patnav.reports.model import Finding, Section
 from patnav.reports.outlines.common import (
     Outline,
     base_scope,
-    region_query,
     run_chain,
     run_landscape,
     run_nodes,
     run_sources,
 )
 from patnav.reports.outlines.industry import landscape_section
+from patnav.reports.scope import state_region, state_spec
 
 HOME = (
     "trend",
@@ -40,7 +40,13 @@ HOME = (
 
 
 def analyse(b: Builder) -> None:
-    """The region's own landscape; geography and the chain over the spec's data."""
+    """The region's own landscape; geography and the chain over the spec's scope.
+
+    The region's landscape covers its applicants' documents (within the base query when
+    there is one): the region is the subject. The geography and the chain cover the
+    spec's scope (the base query or the nodes' union) — or, when the spec defines neither,
+    the region's documents themselves.
+    """
     region = b.spec.region
     if region is None:
         raise InvalidParameterError(
@@ -48,10 +54,15 @@ def analyse(b: Builder) -> None:
             "'region: {city: 泰安市, province: 山东省}'."
         )
     scope = base_scope(b)
-    run_sources(b, scope)
-    home = scope.narrow(
-        Scope.of_query(region_query(region), store=b.store), label=region.label
-    )
+    if b.spec.scope().basis == "region":
+        home = documents = scope
+        state_spec(b, scope)
+    else:
+        home = b.spec.region_scope(b.store)
+        state_region(b, home)
+        state_spec(b, scope, key="chain")
+        documents = Scope.union([home, scope], label=b.spec.title)
+    run_sources(b, documents)
     run_landscape(b, home, HOME, lang=b.lang)
     run_landscape(b, scope, ("geography",), region=region, lang=b.lang)
     if b.spec.nodes:

@@ -22,6 +22,7 @@ from patnav.reports.outlines.common import (
     run_nodes,
     run_sources,
 )
+from patnav.reports.scope import state_spec
 
 LANDSCAPE = (
     "trend",
@@ -39,6 +40,7 @@ LANDSCAPE = (
 def analyse(b: Builder) -> None:
     """The topic's landscape with a larger hot-spot sample, and its branches."""
     scope = base_scope(b)
+    state_spec(b, scope)
     run_sources(b, scope)
     run_landscape(
         b,

@@ -23,6 +23,7 @@ from patnav.reports.outlines.common import (
     run_landscape,
     run_sources,
 )
+from patnav.reports.scope import state_spec
 
 TOP = 30
 
@@ -31,13 +32,14 @@ def analyse(b: Builder) -> None:
     """Trend, applicants and inventors of the field; inventors per branch; the chain's
     talents when the spec has a home region."""
     scope = base_scope(b)
+    state_spec(b, scope)
     run_sources(b, scope)
     run_landscape(b, scope, ("trend", "applicants", "inventors"), top=TOP)
     with b.timed("analysis.node_inventors"):
         for node in b.spec.nodes:
             b.results.node_inventors[node.name] = inventor_analysis(
                 b.engine,
-                b.spec.node_scope(node, b.store),
+                b.node_scope(node),
                 count_by=b.count_by,
                 top=10,
             )

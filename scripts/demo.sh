@@ -49,8 +49,8 @@ echo "== leading applicants of Tai'an's industries (the spec's scope, not the wh
 patnav analyze applicants --spec specs/taian-industry.yaml --rows 5
 echo
 echo "== navigation reports"
-patnav report specs/taian-industry.yaml --format docx,pdf --out "$OUT/reports"
-patnav report specs/drones-industry.yaml --format docx,pdf --out "$OUT/reports"
+patnav report specs/taian-industry.yaml --format docx,pdf --out "$OUT/reports" --check
+patnav report specs/drones-industry.yaml --format docx,pdf --out "$OUT/reports" --check
 echo
 echo "== done: reports in $OUT/reports"
 ls -1 "$OUT"/reports/* | sed 's/^/  /'

@@ -47,6 +47,25 @@ def test_growth_windows_count_filings_by_year(loaded_store, taian, data_dir):
     assert top.previous == int(years.between(p0, p1).sum())
 
 
+def test_unknown_status_and_grants_are_unknown_never_zero(
+    loaded_store, taian, data_dir
+):
+    """The Tai'an corpus gives no legal status and no grant state for its inventions (a
+    publication table without kind codes): the ranking says "unknown", not "0 in force"."""
+    frame = pd.read_excel(
+        data_dir / "corpora/cn-taian-7384/taian_patents.xlsx", dtype=str
+    )
+    assert not {"法律状态", "当前法律状态", "授权日"} & set(frame.columns)
+    ranking = applicant_ranking(loaded_store, taian, count_by="application", top=5)
+    for row in ranking.applicants:
+        assert row.with_status == 0 and row.in_force is None
+        assert row.in_force_share is None
+        if row.inventions_known == 0:
+            assert row.granted_inventions is None and row.grant_ratio is None
+    data = ranking.to_dict()["applicants"][0]
+    assert data["in_force"] is None
+
+
 def test_lens_grant_ratio_from_kind_codes(loaded_store, lens, data_dir):
     frame = pd.read_csv(data_dir / "formats/lens-csv/lens_drones_5884.csv", dtype=str)
     thales = frame[

@@ -272,19 +272,43 @@ def test_label_columns_of_the_word_tables_are_as_wide_as_their_labels(taian_repo
     assert checked >= 3  # the applicants, entrants and chain tables at least
 
 
+def _cutoff(report) -> int:
+    """The year of the report's cut-off (数据截止日 on its cover)."""
+    return int(report.meta[[k for k, _ in report.meta].index("数据截止日")][1][:4])
+
+
 def test_figure_notes_speak_only_of_what_the_figure_draws(taian_report, drones_report):
-    """Tai'an's period ends in 2015 and its incomplete years start in 2016: its yearly
-    figures draw no incomplete year and their notes name none. The drone data run into
-    the incomplete years, shaded in the line chart and hatched in the bars."""
-    taian = {f.key: f for f in taian_report[0].figures()}
-    for key in ("trend.years", "trend.types", "trend.lifecycle", "chain.nodes.years"):
-        figure = taian[key]
-        assert not figure.chart.shaded
-        assert "阴影" not in figure.note and "不完整" not in figure.note, figure.note
+    """A yearly figure shades exactly the incomplete years it draws, and its note names
+    them from the first one (the year before the cut-off's, publication lagging about 18
+    months) — or, drawing none, names none. Tai'an's scope ends in 2015 with a cut-off in
+    2015; the drone data run into their incomplete years, shaded in the line chart and
+    hatched in the bars."""
+    for report in (taian_report[0], drones_report[0]):
+        figures = {f.key: f for f in report.figures()}
+        cutoff = _cutoff(report)
+        for key in (
+            "trend.years",
+            "trend.types",
+            "trend.lifecycle",
+            "chain.nodes.years",
+        ):
+            figure = figures.get(key)
+            if figure is None:
+                continue
+            named = re.search(r"(\d{4}) 年及以后为不完整年份", figure.note)
+            drawn = [c for c in figure.chart.categories if c.isdigit()]
+            if named is None:
+                assert not figure.chart.shaded, (key, figure.note)
+                assert "阴影" not in figure.note and "不完整" not in figure.note
+                continue
+            first = int(named.group(1))
+            assert cutoff - 2 <= first <= cutoff, (key, first, cutoff)
+            assert any(int(c) >= first for c in drawn), (key, figure.note)
+            if figure.chart.kind == "line" and key == "trend.years":
+                assert figure.chart.shaded == tuple(c for c in drawn if int(c) >= first)
+                assert "图中灰色阴影" in figure.note
     drones = {f.key: f for f in drones_report[0].figures()}
-    years = drones["trend.years"]
-    assert years.chart.shaded == ("2015", "2016")
-    assert "2015 年及以后为不完整年份" in years.note and "图中灰色阴影" in years.note
+    assert drones["trend.years"].chart.shaded == ("2015", "2016")
     assert "图中斜线" in drones["trend.types"].note
     assert "图中灰色点" in drones["trend.lifecycle"].note
 
@@ -306,13 +330,16 @@ def test_the_trend_says_in_words_what_the_data_lack(taian_store, taian_spec):
 
 def test_counts_in_running_text_carry_their_unit(taian_report, drones_report):
     taian = [b.text for b in taian_report[0].walk() if isinstance(b, Paragraph)]
-    network = next(t for t in taian if t.startswith("合作网络："))
-    assert re.match(r"合作网络：[\d,]+ 件为共同申请", network), network
+    drones = [b.text for b in drones_report[0].walk() if isinstance(b, Paragraph)]
+    # the network paragraph is written where co-applicants form groups (the drone scope)
+    networks = [t for t in taian + drones if t.startswith("合作网络：")]
+    assert networks
+    for network in networks:
+        assert re.match(r"合作网络：[\d,]+ (件|族|篇)为共同申请", network), network
     hot = next(t for t in taian if t.startswith("对标题与摘要进行分词"))
     assert re.search(
         r"(从 [\d,]+ 件中均匀抽取 [\d,]+ 件分析|分析全部 [\d,]+ 件)。", hot
     )
-    drones = [b.text for b in drones_report[0].walk() if isinstance(b, Paragraph)]
     score = next(t for t in drones if t.startswith("核心度得分"))
     assert score.startswith("核心度得分 = 2 × 范围内被引次数")
     assert not re.search(r"[a-z]{2,}", score), score

@@ -79,11 +79,13 @@ def test_every_figure_has_title_unit_and_data_note(taian_report):
         assert "数据来源：taian_patents.xlsx" in figure.note
         assert f"截止日：{cutoff}" in figure.note
         assert "计数单位：专利申请（件）" in figure.note
-    # the period ends in 2015, the incomplete years start in 2016: not in the figure, so
-    # not in its note (the data section states them)
-    yearly = [f for f in report.figures() if f.key == "trend.years"]
-    assert yearly and not yearly[0].chart.shaded
-    assert "不完整" not in yearly[0].note and "阴影" not in yearly[0].note
+    # the scope's data end in 2015 with a cut-off in 2015: the yearly figure shades the
+    # incomplete years it draws and its note names them
+    (yearly,) = [f for f in report.figures() if f.key == "trend.years"]
+    named = re.search(r"(\d{4}) 年及以后为不完整年份", yearly.note)
+    assert named and yearly.chart.shaded == tuple(
+        c for c in yearly.chart.categories if int(c) >= int(named.group(1))
+    )
 
 
 def test_every_table_is_sorted_and_labelled(taian_report):
@@ -128,7 +130,7 @@ def test_scope_total_and_top_applicants_match_the_source_files(
     compares only with the nation), filed 1985–2015 — not the whole store (the CCF corpus
     and the CNKI export have no IPC and are not part of it)."""
     from tests.correctness import raw
-    from tests.correctness.figures import Corpus
+    from tests.correctness.figures import Corpus, name_key
 
     corpus = Corpus(
         raw.merge([raw.taian(data_dir), raw.cn_excel(data_dir), raw.ccf(data_dir)]),
@@ -144,12 +146,13 @@ def test_scope_total_and_top_applicants_match_the_source_files(
     assert "分析范围 | 技术分解表 18 个检索式（各环节）命中专利之并" in text
     assert taian_report[0].scopes[0].units == total
 
-    counts = corpus.applicants(keys)
+    counts = corpus.applicants(keys)  # by name key: legal forms (有限公司 …) dropped
     (top, top_n), (second, second_n) = counts.most_common(2)
-    assert f"{top}以 {top_n:,} 件" in text  # the applicants.leader finding
     table = next(t for t in taian_report[0].tables() if t.key == "applicants.table")
-    assert table.rows[0][1:4] == (top, "高校", f"{top_n:,}")
-    assert table.rows[1][1] == second and table.rows[1][3] == f"{second_n:,}"
+    assert name_key(table.rows[0][1]) == top
+    assert table.rows[0][2:4] == ("高校", f"{top_n:,}")
+    assert f"{table.rows[0][1]}以 {top_n:,} 件" in text  # the applicants.leader finding
+    assert name_key(table.rows[1][1]) == second and table.rows[1][3] == f"{second_n:,}"
 
 
 def test_chain_numbers_equal_the_chain_analysis(taian_store, taian_spec, taian_report):

@@ -209,7 +209,9 @@ def ipc_titles(data_dir: Path) -> dict[str, str]:
 
 
 def without_notes(title: str) -> str:
-    """A title without its bracketed notes (（……入B61K）), which may nest."""
+    """A title without its bracketed notes (（……入B61K）), which may nest, and without the
+    IPC version marks (〔2，6〕, [6]) that say in which edition a title changed."""
+    title = re.sub(r"〔[\d，,\s]+〕|\[[\d,\s]+\]", "", title)
     while True:
         shorter = re.sub(r"[（(][^（）()]*[）)]", "", title)
         if shorter == title:

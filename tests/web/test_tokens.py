@@ -83,7 +83,8 @@ def test_a_read_only_token_reads_and_validates_but_changes_nothing(site, client_
     store = site.stores["泰安库"]
     assert client.get(f"/api/v1/stores/{store}").status_code == 200
     checked = client.post(
-        "/api/v1/specs/validate", json={"yaml": "title: a\ntype: micro\n"}
+        "/api/v1/specs/validate",
+        json={"yaml": "title: a\ntype: micro\nbase_query: TI=轨枕\n"},
     )
     assert checked.status_code == 200 and checked.json()["valid"] is True
     refused = client.post(

@@ -63,10 +63,10 @@ class ApplicantRow:
     growth: float | None
     inventions: int
     inventions_known: int  # invention units whose grant state the data tells
-    granted_inventions: int
+    granted_inventions: int | None  # None when the data tell no invention's grant state
     grant_ratio: float | None  # granted / known; None when the data cannot tell
     with_status: int
-    in_force: int
+    in_force: int | None  # None when no unit has a known status: unknown, never 0
     in_force_share: float | None
     first_year: int | None
     last_year: int | None
@@ -280,10 +280,10 @@ def _row(rank: int, r: dict[str, Any], total: int) -> ApplicantRow:
         growth=ratio(recent - previous, previous),
         inventions=inventions,
         inventions_known=known,
-        granted_inventions=granted,
+        granted_inventions=granted if known else None,
         grant_ratio=ratio(granted, known),
         with_status=with_status,
-        in_force=in_force,
+        in_force=in_force if with_status else None,
         in_force_share=ratio(in_force, with_status),
         first_year=int(first_year) if isinstance(first_year, int) else None,
         last_year=int(last_year) if isinstance(last_year, int) else None,

@@ -61,7 +61,7 @@ def _region(text: str | None, lang: str = "zh") -> Region | None:
     return Region(**fields)
 
 
-RATIO_WORDS = ("share", "ratio", "growth", "cagr", "cr4", "cr8")
+RATIO_WORDS = ("share", "ratio", "growth", "cagr", "cr4", "cr8", "coverage")
 HIDDEN = frozenset(
     {"key", "unit_zh", "unit", "inventions_known", "with_status", "rta_basis", "depth"}
 )

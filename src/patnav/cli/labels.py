@@ -340,6 +340,12 @@ FIELDS: dict[str, tuple[str, str]] = {
     ),
     # hot-spot rules
     "china": ("中国来源单元", "units of Chinese origin"),
+    "term_ended": (
+        "按期限推算已届满（估计，非已知状态）",
+        "term ended by estimate (not a known status)",
+    ),
+    "coverage": ("法律状态覆盖率", "legal status coverage"),
+    "share_of_all": ("占全部比重", "share of all"),
     "unlocated_provinces": (
         "未定位到省份的中国单元",
         "Chinese units without a province",

@@ -451,6 +451,9 @@ def chain_position(r: Results) -> list[Finding]:
         return []
     n = ch.nodes[0]
     cmp_units = n.national if n.rta_basis == "national" else n.world
+    # RTA needs units at home and in the comparator; without them it is said so, not "-"
+    rta_zh = "RTA 无法计算" if n.rta is None else f"RTA={L.dec(n.rta)}"
+    rta_en = "RTA cannot be computed" if n.rta is None else f"RTA={L.dec(n.rta)}"
     return [
         Finding(
             "chain.position",
@@ -458,10 +461,10 @@ def chain_position(r: Results) -> list[Finding]:
             _s(
                 r,
                 f"“{n.node}”：{r.region_label}拥有 {_q(r, n.home)}，占{_cmp(r, n.rta_basis)} "
-                f"{_q(r, cmp_units)}的 {_share_text(r, n)}，RTA={L.dec(n.rta)}，定位为"
+                f"{_q(r, cmp_units)}的 {_share_text(r, n)}，{rta_zh}，定位为"
                 f"{L.position_label(n.position, r.lang)}（{n.reason}）。",
                 f"{n.node}: {r.region_label} has {_q(r, n.home)} of {_cmp(r, n.rta_basis)}'s "
-                f"{_q(r, cmp_units)} ({_share_text(r, n)}), RTA={L.dec(n.rta)}: "
+                f"{_q(r, cmp_units)} ({_share_text(r, n)}), {rta_en}: "
                 f"{L.position_label(n.position, r.lang)}.",
             ),
             {"home": n.home, "comparator": cmp_units, "rta": n.rta},

@@ -87,10 +87,10 @@ def data_unknown_status(r: Results) -> list[Finding]:
         term = _s(
             r,
             f"无已知状态的 {_q(r, unknown)} 中，{_q(r, lg.term_ended)} "
-            "为已授权专利、按法定期限推算已届满——这只是估计，未计入已知状态。",
+            "为已授权专利、按法定期限推算已届满；这只是估计，未计入已知状态。",
             f" Of the {_q(r, unknown)} without a known status, {_q(r, lg.term_ended)} "
-            "are granted rights whose statutory term has ended by estimate — an estimate, "
-            "not counted as a known status.",
+            "are granted rights whose statutory term has ended by estimate; this is an "
+            "estimate, not counted as a known status.",
         )
     if not status_conclusive(lg.known, lg.total):
         if lg.known == 0:

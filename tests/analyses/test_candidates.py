@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pandas as pd
 import pytest
 
 from patnav.analyses.chain import ORGANISATIONS, chain_positioning
@@ -94,9 +93,7 @@ def test_exclusions_come_from_data_or_the_user(drones_full, drones_chain, data_d
     from tests.correctness import raw
     from tests.correctness.figures import corpus_of, name_key
 
-    corpus = corpus_of(
-        raw.merge([raw.lens(data_dir), raw.derwent(data_dir)]), "family"
-    )
+    corpus = corpus_of(raw.merge([raw.lens(data_dir), raw.derwent(data_dir)]), "family")
     scoped = corpus.select(spec.base_query)
     checked = 0
     for name in defence:

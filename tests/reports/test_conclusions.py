@@ -52,7 +52,9 @@ def test_tai_an_caveats_come_from_its_data(taian_report, taian_store, taian_spec
     assert L.pct(home / comparator) in thin.text
     assert f"{home:,}" in thin.text and f"{comparator:,}" in thin.text
     # no drop is claimed over years the cut-off leaves incomplete (2014 on, here)
-    assert "data.drop" not in by_rule or by_rule["data.drop"].numbers["last_year"] < 2014
+    assert (
+        "data.drop" not in by_rule or by_rule["data.drop"].numbers["last_year"] < 2014
+    )
     dependence = by_rule["chain.dependence"]
     assert "山东农业大学" in dependence.text and dependence.subject == "现代农业与食品"
 

@@ -60,8 +60,8 @@ from patnav.ingest.base import (
     Rejected,
     Source,
 )
-from patnav.ingest.columns import ColumnMapping
 from patnav.ingest.report import FileReport, ImportReport, QuarantineEntry
+from patnav.ingest.tabular.columns import ColumnMapping
 from patnav.storage.parquet import import_snapshot, is_snapshot
 from patnav.storage.store import MEMORY, PatentStore
 from patnav.storage.writer import DocumentWriter, replace_quarantine, utc_now

@@ -24,7 +24,7 @@ from pathlib import Path
 from patnav.errors import ParseError, clip, excerpt
 from patnav.ingest.base import Item, Notice, Read, ReadOptions, Rejected
 from patnav.ingest.claims import split_claims
-from patnav.ingest.columns import (
+from patnav.ingest.tabular.columns import (
     FIELDS,
     ColumnMapping,
     find_profile,

@@ -10,10 +10,9 @@ inventors, so inventors are also recorded as applicants.
 
 from __future__ import annotations
 
-from patnav.ingest.patentxml import (
-    FileNotes,
+from patnav.ingest.values import clean_name
+from patnav.ingest.xml.patent import (
     RawClaim,
-    SkipDocument,
     app_number,
     build_claims,
     child_text,
@@ -33,8 +32,11 @@ from patnav.ingest.patentxml import (
     us_patent_type,
     uspc,
 )
-from patnav.ingest.values import clean_name
-from patnav.ingest.xmlsafe import (
+from patnav.ingest.xml.reading import (
+    FileNotes,
+    SkipDocument,
+)
+from patnav.ingest.xml.safe import (
     Element,
     Piece,
 )

@@ -232,6 +232,9 @@ class _OldObjectsAside:
             gc.unfreeze()
 
 
+# Over 120 lines on purpose: one file's transaction from begin to commit or rollback,
+# with every way it can end (quarantine, strict refusal, a failed store, a bug) handled
+# in one try block, where the order of rollback, logging and reopening can be seen.
 def import_source(
     store: PatentStore,
     source: Source,

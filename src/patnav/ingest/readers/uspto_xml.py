@@ -469,6 +469,8 @@ def _related(bib: Element) -> tuple[str | None, list[str]]:
     return parent, notes
 
 
+# Over 120 lines on purpose: one pass down a Red Book document in the DTD's order, so
+# each field's element is read off in one place; repeated structures are helpers above.
 def _red_book(root: Element, piece: Piece, notes: FileNotes) -> PatentRecord:
     grant = root.tag == GRANT_ROOT
     bib = root.find(

@@ -74,8 +74,8 @@ def source_store() -> Path:
     """The Tai'an store with its national samples, enriched (built once)."""
     from patnav.config import Settings
     from patnav.enrich import enrich
-    from patnav.ingest.columns import load_mapping
     from patnav.ingest.pipeline import import_paths
+    from patnav.ingest.tabular.columns import load_mapping
     from patnav.storage.store import PatentStore
 
     path = OUT / "report-taian.duckdb"

@@ -47,7 +47,7 @@ __result["rejected"] = bad
 BASELINE_SPLIT = """
 import io
 from lxml import etree
-from patnav.ingest.xmlsafe import split_documents
+from patnav.ingest.xml.safe import split_documents
 t0 = time.perf_counter()
 n = 0
 with open({path!r}, "rb") as f:

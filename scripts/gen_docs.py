@@ -15,7 +15,7 @@ from click.testing import CliRunner
 from patnav.cli import cli
 from patnav.config import Settings
 from patnav.ingest import READERS
-from patnav.ingest.columns import ALIASES, FIELDS
+from patnav.ingest.tabular.columns import ALIASES, FIELDS
 from patnav.schema import tables as t
 
 GENERATED = (

@@ -6,9 +6,9 @@ from datetime import date
 
 import pytest
 
-from patnav.ingest import cnipa_xml
 from patnav.ingest.base import Read, ReadOptions, file_source
 from patnav.ingest.pipeline import import_paths
+from patnav.ingest.readers import cnipa_xml
 from patnav.schema.records import PatentType, Role
 
 

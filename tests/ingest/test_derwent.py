@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from patnav.ingest import derwent
 from patnav.ingest.base import Read, ReadOptions, Rejected, file_source
 from patnav.ingest.pipeline import detect_reader, import_paths
+from patnav.ingest.readers import derwent
 from patnav.schema.numbers import normalize_app_number, normalize_pub_number
 
 FOLDER = "formats/derwent"

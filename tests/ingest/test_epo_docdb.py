@@ -8,9 +8,9 @@ from datetime import date
 
 import pytest
 
-from patnav.ingest import epo_docdb
 from patnav.ingest.base import Read, ReadOptions, file_source
-from patnav.ingest.xmlsafe import resolve_entity
+from patnav.ingest.readers import epo_docdb
+from patnav.ingest.xml.safe import resolve_entity
 from patnav.schema.records import CitationCategory, Role
 
 DOCDB = "formats/epo-docdb"

@@ -6,8 +6,8 @@ from datetime import date
 
 import pytest
 
-from patnav.ingest import epo_xml
 from patnav.ingest.base import Notice, Read, ReadOptions, file_source
+from patnav.ingest.readers import epo_xml
 from patnav.schema.records import CitationCategory, EventType, Role
 
 EPO = "formats/epo-xml"

@@ -15,8 +15,8 @@ import pytest
 
 from patnav.config import Settings
 from patnav.errors import MappingError
-from patnav.ingest.columns import load_mapping
 from patnav.ingest.pipeline import import_paths
+from patnav.ingest.tabular.columns import load_mapping
 from patnav.storage.health import check_store
 from patnav.storage.store import PatentStore
 from tests.ingest.bombs import MEMBER_JUST_UNDER_1_MIB, repeated_member_zip

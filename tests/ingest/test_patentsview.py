@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from patnav.ingest import patentsview
 from patnav.ingest.base import Read, ReadOptions, file_source
 from patnav.ingest.pipeline import detect_reader, import_paths, set_folder
+from patnav.ingest.readers import patentsview
 from patnav.storage.store import PatentStore
 from tests.ingest.test_conformance import check_record
 

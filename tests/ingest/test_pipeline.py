@@ -16,8 +16,8 @@ import openpyxl
 import pytest
 
 from patnav.ingest import READERS
-from patnav.ingest.columns import load_mapping
 from patnav.ingest.pipeline import import_paths
+from patnav.ingest.tabular.columns import load_mapping
 from patnav.storage.store import PatentStore
 
 TABLES = (

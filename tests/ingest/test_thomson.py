@@ -11,9 +11,9 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from patnav.ingest import thomson
 from patnav.ingest.base import Read, ReadOptions, file_source
 from patnav.ingest.pipeline import detect_reader, import_paths
+from patnav.ingest.readers import thomson
 from patnav.schema.numbers import normalize_pub_number
 
 REL = "formats/thomson-innovation/synbio.xlsx"

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from patnav.ingest import uspto_aps
 from patnav.ingest.base import Read, ReadOptions, file_source
 from patnav.ingest.pipeline import detect_reader, import_paths
+from patnav.ingest.readers import uspto_aps
 from patnav.schema.records import CitationCategory
 
 SAMPLES = "formats/uspto-xml/samples"

@@ -6,8 +6,8 @@ from datetime import date
 
 import pytest
 
-from patnav.ingest import uspto_xml
 from patnav.ingest.base import Notice, Read, ReadOptions, Rejected, file_source
+from patnav.ingest.readers import uspto_xml
 from patnav.schema.records import (
     CitationCategory,
     EventType,

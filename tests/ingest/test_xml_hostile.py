@@ -15,9 +15,10 @@ import zipfile
 
 import pytest
 
-from patnav.ingest import uspto_xml, xmlsafe
 from patnav.ingest.base import Read, ReadOptions, Rejected, file_source
 from patnav.ingest.pipeline import import_paths
+from patnav.ingest.readers import uspto_xml
+from patnav.ingest.xml import safe as xmlsafe
 
 GRANT = "formats/uspto-xml/samples/xml2013/US08613112-20131224.XML"
 WEEKLY = "formats/uspto-xml/patentsview-weekly/ipg120103.small.xml"
@@ -239,7 +240,7 @@ def test_split_documents_handles_declarations_across_chunk_edges(data_dir):
 
 
 def test_not_xml_is_not_claimed_by_an_xml_reader(tmp_path):
-    from patnav.ingest import cnipa_xml, epo_docdb, epo_xml
+    from patnav.ingest.readers import cnipa_xml, epo_docdb, epo_xml
 
     path = tmp_path / "fake.xml"
     path.write_bytes(b"\x00\x01binary junk <us-patent-grant>")
@@ -251,7 +252,7 @@ MEASURE = textwrap.dedent(
     """
     import json, resource, sys
     from pathlib import Path
-    from patnav.ingest import uspto_xml
+    from patnav.ingest.readers import uspto_xml
     from patnav.ingest.base import Read, ReadOptions, file_source
     n = sum(isinstance(i, Read) for i in uspto_xml.read(
         file_source(Path(sys.argv[1])), ReadOptions()))

@@ -22,8 +22,8 @@ import pytest
 from patnav.analyses.spec import NavigationSpec, load_spec
 from patnav.config import Settings
 from patnav.enrich import enrich
-from patnav.ingest.columns import load_mapping
 from patnav.ingest.pipeline import import_paths
+from patnav.ingest.tabular.columns import load_mapping
 from patnav.reports import build_report, render_report
 from patnav.reports.model import Report
 from patnav.storage.store import PatentStore

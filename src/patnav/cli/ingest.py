@@ -12,9 +12,9 @@ from patnav.cli.labels import t
 from patnav.cli.render import Progress, table
 from patnav.errors import PatnavError, clip, excerpt
 from patnav.ingest import READERS
-from patnav.ingest.columns import FIELDS, load_mapping
 from patnav.ingest.pipeline import import_paths
 from patnav.ingest.report import ImportReport
+from patnav.ingest.tabular.columns import FIELDS, load_mapping
 from patnav.storage.store import PatentStore
 
 SHOWN_QUARANTINE = 200

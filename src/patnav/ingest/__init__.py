@@ -1,41 +1,20 @@
-"""Reading patent data: one reader module per format, and the import pipeline.
+"""Reading patent data: the readers and the import pipeline.
 
-``READERS`` maps a format name to its reader module. Order matters for detection: the first
-reader whose ``sniff`` accepts a file reads it, so specific formats come before general
-ones.
+Layout (see ``docs/architecture.md``, "Adding a reader"):
+
+- ``readers/``: one module per format, named after the format a user knows, and the
+  registry ``READERS`` (format name → reader module, in detection order);
+- ``xml/``: what the patent-office XML readers share (safe parsing, the read loop, values
+  read out of elements);
+- ``tabular/``: what the tabular readers share (header row, column mapping, rows to
+  records);
+- here: the reader contract (``base``), archives, the pipeline and its report, and the
+  value helpers every family uses (``values``, ``claims``, ``encoding``).
 """
 
 from __future__ import annotations
 
-from patnav.ingest import (
-    cnipa_xml,
-    delimited,
-    derwent,
-    epo_docdb,
-    epo_xml,
-    jsonl,
-    patentsview,
-    thomson,
-    uspto_aps,
-    uspto_xml,
-    xls,
-    xlsx,
-)
 from patnav.ingest.base import Reader
-
-READERS: dict[str, Reader] = {
-    thomson.FORMAT: thomson,
-    xlsx.FORMAT: xlsx,
-    xls.FORMAT: xls,
-    jsonl.FORMAT: jsonl,
-    cnipa_xml.FORMAT: cnipa_xml,
-    uspto_xml.FORMAT: uspto_xml,
-    epo_xml.FORMAT: epo_xml,
-    epo_docdb.FORMAT: epo_docdb,
-    derwent.FORMAT: derwent,
-    uspto_aps.FORMAT: uspto_aps,
-    patentsview.FORMAT: patentsview,
-    delimited.FORMAT: delimited,
-}
+from patnav.ingest.readers import READERS
 
 __all__ = ["READERS", "Reader"]

@@ -31,7 +31,7 @@ from patnav.errors import UnsafeInputError
 from patnav.schema.records import PatentRecord
 
 if TYPE_CHECKING:
-    from patnav.ingest.columns import ColumnMapping
+    from patnav.ingest.tabular.columns import ColumnMapping
 
 HEAD_BYTES = 64 * 1024
 DAMAGED_STREAM_ERRORS = (EOFError, zlib.error, zipfile.BadZipFile, gzip.BadGzipFile)

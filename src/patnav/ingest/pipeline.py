@@ -60,8 +60,8 @@ from patnav.ingest.base import (
     Rejected,
     Source,
 )
-from patnav.ingest.columns import ColumnMapping
 from patnav.ingest.report import FileReport, ImportReport, QuarantineEntry
+from patnav.ingest.tabular.columns import ColumnMapping
 from patnav.storage.parquet import import_snapshot, is_snapshot
 from patnav.storage.store import MEMORY, PatentStore
 from patnav.storage.writer import DocumentWriter, replace_quarantine, utc_now
@@ -232,6 +232,9 @@ class _OldObjectsAside:
             gc.unfreeze()
 
 
+# Over 120 lines on purpose: one file's transaction from begin to commit or rollback,
+# with every way it can end (quarantine, strict refusal, a failed store, a bug) handled
+# in one try block, where the order of rollback, logging and reopening can be seen.
 def import_source(
     store: PatentStore,
     source: Source,

@@ -31,8 +31,8 @@ from patnav.errors import (
     UnsafeInputError,
 )
 from patnav.ingest.archives import Limits, check_zip, is_office_zip
-from patnav.ingest.columns import load_mapping
 from patnav.ingest.pipeline import import_paths
+from patnav.ingest.tabular.columns import load_mapping
 from patnav.platform import access, audit, files
 from patnav.platform.db import Platform
 from patnav.platform.models import (

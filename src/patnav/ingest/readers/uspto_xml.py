@@ -7,7 +7,7 @@ A weekly file (``ipg…``, ``ipa…``, ``pg…``, ``pa…``) is thousands of doc
 concatenated, each with its own ``<?xml …?>`` declaration and several GB in all: it is cut
 into documents by a byte scanner and each is parsed alone, so memory stays flat and a
 broken document costs that document only. The DTDs the documents name are never loaded;
-the character entities they define are mapped by :mod:`patnav.ingest.xmlsafe`.
+the character entities they define are mapped by :mod:`patnav.ingest.xml.safe`.
 
 The DTD a document declares tells its version. A DTD name outside USPTO's naming
 (``us-patent-grant-v44-2013-05-16test.dtd``) is refused as unsupported; a document without
@@ -20,13 +20,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from patnav.ingest import uspto_pap, uspto_sgml
 from patnav.ingest.base import Item, ReadOptions, Source
-from patnav.ingest.patentxml import (
-    FileNotes,
-    IgnoreDocument,
+from patnav.ingest.readers import uspto_pap, uspto_sgml
+from patnav.ingest.values import clean_name
+from patnav.ingest.xml.patent import (
     RawClaim,
-    SkipDocument,
     app_number,
     build_claims,
     child_text,
@@ -40,26 +38,28 @@ from patnav.ingest.patentxml import (
     locarno,
     mark_main,
     npl_citation,
-    open_limited,
     parse_ymd,
     patent_citation,
     person_name,
     priority,
     pub_number,
-    read_pieces,
     text_of,
     us_assignee_type,
     us_citation_category,
     us_patent_type,
     uspc,
 )
-from patnav.ingest.values import clean_name
-from patnav.ingest.xmlsafe import (
+from patnav.ingest.xml.reading import (
+    FileNotes,
+    IgnoreDocument,
+    SkipDocument,
+    read_xml,
+)
+from patnav.ingest.xml.safe import (
     Element,
     Piece,
     Prepared,
     root_name,
-    split_documents,
 )
 from patnav.schema.records import (
     Citation,
@@ -144,18 +144,7 @@ def sniff(source: Source) -> bool:
 
 def read(source: Source, options: ReadOptions) -> Iterator[Item]:
     """One record per document of a weekly or single-document file."""
-    stream = open_limited(source, options)
-    try:
-        yield from read_pieces(
-            source,
-            options,
-            split_documents(stream),
-            _build,
-            label="USPTO XML",
-            stream=stream,
-        )
-    finally:
-        stream.close()
+    return read_xml(source, options, _build, label="USPTO XML")
 
 
 def _build(
@@ -480,6 +469,8 @@ def _related(bib: Element) -> tuple[str | None, list[str]]:
     return parent, notes
 
 
+# Over 120 lines on purpose: one pass down a Red Book document in the DTD's order, so
+# each field's element is read off in one place; repeated structures are helpers above.
 def _red_book(root: Element, piece: Piece, notes: FileNotes) -> PatentRecord:
     grant = root.tag == GRANT_ROOT
     bib = root.find(

@@ -22,30 +22,31 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from patnav.ingest.base import Item, ReadOptions, Rejected, Source
-from patnav.ingest.patentxml import (
-    FileNotes,
-    IgnoreDocument,
-    SkipDocument,
+from patnav.ingest.base import Item, LimitedReader, ReadOptions, Rejected, Source
+from patnav.ingest.values import clean_name
+from patnav.ingest.xml.patent import (
     app_number,
     clean_text,
     country_code,
-    guard_stream,
     ipc,
     ipc_main,
     lines_of,
     mark_main,
     npl_citation,
-    open_limited,
     parse_ymd,
     patent_citation,
     priority,
     pub_number,
-    read_pieces,
     text_of,
 )
-from patnav.ingest.values import clean_name
-from patnav.ingest.xmlsafe import (
+from patnav.ingest.xml.reading import (
+    FileNotes,
+    IgnoreDocument,
+    SkipDocument,
+    guard_stream,
+    read_xml,
+)
+from patnav.ingest.xml.safe import (
     BadDocument,
     Element,
     Piece,
@@ -92,43 +93,28 @@ def sniff(source: Source) -> bool:
 
 def read(source: Source, options: ReadOptions) -> Iterator[Item]:
     """One record per ``exchange-document``, streamed out of bulk files."""
-    stream = open_limited(source, options)
-    notes = FileNotes()
-    try:
-        pieces = guard_stream(split_elements(stream, RECORD_TAGS), stream)
-        first = next(pieces, None)
-        if isinstance(first, Rejected):
-            yield first
-            return
-        if isinstance(first, Prolog) and (problem := _check_prolog(first)):
-            yield problem
-            return
+    return read_xml(source, options, _build, label="DOCDB", split=_records)
 
-        def records() -> Iterator[Piece | Rejected]:
-            for piece in pieces:
-                if isinstance(piece, Rejected):
-                    yield piece
-                elif isinstance(piece, Piece):
-                    # drop the exchange prefix in the bytes: far cheaper than
-                    # namespaces in the tree (any other prefix is declared on demand)
-                    data = piece.data.replace(b"<exch:", b"<").replace(
-                        b"</exch:", b"</"
-                    )
-                    yield Piece(
-                        piece.number, piece.offset, data, piece.size, piece.last
-                    )
 
-        yield from read_pieces(
-            source,
-            options,
-            records(),
-            _build,
-            label="DOCDB",
-            stream=stream,
-            notes=notes,
-        )
-    finally:
-        stream.close()
+def _records(stream: LimitedReader) -> Iterator[Piece | Rejected]:
+    """The ``exchange-document`` records of a stream, after its prolog is checked: a
+    prolog that declares entities refuses the whole file."""
+    pieces = guard_stream(split_elements(stream, RECORD_TAGS), stream)
+    first = next(pieces, None)
+    if isinstance(first, Rejected):
+        yield first
+        return
+    if isinstance(first, Prolog) and (problem := _check_prolog(first)):
+        yield problem
+        return
+    for piece in pieces:
+        if isinstance(piece, Rejected):
+            yield piece
+        elif isinstance(piece, Piece):
+            # drop the exchange prefix in the bytes: far cheaper than
+            # namespaces in the tree (any other prefix is declared on demand)
+            data = piece.data.replace(b"<exch:", b"<").replace(b"</exch:", b"</")
+            yield Piece(piece.number, piece.offset, data, piece.size, piece.last)
 
 
 def _check_prolog(prolog: Prolog) -> Rejected | None:

@@ -25,9 +25,9 @@ from patnav.ingest.base import (
     Source,
     text_stream,
 )
-from patnav.ingest.columns import find_profile, recognise
 from patnav.ingest.encoding import detect_encoding
-from patnav.ingest.tabular import RawRow, key_prefix_for, read_table
+from patnav.ingest.tabular.columns import find_profile, recognise
+from patnav.ingest.tabular.table import RawRow, key_prefix_for, read_table
 
 FORMAT = "csv"
 LABEL = "delimited text (CSV, TSV)"

@@ -10,10 +10,9 @@ inventors, so inventors are also recorded as applicants.
 
 from __future__ import annotations
 
-from patnav.ingest.patentxml import (
-    FileNotes,
+from patnav.ingest.values import clean_name
+from patnav.ingest.xml.patent import (
     RawClaim,
-    SkipDocument,
     app_number,
     build_claims,
     child_text,
@@ -33,8 +32,11 @@ from patnav.ingest.patentxml import (
     us_patent_type,
     uspc,
 )
-from patnav.ingest.values import clean_name
-from patnav.ingest.xmlsafe import (
+from patnav.ingest.xml.reading import (
+    FileNotes,
+    SkipDocument,
+)
+from patnav.ingest.xml.safe import (
     Element,
     Piece,
 )
@@ -119,6 +121,8 @@ def _inventor(el: Element) -> Party | None:
     )
 
 
+# Over 120 lines on purpose: one pass down a v1.5/v1.6 document in the DTD's order, so
+# each field's element is read off in one place; repeated structures are helpers above.
 def build(root: Element, piece: Piece, notes: FileNotes) -> PatentRecord:
     """One pre-grant publication as a record.
 

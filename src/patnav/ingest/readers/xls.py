@@ -13,8 +13,8 @@ import xlrd
 
 from patnav.errors import ParseError, UnsafeInputError, excerpt
 from patnav.ingest.base import Item, Notice, ReadOptions, Source
-from patnav.ingest.tabular import RawRow, key_prefix_for, read_table
-from patnav.ingest.xlsx import MAX_SHEETS
+from patnav.ingest.readers.xlsx import MAX_SHEETS
+from patnav.ingest.tabular.table import RawRow, key_prefix_for, read_table
 
 FORMAT = "xls"
 LABEL = "Excel 97-2003 workbook (.xls)"

@@ -60,8 +60,8 @@ from patnav.ingest.base import (
 )
 from patnav.ingest.claims import split_claims
 from patnav.ingest.encoding import detect_encoding
+from patnav.ingest.readers.xlsx import check_workbook
 from patnav.ingest.values import cell_text, clean_name, guess_lang, parse_date
-from patnav.ingest.xlsx import check_workbook
 from patnav.schema.codes import normalize_ipc
 from patnav.schema.numbers import (
     normalize_app_number,

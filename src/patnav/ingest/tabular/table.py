@@ -24,7 +24,7 @@ from pathlib import Path
 from patnav.errors import ParseError, clip, excerpt
 from patnav.ingest.base import Item, Notice, Read, ReadOptions, Rejected
 from patnav.ingest.claims import split_claims
-from patnav.ingest.columns import (
+from patnav.ingest.tabular.columns import (
     FIELDS,
     ColumnMapping,
     find_profile,
@@ -268,19 +268,14 @@ def _too_big(cells: Sequence[object], plan: ColumnPlan, limit: int) -> str | Non
     return None
 
 
-def row_to_record(
-    cells: Sequence[object],
-    plan: ColumnPlan,
-    options: ReadOptions,
-    position: str,
-    warnings: _Warnings,
-    extra: dict[str, str] | None = None,
-) -> PatentRecord:
-    """Build the record of one row.
+Soft = Callable[[str, str, str], None]
+"""Records a value kept in ``extras`` because it cannot be read: (kind, field, value)."""
 
-    Raises:
-        RowError: the row cannot become a record (its message is the quarantine reason).
-    """
+
+def _row_values(
+    cells: Sequence[object], plan: ColumnPlan, extra: dict[str, str] | None
+) -> tuple[dict[str, str], dict[str, object], dict[str, str]]:
+    """(field → text, field → cell as read, extras) of one row."""
     values: dict[str, str] = {}
     raw: dict[str, object] = {}
     for index, name in plan.fields.items():
@@ -305,12 +300,26 @@ def row_to_record(
             text = cell_text(cells[index])
             if text is not None:
                 extras[header] = text
+    return values, raw, extras
 
-    def soft(kind: str, name: str, value: str) -> None:
-        header = plan.header_of(name)
-        extras[header] = value
-        warnings.add(kind, header, f"{position}: {excerpt(value, 60)}")
 
+@dataclass(frozen=True, slots=True)
+class _Identity:
+    pub_number: str | None
+    kind: str | None
+    app_number: str | None
+    office: str | None
+    source_key: str | None
+
+
+def _identity(
+    values: dict[str, str], plan: ColumnPlan, options: ReadOptions, soft: Soft
+) -> _Identity:
+    """The row's numbers and office.
+
+    Raises:
+        RowError: the publication number is not one, or the row has no identity.
+    """
     office_hint = (values.get("office") or "").upper()[:2] or options.office or None
     if office_hint and not office_hint.isalpha():
         office_hint = None
@@ -358,7 +367,12 @@ def row_to_record(
             "row has no publication number, application number or id (mapped columns: "
             f"{present}); map the column that identifies the patent with --mapping"
         )
+    return _Identity(pub_number, kind, app_number, office_hint, source_key)
 
+
+def _dates(
+    values: dict[str, str], raw: dict[str, object], plan: ColumnPlan, soft: Soft
+) -> dict[str, date | None]:
     dates: dict[str, date | None] = {}
     for name in DATE_FIELDS:
         if name in values:
@@ -370,7 +384,14 @@ def row_to_record(
                 dates[name] = parse_date(raw.get(name, values[name]), order=order)
             except ValueError:
                 soft("an unreadable date", name, values[name])
+    return dates
 
+
+def _texts(
+    values: dict[str, str],
+) -> tuple[str | None, str | None, str | None, list[Text]]:
+    """(language, title, abstract, other texts): an English title or abstract beside
+    one in the record's language goes to the texts, or stands in for a missing one."""
     lang = values.get("lang")
     title = values.get("title")
     abstract = values.get("abstract")
@@ -388,7 +409,13 @@ def row_to_record(
                 abstract = values[name]
     if "description" in values:
         texts.append(Text(lang or "und", "description", values["description"]))
+    return lang, title, abstract, texts
 
+
+def _claims(
+    values: dict[str, str], lang: str | None
+) -> tuple[str | None, tuple[Claim, ...], int | None]:
+    """(claims text, claims one by one, claim count): all claims, or the main one."""
     claims_text = values.get("claims") or values.get("main_claim")
     claim_items: tuple[Claim, ...] = ()
     claims_count = None
@@ -400,7 +427,62 @@ def row_to_record(
         if main:
             first = main[0]
             claim_items = (Claim(1, first.text, True, (), lang),)
+    return claims_text, claim_items, claims_count
 
+
+_LINKED_NUMBERS = (
+    ("pct_app_number", normalize_app_number, "WO", "an unreadable PCT application"),
+    ("pct_pub_number", normalize_pub_number, "WO", "an unreadable PCT publication"),
+    (
+        "parent_app_number",
+        normalize_app_number,
+        None,
+        "an unreadable parent application",
+    ),
+    ("grant_pub_number", normalize_pub_number, None, "an unreadable grant number"),
+)
+"""Numbers of other documents a row names: field, normaliser, office (None: the row's
+own), and the warning when the value is not a number."""
+
+
+def _linked_numbers(
+    values: dict[str, str], office: str | None, soft: Soft
+) -> dict[str, str | None]:
+    out: dict[str, str | None] = {}
+    for name, normalize, fixed, warning in _LINKED_NUMBERS:
+        out[name] = None
+        if name in values:
+            try:
+                out[name] = normalize(values[name], office=fixed or office)
+            except ValueError:
+                soft(warning, name, values[name])
+    return out
+
+
+def row_to_record(
+    cells: Sequence[object],
+    plan: ColumnPlan,
+    options: ReadOptions,
+    position: str,
+    warnings: _Warnings,
+    extra: dict[str, str] | None = None,
+) -> PatentRecord:
+    """Build the record of one row.
+
+    Raises:
+        RowError: the row cannot become a record (its message is the quarantine reason).
+    """
+    values, raw, extras = _row_values(cells, plan, extra)
+
+    def soft(kind: str, name: str, value: str) -> None:
+        header = plan.header_of(name)
+        extras[header] = value
+        warnings.add(kind, header, f"{position}: {excerpt(value, 60)}")
+
+    ident = _identity(values, plan, options, soft)
+    dates = _dates(values, raw, plan, soft)
+    lang, title, abstract, texts = _texts(values)
+    claims_text, claim_items, claims_count = _claims(values, lang)
     parties = _parties(values)
     classifications, ipc_main = _classifications(values, soft)
     citations = _citations(values)
@@ -414,7 +496,7 @@ def row_to_record(
     if patent_type is None and "patent_type" in values:
         extras[plan.header_of("patent_type")] = values["patent_type"]
     patent_type = patent_type or patent_type_of(
-        office_hint, kind, app_number, pub_number
+        ident.office, ident.kind, ident.app_number, ident.pub_number
     )
     cited_by = None
     if "cited_by_count" in values:
@@ -426,64 +508,22 @@ def row_to_record(
                 "cited_by_count",
                 values["cited_by_count"],
             )
-
-    pct_app = pct_pub = parent = None
-    if "pct_app_number" in values:
-        try:
-            pct_app = normalize_app_number(values["pct_app_number"], office="WO")
-        except ValueError:
-            soft(
-                "an unreadable PCT application",
-                "pct_app_number",
-                values["pct_app_number"],
-            )
-    if "pct_pub_number" in values:
-        try:
-            pct_pub = normalize_pub_number(values["pct_pub_number"], office="WO")
-        except ValueError:
-            soft(
-                "an unreadable PCT publication",
-                "pct_pub_number",
-                values["pct_pub_number"],
-            )
-    if "parent_app_number" in values:
-        try:
-            parent = normalize_app_number(
-                values["parent_app_number"], office=office_hint
-            )
-        except ValueError:
-            soft(
-                "an unreadable parent application",
-                "parent_app_number",
-                values["parent_app_number"],
-            )
-    grant_pub = None
-    if "grant_pub_number" in values:
-        try:
-            grant_pub = normalize_pub_number(
-                values["grant_pub_number"], office=office_hint
-            )
-        except ValueError:
-            soft(
-                "an unreadable grant number",
-                "grant_pub_number",
-                values["grant_pub_number"],
-            )
+    linked = _linked_numbers(values, ident.office, soft)
 
     for label in split_multi(values.get("label"), codes=True):
         classifications.append(Classification(Scheme.LABEL.value, label, False, label))
 
     return PatentRecord(
-        pub_number=pub_number,
+        pub_number=ident.pub_number,
         pub_number_raw=values.get("pub_number"),
-        kind=kind,
-        office=office_hint,
-        app_number=app_number,
+        kind=ident.kind,
+        office=ident.office,
+        app_number=ident.app_number,
         app_number_raw=values.get("app_number") or values.get("patent_number"),
         app_date=dates.get("app_date"),
         pub_date=dates.get("pub_date"),
         grant_date=dates.get("grant_date"),
-        grant_pub_number=grant_pub,
+        grant_pub_number=linked["grant_pub_number"],
         priority_date=priority_date,
         family_id=values.get("family_id"),
         patent_type=patent_type,
@@ -497,11 +537,11 @@ def row_to_record(
         legal_status_raw=status_raw,
         expiry_date=dates.get("expiry_date"),
         cited_by_count=cited_by,
-        pct_app_number=pct_app,
-        pct_pub_number=pct_pub,
+        pct_app_number=linked["pct_app_number"],
+        pct_pub_number=linked["pct_pub_number"],
         pct_entry_date=dates.get("pct_entry_date"),
-        parent_app_number=parent,
-        source_key=source_key,
+        parent_app_number=linked["parent_app_number"],
+        source_key=ident.source_key,
         parties=tuple(parties),
         classifications=tuple(classifications),
         citations=tuple(citations),
@@ -548,9 +588,6 @@ def _parties(values: dict[str, str]) -> list[Party]:
         name, code = split_agency(text)
         parties.append(Party(Role.AGENCY, clean_name(name), raw_name=text, ext_id=code))
     return parties
-
-
-Soft = Callable[[str, str, str], None]
 
 
 def _classifications(

@@ -20,7 +20,7 @@ import openpyxl
 from patnav.errors import ParseError, UnsafeInputError, excerpt
 from patnav.ingest.archives import Limits, check_zip
 from patnav.ingest.base import Item, Notice, ReadOptions, Source
-from patnav.ingest.tabular import RawRow, key_prefix_for, read_table
+from patnav.ingest.tabular.table import RawRow, key_prefix_for, read_table
 
 FORMAT = "xlsx"
 LABEL = "Excel workbook (.xlsx)"

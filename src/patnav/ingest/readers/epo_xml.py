@@ -21,10 +21,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from patnav.ingest.base import Item, ReadOptions, Source
-from patnav.ingest.patentxml import (
-    FileNotes,
+from patnav.ingest.values import clean_name
+from patnav.ingest.xml.patent import (
     RawClaim,
-    SkipDocument,
     app_number,
     build_claims,
     child_text,
@@ -37,21 +36,22 @@ from patnav.ingest.patentxml import (
     lines_of,
     mark_main,
     npl_citation,
-    open_limited,
     parse_ymd,
     patent_citation,
     priority,
     pub_number,
-    read_pieces,
     text_of,
 )
-from patnav.ingest.values import clean_name
-from patnav.ingest.xmlsafe import (
+from patnav.ingest.xml.reading import (
+    FileNotes,
+    SkipDocument,
+    read_xml,
+)
+from patnav.ingest.xml.safe import (
     Element,
     Piece,
     Prepared,
     root_name,
-    split_documents,
     strip_namespaces,
 )
 from patnav.schema.numbers import patent_type_of
@@ -84,18 +84,7 @@ def sniff(source: Source) -> bool:
 
 def read(source: Source, options: ReadOptions) -> Iterator[Item]:
     """One record per document (publication-server files hold one each)."""
-    stream = open_limited(source, options)
-    try:
-        yield from read_pieces(
-            source,
-            options,
-            split_documents(stream),
-            _build,
-            label="EPO XML",
-            stream=stream,
-        )
-    finally:
-        stream.close()
+    return read_xml(source, options, _build, label="EPO XML")
 
 
 def _priorities(bib: Element) -> list[Priority]:

@@ -12,10 +12,9 @@ back with ``CLREF ID="CLM-00001"``.
 
 from __future__ import annotations
 
-from patnav.ingest.patentxml import (
-    FileNotes,
+from patnav.ingest.values import clean_name
+from patnav.ingest.xml.patent import (
     RawClaim,
-    SkipDocument,
     app_number,
     build_claims,
     child_text,
@@ -39,8 +38,11 @@ from patnav.ingest.patentxml import (
     us_patent_type,
     uspc,
 )
-from patnav.ingest.values import clean_name
-from patnav.ingest.xmlsafe import (
+from patnav.ingest.xml.reading import (
+    FileNotes,
+    SkipDocument,
+)
+from patnav.ingest.xml.safe import (
     Element,
     Piece,
 )

@@ -25,7 +25,7 @@ from patnav.ingest.base import (
     text_stream,
 )
 from patnav.ingest.encoding import detect_encoding
-from patnav.ingest.tabular import RawRow, key_prefix_for, read_table
+from patnav.ingest.tabular.table import RawRow, key_prefix_for, read_table
 
 FORMAT = "jsonl"
 LABEL = "JSON lines"

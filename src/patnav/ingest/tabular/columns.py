@@ -565,7 +565,7 @@ def _check_field(target: Any, origin: str, where: str) -> None:
 @lru_cache(maxsize=1)
 def builtin_profiles() -> tuple[ColumnMapping, ...]:
     """The mapping profiles shipped with patnav (layouts recognised by their headers)."""
-    folder = resources.files("patnav.ingest") / "profiles"
+    folder = resources.files("patnav.ingest.tabular") / "profiles"
     out = []
     for entry in sorted(folder.iterdir(), key=lambda e: e.name):
         if entry.name.endswith(".yaml"):

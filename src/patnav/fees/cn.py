@@ -36,6 +36,8 @@ from patnav.fees.schedules import PATENT_TYPES, CnSchedule, cn_schedule
 
 Status = Literal["in_force", "in_grace", "lapsed", "expired"]
 
+TYPE_NAMES = {"invention": "发明", "utility_model": "实用新型", "design": "外观设计"}
+
 
 def _check_type(patent_type: str) -> None:
     if patent_type not in PATENT_TYPES:
@@ -119,7 +121,7 @@ def annual_fee(
     years = term_years(patent_type, app_date, sched)
     if not 1 <= year <= years:
         raise InvalidParameterError(
-            f"{patent_type} 的保护期限为 {years} 年，没有第 {year} 年的年费。"
+            f"{TYPE_NAMES[patent_type]}专利的保护期限为 {years} 年，没有第 {year} 年的年费。"
         )
     due = due_date(app_date, year)
     table = sched.fee_table(due)
@@ -267,8 +269,8 @@ def fees_due(
         )
     if not 1 <= paid_through_year <= years:
         raise InvalidParameterError(
-            f"已缴年度（--paid-through-year）应在 1 至 {years} 之间（{patent_type} 保护期限 "
-            f"{years} 年），实为 {paid_through_year}。"
+            f"已缴年度（--paid-through-year）应在 1 至 {years} 之间（{TYPE_NAMES[patent_type]}专利"
+            f"保护期限 {years} 年），实为 {paid_through_year}。"
         )
     if grant_date is not None and paid_through_year < grant_year(app_date, grant_date):
         raise InvalidParameterError(

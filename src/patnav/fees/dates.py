@@ -15,6 +15,8 @@ def add_months(start: date, months: int) -> date:
     """``start`` moved by ``months`` calendar months, clamped to the month's last day."""
     index = start.year * 12 + (start.month - 1) + months
     year, month0 = divmod(index, 12)
+    if start.day <= 28:  # every month has the day: no calendar lookup
+        return date(year, month0 + 1, start.day)
     last = calendar.monthrange(year, month0 + 1)[1]
     return date(year, month0 + 1, min(start.day, last))
 

@@ -22,7 +22,7 @@ no state.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 from typing import Any, Literal
 
@@ -129,25 +129,7 @@ def _cn(ev: Evidence, as_of: date) -> MaintenanceState | None:
     first = cn.grant_year(app, grant)
 
     def state(**kw: Any) -> MaintenanceState:
-        base: dict[str, Any] = {
-            "office": "CN",
-            "as_of": as_of,
-            "evidence_date": ev.status_date,
-            "basis": ev.basis,
-            "paid_through_year": None,
-            "paid_stages": None,
-            "years_maintained": None,
-            "next_year": None,
-            "next_stage": None,
-            "next_due": None,
-            "grace_end": None,
-            "in_grace": None,
-            "estimated_lapse": None,
-            "state": None,
-            "estimated": False,
-        }
-        base.update(kw)
-        return MaintenanceState(**base)
+        return _make("CN", as_of, ev, **kw)
 
     if ev.status == "expired":
         return state(paid_through_year=years, years_maintained=years, state="expired")
@@ -173,31 +155,29 @@ def _cn(ev: Evidence, as_of: date) -> MaintenanceState | None:
             in_grace=False,
         )
     # in force (or unknown) as of the evidence date: what must have been paid by then
-    seen = ev.status_date if ev.status == "active" and ev.status_date else grant
-    seen = max(seen, grant)
+    dated = ev.status == "active" and ev.status_date is not None
+    seen = max(ev.status_date, grant) if dated and ev.status_date else grant
     current = min(year_containing(app, seen), years)
     paid = current if seen > cn.grace_end(cn.due_date(app, current)) else current - 1
     paid = min(max(paid, first), years)
-    known = state(
-        evidence_date=seen,
-        basis=ev.basis if seen != grant or ev.basis != "grant" else "grant",
-        paid_through_year=paid,
-        years_maintained=whole_years(app, min(seen, end)),
-    )
+    kw: dict[str, Any] = {
+        "evidence_date": seen,
+        "basis": ev.basis if dated else "grant",
+        "paid_through_year": paid,
+        "years_maintained": whole_years(app, min(seen, end)),
+    }
     if as_of > end:
-        return _replace(known, state="expired", estimated=True, in_grace=False)
+        return state(**kw, state="expired", estimated=True, in_grace=False)
     if paid >= years:
-        return _replace(known, state="in_force", estimated=as_of > seen, in_grace=False)
+        return state(**kw, state="in_force", estimated=as_of > seen, in_grace=False)
     due = cn.due_date(app, paid + 1)
     last = cn.grace_end(due)
-    known = _replace(
-        known, next_year=paid + 1, next_due=due, grace_end=last, estimated_lapse=due
-    )
+    kw.update(next_year=paid + 1, next_due=due, grace_end=last, estimated_lapse=due)
     if as_of <= due:
-        return _replace(known, state="in_force", estimated=as_of > seen, in_grace=False)
+        return state(**kw, state="in_force", estimated=as_of > seen, in_grace=False)
     if as_of <= last:
-        return _replace(known, state="in_grace", estimated=True, in_grace=True)
-    return known
+        return state(**kw, state="in_grace", estimated=True, in_grace=True)
+    return state(**kw)
 
 
 def _us(ev: Evidence, as_of: date) -> MaintenanceState | None:
@@ -209,25 +189,7 @@ def _us(ev: Evidence, as_of: date) -> MaintenanceState | None:
         return add_months(grant, months)
 
     def state(**kw: Any) -> MaintenanceState:
-        base: dict[str, Any] = {
-            "office": "US",
-            "as_of": as_of,
-            "evidence_date": ev.status_date,
-            "basis": ev.basis,
-            "paid_through_year": None,
-            "paid_stages": None,
-            "years_maintained": None,
-            "next_year": None,
-            "next_stage": None,
-            "next_due": None,
-            "grace_end": None,
-            "in_grace": None,
-            "estimated_lapse": None,
-            "state": None,
-            "estimated": False,
-        }
-        base.update(kw)
-        return MaintenanceState(**base)
+        return _make("US", as_of, ev, **kw)
 
     if ev.status == "expired":
         return state(state="expired", in_grace=False)
@@ -245,30 +207,51 @@ def _us(ev: Evidence, as_of: date) -> MaintenanceState | None:
             state="lapsed",
             in_grace=False,
         )
-    seen = ev.status_date if ev.status == "active" and ev.status_date else grant
-    seen = max(seen, grant)
+    dated = ev.status == "active" and ev.status_date is not None
+    seen = max(ev.status_date, grant) if dated and ev.status_date else grant
     paid = tuple(s.stage for s in stages if at(s.grace_end_months) < seen)
-    known = state(
-        evidence_date=seen,
-        basis=ev.basis if seen != grant or ev.basis != "grant" else "grant",
-        paid_stages=paid,
-        years_maintained=whole_years(grant, seen),
-    )
+    kw: dict[str, Any] = {
+        "evidence_date": seen,
+        "basis": ev.basis if dated else "grant",
+        "paid_stages": paid,
+        "years_maintained": whole_years(grant, seen),
+    }
     if ev.term_end is not None and as_of > ev.term_end:
-        return _replace(known, state="expired", estimated=True, in_grace=False)
+        return state(**kw, state="expired", estimated=True, in_grace=False)
     nxt = next((s for s in stages if s.stage not in paid), None)
     if nxt is None:
-        return _replace(known, state="in_force", estimated=as_of > seen, in_grace=False)
+        return state(**kw, state="in_force", estimated=as_of > seen, in_grace=False)
     due, last = at(nxt.due_months), at(nxt.grace_end_months)
-    known = _replace(
-        known, next_stage=nxt.stage, next_due=due, grace_end=last, estimated_lapse=last
-    )
+    kw.update(next_stage=nxt.stage, next_due=due, grace_end=last, estimated_lapse=last)
     if as_of <= due:
-        return _replace(known, state="in_force", estimated=as_of > seen, in_grace=False)
+        return state(**kw, state="in_force", estimated=as_of > seen, in_grace=False)
     if as_of <= last:
-        return _replace(known, state="in_grace", estimated=True, in_grace=True)
-    return known
+        return state(**kw, state="in_grace", estimated=True, in_grace=True)
+    return state(**kw)
 
 
-def _replace(s: MaintenanceState, **kw: Any) -> MaintenanceState:
-    return replace(s, **kw)
+_EMPTY: dict[str, Any] = {
+    "paid_through_year": None,
+    "paid_stages": None,
+    "years_maintained": None,
+    "next_year": None,
+    "next_stage": None,
+    "next_due": None,
+    "grace_end": None,
+    "in_grace": None,
+    "estimated_lapse": None,
+    "state": None,
+    "estimated": False,
+}
+
+
+def _make(office: str, as_of: date, ev: Evidence, **kw: Any) -> MaintenanceState:
+    values = {
+        **_EMPTY,
+        "office": office,
+        "as_of": as_of,
+        "evidence_date": ev.status_date,
+        "basis": ev.basis,
+        **kw,
+    }
+    return MaintenanceState(**values)

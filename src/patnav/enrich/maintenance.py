@@ -51,7 +51,10 @@ def _evidence(row: tuple[object, ...]) -> Evidence:
     del doc
     basis: Basis
     when: object
-    if status not in ("active", "lapsed", "expired") or source not in ("events", "source"):
+    if status not in ("active", "lapsed", "expired") or source not in (
+        "events",
+        "source",
+    ):
         # pending (on a granted document) or unknown: only the grant speaks
         basis, when, status = "grant", None, None
     elif source == "events":

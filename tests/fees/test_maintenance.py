@@ -133,9 +133,11 @@ def test_us_stages_from_evidence():
     )
     assert (s.state, s.estimated, s.in_grace) == ("in_grace", True, True)
     assert s.estimated_lapse == date(2023, 6, 2)  # expires at the end of grace
-    assert (
-        maintenance_state(
-            Evidence("US", "design", None, grant, None, None, "grant"), as_of=grant
-        )
-        is None
-    )
+    # no fees: a design patent; an application filed before 1980-12-12; an unknown filing
+    for ptype, filed in (
+        ("design", date(2013, 1, 1)),
+        ("invention", date(1980, 12, 11)),
+        ("invention", None),
+    ):
+        ev = Evidence("US", ptype, filed, grant, None, None, "grant")
+        assert maintenance_state(ev, as_of=grant) is None

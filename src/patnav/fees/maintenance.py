@@ -112,7 +112,14 @@ def maintenance_state(ev: Evidence, *, as_of: date) -> MaintenanceState | None:
         return None
     if ev.office == "CN":
         return _cn(ev, as_of)
-    if ev.office == "US" and ev.patent_type in us_schedule().applies_to:
+    us = us_schedule()
+    if (
+        ev.office == "US"
+        and ev.patent_type in us.applies_to
+        # only filings from 1980-12-12 pay maintenance fees: unknown filing, no state
+        and ev.app_date is not None
+        and ev.app_date >= us.filed_from
+    ):
         return _us(ev, as_of)
     return None
 

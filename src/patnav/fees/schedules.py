@@ -123,6 +123,7 @@ class UsSchedule:
     stages: tuple[UsStage, ...]
     fees: tuple[UsFeeTable, ...]
     rules_source: str
+    filed_from: date
 
     def fee_table(self, due: date) -> UsFeeTable | None:
         """The amounts in force on ``due``; None before the first table."""
@@ -341,6 +342,7 @@ def _load_us(path: Path) -> UsSchedule:
         tuple(stages),
         tuple(tables),
         _text(path, "rules_source", data.get("rules_source")),
+        _date(path, "filed_from", data.get("filed_from")),
     )
 
 

@@ -134,3 +134,49 @@ def test_a_schema_4_store_gains_the_maintenance_table(tmp_path):
         assert store.count("maintenance") == 0
         columns = [r[0] for r in store.rows("DESCRIBE maintenance")]
     assert tuple(columns) == t.MAINTENANCE.column_names
+
+
+def test_a_fee_payment_event_moves_the_next_due_date(store, data_dir):
+    """A dated annuity event (a fee paid) in the store: the year in progress that day is
+    paid, the next fee is the following year's."""
+    from patnav.schema.records import Event, EventType, PatentType
+    from tests.enrich.records import record, write
+
+    write(
+        store,
+        [
+            record(
+                "CN105000001B",
+                "CN201510000001",
+                kind="B",
+                app_date=date(2015, 3, 10),
+                grant_date=date(2017, 5, 2),
+                patent_type=PatentType.INVENTION,
+                events=(
+                    Event(EventType.ANNUITY, date(2020, 5, 1), description="年费缴纳"),
+                ),
+            ),
+            record(
+                "CN105000002B",
+                "CN201510000002",
+                kind="B",
+                app_date=date(2015, 3, 10),
+                grant_date=date(2017, 5, 2),
+            ),
+        ],
+    )
+    enrich(
+        store,
+        Settings(data_dir=data_dir),
+        ["legal", "maintenance"],
+        today=date(2021, 1, 1),
+    )
+    rows = store.rows(
+        "SELECT doc_id, paid_through_year, next_due, basis, state FROM maintenance "
+        "ORDER BY doc_id"
+    )
+    assert rows == [
+        ("CN105000001B", 6, date(2021, 3, 10), "events", "in_force"),
+        # only the grant (year 3) is known: year 4's grace ended in 2018, state unknown
+        ("CN105000002B", 3, date(2018, 3, 10), "grant", None),
+    ]

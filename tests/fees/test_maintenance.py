@@ -141,3 +141,44 @@ def test_us_stages_from_evidence():
     ):
         ev = Evidence("US", ptype, filed, grant, None, None, "grant")
         assert maintenance_state(ev, as_of=grant) is None
+
+
+@pytest.mark.parametrize(
+    ("paid_on", "paid", "next_due"),
+    [
+        # a payment within year 6's grace: year 6 paid (late)
+        (date(2020, 5, 1), 6, date(2021, 3, 10)),
+        # a payment late in year 6, before year 7 is due: year 6 at least
+        (date(2021, 2, 1), 6, date(2021, 3, 10)),
+    ],
+)
+def test_a_recorded_fee_payment_shows_the_year_in_progress_paid(
+    paid_on, paid, next_due
+):
+    ev = Evidence(
+        "CN", "invention", APP, GRANT, None, None, "grant", fee_paid_on=paid_on
+    )
+    s = maintenance_state(ev, as_of=date(2021, 3, 1))
+    assert s is not None
+    assert (s.paid_through_year, s.next_due, s.evidence_date, s.basis) == (
+        paid,
+        next_due,
+        paid_on,
+        "events",
+    )
+    assert (s.state, s.estimated) == ("in_force", True)
+
+
+def test_a_recorded_us_payment_pays_the_stage_whose_window_holds_it():
+    grant = date(2015, 6, 2)
+    ev = Evidence(
+        "US", "invention", date(2013, 1, 1), grant, None, None, "grant",
+        fee_paid_on=date(2022, 8, 1),  # in the 7.5 window (2022-06-02 … 2023-06-02)
+    )  # fmt: skip
+    s = maintenance_state(ev, as_of=date(2023, 1, 1))
+    assert s is not None
+    assert (s.paid_stages, s.next_stage, s.next_due) == (
+        ("3.5", "7.5"),
+        "11.5",
+        date(2026, 12, 2),
+    )

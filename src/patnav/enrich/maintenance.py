@@ -6,7 +6,9 @@ derives from what the store knows — grant date, legal status and the date it i
 as of — the fees known paid, the next fee and its due date, grace, the estimated lapse
 and the state on the run's day, into the ``maintenance`` table (one row per document).
 
-The evidence date of a status: the deciding event's date (``status_as_of``); for a
+A dated fee payment (an ``annuity`` event) shows the year in progress that day paid
+(CN) or the stage whose window contains it (US). The evidence date of a status: the
+deciding event's date (``status_as_of``); for a
 status the source gives undated, the latest publication or grant date among the
 documents of the same import file — the export cannot be older than its newest record,
 so a right the export says is in force was in force on that day. An undated lapse or
@@ -34,20 +36,26 @@ WITH prov AS (
 cut AS (
     SELECT prov.file, max(greatest(p.pub_date, p.grant_date)) AS cutoff
     FROM prov JOIN patents p USING (doc_id) GROUP BY prov.file
+),
+fee AS (
+    SELECT doc_id, max(date) AS paid_on FROM events
+    WHERE type = 'annuity' AND date IS NOT NULL GROUP BY doc_id
 )
 SELECT p.doc_id, p.office, p.patent_type, p.app_date,
     coalesce(p.grant_date, p.pub_date) AS grant_day,
-    p.legal_status, p.status_source, p.status_as_of, cut.cutoff, p.expiry_date
+    p.legal_status, p.status_source, p.status_as_of, cut.cutoff, p.expiry_date,
+    fee.paid_on
 FROM patents p
 LEFT JOIN prov USING (doc_id)
 LEFT JOIN cut USING (file)
+LEFT JOIN fee USING (doc_id)
 WHERE p.office IN ('CN', 'US') AND {GRANTED_SQL}
 ORDER BY p.doc_id
 """
 
 
 def _evidence(row: tuple[object, ...]) -> Evidence:
-    doc, office, ptype, app, grant, status, source, as_of, cutoff, expiry = row
+    doc, office, ptype, app, grant, status, source, as_of, cutoff, expiry, paid_on = row
     del doc
     basis: Basis
     when: object
@@ -72,6 +80,7 @@ def _evidence(row: tuple[object, ...]) -> Evidence:
         status_date=when if isinstance(when, date) else None,
         basis=basis,
         term_end=expiry if isinstance(expiry, date) else None,
+        fee_paid_on=paid_on if isinstance(paid_on, date) else None,
     )
 
 

@@ -41,7 +41,9 @@ class Evidence:
     ``status`` is the legal status (None: unknown) and ``status_date`` the day it is
     known as of (None: undated); ``basis`` says where it comes from. ``term_end`` is the
     last day of the term when known (required for US, which needs term adjustments the
-    engine does not know; CN computes it).
+    engine does not know; CN computes it). ``fee_paid_on`` is the day of the latest fee
+    payment the data record (an ``annuity`` event): it pays the year in progress that day
+    (CN) or the stage whose window contains it (US).
     """
 
     office: str
@@ -52,6 +54,7 @@ class Evidence:
     status_date: date | None
     basis: Basis
     term_end: date | None = None
+    fee_paid_on: date | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,9 +170,15 @@ def _cn(ev: Evidence, as_of: date) -> MaintenanceState | None:
     current = min(year_containing(app, seen), years)
     paid = current if seen > cn.grace_end(cn.due_date(app, current)) else current - 1
     paid = min(max(paid, first), years)
+    basis = ev.basis if dated else "grant"
+    if ev.fee_paid_on is not None and grant <= ev.fee_paid_on <= end:
+        # a payment that day: the year in progress is paid (late, or paid before)
+        paid = max(paid, min(year_containing(app, ev.fee_paid_on), years))
+        if ev.fee_paid_on > seen:
+            seen, basis = ev.fee_paid_on, "events"
     kw: dict[str, Any] = {
         "evidence_date": seen,
-        "basis": ev.basis if dated else "grant",
+        "basis": basis,
         "paid_through_year": paid,
         "years_maintained": whole_years(app, min(seen, end)),
     }
@@ -217,9 +226,19 @@ def _us(ev: Evidence, as_of: date) -> MaintenanceState | None:
     dated = ev.status == "active" and ev.status_date is not None
     seen = max(ev.status_date, grant) if dated and ev.status_date else grant
     paid = tuple(s.stage for s in stages if at(s.grace_end_months) < seen)
+    basis = ev.basis if dated else "grant"
+    fee_day = ev.fee_paid_on
+    if fee_day is not None and fee_day >= grant:
+        # a payment that day: the stage whose window contains it, and those before
+        windows = [s for s in stages if at(s.window_opens_months) <= fee_day]
+        if windows and fee_day <= at(windows[-1].grace_end_months):
+            through = [s.stage for s in windows]
+            paid = tuple(through) if len(through) > len(paid) else paid
+            if fee_day > seen:
+                seen, basis = fee_day, "events"
     kw: dict[str, Any] = {
         "evidence_date": seen,
-        "basis": ev.basis if dated else "grant",
+        "basis": basis,
         "paid_stages": paid,
         "years_maintained": whole_years(grant, seen),
     }

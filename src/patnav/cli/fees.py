@@ -56,7 +56,7 @@ def _need(value: Any, option: str, office: str) -> Any:
 @fees_group.command("due")
 @click.option(
     "--office",
-    type=click.Choice(["CN", "US", "EP"], case_sensitive=False),
+    type=click.Choice(["CN", "US", "EP"]),
     required=True,
     help="CN annual fees, US maintenance fees, or EP renewal fees to the EPO.",
 )

@@ -31,8 +31,7 @@ def fees_group() -> None:
 
     \b
     Example:
-      patnav fees due --office CN --type invention --app-date 2015-03-10 \\
-          --grant-date 2017-05-02 --paid-through-year 5 --as-of 2020-06-01
+      patnav fees due --office CN --type invention --app-date 2015-03-10 --paid-through-year 5
     """
 
 
@@ -124,8 +123,7 @@ def due_command(
 
     \b
     Example:
-      patnav fees due --office CN --type utility_model --app-date 2016-02-29 \\
-          --paid-through-year 4 --as-of 2020-05-01 --paid-on 2020-05-01 --json
+      patnav fees due --office CN --type design --app-date 2016-02-29 --paid-through-year 4 --json
       patnav fees due --office US --grant-date 2019-01-01 --paid-stages 3.5 --json
     """
     office = office.upper()

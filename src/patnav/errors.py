@@ -7,7 +7,8 @@ PatnavError
 │   ├── ParseError                  .path, .position, .reason
 │   ├── UnsafeInputError            archive bomb, oversized file or field, hostile markup
 │   ├── MappingError                a column-mapping file is wrong
-│   └── InvalidParameterError       a bad option or argument value
+│   ├── InvalidParameterError       a bad option or argument value
+│   └── ScheduleError               a fee or term schedule file is malformed
 ├── NotFittedError(ValueError)      a model was used before fit()
 ├── StoreError                      the store is missing, locked, damaged, or of a newer
 │   │                               schema
@@ -107,6 +108,10 @@ class MappingError(InputError):
 
 class InvalidParameterError(InputError):
     """An option or argument has a value outside what it accepts."""
+
+
+class ScheduleError(InputError):
+    """A fee or term schedule file (``fees/schedules/*.yaml``) is malformed."""
 
 
 class NotFittedError(PatnavError, ValueError):

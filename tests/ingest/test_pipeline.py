@@ -18,6 +18,7 @@ import pytest
 from patnav.ingest import READERS
 from patnav.ingest.pipeline import import_paths
 from patnav.ingest.tabular.columns import load_mapping
+from patnav.schema.tables import SCHEMA_VERSION
 from patnav.storage.store import PatentStore
 
 TABLES = (
@@ -392,7 +393,7 @@ def test_migration_3_removes_the_copies_reimports_appended(tmp_path, data_dir):
         store.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
         assert store.count("quarantine") == 3 * spoilt
     with PatentStore.open(path) as store:
-        assert store.schema_version == 4
+        assert store.schema_version == SCHEMA_VERSION
         assert store.count("quarantine") == spoilt
         # the most recent import's copy is kept
         assert store.rows("SELECT DISTINCT import_id FROM quarantine") == [(3,)]

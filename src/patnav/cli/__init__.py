@@ -137,13 +137,14 @@ def main() -> None:
     cli(prog_name="patnav")
 
 
-from patnav.cli import analyze, enrich, ingest, report, search, serve, store  # noqa: E402  (commands register on import)
+from patnav.cli import analyze, enrich, fees, ingest, report, search, serve, store  # noqa: E402  (commands register on import)
 
 __all__ = [
     "Context",
     "analyze",
     "cli",
     "enrich",
+    "fees",
     "ingest",
     "lang_option",
     "main",

@@ -17,6 +17,7 @@ from patnav.enrich.families import Families
 from patnav.enrich.industries import Industries
 from patnav.enrich.legal import LegalStatus
 from patnav.enrich.locations import Locations
+from patnav.enrich.maintenance import Maintenance
 from patnav.enrich.names import NameKeys
 from patnav.enrich.party_types import PartyTypes
 from patnav.errors import InvalidParameterError
@@ -34,6 +35,7 @@ STEPS: dict[str, EnrichmentStep] = {
         Industries(),
         Families(),
         LegalStatus(),
+        Maintenance(),
     )
 }
 """Every step, in the order ``patnav enrich`` runs them: names are keyed before they are

@@ -14,7 +14,7 @@ from functools import cache
 
 import pyarrow as pa
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 """Bumped by every migration in :mod:`patnav.storage.migrations`. New columns are only ever
 appended at the end of a table, so a migrated store and a fresh one have the same column
 order."""
@@ -412,6 +412,64 @@ EMBEDDINGS = Table(
     per_document=False,
 )
 
+MAINTENANCE = Table(
+    "maintenance",
+    (
+        DOC_ID,
+        _c("office", "VARCHAR", "CN | US"),
+        _c("as_of", "DATE", "the day the state is computed for (the enrich run's day)"),
+        _c(
+            "evidence_date",
+            "DATE",
+            "the day the data show the right in force (status date, else the latest "
+            "publication of its import file for an undated status, else the grant)",
+        ),
+        _c(
+            "basis",
+            "VARCHAR",
+            "events | source | grant: the evidence the state rests on",
+        ),
+        _c(
+            "paid_through_year",
+            "INTEGER",
+            "CN: the last patent year whose fee the data show paid; NULL: unknown",
+        ),
+        _c("paid_stages", "VARCHAR", "US: maintenance stages shown paid, e.g. 3.5,7.5"),
+        _c(
+            "years_maintained",
+            "INTEGER",
+            "whole years from filing (CN) or grant (US) the right is shown in force",
+        ),
+        _c("next_year", "INTEGER", "CN: the patent year whose fee is due next"),
+        _c("next_stage", "VARCHAR", "US: the next maintenance stage (3.5, 7.5, 11.5)"),
+        _c("next_due", "DATE", "the next fee's due date"),
+        _c("grace_end", "DATE", "the last day of its grace"),
+        _c(
+            "in_grace",
+            "BOOLEAN",
+            "on as_of the next fee is past due and within grace; NULL: unknown",
+        ),
+        _c(
+            "estimated_lapse",
+            "DATE",
+            "the day the right terminates (CN: as of the due date) or expires (US) if "
+            "the next fee is not paid; for a known lapse, its estimated termination",
+        ),
+        _c(
+            "state",
+            "VARCHAR",
+            "in_force | in_grace | lapsed | expired on as_of; NULL: unknown",
+        ),
+        _c(
+            "state_estimated",
+            "BOOLEAN",
+            "state derived by fee and term rules, not stated by the data",
+        ),
+    ),
+    "Maintenance state of granted CN and US patents: fees known paid, next due, grace, "
+    "estimated lapse (filled by the maintenance enrichment step).",
+)
+
 QUARANTINE = Table(
     "quarantine",
     (
@@ -491,6 +549,7 @@ ALL_TABLES: tuple[Table, ...] = (
     QUARANTINE,
     IMPORTS,
     META,
+    MAINTENANCE,
 )
 
 TABLES: dict[str, Table] = {t.name: t for t in ALL_TABLES}

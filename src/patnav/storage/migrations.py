@@ -117,6 +117,12 @@ def _v4_status_evidence(conn: duckdb.DuckDBPyConnection) -> None:
     )
 
 
+def _v5_maintenance(conn: duckdb.DuckDBPyConnection) -> None:
+    """The ``maintenance`` table (issue 14): filled by ``patnav enrich --step
+    maintenance``."""
+    conn.execute(t.MAINTENANCE.ddl())
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "create the normalised schema", _create_tables),
     Migration(
@@ -133,6 +139,11 @@ MIGRATIONS: tuple[Migration, ...] = (
         4,
         "legal status from evidence only: status_as_of; term-rule statuses taken back",
         _v4_status_evidence,
+    ),
+    Migration(
+        5,
+        "maintenance state of granted patents: fees paid, next due, grace, lapse",
+        _v5_maintenance,
     ),
 )
 

@@ -280,6 +280,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "enrich.industries": ("战略性新兴产业分类", "Strategic emerging industries"),
     "enrich.families": ("同族归并", "Families"),
     "enrich.legal": ("法律状态与届满推定", "Legal status and expiry"),
+    "enrich.maintenance": ("年费与维持状态", "Fees and maintenance"),
     "import.job": ("导入任务 #{id}", "Import #{id}"),
     "import.progress": ("导入进度", "Progress"),
     "import.current": ("当前文件", "Current file"),

@@ -241,7 +241,7 @@ def test_a_schema_2_store_gives_back_its_term_rule_statuses(tmp_path):
     )
     con.close()
     with PatentStore.open(path) as store:
-        assert store.schema_version == 4
+        assert store.schema_version == t.SCHEMA_VERSION
         rows = store.rows(
             "SELECT doc_id, legal_status, status_source, expiry_date, expiry_estimated, "
             "status_as_of FROM patents ORDER BY doc_id"

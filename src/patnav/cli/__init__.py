@@ -137,13 +137,23 @@ def main() -> None:
     cli(prog_name="patnav")
 
 
-from patnav.cli import analyze, enrich, ingest, report, search, serve, store  # noqa: E402  (commands register on import)
+from patnav.cli import (  # noqa: E402  (commands register on import)
+    analyze,
+    enrich,
+    enterprises,
+    ingest,
+    report,
+    search,
+    serve,
+    store,
+)
 
 __all__ = [
     "Context",
     "analyze",
     "cli",
     "enrich",
+    "enterprises",
     "ingest",
     "lang_option",
     "main",

@@ -117,6 +117,22 @@ def _v4_status_evidence(conn: duckdb.DuckDBPyConnection) -> None:
     )
 
 
+ENTERPRISE_TABLES = (
+    "enterprises",
+    "enterprise_qualifications",
+    "enterprise_links",
+    "enterprise_groups",
+    "group_members",
+)
+
+
+def _v5_enterprises(conn: duckdb.DuckDBPyConnection) -> None:
+    """The enterprise register, its qualifications, links to applicants and corporate
+    groups (issue 14): new tables only."""
+    for name in ENTERPRISE_TABLES:
+        conn.execute(t.table(name).ddl())
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "create the normalised schema", _create_tables),
     Migration(
@@ -133,6 +149,11 @@ MIGRATIONS: tuple[Migration, ...] = (
         4,
         "legal status from evidence only: status_as_of; term-rule statuses taken back",
         _v4_status_evidence,
+    ),
+    Migration(
+        5,
+        "enterprise register, qualifications, applicant links, corporate groups",
+        _v5_enterprises,
     ),
 )
 

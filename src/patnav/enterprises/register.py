@@ -49,14 +49,14 @@ from patnav.ingest.base import (
     Source,
     file_source,
 )
-from patnav.ingest.columns import normalize_header
+from patnav.ingest.columns import normalize_header, recognise
 from patnav.ingest.encoding import detect_encoding
 from patnav.ingest.values import cell_text, clean_name, parse_date
 from patnav.ingest.xlsx import check_workbook
 
 FIELDS: dict[str, tuple[str, ...]] = {
     "name": (
-        "企业名称", "单位名称", "公司名称", "企业全称", "企业名称全称", "名称",
+        "企业名称", "单位名称", "公司名称", "企业全称", "企业名称全称",
         "申报单位", "申报企业", "申报企业名称", "纳税人名称", "企业", "单位",
     ),
     "uscc": (
@@ -194,7 +194,11 @@ def plan_header(cells: Sequence[object]) -> list[Column]:
         year = int(m.group(1)) if m and m.group(1) else None
         stem = m.group(2) if m else key
         unit = m.group(3) if m else None
-        name = _LOOKUP.get(key) or _LOOKUP.get(stem)
+        name = (
+            _LOOKUP.get(key)
+            or _LOOKUP.get(stem)
+            or _LOOKUP.get(stem.removesuffix("全称"))
+        )
         qualification = None
         if name is None and text:
             qualification = qualification_code(text)
@@ -206,8 +210,13 @@ def plan_header(cells: Sequence[object]) -> list[Column]:
     return out
 
 
+_PATENT_FIELDS = frozenset({"app_number", "pub_number", "ipc_main", "abstract"})
+
+
 def _is_header(columns: list[Column]) -> bool:
     fields = {c.field for c in columns if c.field}
+    if {recognise(c.header) for c in columns} & _PATENT_FIELDS:
+        return False  # a patent export, not an enterprise list
     return "name" in fields and len(fields) >= 2
 
 

@@ -453,7 +453,7 @@ def decide_group(
         raise InputError(
             f"No group {group_id!r}"
             + (f" with member {member!r}" if member else "")
-            + ". 'patnav enterprises groups list --all' lists groups and members."
+            + ". 'patnav enterprises groups --all' lists groups and members."
         )
     status = "accepted" if accept else "rejected"
     with store.transaction():

@@ -182,3 +182,18 @@ def test_listing_and_qualification_words():
         ("little_giant", None, "第四批"),
         ("ip_advantage", 2020, None),
     ]
+
+
+def test_a_register_with_qualification_columns_ignores_its_title(tmp_path):
+    path = _xlsx(
+        tmp_path / "高新技术企业统计表.xlsx",
+        [
+            ["2023年高新技术企业统计表"],
+            ["企业名称", "企业资质"],
+            ["甲公司", "高新技术企业(2022)"],
+            ["乙公司", None],
+        ],
+    )
+    rows, _, _ = _split(list(read_register(path)))
+    quals = {r.record.name: [q.code for q in r.record.qualifications] for r in rows}
+    assert quals == {"甲公司": ["high_tech"], "乙公司": []}

@@ -112,3 +112,31 @@ def test_a_schema_4_store_gains_the_enterprise_tables(tmp_path):
         assert store.schema_version == t.SCHEMA_VERSION
         import_register(store, XIAOJUREN)
         assert store.count("enterprises") == 3
+
+
+def test_a_code_arriving_later_takes_over_the_enterprise_known_by_name(store, tmp_path):
+    from patnav.enterprises.uscc import check_character
+    from tests.enterprises.test_register import _xlsx
+
+    body = "91370900FXT000001"
+    code = body + check_character(body)
+    named = _xlsx(
+        tmp_path / "专精特新中小企业名单_虚构.xlsx",
+        [["序号", "企业名称"], [1, "泰安市甲乙科技有限公司"]],
+    )
+    coded = _xlsx(
+        tmp_path / "高新技术企业名单_虚构.xlsx",
+        [["企业名称", "统一社会信用代码"], ["泰安甲乙科技有限公司", code]],
+    )
+    import_register(store, named)
+    assert store.rows("SELECT enterprise_id FROM enterprises") == [("N:泰安甲乙科技",)]
+    report = import_register(store, coded)
+    assert (report.new, report.updated) == (0, 1)
+    e = find_enterprise(store, code)
+    assert e.name == "泰安甲乙科技有限公司"
+    assert e.former_names == ("泰安市甲乙科技有限公司",)
+    assert {q.qualification for q in e.qualifications} == {"srdi_sme", "high_tech"}
+    assert store.count("enterprises") == 1
+    # a later list without the code joins the enterprise with the code
+    import_register(store, named)
+    assert store.count("enterprises") == 1

@@ -491,9 +491,16 @@ def _read_table(
                     year=year,
                     amount_unit=amount_unit,
                 )
+                # a register with qualification columns says per row what each holds: a
+                # qualification its title or file name mentions is not every row's
+                per_row = any(
+                    c.field in ("qualifications", "qualification_column")
+                    for c in columns
+                )
+                listed = qualification if per_row else context.qualification
                 context = ListContext(
-                    context.qualification,
-                    context.year,
+                    listed,
+                    context.year if listed else None,
                     context.title,
                     context.amount_unit,
                     tuple(columns),

@@ -188,9 +188,11 @@ def import_register(
             store.scalar("SELECT coalesce(max(import_id), 0) + 1 FROM imports")
         )
         merged: dict[str, dict[str, Any]] = {}
+        ids: list[str] = []
         for r in rows:
-            eid = enterprise_id_for(r.record)
-            old = merged.get(eid) or _stored(store, eid)
+            eid, carried = _resolve_id(store, merged, r.record)
+            ids.append(eid)
+            old = merged.get(eid) or carried or _stored(store, eid)
             row = _merged(old, r.record)
             row.update(
                 enterprise_id=eid,
@@ -225,8 +227,7 @@ def import_register(
                 )
                 store.execute(f"INSERT INTO enterprises SELECT * FROM {staged}")
         qrows = []
-        for r in rows:
-            eid = enterprise_id_for(r.record)
+        for r, eid in zip(rows, ids, strict=True):
             for q in r.record.qualifications:
                 qrows.append(
                     {
@@ -305,6 +306,52 @@ def import_register(
         notices=tuple(notices),
         sizes=sizes,
     )
+
+
+def _resolve_id(
+    store: PatentStore, merged: dict[str, dict[str, Any]], record: EnterpriseRecord
+) -> tuple[str, dict[str, Any] | None]:
+    """The id ``record`` is stored under, and the row it takes over if any.
+
+    A code arriving for an enterprise known so far only by its name (``N:`` and the key)
+    takes that row over: the row and its qualifications move to the code. A row without a
+    code joins the one enterprise with a code whose name has the same key, if there is
+    exactly one.
+    """
+    eid = enterprise_id_for(record)
+    key = name_key(record.name) or record.name
+    if record.uscc is None:
+        if eid in merged:
+            return eid, None
+        coded = {
+            i
+            for i, row in merged.items()
+            if row.get("uscc") and row.get("name_key") == key
+        } | {
+            str(r[0])
+            for r in store.rows(
+                "SELECT enterprise_id FROM enterprises WHERE uscc IS NOT NULL "
+                "AND name_key = ?",
+                [key],
+            )
+        }
+        return (coded.pop() if len(coded) == 1 else eid), None
+    if eid in merged or _stored(store, eid) is not None:
+        return eid, None
+    by_name = f"N:{key}"
+    old = merged.pop(by_name, None) or _stored(store, by_name)
+    if old is None:
+        return eid, None
+    store.execute("DELETE FROM enterprises WHERE enterprise_id = ?", [by_name])
+    store.execute(
+        "UPDATE enterprise_qualifications SET enterprise_id = ? WHERE enterprise_id = ?",
+        [eid, by_name],
+    )
+    store.execute(
+        "UPDATE enterprise_links SET enterprise_id = ? WHERE enterprise_id = ?",
+        [eid, by_name],
+    )
+    return eid, {**old, "enterprise_id": eid}
 
 
 def _stored(store: PatentStore, enterprise_id: str) -> dict[str, Any] | None:

@@ -8,6 +8,7 @@ import time
 from bench import (
     analyses_speed,
     enrich_quality,
+    enterprises_speed,
     import_speed,
     report_speed,
     results_speed,
@@ -27,6 +28,7 @@ BENCHMARKS = {
     "search-speed": search_speed.main,
     "search-results": results_speed.main,
     "enrich": enrich_quality.main,
+    "enterprises": enterprises_speed.main,
     "analyses": analyses_speed.main,
     "analyses-1m": analyses_speed.breakdown,
     "reports": report_speed.main,

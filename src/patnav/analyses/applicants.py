@@ -231,20 +231,27 @@ def _grouped(base: Base, source_table: str, role: str) -> str:
     part = f"grouped_{role}"
     table = base.name(part)
     if table not in base._made:
+        keys = base.name("group_keys")
+        if keys not in base._made:
+            # the few grouped keys, once per prepared scope (every role joins them)
+            base._make("group_keys", group_keys_sql())
+        # applicants in no group pass through; only members are merged (a hash
+        # aggregate over every row would cost more than the ranking itself)
         base._make(
             part,
             f"""
-            WITH gk AS ({group_keys_sql()})
-            SELECT a.unit, coalesce(gk.group_key, a.akey) AS akey,
-                   min(coalesce(gk.group_name, a.name)) AS name,
-                   min(CASE WHEN gk.group_key IS NULL THEN a.party_type
-                            ELSE 'company' END) AS party_type,
-                   min(a.first_key) AS first_key, min(a.filing_year) AS filing_year,
-                   min(a.invention) AS invention, min(a.known) AS known,
-                   min(a.granted) AS granted, min(a.has_status) AS has_status,
-                   min(a.in_force) AS in_force
-            FROM {source_table} a LEFT JOIN gk ON gk.akey = a.akey
-            GROUP BY a.unit, coalesce(gk.group_key, a.akey)
+            SELECT a.unit, a.akey, a.name, a.party_type, a.first_key, a.filing_year,
+                   a.invention, a.known, a.granted, a.has_status, a.in_force
+            FROM {source_table} a
+            WHERE a.akey IS NULL OR a.akey NOT IN (SELECT akey FROM {keys})
+            UNION ALL
+            SELECT a.unit, gk.group_key AS akey, min(gk.group_name) AS name,
+                   'company' AS party_type, min(a.first_key) AS first_key,
+                   min(a.filing_year) AS filing_year, min(a.invention) AS invention,
+                   min(a.known) AS known, min(a.granted) AS granted,
+                   min(a.has_status) AS has_status, min(a.in_force) AS in_force
+            FROM {source_table} a JOIN {keys} gk ON gk.akey = a.akey
+            GROUP BY a.unit, gk.group_key
             """,
         )
     return table

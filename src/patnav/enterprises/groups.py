@@ -533,7 +533,7 @@ def group_keys_sql() -> str:
         )
         SELECT akey, 'group:' || min(group_id) AS group_key,
                arg_min(group_name, group_id) AS group_name
-        FROM hits GROUP BY akey
+        FROM hits WHERE akey IS NOT NULL GROUP BY akey
     """
 
 

@@ -8,6 +8,7 @@ import time
 from bench import (
     analyses_speed,
     enrich_quality,
+    enterprises_speed,
     fees_speed,
     import_speed,
     report_speed,
@@ -29,6 +30,7 @@ BENCHMARKS = {
     "search-results": results_speed.main,
     "enrich": enrich_quality.main,
     "fees": fees_speed.main,
+    "enterprises": enterprises_speed.main,
     "analyses": analyses_speed.main,
     "analyses-1m": analyses_speed.breakdown,
     "reports": report_speed.main,

@@ -11,6 +11,11 @@ data tells — a kind code, a grant date or a legal status; utility models and d
 granted on publication, so they are left out of the ratio), share still in force
 (of the units whose legal status is known), first and last filing years. Plus new entrants
 (first filing within the last three complete years) and the applicant-type mix.
+
+With ``group_by="group"`` the applicants of an accepted corporate group (企业集团, see
+:mod:`patnav.enterprises.groups`) are ranked as one: a unit filed by two members counts once
+for the group. Applicants in no group stay themselves. The type mix (a fact of each unit's
+lead applicant) is the same either way.
 """
 
 from __future__ import annotations
@@ -33,6 +38,7 @@ from patnav.analyses.base import (
     ratio,
 )
 from patnav.analyses.prepared import Base, based
+from patnav.enterprises.groups import group_keys_sql
 from patnav.errors import InvalidParameterError
 from patnav.storage.store import PatentStore
 
@@ -108,6 +114,7 @@ class ApplicantRanking(ResultMixin):
     concentration: Concentration
     new_entrants: tuple[ApplicantRow, ...]
     type_mix: tuple[TypeShare, ...]
+    group_by: str = "entity"  # entity | group (corporate groups ranked as one)
 
     def to_frame(self) -> pd.DataFrame:
         return pd.DataFrame(
@@ -122,6 +129,7 @@ def applicant_ranking(
     count_by: CountBy = "family",
     top: int = 20,
     role: str = "applicant",
+    group_by: str = "entity",
 ) -> ApplicantRanking:
     """Rank applicants (or another party role, e.g. ``current_owner``) by units.
 
@@ -131,7 +139,14 @@ def applicant_ranking(
         count_by: counting unit.
         top: how many applicants to list (concentration uses all).
         role: the party role to rank.
+        group_by: ``entity`` (each applicant) or ``group`` (members of an accepted
+            corporate group ranked as their group).
     """
+    if group_by not in GROUP_BY:
+        raise InvalidParameterError(
+            f"The 'group_by' parameter must be one of {', '.join(GROUP_BY)}. "
+            f"Got {group_by!r} instead."
+        )
     engine = as_engine(source)
     scope = scope or Scope.everything()
     count_by = check_count_by(count_by)
@@ -144,6 +159,8 @@ def applicant_ranking(
             "p1": previous[1] if previous else -1,
         }
         source_table = base.apps if role == "applicant" else _role_table(base, role)
+        if group_by == "group":
+            source_table = _grouped(base, source_table, role)
         # every applicant counts towards the concentration; only the top rows and the new
         # entrants become Python objects (a million units have hundreds of thousands)
         table = base.engine.fetch(
@@ -200,10 +217,44 @@ def applicant_ranking(
             TypeShare(t, PARTY_TYPES_ZH.get(t, t), n, ratio(n, typed_total))
             for t, n in mix.items()
         ),
+        group_by=group_by,
     )
 
 
 ROLES = ("applicant", "assignee", "current_owner", "agency")
+GROUP_BY = ("entity", "group")
+
+
+def _grouped(base: Base, source_table: str, role: str) -> str:
+    """``source_table`` with the members of each accepted corporate group as one
+    applicant (``group:`` key, the group's name): one row per unit and group."""
+    part = f"grouped_{role}"
+    table = base.name(part)
+    if table not in base._made:
+        keys = base.name("group_keys")
+        if keys not in base._made:
+            # the few grouped keys, once per prepared scope (every role joins them)
+            base._make("group_keys", group_keys_sql())
+        # applicants in no group pass through; only members are merged (a hash
+        # aggregate over every row would cost more than the ranking itself)
+        base._make(
+            part,
+            f"""
+            SELECT a.unit, a.akey, a.name, a.party_type, a.first_key, a.filing_year,
+                   a.invention, a.known, a.granted, a.has_status, a.in_force
+            FROM {source_table} a
+            WHERE a.akey IS NULL OR a.akey NOT IN (SELECT akey FROM {keys})
+            UNION ALL
+            SELECT a.unit, gk.group_key AS akey, min(gk.group_name) AS name,
+                   'company' AS party_type, min(a.first_key) AS first_key,
+                   min(a.filing_year) AS filing_year, min(a.invention) AS invention,
+                   min(a.known) AS known, min(a.granted) AS granted,
+                   min(a.has_status) AS has_status, min(a.in_force) AS in_force
+            FROM {source_table} a JOIN {keys} gk ON gk.akey = a.akey
+            GROUP BY a.unit, gk.group_key
+            """,
+        )
+    return table
 
 
 def _role_table(base: Base, role: str) -> str:

@@ -137,13 +137,24 @@ def main() -> None:
     cli(prog_name="patnav")
 
 
-from patnav.cli import analyze, enrich, fees, ingest, report, search, serve, store  # noqa: E402  (commands register on import)
+from patnav.cli import (  # noqa: E402  (commands register on import)
+    analyze,
+    enrich,
+    enterprises,
+    fees,
+    ingest,
+    report,
+    search,
+    serve,
+    store,
+)
 
 __all__ = [
     "Context",
     "analyze",
     "cli",
     "enrich",
+    "enterprises",
     "fees",
     "ingest",
     "lang_option",

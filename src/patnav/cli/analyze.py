@@ -86,6 +86,10 @@ PROSE = frozenset({"score_rule", "method", "evidence"})
 
 VALUES: dict[str, dict[str, tuple[str, str]]] = {
     "count_by": labels.UNIT_NOUN,
+    "group_by": {
+        "entity": ("申请人", "applicant"),
+        "group": ("企业集团（成员合并）", "corporate group (members merged)"),
+    },
     "basis": {"main": ("主分类号", "main IPC"), "all": ("全部分类号", "every IPC")},
     "dimension": {
         "origins": ("技术来源国家/地区", "origin"),

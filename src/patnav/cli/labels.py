@@ -406,6 +406,7 @@ FIELDS: dict[str, tuple[str, str]] = {
     ),
     "untranslated": ("无中文对照的英文词数", "English terms without a Chinese form"),
     "count_by": ("计数单位", "counting unit"),
+    "group_by": ("排名主体", "ranked by"),
     "cutoff": ("数据截止日", "data cut-off"),
     "incomplete_from": ("数据不完整的起始申请年", "incomplete from"),
     "total": ("总量", "total"),

@@ -14,7 +14,7 @@ from functools import cache
 
 import pyarrow as pa
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 """Bumped by every migration in :mod:`patnav.storage.migrations`. New columns are only ever
 appended at the end of a table, so a migrated store and a fresh one have the same column
 order."""
@@ -516,6 +516,135 @@ IMPORTS = Table(
     per_document=False,
 )
 
+ENTERPRISES = Table(
+    "enterprises",
+    (
+        _c(
+            "enterprise_id",
+            "VARCHAR",
+            "the 统一社会信用代码 when the register gives one, else N: and the name key",
+        ),
+        _c("name", "VARCHAR", "企业名称 as the register writes it (cleaned)"),
+        _c("name_key", "VARCHAR", "the name's matching key (as for applicants)"),
+        _c("uscc", "VARCHAR", "统一社会信用代码, validated (GB 32100 check character)"),
+        _c("former_names", "VARCHAR[]", "曾用名"),
+        _c("region_raw", "VARCHAR", "the region as the register writes it"),
+        _c("address", "VARCHAR"),
+        _c("country", "VARCHAR"),
+        _c("province", "VARCHAR"),
+        _c("city", "VARCHAR"),
+        _c("district", "VARCHAR"),
+        _c("region_code", "VARCHAR", "6-digit administrative division code"),
+        _c("location_source", "VARCHAR", "register | address | uscc (its region part)"),
+        _c("founded", "DATE", "成立日期"),
+        _c("founded_year", "INTEGER", "成立年份 (also when only the year is given)"),
+        _c("employees", "INTEGER", "从业人员 (persons)"),
+        _c("revenue_wan", "DOUBLE", "营业收入, 万元"),
+        _c("assets_wan", "DOUBLE", "资产总额, 万元"),
+        _c("rd_spending_wan", "DOUBLE", "研发投入, 万元"),
+        _c("rd_staff", "INTEGER", "研发人员 (persons)"),
+        _c(
+            "figures_year", "INTEGER", "the year the figures are of, when a header says"
+        ),
+        _c("industry_code", "VARCHAR", "GB/T 4754 code: C3562, C35 or C"),
+        _c("industry_raw", "VARCHAR", "the industry as the register writes it"),
+        _c(
+            "size",
+            "VARCHAR",
+            "large | medium | small | micro | unknown (工信部联企业〔2011〕300号)",
+        ),
+        _c("size_sector", "VARCHAR", "the industry of the size table applied"),
+        _c("size_missing", "VARCHAR[]", "inputs whose absence left the size unknown"),
+        _c("size_reason", "VARCHAR", "why the size is unknown"),
+        _c(
+            "listing",
+            "VARCHAR",
+            "main_board | star_market | chinext | bse | neeq | hk | overseas | listed | "
+            "unlisted; NULL: unknown",
+        ),
+        _c("listing_raw", "VARCHAR"),
+        _c("stock_code", "VARCHAR"),
+        _c("note", "VARCHAR", "备注"),
+        _c("source_file", "VARCHAR", "the register file last imported for it"),
+        _c("source_position", "VARCHAR", "its row in that file"),
+        _c("imported_at", "TIMESTAMP"),
+        _c("updated_at", "TIMESTAMP"),
+    ),
+    "The enterprise register (企业库): one row per enterprise.",
+    per_document=False,
+)
+
+ENTERPRISE_QUALIFICATIONS = Table(
+    "enterprise_qualifications",
+    (
+        _c("enterprise_id", "VARCHAR"),
+        _c(
+            "qualification",
+            "VARCHAR",
+            "little_giant | srdi_sme | high_tech | tech_sme | ip_demonstration | "
+            "ip_advantage | single_champion | tech_innovation_demo | tech_center",
+        ),
+        _c("year", "INTEGER", "the year of the qualification; NULL: not given"),
+        _c("batch", "VARCHAR", "批次, as the list writes it (第三批)"),
+        _c("level", "VARCHAR", "national | provincial | municipal; NULL: not given"),
+        _c("raw", "VARCHAR", "the text it was read from"),
+        _c("source_file", "VARCHAR"),
+    ),
+    "Qualifications (资质) of enterprises, one row per enterprise × qualification × year.",
+    per_document=False,
+)
+
+ENTERPRISE_LINKS = Table(
+    "enterprise_links",
+    (
+        _c("link_id", "VARCHAR", "stable id of the enterprise × applicant name pair"),
+        _c("enterprise_id", "VARCHAR"),
+        _c("applicant_name", "VARCHAR", "the party name linked"),
+        _c("entity_id", "VARCHAR", "the applicant's resolved entity, when enriched"),
+        _c(
+            "method",
+            "VARCHAR",
+            "exact | former_name | normalized | former_normalized",
+        ),
+        _c("confidence", "DOUBLE", "0–1"),
+        _c("status", "VARCHAR", "linked | review | accepted | rejected"),
+        _c("note", "VARCHAR", "why a link needs review"),
+        _c("documents", "BIGINT", "documents the applicant name appears on"),
+        _c("updated_at", "TIMESTAMP"),
+    ),
+    "Links between enterprises and applicant names; review decisions are kept.",
+    per_document=False,
+)
+
+ENTERPRISE_GROUPS = Table(
+    "enterprise_groups",
+    (
+        _c("group_id", "VARCHAR"),
+        _c("name", "VARCHAR", "the group's name: its parent, else the shared name"),
+        _c("parent_name", "VARCHAR", "the parent company; NULL when unknown"),
+        _c("source", "VARCHAR", "user | suggested"),
+        _c("created_at", "TIMESTAMP"),
+    ),
+    "Corporate groups (企业集团): parents with their subsidiaries and branches.",
+    per_document=False,
+)
+
+GROUP_MEMBERS = Table(
+    "group_members",
+    (
+        _c("group_id", "VARCHAR"),
+        _c("member_name", "VARCHAR"),
+        _c("member_key", "VARCHAR", "the member name's matching key"),
+        _c("relation", "VARCHAR", "parent | subsidiary | branch"),
+        _c("source", "VARCHAR", "user | name (suggested from the name)"),
+        _c("status", "VARCHAR", "accepted | suggested | rejected"),
+        _c("reason", "VARCHAR", "why it was suggested"),
+        _c("updated_at", "TIMESTAMP"),
+    ),
+    "Members of corporate groups; only accepted members count in analyses.",
+    per_document=False,
+)
+
 META = Table(
     "meta",
     (_c("key", "VARCHAR"), _c("value", "VARCHAR")),
@@ -548,6 +677,11 @@ ALL_TABLES: tuple[Table, ...] = (
     EMBEDDINGS,
     QUARANTINE,
     IMPORTS,
+    ENTERPRISES,
+    ENTERPRISE_QUALIFICATIONS,
+    ENTERPRISE_LINKS,
+    ENTERPRISE_GROUPS,
+    GROUP_MEMBERS,
     META,
     MAINTENANCE,
 )

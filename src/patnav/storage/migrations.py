@@ -123,6 +123,22 @@ def _v5_maintenance(conn: duckdb.DuckDBPyConnection) -> None:
     conn.execute(t.MAINTENANCE.ddl())
 
 
+ENTERPRISE_TABLES = (
+    "enterprises",
+    "enterprise_qualifications",
+    "enterprise_links",
+    "enterprise_groups",
+    "group_members",
+)
+
+
+def _v6_enterprises(conn: duckdb.DuckDBPyConnection) -> None:
+    """The enterprise register, its qualifications, links to applicants and corporate
+    groups (issue 14): new tables only."""
+    for name in ENTERPRISE_TABLES:
+        conn.execute(t.table(name).ddl())
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "create the normalised schema", _create_tables),
     Migration(
@@ -144,6 +160,11 @@ MIGRATIONS: tuple[Migration, ...] = (
         5,
         "maintenance state of granted patents: fees paid, next due, grace, lapse",
         _v5_maintenance,
+    ),
+    Migration(
+        6,
+        "enterprise register, qualifications, applicant links, corporate groups",
+        _v6_enterprises,
     ),
 )
 

@@ -37,8 +37,8 @@ from patnav.enrich.gazetteer import parse_address, place_prefixes
 from patnav.enrich.names import name_key
 from patnav.enterprises.store import content_id
 from patnav.errors import InputError
-from patnav.ingest.columns import normalize_header
 from patnav.ingest.encoding import detect_encoding
+from patnav.ingest.tabular.columns import normalize_header
 from patnav.ingest.values import cell_text, clean_name
 from patnav.schema import tables as t
 from patnav.storage.store import PatentStore

@@ -49,10 +49,10 @@ from patnav.ingest.base import (
     Source,
     file_source,
 )
-from patnav.ingest.columns import normalize_header, recognise
 from patnav.ingest.encoding import detect_encoding
+from patnav.ingest.readers.xlsx import check_workbook
+from patnav.ingest.tabular.columns import normalize_header, recognise
 from patnav.ingest.values import cell_text, clean_name, parse_date
-from patnav.ingest.xlsx import check_workbook
 
 FIELDS: dict[str, tuple[str, ...]] = {
     "name": (

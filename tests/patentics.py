@@ -66,7 +66,7 @@ def read(data_dir: Path, today: date = TODAY) -> pd.DataFrame:
     )
     years = frame["ptype"].map({"invention": 20, "utility_model": 10})
     expiry = [
-        (f + pd.DateOffset(years=int(y))).date()
+        (f + pd.DateOffset(years=int(y)) - pd.Timedelta(days=1)).date()  # day before
         for f, y in zip(filed, years, strict=True)
     ]
     frame["expiry"] = [e if g else None for e, g in zip(expiry, granted, strict=True)]

@@ -74,17 +74,26 @@ def test_lens_families_never_exceed_the_extended_family_lens_reports(enriched):
 @pytest.mark.parametrize(
     ("office", "kind", "ptype", "app", "grant", "expiry"),
     [
-        ("CN", "B", PatentType.INVENTION, date(2012, 5, 31), None, date(2032, 5, 31)),
+        ("CN", "B", PatentType.INVENTION, date(2012, 5, 31), None, date(2032, 5, 30)),
         (
             "CN",
             "U",
             PatentType.UTILITY_MODEL,
             date(2012, 5, 31),
             None,
-            date(2022, 5, 31),
+            date(2022, 5, 30),
         ),
-        ("CN", "S", PatentType.DESIGN, date(2021, 5, 31), None, date(2031, 5, 31)),
-        ("CN", "S", PatentType.DESIGN, date(2021, 6, 1), None, date(2036, 6, 1)),
+        # the term ends the day before the anniversary; 29 February's is 28 February
+        (
+            "CN",
+            "U",
+            PatentType.UTILITY_MODEL,
+            date(2004, 2, 29),
+            None,
+            date(2014, 2, 27),
+        ),
+        ("CN", "S", PatentType.DESIGN, date(2021, 5, 31), None, date(2031, 5, 30)),
+        ("CN", "S", PatentType.DESIGN, date(2021, 6, 1), None, date(2036, 5, 31)),
         # a CN utility model or design is published only once granted: no kind needed
         (
             "CN",
@@ -92,7 +101,7 @@ def test_lens_families_never_exceed_the_extended_family_lens_reports(enriched):
             PatentType.UTILITY_MODEL,
             date(2005, 3, 1),
             None,
-            date(2015, 3, 1),
+            date(2015, 2, 28),
         ),
         (
             "US",
@@ -117,7 +126,7 @@ def test_lens_families_never_exceed_the_extended_family_lens_reports(enriched):
             PatentType.UTILITY_MODEL,
             date(2012, 2, 29),
             None,
-            date(2022, 2, 28),
+            date(2022, 2, 27),
         ),
         (
             "US",
@@ -303,7 +312,7 @@ def test_status_comes_from_evidence_with_its_source_and_date(store, settings):
         "lapsed",
         "events",
         date(2014, 3, 1),
-        date(2030, 1, 1),
+        date(2029, 12, 31),  # the day before the anniversary
         True,
         None,
     )
@@ -319,7 +328,7 @@ def test_status_comes_from_evidence_with_its_source_and_date(store, settings):
         "active",
         "source",
         None,
-        date(2035, 1, 1),
+        date(2034, 12, 31),  # the day before the anniversary
         True,
         "有权",
     )
@@ -389,7 +398,7 @@ def test_demo_corpus_has_no_status_and_estimates_only_grants(enriched, data_dir)
         digits.str.len() == 12, digits.str.slice(2, 3)
     )
     filed = pd.to_datetime(frame["申请日"])
-    frame["expiry"] = (filed + pd.DateOffset(years=10)).dt.date
+    frame["expiry"] = (filed + pd.DateOffset(years=10) - pd.Timedelta(days=1)).dt.date
     frame["filed"] = filed.dt.date
     assert store_counts(enriched) == {"known": 0, "expired": 0}
     rows = enriched.rows(

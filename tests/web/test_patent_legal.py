@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 import shutil
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -77,7 +77,11 @@ def test_granted_utility_model_shows_an_estimated_expiry_and_no_status(
     filed = date.fromisoformat(str(row["申请日"]).replace(".", "-"))
     page = client.get(f"{base}/{row['公开（公告）号']}").text
     assert "<dt>届满日（推算）</dt>" in page
-    expiry = filed.replace(year=filed.year + 10).isoformat()
+    try:  # the term ends the day before the anniversary (29 February's: 28 February)
+        anniversary = filed.replace(year=filed.year + 10)
+    except ValueError:
+        anniversary = date(filed.year + 10, 2, 28)
+    expiry = (anniversary - timedelta(days=1)).isoformat()
     assert _dd(page, "expiry") == (
         f"{expiry}（按法定期限自申请日推算，仅对已授权专利推算；"
         "未考虑期限补偿、延长或提前终止）"

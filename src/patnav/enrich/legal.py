@@ -81,12 +81,15 @@ _TERM_RULE = f"""
             CASE WHEN p.app_date >= DATE '2015-05-13' THEN INTERVAL 15 YEAR
                  ELSE INTERVAL 14 YEAR END
         WHEN p.app_date IS NULL THEN NULL
-        WHEN p.office = 'CN' AND p.patent_type = 'invention' THEN p.app_date + INTERVAL 20 YEAR
+        -- a CN term ends the day before the anniversary (专利法 art. 42; 29 February's
+        -- anniversary is the month's last day), as patnav.fees computes it
+        WHEN p.office = 'CN' AND p.patent_type = 'invention'
+            THEN p.app_date + INTERVAL 20 YEAR - INTERVAL 1 DAY
         WHEN p.office = 'CN' AND p.patent_type = 'utility_model'
-            THEN p.app_date + INTERVAL 10 YEAR
+            THEN p.app_date + INTERVAL 10 YEAR - INTERVAL 1 DAY
         WHEN p.office = 'CN' AND p.patent_type = 'design' THEN p.app_date +
             CASE WHEN p.app_date >= DATE '2021-06-01' THEN INTERVAL 15 YEAR
-                 ELSE INTERVAL 10 YEAR END
+                 ELSE INTERVAL 10 YEAR END - INTERVAL 1 DAY
         WHEN p.office = 'US' AND p.patent_type = 'invention' AND p.app_date < DATE '1995-06-08'
             AND {_GRANT_DAY} IS NOT NULL
             THEN greatest({_GRANT_DAY} + INTERVAL 17 YEAR, p.app_date + INTERVAL 20 YEAR)

@@ -336,7 +336,7 @@ def test_status_comes_from_evidence_with_its_source_and_date(store, settings):
         None,
         "term",
         None,
-        date(2022, 1, 1),
+        date(2021, 12, 31),
         True,
         "有权-审定授权",
     )
@@ -344,7 +344,7 @@ def test_status_comes_from_evidence_with_its_source_and_date(store, settings):
         "active",
         "events",
         date(2019, 6, 1),
-        date(2036, 1, 1),
+        date(2035, 12, 31),
         True,
         None,
     )
@@ -352,7 +352,7 @@ def test_status_comes_from_evidence_with_its_source_and_date(store, settings):
         "lapsed",
         "source",
         None,
-        date(2036, 1, 1),
+        date(2035, 12, 31),
         True,
         "无权-未缴年费",
     )
@@ -360,7 +360,7 @@ def test_status_comes_from_evidence_with_its_source_and_date(store, settings):
         "active",
         "events",
         date(2023, 5, 1),
-        date(2022, 1, 1),
+        date(2021, 12, 31),
         True,
         None,
     )
@@ -377,7 +377,7 @@ def test_status_comes_from_evidence_with_its_source_and_date(store, settings):
     enrich(store, settings, ["legal"], today=date(2035, 6, 1))
     assert store.rows(f"SELECT {columns} FROM patents WHERE doc_id = 'CN1000003A'")[
         0
-    ] == (None, "term", None, date(2035, 1, 1), True, "有权")
+    ] == (None, "term", None, date(2034, 12, 31), True, "有权")
     # and back: the source's status returns
     enrich(store, settings, ["legal"], today=TODAY)
     assert store.rows(

@@ -19,6 +19,7 @@ from patnav.search.compile import CompiledQuery, compile_query
 from patnav.search.hits import SearchHit, SearchResult
 from patnav.search.index import SearchIndex
 from patnav.search.query import QuerySyntaxError, parse, to_text
+from patnav.search.saved import PatentSet, find_set, get_set, list_sets
 from patnav.search.semantic import (
     Embedder,
     EmbedReport,
@@ -27,14 +28,10 @@ from patnav.search.semantic import (
     embed_store,
 )
 from patnav.search.sets import (
-    PatentSet,
     RunReport,
     count_set,
     delete_set,
     export_set,
-    find_set,
-    get_set,
-    list_sets,
     rerun_set,
     resolve_set,
     save_set,

@@ -224,7 +224,16 @@ def run_report(platform: Platform, hub: StoreHub, job_id: int) -> None:
 
         spec = parse_spec(text, source=f"spec {job_id}")
         with handle.reader() as cursor:
-            written = Path(write_report(cursor, spec, fmt=fmt, lang=lang, out=path))
+            written = Path(
+                write_report(
+                    cursor,
+                    spec,
+                    fmt=fmt,
+                    lang=lang,
+                    out=path,
+                    data_dir=platform.settings.data_dir,
+                )
+            )
         if written != path:
             shutil.move(str(written), path)
         status, error, size = "done", None, path.stat().st_size

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import ast
+import re
+from functools import lru_cache
 from pathlib import Path
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "patnav"
@@ -101,3 +103,79 @@ def test_landscape_is_defined_once():
             )
             defined += [name for t in targets if getattr(t, "id", None) == "LANDSCAPE"]
     assert defined == ["patnav.analyses"]
+
+
+# -- errors ---------------------------------------------------------------------------
+
+ERRORS = SRC / "errors.py"
+LAYERED = {"CommandError": "patnav.cli"}
+"""Exception classes that must live above the core (CommandError subclasses click's)."""
+
+
+@lru_cache(maxsize=1)
+def _exception_classes() -> dict[str, tuple[str, list[str]]]:
+    """Every class of src whose bases make it an exception: name -> (module, bases)."""
+    defined = [
+        (name, node)
+        for name, path in _modules().items()
+        for node in ast.walk(ast.parse(path.read_text("utf-8")))
+        if isinstance(node, ast.ClassDef)
+    ]
+    found: dict[str, tuple[str, list[str]]] = {}
+    changed = True
+    while changed:  # a class deriving from one found is one too
+        changed = False
+        for name, node in defined:
+            if node.name not in found:
+                bases = [ast.unparse(b).rsplit(".", 1)[-1] for b in node.bases]
+                if any(b in found or b.endswith(("Error", "Exception")) for b in bases):
+                    found[node.name] = (name, bases)
+                    changed = True
+    return found
+
+
+def test_every_exception_class_lives_in_errors_and_ends_in_error():
+    classes = _exception_classes()
+    misplaced = {
+        n: m
+        for n, (m, _) in classes.items()
+        if m != "patnav.errors" and LAYERED.get(n) != m
+    }
+    assert not misplaced, f"exception classes outside patnav.errors: {misplaced}"
+    badly_named = sorted(n for n in classes if not n.endswith("Error"))
+    assert not badly_named, f"not named ...Error: {badly_named}"
+
+
+def test_the_drawn_tree_lists_every_class_with_its_parent():
+    import patnav.errors as errors
+
+    tree = (errors.__doc__ or "").split("```")[1]
+    drawn: dict[str, set[str]] = {}
+    stack: list[tuple[int, str]] = []
+    for line in tree.splitlines():
+        found = re.search(r"[├└]── ([\w.]+)|^(\w[\w.]*)", line)
+        if not found:
+            continue
+        name = (found.group(1) or found.group(2)).rsplit(".", 1)[-1]
+        depth = found.start(1) if found.group(1) else 0
+        while stack and stack[-1][0] >= depth:
+            stack.pop()
+        drawn.setdefault(name, set()).add(stack[-1][1] if stack else "")
+        stack.append((depth, name))
+    classes = _exception_classes()
+    assert set(classes) <= set(drawn), sorted(set(classes) - set(drawn))
+    for name, (_, bases) in classes.items():
+        first = bases[0]
+        parents = drawn[name]
+        assert first in parents or first == "ClickException", (name, first, parents)
+
+
+def test_every_error_class_is_raised_or_a_base_of_one():
+    classes = _exception_classes()
+    source = "\n".join(p.read_text("utf-8") for p in _modules().values())
+    raised = {
+        n for n in classes if re.search(rf"\b{n}\(", source.replace(f"class {n}(", ""))
+    }
+    bases = {b for n in raised for b in classes[n][1]}
+    unused = sorted(set(classes) - raised - bases - {"PatnavError"})
+    assert not unused, f"never raised: {unused}"

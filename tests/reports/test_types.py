@@ -8,7 +8,8 @@ import docx
 import pytest
 
 from patnav.analyses.spec import parse_spec
-from patnav.reports import ReportTypeError, build_report, render_report
+from patnav.errors import ReportTypeError
+from patnav.reports import build_report, render_report
 
 
 def _spec(base, **changes):

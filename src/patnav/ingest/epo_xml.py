@@ -20,11 +20,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from patnav.errors import SkippedDocumentError
 from patnav.ingest.base import Item, ReadOptions, Source
 from patnav.ingest.patentxml import (
     FileNotes,
     RawClaim,
-    SkipDocument,
     app_number,
     build_claims,
     child_text,
@@ -278,13 +278,13 @@ def _build(
 ) -> PatentRecord:
     root = strip_namespaces(root)
     if root.tag != ROOT:
-        raise SkipDocument(f"the root element is <{root.tag}>, not <{ROOT}>")
+        raise SkippedDocumentError(f"the root element is <{root.tag}>, not <{ROOT}>")
     notes.variants[
         root.get("dtd-version") or "ep-patent-document (version not stated)"
     ] += 1
     bib = root.find("SDOBI")
     if bib is None:
-        raise SkipDocument("the document has no <SDOBI> bibliographic section")
+        raise SkippedDocumentError("the document has no <SDOBI> bibliographic section")
     office = country_code(child_text(bib, "B100/B190") or root.get("country")) or "EP"
     number = child_text(bib, "B100/B110") or root.get("doc-number")
     kind = child_text(bib, "B100/B130") or root.get("kind")

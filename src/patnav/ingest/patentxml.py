@@ -20,7 +20,14 @@ from datetime import date
 from functools import lru_cache
 from typing import TypeVar
 
-from patnav.errors import InputError, excerpt
+from patnav.errors import (
+    BadDocumentError,
+    IgnoredDocumentError,
+    InputError,
+    SkippedDocumentError,
+    UnsafeDocumentError,
+    excerpt,
+)
 from patnav.ingest import xmlsafe
 from patnav.ingest.base import (
     Item,
@@ -33,14 +40,7 @@ from patnav.ingest.base import (
 )
 from patnav.ingest.claims import claim_references
 from patnav.ingest.values import clean_name, split_postcode
-from patnav.ingest.xmlsafe import (
-    BadDocument,
-    Element,
-    Piece,
-    Prepared,
-    UnsafeDocument,
-    parse_document,
-)
+from patnav.ingest.xmlsafe import Element, Piece, Prepared, parse_document
 from patnav.schema.codes import normalize_ipc, normalize_locarno
 from patnav.schema.numbers import (
     normalize_app_number,
@@ -136,16 +136,6 @@ PROGRESS_EVERY = 50
 """Documents between progress reports."""
 EXAMPLES = 5
 """Positions shown for a warning; the rest are counted (memory stays flat)."""
-
-
-class IgnoreDocument(ValueError):
-    """A document that is not a record and needs no quarantine (a USPTO sequence listing
-    between the grants of a weekly file); the message names what it is."""
-
-
-class SkipDocument(ValueError):
-    """A document that is readable XML but not a record this reader can build; the
-    message says why (the reader quarantines it)."""
 
 
 @dataclass(slots=True)
@@ -269,16 +259,16 @@ def read_pieces(
                     f"{piece.position}: {prepared.repaired}",
                 )
             record = build(root, prepared, piece, notes)
-        except UnsafeDocument as exc:
+        except UnsafeDocumentError as exc:
             yield Rejected(piece.position, f"refused: {exc}", piece.raw, piece.number)
             continue
-        except BadDocument as exc:
+        except BadDocumentError as exc:
             yield Rejected(piece.position, str(exc), piece.raw, piece.number)
             continue
-        except IgnoreDocument as exc:
+        except IgnoredDocumentError as exc:
             notes.ignored[str(exc)] += 1
             continue
-        except SkipDocument as exc:
+        except SkippedDocumentError as exc:
             yield Rejected(piece.position, str(exc), piece.raw, piece.number)
             continue
         if record.doc_id is None:

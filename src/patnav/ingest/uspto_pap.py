@@ -10,10 +10,10 @@ inventors, so inventors are also recorded as applicants.
 
 from __future__ import annotations
 
+from patnav.errors import SkippedDocumentError
 from patnav.ingest.patentxml import (
     FileNotes,
     RawClaim,
-    SkipDocument,
     app_number,
     build_claims,
     child_text,
@@ -123,11 +123,13 @@ def build(root: Element, piece: Piece, notes: FileNotes) -> PatentRecord:
     """One pre-grant publication as a record.
 
     Raises:
-        SkipDocument: it has no bibliographic section.
+        SkippedDocumentError: it has no bibliographic section.
     """
     bib = root.find("subdoc-bibliographic-information")
     if bib is None:
-        raise SkipDocument("the publication has no <subdoc-bibliographic-information>")
+        raise SkippedDocumentError(
+            "the publication has no <subdoc-bibliographic-information>"
+        )
     number = child_text(bib, "document-id/doc-number")
     kind = child_text(bib, "document-id/kind-code")
     pub_canon = pub_number("US", number, kind)

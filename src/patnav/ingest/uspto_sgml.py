@@ -12,10 +12,10 @@ back with ``CLREF ID="CLM-00001"``.
 
 from __future__ import annotations
 
+from patnav.errors import SkippedDocumentError
 from patnav.ingest.patentxml import (
     FileNotes,
     RawClaim,
-    SkipDocument,
     app_number,
     build_claims,
     child_text,
@@ -221,11 +221,11 @@ def build(root: Element, piece: Piece, notes: FileNotes) -> PatentRecord:
     """One ST.32 grant as a record.
 
     Raises:
-        SkipDocument: it has no ``SDOBI`` bibliographic section.
+        SkippedDocumentError: it has no ``SDOBI`` bibliographic section.
     """
     bib = root.find("SDOBI")
     if bib is None:
-        raise SkipDocument("the PATDOC has no <SDOBI> bibliographic section")
+        raise SkippedDocumentError("the PATDOC has no <SDOBI> bibliographic section")
     number = child_text(bib, "B100/B110")
     kind = child_text(bib, "B100/B130")
     office = country_code(child_text(bib, "B100/B190")) or "US"

@@ -18,8 +18,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from patnav.analyses.spec import NavigationSpec
-from patnav.errors import InvalidParameterError
-from patnav.reports.build import REPORT_TYPES, ReportTypeError, as_spec, build_report
+from patnav.errors import InvalidParameterError, ReportTypeError
+from patnav.reports.build import REPORT_TYPES, as_spec, build_report
 from patnav.reports.model import Report
 from patnav.storage.store import PatentStore
 

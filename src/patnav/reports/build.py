@@ -13,7 +13,7 @@ from pathlib import Path
 from patnav import __version__
 from patnav.analyses.base import Engine, as_engine, materialized
 from patnav.analyses.spec import NavigationSpec, load_spec
-from patnav.errors import InvalidParameterError
+from patnav.errors import InvalidParameterError, ReportTypeError
 from patnav.reports import labels as L
 from patnav.reports.charts import render_all
 from patnav.reports.conclusions import conclude
@@ -27,10 +27,6 @@ from patnav.storage.store import PatentStore
 
 REPORT_TYPES: tuple[str, ...] = tuple(OUTLINES)
 """The report types ``build_report`` writes (every spec type but ``fto``)."""
-
-
-class ReportTypeError(InvalidParameterError):
-    """The spec asks for a report type this version cannot write (FTO)."""
 
 
 def as_spec(spec: NavigationSpec | Path | str) -> NavigationSpec:

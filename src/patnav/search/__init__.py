@@ -14,11 +14,12 @@ The public API::
 See ``docs/search.md`` for the language and the ranking.
 """
 
+from patnav.errors import QuerySyntaxError
 from patnav.search.api import MODES, matching_ids, more_like_this, search
 from patnav.search.compile import CompiledQuery, compile_query
 from patnav.search.hits import SearchHit, SearchResult
 from patnav.search.index import SearchIndex
-from patnav.search.query import QuerySyntaxError, parse, to_text
+from patnav.search.query import parse, to_text
 from patnav.search.saved import PatentSet, find_set, get_set, list_sets
 from patnav.search.semantic import (
     Embedder,

@@ -245,3 +245,12 @@ def test_chinese_corpora_keep_drafting_words_out(
     }
     for t in result.terms:
         assert t.share is not None and t.share <= 0.5
+
+
+def test_hot_spots_take_the_word_lists_from_the_caller(store):
+    """The analysis never reads settings itself: without ``data_dir`` (or the word lists)
+    it says what it needs instead of segmenting with jieba's dictionary alone."""
+    from patnav.errors import InvalidParameterError
+
+    with pytest.raises(InvalidParameterError, match="data_dir"):
+        hot_spots(store)

@@ -34,7 +34,7 @@ Exception
 │   ├── UnsafeDocumentError              an XML document declares entities (→ quarantine)
 │   ├── SkippedDocumentError             readable XML, no record (→ quarantine)
 │   └── IgnoredDocumentError             not a record, no quarantine (a sequence listing)
-├── StoreDownError                       .error: the store died mid-import (→ StoreFailedError)
+├── StoreDownError                       .error: the store died mid-import (→ report.error)
 └── BodyTooLargeError                    a request body passes the limit (→ 413)
 
 click.ClickException

@@ -44,7 +44,7 @@ spec = load_spec({spec!r})
 spec = dataclasses.replace(spec, period=dataclasses.replace(spec.period, start=None, end=None))
 store = PatentStore.open({path!r}, read_only=True)
 t0 = time.perf_counter()
-report = build_report(store, spec)
+report = build_report(store, spec, data_dir=Path({data!r}))
 with tempfile.TemporaryDirectory() as tmp:
     render_report(report, "docx", Path(tmp))
     __result["seconds"] = time.perf_counter() - t0
@@ -155,7 +155,9 @@ def main() -> None:
     for target in TARGETS:
         path, docs = scaled(target)
         runs = [
-            run_child(REPORT.format(spec=spec, path=str(path), pdf=False))
+            run_child(
+                REPORT.format(spec=spec, path=str(path), pdf=False, data=str(DATA_DIR))
+            )
             for _ in range(REPEAT)
         ]
         seconds = statistics.median(r.seconds for r in runs)
@@ -171,7 +173,9 @@ def main() -> None:
             k: statistics.median(r.result["timings"].get(k, 0.0) for r in runs)
             for k in analyses
         }
-        pdf = run_child(REPORT.format(spec=spec, path=str(path), pdf=True))
+        pdf = run_child(
+            REPORT.format(spec=spec, path=str(path), pdf=True, data=str(DATA_DIR))
+        )
         pdf_seconds = pdf.result["timings"].get("render.pdf", 0.0)
         base, base_peak, base_result = median_runs(
             LANDSCAPE.format(spec=spec, path=str(path)), REPEAT

@@ -165,7 +165,8 @@ class BM25:
 
 
 def _analyzer():
-    from patnav.search.analysis import Analyzer, Segmenter, dictionary_files
+    from patnav.text.segmentation import Analyzer, Segmenter
+    from patnav.text.vocabularies import dictionary_files
 
     return Analyzer(Segmenter(dictionary_files(DATA_DIR)))
 

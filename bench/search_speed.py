@@ -88,7 +88,7 @@ def _time(fn, repeat: int = REPEAT) -> list[float]:
 
 
 def _lists() -> int:
-    from patnav.search.analysis import dictionary_files
+    from patnav.text.vocabularies import dictionary_files
 
     return len(dictionary_files(DATA_DIR))
 
@@ -96,11 +96,12 @@ def _lists() -> int:
 def segmenter_load() -> dict:
     code = """
 from pathlib import Path
-from patnav.search.analysis import Segmenter, dictionary_files
+from patnav.text.segmentation import Segmenter
+from patnav.text.vocabularies import dictionary_files
 seg = Segmenter(dictionary_files(Path({data!r})))
 seg.cut("预热")  # builds the cache if missing
 seg2 = Segmenter(dictionary_files(Path({data!r})))
-import patnav.search.analysis as a
+import patnav.text.segmentation as a
 a._LOADED.clear()
 t0 = time.perf_counter()
 seg2.cut("光纤连接器")

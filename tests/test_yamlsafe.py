@@ -7,15 +7,8 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from patnav.yamlsafe import (
-    UnsafeYamlError,
-    YamlError,
-    YamlLimits,
-    compose_yaml,
-    line_of,
-    load_yaml,
-    load_yaml_file,
-)
+from patnav.errors import UnsafeYamlError, YamlError
+from patnav.yamlsafe import YamlLimits, compose_yaml, line_of, load_yaml, load_yaml_file
 
 
 def alias_bomb(depth: int, *, fanout: int = 10) -> str:

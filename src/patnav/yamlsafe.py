@@ -44,7 +44,7 @@ from yaml.events import (
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from yaml.resolver import Resolver
 
-from patnav.errors import InputError, UnsafeInputError
+from patnav.errors import InputError, UnsafeYamlError, YamlError
 
 try:  # libyaml's parser when installed (ten times faster), else PyYAML's own
     from yaml._yaml import CParser as _Parser
@@ -92,37 +92,6 @@ class YamlLimits:
 
 
 DEFAULT_LIMITS = YamlLimits()
-
-
-class YamlError(InputError):
-    """A YAML text cannot be read: its syntax, a duplicate key or a refused tag.
-
-    ``line`` and ``column`` are 1-based (None when the problem concerns the whole text);
-    ``problem`` is the message without the source and position, ``problem_zh`` the same
-    in Chinese (None for a syntax error: libyaml words those in English).
-    """
-
-    def __init__(
-        self,
-        source: str,
-        problem: str,
-        *,
-        problem_zh: str | None = None,
-        line: int | None = None,
-        column: int | None = None,
-    ) -> None:
-        self.source = source
-        self.problem = problem
-        self.problem_zh = problem_zh
-        self.line = line
-        self.column = column
-        where = f"{source}, line {line}" if line is not None else source
-        super().__init__(f"{where}: {problem}")
-
-
-class UnsafeYamlError(YamlError, UnsafeInputError):
-    """A YAML text breaks a limit of :class:`YamlLimits` (too large, too many aliases,
-    too deep, too many nodes once aliases are expanded)."""
 
 
 class _BoundedLoader(Composer, _Parser, SafeConstructor, Resolver):

@@ -59,11 +59,11 @@ def store_path(tmp_path_factory: pytest.TempPathFactory, data_dir: Path) -> Path
 
 
 @pytest.fixture(scope="module")
-def chain(store_path: Path):
+def chain(store_path: Path, data_dir: Path):
     spec = parse_spec(SPEC, source="candidates.yaml")
     with PatentStore.open(store_path, read_only=True) as store:
         result = chain_positioning(store, spec, store=store, top=10)
-        report = build_report(store, spec, charts=False)
+        report = build_report(store, spec, charts=False, data_dir=data_dir)
     return result, report
 
 

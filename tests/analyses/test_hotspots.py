@@ -19,7 +19,7 @@ from patnav.analyses.hotspots import (
 
 
 @pytest.fixture(scope="module")
-def taian_hotspots(loaded_store_path):
+def taian_hotspots(loaded_store_path, data_dir):
     from patnav.analyses.base import Scope
     from patnav.storage.store import PatentStore
 
@@ -28,7 +28,7 @@ def taian_hotspots(loaded_store_path):
             "SELECT doc_id FROM provenance WHERE file LIKE '%taian_patents.xlsx'",
             label="泰安",
         )
-        yield hot_spots(store, scope, count_by="application", top=30)
+        yield hot_spots(store, scope, count_by="application", top=30, data_dir=data_dir)
 
 
 def test_terms_are_counted_per_unit_and_technical(taian_hotspots, data_dir):
@@ -132,13 +132,15 @@ DRAFTING = (
 
 
 @pytest.fixture(scope="module")
-def drones_hotspots(drones_full_path):
+def drones_hotspots(drones_full_path, data_dir):
     from patnav.analyses.spec import load_spec
     from patnav.storage.store import PatentStore
 
     spec = load_spec(SPECS / "drones-industry.yaml")
     with PatentStore.open(drones_full_path, read_only=True) as store:
-        return hot_spots(store, spec.base_scope(store), count_by="family")
+        return hot_spots(
+            store, spec.base_scope(store), count_by="family", data_dir=data_dir
+        )
 
 
 def _forms(result):
@@ -214,7 +216,9 @@ def test_white_spaces_read_without_class_notes(drones_hotspots):
     ("pattern", "label"),
     [("%taian_patents.xlsx", "泰安"), ("%expand_train_1.json", "CCF")],
 )
-def test_chinese_corpora_keep_drafting_words_out(loaded_store_path, pattern, label):
+def test_chinese_corpora_keep_drafting_words_out(
+    loaded_store_path, data_dir, pattern, label
+):
     from patnav.analyses.base import Scope
     from patnav.analyses.hotspots import BOILERPLATE_ZH
     from patnav.storage.store import PatentStore
@@ -225,7 +229,9 @@ def test_chinese_corpora_keep_drafting_words_out(loaded_store_path, pattern, lab
             {"p": pattern},
             label=label,
         )
-        result = hot_spots(store, scope, count_by="application", top=40)
+        result = hot_spots(
+            store, scope, count_by="application", top=40, data_dir=data_dir
+        )
     words = _forms(result)
     assert words and not words & BOILERPLATE_ZH
     assert not words & {
@@ -239,3 +245,12 @@ def test_chinese_corpora_keep_drafting_words_out(loaded_store_path, pattern, lab
     }
     for t in result.terms:
         assert t.share is not None and t.share <= 0.5
+
+
+def test_hot_spots_take_the_word_lists_from_the_caller(store):
+    """The analysis never reads settings itself: without ``data_dir`` (or the word lists)
+    it says what it needs instead of segmenting with jieba's dictionary alone."""
+    from patnav.errors import InvalidParameterError
+
+    with pytest.raises(InvalidParameterError, match="data_dir"):
+        hot_spots(store)

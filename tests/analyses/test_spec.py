@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from patnav.analyses.spec import SpecError, load_spec, node_query, parse_spec
+from patnav.analyses.spec import load_spec, node_query, parse_spec
+from patnav.errors import SpecError
 
 SPECS = Path(__file__).resolve().parents[2] / "specs"
 

@@ -27,6 +27,7 @@ from patnav.ingest.tabular.columns import load_mapping
 from patnav.reports import build_report, render_report
 from patnav.reports.model import Report
 from patnav.storage.store import PatentStore
+from tests.conftest import DATA_DIR
 
 REPO = Path(__file__).resolve().parents[2]
 SPECS = REPO / "specs"
@@ -147,7 +148,9 @@ def built(
     def make(folder: Path) -> None:
         folder.mkdir()
         with PatentStore.open(store_path, read_only=True) as store:
-            report = build_report(store, spec, lang=lang, charts=charts)
+            report = build_report(
+                store, spec, lang=lang, charts=charts, data_dir=DATA_DIR
+            )
         for fmt in formats:
             render_report(report, fmt, folder / f"report.{fmt}")
         (folder / "report.pickle").write_bytes(pickle.dumps(report))

@@ -56,7 +56,7 @@ def ar_report(tmp_path_factory, data_dir) -> tuple[Report, str]:
         name="patentics-lens",
     )
     with PatentStore.open(path, read_only=True) as store:
-        report = build_report(store, parse_spec(SPEC), lang="zh")
+        report = build_report(store, parse_spec(SPEC), lang="zh", data_dir=data_dir)
     html = tmp_path_factory.mktemp("ar-report") / "report.html"
     render_report(report, "html", html)
     return report, html.read_text("utf-8")

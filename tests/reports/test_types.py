@@ -8,7 +8,8 @@ import docx
 import pytest
 
 from patnav.analyses.spec import parse_spec
-from patnav.reports import ReportTypeError, build_report, render_report
+from patnav.errors import ReportTypeError
+from patnav.reports import build_report, render_report
 
 
 def _spec(base, **changes):
@@ -36,14 +37,16 @@ def test_region_report_starts_with_the_region_itself(taian_store, taian_spec):
     assert leader.numbers["leader"] == "山东农业大学"
 
 
-def test_enterprise_report_benchmarks_the_named_entities(drones_store, drones_spec):
+def test_enterprise_report_benchmarks_the_named_entities(
+    drones_store, drones_spec, data_dir
+):
     spec = _spec(
         drones_spec,
         type="enterprise",
         entities=("PARROT", "THALES SA", "VERIZON PATENT & LICENSING INC"),
         nodes=drones_spec.nodes[:3],
     )
-    report = build_report(drones_store, spec, charts=False)
+    report = build_report(drones_store, spec, charts=False, data_dir=data_dir)
     assert _top(report) == [
         "主要结论与建议",
         "数据与方法",
@@ -60,9 +63,11 @@ def test_enterprise_report_benchmarks_the_named_entities(drones_store, drones_sp
     assert int(table.rows[0][1]) == parrot.numbers["units"]
 
 
-def test_rnd_report_has_hot_spots_branches_and_core_patents(drones_store, drones_spec):
+def test_rnd_report_has_hot_spots_branches_and_core_patents(
+    drones_store, drones_spec, data_dir
+):
     spec = _spec(drones_spec, type="rnd", region=None)
-    report = build_report(drones_store, spec, charts=False)
+    report = build_report(drones_store, spec, charts=False, data_dir=data_dir)
     # the path section holds white spaces, recommendations and risks; with none (the
     # drone data carry no legal status, so no lapse risk may be claimed) it is left out
     path = [

@@ -51,7 +51,7 @@ def writable_sample(sample_store_path, tmp_path):
 @pytest.fixture(scope="session")
 def plain_segmenter(tmp_path_factory):
     """jieba with its own dictionary only: fast to load, enough for behaviour tests."""
-    from patnav.search.analysis import Segmenter
+    from patnav.text.segmentation import Segmenter
 
     return Segmenter((), cache_dir=tmp_path_factory.mktemp("segmenter"))
 

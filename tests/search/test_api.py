@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from patnav.errors import InputError, InvalidParameterError
-from patnav.search import QuerySyntaxError, SearchHit, matching_ids, parse, search
+from patnav.errors import InputError, InvalidParameterError, QuerySyntaxError
+from patnav.search import SearchHit, matching_ids, parse, search
 from patnav.search.api import positive_text
 from patnav.search.index import SearchIndex
 

@@ -12,11 +12,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from patnav.search import compile_query, parse
-from patnav.search.analysis import Analyzer, Segmenter, dictionary_files, english_tokens
 from patnav.search.engine import evaluate
 from patnav.search.fulltext import K1, TITLE_WEIGHT, B, FullTextIndex
 from patnav.search.index import SearchIndex
 from patnav.storage.store import PatentStore
+from patnav.text.segmentation import Analyzer, Segmenter, english_tokens
+from patnav.text.vocabularies import dictionary_files
 
 
 def test_english_tokens_are_lowercased_stemmed_and_stop_words_dropped():

@@ -18,10 +18,11 @@ from pathlib import Path
 import pytest
 
 from patnav.search import SearchIndex, search
-from patnav.search import analysis as analysis_module
-from patnav.search.analysis import Segmenter, dictionary_files
 from patnav.search.fulltext import SEGMENTER_FOLDER
 from patnav.storage.store import PatentStore
+from patnav.text import segmentation as analysis_module
+from patnav.text.segmentation import Segmenter
+from patnav.text.vocabularies import dictionary_files
 
 # free text ranked by BM25 (the tokens decide it), and an expert query
 QUERIES = (

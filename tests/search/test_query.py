@@ -8,14 +8,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from patnav.errors import InputError
+from patnav.errors import InputError, QuerySyntaxError
 from patnav.search.query import (
     MAX_DEPTH,
     MAX_TERMS,
     And,
     Not,
     Or,
-    QuerySyntaxError,
     Range,
     Term,
     leaves,

@@ -7,12 +7,12 @@ import re
 
 import pytest
 
+from patnav.errors import QuerySyntaxError
 from patnav.search import values as v
 from patnav.search.query import (
     MAX_DEPTH,
     MAX_QUERY_CHARS,
     MAX_TERMS,
-    QuerySyntaxError,
     _unknown_field,
     parse,
 )
@@ -163,7 +163,7 @@ def test_a_missing_field_name_has_a_chinese_message():
     ],
 )
 def test_every_value_problem_says_it_in_chinese_too(reader, text):
-    with pytest.raises(v.ValueProblem) as caught:
+    with pytest.raises(v.FieldValueError) as caught:
         reader(text)
     problem = caught.value
     assert CJK.search(problem.message_zh)

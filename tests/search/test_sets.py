@@ -20,6 +20,7 @@ from patnav.search import (
     rerun_set,
     resolve_set,
     save_set,
+    search,
     set_members,
 )
 from patnav.search.index import SearchIndex
@@ -174,3 +175,34 @@ def test_delete(writable_sample, index):
     delete_set(store, "临时")
     assert list_sets(store) == []
     assert store.count("patent_set_members") == 0
+
+
+def test_a_search_within_a_saved_set_stays_among_its_members(writable_sample, index):
+    """``within`` a saved set: a Boolean set's members now, a ranked set's last run
+    (search.api reads them through search.saved, without importing search.sets)."""
+    store = writable_sample
+    save_set(store, "湖北光通信", "PROV=湖北 AND IPC=G02B6", index=index)
+    boolean = {r[0] for r in store.rows(*_compiled("PROV=湖北 AND IPC=G02B6"))}
+    found = search(store, "光纤", mode="text", within="湖北光通信", index=index)
+    assert found.doc_ids and set(found.doc_ids) <= boolean
+
+    model = HashingEmbedder()
+    embed_store(store, model)
+    save_set(
+        store,
+        "像光纤",
+        "光纤放大器",
+        mode="semantic",
+        limit=3,
+        index=index,
+        embedder=model,
+    )
+    last = set(set_members(store, "像光纤"))
+    assert len(last) == 3
+    within = search(store, "光纤", mode="text", within="像光纤", index=index)
+    assert within.doc_ids and set(within.doc_ids) <= last
+
+
+def _compiled(query: str) -> tuple[str, list[object]]:
+    compiled = compile_query(query)
+    return compiled.sql, compiled.params

@@ -83,8 +83,9 @@ def test_weak_passwords_and_taken_names_are_refused(platform):
 
 
 def test_access_rules_per_role(platform):
+    from patnav.errors import AccessDeniedError
     from patnav.platform import access, accounts
-    from patnav.platform.access import AccessDenied, Viewer
+    from patnav.platform.access import Viewer
 
     with platform.session() as db:
         sd = accounts.create_tenant(db, "山东省", "province")
@@ -104,9 +105,9 @@ def test_access_rules_per_role(platform):
         city = viewer("analyst", ta)
         assert not access.can_see_tenant(db, city, jn.id)
         assert not access.can_see_tenant(db, city, sd.id)  # not the province above
-        with pytest.raises(AccessDenied):
+        with pytest.raises(AccessDeniedError):
             access.require_write(db, viewer("department", ta), ta.id)
-        with pytest.raises(AccessDenied):
+        with pytest.raises(AccessDeniedError):
             access.check_visibility(viewer("enterprise", ta), "public")
         access.check_visibility(viewer("analyst", ta), "public")
 

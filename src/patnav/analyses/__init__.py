@@ -2,7 +2,8 @@
 
 ``ANALYSES`` registers every analysis by name with its titles and parameters, so the CLI,
 reports, the web app and the API discover them. ``run_analysis`` calls one by name.
-``LANDSCAPE`` lists the non-text analyses of a full landscape.
+``LANDSCAPE`` lists the non-text analyses of a full landscape; ``FULL_LANDSCAPE`` adds the
+text analysis (hot spots).
 """
 
 from __future__ import annotations
@@ -127,6 +128,8 @@ LANDSCAPE: tuple[str, ...] = (
     "citations",
 )
 """The non-text analyses of a full landscape (全景分析)."""
+FULL_LANDSCAPE: tuple[str, ...] = (*LANDSCAPE, "hotspots")
+"""The landscape with its text analysis (hot spots): what industry and R&D reports run."""
 
 
 def run_analysis(
@@ -198,6 +201,7 @@ def landscape(
 
 __all__ = [
     "ANALYSES",
+    "FULL_LANDSCAPE",
     "LANDSCAPE",
     "AnalysisInfo",
     "Engine",

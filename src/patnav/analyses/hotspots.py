@@ -5,7 +5,7 @@ Chinese with jieba and the technical vocabularies of ``reference/dictionaries`` 
 so 光纤连接器 stays one term), English by words and two-word phrases. Two rules keep the
 vocabulary of patent drafting out:
 
-* a **stoplist** kept as data (``analyses/vocab/stopwords_zh.txt`` and ``stopwords_en.txt``,
+* a **stoplist** kept as data (``text/vocab/stopwords_zh.txt`` and ``stopwords_en.txt``,
   each section saying why its words are there): claim language (所述, 其特征在于, wherein,
   non-transitory), figure and drawing words (如图, 示意图, drawing, shows), the Derwent
   abstract template (novelty, advantage), generic nouns (装置, 方法, device, system, box) and
@@ -15,7 +15,7 @@ vocabulary of patent drafting out:
   that corpus, not a hot spot (``common`` lists them).
 
 English terms are shown in Chinese where a bilingual glossary knows them
-(``analyses/vocab/glossary_en_zh.tsv``, then the bilingual IPC titles): ``drone`` and
+(``text/vocab/glossary_en_zh.tsv``, then the bilingual IPC titles): ``drone`` and
 无人机 count as one term, 无人机, whose English form is kept beside it (:meth:`Term.label`
 gives ``无人机（drone）`` in Chinese, ``drone`` in English, and None for an English term a
 Chinese report cannot name).
@@ -63,10 +63,19 @@ from patnav.analyses.base import (
 from patnav.analyses.prepared import based
 from patnav.errors import InvalidParameterError
 from patnav.storage.store import PatentStore
+from patnav.text.segmentation import Segmenter
+from patnav.text.vocabularies import (
+    BOILERPLATE_EN,
+    BOILERPLATE_ZH,
+    curated_glossary,
+    dictionary_files,
+    ipc_titles_file,
+    singular,
+    technical_vocabulary,
+)
 
 SEED = 42
 
-VOCAB = Path(__file__).parent / "vocab"
 MAX_SHARE = 0.5
 """A term in more than this share of the units (of the scope, or of one source's units)
 is not a hot spot."""
@@ -74,21 +83,8 @@ MIN_SOURCE_UNITS = 30
 """A source needs this many analysed units before its own document frequency counts."""
 
 
-def _words(path: Path) -> frozenset[str]:
-    """The words of a stoplist file: whitespace-separated, ``#`` starts a comment."""
-    out: set[str] = set()
-    for line in path.read_text("utf-8").splitlines():
-        out.update(line.split("#", 1)[0].split())
-    return frozenset(out)
-
-
-BOILERPLATE_ZH = _words(VOCAB / "stopwords_zh.txt")
-"""Chinese patent-drafting words (套语, generic nouns, figure words): never hot terms."""
 GENERIC_ZH = BOILERPLATE_ZH
 """Kept for callers of the former separate list: the generic words are in the stoplist."""
-BOILERPLATE_EN = _words(VOCAB / "stopwords_en.txt")
-"""English patent-drafting words (claim language, figures, the DWPI template, generic
-nouns, end-user devices): never hot terms, nor part of a two-word term."""
 
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 _EN_WORD = re.compile(r"[a-z][a-z\-]{2,}")
@@ -379,60 +375,16 @@ class HotSpots(ResultMixin):
         )
 
 
-def _dictionary_files(dictionaries: Sequence[Path] | None) -> tuple[Path, ...]:
-    from patnav.search.analysis import dictionary_files
-
-    if dictionaries is None:
-        from patnav.config import Settings
-
-        dictionaries = dictionary_files(Settings().data_dir)
-    return tuple(dictionaries)
-
-
-def _segmenter(dictionaries: tuple[Path, ...]) -> object:
-    from patnav.search.analysis import Segmenter
-
-    return Segmenter(dictionaries)
-
-
-@lru_cache(maxsize=4)
-def technical_vocabulary(dictionaries: tuple[Path, ...]) -> frozenset[str]:
-    """The words of the technical vocabularies: a Chinese term is kept when it is one of
-    them, so 光纤 or 带式输送机 count and 组成, 特点, 可以 do not."""
-    words: set[str] = set()
-    for path in dictionaries:
-        for line in path.read_text("utf-8", errors="replace").splitlines():
-            word = line.split("\t", 1)[0].split(" ", 1)[0].strip()
-            if 2 <= len(word) <= 12 and _CJK.search(word):
-                words.add(word)
-    return frozenset(words - BOILERPLATE_ZH - GENERIC_ZH)
-
-
-def singular(word: str) -> str:
-    """An English word or phrase with each word in the singular (batteries → battery,
-    drones → drone): how stoplists and the glossary match words."""
-    out = []
-    for w in word.split():
-        if len(w) > 4 and w.endswith("ies"):
-            w = w[:-3] + "y"
-        elif w.endswith(("sses", "shes", "ches", "xes")):
-            w = w[:-2]
-        elif len(w) > 3 and w.endswith("s") and not w.endswith(("ss", "us", "is")):
-            w = w[:-1]
-        out.append(w)
-    return " ".join(out)
-
-
 def _stop_en(word: str) -> bool:
     return word in BOILERPLATE_EN or singular(word) in BOILERPLATE_EN
 
 
-def terms_of(text: str, segmenter: object, vocabulary: frozenset[str]) -> set[str]:
+def terms_of(text: str, segmenter: Segmenter, vocabulary: frozenset[str]) -> set[str]:
     """The distinct technical terms of a title or abstract: Chinese words of the technical
     vocabularies; English words and two-word phrases; patent-drafting words removed."""
     out: set[str] = set()
     if _CJK.search(text):
-        tokenizer = segmenter.tokenizer()  # type: ignore[attr-defined]
+        tokenizer = segmenter.tokenizer()
         for word in tokenizer.cut(text, HMM=False):
             if word in vocabulary:
                 out.add(word)
@@ -456,7 +408,7 @@ _ZH_TERM = re.compile(r"^[\u3400-\u4dbf\u4e00-\u9fff]{1,8}$")
 @lru_cache(maxsize=4)
 def glossary(ipc_titles: Path | None = None) -> dict[str, str]:
     """English terms (singular, lower case) and their Chinese forms: the curated
-    ``vocab/glossary_en_zh.tsv`` first, then the segments of the bilingual IPC titles
+    ``text/vocab/glossary_en_zh.tsv`` first, then the segments of the bilingual IPC titles
     whose English is a short noun phrase (``Propellers`` ↔ ``螺旋桨``; a title of several
     segments pairs its segments when both languages have as many), the most frequent
     pairing winning."""
@@ -500,19 +452,9 @@ def glossary(ipc_titles: Path | None = None) -> dict[str, str]:
     out: dict[str, str] = {}
     for (e, z), _ in sorted(pairs.items(), key=lambda kv: (-kv[1], kv[0])):
         out.setdefault(e, z)
-    for line in (VOCAB / "glossary_en_zh.tsv").read_text("utf-8").splitlines():
-        if not line.strip() or line.startswith("#"):
-            continue
-        en, zh = line.split("\t", 1)
-        out[singular(en.strip().lower())] = zh.strip()
+    for en, zh in curated_glossary():
+        out[singular(en.lower())] = zh
     return out
-
-
-def _ipc_titles_file() -> Path | None:
-    from patnav.config import Settings
-
-    path = Settings().data_path("reference", "ipc", "ipc_2026_01_zh_en.tsv")
-    return path if path.is_file() else None
 
 
 def effects_of(text: str) -> list[str]:
@@ -556,6 +498,7 @@ def hot_spots(
     topics: int = 8,
     means: int = 12,
     max_share: float = MAX_SHARE,
+    data_dir: Path | None = None,
     dictionaries: Sequence[Path] | None = None,
     ipc_titles: Path | None = None,
 ) -> HotSpots:
@@ -572,10 +515,17 @@ def hot_spots(
         means: rows (IPC main groups) of the technology–effect matrix.
         max_share: a term in more than this share of the units (of the scope, or of any
             source's units) is left out (see the module docstring).
+        data_dir: the real-data directory (``Settings.data_dir``) whose
+            ``reference/dictionaries`` and IPC title table the two next arguments default
+            to; one of it and ``dictionaries`` is needed.
         dictionaries: word lists for Chinese segmentation (default: the technical
-            vocabularies under ``reference/dictionaries`` of the data directory).
+            vocabularies under ``reference/dictionaries`` of ``data_dir``).
         ipc_titles: the bilingual IPC title table that completes the glossary (default:
-            ``reference/ipc/ipc_2026_01_zh_en.tsv`` of the data directory).
+            ``reference/ipc/ipc_2026_01_zh_en.tsv`` of ``data_dir``).
+
+    Raises:
+        InvalidParameterError: ``max_share`` outside (0, 1], or neither ``data_dir`` nor
+            ``dictionaries`` given.
     """
     from patnav.enrich.class_titles import clean_title
 
@@ -584,6 +534,16 @@ def hot_spots(
             "The 'max_share' parameter of hot_spots must be a float in (0, 1]. "
             f"Got {max_share!r} instead."
         )
+    if dictionaries is None:
+        if data_dir is None:
+            raise InvalidParameterError(
+                "hot_spots needs the technical vocabularies to segment Chinese text: pass "
+                "data_dir (the data directory holding reference/dictionaries, "
+                "$PATNAV_DATA_DIR) or dictionaries (the word lists)."
+            )
+        dictionaries = dictionary_files(data_dir)
+    if ipc_titles is None and data_dir is not None:
+        ipc_titles = ipc_titles_file(data_dir)
     engine = as_engine(source)
     scope = scope or Scope.everything()
     count_by = check_count_by(count_by)
@@ -609,10 +569,10 @@ def hot_spots(
             ORDER BY n.unit
             """
         )
-    files = _dictionary_files(dictionaries)
-    segmenter = _segmenter(files)
+    files = tuple(dictionaries)
+    segmenter = Segmenter(files)
     vocabulary = technical_vocabulary(files)
-    words = glossary(ipc_titles if ipc_titles is not None else _ipc_titles_file())
+    words = glossary(ipc_titles)
     canonical: dict[str, str] = {}  # a found term -> the term it counts under
     english: dict[str, Counter[str]] = {}  # a counted term -> its English forms
     unit_terms: list[set[str]] = []
@@ -739,9 +699,7 @@ def hot_spots(
         )
         + "; Chinese segmented by jieba with the technical vocabularies, English by words and "
     )
-    method += (
-        "two-word phrases; patent-drafting words (analyses/vocab stoplists) dropped, "
-    )
+    method += "two-word phrases; patent-drafting words (text/vocab stoplists) dropped, "
     method += (
         f"and terms in more than {max_share:.0%} of the units of the scope or of one "
     )

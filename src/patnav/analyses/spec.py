@@ -60,8 +60,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from patnav.analyses.base import Region, Scope, origin_scope
-from patnav.errors import InputError
-from patnav.yamlsafe import Node, YamlError, compose_yaml, construct_yaml, line_of
+from patnav.errors import InputError, SpecError, YamlError
+from patnav.yamlsafe import Node, compose_yaml, construct_yaml, line_of
 
 REPORT_TYPES = ("region", "industry", "enterprise", "rnd", "talent", "fto", "micro")
 PERIOD_BASES = {
@@ -69,10 +69,6 @@ PERIOD_BASES = {
     "priority_date": "coalesce(priority_date, app_date)",
     "publication_date": "pub_date",
 }
-
-
-class SpecError(InputError):
-    """A navigation spec is malformed: the message names the place and the fix."""
 
 
 class _Node(BaseModel):

@@ -397,6 +397,10 @@ def analyze(
         kwargs["count_by"] = count_by
     if "lang" in accepted and "lang" not in kwargs:
         kwargs["lang"] = lang  # place labels in the language of the output
+    if "data_dir" in accepted and "data_dir" not in kwargs:
+        kwargs["data_dir"] = (
+            obj.settings.data_dir
+        )  # the word lists and reference tables
     home = _region(region, lang)
     if home is None and spec is not None and "region" in accepted:
         home = spec.region

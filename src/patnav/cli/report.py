@@ -201,7 +201,13 @@ def report(
     nav = load_spec(spec)
     progress = StageProgress(enabled=_interactive() and not as_json)
     with PatentStore.open(store_path or obj.settings.store, read_only=True) as store:
-        built = build_report(store, nav, lang=lang or nav.lang, progress=progress)
+        built = build_report(
+            store,
+            nav,
+            lang=lang or nav.lang,
+            progress=progress,
+            data_dir=obj.settings.data_dir,
+        )
     paths = []
     for fmt in chosen:
         progress(f"render.{fmt}")

@@ -39,8 +39,9 @@ from patnav.search.results import (
     export_results,
     search_results,
 )
+from patnav.search.saved import PatentSet
 from patnav.search.semantic import Embedder, embedding_coverage
-from patnav.search.sets import PatentSet, RunReport, set_members
+from patnav.search.sets import RunReport, set_members
 from patnav.storage.store import PatentStore
 
 EMBEDDERS = ("e5", "hashing")

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Protocol
 
-from patnav.errors import UnsafeInputError
+from patnav.errors import LineTooLongError, UnsafeInputError
 from patnav.schema.records import PatentRecord
 
 if TYPE_CHECKING:
@@ -99,23 +99,10 @@ class LimitedReader(io.RawIOBase):
         super().close()
 
 
-class LineTooLong(ValueError):
-    """A line longer than the limit; its rest was skipped without being held."""
-
-    def __init__(self, number: int, length: int, limit: int, setting: str) -> None:
-        self.number = number
-        self.length = length
-        super().__init__(
-            f"line {number:,} is {length:,} characters long, over the limit of "
-            f"{limit:,} ({setting}); it was skipped unread. Check the export, or raise "
-            "the limit if it is genuine."
-        )
-
-
 class BoundedLines:
     """The lines of a text stream, none held longer than ``limit`` characters.
 
-    A longer line raises :class:`LineTooLong` (its rest is read past in pieces, never
+    A longer line raises :class:`LineTooLongError` (its rest is read past in pieces, never
     held whole) and the next call goes on with the line after it. ``number`` is the
     number of the line last returned or refused, from 1.
     """
@@ -143,7 +130,7 @@ class BoundedLines:
                 length += len(rest)
                 if not rest or rest.endswith(("\n", "\r")):
                     break
-            raise LineTooLong(self.number, length, self._limit, self._setting)
+            raise LineTooLongError(self.number, length, self._limit, self._setting)
         return line
 
 

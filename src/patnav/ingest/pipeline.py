@@ -43,6 +43,7 @@ from patnav.errors import (
     InvalidParameterError,
     ParseError,
     PatnavError,
+    StoreDownError,
     StoreError,
     StoreFailedError,
     clip,
@@ -115,14 +116,6 @@ def detect_reader(source: Source) -> Reader | None:
     return None
 
 
-class _StoreDown(Exception):
-    """The store failed and could not be reopened: the import cannot go on."""
-
-    def __init__(self, error: StoreFailedError) -> None:
-        super().__init__(str(error))
-        self.error = error
-
-
 Hasher = Callable[[], str | None]
 
 
@@ -165,7 +158,7 @@ def _record_failure(
     the file failed, and why it is not logged.
 
     Raises:
-        _StoreDown: the store failed and could not be reopened.
+        StoreDownError: the store failed and could not be reopened.
     """
     reason = clip(reason)
     report.status = "failed"
@@ -196,7 +189,7 @@ def _record_failure(
         report.import_id = import_id
     except StoreFailedError as exc:
         if not exc.recovered:
-            raise _StoreDown(exc) from exc
+            raise StoreDownError(exc) from exc
         report.warnings.append(f"the failure could not be logged in the store: {exc}")
     except StoreError as exc:
         report.warnings.append(f"the failure could not be logged in the store: {exc}")
@@ -256,7 +249,7 @@ def import_source(
         Exception: with ``raise_unexpected``, an unexpected error (a bug) propagates
             after the file was rolled back and its failure logged; otherwise it is
             reported.
-        _StoreDown: the store failed and could not be reopened.
+        StoreDownError: the store failed and could not be reopened.
     """
     started = time.perf_counter()
     report = FileReport(file=source.name, format=reader.FORMAT, status="ok")
@@ -339,7 +332,7 @@ def import_source(
             )
     except StoreFailedError as exc:
         if not exc.recovered:
-            raise _StoreDown(exc) from exc
+            raise StoreDownError(exc) from exc
         _failed(report)
         _record_failure(store, report, started, str(exc))
         return report
@@ -465,7 +458,7 @@ def import_paths(
                 else:
                     _import_files(run, path)
             _import_sets(run)
-    except (_StoreDown, StoreFailedError) as down:
+    except (StoreDownError, StoreFailedError) as down:
         run.report.error = clip(str(down))
     return run.report
 
@@ -541,7 +534,7 @@ def _import_snapshot(run: _Run, path: Path) -> FileReport:
         snap = import_snapshot(run.store, path)
     except StoreFailedError as exc:
         if not exc.recovered:
-            raise _StoreDown(exc) from exc
+            raise StoreDownError(exc) from exc
         failed = FileReport(file=str(path), format="snapshot", status="failed")
         _record_failure(run.store, failed, started, str(exc))
         return failed

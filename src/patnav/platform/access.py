@@ -3,7 +3,7 @@
 Every page and API route that reads or changes a tenant-owned object (store, patent set,
 spec, import job, report, publication, user, tenant) goes through this module. An object a
 user may not see is reported as *not found* — never "forbidden" — so guessing ids reveals
-nothing; an object they may see but not change gives :class:`AccessDenied`.
+nothing; an object they may see but not change gives :class:`AccessDeniedError`.
 
 =========== ================================ ================ ============ =================
 role        sees                             creates, changes publishes    manages
@@ -27,7 +27,7 @@ from typing import Any, TypeVar
 from sqlalchemy import ColumnElement, Select, and_, false, or_, select
 from sqlalchemy.orm import Session
 
-from patnav.errors import PatnavError
+from patnav.errors import AccessDeniedError, NotFoundError
 from patnav.platform.models import (
     ApiToken,
     DataStore,
@@ -62,14 +62,6 @@ def is_valid_id(object_id: int) -> bool:
     a form (``/api/v1/sets/99999999999999999999999``) is simply not found, instead of
     overflowing the database driver."""
     return 0 < object_id <= MAX_ID
-
-
-class NotFound(PatnavError, LookupError):
-    """The object does not exist, or the user may not see it (the two look the same)."""
-
-
-class AccessDenied(PatnavError, PermissionError):
-    """The user may see the object but not do this to it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,11 +140,11 @@ def tenant(session: Session, viewer: Viewer, tenant_id: int) -> Tenant:
     """A tenant the viewer sees.
 
     Raises:
-        NotFound: no such tenant, or not one the viewer sees.
+        NotFoundError: no such tenant, or not one the viewer sees.
     """
     found = session.get(Tenant, tenant_id) if is_valid_id(tenant_id) else None
     if found is None or not can_see_tenant(session, viewer, tenant_id):
-        raise NotFound(f"No tenant {tenant_id} that you can see.")
+        raise NotFoundError(f"No tenant {tenant_id} that you can see.")
     return found
 
 
@@ -160,12 +152,12 @@ def require_write(session: Session, viewer: Viewer, tenant_id: int) -> Tenant:
     """The tenant, when the viewer may create and change objects in it.
 
     Raises:
-        NotFound: the viewer does not see the tenant.
-        AccessDenied: the viewer's role is read-only.
+        NotFoundError: the viewer does not see the tenant.
+        AccessDeniedError: the viewer's role is read-only.
     """
     found = tenant(session, viewer, tenant_id)
     if not viewer.can_write:
-        raise AccessDenied(
+        raise AccessDeniedError(
             f"Your role ({viewer.role}) may read but not change anything. Ask an "
             "administrator for an analyst account to import, search and save."
         )
@@ -202,7 +194,7 @@ def visible(
     """An object the viewer may see.
 
     Raises:
-        NotFound: no such object, or not one the viewer may see.
+        NotFoundError: no such object, or not one the viewer may see.
     """
     found = (
         session.scalar(
@@ -214,7 +206,7 @@ def visible(
         else None
     )
     if found is None:
-        raise NotFound(f"No {_label(model)} {object_id} that you can see.")
+        raise NotFoundError(f"No {_label(model)} {object_id} that you can see.")
     return found
 
 
@@ -224,20 +216,20 @@ def writable(
     """An object the viewer may change.
 
     Raises:
-        NotFound: the viewer may not see it.
-        AccessDenied: the viewer sees it but may not change it (read-only role, or a
+        NotFoundError: the viewer may not see it.
+        AccessDeniedError: the viewer sees it but may not change it (read-only role, or a
             publication of another tenant).
     """
     found = visible(session, viewer, model, object_id)
     if not viewer.can_write:
-        raise AccessDenied(
+        raise AccessDeniedError(
             f"Your role ({viewer.role}) may read but not change anything. Ask an "
             "administrator for an analyst account."
         )
     if not can_see_tenant(session, viewer, found.tenant_id):
         # a publication seen through its visibility, owned by a tenant the viewer does
         # not manage
-        raise AccessDenied(
+        raise AccessDeniedError(
             f"This {_label(model)} belongs to another organisation: you may read it, "
             "not change it."
         )
@@ -248,10 +240,10 @@ def check_visibility(viewer: Viewer, visibility: str) -> None:
     """Whether the viewer may publish with this visibility.
 
     Raises:
-        AccessDenied: enterprise and bank users publish within their own tenant only.
+        AccessDeniedError: enterprise and bank users publish within their own tenant only.
     """
     if visibility != "tenant" and viewer.role not in WIDE_PUBLISH_ROLES:
-        raise AccessDenied(
+        raise AccessDeniedError(
             "Your role publishes within your own organisation only: choose the "
             "visibility 'tenant'."
         )
@@ -261,9 +253,9 @@ def check_visibility(viewer: Viewer, visibility: str) -> None:
 
 
 def require_admin(viewer: Viewer) -> None:
-    """Raises AccessDenied unless the viewer is an administrator."""
+    """Raises AccessDeniedError unless the viewer is an administrator."""
     if not viewer.is_admin:
-        raise AccessDenied(
+        raise AccessDeniedError(
             "Only administrators manage users and tenants. Ask your administrator."
         )
 
@@ -284,13 +276,13 @@ def managed_user(session: Session, viewer: Viewer, user_id: int) -> User:
     """A user the administrator manages.
 
     Raises:
-        AccessDenied: the viewer is not an administrator.
-        NotFound: no such user in the administrator's subtree.
+        AccessDeniedError: the viewer is not an administrator.
+        NotFoundError: no such user in the administrator's subtree.
     """
     require_admin(viewer)
     found = session.get(User, user_id) if is_valid_id(user_id) else None
     if found is None or not can_see_tenant(session, viewer, found.tenant_id):
-        raise NotFound(f"No user {user_id} that you manage.")
+        raise NotFoundError(f"No user {user_id} that you manage.")
     return found
 
 
@@ -311,14 +303,14 @@ def managed_token(session: Session, viewer: Viewer, token_id: int) -> ApiToken:
     """An API token of a user the administrator manages.
 
     Raises:
-        AccessDenied: the viewer is not an administrator.
-        NotFound: no such token of a user in the administrator's subtree.
+        AccessDeniedError: the viewer is not an administrator.
+        NotFoundError: no such token of a user in the administrator's subtree.
     """
     require_admin(viewer)
     found = session.get(ApiToken, token_id) if is_valid_id(token_id) else None
     owner = session.get(User, found.user_id) if found is not None else None
     if owner is None or not can_see_tenant(session, viewer, owner.tenant_id):
-        raise NotFound(f"No API token {token_id} of a user you manage.")
+        raise NotFoundError(f"No API token {token_id} of a user you manage.")
     assert found is not None
     return found
 

@@ -28,8 +28,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from patnav.config import Settings
-from patnav.errors import InputError, InvalidParameterError, PatnavError
-from patnav.platform.access import NotFound
+from patnav.errors import (
+    InputError,
+    InvalidParameterError,
+    LoginFailedError,
+    LoginThrottledError,
+    NotFoundError,
+)
 from patnav.platform.models import (
     LEVELS,
     ROLES,
@@ -48,30 +53,6 @@ _HASHER = PasswordHasher()
 _DUMMY_HASH = _HASHER.hash("patnav-no-such-user")
 TOKEN_PREFIX = "pn_"
 MIN_PASSWORD = 8
-
-
-class LoginFailed(PatnavError):
-    """Wrong user name or password (which one is never said)."""
-
-
-class LoginThrottled(PatnavError):
-    """Too many failed sign-ins: locked for ``retry_after_s`` seconds; ``scope`` says
-    what is locked: ``"address"`` (sign-in from this address) or ``"account"`` (this
-    user name, from anywhere)."""
-
-    def __init__(self, retry_after_s: int, scope: str = "address") -> None:
-        self.retry_after_s = retry_after_s
-        self.scope = scope
-        minutes = max(1, (retry_after_s + 59) // 60)
-        what = (
-            "this account's sign-in is locked"
-            if scope == "account"
-            else "sign-in from this address is locked"
-        )
-        super().__init__(
-            f"Too many failed sign-ins: {what} for {minutes} more minute(s). Wait, or "
-            "ask an administrator to reset your password."
-        )
 
 
 # -- passwords -----------------------------------------------------------------------
@@ -301,7 +282,7 @@ def _check_throttle(
     for key, _, scope in _throttle_keys(settings, username, ip):
         row = session.get(LoginThrottle, key)
         if row is not None and row.locked_until is not None and row.locked_until > now:
-            raise LoginThrottled(
+            raise LoginThrottledError(
                 int((row.locked_until - now).total_seconds()) + 1, scope
             )
 
@@ -332,9 +313,9 @@ def authenticate(
     """The user whose name and password these are.
 
     Raises:
-        LoginThrottled: too many failures from this address, or for this account from
+        LoginThrottledError: too many failures from this address, or for this account from
             any; the password is not even checked.
-        LoginFailed: wrong name or password, or a disabled account (the failure counts).
+        LoginFailedError: wrong name or password, or a disabled account (the failure counts).
     """
     _check_throttle(session, settings, ip, username)
     user = session.scalar(select(User).where(User.username == username.strip()))
@@ -345,7 +326,7 @@ def authenticate(
         ok = verify_password(user.password_hash, password) and user.is_active
     if not ok or user is None:
         _record_failure(session, settings, ip, username)
-        raise LoginFailed(
+        raise LoginFailedError(
             "Wrong user name or password. Check both (passwords are case-sensitive)."
         )
     if _HASHER.check_needs_rehash(user.password_hash):
@@ -518,11 +499,11 @@ def revoke_token(session: Session, user: User, token_id: int) -> ApiToken:
     another's).
 
     Raises:
-        NotFound: the user has no such token.
+        NotFoundError: the user has no such token.
     """
     token = session.get(ApiToken, token_id) if 0 < token_id < 2**63 else None
     if token is None or token.user_id != user.id:
-        raise NotFound(f"You have no API token {token_id}.")
+        raise NotFoundError(f"You have no API token {token_id}.")
     return revoke(session, token)
 
 

@@ -18,8 +18,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from patnav.analyses.spec import NavigationSpec
-from patnav.errors import InvalidParameterError
-from patnav.reports.build import REPORT_TYPES, ReportTypeError, as_spec, build_report
+from patnav.errors import InvalidParameterError, ReportTypeError
+from patnav.reports.build import REPORT_TYPES, as_spec, build_report
 from patnav.reports.model import Report
 from patnav.storage.store import PatentStore
 
@@ -99,6 +99,7 @@ def write_report(
     fmt: str = "docx",
     lang: str | None = None,
     out: Path | str | None = None,
+    data_dir: Path | None = None,
 ) -> Path:
     """Build the report a navigation spec asks for and write it; returns the file's path.
 
@@ -109,6 +110,8 @@ def write_report(
         lang: ``zh`` or ``en``; default the spec's ``lang``.
         out: a folder (the file is named from the spec's title) or a file path; default
             the current folder.
+        data_dir: the real-data directory (``Settings.data_dir``), as for
+            :func:`build_report`.
 
     Raises:
         ReportTypeError: the spec is an FTO navigation.
@@ -116,7 +119,7 @@ def write_report(
     """
     _renderer(fmt)  # fail before the analyses run
     nav = as_spec(spec)
-    report = build_report(store, nav, lang=lang or nav.lang)
+    report = build_report(store, nav, lang=lang or nav.lang, data_dir=data_dir)
     return render_report(report, fmt, out)
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 from patnav import __version__
 from patnav.analyses.base import Engine, as_engine, materialized
 from patnav.analyses.spec import NavigationSpec, load_spec
-from patnav.errors import InvalidParameterError
+from patnav.errors import InvalidParameterError, ReportTypeError
 from patnav.reports import labels as L
 from patnav.reports.charts import render_all
 from patnav.reports.conclusions import conclude
@@ -27,10 +27,6 @@ from patnav.storage.store import PatentStore
 
 REPORT_TYPES: tuple[str, ...] = tuple(OUTLINES)
 """The report types ``build_report`` writes (every spec type but ``fto``)."""
-
-
-class ReportTypeError(InvalidParameterError):
-    """The spec asks for a report type this version cannot write (FTO)."""
 
 
 def as_spec(spec: NavigationSpec | Path | str) -> NavigationSpec:
@@ -48,6 +44,7 @@ def build_report(
     engine: Engine | None = None,
     charts: bool = True,
     progress: Callable[[str], None] | None = None,
+    data_dir: Path | None = None,
 ) -> Report:
     """Build the report a navigation spec asks for, from the store's data.
 
@@ -61,6 +58,9 @@ def build_report(
         progress: called with each stage's name as it starts — ``analyses``, then
             ``analysis.<name>`` for each analysis, ``conclusions``, ``sections``,
             ``charts`` — so a caller can show where a long report is.
+        data_dir: the real-data directory (``Settings.data_dir``): the technical
+            vocabularies and IPC titles the hot-spot analysis reads. Reports with hot
+            spots (industry, R&D, enterprise) need it.
 
     Raises:
         ReportTypeError: the spec is an FTO navigation (not written by this version).
@@ -82,7 +82,9 @@ def build_report(
     if nav.type == "micro" and nav.nodes:
         nav = narrowed(nav, nav.nodes[0].name)
     nav.scope()  # a spec built in code gets the same check as a parsed one
-    b = Builder(store, nav, language, engine or as_engine(store), progress)
+    b = Builder(
+        store, nav, language, engine or as_engine(store), progress, data_dir=data_dir
+    )
     outline = OUTLINES[nav.type]
     with b.timed("analyses"), materialized(b.engine, *nav.scope_parts(store)) as base:
         b.base = base

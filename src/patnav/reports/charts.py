@@ -34,7 +34,7 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import MaxNLocator
 from matplotlib.typing import RcKeyType
 
-from patnav.errors import PatnavError
+from patnav.errors import FontError
 from patnav.reports.model import Chart, Figure
 
 DPI = 200
@@ -69,10 +69,6 @@ _CJK_FILE_HINTS = ("CJK", "SourceHan", "NotoSansSC", "NotoSerifSC", "SimHei")
 _DRAWING = threading.Lock()
 """matplotlib's rcParams are process-wide and ``rc_context`` swaps them: charts are drawn
 one at a time, so a web server building two reports in threads stays correct."""
-
-
-class FontError(PatnavError):
-    """No font with Chinese glyphs is available to draw charts."""
 
 
 @lru_cache(maxsize=1)

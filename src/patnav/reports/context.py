@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from patnav.analyses.applicants import ApplicantRanking
@@ -132,8 +133,11 @@ class Builder:
         lang: str,
         engine: Engine,
         progress: Callable[[str], None] | None = None,
+        *,
+        data_dir: Path | None = None,
     ) -> None:
         self.store = store
+        self.data_dir = data_dir  # the word lists and reference tables (hot spots)
         self.spec = spec
         self.lang = lang
         self.engine = engine

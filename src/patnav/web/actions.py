@@ -28,6 +28,7 @@ from patnav.errors import (
     InputError,
     InvalidParameterError,
     PatnavError,
+    StoreUnavailableError,
     UnsafeInputError,
 )
 from patnav.ingest.archives import Limits, check_zip, is_office_zip
@@ -55,7 +56,7 @@ from patnav.storage.documents import Document, read_document
 from patnav.web import charts
 from patnav.web.deps import Ctx
 from patnav.web.limits import check_pending
-from patnav.web.services import Dashboard, StoreHandle, StoreHub, StoreUnavailable
+from patnav.web.services import Dashboard, StoreHandle, StoreHub
 from patnav.yamlsafe import load_yaml
 
 log = logging.getLogger("patnav.web")
@@ -98,7 +99,7 @@ def list_stores(ctx: Ctx) -> list[DataStore]:
 
 
 def get_store(ctx: Ctx, store_id: int) -> DataStore:
-    """A store the user sees (NotFound otherwise)."""
+    """A store the user sees (NotFoundError otherwise)."""
     return access.visible(ctx.db, ctx.viewer, DataStore, store_id)
 
 
@@ -108,7 +109,7 @@ def document_count(ctx: Ctx, store: DataStore) -> int | None:
     try:
         with handle_of(ctx, store).reader() as cursor:
             return cursor.count("patents")
-    except StoreUnavailable:
+    except StoreUnavailableError:
         return None
 
 
@@ -318,7 +319,7 @@ def queue_import(platform: Platform, hub: StoreHub, job_id: int) -> None:
             return
         try:
             handle = open_handle(store, hub, platform.root)
-        except StoreUnavailable as exc:
+        except StoreUnavailableError as exc:
             # the job fails alone, with the reason; the server and other stores go on
             job.status, job.error, job.finished_at = "failed", str(exc)[:2000], utcnow()
             return

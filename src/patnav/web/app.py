@@ -30,18 +30,29 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from patnav.config import Settings
-from patnav.errors import InputError, PatnavError, StoreError, UnsafeInputError
+from patnav.errors import (
+    AccessDeniedError,
+    CsrfError,
+    InputError,
+    LoginRequiredError,
+    LoginThrottledError,
+    NotFoundError,
+    PatnavError,
+    QuerySyntaxError,
+    StoreError,
+    StoreUnavailableError,
+    TooManyPendingError,
+    UnauthorizedError,
+    UnsafeInputError,
+)
 from patnav.platform import audit
-from patnav.platform.access import AccessDenied, NotFound
-from patnav.platform.accounts import LoginThrottled
 from patnav.platform.db import Platform
 from patnav.platform.models import DataStore
 from patnav.platform.retention import prune
-from patnav.search import QuerySyntaxError
 from patnav.web import actions, publishing
-from patnav.web.deps import CsrfFailed, LoginRequired, Unauthorized, identify
+from patnav.web.deps import identify
 from patnav.web.i18n import LANG_COOKIE, pick_lang, translate
-from patnav.web.limits import Limits, LimitsMiddleware, TooManyPending
+from patnav.web.limits import Limits, LimitsMiddleware
 from patnav.web.principals import PrincipalCache
 from patnav.web.render import filesize, templates
 from patnav.web.routers import (
@@ -59,18 +70,18 @@ from patnav.web.routers import (
     stores,
 )
 from patnav.web.security import ProxyRule, SecurityMiddleware, Signer, client_ip
-from patnav.web.services import StoreFailure, StoreHub, StoreUnavailable
+from patnav.web.services import StoreFailure, StoreHub
 
 STATIC = Path(__file__).resolve().parent / "static"
 log = logging.getLogger("patnav.web")
 
 ERROR_STATUS: tuple[tuple[type[Exception], int], ...] = (
-    (NotFound, 404),
-    (AccessDenied, 403),
-    (CsrfFailed, 403),
-    (Unauthorized, 401),
-    (LoginThrottled, 429),
-    (TooManyPending, 429),
+    (NotFoundError, 404),
+    (AccessDeniedError, 403),
+    (CsrfError, 403),
+    (UnauthorizedError, 401),
+    (LoginThrottledError, 429),
+    (TooManyPendingError, 429),
     (UnsafeInputError, 413),
     (InputError, 400),
     (StoreError, 503),
@@ -260,7 +271,7 @@ def _friendly(request: Request, exc: Exception, status: int) -> str:
     lang = _lang(request)
     if status == 404:
         return translate("error.not_found", lang)
-    if status == 403 and isinstance(exc, CsrfFailed):
+    if status == 403 and isinstance(exc, CsrfError):
         return translate("error.csrf", lang)
     if status == 403:
         return (
@@ -268,17 +279,17 @@ def _friendly(request: Request, exc: Exception, status: int) -> str:
             if lang == "en"
             else translate("error.forbidden", lang)
         )
-    if status == 429 and isinstance(exc, LoginThrottled):
+    if status == 429 and isinstance(exc, LoginThrottledError):
         return translate(
             "error.throttled_account" if exc.scope == "account" else "error.throttled",
             lang,
             minutes=max(1, (exc.retry_after_s + 59) // 60),
         )
-    if status == 429 and isinstance(exc, TooManyPending):
+    if status == 429 and isinstance(exc, TooManyPendingError):
         return translate(f"error.pending_{exc.kind}", lang, limit=exc.limit)
     if status == 413:
         return str(exc)
-    if status == 503 and isinstance(exc, StoreUnavailable):
+    if status == 503 and isinstance(exc, StoreUnavailableError):
         return translate("error.store_failed", lang)
     if status == 503:
         return translate("error.store", lang) + str(exc)
@@ -308,7 +319,7 @@ def _record_store_failure(platform: Platform, failure: StoreFailure) -> None:
         )
 
 
-DENIED: tuple[type[Exception], ...] = (NotFound, AccessDenied, CsrfFailed)
+DENIED: tuple[type[Exception], ...] = (NotFoundError, AccessDeniedError, CsrfError)
 """Refusals the audit log records: not found or not yours (404), a role's 403, CSRF."""
 
 
@@ -323,7 +334,7 @@ async def _record_denied(request: Request, exc: Exception, status: int) -> None:
             principal = None
     reason = (
         "csrf"
-        if isinstance(exc, CsrfFailed)
+        if isinstance(exc, CsrfError)
         else ("not_found" if status == 404 else "forbidden")
     )
     platform: Platform = request.app.state.platform
@@ -354,8 +365,8 @@ async def _record_denied(request: Request, exc: Exception, status: int) -> None:
 
 
 def _handlers(app: FastAPI) -> None:
-    @app.exception_handler(LoginRequired)
-    async def login_required(request: Request, exc: LoginRequired) -> Response:
+    @app.exception_handler(LoginRequiredError)
+    async def login_required(request: Request, exc: LoginRequiredError) -> Response:
         target = request.url.path + (
             f"?{request.url.query}" if request.url.query else ""
         )
@@ -371,9 +382,9 @@ def _handlers(app: FastAPI) -> None:
         if isinstance(exc, DENIED):
             await _record_denied(request, exc, status)
         headers = None
-        if isinstance(exc, LoginThrottled | TooManyPending):
+        if isinstance(exc, LoginThrottledError | TooManyPendingError):
             headers = {"Retry-After": str(exc.retry_after_s)}
-        if isinstance(exc, Unauthorized):
+        if isinstance(exc, UnauthorizedError):
             headers = {"WWW-Authenticate": "Bearer"}
         if status == 500:
             log.exception("unexpected patnav error", exc_info=exc)

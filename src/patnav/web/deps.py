@@ -28,9 +28,14 @@ from starlette.concurrency import run_in_threadpool
 from starlette.types import Scope
 
 from patnav.config import Settings
-from patnav.errors import PatnavError
+from patnav.errors import (
+    AccessDeniedError,
+    CsrfError,
+    LoginRequiredError,
+    UnauthorizedError,
+)
 from patnav.platform import accounts
-from patnav.platform.access import AccessDenied, Viewer
+from patnav.platform.access import Viewer
 from patnav.platform.db import Platform
 from patnav.platform.models import Tenant, User
 from patnav.web.i18n import LANG_COOKIE, pick_lang, translator
@@ -47,18 +52,6 @@ from patnav.web.security import (
 from patnav.web.services import StoreHub
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-
-
-class LoginRequired(PatnavError):
-    """A page needs a signed-in user; the handler redirects to the sign-in page."""
-
-
-class Unauthorized(PatnavError):
-    """An API call without a valid token or session (401)."""
-
-
-class CsrfFailed(PatnavError):
-    """A state-changing request without the session's CSRF token (403)."""
 
 
 @dataclass
@@ -99,7 +92,7 @@ class Ctx:
     def user(self, user: User) -> None:
         tenant = self.db.get(Tenant, user.tenant_id)
         if tenant is None:
-            raise LoginRequired("Sign in first.")
+            raise LoginRequiredError("Sign in first.")
         self._user, self._tenant = user, tenant
         self.principal = Principal.of(user, tenant)
 
@@ -114,7 +107,7 @@ class Ctx:
     def viewer(self) -> Viewer:
         """The signed-in user (routes behind page_ctx/api_ctx always have one)."""
         if self.principal is None:
-            raise LoginRequired("Sign in first.")
+            raise LoginRequiredError("Sign in first.")
         return self.principal.viewer
 
     @property
@@ -270,7 +263,7 @@ async def base_ctx(
 async def page_ctx(ctx: Annotated[Ctx, Depends(base_ctx)]) -> Ctx:
     """A page's context; anonymous visitors are redirected to sign in."""
     if ctx.principal is None:
-        raise LoginRequired("Sign in first.")
+        raise LoginRequiredError("Sign in first.")
     return ctx
 
 
@@ -282,7 +275,7 @@ async def api_ctx(ctx: Annotated[Ctx, Depends(base_ctx)]) -> Ctx:
     """An API call's context; without a valid token or session: 401; with a token whose
     scopes do not cover the call (``read`` for GET, ``write`` for changes): 403."""
     if ctx.principal is None:
-        raise Unauthorized(
+        raise UnauthorizedError(
             "Authenticate with 'Authorization: Bearer <token>' (create a token on your "
             "account page), or sign in."
         )
@@ -293,10 +286,10 @@ async def api_ctx(ctx: Annotated[Ctx, Depends(base_ctx)]) -> Ctx:
 
 
 def require_scope(ctx: Ctx, scope: str) -> None:
-    """Raises AccessDenied unless the request's credential has ``scope`` (a browser
+    """Raises AccessDeniedError unless the request's credential has ``scope`` (a browser
     session has every scope its role allows)."""
     if ctx.principal is not None and not ctx.principal.allows(scope):
-        raise AccessDenied(
+        raise AccessDeniedError(
             f"This API token lacks the '{scope}' scope (it has "
             f"{', '.join(sorted(ctx.principal.scopes or ())) or 'none'}). Create a "
             f"token with the '{scope}' scope on your account page."
@@ -321,7 +314,7 @@ async def verify_csrf(request: Request) -> None:
             value: Any = form.get(CSRF_FIELD)
             given = value if isinstance(value, str) else None
     if not signer.csrf_ok(bound, given):
-        raise CsrfFailed(
+        raise CsrfError(
             "The security token of this form is missing or stale: reload the page and "
             "try again."
         )

@@ -47,7 +47,7 @@ from sqlalchemy.orm import Session
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from patnav.config import Settings
-from patnav.errors import PatnavError
+from patnav.errors import TooManyPendingError
 from patnav.platform.access import WRITE_ROLES
 from patnav.platform.models import ImportJob, ReportJob
 from patnav.web.i18n import LANG_COOKIE, pick_lang, translate
@@ -86,19 +86,6 @@ def expensive_kind(method: str, path: str) -> str | None:
     return None
 
 
-class TooManyPending(PatnavError):
-    """A user has as many imports (or reports) queued or running as allowed (429)."""
-
-    def __init__(self, kind: str, limit: int) -> None:
-        self.kind = kind
-        self.limit = limit
-        self.retry_after_s = 30
-        super().__init__(
-            f"You have {limit} {kind}s queued or running already: wait until one "
-            "finishes, then start the next."
-        )
-
-
 def check_pending(
     session: Session, settings: Settings, user_id: int, kind: str
 ) -> None:
@@ -106,7 +93,7 @@ def check_pending(
     kind queued or running.
 
     Raises:
-        TooManyPending: the limit is reached.
+        TooManyPendingError: the limit is reached.
     """
     model = ImportJob if kind == "import" else ReportJob
     pending = session.scalar(
@@ -118,7 +105,7 @@ def check_pending(
         )
     )
     if (pending or 0) >= settings.max_pending_jobs:
-        raise TooManyPending(kind, settings.max_pending_jobs)
+        raise TooManyPendingError(kind, settings.max_pending_jobs)
 
 
 # -- rate limits ---------------------------------------------------------------------

@@ -18,9 +18,8 @@ from typing import Any
 from sqlalchemy import func, or_, select
 
 from patnav.analyses.spec import NavigationSpec, parse_spec
-from patnav.errors import InputError, InvalidParameterError
+from patnav.errors import InputError, InvalidParameterError, NotFoundError
 from patnav.platform import access, audit, files
-from patnav.platform.access import NotFound
 from patnav.platform.db import Platform
 from patnav.platform.models import (
     REPORT_FORMATS,
@@ -46,7 +45,7 @@ def spec_if_visible(ctx: Ctx, spec_id: int) -> Spec | None:
     province's spec belongs to the city, whose users do not see the province's specs."""
     try:
         return get_spec(ctx, spec_id)
-    except NotFound:
+    except NotFoundError:
         return None
 
 
@@ -224,7 +223,16 @@ def run_report(platform: Platform, hub: StoreHub, job_id: int) -> None:
 
         spec = parse_spec(text, source=f"spec {job_id}")
         with handle.reader() as cursor:
-            written = Path(write_report(cursor, spec, fmt=fmt, lang=lang, out=path))
+            written = Path(
+                write_report(
+                    cursor,
+                    spec,
+                    fmt=fmt,
+                    lang=lang,
+                    out=path,
+                    data_dir=platform.settings.data_dir,
+                )
+            )
         if written != path:
             shutil.move(str(written), path)
         status, error, size = "done", None, path.stat().st_size

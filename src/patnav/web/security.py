@@ -38,6 +38,8 @@ from typing import Any
 from itsdangerous import BadSignature, TimestampSigner
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from patnav.errors import BodyTooLargeError
+
 SESSION_COOKIE = "patnav_session"
 ANON_COOKIE = "patnav_anon"
 CSRF_FIELD = "csrf_token"
@@ -166,10 +168,6 @@ class ProxyRule:
         return client
 
 
-class BodyTooLarge(Exception):
-    """Raised inside ``receive`` when a request body passes the limit."""
-
-
 class SecurityMiddleware:
     """Security headers, the pre-session cookie, and the request size limit (ASGI)."""
 
@@ -243,7 +241,7 @@ class SecurityMiddleware:
                 received += len(message.get("body", b""))
                 if received > max_body:
                     overflowed = True
-                    raise BodyTooLarge()
+                    raise BodyTooLargeError()
             return message
 
         async def send_with_headers(message: Message) -> None:
@@ -278,7 +276,7 @@ class SecurityMiddleware:
 
         try:
             await self.app(scope, limited_receive, send_with_headers)
-        except BodyTooLarge:
+        except BodyTooLargeError:
             if not started:
                 await self._too_large(scope, send, is_upload)
 

@@ -22,7 +22,7 @@ and every request or worker thread works on its own ``store.cursor()``:
 newer schema, another process holding it) or DuckDB invalidates its database after a
 fatal error (the memory cap hit mid-import), the hub marks it failed
 (:class:`StoreFailure`), drops its handle and calls ``on_failure`` once (the app records
-it in the audit log); every request touching it then gets :class:`StoreUnavailable`
+it in the audit log); every request touching it then gets :class:`StoreUnavailableError`
 (503, a Chinese message) at once instead of a 500 each, ``/healthz`` lists it, and every
 other store goes on as before. After ``retry_s`` seconds the next request tries to open
 it again, so a repaired or restored file comes back without a restart.
@@ -47,7 +47,7 @@ import duckdb
 
 from patnav.analyses import LANDSCAPE, Scope, landscape
 from patnav.config import Settings
-from patnav.errors import StoreError
+from patnav.errors import StoreError, StoreUnavailableError
 from patnav.search import SearchIndex, SearchResult, more_like_this, search
 from patnav.search.fulltext import FullTextIndex
 from patnav.search.results import ResultList, search_results
@@ -66,20 +66,6 @@ to 10,000)."""
 
 RETRY_S = 60.0
 """Seconds a failed store stays failed before a request tries to open it again."""
-
-
-class StoreUnavailable(StoreError):
-    """A store has failed (it cannot be opened, or DuckDB invalidated it): requests that
-    touch it are refused with 503 until it opens again; other stores are unaffected."""
-
-    def __init__(self, store_id: int, reason: str) -> None:
-        self.store_id = store_id
-        self.reason = reason
-        super().__init__(
-            f"Store {store_id} has failed and is out of service: {reason[:300]}. Other "
-            "stores work as before; an administrator will find the failure in the audit "
-            "log (restore the store's file from a backup, then it opens again)."
-        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -220,7 +206,7 @@ class StoreHandle:
 
     @contextmanager
     def guard(self) -> Iterator[None]:
-        """Turn a fatal DuckDB error inside the block into :class:`StoreUnavailable`,
+        """Turn a fatal DuckDB error inside the block into :class:`StoreUnavailableError`,
         reporting the store failed (other errors pass through)."""
         try:
             yield
@@ -229,7 +215,7 @@ class StoreHandle:
                 raise
             if self.on_fatal is not None:
                 self.on_fatal(self.store_id, exc)
-            raise StoreUnavailable(self.store_id, str(exc)) from exc
+            raise StoreUnavailableError(self.store_id, str(exc)) from exc
 
     @contextmanager
     def reader(self) -> Iterator[PatentStore]:
@@ -243,7 +229,7 @@ class StoreHandle:
                     cursor.close()
 
     def check(self) -> None:
-        """A trivial query on the store (``/healthz``): raises StoreUnavailable when
+        """A trivial query on the store (``/healthz``): raises StoreUnavailableError when
         DuckDB has invalidated the database."""
         with self.reader() as cursor:
             cursor.scalar("SELECT 1")
@@ -450,12 +436,12 @@ class StoreHub:
         """The open store ``store_id`` (opened on first use).
 
         Raises:
-            StoreUnavailable: the store failed (now, or less than ``retry_s`` ago).
+            StoreUnavailableError: the store failed (now, or less than ``retry_s`` ago).
         """
         with self._lock:
             failure = self.failures.get(store_id)
             if failure is not None and time.monotonic() - failure.at < self.retry_s:
-                raise StoreUnavailable(store_id, failure.reason)
+                raise StoreUnavailableError(store_id, failure.reason)
             found = self._handles.get(store_id)
             if found is None:
                 try:
@@ -472,7 +458,7 @@ class StoreHub:
                 return found
         if failure is None:  # a retry that fails again was reported the first time
             self._notify(newly)
-        raise StoreUnavailable(store_id, newly.reason)
+        raise StoreUnavailableError(store_id, newly.reason)
 
     def _record_failure(
         self, store_id: int, exc: BaseException, path: Path | None
@@ -496,7 +482,7 @@ class StoreHub:
 
     def fail(self, store_id: int, exc: BaseException) -> None:
         """Mark an open store failed (DuckDB invalidated it): drop its handle and report
-        it once; later requests get StoreUnavailable until it opens again."""
+        it once; later requests get StoreUnavailableError until it opens again."""
         with self._lock:
             if store_id in self.failures:
                 return  # reported already
@@ -520,11 +506,11 @@ class StoreHub:
                 if f.path is not None and time.monotonic() - f.at >= self.retry_s
             ]
         for handle in handles:
-            with contextlib.suppress(StoreUnavailable):
+            with contextlib.suppress(StoreUnavailableError):
                 handle.check()
         for failure in due:
             assert failure.path is not None
-            with contextlib.suppress(StoreUnavailable):
+            with contextlib.suppress(StoreUnavailableError):
                 self.handle(failure.store_id, failure.path)
         with self._lock:
             return sorted(self.failures.values(), key=lambda f: f.store_id)

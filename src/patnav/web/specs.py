@@ -19,15 +19,10 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from patnav.analyses.spec import (
-    NavigationSpec,
-    SpecError,
-    describe_problem,
-    parse_spec,
-)
-from patnav.errors import InputError
-from patnav.search import QuerySyntaxError, compile_query
-from patnav.yamlsafe import YamlError, compose_yaml, line_of
+from patnav.analyses.spec import NavigationSpec, describe_problem, parse_spec
+from patnav.errors import InputError, QuerySyntaxError, SpecError, YamlError
+from patnav.search import compile_query
+from patnav.yamlsafe import compose_yaml, line_of
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,8 +15,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
-from patnav.ingest.base import Item, ReadOptions, Source
-from patnav.ingest.values import clean_name, split_agency
+from patnav.errors import (
+    SkippedDocumentError,
+)
+from patnav.ingest.base import (
+    Item,
+    ReadOptions,
+    Source,
+)
+from patnav.ingest.values import (
+    clean_name,
+    split_agency,
+)
 from patnav.ingest.xml.patent import (
     RawClaim,
     app_number,
@@ -40,7 +50,6 @@ from patnav.ingest.xml.patent import (
 )
 from patnav.ingest.xml.reading import (
     FileNotes,
-    SkipDocument,
     read_xml,
 )
 from patnav.ingest.xml.safe import (
@@ -96,7 +105,7 @@ def _build(
         version = root.get("xsdVersion") or "?"
         notes.variants[f"new standard {version}"] += 1
         return _new(strip_namespaces(root))
-    raise SkipDocument(
+    raise SkippedDocumentError(
         f"the root element is <{root.tag}>, not a CNIPA patent document "
         f"(<{OLD_ROOT}> or <business:{NEW_ROOT}>)"
     )
@@ -179,7 +188,7 @@ def _finish(
 def _old(root: Element) -> PatentRecord:
     bib = root.find("cn-bibliographic-data")
     if bib is None:
-        raise SkipDocument("the document has no <cn-bibliographic-data>")
+        raise SkippedDocumentError("the document has no <cn-bibliographic-data>")
     pub_id = bib.find("cn-publication-reference/document-id")
     app_ref = bib.find("application-reference")
     app_id = app_ref.find("document-id") if app_ref is not None else None
@@ -334,7 +343,7 @@ def _zero(text: str | None) -> str | None:
 def _new(root: Element) -> PatentRecord:
     bib = root.find("BibliographicData")
     if bib is None:
-        raise SkipDocument("the document has no <business:BibliographicData>")
+        raise SkippedDocumentError("the document has no <business:BibliographicData>")
     pub_id = _pick(bib, "PublicationReference")
     pub_id = pub_id.find("DocumentID") if pub_id is not None else None
     app_ref = _pick(bib, "ApplicationReference")

@@ -13,12 +13,11 @@ import csv
 import io
 from collections.abc import Callable, Iterator
 
-from patnav.errors import excerpt
+from patnav.errors import LineTooLongError, excerpt
 from patnav.ingest.base import (
     BoundedLines,
     Item,
     LimitedReader,
-    LineTooLong,
     Notice,
     ReadOptions,
     Rejected,
@@ -91,7 +90,7 @@ def sniff(source: Source) -> bool:
 
 class _Resumable:
     """An iterator over a generator function's lines that survives the generator
-    raising: ``LineTooLong`` propagates to the csv reader's caller, and the next call
+    raising: ``LineTooLongError`` propagates to the csv reader's caller, and the next call
     starts a fresh generator on the same (advanced) stream."""
 
     def __init__(self, make: Callable[[], Iterator[str]]) -> None:
@@ -104,7 +103,7 @@ class _Resumable:
     def __next__(self) -> str:
         try:
             return next(self._it)
-        except LineTooLong:
+        except LineTooLongError:
             self._it = self._make()
             raise
 
@@ -134,7 +133,7 @@ def read(source: Source, options: ReadOptions) -> Iterator[Item]:
 
     def rows() -> Iterator[RawRow | Rejected]:
         # the csv module pulls lines through clean(); a line over the limit surfaces
-        # here as LineTooLong, and the reader goes on with the next line
+        # here as LineTooLongError, and the reader goes on with the next line
         reader = csv.reader(_Resumable(clean), delimiter=delimiter)
         previous_line = 0
         count = 0
@@ -144,7 +143,7 @@ def read(source: Source, options: ReadOptions) -> Iterator[Item]:
                 cells = next(reader)
             except StopIteration:
                 return
-            except LineTooLong as exc:
+            except LineTooLongError as exc:
                 previous_line = lines.number
                 yield Rejected(f"line {exc.number}", str(exc), None, exc.number)
                 continue

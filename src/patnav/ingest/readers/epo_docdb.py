@@ -22,7 +22,19 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from patnav.ingest.base import Item, LimitedReader, ReadOptions, Rejected, Source
+from patnav.errors import (
+    BadDocumentError,
+    IgnoredDocumentError,
+    SkippedDocumentError,
+    UnsafeDocumentError,
+)
+from patnav.ingest.base import (
+    Item,
+    LimitedReader,
+    ReadOptions,
+    Rejected,
+    Source,
+)
 from patnav.ingest.values import clean_name
 from patnav.ingest.xml.patent import (
     app_number,
@@ -41,18 +53,14 @@ from patnav.ingest.xml.patent import (
 )
 from patnav.ingest.xml.reading import (
     FileNotes,
-    IgnoreDocument,
-    SkipDocument,
     guard_stream,
     read_xml,
 )
 from patnav.ingest.xml.safe import (
-    BadDocument,
     Element,
     Piece,
     Prepared,
     Prolog,
-    UnsafeDocument,
     local_name,
     read_doctype,
     refuse_entities,
@@ -123,7 +131,7 @@ def _check_prolog(prolog: Prolog) -> Rejected | None:
         doctype = read_doctype(prolog.data)
         if doctype is not None:
             refuse_entities(doctype)
-    except (UnsafeDocument, BadDocument) as exc:
+    except (UnsafeDocumentError, BadDocumentError) as exc:
         return Rejected(
             "the file's prolog (byte 0)",
             f"refused: {exc}",
@@ -381,13 +389,15 @@ def _build(
     # namespaces remain only where a prefix other than exch: was in use
     record = strip_namespaces(root) if b"xmlns" in prepared.data else root
     if record.tag != "exchange-document":
-        raise SkipDocument(f"the record is <{record.tag}>, not an exchange-document")
+        raise SkippedDocumentError(
+            f"the record is <{record.tag}>, not an exchange-document"
+        )
     if (record.get("status") or "").upper() == "D":
-        raise IgnoreDocument("records DOCDB marks as deleted (status D)")
+        raise IgnoredDocumentError("records DOCDB marks as deleted (status D)")
     notes.variants["exchange-document"] += 1
     top = _index(record)
     if "bibliographic-data" not in top:
-        raise SkipDocument("the record has no <bibliographic-data>")
+        raise SkippedDocumentError("the record has no <bibliographic-data>")
     bib = _index(top["bibliographic-data"][0])
     pub_ref = _by_format(bib.get("publication-reference", []))
     doc = _at(pub_ref.get("docdb"), "document-id")

@@ -20,7 +20,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from patnav.ingest.base import Item, ReadOptions, Source
+from patnav.errors import (
+    SkippedDocumentError,
+)
+from patnav.ingest.base import (
+    Item,
+    ReadOptions,
+    Source,
+)
 from patnav.ingest.values import clean_name
 from patnav.ingest.xml.patent import (
     RawClaim,
@@ -44,7 +51,6 @@ from patnav.ingest.xml.patent import (
 )
 from patnav.ingest.xml.reading import (
     FileNotes,
-    SkipDocument,
     read_xml,
 )
 from patnav.ingest.xml.safe import (
@@ -267,13 +273,13 @@ def _build(
 ) -> PatentRecord:
     root = strip_namespaces(root)
     if root.tag != ROOT:
-        raise SkipDocument(f"the root element is <{root.tag}>, not <{ROOT}>")
+        raise SkippedDocumentError(f"the root element is <{root.tag}>, not <{ROOT}>")
     notes.variants[
         root.get("dtd-version") or "ep-patent-document (version not stated)"
     ] += 1
     bib = root.find("SDOBI")
     if bib is None:
-        raise SkipDocument("the document has no <SDOBI> bibliographic section")
+        raise SkippedDocumentError("the document has no <SDOBI> bibliographic section")
     office = country_code(child_text(bib, "B100/B190") or root.get("country")) or "EP"
     number = child_text(bib, "B100/B110") or root.get("doc-number")
     kind = child_text(bib, "B100/B130") or root.get("kind")

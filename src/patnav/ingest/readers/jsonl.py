@@ -12,12 +12,11 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 
-from patnav.errors import excerpt
+from patnav.errors import LineTooLongError, excerpt
 from patnav.ingest.base import (
     BoundedLines,
     Item,
     LimitedReader,
-    LineTooLong,
     Notice,
     ReadOptions,
     Rejected,
@@ -100,7 +99,7 @@ def read(source: Source, options: ReadOptions) -> Iterator[Item]:
                 line = next(lines)
             except StopIteration:
                 return
-            except LineTooLong as exc:
+            except LineTooLongError as exc:
                 yield Rejected(f"line {exc.number}", str(exc), None, exc.number)
                 continue
             number = lines.number

@@ -45,12 +45,11 @@ from collections.abc import Callable, Iterator, Sequence
 from datetime import date
 from pathlib import Path
 
-from patnav.errors import ParseError, excerpt
+from patnav.errors import LineTooLongError, ParseError, excerpt
 from patnav.ingest.base import (
     BoundedLines,
     Item,
     LimitedReader,
-    LineTooLong,
     Notice,
     Read,
     ReadOptions,
@@ -766,7 +765,7 @@ def _read_csv(source: Source, options: ReadOptions) -> Iterator[Item]:
         lines = BoundedLines(text, options.max_line_bytes)
         rows = (list(r) for r in csv.reader(lines))
         yield from _convert(rows, source.name, options, None, "row")
-    except (csv.Error, LineTooLong) as exc:
+    except (csv.Error, LineTooLongError) as exc:
         raise ParseError(
             source.name, f"not a readable CSV file: {excerpt(str(exc), 300)}"
         ) from None

@@ -10,6 +10,9 @@ inventors, so inventors are also recorded as applicants.
 
 from __future__ import annotations
 
+from patnav.errors import (
+    SkippedDocumentError,
+)
 from patnav.ingest.values import clean_name
 from patnav.ingest.xml.patent import (
     RawClaim,
@@ -32,10 +35,7 @@ from patnav.ingest.xml.patent import (
     us_patent_type,
     uspc,
 )
-from patnav.ingest.xml.reading import (
-    FileNotes,
-    SkipDocument,
-)
+from patnav.ingest.xml.reading import FileNotes
 from patnav.ingest.xml.safe import (
     Element,
     Piece,
@@ -127,11 +127,13 @@ def build(root: Element, piece: Piece, notes: FileNotes) -> PatentRecord:
     """One pre-grant publication as a record.
 
     Raises:
-        SkipDocument: it has no bibliographic section.
+        SkippedDocumentError: it has no bibliographic section.
     """
     bib = root.find("subdoc-bibliographic-information")
     if bib is None:
-        raise SkipDocument("the publication has no <subdoc-bibliographic-information>")
+        raise SkippedDocumentError(
+            "the publication has no <subdoc-bibliographic-information>"
+        )
     number = child_text(bib, "document-id/doc-number")
     kind = child_text(bib, "document-id/kind-code")
     pub_canon = pub_number("US", number, kind)

@@ -12,6 +12,9 @@ back with ``CLREF ID="CLM-00001"``.
 
 from __future__ import annotations
 
+from patnav.errors import (
+    SkippedDocumentError,
+)
 from patnav.ingest.values import clean_name
 from patnav.ingest.xml.patent import (
     RawClaim,
@@ -38,10 +41,7 @@ from patnav.ingest.xml.patent import (
     us_patent_type,
     uspc,
 )
-from patnav.ingest.xml.reading import (
-    FileNotes,
-    SkipDocument,
-)
+from patnav.ingest.xml.reading import FileNotes
 from patnav.ingest.xml.safe import (
     Element,
     Piece,
@@ -223,11 +223,11 @@ def build(root: Element, piece: Piece, notes: FileNotes) -> PatentRecord:
     """One ST.32 grant as a record.
 
     Raises:
-        SkipDocument: it has no ``SDOBI`` bibliographic section.
+        SkippedDocumentError: it has no ``SDOBI`` bibliographic section.
     """
     bib = root.find("SDOBI")
     if bib is None:
-        raise SkipDocument("the PATDOC has no <SDOBI> bibliographic section")
+        raise SkippedDocumentError("the PATDOC has no <SDOBI> bibliographic section")
     number = child_text(bib, "B100/B110")
     kind = child_text(bib, "B100/B130")
     office = country_code(child_text(bib, "B100/B190")) or "US"

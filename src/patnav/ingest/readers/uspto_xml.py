@@ -20,8 +20,19 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from patnav.ingest.base import Item, ReadOptions, Source
-from patnav.ingest.readers import uspto_pap, uspto_sgml
+from patnav.errors import (
+    IgnoredDocumentError,
+    SkippedDocumentError,
+)
+from patnav.ingest.base import (
+    Item,
+    ReadOptions,
+    Source,
+)
+from patnav.ingest.readers import (
+    uspto_pap,
+    uspto_sgml,
+)
 from patnav.ingest.values import clean_name
 from patnav.ingest.xml.patent import (
     RawClaim,
@@ -51,8 +62,6 @@ from patnav.ingest.xml.patent import (
 )
 from patnav.ingest.xml.reading import (
     FileNotes,
-    IgnoreDocument,
-    SkipDocument,
     read_xml,
 )
 from patnav.ingest.xml.safe import (
@@ -152,9 +161,9 @@ def _build(
 ) -> PatentRecord:
     tag = root.tag if isinstance(root.tag, str) else ""
     if tag in SUPPLEMENTS:
-        raise IgnoreDocument(SUPPLEMENTS[tag])
+        raise IgnoredDocumentError(SUPPLEMENTS[tag])
     if tag not in ROOTS:
-        raise SkipDocument(
+        raise SkippedDocumentError(
             f"the root element is <{tag}>, not a USPTO patent document (one of "
             f"{', '.join(sorted(ROOTS))}); it was skipped"
         )
@@ -174,7 +183,7 @@ def check_dtd(
     outside USPTO's naming or one for another kind of document.
 
     Raises:
-        SkipDocument: the DTD is not supported.
+        SkippedDocumentError: the DTD is not supported.
     """
     version = root.get("dtd-version") or root.get("DTD") or ""
     kind = {
@@ -196,7 +205,7 @@ def check_dtd(
     if dtd.startswith(_USPTO_FAMILY):
         m = _DTD_NAME.match(dtd)
         if not m:
-            raise SkipDocument(
+            raise SkippedDocumentError(
                 f"unsupported DTD: the document declares '{dtd}', which is not the name "
                 "of a DTD USPTO published (they look like us-patent-grant-v44-2013-05-16"
                 ".dtd). The file was probably edited or produced by another tool; check "
@@ -204,7 +213,7 @@ def check_dtd(
             )
         family = next(g for g in m.groups() if g)
         if _DTD_ROOT[family] != tag:
-            raise SkipDocument(
+            raise SkippedDocumentError(
                 f"unsupported DTD: the document declares '{dtd}' but its root element is "
                 f"<{tag}>; the two do not belong together"
             )
@@ -477,7 +486,7 @@ def _red_book(root: Element, piece: Piece, notes: FileNotes) -> PatentRecord:
         "us-bibliographic-data-grant" if grant else "us-bibliographic-data-application"
     )
     if bib is None:
-        raise SkipDocument(f"the <{root.tag}> has no bibliographic data")
+        raise SkippedDocumentError(f"the <{root.tag}> has no bibliographic data")
     country, number, kind, pub_date_text = _doc_id(
         bib.find("publication-reference/document-id")
     )

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from patnav.errors import ParseError, clip, excerpt
+from patnav.errors import ParseError, RowError, clip, excerpt
 from patnav.ingest.base import Item, Notice, Read, ReadOptions, Rejected
 from patnav.ingest.claims import split_claims
 from patnav.ingest.tabular.columns import (
@@ -89,10 +89,6 @@ class RawRow:
     row_number: int
     extra: dict[str, str] | None = None
     """Named values beyond the table's columns (JSON keys first seen late): kept in extras."""
-
-
-class RowError(ValueError):
-    """A row that cannot become a record; the message says why."""
 
 
 @dataclass(slots=True)

@@ -19,7 +19,13 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TypeVar
 
-from patnav.errors import excerpt
+from patnav.errors import (
+    BadDocumentError,
+    IgnoredDocumentError,
+    SkippedDocumentError,
+    UnsafeDocumentError,
+    excerpt,
+)
 from patnav.ingest.base import (
     Item,
     LimitedReader,
@@ -31,11 +37,9 @@ from patnav.ingest.base import (
 )
 from patnav.ingest.xml import safe
 from patnav.ingest.xml.safe import (
-    BadDocument,
     Element,
     Piece,
     Prepared,
-    UnsafeDocument,
     parse_document,
     split_documents,
 )
@@ -45,16 +49,6 @@ PROGRESS_EVERY = 50
 """Documents between progress reports."""
 EXAMPLES = 5
 """Positions shown for a warning; the rest are counted (memory stays flat)."""
-
-
-class IgnoreDocument(ValueError):
-    """A document that is not a record and needs no quarantine (a USPTO sequence listing
-    between the grants of a weekly file); the message names what it is."""
-
-
-class SkipDocument(ValueError):
-    """A document that is readable XML but not a record this reader can build; the
-    message says why (the reader quarantines it)."""
 
 
 @dataclass(slots=True)
@@ -178,16 +172,16 @@ def read_pieces(
                     f"{piece.position}: {prepared.repaired}",
                 )
             record = build(root, prepared, piece, notes)
-        except UnsafeDocument as exc:
+        except UnsafeDocumentError as exc:
             yield Rejected(piece.position, f"refused: {exc}", piece.raw, piece.number)
             continue
-        except BadDocument as exc:
+        except BadDocumentError as exc:
             yield Rejected(piece.position, str(exc), piece.raw, piece.number)
             continue
-        except IgnoreDocument as exc:
+        except IgnoredDocumentError as exc:
             notes.ignored[str(exc)] += 1
             continue
-        except SkipDocument as exc:
+        except SkippedDocumentError as exc:
             yield Rejected(piece.position, str(exc), piece.raw, piece.number)
             continue
         if record.doc_id is None:

@@ -15,7 +15,7 @@ document costs that document only. Preparation is where safety lives:
 - the document type declaration is **removed** before parsing; its DTD is never loaded,
   from disk or network. Its system identifier is kept, to tell DTD versions apart;
 - a document whose internal subset declares a parsed or parameter entity is **refused**
-  (:class:`UnsafeDocument`): that is how XML external entity (XXE) and "billion laughs"
+  (:class:`UnsafeDocumentError`): that is how XML external entity (XXE) and "billion laughs"
   attacks work, and real office XML never does it (USPTO declares only unparsed
   ``NDATA`` entities for its images, which are harmless and ignored);
 - named character references (``&mdash;``, ``&lsquo;``, DOCDB's ``&SACUTE;``, ISO 8879
@@ -39,7 +39,7 @@ from typing import Any, Protocol
 
 from lxml import etree
 
-from patnav.errors import excerpt
+from patnav.errors import BadDocumentError, UnsafeDocumentError, excerpt
 
 MAX_DOCUMENT_BYTES = 256 * 1024 * 1024
 """A single document larger than this is rejected unread (the largest real USPTO grant
@@ -58,14 +58,6 @@ class ByteStream(Protocol):
     """Anything with ``read(n) -> bytes``: a file, an archive member, a limited reader."""
 
     def read(self, size: int, /) -> bytes: ...
-
-
-class UnsafeDocument(ValueError):
-    """A document declares entities: refused without expanding or fetching anything."""
-
-
-class BadDocument(ValueError):
-    """A document cannot be parsed (not well-formed, truncated, empty)."""
 
 
 # --- cutting a stream into documents ------------------------------------------------
@@ -304,7 +296,9 @@ def _quoted(data: bytes, i: int) -> tuple[str, int]:
     quote = data[i : i + 1]
     end = data.find(quote, i + 1)
     if end < 0:
-        raise BadDocument("an unterminated string in the document type declaration")
+        raise BadDocumentError(
+            "an unterminated string in the document type declaration"
+        )
     return data[i + 1 : end].decode("utf-8", errors="replace"), end + 1
 
 
@@ -327,7 +321,7 @@ def _prolog_end(data: bytes) -> tuple[int, int]:
     """(start, end) of the DOCTYPE declaration, or (-1, root start) when there is none.
 
     Skips a byte-order mark, the XML declaration, comments, processing instructions and
-    whitespace. Raises BadDocument when the prolog is unterminated.
+    whitespace. Raises BadDocumentError when the prolog is unterminated.
     """
     i = 3 if data.startswith(b"\xef\xbb\xbf") else 0
     n = len(data)
@@ -338,12 +332,14 @@ def _prolog_end(data: bytes) -> tuple[int, int]:
         if data.startswith(b"<?", i):
             end = data.find(b"?>", i + 2)
             if end < 0:
-                raise BadDocument("the XML declaration is never closed")
+                raise BadDocumentError("the XML declaration is never closed")
             i = end + 2
         elif data.startswith(b"<!--", i):
             end = data.find(b"-->", i + 4)
             if end < 0:
-                raise BadDocument("a comment before the root element is never closed")
+                raise BadDocumentError(
+                    "a comment before the root element is never closed"
+                )
             i = end + 3
         elif data.startswith(b"<!DOCTYPE", i):
             return i, i
@@ -356,7 +352,7 @@ def _parse_doctype(data: bytes, start: int) -> tuple[Doctype, int]:
     i = _skip_ws(data, start + 9)
     m = _NAME.match(data, i)
     if not m:
-        raise BadDocument("the document type declaration names no root element")
+        raise BadDocumentError("the document type declaration names no root element")
     root = m.group(0).decode("utf-8", errors="replace")
     i = _skip_ws(data, m.end())
     public, system, i = _external_id(data, i)
@@ -369,21 +365,21 @@ def _parse_doctype(data: bytes, start: int) -> tuple[Doctype, int]:
         while True:
             i = _skip_ws(data, i)
             if i >= n:
-                raise BadDocument("the document type declaration is never closed")
+                raise BadDocumentError("the document type declaration is never closed")
             if data[i : i + 1] == b"]":
                 i += 1
                 break
             if data.startswith(b"<!--", i):
                 end = data.find(b"-->", i + 4)
                 if end < 0:
-                    raise BadDocument(
+                    raise BadDocumentError(
                         "a comment in the internal subset is never closed"
                     )
                 i = end + 3
             elif data.startswith(b"<?", i):
                 end = data.find(b"?>", i + 2)
                 if end < 0:
-                    raise BadDocument("a processing instruction is never closed")
+                    raise BadDocumentError("a processing instruction is never closed")
                 i = end + 2
             elif data.startswith(b"<!ENTITY", i):
                 decl, i = _entity_decl(data, i + 8)
@@ -395,12 +391,12 @@ def _parse_doctype(data: bytes, start: int) -> tuple[Doctype, int]:
                 end = data.find(b";", i)
                 i = end + 1 if end > 0 else n
             else:
-                raise BadDocument(
+                raise BadDocumentError(
                     f"unexpected {excerpt(data[i : i + 20])} in the document type declaration"
                 )
     i = _skip_ws(data, i)
     if data[i : i + 1] != b">":
-        raise BadDocument("the document type declaration is not closed with '>'")
+        raise BadDocumentError("the document type declaration is not closed with '>'")
     doctype = Doctype(root, public, system, tuple(entities), pe_refs)
     return doctype, i + 1
 
@@ -416,7 +412,9 @@ def _skip_markup(data: bytes, i: int) -> int:
         if c == b">":
             return i + 1
         i += 1
-    raise BadDocument("a markup declaration in the internal subset is never closed")
+    raise BadDocumentError(
+        "a markup declaration in the internal subset is never closed"
+    )
 
 
 def _entity_decl(data: bytes, i: int) -> tuple[EntityDecl, int]:
@@ -426,7 +424,7 @@ def _entity_decl(data: bytes, i: int) -> tuple[EntityDecl, int]:
         i = _skip_ws(data, i + 1)
     m = _NAME.match(data, i)
     if not m:
-        raise BadDocument("an entity declaration without a name")
+        raise BadDocumentError("an entity declaration without a name")
     name = m.group(0).decode("utf-8", errors="replace")
     i = _skip_ws(data, m.end())
     kind = "internal"
@@ -451,7 +449,7 @@ def read_doctype(data: bytes) -> Doctype | None:
     """The document type declaration at the head of ``data``, if any.
 
     Raises:
-        BadDocument: the prolog or the declaration is malformed or cut off.
+        BadDocumentError: the prolog or the declaration is malformed or cut off.
     """
     start, _ = _prolog_end(data)
     if start < 0:
@@ -481,7 +479,7 @@ def root_name(head: bytes) -> str | None:
                 j = _prolog_end(head[j:])[1] + j
             m = _ROOT.match(head, j)
             return m.group(1).decode() if m else doctype.root
-    except BadDocument:
+    except BadDocumentError:
         return None
     m = _ROOT.match(head, i)
     return m.group(1).decode() if m else None
@@ -617,8 +615,8 @@ def prepare(data: bytes) -> Prepared:
     """Remove the document type declaration and replace named entities.
 
     Raises:
-        UnsafeDocument: the internal subset declares a parsed or parameter entity.
-        BadDocument: the prolog is malformed or cut off.
+        UnsafeDocumentError: the internal subset declares a parsed or parameter entity.
+        BadDocumentError: the prolog is malformed or cut off.
     """
     data = _to_utf8(data)
     start, _ = _prolog_end(data)
@@ -635,7 +633,7 @@ def prepare(data: bytes) -> Prepared:
 
 
 def refuse_entities(doctype: Doctype) -> None:
-    """Raise UnsafeDocument if ``doctype`` declares anything that could expand.
+    """Raise UnsafeDocumentError if ``doctype`` declares anything that could expand.
 
     Unparsed (``NDATA``) entities are allowed: they only name image files.
     """
@@ -650,14 +648,14 @@ def refuse_entities(doctype: Doctype) -> None:
         target = (
             f" pointing at {excerpt(decl.target)}" if decl.kind != "internal" else ""
         )
-        raise UnsafeDocument(
+        raise UnsafeDocumentError(
             f"the document declares {what} '{decl.name}'{target}. patnav never expands "
             "or fetches entities declared inside a document (the XML external entity and "
             "'billion laughs' attacks work that way), so it was not read. Patent-office "
             "XML declares no such entities: check where this file came from."
         )
     if doctype.has_parameter_refs:
-        raise UnsafeDocument(
+        raise UnsafeDocumentError(
             "the document type declaration refers to parameter entities, which could "
             "pull in outside content; patnav never loads them, so the document was not "
             "read. Check where this file came from."
@@ -691,14 +689,14 @@ def parse_bytes(data: bytes, *, recover: bool = False) -> Element:
     mode, for documents that are complete but not well-formed).
 
     Raises:
-        BadDocument: not well-formed, with lxml's message (line and column).
+        BadDocumentError: not well-formed, with lxml's message (line and column).
     """
     try:
         root = etree.fromstring(data, _parser(len(data) > HUGE_TREE_BYTES, recover))
     except etree.XMLSyntaxError as exc:
-        raise BadDocument(f"not well-formed XML: {exc.msg}") from None
+        raise BadDocumentError(f"not well-formed XML: {exc.msg}") from None
     if root is None:
-        raise BadDocument("the document is empty")
+        raise BadDocumentError("the document is empty")
     return root
 
 
@@ -726,17 +724,17 @@ def parse_document(data: bytes) -> tuple[Element, Prepared]:
     bigger document) are declared.
 
     Raises:
-        UnsafeDocument: it declares entities.
-        BadDocument: it is truncated, empty, or beyond repair.
+        UnsafeDocumentError: it declares entities.
+        BadDocumentError: it is truncated, empty, or beyond repair.
     """
     prepared = prepare(data)
     try:
         return parse_bytes(prepared.data), prepared
-    except BadDocument as exc:
+    except BadDocumentError as exc:
         error = exc
     if "Excessive depth" in str(error):
         # recovery would return a tree cut at libxml2's limit, fields lost unseen
-        raise BadDocument(
+        raise BadDocumentError(
             "the document nests elements deeper than the parser's limit (256 levels; "
             "2,048 for documents over 8 MB), so it was not read: patent XML nests a "
             "few dozen levels deep. Check where this file came from."
@@ -747,10 +745,10 @@ def parse_document(data: bytes) -> tuple[Element, Prepared]:
             prepared.data = fixed
             try:
                 return parse_bytes(prepared.data), prepared
-            except BadDocument as exc:
+            except BadDocumentError as exc:
                 error = exc
     if not is_complete(prepared.data):
-        raise BadDocument(
+        raise BadDocumentError(
             f"{error}; the document stops before its root element is closed, so the "
             "file is truncated (an interrupted download?): download it again"
         )
@@ -758,10 +756,10 @@ def parse_document(data: bytes) -> tuple[Element, Prepared]:
     repaired = _BARE_AMP.sub(b"&amp;", prepared.data)
     try:
         return parse_bytes(repaired), prepared
-    except BadDocument as exc:
+    except BadDocumentError as exc:
         if _STRUCTURAL.search(str(exc)):
             # recovery would guess where elements end and put fields in wrong places
-            raise BadDocument(
+            raise BadDocumentError(
                 f"{exc}; the document's element structure is broken, so it was not "
                 "read (recovery would misplace its fields)"
             ) from None

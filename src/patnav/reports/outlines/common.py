@@ -56,6 +56,8 @@ def run_landscape(
         for name in names:
             accepted = {p.name for p in ANALYSES[name].parameters()}
             own = {k: v for k, v in params.items() if k in accepted}
+            if "data_dir" in accepted:
+                own.setdefault("data_dir", b.data_dir)
             with b.timed(f"analysis.{name}"):
                 out[name] = run_analysis(
                     name, b.engine, prepared, count_by=b.count_by, **own

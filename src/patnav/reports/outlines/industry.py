@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from patnav.analyses import FULL_LANDSCAPE
 from patnav.reports import sections as S
 from patnav.reports.context import Builder
 from patnav.reports.model import Finding, Section
@@ -24,18 +25,6 @@ from patnav.reports.outlines.common import (
 )
 from patnav.reports.scope import state_spec
 
-LANDSCAPE = (
-    "trend",
-    "geography",
-    "applicants",
-    "network",
-    "inventors",
-    "technology",
-    "legal",
-    "citations",
-    "hotspots",
-)
-
 
 def analyse(b: Builder) -> None:
     """The landscape of the spec's data, the chain, the top-level nodes' trends."""
@@ -43,7 +32,12 @@ def analyse(b: Builder) -> None:
     state_spec(b, scope)
     run_sources(b, scope)
     run_landscape(
-        b, scope, LANDSCAPE, region=b.spec.region, lang=b.lang, sample=HOTSPOT_SAMPLE
+        b,
+        scope,
+        FULL_LANDSCAPE,
+        region=b.spec.region,
+        lang=b.lang,
+        sample=HOTSPOT_SAMPLE,
     )
     if b.spec.nodes and b.spec.region is not None:
         run_chain(b)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from patnav.analyses import FULL_LANDSCAPE
 from patnav.reports import sections as S
 from patnav.reports.context import Builder
 from patnav.reports.model import Finding, Section
@@ -24,18 +25,6 @@ from patnav.reports.outlines.common import (
 )
 from patnav.reports.scope import state_spec
 
-LANDSCAPE = (
-    "trend",
-    "geography",
-    "applicants",
-    "network",
-    "inventors",
-    "technology",
-    "legal",
-    "citations",
-    "hotspots",
-)
-
 
 def analyse(b: Builder) -> None:
     """The topic's landscape with a larger hot-spot sample, and its branches."""
@@ -45,7 +34,7 @@ def analyse(b: Builder) -> None:
     run_landscape(
         b,
         scope,
-        LANDSCAPE,
+        FULL_LANDSCAPE,
         region=b.spec.region,
         lang=b.lang,
         sample=HOTSPOT_SAMPLE_RND,

@@ -20,6 +20,7 @@ from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
 
 from patnav.analyses import ANALYSES, LANDSCAPE
+from patnav.errors import NotFoundError
 from patnav.platform import access, accounts, audit
 from patnav.platform.models import (
     ApiToken,
@@ -232,7 +233,7 @@ class PublicationOut(BaseModel):
 def _store(ctx: Ctx, store: DataStore, *, listed: bool = False) -> StoreOut:
     documents = actions.document_count(ctx, store)
     if documents is None and not listed:
-        actions.handle_of(ctx, store)  # raises StoreUnavailable: 503, and why
+        actions.handle_of(ctx, store)  # raises StoreUnavailableError: 503, and why
     return StoreOut(
         id=store.id,
         tenant_id=store.tenant_id,
@@ -666,7 +667,7 @@ def validate(ctx: Context, body: SpecIn) -> ValidationOut:
 
 def _saved(ctx: Ctx, spec: Spec | None, problems: list[Any]) -> SpecOut:
     if spec is None:
-        from patnav.analyses.spec import SpecError
+        from patnav.errors import SpecError
 
         raise SpecError(
             "The spec is not valid: "
@@ -895,7 +896,7 @@ def revoke_token(ctx: Context, token_id: int) -> Response:
     try:
         token = accounts.revoke_token(ctx.db, ctx.user, token_id)
         by_admin = False
-    except access.NotFound:
+    except NotFoundError:
         if not ctx.viewer.is_admin:
             raise
         managed = access.managed_token(ctx.db, ctx.viewer, token_id)

@@ -8,9 +8,8 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 
-from patnav.errors import InvalidParameterError
+from patnav.errors import InvalidParameterError, LoginFailedError, LoginThrottledError
 from patnav.platform import accounts, audit
-from patnav.platform.accounts import LoginFailed, LoginThrottled
 from patnav.platform.models import ApiToken, User, utcnow
 from patnav.web import actions, publishing
 from patnav.web.deps import Ctx, base_ctx, page_ctx, verify_csrf
@@ -55,7 +54,7 @@ def login(
         user = accounts.authenticate(
             ctx.db, ctx.settings, username, password, ip=ctx.ip
         )
-    except (LoginFailed, LoginThrottled) as exc:
+    except (LoginFailedError, LoginThrottledError) as exc:
         audit.record(
             ctx.db,
             "login",
@@ -64,11 +63,13 @@ def login(
             ip=ctx.ip,
             success=False,
             detail={
-                "reason": "throttled" if isinstance(exc, LoginThrottled) else "wrong"
+                "reason": "throttled"
+                if isinstance(exc, LoginThrottledError)
+                else "wrong"
             },
         )
         ctx.db.commit()
-        if isinstance(exc, LoginThrottled):
+        if isinstance(exc, LoginThrottledError):
             raise
         return page(
             ctx,

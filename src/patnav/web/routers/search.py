@@ -17,8 +17,8 @@ from fastapi import APIRouter, Depends, Form, Query
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from starlette.background import BackgroundTask
 
-from patnav.errors import InputError
-from patnav.search import MODES, QuerySyntaxError
+from patnav.errors import InputError, QuerySyntaxError
+from patnav.search import MODES
 from patnav.search.api import MAX_LIMIT
 from patnav.search.hits import note_text
 from patnav.search.results import ABROAD, DESCENDING, FACETS, GROUPS, SORTS

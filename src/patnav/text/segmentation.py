@@ -34,7 +34,7 @@ from typing import Any
 import numpy as np
 
 from patnav.errors import StoreError
-from patnav.search.textmatch import CJK_RANGES, LATIN_RANGES, fold, has_cjk
+from patnav.text.matching import CJK_RANGES, LATIN_RANGES, fold, has_cjk
 
 ANALYZER_VERSION = "1"
 """Changes whenever tokens would change: indexes built with another version are rebuilt."""
@@ -186,14 +186,6 @@ def default_cache_dir() -> Path:
 
 def _has_table(folder: Path, key: str) -> bool:
     return all((folder / f"{key}{suffix}").is_file() for suffix in _TABLE_SUFFIXES)
-
-
-def dictionary_files(data_dir: Path) -> list[Path]:
-    """The word lists under ``reference/dictionaries`` of the real-data directory."""
-    root = data_dir / "reference" / "dictionaries"
-    if not root.is_dir():
-        return []
-    return sorted(p for p in root.rglob("*.txt") if p.name.upper() != "LICENSE.TXT")
 
 
 class Segmenter:

@@ -118,13 +118,13 @@ class DevelopmentRoute(ResultMixin):
 
 
 METHOD = (
-    "per branch and period: the most cited units (larger of source-reported citations "
+    "the most cited units of each branch and period (larger of source-reported citations "
     "and citing units of the scope); where units of the branch cite each other, the "
     "key-route main path by search path count (SPC) over the in-set citation DAG; where "
     "a branch has no citation data, the first filing in the period of each emerging term"
 )
 METHOD_ZH = (
-    "按技术分支与时间段：被引次数最多的专利（数据来源报告的被引次数与范围内施引专利数取较大者）；"
+    "各技术分支、各时间段被引次数最多的专利（数据来源报告的被引次数与范围内施引专利数取较大者）；"
     "分支内存在相互引证时，以引证有向无环图上的搜索路径数（SPC）求关键路径主路径；"
     "分支无任何引证数据时，取各新兴技术词在该时间段内的首次申请"
 )
@@ -221,7 +221,7 @@ def development_route(
     period_years: int = 5,
     periods: int = 4,
     per_period: int = 3,
-    terms: tuple[str, ...] | str = (),
+    terms: tuple[str, ...] | str | None = None,
 ) -> DevelopmentRoute:
     """Key patents per technology branch and period (技术发展路线): most cited, citation
     main path, or first filings of emerging terms.
@@ -236,8 +236,8 @@ def development_route(
         periods: most periods, the last ones.
         per_period: most cited units (and emerging terms) listed per branch and period.
         terms: the emerging terms to trace where a branch has no citation data (a tuple,
-            or comma-separated); default: the hot-spot analysis's emerging terms of the
-            scope, computed only when a branch needs them.
+            or comma-separated; empty: none); default (None): the hot-spot analysis's
+            emerging terms of the scope, computed only when a branch needs them.
 
     Raises:
         InvalidParameterError: a count below 1.
@@ -256,10 +256,8 @@ def development_route(
     scope = scope or Scope.everything()
     count_by = check_count_by(count_by)
     store = source if isinstance(source, PatentStore) else None
-    given = (
-        tuple(t.strip() for t in terms.split(",")) if isinstance(terms, str) else terms
-    )
-    wanted = tuple(t for t in given if t)
+    given = terms.split(",") if isinstance(terms, str) else terms
+    wanted = None if given is None else tuple(t.strip() for t in given if t.strip())
     with based(engine, scope, count_by) as base:
         units = base.rows(
             f"""
@@ -289,7 +287,7 @@ def development_route(
             in_set.setdefault(str(r["cited"]), set()).add(str(r["citing"]))
         branches: list[RouteBranch] = []
         patents: list[RoutePatent] = []
-        emerging: tuple[str, ...] | None = wanted or None
+        emerging: tuple[str, ...] | None = wanted
         for name, unit_set in members:
             own = [facts[u] for u in sorted(unit_set) if u in facts]
             key = {

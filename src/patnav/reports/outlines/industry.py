@@ -2,7 +2,8 @@
 position along its chain, and the path to strengthen and complete it.
 
 Outline (GB/T 39551 parts): 主要结论与建议 → 数据与方法 → 产业专利态势 (trend and lifecycle,
-geography, applicants, technology, legal status, core patents, inventors, hot spots) →
+geography, applicants, technology, legal status, core patents, inventors, hot spots, and
+the slices the presenters add to industry reports: 技术发展路线) →
 产业链定位 → 区域定位 → 发展路径与建议.
 """
 
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from patnav.presenters import run_slices, slice_sections
 from patnav.reports import sections as S
 from patnav.reports.context import Builder
 from patnav.reports.model import Finding, Section
@@ -48,6 +50,7 @@ def analyse(b: Builder) -> None:
     if b.spec.nodes and b.spec.region is not None:
         run_chain(b)
         run_nodes(b, every=False)
+    run_slices(b)
 
 
 def landscape_section(
@@ -78,6 +81,7 @@ def landscape_section(
         s.add(S.inventors_section(b, r.inventors, found))
     if r.hotspots is not None:
         s.add(S.hotspots_section(b, r.hotspots, found))
+    s.add(*slice_sections(b, found, level=2))
     return s
 
 

@@ -3,7 +3,8 @@
 The spec's base query is the topic; its nodes are the technology branches. Outline:
 主要结论与建议 → 数据与方法 → 技术主题专利态势 (trend, applicants, technology, legal status,
 inventors) → 各技术分支专利态势 → 技术热点与空白点 (terms, emerging terms, the
-technology–effect matrix, white spaces) → 核心专利 → 发展路径与建议 (white spaces to enter,
+technology–effect matrix, white spaces) → 核心专利 → the slices the presenters add to R&D
+reports (技术发展路线) → 发展路径与建议 (white spaces to enter,
 rising players to watch).
 """
 
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from patnav.presenters import run_slices, slice_sections
 from patnav.reports import sections as S
 from patnav.reports.context import Builder
 from patnav.reports.model import Finding, Section
@@ -52,6 +54,7 @@ def analyse(b: Builder) -> None:
     )
     if b.spec.nodes:
         run_nodes(b, every=True)
+    run_slices(b)
 
 
 def sections(b: Builder, found: Sequence[Finding]) -> list[Section]:
@@ -77,6 +80,7 @@ def sections(b: Builder, found: Sequence[Finding]) -> list[Section]:
         out.append(S.hotspots_section(b, r.hotspots, found, level=1))
     if r.citations is not None:
         out.append(S.citations_section(b, r.citations, found, level=1))
+    out.extend(slice_sections(b, found, level=1))
     out.append(S.path_section(b, None, found))
     out.append(S.appendix_section(b, found))
     return out

@@ -324,6 +324,18 @@ TEXT: dict[str, tuple[str, str]] = {
 FIELDS: dict[str, tuple[str, str]] = {
     # figures of a result
     "scope": ("分析范围", "scope"),
+    # the development route
+    "development_route.before": (
+        "首个时间段之前申请（未列入路线）",
+        "filed before the first period (not on the route)",
+    ),
+    "development_route.branch": ("技术分支", "branch"),
+    "development_route.period": ("时间段", "period"),
+    "development_route.first_date": ("最早日期", "earliest date"),
+    "development_route.basis": ("入选依据", "basis"),
+    "development_route.cited": ("被引次数", "times cited"),
+    "development_route.cited_in_set": ("范围内被引", "cited within the scope"),
+    "development_route.spc": ("经过该专利的引证路径数", "search path count (SPC)"),
     # chain candidate rules
     "active_window": (
         "候选对象活跃区间（申请年）",

@@ -21,7 +21,7 @@ import pkgutil
 from collections.abc import Sequence
 from typing import Any
 
-from patnav.analyses import ANALYSES
+from patnav.analyses import ANALYSES, LANDSCAPE
 from patnav.presenters.base import ChartSpec, Presenter, figure_of
 from patnav.reports.context import Builder
 from patnav.reports.model import Finding, Section
@@ -58,6 +58,14 @@ def report_presenters(report_type: str) -> list[Presenter]:
 def dashboard_presenters() -> list[Presenter]:
     """The presenters whose slices a patent set's dashboard shows, in order."""
     return [p for p in PRESENTERS.values() if p.dashboard]
+
+
+def dashboard_analyses() -> tuple[str, ...]:
+    """The analyses a patent set's dashboard runs: the landscape, then the slices whose
+    presenters show on the dashboard."""
+    return LANDSCAPE + tuple(
+        p.name for p in dashboard_presenters() if p.name not in LANDSCAPE
+    )
 
 
 def run_slices(b: Builder) -> None:
@@ -99,6 +107,7 @@ __all__ = [
     "ChartSpec",
     "Presenter",
     "chart_specs",
+    "dashboard_analyses",
     "dashboard_presenters",
     "figure_of",
     "report_presenters",

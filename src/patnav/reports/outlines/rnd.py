@@ -3,8 +3,8 @@
 The spec's base query is the topic; its nodes are the technology branches. Outline:
 主要结论与建议 → 数据与方法 → 技术主题专利态势 (trend, applicants, technology, legal status,
 inventors) → 各技术分支专利态势 → 技术热点与空白点 (terms, emerging terms, the
-technology–effect matrix, white spaces) → 核心专利 → the slices the presenters add to R&D
-reports (技术发展路线) → 发展路径与建议 (white spaces to enter,
+technology–effect matrix, white spaces) → 核心专利 (with the slices the presenters add to
+R&D reports: 技术发展路线) → 发展路径与建议 (white spaces to enter,
 rising players to watch).
 """
 
@@ -78,9 +78,13 @@ def sections(b: Builder, found: Sequence[Finding]) -> list[Section]:
         out.append(S.nodes_section(b, r.nodes, level=1))
     if r.hotspots is not None:
         out.append(S.hotspots_section(b, r.hotspots, found, level=1))
+    # the slices of R&D reports (技术发展路线) follow the core patents, inside their
+    # chapter: the key patents of each branch on a timeline
+    slices = slice_sections(b, found, level=2 if r.citations is not None else 1)
     if r.citations is not None:
-        out.append(S.citations_section(b, r.citations, found, level=1))
-    out.extend(slice_sections(b, found, level=1))
+        out.append(S.citations_section(b, r.citations, found, level=1).add(*slices))
+    else:
+        out.extend(slices)
     out.append(S.path_section(b, None, found))
     out.append(S.appendix_section(b, found))
     return out

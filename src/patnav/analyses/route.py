@@ -288,6 +288,7 @@ def development_route(
         branches: list[RouteBranch] = []
         patents: list[RoutePatent] = []
         emerging: tuple[str, ...] | None = wanted
+        hits: dict[str, list[tuple[date, str]]] | None = None
         for name, unit_set in members:
             own = [facts[u] for u in sorted(unit_set) if u in facts]
             key = {
@@ -352,8 +353,10 @@ def development_route(
                         if u in inside and u not in chosen:
                             patents.append(rows_of.make(u, label, "main_path"))
                 elif method == "emerging" and emerging:
+                    if hits is None:
+                        hits = _term_hits(base, emerging)
                     firsts = _first_filings(
-                        base, sorted(inside), emerging, per_period, window
+                        hits, set(inside), emerging, per_period, window
                     )
                     for term, u in firsts:
                         patents.append(rows_of.make(u, label, "emerging", term=term))
@@ -461,37 +464,54 @@ def _emerging_terms(engine: Engine, scope: Scope, count_by: CountBy) -> tuple[st
     return tuple(t.term for t in found.emerging)
 
 
+def _term_hits(base: Base, terms: Sequence[str]) -> dict[str, list[tuple[date, str]]]:
+    """Per term, the units whose title or abstract names it (case-insensitive), each with
+    its earliest such document's date, in date order: one scan of the scope for every
+    term."""
+    rows = base.rows(
+        f"""
+        WITH t AS (SELECT unnest($terms) AS term)
+        SELECT t.term, d.unit, min(d.first_date) AS first_date
+        FROM {base.docs} d JOIN patents p ON p.doc_id = d.doc_id
+        JOIN t ON strpos(lower(coalesce(p.title, '') || ' ' || coalesce(p.abstract, '')),
+                         lower(t.term)) > 0
+        WHERE d.first_date IS NOT NULL
+        GROUP BY t.term, d.unit
+        """,
+        {"terms": list(terms)},
+    )
+    out: dict[str, list[tuple[date, str]]] = {}
+    for r in rows:
+        out.setdefault(str(r["term"]), []).append((r["first_date"], str(r["unit"])))
+    for found in out.values():
+        found.sort()
+    return out
+
+
 def _first_filings(
-    base: Base,
-    units: Sequence[str],
+    hits: Mapping[str, list[tuple[date, str]]],
+    units: set[str],
     terms: Sequence[str],
     per_period: int,
     window: tuple[int, int],
 ) -> list[tuple[str, str]]:
-    """(term, unit) of the first filing in ``units`` whose title or abstract names each
-    term, for the first ``per_period`` terms (in the order given) that any unit names."""
-    if not units:
-        return []
+    """(term, unit) of the first filing among ``units`` in ``window`` whose title or
+    abstract names each term, for the first ``per_period`` terms (in the order given) that
+    any of them names."""
     out: list[tuple[str, str]] = []
     for term in terms:
         if len(out) >= per_period:
             break
-        row = base.rows(
-            f"""
-            SELECT d.unit
-            FROM {base.docs} d JOIN patents p ON p.doc_id = d.doc_id
-            WHERE d.unit IN (SELECT unnest($units))
-              AND year(d.first_date) BETWEEN $start AND $end
-              AND strpos(lower(coalesce(p.title, '') || ' ' || coalesce(p.abstract, '')),
-                         lower($term)) > 0
-            ORDER BY d.first_date NULLS LAST, d.unit
-            LIMIT 1
-            """,
-            {"units": list(units), "term": term, "start": window[0], "end": window[1]},
-            limit=1,
+        first = next(
+            (
+                unit
+                for when, unit in hits.get(term, ())
+                if unit in units and window[0] <= when.year <= window[1]
+            ),
+            None,
         )
-        if row:
-            out.append((term, str(row[0]["unit"])))
+        if first is not None:
+            out.append((term, first))
     return out
 
 

@@ -61,7 +61,7 @@ def _region(text: str | None, lang: str = "zh") -> Region | None:
     return Region(**fields)
 
 
-RATIO_WORDS = ("share", "ratio", "growth", "cagr", "cr4", "cr8")
+RATIO_WORDS = ("share", "ratio", "growth", "cagr", "cr4", "cr8", "coverage")
 HIDDEN = frozenset(
     {"key", "unit_zh", "unit", "inventions_known", "with_status", "rta_basis", "depth"}
 )
@@ -79,6 +79,7 @@ COUNTED = frozenset(
         "with_citations",
         "collaborative_units",
         "before",
+        "term_ended",
     }
 )
 """Figures counted in the result's unit: printed with their measure word (族, 件, 篇)."""

@@ -78,6 +78,18 @@ def run_slices(b: Builder) -> None:
             b.results.put(presenter.name, presenter.run(b))
 
 
+def present(
+    b: Builder, name: str, found: Sequence[Finding], *, level: int = 2
+) -> Section | None:
+    """The report section of the analysis ``name`` by its presenter (None: no result,
+    or no presenter with a section)."""
+    presenter = PRESENTERS.get(name)
+    result = b.results.get(name)
+    if presenter is None or presenter.section is None or result is None:
+        return None
+    return presenter.section(b, result, found, level)
+
+
 def slice_sections(
     b: Builder, found: Sequence[Finding], *, level: int = 2
 ) -> list[Section]:
@@ -110,6 +122,7 @@ __all__ = [
     "dashboard_analyses",
     "dashboard_presenters",
     "figure_of",
+    "present",
     "report_presenters",
     "run_slices",
     "slice_sections",

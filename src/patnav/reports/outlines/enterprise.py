@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from patnav.analyses.base import Scope
 from patnav.analyses.competitors import competitor_benchmark
 from patnav.analyses.spec import entity_query
+from patnav.presenters import present
 from patnav.reports import sections as S
 from patnav.reports.context import Builder
 from patnav.reports.model import Finding, Section
@@ -69,7 +70,7 @@ def sections(b: Builder, found: Sequence[Finding]) -> list[Section]:
     r = b.results
     portfolio = Section(b.t("sec.portfolio"), 1, key="portfolio")
     if r.trend is not None:
-        portfolio.add(S.trend_section(b, r.trend, found))
+        portfolio.add(present(b, "trend", found))
     if r.technology is not None:
         portfolio.add(S.technology_section(b, r.technology, found))
     if r.legal is not None:
@@ -79,7 +80,7 @@ def sections(b: Builder, found: Sequence[Finding]) -> list[Section]:
     if r.inventors is not None:
         portfolio.add(S.inventors_section(b, r.inventors, found))
     if r.citations is not None:
-        portfolio.add(S.citations_section(b, r.citations, found))
+        portfolio.add(present(b, "citations", found))
     out = [portfolio]
     if r.competitors is not None:
         out.append(S.competitors_section(b, r.competitors, found, r.node_competitors))

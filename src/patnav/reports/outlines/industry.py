@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from patnav.presenters import run_slices, slice_sections
+from patnav.presenters import present, run_slices, slice_sections
 from patnav.reports import sections as S
 from patnav.reports.context import Builder
 from patnav.reports.model import Finding, Section
@@ -66,7 +66,7 @@ def landscape_section(
     r = b.results
     s = Section(heading, 1, key="landscape")
     if r.trend is not None:
-        s.add(S.trend_section(b, r.trend, found))
+        s.add(present(b, "trend", found))
     if r.geography is not None and geography:
         s.add(S.geography_section(b, r.geography, found, with_home=with_home))
     if r.applicants is not None:
@@ -76,7 +76,7 @@ def landscape_section(
     if r.legal is not None:
         s.add(S.legal_section(b, r.legal, found))
     if r.citations is not None:
-        s.add(S.citations_section(b, r.citations, found))
+        s.add(present(b, "citations", found))
     if r.inventors is not None:
         s.add(S.inventors_section(b, r.inventors, found))
     if r.hotspots is not None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from patnav.presenters import run_slices, slice_sections
+from patnav.presenters import present, run_slices, slice_sections
 from patnav.reports import sections as S
 from patnav.reports.context import Builder
 from patnav.reports.model import Finding, Section
@@ -62,7 +62,7 @@ def sections(b: Builder, found: Sequence[Finding]) -> list[Section]:
     r = b.results
     topic = Section(b.t("sec.landscape.topic"), 1, key="landscape")
     if r.trend is not None:
-        topic.add(S.trend_section(b, r.trend, found))
+        topic.add(present(b, "trend", found))
     if r.applicants is not None:
         topic.add(S.applicants_section(b, r.applicants, found, network=r.network))
     if r.geography is not None:
@@ -80,9 +80,10 @@ def sections(b: Builder, found: Sequence[Finding]) -> list[Section]:
         out.append(S.hotspots_section(b, r.hotspots, found, level=1))
     # the slices of R&D reports (技术发展路线) follow the core patents, inside their
     # chapter: the key patents of each branch on a timeline
-    slices = slice_sections(b, found, level=2 if r.citations is not None else 1)
-    if r.citations is not None:
-        out.append(S.citations_section(b, r.citations, found, level=1).add(*slices))
+    core = present(b, "citations", found, level=1)
+    slices = slice_sections(b, found, level=1 if core is None else 2)
+    if core is not None:
+        out.append(core.add(*slices))
     else:
         out.extend(slices)
     out.append(S.path_section(b, None, found))

@@ -5,13 +5,20 @@ chart specification, its finding from its own rule."""
 from __future__ import annotations
 
 import dataclasses
+from pathlib import Path
+
+import pytest
 
 from patnav.analyses import run_analysis
 from patnav.analyses.hotspots import hot_spots
+from patnav.analyses.route import DevelopmentRoute
 from patnav.presenters import PRESENTERS, report_presenters
 from patnav.reports import build_report
 from patnav.reports.conclusions import RULES, rule_of
-from patnav.reports.model import Figure, Finding, Paragraph, Table
+from patnav.reports.context import Results
+from patnav.reports.model import Figure, Paragraph, Table
+from patnav.storage.store import PatentStore
+from tests.reports.conftest import _build_store, once
 
 
 def _section(report):
@@ -46,18 +53,59 @@ def test_the_industry_report_traces_each_branch_of_the_spec(
         b.name for b in route.branches if any(p.branch == b.name for p in route.patents)
     ]
     assert "数据来源" in figure.note and "高被引" in figure.note
+    # the Lens export lists no cited patents: every branch is chosen by times cited
+    # (the source's counts), no main path, so no main-path finding
+    assert {b.method for b in route.branches} == {"cited"}
+    assert not [f for f in report.findings if f.rule == "route.main_path"]
     texts = [b.text for b in section.blocks if isinstance(b, Paragraph)]
-    for branch in route.branches:
-        if branch.method == "citations":
-            assert any(" → ".join(branch.main_path) in t for t in texts), branch.name
-    found = [f for f in report.findings if f.rule == "route.main_path"]
-    assert found and all(f.numbers["links"] >= 5 for f in found)
-    assert {f.subject for f in found} <= {b.name for b in route.branches}
-    assert set(f.text for f in found) <= {
-        b.text for b in section.blocks if isinstance(b, Finding)
-    }
+    assert sum("按被引次数选取" in t for t in texts) == len(route.branches)
     assert "route.main_path" in {r.name for r in RULES}
     assert rule_of("route.main_path") is not None
+
+
+@pytest.fixture(scope="module")
+def drones_full_path(shared: Path, data_dir: Path) -> Path:
+    """The Lens and Derwent drone exports (Derwent lists the patents each one cites)."""
+    return once(
+        shared,
+        "drones-lens-derwent.duckdb",
+        lambda p: _build_store(
+            p,
+            data_dir,
+            [(["formats/lens-csv/lens_drones_5884.csv", "formats/derwent"], None)],
+        ),
+    )
+
+
+def test_the_main_path_rule_names_the_branches_whose_patents_cite_each_other(
+    drones_full_path, drones_spec
+):
+    """With Derwent's citations the branches have main paths: the rule states the three
+    with the most citations between their units, path and counts as the route has them."""
+    with PatentStore.open(drones_full_path, read_only=True) as store:
+        route = run_analysis(
+            "development_route",
+            store,
+            drones_spec.base_scope(store),
+            count_by=drones_spec.count_by,
+            spec=drones_spec,
+            terms=(),
+        )
+    results = Results(spec=drones_spec, lang="zh", scope_label=drones_spec.title)
+    results.put("development_route", route)
+    assert results.of("development_route", DevelopmentRoute) is route
+    found = rule_of("route.main_path").func(results)
+    ranked = sorted(route.branches, key=lambda b: (-b.links, b.name))[:3]
+    expected = [b for b in ranked if b.links >= 5 and len(b.main_path) >= 3]
+    assert expected, [(b.name, b.links, len(b.main_path)) for b in route.branches]
+    assert [f.subject for f in found] == [b.name for b in expected]
+    for finding, branch in zip(found, expected, strict=True):
+        assert finding.numbers == {"links": branch.links, "path": len(branch.main_path)}
+        assert f"{branch.links:,} 条相互引证" in finding.text
+        assert (
+            branch.main_path[0] in finding.text and branch.main_path[-1] in finding.text
+        )
+        assert finding.basis == branch.links and finding.min_basis == 5
 
 
 def test_the_rnd_report_traces_first_filings_where_there_are_no_citations(

@@ -468,17 +468,21 @@ def _term_hits(base: Base, terms: Sequence[str]) -> dict[str, list[tuple[date, s
     """Per term, the units whose title or abstract names it (case-insensitive), each with
     its earliest such document's date, in date order: one scan of the scope for every
     term."""
+    # each document's text lowered once, then every term looked for in it
     rows = base.rows(
         f"""
-        WITH t AS (SELECT unnest($terms) AS term)
-        SELECT t.term, d.unit, min(d.first_date) AS first_date
-        FROM {base.docs} d JOIN patents p ON p.doc_id = d.doc_id
-        JOIN t ON strpos(lower(coalesce(p.title, '') || ' ' || coalesce(p.abstract, '')),
-                         lower(t.term)) > 0
-        WHERE d.first_date IS NOT NULL
-        GROUP BY t.term, d.unit
+        WITH t AS (SELECT term, lower(term) AS needle FROM (SELECT unnest($terms) AS term)),
+        x AS (
+            SELECT d.unit, d.first_date,
+                   lower(coalesce(p.title, '') || ' ' || coalesce(p.abstract, '')) AS text
+            FROM {base.docs} d JOIN patents p ON p.doc_id = d.doc_id
+            WHERE d.first_date IS NOT NULL
+        )
+        SELECT t.term, x.unit, min(x.first_date) AS first_date
+        FROM x, t WHERE contains(x.text, t.needle)
+        GROUP BY t.term, x.unit
         """,
-        {"terms": list(terms)},
+        {"terms": list(dict.fromkeys(terms))},
     )
     out: dict[str, list[tuple[date, str]]] = {}
     for r in rows:

@@ -78,3 +78,18 @@ def test_the_dashboard_draws_the_same_chart_specification_as_the_report(loaded_s
     assert all("高被引" in p["name"] for p in points)
     assert list(spec.chart.categories) == [p["label"]["formatter"] for p in points]
     assert chart.option["yAxis"]["data"] == ["Lens drones"]
+
+
+@pytest.mark.parametrize(
+    "module", ["patnav.web.charts", "patnav.presenters", "patnav.reports.conclusions"]
+)
+def test_the_slice_registries_import_in_any_order(module):
+    """The presenters import the reports package, whose outlines use the presenters:
+    importing either first works (a fresh interpreter, nothing imported before)."""
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-c", f"import {module}"], capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr[-2000:]

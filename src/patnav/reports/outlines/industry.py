@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from patnav.presenters import present, run_slices, slice_sections
+# the module, not its names: patnav.presenters imports the reports package
+from patnav import presenters as P
 from patnav.reports import sections as S
 from patnav.reports.context import Builder
 from patnav.reports.model import Finding, Section
@@ -50,7 +51,7 @@ def analyse(b: Builder) -> None:
     if b.spec.nodes and b.spec.region is not None:
         run_chain(b)
         run_nodes(b, every=False)
-    run_slices(b)
+    P.run_slices(b)
 
 
 def landscape_section(
@@ -66,7 +67,7 @@ def landscape_section(
     r = b.results
     s = Section(heading, 1, key="landscape")
     if r.trend is not None:
-        s.add(present(b, "trend", found))
+        s.add(P.present(b, "trend", found))
     if r.geography is not None and geography:
         s.add(S.geography_section(b, r.geography, found, with_home=with_home))
     if r.applicants is not None:
@@ -76,12 +77,12 @@ def landscape_section(
     if r.legal is not None:
         s.add(S.legal_section(b, r.legal, found))
     if r.citations is not None:
-        s.add(present(b, "citations", found))
+        s.add(P.present(b, "citations", found))
     if r.inventors is not None:
         s.add(S.inventors_section(b, r.inventors, found))
     if r.hotspots is not None:
         s.add(S.hotspots_section(b, r.hotspots, found))
-    s.add(*slice_sections(b, found, level=2))
+    s.add(*P.slice_sections(b, found, level=2))
     return s
 
 

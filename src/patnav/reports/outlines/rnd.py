@@ -12,7 +12,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from patnav.presenters import present, run_slices, slice_sections
+# the module, not its names: patnav.presenters imports the reports package
+from patnav import presenters as P
 from patnav.reports import sections as S
 from patnav.reports.context import Builder
 from patnav.reports.model import Finding, Section
@@ -54,7 +55,7 @@ def analyse(b: Builder) -> None:
     )
     if b.spec.nodes:
         run_nodes(b, every=True)
-    run_slices(b)
+    P.run_slices(b)
 
 
 def sections(b: Builder, found: Sequence[Finding]) -> list[Section]:
@@ -62,7 +63,7 @@ def sections(b: Builder, found: Sequence[Finding]) -> list[Section]:
     r = b.results
     topic = Section(b.t("sec.landscape.topic"), 1, key="landscape")
     if r.trend is not None:
-        topic.add(present(b, "trend", found))
+        topic.add(P.present(b, "trend", found))
     if r.applicants is not None:
         topic.add(S.applicants_section(b, r.applicants, found, network=r.network))
     if r.geography is not None:
@@ -80,8 +81,8 @@ def sections(b: Builder, found: Sequence[Finding]) -> list[Section]:
         out.append(S.hotspots_section(b, r.hotspots, found, level=1))
     # the slices of R&D reports (技术发展路线) follow the core patents, inside their
     # chapter: the key patents of each branch on a timeline
-    core = present(b, "citations", found, level=1)
-    slices = slice_sections(b, found, level=1 if core is None else 2)
+    core = P.present(b, "citations", found, level=1)
+    slices = P.slice_sections(b, found, level=1 if core is None else 2)
     if core is not None:
         out.append(core.add(*slices))
     else:

@@ -71,7 +71,13 @@ def test_the_dashboard_draws_the_same_chart_specification_as_the_report(loaded_s
     assert chart.id == "development_route" and chart.option is not None
     assert chart.title == "技术发展路线（单位：申请年）"
     points = chart.option["series"][0]["data"]
-    assert [p["value"][0] for p in points] == [p.filing_year for p in route.patents]
+    years = chart.option["xAxis"]["data"]
+    assert [years[p["value"][0]] for p in points] == [
+        str(p.filing_year) for p in route.patents
+    ]
+    first = min(p.filing_year for p in route.patents)
+    last = max(p.filing_year for p in route.patents)
+    assert years == [str(y) for y in range(first, last + 1)]
     assert [p["label"]["formatter"] for p in points] == [
         p.doc_id for p in route.patents
     ]

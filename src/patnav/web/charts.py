@@ -721,9 +721,10 @@ def _timeline_option(spec: ChartSpec, lang: str) -> tuple[dict[str, Any], int]:
     xs = [int(v or 0) for v in chart.series[0].values]
     ys = [int(v or 0) for v in chart.series[1].values]
     tips = spec.tooltips or chart.categories
+    years = [str(year) for year in range(min(xs), max(xs) + 1)]
     data = [
         {
-            "value": [x, n - 1 - y],
+            "value": [x - min(xs), n - 1 - y],
             "name": tip,
             "label": {"show": True, "formatter": label},
             "itemStyle": {"color": PALETTE[y % len(PALETTE)]},
@@ -739,14 +740,15 @@ def _timeline_option(spec: ChartSpec, lang: str) -> tuple[dict[str, Any], int]:
             "bottom": 32,
             "containLabel": True,
         },
+        # years as categories, every one from the first to the last: a value axis would
+        # print them with thousands separators
         "xAxis": {
-            "type": "value",
+            "type": "category",
             "name": spec.unit,
             "nameLocation": "middle",
             "nameGap": 26,
-            "min": min(xs) - 1,
-            "max": max(xs) + 1,
-            "minInterval": 1,
+            "data": years,
+            "boundaryGap": True,
         },
         "yAxis": {
             "type": "category",

@@ -1,121 +1,41 @@
 """Analyses: pure functions over the store (or another engine) returning typed results.
 
 ``ANALYSES`` registers every analysis by name with its titles and parameters, so the CLI,
-reports, the web app and the API discover them. ``run_analysis`` calls one by name.
+reports, the web app and the API discover them: each analysis module declares its own
+``ANALYSIS = AnalysisInfo(...)`` (see :mod:`patnav.analyses.registry`) and is collected here.
+``run_analysis`` calls one by name.
 ``LANDSCAPE`` lists the non-text analyses of a full landscape; ``FULL_LANDSCAPE`` adds the
 text analysis (hot spots).
 """
 
 from __future__ import annotations
 
-import inspect
-from collections.abc import Callable
-from dataclasses import dataclass
+import importlib
+import pkgutil
 from typing import Any
 
-from patnav.analyses.applicants import applicant_ranking
 from patnav.analyses.base import Engine, Scope, as_engine
-from patnav.analyses.chain import chain_positioning
-from patnav.analyses.citations import citation_analysis
-from patnav.analyses.competitors import competitor_benchmark
-from patnav.analyses.geography import geography
-from patnav.analyses.hotspots import hot_spots
-from patnav.analyses.inventors import inventor_analysis
-from patnav.analyses.legal import legal_status
-from patnav.analyses.network import coapplicant_network
 from patnav.analyses.prepared import prepare, release
-from patnav.analyses.technology import technology_composition
-from patnav.analyses.trend import filing_trend
+from patnav.analyses.registry import AnalysisInfo, Parameter
 from patnav.errors import InvalidParameterError
 from patnav.storage.store import PatentStore
 
 
-@dataclass(frozen=True, slots=True)
-class Parameter:
-    """A keyword parameter of an analysis."""
-
-    name: str
-    annotation: str
-    default: Any
-
-
-@dataclass(frozen=True, slots=True)
-class AnalysisInfo:
-    """A registered analysis: its function, titles, and what it needs."""
-
-    name: str
-    func: Callable[..., Any]
-    title_zh: str
-    title_en: str
-    needs: str = "scope"  # scope | spec | competitors
-
-    @property
-    def description(self) -> str:
-        doc = inspect.getdoc(self.func) or ""
-        return doc.splitlines()[0] if doc else ""
-
-    def parameters(self) -> tuple[Parameter, ...]:
-        """The keyword parameters a caller may set (beyond source, scope, spec …)."""
-        out = []
-        for p in inspect.signature(self.func).parameters.values():
-            if p.kind is inspect.Parameter.KEYWORD_ONLY and p.name != "store":
-                annotation = (
-                    p.annotation if isinstance(p.annotation, str) else str(p.annotation)
-                )
-                out.append(Parameter(p.name, annotation, p.default))
-        return tuple(out)
+def _discover() -> dict[str, AnalysisInfo]:
+    """Every ``ANALYSIS`` declared by a module of this package, in ``order``."""
+    found: list[AnalysisInfo] = []
+    for module in pkgutil.iter_modules(__path__):
+        declared = getattr(
+            importlib.import_module(f"{__name__}.{module.name}"), "ANALYSIS", None
+        )
+        if isinstance(declared, AnalysisInfo):
+            found.append(declared)
+    found.sort(key=lambda a: (a.order, a.name))
+    return {a.name: a for a in found}
 
 
-ANALYSES: dict[str, AnalysisInfo] = {
-    a.name: a
-    for a in (
-        AnalysisInfo(
-            "trend",
-            filing_trend,
-            "申请趋势与技术生命周期",
-            "Filing trend and lifecycle",
-        ),
-        AnalysisInfo("geography", geography, "区域分布", "Geography"),
-        AnalysisInfo(
-            "applicants", applicant_ranking, "申请人排名与集中度", "Applicants"
-        ),
-        AnalysisInfo(
-            "network", coapplicant_network, "申请人合作网络", "Co-applicant network"
-        ),
-        AnalysisInfo(
-            "inventors", inventor_analysis, "发明人与研发团队", "Inventors and teams"
-        ),
-        AnalysisInfo(
-            "technology", technology_composition, "技术构成", "Technology composition"
-        ),
-        AnalysisInfo(
-            "legal", legal_status, "法律状态与运营", "Legal status and operations"
-        ),
-        AnalysisInfo(
-            "citations",
-            citation_analysis,
-            "引证与核心专利",
-            "Citations and core patents",
-        ),
-        AnalysisInfo(
-            "hotspots", hot_spots, "技术热点与空白点", "Hot spots and white spaces"
-        ),
-        AnalysisInfo(
-            "chain",
-            chain_positioning,
-            "产业链定位与补链强链",
-            "Industry-chain positioning",
-            needs="spec",
-        ),
-        AnalysisInfo(
-            "competitors",
-            competitor_benchmark,
-            "竞争对手对标",
-            "Competitor benchmarking",
-            needs="competitors",
-        ),
-    )
-}
+ANALYSES: dict[str, AnalysisInfo] = _discover()
+"""Every analysis by name, collected from the ``ANALYSIS`` of each analysis module."""
 
 LANDSCAPE: tuple[str, ...] = (
     "trend",
@@ -150,6 +70,8 @@ def run_analysis(
         )
     accepted = {p.name for p in info.parameters()}
     unknown = set(params) - accepted - {"spec", "competitors", "store"}
+    if not info.takes_spec and info.needs == "scope":
+        params.pop("spec", None)
     if unknown:
         raise InvalidParameterError(
             f"The analysis '{name}' takes no parameter {', '.join(sorted(unknown))}; it takes "
@@ -205,6 +127,7 @@ __all__ = [
     "LANDSCAPE",
     "AnalysisInfo",
     "Engine",
+    "Parameter",
     "Scope",
     "landscape",
     "run_analysis",

@@ -38,6 +38,7 @@ from patnav.analyses.base import (
     ratio,
 )
 from patnav.analyses.prepared import Base, based
+from patnav.analyses.registry import AnalysisInfo
 from patnav.enterprises.groups import group_keys_sql
 from patnav.errors import InvalidParameterError
 from patnav.storage.store import PatentStore
@@ -366,3 +367,9 @@ def _concentration(counts: list[int], total: int) -> Concentration:
         ("none", "无数据"),
     )
     return Concentration(len(counts), cr4, cr8, hhi, level, level_zh)
+
+
+ANALYSIS = AnalysisInfo(
+    "applicants", applicant_ranking, "申请人排名与集中度", "Applicants", order=30
+)
+"""Registers :func:`applicant_ranking` as ``applicants``."""

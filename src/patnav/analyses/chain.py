@@ -69,6 +69,7 @@ from patnav.analyses.base import (
     ratio,
 )
 from patnav.analyses.prepared import Base, based
+from patnav.analyses.registry import AnalysisInfo
 from patnav.analyses.spec import NavigationSpec
 from patnav.errors import InvalidParameterError
 from patnav.storage.store import PatentStore
@@ -783,3 +784,14 @@ class _Pick:
             )
             for r in rows
         ]
+
+
+ANALYSIS = AnalysisInfo(
+    "chain",
+    chain_positioning,
+    "产业链定位与补链强链",
+    "Industry-chain positioning",
+    needs="spec",
+    order=100,
+)
+"""Registers :func:`chain_positioning` as ``chain``."""

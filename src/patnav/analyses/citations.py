@@ -25,6 +25,7 @@ from patnav.analyses.base import (
     check_count_by,
 )
 from patnav.analyses.prepared import based
+from patnav.analyses.registry import AnalysisInfo
 from patnav.storage.store import PatentStore
 
 
@@ -205,3 +206,13 @@ def citation_analysis(
         score_rule=SCORE_RULE,
         score_rule_zh=SCORE_RULE_ZH,
     )
+
+
+ANALYSIS = AnalysisInfo(
+    "citations",
+    citation_analysis,
+    "引证与核心专利",
+    "Citations and core patents",
+    order=80,
+)
+"""Registers :func:`citation_analysis` as ``citations``."""

@@ -24,6 +24,7 @@ from patnav.analyses.base import (
     ratio,
 )
 from patnav.analyses.prepared import Base, based
+from patnav.analyses.registry import AnalysisInfo
 from patnav.errors import InvalidParameterError
 from patnav.schema.countries import country_name
 from patnav.storage.store import PatentStore
@@ -253,3 +254,14 @@ def _profile(
         inventors=inventors,
         partners=partners,
     )
+
+
+ANALYSIS = AnalysisInfo(
+    "competitors",
+    competitor_benchmark,
+    "竞争对手对标",
+    "Competitor benchmarking",
+    needs="competitors",
+    order=110,
+)
+"""Registers :func:`competitor_benchmark` as ``competitors``."""

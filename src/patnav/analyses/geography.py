@@ -26,6 +26,7 @@ from patnav.analyses.base import (
     ratio,
 )
 from patnav.analyses.prepared import Base, based
+from patnav.analyses.registry import AnalysisInfo
 from patnav.schema.countries import country_name
 from patnav.storage.store import PatentStore
 
@@ -224,3 +225,7 @@ def _home(base: Base, region: Region) -> HomeComparison:
             if r["year"] is not None
         ),
     )
+
+
+ANALYSIS = AnalysisInfo("geography", geography, "区域分布", "Geography", order=20)
+"""Registers :func:`geography` as ``geography``."""

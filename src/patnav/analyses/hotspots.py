@@ -61,6 +61,7 @@ from patnav.analyses.base import (
     ratio,
 )
 from patnav.analyses.prepared import based
+from patnav.analyses.registry import AnalysisInfo
 from patnav.errors import InvalidParameterError
 from patnav.storage.store import PatentStore
 from patnav.text.segmentation import Segmenter
@@ -844,3 +845,9 @@ def _matrix(
                 )
     white.sort(key=lambda w: (-(w.expected - w.observed), w.means, w.effect))
     return matrix, tuple(white)
+
+
+ANALYSIS = AnalysisInfo(
+    "hotspots", hot_spots, "技术热点与空白点", "Hot spots and white spaces", order=90
+)
+"""Registers :func:`hot_spots` as ``hotspots``."""

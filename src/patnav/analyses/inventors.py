@@ -28,6 +28,7 @@ from patnav.analyses.base import (
     ratio,
 )
 from patnav.analyses.prepared import based
+from patnav.analyses.registry import AnalysisInfo
 from patnav.storage.store import PatentStore
 
 SEED = 42
@@ -258,3 +259,9 @@ def _teams(
             )
         )
     return tuple(out)
+
+
+ANALYSIS = AnalysisInfo(
+    "inventors", inventor_analysis, "发明人与研发团队", "Inventors and teams", order=50
+)
+"""Registers :func:`inventor_analysis` as ``inventors``."""

@@ -31,6 +31,7 @@ from patnav.analyses.base import (
     ratio,
 )
 from patnav.analyses.prepared import STATUS_RANK, based
+from patnav.analyses.registry import AnalysisInfo
 from patnav.storage.store import PatentStore
 
 STATUS_ZH = {
@@ -309,3 +310,9 @@ def _day(value: object) -> date | None:
     if isinstance(value, datetime):
         return value.date()
     return value if isinstance(value, date) else None
+
+
+ANALYSIS = AnalysisInfo(
+    "legal", legal_status, "法律状态与运营", "Legal status and operations", order=70
+)
+"""Registers :func:`legal_status` as ``legal``."""

@@ -24,6 +24,7 @@ from patnav.analyses.base import (
     check_count_by,
 )
 from patnav.analyses.prepared import based
+from patnav.analyses.registry import AnalysisInfo
 from patnav.storage.store import PatentStore
 
 SEED = 42
@@ -202,3 +203,9 @@ def coapplicant_network(
         density=(2 * len(edge_list) / (n * (n - 1))) if n > 1 else None,
         modularity=modularity,
     )
+
+
+ANALYSIS = AnalysisInfo(
+    "network", coapplicant_network, "申请人合作网络", "Co-applicant network", order=40
+)
+"""Registers :func:`coapplicant_network` as ``network``."""

@@ -25,6 +25,7 @@ from patnav.analyses.base import (
     ratio,
 )
 from patnav.analyses.prepared import Base, based
+from patnav.analyses.registry import AnalysisInfo
 from patnav.errors import InvalidParameterError
 from patnav.schema.countries import country_name
 from patnav.storage.store import PatentStore
@@ -354,3 +355,9 @@ def _matrix(
         column_labels=tuple(label(k) for k in columns),
         values=tuple(tuple(value.get((r, k), 0) for k in columns) for r in codes),
     )
+
+
+ANALYSIS = AnalysisInfo(
+    "technology", technology_composition, "技术构成", "Technology composition", order=60
+)
+"""Registers :func:`technology_composition` as ``technology``."""

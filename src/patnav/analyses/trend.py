@@ -32,6 +32,7 @@ from patnav.analyses.base import (
     ratio,
 )
 from patnav.analyses.prepared import based
+from patnav.analyses.registry import AnalysisInfo
 from patnav.storage.store import PatentStore
 
 
@@ -284,3 +285,13 @@ def lifecycle_phase(complete: list[YearRow]) -> Lifecycle:
 
 def _pct(value: float | None) -> str:
     return "n/a" if value is None else f"{value:+.0%}"
+
+
+ANALYSIS = AnalysisInfo(
+    "trend",
+    filing_trend,
+    "申请趋势与技术生命周期",
+    "Filing trend and lifecycle",
+    order=10,
+)
+"""Registers :func:`filing_trend` as ``trend``."""

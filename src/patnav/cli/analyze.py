@@ -78,6 +78,8 @@ COUNTED = frozenset(
         "classified",
         "with_citations",
         "collaborative_units",
+        "before",
+        "term_ended",
     }
 )
 """Figures counted in the result's unit: printed with their measure word (族, 件, 篇)."""
@@ -340,12 +342,13 @@ def analyze(
     list_: bool,
 ) -> None:
     """Run an analysis (trend, geography, applicants, network, inventors, technology,
-    hotspots, legal, citations, chain, competitors) on a patent set.
+    hotspots, legal, citations, development_route, chain, competitors) on a patent set.
 
     \b
     Example:
       patnav analyze applicants --set "TIAB=(无人机 OR drone)" --count-by application
       patnav analyze chain --spec specs/taian-industry.yaml --json
+      patnav analyze development_route --spec specs/drones-industry.yaml
       patnav analyze --list
     """
     lang = obj.lang
@@ -424,6 +427,8 @@ def analyze(
             # the spec's scope, never the whole store; --set narrows within it
             spec_scope = spec.base_scope(store)
             scope = spec_scope if scope is None else spec_scope.narrow(scope)
+            if info.takes_spec:
+                kwargs["spec"] = spec  # its branches (development_route)
         if info.needs == "competitors":
             kwargs["competitors"] = list(competitors)
         result = run_analysis(name, store, scope, **kwargs)

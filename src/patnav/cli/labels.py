@@ -373,6 +373,18 @@ TEXT: dict[str, tuple[str, str]] = {
 FIELDS: dict[str, tuple[str, str]] = {
     # figures of a result
     "scope": ("分析范围", "scope"),
+    # the development route
+    "development_route.before": (
+        "首个时间段之前申请（未列入路线）",
+        "filed before the first period (not on the route)",
+    ),
+    "development_route.branch": ("技术分支", "branch"),
+    "development_route.period": ("时间段", "period"),
+    "development_route.first_date": ("最早日期", "earliest date"),
+    "development_route.basis": ("入选依据", "basis"),
+    "development_route.cited": ("被引次数", "times cited"),
+    "development_route.cited_in_set": ("范围内被引", "cited within the scope"),
+    "development_route.spc": ("经过该专利的引证路径数", "search path count (SPC)"),
     # chain candidate rules
     "active_window": (
         "候选对象活跃区间（申请年）",
@@ -492,6 +504,9 @@ FIELDS: dict[str, tuple[str, str]] = {
     "title_en": ("含义", "title"),
     "status": ("法律状态", "legal status"),
     "legal.label": ("法律状态", "legal status"),
+    "legal.term_ended": ("期限届满（推算）", "term ended (estimated)"),
+    "legal.coverage": ("法律状态已知占比", "status known, share of all"),
+    "legal.share_of_all": ("占全部比例", "share of all"),
     "doc_id": ("文献号", "document"),
     "filing_year": ("申请年", "filing year"),
     "cited_by_source": ("被引次数（来源）", "cited (source)"),

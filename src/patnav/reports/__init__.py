@@ -13,6 +13,7 @@ rules and returns a renderer-neutral :class:`~patnav.reports.model.Report`;
 
 from __future__ import annotations
 
+import importlib
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -23,26 +24,31 @@ from patnav.reports.build import REPORT_TYPES, as_spec, build_report
 from patnav.reports.model import Report
 from patnav.storage.store import PatentStore
 
-REPORT_FORMATS: tuple[str, ...] = ("docx", "html", "pdf")
+RENDERERS: dict[str, tuple[str, str]] = {
+    "docx": ("patnav.reports.docx", "write_docx"),
+    "html": ("patnav.reports.html", "write_html"),
+    "pdf": ("patnav.reports.pdf", "write_pdf"),
+}
+"""Every report format: the module and the ``write_*(report, path) -> path`` function
+that writes it (imported when first used: the PDF engine is heavy). A new format is one
+module and one entry here."""
+
+REPORT_FORMATS: tuple[str, ...] = tuple(RENDERERS)
 """The formats ``write_report`` writes."""
 
 
 def _renderer(fmt: str) -> Callable[[Report, Path], Path]:
-    if fmt == "docx":
-        from patnav.reports.docx import write_docx
-
-        return write_docx
-    if fmt == "html":
-        from patnav.reports.html import write_html
-
-        return write_html
-    if fmt == "pdf":
-        from patnav.reports.pdf import write_pdf
-
-        return write_pdf
-    raise InvalidParameterError(
-        f"The report format must be one of {', '.join(REPORT_FORMATS)}. Got {fmt!r} instead."
+    entry = RENDERERS.get(fmt)
+    if entry is None:
+        raise InvalidParameterError(
+            f"The report format must be one of {', '.join(REPORT_FORMATS)}. "
+            f"Got {fmt!r} instead."
+        )
+    module, name = entry
+    write: Callable[[Report, Path], Path] = getattr(
+        importlib.import_module(module), name
     )
+    return write
 
 
 _UNSAFE = re.compile(r"[^0-9A-Za-z\u3400-\u4dbf\u4e00-\u9fff._-]+")
@@ -124,6 +130,7 @@ def write_report(
 
 
 __all__ = [
+    "RENDERERS",
     "REPORT_FORMATS",
     "REPORT_TYPES",
     "Report",

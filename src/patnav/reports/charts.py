@@ -201,6 +201,8 @@ def _height(chart: Chart) -> float:
         return max(3.0, 0.27 * len(chart.rows) + 2.1)
     if chart.kind == "donut":
         return 3.4
+    if chart.kind == "timeline":
+        return max(2.6, 0.62 * len(chart.rows) + 1.5)
     return 3.6
 
 
@@ -230,6 +232,7 @@ def _draw(figure: Figure, *, with_note: bool) -> MplFigure:
         "donut": _donut,
         "heatmap": _heatmap,
         "scatter": _scatter,
+        "timeline": _timeline,
     }
     drawer = drawers.get(chart.kind)
     if drawer is None:
@@ -499,3 +502,42 @@ def _scatter(fig: MplFigure, ax: Axes, chart: Chart) -> None:
                 color="#333333",
             )
     _grid(ax, chart, "both")
+
+
+def _timeline(fig: MplFigure, ax: Axes, chart: Chart) -> None:
+    xs = _values(chart.series[0].values, False)
+    lanes = [int(v) for v in _values(chart.series[1].values, False)]
+    n = len(chart.rows)
+    ys = [n - 1 - lane for lane in lanes]  # the first branch on top
+    colors = [PALETTE[lane % len(PALETTE)] for lane in lanes]
+    ax.scatter(xs, ys, c=colors, s=18, zorder=2)
+    # labels slant up and right; a point close to the previous one of its lane takes
+    # the other side of the lane, and points of one year stack, so labels do not overprint
+    order = sorted(range(len(xs)), key=lambda i: (ys[i], xs[i], chart.categories[i]))
+    side: dict[int, tuple[float, int]] = {}  # lane -> (last x, last side)
+    stack: dict[tuple[float, float, int], int] = {}
+    for i in order:
+        x, y = xs[i], ys[i]
+        last = side.get(y)
+        up = 1 if last is None or x - last[0] > 1.5 or last[1] < 0 else -1
+        side[y] = (x, up)
+        k = stack.get((x, y, up), 0)
+        stack[(x, y, up)] = k + 1
+        ax.annotate(
+            shorten(chart.categories[i], 16),
+            (x, y),
+            xytext=(2, (4 + 6 * k) * up - (4 if up < 0 else 0)),
+            textcoords="offset points",
+            fontsize=5,
+            rotation=25 * up,
+            rotation_mode="anchor",
+            va="bottom" if up > 0 else "top",
+            color="#333333",
+        )
+    ax.set_yticks(range(n))
+    ax.set_yticklabels([shorten(r, 16) for r in reversed(chart.rows)])
+    ax.set_ylim(-0.6, n - 0.1)
+    if xs:
+        ax.set_xlim(min(xs) - 1, max(xs) + 2)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    _grid(ax, chart, "x")

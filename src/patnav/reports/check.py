@@ -330,7 +330,9 @@ class _Vocabulary:
 
 @lru_cache(maxsize=1)
 def _vocabulary() -> _Vocabulary:
-    from patnav.reports.conclusions import RULES
+    from patnav.reports.conclusions import all_rules
+
+    rules = all_rules()
 
     raw: set[str] = set()
     for table in (
@@ -345,7 +347,7 @@ def _vocabulary() -> _Vocabulary:
     ):
         raw.update(table)
     namespaces = {key.split(".", 1)[0] for key in L.TEXT if "." in key}
-    namespaces.update(rule.name.split(".", 1)[0] for rule in RULES)
+    namespaces.update(rule.name.split(".", 1)[0] for rule in rules)
     namespaces.update({"ptype", "ls", "rtype", "status", "dash", "chart", "event"})
     names = "|".join(sorted(namespaces, key=len, reverse=True))
     labels = sorted(
@@ -359,7 +361,7 @@ def _vocabulary() -> _Vocabulary:
     )
     return _Vocabulary(
         raw=frozenset(raw),
-        rules=frozenset(rule.name for rule in RULES),
+        rules=frozenset(rule.name for rule in rules),
         ids=re.compile(rf"(?<![\w.])(?:{names})\.[a-z_]+(?:\.[a-z_]+)*(?![\w])"),
         labels=re.compile(
             "(?<![A-Za-z])(?:"

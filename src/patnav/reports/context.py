@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, TypeVar, overload
 
 from patnav.analyses.applicants import ApplicantRanking
 from patnav.analyses.base import CountBy, Engine, Region, Scope, check_count_by
@@ -65,24 +65,47 @@ class NodeFigures:
     comparison: HomeComparison | None = None
 
 
+T = TypeVar("T")
+
+
+class _Result(Generic[T]):
+    """A typed name for one analysis's result in :attr:`Results.analyses` (None: not run)."""
+
+    def __init__(self, kind: type[T]) -> None:
+        self.kind = kind
+        self.name = ""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    @overload
+    def __get__(self, obj: None, owner: type) -> _Result[T]: ...
+    @overload
+    def __get__(self, obj: Results, owner: type) -> T | None: ...
+    def __get__(self, obj: Results | None, owner: type) -> _Result[T] | T | None:
+        if obj is None:
+            return self
+        value = obj.analyses.get(self.name)
+        return value if isinstance(value, self.kind) else None
+
+    def __set__(self, obj: Results, value: T | None) -> None:
+        obj.put(self.name, value)
+
+
 @dataclass(slots=True)
 class Results:
-    """Every analysis result a report uses; None where the report type needs none."""
+    """Every analysis result a report uses, by the analysis's registered name.
+
+    ``analyses`` holds them (``put``/``get``); the landscape analyses also have typed
+    names (``r.trend`` is a :class:`FilingTrend` or None), so rules and sections read
+    them typed. A slice's result is read with ``r.get(name)`` or, typed,
+    ``r.of(name, ResultType)``.
+    """
 
     spec: NavigationSpec
     lang: str
     scope_label: str
-    trend: FilingTrend | None = None
-    geography: Geography | None = None
-    applicants: ApplicantRanking | None = None
-    network: CoApplicantNetwork | None = None
-    inventors: InventorAnalysis | None = None
-    technology: TechnologyComposition | None = None
-    legal: LegalStatusSummary | None = None
-    citations: CitationAnalysis | None = None
-    hotspots: HotSpots | None = None
-    chain: ChainPositioning | None = None
-    competitors: CompetitorBenchmark | None = None
+    analyses: dict[str, Any] = field(default_factory=dict)
     portfolio: dict[str, Any] = field(default_factory=dict)
     nodes: list[NodeFigures] = field(default_factory=list)
     node_competitors: dict[str, CompetitorBenchmark] = field(default_factory=dict)
@@ -90,6 +113,49 @@ class Results:
     sources: list[Source] = field(default_factory=list)
     micro_node: str | None = None
     scopes: list[ScopeStatement] = field(default_factory=list)
+
+    trend = _Result(FilingTrend)
+    geography = _Result(Geography)
+    applicants = _Result(ApplicantRanking)
+    network = _Result(CoApplicantNetwork)
+    inventors = _Result(InventorAnalysis)
+    technology = _Result(TechnologyComposition)
+    legal = _Result(LegalStatusSummary)
+    citations = _Result(CitationAnalysis)
+    hotspots = _Result(HotSpots)
+    chain = _Result(ChainPositioning)
+    competitors = _Result(CompetitorBenchmark)
+
+    def put(self, name: str, result: Any) -> None:
+        """Keep ``result`` as the result of the analysis registered as ``name``
+        (None removes it).
+
+        Raises:
+            TypeError: ``name`` has a typed name and ``result`` is of another type.
+        """
+        typed = getattr(type(self), name, None)
+        if (
+            result is not None
+            and isinstance(typed, _Result)
+            and not isinstance(result, typed.kind)
+        ):
+            raise TypeError(
+                f"The result of '{name}' must be a {typed.kind.__name__}. "
+                f"Got {type(result).__name__} instead."
+            )
+        if result is None:
+            self.analyses.pop(name, None)
+        else:
+            self.analyses[name] = result
+
+    def get(self, name: str) -> Any:
+        """The result of the analysis registered as ``name`` (None: not run)."""
+        return self.analyses.get(name)
+
+    def of(self, name: str, kind: type[T]) -> T | None:
+        """The result of ``name`` when it is a ``kind`` (None: not run)."""
+        value = self.analyses.get(name)
+        return value if isinstance(value, kind) else None
 
     @property
     def count_by(self) -> str:

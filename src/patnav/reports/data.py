@@ -17,7 +17,7 @@ from patnav.analyses.hotspots import WHITE_SPACE_MAX_RATIO, WHITE_SPACE_MIN_EXPE
 from patnav.analyses.spec import node_query
 from patnav.analyses.trend import GROWING, SHRINKING
 from patnav.reports import labels as L
-from patnav.reports.conclusions import RULES
+from patnav.reports.conclusions import all_rules
 from patnav.reports.context import Builder, Source
 from patnav.reports.model import Paragraph, Section
 from patnav.reports.scope import scope_facts
@@ -239,7 +239,7 @@ def data_section(b: Builder, *, level: int = 1) -> Section:
             [b.t("col.rule"), b.say("含义", "Meaning"), b.t("col.threshold")],
             [
                 [rule.name, rule.meaning(b.lang), rule.thresholds(b.lang)]
-                for rule in RULES
+                for rule in all_rules()
             ],
             sort=b.say("按结论列出顺序", "in the order findings are listed"),
             source=False,

@@ -99,10 +99,12 @@ class Table:
 
 @dataclass(frozen=True, slots=True)
 class Series:
-    """One data series of a chart."""
+    """One data series of a chart; ``kind`` draws it otherwise than its chart (a
+    ``line`` series over a ``bar`` chart), where the renderer can."""
 
     name: str
     values: tuple[float | None, ...]
+    kind: str = ""
 
 
 @dataclass(slots=True)
@@ -112,7 +114,9 @@ class Chart:
     ``kind``: ``bar`` (vertical bars, one or more series side by side), ``barh``
     (horizontal bars, ranked top to bottom), ``stacked`` (stacked vertical bars), ``line``,
     ``donut``, ``heatmap`` (``rows`` × ``categories`` with ``matrix`` values) or
-    ``scatter`` (``series[0]`` x, ``series[1]`` y, ``categories`` as point labels).
+    ``scatter`` (``series[0]`` x, ``series[1]`` y, ``categories`` as point labels) or
+    ``timeline`` (points on horizontal lanes: ``series[0]`` the year, ``series[1]`` the
+    lane's index in ``rows``, ``categories`` the point labels).
     ``shaded`` names categories drawn as incomplete (hatched, or a shaded band for lines);
     ``references`` draws horizontal (vertical for ``barh``) lines at the given values.
     """

@@ -1,4 +1,6 @@
-"""ECharts options for a set's dashboard, built from the landscape analyses' dicts.
+"""ECharts options for a set's dashboard: the presenters' chart specifications drawn
+(:func:`draw`, the same :class:`~patnav.presenters.base.ChartSpec` a report draws with
+matplotlib), and the charts still built here from the landscape analyses' dicts.
 
 Each chart is a :class:`Chart`: an id, a title that names its unit, an optional subtitle
 (the lifecycle phase, the concentration, what was left out), and an ECharts ``option``
@@ -14,6 +16,9 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from patnav.presenters import ChartSpec, chart_specs, dashboard_analyses
+from patnav.presenters.citations import citations_charts
+from patnav.presenters.trend import trend_charts
 from patnav.web.i18n import translate, value_label
 
 TOP = 15
@@ -169,17 +174,6 @@ def _bars(
     return Chart(chart_id, title, option, subtitle=subtitle, height=height)
 
 
-def _continuous(years: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The years from the first to the last, the missing ones with zero counts (an
-    axis that skips years would hide the gaps)."""
-    by_year = {y["year"]: y for y in years}
-    first, last = min(by_year), max(by_year)
-    empty = {"filings": 0, "publications": 0, "grants": 0}
-    return [
-        by_year.get(year, {"year": year, **empty}) for year in range(first, last + 1)
-    ]
-
-
 def _short(text: str, limit: int = 28) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
@@ -188,78 +182,9 @@ def _short(text: str, limit: int = 28) -> str:
 
 
 def trend_chart(data: dict[str, Any], lang: str) -> Chart:
-    """Filings, first publications and grants per year; incomplete years marked."""
-    unit = _unit(data, lang)
-    title = _title("chart.trend", unit, lang)
-    years = [y for y in data.get("years", []) if isinstance(y.get("year"), int)]
-    if not years or not any(y["filings"] for y in years):
-        return _empty("trend", title, lang)
-    years = _continuous(years)
-    omitted = 0
-    if len(years) > MAX_YEARS:
-        omitted = sum(y["filings"] for y in years[:-MAX_YEARS])
-        years = years[-MAX_YEARS:]
-    labels = [str(y["year"]) for y in years]
-    option = _base(lang) | {
-        "legend": {"top": 0},
-        "xAxis": {"type": "category", "data": labels},
-        "yAxis": {"type": "value", "name": unit},
-        "series": [
-            {
-                "name": translate("chart.filings", lang),
-                "type": "bar",
-                "data": [y["filings"] for y in years],
-            },
-            {
-                "name": translate("chart.publications", lang),
-                "type": "line",
-                "data": [y["publications"] for y in years],
-            },
-            {
-                "name": translate("chart.grants", lang),
-                "type": "line",
-                "data": [y["grants"] for y in years],
-            },
-        ],
-    }
-    incomplete = data.get("incomplete_from")
-    if incomplete is not None and str(incomplete) in labels:
-        option["series"][0]["markArea"] = {
-            "silent": True,
-            "itemStyle": {"color": "rgba(200, 200, 200, 0.35)"},
-            "label": {"show": True, "position": "insideTop", "color": "#666"},
-            "data": [
-                [
-                    {
-                        "name": translate("chart.incomplete", lang),
-                        "xAxis": str(incomplete),
-                    },
-                    {"xAxis": labels[-1]},
-                ]
-            ],
-        }
-    colon = "：" if lang == "zh" else ": "
-    parts = []
-    lifecycle = data.get("lifecycle") or {}
-    if lifecycle.get("phase"):
-        phase = lifecycle.get("phase_zh") if lang == "zh" else lifecycle.get("phase")
-        parts.append(f"{translate('dash.lifecycle', lang)}{colon}{phase}")
-    if data.get("cagr") is not None:
-        parts.append(f"{translate('dash.cagr', lang)} {_pct(data['cagr'])}")
-    if incomplete is not None:
-        parts.append(translate("dash.incomplete", lang, year=incomplete).rstrip("。."))
-    if omitted:
-        parts.append(
-            f"更早年份的 {omitted:,} {_measure(data, lang)}未显示"
-            if lang == "zh"
-            else f"{omitted:,} earlier {_measure(data, lang)} not shown"
-        )
-    return Chart(
-        "trend",
-        title,
-        option,
-        subtitle="；".join(parts) + "。" if lang == "zh" else "; ".join(parts) + ".",
-    )
+    """Filings, first publications and grants per year; incomplete years marked (the
+    trend presenter's chart specification, drawn)."""
+    return draw(trend_charts(data, lang)[0], lang)
 
 
 def trend_type_chart(data: dict[str, Any], lang: str) -> Chart:
@@ -707,51 +632,165 @@ def legal_charts(data: dict[str, Any], lang: str) -> list[Chart]:
 
 
 def citations_chart(data: dict[str, Any], lang: str) -> Chart:
-    """The most cited units (source-reported and in-store citations)."""
-    title = _title("chart.citations", translate("chart.times", lang), lang)
+    """The most cited units (the citations presenter's chart specification, drawn)."""
+    return draw(citations_charts(data, lang)[0], lang)
 
-    def cited(r: dict[str, Any]) -> int:
-        # the source's count and the store's overlap (a citing document in the store is
-        # usually in the source's count too): the larger, as the analysis ranks them
-        return max(
-            int(r.get("cited_by_source") or 0), int(r.get("cited_in_store") or 0)
+
+# -- chart specifications drawn as ECharts options ---------------------------------------
+
+
+def _number(value: float | None) -> float | int | None:
+    if value is None:
+        return None
+    return int(value) if float(value).is_integer() else value
+
+
+def draw(spec: ChartSpec, lang: str) -> Chart:
+    """A presenter's chart specification as an ECharts option: the same
+    :class:`~patnav.presenters.base.ChartSpec` the report's matplotlib charts draw.
+
+    Raises:
+        ValueError: a chart kind the dashboard cannot draw.
+    """
+    suffix = translate("chart.unit_suffix", lang, unit=spec.unit)
+    title = f"{spec.title}（{suffix}）" if lang == "zh" else f"{spec.title} ({suffix})"
+    if spec.empty or not spec.drawable:
+        return Chart(
+            spec.key, title, None, empty=spec.empty or translate("dash.no_data", lang)
         )
+    chart = spec.chart
+    subtitle = spec.subtitle or None
+    if chart.kind == "barh":
+        return _bars(
+            spec.key,
+            title,
+            list(chart.categories),
+            [int(v or 0) for v in chart.series[0].values],
+            lang,
+            unit=spec.unit,
+            subtitle=subtitle,
+            tooltips=list(spec.tooltips) or None,
+        )
+    if chart.kind in ("bar", "stacked", "line"):
+        return Chart(spec.key, title, _category_option(spec), subtitle=subtitle)
+    if chart.kind == "timeline":
+        option, height = _timeline_option(spec, lang)
+        return Chart(spec.key, title, option, subtitle=subtitle, height=height)
+    raise ValueError(f"The dashboard cannot draw a chart of kind {chart.kind!r}.")
 
-    rows = sorted(
-        (r for r in data.get("most_cited") or [] if cited(r) > 0),
-        key=lambda r: (-cited(r), str(r["doc_id"])),
-    )[:TOP]
-    return _bars(
-        "citations",
-        title,
-        [f"{r['doc_id']} {_short(str(r.get('title') or ''), 16)}" for r in rows],
-        [cited(r) for r in rows],
-        lang,
-        unit=translate("chart.times", lang),
-        subtitle=translate("chart.citations_sort", lang) if rows else None,
-        tooltips=[f"{r['doc_id']} {r.get('title') or ''}: {cited(r):,}" for r in rows],
-    )
+
+def _category_option(spec: ChartSpec) -> dict[str, Any]:
+    chart = spec.chart
+    default = "line" if chart.kind == "line" else "bar"
+    series: list[dict[str, Any]] = []
+    for s in chart.series:
+        item: dict[str, Any] = {
+            "name": s.name,
+            "type": s.kind or default,
+            "data": [_number(v) for v in s.values],
+        }
+        if chart.kind == "stacked":
+            item["stack"] = "all"
+        series.append(item)
+    option = _base("") | {
+        "legend": {"top": 0},
+        "xAxis": {"type": "category", "data": list(chart.categories)},
+        "yAxis": {"type": "value", "name": spec.unit},
+        "series": series,
+    }
+    if chart.shaded and series:
+        series[0]["markArea"] = {
+            "silent": True,
+            "itemStyle": {"color": "rgba(200, 200, 200, 0.35)"},
+            "label": {"show": True, "position": "insideTop", "color": "#666"},
+            "data": [
+                [
+                    {"name": chart.shaded_label, "xAxis": chart.shaded[0]},
+                    {"xAxis": chart.categories[-1]},
+                ]
+            ],
+        }
+    return option
+
+
+def _timeline_option(spec: ChartSpec, lang: str) -> tuple[dict[str, Any], int]:
+    """Points on lanes: x the year, y the lane (the first lane on top)."""
+    chart = spec.chart
+    lanes = list(chart.rows)
+    n = len(lanes)
+    xs = [int(v or 0) for v in chart.series[0].values]
+    ys = [int(v or 0) for v in chart.series[1].values]
+    tips = spec.tooltips or chart.categories
+    years = [str(year) for year in range(min(xs), max(xs) + 1)]
+    data = [
+        {
+            "value": [x - min(xs), n - 1 - y],
+            "name": tip,
+            "label": {"show": True, "formatter": label},
+            "itemStyle": {"color": PALETTE[y % len(PALETTE)]},
+        }
+        for x, y, label, tip in zip(xs, ys, chart.categories, tips, strict=True)
+    ]
+    option = _base(lang) | {
+        "tooltip": {"trigger": "item", "confine": True, "formatter": "{b}"},
+        "grid": {
+            "left": 16,
+            "right": 32,
+            "top": 24,
+            "bottom": 32,
+            "containLabel": True,
+        },
+        # years as categories, every one from the first to the last: a value axis would
+        # print them with thousands separators
+        "xAxis": {
+            "type": "category",
+            "name": spec.unit,
+            "nameLocation": "middle",
+            "nameGap": 26,
+            "data": years,
+            "boundaryGap": True,
+        },
+        "yAxis": {
+            "type": "category",
+            "data": [_short(x, 16) for x in reversed(lanes)],
+        },
+        "series": [
+            {
+                "type": "scatter",
+                "symbolSize": 10,
+                "data": data,
+                "labelLayout": {"hideOverlap": True},
+                "label": {"position": "top", "fontSize": 9, "color": "#333"},
+            }
+        ],
+    }
+    return option, max(260, 72 * n + 80)
 
 
 BUILDERS: dict[str, Callable[[dict[str, Any], str], Chart | list[Chart]]] = {
-    "trend": lambda d, lang: [trend_chart(d, lang), trend_type_chart(d, lang)],
+    "trend": lambda d, lang: [trend_type_chart(d, lang)],
     "geography": geography_charts,
     "applicants": applicants_chart,
     "network": network_chart,
     "inventors": inventors_chart,
     "technology": technology_charts,
     "legal": legal_charts,
-    "citations": citations_chart,
 }
+"""The dashboard's charts built here from an analysis's dict, beside (after) those its
+presenter specifies (trend: the trend chart from the presenter, by type here)."""
 
 
 def dashboard_charts(results: dict[str, dict[str, Any]], lang: str) -> list[Chart]:
-    """Every chart of the dashboard, in display order."""
+    """Every chart of the dashboard, in display order: each analysis the dashboard runs,
+    its presenter's chart specifications drawn, then the charts built here."""
     charts: list[Chart] = []
-    for name, build in BUILDERS.items():
+    for name in dashboard_analyses():
         data = results.get(name)
         if data is None:
             continue
-        built = build(data, lang)
-        charts.extend(built if isinstance(built, list) else [built])
+        charts.extend(draw(spec, lang) for spec in chart_specs(name, data, lang))
+        build = BUILDERS.get(name)
+        if build is not None:
+            built = build(data, lang)
+            charts.extend(built if isinstance(built, list) else [built])
     return charts

@@ -45,9 +45,10 @@ from typing import Any
 
 import duckdb
 
-from patnav.analyses import LANDSCAPE, Scope, landscape
+from patnav.analyses import Scope, landscape
 from patnav.config import Settings
 from patnav.errors import StoreError, StoreUnavailableError
+from patnav.presenters import dashboard_analyses
 from patnav.search import SearchIndex, SearchResult, more_like_this, search
 from patnav.search.fulltext import FullTextIndex
 from patnav.search.results import ResultList, search_results
@@ -568,7 +569,15 @@ class StoreHub:
             started = time.perf_counter()
             with handle.reader() as cursor:
                 scope = Scope.of_query(scope_text, label=label, store=cursor)
-                results = landscape(cursor, scope, count_by=count_by, names=LANDSCAPE)
+                # terms=(): the development route traces no emerging terms here (that
+                # needs the hot-spot analysis, which a dashboard does not run)
+                results = landscape(
+                    cursor,
+                    scope,
+                    count_by=count_by,
+                    names=dashboard_analyses(),
+                    terms=(),
+                )
                 plain = {
                     name: json.loads(json.dumps(result.to_dict(), default=str))
                     for name, result in results.items()

@@ -11,10 +11,10 @@ rules in the report's method section and in ``docs/reports.md``.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from patnav.analyses.hotspots import WHITE_SPACE_MAX_RATIO, WHITE_SPACE_MIN_EXPECTED
 from patnav.reports import labels as L
+from patnav.reports.conclusions.base import Rule
 from patnav.reports.conclusions.chain import (
     chain_attract,
     chain_dependence,
@@ -83,26 +83,6 @@ from patnav.reports.context import Results
 from patnav.reports.model import Finding
 
 
-@dataclass(frozen=True, slots=True)
-class Rule:
-    """A conclusion rule: its name, what it finds and its thresholds (zh, en)."""
-
-    name: str
-    zh: str
-    en: str
-    thresholds_zh: str
-    thresholds_en: str
-    func: Callable[[Results], list[Finding]]
-
-    def meaning(self, lang: str) -> str:
-        """What the rule finds, in ``lang``."""
-        return self.en if lang == "en" else self.zh
-
-    def thresholds(self, lang: str) -> str:
-        """The rule's thresholds, in ``lang``."""
-        return self.thresholds_en if lang == "en" else self.thresholds_zh
-
-
 def _rule(
     name: str,
     meaning: tuple[str, str],
@@ -112,7 +92,7 @@ def _rule(
     return Rule(name, meaning[0], meaning[1], thresholds[0], thresholds[1], func)
 
 
-RULES: tuple[Rule, ...] = (
+_RULES: tuple[Rule, ...] = (
     _rule(
         "data.drop",
         ("申请量骤降提示数据不完整", "A steep drop flags incomplete data"),
@@ -393,7 +373,8 @@ RULES: tuple[Rule, ...] = (
         competitors_position,
     ),
 )
-"""Every conclusion rule, in the order their findings are listed."""
+"""The landscape's conclusion rules, in the order their findings are listed (``RULES``
+adds the rules of the slices' presenters)."""
 
 
 ALIASES: dict[str, str] = {
@@ -404,17 +385,52 @@ ALIASES: dict[str, str] = {
 """Findings named apart from the listed rule whose function makes them."""
 
 
+def landscape_rule(name: str) -> Rule:
+    """The landscape rule ``name`` (a presenter lists the rules of its analysis).
+
+    Raises:
+        LookupError: no such rule.
+    """
+    for rule in _RULES:
+        if rule.name == name:
+            return rule
+    raise LookupError(f"No conclusion rule '{name}'.")
+
+
+def all_rules() -> tuple[Rule, ...]:
+    """Every conclusion rule (``RULES``): the landscape's, then the rules of each
+    slice's presenter (``patnav.presenters``) not listed there."""
+    from patnav.presenters import PRESENTERS
+
+    listed = {rule.name for rule in _RULES}
+    extra = tuple(
+        rule
+        for presenter in PRESENTERS.values()
+        for rule in presenter.rules
+        if rule.name not in listed
+    )
+    return _RULES + extra
+
+
+def __getattr__(name: str) -> tuple[Rule, ...]:
+    # RULES is computed on first use: the presenters' rules join the landscape's, and
+    # the presenters import this package
+    if name == "RULES":
+        return all_rules()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 def rule_of(name: str) -> Rule | None:
     """The listed rule that makes findings named ``name`` (None: not a listed rule)."""
     name = ALIASES.get(name, name)
-    return next((rule for rule in RULES if rule.name == name), None)
+    return next((rule for rule in all_rules() if rule.name == name), None)
 
 
 def conclude(results: Results) -> list[Finding]:
     """Apply every rule; findings sorted by priority (stable: rule order breaks ties)."""
     findings: list[Finding] = []
     seen: set[int] = set()
-    for rule in RULES:
+    for rule in all_rules():
         if id(rule.func) in seen:  # one function may serve two listed rules
             continue
         seen.add(id(rule.func))
@@ -424,4 +440,12 @@ def conclude(results: Results) -> list[Finding]:
     return sorted(findings, key=lambda f: f.priority)
 
 
-__all__ = ["ALIASES", "RULES", "Rule", "conclude", "rule_of"]
+__all__ = [
+    "ALIASES",
+    "RULES",
+    "Rule",
+    "all_rules",
+    "conclude",
+    "landscape_rule",
+    "rule_of",
+]

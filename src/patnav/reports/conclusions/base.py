@@ -1,10 +1,35 @@
-"""Helpers of the rules: the sentence in the report's language, counts with units."""
+"""What a conclusion rule is (:class:`Rule`), and the rules' helpers: the sentence in the
+report's language, counts with units."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from patnav.analyses.chain import NodePosition, Player
 from patnav.reports import labels as L
 from patnav.reports.context import Results
+from patnav.reports.model import Finding
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """A conclusion rule: its name, what it finds and its thresholds (zh, en)."""
+
+    name: str
+    zh: str
+    en: str
+    thresholds_zh: str
+    thresholds_en: str
+    func: Callable[[Results], list[Finding]]
+
+    def meaning(self, lang: str) -> str:
+        """What the rule finds, in ``lang``."""
+        return self.en if lang == "en" else self.zh
+
+    def thresholds(self, lang: str) -> str:
+        """The rule's thresholds, in ``lang``."""
+        return self.thresholds_en if lang == "en" else self.thresholds_zh
 
 
 def _s(r: Results, zh: str, en: str) -> str:

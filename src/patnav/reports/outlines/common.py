@@ -68,7 +68,7 @@ def run_landscape(
         if target is not None:
             target[name] = result
         else:
-            setattr(b.results, name, result)
+            b.results.put(name, result)
     return out
 
 

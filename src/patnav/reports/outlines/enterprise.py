@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+# the module, not its names: patnav.presenters imports the reports package
+from patnav import presenters as P
 from patnav.analyses.base import Scope
 from patnav.analyses.competitors import competitor_benchmark
 from patnav.analyses.spec import entity_query
@@ -69,7 +71,7 @@ def sections(b: Builder, found: Sequence[Finding]) -> list[Section]:
     r = b.results
     portfolio = Section(b.t("sec.portfolio"), 1, key="portfolio")
     if r.trend is not None:
-        portfolio.add(S.trend_section(b, r.trend, found))
+        portfolio.add(P.present(b, "trend", found))
     if r.technology is not None:
         portfolio.add(S.technology_section(b, r.technology, found))
     if r.legal is not None:
@@ -79,7 +81,7 @@ def sections(b: Builder, found: Sequence[Finding]) -> list[Section]:
     if r.inventors is not None:
         portfolio.add(S.inventors_section(b, r.inventors, found))
     if r.citations is not None:
-        portfolio.add(S.citations_section(b, r.citations, found))
+        portfolio.add(P.present(b, "citations", found))
     out = [portfolio]
     if r.competitors is not None:
         out.append(S.competitors_section(b, r.competitors, found, r.node_competitors))

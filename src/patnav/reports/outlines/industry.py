@@ -2,7 +2,8 @@
 position along its chain, and the path to strengthen and complete it.
 
 Outline (GB/T 39551 parts): 主要结论与建议 → 数据与方法 → 产业专利态势 (trend and lifecycle,
-geography, applicants, technology, legal status, core patents, inventors, hot spots) →
+geography, applicants, technology, legal status, core patents, inventors, hot spots, and
+the slices the presenters add to industry reports: 技术发展路线) →
 产业链定位 → 区域定位 → 发展路径与建议.
 """
 
@@ -10,6 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+# the module, not its names: patnav.presenters imports the reports package
+from patnav import presenters as P
 from patnav.analyses import FULL_LANDSCAPE
 from patnav.reports import sections as S
 from patnav.reports.context import Builder
@@ -42,6 +45,7 @@ def analyse(b: Builder) -> None:
     if b.spec.nodes and b.spec.region is not None:
         run_chain(b)
         run_nodes(b, every=False)
+    P.run_slices(b)
 
 
 def landscape_section(
@@ -57,7 +61,7 @@ def landscape_section(
     r = b.results
     s = Section(heading, 1, key="landscape")
     if r.trend is not None:
-        s.add(S.trend_section(b, r.trend, found))
+        s.add(P.present(b, "trend", found))
     if r.geography is not None and geography:
         s.add(S.geography_section(b, r.geography, found, with_home=with_home))
     if r.applicants is not None:
@@ -67,11 +71,12 @@ def landscape_section(
     if r.legal is not None:
         s.add(S.legal_section(b, r.legal, found))
     if r.citations is not None:
-        s.add(S.citations_section(b, r.citations, found))
+        s.add(P.present(b, "citations", found))
     if r.inventors is not None:
         s.add(S.inventors_section(b, r.inventors, found))
     if r.hotspots is not None:
         s.add(S.hotspots_section(b, r.hotspots, found))
+    s.add(*P.slice_sections(b, found, level=2))
     return s
 
 

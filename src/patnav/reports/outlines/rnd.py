@@ -3,7 +3,8 @@
 The spec's base query is the topic; its nodes are the technology branches. Outline:
 主要结论与建议 → 数据与方法 → 技术主题专利态势 (trend, applicants, technology, legal status,
 inventors) → 各技术分支专利态势 → 技术热点与空白点 (terms, emerging terms, the
-technology–effect matrix, white spaces) → 核心专利 → 发展路径与建议 (white spaces to enter,
+technology–effect matrix, white spaces) → 核心专利 (with the slices the presenters add to
+R&D reports: 技术发展路线) → 发展路径与建议 (white spaces to enter,
 rising players to watch).
 """
 
@@ -11,6 +12,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+# the module, not its names: patnav.presenters imports the reports package
+from patnav import presenters as P
 from patnav.analyses import FULL_LANDSCAPE
 from patnav.reports import sections as S
 from patnav.reports.context import Builder
@@ -41,6 +44,7 @@ def analyse(b: Builder) -> None:
     )
     if b.spec.nodes:
         run_nodes(b, every=True)
+    P.run_slices(b)
 
 
 def sections(b: Builder, found: Sequence[Finding]) -> list[Section]:
@@ -48,7 +52,7 @@ def sections(b: Builder, found: Sequence[Finding]) -> list[Section]:
     r = b.results
     topic = Section(b.t("sec.landscape.topic"), 1, key="landscape")
     if r.trend is not None:
-        topic.add(S.trend_section(b, r.trend, found))
+        topic.add(P.present(b, "trend", found))
     if r.applicants is not None:
         topic.add(S.applicants_section(b, r.applicants, found, network=r.network))
     if r.geography is not None:
@@ -64,8 +68,14 @@ def sections(b: Builder, found: Sequence[Finding]) -> list[Section]:
         out.append(S.nodes_section(b, r.nodes, level=1))
     if r.hotspots is not None:
         out.append(S.hotspots_section(b, r.hotspots, found, level=1))
-    if r.citations is not None:
-        out.append(S.citations_section(b, r.citations, found, level=1))
+    # the slices of R&D reports (技术发展路线) follow the core patents, inside their
+    # chapter: the key patents of each branch on a timeline
+    core = P.present(b, "citations", found, level=1)
+    slices = P.slice_sections(b, found, level=1 if core is None else 2)
+    if core is not None:
+        out.append(core.add(*slices))
+    else:
+        out.extend(slices)
     out.append(S.path_section(b, None, found))
     out.append(S.appendix_section(b, found))
     return out

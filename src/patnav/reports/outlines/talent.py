@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+# the module, not its names: patnav.presenters imports the reports package
+from patnav import presenters as P
 from patnav.analyses.inventors import inventor_analysis
 from patnav.reports import labels as L
 from patnav.reports import sections as S
@@ -52,7 +54,7 @@ def sections(b: Builder, found: Sequence[Finding]) -> list[Section]:
     r = b.results
     pool = Section(b.t("sec.talent.pool"), 1, key="talent")
     if r.trend is not None:
-        pool.add(S.trend_section(b, r.trend, found))
+        pool.add(P.present(b, "trend", found))
     if r.inventors is not None:
         pool.add(
             S.inventors_section(b, r.inventors, found, heading=b.t("sec.inventors"))

@@ -19,7 +19,7 @@ from sqlalchemy import select
 from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
 
-from patnav.analyses import ANALYSES, LANDSCAPE
+from patnav.analyses import ANALYSES
 from patnav.errors import NotFoundError
 from patnav.platform import access, accounts, audit
 from patnav.platform.models import (
@@ -30,6 +30,7 @@ from patnav.platform.models import (
     Spec,
     User,
 )
+from patnav.presenters import PRESENTERS, dashboard_analyses
 from patnav.search import MODES
 from patnav.search.api import MAX_LIMIT
 from patnav.search.hits import Note
@@ -607,6 +608,42 @@ async def dashboard(
 
 
 @router.get(
+    "/analyses",
+    tags=["dashboards"],
+    summary="The registered analyses: names, titles, parameters, where they show",
+)
+def analyses(ctx: Context) -> list[dict[str, Any]]:
+    on_dashboard = set(dashboard_analyses())
+    return [
+        {
+            "name": info.name,
+            "title_zh": info.title_zh,
+            "title_en": info.title_en,
+            "description": info.description,
+            "needs": info.needs,
+            "parameters": [
+                {"name": p.name, "type": p.annotation, "default": _default(p.default)}
+                for p in info.parameters()
+            ],
+            "dashboard": info.name in on_dashboard,
+            "reports": list(PRESENTERS[info.name].reports)
+            if info.name in PRESENTERS
+            else [],
+        }
+        for info in ANALYSES.values()
+    ]
+
+
+def _default(value: Any) -> Any:
+    """A parameter's default as JSON (a tuple as a list, anything else as text)."""
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    if isinstance(value, tuple | list):
+        return [_default(v) for v in value]
+    return str(value)
+
+
+@router.get(
     "/sets/{set_id}/analyses/{name}",
     tags=["dashboards"],
     summary="One landscape analysis's result",
@@ -619,11 +656,12 @@ def analysis(
         str, Query(pattern="^(family|application|document)$")
     ] = "family",
 ) -> dict[str, Any]:
-    if name not in LANDSCAPE:
+    shown = dashboard_analyses()
+    if name not in shown:
         from patnav.errors import InvalidParameterError
 
         raise InvalidParameterError(
-            f"Unknown landscape analysis '{name}': use one of {', '.join(LANDSCAPE)}."
+            f"Unknown landscape analysis '{name}': use one of {', '.join(shown)}."
         )
     _, board = actions.dashboard(ctx, set_id, count_by)
     info = ANALYSES[name]

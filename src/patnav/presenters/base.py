@@ -1,0 +1,98 @@
+"""What a presenter is: how one analysis shows in reports, on the dashboard and in the API.
+
+An analysis (``patnav.analyses.<module>``, registered by its ``ANALYSIS``) computes; its
+presenter (``patnav.presenters.<name>``, registered by its ``PRESENTER``) shows it:
+
+* ``run(b)`` — how a report runs it (default: on the report's scope, with the report's
+  counting unit), its result kept in ``b.results`` under the analysis's name;
+* ``section(b, result, found, level)`` — the report section (text, tables, figures);
+* ``rules`` — its conclusion rules (:class:`~patnav.reports.conclusions.base.Rule`);
+* ``charts(result, lang)`` — its charts as :class:`ChartSpec`, the renderer-neutral
+  specification both the report's matplotlib charts and the web's ECharts draw;
+* ``reports`` — the report types whose outlines include it; ``dashboard`` — whether a
+  patent set's dashboard shows it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from patnav.reports.conclusions.base import Rule
+from patnav.reports.context import Builder
+from patnav.reports.model import Chart, Figure, Finding, Section
+
+
+@dataclass(frozen=True, slots=True)
+class ChartSpec:
+    """One chart, independent of how it is drawn.
+
+    ``key`` names it (the dashboard's chart id, the report figure's key); ``title`` is
+    without its unit, ``unit`` the unit of its values; ``chart`` the data and its kind
+    (:class:`~patnav.reports.model.Chart`); ``subtitle`` a line of context (lifecycle,
+    what was left out); ``years`` says the categories are filing years, so incomplete
+    ones are marked; ``tooltips`` the hover text of each point (web only); ``empty`` why
+    nothing is drawn, when the data give nothing.
+    """
+
+    key: str
+    title: str
+    unit: str
+    chart: Chart
+    subtitle: str = ""
+    years: bool = False
+    tooltips: tuple[str, ...] = ()
+    empty: str = ""
+
+    @property
+    def drawable(self) -> bool:
+        """Whether the chart has anything to draw."""
+        chart = self.chart
+        return bool(chart.categories) and bool(chart.series or chart.matrix)
+
+
+SectionBuilder = Callable[[Builder, Any, Sequence[Finding], int], Section | None]
+"""(builder, result, findings, heading level) -> the report section, or None."""
+ChartBuilder = Callable[[dict[str, Any], str], list[ChartSpec]]
+"""(the result as its ``to_dict()``, language) -> its charts: the dict is what the API
+serves and the dashboard caches, so the web draws from its cache and a report from its
+result alike."""
+
+
+@dataclass(frozen=True, slots=True)
+class Presenter:
+    """How the analysis registered as ``name`` shows (see the module docstring)."""
+
+    name: str
+    section: SectionBuilder | None = None
+    charts: ChartBuilder | None = None
+    rules: tuple[Rule, ...] = ()
+    run: Callable[[Builder], Any] | None = None
+    reports: tuple[str, ...] = ()
+    dashboard: bool = False
+    order: int = 500
+    keys: tuple[str, ...] = field(default=())
+    """The keys of the charts it draws (the dashboard's chart ids), for the docs."""
+
+
+def figure_of(b: Builder, spec: ChartSpec, *, extra: str = "") -> Figure:
+    """A report figure from a chart specification: title, unit, data note (incomplete
+    years marked when ``spec.years``)."""
+    parts = [p for p in (spec.subtitle, extra) if p]
+    return b.figure(
+        spec.title,
+        spec.chart,
+        unit=spec.unit,
+        years=spec.years,
+        extra=b.say("；", "; ").join(parts),
+        key=spec.key,
+    )
+
+
+def say(lang: str, zh: str, en: str) -> str:
+    """The Chinese or the English text."""
+    return en if lang == "en" else zh
+
+
+__all__ = ["ChartSpec", "Presenter", "figure_of", "say"]

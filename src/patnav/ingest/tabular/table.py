@@ -43,7 +43,9 @@ from patnav.ingest.values import (
     split_postcode,
 )
 from patnav.schema.codes import normalize_ipc, normalize_locarno
+from patnav.schema.countries import office_code
 from patnav.schema.numbers import (
+    is_office,
     normalize_app_number,
     normalize_pub_number,
     parse_pub_number,
@@ -316,9 +318,13 @@ def _identity(
     Raises:
         RowError: the publication number is not one, or the row has no identity.
     """
-    office_hint = (values.get("office") or "").upper()[:2] or options.office or None
-    if office_hint and not office_hint.isalpha():
-        office_hint = None
+    office_hint = options.office or None
+    if "office" in values:
+        code = office_code(values["office"])
+        if code is not None and is_office(code):
+            office_hint = code
+        else:
+            soft("an office name that is not known", "office", values["office"])
 
     pub_number = None
     kind = values.get("kind")

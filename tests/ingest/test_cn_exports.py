@@ -150,3 +150,236 @@ def test_numbers_of_the_exports():
     assert str(parse_pub_number("JPWO2017183476A1")) == "JPWO2017183476A1"
     assert normalize_app_number("EP20180815099") == "EP18815099"
     assert normalize_app_number("EP18815099.4") == "EP18815099"
+
+
+# -- the fields that matter land in real places
+# ----------------------------------------------------------------------------
+
+PATSNAP = "patsnap_zhongzhixin_2020_2022.xlsx"
+
+
+def _cells(series: pd.Series) -> list[list[str]]:
+    """A multi-valued PatSnap column: parts split on ' | ', '-' and empty as missing."""
+    out = []
+    for value in series:
+        if pd.isna(value) or str(value).strip() in {"", "-"}:
+            out.append([])
+        else:
+            out.append([p.strip() for p in str(value).split("|") if p.strip()])
+    return out
+
+
+def _number(value: object) -> float | None:
+    if pd.isna(value) or str(value).strip() in {"", "-"}:
+        return None
+    return float(str(value).replace(",", ""))
+
+
+def by_pub(data_dir: Path, name: str) -> dict[str, PatentRecord]:
+    return {r.pub_number_raw or "": r for r in read_export(data_dir, name).records}
+
+
+def test_patsnap_events_counted_by_name(data_dir):
+    frame = raw_frame(data_dir, PATSNAP)
+    expected = Counter(p for parts in _cells(frame["法律状态事件"]) for p in parts)
+    records = read_export(data_dir, PATSNAP).records
+    got = Counter(e.code for r in records for e in r.events)
+    assert got == expected
+    # the types the brief names; no event is dated, as the cells give no date
+    types = Counter((e.code, str(e.type)) for r in records for e in r.events)
+    for code, kind in (
+        ("授权", "grant"),
+        ("未缴年费", "lapse"),
+        ("权利转移", "transfer"),
+        ("质押", "pledge"),
+        ("许可", "licence"),
+        ("驳回", "rejection"),
+        ("撤回", "withdrawal"),
+        ("实质审查", "examination"),
+        ("无效程序", "other"),
+        ("一案双申", "other"),
+    ):
+        assert types[(code, kind)] == expected[code] > 0
+    assert all(e.date is None for r in records for e in r.events)
+
+
+def test_patsnap_counts_value_and_owner_place(data_dir):
+    frame = raw_frame(data_dir, PATSNAP)
+    records = by_pub(data_dir, PATSNAP)
+    checked = Counter()
+    for row in frame.itertuples(index=False):
+        record = records[row.公开公告号]
+        figures = {str(x.name): x for x in record.indicators}
+        assert record.claims_count == _number(row.权利要求数量)
+        assert record.cited_by_count == _number(row.被引用专利数量)
+        cites = _number(row.引用专利数量)
+        assert (figures["cites"].value if "cites" in figures else None) == cites
+        family = _number(row.简单同族成员数量)
+        assert (
+            figures["family_size"].value if "family_size" in figures else None
+        ) == family
+        value = _number(str(row.专利价值).replace("$", ""))
+        if value is None:
+            assert "value" not in figures
+        else:
+            assert (figures["value"].value, figures["value"].unit) == (value, "USD")
+            assert figures["value"].source == "智慧芽 PatSnap"
+            checked["value"] += 1
+        owners = [p for p in record.parties if str(p.role) == "current_owner"]
+        places = {
+            column: _cells(pd.Series([getattr(row, column)]))[0]
+            for column in ("当前申请专利权人州省", "当前申请专利权人区县")
+        }
+        # one value in every place cell: the first owner's place (PatSnap's rule)
+        first_only = len(owners) > 1 and all(len(v) <= 1 for v in places.values())
+        for column, attribute in (
+            ("当前申请专利权人州省", "province"),
+            ("当前申请专利权人区县", "district"),
+        ):
+            parts = places[column]
+            got = [getattr(o, attribute) for o in owners]
+            if len(parts) == len(owners) or (first_only and parts):
+                for value, part in zip(got, parts, strict=False):
+                    assert value is not None and value.startswith(part)
+                assert all(v is None for v in got[len(parts) :])
+                checked[attribute] += 1
+            elif parts:
+                assert all(v is None for v in got)
+                assert dict(record.extras)[column] == getattr(row, column)
+    assert checked["value"] == frame["专利价值"].str.startswith("$").sum()
+    assert checked["province"] > 13000 and checked["district"] > 12000
+    hubei = {
+        r.pub_number_raw
+        for r in records.values()
+        for p in r.parties
+        if str(p.role) == "current_owner" and p.province == "湖北省"
+    }
+    assert (
+        len(hubei) == frame["当前申请专利权人州省"].str.contains("湖北").sum() == 4714
+    )
+
+
+def test_patentics_citation_counts(data_dir):
+    name = "patentics_CN_TI-虚拟现实_20220507.csv"
+    frame = raw_frame(data_dir, name)
+    records = read_export(data_dir, name).records
+    got: dict[str, float] = Counter()
+    for r in records:
+        for x in r.indicators:
+            got[str(x.name)] += x.value
+            assert x.source == "Patentics"
+    numeric = frame.apply(pd.to_numeric, errors="coerce")
+    assert got["cites"] == numeric["本文引用专利数"].sum()
+    assert got["cites_self"] == numeric["本文自引用专利数"].sum()
+    assert got["cited_by_self"] == numeric["自引用本文专利数"].sum()
+    assert got["family_size"] == numeric["同族专利数"].sum()
+    assert (
+        sum(r.cited_by_count or 0 for r in records) == numeric["引用本文专利数"].sum()
+    )
+    assert sum(r.claims_count or 0 for r in records) == numeric["权利要求数"].sum()
+    # IPC from 国际分类, "G06F  3/01 | G06T 19/00"
+    ipc = Counter(
+        c.code for r in records for c in r.classifications if c.scheme == "IPC"
+    )
+    raw = Counter(
+        p.replace(" ", "")
+        for v in frame["国际分类"].dropna()
+        for p in dict.fromkeys(v.split("|"))
+        if p.strip()
+    )
+    assert ipc == raw
+
+
+def test_incopat_industries_and_family(data_dir):
+    name = "incopat_toyota_autodriving_CN.xlsx"
+    frame = raw_frame(data_dir, name)
+    records = by_pub(data_dir, name)
+    for row in frame.itertuples(index=False):
+        record = records[row[frame.columns.get_loc("公开（公告）号")]]
+        nec = row[frame.columns.get_loc("国民经济分类")]
+        expected = [] if pd.isna(nec) else [p.strip() for p in nec.split(";")]
+        got = [c.code for c in record.classifications if c.scheme == "GBT4754"]
+        assert got == list(dict.fromkeys(expected))
+        sei = row[frame.columns.get_loc("新兴产业分类")]
+        codes = (
+            []
+            if pd.isna(sei)
+            else [p.split("(")[0].strip() for p in sei.split(",") if p.strip()]
+        )
+        got = [c.code for c in record.classifications if c.scheme == "sei_source"]
+        assert got == list(dict.fromkeys(codes))
+        # 专利有效性 beside 当前法律状态: the status is the latter's, validity kept
+        assert record.legal_status_raw == row[frame.columns.get_loc("当前法律状态")]
+
+
+def test_variant_headers_and_column_order(tmp_path, data_dir):
+    """A PatSnap export with other spellings ([标]当前申请(专利权)人 …) and another
+    column order reads the same."""
+    frame = raw_frame(data_dir, PATSNAP).head(300)
+    renamed = frame.rename(
+        columns={
+            "当前申请专利权人": "[标]当前申请(专利权)人",
+            "当前申请专利权人州省": "[标]当前申请(专利权)人州/省",
+            "当前申请专利权人地市": "[标]当前申请(专利权)人地市",
+            "当前申请专利权人区县": "[标]当前申请(专利权)人区县",
+            "公开公告号": "公开(公告)号",
+        }
+    )
+    renamed = renamed[list(reversed(renamed.columns))]
+    path = tmp_path / "patsnap_variant.csv"
+    renamed.to_csv(path, index=False)
+    source = file_source(path)
+    reader = detect_reader(source)
+    assert reader is not None
+    items = list(reader.read(source, ReadOptions()))
+    variant = {i.record.pub_number: i.record for i in items if isinstance(i, Read)}
+    assert not [i for i in items if isinstance(i, Rejected)]
+    original = {r.pub_number: r for r in read_export(data_dir, PATSNAP).records[:300]}
+    assert variant.keys() == original.keys()
+    for key, record in original.items():
+        other = variant[key]
+        assert other.parties == record.parties
+        assert other.events == record.events
+        assert other.indicators == record.indicators
+        assert other.office == record.office == "CN"
+
+
+def test_indicators_in_the_store(tmp_path, data_dir):
+    """Events, indicators and located owners land in the store's tables; a PatSnap row
+    (no application number) merges with the same document read from another file."""
+    from patnav.ingest.pipeline import import_paths
+    from patnav.storage.store import PatentStore
+
+    frame = raw_frame(data_dir, PATSNAP).head(200)
+    path = tmp_path / "patsnap_head.csv"
+    frame.to_csv(path, index=False)
+    with PatentStore.open(tmp_path / "s.duckdb") as store:
+        import_paths(store, [path])
+        events = Counter(
+            dict(store.rows("SELECT code, count(*) FROM events GROUP BY code"))
+        )
+        expected = Counter(p for parts in _cells(frame["法律状态事件"]) for p in parts)
+        assert events == expected
+        assert store.scalar("SELECT count(*) FROM events WHERE date IS NOT NULL") == 0
+        value = store.scalar(
+            "SELECT sum(value) FROM indicators WHERE name = 'value' AND unit = 'USD'"
+        )
+        assert value == sum(
+            v
+            for v in (_number(str(x).replace("$", "")) for x in frame["专利价值"])
+            if v
+        )
+        located = store.scalar(
+            "SELECT count(DISTINCT doc_id) FROM parties WHERE role = 'current_owner' "
+            "AND district IS NOT NULL"
+        )
+        assert located == frame["当前申请专利权人区县"].ne("-").sum()
+        # the same document from another source: merged, not duplicated
+        pub = frame["公开公告号"].iloc[0]
+        other = tmp_path / "other.csv"
+        pd.DataFrame(
+            {"公开号": [pub], "申请号": ["CN202030123456.7"], "标题": ["另一来源"]}
+        ).to_csv(other, index=False)
+        import_paths(store, [other])
+        assert store.scalar("SELECT count(*) FROM patents WHERE doc_id = ?", [pub]) == 1
+        assert store.scalar("SELECT count(*) FROM events WHERE doc_id = ?", [pub]) >= 1

@@ -139,6 +139,12 @@ def _v6_enterprises(conn: duckdb.DuckDBPyConnection) -> None:
         conn.execute(t.table(name).ddl())
 
 
+def _v7_indicators(conn: duckdb.DuckDBPyConnection) -> None:
+    """The ``indicators`` table (issue 14): counts and value estimates the Chinese
+    databases report. A new table only."""
+    conn.execute(t.INDICATORS.ddl())
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "create the normalised schema", _create_tables),
     Migration(
@@ -165,6 +171,11 @@ MIGRATIONS: tuple[Migration, ...] = (
         6,
         "enterprise register, qualifications, applicant links, corporate groups",
         _v6_enterprises,
+    ),
+    Migration(
+        7,
+        "indicators: citation counts, family size, value estimates the source reports",
+        _v7_indicators,
     ),
 )
 

@@ -193,6 +193,11 @@ def flatten(record: PatentRecord) -> FlatRecord:
             )
             for i, e in enumerate(record.events, 1)
         ]
+    if record.indicators:
+        children["indicators"] = [
+            (doc_id, _plain(x.name), x.value, x.unit, x.source, x.raw)
+            for x in record.indicators
+        ]
     # repr of tuples of plain values (str, int, date, None) is deterministic and fast
     digest = hashlib.blake2b(
         repr((patent, sorted(children.items()))).encode("utf-8"), digest_size=16
@@ -208,6 +213,7 @@ _CHILD_FIELDS: tuple[str, ...] = (
     "claim_items",
     "texts",
     "events",
+    "indicators",
 )
 
 

@@ -383,3 +383,51 @@ def test_indicators_in_the_store(tmp_path, data_dir):
         import_paths(store, [other])
         assert store.scalar("SELECT count(*) FROM patents WHERE doc_id = ?", [pub]) == 1
         assert store.scalar("SELECT count(*) FROM events WHERE doc_id = ?", [pub]) >= 1
+
+
+def test_incopat_technical_effects(data_dir):
+    """incoPat's 技术功效 columns become effects, level by level, part by part."""
+    name = "incopat_iflytek_3816.xlsx"
+    frame = raw_frame(data_dir, name)
+    records = read_export(data_dir, name).records
+    got = Counter((str(e.level), e.text) for r in records for e in r.effects)
+    expected: Counter[tuple[str, str]] = Counter()
+    for column, level in (
+        ("技术功效句", "sentence"),
+        ("技术功效短语", "phrase"),
+        ("技术功效1级", "level1"),
+        ("技术功效2级", "level2"),
+        ("技术功效3级", "level3"),
+        ("技术功效TRIZ参数", "triz"),
+    ):
+        for cell in frame[column].dropna():
+            parts = [p.strip() for p in cell.replace("；", ";").split(";")]
+            for part in dict.fromkeys(p for p in parts if p):
+                expected[(level, part)] += 1
+    assert got == expected
+    assert got[("triz", "39-生产率")] > 0
+    with_effects = sum(1 for r in records if r.effects)
+    assert with_effects == frame["技术功效1级"].notna().sum()
+
+
+def test_effects_in_the_store(tmp_path, data_dir):
+    from patnav.ingest.pipeline import import_paths
+    from patnav.storage.store import PatentStore
+
+    frame = raw_frame(data_dir, "incopat_iflytek_3816.xlsx").head(100)
+    path = tmp_path / "incopat_head.csv"
+    frame.to_csv(path, index=False)
+    with PatentStore.open(tmp_path / "s.duckdb") as store:
+        import_paths(store, [path])
+        level1 = store.rows(
+            "SELECT doc_id, list(text ORDER BY seq) FROM effects "
+            "WHERE level = 'level1' GROUP BY doc_id"
+        )
+        expected = {
+            pub: [p.strip() for p in cell.split(";") if p.strip()]
+            for pub, cell in zip(
+                frame["公开（公告）号"], frame["技术功效1级"], strict=True
+            )
+            if isinstance(cell, str)
+        }
+        assert dict(level1) == {k: list(dict.fromkeys(v)) for k, v in expected.items()}

@@ -212,6 +212,26 @@ class Indicator:
     raw: str | None = None
 
 
+class EffectLevel(StrEnum):
+    """How a source states a technical effect (技术功效): incoPat gives the sentences of
+    the abstract, short phrases, three levels of normalised effects and TRIZ parameters."""
+
+    SENTENCE = "sentence"
+    PHRASE = "phrase"
+    LEVEL1 = "level1"
+    LEVEL2 = "level2"
+    LEVEL3 = "level3"
+    TRIZ = "triz"
+
+
+@dataclass(frozen=True, slots=True)
+class Effect:
+    """One technical effect a source assigns to a document (智能化提高, 39-生产率)."""
+
+    level: EffectLevel
+    text: str
+
+
 @dataclass(frozen=True, slots=True)
 class PatentRecord:
     """One published patent document in the normalised schema.
@@ -261,6 +281,7 @@ class PatentRecord:
     texts: tuple[Text, ...] = ()
     events: tuple[Event, ...] = ()
     indicators: tuple[Indicator, ...] = ()
+    effects: tuple[Effect, ...] = ()
     extras: tuple[tuple[str, str], ...] = field(default=())
 
     @property
@@ -289,6 +310,7 @@ SCALAR_FIELDS: tuple[str, ...] = tuple(
         "texts",
         "events",
         "indicators",
+        "effects",
         "extras",
     }
 )

@@ -297,6 +297,22 @@ INDICATORS = Table(
     "self-citations, family size, its own value estimate. Missing figures have no row.",
 )
 
+EFFECTS = Table(
+    "effects",
+    (
+        DOC_ID,
+        _c("level", "VARCHAR", "sentence | phrase | level1 | level2 | level3 | triz"),
+        _c("seq", "INTEGER", "position within the level, from 1, in source order"),
+        _c(
+            "text",
+            "VARCHAR",
+            "the effect as the source writes it: 智能化提高, 39-生产率",
+        ),
+    ),
+    "Technical effects (技术功效) a source assigns to a document (schema 7): incoPat's "
+    "effect sentences, phrases, three levels and TRIZ parameters.",
+)
+
 PROVENANCE = Table(
     "provenance",
     (
@@ -683,6 +699,7 @@ CHILD_TABLES: tuple[Table, ...] = (
     CLAIMS,
     EVENTS,
     INDICATORS,
+    EFFECTS,
 )
 """Per-document tables whose rows an import replaces as a whole, section by section."""
 

@@ -140,9 +140,10 @@ def _v6_enterprises(conn: duckdb.DuckDBPyConnection) -> None:
 
 
 def _v7_indicators(conn: duckdb.DuckDBPyConnection) -> None:
-    """The ``indicators`` table (issue 14): counts and value estimates the Chinese
-    databases report. A new table only."""
+    """The ``indicators`` and ``effects`` tables (issue 14): counts, value estimates
+    and technical effects the Chinese databases report. New tables only."""
     conn.execute(t.INDICATORS.ddl())
+    conn.execute(t.EFFECTS.ddl())
 
 
 MIGRATIONS: tuple[Migration, ...] = (
@@ -174,7 +175,8 @@ MIGRATIONS: tuple[Migration, ...] = (
     ),
     Migration(
         7,
-        "indicators: citation counts, family size, value estimates the source reports",
+        "indicators (citation counts, family size, value estimates) and technical "
+        "effects the source reports",
         _v7_indicators,
     ),
 )

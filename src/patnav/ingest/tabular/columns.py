@@ -141,6 +141,16 @@ FIELDS: dict[str, FieldSpec] = {
             "owner_district", "district of the current owner 当前申请专利权人区县"
         ),
         FieldSpec(
+            "effect_sentences", "技术功效句: sentences stating effects", multi=True
+        ),
+        FieldSpec("effect_phrases", "技术功效短语: effect phrases", multi=True),
+        FieldSpec("effect_level1", "技术功效1级: first-level effects", multi=True),
+        FieldSpec("effect_level2", "技术功效2级: second-level effects", multi=True),
+        FieldSpec("effect_level3", "技术功效3级: third-level effects", multi=True),
+        FieldSpec(
+            "effect_triz", "技术功效TRIZ参数: TRIZ parameters (39-生产率)", multi=True
+        ),
+        FieldSpec(
             "validity",
             "validity 专利有效性 (有效/审中/失效): the status when no other is given",
         ),
@@ -475,6 +485,12 @@ ALIASES: dict[str, tuple[str, ...]] = {
         "当前专利权人区县",
     ),
     "validity": ("专利有效性",),
+    "effect_sentences": ("技术功效句", "功效句"),
+    "effect_phrases": ("技术功效短语", "功效短语"),
+    "effect_level1": ("技术功效1级", "技术功效一级"),
+    "effect_level2": ("技术功效2级", "技术功效二级"),
+    "effect_level3": ("技术功效3级", "技术功效三级"),
+    "effect_triz": ("技术功效triz参数", "triz参数"),
 }
 
 

@@ -57,6 +57,8 @@ from patnav.schema.records import (
     Citation,
     Claim,
     Classification,
+    Effect,
+    EffectLevel,
     Event,
     Indicator,
     IndicatorName,
@@ -514,6 +516,7 @@ def row_to_record(
     )
     cited_by = _count(values, "cited_by_count", soft)
     indicators = _indicators(values, soft)
+    effects = _effects(values)
     events = tuple(
         Event(parse_event_type(name), None, name, name)
         for name in split_multi(values.get("legal_events"))
@@ -561,6 +564,7 @@ def row_to_record(
         texts=tuple(texts),
         events=events,
         indicators=indicators,
+        effects=effects,
         extras=tuple(sorted(extras.items())),
     )
 
@@ -614,6 +618,30 @@ def _indicators(values: dict[str, str], soft: Soft) -> tuple[Indicator, ...]:
                     IndicatorName.VALUE, amount, currency, source, values["value"]
                 )
             )
+    return tuple(out)
+
+
+_EFFECT_FIELDS = (
+    ("effect_sentences", EffectLevel.SENTENCE),
+    ("effect_phrases", EffectLevel.PHRASE),
+    ("effect_level1", EffectLevel.LEVEL1),
+    ("effect_level2", EffectLevel.LEVEL2),
+    ("effect_level3", EffectLevel.LEVEL3),
+    ("effect_triz", EffectLevel.TRIZ),
+)
+_EFFECT_SPLIT = re.compile(r"\s*[;；\n]\s*")
+
+
+def _effects(values: dict[str, str]) -> tuple[Effect, ...]:
+    """incoPat's 技术功效 columns, one effect per ``;``-separated part (not split on 、
+    or commas, which the sentences and names contain)."""
+    out: list[Effect] = []
+    for field_name, level in _EFFECT_FIELDS:
+        text = values.get(field_name)
+        if text:
+            parts = (cell_text(p) for p in _EFFECT_SPLIT.split(text))
+            for part in dict.fromkeys(p for p in parts if p):
+                out.append(Effect(level, part))
     return tuple(out)
 
 

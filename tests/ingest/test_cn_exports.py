@@ -431,3 +431,22 @@ def test_effects_in_the_store(tmp_path, data_dir):
             if isinstance(cell, str)
         }
         assert dict(level1) == {k: list(dict.fromkeys(v)) for k, v in expected.items()}
+
+
+def test_an_unknown_office_name_is_kept_and_said(tmp_path):
+    path = tmp_path / "offices.csv"
+    path.write_text(
+        "公开号,公开国别,标题\nCN110298449A,中国,甲\nUS20190320115A1,火星,乙\n"
+        "20190320116,美国,丙\n",
+        encoding="utf-8",
+    )
+    source = file_source(path)
+    reader = detect_reader(source)
+    assert reader is not None
+    items = list(reader.read(source, ReadOptions()))
+    records = [i.record for i in items if isinstance(i, Read)]
+    assert [r.office for r in records] == ["CN", "US", "US"]
+    # the number without a prefix takes its office from the name 美国
+    assert records[2].pub_number == "US20190320116"
+    assert dict(records[1].extras)["公开国别"] == "火星"
+    assert any("火星" in i.message for i in items if hasattr(i, "level"))

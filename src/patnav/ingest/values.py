@@ -357,3 +357,40 @@ def guess_lang(text: str | None) -> str | None:
     if list(scores.values()).count(scores[best]) > 1:
         return None
     return best
+
+
+_MONEY = re.compile(
+    r"^(?P<cur>US\$|\$|USD|CNY|RMB|¥|￥|人民币|美元)?\s*"
+    r"(?P<num>\d{1,3}(?:,\d{3})+|\d+)(?:\.(?P<dec>\d+))?\s*"
+    r"(?P<unit>万)?\s*(?P<cur2>元|美元|USD|CNY|RMB)?$"
+)
+_CURRENCY = {
+    "US$": "USD",
+    "$": "USD",
+    "USD": "USD",
+    "美元": "USD",
+    "CNY": "CNY",
+    "RMB": "CNY",
+    "¥": "CNY",
+    "￥": "CNY",
+    "人民币": "CNY",
+    "元": "CNY",
+}
+
+
+def parse_money(text: str) -> tuple[float, str | None]:
+    """An amount and its currency: ``$ 3,500`` is (3500.0, 'USD'), ``12.5万元`` is
+    (125000.0, 'CNY'); the currency is None when the text names none.
+
+    Raises:
+        ValueError: the text is not an amount.
+    """
+    t = unicodedata.normalize("NFKC", text).strip().upper().replace("US $", "US$")
+    m = _MONEY.match(t)
+    if m is None:
+        raise ValueError(f"{excerpt(text)} is not an amount of money")
+    amount = float(m["num"].replace(",", "") + (f".{m['dec']}" if m["dec"] else ""))
+    if m["unit"]:
+        amount *= 10_000
+    symbol = m["cur"] or m["cur2"]
+    return amount, _CURRENCY.get(symbol) if symbol else None

@@ -6,6 +6,8 @@ entry is shown as the code itself.
 
 from __future__ import annotations
 
+import unicodedata
+
 NAMES: dict[str, tuple[str, str]] = {
     "CN": ("中国", "China"),
     "US": ("美国", "United States"),
@@ -87,3 +89,62 @@ def country_name(code: str | None, lang: str = "zh") -> str:
     if names is None:
         return code
     return names[0] if lang == "zh" else names[1]
+
+
+_OTHER_NAMES: dict[str, str] = {
+    "中华人民共和国": "CN",
+    "中国大陆": "CN",
+    "台湾": "TW",
+    "台湾地区": "TW",
+    "中国台湾省": "TW",
+    "香港": "HK",
+    "澳门": "MO",
+    "韩国": "KR",
+    "大韩民国": "KR",
+    "南韩": "KR",
+    "俄罗斯联邦": "RU",
+    "欧洲专利组织": "EP",
+    "欧专局": "EP",
+    "欧洲": "EP",
+    "wipo": "WO",
+    "pct": "WO",
+    "世界知识产权组织国际局": "WO",
+    "korea": "KR",
+    "republic of korea": "KR",
+    "korea, republic of": "KR",
+    "usa": "US",
+    "united states of america": "US",
+    "uk": "GB",
+    "great britain": "GB",
+    "taiwan": "TW",
+    "hong kong": "HK",
+    "russian federation": "RU",
+    "european patent office": "EP",
+    "epo": "EP",
+    "world intellectual property organization": "WO",
+}
+
+
+def _office_key(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFKC", text).strip().lower().split())
+
+
+_BY_NAME: dict[str, str] = {
+    **{_office_key(zh): code for code, (zh, _en) in NAMES.items()},
+    **{_office_key(en): code for code, (_zh, en) in NAMES.items()},
+    **{_office_key(k): v for k, v in _OTHER_NAMES.items()},
+}
+
+
+def office_code(text: str | None) -> str | None:
+    """The office or country code a cell names: a code (``CN``, ``us``), a Chinese name
+    (中国, 世界知识产权组织, 欧洲专利局) or an English one (China, WIPO). None when the cell
+    names none this table knows; the caller keeps the raw text."""
+    if text is None:
+        return None
+    key = _office_key(text)
+    if not key:
+        return None
+    if len(key) == 2 and key.isascii() and key.isalpha():
+        return key.upper()
+    return _BY_NAME.get(key)

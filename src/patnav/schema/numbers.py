@@ -191,6 +191,17 @@ def cn_check_digit(serial: str) -> str:
     return "X" if remainder == 10 else str(remainder)
 
 
+def is_office(code: str) -> bool:
+    """Whether ``code`` is a two-letter office or country code numbers can carry."""
+    return code in _OFFICES
+
+
+_SG_PUB = re.compile(r"SG\s*(\d{11}[A-Z])\s*([A-Z]\d?)")
+"""Singapore's 11-digit serials end in a check letter before the kind: SG11201811747XA."""
+_JP_WO_PUB = re.compile(r"JP\s*WO\s*((?:19|20)\d{2})\s*/?\s*(\d{6})\s*([A-Z]\d?)?")
+"""Japan's re-publications of PCT applications (再公表): JPWO2017183476A1."""
+
+
 @lru_cache(maxsize=1 << 16)
 def parse_pub_number(raw: str, *, office: str | None = None) -> PubNumber:
     """Parse a publication number in any of the spellings real sources use.
@@ -202,6 +213,14 @@ def parse_pub_number(raw: str, *, office: str | None = None) -> PubNumber:
         InputError: ``raw`` is not a publication number of a known shape.
         InvalidParameterError: ``office`` is not a two-letter office code.
     """
+    if isinstance(raw, str) and office in (None, "SG"):
+        sg = _SG_PUB.fullmatch(raw.strip().upper())
+        if sg is not None:
+            return PubNumber("SG", sg[1], sg[2])
+    if isinstance(raw, str) and office in (None, "JP"):
+        jpwo = _JP_WO_PUB.fullmatch(raw.strip().upper())
+        if jpwo is not None:
+            return PubNumber("JP", f"WO{jpwo[1]}{jpwo[2]}", jpwo[3])
     simple = (
         _SIMPLE_PUB.fullmatch(raw) if office is None and isinstance(raw, str) else None
     )
@@ -770,8 +789,13 @@ def _us_app(parts: list[str], check: str | None, raw: str) -> tuple[str, str | N
 
 def _ep_app(parts: list[str], check: str | None, raw: str) -> tuple[str, str | None]:
     digits = "".join(parts)
-    if re.fullmatch(_YEAR + r"\d{3,6}", digits) and len(digits) != 8:
-        digits = digits[2:4] + digits[4:].zfill(6)  # EPODOC: 4-digit year
+    if (
+        re.fullmatch(_YEAR + r"\d{3,7}", digits)
+        and len(digits) != 8
+        and len(digits[4:].lstrip("0")) <= 6
+    ):
+        # EPODOC: 4-digit year; Patentics pads the serial to 7 (EP20180815099)
+        digits = digits[2:4] + digits[4:].lstrip("0").zfill(6)
     if not re.fullmatch(r"\d{8}", digits):
         raise _error(raw, "application", "an EP application has 8 digits")
     return digits, check

@@ -58,6 +58,10 @@ class Scheme(StrEnum):
     FTERM = "FTERM"
     SEI = "sei"
     LABEL = "label"
+    SEI_SOURCE = "sei_source"
+    """战略性新兴产业 as the source assigned it (``sei`` is patnav's own, from IPC)."""
+    GBT4754 = "GBT4754"
+    """国民经济行业分类 (GB/T 4754): the industries a database assigns a patent to."""
 
 
 class CitationCategory(StrEnum):
@@ -182,6 +186,52 @@ class Event:
     details: str | None = None
 
 
+class IndicatorName(StrEnum):
+    """Figures a source reports about a document, beyond the ``patents`` columns."""
+
+    CITES = "cites"
+    """patents this document cites (backward citations), as the source counts them"""
+    CITES_SELF = "cites_self"
+    """of those, the applicant's own patents (self-citations)"""
+    CITED_BY_SELF = "cited_by_self"
+    """patents of the same applicant citing this one (of ``cited_by_count``)"""
+    FAMILY_SIZE = "family_size"
+    """members of the simple family, as the source counts or lists them"""
+    VALUE = "value"
+    """the source's own estimate of the patent's value, in ``unit`` (USD, CNY)"""
+
+
+@dataclass(frozen=True, slots=True)
+class Indicator:
+    """A figure a source reports about one document: a count or a value estimate."""
+
+    name: IndicatorName
+    value: float
+    unit: str | None = None
+    source: str | None = None
+    raw: str | None = None
+
+
+class EffectLevel(StrEnum):
+    """How a source states a technical effect (技术功效): incoPat gives the sentences of
+    the abstract, short phrases, three levels of normalised effects and TRIZ parameters."""
+
+    SENTENCE = "sentence"
+    PHRASE = "phrase"
+    LEVEL1 = "level1"
+    LEVEL2 = "level2"
+    LEVEL3 = "level3"
+    TRIZ = "triz"
+
+
+@dataclass(frozen=True, slots=True)
+class Effect:
+    """One technical effect a source assigns to a document (智能化提高, 39-生产率)."""
+
+    level: EffectLevel
+    text: str
+
+
 @dataclass(frozen=True, slots=True)
 class PatentRecord:
     """One published patent document in the normalised schema.
@@ -230,6 +280,8 @@ class PatentRecord:
     claim_items: tuple[Claim, ...] = ()
     texts: tuple[Text, ...] = ()
     events: tuple[Event, ...] = ()
+    indicators: tuple[Indicator, ...] = ()
+    effects: tuple[Effect, ...] = ()
     extras: tuple[tuple[str, str], ...] = field(default=())
 
     @property
@@ -257,6 +309,8 @@ SCALAR_FIELDS: tuple[str, ...] = tuple(
         "claim_items",
         "texts",
         "events",
+        "indicators",
+        "effects",
         "extras",
     }
 )

@@ -14,7 +14,7 @@ from functools import cache
 
 import pyarrow as pa
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 """Bumped by every migration in :mod:`patnav.storage.migrations`. New columns are only ever
 appended at the end of a table, so a migrated store and a fresh one have the same column
 order."""
@@ -210,7 +210,11 @@ CLASSIFICATIONS = Table(
     "classifications",
     (
         DOC_ID,
-        _c("scheme", "VARCHAR", "IPC | CPC | LOC | USPC | FI | sei | label | custom"),
+        _c(
+            "scheme",
+            "VARCHAR",
+            "IPC | CPC | LOC | USPC | FI | sei | GBT4754 | label | custom",
+        ),
         _c("code", "VARCHAR", "normalised symbol, compact: H02K17/02"),
         _c("seq", "INTEGER"),
         _c("is_main", "BOOLEAN"),
@@ -273,6 +277,40 @@ EVENTS = Table(
         _c("details", "VARCHAR", "JSON object of further fields"),
     ),
     "One row per legal event.",
+)
+
+INDICATORS = Table(
+    "indicators",
+    (
+        DOC_ID,
+        _c(
+            "name",
+            "VARCHAR",
+            "cites | cites_self | cited_by_self | family_size | value",
+        ),
+        _c("value", "DOUBLE", "the figure as the source reports it"),
+        _c("unit", "VARCHAR", "currency of a value estimate (USD, CNY); NULL: a count"),
+        _c("source", "VARCHAR", "who reports it: the database named by the import"),
+        _c("raw", "VARCHAR", "the cell as the source wrote it ($ 3,500)"),
+    ),
+    "Figures a source reports about a document (schema 7): backward citations, "
+    "self-citations, family size, its own value estimate. Missing figures have no row.",
+)
+
+EFFECTS = Table(
+    "effects",
+    (
+        DOC_ID,
+        _c("level", "VARCHAR", "sentence | phrase | level1 | level2 | level3 | triz"),
+        _c("seq", "INTEGER", "position within the level, from 1, in source order"),
+        _c(
+            "text",
+            "VARCHAR",
+            "the effect as the source writes it: 智能化提高, 39-生产率",
+        ),
+    ),
+    "Technical effects (技术功效) a source assigns to a document (schema 7): incoPat's "
+    "effect sentences, phrases, three levels and TRIZ parameters.",
 )
 
 PROVENANCE = Table(
@@ -660,6 +698,8 @@ CHILD_TABLES: tuple[Table, ...] = (
     PRIORITIES,
     CLAIMS,
     EVENTS,
+    INDICATORS,
+    EFFECTS,
 )
 """Per-document tables whose rows an import replaces as a whole, section by section."""
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from patnav.schema.records import LegalStatus, PartyType, PatentType
+from patnav.schema.records import EventType, LegalStatus, PartyType, PatentType
 
 # A status text names a state (有权, 无权, 审中) and often the event behind it (期限届满,
 # 未缴年费, 驳回): the event is the more precise, so specific keywords are tried first.
@@ -232,3 +232,43 @@ def parse_province_code(text: str | None) -> tuple[str | None, str | None]:
     if name:
         return name, "CN"
     return None, None
+
+
+_EVENT_WORDS: tuple[tuple[str, EventType], ...] = (
+    ("质押解除", EventType.PLEDGE_RELEASE),
+    ("解除质押", EventType.PLEDGE_RELEASE),
+    ("质押", EventType.PLEDGE),
+    ("许可", EventType.LICENCE),
+    ("权利转移", EventType.TRANSFER),
+    ("转让", EventType.TRANSFER),
+    ("著录项目变更", EventType.OTHER),
+    ("未缴年费", EventType.LAPSE),
+    ("年费", EventType.LAPSE),
+    ("期限届满", EventType.LAPSE),
+    ("届满", EventType.LAPSE),
+    ("终止", EventType.LAPSE),
+    ("恢复", EventType.RESTORATION),
+    ("驳回", EventType.REJECTION),
+    ("撤回", EventType.WITHDRAWAL),
+    ("放弃", EventType.WITHDRAWAL),
+    ("全部无效", EventType.INVALIDATION),
+    ("宣告无效", EventType.INVALIDATION),
+    ("实质审查", EventType.EXAMINATION),
+    ("实审", EventType.EXAMINATION),
+    ("诉讼", EventType.LITIGATION),
+    ("授权", EventType.GRANT),
+)
+"""Event names of the Chinese databases (PatSnap 法律状态事件), specific words first.
+An invalidation proceeding (无效程序), a re-examination (复审), an oral hearing
+(口头审理), a court's preservation order (保全), 一案双申 and 公开 decide nothing about
+the right: they are ``other``, their name kept as the event's code."""
+
+
+def parse_event_type(text: str) -> EventType:
+    """The type of a legal event a Chinese database names (授权, 未缴年费, 权利转移 …);
+    ``other`` for a name that decides no type (the caller keeps the name)."""
+    t = unicodedata.normalize("NFKC", text).strip()
+    for word, kind in _EVENT_WORDS:
+        if word in t:
+            return kind
+    return EventType.OTHER

@@ -139,6 +139,13 @@ def _v6_enterprises(conn: duckdb.DuckDBPyConnection) -> None:
         conn.execute(t.table(name).ddl())
 
 
+def _v7_indicators(conn: duckdb.DuckDBPyConnection) -> None:
+    """The ``indicators`` and ``effects`` tables (issue 14): counts, value estimates
+    and technical effects the Chinese databases report. New tables only."""
+    conn.execute(t.INDICATORS.ddl())
+    conn.execute(t.EFFECTS.ddl())
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "create the normalised schema", _create_tables),
     Migration(
@@ -165,6 +172,12 @@ MIGRATIONS: tuple[Migration, ...] = (
         6,
         "enterprise register, qualifications, applicant links, corporate groups",
         _v6_enterprises,
+    ),
+    Migration(
+        7,
+        "indicators (citation counts, family size, value estimates) and technical "
+        "effects the source reports",
+        _v7_indicators,
     ),
 )
 

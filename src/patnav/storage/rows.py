@@ -193,6 +193,19 @@ def flatten(record: PatentRecord) -> FlatRecord:
             )
             for i, e in enumerate(record.events, 1)
         ]
+    if record.indicators:
+        children["indicators"] = [
+            (doc_id, _plain(x.name), x.value, x.unit, x.source, x.raw)
+            for x in record.indicators
+        ]
+    if record.effects:
+        seq_by_level: dict[str, int] = {}
+        effect_rows = []
+        for e in record.effects:
+            level = _plain(e.level)
+            seq = seq_by_level[level] = seq_by_level.get(level, 0) + 1
+            effect_rows.append((doc_id, level, seq, e.text))
+        children["effects"] = effect_rows
     # repr of tuples of plain values (str, int, date, None) is deterministic and fast
     digest = hashlib.blake2b(
         repr((patent, sorted(children.items()))).encode("utf-8"), digest_size=16
@@ -208,6 +221,8 @@ _CHILD_FIELDS: tuple[str, ...] = (
     "claim_items",
     "texts",
     "events",
+    "indicators",
+    "effects",
 )
 
 

@@ -11,6 +11,7 @@ and rows wider than the column limit quarantine their row.
 
 from __future__ import annotations
 
+import warnings
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -95,7 +96,12 @@ def read(source: Source, options: ReadOptions) -> Iterator[Item]:
     with source.as_path(options.max_file_bytes) as path:
         check_workbook(path, options, source.name)
         try:
-            workbook = openpyxl.load_workbook(path, read_only=True, data_only=False)
+            with warnings.catch_warnings():
+                # incoPat writes workbooks without a default style: harmless
+                warnings.filterwarnings(
+                    "ignore", "Workbook contains no default style", UserWarning
+                )
+                workbook = openpyxl.load_workbook(path, read_only=True, data_only=False)
         except Exception as exc:  # openpyxl raises many types for broken workbooks
             raise ParseError(
                 source.name,

@@ -105,6 +105,55 @@ FIELDS: dict[str, FieldSpec] = {
         FieldSpec("source_key", "the source's own record id (when it gives no number)"),
         FieldSpec("label", "a technology label given by the source", multi=True),
         FieldSpec("lang", "language of title and abstract"),
+        FieldSpec("claims_count", "number of claims 权利要求数量"),
+        FieldSpec("cites_count", "patents it cites 引用专利数量 (backward citations)"),
+        FieldSpec("cites_self_count", "of them, its applicant's own 本文自引用专利数"),
+        FieldSpec(
+            "cited_by_self_count",
+            "citing patents of the same applicant 自引用本文专利数",
+        ),
+        FieldSpec("family_size", "members of the simple family 简单同族成员数量"),
+        FieldSpec("family_members", "the simple family's members 简单同族", multi=True),
+        FieldSpec("value", "the source's value estimate 专利价值 ($ 3,500)"),
+        FieldSpec(
+            "database",
+            "the database an export comes from (a profile default): the source of its figures",
+        ),
+        FieldSpec(
+            "legal_events", "legal events 法律状态事件 (授权、质押 …)", multi=True
+        ),
+        FieldSpec(
+            "gbt4754",
+            "national economy industries 国民经济分类 (GB/T 4754)",
+            multi=True,
+        ),
+        FieldSpec(
+            "sei",
+            "strategic emerging industries 新兴产业分类, as the source assigns them",
+            multi=True,
+        ),
+        FieldSpec("sei_main", "the main strategic emerging industry 新兴产业(主)"),
+        FieldSpec(
+            "owner_province", "province of the current owner 当前申请专利权人州省"
+        ),
+        FieldSpec("owner_city", "city of the current owner 当前申请专利权人地市"),
+        FieldSpec(
+            "owner_district", "district of the current owner 当前申请专利权人区县"
+        ),
+        FieldSpec(
+            "effect_sentences", "技术功效句: sentences stating effects", multi=True
+        ),
+        FieldSpec("effect_phrases", "技术功效短语: effect phrases", multi=True),
+        FieldSpec("effect_level1", "技术功效1级: first-level effects", multi=True),
+        FieldSpec("effect_level2", "技术功效2级: second-level effects", multi=True),
+        FieldSpec("effect_level3", "技术功效3级: third-level effects", multi=True),
+        FieldSpec(
+            "effect_triz", "技术功效TRIZ参数: TRIZ parameters (39-生产率)", multi=True
+        ),
+        FieldSpec(
+            "validity",
+            "validity 专利有效性 (有效/审中/失效): the status when no other is given",
+        ),
     )
 }
 
@@ -318,6 +367,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
         "ipc classifications",
         "ipcr",
         "international classification",
+        "国际分类",
     ),
     "cpc_main": ("cpc主分类号", "主cpc", "cpc main"),
     "cpc": ("cpc", "cpc分类号", "cpc classifications", "cpc分类"),
@@ -351,6 +401,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
     ),
     "cited_by_count": (
         "被引用次数",
+        "引用本文专利数",
         "被引证次数",
         "被引次数",
         "被引用专利数量",
@@ -388,6 +439,58 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "source_key": ("id", "record id", "记录号"),
     "label": ("label", "label_id", "技术分类标签"),
     "lang": ("language", "语言", "lang"),
+    "claims_count": (
+        "权利要求数",
+        "权利要求数量",
+        "权利要求项数",
+        "权项数",
+        "claims count",
+        "claim count",
+        "number of claims",
+    ),
+    "cites_count": ("引用专利数量", "本文引用专利数", "引证专利数量", "引证次数"),
+    "cites_self_count": ("本文自引用专利数", "自引用专利数"),
+    "cited_by_self_count": ("自引用本文专利数", "被自引用次数"),
+    "family_size": (
+        "简单同族成员数量",
+        "简单同族数量",
+        "同族专利数",
+        "同族数量",
+        "同族成员数量",
+        "simple family size",
+        "family size",
+    ),
+    "family_members": ("简单同族", "简单同族成员", "同族专利"),
+    "value": ("专利价值", "专利估值", "价值评估", "patent value"),
+    "legal_events": ("法律状态事件", "法律事件", "legal events"),
+    "gbt4754": ("国民经济分类", "国民经济行业分类", "国民经济行业"),
+    "sei": ("新兴产业分类", "战略新兴产业分类", "战略性新兴产业分类", "战略性新兴产业"),
+    "sei_main": ("新兴产业(主)", "新兴产业主"),
+    "owner_province": (
+        "当前申请专利权人州省",
+        "当前申请(专利权)人州/省",
+        "当前权利人省份",
+        "当前专利权人省份",
+    ),
+    "owner_city": (
+        "当前申请专利权人地市",
+        "当前申请(专利权)人地市",
+        "当前权利人城市",
+        "当前专利权人城市",
+    ),
+    "owner_district": (
+        "当前申请专利权人区县",
+        "当前申请(专利权)人区县",
+        "当前权利人区县",
+        "当前专利权人区县",
+    ),
+    "validity": ("专利有效性",),
+    "effect_sentences": ("技术功效句", "功效句"),
+    "effect_phrases": ("技术功效短语", "功效短语"),
+    "effect_level1": ("技术功效1级", "技术功效一级"),
+    "effect_level2": ("技术功效2级", "技术功效二级"),
+    "effect_level3": ("技术功效3级", "技术功效三级"),
+    "effect_triz": ("技术功效triz参数", "triz参数"),
 }
 
 
@@ -409,8 +512,13 @@ for _field, _names in ALIASES.items():
 
 
 def recognise(header: object) -> str | None:
-    """The field a header names, or None."""
-    return _LOOKUP.get(normalize_header(header))
+    """The field a header names, or None. PatSnap marks its standardised columns with
+    ``[标]`` ([标]当前申请(专利权)人州/省): the marker does not change the field."""
+    key = normalize_header(header)
+    found = _LOOKUP.get(key)
+    if found is None and key.startswith("标"):
+        found = _LOOKUP.get(key[1:])
+    return found
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,6 +15,7 @@ unreadable date, a count that is not a number) keep the record, keep the raw val
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -37,13 +38,16 @@ from patnav.ingest.values import (
     guess_lang,
     parse_date,
     parse_int,
+    parse_money,
     parse_priorities,
     split_agency,
     split_multi,
     split_postcode,
 )
 from patnav.schema.codes import normalize_ipc, normalize_locarno
+from patnav.schema.countries import office_code
 from patnav.schema.numbers import (
+    is_office,
     normalize_app_number,
     normalize_pub_number,
     parse_pub_number,
@@ -53,6 +57,11 @@ from patnav.schema.records import (
     Citation,
     Claim,
     Classification,
+    Effect,
+    EffectLevel,
+    Event,
+    Indicator,
+    IndicatorName,
     Party,
     PatentRecord,
     Role,
@@ -60,10 +69,12 @@ from patnav.schema.records import (
     Text,
 )
 from patnav.schema.vocabulary import (
+    parse_event_type,
     parse_legal_status,
     parse_party_type,
     parse_patent_type,
     parse_province_code,
+    province_name,
 )
 
 HEADER_SCAN_ROWS = 30
@@ -316,9 +327,13 @@ def _identity(
     Raises:
         RowError: the publication number is not one, or the row has no identity.
     """
-    office_hint = (values.get("office") or "").upper()[:2] or options.office or None
-    if office_hint and not office_hint.isalpha():
-        office_hint = None
+    office_hint = options.office or None
+    if "office" in values:
+        code = office_code(values["office"])
+        if code is not None and is_office(code):
+            office_hint = code
+        else:
+            soft("an office name that is not known", "office", values["office"])
 
     pub_number = None
     kind = values.get("kind")
@@ -479,7 +494,8 @@ def row_to_record(
     dates = _dates(values, raw, plan, soft)
     lang, title, abstract, texts = _texts(values)
     claims_text, claim_items, claims_count = _claims(values, lang)
-    parties = _parties(values)
+    claims_count = _count(values, "claims_count", soft) or claims_count
+    parties = _parties(values, plan, extras)
     classifications, ipc_main = _classifications(values, soft)
     citations = _citations(values)
     priorities = tuple(parse_priorities(values.get("priorities")))
@@ -488,24 +504,26 @@ def row_to_record(
     )
 
     status_raw = values.get("legal_status")
+    if status_raw is None and "validity" in values:
+        status_raw = values["validity"]  # 专利有效性: the status when no other is given
+    elif "validity" in values:
+        extras[plan.header_of("validity")] = values["validity"]
     patent_type = parse_patent_type(values.get("patent_type"))
     if patent_type is None and "patent_type" in values:
         extras[plan.header_of("patent_type")] = values["patent_type"]
     patent_type = patent_type or patent_type_of(
         ident.office, ident.kind, ident.app_number, ident.pub_number
     )
-    cited_by = None
-    if "cited_by_count" in values:
-        try:
-            cited_by = parse_int(values["cited_by_count"])
-        except ValueError:
-            soft(
-                "a count that is not a number",
-                "cited_by_count",
-                values["cited_by_count"],
-            )
+    cited_by = _count(values, "cited_by_count", soft)
+    indicators = _indicators(values, soft)
+    effects = _effects(values)
+    events = tuple(
+        Event(parse_event_type(name), None, name, name)
+        for name in split_multi(values.get("legal_events"))
+    )
     linked = _linked_numbers(values, ident.office, soft)
 
+    classifications.extend(_industries(values))
     for label in split_multi(values.get("label"), codes=True):
         classifications.append(Classification(Scheme.LABEL.value, label, False, label))
 
@@ -544,11 +562,92 @@ def row_to_record(
         priorities=priorities,
         claim_items=claim_items,
         texts=tuple(texts),
+        events=events,
+        indicators=indicators,
+        effects=effects,
         extras=tuple(sorted(extras.items())),
     )
 
 
-def _parties(values: dict[str, str]) -> list[Party]:
+def _count(values: dict[str, str], name: str, soft: Soft) -> int | None:
+    """A count column's value; a cell that is not a number is kept in extras."""
+    if name not in values:
+        return None
+    try:
+        return parse_int(values[name])
+    except ValueError:
+        soft("a count that is not a number", name, values[name])
+        return None
+
+
+_COUNTS = (
+    ("cites_count", IndicatorName.CITES),
+    ("cites_self_count", IndicatorName.CITES_SELF),
+    ("cited_by_self_count", IndicatorName.CITED_BY_SELF),
+    ("family_size", IndicatorName.FAMILY_SIZE),
+)
+
+
+def _indicators(values: dict[str, str], soft: Soft) -> tuple[Indicator, ...]:
+    """Counts and the value estimate the source reports (missing cells give no row)."""
+    source = values.get("database")
+    out: list[Indicator] = []
+    for field_name, name in _COUNTS:
+        n = _count(values, field_name, soft)
+        if n is not None:
+            out.append(Indicator(name, float(n), None, source, values[field_name]))
+    if "family_size" not in values and "family_members" in values:
+        members = split_multi(values["family_members"], codes=True)
+        out.append(
+            Indicator(
+                IndicatorName.FAMILY_SIZE,
+                float(len(members)),
+                None,
+                source,
+                values["family_members"],
+            )
+        )
+    if "value" in values:
+        try:
+            amount, currency = parse_money(values["value"])
+        except ValueError:
+            soft("a value that is not an amount", "value", values["value"])
+        else:
+            out.append(
+                Indicator(
+                    IndicatorName.VALUE, amount, currency, source, values["value"]
+                )
+            )
+    return tuple(out)
+
+
+_EFFECT_FIELDS = (
+    ("effect_sentences", EffectLevel.SENTENCE),
+    ("effect_phrases", EffectLevel.PHRASE),
+    ("effect_level1", EffectLevel.LEVEL1),
+    ("effect_level2", EffectLevel.LEVEL2),
+    ("effect_level3", EffectLevel.LEVEL3),
+    ("effect_triz", EffectLevel.TRIZ),
+)
+_EFFECT_SPLIT = re.compile(r"\s*[;；\n]\s*")
+
+
+def _effects(values: dict[str, str]) -> tuple[Effect, ...]:
+    """incoPat's 技术功效 columns, one effect per ``;``-separated part (not split on 、
+    or commas, which the sentences and names contain)."""
+    out: list[Effect] = []
+    for field_name, level in _EFFECT_FIELDS:
+        text = values.get(field_name)
+        if text:
+            parts = (cell_text(p) for p in _EFFECT_SPLIT.split(text))
+            for part in dict.fromkeys(p for p in parts if p):
+                out.append(Effect(level, part))
+    return tuple(out)
+
+
+def _parties(
+    values: dict[str, str], plan: ColumnPlan, extras: dict[str, str]
+) -> list[Party]:
     parties: list[Party] = []
     address = postcode = None
     if "address" in values:
@@ -578,12 +677,111 @@ def _parties(values: dict[str, str]) -> list[Party]:
         ("agents", Role.AGENT),
         ("examiner", Role.EXAMINER),
     ):
-        for name in split_multi(values.get(field_name)):
-            parties.append(Party(role, clean_name(name), raw_name=name))
+        names = split_multi(values.get(field_name))
+        places = (
+            _owner_places(values, len(names), plan, extras)
+            if role is Role.CURRENT_OWNER
+            else []
+        )
+        for i, name in enumerate(names):
+            country = province = city = district = None
+            if places:
+                country, province, city, district = places[i]
+            parties.append(
+                Party(
+                    role,
+                    clean_name(name),
+                    raw_name=name,
+                    country=country,
+                    province=province,
+                    city=city,
+                    district=district,
+                )
+            )
     for text in split_multi(values.get("agency")):
         name, code = split_agency(text)
         parties.append(Party(Role.AGENCY, clean_name(name), raw_name=text, ext_id=code))
     return parties
+
+
+_OWNER_PLACE = ("owner_province", "owner_city", "owner_district")
+_PLACE_SPLIT = re.compile(r"\s*[|;；]\s*")
+
+
+def _owner_places(
+    values: dict[str, str], owners: int, plan: ColumnPlan, extras: dict[str, str]
+) -> list[tuple[str | None, str | None, str | None, str | None]]:
+    """(country, province, city, district) of each current owner, from PatSnap's
+    当前申请专利权人州省/地市/区县.
+
+    With one value in each cell, PatSnap gives the first owner's place: it goes to the
+    first owner. Cells with one value per owner (``江苏 | 重庆``) go one to one. When
+    the cells disagree (two provinces, one district), a cell whose parts do not match
+    the owners is assigned to none of them and kept in extras. A Chinese province is
+    written in full (重庆 → 重庆市) with country CN; a foreign 州/省 stays as written,
+    country unknown."""
+    cells: dict[str, list[str | None]] = {}
+    for name in _OWNER_PLACE:
+        text = values.get(name)
+        # not split_multi: two owners in one city write it twice (重庆 | 重庆)
+        cells[name] = [cell_text(p) for p in _PLACE_SPLIT.split(text)] if text else []
+    first_only = owners > 1 and all(len(c) <= 1 for c in cells.values())
+    parts: dict[str, list[str | None]] = {}
+    for name, split in cells.items():
+        if len(split) == owners:
+            parts[name] = split
+        elif first_only:
+            parts[name] = [*split, *([None] * (owners - len(split)))]
+        else:
+            parts[name] = [None] * owners
+            if split:
+                extras[plan.header_of(name)] = values[name]
+    out: list[tuple[str | None, str | None, str | None, str | None]] = []
+    for i in range(owners):
+        raw = parts["owner_province"][i]
+        full = province_name(raw) if raw else None
+        out.append(
+            (
+                "CN" if full else None,
+                full or raw,
+                parts["owner_city"][i],
+                parts["owner_district"][i],
+            )
+        )
+    return out
+
+
+_SEI_ITEM = re.compile(r"\s*\d+(?:\.\d+)*\s*(?:[(（][^)）]*[)）])?")
+_SEI_NAMES = re.compile(r"\s*[|;；,，]\s*")
+_SEI_CODE = re.compile(r"^(\d+(?:\.\d+)*)\s*(?:[(（](.*)[)）])?$")
+
+
+def _industries(values: dict[str, str]) -> list[Classification]:
+    """国民经济分类 (GB/T 4754 codes: I6490) and the source's 新兴产业分类 (``1.4
+    (互联网与云计算、大数据服务)``, or a name alone): incoPat separates with ``;`` and ``,``."""
+    out: list[Classification] = []
+    for raw in split_multi(values.get("gbt4754"), codes=True):
+        out.append(
+            Classification(
+                Scheme.GBT4754.value, raw.replace(" ", "").upper(), False, raw
+            )
+        )
+    main = values.get("sei_main")
+    seen: set[str] = set()
+    text = values.get("sei") or ""
+    if _SEI_ITEM.match(text):  # codes with names, whose names hold 、 and ,
+        items = [m.group(0).strip() for m in _SEI_ITEM.finditer(text)]
+    else:  # names alone (PatSnap): 生物农业及相关产业 | 新材料产业
+        items = [p for p in _SEI_NAMES.split(text) if p.strip()]
+    for raw in items:
+        m = _SEI_CODE.match(raw)
+        code = m.group(1) if m else raw
+        if code not in seen:
+            seen.add(code)
+            out.append(Classification(Scheme.SEI_SOURCE.value, code, code == main, raw))
+    if main and main not in seen:
+        out.append(Classification(Scheme.SEI_SOURCE.value, main, True, main))
+    return out
 
 
 def _classifications(

@@ -400,6 +400,22 @@ def import_job(ctx: Context, job_id: int) -> ImportOut:
 # -- search and documents --------------------------------------------------------------
 
 
+def list_query(
+    facets: Annotated[dict[str, list[str]], Depends(facet_filters)],
+    mode: Annotated[str, Query(pattern="^(boolean|text|semantic|hybrid)$")] = "boolean",
+    group: Annotated[str, Query(pattern="^(family|document)$")] = "family",
+    sort: Annotated[
+        str, Query(pattern="^(relevance|app_date|pub_date|applicant|citations)$")
+    ] = "relevance",
+    order: Annotated[str, Query(pattern="^(|asc|desc)$")] = "",
+) -> actions.ListOptions:
+    """The result-list options the search and its export share, validated."""
+    return list_options(mode, group, sort, order, facets)
+
+
+ListQuery = Annotated[actions.ListOptions, Depends(list_query)]
+
+
 @router.get(
     "/stores/{store_id}/search",
     tags=["search"],
@@ -410,20 +426,13 @@ def search(
     ctx: Context,
     store_id: int,
     q: Annotated[str, Query(min_length=1, max_length=100_000)],
-    facets: Annotated[dict[str, list[str]], Depends(facet_filters)],
-    mode: Annotated[str, Query(pattern="^(boolean|text|semantic|hybrid)$")] = "boolean",
-    group: Annotated[str, Query(pattern="^(family|document)$")] = "family",
-    sort: Annotated[
-        str, Query(pattern="^(relevance|app_date|pub_date|applicant|citations)$")
-    ] = "relevance",
-    order: Annotated[str, Query(pattern="^(|asc|desc)$")] = "",
+    options: ListQuery,
     page: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 1,
     size: Annotated[int, Query(ge=1, le=100)] = actions.PAGE_SIZE,
 ) -> SearchOut:
     """Facet filters: `applicant`, `year`, `type`, `province`, `ipc`, `status`, each
     repeatable (alternatives); an empty value keeps the documents without a value."""
     store = actions.get_store(ctx, store_id)
-    options = list_options(mode, group, sort, order, facets)
     found = actions.run_results(ctx, store, q, options, page=page, size=size)
     result = found.result
     return SearchOut(
@@ -455,19 +464,12 @@ def export_search(
     ctx: Context,
     store_id: int,
     q: Annotated[str, Query(min_length=1, max_length=100_000)],
-    facets: Annotated[dict[str, list[str]], Depends(facet_filters)],
-    mode: Annotated[str, Query(pattern="^(boolean|text|semantic|hybrid)$")] = "boolean",
-    group: Annotated[str, Query(pattern="^(family|document)$")] = "family",
-    sort: Annotated[
-        str, Query(pattern="^(relevance|app_date|pub_date|applicant|citations)$")
-    ] = "relevance",
-    order: Annotated[str, Query(pattern="^(|asc|desc)$")] = "",
+    options: ListQuery,
     fmt: Annotated[str, Query(alias="format", pattern="^(csv|xlsx)$")] = "csv",
 ) -> Response:
     """The same rows, order, titles and filters as the search; cells are never
     formulas."""
     store = actions.get_store(ctx, store_id)
-    options = list_options(mode, group, sort, order, facets)
     path, name = actions.export_search(ctx, store, q, options, fmt)
     media = (
         "text/csv; charset=utf-8"

@@ -174,6 +174,10 @@ def test_competitor_benchmark_counts_match(loaded_store, lens, lens_frame):
         assert {m.key: m.units for m in profile.markets} == dict(
             Counter(rows["Jurisdiction"]).most_common(5)
         )
+        # the Lens export has no legal-status column: in force is unknown, never 0
+        assert not [c for c in lens_frame.columns if "status" in c.lower()]
+        assert profile.with_status == 0 and profile.in_force is None
+        assert profile.in_force_share is None
 
 
 def test_registry_runs_every_landscape_analysis(loaded_store, cnipa):

@@ -52,10 +52,10 @@ class CompetitorProfile:
     previous: int
     growth: float | None
     inventions_known: int
-    granted: int
+    granted: int | None  # None when the data tell no invention's grant state
     grant_ratio: float | None
     with_status: int
-    in_force: int
+    in_force: int | None  # None when no unit has a known status: unknown, never 0
     in_force_share: float | None
     cited_by_source: int
     citations_per_unit: float | None
@@ -242,10 +242,10 @@ def _profile(
         previous=previous_n,
         growth=ratio(recent_n - previous_n, previous_n),
         inventions_known=known,
-        granted=granted,
+        granted=granted if known else None,
         grant_ratio=ratio(granted, known),
         with_status=has_status,
-        in_force=in_force,
+        in_force=in_force if has_status else None,
         in_force_share=ratio(in_force, has_status),
         cited_by_source=cited,
         citations_per_unit=ratio(cited, units),

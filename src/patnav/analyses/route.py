@@ -21,7 +21,7 @@ later-filed unit to an earlier one (ties by unit key).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -280,102 +280,27 @@ def development_route(
         )
         members = _branches(base, spec, store, scope.label)
         cutoff = base.cutoff()
-        facts = {str(r["unit"]): r for r in units}
         windows = route_periods(
             (int(r["filing_year"]) for r in units if r["filing_year"] is not None),
             period_years=period_years,
             periods=periods,
         )
-        in_set: dict[str, set[str]] = {}
-        for r in links:
-            in_set.setdefault(str(r["cited"]), set()).add(str(r["citing"]))
+        route = _Route(
+            base=base,
+            facts={str(r["unit"]): r for r in units},
+            links=[(str(r["cited"]), str(r["citing"])) for r in links],
+            windows=windows,
+            per_period=per_period,
+            terms=lambda: _emerging_terms(engine, scope, count_by, data_dir),
+            emerging=wanted,
+        )
         branches: list[RouteBranch] = []
         patents: list[RoutePatent] = []
-        emerging: tuple[str, ...] | None = wanted
-        hits: dict[str, list[tuple[date, str]]] | None = None
         for name, unit_set in members:
-            own = [facts[u] for u in sorted(unit_set) if u in facts]
-            key = {
-                str(r["unit"]): (r["first_date"] or date.max, str(r["unit"]))
-                for r in own
-            }
-            # knowledge flows from the cited unit to the later one citing it; a citation
-            # of a later-filed unit (possible between families) is left out of the DAG
-            dag = sorted(
-                {
-                    (str(r["cited"]), str(r["citing"]))
-                    for r in links
-                    if str(r["citing"]) in key
-                    and str(r["cited"]) in key
-                    and key[str(r["cited"])] < key[str(r["citing"])]
-                }
-            )
-            cited = {
-                u: (
-                    int(facts[u]["by_source"] or 0),
-                    len(in_set.get(u, set()) & unit_set),
-                )
-                for u in key
-            }
-            with_citations = sum(1 for s, i in cited.values() if s or i)
-            path: list[str] = []
-            node_spc: dict[str, int] = {}
-            if dag:
-                nodes = sorted({n for e in dag for n in e}, key=lambda n: key[n])
-                edge_spc, node_spc = search_path_counts(nodes, dag)
-                path = main_path(nodes, edge_spc)
-            method = (
-                "citations"
-                if dag
-                else "cited"
-                if with_citations
-                else "emerging"
-                if own
-                else "none"
-            )
-            if method == "emerging" and emerging is None:
-                emerging = _emerging_terms(engine, scope, count_by, data_dir)
-            rows_of = _RowMaker(name, facts, cited, node_spc)
-            for window in windows:
-                label = period_label(window)
-                inside = [
-                    u
-                    for u in key
-                    if facts[u]["filing_year"] is not None
-                    and window[0] <= int(facts[u]["filing_year"]) <= window[1]
-                ]
-                chosen: set[str] = set()
-                if method in ("citations", "cited"):
-                    top = sorted(
-                        (u for u in inside if max(cited[u]) > 0),
-                        key=lambda u: (-max(cited[u]), -cited[u][1], key[u]),
-                    )[:per_period]
-                    for u in top:
-                        patents.append(rows_of.make(u, label, "cited"))
-                        chosen.add(u)
-                    for u in path:
-                        if u in inside and u not in chosen:
-                            patents.append(rows_of.make(u, label, "main_path"))
-                elif method == "emerging" and emerging:
-                    if hits is None:
-                        hits = _term_hits(base, emerging)
-                    firsts = _first_filings(
-                        hits, set(inside), emerging, per_period, window
-                    )
-                    for term, u in firsts:
-                        patents.append(rows_of.make(u, label, "emerging", term=term))
-            branches.append(
-                RouteBranch(
-                    name=name,
-                    units=len(own),
-                    links=len(dag),
-                    with_citations=with_citations,
-                    method=method,
-                    method_zh=METHODS_ZH[method],
-                    main_path=tuple(str(facts[u]["doc_id"]) for u in path),
-                )
-            )
-        total = len(facts)
+            branch, found = route.branch(name, unit_set)
+            branches.append(branch)
+            patents.extend(found)
+        total = len(route.facts)
     first_year = windows[0][0] if windows else None
     before = sum(
         1
@@ -397,6 +322,125 @@ def development_route(
         method=METHOD,
         method_zh=METHOD_ZH,
     )
+
+
+class _Route:
+    """What every branch of one route reads: the units' facts, the in-scope citations
+    (cited, citing), the periods, and the emerging terms, found once when the first branch
+    without citation data needs them."""
+
+    def __init__(
+        self,
+        *,
+        base: Base,
+        facts: dict[str, Mapping[str, Any]],
+        links: list[tuple[str, str]],
+        windows: Sequence[tuple[int, int]],
+        per_period: int,
+        terms: Callable[[], tuple[str, ...]],
+        emerging: tuple[str, ...] | None,
+    ) -> None:
+        self.base = base
+        self.facts = facts
+        self.links = links
+        self.windows = windows
+        self.per_period = per_period
+        self._terms = terms
+        self._emerging = emerging
+        self._hits: dict[str, list[tuple[date, str]]] | None = None
+        self.citing: dict[str, set[str]] = {}
+        for cited, citing in links:
+            self.citing.setdefault(cited, set()).add(citing)
+
+    def emerging(self) -> tuple[str, ...]:
+        if self._emerging is None:
+            self._emerging = self._terms()
+        return self._emerging
+
+    def hits(self) -> dict[str, list[tuple[date, str]]]:
+        if self._hits is None:
+            self._hits = _term_hits(self.base, self.emerging())
+        return self._hits
+
+    def branch(
+        self, name: str, unit_set: set[str]
+    ) -> tuple[RouteBranch, list[RoutePatent]]:
+        """One branch: its method, main path, and key patents per period."""
+        facts = self.facts
+        own = [facts[u] for u in sorted(unit_set) if u in facts]
+        key = {
+            str(r["unit"]): (r["first_date"] or date.max, str(r["unit"])) for r in own
+        }
+        # knowledge flows from the cited unit to the later one citing it; a citation
+        # of a later-filed unit (possible between families) is left out of the DAG
+        dag = sorted(
+            {
+                (cited, citing)
+                for cited, citing in self.links
+                if citing in key and cited in key and key[cited] < key[citing]
+            }
+        )
+        cited = {
+            u: (
+                int(facts[u]["by_source"] or 0),
+                len(self.citing.get(u, set()) & unit_set),
+            )
+            for u in key
+        }
+        with_citations = sum(1 for s, i in cited.values() if s or i)
+        path: list[str] = []
+        node_spc: dict[str, int] = {}
+        if dag:
+            nodes = sorted({n for e in dag for n in e}, key=lambda n: key[n])
+            edge_spc, node_spc = search_path_counts(nodes, dag)
+            path = main_path(nodes, edge_spc)
+        method = (
+            "citations"
+            if dag
+            else "cited"
+            if with_citations
+            else "emerging"
+            if own
+            else "none"
+        )
+        rows_of = _RowMaker(name, facts, cited, node_spc)
+        patents: list[RoutePatent] = []
+        for window in self.windows:
+            label = period_label(window)
+            inside = [
+                u
+                for u in key
+                if facts[u]["filing_year"] is not None
+                and window[0] <= int(facts[u]["filing_year"]) <= window[1]
+            ]
+            if method in ("citations", "cited"):
+                top = sorted(
+                    (u for u in inside if max(cited[u]) > 0),
+                    key=lambda u: (-max(cited[u]), -cited[u][1], key[u]),
+                )[: self.per_period]
+                patents.extend(rows_of.make(u, label, "cited") for u in top)
+                patents.extend(
+                    rows_of.make(u, label, "main_path")
+                    for u in path
+                    if u in inside and u not in top
+                )
+            elif method == "emerging" and self.emerging():
+                firsts = _first_filings(
+                    self.hits(), set(inside), self.emerging(), self.per_period, window
+                )
+                patents.extend(
+                    rows_of.make(u, label, "emerging", term=term) for term, u in firsts
+                )
+        branch = RouteBranch(
+            name=name,
+            units=len(own),
+            links=len(dag),
+            with_citations=with_citations,
+            method=method,
+            method_zh=METHODS_ZH[method],
+            main_path=tuple(str(facts[u]["doc_id"]) for u in path),
+        )
+        return branch, patents
 
 
 class _RowMaker:

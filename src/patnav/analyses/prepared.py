@@ -115,6 +115,14 @@ class Base:
 
     def build(self) -> Base:
         """Materialise docs, units, apps and offices."""
+        self._docs()
+        self._apps_raw()
+        self._units()
+        self._apps_and_offices()
+        return self
+
+    def _docs(self) -> None:
+        """The scope's documents with their unit and the unit's first date."""
         where, params = self.scope.clause("p.doc_id")
         cb = self.count_by
         self._make(
@@ -128,6 +136,9 @@ class Base:
             """,
             params,
         )
+
+    def _apps_raw(self) -> None:
+        """unit × applicant (entity, else name), each with its first appearance."""
         doc_key = _key("d.first_date", "d.doc_id")
         self._make(
             "apps_raw",
@@ -145,6 +156,11 @@ class Base:
             GROUP BY d.unit, coalesce(pa.entity_id, 'name:' || pa.name)
             """,
         )
+
+    def _units(self) -> None:
+        """One row per unit: dates, type, office, status and its basis, grant, citations,
+        place (applicant's, else first priority's, else office's), lead applicant."""
+        doc_key = _key("d.first_date", "d.doc_id")
         kinds = ", ".join(f"'{k}'" for k in GRANT_KINDS)
         status_rank = " ".join(
             f"WHEN '{s}' THEN {i}" for i, s in enumerate(STATUS_RANK)
@@ -246,6 +262,9 @@ class Base:
             LEFT JOIN first_prio pr ON pr.unit = f.unit
             """,
         )
+
+    def _apps_and_offices(self) -> None:
+        """unit × applicant with the unit's facts; unit × office."""
         self._make(
             "apps",
             f"""
@@ -264,7 +283,6 @@ class Base:
             FROM {self.docs} d JOIN {self.units} u ON u.unit = d.unit
             """,
         )
-        return self
 
     def inventors(self) -> str:
         """unit × inventor (``ikey`` = name @ the unit's lead applicant), made on demand."""

@@ -274,42 +274,8 @@ def resolve_store(store: PatentStore) -> StepReport:
     edits = read_edits(store)
     res = resolve(keys, w, persons=person, links=links, edits=edits)
 
-    # stable ids: each cluster takes the old id it shares most keys with
     old = dict(store.rows("SELECT alias_key, entity_id FROM entity_aliases"))
-    clusters: dict[int, list[int]] = defaultdict(list)
-    for i, lab in enumerate(res.labels.tolist()):
-        clusters[lab].append(i)
-    # names split off an entity do not vote for the id they left: it stays with the rest
-    split_from = {
-        (key, eid)
-        for e in edits
-        if e.action == "split"
-        for key in e.aliases
-        for eid in e.entity_ids
-    }
-    overlap: list[tuple[int, int, str]] = []
-    for lab, members in clusters.items():
-        votes: dict[str, int] = defaultdict(int)
-        for i in members:
-            if keys[i] in old and (keys[i], old[keys[i]]) not in split_from:
-                votes[old[keys[i]]] += w[i] + 1
-        overlap.extend((n, lab, eid) for eid, n in votes.items())
-    overlap.sort(key=lambda x: (-x[0], x[2], x[1]))
-    label_id: dict[int, str] = {}
-    used: set[str] = set()
-    for _n, lab, eid in overlap:
-        if lab not in label_id and eid not in used:
-            label_id[lab] = eid
-            used.add(eid)
-    for lab, members in sorted(clusters.items()):
-        if lab in label_id:
-            continue
-        anchor = min(members, key=lambda i: (-w[i], keys[i]))
-        eid = entity_id_for(keys[anchor])
-        while eid in used:
-            eid = entity_id_for(eid)
-        label_id[lab] = eid
-        used.add(eid)
+    clusters, label_id = _stable_ids(keys, w, res.labels.tolist(), old, edits)
 
     alias = pa.table(
         {
@@ -384,6 +350,52 @@ def resolve_store(store: PatentStore) -> StepReport:
         },
         tuple(f"{n} ({k} spellings)" for n, k in merged),
     )
+
+
+def _stable_ids(
+    keys: list[str],
+    w: list[int],
+    labels: list[int],
+    old: dict[str, str],
+    edits: list[Edit],
+) -> tuple[dict[int, list[int]], dict[int, str]]:
+    """The clusters (label -> key positions) and their entity ids: each cluster takes
+    the old id it shares most keys with, else a new id from its heaviest key."""
+    clusters: dict[int, list[int]] = defaultdict(list)
+    for i, lab in enumerate(labels):
+        clusters[lab].append(i)
+    # names split off an entity do not vote for the id they left: it stays with the rest
+    split_from = {
+        (key, eid)
+        for e in edits
+        if e.action == "split"
+        for key in e.aliases
+        for eid in e.entity_ids
+    }
+    overlap: list[tuple[int, int, str]] = []
+    for lab, members in clusters.items():
+        votes: dict[str, int] = defaultdict(int)
+        for i in members:
+            if keys[i] in old and (keys[i], old[keys[i]]) not in split_from:
+                votes[old[keys[i]]] += w[i] + 1
+        overlap.extend((n, lab, eid) for eid, n in votes.items())
+    overlap.sort(key=lambda x: (-x[0], x[2], x[1]))
+    label_id: dict[int, str] = {}
+    used: set[str] = set()
+    for _n, lab, eid in overlap:
+        if lab not in label_id and eid not in used:
+            label_id[lab] = eid
+            used.add(eid)
+    for lab, members in sorted(clusters.items()):
+        if lab in label_id:
+            continue
+        anchor = min(members, key=lambda i: (-w[i], keys[i]))
+        eid = entity_id_for(keys[anchor])
+        while eid in used:
+            eid = entity_id_for(eid)
+        label_id[lab] = eid
+        used.add(eid)
+    return clusters, label_id
 
 
 def _replace(store: PatentStore, table: str, select: str) -> int:

@@ -64,9 +64,18 @@ def _fmt_date(value: date | None) -> str:
 
 def data_section(b: Builder, *, level: int = 1) -> Section:
     """数据与方法."""
-    r = b.results
-    spec = b.spec
     s = Section(b.t("sec.data"), level, key="data")
+    _sources_part(b, s)
+    _scope_part(b, s)
+    if b.spec.nodes:
+        _nodes_part(b, s)
+    _method_part(b, s)
+    return s
+
+
+def _sources_part(b: Builder, s: Section) -> None:
+    """数据来源: the files the scope's documents came from."""
+    r = b.results
     sources = s.sub(b.t("sec.data.sources"), "data.sources")
     if r.sources:
         sources.add(
@@ -101,6 +110,12 @@ def data_section(b: Builder, *, level: int = 1) -> Section:
                 "note",
             )
         )
+
+
+def _scope_part(b: Builder, s: Section) -> None:
+    """检索范围与计数规则: the spec, scope, period, unit, cut-off, comparators."""
+    r = b.results
+    spec = b.spec
     scope = s.sub(b.t("sec.data.scope"), "data.scope")
     tr = r.trend or r.portfolio.get("trend")
     unit = spec.count_by
@@ -199,38 +214,45 @@ def data_section(b: Builder, *, level: int = 1) -> Section:
             key="data.scope.table",
         )
     )
-    if spec.nodes:
-        nodes = s.sub(b.t("sec.data.nodes"), "data.nodes")
-        counts = {n.path: n.units for n in r.nodes}
-        chain = {tuple(n.path): n for n in r.chain.nodes} if r.chain else {}
-        header = [b.t("col.node"), b.t("col.query"), b.count_header]
-        rows = []
-        for node in spec.walk():
-            query = node.query or b.say(
-                f"（下级环节之并）{node_query(node) or ''}",
-                f"(union of its children) {node_query(node) or ''}",
-            )
-            units = (
-                chain[node.path].world if node.path in chain else counts.get(node.path)
-            )
-            rows.append(["　" * node.depth + node.name, query, L.num(units)])
-        nodes.add(
-            b.table(
-                b.say(
-                    "技术分解表与各环节检索式",
-                    "Technology breakdown and the search strategy of every node",
-                ),
-                header,
-                rows,
-                sort=b.say(
-                    "按技术分解表顺序；数量为分析范围内命中数",
-                    "in the order of the tree; units within the report's scope",
-                ),
-                source=False,
-                align="clr",
-                key="data.nodes.table",
-            )
+
+
+def _nodes_part(b: Builder, s: Section) -> None:
+    """技术分解表: every node's search strategy and count."""
+    r = b.results
+    spec = b.spec
+    nodes = s.sub(b.t("sec.data.nodes"), "data.nodes")
+    counts = {n.path: n.units for n in r.nodes}
+    chain = {tuple(n.path): n for n in r.chain.nodes} if r.chain else {}
+    header = [b.t("col.node"), b.t("col.query"), b.count_header]
+    rows = []
+    for node in spec.walk():
+        query = node.query or b.say(
+            f"（下级环节之并）{node_query(node) or ''}",
+            f"(union of its children) {node_query(node) or ''}",
         )
+        units = chain[node.path].world if node.path in chain else counts.get(node.path)
+        rows.append(["　" * node.depth + node.name, query, L.num(units)])
+    nodes.add(
+        b.table(
+            b.say(
+                "技术分解表与各环节检索式",
+                "Technology breakdown and the search strategy of every node",
+            ),
+            header,
+            rows,
+            sort=b.say(
+                "按技术分解表顺序；数量为分析范围内命中数",
+                "in the order of the tree; units within the report's scope",
+            ),
+            source=False,
+            align="clr",
+            key="data.nodes.table",
+        )
+    )
+
+
+def _method_part(b: Builder, s: Section) -> None:
+    """方法: the method text and every conclusion rule with its thresholds."""
     method = s.sub(b.t("sec.data.method"), "data.method")
     method.add(Paragraph(_method_text(b), "body"))
     method.add(
@@ -247,7 +269,6 @@ def data_section(b: Builder, *, level: int = 1) -> Section:
             key="data.rules.table",
         )
     )
-    return s
 
 
 def _windows(

@@ -16,6 +16,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from patnav.analyses.applicants import ApplicantRanking
+from patnav.analyses.chain import ChainPositioning, NodePosition
 from patnav.analyses.geography import RegionYear
 from patnav.analyses.spec import node_query
 from patnav.reports import labels as L
@@ -112,164 +114,11 @@ def sections(b: Builder, found: Sequence[Finding]) -> list[Section]:
     s.add(*_chosen(found))
     ch = r.chain
     node = ch.nodes[0] if ch is not None and ch.nodes else None
-    if node is not None:
-        assert ch is not None
-        role = (
-            b.say("招商对象", "to attract")
-            if node.purpose in ("fill", "")
-            else b.say("合作对象", "partner")
-        )
-        rows = [
-            [
-                b.say("本地龙头", "local leader"),
-                p.name,
-                where(b, p.location, p.location_basis),
-                L.num(p.units),
-                L.num(p.recent),
-                L.years(p.last_year, None),
-            ]
-            for p in node.local_players[:TABLE_ROWS]
-        ] + [
-            [
-                role,
-                p.name,
-                where(b, p.location, p.location_basis),
-                L.num(p.units),
-                L.num(p.recent),
-                L.years(p.last_year, None),
-            ]
-            for p in node.candidates[:TABLE_ROWS]
-        ]
-        if rows:
-            s.add(
-                b.table(
-                    b.say(
-                        f"{node.node}：本地龙头与{role}",
-                        f"{node.node}: local leaders and organisations ({role})",
-                    ),
-                    [
-                        b.say("角色", "Role"),
-                        b.t("col.applicant"),
-                        b.t("col.location"),
-                        b.count_header,
-                        b.t("col.recent"),
-                        b.t("col.last_year"),
-                    ],
-                    rows,
-                    sort=b.say("各角色内按数量降序", "by units within each role"),
-                    source=False,
-                    align="lllrrr",
-                    key="micro.table",
-                )
-            )
-            none = (
-                b.say(
-                    f"按以下规则，区外没有可提出的{role}。",
-                    f"By the rules below, no organisation outside the region is {role}. ",
-                )
-                if not node.candidates
-                else ""
-            )
-            s.add(Paragraph(none + candidate_rules(b, ch), "note"))
-        top = next((n for n in r.nodes if n.comparison is not None), None)
-        national = node.rta_basis == "national"
-        per_year = (
-            {y.year: y for y in top.comparison.by_year}
-            if top is not None and top.comparison is not None
-            else {}
-        )
-        # the years either series has filings in: a region with none of its own still
-        # has a comparator to show (an empty chart is never drawn)
-        filed = [
-            y
-            for y, v in per_year.items()
-            if v.home or (v.national if national else v.world)
-        ]
-        if filed:
-            span = range(max(min(filed), max(filed) - 14), max(filed) + 1)
-            rows_y = [per_year.get(y) or RegionYear(y, 0, 0, 0) for y in span]
-            s.add(
-                b.figure(
-                    b.say(
-                        f"{r.region_label}在{node.node}的申请趋势",
-                        f"{r.region_label} in {node.node} per year",
-                    ),
-                    Chart(
-                        "line",
-                        tuple(str(y.year) for y in rows_y),
-                        (
-                            Series(
-                                r.region_label, tuple(float(y.home) for y in rows_y)
-                            ),
-                            Series(
-                                b.t("col.national")
-                                if node.rta_basis == "national"
-                                else b.t("col.world"),
-                                tuple(
-                                    float(
-                                        y.national
-                                        if node.rta_basis == "national"
-                                        else y.world
-                                    )
-                                    for y in rows_y
-                                ),
-                            ),
-                        ),
-                        x_label=b.t("axis.year"),
-                        y_label=b.count_header,
-                    ),
-                    years=True,
-                    key="micro.figure",
-                )
-            )
+    if ch is not None and node is not None:
+        _players_table(b, s, ch, node)
+        _region_figure(b, s, node)
     elif r.applicants is not None:
-        s.add(
-            b.table(
-                b.say("主要申请人", "Top applicants"),
-                [
-                    b.t("col.rank"),
-                    b.t("col.applicant"),
-                    b.count_header,
-                    b.t("col.share"),
-                    b.t("col.growth"),
-                ],
-                [
-                    [
-                        str(a.rank),
-                        a.name,
-                        L.num(a.units),
-                        L.pct(a.share),
-                        L.signed_pct(a.growth),
-                    ]
-                    for a in r.applicants.applicants[: 2 * TABLE_ROWS]
-                ],
-                sort=b.say("数量降序", "units, descending"),
-                source=False,
-                align="rlrrr",
-                key="micro.table",
-            )
-        )
-        if r.trend is not None:
-            years = [y for y in r.trend.years if y.filings][-15:]
-            s.add(
-                b.figure(
-                    b.say("申请趋势", "Filings per year"),
-                    Chart(
-                        "bar",
-                        tuple(str(y.year) for y in years),
-                        (
-                            Series(
-                                b.t("series.filings"),
-                                tuple(float(y.filings) for y in years),
-                            ),
-                        ),
-                        x_label=b.t("axis.year"),
-                        y_label=b.count_header,
-                    ),
-                    years=True,
-                    key="micro.figure",
-                )
-            )
+        _landscape_part(b, s, r.applicants)
     stated = b.results.scopes[0]
     strategy = b.say(
         f"检索式：{stated.query}；范围：{stated.definition}，共 {b.qty(stated.units)}",
@@ -282,6 +131,175 @@ def sections(b: Builder, found: Sequence[Finding]) -> list[Section]:
     else:
         s.add(Paragraph(b.note(years=True, extra=strategy), "note"))
     return [s]
+
+
+def _players_table(
+    b: Builder, s: Section, ch: ChainPositioning, node: NodePosition
+) -> None:
+    """The first node's local leaders and the organisations to attract or partner."""
+    role = (
+        b.say("招商对象", "to attract")
+        if node.purpose in ("fill", "")
+        else b.say("合作对象", "partner")
+    )
+    rows = [
+        [
+            b.say("本地龙头", "local leader"),
+            p.name,
+            where(b, p.location, p.location_basis),
+            L.num(p.units),
+            L.num(p.recent),
+            L.years(p.last_year, None),
+        ]
+        for p in node.local_players[:TABLE_ROWS]
+    ] + [
+        [
+            role,
+            p.name,
+            where(b, p.location, p.location_basis),
+            L.num(p.units),
+            L.num(p.recent),
+            L.years(p.last_year, None),
+        ]
+        for p in node.candidates[:TABLE_ROWS]
+    ]
+    if rows:
+        s.add(
+            b.table(
+                b.say(
+                    f"{node.node}：本地龙头与{role}",
+                    f"{node.node}: local leaders and organisations ({role})",
+                ),
+                [
+                    b.say("角色", "Role"),
+                    b.t("col.applicant"),
+                    b.t("col.location"),
+                    b.count_header,
+                    b.t("col.recent"),
+                    b.t("col.last_year"),
+                ],
+                rows,
+                sort=b.say("各角色内按数量降序", "by units within each role"),
+                source=False,
+                align="lllrrr",
+                key="micro.table",
+            )
+        )
+        none = (
+            b.say(
+                f"按以下规则，区外没有可提出的{role}。",
+                f"By the rules below, no organisation outside the region is {role}. ",
+            )
+            if not node.candidates
+            else ""
+        )
+        s.add(Paragraph(none + candidate_rules(b, ch), "note"))
+
+
+def _region_figure(b: Builder, s: Section, node: NodePosition) -> None:
+    """The region's filings per year in the node beside its comparator's."""
+    r = b.results
+    top = next((n for n in r.nodes if n.comparison is not None), None)
+    national = node.rta_basis == "national"
+    per_year = (
+        {y.year: y for y in top.comparison.by_year}
+        if top is not None and top.comparison is not None
+        else {}
+    )
+    # the years either series has filings in: a region with none of its own still
+    # has a comparator to show (an empty chart is never drawn)
+    filed = [
+        y
+        for y, v in per_year.items()
+        if v.home or (v.national if national else v.world)
+    ]
+    if filed:
+        span = range(max(min(filed), max(filed) - 14), max(filed) + 1)
+        rows_y = [per_year.get(y) or RegionYear(y, 0, 0, 0) for y in span]
+        s.add(
+            b.figure(
+                b.say(
+                    f"{r.region_label}在{node.node}的申请趋势",
+                    f"{r.region_label} in {node.node} per year",
+                ),
+                Chart(
+                    "line",
+                    tuple(str(y.year) for y in rows_y),
+                    (
+                        Series(r.region_label, tuple(float(y.home) for y in rows_y)),
+                        Series(
+                            b.t("col.national")
+                            if node.rta_basis == "national"
+                            else b.t("col.world"),
+                            tuple(
+                                float(
+                                    y.national
+                                    if node.rta_basis == "national"
+                                    else y.world
+                                )
+                                for y in rows_y
+                            ),
+                        ),
+                    ),
+                    x_label=b.t("axis.year"),
+                    y_label=b.count_header,
+                ),
+                years=True,
+                key="micro.figure",
+            )
+        )
+
+
+def _landscape_part(b: Builder, s: Section, applicants: ApplicantRanking) -> None:
+    """Without a chain: the top applicants and the filing trend."""
+    r = b.results
+    s.add(
+        b.table(
+            b.say("主要申请人", "Top applicants"),
+            [
+                b.t("col.rank"),
+                b.t("col.applicant"),
+                b.count_header,
+                b.t("col.share"),
+                b.t("col.growth"),
+            ],
+            [
+                [
+                    str(a.rank),
+                    a.name,
+                    L.num(a.units),
+                    L.pct(a.share),
+                    L.signed_pct(a.growth),
+                ]
+                for a in applicants.applicants[: 2 * TABLE_ROWS]
+            ],
+            sort=b.say("数量降序", "units, descending"),
+            source=False,
+            align="rlrrr",
+            key="micro.table",
+        )
+    )
+    if r.trend is not None:
+        years = [y for y in r.trend.years if y.filings][-15:]
+        s.add(
+            b.figure(
+                b.say("申请趋势", "Filings per year"),
+                Chart(
+                    "bar",
+                    tuple(str(y.year) for y in years),
+                    (
+                        Series(
+                            b.t("series.filings"),
+                            tuple(float(y.filings) for y in years),
+                        ),
+                    ),
+                    x_label=b.t("axis.year"),
+                    y_label=b.count_header,
+                ),
+                years=True,
+                key="micro.figure",
+            )
+        )
 
 
 OUTLINE = Outline(analyse, sections, full=False)

@@ -229,7 +229,8 @@ def _examples(store: PatentStore) -> tuple[str, ...]:
             if expiry
             else "no expiry"
         )
-        out.append(f"{doc} {ptype} filed {filed}: {known}, {term}")
+        filing = f"filed {filed}" if filed else "filing date unknown"
+        out.append(f"{doc} {ptype} {filing}: {known}, {term}")
     return tuple(out)
 
 

@@ -56,7 +56,14 @@ DATE_COLUMNS = {
     "PD": "pub_date",
     "GD": "grant_date",
     "PRD": "priority_date",
+    "EXD": "expiry_date",
 }
+JOINED_RANGES: dict[str, tuple[str, str]] = {
+    "DUE": ("maintenance", "next_due"),
+    "YM": ("maintenance", "years_maintained"),
+}
+"""Range fields read from another table: field → (table, column)."""
+OWNER_ROLES = ("current_owner",)
 PATENT_COLUMNS = (
     "doc_id",
     "title",
@@ -74,6 +81,7 @@ PATENT_COLUMNS = (
     "pub_number",
     "grant_pub_number",
     "app_number",
+    "expiry_date",
 )
 """Every column of ``patents`` a compiled WHERE clause may name."""
 
@@ -503,18 +511,37 @@ def date_bounds(node: Range) -> tuple[date | None, date | None]:
     return low, high
 
 
+def number_bounds(node: Range) -> tuple[int | None, int | None]:
+    """The least and greatest whole number (inclusive) a range covers."""
+    low = high = None
+    if node.low is not None:
+        low = v.read_number(node.low) + (0 if node.include_low else 1)
+    if node.high is not None:
+        high = v.read_number(node.high) - (0 if node.include_high else 1)
+    return low, high
+
+
 def _date_range(node: Range, plan: Plan) -> Fragment:
-    column = DATE_COLUMNS[node.field]
-    plan.read(column)
-    low, high = date_bounds(node)
+    """A date (or count) range over a ``patents`` column, or over a column of another
+    table (:data:`JOINED_RANGES`: a document matches when one of its rows does)."""
+    if FIELDS[node.field].kind is Kind.NUMBER:
+        bounds: tuple[Any, Any] = number_bounds(node)
+    else:
+        bounds = date_bounds(node)
+    joined = JOINED_RANGES.get(node.field)
+    column = joined[1] if joined else DATE_COLUMNS[node.field]
     conditions = []
     params: list[Any] = []
-    if low is not None:
+    if bounds[0] is not None:
         conditions.append(f"{column} >= ?")
-        params.append(low)
-    if high is not None:
+        params.append(bounds[0])
+    if bounds[1] is not None:
         conditions.append(f"{column} <= ?")
-        params.append(high)
+        params.append(bounds[1])
+    if joined:
+        sql = " AND ".join(conditions)
+        return Fragment(plan.flag(joined[0], Fragment(f"({sql})", tuple(params))))
+    plan.read(column)
     return Fragment(f"coalesce({' AND '.join(conditions)}, false)", tuple(params))
 
 
@@ -592,6 +619,47 @@ def _status(term: Term, plan: Plan) -> Fragment:
     return parts[0] if len(parts) == 1 else _join(parts, " OR ")
 
 
+def _event(term: Term, plan: Plan) -> Fragment:
+    """Some event of the document is of the type the word names, or — a name of no
+    type (复审, 保全) — its source name or description contains the word."""
+    match = v.read_event(term.text)
+    if match.type is not None:
+        return Fragment(plan.flag("events", Fragment("type = ?", (match.type,))))
+    name = str(match.name)
+    return Fragment(
+        plan.flag(
+            "events",
+            Fragment(
+                "(contains(coalesce(code, ''), ?) OR contains(coalesce(description, ''), ?))",
+                (name, name),
+            ),
+        )
+    )
+
+
+def _owner(term: Term, plan: Plan) -> Fragment:
+    """The current owner the data record (``current_owner`` parties); where a document
+    records none, its applicants (the owners at filing) stand in."""
+    matches = []
+    for necessary in (False, True):
+        names = _any_column(("name", "raw_name"), term.text, necessary=necessary)
+        matches.append(names)
+    owners = _roles(OWNER_ROLES)
+    applicants = _roles(APPLICANT_ROLES)
+    owner_is = plan.flag(
+        "parties",
+        Fragment(f"(role IN ({owners}) AND ({matches[0].sql}))", matches[0].params),
+        Fragment(f"(role IN ({owners}) AND ({matches[1].sql}))", matches[1].params),
+    )
+    has_owner = plan.flag("parties", Fragment(f"(role IN ({owners}))"))
+    applicant_is = plan.flag(
+        "parties",
+        Fragment(f"(role IN ({applicants}) AND ({matches[0].sql}))", matches[0].params),
+        Fragment(f"(role IN ({applicants}) AND ({matches[1].sql}))", matches[1].params),
+    )
+    return Fragment(f"({owner_is} OR (NOT {has_owner} AND {applicant_is}))")
+
+
 def _type(term: Term, plan: Plan) -> Fragment:
     plan.read("patent_type")
     return Fragment("coalesce(patent_type = ?, false)", (v.read_type(term.text),))
@@ -611,4 +679,6 @@ _LEAF_COMPILERS: Mapping[Kind, Callable[[Term, Plan], Fragment]] = {
     Kind.CITY: _city,
     Kind.STATUS: _status,
     Kind.TYPE: _type,
+    Kind.EVENT: _event,
+    Kind.OWNER: _owner,
 }

@@ -30,6 +30,9 @@ class Kind(StrEnum):
     CITY = "city"
     STATUS = "status"  # legal status
     TYPE = "type"  # patent type
+    EVENT = "event"  # a legal event's type or name (质押, 权利转移 …)
+    NUMBER = "number"  # a whole number or range of them
+    OWNER = "owner"  # current owner (current_owner parties, else applicants)
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,6 +154,40 @@ FIELDS: dict[str, Field] = {
         ),
         Field(
             "TYPE", Kind.TYPE, "专利类型 patent type: 发明 实用新型 外观设计", ("类型",)
+        ),
+        Field(
+            "EV",
+            Kind.EVENT,
+            "法律事件 legal event: 质押 权利转移 许可 无效 诉讼 复审 保全 未缴年费 …",
+            ("法律事件", "事件", "EVENT"),
+        ),
+        Field(
+            "OW",
+            Kind.OWNER,
+            "当前权利人 current owner (where none is recorded: the applicant)",
+            ("当前权利人", "当前专利权人", "当前申请专利权人", "OWNER"),
+            wildcards=True,
+        ),
+        Field(
+            "EXD",
+            Kind.DATE,
+            "届满日 expiry date of the right (from the data or the term rules)",
+            ("届满日", "失效日", "EXPIRY"),
+            ranges=True,
+        ),
+        Field(
+            "DUE",
+            Kind.DATE,
+            "年费缴费日 next annuity (maintenance fee) due date",
+            ("年费缴费日", "缴费日", "年费到期日"),
+            ranges=True,
+        ),
+        Field(
+            "YM",
+            Kind.NUMBER,
+            "维持年限 years the right is shown maintained (whole years)",
+            ("维持年限", "维持年数"),
+            ranges=True,
         ),
     )
 }

@@ -574,20 +574,23 @@ class _Parser:
             if not field.ranges:
                 raise self.error(
                     token,
-                    f"{field.name} cannot be compared with '{token.sep}': only dates can "
-                    "(AD, PD, GD, PRD)",
+                    f"{field.name} cannot be compared with '{token.sep}': only dates and "
+                    f"counts can ({', '.join(_RANGED)})",
                     f"第 {token.column} 列的字段 {field.name} 不能用 '{token.sep}' 比较："
-                    "只有日期字段（AD、PD、GD、PRD）可以",
+                    f"只有日期和数值字段（{'、'.join(_RANGED)}）可以",
                 )
             if value.kind not in (Tok.WORD, Tok.PHRASE):
+                example = "5" if field.kind is Kind.NUMBER else "2015-01-01"
                 raise self.error(
                     value,
-                    f"a date is expected after {field.name}{token.sep}",
-                    f"第 {value.column} 列：{field.name}{token.sep} 后面应是日期，"
-                    f"如 {field.name}{token.sep}2015-01-01",
+                    f"a {'number' if field.kind is Kind.NUMBER else 'date'} is expected "
+                    f"after {field.name}{token.sep}",
+                    f"第 {value.column} 列：{field.name}{token.sep} 后面应是"
+                    f"{'数值' if field.kind is Kind.NUMBER else '日期'}，"
+                    f"如 {field.name}{token.sep}{example}",
                 )
             self.take()
-            self.check_date(value, value.text, field)
+            self.check_bound(value, value.text, field)
             low, high = (
                 (value.text, None) if token.sep[0] == ">" else (None, value.text)
             )
@@ -606,13 +609,14 @@ class _Parser:
             if not field.ranges:
                 raise self.error(
                     value,
-                    f"{field.name} takes no ranges: only dates do (AD, PD, GD, PRD)",
+                    f"{field.name} takes no ranges: only dates and counts do "
+                    f"({', '.join(_RANGED)})",
                     f"第 {value.column} 列：字段 {field.name} 不能用范围 {value.text}，"
-                    "只有日期字段（AD、PD、GD、PRD）可以",
+                    f"只有日期和数值字段（{'、'.join(_RANGED)}）可以",
                 )
             for bound in (value.low, value.high):
                 if bound is not None:
-                    self.check_date(value, bound, field)
+                    self.check_bound(value, bound, field)
             if value.low is None and value.high is None:
                 raise self.error(
                     value,
@@ -622,7 +626,7 @@ class _Parser:
                 )
             low = value.low
             high = value.high
-            if low and high and v.read_date(low)[0] > v.read_date(high)[1]:
+            if low and high and _bounds_reversed(field, low, high):
                 raise self.error(
                     value,
                     f"the range {value.text} ends before it starts",
@@ -644,6 +648,20 @@ class _Parser:
             f"第 {value.column} 列：{token.text}{token.sep} 后面缺少检索值",
         )
 
+    def check_bound(self, token: Token, text: str, field: Field) -> None:
+        """A range bound or compared value: a whole number for a count, else a date."""
+        if field.kind is Kind.NUMBER:
+            try:
+                v.read_number(text)
+            except FieldValueError as exc:
+                raise self.error(
+                    token,
+                    f"{exc} (field {field.name})",
+                    f"第 {token.column} 列：{exc.message_zh}（字段 {field.name}）",
+                ) from None
+            return
+        self.check_date(token, text, field)
+
     def check_date(self, token: Token, text: str, field: Field) -> None:
         try:
             v.read_date(text)
@@ -657,10 +675,10 @@ class _Parser:
     def term(self, token: Token, field: Field) -> Node:
         text = token.text.strip() if token.kind is Tok.PHRASE else token.text
         phrase = token.kind is Tok.PHRASE
-        if field.kind is Kind.DATE or (
+        if field.kind in (Kind.DATE, Kind.NUMBER) or (
             field.name == "PR" and not v.has_wildcard(text) and v.looks_like_date(text)
         ):
-            self.check_date(token, text, field)
+            self.check_bound(token, text, field)
             return Range(_date_field(field, text), text, text)
         if v.has_wildcard(text):
             if not field.wildcards:
@@ -688,6 +706,16 @@ class _Parser:
         return Term(field.name, text, phrase)
 
 
+_RANGED = tuple(f.name for f in FIELDS.values() if f.ranges)
+"""The fields that take ranges and comparisons: dates and counts."""
+
+
+def _bounds_reversed(field: Field, low: str, high: str) -> bool:
+    if field.kind is Kind.NUMBER:
+        return v.read_number(low) > v.read_number(high)
+    return v.read_date(low)[0] > v.read_date(high)[1]
+
+
 def _date_field(field: Field, text: str) -> str:
     return "PRD" if field.name == "PR" else field.name
 
@@ -695,7 +723,7 @@ def _date_field(field: Field, text: str) -> str:
 def _validate(field: Field, text: str, phrase: bool) -> None:
     kind = field.kind
     wild = v.has_wildcard(text)
-    if kind in (Kind.TEXT, Kind.NAME):
+    if kind in (Kind.TEXT, Kind.NAME, Kind.OWNER):
         return
     if kind is Kind.CLASS:
         v.read_class_pattern(text) if wild else v.read_class(text)
@@ -715,6 +743,8 @@ def _validate(field: Field, text: str, phrase: bool) -> None:
         v.read_status(text)
     elif kind is Kind.TYPE:
         v.read_type(text)
+    elif kind is Kind.EVENT:
+        v.read_event(text)
 
 
 def _combine(cls: type[And] | type[Or], items: list[Node]) -> Node:

@@ -21,8 +21,8 @@ from patnav.schema.numbers import (
     normalize_pub_number,
     parse_pub_number,
 )
-from patnav.schema.records import LegalStatus, PatentType
-from patnav.schema.vocabulary import PROVINCES, province_name
+from patnav.schema.records import EventType, LegalStatus, PatentType
+from patnav.schema.vocabulary import PROVINCES, parse_event_type, province_name
 
 WILDCARDS = frozenset("*?")
 
@@ -191,6 +191,49 @@ def read_type(text: str) -> str:
             f"无法识别专利类型 '{text}'：请使用 发明、实用新型 或 外观设计",
         )
     return str(kind)
+
+
+# -- legal events and counts ------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class EventMatch:
+    """What ``EV=`` matches: events of ``type``, or — for a name that decides no type
+    (复审, 保全, 无效程序) — events whose source name or description contains ``name``."""
+
+    type: str | None
+    name: str | None
+
+
+def read_event(text: str) -> EventMatch:
+    """The events an event word stands for: a type in English (pledge, transfer …) or a
+    Chinese event name (质押 → pledge, 权利转移 → transfer, 未缴年费 → lapse); a name of
+    no type is matched as written."""
+    word = unicodedata.normalize("NFKC", text).strip()
+    if not word:
+        raise FieldValueError(
+            "an event needs a name: 质押, 权利转移, 许可, 无效, 诉讼 … or pledge, transfer",
+            "法律事件不能为空：请写 质押、权利转移、许可、无效、诉讼 等",
+        )
+    key = _key(word)
+    for kind in EventType:
+        if key == kind.value.replace("_", "") and kind is not EventType.OTHER:
+            return EventMatch(kind.value, None)
+    kind = parse_event_type(word)
+    if kind is EventType.OTHER:
+        return EventMatch(None, word)
+    return EventMatch(kind.value, None)
+
+
+def read_number(text: str) -> int:
+    """A whole number (a count of years …)."""
+    t = unicodedata.normalize("NFKC", text).strip().removesuffix("年")
+    if not re.fullmatch(r"\d{1,4}", t):
+        raise FieldValueError(
+            f"cannot read '{text}' as a whole number: write 5, or a range [5 TO 10]",
+            f"无法把 '{text}' 识别为整数：请写 5 或范围 [5 TO 10]",
+        )
+    return int(t)
 
 
 # -- places ---------------------------------------------------------------------------

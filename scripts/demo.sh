@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # make demo: the main job on real data, end to end — import the Tai'an city corpus, the Chinese
 # database exports, the CCF corpus and the Lens and Derwent drone exports into a fresh store
-# (unrelated corpora in one store, as an analyst's store is); enrich it; a first look; an
+# (unrelated corpora in one store, as an analyst's store is); enrich it; a first look (legal
+# status and events by source file); an
 # expert search; the drone industry chain; then two navigation reports (Tai'an industry in
 # Chinese, drones) written from the shipped example specs. Each report covers only what its
 # spec defines, and says so: the summary `patnav report` prints names every report's scope
@@ -26,17 +27,20 @@ echo
 echo "== import: Tai'an corpus (placed in 山东省泰安市 by its mapping)"
 patnav import "$DATA/corpora/cn-taian-7384" --mapping specs/taian-import.yaml
 echo
-echo "== import: Chinese database exports, CCF corpus, Lens and Derwent drone exports"
+echo "== import: Chinese database exports (CNIPA-style Excel; incoPat, Patentics, PatSnap with"
+echo "   legal status, events, value and effects), CCF corpus, Lens and Derwent drone exports"
 patnav import \
   "$DATA/formats/cn-excel" \
+  "$DATA/formats/cn-db-exports" \
   "$DATA/corpora/cn-ccf-bdci-4097" \
   "$DATA/formats/lens-csv/lens_drones_5884.csv" \
   "$DATA/formats/derwent"
 echo
-echo "== enrich: names, party types, locations, entities, titles, industries, families, legal status"
+echo "== enrich: names, party types, locations, entities, titles, industries, families, legal status,"
+echo "   maintenance (fees paid, next due, grace)"
 patnav enrich
 echo
-echo "== first look"
+echo "== first look (with legal status and events by source file)"
 patnav stats
 echo
 echo "== expert search (检索式)"

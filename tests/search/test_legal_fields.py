@@ -9,7 +9,6 @@ expiry dates against the Patentics export's statutory terms computed in
 
 from __future__ import annotations
 
-import warnings
 from datetime import date
 
 import pandas as pd
@@ -19,8 +18,8 @@ from patnav.errors import QuerySyntaxError
 from patnav.search import compile_query
 from patnav.storage.store import PatentStore
 from tests import patentics
+from tests.patsnap import head_store, parts
 
-PATSNAP = "formats/cn-db-exports/patsnap_zhongzhixin_2020_2022.xlsx"
 ROWS = 3000
 
 
@@ -29,34 +28,17 @@ def _ids(store: PatentStore, query: str) -> set[str]:
     return {r[0] for r in store.rows(compiled.sql, compiled.params)}
 
 
-def _parts(value: object) -> list[str]:
-    """A multi-valued PatSnap cell: parts split on '|'; '-' and empty are missing."""
-    if pd.isna(value) or str(value).strip() in {"", "-"}:
-        return []
-    return [p.strip() for p in str(value).split("|") if p.strip()]
-
-
 @pytest.fixture(scope="module")
 def patsnap(tmp_path_factory, data_dir):
     """The first rows of the PatSnap export, as a frame and imported into a store."""
-    from patnav.ingest.pipeline import import_paths
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        frame = pd.read_excel(data_dir / PATSNAP, dtype=str).head(ROWS)
-    folder = tmp_path_factory.mktemp("patsnap")
-    path = folder / "patsnap_head.csv"
-    frame.to_csv(path, index=False)
-    with PatentStore.open(folder / "s.duckdb") as store:
-        assert import_paths(store, [path], raise_unexpected=True).ok
-    return frame, folder / "s.duckdb"
+    return head_store(data_dir, tmp_path_factory.mktemp("patsnap"), ROWS)
 
 
 def _with_event(frame: pd.DataFrame, test) -> set[str]:
     return {
         pub
         for pub, cell in zip(frame["公开公告号"], frame["法律状态事件"], strict=True)
-        if any(test(p) for p in _parts(cell))
+        if any(test(p) for p in parts(cell))
     }
 
 

@@ -27,6 +27,55 @@ class Count:
     count: int
 
 
+EVENT_ZH = {
+    "grant": "授权",
+    "lapse": "失效（未缴年费、终止、届满）",
+    "restoration": "权利恢复",
+    "transfer": "权利转移",
+    "licence": "许可",
+    "pledge": "质押",
+    "pledge_release": "质押解除",
+    "invalidation": "无效宣告",
+    "litigation": "诉讼",
+    "annuity": "年费",
+    "withdrawal": "撤回",
+    "rejection": "驳回",
+    "examination": "实质审查",
+    "other": "其他",
+}
+"""Chinese names of the event types (:class:`~patnav.schema.records.EventType`)."""
+BASIS_ZH = {
+    "source": "来源数据的法律状态字段",
+    "events": "法律事件",
+    "term": "无状态，仅推算期限届满",
+    "none": "无法律状态信息",
+}
+"""Chinese names of what a document's status rests on (``patents.status_source``)."""
+
+
+@dataclass(frozen=True, slots=True)
+class SourceLegal:
+    """What one imported file tells of legal status and events: its documents by status
+    (``unknown``: no status from evidence — never counted as a lapse), by what the status
+    rests on (``field``: the file's status column, ``events``, ``term``: only an estimated
+    term end), and the legal events they hold by type (``dated``: of them with a date).
+
+    A document imported from several files counts for each: events hold no file of their
+    own, so the events of a document merged from two files show under both."""
+
+    file: str
+    format: str
+    documents: int
+    statuses: tuple[Count, ...]
+    basis: tuple[Count, ...]
+    events: tuple[Count, ...]
+    dated_events: int
+
+    @property
+    def event_total(self) -> int:
+        return sum(c.count for c in self.events)
+
+
 @dataclass(frozen=True, slots=True)
 class StoreOverview:
     """Counts of a store by office, patent type, filing year, applicant and source."""
@@ -49,6 +98,7 @@ class StoreOverview:
     by_province: tuple[Count, ...] = ()
     by_city: tuple[Count, ...] = ()
     located_by_name: int = 0
+    legal_by_source: tuple[SourceLegal, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -172,6 +222,7 @@ def store_overview(store: PatentStore, *, top: int = 10) -> StoreOverview:
         )
     )
     return StoreOverview(
+        legal_by_source=legal_by_source(store),
         documents=int(docs),
         with_pub_number=int(with_pub),
         with_app_number=int(with_app),
@@ -189,4 +240,59 @@ def store_overview(store: PatentStore, *, top: int = 10) -> StoreOverview:
         by_province=by_province,
         by_city=by_city,
         located_by_name=located_by_name,
+    )
+
+
+def _by_file(rows: list[tuple[Any, ...]]) -> dict[str, list[Count]]:
+    out: dict[str, list[Count]] = {}
+    for file, label, n in rows:
+        out.setdefault(str(file), []).append(Count(str(label), int(n)))
+    return out
+
+
+def legal_by_source(store: PatentStore) -> tuple[SourceLegal, ...]:
+    """Per imported file (largest first): its documents by legal status and by the
+    evidence the status rests on, and their legal events by type."""
+    files = store.rows(
+        "SELECT file, min(format), count(DISTINCT doc_id) AS n FROM provenance "
+        "GROUP BY file ORDER BY n DESC, file"
+    )
+    docs = "(SELECT DISTINCT file, doc_id FROM provenance)"
+    statuses = _by_file(
+        store.rows(
+            f"SELECT d.file, coalesce(nullif(p.legal_status, 'unknown'), 'unknown') AS s, "
+            f"count(*) AS n FROM {docs} d JOIN patents p USING (doc_id) "
+            "GROUP BY ALL ORDER BY d.file, n DESC, s"
+        )
+    )
+    basis = _by_file(
+        store.rows(
+            f"SELECT d.file, coalesce(p.status_source, 'none') AS b, count(*) AS n "
+            f"FROM {docs} d JOIN patents p USING (doc_id) "
+            "GROUP BY ALL ORDER BY d.file, n DESC, b"
+        )
+    )
+    events = _by_file(
+        store.rows(
+            f"SELECT d.file, e.type, count(*) AS n FROM {docs} d "
+            "JOIN events e USING (doc_id) GROUP BY ALL ORDER BY d.file, n DESC, e.type"
+        )
+    )
+    dated = dict(
+        store.rows(
+            f"SELECT d.file, count(*) FROM {docs} d JOIN events e USING (doc_id) "
+            "WHERE e.date IS NOT NULL GROUP BY d.file"
+        )
+    )
+    return tuple(
+        SourceLegal(
+            file=str(file),
+            format=str(fmt or ""),
+            documents=int(n),
+            statuses=tuple(statuses.get(str(file), ())),
+            basis=tuple(basis.get(str(file), ())),
+            events=tuple(events.get(str(file), ())),
+            dated_events=int(dated.get(file, 0)),
+        )
+        for file, fmt, n in files
     )

@@ -8,7 +8,14 @@ from pathlib import Path
 
 import click
 
-from patnav.analyses.overview import Count, StoreOverview, store_overview
+from patnav.analyses.legal import STATUS_ZH
+from patnav.analyses.overview import (
+    BASIS_ZH,
+    EVENT_ZH,
+    Count,
+    StoreOverview,
+    store_overview,
+)
 from patnav.cli import Context, cli, labels, lang_option
 from patnav.cli.labels import t
 from patnav.cli.render import table
@@ -127,6 +134,9 @@ def render_overview(o: StoreOverview, *, lang: str = "zh") -> str:
     parts.append(
         counts(t("stats.source", lang), o.by_source, lambda v: _value(v, lang))
     )
+    if o.legal_by_source:
+        parts.append("")
+        parts.append(_legal_by_source(o, lang))
     parts.append("")
     parts.append(
         t(
@@ -136,6 +146,73 @@ def render_overview(o: StoreOverview, *, lang: str = "zh") -> str:
             quarantined=f"{o.quarantined:,}",
         )
     )
+    return "\n".join(parts)
+
+
+def _legal_by_source(o: StoreOverview, lang: str) -> str:
+    """Per imported file: documents by legal status (and what it rests on), and the
+    legal events they hold by type."""
+    zh = lang != "en"
+    sep = "、" if zh else ", "
+
+    def status(label: str) -> str:
+        return STATUS_ZH.get(label, label) if zh else label
+
+    def counted(items: tuple[Count, ...], name: Callable[[str], str]) -> str:
+        return sep.join(f"{name(c.label)} {c.count:,}" for c in items) or "-"
+
+    status_rows = [
+        (
+            Path(src.file).name,
+            f"{src.documents:,}",
+            counted(src.statuses, status),
+            counted(src.basis, lambda b: BASIS_ZH.get(b, b) if zh else b),
+        )
+        for src in o.legal_by_source
+    ]
+    event_rows = [
+        (
+            Path(src.file).name,
+            EVENT_ZH.get(c.label, c.label) if zh else c.label,
+            f"{c.count:,}",
+        )
+        for src in o.legal_by_source
+        for c in src.events
+    ]
+    undated = sum(s.event_total - s.dated_events for s in o.legal_by_source)
+    if zh:
+        parts = [
+            "法律状态（按来源文件；未知：数据未给出，不计为失效）",
+            table(
+                ["来源文件", "文献", "法律状态", "状态依据"],
+                status_rows,
+                align="lrll",
+                max_width=72,
+            ),
+        ]
+        if event_rows:
+            parts += [
+                "",
+                f"法律事件（按来源文件；其中 {undated:,} 条来源未给出日期，未补造日期）",
+                table(["来源文件", "事件类型", "条数"], event_rows, align="llr"),
+            ]
+        return "\n".join(parts)
+    parts = [
+        "Legal status by source file (unknown: not in the data, never a lapse)",
+        table(
+            ["source file", "documents", "legal status", "status rests on"],
+            status_rows,
+            align="lrll",
+            max_width=72,
+        ),
+    ]
+    if event_rows:
+        parts += [
+            "",
+            f"Legal events by source file ({undated:,} undated by their source, "
+            "left undated)",
+            table(["source file", "event type", "events"], event_rows, align="llr"),
+        ]
     return "\n".join(parts)
 
 

@@ -7,6 +7,7 @@ import time
 
 from bench import (
     analyses_speed,
+    cn_exports,
     enrich_quality,
     enterprises_speed,
     fees_speed,
@@ -24,6 +25,7 @@ from bench import (
 BENCHMARKS = {
     "import": import_speed.main,
     "text-formats": text_formats_speed.main,
+    "cn-exports": cn_exports.main,
     "xml": xml_speed.main,
     "search-quality": search_quality.main,
     "search-speed": search_speed.main,

@@ -4,6 +4,9 @@ Groups come from two places:
 
 * a user's table (母公司, 成员企业, 关系 — relation 子公司/分公司/母公司 or subsidiary/branch/
   parent), imported as accepted;
+* suggestions from the source's standardised applicant (incoPat 标准化申请人 丰田公司-C,
+  Derwent patentee codes), kept on each applicant as ``ext_id``: the names one code covers
+  are one group, its parent unknown;
 * suggestions from names, to review (accept or reject):
   - ``…公司XX分公司`` is a branch of the company its name starts with
     (新汶矿业集团有限责任公司泰山盐化工分公司 → 新汶矿业集团有限责任公司);
@@ -368,6 +371,50 @@ def suggest_from_names(names: list[str]) -> list[dict[str, Any]]:
     return out
 
 
+_CODE = re.compile(r"^(?P<name>.+)-(?P<kind>[A-Z])$")
+"""A source's standardised applicant: a group name and a type letter (incoPat's
+标准化申请人 丰田公司-C, Derwent's patentee code TOYT-C)."""
+
+
+def _coded_names(store: PatentStore) -> list[tuple[str, str]]:
+    roles = ", ".join(f"'{r}'" for r in ORG_ROLES)
+    return [
+        (str(r[0]), str(r[1]))
+        for r in store.rows(
+            f"SELECT DISTINCT name, ext_id FROM parties WHERE role IN ({roles}) "
+            "AND name IS NOT NULL AND ext_id IS NOT NULL ORDER BY 2, 1"
+        )
+    ]
+
+
+def suggest_from_codes(pairs: list[tuple[str, str]]) -> list[dict[str, Any]]:
+    """Group suggestions from the standardised applicant a source gives each name (pure):
+    the names one code covers are members of one group named after the code, its parent
+    unknown — a database's grouping is evidence to review, not a fact."""
+    by_code: dict[str, set[str]] = defaultdict(set)
+    for name, code in pairs:
+        if _CODE.match(code):
+            by_code[code].add(name)
+    out: list[dict[str, Any]] = []
+    for code, names in sorted(by_code.items()):
+        if len(names) < 2:
+            continue
+        match = _CODE.match(code)
+        assert match is not None
+        for name in sorted(names):
+            out.append(
+                {
+                    "group_id": "G" + content_id("code", code),
+                    "group_name": match.group("name"),
+                    "parent_name": None,
+                    "member_name": name,
+                    "relation": "subsidiary",
+                    "reason": f"来源数据的标准化申请人同为“{code}”（共 {len(names)} 个名称）",
+                }
+            )
+    return out
+
+
 @dataclass(frozen=True, slots=True)
 class Suggestions:
     """What suggesting groups from names did."""
@@ -381,12 +428,16 @@ class Suggestions:
 
 
 def suggest_groups(store: PatentStore) -> Suggestions:
-    """Suggest groups from the names of applicants and enterprises, to review.
+    """Suggest groups from the names of applicants and enterprises, and from the
+    standardised applicants a source gives (incoPat 标准化申请人), to review.
 
     Members already decided (accepted in any group, or rejected from this one) are not
     suggested again.
     """
-    suggestions = suggest_from_names(_known_names(store))
+    suggestions = [
+        *suggest_from_names(_known_names(store)),
+        *({**s, "source": "code"} for s in suggest_from_codes(_coded_names(store))),
+    ]
     decided = {
         (str(r[0]), str(r[1]))
         for r in store.rows(
@@ -414,6 +465,7 @@ def suggest_groups(store: PatentStore) -> Suggestions:
                 "group_source": "suggested",
                 "source": "name",
                 "status": "suggested",
+                **({"source": s["source"]} if "source" in s else {}),
                 "updated_at": now,
             }
         )

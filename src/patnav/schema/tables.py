@@ -674,7 +674,11 @@ GROUP_MEMBERS = Table(
         _c("member_name", "VARCHAR"),
         _c("member_key", "VARCHAR", "the member name's matching key"),
         _c("relation", "VARCHAR", "parent | subsidiary | branch"),
-        _c("source", "VARCHAR", "user | name (suggested from the name)"),
+        _c(
+            "source",
+            "VARCHAR",
+            "user | name (suggested from the name) | code (from the source's standardised applicant)",
+        ),
         _c("status", "VARCHAR", "accepted | suggested | rejected"),
         _c("reason", "VARCHAR", "why it was suggested"),
         _c("updated_at", "TIMESTAMP"),

@@ -71,6 +71,12 @@ FIELDS: dict[str, FieldSpec] = {
         FieldSpec("claims", "full claims text 权利要求书"),
         FieldSpec("description", "description 说明书"),
         FieldSpec("applicants", "applicants 申请（专利权）人", multi=True),
+        FieldSpec(
+            "applicant_codes",
+            "the source's standardised applicant of each applicant 标准化申请人 "
+            "(incoPat [丰田公司-C]): kept as the applicant's ext_id",
+            multi=True,
+        ),
         FieldSpec("current_owners", "current owners 当前权利人", multi=True),
         FieldSpec("assignees", "assignees (US sense: owners at grant)", multi=True),
         FieldSpec("address", "address of the first applicant 地址"),
@@ -298,6 +304,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
         "applicant name",
         "applicant(s)",
     ),
+    "applicant_codes": ("标准化申请人", "标准申请人", "[标]标准化申请人"),
     "current_owners": (
         "当前权利人",
         "当前专利权人",

@@ -656,7 +656,13 @@ def _parties(
     if values.get("applicant_country"):
         country = values["applicant_country"].strip().upper()[:2] or country
     party_type = parse_party_type(values.get("applicant_type"))
-    for i, name in enumerate(split_multi(values.get("applicants"))):
+    applicants = split_multi(values.get("applicants"))
+    codes = _applicant_codes(values.get("applicant_codes"))
+    if codes and len(codes) != len(applicants):
+        # which code is whose is not known: the cell stays in extras as written
+        extras[plan.header_of("applicant_codes")] = values["applicant_codes"]
+        codes = []
+    for i, name in enumerate(applicants):
         first = i == 0
         parties.append(
             Party(
@@ -668,6 +674,7 @@ def _parties(
                 postcode=postcode if first else None,
                 country=country if first else None,
                 province=province if first else None,
+                ext_id=codes[i] if codes else None,
             )
         )
     for field_name, role in (
@@ -702,6 +709,18 @@ def _parties(
         name, code = split_agency(text)
         parties.append(Party(Role.AGENCY, clean_name(name), raw_name=text, ext_id=code))
     return parties
+
+
+_CODE_SPLIT = re.compile(r"\s*[;；]\s*")
+
+
+def _applicant_codes(text: str | None) -> list[str | None]:
+    """incoPat's 标准化申请人, one per applicant in order: ``[丰田公司-C; 协同油脂-C]``.
+    Not split_multi: two applicants of one group repeat its code."""
+    if not text or not text.strip():
+        return []
+    inner = text.strip().removeprefix("[").removesuffix("]")
+    return [cell_text(p) for p in _CODE_SPLIT.split(inner)]
 
 
 _OWNER_PLACE = ("owner_province", "owner_city", "owner_district")

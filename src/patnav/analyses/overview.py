@@ -45,10 +45,10 @@ EVENT_ZH = {
 }
 """Chinese names of the event types (:class:`~patnav.schema.records.EventType`)."""
 BASIS_ZH = {
-    "source": "来源数据的法律状态字段",
+    "source": "来源状态字段",
     "events": "法律事件",
-    "term": "无状态，仅推算期限届满",
-    "none": "无法律状态信息",
+    "term": "无状态（推算届满）",
+    "none": "无状态信息",
 }
 """Chinese names of what a document's status rests on (``patents.status_source``)."""
 

@@ -19,7 +19,7 @@ _PATENT_COLUMNS = (
     "grant_date, grant_pub_number, priority_date, family_id, patent_type, title, abstract, "
     "claims, lang, claims_count, ipc_main, legal_status, legal_status_raw, expiry_date, "
     "cited_by_count, pct_app_number, pct_pub_number, source, imported_at, "
-    "expiry_estimated, status_source, status_as_of"
+    "expiry_estimated, status_source, status_as_of, status_detail"
 )
 
 

@@ -143,7 +143,7 @@ _EVENT_DETAIL = f"""CASE e.type
              ELSE 'lapsed' END
     WHEN 'withdrawal' THEN
         CASE WHEN regexp_matches({_EVENT_TEXT}, '视为撤回|deemed') THEN 'deemed_withdrawn'
-             WHEN regexp_matches({_EVENT_TEXT}, '放弃|abandon') THEN 'abandoned'
+             WHEN regexp_matches({_EVENT_TEXT}, '放弃|aband') THEN 'abandoned'
              ELSE 'withdrawn' END
     WHEN 'rejection' THEN 'rejected'
     WHEN 'invalidation' THEN

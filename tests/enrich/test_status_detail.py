@@ -46,6 +46,21 @@ def test_the_reason_behind_a_status_comes_with_it(store, settings):
                     Event(EventType.LAPSE, date(2020, 5, 1), code="未缴年费"),
                 ),
             ),
+            # expired for failure to pay maintenance fees: a lapse, not the end of term
+            record(
+                "US9000009B2",
+                "US13000009",
+                kind="B2",
+                events=(
+                    Event(EventType.GRANT, date(2016, 1, 1)),
+                    Event(
+                        EventType.LAPSE,
+                        date(2020, 2, 1),
+                        code="EXP.",
+                        description="Patent Expired for Failure to Pay Maintenance Fees",
+                    ),
+                ),
+            ),
             # given up by its owner: withdrawn, abandoned
             record(
                 "CN1000003A",
@@ -99,6 +114,13 @@ def test_the_reason_behind_a_status_comes_with_it(store, settings):
         "lapsed_non_payment",
         "events",
         date(2020, 5, 1),
+    )
+    assert _state(store, "US9000009B2") == (
+        "lapsed",
+        "lapsed_non_payment",
+        "events",
+        date(2020, 2, 1),
+        date(2035, 3, 1),
     )
     assert _state(store, "CN1000003A")[:3] == ("withdrawn", "abandoned", "events")
     assert _state(store, "CN1000004A")[:4] == (

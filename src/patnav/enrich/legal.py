@@ -112,9 +112,12 @@ _TERM_RULE = f"""
 """
 
 _TERM_ENDED = (
-    "regexp_matches(lower(coalesce(e.description, '') || ' ' || coalesce(e.code, '')), "
-    "'届满|expir')"
+    "(regexp_matches(lower(coalesce(e.description, '') || ' ' || coalesce(e.code, '')), "
+    "'届满|expir') AND NOT regexp_matches(lower(coalesce(e.description, '') || ' ' || "
+    "coalesce(e.code, '')), '年费|fee|payment'))"
 )
+"""A lapse event that says the term ended (届满, expired), not that a fee went unpaid:
+USPTO's "Patent Expired for Failure to Pay Maintenance Fees" is a lapse."""
 
 _EVENT_STATUS = f"""CASE e.type
     WHEN 'grant' THEN 'active'

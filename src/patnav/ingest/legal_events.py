@@ -99,13 +99,14 @@ def uspto_transaction_type(code: str, description: str | None = None) -> EventTy
     """The event type of a USPTO transaction (file-wrapper or maintenance-fee) code.
 
     Maintenance fees: ``M1551``–``M1553`` (``M2…`` small, ``M3…`` micro entity) pay the
-    fee due at 3.5, 7.5 and 11.5 years → annuity; ``M…554``–``M…557`` are late-payment
-    surcharges paid with the fee → annuity; ``EXP.`` the patent expired for failure to pay
-    → lapse; ``EXPX`` reinstated after the fee was accepted → restoration. Other codes:
+    fee due at 3.5, 7.5 and 11.5 years → annuity; ``M…554``–``M…556`` are late-payment
+    surcharges paid with the fee in the grace period → annuity; ``EXP.`` the patent
+    expired for failure to pay → lapse; ``EXPX`` reinstated after the fee was accepted →
+    restoration. Other codes:
     :data:`USPTO_CODES`, else other (the code and its text are kept).
     """
     c = code.strip().upper()
-    if re.fullmatch(r"M[123]55[1-7]", c):
+    if re.fullmatch(r"M[123]55[1-6]", c):
         return EventType.ANNUITY
     return USPTO_CODES.get(c, EventType.OTHER)
 

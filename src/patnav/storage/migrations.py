@@ -147,8 +147,9 @@ def _v7_indicators(conn: duckdb.DuckDBPyConnection) -> None:
 
 
 _TERM_ENDED_EVENT = (
-    "regexp_matches(lower(coalesce(description, '') || ' ' || coalesce(code, '')), "
-    "'届满|expir')"
+    "(regexp_matches(lower(coalesce(description, '') || ' ' || coalesce(code, '')), "
+    "'届满|expir') AND NOT regexp_matches(lower(coalesce(description, '') || ' ' || "
+    "coalesce(code, '')), '年费|fee|payment'))"
 )
 
 

@@ -13,7 +13,7 @@ One record per application that names itself (``applicationNumberText``):
   (``extras.status_date``), with ``applicationStatusCode`` kept (``extras.odp_status_code``);
   enrichment parses it into status and detail;
 * ``transactionContentBag`` → one event per transaction (date ``recordedDate``, code
-  ``caseActionCode``): maintenance-fee codes (``M1551`` … ``M3557``) are annuity events,
+  ``caseActionCode``): maintenance-fee codes (``M1551`` … ``M3556``) are annuity events,
   ``EXP.`` a lapse for non-payment, ``EXPX`` a restoration, abandonments withdrawals
   (:mod:`patnav.ingest.legal_events`), every other code ``other`` with its text;
 * applicants (``applicantBag``) and inventors (``inventorBag``) by name; a search

@@ -153,8 +153,8 @@ def import_(
     text), EPO and DOCDB XML; Derwent .ciw; Thomson Innovation; PatentsView tables;
     xlsx, xls, csv in any encoding, JSON lines; legal events and status from EPO OPS
     (INPADOC), the USPTO Open Data Portal and USPTO assignment XML. The columns of
-    exports are recognised by the header names Chinese and international databases use. Every file is one
-    transaction; bad records are quarantined with their row and reason and the rest
+    exports are recognised by the header names Chinese and international databases
+    use. Every file is one transaction; bad records are quarantined with their row and reason and the rest
     imports. Importing the same file again changes nothing (its quarantined records
     replace those of the earlier import).
 

@@ -144,7 +144,7 @@ def read_document(store: PatentStore, key: str, *, limit: int = 200) -> Document
         ),
         events=_dicts(
             store,
-            "SELECT date, type, code, description, parties FROM events WHERE doc_id = ? "
+            "SELECT date, type, code, description, parties, source FROM events WHERE doc_id = ? "
             "ORDER BY date NULLS LAST, seq LIMIT ?",
             [doc_id, limit],
         ),

@@ -102,3 +102,11 @@ def test_the_reason_never_contradicts_the_coarse_status_on_real_exports(data_dir
 )
 def test_chinese_event_names_take_the_new_types(name, kind):
     assert parse_event_type(name) == kind
+
+
+def test_the_web_labels_of_details_are_the_schema_labels():
+    from patnav.web.i18n import value_label
+
+    for detail in StatusDetail:
+        assert value_label("sd", detail.value, "zh") == STATUS_DETAIL_ZH[detail.value]
+        assert value_label("sd", detail.value, "en") != f"sd.{detail.value}"

@@ -544,6 +544,21 @@ LABELS: dict[str, tuple[str, str]] = {
     "ls.invalidated": ("无效", "Invalidated"),
     "ls.unknown": ("未知", "Unknown"),
     "ls.term_ended": ("期限届满（推算）", "Term ended (estimated)"),
+    # status detail (patents.status_detail), labels as schema.vocabulary.STATUS_DETAIL_ZH
+    "sd.in_force": ("有效", "In force"),
+    "sd.pending": ("审中", "Pending"),
+    "sd.pct_international": ("PCT国际阶段", "PCT international phase"),
+    "sd.pct_national_phase": ("PCT已进入国家阶段", "PCT national phase entered"),
+    "sd.pct_not_entered": ("PCT未进入国家阶段", "PCT national phase not entered"),
+    "sd.lapsed_non_payment": ("未缴年费终止", "Lapsed (fees unpaid)"),
+    "sd.lapsed": ("权利终止", "Lapsed"),
+    "sd.expired": ("期限届满", "Expired"),
+    "sd.withdrawn": ("撤回", "Withdrawn"),
+    "sd.deemed_withdrawn": ("视为撤回", "Deemed withdrawn"),
+    "sd.rejected": ("驳回", "Rejected"),
+    "sd.invalidated": ("全部无效", "Invalidated"),
+    "sd.abandoned": ("放弃", "Abandoned"),
+    "sd.unknown": ("未知", "Unknown"),
     # -- sets and dashboard ------------------------------------------------------------
     "sets.title": ("专利集", "Patent sets"),
     "sets.help": (

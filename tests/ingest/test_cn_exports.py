@@ -196,6 +196,8 @@ def test_patsnap_events_counted_by_name(data_dir):
         ("驳回", "rejection"),
         ("撤回", "withdrawal"),
         ("实质审查", "examination"),
+        ("保全", "preservation"),
+        ("复审", "reexamination"),
         ("无效程序", "other"),
         ("一案双申", "other"),
     ):

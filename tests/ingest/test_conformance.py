@@ -68,11 +68,22 @@ REAL_FILES: dict[str, tuple[str, ...]] = {
     # a set reader: read one file at a time here, only the patent table stands alone;
     # the joined set is checked with check_record in test_patentsview.py
     "patentsview": ("formats/patentsview-tables/nvidia_patent.csv",),
+    # legal events and status from office APIs (recorded responses)
+    "epo-ops-legal": ("formats/api-responses/epo-ops/legal/*.xml",),
+    "uspto-odp": (
+        "formats/api-responses/uspto-odp/application.json",
+        "formats/api-responses/uspto-odp/biblio.json",
+        "formats/api-responses/uspto-odp/search.json",
+        "formats/api-responses/uspto-odp/transactions.json",
+    ),
+    "uspto-assignment": ("formats/api-responses/uspto-assignment/*.xml",),
 }
 
 EXPECTED_REJECTED: dict[str, int] = {
     # a DTD name USPTO never published: refused as unsupported
     "formats/uspto-xml/malformed/US08613112-notSupportedDTD.XML": 1,
+    # an ODP /transactions response does not name its application
+    "formats/api-responses/uspto-odp/transactions.json": 1,
 }
 """Files with documents a reader must refuse, and how many."""
 

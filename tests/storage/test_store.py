@@ -181,9 +181,11 @@ def test_a_schema_1_store_is_migrated_to_the_current_schema(tmp_path):
     con = duckdb.connect(str(path))
     v1 = {
         "patents": t.PATENTS.ddl().replace(
-            ",\n  expiry_estimated BOOLEAN,\n  status_source VARCHAR,\n  status_as_of DATE",
+            ",\n  expiry_estimated BOOLEAN,\n  status_source VARCHAR,\n  status_as_of DATE"
+            ",\n  status_detail VARCHAR",
             "",
         ),
+        "events": t.EVENTS.ddl().replace(",\n  source VARCHAR", ""),
         "parties": t.PARTIES.ddl().replace(
             ",\n  norm_name VARCHAR,\n  region_code VARCHAR,\n  location_source VARCHAR",
             "",
@@ -191,6 +193,7 @@ def test_a_schema_1_store_is_migrated_to_the_current_schema(tmp_path):
     }
     assert "status_source" not in v1["patents"] and "norm_name" not in v1["parties"]
     assert "status_as_of" not in v1["patents"]
+    assert "status_detail" not in v1["patents"] and "source" not in v1["events"]
     for table in t.ALL_TABLES:
         if table.name in v1:
             con.execute(v1[table.name])
@@ -272,3 +275,38 @@ def test_cursors_read_the_same_database_concurrently(tmp_path):
         for thread in threads:
             thread.join()
         assert counts == [50] * 8
+
+
+def test_a_schema_7_store_gets_status_detail_and_the_new_event_types(tmp_path):
+    """Schema 8: status_detail and events.source are added; a lapse that says the term
+    ended becomes an expiry, 保全 and 复审 that were ``other`` get their own types."""
+    from patnav.schema.records import Event, EventType
+
+    path = tmp_path / "v7.duckdb"
+    with PatentStore.open(path) as store:
+        events = (
+            Event(EventType.GRANT, date(2019, 1, 1)),
+            Event(EventType.LAPSE, date(2028, 1, 1), code="期限届满"),
+            Event(EventType.LAPSE, date(2021, 1, 1), code="未缴年费"),
+            Event(EventType.OTHER, None, code="保全"),
+            Event(EventType.OTHER, None, code="复审"),
+            Event(EventType.OTHER, None, code="一案双申"),
+        )
+        _write(store, [_record(1, events=events)])
+    con = duckdb.connect(str(path))
+    con.execute("ALTER TABLE patents DROP COLUMN status_detail")
+    con.execute("ALTER TABLE events DROP COLUMN source")
+    con.execute("UPDATE meta SET value = '7' WHERE key = 'schema_version'")
+    con.close()
+    with PatentStore.open(path) as store:
+        assert store.schema_version == t.SCHEMA_VERSION
+        rows = store.rows("SELECT code, type, date, source FROM events ORDER BY seq")
+        assert store.scalar("SELECT count(status_detail) FROM patents") == 0
+    assert rows == [
+        (None, "grant", date(2019, 1, 1), None),
+        ("期限届满", "expiry", date(2028, 1, 1), None),
+        ("未缴年费", "lapse", date(2021, 1, 1), None),
+        ("保全", "preservation", None, None),
+        ("复审", "reexamination", None, None),
+        ("一案双申", "other", None, None),
+    ]

@@ -150,12 +150,13 @@ def import_(
     """Import patent files, folders, zip/gzip archives or a Parquet snapshot into the store.
 
     The format of each file is detected from its content: CNIPA, USPTO (XML, SGML, APS
-    text), EPO and DOCDB XML; Derwent .ciw; Thomson Innovation; PatentsView tables;
-    xlsx, xls, csv in any encoding, JSON lines. The columns of exports are recognised by
-    the header names Chinese and international databases use. Every file is one
-    transaction; bad records are quarantined with their row and reason and the rest
-    imports. Importing the same file again changes nothing (its quarantined records
-    replace those of the earlier import).
+    text), EPO and DOCDB XML; Derwent .ciw; Thomson Innovation; PatentsView tables; xlsx,
+    xls, csv in any encoding, JSON lines; legal events and status from EPO OPS (INPADOC),
+    the USPTO Open Data Portal and USPTO assignment XML. The columns of exports are
+    recognised by the header names Chinese and international databases use. Every file is
+    one transaction; bad records are quarantined with their row and reason and the rest
+    imports. Importing the same file again changes nothing (its quarantined records replace
+    those of the earlier import).
 
     The exit status is 1 when a file failed, or when every record of a file was
     quarantined; with --json the report (or the error) is printed as JSON whatever

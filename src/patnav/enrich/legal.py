@@ -3,13 +3,22 @@
 **Status** (``legal_status``, ``status_source``, ``status_as_of``) comes only from evidence:
 
 1. ``events`` — the latest status-deciding event: grant and restoration make a patent
-   active, lapse lapsed (expired when the event says the term ended: 届满, expir…),
-   withdrawal withdrawn, rejection rejected, invalidation invalidated (partial
-   invalidation leaves it active). ``status_as_of`` is the event's date.
+   active, expiry expired, lapse lapsed (expired when the event says the term ended:
+   届满, expir…), withdrawal withdrawn, rejection rejected, invalidation invalidated
+   (partial invalidation leaves it active). ``status_as_of`` is the event's date. An
+   event of one contracting state of a regional right (``details.state``: an EP patent
+   lapsed in CH) decides nothing for the document.
 2. ``source`` — the status the source wrote (``有权``, ``ACTIVE`` …, parsed from
-   ``legal_status_raw``). Sources rarely date their status, so ``status_as_of`` stays
-   empty unless an expiry date the source gave has passed (then the right has
-   ``expired``, as of that date). A grant event is only the document's own grant
+   ``legal_status_raw``). Most sources do not date their status, so ``status_as_of``
+   stays empty unless the source gave the date (``extras.status_date``: USPTO ODP's
+   ``applicationStatusDate``) or an expiry date the source gave has passed (then the
+   right has ``expired``, as of that date).
+
+``status_detail`` is the reason behind the status (:class:`~patnav.schema.records.
+StatusDetail`), from the same evidence: the deciding event (a lapse for an unpaid fee is
+``lapsed_non_payment``, a withdrawal that says 视为撤回 ``deemed_withdrawn``, 放弃
+``abandoned``) or the source's text (:func:`~patnav.schema.vocabulary.parse_status_detail`);
+empty whenever ``legal_status`` is. A grant event is only the document's own grant
    publication: a status the source gives is a later look and wins over it.
 
 No evidence: ``legal_status`` stays empty — unknown, never a guess. A term rule never
@@ -49,7 +58,7 @@ from __future__ import annotations
 import pyarrow as pa
 
 from patnav.enrich.base import EnrichContext, StepReport, changed_rows
-from patnav.schema.vocabulary import parse_legal_status
+from patnav.schema.vocabulary import parse_legal_status, parse_status_detail
 from patnav.storage.store import PatentStore
 
 _UTILITY_MODEL_10Y = ("DE", "JP", "KR", "TW", "AT", "ES", "IT", "RU", "PL", "CZ")
@@ -103,13 +112,17 @@ _TERM_RULE = f"""
 """
 
 _TERM_ENDED = (
-    "regexp_matches(lower(coalesce(e.description, '') || ' ' || coalesce(e.code, '')), "
-    "'届满|expir')"
+    "(regexp_matches(lower(coalesce(e.description, '') || ' ' || coalesce(e.code, '')), "
+    "'届满|expir') AND NOT regexp_matches(lower(coalesce(e.description, '') || ' ' || "
+    "coalesce(e.code, '')), '年费|fee|payment'))"
 )
+"""A lapse event that says the term ended (届满, expired), not that a fee went unpaid:
+USPTO's "Patent Expired for Failure to Pay Maintenance Fees" is a lapse."""
 
 _EVENT_STATUS = f"""CASE e.type
     WHEN 'grant' THEN 'active'
     WHEN 'restoration' THEN 'active'
+    WHEN 'expiry' THEN 'expired'
     WHEN 'lapse' THEN CASE WHEN {_TERM_ENDED} THEN 'expired' ELSE 'lapsed' END
     WHEN 'withdrawal' THEN 'withdrawn'
     WHEN 'rejection' THEN 'rejected'
@@ -119,18 +132,46 @@ _EVENT_STATUS = f"""CASE e.type
              THEN 'active' ELSE 'invalidated' END
 END"""
 
+_EVENT_TEXT = "lower(coalesce(e.description, '') || ' ' || coalesce(e.code, ''))"
+
+_EVENT_DETAIL = f"""CASE e.type
+    WHEN 'grant' THEN 'in_force'
+    WHEN 'restoration' THEN 'in_force'
+    WHEN 'expiry' THEN 'expired'
+    WHEN 'lapse' THEN
+        CASE WHEN {_TERM_ENDED} THEN 'expired'
+             WHEN regexp_matches({_EVENT_TEXT},
+                                 '年费|non-?payment|renewal fee|maintenance fee')
+             THEN 'lapsed_non_payment'
+             ELSE 'lapsed' END
+    WHEN 'withdrawal' THEN
+        CASE WHEN regexp_matches({_EVENT_TEXT}, '视为撤回|deemed') THEN 'deemed_withdrawn'
+             WHEN regexp_matches({_EVENT_TEXT}, '放弃|aband') THEN 'abandoned'
+             ELSE 'withdrawn' END
+    WHEN 'rejection' THEN 'rejected'
+    WHEN 'invalidation' THEN
+        CASE WHEN contains(coalesce(e.description, ''), '部分')
+             OR contains(lower(coalesce(e.description, '')), 'partial')
+             THEN 'in_force' ELSE 'invalidated' END
+END"""
+
+_LATEST = "struct_pack(d := coalesce(e.date, DATE '0001-01-01'), s := e.seq)"
+
 _EVENTS = f"""
     SELECT e.doc_id,
-        arg_max({_EVENT_STATUS}, struct_pack(d := coalesce(e.date, DATE '0001-01-01'),
-                                          s := e.seq)) AS status,
-        arg_max(e.type, struct_pack(d := coalesce(e.date, DATE '0001-01-01'), s := e.seq))
-            AS deciding,
-        arg_max(e.date, struct_pack(d := coalesce(e.date, DATE '0001-01-01'), s := e.seq))
-            AS status_date,
-        max(e.date) FILTER (WHERE e.type = 'lapse' AND {_TERM_ENDED}) AS expiry,
+        arg_max({_EVENT_STATUS}, {_LATEST}) AS status,
+        arg_max({_EVENT_DETAIL}, {_LATEST}) AS detail,
+        arg_max(e.type, {_LATEST}) AS deciding,
+        arg_max(e.date, {_LATEST}) AS status_date,
+        max(e.date) FILTER (WHERE e.type = 'expiry'
+                            OR (e.type = 'lapse' AND {_TERM_ENDED})) AS expiry,
         bool_or(e.type = 'grant') AS grant_event
     FROM events e
-    WHERE e.type IN ('grant', 'restoration', 'lapse', 'withdrawal', 'rejection', 'invalidation')
+    WHERE e.type IN ('grant', 'restoration', 'lapse', 'expiry', 'withdrawal', 'rejection',
+                     'invalidation')
+        -- an event of one contracting state (an EP patent lapsed in CH) is not the
+        -- document's status
+        AND try(json_extract_string(e.details, '$.state')) IS NULL
     GROUP BY e.doc_id
 """
 
@@ -156,8 +197,14 @@ class LegalStatus:
                     str(s) if (s := parse_legal_status(r)) is not None else None
                     for r in raws
                 ],
+                "detail": [
+                    str(d) if (d := parse_status_detail(r)) is not None else None
+                    for r in raws
+                ],
             },
-            schema=pa.schema([("raw", pa.string()), ("status", pa.string())]),
+            schema=pa.schema(
+                [("raw", pa.string()), ("status", pa.string()), ("detail", pa.string())]
+            ),
         )
         with store.staged("enrich_status_raw", parsed) as raw_t:
             store.execute(
@@ -168,6 +215,7 @@ class LegalStatus:
             "legal_status",
             "status_source",
             "status_as_of",
+            "status_detail",
             "expiry_date",
             "expiry_estimated",
         )
@@ -245,10 +293,14 @@ def _legal_sql(raw_t: str) -> str:
             nullif(CASE WHEN p.legal_status_raw IS NOT NULL THEN r.status
                         WHEN p.status_source IS NULL OR p.status_source = 'source'
                         THEN p.legal_status END, 'unknown') AS source_status,
+            CASE WHEN p.legal_status_raw IS NOT NULL THEN r.detail END AS source_detail,
+            try_cast(try(json_extract_string(p.extras, '$.status_date')) AS DATE)
+                AS source_date,
             CASE WHEN p.expiry_date IS NOT NULL AND p.expiry_estimated IS NOT TRUE
                       AND ev.expiry IS NULL AND p.status_source IS DISTINCT FROM 'events'
                  THEN p.expiry_date END AS source_expiry,
-            ev.status AS event_status, ev.deciding, ev.status_date AS event_date,
+            ev.status AS event_status, ev.detail AS event_detail, ev.deciding,
+            ev.status_date AS event_date,
             ev.expiry AS event_expiry,
             {_TERM_RULE} AS rule_expiry,
             {GRANTED_SQL} OR coalesce(ev.grant_event, false) AS granted_doc
@@ -268,10 +320,14 @@ def _legal_sql(raw_t: str) -> str:
         SELECT *,
             CASE known_source WHEN 'events' THEN event_status
                               WHEN 'source' THEN source_status END AS known_status,
+            CASE known_source WHEN 'events' THEN event_detail
+                              WHEN 'source' THEN coalesce(source_detail, CASE source_status
+                                  WHEN 'active' THEN 'in_force' ELSE source_status END)
+            END AS known_detail,
             -- a source rarely dates its status; an expiry it gives dates an expired one
             CASE known_source WHEN 'events' THEN event_date
-                              WHEN 'source' THEN CASE WHEN source_status = 'expired'
-                                                      THEN source_expiry END
+                              WHEN 'source' THEN coalesce(source_date,
+                                  CASE WHEN source_status = 'expired' THEN source_expiry END)
             END AS known_as_of,
             coalesce(event_expiry, source_expiry) AS given_expiry
         FROM evidence
@@ -306,6 +362,8 @@ def _legal_sql(raw_t: str) -> str:
              WHEN term_ended THEN 'term'
              ELSE known_source END AS status_source,
         CASE WHEN given_ended THEN expiry_date WHEN term_ended THEN NULL
-             ELSE known_as_of END AS status_as_of
+             ELSE known_as_of END AS status_as_of,
+        CASE WHEN given_ended THEN 'expired' WHEN term_ended THEN NULL
+             ELSE known_detail END AS status_detail
     FROM decided
     """

@@ -89,6 +89,12 @@ class EventType(StrEnum):
     WITHDRAWAL = "withdrawal"
     REJECTION = "rejection"
     EXAMINATION = "examination"
+    PRESERVATION = "preservation"
+    """a court's preservation order on the right (财产保全): decides no status"""
+    REEXAMINATION = "reexamination"
+    """a re-examination (复审) of a rejection: decides no status by itself"""
+    EXPIRY = "expiry"
+    """the term ended (期限届满): the right has expired, not lapsed"""
     OTHER = "other"
 
 
@@ -103,6 +109,53 @@ class LegalStatus(StrEnum):
     REJECTED = "rejected"
     INVALIDATED = "invalidated"
     UNKNOWN = "unknown"
+
+
+class StatusDetail(StrEnum):
+    """The reason behind a legal status, finer than :class:`LegalStatus` (stored in
+    ``patents.status_detail`` beside the coarse ``legal_status``, which analyses keep
+    using). :data:`STATUS_OF_DETAIL` gives the coarse status of each."""
+
+    IN_FORCE = "in_force"
+    PENDING = "pending"
+    PCT_INTERNATIONAL = "pct_international"
+    """an international (PCT) application within its national-phase window"""
+    PCT_NATIONAL_PHASE = "pct_national_phase"
+    """a PCT application that entered the national phase here"""
+    PCT_NOT_ENTERED = "pct_not_entered"
+    """the national-phase window closed without entry (未进入国家阶段)"""
+    LAPSED_NON_PAYMENT = "lapsed_non_payment"
+    """terminated because an annual or maintenance fee was not paid (未缴年费)"""
+    LAPSED = "lapsed"
+    """terminated (权利终止) for a reason the source does not give"""
+    EXPIRED = "expired"
+    WITHDRAWN = "withdrawn"
+    DEEMED_WITHDRAWN = "deemed_withdrawn"
+    REJECTED = "rejected"
+    INVALIDATED = "invalidated"
+    ABANDONED = "abandoned"
+    """given up by its owner (放弃), or an application abandoned (US)"""
+    UNKNOWN = "unknown"
+
+
+STATUS_OF_DETAIL: dict[StatusDetail, LegalStatus] = {
+    StatusDetail.IN_FORCE: LegalStatus.ACTIVE,
+    StatusDetail.PENDING: LegalStatus.PENDING,
+    StatusDetail.PCT_INTERNATIONAL: LegalStatus.PENDING,
+    StatusDetail.PCT_NATIONAL_PHASE: LegalStatus.PENDING,
+    StatusDetail.PCT_NOT_ENTERED: LegalStatus.LAPSED,
+    StatusDetail.LAPSED_NON_PAYMENT: LegalStatus.LAPSED,
+    StatusDetail.LAPSED: LegalStatus.LAPSED,
+    StatusDetail.EXPIRED: LegalStatus.EXPIRED,
+    StatusDetail.WITHDRAWN: LegalStatus.WITHDRAWN,
+    StatusDetail.DEEMED_WITHDRAWN: LegalStatus.WITHDRAWN,
+    StatusDetail.REJECTED: LegalStatus.REJECTED,
+    StatusDetail.INVALIDATED: LegalStatus.INVALIDATED,
+    StatusDetail.ABANDONED: LegalStatus.WITHDRAWN,
+    StatusDetail.UNKNOWN: LegalStatus.UNKNOWN,
+}
+"""The coarse status of each detail (放弃 counts as withdrawn, as the sources' own
+coarse fields do; a PCT application not entered is lapsed, as 未进入国家阶段 parses)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,7 +229,8 @@ class Text:
 
 @dataclass(frozen=True, slots=True)
 class Event:
-    """A legal event: grant, lapse, transfer, licence, pledge …"""
+    """A legal event: grant, lapse, transfer, licence, pledge … ``date`` is None when the
+    source says only that it happened (never an invented date)."""
 
     type: EventType
     date: date | None = None
@@ -184,6 +238,8 @@ class Event:
     description: str | None = None
     parties: str | None = None
     details: str | None = None
+    source: str | None = None
+    """who reports the event when it is not the document's own source (EPO INPADOC …)"""
 
 
 class IndicatorName(StrEnum):

@@ -14,7 +14,7 @@ from functools import cache
 
 import pyarrow as pa
 
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 """Bumped by every migration in :mod:`patnav.storage.migrations`. New columns are only ever
 appended at the end of a table, so a migrated store and a fresh one have the same column
 order."""
@@ -165,6 +165,14 @@ PATENTS = Table(
             "the date legal_status is known as of (the deciding event's date); NULL when "
             "the source does not date its status",
         ),
+        # schema 8
+        _c(
+            "status_detail",
+            "VARCHAR",
+            "the reason behind legal_status: in_force | pending | pct_international | "
+            "pct_national_phase | pct_not_entered | lapsed_non_payment | lapsed | expired | "
+            "withdrawn | deemed_withdrawn | rejected | invalidated | abandoned; NULL: unknown",
+        ),
     ),
     "One row per published document.",
 )
@@ -270,13 +278,30 @@ EVENTS = Table(
         DOC_ID,
         _c("seq", "INTEGER"),
         _c("date", "DATE"),
-        _c("type", "VARCHAR", "grant | lapse | transfer | licence | pledge | …"),
+        _c(
+            "type",
+            "VARCHAR",
+            "grant | lapse | expiry | transfer | licence | pledge | preservation | "
+            "reexamination | …",
+        ),
         _c("code", "VARCHAR", "the source's event code"),
         _c("description", "VARCHAR"),
         _c("parties", "VARCHAR"),
-        _c("details", "VARCHAR", "JSON object of further fields"),
+        _c(
+            "details",
+            "VARCHAR",
+            "JSON object of further fields; state: the one country of a regional right "
+            "(an EP patent's contracting state) the event concerns",
+        ),
+        # schema 8
+        _c(
+            "source",
+            "VARCHAR",
+            "who reports the event (EPO INPADOC, USPTO ODP, USPTO assignment …); NULL: "
+            "the document's own source",
+        ),
     ),
-    "One row per legal event.",
+    "One row per legal event; an event whose date the source does not give has none.",
 )
 
 INDICATORS = Table(

@@ -11,7 +11,14 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from patnav.schema.records import EventType, LegalStatus, PartyType, PatentType
+from patnav.schema.records import (
+    STATUS_OF_DETAIL,
+    EventType,
+    LegalStatus,
+    PartyType,
+    PatentType,
+    StatusDetail,
+)
 
 # A status text names a state (有权, 无权, 审中) and often the event behind it (期限届满,
 # 未缴年费, 驳回): the event is the more precise, so specific keywords are tried first.
@@ -68,6 +75,23 @@ _LEGAL_EN: dict[str, LegalStatus] = {
     "unknown": LegalStatus.UNKNOWN,
 }
 
+# USPTO application status texts (Open Data Portal ``applicationStatusDescriptionText``)
+# that say the state; the many examination stages between filing and grant are pending.
+_LEGAL_EN_PATTERNS: tuple[tuple[re.Pattern[str], LegalStatus], ...] = (
+    (re.compile(r"^abandoned\b"), LegalStatus.WITHDRAWN),
+    (re.compile(r"^patent expired due to non-?payment"), LegalStatus.LAPSED),
+    (re.compile(r"^patented case$"), LegalStatus.ACTIVE),
+    (re.compile(r"^expired\b"), LegalStatus.EXPIRED),
+    (
+        re.compile(
+            r"^(docketed new case|non final action mailed|final rejection mailed|"
+            r"notice of allowance mailed|response to non-final office action|"
+            r"publications -- issue fee payment|awaiting|application undergoing)"
+        ),
+        LegalStatus.PENDING,
+    ),
+)
+
 
 def parse_legal_status(text: str | None) -> LegalStatus | None:
     """The normalised legal status of a source's status text, or None if unknown."""
@@ -76,6 +100,9 @@ def parse_legal_status(text: str | None) -> LegalStatus | None:
     t = unicodedata.normalize("NFKC", text).strip().lower()
     if t in _LEGAL_EN:
         return _LEGAL_EN[t]
+    for pattern, found in _LEGAL_EN_PATTERNS:
+        if pattern.search(t):
+            return found
     if "部分无效" in t:  # partly invalidated: the patent stays in force
         return LegalStatus.ACTIVE
     if "pct" in t and "有效期" in t:
@@ -90,6 +117,68 @@ def parse_legal_status(text: str | None) -> LegalStatus | None:
             if keyword in t:
                 return status
     return None
+
+
+# Words that give the reason behind a status, tried in order; a reason is taken only
+# when its coarse status is the one the text parses to.
+_DETAIL_WORDS: tuple[tuple[str, StatusDetail], ...] = (
+    ("未缴年费", StatusDetail.LAPSED_NON_PAYMENT),
+    ("年费", StatusDetail.LAPSED_NON_PAYMENT),
+    ("non-payment", StatusDetail.LAPSED_NON_PAYMENT),
+    ("nonpayment", StatusDetail.LAPSED_NON_PAYMENT),
+    ("fee related", StatusDetail.LAPSED_NON_PAYMENT),
+    ("未进入国家阶段", StatusDetail.PCT_NOT_ENTERED),
+    ("有效期内", StatusDetail.PCT_INTERNATIONAL),
+    ("进入国家阶段", StatusDetail.PCT_NATIONAL_PHASE),
+    ("视为撤回", StatusDetail.DEEMED_WITHDRAWN),
+    ("deemed", StatusDetail.DEEMED_WITHDRAWN),
+    ("放弃", StatusDetail.ABANDONED),
+    ("abandon", StatusDetail.ABANDONED),
+)
+
+_DEFAULT_DETAIL: dict[LegalStatus, StatusDetail] = {
+    LegalStatus.ACTIVE: StatusDetail.IN_FORCE,
+    LegalStatus.PENDING: StatusDetail.PENDING,
+    LegalStatus.LAPSED: StatusDetail.LAPSED,
+    LegalStatus.EXPIRED: StatusDetail.EXPIRED,
+    LegalStatus.WITHDRAWN: StatusDetail.WITHDRAWN,
+    LegalStatus.REJECTED: StatusDetail.REJECTED,
+    LegalStatus.INVALIDATED: StatusDetail.INVALIDATED,
+    LegalStatus.UNKNOWN: StatusDetail.UNKNOWN,
+}
+
+STATUS_DETAIL_ZH: dict[str, str] = {
+    "in_force": "有效",
+    "pending": "审中",
+    "pct_international": "PCT国际阶段",
+    "pct_national_phase": "PCT已进入国家阶段",
+    "pct_not_entered": "PCT未进入国家阶段",
+    "lapsed_non_payment": "未缴年费终止",
+    "lapsed": "权利终止",
+    "expired": "期限届满",
+    "withdrawn": "撤回",
+    "deemed_withdrawn": "视为撤回",
+    "rejected": "驳回",
+    "invalidated": "全部无效",
+    "abandoned": "放弃",
+    "unknown": "未知",
+}
+"""Chinese labels of :class:`~patnav.schema.records.StatusDetail`."""
+
+
+def parse_status_detail(text: str | None) -> StatusDetail | None:
+    """The reason behind a source's status text (未缴年费 → lapsed_non_payment, 放弃 →
+    abandoned …), or None when the text gives no status. Its coarse status
+    (:data:`~patnav.schema.records.STATUS_OF_DETAIL`) is always what
+    :func:`parse_legal_status` returns for the same text."""
+    status = parse_legal_status(text)
+    if status is None or text is None:
+        return None
+    t = unicodedata.normalize("NFKC", text).strip().lower()
+    for word, detail in _DETAIL_WORDS:
+        if word in t and STATUS_OF_DETAIL[detail] == status:
+            return detail
+    return _DEFAULT_DETAIL[status]
 
 
 _TYPES: tuple[tuple[str, PatentType], ...] = (
@@ -235,6 +324,8 @@ def parse_province_code(text: str | None) -> tuple[str | None, str | None]:
 
 
 _EVENT_WORDS: tuple[tuple[str, EventType], ...] = (
+    ("保全", EventType.PRESERVATION),
+    ("复审", EventType.REEXAMINATION),
     ("质押解除", EventType.PLEDGE_RELEASE),
     ("解除质押", EventType.PLEDGE_RELEASE),
     ("质押", EventType.PLEDGE),
@@ -244,8 +335,8 @@ _EVENT_WORDS: tuple[tuple[str, EventType], ...] = (
     ("著录项目变更", EventType.OTHER),
     ("未缴年费", EventType.LAPSE),
     ("年费", EventType.LAPSE),
-    ("期限届满", EventType.LAPSE),
-    ("届满", EventType.LAPSE),
+    ("期限届满", EventType.EXPIRY),
+    ("届满", EventType.EXPIRY),
     ("终止", EventType.LAPSE),
     ("恢复", EventType.RESTORATION),
     ("驳回", EventType.REJECTION),
@@ -259,9 +350,11 @@ _EVENT_WORDS: tuple[tuple[str, EventType], ...] = (
     ("授权", EventType.GRANT),
 )
 """Event names of the Chinese databases (PatSnap 法律状态事件), specific words first.
-An invalidation proceeding (无效程序), a re-examination (复审), an oral hearing
-(口头审理), a court's preservation order (保全), 一案双申 and 公开 decide nothing about
-the right: they are ``other``, their name kept as the event's code."""
+A court's preservation order (保全) and a re-examination (复审) have their own types
+(they decide no status: a re-examination of a rejection comes before 驳回 in this list);
+the end of the term (期限届满) is ``expiry``, not a lapse. An invalidation proceeding
+(无效程序), an oral hearing (口头审理), 一案双申 and 公开 decide nothing about the right:
+they are ``other``, their name kept as the event's code."""
 
 
 def parse_event_type(text: str) -> EventType:

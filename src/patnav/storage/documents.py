@@ -19,7 +19,7 @@ _PATENT_COLUMNS = (
     "grant_date, grant_pub_number, priority_date, family_id, patent_type, title, abstract, "
     "claims, lang, claims_count, ipc_main, legal_status, legal_status_raw, expiry_date, "
     "cited_by_count, pct_app_number, pct_pub_number, source, imported_at, "
-    "expiry_estimated, status_source, status_as_of"
+    "expiry_estimated, status_source, status_as_of, status_detail"
 )
 
 
@@ -144,7 +144,7 @@ def read_document(store: PatentStore, key: str, *, limit: int = 200) -> Document
         ),
         events=_dicts(
             store,
-            "SELECT date, type, code, description, parties FROM events WHERE doc_id = ? "
+            "SELECT date, type, code, description, parties, source FROM events WHERE doc_id = ? "
             "ORDER BY date NULLS LAST, seq LIMIT ?",
             [doc_id, limit],
         ),

@@ -146,6 +146,34 @@ def _v7_indicators(conn: duckdb.DuckDBPyConnection) -> None:
     conn.execute(t.EFFECTS.ddl())
 
 
+_TERM_ENDED_EVENT = (
+    "(regexp_matches(lower(coalesce(description, '') || ' ' || coalesce(code, '')), "
+    "'届满|expir') AND NOT regexp_matches(lower(coalesce(description, '') || ' ' || "
+    "coalesce(code, '')), '年费|fee|payment'))"
+)
+
+
+def _v8_status_detail(conn: duckdb.DuckDBPyConnection) -> None:
+    """``patents.status_detail`` (the reason behind a status, filled by the next ``patnav
+    enrich``) and ``events.source``; stored events take the new types a re-import
+    would give: a lapse that says the term ended is an ``expiry``, a preservation order
+    (保全) and a re-examination (复审) that were ``other`` get their own types."""
+    for table, column in ((t.PATENTS, "status_detail"), (t.EVENTS, "source")):
+        sql = next(c.sql for c in table.columns if c.name == column)
+        conn.execute(
+            f"ALTER TABLE {table.name} ADD COLUMN IF NOT EXISTS {column} {sql}"
+        )
+    conn.execute(
+        f"UPDATE events SET type = 'expiry' WHERE type = 'lapse' AND {_TERM_ENDED_EVENT}"
+    )
+    for word, kind in (("保全", "preservation"), ("复审", "reexamination")):
+        conn.execute(
+            f"UPDATE events SET type = '{kind}' WHERE type = 'other' AND "
+            "contains(coalesce(code, '') || ' ' || coalesce(description, ''), ?)",
+            [word],
+        )
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "create the normalised schema", _create_tables),
     Migration(
@@ -178,6 +206,12 @@ MIGRATIONS: tuple[Migration, ...] = (
         "indicators (citation counts, family size, value estimates) and technical "
         "effects the source reports",
         _v7_indicators,
+    ),
+    Migration(
+        8,
+        "status detail beside the coarse status; event source; expiry, preservation and "
+        "re-examination events",
+        _v8_status_detail,
     ),
 )
 

@@ -30,6 +30,7 @@ ENRICHED_COLUMNS: tuple[str, ...] = (
     "expiry_estimated",
     "status_source",
     "status_as_of",
+    "status_detail",
 )
 """Filled by enrichment; an import writes None, and an update keeps the stored value."""
 assert t.PATENTS.column_names == RECORD_COLUMNS + WRITE_COLUMNS + ENRICHED_COLUMNS, (
@@ -190,6 +191,7 @@ def flatten(record: PatentRecord) -> FlatRecord:
                 e.description,
                 e.parties,
                 e.details,
+                e.source,
             )
             for i, e in enumerate(record.events, 1)
         ]

@@ -7,7 +7,10 @@ Records are buffered and written a batch at a time. For each record the writer d
 * **new** — the document is not in the store yet;
 * **updated** — the document exists and this version differs: scalar fields the new version
   has overwrite the stored ones, fields it lacks keep their stored value, and each child
-  section (parties, classifications …) the new version has replaces the stored one.
+  section (parties, classifications …) the new version has replaces the stored one —
+  legal events source by source: events a legal-event source reports (EPO INPADOC, USPTO
+  ODP, USPTO assignment) replace that source's stored events only, so they join the
+  document's own.
 
 Records a reader rejects go to ``quarantine``, keyed by the file's content hash and their
 position: when the same content is imported again, its entries replace those of earlier
@@ -112,6 +115,7 @@ def replace_quarantine(
 
 _IDS = pa.schema([("doc_id", pa.string())])
 _KEYS = pa.schema([("doc_id", pa.string()), ("record_hash", pa.string())])
+_EVENT_SOURCES = pa.schema([("doc_id", pa.string()), ("source", pa.string())])
 
 
 class DocumentWriter:
@@ -315,6 +319,9 @@ class DocumentWriter:
                 children[table_name].extend(rows)
 
         self.store.insert_arrow("patents", to_arrow(t.PATENTS, patents))
+        if replaced["events"]:
+            children["events"] = self._merge_events(children["events"], existing)
+            replaced["events"] = []
         for table in t.CHILD_TABLES:
             if replaced[table.name]:
                 ids = pa.Table.from_arrays(
@@ -330,3 +337,34 @@ class DocumentWriter:
                     table.name, to_arrow(table, children[table.name])
                 )
         self.store.insert_arrow("provenance", to_arrow(t.PROVENANCE, provenance))
+
+    def _merge_events(self, rows: list[Row], existing: set[str]) -> list[Row]:
+        """Events of stored documents: each source's events replace that source's
+        stored ones (an event's ``source``, NULL for the document's own source) and
+        the other sources' stay, so INPADOC events join a document's own; new rows are
+        numbered after the kept ones."""
+        source_col = t.EVENTS.column_names.index("source")
+        keys = sorted({(r[0], r[source_col] or "") for r in rows if r[0] in existing})
+        if not keys:
+            return rows
+        table = pa.Table.from_arrays(
+            [pa.array([k[0] for k in keys]), pa.array([k[1] for k in keys])],
+            schema=_EVENT_SOURCES,
+        )
+        with self.store.staged("_event_sources", table):
+            self.store.execute(
+                "DELETE FROM events e USING _event_sources s "
+                "WHERE e.doc_id = s.doc_id AND coalesce(e.source, '') = s.source"
+            )
+            kept = dict(
+                self.store.rows(
+                    "SELECT doc_id, max(seq) FROM events "
+                    "WHERE doc_id IN (SELECT doc_id FROM _event_sources) GROUP BY doc_id"
+                )
+            )
+        if not kept:
+            return rows
+        return [
+            (r[0], r[1] + int(kept.get(r[0]) or 0), *r[2:]) if r[0] in kept else r
+            for r in rows
+        ]

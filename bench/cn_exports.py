@@ -71,9 +71,11 @@ EVENT_TYPES = {
     "撤回": "withdrawal",
     "放弃": "withdrawal",
     "许可": "licence",
+    "保全": "preservation",
+    "复审": "reexamination",
 }
-"""PatSnap's event names and the type each is (the rest — 一案双申, 公开, 复审, 保全,
-无效程序, 口头审理 — decide no right and count as ``other`` unless patnav types them)."""
+"""PatSnap's event names and the type each is (the rest — 一案双申, 公开, 无效程序,
+口头审理 — decide no right and count as ``other``)."""
 
 
 def _raw(path: Path) -> pd.DataFrame:

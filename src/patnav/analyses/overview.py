@@ -29,7 +29,10 @@ class Count:
 
 EVENT_ZH = {
     "grant": "授权",
-    "lapse": "失效（未缴年费、终止、届满）",
+    "lapse": "失效（未缴年费、终止）",
+    "expiry": "期限届满",
+    "preservation": "保全",
+    "reexamination": "复审",
     "restoration": "权利恢复",
     "transfer": "权利转移",
     "licence": "许可",

@@ -702,7 +702,8 @@ GROUP_MEMBERS = Table(
         _c(
             "source",
             "VARCHAR",
-            "user | name (suggested from the name) | code (from the source's standardised applicant)",
+            "user | name (suggested from the name) | code (from the source's "
+            "standardised applicant)",
         ),
         _c("status", "VARCHAR", "accepted | suggested | rejected"),
         _c("reason", "VARCHAR", "why it was suggested"),

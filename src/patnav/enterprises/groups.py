@@ -371,9 +371,20 @@ def suggest_from_names(names: list[str]) -> list[dict[str, Any]]:
     return out
 
 
-_CODE = re.compile(r"^(?P<name>.+)-(?P<kind>[A-Z])$")
+_CODE = re.compile(r"^(?P<name>.+?)(?:-(?P<kind>[A-Z]))?$")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
 """A source's standardised applicant: a group name and a type letter (incoPat's
-标准化申请人 丰田公司-C, Derwent's patentee code TOYT-C)."""
+标准化申请人 丰田公司-C, Derwent's patentee code TOYT-C), or a standardised Chinese name
+alone (Patentics 中国人民解放军空军工程大学 for its 航空机务士官学校). Other identifiers
+(PatentsView's assignee ids) name one applicant, not a group, and are not read."""
+
+
+def _group_code(code: str) -> str | None:
+    """The group name a standardised applicant gives, or None for another identifier."""
+    match = _CODE.match(code)
+    if match is None or not (match.group("kind") or _CJK.search(code)):
+        return None
+    return match.group("name")
 
 
 def _coded_names(store: PatentStore) -> list[tuple[str, str]]:
@@ -390,25 +401,27 @@ def _coded_names(store: PatentStore) -> list[tuple[str, str]]:
 def suggest_from_codes(pairs: list[tuple[str, str]]) -> list[dict[str, Any]]:
     """Group suggestions from the standardised applicant a source gives each name (pure):
     the names one code covers are members of one group named after the code, its parent
-    unknown — a database's grouping is evidence to review, not a fact."""
+    the member of that very name, else unknown — a database's grouping is evidence to
+    review, not a fact."""
     by_code: dict[str, set[str]] = defaultdict(set)
     for name, code in pairs:
-        if _CODE.match(code):
+        if _group_code(code) is not None:
             by_code[code].add(name)
     out: list[dict[str, Any]] = []
     for code, names in sorted(by_code.items()):
         if len(names) < 2:
             continue
-        match = _CODE.match(code)
-        assert match is not None
+        group = _group_code(code)
+        # a member named as the group is its parent (空军工程大学 for its 士官学校)
+        parent = group if group in names else None
         for name in sorted(names):
             out.append(
                 {
                     "group_id": "G" + content_id("code", code),
-                    "group_name": match.group("name"),
-                    "parent_name": None,
+                    "group_name": group,
+                    "parent_name": parent,
                     "member_name": name,
-                    "relation": "subsidiary",
+                    "relation": "parent" if name == parent else "subsidiary",
                     "reason": f"来源数据的标准化申请人同为“{code}”（共 {len(names)} 个名称）",
                 }
             )

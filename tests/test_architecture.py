@@ -179,3 +179,54 @@ def test_every_error_class_is_raised_or_a_base_of_one():
     bases = {b for n in raised for b in classes[n][1]}
     unused = sorted(set(classes) - raised - bases - {"PatnavError"})
     assert not unused, f"never raised: {unused}"
+
+
+def _third_party_imports(path: Path) -> set[str]:
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+        if isinstance(node, ast.Import):
+            found.update(a.name.split(".")[0] for a in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            found.add(node.module.split(".")[0])
+    return found
+
+
+def test_web_has_one_feature_module_per_router_and_features_never_see_http():
+    features = {
+        name.rsplit(".", 1)[1]: path
+        for name, path in _modules("web/features").items()
+        if name != "patnav.web.features"
+    }
+    routers = {
+        name.rsplit(".", 1)[1]
+        for name in _modules("web/routers")
+        if name != "patnav.web.routers"
+    }
+    # every feature has its router; the routers without a feature module are the API
+    # (which calls every feature) and the accounts' pages (on patnav.platform)
+    assert set(features) - {"common"} <= routers
+    assert routers - set(features) == {"api", "admin", "auth"}
+    for name, path in features.items():
+        assert not _third_party_imports(path) & {"fastapi", "starlette"}, name
+        assert not any(m.startswith("patnav.web.routers") for m in _imports(path)), name
+    assert not (SRC / "web" / "actions.py").exists()
+    assert not (SRC / "web" / "publishing.py").exists()
+
+
+def test_only_the_job_runner_starts_and_ends_jobs():
+    """A job's lifecycle columns are written in one place, patnav/web/jobs.py."""
+    writers = set()
+    for name, path in _modules("web").items():
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            if isinstance(node, ast.Assign | ast.AugAssign | ast.AnnAssign):
+                targets = (
+                    node.targets if isinstance(node, ast.Assign) else [node.target]
+                )
+                for target in targets:
+                    for leaf in ast.walk(target):
+                        if isinstance(leaf, ast.Attribute) and leaf.attr in (
+                            "started_at",
+                            "finished_at",
+                        ):
+                            writers.add(name)
+    assert writers == {"patnav.web.jobs"}

@@ -279,34 +279,11 @@ def row_to_record(cells: Sequence[object], context: ListContext) -> EnterpriseRe
         ValueError: the row has no name, an invalid code, or a value that is not what its
             column holds (the message, in Chinese, says which).
     """
-    values: dict[str, str] = {}
-    units: dict[str, str | None] = {}
-    years: dict[str, int | None] = {}
-    quals: list[Qualification] = []
-    held_columns: list[tuple[Column, str]] = []
-    for col in context.columns:
-        if col.field is None or col.index >= len(cells):
-            continue
-        text = cell_text(cells[col.index])
-        if text is None:
-            continue
-        if col.field == "qualification_column":
-            held_columns.append((col, text))
-            continue
-        if col.field in values:  # a second column of the same field: keep the first
-            continue
-        values[col.field] = text
-        units[col.field] = col.unit
-        years[col.field] = col.year
+    values, units, years, held_columns = _cell_values(cells, context)
     name = clean_name(values.get("name", ""))
     if not name:
         raise ValueError("没有企业名称")
-    row_year = None
-    if "year" in values:
-        y = re.search(r"(?:19|20)\d{2}", values["year"])
-        if y is None:
-            raise ValueError(f"年份“{_short(values['year'], 40)}”不是年份")
-        row_year = int(y.group(0))
+    row_year = _row_year(values)
     uscc = None
     region_from_code = None
     if "uscc" in values:
@@ -316,19 +293,7 @@ def row_to_record(cells: Sequence[object], context: ListContext) -> EnterpriseRe
                 f"统一社会信用代码“{_short(values['uscc'], 40)}”无效：{check.reason}"
             )
         uscc, region_from_code = check.code, check.region_code
-    founded = founded_year = None
-    if "founded" in values:
-        m = _YEAR_ONLY.match(unicodedata.normalize("NFKC", values["founded"]))
-        if m:
-            founded_year = int(m.group(1))
-        else:
-            try:
-                founded = parse_date(values["founded"])
-            except ValueError:
-                raise ValueError(
-                    f"成立日期“{_short(values['founded'], 40)}”不是日期"
-                ) from None
-            founded_year = founded.year if founded else None
+    founded, founded_year = _founded(values)
     amounts: dict[str, float | None] = {}
     for f in AMOUNT_FIELDS:
         amounts[f] = (
@@ -350,40 +315,12 @@ def row_to_record(cells: Sequence[object], context: ListContext) -> EnterpriseRe
         or None
     )
     place, location_source = _place_of(region, values.get("address"), region_from_code)
+    quals: list[Qualification] = []
     if "qualifications" in values:
         quals.extend(parse_qualifications(values["qualifications"], year=row_year))
-    for col, text in held_columns:
-        held, held_in = held_years(text)
-        if held is None:
-            raise ValueError(f"{col.header}“{_short(text, 40)}”不是年份或是/否")
-        if held and col.qualification:
-            held_q = parse_qualification(col.header, year=col.year or row_year)
-            assert held_q is not None
-            held_list: list[int | None] = [*held_in] or [held_q.year]
-            for held_year in held_list:
-                quals.append(
-                    Qualification(
-                        held_q.code,
-                        held_year,
-                        held_q.batch,
-                        held_q.level,
-                        f"{col.header}: {text}",
-                    )
-                )
+    quals.extend(_held_qualifications(held_columns, row_year))
     if context.qualification is not None:
-        q = parse_qualification(
-            context.title or "", year=context.year
-        ) or Qualification(context.qualification, context.year)
-        batch = values.get("batch") or q.batch
-        quals.append(
-            Qualification(
-                context.qualification,
-                row_year or context.year,
-                batch,
-                q.level,
-                context.title,
-            )
-        )
+        quals.append(_list_qualification(context, values, row_year))
     listing_raw = values.get("listing") or values.get("stock_code")
     listing = parse_listing(listing_raw)
     industry_raw = values.get("industry")
@@ -422,6 +359,105 @@ def row_to_record(cells: Sequence[object], context: ListContext) -> EnterpriseRe
         stock_code=values.get("stock_code"),
         note=values.get("note"),
         qualifications=tuple(_dedupe(quals)),
+    )
+
+
+def _cell_values(
+    cells: Sequence[object], context: ListContext
+) -> tuple[
+    dict[str, str],
+    dict[str, str | None],
+    dict[str, int | None],
+    list[tuple[Column, str]],
+]:
+    """A row's text by field (the first column of a field wins) with each field's unit
+    and year from its header, and the qualification columns with their text."""
+    values: dict[str, str] = {}
+    units: dict[str, str | None] = {}
+    years: dict[str, int | None] = {}
+    held_columns: list[tuple[Column, str]] = []
+    for col in context.columns:
+        if col.field is None or col.index >= len(cells):
+            continue
+        text = cell_text(cells[col.index])
+        if text is None:
+            continue
+        if col.field == "qualification_column":
+            held_columns.append((col, text))
+            continue
+        if col.field in values:  # a second column of the same field: keep the first
+            continue
+        values[col.field] = text
+        units[col.field] = col.unit
+        years[col.field] = col.year
+    return values, units, years, held_columns
+
+
+def _row_year(values: dict[str, str]) -> int | None:
+    """The row's own year column, if it has one."""
+    if "year" not in values:
+        return None
+    y = re.search(r"(?:19|20)\d{2}", values["year"])
+    if y is None:
+        raise ValueError(f"年份“{_short(values['year'], 40)}”不是年份")
+    return int(y.group(0))
+
+
+def _founded(values: dict[str, str]) -> tuple[date | None, int | None]:
+    """The founding date (None when only a year is given) and year."""
+    if "founded" not in values:
+        return None, None
+    m = _YEAR_ONLY.match(unicodedata.normalize("NFKC", values["founded"]))
+    if m:
+        return None, int(m.group(1))
+    try:
+        founded = parse_date(values["founded"])
+    except ValueError:
+        raise ValueError(f"成立日期“{_short(values['founded'], 40)}”不是日期") from None
+    return founded, founded.year if founded else None
+
+
+def _held_qualifications(
+    held_columns: list[tuple[Column, str]], row_year: int | None
+) -> list[Qualification]:
+    """The qualifications a row holds by its qualification columns (是/否 or years)."""
+    quals: list[Qualification] = []
+    for col, text in held_columns:
+        held, held_in = held_years(text)
+        if held is None:
+            raise ValueError(f"{col.header}“{_short(text, 40)}”不是年份或是/否")
+        if held and col.qualification:
+            held_q = parse_qualification(col.header, year=col.year or row_year)
+            assert held_q is not None
+            held_list: list[int | None] = [*held_in] or [held_q.year]
+            for held_year in held_list:
+                quals.append(
+                    Qualification(
+                        held_q.code,
+                        held_year,
+                        held_q.batch,
+                        held_q.level,
+                        f"{col.header}: {text}",
+                    )
+                )
+    return quals
+
+
+def _list_qualification(
+    context: ListContext, values: dict[str, str], row_year: int | None
+) -> Qualification:
+    """The qualification every row of a list holds (the list's title says which)."""
+    assert context.qualification is not None
+    q = parse_qualification(context.title or "", year=context.year) or Qualification(
+        context.qualification, context.year
+    )
+    batch = values.get("batch") or q.batch
+    return Qualification(
+        context.qualification,
+        row_year or context.year,
+        batch,
+        q.level,
+        context.title,
     )
 
 

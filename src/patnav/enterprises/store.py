@@ -22,7 +22,7 @@ from patnav.enterprises.register import EnterpriseRecord, RegisterRow, read_regi
 from patnav.enterprises.sizes import SIZES, classify_size
 from patnav.enterprises.vocabulary import LEVELS, LISTINGS, QUALIFICATIONS
 from patnav.errors import InputError
-from patnav.ingest.base import Notice, ReadOptions, Rejected, file_source
+from patnav.ingest.base import Notice, ReadOptions, Rejected, Source, file_source
 from patnav.schema import tables as t
 from patnav.storage.store import PatentStore
 
@@ -163,6 +163,51 @@ def import_register(
     options = options or ReadOptions()
     source = file_source(path)
     file_hash = source.content_hash(options.max_file_bytes)
+    rows, rejected, notices = _read(source, qualification, year, amount_unit, options)
+    now = _now()
+    name = str(path)
+    with store.transaction():
+        import_id = int(
+            store.scalar("SELECT coalesce(max(import_id), 0) + 1 FROM imports")
+        )
+        merged, ids, (new, updated, unchanged) = _merge_rows(store, rows, name, now)
+        _write_enterprises(store, merged)
+        quals_added = _write_qualifications(store, rows, ids, name)
+        _record_import(
+            store,
+            import_id,
+            name,
+            file_hash,
+            now,
+            rows=len(rows),
+            rejected=rejected,
+            counts=(new, updated, unchanged),
+            notices=notices,
+        )
+    sizes: dict[str, int] = {}
+    for row in merged.values():
+        sizes[row["size"]] = sizes.get(row["size"], 0) + 1
+    return RegisterImport(
+        file=name,
+        rows=len(rows),
+        new=new,
+        updated=updated,
+        unchanged=unchanged,
+        qualifications=quals_added,
+        rejected=tuple(RejectedRow(r.position, r.reason) for r in rejected),
+        notices=tuple(notices),
+        sizes=sizes,
+    )
+
+
+def _read(
+    source: Source,
+    qualification: str | None,
+    year: int | None,
+    amount_unit: str | None,
+    options: ReadOptions,
+) -> tuple[list[RegisterRow], list[Rejected], list[str]]:
+    """The list's rows, its rejected rows and its notices."""
     rows: list[RegisterRow] = []
     rejected: list[Rejected] = []
     notices: list[str] = []
@@ -179,132 +224,150 @@ def import_register(
             rejected.append(item)
         elif isinstance(item, Notice):
             notices.append(item.message)
-    now = _now()
+    return rows, rejected, notices
+
+
+def _merge_rows(
+    store: PatentStore, rows: list[RegisterRow], name: str, now: datetime
+) -> tuple[dict[str, dict[str, Any]], list[str], tuple[int, int, int]]:
+    """Each enterprise's row as it will be stored (merged with what the store holds and
+    with earlier rows of the list), the id of every row of the list, and how many
+    enterprises are new, updated and unchanged."""
     new = updated = unchanged = 0
-    quals_added = 0
-    name = str(path)
-    with store.transaction():
-        import_id = int(
-            store.scalar("SELECT coalesce(max(import_id), 0) + 1 FROM imports")
+    merged: dict[str, dict[str, Any]] = {}
+    ids: list[str] = []
+    for r in rows:
+        eid, carried = _resolve_id(store, merged, r.record)
+        ids.append(eid)
+        old = merged.get(eid) or carried or _stored(store, eid)
+        row = _merged(old, r.record)
+        row.update(
+            enterprise_id=eid,
+            source_file=name,
+            source_position=r.position,
+            imported_at=(old or {}).get("imported_at") or now,
+            updated_at=now,
         )
-        merged: dict[str, dict[str, Any]] = {}
-        ids: list[str] = []
-        for r in rows:
-            eid, carried = _resolve_id(store, merged, r.record)
-            ids.append(eid)
-            old = merged.get(eid) or carried or _stored(store, eid)
-            row = _merged(old, r.record)
-            row.update(
-                enterprise_id=eid,
-                source_file=name,
-                source_position=r.position,
-                imported_at=(old or {}).get("imported_at") or now,
-                updated_at=now,
-            )
-            if eid not in merged:
-                if old is None:
-                    new += 1
-                elif all(old.get(c) == row.get(c) for c in _COMPARED):
-                    unchanged += 1
-                    row["updated_at"] = old.get("updated_at")
-                    row["source_file"] = old.get("source_file")
-                    row["source_position"] = old.get("source_position")
-                else:
-                    updated += 1
-            merged[eid] = row
-        if merged:
-            data = pa.Table.from_pylist(
-                [
-                    {c: row.get(c) for c in t.ENTERPRISES.column_names}
-                    for row in merged.values()
-                ],
-                schema=t.ENTERPRISES.arrow_schema(),
-            )
-            with store.staged("enterprise_rows", data) as staged:
-                store.execute(
-                    f"DELETE FROM enterprises WHERE enterprise_id IN "
-                    f"(SELECT enterprise_id FROM {staged})"
-                )
-                store.execute(f"INSERT INTO enterprises SELECT * FROM {staged}")
-        qrows = []
-        for r, eid in zip(rows, ids, strict=True):
-            for q in r.record.qualifications:
-                qrows.append(
-                    {
-                        "enterprise_id": eid,
-                        "qualification": q.code,
-                        "year": q.year,
-                        "batch": q.batch,
-                        "level": q.level,
-                        "raw": q.raw,
-                        "source_file": name,
-                    }
-                )
-        if qrows:
-            data = pa.Table.from_pylist(
-                qrows, schema=t.ENTERPRISE_QUALIFICATIONS.arrow_schema()
-            )
-            with store.staged("qualification_rows", data) as staged:
-                before = store.count("enterprise_qualifications")
-                # one row per enterprise × qualification × year: a re-import adds nothing
-                store.execute(
-                    f"INSERT INTO enterprise_qualifications "
-                    f"SELECT DISTINCT ON (s.enterprise_id, s.qualification, s.year) s.* "
-                    f"FROM {staged} s WHERE NOT EXISTS (SELECT 1 FROM "
-                    f"enterprise_qualifications q WHERE q.enterprise_id = s.enterprise_id "
-                    f"AND q.qualification = s.qualification "
-                    f"AND q.year IS NOT DISTINCT FROM s.year)"
-                )
-                quals_added = store.count("enterprise_qualifications") - before
+        if eid not in merged:
+            if old is None:
+                new += 1
+            elif all(old.get(c) == row.get(c) for c in _COMPARED):
+                unchanged += 1
+                row["updated_at"] = old.get("updated_at")
+                row["source_file"] = old.get("source_file")
+                row["source_position"] = old.get("source_position")
+            else:
+                updated += 1
+        merged[eid] = row
+    return merged, ids, (new, updated, unchanged)
+
+
+def _write_enterprises(store: PatentStore, merged: dict[str, dict[str, Any]]) -> None:
+    """Replace the merged enterprises' rows (in the import's transaction)."""
+    if not merged:
+        return
+    data = pa.Table.from_pylist(
+        [
+            {c: row.get(c) for c in t.ENTERPRISES.column_names}
+            for row in merged.values()
+        ],
+        schema=t.ENTERPRISES.arrow_schema(),
+    )
+    with store.staged("enterprise_rows", data) as staged:
         store.execute(
-            "DELETE FROM quarantine WHERE file_hash = ? OR (file = ? AND file_hash IS NULL)",
-            [file_hash, name],
+            f"DELETE FROM enterprises WHERE enterprise_id IN "
+            f"(SELECT enterprise_id FROM {staged})"
         )
-        for rej in rejected:
-            store.execute(
-                "INSERT INTO quarantine VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                [
-                    import_id,
-                    name,
-                    rej.position,
-                    rej.row_number,
-                    rej.reason,
-                    rej.raw,
-                    now,
-                    file_hash,
-                ],
+        store.execute(f"INSERT INTO enterprises SELECT * FROM {staged}")
+
+
+def _write_qualifications(
+    store: PatentStore, rows: list[RegisterRow], ids: list[str], name: str
+) -> int:
+    """Add the rows' qualifications the store does not hold yet; returns how many."""
+    qrows = []
+    for r, eid in zip(rows, ids, strict=True):
+        for q in r.record.qualifications:
+            qrows.append(
+                {
+                    "enterprise_id": eid,
+                    "qualification": q.code,
+                    "year": q.year,
+                    "batch": q.batch,
+                    "level": q.level,
+                    "raw": q.raw,
+                    "source_file": name,
+                }
             )
-        status = "quarantined" if rejected and not rows else "ok"
+    if not qrows:
+        return 0
+    data = pa.Table.from_pylist(
+        qrows, schema=t.ENTERPRISE_QUALIFICATIONS.arrow_schema()
+    )
+    with store.staged("qualification_rows", data) as staged:
+        before = store.count("enterprise_qualifications")
+        # one row per enterprise × qualification × year: a re-import adds nothing
         store.execute(
-            "INSERT INTO imports VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            f"INSERT INTO enterprise_qualifications "
+            f"SELECT DISTINCT ON (s.enterprise_id, s.qualification, s.year) s.* "
+            f"FROM {staged} s WHERE NOT EXISTS (SELECT 1 FROM "
+            f"enterprise_qualifications q WHERE q.enterprise_id = s.enterprise_id "
+            f"AND q.qualification = s.qualification "
+            f"AND q.year IS NOT DISTINCT FROM s.year)"
+        )
+        return store.count("enterprise_qualifications") - before
+
+
+def _record_import(
+    store: PatentStore,
+    import_id: int,
+    name: str,
+    file_hash: str,
+    now: datetime,
+    *,
+    rows: int,
+    rejected: list[Rejected],
+    counts: tuple[int, int, int],
+    notices: list[str],
+) -> None:
+    """The file's rejected rows in the quarantine (replacing an earlier import's) and
+    its line in the import log (in the import's transaction)."""
+    store.execute(
+        "DELETE FROM quarantine WHERE file_hash = ? OR (file = ? AND file_hash IS NULL)",
+        [file_hash, name],
+    )
+    for rej in rejected:
+        store.execute(
+            "INSERT INTO quarantine VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 import_id,
                 name,
-                FORMAT,
-                status,
+                rej.position,
+                rej.row_number,
+                rej.reason,
+                rej.raw,
                 now,
-                _now(),
-                len(rows) + len(rejected),
-                new,
-                updated,
-                unchanged,
-                len(rejected),
-                "; ".join(notices)[:2000] or None,
+                file_hash,
             ],
         )
-    sizes: dict[str, int] = {}
-    for row in merged.values():
-        sizes[row["size"]] = sizes.get(row["size"], 0) + 1
-    return RegisterImport(
-        file=name,
-        rows=len(rows),
-        new=new,
-        updated=updated,
-        unchanged=unchanged,
-        qualifications=quals_added,
-        rejected=tuple(RejectedRow(r.position, r.reason) for r in rejected),
-        notices=tuple(notices),
-        sizes=sizes,
+    status = "quarantined" if rejected and not rows else "ok"
+    new, updated, unchanged = counts
+    store.execute(
+        "INSERT INTO imports VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            import_id,
+            name,
+            FORMAT,
+            status,
+            now,
+            _now(),
+            rows + len(rejected),
+            new,
+            updated,
+            unchanged,
+            len(rejected),
+            "; ".join(notices)[:2000] or None,
+        ],
     )
 
 

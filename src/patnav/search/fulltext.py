@@ -500,95 +500,19 @@ class FullTextIndex:
         rebuilt = False
         if not self._analyzer_matches() or self._meta("format") != INDEX_FORMAT:
             rebuilt = self.documents > 0 or self._meta("format") is not None
-            for table in (
-                "docs",
-                "terms",
-                "postings",
-                "grams",
-                "gram_postings",
-                "meta",
-            ):
-                self._exec(f"DELETE FROM {table}")
-            self._term_cache.clear()  # the vocabularies are empty again
+            self._clear()
         elif self._meta("watermark") == watermark:
             self._locate(store)
             self._keep_analyzer()
             return UpdateReport(0, 0, 0, self.documents, time.perf_counter() - started)
 
-        fingerprints = store.query(_FINGERPRINTS)
-        self._conn.register("store_fp", fingerprints)
-        try:
-            todo = [
-                r[0]
-                for r in self._conn.execute(
-                    "SELECT f.doc_id FROM store_fp f LEFT JOIN docs d USING (doc_id) "
-                    "WHERE d.doc_id IS NULL OR d.fp <> f.fp ORDER BY f.doc_id"
-                ).fetchall()
-            ]
-            stale = self._conn.execute(
-                "SELECT d.doc_key, f.doc_id IS NOT NULL FROM docs d "
-                "LEFT JOIN store_fp f USING (doc_id) WHERE f.doc_id IS NULL OR d.fp <> f.fp"
-            ).fetchall()
-            fp_of = (
-                dict(
-                    self._conn.execute(
-                        "SELECT doc_id, fp FROM store_fp "
-                        "WHERE doc_id IN (SELECT unnest(?::VARCHAR[]))",
-                        [todo],
-                    ).fetchall()
-                )
-                if todo
-                else {}
-            )
-        finally:
-            self._conn.unregister("store_fp")
+        todo, stale, fp_of = self._differences(store)
         changed = sum(1 for _, still in stale if still)
         removed = len(stale) - changed
         self._exec("BEGIN TRANSACTION")
         try:
-            if stale:
-                keys = pa.table(
-                    {"doc_key": pa.array([k for k, _ in stale], pa.int32())}
-                )
-                self._conn.register("stale_keys", keys)
-                for table in ("postings", "gram_postings", "docs"):
-                    self._exec(
-                        f"DELETE FROM {table} WHERE doc_key IN (SELECT doc_key FROM stale_keys)"
-                    )
-                self._conn.unregister("stale_keys")
-            next_key = self._count("SELECT coalesce(max(doc_key), 0) + 1 FROM docs")
-            done = 0
-            with ExitStack() as stack:
-                pool = None
-                if workers > 1 and len(todo) >= PARALLEL_MIN_DOCUMENTS:
-                    segmenter = self.analyzer.segmenter
-                    pool = stack.enter_context(
-                        ProcessPoolExecutor(
-                            max_workers=workers,
-                            # spawn, not fork: the parent holds DuckDB connections
-                            mp_context=multiprocessing.get_context("spawn"),
-                            initializer=_start_worker,
-                            initargs=(
-                                segmenter.dictionaries,
-                                segmenter.cache_dir,
-                                segmenter.pinned,
-                            ),
-                        )
-                    )
-                for start in range(0, len(todo), batch_size):
-                    batch = todo[start : start + batch_size]
-                    rows = store.query(
-                        _DOC_TEXTS.format(
-                            texts_filter="AND doc_id IN (SELECT unnest(?::VARCHAR[]))",
-                            claims_filter="WHERE doc_id IN (SELECT unnest(?::VARCHAR[]))",
-                            where="p.doc_id IN (SELECT unnest(?::VARCHAR[]))",
-                        ),
-                        [batch, batch, batch],
-                    )
-                    next_key = self._add(rows, fp_of, next_key, pool, workers)
-                    done += len(batch)
-                    if progress:
-                        progress("full-text index", done, len(todo))
+            self._drop(stale)
+            self._analyse(store, todo, fp_of, progress, batch_size, workers)
             self._set_meta(
                 {
                     "format": INDEX_FORMAT,
@@ -618,6 +542,106 @@ class FullTextIndex:
             compacted=compacted,
             rebuilt=rebuilt,
         )
+
+    def _clear(self) -> None:
+        """Empty the index (a changed analyzer or format rebuilds it from scratch)."""
+        for table in ("docs", "terms", "postings", "grams", "gram_postings", "meta"):
+            self._exec(f"DELETE FROM {table}")
+        self._term_cache.clear()  # the vocabularies are empty again
+
+    def _differences(
+        self, store: PatentStore
+    ) -> tuple[list[str], list[tuple[int, bool]], dict[str, int]]:
+        """What an update must do, from the store's fingerprints: the documents to
+        analyse (new or changed, by id), the indexed ones to drop (key, and whether the
+        document is still in the store: changed, not removed), and the fingerprint of
+        each document to analyse."""
+        fingerprints = store.query(_FINGERPRINTS)
+        self._conn.register("store_fp", fingerprints)
+        try:
+            todo = [
+                r[0]
+                for r in self._conn.execute(
+                    "SELECT f.doc_id FROM store_fp f LEFT JOIN docs d USING (doc_id) "
+                    "WHERE d.doc_id IS NULL OR d.fp <> f.fp ORDER BY f.doc_id"
+                ).fetchall()
+            ]
+            stale = self._conn.execute(
+                "SELECT d.doc_key, f.doc_id IS NOT NULL FROM docs d "
+                "LEFT JOIN store_fp f USING (doc_id) WHERE f.doc_id IS NULL OR d.fp <> f.fp"
+            ).fetchall()
+            fp_of = (
+                dict(
+                    self._conn.execute(
+                        "SELECT doc_id, fp FROM store_fp "
+                        "WHERE doc_id IN (SELECT unnest(?::VARCHAR[]))",
+                        [todo],
+                    ).fetchall()
+                )
+                if todo
+                else {}
+            )
+        finally:
+            self._conn.unregister("store_fp")
+        return todo, stale, fp_of
+
+    def _drop(self, stale: list[tuple[int, bool]]) -> None:
+        """Delete the postings and rows of the stale documents (in the update's
+        transaction)."""
+        if not stale:
+            return
+        keys = pa.table({"doc_key": pa.array([k for k, _ in stale], pa.int32())})
+        self._conn.register("stale_keys", keys)
+        for table in ("postings", "gram_postings", "docs"):
+            self._exec(
+                f"DELETE FROM {table} WHERE doc_key IN (SELECT doc_key FROM stale_keys)"
+            )
+        self._conn.unregister("stale_keys")
+
+    def _analyse(
+        self,
+        store: PatentStore,
+        todo: list[str],
+        fp_of: dict[str, int],
+        progress: Progress | None,
+        batch_size: int,
+        workers: int,
+    ) -> None:
+        """Analyse and add the documents ``todo`` in batches (in the update's
+        transaction), in ``workers`` processes when there are enough of them."""
+        next_key = self._count("SELECT coalesce(max(doc_key), 0) + 1 FROM docs")
+        done = 0
+        with ExitStack() as stack:
+            pool = None
+            if workers > 1 and len(todo) >= PARALLEL_MIN_DOCUMENTS:
+                segmenter = self.analyzer.segmenter
+                pool = stack.enter_context(
+                    ProcessPoolExecutor(
+                        max_workers=workers,
+                        # spawn, not fork: the parent holds DuckDB connections
+                        mp_context=multiprocessing.get_context("spawn"),
+                        initializer=_start_worker,
+                        initargs=(
+                            segmenter.dictionaries,
+                            segmenter.cache_dir,
+                            segmenter.pinned,
+                        ),
+                    )
+                )
+            for start in range(0, len(todo), batch_size):
+                batch = todo[start : start + batch_size]
+                rows = store.query(
+                    _DOC_TEXTS.format(
+                        texts_filter="AND doc_id IN (SELECT unnest(?::VARCHAR[]))",
+                        claims_filter="WHERE doc_id IN (SELECT unnest(?::VARCHAR[]))",
+                        where="p.doc_id IN (SELECT unnest(?::VARCHAR[]))",
+                    ),
+                    [batch, batch, batch],
+                )
+                next_key = self._add(rows, fp_of, next_key, pool, workers)
+                done += len(batch)
+                if progress:
+                    progress("full-text index", done, len(todo))
 
     def _keep_analyzer(self) -> None:
         """Keep the analyzer's dictionary beside the index, so that a process without

@@ -1,8 +1,10 @@
 """The patnav web platform: ``create_app(settings)`` builds the FastAPI application.
 
-Pages and the REST API are thin shells over :mod:`patnav.web.actions` (stores, imports,
-search, sets, dashboards) and :mod:`patnav.web.publishing` (specs, reports, catalogue), which
-check access (:mod:`patnav.platform.access`) and call the core. See ``docs/web.md``.
+Pages and the REST API (:mod:`patnav.web.routers`) are thin shells over
+:mod:`patnav.web.features`, one module per feature (stores, imports, search, patents, sets,
+dashboard, specs, reports, catalogue), which check access (:mod:`patnav.platform.access`)
+and call the core; background jobs go through the one job runner, :mod:`patnav.web.jobs`.
+See ``docs/web.md`` and ``docs/architecture.md``.
 """
 
 from __future__ import annotations

@@ -1,7 +1,8 @@
 """``create_app(settings)``: the patnav web platform as a FastAPI application.
 
 Server-rendered pages (Jinja2 + HTMX, Chinese by default) and the REST API under
-``/api/v1`` (OpenAPI at ``/api/docs``) share the same actions, access rules and audit log.
+``/api/v1`` (OpenAPI at ``/api/docs``) share the same features (:mod:`patnav.web.features`),
+access rules and audit log.
 Front-end assets (ECharts, htmx, Swagger UI) are served from ``/static/vendor``, installed
 from npm at set-up (``make setup``) — never from a CDN.
 """
@@ -49,8 +50,10 @@ from patnav.platform import audit
 from patnav.platform.db import Platform
 from patnav.platform.models import DataStore
 from patnav.platform.retention import prune
-from patnav.web import actions, publishing
+from patnav.web import jobs
 from patnav.web.deps import identify
+from patnav.web.features import imports as import_jobs
+from patnav.web.features import reports as report_jobs
 from patnav.web.i18n import LANG_COOKIE, pick_lang, translate
 from patnav.web.limits import Limits, LimitsMiddleware
 from patnav.web.principals import PrincipalCache
@@ -107,9 +110,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        resumed = actions.resume_imports(platform, hub) + publishing.resume_reports(
-            platform, hub
-        )
+        resumed = jobs.resume(platform, hub, (import_jobs.IMPORT, report_jobs.REPORT))
         if resumed:
             log.info("resumed %d interrupted job(s)", resumed)
         pruner = (

@@ -6,7 +6,8 @@ between threads (cursors may). So the app opens each store **once** (:class:`Sto
 and every request or worker thread works on its own ``store.cursor()``:
 
 - **imports** run in one worker thread per store, so writes to a store are serialised;
-- **reports** run in one worker thread for the whole app (they read, and they are heavy);
+- **reports** run in one worker thread for the whole app (they read, and they are heavy) —
+  both kinds of job are put on their worker by the job runner (:mod:`patnav.web.jobs`);
 - **searches** of a store share its side index (full text and vectors, loaded once) under a
   lock, because the index holds a DuckDB connection of its own; after an import the worker
   brings the index up to date under the same lock. Results — the result lists the pages

@@ -34,7 +34,7 @@ from patnav.presenters import PRESENTERS, dashboard_analyses
 from patnav.search import MODES
 from patnav.search.api import MAX_LIMIT
 from patnav.search.hits import Note
-from patnav.web import actions, publishing
+from patnav.web import features
 from patnav.web.deps import Ctx, api_ctx, require_scope, verify_csrf
 from patnav.web.routers.imports import read_mapping
 from patnav.web.routers.search import facet_filters, list_options
@@ -232,9 +232,11 @@ class PublicationOut(BaseModel):
 
 
 def _store(ctx: Ctx, store: DataStore, *, listed: bool = False) -> StoreOut:
-    documents = actions.document_count(ctx, store)
+    documents = features.stores.document_count(ctx, store)
     if documents is None and not listed:
-        actions.handle_of(ctx, store)  # raises StoreUnavailableError: 503, and why
+        features.common.handle_of(
+            ctx, store
+        )  # raises StoreUnavailableError: 503, and why
     return StoreOut(
         id=store.id,
         tenant_id=store.tenant_id,
@@ -257,7 +259,7 @@ def _import(job: ImportJob) -> ImportOut:
         done=job.done,
         total=job.total,
         error=job.error,
-        report=actions.import_report(job),
+        report=features.imports.import_report(job),
         created_at=job.created_at,
         finished_at=job.finished_at,
     )
@@ -334,7 +336,7 @@ def tenants(ctx: Context) -> list[TenantOut]:
     "/stores", tags=["stores"], response_model=list[StoreOut], summary="Stores you see"
 )
 def stores(ctx: Context) -> list[StoreOut]:
-    return [_store(ctx, s, listed=True) for s in actions.list_stores(ctx)]
+    return [_store(ctx, s, listed=True) for s in features.stores.list_stores(ctx)]
 
 
 @router.post(
@@ -346,7 +348,8 @@ def stores(ctx: Context) -> list[StoreOut]:
 )
 def create_store(ctx: Context, body: StoreIn) -> StoreOut:
     return _store(
-        ctx, actions.create_store(ctx, body.tenant_id, body.name, body.description)
+        ctx,
+        features.stores.create_store(ctx, body.tenant_id, body.name, body.description),
     )
 
 
@@ -354,7 +357,7 @@ def create_store(ctx: Context, body: StoreIn) -> StoreOut:
     "/stores/{store_id}", tags=["stores"], response_model=StoreOut, summary="One store"
 )
 def store(ctx: Context, store_id: int) -> StoreOut:
-    return _store(ctx, actions.get_store(ctx, store_id))
+    return _store(ctx, features.stores.get_store(ctx, store_id))
 
 
 @router.post(
@@ -375,8 +378,8 @@ def upload(
     ] = None,
     enrich: Annotated[bool, Form(description="Run the enrichment steps after")] = False,
 ) -> ImportOut:
-    store = actions.get_store(ctx, store_id)
-    job = actions.start_import(
+    store = features.stores.get_store(ctx, store_id)
+    job = features.imports.start_import(
         ctx,
         store,
         file.filename,
@@ -394,7 +397,7 @@ def upload(
     summary="An import job and its report",
 )
 def import_job(ctx: Context, job_id: int) -> ImportOut:
-    return _import(actions.get_import(ctx, job_id))
+    return _import(features.imports.get_import(ctx, job_id))
 
 
 # -- search and documents --------------------------------------------------------------
@@ -408,12 +411,12 @@ def list_query(
         str, Query(pattern="^(relevance|app_date|pub_date|applicant|citations)$")
     ] = "relevance",
     order: Annotated[str, Query(pattern="^(|asc|desc)$")] = "",
-) -> actions.ListOptions:
+) -> features.search.ListOptions:
     """The result-list options the search and its export share, validated."""
     return list_options(mode, group, sort, order, facets)
 
 
-ListQuery = Annotated[actions.ListOptions, Depends(list_query)]
+ListQuery = Annotated[features.search.ListOptions, Depends(list_query)]
 
 
 @router.get(
@@ -428,12 +431,12 @@ def search(
     q: Annotated[str, Query(min_length=1, max_length=100_000)],
     options: ListQuery,
     page: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 1,
-    size: Annotated[int, Query(ge=1, le=100)] = actions.PAGE_SIZE,
+    size: Annotated[int, Query(ge=1, le=100)] = features.search.PAGE_SIZE,
 ) -> SearchOut:
     """Facet filters: `applicant`, `year`, `type`, `province`, `ipc`, `status`, each
     repeatable (alternatives); an empty value keeps the documents without a value."""
-    store = actions.get_store(ctx, store_id)
-    found = actions.run_results(ctx, store, q, options, page=page, size=size)
+    store = features.stores.get_store(ctx, store_id)
+    found = features.search.run_results(ctx, store, q, options, page=page, size=size)
     result = found.result
     return SearchOut(
         query=result.query,
@@ -469,8 +472,8 @@ def export_search(
 ) -> Response:
     """The same rows, order, titles and filters as the search; cells are never
     formulas."""
-    store = actions.get_store(ctx, store_id)
-    path, name = actions.export_search(ctx, store, q, options, fmt)
+    store = features.stores.get_store(ctx, store_id)
+    path, name = features.search.export_search(ctx, store, q, options, fmt)
     media = (
         "text/csv; charset=utf-8"
         if fmt == "csv"
@@ -490,8 +493,8 @@ def export_search(
     summary="One patent, every section",
 )
 def patent(ctx: Context, store_id: int, doc_id: str) -> dict[str, Any]:
-    store = actions.get_store(ctx, store_id)
-    return actions.document(ctx, store, doc_id).to_dict()
+    store = features.stores.get_store(ctx, store_id)
+    return features.patents.document(ctx, store, doc_id).to_dict()
 
 
 # -- patent sets and dashboards ----------------------------------------------------------
@@ -504,8 +507,10 @@ def patent(ctx: Context, store_id: int, doc_id: str) -> dict[str, Any]:
     summary="Patent sets you see",
 )
 def sets(ctx: Context, store_id: int | None = None) -> list[SetOut]:
-    store = actions.get_store(ctx, store_id) if store_id is not None else None
-    return [SetOut(**actions.set_dict(s)) for s in actions.list_sets(ctx, store)]
+    store = features.stores.get_store(ctx, store_id) if store_id is not None else None
+    return [
+        SetOut(**features.sets.set_dict(s)) for s in features.sets.list_sets(ctx, store)
+    ]
 
 
 @router.post(
@@ -522,8 +527,8 @@ def create_set(ctx: Context, body: SetIn) -> SetOut:
         raise InvalidParameterError(
             f"Unknown mode '{body.mode}': use one of {', '.join(MODES)}."
         )
-    store = actions.get_store(ctx, body.store_id)
-    link = actions.create_set(
+    store = features.stores.get_store(ctx, body.store_id)
+    link = features.sets.create_set(
         ctx,
         store,
         body.name,
@@ -532,7 +537,7 @@ def create_set(ctx: Context, body: SetIn) -> SetOut:
         description=body.description,
         limit=body.limit,
     )
-    return SetOut(**actions.set_dict(link))
+    return SetOut(**features.sets.set_dict(link))
 
 
 @router.get(
@@ -542,7 +547,7 @@ def create_set(ctx: Context, body: SetIn) -> SetOut:
     summary="One patent set",
 )
 def get_set(ctx: Context, set_id: int) -> SetOut:
-    return SetOut(**actions.set_dict(actions.get_set(ctx, set_id)))
+    return SetOut(**features.sets.set_dict(features.sets.get_set(ctx, set_id)))
 
 
 @router.post(
@@ -552,7 +557,7 @@ def get_set(ctx: Context, set_id: int) -> SetOut:
     summary="Re-run a set on the data as it is now",
 )
 def rerun(ctx: Context, set_id: int) -> RerunOut:
-    report = actions.rerun(ctx, set_id)
+    report = features.sets.rerun(ctx, set_id)
     return RerunOut(
         name=report.name,
         count=report.count,
@@ -566,7 +571,7 @@ def rerun(ctx: Context, set_id: int) -> RerunOut:
     "/sets/{set_id}", tags=["patent sets"], status_code=204, summary="Delete a set"
 )
 def delete_set(ctx: Context, set_id: int) -> Response:
-    actions.delete_set(ctx, set_id)
+    features.sets.delete_set(ctx, set_id)
     return Response(status_code=204)
 
 
@@ -576,7 +581,7 @@ def delete_set(ctx: Context, set_id: int) -> Response:
     summary="The set's documents as CSV (UTF-8 with BOM)",
 )
 def export(ctx: Context, set_id: int) -> Response:
-    path, name = actions.export_csv(ctx, set_id)
+    path, name = features.sets.export_csv(ctx, set_id)
     return FileResponse(
         path,
         media_type="text/csv; charset=utf-8",
@@ -599,12 +604,14 @@ async def dashboard(
     ] = "family",
 ) -> Response:
     # served on the event loop when computed already; computed in a worker thread
-    found = actions.cached_dashboard_of(ctx, set_id, count_by)
+    found = features.dashboard.cached_dashboard_of(ctx, set_id, count_by)
     if found is None:
-        found = await run_in_threadpool(actions.dashboard_of, ctx, set_id, count_by)
+        found = await run_in_threadpool(
+            features.dashboard.dashboard_of, ctx, set_id, count_by
+        )
     link, _, board = found
     return Response(
-        actions.dashboard_bytes(link, board, count_by, ctx.lang),
+        features.dashboard.dashboard_bytes(link, board, count_by, ctx.lang),
         media_type="application/json",
     )
 
@@ -665,7 +672,7 @@ def analysis(
         raise InvalidParameterError(
             f"Unknown landscape analysis '{name}': use one of {', '.join(shown)}."
         )
-    _, board = actions.dashboard(ctx, set_id, count_by)
+    _, board = features.dashboard.dashboard(ctx, set_id, count_by)
     info = ANALYSES[name]
     return {
         "name": name,
@@ -685,7 +692,7 @@ def analysis(
     summary="Navigation specs you see",
 )
 def specs(ctx: Context) -> list[SpecOut]:
-    return [_spec(s) for s in publishing.list_specs(ctx)]
+    return [_spec(s) for s in features.specs.list_specs(ctx)]
 
 
 @router.post(
@@ -695,7 +702,7 @@ def specs(ctx: Context) -> list[SpecOut]:
     summary="Validate a spec",
 )
 def validate(ctx: Context, body: SpecIn) -> ValidationOut:
-    parsed, problems = publishing.validate_spec(body.yaml)
+    parsed, problems = features.specs.validate_spec(body.yaml)
     return ValidationOut(
         valid=parsed is not None,
         title=parsed.title if parsed else None,
@@ -726,7 +733,7 @@ def _saved(ctx: Ctx, spec: Spec | None, problems: list[Any]) -> SpecOut:
     summary="Save a new spec",
 )
 def create_spec(ctx: Context, body: SpecIn) -> SpecOut:
-    spec, problems = publishing.save_spec(
+    spec, problems = features.specs.save_spec(
         ctx, body.yaml, tenant_id=body.tenant_id, name=body.name
     )
     return _saved(ctx, spec, problems)
@@ -736,7 +743,7 @@ def create_spec(ctx: Context, body: SpecIn) -> SpecOut:
     "/specs/{spec_id}", tags=["specs"], response_model=SpecOut, summary="One spec"
 )
 def get_spec(ctx: Context, spec_id: int) -> SpecOut:
-    return _spec(publishing.get_spec(ctx, spec_id))
+    return _spec(features.specs.get_spec(ctx, spec_id))
 
 
 @router.put(
@@ -746,7 +753,7 @@ def get_spec(ctx: Context, spec_id: int) -> SpecOut:
     summary="Save a new version of a spec",
 )
 def update_spec(ctx: Context, spec_id: int, body: SpecIn) -> SpecOut:
-    spec, problems = publishing.save_spec(
+    spec, problems = features.specs.save_spec(
         ctx, body.yaml, spec_id=spec_id, name=body.name
     )
     return _saved(ctx, spec, problems)
@@ -762,7 +769,7 @@ def update_spec(ctx: Context, spec_id: int, body: SpecIn) -> SpecOut:
     summary="Report jobs you see",
 )
 def reports(ctx: Context) -> list[ReportOut]:
-    return [_report(r) for r in publishing.list_reports(ctx)]
+    return [_report(r) for r in features.reports.list_reports(ctx)]
 
 
 @router.post(
@@ -774,7 +781,9 @@ def reports(ctx: Context) -> list[ReportOut]:
 )
 def create_report(ctx: Context, body: ReportIn) -> ReportOut:
     return _report(
-        publishing.start_report(ctx, body.spec_id, body.store_id, body.fmt, body.lang)
+        features.reports.start_report(
+            ctx, body.spec_id, body.store_id, body.fmt, body.lang
+        )
     )
 
 
@@ -785,7 +794,7 @@ def create_report(ctx: Context, body: ReportIn) -> ReportOut:
     summary="One report job",
 )
 def report(ctx: Context, report_id: int) -> ReportOut:
-    return _report(publishing.get_report(ctx, report_id))
+    return _report(features.reports.get_report(ctx, report_id))
 
 
 @router.get(
@@ -794,7 +803,7 @@ def report(ctx: Context, report_id: int) -> ReportOut:
     summary="A finished report's file",
 )
 def download_report(ctx: Context, report_id: int) -> Response:
-    path, name, media_type = publishing.report_file(ctx, report_id)
+    path, name, media_type = features.reports.report_file(ctx, report_id)
     return FileResponse(path, media_type=media_type, filename=name)
 
 
@@ -813,8 +822,8 @@ def publications(
     tag: Annotated[str, Query(max_length=40)] = "",
 ) -> list[PublicationOut]:
     return [
-        PublicationOut(**publishing.publication_dict(ctx, p))
-        for p in publishing.search_publications(ctx, q, tag=tag or None)
+        PublicationOut(**features.catalogue.publication_dict(ctx, p))
+        for p in features.catalogue.search_publications(ctx, q, tag=tag or None)
     ]
 
 
@@ -826,19 +835,19 @@ def publications(
     summary="Publish a finished report",
 )
 def publish(ctx: Context, body: PublicationIn) -> PublicationOut:
-    publication = publishing.publish(
+    publication = features.catalogue.publish(
         ctx,
-        publishing.PublicationForm(
+        features.catalogue.PublicationForm(
             report_id=body.report_id,
             title=body.title,
             summary=body.summary,
-            tags=publishing.split_tags(",".join(body.tags)),
+            tags=features.catalogue.split_tags(",".join(body.tags)),
             type=body.type,
             region=body.region,
             visibility=body.visibility,
         ),
     )
-    return PublicationOut(**publishing.publication_dict(ctx, publication))
+    return PublicationOut(**features.catalogue.publication_dict(ctx, publication))
 
 
 @router.get(
@@ -849,8 +858,8 @@ def publish(ctx: Context, body: PublicationIn) -> PublicationOut:
 )
 def publication(ctx: Context, publication_id: int) -> PublicationOut:
     return PublicationOut(
-        **publishing.publication_dict(
-            ctx, publishing.get_publication(ctx, publication_id)
+        **features.catalogue.publication_dict(
+            ctx, features.catalogue.get_publication(ctx, publication_id)
         )
     )
 
@@ -861,7 +870,7 @@ def publication(ctx: Context, publication_id: int) -> PublicationOut:
     summary="A publication's file",
 )
 def download_publication(ctx: Context, publication_id: int) -> Response:
-    path, name, media_type = publishing.publication_file(ctx, publication_id)
+    path, name, media_type = features.catalogue.publication_file(ctx, publication_id)
     return FileResponse(path, media_type=media_type, filename=name)
 
 

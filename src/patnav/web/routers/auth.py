@@ -11,7 +11,7 @@ from sqlalchemy import select
 from patnav.errors import InvalidParameterError, LoginFailedError, LoginThrottledError
 from patnav.platform import accounts, audit
 from patnav.platform.models import ApiToken, User, utcnow
-from patnav.web import actions, publishing
+from patnav.web import features
 from patnav.web.deps import Ctx, base_ctx, page_ctx, verify_csrf
 from patnav.web.render import page
 from patnav.web.security import ANON_COOKIE, SESSION_COOKIE, cookie_header
@@ -130,20 +130,20 @@ def logout(request: Request, ctx: Annotated[Ctx, Depends(base_ctx)]) -> Response
 
 @router.get("/", response_class=HTMLResponse)
 def home(ctx: Annotated[Ctx, Depends(page_ctx)]) -> Response:
-    stores = actions.list_stores(ctx)
-    counts = {s.id: actions.document_count(ctx, s) for s in stores}
+    stores = features.stores.list_stores(ctx)
+    counts = {s.id: features.stores.document_count(ctx, s) for s in stores}
     return page(
         ctx,
         "home.html",
         nav="home",
         stores=stores,
         counts=counts,
-        failed=actions.failed_stores(ctx),
-        tenants=actions.tenant_names(ctx),
-        imports=actions.list_imports(ctx, limit=5),
-        reports=publishing.list_reports(ctx)[:5],
-        publications=publishing.search_publications(ctx, limit=5),
-        sets=actions.list_sets(ctx)[:8],
+        failed=features.stores.failed_stores(ctx),
+        tenants=features.common.tenant_names(ctx),
+        imports=features.imports.list_imports(ctx, limit=5),
+        reports=features.reports.list_reports(ctx)[:5],
+        publications=features.catalogue.search_publications(ctx, limit=5),
+        sets=features.sets.list_sets(ctx)[:8],
     )
 
 

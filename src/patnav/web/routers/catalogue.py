@@ -11,7 +11,7 @@ from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Resp
 from patnav.analyses.spec import REPORT_TYPES
 from patnav.platform import access
 from patnav.platform.models import VISIBILITIES, Tenant
-from patnav.web import actions, publishing
+from patnav.web import features
 from patnav.web.deps import Ctx, page_ctx, verify_csrf
 from patnav.web.render import page
 
@@ -29,7 +29,7 @@ def catalogue_page(
 ) -> Response:
     if msg == "published":
         ctx.notices.append(ctx.t("cat.published"))
-    publications = publishing.search_publications(ctx, q, tag=tag or None)
+    publications = features.catalogue.search_publications(ctx, q, tag=tag or None)
     owners = {p.tenant_id for p in publications}
     tenants = (
         {t.id: t.name for t in ctx.db.query(Tenant).filter(Tenant.id.in_(owners))}
@@ -44,7 +44,7 @@ def catalogue_page(
         q=q,
         tag=tag,
         tenants=tenants,
-        split_tags=publishing.split_tags,
+        split_tags=features.catalogue.split_tags,
         can_write=ctx.viewer.can_write,
     )
 
@@ -53,11 +53,11 @@ def catalogue_page(
 def new_publication(
     ctx: Annotated[Ctx, Depends(page_ctx)], report: int | None = None
 ) -> Response:
-    reports = [r for r in publishing.list_reports(ctx, done_only=True)]
+    reports = [r for r in features.reports.list_reports(ctx, done_only=True)]
     chosen = next(
         (r for r in reports if r.id == report), reports[0] if reports else None
     )
-    spec = publishing.spec_if_visible(ctx, chosen.spec_id) if chosen else None
+    spec = features.specs.spec_if_visible(ctx, chosen.spec_id) if chosen else None
     tenant = ctx.db.get(Tenant, chosen.tenant_id) if chosen else None
     return page(
         ctx,
@@ -84,13 +84,13 @@ def create(
     region: Annotated[str, Form(max_length=200)] = "",
     visibility: Annotated[str, Form()] = "tenant",
 ) -> Response:
-    publication = publishing.publish(
+    publication = features.catalogue.publish(
         ctx,
-        publishing.PublicationForm(
+        features.catalogue.PublicationForm(
             report_id=report_id,
             title=title,
             summary=summary,
-            tags=publishing.split_tags(tags),
+            tags=features.catalogue.split_tags(tags),
             type=type or None,
             region=region or None,
             visibility=visibility,
@@ -105,7 +105,7 @@ def create(
 def detail(
     ctx: Annotated[Ctx, Depends(page_ctx)], publication_id: int, msg: str | None = None
 ) -> Response:
-    publication = publishing.get_publication(ctx, publication_id)
+    publication = features.catalogue.get_publication(ctx, publication_id)
     if msg == "published":
         ctx.notices.append(ctx.t("cat.published"))
     tenant = ctx.db.get(Tenant, publication.tenant_id)
@@ -114,9 +114,9 @@ def detail(
         "publication.html",
         nav="catalogue",
         pub=publication,
-        tags=publishing.split_tags(publication.tags),
+        tags=features.catalogue.split_tags(publication.tags),
         owner=tenant.name if tenant else "",
-        publisher=actions.user_names(ctx, [publication.created_by]).get(
+        publisher=features.common.user_names(ctx, [publication.created_by]).get(
             publication.created_by or 0, ""
         ),
     )
@@ -124,5 +124,5 @@ def detail(
 
 @router.get("/{publication_id}/download")
 def download(ctx: Annotated[Ctx, Depends(page_ctx)], publication_id: int) -> Response:
-    path, name, media_type = publishing.publication_file(ctx, publication_id)
+    path, name, media_type = features.catalogue.publication_file(ctx, publication_id)
     return FileResponse(path, media_type=media_type, filename=name)

@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse, Response
 from markupsafe import Markup
 from starlette.concurrency import run_in_threadpool
 
-from patnav.web import actions, charts
+from patnav.web import charts, features
 from patnav.web.deps import Ctx, page_ctx
 from patnav.web.render import page, templates
 
@@ -46,9 +46,11 @@ async def dashboard_page(
         )
     # a computed landscape is served on the event loop (two indexed reads of the
     # platform database and cached HTML); computing one goes to a worker thread
-    found = actions.cached_dashboard_of(ctx, set_id, count_by)
+    found = features.dashboard.cached_dashboard_of(ctx, set_id, count_by)
     if found is None:
-        found = await run_in_threadpool(actions.dashboard_of, ctx, set_id, count_by)
+        found = await run_in_threadpool(
+            features.dashboard.dashboard_of, ctx, set_id, count_by
+        )
     link, store, board = found
     body = board.html.get(ctx.lang)
     if body is None:  # the same for every user: rendered once per language
@@ -61,9 +63,9 @@ async def dashboard_page(
             store=store,
             count_by=count_by,
             seconds=board.seconds,
-            summary=actions.dashboard_summary(board.results),
+            summary=features.dashboard.dashboard_summary(board.results),
             unit=UNIT_NAMES[ctx.lang][count_by],
-            charts=actions.dashboard_charts(board, ctx.lang),
+            charts=features.dashboard.dashboard_charts(board, ctx.lang),
             applicants=(board.results.get("applicants") or {}).get("applicants", [])[
                 :20
             ],

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, File, Form, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from patnav.errors import InputError
-from patnav.web import actions
+from patnav.web import features
 from patnav.web.deps import Ctx, page_ctx, verify_csrf
 from patnav.web.render import page
 
@@ -44,8 +44,8 @@ def upload(
     mapping: Annotated[UploadFile | None, File()] = None,
     enrich: Annotated[str | None, Form()] = None,
 ) -> Response:
-    store = actions.get_store(ctx, store_id)
-    job = actions.start_import(
+    store = features.stores.get_store(ctx, store_id)
+    job = features.imports.start_import(
         ctx,
         store,
         file.filename,
@@ -57,9 +57,9 @@ def upload(
 
 
 def _context(ctx: Ctx, job_id: int) -> dict[str, Any]:
-    job = actions.get_import(ctx, job_id)
-    store = actions.get_store(ctx, job.store_id)
-    return {"job": job, "store": store, "report": actions.import_report(job)}
+    job = features.imports.get_import(ctx, job_id)
+    store = features.stores.get_store(ctx, job.store_id)
+    return {"job": job, "store": store, "report": features.imports.import_report(job)}
 
 
 @router.get("/imports/{job_id}", response_class=HTMLResponse)

@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends
 from fastapi.responses import HTMLResponse, Response
 
-from patnav.web import actions
+from patnav.web import features
 from patnav.web.deps import Ctx, page_ctx
 from patnav.web.render import page
 
@@ -19,9 +19,9 @@ router = APIRouter(include_in_schema=False)
 def patent_page(
     ctx: Annotated[Ctx, Depends(page_ctx)], store_id: int, doc_id: str
 ) -> Response:
-    store = actions.get_store(ctx, store_id)
-    document = actions.document(ctx, store, doc_id)
-    similar = actions.similar(ctx, store, document.patent["doc_id"])
+    store = features.stores.get_store(ctx, store_id)
+    document = features.patents.document(ctx, store, doc_id)
+    similar = features.patents.similar(ctx, store, document.patent["doc_id"])
     return page(
         ctx, "patent.html", nav="search", store=store, doc=document, similar=similar
     )

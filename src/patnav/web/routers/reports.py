@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Form
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 
 from patnav.platform.models import REPORT_FORMATS
-from patnav.web import actions, publishing
+from patnav.web import features
 from patnav.web.deps import Ctx, page_ctx, verify_csrf
 from patnav.web.render import page
 
@@ -22,19 +22,19 @@ router = APIRouter(
 def reports_page(
     ctx: Annotated[Ctx, Depends(page_ctx)], spec: int | None = None
 ) -> Response:
-    reports = publishing.list_reports(ctx)
+    reports = features.reports.list_reports(ctx)
     return page(
         ctx,
         "reports.html",
         nav="reports",
         reports=reports,
-        specs=publishing.list_specs(ctx),
-        stores=actions.list_stores(ctx),
-        tenants=actions.tenant_names(ctx),
+        specs=features.specs.list_specs(ctx),
+        stores=features.stores.list_stores(ctx),
+        tenants=features.common.tenant_names(ctx),
         formats=REPORT_FORMATS,
         chosen_spec=spec,
         can_write=ctx.viewer.can_write,
-        names=actions.user_names(ctx, [r.created_by for r in reports]),
+        names=features.common.user_names(ctx, [r.created_by for r in reports]),
     )
 
 
@@ -46,31 +46,31 @@ def create(
     fmt: Annotated[str, Form()] = "docx",
     lang: Annotated[str, Form()] = "zh",
 ) -> Response:
-    job = publishing.start_report(ctx, spec_id, store_id, fmt, lang)
+    job = features.reports.start_report(ctx, spec_id, store_id, fmt, lang)
     return RedirectResponse(f"/reports/{job.id}", status_code=303)
 
 
 @router.get("/{report_id}", response_class=HTMLResponse)
 def report_page(ctx: Annotated[Ctx, Depends(page_ctx)], report_id: int) -> Response:
-    job = publishing.get_report(ctx, report_id)
+    job = features.reports.get_report(ctx, report_id)
     return page(
         ctx,
         "report.html",
         nav="reports",
         job=job,
-        spec=publishing.spec_if_visible(ctx, job.spec_id),
-        store=actions.get_store(ctx, job.store_id),
+        spec=features.specs.spec_if_visible(ctx, job.spec_id),
+        store=features.stores.get_store(ctx, job.store_id),
         can_write=ctx.viewer.can_write,
     )
 
 
 @router.get("/{report_id}/status", response_class=HTMLResponse)
 def status(ctx: Annotated[Ctx, Depends(page_ctx)], report_id: int) -> Response:
-    job = publishing.get_report(ctx, report_id)
+    job = features.reports.get_report(ctx, report_id)
     return page(ctx, "_report_status.html", job=job, can_write=ctx.viewer.can_write)
 
 
 @router.get("/{report_id}/download")
 def download(ctx: Annotated[Ctx, Depends(page_ctx)], report_id: int) -> Response:
-    path, name, media_type = publishing.report_file(ctx, report_id)
+    path, name, media_type = features.reports.report_file(ctx, report_id)
     return FileResponse(path, media_type=media_type, filename=name)

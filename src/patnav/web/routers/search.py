@@ -22,7 +22,7 @@ from patnav.search import MODES
 from patnav.search.api import MAX_LIMIT
 from patnav.search.hits import note_text
 from patnav.search.results import ABROAD, DESCENDING, FACETS, GROUPS, SORTS
-from patnav.web import actions
+from patnav.web import features
 from patnav.web.deps import Ctx, page_ctx, verify_csrf
 from patnav.web.render import page
 
@@ -79,7 +79,7 @@ def list_options(
     sort: str,
     order: str,
     facets: dict[str, list[str]],
-) -> actions.ListOptions:
+) -> features.search.ListOptions:
     """The options of a result list from request parameters (unknown values fall back to
     the defaults; an empty facet value means "unknown")."""
     descending = {"desc": True, "asc": False}.get(order)
@@ -88,7 +88,7 @@ def list_options(
         for name, values in facets.items()
         if values
     }
-    return actions.ListOptions(
+    return features.search.ListOptions(
         mode=mode if mode in MODES else "boolean",
         group=group if group in GROUPS else "family",
         sort=sort if sort in SORTS else "relevance",
@@ -110,7 +110,7 @@ def facet_label(ctx: Ctx, name: str, value: str | None) -> str:
     return value
 
 
-def linker(q: str, options: actions.ListOptions) -> Callable[..., str]:
+def linker(q: str, options: features.search.ListOptions) -> Callable[..., str]:
     """``link(**changes)``: the query string of this list with some options changed;
     ``toggle=(facet, value)`` adds or removes one facet value (and goes to page 1)."""
 
@@ -146,7 +146,7 @@ def linker(q: str, options: actions.ListOptions) -> Callable[..., str]:
 
 @router.get("/search", response_class=HTMLResponse)
 def pick_store(ctx: Annotated[Ctx, Depends(page_ctx)]) -> Response:
-    stores = actions.list_stores(ctx)
+    stores = features.stores.list_stores(ctx)
     if len(stores) == 1:
         return RedirectResponse(f"/stores/{stores[0].id}/search", status_code=303)
     return page(
@@ -154,7 +154,7 @@ def pick_store(ctx: Annotated[Ctx, Depends(page_ctx)]) -> Response:
         "search_pick.html",
         nav="search",
         stores=stores,
-        tenants=actions.tenant_names(ctx),
+        tenants=features.common.tenant_names(ctx),
     )
 
 
@@ -170,7 +170,7 @@ def search_page(
     sort: str = "relevance",
     order: str = "",
 ) -> Response:
-    store = actions.get_store(ctx, store_id)
+    store = features.stores.get_store(ctx, store_id)
     options = list_options(mode, group, sort, order, facets)
     context: dict[str, Any] = {
         "store": store,
@@ -192,7 +192,7 @@ def search_page(
     }
     if q.strip():
         try:
-            found = actions.run_results(ctx, store, q, options, page=number)
+            found = features.search.run_results(ctx, store, q, options, page=number)
             context["result"] = found
             context["notes"] = [note_text(n, ctx.lang) for n in found.result.notes]
         except QuerySyntaxError as exc:
@@ -218,9 +218,9 @@ def export(
     fmt: Annotated[str, Query(alias="format", pattern="^(csv|xlsx)$")] = "xlsx",
 ) -> Response:
     """The whole result list, as shown, in a CSV or Excel file."""
-    store = actions.get_store(ctx, store_id)
+    store = features.stores.get_store(ctx, store_id)
     options = list_options(mode, group, sort, order, facets)
-    path, name = actions.export_search(ctx, store, q, options, fmt)
+    path, name = features.search.export_search(ctx, store, q, options, fmt)
     media = (
         "text/csv; charset=utf-8"
         if fmt == "csv"
@@ -243,8 +243,8 @@ def save(
     mode: Annotated[str, Form()] = "boolean",
     description: Annotated[str, Form(max_length=2000)] = "",
 ) -> Response:
-    store = actions.get_store(ctx, store_id)
-    link = actions.create_set(
+    store = features.stores.get_store(ctx, store_id)
+    link = features.sets.create_set(
         ctx, store, name, query, mode=mode, description=description or None
     )
     return RedirectResponse(f"/sets/{link.id}?msg=saved", status_code=303)

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from starlette.background import BackgroundTask
 
-from patnav.web import actions
+from patnav.web import features
 from patnav.web.deps import Ctx, page_ctx, verify_csrf
 from patnav.web.render import page
 
@@ -23,22 +23,22 @@ def sets_page(
 ) -> Response:
     if msg == "deleted":
         ctx.notices.append(ctx.t("sets.deleted"))
-    sets = actions.list_sets(ctx)
-    stores = {s.id: s for s in actions.list_stores(ctx)}
+    sets = features.sets.list_sets(ctx)
+    stores = {s.id: s for s in features.stores.list_stores(ctx)}
     return page(
         ctx,
         "sets.html",
         nav="sets",
         sets=sets,
         stores=stores,
-        tenants=actions.tenant_names(ctx),
+        tenants=features.common.tenant_names(ctx),
         can_write=ctx.viewer.can_write,
     )
 
 
 @router.post("/{set_id}/rerun")
 def rerun(ctx: Annotated[Ctx, Depends(page_ctx)], set_id: int) -> Response:
-    report = actions.rerun(ctx, set_id)
+    report = features.sets.rerun(ctx, set_id)
     return RedirectResponse(
         f"/sets/{set_id}?msg=rerun&count={report.count}&new={len(report.new)}"
         f"&removed={len(report.removed)}",
@@ -48,7 +48,7 @@ def rerun(ctx: Annotated[Ctx, Depends(page_ctx)], set_id: int) -> Response:
 
 @router.get("/{set_id}/export.csv")
 def export(ctx: Annotated[Ctx, Depends(page_ctx)], set_id: int) -> Response:
-    path, name = actions.export_csv(ctx, set_id)
+    path, name = features.sets.export_csv(ctx, set_id)
     return FileResponse(
         path,
         media_type="text/csv; charset=utf-8",
@@ -59,5 +59,5 @@ def export(ctx: Annotated[Ctx, Depends(page_ctx)], set_id: int) -> Response:
 
 @router.post("/{set_id}/delete")
 def delete(ctx: Annotated[Ctx, Depends(page_ctx)], set_id: int) -> Response:
-    actions.delete_set(ctx, set_id)
+    features.sets.delete_set(ctx, set_id)
     return RedirectResponse("/sets?msg=deleted", status_code=303)

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Form
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from patnav.platform import access
-from patnav.web import actions, publishing
+from patnav.web import features
 from patnav.web.deps import Ctx, page_ctx, verify_csrf
 from patnav.web.render import page
 
@@ -22,13 +22,13 @@ MAX_SPEC = 200_000
 
 @router.get("", response_class=HTMLResponse)
 def specs_page(ctx: Annotated[Ctx, Depends(page_ctx)]) -> Response:
-    specs = publishing.list_specs(ctx)
+    specs = features.specs.list_specs(ctx)
     return page(
         ctx,
         "specs.html",
         nav="specs",
         specs=specs,
-        tenants=actions.tenant_names(ctx),
+        tenants=features.common.tenant_names(ctx),
         can_write=ctx.viewer.can_write,
     )
 
@@ -40,7 +40,7 @@ def new_spec(ctx: Annotated[Ctx, Depends(page_ctx)]) -> Response:
         "spec_edit.html",
         nav="specs",
         spec=None,
-        text=publishing.EXAMPLE_SPEC,
+        text=features.specs.EXAMPLE_SPEC,
         problems=[],
         valid=None,
         writable=access.writable_tenants(ctx.db, ctx.viewer),
@@ -55,7 +55,7 @@ def create(
     name: Annotated[str, Form(max_length=200)] = "",
     tenant_id: Annotated[int | None, Form()] = None,
 ) -> Response:
-    saved, problems = publishing.save_spec(
+    saved, problems = features.specs.save_spec(
         ctx, yaml_text, tenant_id=tenant_id, name=name or None
     )
     if saved is None:
@@ -80,7 +80,7 @@ def validate(
     ctx: Annotated[Ctx, Depends(page_ctx)],
     yaml_text: Annotated[str, Form(max_length=MAX_SPEC)],
 ) -> Response:
-    parsed, problems = publishing.validate_spec(yaml_text)
+    parsed, problems = features.specs.validate_spec(yaml_text)
     return page(
         ctx,
         "_spec_problems.html",
@@ -94,7 +94,7 @@ def validate(
 def edit(
     ctx: Annotated[Ctx, Depends(page_ctx)], spec_id: int, msg: str | None = None
 ) -> Response:
-    spec = publishing.get_spec(ctx, spec_id)
+    spec = features.specs.get_spec(ctx, spec_id)
     if msg == "saved":
         ctx.notices.append(ctx.t("specs.saved"))
     return page(
@@ -118,11 +118,11 @@ def update(
     yaml_text: Annotated[str, Form(max_length=MAX_SPEC)],
     name: Annotated[str, Form(max_length=200)] = "",
 ) -> Response:
-    saved, problems = publishing.save_spec(
+    saved, problems = features.specs.save_spec(
         ctx, yaml_text, spec_id=spec_id, name=name or None
     )
     if saved is None:
-        spec = publishing.get_spec(ctx, spec_id)
+        spec = features.specs.get_spec(ctx, spec_id)
         return page(
             ctx,
             "spec_edit.html",

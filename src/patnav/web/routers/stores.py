@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Form
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from patnav.platform import access
-from patnav.web import actions
+from patnav.web import features
 from patnav.web.deps import Ctx, page_ctx, verify_csrf
 from patnav.web.render import filesize, page
 
@@ -19,15 +19,15 @@ router = APIRouter(
 
 @router.get("", response_class=HTMLResponse)
 def stores_page(ctx: Annotated[Ctx, Depends(page_ctx)]) -> Response:
-    stores = actions.list_stores(ctx)
+    stores = features.stores.list_stores(ctx)
     return page(
         ctx,
         "stores.html",
         nav="stores",
         stores=stores,
-        counts={s.id: actions.document_count(ctx, s) for s in stores},
-        failed=actions.failed_stores(ctx),
-        tenants=actions.tenant_names(ctx),
+        counts={s.id: features.stores.document_count(ctx, s) for s in stores},
+        failed=features.stores.failed_stores(ctx),
+        tenants=features.common.tenant_names(ctx),
         writable=access.writable_tenants(ctx.db, ctx.viewer),
     )
 
@@ -39,7 +39,7 @@ def create(
     tenant_id: Annotated[int, Form()],
     description: Annotated[str, Form(max_length=2000)] = "",
 ) -> Response:
-    store = actions.create_store(ctx, tenant_id, name, description)
+    store = features.stores.create_store(ctx, tenant_id, name, description)
     return RedirectResponse(f"/stores/{store.id}?msg=created", status_code=303)
 
 
@@ -47,29 +47,29 @@ def create(
 def store_page(
     ctx: Annotated[Ctx, Depends(page_ctx)], store_id: int, msg: str | None = None
 ) -> Response:
-    store = actions.get_store(ctx, store_id)
+    store = features.stores.get_store(ctx, store_id)
     if msg == "created":
         ctx.notices.append(ctx.t("stores.created"))
-    have, total = actions.semantic_coverage(ctx, store)
+    have, total = features.stores.semantic_coverage(ctx, store)
     return page(
         ctx,
         "store.html",
         nav="stores",
         store=store,
-        overview=actions.overview(ctx, store),
-        imports=actions.list_imports(ctx, store),
-        sets=actions.list_sets(ctx, store),
-        tenants=actions.tenant_names(ctx),
+        overview=features.stores.overview(ctx, store),
+        imports=features.imports.list_imports(ctx, store),
+        sets=features.sets.list_sets(ctx, store),
+        tenants=features.common.tenant_names(ctx),
         can_write=ctx.viewer.can_write,
         limit=filesize(ctx.settings.upload_max_bytes),
         embedded=have,
         embed_total=total,
-        embed_batch=actions.EMBED_BATCH,
+        embed_batch=features.stores.EMBED_BATCH,
     )
 
 
 @router.post("/{store_id}/embed")
 def embed(ctx: Annotated[Ctx, Depends(page_ctx)], store_id: int) -> Response:
-    store = actions.get_store(ctx, store_id)
-    actions.start_embedding(ctx, store)
+    store = features.stores.get_store(ctx, store_id)
+    features.stores.start_embedding(ctx, store)
     return RedirectResponse(f"/stores/{store.id}", status_code=303)

@@ -1,0 +1,45 @@
+"""What every feature shares: the open store behind a store row, and display names of
+tenants and users."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import select
+
+from patnav.platform import access, files
+from patnav.platform.models import DataStore, User
+from patnav.web.deps import Ctx
+from patnav.web.services import StoreHandle, StoreHub
+
+
+def open_handle(store: DataStore, hub: StoreHub, root: Path) -> StoreHandle:
+    """The open store behind a store row, for background workers (no request)."""
+    return hub.handle(store.id, files.resolve(root, store.filename))
+
+
+def handle_of(ctx: Ctx, store: DataStore) -> StoreHandle:
+    """The open store behind a platform store row.
+
+    Store work can take long (or wait for another search of the store), so the request's
+    database connection goes back to the pool first; the session takes one again when it
+    next needs it.
+    """
+    ctx.db.commit()
+    return open_handle(store, ctx.hub, ctx.platform.root)
+
+
+def tenant_names(ctx: Ctx) -> dict[int, str]:
+    """Names of the tenants the user sees, by id."""
+    return {t.id: t.name for t in access.visible_tenants(ctx.db, ctx.viewer)}
+
+
+def user_names(ctx: Ctx, ids: list[int | None]) -> dict[int, str]:
+    """Display names of users by id."""
+    wanted = {i for i in ids if i is not None}
+    if not wanted:
+        return {}
+    return {
+        u.id: u.display_name or u.username
+        for u in ctx.db.scalars(select(User).where(User.id.in_(wanted)))
+    }

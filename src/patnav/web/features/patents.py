@@ -1,0 +1,29 @@
+"""A patent's detail: every section, and similar patents (``routers/patents.py``, the
+API's ``/stores/{id}/patents/{doc_id}``)."""
+
+from __future__ import annotations
+
+from patnav.errors import InputError
+from patnav.platform.models import DataStore
+from patnav.search import SearchResult
+from patnav.storage.documents import Document, read_document
+from patnav.web.deps import Ctx
+from patnav.web.features.common import handle_of
+
+
+def document(ctx: Ctx, store: DataStore, key: str) -> Document:
+    """One patent of a store, with everything the detail page shows."""
+    with handle_of(ctx, store).reader() as cursor:
+        return read_document(cursor, key)
+
+
+def similar(
+    ctx: Ctx, store: DataStore, doc_id: str, limit: int = 10
+) -> SearchResult | None:
+    """Patents like this one by full text, or None: the patent's own family is left
+    out, and each other family appears once."""
+    handle = handle_of(ctx, store)
+    try:
+        return handle.more_like_this(doc_id, mode="text", limit=limit, lang=ctx.lang)
+    except InputError:
+        return None

@@ -10,6 +10,7 @@ Python, so every engine gives the same result.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import igraph as ig
 import leidenalg
@@ -101,34 +102,7 @@ def coapplicant_network(
     engine = as_engine(source)
     scope = scope or Scope.everything()
     count_by = check_count_by(count_by)
-    with based(engine, scope, count_by) as base:
-        shared = f"""
-            WITH keyed AS (SELECT unit, akey FROM {base.apps} WHERE unit_applicants > 1)
-        """
-        edges = base.rows(
-            f"""{shared}
-            SELECT a.akey AS source, b.akey AS target, count(*) AS weight
-            FROM keyed a JOIN keyed b ON a.unit = b.unit AND a.akey < b.akey
-            GROUP BY a.akey, b.akey HAVING count(*) >= $min_weight
-            ORDER BY source, target
-            """,
-            {"min_weight": int(min_weight)},
-        )
-        names = {
-            r["akey"]: (str(r["name"]), int(r["units"]))
-            for r in base.rows(
-                f"""{shared}
-                SELECT a.akey, min(a.name) AS name, count(*) AS units FROM {base.apps} a
-                WHERE a.akey IN (SELECT akey FROM keyed)
-                GROUP BY a.akey
-                """
-            )
-        }
-        collaborative = int(
-            base.one(f"SELECT count(*) AS n FROM {base.units} WHERE applicants > 1")[
-                "n"
-            ]
-        )
+    edges, names, collaborative = _read(engine, scope, count_by, min_weight)
     keep = sorted(names, key=lambda k: (-names[k][1], k))[:max_nodes]
     kept = set(keep)
     edge_list = [
@@ -142,26 +116,7 @@ def coapplicant_network(
         n=len(order), edges=[(index[e.source], index[e.target]) for e in edge_list]
     )
     graph.es["weight"] = [e.weight for e in edge_list]
-    membership: list[int] = [0] * len(order)
-    modularity = None
-    if len(order) and edge_list:
-        partition = leidenalg.find_partition(
-            graph, leidenalg.ModularityVertexPartition, weights="weight", seed=SEED
-        )
-        membership = list(partition.membership)
-        modularity = float(partition.modularity)
-    # number communities by size, then by their biggest member, for stable ids
-    groups: dict[int, list[str]] = {}
-    for key, community in zip(order, membership, strict=True):
-        groups.setdefault(community, []).append(key)
-    ranked = sorted(
-        groups.values(),
-        key=lambda members: (
-            -len(members),
-            -max(names[m][1] for m in members),
-            min(members),
-        ),
-    )
+    ranked, modularity = _communities(graph, order, names, bool(edge_list))
     community_of = {m: i + 1 for i, members in enumerate(ranked) for m in members}
     degree = graph.degree() if len(order) else []
     strength = graph.strength(weights="weight") if len(order) else []
@@ -203,6 +158,73 @@ def coapplicant_network(
         density=(2 * len(edge_list) / (n * (n - 1))) if n > 1 else None,
         modularity=modularity,
     )
+
+
+def _read(
+    engine: Engine, scope: Scope, count_by: CountBy, min_weight: int
+) -> tuple[list[dict[str, Any]], dict[str, tuple[str, int]], int]:
+    """The edges (applicant pairs and the units they share, at least ``min_weight``),
+    each co-applicant's name and units, and the units filed jointly."""
+    with based(engine, scope, count_by) as base:
+        shared = f"""
+            WITH keyed AS (SELECT unit, akey FROM {base.apps} WHERE unit_applicants > 1)
+        """
+        edges = base.rows(
+            f"""{shared}
+            SELECT a.akey AS source, b.akey AS target, count(*) AS weight
+            FROM keyed a JOIN keyed b ON a.unit = b.unit AND a.akey < b.akey
+            GROUP BY a.akey, b.akey HAVING count(*) >= $min_weight
+            ORDER BY source, target
+            """,
+            {"min_weight": int(min_weight)},
+        )
+        names = {
+            r["akey"]: (str(r["name"]), int(r["units"]))
+            for r in base.rows(
+                f"""{shared}
+                SELECT a.akey, min(a.name) AS name, count(*) AS units FROM {base.apps} a
+                WHERE a.akey IN (SELECT akey FROM keyed)
+                GROUP BY a.akey
+                """
+            )
+        }
+        collaborative = int(
+            base.one(f"SELECT count(*) AS n FROM {base.units} WHERE applicants > 1")[
+                "n"
+            ]
+        )
+    return edges, names, collaborative
+
+
+def _communities(
+    graph: ig.Graph,
+    order: list[str],
+    names: dict[str, tuple[str, int]],
+    linked: bool,
+) -> tuple[list[list[str]], float | None]:
+    """The communities (Leiden, modularity, fixed seed; one community when nothing is
+    linked), numbered by size, then by their biggest member, for stable ids; and the
+    partition's modularity (None without edges)."""
+    membership: list[int] = [0] * len(order)
+    modularity = None
+    if len(order) and linked:
+        partition = leidenalg.find_partition(
+            graph, leidenalg.ModularityVertexPartition, weights="weight", seed=SEED
+        )
+        membership = list(partition.membership)
+        modularity = float(partition.modularity)
+    groups: dict[int, list[str]] = {}
+    for key, community in zip(order, membership, strict=True):
+        groups.setdefault(community, []).append(key)
+    ranked = sorted(
+        groups.values(),
+        key=lambda members: (
+            -len(members),
+            -max(names[m][1] for m in members),
+            min(members),
+        ),
+    )
+    return ranked, modularity
 
 
 ANALYSIS = AnalysisInfo(

@@ -33,7 +33,8 @@ class ChartSpec:
     (:class:`~patnav.reports.model.Chart`); ``subtitle`` a line of context (lifecycle,
     what was left out); ``years`` says the categories are filing years, so incomplete
     ones are marked; ``tooltips`` the hover text of each point (web only); ``empty`` why
-    nothing is drawn, when the data give nothing.
+    nothing is drawn, when the data give nothing; ``unknown`` the category (the last) that
+    stands for the units with no place among the others (未定位), drawn apart.
     """
 
     key: str
@@ -44,6 +45,7 @@ class ChartSpec:
     years: bool = False
     tooltips: tuple[str, ...] = ()
     empty: str = ""
+    unknown: str = ""
 
     @property
     def drawable(self) -> bool:
@@ -95,4 +97,14 @@ def say(lang: str, zh: str, en: str) -> str:
     return en if lang == "en" else zh
 
 
-__all__ = ["ChartSpec", "Presenter", "figure_of", "say"]
+def short(text: str, limit: int = 28) -> str:
+    """``text`` cut to ``limit`` characters, with an ellipsis."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def pct(value: float | None) -> str:
+    """A share as a percentage with one decimal; a missing one as a dash."""
+    return "—" if value is None else f"{value * 100:.1f}%"
+
+
+__all__ = ["ChartSpec", "Presenter", "figure_of", "pct", "say", "short"]

@@ -1,15 +1,27 @@
-"""The filing trend's presenter: its report section, its rules, its dashboard chart."""
+"""The filing trend's presenter: its report section (申请趋势与技术生命周期), its rules, its
+dashboard chart."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import Any
 
+from patnav.analyses.trend import FilingTrend, SplitRow
 from patnav.presenters.base import ChartSpec, Presenter, say
-from patnav.reports import sections as S
+from patnav.reports import labels as L
 from patnav.reports.conclusions import landscape_rule
 from patnav.reports.context import Builder
-from patnav.reports.model import Chart, Finding, Section, Series
+from patnav.reports.model import (
+    Chart,
+    Figure,
+    Finding,
+    Paragraph,
+    Section,
+    Series,
+    Table,
+)
+from patnav.reports.sections.common import num, pick, year_span
+from patnav.reports.sections.landscape import trend_summary
 
 MAX_YEARS = 40
 """The dashboard's trend shows this many years at most (the earlier units are counted in
@@ -121,8 +133,223 @@ def trend_charts(data: dict[str, Any], lang: str) -> list[ChartSpec]:
 def trend_section(
     b: Builder, result: Any, found: Sequence[Finding], level: int
 ) -> Section | None:
-    """申请趋势与技术生命周期 (see :func:`patnav.reports.sections.trend_section`)."""
-    return S.trend_section(b, result, found, level=level)
+    """申请趋势与技术生命周期: filings and grants per year, types, offices, lifecycle."""
+    if not isinstance(result, FilingTrend):
+        return None
+    s = Section(b.t("sec.trend"), level, key="trend")
+    years = year_span(result)
+    s.add(Paragraph(trend_summary(b, result)))
+    s.add(*pick(found, "trend.", "data.drop"))
+    if not years:
+        return s
+    # no grant in any year: the data carry no grants (a source without publication
+    # data), not zero grants — the series and the column are left out and that is said
+    has_grants = any(y.grants for y in result.years)
+    s.add(
+        _years_figure(b, result, years, has_grants),
+        _types_figure(b, result, years),
+        _offices_figure(b, result, years),
+        _lifecycle_figure(b, result, years),
+        _years_table(b, result, years, has_grants),
+    )
+    return s
+
+
+def _series(values: list[float], name: str) -> Series:
+    return Series(name, tuple(values))
+
+
+def _years_figure(
+    b: Builder, tr: FilingTrend, years: list[int], has_grants: bool
+) -> Figure:
+    """Filings (and grants, when the data have any) per year."""
+    by_year = {y.year: y for y in tr.years}
+    lines = [
+        _series(
+            [num(by_year[y].filings if y in by_year else 0) for y in years],
+            b.t("series.filings"),
+        )
+    ]
+    if has_grants:
+        lines.append(
+            _series(
+                [num(by_year[y].grants if y in by_year else 0) for y in years],
+                b.t("series.grants"),
+            )
+        )
+    return b.figure(
+        b.say("专利申请与授权趋势", "Filings and grants per year")
+        if has_grants
+        else b.say("专利申请趋势", "Filings per year"),
+        Chart(
+            "line",
+            tuple(str(y) for y in years),
+            tuple(lines),
+            x_label=b.t("axis.year"),
+            y_label=b.count_header,
+        ),
+        years=True,
+        extra=""
+        if has_grants
+        else b.say(
+            "数据中没有授权信息，未绘制授权趋势",
+            "the data hold no grants: no grant trend is drawn",
+        ),
+        key="trend.years",
+    )
+
+
+def _totals(rows: Sequence[SplitRow]) -> dict[str, int]:
+    """Filings per key (type, office) over every year."""
+    totals: dict[str, int] = {}
+    for row in rows:
+        totals[row.key] = totals.get(row.key, 0) + row.filings
+    return totals
+
+
+def _types_figure(b: Builder, tr: FilingTrend, years: list[int]) -> Figure | None:
+    """Filings per year stacked by patent type (with more than one type)."""
+    type_totals = _totals(tr.by_type)
+    if len(type_totals) <= 1:
+        return None
+    cell = {(r.year, r.key): r.filings for r in tr.by_type}
+    kinds = sorted(type_totals, key=lambda k: (-type_totals[k], k))
+    return b.figure(
+        b.say("各类型专利申请趋势", "Filings per year by patent type"),
+        Chart(
+            "stacked",
+            tuple(str(y) for y in years),
+            tuple(
+                _series(
+                    [num(cell.get((y, k), 0)) for y in years],
+                    L.type_label(k, b.lang),
+                )
+                for k in kinds
+            ),
+            x_label=b.t("axis.year"),
+            y_label=b.count_header,
+        ),
+        years=True,
+        key="trend.types",
+    )
+
+
+def _offices_figure(b: Builder, tr: FilingTrend, years: list[int]) -> Figure | None:
+    """Filings per year at the six busiest offices (with more than one office)."""
+    office_totals = _totals(tr.by_office)
+    if len(office_totals) <= 1:
+        return None
+    cell = {(r.year, r.key): r.filings for r in tr.by_office}
+    offices = sorted(office_totals, key=lambda k: (-office_totals[k], k))[:6]
+    return b.figure(
+        b.say("主要受理局申请趋势", "Filings per year at the main offices"),
+        Chart(
+            "line",
+            tuple(str(y) for y in years),
+            tuple(
+                _series(
+                    [num(cell.get((y, k), 0)) for y in years],
+                    L.place(k, b.lang),
+                )
+                for k in offices
+            ),
+            x_label=b.t("axis.year"),
+            y_label=b.count_header,
+        ),
+        years=True,
+        key="trend.offices",
+    )
+
+
+def _lifecycle_figure(b: Builder, tr: FilingTrend, years: list[int]) -> Figure | None:
+    """Applicants against filings, a point per year (with three years filed in)."""
+    by_year = {y.year: y for y in tr.years}
+    filed = [y for y in years if y in by_year and by_year[y].filings]
+    if len(filed) < 3:
+        return None
+    return b.figure(
+        b.say(
+            "技术生命周期：申请人数与申请量",
+            "Lifecycle: applicants against filings",
+        ),
+        Chart(
+            "scatter",
+            tuple(str(y) for y in filed),
+            (
+                _series(
+                    [num(by_year[y].applicants) for y in filed],
+                    b.t("axis.applicants"),
+                ),
+                _series([num(by_year[y].filings) for y in filed], b.count_header),
+            ),
+            x_label=b.t("axis.applicants"),
+            y_label=b.count_header,
+        ),
+        years=True,
+        extra=b.say("点旁数字为申请年", "points labelled by filing year"),
+        key="trend.lifecycle",
+    )
+
+
+def _years_table(
+    b: Builder, tr: FilingTrend, years: list[int], has_grants: bool
+) -> Table:
+    """Filings, grants, applicants and growth per year (completeness when some year
+    shown is incomplete)."""
+    by_year = {y.year: y for y in tr.years}
+    shown = [y for y in years if y in by_year]
+    # the completeness column only when some year shown is incomplete
+    flagged = any(by_year[y].incomplete for y in shown)
+    columns = [
+        b.t("col.year"),
+        b.count_header,
+        b.t("col.grants"),
+        b.t("col.applicants"),
+        b.t("col.growth"),
+    ]
+    if not has_grants:
+        columns.remove(b.t("col.grants"))
+    if flagged:
+        columns.append(b.t("col.incomplete"))
+    table_rows: list[list[str]] = []
+    for y in shown:
+        cells = [
+            str(y),
+            L.num(by_year[y].filings),
+            L.num(by_year[y].grants),
+            L.num(by_year[y].applicants),
+            L.signed_pct(by_year[y].growth),
+        ]
+        if not has_grants:
+            del cells[2]
+        if flagged:
+            cells.append(
+                b.t(
+                    "col.incomplete.yes"
+                    if by_year[y].incomplete
+                    else "col.incomplete.no"
+                )
+            )
+        table_rows.append(cells)
+    return b.table(
+        b.say(
+            "历年专利申请、授权与申请人数",
+            "Filings, grants and applicants per year",
+        )
+        if has_grants
+        else b.say(
+            "历年专利申请与申请人数",
+            "Filings and applicants per year",
+        ),
+        columns,
+        table_rows,
+        sort=b.say(
+            f"申请年升序（最近 {len(shown)} 年）；增长率为较上年变化",
+            f"filing year (last {len(shown)} years); growth on the year before",
+        ),
+        align="l" + "r" * (len(columns) - 1 - flagged) + ("l" if flagged else ""),
+        key="trend.table",
+    )
 
 
 PRESENTER = Presenter(

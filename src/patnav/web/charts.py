@@ -17,7 +17,10 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from patnav.presenters import ChartSpec, chart_specs, dashboard_analyses
+from patnav.presenters.applicants import applicants_charts
 from patnav.presenters.citations import citations_charts
+from patnav.presenters.geography import geography_charts as geography_specs
+from patnav.presenters.inventors import inventors_charts
 from patnav.presenters.trend import trend_charts
 from patnav.web.i18n import translate, value_label
 
@@ -217,138 +220,25 @@ def trend_type_chart(data: dict[str, Any], lang: str) -> Chart:
     return Chart("trend_type", title, option)
 
 
-def _share_bars(
-    chart_id: str, key: str, rows: list[dict[str, Any]], data: dict[str, Any], lang: str
-) -> Chart:
-    unit = _unit(data, lang)
-    title = _title(key, unit, lang)
-    rows = rows[:TOP]
-    return _bars(
-        chart_id,
-        title,
-        [str(r.get("label") or r.get("key") or "—") for r in rows],
-        [int(r["units"]) for r in rows],
-        lang,
-        unit=unit,
-        tooltips=[
-            f"{r.get('label') or r.get('key')}: {r['units']:,} ({_pct(r.get('share'))})"
-            for r in rows
-        ],
-    )
-
-
-def _places(
-    chart_id: str, key: str, rows: list[dict[str, Any]], data: dict[str, Any], lang: str
-) -> Chart:
-    """Chinese provinces or cities among the units of Chinese origin, with the units
-    that could not be placed as an explicit grey bar and a subtitle that says how many
-    (a set whose Chinese records carry no address is not "上海市 1")."""
-    unit = _unit(data, lang)
-    title = _title(key, unit, lang)
-    china = int(data.get("china") or 0)
-    unlocated = int(
-        data.get(
-            "unlocated_provinces" if chart_id == "provinces" else "unlocated_cities"
-        )
-        or 0
-    )
-    rows = rows[:TOP]
-    whole = translate("chart.share_of_china", lang)
-
-    def share(units: int) -> str:
-        return _pct(units / china) if china else "—"
-
-    label = translate("chart.unlocated", lang)
-    subtitle = None
-    if china and unlocated:
-        subtitle = translate(
-            f"chart.unlocated_{chart_id}",
-            lang,
-            china=f"{china:,}",
-            unlocated=f"{unlocated:,}",
-            unit=_measure(data, lang),
-            share=share(unlocated),
-        )
-    return _bars(
-        chart_id,
-        title,
-        [str(r.get("label") or r.get("key") or "—") for r in rows],
-        [int(r["units"]) for r in rows],
-        lang,
-        unit=unit,
-        subtitle=subtitle,
-        tooltips=[
-            f"{r.get('label') or r.get('key')}: {r['units']:,}（{whole} {share(r['units'])}）"
-            if lang == "zh"
-            else f"{r.get('label') or r.get('key')}: {r['units']:,} ({share(r['units'])} "
-            f"{whole})"
-            for r in rows
-        ],
-        unknown=(
-            label,
-            unlocated,
-            f"{label}: {unlocated:,}（{whole} {share(unlocated)}）"
-            if lang == "zh"
-            else f"{label}: {unlocated:,} ({share(unlocated)} {whole})",
-        )
-        if unlocated
-        else None,
-    )
-
-
 def geography_charts(data: dict[str, Any], lang: str) -> list[Chart]:
-    """Origins, Chinese provinces and cities (with the units not located), markets."""
-    charts = [
-        _share_bars("origins", "chart.origins", data.get("origins") or [], data, lang)
-    ]
-    if data.get("provinces") or data.get("china"):
-        charts.append(
-            _places(
-                "provinces", "chart.provinces", data.get("provinces") or [], data, lang
-            )
-        )
-    if data.get("cities") or data.get("china"):
-        charts.append(
-            _places("cities", "chart.cities", data.get("cities") or [], data, lang)
-        )
-    charts.append(
-        _share_bars("markets", "chart.markets", data.get("markets") or [], data, lang)
-    )
-    return charts
+    """Origins, Chinese provinces and cities (with the units not located), markets (the
+    geography presenter's chart specifications, drawn)."""
+    return [draw(spec, lang) for spec in geography_specs(data, lang)]
 
 
 def applicants_chart(data: dict[str, Any], lang: str) -> Chart:
-    """The top applicants, with the concentration in the subtitle."""
-    unit = _unit(data, lang)
-    title = _title("chart.applicants", unit, lang)
-    rows = (data.get("applicants") or [])[:TOP]
-    conc = data.get("concentration") or {}
-    subtitle = None
-    if conc.get("applicants"):
-        level = conc.get("level_zh") if lang == "zh" else conc.get("level")
-        subtitle = (
-            f"{translate('dash.concentration', lang)}：CR4 {_pct(conc.get('cr4'))}，"
-            f"CR8 {_pct(conc.get('cr8'))}，HHI {conc.get('hhi') or 0:,.0f}（{level}）"
-            if lang == "zh"
-            else f"{translate('dash.concentration', lang)}: CR4 {_pct(conc.get('cr4'))}, "
-            f"CR8 {_pct(conc.get('cr8'))}, HHI {conc.get('hhi') or 0:,.0f} ({level})"
-        )
-    return _bars(
-        "applicants",
-        title,
-        [str(r["name"]) for r in rows],
-        [int(r["units"]) for r in rows],
-        lang,
-        unit=unit,
-        subtitle=subtitle,
-        tooltips=[
-            f"{r['name']}: {r['units']:,} ({_pct(r.get('share'))})" for r in rows
-        ],
-    )
+    """The top applicants, with the concentration in the subtitle (the applicants
+    presenter's chart specification, drawn)."""
+    return draw(applicants_charts(data, lang)[0], lang)
 
 
 def network_chart(data: dict[str, Any], lang: str) -> Chart:
-    """The co-applicant graph: node size by units, colour by community."""
+    """The co-applicant graph: node size by units, colour by community.
+
+    Drawn here, not from a chart specification: ECharts lays the graph out in the
+    browser, and the report draws no graph (its network part is the communities' table,
+    :mod:`patnav.presenters.network`), so a graph kind in the renderer-neutral model would
+    have one renderer only."""
     title = translate("chart.network", lang)
     nodes = data.get("nodes") or []
     edges = data.get("edges") or []
@@ -425,18 +315,9 @@ def network_chart(data: dict[str, Any], lang: str) -> Chart:
 
 
 def inventors_chart(data: dict[str, Any], lang: str) -> Chart:
-    """The top inventors, each at their applicant."""
-    unit = _unit(data, lang)
-    title = _title("chart.inventors", unit, lang)
-    rows = (data.get("inventors") or [])[:TOP]
-    return _bars(
-        "inventors",
-        title,
-        [f"{r['name']}（{_short(str(r.get('applicant') or '—'), 16)}）" for r in rows],
-        [int(r["units"]) for r in rows],
-        lang,
-        unit=unit,
-    )
+    """The top inventors, each at their applicant (the inventors presenter's chart
+    specification, drawn)."""
+    return draw(inventors_charts(data, lang)[0], lang)
 
 
 def technology_charts(data: dict[str, Any], lang: str) -> list[Chart]:
@@ -661,22 +542,36 @@ def draw(spec: ChartSpec, lang: str) -> Chart:
     chart = spec.chart
     subtitle = spec.subtitle or None
     if chart.kind == "barh":
-        return _bars(
-            spec.key,
-            title,
-            list(chart.categories),
-            [int(v or 0) for v in chart.series[0].values],
-            lang,
-            unit=spec.unit,
-            subtitle=subtitle,
-            tooltips=list(spec.tooltips) or None,
-        )
+        return _barh(spec, title, lang)
     if chart.kind in ("bar", "stacked", "line"):
         return Chart(spec.key, title, _category_option(spec), subtitle=subtitle)
     if chart.kind == "timeline":
         option, height = _timeline_option(spec, lang)
         return Chart(spec.key, title, option, subtitle=subtitle, height=height)
     raise ValueError(f"The dashboard cannot draw a chart of kind {chart.kind!r}.")
+
+
+def _barh(spec: ChartSpec, title: str, lang: str) -> Chart:
+    """Horizontal bars; the ``unknown`` category (the last) as the grey bar of the units
+    with no place among the others."""
+    labels = list(spec.chart.categories)
+    values = [int(v or 0) for v in spec.chart.series[0].values]
+    tips = list(spec.tooltips)
+    unknown = None
+    if spec.unknown and labels and labels[-1] == spec.unknown:
+        tip = tips.pop() if len(tips) == len(labels) else spec.unknown
+        unknown = (labels.pop(), values.pop(), tip)
+    return _bars(
+        spec.key,
+        title,
+        labels,
+        values,
+        lang,
+        unit=spec.unit,
+        subtitle=spec.subtitle or None,
+        tooltips=tips or None,
+        unknown=unknown,
+    )
 
 
 def _category_option(spec: ChartSpec) -> dict[str, Any]:
@@ -769,15 +664,13 @@ def _timeline_option(spec: ChartSpec, lang: str) -> tuple[dict[str, Any], int]:
 
 BUILDERS: dict[str, Callable[[dict[str, Any], str], Chart | list[Chart]]] = {
     "trend": lambda d, lang: [trend_type_chart(d, lang)],
-    "geography": geography_charts,
-    "applicants": applicants_chart,
     "network": network_chart,
-    "inventors": inventors_chart,
     "technology": technology_charts,
     "legal": legal_charts,
 }
 """The dashboard's charts built here from an analysis's dict, beside (after) those its
-presenter specifies (trend: the trend chart from the presenter, by type here)."""
+presenter specifies (trend: the trend chart from the presenter, by type here; network:
+the graph, see :func:`network_chart`)."""
 
 
 def dashboard_charts(results: dict[str, dict[str, Any]], lang: str) -> list[Chart]:

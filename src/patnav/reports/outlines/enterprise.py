@@ -70,21 +70,19 @@ def sections(b: Builder, found: Sequence[Finding]) -> list[Section]:
     """企业专利组合画像 → 竞争对手对标 → 技术热点与空白点 → 发展路径与建议."""
     r = b.results
     portfolio = Section(b.t("sec.portfolio"), 1, key="portfolio")
-    if r.trend is not None:
-        portfolio.add(P.present(b, "trend", found))
+    portfolio.add(P.present(b, "trend", found))
     if r.technology is not None:
         portfolio.add(S.technology_section(b, r.technology, found))
     if r.legal is not None:
         portfolio.add(S.legal_section(b, r.legal, found))
-    if r.geography is not None:
-        portfolio.add(S.geography_section(b, r.geography, found, with_home=False))
-    if r.inventors is not None:
-        portfolio.add(S.inventors_section(b, r.inventors, found))
-    if r.citations is not None:
-        portfolio.add(P.present(b, "citations", found))
+    # the portfolio's geography has no home region: the enterprise is its subject
+    portfolio.add(P.present(b, "geography", found))
+    portfolio.add(P.present(b, "inventors", found))
+    portfolio.add(P.present(b, "citations", found))
     out = [portfolio]
-    if r.competitors is not None:
-        out.append(S.competitors_section(b, r.competitors, found, r.node_competitors))
+    benchmark = P.present(b, "competitors", found, level=1)
+    if benchmark is not None:
+        out.append(benchmark)
     if r.hotspots is not None:
         hot = S.hotspots_section(b, r.hotspots, found, level=1)
         out.append(hot)

@@ -53,27 +53,24 @@ def landscape_section(
     found: Sequence[Finding],
     heading: str,
     *,
-    with_home: bool,
     geography: bool = True,
 ) -> Section:
     """The landscape chapter shared by the industry and region outlines (``geography``:
-    with the geography of its documents)."""
+    with the geography of its documents; the home region shows there unless the report
+    positions its chain)."""
     r = b.results
     s = Section(heading, 1, key="landscape")
-    if r.trend is not None:
-        s.add(P.present(b, "trend", found))
-    if r.geography is not None and geography:
-        s.add(S.geography_section(b, r.geography, found, with_home=with_home))
-    if r.applicants is not None:
-        s.add(S.applicants_section(b, r.applicants, found, network=r.network))
+    s.add(P.present(b, "trend", found))
+    if geography:
+        s.add(P.present(b, "geography", found))
+    s.add(P.present(b, "applicants", found))
     if r.technology is not None:
         s.add(S.technology_section(b, r.technology, found))
     if r.legal is not None:
         s.add(S.legal_section(b, r.legal, found))
     if r.citations is not None:
         s.add(P.present(b, "citations", found))
-    if r.inventors is not None:
-        s.add(S.inventors_section(b, r.inventors, found))
+    s.add(P.present(b, "inventors", found))
     if r.hotspots is not None:
         s.add(S.hotspots_section(b, r.hotspots, found))
     s.add(*P.slice_sections(b, found, level=2))
@@ -83,7 +80,7 @@ def landscape_section(
 def sections(b: Builder, found: Sequence[Finding]) -> list[Section]:
     """产业专利态势 → 产业链定位 → 区域定位 → 发展路径与建议."""
     r = b.results
-    out = [landscape_section(b, found, b.t("sec.landscape"), with_home=r.chain is None)]
+    out = [landscape_section(b, found, b.t("sec.landscape"))]
     if r.chain is not None:
         out.append(S.chain_section(b, r.chain, r.nodes, found))
         out.append(S.position_section(b, r.chain, r.geography, found))

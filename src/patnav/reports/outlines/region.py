@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+# the module, not its names: patnav.presenters imports the reports package
+from patnav import presenters as P
 from patnav.analyses.base import Scope
 from patnav.errors import InvalidParameterError
 from patnav.reports import sections as S
@@ -76,19 +78,19 @@ def sections(b: Builder, found: Sequence[Finding]) -> list[Section]:
     # the landscape is the region's own documents; the geography (the region among the
     # provinces or cities of the spec's data) belongs to its position
     landscape = landscape_section(
-        b, found, b.t("sec.landscape.region"), with_home=False, geography=False
+        b, found, b.t("sec.landscape.region"), geography=False
     )
     out = [landscape]
     if r.chain is not None:
         out.append(S.chain_section(b, r.chain, r.nodes, found))
         position = S.position_section(b, r.chain, r.geography, found)
-        if r.geography is not None:
-            position.blocks.insert(
-                2, S.geography_section(b, r.geography, found, with_home=False)
-            )
+        # the home region against the nation is the position's own figure
+        geography = P.present(b, "geography", found)
+        if geography is not None:
+            position.blocks.insert(2, geography)
         out.append(position)
-    elif r.geography is not None:
-        landscape.add(S.geography_section(b, r.geography, found))
+    else:
+        landscape.add(P.present(b, "geography", found))
     out.append(S.path_section(b, r.chain, found))
     out.append(S.appendix_section(b, found))
     return out

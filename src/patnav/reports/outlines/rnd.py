@@ -51,18 +51,14 @@ def sections(b: Builder, found: Sequence[Finding]) -> list[Section]:
     """技术主题专利态势 → 技术分支 → 热点与空白点 → 核心专利 → 建议."""
     r = b.results
     topic = Section(b.t("sec.landscape.topic"), 1, key="landscape")
-    if r.trend is not None:
-        topic.add(P.present(b, "trend", found))
-    if r.applicants is not None:
-        topic.add(S.applicants_section(b, r.applicants, found, network=r.network))
-    if r.geography is not None:
-        topic.add(S.geography_section(b, r.geography, found))
+    topic.add(P.present(b, "trend", found))
+    topic.add(P.present(b, "applicants", found))
+    topic.add(P.present(b, "geography", found))
     if r.technology is not None:
         topic.add(S.technology_section(b, r.technology, found))
     if r.legal is not None:
         topic.add(S.legal_section(b, r.legal, found))
-    if r.inventors is not None:
-        topic.add(S.inventors_section(b, r.inventors, found))
+    topic.add(P.present(b, "inventors", found))
     out = [topic]
     if r.nodes:
         out.append(S.nodes_section(b, r.nodes, level=1))

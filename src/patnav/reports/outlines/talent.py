@@ -53,12 +53,9 @@ def sections(b: Builder, found: Sequence[Finding]) -> list[Section]:
     """人才态势 → 各技术分支人才 → 引才建议."""
     r = b.results
     pool = Section(b.t("sec.talent.pool"), 1, key="talent")
-    if r.trend is not None:
-        pool.add(P.present(b, "trend", found))
+    pool.add(P.present(b, "trend", found))
     if r.inventors is not None:
-        pool.add(
-            S.inventors_section(b, r.inventors, found, heading=b.t("sec.inventors"))
-        )
+        pool.add(P.present(b, "inventors", found))
         if r.inventors.core:
             rows = [
                 [
@@ -88,8 +85,7 @@ def sections(b: Builder, found: Sequence[Finding]) -> list[Section]:
                     key="talent.core",
                 )
             )
-    if r.applicants is not None:
-        pool.add(S.applicants_section(b, r.applicants, found))
+    pool.add(P.present(b, "applicants", found))
     out = [pool]
     if r.node_inventors:
         branches = Section(

@@ -1,13 +1,15 @@
 """Section builders: one analysis result in, one report section (text, tables, figures) out.
 
-The outlines of the report types assemble these. A builder reads only its result and the
-findings the conclusion rules made from it; it never queries the store.
+The outlines of the report types assemble these, beside the sections of the slices'
+presenters (``patnav.presenters``: trend, geography, applicants, inventors, competitors).
+A builder reads only its result and the findings the conclusion rules made from it; it
+never queries the store.
 """
 
 from __future__ import annotations
 
 from patnav.reports.sections.appendix import appendix_section
-from patnav.reports.sections.benchmark import competitors_section, nodes_section
+from patnav.reports.sections.benchmark import nodes_section
 from patnav.reports.sections.chain import (
     attract_table,
     chain_section,
@@ -15,13 +17,7 @@ from patnav.reports.sections.chain import (
     position_section,
 )
 from patnav.reports.sections.common import pick, year_span
-from patnav.reports.sections.landscape import (
-    applicants_section,
-    geography_section,
-    home_figure,
-    inventors_section,
-    trend_section,
-)
+from patnav.reports.sections.landscape import home_figure
 from patnav.reports.sections.technology import (
     citations_section,
     hotspots_section,
@@ -31,21 +27,16 @@ from patnav.reports.sections.technology import (
 
 __all__ = [
     "appendix_section",
-    "applicants_section",
     "attract_table",
     "chain_section",
     "citations_section",
-    "competitors_section",
-    "geography_section",
     "home_figure",
     "hotspots_section",
-    "inventors_section",
     "legal_section",
     "nodes_section",
     "path_section",
     "pick",
     "position_section",
     "technology_section",
-    "trend_section",
     "year_span",
 ]

@@ -57,6 +57,9 @@ STATUS_RANK = (
 """The most alive status of a unit's documents is the unit's status."""
 
 _COUNTER = iter(range(1, 1 << 62))
+MAJOR_SOURCE_SHARE = 0.05
+"""A file holding at least this share of a scope's documents sets its cut-off with its
+own latest date (see :meth:`Base.cutoff`); smaller ones do not."""
 _UNSET = object()
 _OPEN: dict[str, Base] = {}
 
@@ -83,6 +86,7 @@ class Base:
         self.prefix = f"_base{next(_COUNTER)}"
         self._made: list[str] = []
         self._cutoff: object = _UNSET
+        self._cutoff_source: str | None = None
 
     # -- tables ----------------------------------------------------------------------------
 
@@ -345,13 +349,55 @@ class Base:
     def cutoff(self) -> date | None:
         """The scope's data cut-off: its latest publication or filing date (a source
         without publication dates, like a list of filings, was cut off after its last
-        filing; a few late publications must not hide later filings of another source)."""
+        filing; a few late publications must not hide later filings of another source).
+
+        When the scope's documents come from several files, each file holding at least
+        :data:`MAJOR_SOURCE_SHARE` of them is cut off at its own latest date within the
+        scope, and the scope at the earliest of these: a city's corpus collected to 2015
+        beside a database export of 2022 leaves 2014–2015 incomplete, not complete.
+        :attr:`cutoff_source` names the file that set it (None: one source, or the
+        scope's own latest date)."""
         if self._cutoff is _UNSET:
-            value = self.one(
-                f"SELECT greatest(max(pub_date), max(app_date)) AS c FROM {self.docs}"
-            )["c"]
-            self._cutoff = value if isinstance(value, date) else None
+            row = self.one(
+                f"""
+                WITH src AS (
+                    SELECT pr.file, count(DISTINCT d.doc_id) AS n,
+                           greatest(max(d.pub_date), max(d.app_date)) AS c
+                    FROM provenance pr JOIN {self.docs} d ON d.doc_id = pr.doc_id
+                    GROUP BY pr.file
+                ),
+                major AS (
+                    SELECT file, c FROM src
+                    WHERE n >= {MAJOR_SOURCE_SHARE} * (SELECT count(*) FROM {self.docs})
+                      AND c IS NOT NULL
+                )
+                SELECT (SELECT greatest(max(pub_date), max(app_date)) FROM {self.docs})
+                           AS c,
+                       (SELECT min(c) FROM major) AS by_source,
+                       (SELECT min(file) FROM major
+                        WHERE c = (SELECT min(c) FROM major)) AS file,
+                       (SELECT count(*) FROM major) AS sources
+                """
+            )
+            value = row["c"] if isinstance(row["c"], date) else None
+            earliest = row["by_source"]
+            self._cutoff_source = None
+            if (
+                isinstance(earliest, date)
+                and value is not None
+                and int(row["sources"]) > 1
+                and earliest < value
+            ):
+                value = earliest
+                self._cutoff_source = str(row["file"])
+            self._cutoff = value
         return self._cutoff  # type: ignore[return-value]
+
+    @property
+    def cutoff_source(self) -> str | None:
+        """The file whose own latest date set :meth:`cutoff` (None: the scope's)."""
+        self.cutoff()
+        return self._cutoff_source
 
     def windows(self) -> tuple[Window | None, Window | None]:
         """The scope's last three complete filing years and the three before."""

@@ -86,6 +86,9 @@ class FilingTrend(ResultMixin):
     cagr: float | None  # compound annual growth over complete years
     cagr_window: tuple[int, int] | None
     lifecycle: Lifecycle
+    cutoff_source: str | None = None
+    """The file whose own latest date set the cut-off, when the scope's documents come
+    from several files and one was collected earlier (None: the scope's latest date)."""
 
     def to_frame(self) -> pd.DataFrame:
         return pd.DataFrame([vars_of(r) for r in self.years])
@@ -149,6 +152,7 @@ def filing_trend(
         )
         total = base.count_units()
         cutoff = base.cutoff()
+        cutoff_source = base.cutoff_source
 
     first_incomplete = incomplete_from(cutoff)
     rows = [
@@ -188,6 +192,7 @@ def filing_trend(
         count_by=count_by,
         unit_zh=COUNT_UNITS[count_by][0],
         cutoff=cutoff,
+        cutoff_source=cutoff_source,
         incomplete_from=first_incomplete,
         years=tuple(year_rows),
         by_type=tuple(

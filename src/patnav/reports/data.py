@@ -164,11 +164,7 @@ def _scope_part(b: Builder, s: Section) -> None:
         ),
         (
             b.t("meta.cutoff"),
-            b.say(
-                f"{_fmt_date(r.cutoff)}（范围内最晚公开日；无公开日时为最晚申请日）",
-                f"{_fmt_date(r.cutoff)} (latest publication date in scope; latest filing date "
-                "without one)",
-            ),
+            _cutoff_text(b),
         ),
         (
             b.say("不完整年份", "Incomplete years"),
@@ -268,6 +264,28 @@ def _method_part(b: Builder, s: Section) -> None:
             align="lll",
             key="data.rules.table",
         )
+    )
+
+
+def _cutoff_text(b: Builder) -> str:
+    """The cut-off and what set it: the scope's latest date, or the earliest of its
+    major sources' own latest dates."""
+    r = b.results
+    tr = r.trend or r.portfolio.get("trend")
+    source = getattr(tr, "cutoff_source", None)
+    if source:
+        name = _short_path(source).rsplit("/", 1)[-1]
+        return b.say(
+            f"{_fmt_date(r.cutoff)}（范围内文献来自多个来源文件，各占 5% 以上者按各自最晚"
+            f"公开日或申请日截止，取最早者：{name}）",
+            f"{_fmt_date(r.cutoff)} (the scope's documents come from several files; each "
+            f"holding 5% or more is cut off at its own latest date, and the earliest counts: "
+            f"{name})",
+        )
+    return b.say(
+        f"{_fmt_date(r.cutoff)}（范围内最晚公开日；无公开日时为最晚申请日）",
+        f"{_fmt_date(r.cutoff)} (latest publication date in scope; latest filing date "
+        "without one)",
     )
 
 

@@ -73,9 +73,9 @@ def sections(b: Builder, found: Sequence[Finding]) -> list[Section]:
     if r.trend is not None:
         portfolio.add(P.present(b, "trend", found))
     if r.technology is not None:
-        portfolio.add(S.technology_section(b, r.technology, found))
+        portfolio.add(P.present(b, "technology", found))
     if r.legal is not None:
-        portfolio.add(S.legal_section(b, r.legal, found))
+        portfolio.add(P.present(b, "legal", found))
     if r.geography is not None:
         portfolio.add(S.geography_section(b, r.geography, found, with_home=False))
     if r.inventors is not None:
@@ -85,10 +85,8 @@ def sections(b: Builder, found: Sequence[Finding]) -> list[Section]:
     out = [portfolio]
     if r.competitors is not None:
         out.append(S.competitors_section(b, r.competitors, found, r.node_competitors))
-    if r.hotspots is not None:
-        hot = S.hotspots_section(b, r.hotspots, found, level=1)
-        out.append(hot)
-    out.append(S.path_section(b, None, found))
+    out.extend(filter(None, [P.present(b, "hotspots", found, level=1)]))
+    out.extend(filter(None, [P.present(b, "chain", found, level=1, part="path")]))
     out.append(S.appendix_section(b, found))
     return out
 

@@ -67,15 +67,15 @@ def landscape_section(
     if r.applicants is not None:
         s.add(S.applicants_section(b, r.applicants, found, network=r.network))
     if r.technology is not None:
-        s.add(S.technology_section(b, r.technology, found))
+        s.add(P.present(b, "technology", found))
     if r.legal is not None:
-        s.add(S.legal_section(b, r.legal, found))
+        s.add(P.present(b, "legal", found))
     if r.citations is not None:
         s.add(P.present(b, "citations", found))
     if r.inventors is not None:
         s.add(S.inventors_section(b, r.inventors, found))
     if r.hotspots is not None:
-        s.add(S.hotspots_section(b, r.hotspots, found))
+        s.add(P.present(b, "hotspots", found))
     s.add(*P.slice_sections(b, found, level=2))
     return s
 
@@ -84,10 +84,16 @@ def sections(b: Builder, found: Sequence[Finding]) -> list[Section]:
     """产业专利态势 → 产业链定位 → 区域定位 → 发展路径与建议."""
     r = b.results
     out = [landscape_section(b, found, b.t("sec.landscape"), with_home=r.chain is None)]
-    if r.chain is not None:
-        out.append(S.chain_section(b, r.chain, r.nodes, found))
-        out.append(S.position_section(b, r.chain, r.geography, found))
-    out.append(S.path_section(b, r.chain, found))
+    out.extend(
+        filter(
+            None,
+            (
+                P.present(b, "chain", found, level=1),
+                P.present(b, "chain", found, level=1, part="position"),
+                P.present(b, "chain", found, level=1, part="path"),
+            ),
+        )
+    )
     out.append(S.appendix_section(b, found))
     return out
 

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+# the module, not its names: patnav.presenters imports the reports package
+from patnav import presenters as P
 from patnav.analyses.base import Scope
 from patnav.errors import InvalidParameterError
 from patnav.reports import sections as S
@@ -79,9 +81,10 @@ def sections(b: Builder, found: Sequence[Finding]) -> list[Section]:
         b, found, b.t("sec.landscape.region"), with_home=False, geography=False
     )
     out = [landscape]
-    if r.chain is not None:
-        out.append(S.chain_section(b, r.chain, r.nodes, found))
-        position = S.position_section(b, r.chain, r.geography, found)
+    chain = P.present(b, "chain", found, level=1)
+    position = P.present(b, "chain", found, level=1, part="position")
+    if chain is not None and position is not None:
+        out.append(chain)
         if r.geography is not None:
             position.blocks.insert(
                 2, S.geography_section(b, r.geography, found, with_home=False)
@@ -89,7 +92,7 @@ def sections(b: Builder, found: Sequence[Finding]) -> list[Section]:
         out.append(position)
     elif r.geography is not None:
         landscape.add(S.geography_section(b, r.geography, found))
-    out.append(S.path_section(b, r.chain, found))
+    out.extend(filter(None, [P.present(b, "chain", found, level=1, part="path")]))
     out.append(S.appendix_section(b, found))
     return out
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from patnav.analyses.legal import LegalStatusSummary
 from patnav.presenters.base import ChartSpec, Presenter, say
-from patnav.presenters.technology import unit_of
+from patnav.presenters.trend import unit_of
 from patnav.reports import labels as L
 from patnav.reports.conclusions import landscape_rule
 from patnav.reports.conclusions.legal import evidence_text

@@ -9,6 +9,7 @@ from typing import Any
 
 from patnav.analyses.technology import TechnologyComposition
 from patnav.presenters.base import ChartSpec, Presenter, say
+from patnav.presenters.trend import measure_of, unit_of
 from patnav.reports import labels as L
 from patnav.reports.conclusions import landscape_rule
 from patnav.reports.context import Builder
@@ -21,29 +22,9 @@ HEAT_COLUMNS = 25
 """The dashboard's heat map shows this many of the last columns (filing years)."""
 HEAT_LABEL = 16
 """Display columns of a heat map's row label (full text on hover)."""
-UNITS_EN = {
-    "family": "families",
-    "application": "applications",
-    "document": "documents",
-}
-MEASURES_ZH = {"family": "族", "application": "件", "document": "篇"}
 
 
 # -- the dashboard's charts -------------------------------------------------------------
-
-
-def unit_of(data: dict[str, Any], lang: str) -> str:
-    """The unit of a result's counts: 篇文献 / documents …"""
-    if lang == "en":
-        return UNITS_EN.get(str(data.get("count_by")), "units")
-    return str(data.get("unit_zh") or "件")
-
-
-def measure_of(data: dict[str, Any], lang: str) -> str:
-    """The measure word after a count in a sentence: 族 / 件 / 篇, families …"""
-    if lang == "en":
-        return unit_of(data, lang)
-    return MEASURES_ZH.get(str(data.get("count_by")), "件")
 
 
 def _short(text: str, limit: int = 28) -> str:

@@ -70,7 +70,7 @@ from patnav.analyses.base import (
 )
 from patnav.analyses.prepared import Base, based
 from patnav.analyses.registry import AnalysisInfo
-from patnav.analyses.spec import NavigationSpec
+from patnav.analyses.spec import NavigationSpec, SpecNode
 from patnav.errors import InvalidParameterError
 from patnav.storage.store import PatentStore
 
@@ -306,60 +306,9 @@ def chain_positioning(
                     with based(
                         engine, spec.node_scope(node, store, base=scope), unit
                     ) as base:
-                        f = _figures(base, home_region, recent, previous)
-                        base_home = totals["home"]
-                        base_cmp = totals[comparator]
-                        rta = None
-                        if base_home and base_cmp and f[comparator]:
-                            rta = (f["home"] / base_home) / (f[comparator] / base_cmp)
-                        position, reason = _classify(
-                            f["home"], f[comparator], rta, comparator, rules
+                        nodes.append(
+                            _position(base, node, totals, comparator, rules, pick)
                         )
-                        local = pick.players(base, side="in")
-                        candidates = pick.players(
-                            base, side="out", national_only=comparator == "national"
-                        )
-                        counts = pick.skipped(
-                            base, national_only=comparator == "national"
-                        )
-                        talents = pick.talents(
-                            base, national_only=comparator == "national"
-                        )
-                    purpose = PURPOSE[position]
-                    nodes.append(
-                        NodePosition(
-                            node=node.name,
-                            path=node.path,
-                            depth=node.depth,
-                            home=f["home"],
-                            national=f["national"],
-                            world=f["world"],
-                            share_of_national=ratio(f["home"], f["national"]),
-                            share_of_world=ratio(f["home"], f["world"]),
-                            rta=rta,
-                            rta_basis=comparator,
-                            home_recent=f["home_recent"],
-                            home_previous=f["home_previous"],
-                            home_growth=ratio(
-                                f["home_recent"] - f["home_previous"],
-                                f["home_previous"],
-                            ),
-                            comparator_growth=ratio(
-                                f[f"{comparator}_recent"] - f[f"{comparator}_previous"],
-                                f[f"{comparator}_previous"],
-                            ),
-                            position=position,
-                            position_zh=POSITION_ZH[position],
-                            reason=reason,
-                            local_players=tuple(local),
-                            candidates=tuple(candidates),
-                            talents=tuple(talents),
-                            purpose=purpose,
-                            purpose_zh=PURPOSE_ZH[purpose],
-                            unlocated=counts["unlocated"],
-                            excluded=counts["excluded"],
-                        )
-                    )
             finally:
                 engine.drop(holders)
     return ChainPositioning(
@@ -379,6 +328,63 @@ def chain_positioning(
         by_priority=by_priority,
         max_weapons_share=max_weapons_share,
         excluded_applicants=excluded_names,
+    )
+
+
+def _position(
+    base: Base,
+    node: SpecNode,
+    totals: dict[str, int],
+    comparator: str,
+    rules: dict[str, float],
+    pick: _Pick,
+) -> NodePosition:
+    """One node: its figures against the spec's totals, its position, its players,
+    candidates and talents."""
+    f = _figures(base, pick.region, pick.recent, pick.previous)
+    base_home = totals["home"]
+    base_cmp = totals[comparator]
+    rta = None
+    if base_home and base_cmp and f[comparator]:
+        rta = (f["home"] / base_home) / (f[comparator] / base_cmp)
+    position, reason = _classify(f["home"], f[comparator], rta, comparator, rules)
+    national_only = comparator == "national"
+    local = pick.players(base, side="in")
+    candidates = pick.players(base, side="out", national_only=national_only)
+    counts = pick.skipped(base, national_only=national_only)
+    talents = pick.talents(base, national_only=national_only)
+    purpose = PURPOSE[position]
+    return NodePosition(
+        node=node.name,
+        path=node.path,
+        depth=node.depth,
+        home=f["home"],
+        national=f["national"],
+        world=f["world"],
+        share_of_national=ratio(f["home"], f["national"]),
+        share_of_world=ratio(f["home"], f["world"]),
+        rta=rta,
+        rta_basis=comparator,
+        home_recent=f["home_recent"],
+        home_previous=f["home_previous"],
+        home_growth=ratio(
+            f["home_recent"] - f["home_previous"],
+            f["home_previous"],
+        ),
+        comparator_growth=ratio(
+            f[f"{comparator}_recent"] - f[f"{comparator}_previous"],
+            f[f"{comparator}_previous"],
+        ),
+        position=position,
+        position_zh=POSITION_ZH[position],
+        reason=reason,
+        local_players=tuple(local),
+        candidates=tuple(candidates),
+        talents=tuple(talents),
+        purpose=purpose,
+        purpose_zh=PURPOSE_ZH[purpose],
+        unlocated=counts["unlocated"],
+        excluded=counts["excluded"],
     )
 
 

@@ -45,6 +45,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import igraph as ig
 import leidenalg
@@ -60,7 +61,7 @@ from patnav.analyses.base import (
     check_count_by,
     ratio,
 )
-from patnav.analyses.prepared import based
+from patnav.analyses.prepared import Base, based
 from patnav.analyses.registry import AnalysisInfo
 from patnav.errors import InvalidParameterError
 from patnav.storage.store import PatentStore
@@ -528,8 +529,96 @@ def hot_spots(
         InvalidParameterError: ``max_share`` outside (0, 1], or neither ``data_dir`` nor
             ``dictionaries`` given.
     """
-    from patnav.enrich.class_titles import clean_title
+    dictionaries, ipc_titles = _word_lists(
+        max_share, data_dir, dictionaries, ipc_titles
+    )
+    engine = as_engine(source)
+    scope = scope or Scope.everything()
+    count_by = check_count_by(count_by)
+    with based(engine, scope, count_by) as base:
+        recent, previous = base.windows()
+        total = base.count_units()
+        step = max(1, -(-total // max(sample, 1)))
+        rows = _sample(base, step)
+    files = tuple(dictionaries)
+    tally = _Tally(
+        Segmenter(files),
+        technical_vocabulary(files),
+        glossary(ipc_titles),
+        recent,
+        previous,
+    )
+    for r in rows:
+        tally.read(r)
+    analysed = len(rows)
+    common = _common_terms(
+        tally.term_units, analysed, tally.source_terms, tally.source_units, max_share
+    )
+    ranked = sorted(
+        (t for t in tally.term_units if t not in common),
+        key=lambda t: (-tally.term_units[t], t),
+    )
+    terms = tuple(tally.term(t, analysed) for t in ranked[:top])
+    emerging = tuple(
+        tally.term(t, analysed)
+        for t in sorted(
+            (
+                t
+                for t in tally.term_units
+                if tally.term_recent[t] >= min_units and t not in common
+            ),
+            key=lambda t: (-tally.share_growth(t), -tally.term_recent[t], t),
+        )[:top]
+    )
+    effects = tuple(
+        EffectShare(
+            key,
+            label,
+            sum(1 for e in tally.unit_effects if key in e),
+            tuple(
+                p for p, _ in tally.effect_examples.get(key, Counter()).most_common(5)
+            ),
+        )
+        for key, label, _ in EFFECT_CATEGORIES
+    )
+    matrix, white = _matrix(
+        tally.unit_means, tally.unit_effects, tally.means_title, means
+    )
+    listed = {t.term: t for t in (*terms, *emerging)}
+    return HotSpots(
+        scope=scope.label,
+        count_by=count_by,
+        unit_zh=COUNT_UNITS[count_by][0],
+        total_units=total,
+        analysed_units=analysed,
+        recent_window=recent,
+        previous_window=previous,
+        terms=terms,
+        emerging=emerging,
+        topics=tally.topics(ranked[: max(top * 3, 60)], topics),
+        effects=tuple(e for e in effects if e.units),
+        matrix=matrix,
+        white_spaces=white,
+        method=_method(analysed, total, step, max_share),
+        common=tuple(sorted(common, key=lambda t: (-tally.term_units[t], t))),
+        max_share=max_share,
+        untranslated=sum(1 for t in listed.values() if t.zh is None),
+    )
 
+
+def _word_lists(
+    max_share: float,
+    data_dir: Path | None,
+    dictionaries: Sequence[Path] | None,
+    ipc_titles: Path | None,
+) -> tuple[Sequence[Path], Path | None]:
+    """The segmentation word lists and the IPC title table, from ``data_dir`` unless
+    given (see :func:`hot_spots`).
+
+    Raises:
+        InvalidParameterError: ``max_share`` outside (0, 1], or neither ``data_dir`` nor
+            ``dictionaries`` given.
+    """
     if not 0 < max_share <= 1:
         raise InvalidParameterError(
             "The 'max_share' parameter of hot_spots must be a float in (0, 1]. "
@@ -545,153 +634,34 @@ def hot_spots(
         dictionaries = dictionary_files(data_dir)
     if ipc_titles is None and data_dir is not None:
         ipc_titles = ipc_titles_file(data_dir)
-    engine = as_engine(source)
-    scope = scope or Scope.everything()
-    count_by = check_count_by(count_by)
-    with based(engine, scope, count_by) as base:
-        recent, previous = base.windows()
-        total = base.count_units()
-        step = max(1, -(-total // max(sample, 1)))
-        rows = base.rows(
-            f"""
-            WITH numbered AS (
-                SELECT u.unit, u.filing_year, u.ipc_main, u.doc_id,
-                       row_number() OVER (ORDER BY u.unit) AS n
-                FROM {base.units} u
-            )
-            SELECT n.unit, n.filing_year, n.ipc_main, p.title, p.abstract,
-                   coalesce(p.source, '') AS source, t.title_zh AS group_title
-            FROM numbered n JOIN patents p ON p.doc_id = n.doc_id
-            LEFT JOIN class_titles t ON t.scheme = 'IPC' AND t.code = CASE
-                WHEN strpos(n.ipc_main, '/') > 0
-                THEN substr(n.ipc_main, 1, strpos(n.ipc_main, '/')) || '00'
-                ELSE n.ipc_main END
-            WHERE (n.n - 1) % {int(step)} = 0
-            ORDER BY n.unit
-            """
-        )
-    files = tuple(dictionaries)
-    segmenter = Segmenter(files)
-    vocabulary = technical_vocabulary(files)
-    words = glossary(ipc_titles)
-    canonical: dict[str, str] = {}  # a found term -> the term it counts under
-    english: dict[str, Counter[str]] = {}  # a counted term -> its English forms
-    unit_terms: list[set[str]] = []
-    term_units: Counter[str] = Counter()
-    term_recent: Counter[str] = Counter()
-    term_previous: Counter[str] = Counter()
-    source_units: Counter[str] = Counter()
-    source_terms: dict[str, Counter[str]] = {}
-    effect_examples: dict[str, Counter[str]] = {}
-    unit_effects: list[set[str]] = []
-    unit_means: list[str | None] = []
-    means_title: dict[str, str] = {}
-    n_recent = n_previous = 0
-    for r in rows:
-        text = " ".join(t for t in (r["title"], r["abstract"]) if t)
-        found: set[str] = set()
-        for raw in terms_of(text, segmenter, vocabulary) if text else ():
-            key = canonical.get(raw)
-            if key is None:
-                key = raw if _CJK.search(raw) else words.get(singular(raw), raw)
-                canonical[raw] = key
-            if not _CJK.search(raw):
-                english.setdefault(key, Counter())[raw] += 1
-            found.add(key)
-        unit_terms.append(found)
-        term_units.update(found)
-        source_units[r["source"]] += 1
-        source_terms.setdefault(r["source"], Counter()).update(found)
-        year = r["filing_year"]
-        in_recent = (
-            recent is not None and year is not None and recent[0] <= year <= recent[1]
-        )
-        in_previous = (
-            previous is not None
-            and year is not None
-            and previous[0] <= year <= previous[1]
-        )
-        n_recent += in_recent
-        n_previous += in_previous
-        if in_recent:
-            term_recent.update(found)
-        if in_previous:
-            term_previous.update(found)
-        phrases = effects_of(r["abstract"] or "")
-        categories = effect_categories(phrases)
-        unit_effects.append(categories)
-        for phrase in phrases:
-            key = effect_category(phrase)
-            if key is not None:
-                effect_examples.setdefault(key, Counter())[phrase] += 1
-        group = _main_group(r["ipc_main"])
-        unit_means.append(group)
-        title = clean_title(r["group_title"])
-        if group and title:
-            means_title[group] = title
+    return dictionaries, ipc_titles
 
-    analysed = len(rows)
-    common = _common_terms(term_units, analysed, source_terms, source_units, max_share)
 
-    def forms(t: str) -> tuple[str | None, str | None]:
-        en = english[t].most_common(1)[0][0] if t in english else None
-        zh = t if _CJK.search(t) else None
-        return zh, en
-
-    def make_term(t: str) -> Term:
-        rec, prev = term_recent[t], term_previous[t]
-        zh, en = forms(t)
-        return Term(
-            t,
-            "zh" if zh else "en",
-            term_units[t],
-            ratio(term_units[t], analysed),
-            rec,
-            prev,
-            ratio(rec - prev, prev),
-            zh,
-            en,
+def _sample(base: Base, step: int) -> list[dict[str, Any]]:
+    """Every ``step``-th unit by unit key: its year, main IPC, title, abstract, source
+    and the title of its main group."""
+    return base.rows(
+        f"""
+        WITH numbered AS (
+            SELECT u.unit, u.filing_year, u.ipc_main, u.doc_id,
+                   row_number() OVER (ORDER BY u.unit) AS n
+            FROM {base.units} u
         )
-
-    ranked = sorted(
-        (t for t in term_units if t not in common), key=lambda t: (-term_units[t], t)
+        SELECT n.unit, n.filing_year, n.ipc_main, p.title, p.abstract,
+               coalesce(p.source, '') AS source, t.title_zh AS group_title
+        FROM numbered n JOIN patents p ON p.doc_id = n.doc_id
+        LEFT JOIN class_titles t ON t.scheme = 'IPC' AND t.code = CASE
+            WHEN strpos(n.ipc_main, '/') > 0
+            THEN substr(n.ipc_main, 1, strpos(n.ipc_main, '/')) || '00'
+            ELSE n.ipc_main END
+        WHERE (n.n - 1) % {int(step)} = 0
+        ORDER BY n.unit
+        """
     )
-    terms = tuple(make_term(t) for t in ranked[:top])
 
-    def share_growth(t: str) -> float:
-        before = term_previous[t] / n_previous if n_previous else 0.0
-        after = term_recent[t] / n_recent if n_recent else 0.0
-        return (after - before) / before if before else after * 100
 
-    emerging = tuple(
-        make_term(t)
-        for t in sorted(
-            (t for t in term_units if term_recent[t] >= min_units and t not in common),
-            key=lambda t: (-share_growth(t), -term_recent[t], t),
-        )[:top]
-    )
-    topic_list = tuple(
-        dataclasses.replace(
-            topic,
-            labels_zh=tuple(
-                label
-                for label in (term_label(t, *forms(t), "zh") for t in topic.terms)
-                if label
-            ),
-            labels_en=tuple(term_label(t, *forms(t), "en") or t for t in topic.terms),
-        )
-        for topic in _topics(unit_terms, ranked[: max(top * 3, 60)], topics)
-    )
-    effects = tuple(
-        EffectShare(
-            key,
-            label,
-            sum(1 for e in unit_effects if key in e),
-            tuple(p for p, _ in effect_examples.get(key, Counter()).most_common(5)),
-        )
-        for key, label, _ in EFFECT_CATEGORIES
-    )
-    matrix, white = _matrix(unit_means, unit_effects, means_title, means)
+def _method(analysed: int, total: int, step: int, max_share: float) -> str:
+    """How the terms and effects were found, in words."""
     method = (
         (
             f"read {analysed:,} of {total:,} units (every {step}th by unit key)"
@@ -706,26 +676,142 @@ def hot_spots(
     )
     method += "source; effects from phrases after 提高/降低/改善/实现… and "
     method += "improve/reduce/increase…, grouped by keyword"
-    listed = {t.term: t for t in (*terms, *emerging)}
-    return HotSpots(
-        scope=scope.label,
-        count_by=count_by,
-        unit_zh=COUNT_UNITS[count_by][0],
-        total_units=total,
-        analysed_units=analysed,
-        recent_window=recent,
-        previous_window=previous,
-        terms=terms,
-        emerging=emerging,
-        topics=topic_list,
-        effects=tuple(e for e in effects if e.units),
-        matrix=matrix,
-        white_spaces=white,
-        method=method,
-        common=tuple(sorted(common, key=lambda t: (-term_units[t], t))),
-        max_share=max_share,
-        untranslated=sum(1 for t in listed.values() if t.zh is None),
-    )
+    return method
+
+
+class _Tally:
+    """The terms, effects and main groups of the units read, counted as they are read."""
+
+    def __init__(
+        self,
+        segmenter: Segmenter,
+        vocabulary: frozenset[str],
+        words: dict[str, str],
+        recent: tuple[int, int] | None,
+        previous: tuple[int, int] | None,
+    ) -> None:
+        from patnav.enrich.class_titles import clean_title
+
+        self.clean_title = clean_title
+        self.segmenter = segmenter
+        self.vocabulary = vocabulary
+        self.words = words
+        self.recent = recent
+        self.previous = previous
+        self.canonical: dict[str, str] = {}  # a found term -> the term it counts under
+        self.english: dict[
+            str, Counter[str]
+        ] = {}  # a counted term -> its English forms
+        self.unit_terms: list[set[str]] = []
+        self.term_units: Counter[str] = Counter()
+        self.term_recent: Counter[str] = Counter()
+        self.term_previous: Counter[str] = Counter()
+        self.source_units: Counter[str] = Counter()
+        self.source_terms: dict[str, Counter[str]] = {}
+        self.effect_examples: dict[str, Counter[str]] = {}
+        self.unit_effects: list[set[str]] = []
+        self.unit_means: list[str | None] = []
+        self.means_title: dict[str, str] = {}
+        self.n_recent = 0
+        self.n_previous = 0
+
+    def _terms(self, text: str) -> set[str]:
+        """The terms of one unit's text, each under the term it counts as."""
+        found: set[str] = set()
+        for raw in terms_of(text, self.segmenter, self.vocabulary) if text else ():
+            key = self.canonical.get(raw)
+            if key is None:
+                key = raw if _CJK.search(raw) else self.words.get(singular(raw), raw)
+                self.canonical[raw] = key
+            if not _CJK.search(raw):
+                self.english.setdefault(key, Counter())[raw] += 1
+            found.add(key)
+        return found
+
+    def read(self, r: dict[str, Any]) -> None:
+        """Count one unit: its terms (overall, by window, by source), its effects, its
+        main group."""
+        found = self._terms(" ".join(t for t in (r["title"], r["abstract"]) if t))
+        self.unit_terms.append(found)
+        self.term_units.update(found)
+        self.source_units[r["source"]] += 1
+        self.source_terms.setdefault(r["source"], Counter()).update(found)
+        year = r["filing_year"]
+        recent, previous = self.recent, self.previous
+        in_recent = (
+            recent is not None and year is not None and recent[0] <= year <= recent[1]
+        )
+        in_previous = (
+            previous is not None
+            and year is not None
+            and previous[0] <= year <= previous[1]
+        )
+        self.n_recent += in_recent
+        self.n_previous += in_previous
+        if in_recent:
+            self.term_recent.update(found)
+        if in_previous:
+            self.term_previous.update(found)
+        phrases = effects_of(r["abstract"] or "")
+        self.unit_effects.append(effect_categories(phrases))
+        for phrase in phrases:
+            key = effect_category(phrase)
+            if key is not None:
+                self.effect_examples.setdefault(key, Counter())[phrase] += 1
+        group = _main_group(r["ipc_main"])
+        self.unit_means.append(group)
+        title = self.clean_title(r["group_title"])
+        if group and title:
+            self.means_title[group] = title
+
+    def forms(self, t: str) -> tuple[str | None, str | None]:
+        """A counted term's Chinese and (most used) English forms."""
+        en = self.english[t].most_common(1)[0][0] if t in self.english else None
+        zh = t if _CJK.search(t) else None
+        return zh, en
+
+    def term(self, t: str, analysed: int) -> Term:
+        """A counted term with its units, share and windows."""
+        rec, prev = self.term_recent[t], self.term_previous[t]
+        zh, en = self.forms(t)
+        return Term(
+            t,
+            "zh" if zh else "en",
+            self.term_units[t],
+            ratio(self.term_units[t], analysed),
+            rec,
+            prev,
+            ratio(rec - prev, prev),
+            zh,
+            en,
+        )
+
+    def share_growth(self, t: str) -> float:
+        """The growth of a term's share of the units from the previous window to the
+        recent one (a term new in the recent window ranks by its recent share)."""
+        n_previous, n_recent = self.n_previous, self.n_recent
+        before = self.term_previous[t] / n_previous if n_previous else 0.0
+        after = self.term_recent[t] / n_recent if n_recent else 0.0
+        return (after - before) / before if before else after * 100
+
+    def topics(self, candidates: list[str], most: int) -> tuple[Topic, ...]:
+        """Topics of co-occurring ``candidates``, labelled in both languages."""
+        return tuple(
+            dataclasses.replace(
+                topic,
+                labels_zh=tuple(
+                    label
+                    for label in (
+                        term_label(t, *self.forms(t), "zh") for t in topic.terms
+                    )
+                    if label
+                ),
+                labels_en=tuple(
+                    term_label(t, *self.forms(t), "en") or t for t in topic.terms
+                ),
+            )
+            for topic in _topics(self.unit_terms, candidates, most)
+        )
 
 
 def _common_terms(

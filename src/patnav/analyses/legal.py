@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 import pandas as pd
 
@@ -214,32 +215,8 @@ def legal_status(
             {"top": int(top)},
             limit=int(top),
         )
-    totals: dict[str, int] = {}
-    by_type: dict[tuple[str, str], int] = {}
-    for r in groups:
-        n = int(r["n"])
-        status = (
-            TERM_ENDED if r["status"] == "unknown" and r["term_ended"] else r["status"]
-        )
-        totals[status] = totals.get(status, 0) + n
-        key = (r["ptype"], status)
-        by_type[key] = by_type.get(key, 0) + n
-    evidence: dict[str, StatusEvidence] = {}
-    for r in bases:
-        basis = str(
-            r["source"] or "source"
-        )  # a status the reader wrote is the source's
-        evidence[basis] = _add_evidence(
-            evidence.get(basis),
-            StatusEvidence(
-                basis,
-                EVIDENCE_ZH.get(basis, basis),
-                int(r["n"]),
-                int(r["dated"]),
-                _day(r["first"]),
-                _day(r["last"]),
-            ),
-        )
+    totals, by_type = _tally(groups)
+    evidence = _evidence(bases)
     total = sum(totals.values())
     known = total - sum(totals.get(s, 0) for s in NOT_KNOWN)
     order = (
@@ -287,6 +264,45 @@ def legal_status(
         coverage=ratio(known, total),
         evidence=tuple(sorted(evidence.values(), key=lambda e: (-e.units, e.source))),
     )
+
+
+def _tally(
+    groups: list[dict[str, Any]],
+) -> tuple[dict[str, int], dict[tuple[str, str], int]]:
+    """Units per status, and per (patent type, status): a unit without a known status
+    whose estimated term has ended counts as term ended."""
+    totals: dict[str, int] = {}
+    by_type: dict[tuple[str, str], int] = {}
+    for r in groups:
+        n = int(r["n"])
+        status = (
+            TERM_ENDED if r["status"] == "unknown" and r["term_ended"] else r["status"]
+        )
+        totals[status] = totals.get(status, 0) + n
+        key = (r["ptype"], status)
+        by_type[key] = by_type.get(key, 0) + n
+    return totals, by_type
+
+
+def _evidence(bases: list[dict[str, Any]]) -> dict[str, StatusEvidence]:
+    """The known units by the kind of evidence of their status."""
+    evidence: dict[str, StatusEvidence] = {}
+    for r in bases:
+        basis = str(
+            r["source"] or "source"
+        )  # a status the reader wrote is the source's
+        evidence[basis] = _add_evidence(
+            evidence.get(basis),
+            StatusEvidence(
+                basis,
+                EVIDENCE_ZH.get(basis, basis),
+                int(r["n"]),
+                int(r["dated"]),
+                _day(r["first"]),
+                _day(r["last"]),
+            ),
+        )
+    return evidence
 
 
 def _add_evidence(a: StatusEvidence | None, b: StatusEvidence) -> StatusEvidence:

@@ -162,46 +162,10 @@ def technology_composition(
         titles = {c.code: c.title_zh or c.code for c in levels[matrix_level]}
         row_labels = tuple(titles.get(c, c) for c in top_codes)
 
-        def matrix(
-            dimension: str,
-            table: str,
-            column: str,
-            label: Any,
-            *,
-            limit: int | None,
-            by_key: bool = False,
-        ) -> Matrix:
-            if basis == "main":
-                # units and apps carry the unit's main IPC: no join with the symbols
-                cells = (
-                    f"SELECT unit, col, {LEVELS[matrix_level]} AS code FROM "
-                    f"(SELECT unit, ipc_main AS code, {column} AS col FROM {table} "
-                    "WHERE ipc_main IS NOT NULL) m"
-                )
-            else:
-                cells = (
-                    "SELECT c.unit, k.col, c.code "
-                    f"FROM (SELECT DISTINCT unit, {LEVELS[matrix_level]} AS code "
-                    f"FROM {symbols} s) c "
-                    f"JOIN (SELECT unit, {column} AS col FROM {table}) k "
-                    "ON k.unit = c.unit"
-                )
-            return _matrix(
-                base,
-                cells,
-                # one row per unit in units: a cell cannot count a unit twice
-                "count(*)"
-                if basis == "main" and table == base.units
-                else "count(DISTINCT unit)",
-                top_codes,
-                row_labels,
-                dimension,
-                label,
-                top=limit,
-                order_by_key=by_key,
-            )
-
-        by_year = matrix(
+        rows = _Rows(top_codes, row_labels, matrix_level, basis, symbols)
+        by_year = _tech_matrix(
+            base,
+            rows,
             "year",
             base.units,
             "CAST(filing_year AS VARCHAR)",
@@ -209,14 +173,12 @@ def technology_composition(
             limit=None,
             by_key=True,
         )
-        by_applicant = matrix(
-            "applicant",
-            base.apps,
-            "name",
-            lambda k: k,
-            limit=top,
+        by_applicant = _tech_matrix(
+            base, rows, "applicant", base.apps, "name", lambda k: k, limit=top
         )
-        by_region = matrix(
+        by_region = _tech_matrix(
+            base,
+            rows,
             "region",
             base.units,
             "CASE WHEN country = 'CN' AND province IS NOT NULL THEN province "
@@ -224,26 +186,7 @@ def technology_composition(
             lambda k: k if not (len(k) == 2 and k.isupper()) else country_name(k, lang),
             limit=top,
         )
-        industries = tuple(
-            CodeShare(
-                str(r["code"]),
-                r["title_zh"],
-                r["title_en"],
-                int(r["n"]),
-                ratio(r["n"], total),
-            )
-            for r in base.rows(
-                f"""
-                WITH sei AS (SELECT DISTINCT d.unit, c.code FROM {base.docs} d
-                             JOIN classifications c
-                             ON c.doc_id = d.doc_id AND c.scheme = 'sei'),
-                counted AS (SELECT code, count(*) AS n FROM sei GROUP BY code)
-                SELECT c.code, c.n, t.title_zh, t.title_en FROM counted c
-                LEFT JOIN class_titles t ON t.scheme = 'sei' AND t.code = c.code
-                ORDER BY c.n DESC, c.code
-                """
-            )
-        )
+        industries = _industries(base, total)
     return TechnologyComposition(
         scope=scope.label,
         count_by=count_by,
@@ -256,6 +199,85 @@ def technology_composition(
         by_applicant=by_applicant,
         by_region=by_region,
         industries=industries,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _Rows:
+    """The rows of the technology matrices: the top codes of a level, their labels, and
+    the symbols they are counted from."""
+
+    codes: list[str]
+    labels: tuple[str, ...]
+    level: str
+    basis: Basis
+    symbols: str
+
+
+def _tech_matrix(
+    base: Base,
+    rows: _Rows,
+    dimension: str,
+    table: str,
+    column: str,
+    label: Any,
+    *,
+    limit: int | None,
+    by_key: bool = False,
+) -> Matrix:
+    """Units by the top codes (rows) and ``column`` of ``table`` (columns)."""
+    if rows.basis == "main":
+        # units and apps carry the unit's main IPC: no join with the symbols
+        cells = (
+            f"SELECT unit, col, {LEVELS[rows.level]} AS code FROM "
+            f"(SELECT unit, ipc_main AS code, {column} AS col FROM {table} "
+            "WHERE ipc_main IS NOT NULL) m"
+        )
+    else:
+        cells = (
+            "SELECT c.unit, k.col, c.code "
+            f"FROM (SELECT DISTINCT unit, {LEVELS[rows.level]} AS code "
+            f"FROM {rows.symbols} s) c "
+            f"JOIN (SELECT unit, {column} AS col FROM {table}) k "
+            "ON k.unit = c.unit"
+        )
+    return _matrix(
+        base,
+        cells,
+        # one row per unit in units: a cell cannot count a unit twice
+        "count(*)"
+        if rows.basis == "main" and table == base.units
+        else "count(DISTINCT unit)",
+        rows.codes,
+        rows.labels,
+        dimension,
+        label,
+        top=limit,
+        order_by_key=by_key,
+    )
+
+
+def _industries(base: Base, total: int) -> tuple[CodeShare, ...]:
+    """Units per strategic emerging industry (SEI), most first."""
+    return tuple(
+        CodeShare(
+            str(r["code"]),
+            r["title_zh"],
+            r["title_en"],
+            int(r["n"]),
+            ratio(r["n"], total),
+        )
+        for r in base.rows(
+            f"""
+            WITH sei AS (SELECT DISTINCT d.unit, c.code FROM {base.docs} d
+                         JOIN classifications c
+                         ON c.doc_id = d.doc_id AND c.scheme = 'sei'),
+            counted AS (SELECT code, count(*) AS n FROM sei GROUP BY code)
+            SELECT c.code, c.n, t.title_zh, t.title_en FROM counted c
+            LEFT JOIN class_titles t ON t.scheme = 'sei' AND t.code = c.code
+            ORDER BY c.n DESC, c.code
+            """
+        )
     )
 
 

@@ -79,12 +79,24 @@ def run_slices(b: Builder) -> None:
 
 
 def present(
-    b: Builder, name: str, found: Sequence[Finding], *, level: int = 2
+    b: Builder,
+    name: str,
+    found: Sequence[Finding],
+    *,
+    level: int = 2,
+    part: str = "",
 ) -> Section | None:
     """The report section of the analysis ``name`` by its presenter (None: no result,
-    or no presenter with a section)."""
+    or no presenter with a section); with ``part``, its further section of that name,
+    written with the result or, when the report has none, with None.
+
+    Raises:
+        LookupError: ``part`` names no section of the presenter.
+    """
     presenter = PRESENTERS.get(name)
     result = b.results.get(name)
+    if presenter is not None and part:
+        return presenter.part(part)(b, result, found, level)
     if presenter is None or presenter.section is None or result is None:
         return None
     return presenter.section(b, result, found, level)

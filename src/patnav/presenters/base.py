@@ -9,6 +9,8 @@ presenter (``patnav.presenters.<name>``, registered by its ``PRESENTER``) shows 
 * ``rules`` — its conclusion rules (:class:`~patnav.reports.conclusions.base.Rule`);
 * ``charts(result, lang)`` — its charts as :class:`ChartSpec`, the renderer-neutral
   specification both the report's matplotlib charts and the web's ECharts draw;
+* ``parts`` — further sections by name, placed apart by the outlines (the chain's
+  position and development path);
 * ``reports`` — the report types whose outlines include it; ``dashboard`` — whether a
   patent set's dashboard shows it.
 """
@@ -56,6 +58,8 @@ class ChartSpec:
 
 SectionBuilder = Callable[[Builder, Any, Sequence[Finding], int], Section | None]
 """(builder, result, findings, heading level) -> the report section, or None."""
+PartBuilder = Callable[[Builder, Any, Sequence[Finding], int], Section | None]
+"""(builder, result or None, findings, heading level) -> a further section, or None."""
 ChartBuilder = Callable[[dict[str, Any], str], list[ChartSpec]]
 """(the result as its ``to_dict()``, language) -> its charts: the dict is what the API
 serves and the dashboard caches, so the web draws from its cache and a report from its
@@ -76,6 +80,24 @@ class Presenter:
     order: int = 500
     keys: tuple[str, ...] = field(default=())
     """The keys of the charts it draws (the dashboard's chart ids), for the docs."""
+    parts: tuple[tuple[str, PartBuilder], ...] = ()
+    """Further sections by name, which the outlines place apart from ``section`` (the
+    chain's 区域定位 and 发展路径与建议): built with the result, or with None when the
+    report has none (a part may still have something to say)."""
+
+    def part(self, name: str) -> PartBuilder:
+        """The further section ``name``.
+
+        Raises:
+            LookupError: the presenter has no such part.
+        """
+        for key, builder in self.parts:
+            if key == name:
+                return builder
+        raise LookupError(
+            f"The presenter '{self.name}' has no section '{name}'; it has "
+            f"{', '.join(k for k, _ in self.parts) or 'none'}."
+        )
 
 
 def figure_of(b: Builder, spec: ChartSpec, *, extra: str = "") -> Figure:

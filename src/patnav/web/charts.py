@@ -11,7 +11,6 @@ language. Functions are pure: dicts in, dicts out.
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from typing import Any
@@ -42,8 +41,6 @@ UNKNOWN = "#b8bec7"
 """The colour of a bar or point that stands for the units not placed (未定位, 未知)."""
 NETWORK_LABELLED = 15
 """The co-applicant network names this many of its largest applicants on the graph."""
-HEAT_LABEL = 16
-"""Display columns of a heat map's row label (full text on hover)."""
 UNITS_EN = {
     "family": "families",
     "application": "applications",
@@ -320,198 +317,6 @@ def inventors_chart(data: dict[str, Any], lang: str) -> Chart:
     return draw(inventors_charts(data, lang)[0], lang)
 
 
-def technology_charts(data: dict[str, Any], lang: str) -> list[Chart]:
-    """IPC subclasses (with titles), and the subclasses per year as a heat map."""
-    unit = _unit(data, lang)
-    title = _title("chart.technology", unit, lang)
-    rows = ((data.get("levels") or {}).get("subclass") or [])[:TOP]
-    title_key = "title_zh" if lang == "zh" else "title_en"
-    bars = _bars(
-        "technology",
-        title,
-        [
-            f"{r['code']} {_short(str(r.get(title_key) or ''), 18)}".strip()
-            for r in rows
-        ],
-        [int(r["units"]) for r in rows],
-        lang,
-        unit=unit,
-        tooltips=[
-            f"{r['code']} {r.get(title_key) or ''}: {r['units']:,} ({_pct(r.get('share'))})"
-            for r in rows
-        ],
-    )
-    matrix = data.get("by_year") or {}
-    heat_title = _title("chart.tech_year", unit, lang)
-    values = matrix.get("values") or []
-    if not values:
-        return [bars, _empty("tech_year", heat_title, lang)]
-    return [bars, _heatmap(matrix, data, heat_title, unit, lang)]
-
-
-def _heat_label(code: str, title: str) -> str:
-    """A row of the heat map: its code and title, the title cut to fit."""
-    if not title or title == code:
-        return code
-    return f"{code} {_short_display(title, HEAT_LABEL)}"
-
-
-def _short_display(text: str, columns: int) -> str:
-    """``text`` cut to ``columns`` display columns (CJK count two), with an ellipsis."""
-    used = 0
-    out: list[str] = []
-    for ch in text:
-        w = 2 if unicodedata.east_asian_width(ch) in "WF" else 1
-        if used + w > columns - 1:
-            return "".join(out) + "…"
-        out.append(ch)
-        used += w
-    return text
-
-
-def _heatmap(
-    matrix: dict[str, Any], data: dict[str, Any], title: str, unit: str, lang: str
-) -> Chart:
-    """Subclasses per filing year: short row labels with the full title on hover, and a
-    grid that keeps the cells wide whatever the titles' length."""
-    columns = [
-        str(c) for c in matrix.get("column_labels") or matrix.get("columns") or []
-    ]
-    codes = [str(r) for r in matrix.get("rows") or []]
-    labels = [str(r) for r in matrix.get("row_labels") or codes]
-    level = matrix.get("level") or "subclass"
-    titles = {
-        str(r["code"]): str(r.get("title_zh" if lang == "zh" else "title_en") or "")
-        for r in ((data.get("levels") or {}).get(level) or [])
-    }
-    full, short = [], []
-    for i, label in enumerate(labels):
-        code = codes[i] if i < len(codes) else label
-        name = titles.get(code) or (label if lang == "zh" else "")
-        full.append(f"{code} {name}" if name and name != code else code)
-        short.append(_heat_label(code, name))
-    keep = list(range(max(0, len(columns) - 25), len(columns)))
-    measure = _measure(data, lang)
-    values = matrix.get("values") or []
-    cells = [
-        {
-            "value": [j, i, row[k]],
-            "name": f"{full[i]} · {columns[k]}：{row[k]:,} {measure}"
-            if lang == "zh"
-            else f"{full[i]} · {columns[k]}: {row[k]:,} {measure}",
-        }
-        for i, row in enumerate(values)
-        for j, k in enumerate(keep)
-        if row[k]
-    ]
-    peak = max((c["value"][2] for c in cells), default=1)
-    option = {
-        "tooltip": {"position": "top", "confine": True, "formatter": "{b}"},
-        "animation": False,
-        "grid": {
-            "left": 8,
-            "right": 16,
-            "top": 8,
-            "bottom": 72,
-            "containLabel": True,
-        },
-        "xAxis": {
-            "type": "category",
-            "data": [columns[k] for k in keep],
-            "splitArea": {"show": True},
-            "axisLabel": {"interval": 0, "rotate": 45 if len(keep) > 12 else 0},
-        },
-        "yAxis": {
-            "type": "category",
-            "data": short,
-            "splitArea": {"show": True},
-            "axisLabel": {"width": 150, "overflow": "truncate"},
-        },
-        "visualMap": {
-            "min": 0,
-            "max": peak,
-            "calculable": True,
-            "orient": "horizontal",
-            "left": "center",
-            "bottom": 0,
-            "inRange": {"color": ["#eef4fb", "#1f5fa8"]},
-        },
-        "series": [{"type": "heatmap", "data": cells, "label": {"show": False}}],
-    }
-    return Chart(
-        "tech_year",
-        title,
-        option,
-        height=max(320, 30 * len(short) + 130),
-    )
-
-
-def legal_charts(data: dict[str, Any], lang: str) -> list[Chart]:
-    """Units by legal status (pie), and operations per year (stacked bars)."""
-    unit = _unit(data, lang)
-    title = _title("chart.legal", unit, lang)
-    statuses = data.get("statuses") or []
-    charts: list[Chart] = []
-    if statuses and not data.get("known"):
-        charts.append(
-            Chart("legal", title, None, empty=translate("dash.no_status", lang))
-        )
-    elif statuses:
-        pie = {
-            "color": list(PALETTE),
-            "animation": False,
-            "tooltip": {"trigger": "item", "confine": True},
-            "legend": {"bottom": 0, "type": "scroll"},
-            "series": [
-                {
-                    "type": "pie",
-                    "radius": ["35%", "65%"],
-                    "label": {"formatter": "{b}: {c} ({d}%)"},
-                    "data": [
-                        {
-                            "name": s["label"]
-                            if lang == "zh"
-                            else translate(f"ls.{s['status']}", "en"),
-                            "value": s["units"],
-                        }
-                        for s in statuses
-                    ],
-                }
-            ],
-        }
-        known = data.get("known") or 0
-        subtitle = (
-            f"法律状态已知 {known:,} / {data.get('total', 0):,}"
-            if lang == "zh"
-            else f"status known for {known:,} of {data.get('total', 0):,}"
-        )
-        charts.append(Chart("legal", title, pie, subtitle=subtitle))
-    else:
-        charts.append(_empty("legal", title, lang))
-    operations = data.get("operations") or []
-    op_title = _title("chart.operations", unit, lang)
-    if operations:
-        years = sorted({o["year"] for o in operations if o.get("year") is not None})
-        kinds = sorted({o["operation"] for o in operations})
-        counts = {(o["year"], o["operation"]): o["units"] for o in operations}
-        option = _base(lang) | {
-            "legend": {"top": 0},
-            "xAxis": {"type": "category", "data": [str(y) for y in years]},
-            "yAxis": {"type": "value", "name": unit},
-            "series": [
-                {
-                    "name": value_label("event", kind, lang),
-                    "type": "bar",
-                    "stack": "ops",
-                    "data": [counts.get((y, kind), 0) for y in years],
-                }
-                for kind in kinds
-            ],
-        }
-        charts.append(Chart("operations", op_title, option))
-    return charts
-
-
 def citations_chart(data: dict[str, Any], lang: str) -> Chart:
     """The most cited units (the citations presenter's chart specification, drawn)."""
     return draw(citations_charts(data, lang)[0], lang)
@@ -548,6 +353,11 @@ def draw(spec: ChartSpec, lang: str) -> Chart:
     if chart.kind == "timeline":
         option, height = _timeline_option(spec, lang)
         return Chart(spec.key, title, option, subtitle=subtitle, height=height)
+    if chart.kind == "heatmap":
+        option, height = _heatmap_option(spec)
+        return Chart(spec.key, title, option, subtitle=subtitle, height=height)
+    if chart.kind in ("donut", "pie"):
+        return Chart(spec.key, title, _pie_option(spec), subtitle=subtitle)
     raise ValueError(f"The dashboard cannot draw a chart of kind {chart.kind!r}.")
 
 
@@ -662,15 +472,92 @@ def _timeline_option(spec: ChartSpec, lang: str) -> tuple[dict[str, Any], int]:
     return option, max(260, 72 * n + 80)
 
 
+def _heatmap_option(spec: ChartSpec) -> tuple[dict[str, Any], int]:
+    """Rows × categories: the short row labels on the axis, each non-empty cell with its
+    tooltip (``spec.tooltips`` row by row, one per cell), a grid that keeps the cells wide
+    whatever the labels' length."""
+    chart = spec.chart
+    width = len(chart.categories)
+    tips = spec.tooltips
+    filled = [
+        (i, j, value)
+        for i, row in enumerate(chart.matrix)
+        for j, value in enumerate(row)
+        if value
+    ]
+    cells = [
+        {"value": [j, i, _number(value)], "name": tips[i * width + j] if tips else ""}
+        for i, j, value in filled
+    ]
+    peak = _number(max((value for _, _, value in filled), default=1))
+    option = {
+        "tooltip": {"position": "top", "confine": True, "formatter": "{b}"},
+        "animation": False,
+        "grid": {
+            "left": 8,
+            "right": 16,
+            "top": 8,
+            "bottom": 72,
+            "containLabel": True,
+        },
+        "xAxis": {
+            "type": "category",
+            "data": list(chart.categories),
+            "splitArea": {"show": True},
+            "axisLabel": {"interval": 0, "rotate": 45 if width > 12 else 0},
+        },
+        "yAxis": {
+            "type": "category",
+            "data": list(chart.rows),
+            "splitArea": {"show": True},
+            "axisLabel": {"width": 150, "overflow": "truncate"},
+        },
+        "visualMap": {
+            "min": 0,
+            "max": peak,
+            "calculable": True,
+            "orient": "horizontal",
+            "left": "center",
+            "bottom": 0,
+            "inRange": {"color": ["#eef4fb", "#1f5fa8"]},
+        },
+        "series": [{"type": "heatmap", "data": cells, "label": {"show": False}}],
+    }
+    return option, max(320, 30 * len(chart.rows) + 130)
+
+
+def _pie_option(spec: ChartSpec) -> dict[str, Any]:
+    """A donut: one slice per category, its share beside its label."""
+    chart = spec.chart
+    return {
+        "color": list(PALETTE),
+        "animation": False,
+        "tooltip": {"trigger": "item", "confine": True},
+        "legend": {"bottom": 0, "type": "scroll"},
+        "series": [
+            {
+                "type": "pie",
+                "radius": ["35%", "65%"],
+                "label": {"formatter": "{b}: {c} ({d}%)"},
+                "data": [
+                    {"name": name, "value": _number(value)}
+                    for name, value in zip(
+                        chart.categories, chart.series[0].values, strict=True
+                    )
+                ],
+            }
+        ],
+    }
+
+
 BUILDERS: dict[str, Callable[[dict[str, Any], str], Chart | list[Chart]]] = {
     "trend": lambda d, lang: [trend_type_chart(d, lang)],
     "network": network_chart,
-    "technology": technology_charts,
-    "legal": legal_charts,
 }
 """The dashboard's charts built here from an analysis's dict, beside (after) those its
 presenter specifies (trend: the trend chart from the presenter, by type here; network:
-the graph, see :func:`network_chart`)."""
+the graph, see :func:`network_chart`; every other analysis: all its charts from its
+presenter)."""
 
 
 def dashboard_charts(results: dict[str, dict[str, Any]], lang: str) -> list[Chart]:

@@ -72,9 +72,9 @@ def sections(b: Builder, found: Sequence[Finding]) -> list[Section]:
     portfolio = Section(b.t("sec.portfolio"), 1, key="portfolio")
     portfolio.add(P.present(b, "trend", found))
     if r.technology is not None:
-        portfolio.add(S.technology_section(b, r.technology, found))
+        portfolio.add(P.present(b, "technology", found))
     if r.legal is not None:
-        portfolio.add(S.legal_section(b, r.legal, found))
+        portfolio.add(P.present(b, "legal", found))
     # the portfolio's geography has no home region: the enterprise is its subject
     portfolio.add(P.present(b, "geography", found))
     portfolio.add(P.present(b, "inventors", found))
@@ -83,10 +83,8 @@ def sections(b: Builder, found: Sequence[Finding]) -> list[Section]:
     benchmark = P.present(b, "competitors", found, level=1)
     if benchmark is not None:
         out.append(benchmark)
-    if r.hotspots is not None:
-        hot = S.hotspots_section(b, r.hotspots, found, level=1)
-        out.append(hot)
-    out.append(S.path_section(b, None, found))
+    out.extend(filter(None, [P.present(b, "hotspots", found, level=1)]))
+    out.extend(filter(None, [P.present(b, "chain", found, level=1, part="path")]))
     out.append(S.appendix_section(b, found))
     return out
 

@@ -65,26 +65,31 @@ def landscape_section(
         s.add(P.present(b, "geography", found))
     s.add(P.present(b, "applicants", found))
     if r.technology is not None:
-        s.add(S.technology_section(b, r.technology, found))
+        s.add(P.present(b, "technology", found))
     if r.legal is not None:
-        s.add(S.legal_section(b, r.legal, found))
+        s.add(P.present(b, "legal", found))
     if r.citations is not None:
         s.add(P.present(b, "citations", found))
     s.add(P.present(b, "inventors", found))
     if r.hotspots is not None:
-        s.add(S.hotspots_section(b, r.hotspots, found))
+        s.add(P.present(b, "hotspots", found))
     s.add(*P.slice_sections(b, found, level=2))
     return s
 
 
 def sections(b: Builder, found: Sequence[Finding]) -> list[Section]:
     """产业专利态势 → 产业链定位 → 区域定位 → 发展路径与建议."""
-    r = b.results
     out = [landscape_section(b, found, b.t("sec.landscape"))]
-    if r.chain is not None:
-        out.append(S.chain_section(b, r.chain, r.nodes, found))
-        out.append(S.position_section(b, r.chain, r.geography, found))
-    out.append(S.path_section(b, r.chain, found))
+    out.extend(
+        filter(
+            None,
+            (
+                P.present(b, "chain", found, level=1),
+                P.present(b, "chain", found, level=1, part="position"),
+                P.present(b, "chain", found, level=1, part="path"),
+            ),
+        )
+    )
     out.append(S.appendix_section(b, found))
     return out
 

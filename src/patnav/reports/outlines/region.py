@@ -74,16 +74,16 @@ def analyse(b: Builder) -> None:
 
 def sections(b: Builder, found: Sequence[Finding]) -> list[Section]:
     """区域专利现状 → 产业链定位 → 区域定位 → 发展路径与建议."""
-    r = b.results
     # the landscape is the region's own documents; the geography (the region among the
     # provinces or cities of the spec's data) belongs to its position
     landscape = landscape_section(
         b, found, b.t("sec.landscape.region"), geography=False
     )
     out = [landscape]
-    if r.chain is not None:
-        out.append(S.chain_section(b, r.chain, r.nodes, found))
-        position = S.position_section(b, r.chain, r.geography, found)
+    chain = P.present(b, "chain", found, level=1)
+    position = P.present(b, "chain", found, level=1, part="position")
+    if chain is not None and position is not None:
+        out.append(chain)
         # the home region against the nation is the position's own figure
         geography = P.present(b, "geography", found)
         if geography is not None:
@@ -91,7 +91,7 @@ def sections(b: Builder, found: Sequence[Finding]) -> list[Section]:
         out.append(position)
     else:
         landscape.add(P.present(b, "geography", found))
-    out.append(S.path_section(b, r.chain, found))
+    out.extend(filter(None, [P.present(b, "chain", found, level=1, part="path")]))
     out.append(S.appendix_section(b, found))
     return out
 

@@ -55,15 +55,14 @@ def sections(b: Builder, found: Sequence[Finding]) -> list[Section]:
     topic.add(P.present(b, "applicants", found))
     topic.add(P.present(b, "geography", found))
     if r.technology is not None:
-        topic.add(S.technology_section(b, r.technology, found))
+        topic.add(P.present(b, "technology", found))
     if r.legal is not None:
-        topic.add(S.legal_section(b, r.legal, found))
+        topic.add(P.present(b, "legal", found))
     topic.add(P.present(b, "inventors", found))
     out = [topic]
     if r.nodes:
         out.append(S.nodes_section(b, r.nodes, level=1))
-    if r.hotspots is not None:
-        out.append(S.hotspots_section(b, r.hotspots, found, level=1))
+    out.extend(filter(None, [P.present(b, "hotspots", found, level=1)]))
     # the slices of R&D reports (技术发展路线) follow the core patents, inside their
     # chapter: the key patents of each branch on a timeline
     core = P.present(b, "citations", found, level=1)
@@ -72,7 +71,7 @@ def sections(b: Builder, found: Sequence[Finding]) -> list[Section]:
         out.append(core.add(*slices))
     else:
         out.extend(slices)
-    out.append(S.path_section(b, None, found))
+    out.extend(filter(None, [P.present(b, "chain", found, level=1, part="path")]))
     out.append(S.appendix_section(b, found))
     return out
 

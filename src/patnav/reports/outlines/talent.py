@@ -148,7 +148,9 @@ def sections(b: Builder, found: Sequence[Finding]) -> list[Section]:
                 )
             )
         out.append(branches)
-    out.append(S.path_section(b, r.chain, found, attract=False))
+    out.extend(
+        filter(None, [P.present(b, "chain", found, level=1, part="talent_path")])
+    )
     out.append(S.appendix_section(b, found))
     return out
 

@@ -26,7 +26,9 @@ Chinese report cannot name).
 * **Technology–effect matrix** (技术功效矩阵) — technical means (the units' main IPC groups,
   with Chinese titles) against effects: what the abstracts say the invention improves —
   phrases after 提高 / 降低 / 改善 / 实现 / 增加 / 减少 … or improve / reduce / increase … —
-  grouped into effect categories (cost, efficiency, precision, safety …) by keyword.
+  grouped into effect categories (cost, efficiency, precision, safety …) by keyword. Where
+  the store holds a database's own effect analysis for a unit (``effects``: incoPat's
+  技术功效短语 and 技术功效2级), those texts are grouped instead of the abstract's phrases.
 * **White spaces** — cells of the matrix far emptier than their row and column suggest
   (observed against the count expected if means and effects were independent): where many
   units work on the means and many pursue the effect, but few do both.
@@ -370,6 +372,8 @@ class HotSpots(ResultMixin):
     common: tuple[str, ...] = ()  # terms left out by the document-frequency rule
     max_share: float = MAX_SHARE
     untranslated: int = 0  # listed English terms with no Chinese form
+    effects_from_source: int = 0
+    """Units whose effects are their source's own (incoPat 技术功效), not their abstract's."""
 
     def to_frame(self) -> pd.DataFrame:
         return pd.DataFrame(
@@ -457,6 +461,12 @@ def glossary(ipc_titles: Path | None = None) -> dict[str, str]:
     for en, zh in curated_glossary():
         out[singular(en.lower())] = zh
     return out
+
+
+SOURCE_EFFECT_LEVELS = ("phrase", "level2")
+"""The levels of a source's technical effects (``effects``: incoPat 技术功效短语 such as
+提高交互效率, and 技术功效2级 such as 效率提高) whose texts the matrix reads for a unit,
+instead of the phrases found in its abstract."""
 
 
 def effects_of(text: str) -> list[str]:
@@ -599,7 +609,8 @@ def hot_spots(
         effects=tuple(e for e in effects if e.units),
         matrix=matrix,
         white_spaces=white,
-        method=_method(analysed, total, step, max_share),
+        method=_method(analysed, total, step, max_share, tally.from_source),
+        effects_from_source=tally.from_source,
         common=tuple(sorted(common, key=lambda t: (-tally.term_units[t], t))),
         max_share=max_share,
         untranslated=sum(1 for t in listed.values() if t.zh is None),
@@ -648,19 +659,28 @@ def _sample(base: Base, step: int) -> list[dict[str, Any]]:
             FROM {base.units} u
         )
         SELECT n.unit, n.filing_year, n.ipc_main, p.title, p.abstract,
-               coalesce(p.source, '') AS source, t.title_zh AS group_title
+               coalesce(p.source, '') AS source, t.title_zh AS group_title,
+               fx.effects AS source_effects
         FROM numbered n JOIN patents p ON p.doc_id = n.doc_id
         LEFT JOIN class_titles t ON t.scheme = 'IPC' AND t.code = CASE
             WHEN strpos(n.ipc_main, '/') > 0
             THEN substr(n.ipc_main, 1, strpos(n.ipc_main, '/')) || '00'
             ELSE n.ipc_main END
+        LEFT JOIN (
+            SELECT d.unit, list(DISTINCT e.text) AS effects
+            FROM {base.docs} d JOIN effects e ON e.doc_id = d.doc_id
+            WHERE e.level IN ({", ".join(f"'{x}'" for x in SOURCE_EFFECT_LEVELS)})
+            GROUP BY d.unit
+        ) fx ON fx.unit = n.unit
         WHERE (n.n - 1) % {int(step)} = 0
         ORDER BY n.unit
         """
     )
 
 
-def _method(analysed: int, total: int, step: int, max_share: float) -> str:
+def _method(
+    analysed: int, total: int, step: int, max_share: float, from_source: int = 0
+) -> str:
     """How the terms and effects were found, in words."""
     method = (
         (
@@ -676,6 +696,11 @@ def _method(analysed: int, total: int, step: int, max_share: float) -> str:
     )
     method += "source; effects from phrases after 提高/降低/改善/实现… and "
     method += "improve/reduce/increase…, grouped by keyword"
+    if from_source:
+        method += (
+            f"; for {from_source:,} units, the source's own technical effects "
+            "(incoPat 技术功效 phrases and level 2) instead, grouped the same way"
+        )
     return method
 
 
@@ -714,6 +739,7 @@ class _Tally:
         self.means_title: dict[str, str] = {}
         self.n_recent = 0
         self.n_previous = 0
+        self.from_source = 0  # units whose effects are their source's 技术功效
 
     def _terms(self, text: str) -> set[str]:
         """The terms of one unit's text, each under the term it counts as."""
@@ -752,7 +778,11 @@ class _Tally:
             self.term_recent.update(found)
         if in_previous:
             self.term_previous.update(found)
-        phrases = effects_of(r["abstract"] or "")
+        given = [str(t) for t in (r.get("source_effects") or ()) if t]
+        # a database's own effect analysis (incoPat 技术功效) where the store holds it,
+        # else the phrases the abstract states
+        phrases = given or effects_of(r["abstract"] or "")
+        self.from_source += bool(given)
         self.unit_effects.append(effect_categories(phrases))
         for phrase in phrases:
             key = effect_category(phrase)

@@ -20,9 +20,10 @@ Position rules (thresholds are parameters; the result restates them):
 
 Candidate rules (local players, 招商/合作 candidates and talents alike):
 
-* **Who.** A *holder* is a resolved entity (else a name): :data:`HOLDER_KEY`. Corporate
-  groups (issue 14) will replace the entity id there, one expression; every count is of
-  distinct units, so a unit two members of one group share counts once.
+* **Who.** A *holder* is a resolved entity (else a name): :data:`HOLDER_KEY`. With
+  ``group_by="group"`` the members of an accepted corporate group are one holder under the
+  group's name (:func:`holder_apps`), placed where most of its members' documents say;
+  every count is of distinct units, so a unit two members of one group share counts once.
 * **Organisations only.** Party types company, university, institute, hospital and other
   (:data:`ORGANISATIONS`); government bodies are local players but never 招商 candidates
   (a government cannot be attracted); individuals only with ``individuals=True``; a holder
@@ -55,6 +56,7 @@ from typing import Any
 
 import pandas as pd
 
+from patnav.analyses.applicants import GROUP_BY
 from patnav.analyses.base import (
     COUNT_UNITS,
     NON_COUNTRY_OFFICES,
@@ -71,6 +73,7 @@ from patnav.analyses.base import (
 from patnav.analyses.prepared import Base, based
 from patnav.analyses.registry import AnalysisInfo
 from patnav.analyses.spec import NavigationSpec, SpecNode
+from patnav.enterprises.groups import group_keys_sql
 from patnav.errors import InvalidParameterError
 from patnav.storage.store import PatentStore
 
@@ -86,7 +89,7 @@ ORGANISATIONS = ("company", "university", "institute", "hospital", "other")
 
 HOLDER_KEY = "akey"
 """The column of the prepared ``apps`` relation that names one holder: the resolved entity,
-else the applicant's name. Corporate groups replace it with a group id."""
+else the applicant's name; a corporate group's key in :func:`holder_apps` when grouping."""
 
 WEAPONS_CLASSES = ("F41", "F42")
 """IPC classes of weapons (F41) and ammunition and blasting (F42)."""
@@ -182,6 +185,7 @@ class ChainPositioning(ResultMixin):
     by_priority: bool = True
     max_weapons_share: float | None = None
     excluded_applicants: tuple[str, ...] = ()
+    group_by: str = "entity"  # entity | group (corporate groups as one holder)
 
     def to_frame(self) -> pd.DataFrame:
         keep = (
@@ -228,6 +232,7 @@ def chain_positioning(
     max_weapons_share: float | None = 0.5,
     exclude_applicants: Sequence[str] | None = None,
     store: PatentStore | None = None,
+    group_by: str = "entity",
 ) -> ChainPositioning:
     """Position the home region on every node of the spec's technology tree.
 
@@ -247,18 +252,12 @@ def chain_positioning(
         exclude_applicants: names never proposed (default: the spec's
             ``exclude_applicants``, if it has them); ``*`` is a wildcard.
         store: resolves saved patent-set names in the spec's queries.
+        group_by: ``entity`` (each applicant a holder) or ``group`` (the members of an
+            accepted corporate group one holder, under the group's name; see
+            :mod:`patnav.enterprises.groups`).
     """
     engine = as_engine(source)
-    home_region = region or spec.region
-    if home_region is None:
-        raise InvalidParameterError(
-            "chain positioning needs a home region: give region=, or a spec with 'region:'."
-        )
-    if active_years < 1:
-        raise InvalidParameterError(
-            "The 'active_years' parameter of chain_positioning must be an int ≥ 1. "
-            f"Got {active_years!r} instead."
-        )
+    home_region = _checked(region or spec.region, active_years, group_by)
     if exclude_applicants is None:
         exclude_applicants = spec.exclude_applicants
     excluded_names = tuple(str(n).strip() for n in exclude_applicants if str(n).strip())
@@ -288,6 +287,7 @@ def chain_positioning(
                 home_region,
                 by_priority=by_priority,
                 excluded=excluded_names,
+                group_by=group_by,
             )
             active = (recent[1] - active_years + 1, recent[1]) if recent else None
             pick = _Pick(
@@ -299,6 +299,7 @@ def chain_positioning(
                 top=top,
                 individuals=individuals,
                 max_weapons_share=max_weapons_share,
+                group_by=group_by,
             )
             nodes = []
             try:
@@ -328,6 +329,7 @@ def chain_positioning(
         by_priority=by_priority,
         max_weapons_share=max_weapons_share,
         excluded_applicants=excluded_names,
+        group_by=group_by,
     )
 
 
@@ -503,10 +505,16 @@ def _make_holders(
     *,
     by_priority: bool,
     excluded: Sequence[str],
+    group_by: str = "entity",
 ) -> None:
     """One row per holder of the base scope: name, type, place and how it is known,
     which side of the region it is on, its share of weapons units, whether it is listed
-    as excluded."""
+    as excluded. A corporate group's place is the one most of its members' documents
+    give."""
+    apps = holder_apps(base, group_by)
+    party_key = "coalesce(pa.entity_id, 'name:' || pa.name)"
+    if group_by == "group":
+        party_key = f"coalesce(gk.group_key, {party_key})"
     roles = ", ".join(f"'{r}'" for r in LOCATED_ROLES)
     offices = ", ".join(f"'{o}'" for o in NON_COUNTRY_OFFICES)
     weapons = " OR ".join(f"starts_with(c.code, '{w}')" for w in WEAPONS_CLASSES)
@@ -546,15 +554,16 @@ def _make_holders(
         WITH keys AS (
             SELECT {HOLDER_KEY} AS akey, min(name) AS name,
                    min(coalesce(party_type, 'unknown')) AS party_type
-            FROM {base.apps} GROUP BY {HOLDER_KEY}
+            FROM {apps} GROUP BY {HOLDER_KEY}
         ),
         mentions AS (
-            SELECT DISTINCT coalesce(pa.entity_id, 'name:' || pa.name) AS akey, pa.doc_id,
+            SELECT DISTINCT {party_key} AS akey, pa.doc_id,
                    pa.country, pa.province, pa.city,
                    coalesce(pa.location_source, 'source') AS basis
             FROM parties pa
+            {_group_join(base, group_by, "coalesce(pa.entity_id, 'name:' || pa.name)")}
             WHERE pa.role IN ({roles})
-              AND coalesce(pa.entity_id, 'name:' || pa.name) IN (SELECT akey FROM keys)
+              AND {party_key} IN (SELECT akey FROM keys)
         ),
         votes AS (
             SELECT akey, country, province, city, min(basis) AS basis,
@@ -578,7 +587,7 @@ def _make_holders(
             SELECT a.{HOLDER_KEY} AS akey,
                    count(DISTINCT a.unit) AS units,
                    count(DISTINCT CASE WHEN w.unit IS NOT NULL THEN a.unit END) AS armed
-            FROM {base.apps} a
+            FROM {apps} a
             LEFT JOIN (SELECT DISTINCT d.unit FROM {base.docs} d
                        JOIN classifications c ON c.doc_id = d.doc_id AND c.scheme = 'IPC'
                        WHERE {weapons}) w ON w.unit = a.unit
@@ -608,6 +617,75 @@ def _make_holders(
     )
 
 
+_APPS_COLUMNS = (
+    "a.unit, {key} AS akey, {name} AS name, {type} AS party_type, a.country, a.province, "
+    "a.city, a.first_key, a.filing_year, a.invention, a.known, a.granted, a.has_status, "
+    "a.in_force, a.cited, a.ipc_main, a.office, a.unit_country, a.unit_province, "
+    "a.unit_city, a.unit_applicants"
+)
+
+
+def _group_keys(base: Base) -> str:
+    """The accepted corporate group of every grouped applicant key, made once per base."""
+    keys = base.name("group_keys")
+    if keys not in base._made:
+        base._make("group_keys", group_keys_sql())
+    return keys
+
+
+def _group_join(base: Base, group_by: str, key: str) -> str:
+    """``LEFT JOIN`` of the group keys on ``key`` (nothing when not grouping)."""
+    if group_by != "group":
+        return ""
+    return f"LEFT JOIN {_group_keys(base)} gk ON gk.akey = {key}"
+
+
+def holder_apps(base: Base, group_by: str) -> str:
+    """The unit × holder relation candidates are counted from: ``base.apps``, or — with
+    ``group_by="group"`` — the same with every member of an accepted corporate group under
+    its group's key and name (a unit two members share counts once: every count is of
+    distinct units)."""
+    if group_by != "group":
+        return base.apps
+    table = base.name("holder_apps")
+    if table not in base._made:
+        columns = _APPS_COLUMNS.format(
+            key="coalesce(gk.group_key, a.akey)",
+            name="coalesce(gk.group_name, a.name)",
+            type="CASE WHEN gk.group_key IS NULL THEN a.party_type ELSE 'company' END",
+        )
+        base._make(
+            "holder_apps",
+            f"SELECT {columns} FROM {base.apps} a "
+            f"LEFT JOIN {_group_keys(base)} gk ON gk.akey = a.akey",
+        )
+    return table
+
+
+def _checked(region: Region | None, active_years: int, group_by: str) -> Region:
+    """The home region, once the parameters are checked.
+
+    Raises:
+        InvalidParameterError: no region, ``active_years`` below 1, an unknown
+            ``group_by``.
+    """
+    if region is None:
+        raise InvalidParameterError(
+            "chain positioning needs a home region: give region=, or a spec with 'region:'."
+        )
+    if group_by not in GROUP_BY:
+        raise InvalidParameterError(
+            f"The 'group_by' parameter of chain_positioning must be one of "
+            f"{', '.join(GROUP_BY)}. Got {group_by!r} instead."
+        )
+    if active_years < 1:
+        raise InvalidParameterError(
+            "The 'active_years' parameter of chain_positioning must be an int ≥ 1. "
+            f"Got {active_years!r} instead."
+        )
+    return region
+
+
 def _like_pattern(name: str) -> str:
     escaped = name.upper().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return escaped.replace("*", "%")
@@ -625,6 +703,7 @@ class _Pick:
     top: int
     individuals: bool
     max_weapons_share: float | None
+    group_by: str = "entity"
 
     def _types(self, *, local: bool) -> str:
         types = ORGANISATIONS + (("government",) if local else ())
@@ -672,7 +751,8 @@ class _Pick:
                    count(DISTINCT CASE WHEN a.known = 1 THEN a.unit END) AS known,
                    count(DISTINCT CASE WHEN a.granted = 1 THEN a.unit END) AS granted,
                    max(a.filing_year) AS last_year
-            FROM {base.apps} a JOIN {self.holders} h ON h.akey = a.{HOLDER_KEY}
+            FROM {holder_apps(base, self.group_by)} a
+            JOIN {self.holders} h ON h.akey = a.{HOLDER_KEY}
             WHERE {" AND ".join(where)}
             GROUP BY a.{HOLDER_KEY}
             HAVING max(a.filing_year) >= $active_from
@@ -713,7 +793,8 @@ class _Pick:
             FROM (
                 SELECT a.{HOLDER_KEY}, min(h.side) AS side,
                        bool_or({outside}) AS outside, bool_or({self._blocked()}) AS blocked
-                FROM {base.apps} a JOIN {self.holders} h ON h.akey = a.{HOLDER_KEY}
+                FROM {holder_apps(base, self.group_by)} a
+                JOIN {self.holders} h ON h.akey = a.{HOLDER_KEY}
                 WHERE h.party_type IN ({self._types(local=False)})
                 GROUP BY a.{HOLDER_KEY}
                 HAVING max(a.filing_year) >= $active_from
@@ -728,10 +809,15 @@ class _Pick:
         applicant's place) — within its country when ``national_only`` —, most units
         first; none of an excluded applicant."""
         side, side_params = side_sql(self.region, "t.country", "t.province", "t.city")
+        lead = (
+            "coalesce(gk.group_key, u.lead_akey)"
+            if self.group_by == "group"
+            else "u.lead_akey"
+        )
         rows = base.rows(
             f"""
             WITH inv AS (
-                SELECT DISTINCT d.unit, pi.name, u.lead_akey AS akey, u.filing_year,
+                SELECT DISTINCT d.unit, pi.name, {lead} AS akey, u.filing_year,
                        CASE WHEN coalesce(pi.location_source, 'source') <> 'name'
                                  AND (pi.country IS NOT NULL OR pi.province IS NOT NULL)
                             THEN 1 ELSE 0 END AS own,
@@ -739,6 +825,7 @@ class _Pick:
                 FROM {base.docs} d
                 JOIN parties pi ON pi.doc_id = d.doc_id AND pi.role = 'inventor'
                 JOIN {base.units} u ON u.unit = d.unit
+                {_group_join(base, self.group_by, "u.lead_akey")}
             ),
             per AS (
                 SELECT name, akey, count(DISTINCT unit) AS units,

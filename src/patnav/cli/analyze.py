@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import math
+from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -86,7 +87,7 @@ COUNTED = frozenset(
 PROSE = frozenset({"score_rule", "method", "evidence"})
 """Method notes the analyses write in English: printed with ``--lang en`` only."""
 
-VALUES: dict[str, dict[str, tuple[str, str]]] = {
+VALUES: dict[str, Mapping[str, tuple[str, str]]] = {
     "count_by": labels.UNIT_NOUN,
     "group_by": {
         "entity": ("申请人", "applicant"),
@@ -158,7 +159,7 @@ def _fmt(
 
 def _label(analysis: str, field: str, lang: str, *, count_by: str | None = None) -> str:
     if field in ("units", "units_zh") and count_by in labels.UNITS_HEADER:
-        return labels.pick(labels.UNITS_HEADER[count_by], lang)
+        return labels.UNITS_HEADER.text(str(count_by), lang)
     pair = labels.FIELDS.get(f"{analysis}.{field}") or labels.FIELDS.get(field)
     return field if pair is None else labels.pick(pair, lang)
 

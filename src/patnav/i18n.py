@@ -36,8 +36,9 @@ Pair = tuple[str, str]
 _T = TypeVar("_T")
 
 
-def say(lang: str, zh: str, en: str) -> str:
-    """The Chinese or the English text, for a one-off sentence written inline."""
+def say(lang: str, zh: _T, en: _T) -> _T:
+    """The Chinese or the English text, for a one-off sentence written inline (or the
+    Chinese or English form of a value: a label or its code)."""
     return en if lang == "en" else zh
 
 

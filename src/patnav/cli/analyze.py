@@ -23,6 +23,7 @@ from patnav.analyses.trend import PHASES_ZH
 from patnav.cli import Context, cli, labels, lang_option
 from patnav.cli.render import table
 from patnav.errors import InvalidParameterError
+from patnav.i18n import say
 from patnav.schema.countries import country_name
 from patnav.storage.store import PatentStore
 
@@ -199,8 +200,8 @@ def render_result(name: str, result: Any, *, rows: int, lang: str = "zh") -> str
     English labels."""
     info = ANALYSES[name]
     count_by = getattr(result, "count_by", None)
-    colon = "：" if lang == "zh" else ": "
-    lines = [info.title_en if lang == "en" else info.title_zh]
+    colon = say(lang, "：", ": ")
+    lines = [say(lang, info.title_zh, info.title_en)]
     names = [f.name for f in dataclasses.fields(result)]
     for field in _shown(names, lang):
         value = _value_of(result, field, lang)
@@ -209,7 +210,7 @@ def render_result(name: str, result: Any, *, rows: int, lang: str = "zh") -> str
         if isinstance(value, str | int | float | date) or value is None or is_window:
             text = _fmt(value, field, lang)
             if field in COUNTED and isinstance(value, int) and count_by:
-                text += f" {labels.pick(labels.UNIT_MEASURE[count_by], lang)}"
+                text += f" {labels.UNIT_MEASURE.text(count_by, lang)}"
             lines.append(f"  {label}{colon}{text}")
         elif (
             dataclasses.is_dataclass(value)
@@ -223,9 +224,7 @@ def render_result(name: str, result: Any, *, rows: int, lang: str = "zh") -> str
                 if not isinstance(getattr(value, sub), tuple | list | dict)
                 or (sub == "window" and getattr(value, sub) is not None)
             ]
-            lines.append(
-                f"  {label}{colon}" + ("，" if lang == "zh" else ", ").join(parts)
-            )
+            lines.append(f"  {label}{colon}" + say(lang, "，", ", ").join(parts))
     frame = result.to_frame()
     if len(frame):
         columns = _shown([str(c) for c in frame.columns], lang)
@@ -355,14 +354,10 @@ def analyze(
     lang = obj.lang
     if list_ or not name:
         lines = []
-        colon = "：" if lang == "zh" else ": "
+        colon = say(lang, "：", ": ")
         for info in ANALYSES.values():
             ps = ", ".join(f"{p.name}={p.default!r}" for p in info.parameters())
-            title = (
-                f"{info.title_en} — {info.description}"
-                if lang == "en"
-                else info.title_zh
-            )
+            title = say(lang, info.title_zh, f"{info.title_en} — {info.description}")
             lines.append(
                 f"{info.name:12} {title}\n"
                 f"{'':12} {labels.t('analyze.parameters', lang)}{colon}{ps}"

@@ -19,6 +19,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from patnav.i18n import say
 from patnav.reports.conclusions.base import Rule
 from patnav.reports.context import Builder
 from patnav.reports.model import Chart, Figure, Finding, Section
@@ -88,11 +89,6 @@ def figure_of(b: Builder, spec: ChartSpec, *, extra: str = "") -> Figure:
         extra=b.say("；", "; ").join(parts),
         key=spec.key,
     )
-
-
-def say(lang: str, zh: str, en: str) -> str:
-    """The Chinese or the English text."""
-    return en if lang == "en" else zh
 
 
 __all__ = ["ChartSpec", "Presenter", "figure_of", "say"]

@@ -47,11 +47,6 @@ def pick(pair: Pair, lang: str) -> str:
     return say(lang, pair[0], pair[1])
 
 
-def fill(text: str, values: Mapping[str, object]) -> str:
-    """``text`` with its ``{name}`` placeholders filled (as written when no values)."""
-    return text.format(**values) if values else text
-
-
 class Catalogue(Mapping[str, Pair]):
     """Keyed texts in Chinese and English: a read-only mapping key -> (zh, en).
 
@@ -113,7 +108,11 @@ class Catalogue(Mapping[str, Pair]):
         Raises:
             MissingTextError: no such key (a bug: add it to this catalogue).
         """
-        return fill(pick(self[key], lang), values)
+        pair = self._entries.get(key)
+        if pair is None:
+            raise MissingTextError(self.name, key)
+        text = pair[1] if lang == "en" else pair[0]  # say(), inlined: pages ask often
+        return text.format(**values) if values else text
 
     def label(
         self, prefix: str, value: object, lang: str, /, default: str | None = None
@@ -165,7 +164,6 @@ __all__ = [
     "UNIT_NOUN",
     "Catalogue",
     "Pair",
-    "fill",
     "pick",
     "say",
 ]

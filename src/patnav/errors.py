@@ -35,6 +35,8 @@ Exception
 │   ├── UnsafeDocumentError              an XML document declares entities (→ quarantine)
 │   ├── SkippedDocumentError             readable XML, no record (→ quarantine)
 │   └── IgnoredDocumentError             not a record, no quarantine (a sequence listing)
+├── KeyError
+│   └── MissingTextError                 .catalogue .key: a text no catalogue has (a bug)
 ├── StoreDownError                       .error: the store died mid-import (→ report.error)
 └── BodyTooLargeError                    a request body passes the limit (→ 413)
 
@@ -365,6 +367,22 @@ class SkippedDocumentError(ValueError):
 class IgnoredDocumentError(ValueError):
     """A document that is not a record and needs no quarantine (a USPTO sequence listing
     between the grants of a weekly file); the message names what it is."""
+
+
+class MissingTextError(KeyError):
+    """A text looked up by a key its catalogue (:class:`patnav.i18n.Catalogue`) lacks:
+    a bug, not bad input, so it is no :class:`PatnavError` and shows as an internal error."""
+
+    def __init__(self, catalogue: str, key: str) -> None:
+        self.catalogue = catalogue
+        self.key = key
+        super().__init__(
+            f"No text {key!r} in {catalogue}: add it there with its Chinese and English "
+            "text, or correct the key."
+        )
+
+    def __str__(self) -> str:
+        return str(self.args[0])
 
 
 class StoreDownError(Exception):

@@ -11,6 +11,7 @@ from click.testing import CliRunner
 
 from patnav.analyses import ANALYSES
 from patnav.cli import cli
+from tests.test_i18n import english_ui_words
 
 CNIPA = "formats/cn-excel/cnipa_export_199.xlsx"
 SNAKE = re.compile(r"^[a-z]+(?:_[a-z]+)+$|^[a-z]{3,}$")
@@ -154,6 +155,7 @@ def test_every_analysis_prints_labelled_figures_and_columns(loaded_store_path):
             name,
             labels,
         )
+        assert not english_ui_words(text), name  # nor anywhere in the output
     english = _run_every_analysis(loaded_store_path, "en")
     for name, text in english.items():
         assert text.splitlines()[0] == ANALYSES[name].title_en

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.test_i18n import english_ui_words
 from tests.web.conftest import api_token, bearer, csrf_of, wait_for
 from tests.web.realdata import export_rows
 
@@ -135,6 +136,14 @@ def test_every_page_renders(site, client_for, lang):
         assert not re.search(
             r"\b(?:nav|common|stores|search|admin)\.[a-z_]+\b", response.text
         ), url
+        if lang == "zh":  # no English UI word of a catalogue on a Chinese page
+            assert not english_ui_words(_visible_text(response.text)), url
+
+
+def _visible_text(page: str) -> str:
+    """What a page shows as text: no scripts, styles or tags."""
+    page = re.sub(r"(?is)<(script|style)\b.*?</\1>", " ", page)
+    return re.sub(r"<[^>]+>", " ", page)
 
 
 def test_store_page_shows_the_overview_with_formatted_numbers(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import math
+from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,7 @@ from patnav.analyses.trend import PHASES_ZH
 from patnav.cli import Context, cli, labels, lang_option
 from patnav.cli.render import table
 from patnav.errors import InvalidParameterError
+from patnav.i18n import say
 from patnav.schema.countries import country_name
 from patnav.storage.store import PatentStore
 
@@ -86,7 +88,7 @@ COUNTED = frozenset(
 PROSE = frozenset({"score_rule", "method", "evidence"})
 """Method notes the analyses write in English: printed with ``--lang en`` only."""
 
-VALUES: dict[str, dict[str, tuple[str, str]]] = {
+VALUES: dict[str, Mapping[str, tuple[str, str]]] = {
     "count_by": labels.UNIT_NOUN,
     "group_by": {
         "entity": ("申请人", "applicant"),
@@ -158,7 +160,7 @@ def _fmt(
 
 def _label(analysis: str, field: str, lang: str, *, count_by: str | None = None) -> str:
     if field in ("units", "units_zh") and count_by in labels.UNITS_HEADER:
-        return labels.pick(labels.UNITS_HEADER[count_by], lang)
+        return labels.UNITS_HEADER.text(str(count_by), lang)
     pair = labels.FIELDS.get(f"{analysis}.{field}") or labels.FIELDS.get(field)
     return field if pair is None else labels.pick(pair, lang)
 
@@ -198,8 +200,8 @@ def render_result(name: str, result: Any, *, rows: int, lang: str = "zh") -> str
     English labels."""
     info = ANALYSES[name]
     count_by = getattr(result, "count_by", None)
-    colon = "：" if lang == "zh" else ": "
-    lines = [info.title_en if lang == "en" else info.title_zh]
+    colon = say(lang, "：", ": ")
+    lines = [say(lang, info.title_zh, info.title_en)]
     names = [f.name for f in dataclasses.fields(result)]
     for field in _shown(names, lang):
         value = _value_of(result, field, lang)
@@ -208,7 +210,7 @@ def render_result(name: str, result: Any, *, rows: int, lang: str = "zh") -> str
         if isinstance(value, str | int | float | date) or value is None or is_window:
             text = _fmt(value, field, lang)
             if field in COUNTED and isinstance(value, int) and count_by:
-                text += f" {labels.pick(labels.UNIT_MEASURE[count_by], lang)}"
+                text += f" {labels.UNIT_MEASURE.text(count_by, lang)}"
             lines.append(f"  {label}{colon}{text}")
         elif (
             dataclasses.is_dataclass(value)
@@ -222,9 +224,7 @@ def render_result(name: str, result: Any, *, rows: int, lang: str = "zh") -> str
                 if not isinstance(getattr(value, sub), tuple | list | dict)
                 or (sub == "window" and getattr(value, sub) is not None)
             ]
-            lines.append(
-                f"  {label}{colon}" + ("，" if lang == "zh" else ", ").join(parts)
-            )
+            lines.append(f"  {label}{colon}" + say(lang, "，", ", ").join(parts))
     frame = result.to_frame()
     if len(frame):
         columns = _shown([str(c) for c in frame.columns], lang)
@@ -354,14 +354,10 @@ def analyze(
     lang = obj.lang
     if list_ or not name:
         lines = []
-        colon = "：" if lang == "zh" else ": "
+        colon = say(lang, "：", ": ")
         for info in ANALYSES.values():
             ps = ", ".join(f"{p.name}={p.default!r}" for p in info.parameters())
-            title = (
-                f"{info.title_en} — {info.description}"
-                if lang == "en"
-                else info.title_zh
-            )
+            title = say(lang, info.title_zh, f"{info.title_en} — {info.description}")
             lines.append(
                 f"{info.name:12} {title}\n"
                 f"{'':12} {labels.t('analyze.parameters', lang)}{colon}{ps}"

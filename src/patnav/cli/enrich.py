@@ -25,6 +25,7 @@ from patnav.enrich.entities import (
     split_entity,
 )
 from patnav.errors import StoreError
+from patnav.i18n import say
 from patnav.storage.store import PatentStore
 
 
@@ -43,10 +44,9 @@ def _highlights(summary: dict[str, Any], lang: str) -> str:
     """The labelled figures of a step's summary, at most four."""
     parts = []
     for key, value in summary.items():
-        pair = labels.SUMMARY.get(key)
-        if pair is None or isinstance(value, bool):
+        if key not in labels.SUMMARY or isinstance(value, bool):
             continue
-        name = pair[1] if lang == "en" else pair[0]
+        name = labels.SUMMARY.text(key, lang)
         if isinstance(value, dict) and isinstance(value.get("documents"), int):
             parts.append(t("n_documents", lang, n=f"{value['documents']:,}"))
             parts[-1] = f"{name} {parts[-1]}"
@@ -54,7 +54,7 @@ def _highlights(summary: dict[str, Any], lang: str) -> str:
             parts.append(f"{name} {value:,}")
         elif isinstance(value, float | str):
             parts.append(f"{name} {value}")
-    return ("；" if lang == "zh" else "; ").join(parts[:4])
+    return say(lang, "；", "; ").join(parts[:4])
 
 
 def render_enrich(report: EnrichReport, *, lang: str = "zh") -> str:
@@ -100,8 +100,8 @@ def render_enrich(report: EnrichReport, *, lang: str = "zh") -> str:
     ]
     for s in report.steps:
         if s.examples:
-            head = s.step if lang == "en" else f"{STEPS[s.step].label}（{s.step}）"
-            out.append(f"\n{head}:" if lang == "en" else f"\n{head}：")
+            head = say(lang, f"{STEPS[s.step].label}（{s.step}）", s.step)
+            out.append(say(lang, f"\n{head}：", f"\n{head}:"))
             out.extend(f"  {e}" for e in s.examples)
     return "\n".join(out)
 

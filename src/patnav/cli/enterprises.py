@@ -29,9 +29,10 @@ from patnav.enterprises.store import (
 )
 from patnav.enterprises.vocabulary import QUALIFICATIONS
 from patnav.errors import StoreError
+from patnav.i18n import Catalogue, Pair, say
 from patnav.storage.store import PatentStore
 
-TEXT: dict[str, tuple[str, str]] = {
+_TEXT: dict[str, Pair] = {
     "imported": (
         "{file}：读取 {rows} 行，新增 {new} 家，更新 {updated} 家，未变 {unchanged} 家，"
         "新增资质 {quals} 条，隔离 {rejected} 行",
@@ -59,36 +60,45 @@ TEXT: dict[str, tuple[str, str]] = {
         "{groups} groups with {members} members suggested from names (to review); "
         "{skipped} already decided not suggested again",
     ),
-    "fictitious_none": ("", ""),
 }
+TEXT = Catalogue("patnav.cli.enterprises.TEXT", _TEXT)
+"""The messages of the enterprise commands."""
 
-HEADS: dict[str, tuple[str, str]] = {
-    "name": ("企业名称", "name"),
-    "uscc": ("统一社会信用代码", "USCC"),
-    "region": ("地区", "region"),
-    "size": ("规模", "size"),
-    "quals": ("资质", "qualifications"),
-    "links": ("关联申请人", "linked applicants"),
-    "link_id": ("关联编号", "link"),
-    "enterprise": ("企业", "enterprise"),
-    "applicant": ("申请人", "applicant"),
-    "method": ("方式", "method"),
-    "confidence": ("置信度", "confidence"),
-    "status": ("状态", "status"),
-    "note": ("说明", "note"),
-    "documents": ("文献数", "documents"),
-    "relation": ("关系", "relation"),
-    "reason": ("理由", "reason"),
-}
-
-
-def _t(key: str, lang: str, **values: Any) -> str:
-    pair = TEXT[key]
-    return (pair[1] if lang == "en" else pair[0]).format(**values)
+HEADS = Catalogue(
+    "patnav.cli.enterprises.HEADS",
+    {
+        "name": ("企业名称", "name"),
+        "uscc": ("统一社会信用代码", "USCC"),
+        "region": ("地区", "region"),
+        "size": ("规模", "size"),
+        "quals": ("资质", "qualifications"),
+        "links": ("关联申请人", "linked applicants"),
+        "link_id": ("关联编号", "link"),
+        "enterprise": ("企业", "enterprise"),
+        "applicant": ("申请人", "applicant"),
+        "method": ("方式", "method"),
+        "confidence": ("置信度", "confidence"),
+        "status": ("状态", "status"),
+        "note": ("说明", "note"),
+        "documents": ("文献数", "documents"),
+        "relation": ("关系", "relation"),
+        "reason": ("理由", "reason"),
+        "former_names": ("曾用名", "former names"),
+        "founded": ("成立", "founded"),
+        "employees": ("从业人员", "employees"),
+        "revenue": ("营业收入", "revenue"),
+        "assets": ("资产总额", "assets"),
+        "rd_spending": ("研发投入", "R&D spending"),
+        "rd_staff": ("研发人员", "R&D staff"),
+        "industry": ("行业", "industry"),
+        "listing": ("上市情况", "listing"),
+    },
+)
+"""Table headers and the labels of an enterprise's facts."""
 
 
 def _h(keys: str, lang: str) -> list[str]:
-    return [HEADS[k][1] if lang == "en" else HEADS[k][0] for k in keys.split()]
+    return [HEADS.text(k, lang) for k in keys.split()]
 
 
 def _open(obj: Context) -> PatentStore:
@@ -119,7 +129,7 @@ def enterprises_group() -> None:
 def render_import(report: RegisterImport, lang: str) -> str:
     """One import's outcome as text."""
     lines = [
-        _t(
+        TEXT.text(
             "imported",
             lang,
             file=report.file,
@@ -132,12 +142,12 @@ def render_import(report: RegisterImport, lang: str) -> str:
         )
     ]
     if report.sizes:
-        sizes = ("，" if lang == "zh" else ", ").join(
-            f"{SIZES[k] if lang == 'zh' else k} {n}" for k, n in report.sizes.items()
+        sizes = say(lang, "，", ", ").join(
+            f"{say(lang, SIZES[k], k)} {n}" for k, n in report.sizes.items()
         )
-        lines.append(_t("sizes", lang, sizes=sizes))
+        lines.append(TEXT.text("sizes", lang, sizes=sizes))
     lines += [
-        _t("rejected", lang, position=r.position, reason=r.reason)
+        TEXT.text("rejected", lang, position=r.position, reason=r.reason)
         for r in report.rejected
     ]
     return "\n".join(lines)
@@ -209,7 +219,7 @@ def enterprises_import(
         click.echo(render_import(r, obj.lang))
     if linked is not None:
         click.echo(
-            _t(
+            TEXT.text(
                 "linked",
                 obj.lang,
                 linked=linked.linked_enterprises,
@@ -221,8 +231,7 @@ def enterprises_import(
 
 def _quals(e: Enterprise, lang: str) -> str:
     return "、".join(
-        (q.qualification if lang == "en" else q.label)
-        + (f"({q.year})" if q.year else "")
+        say(lang, q.label, q.qualification) + (f"({q.year})" if q.year else "")
         for q in e.qualifications
     )
 
@@ -276,7 +285,7 @@ def enterprises_list(
                     e.name,
                     e.uscc or "-",
                     _region(e),
-                    e.size if lang == "en" else e.size_label,
+                    say(lang, e.size_label, e.size),
                     _quals(e, lang) or "-",
                     e.links,
                 )
@@ -284,44 +293,35 @@ def enterprises_list(
             ],
         )
     )
-    click.echo(_t("total", lang, n=result.total))
+    click.echo(TEXT.text("total", lang, n=result.total))
 
 
 def render_enterprise(e: Enterprise, lang: str) -> str:
     """One enterprise as text."""
-    zh = lang != "en"
 
     def amount(v: float | None) -> str:
-        return "-" if v is None else f"{v:,.0f}" + (" 万元" if zh else " (10k CNY)")
+        return "-" if v is None else f"{v:,.0f}" + say(lang, " 万元", " (10k CNY)")
 
-    size = e.size_label if zh else e.size
+    size = say(lang, e.size_label, e.size)
     if e.size == "unknown" and e.size_reason:
-        size += f"（{e.size_reason}）" if zh else f" ({e.size_reason})"
-    rows = [
-        ("统一社会信用代码" if zh else "USCC", e.uscc or "-"),
-        ("曾用名" if zh else "former names", "、".join(e.former_names) or "-"),
-        ("地区" if zh else "region", _region(e)),
-        ("成立" if zh else "founded", e.founded or "-"),
-        (
-            "从业人员" if zh else "employees",
-            "-" if e.employees is None else f"{e.employees:,}",
-        ),
-        ("营业收入" if zh else "revenue", amount(e.revenue_wan)),
-        ("资产总额" if zh else "assets", amount(e.assets_wan)),
-        ("研发投入" if zh else "R&D spending", amount(e.rd_spending_wan)),
-        (
-            "研发人员" if zh else "R&D staff",
-            "-" if e.rd_staff is None else f"{e.rd_staff:,}",
-        ),
-        ("行业" if zh else "industry", e.industry_code or e.industry_raw or "-"),
-        ("规模" if zh else "size", size),
-        (
-            "上市情况" if zh else "listing",
-            (e.listing_label if zh else e.listing) or "-",
-        ),
-        ("资质" if zh else "qualifications", _quals(e, lang) or "-"),
-        ("关联申请人" if zh else "linked applicants", str(e.links)),
+        size += say(lang, f"（{e.size_reason}）", f" ({e.size_reason})")
+    values = [
+        ("uscc", e.uscc or "-"),
+        ("former_names", "、".join(e.former_names) or "-"),
+        ("region", _region(e)),
+        ("founded", e.founded or "-"),
+        ("employees", "-" if e.employees is None else f"{e.employees:,}"),
+        ("revenue", amount(e.revenue_wan)),
+        ("assets", amount(e.assets_wan)),
+        ("rd_spending", amount(e.rd_spending_wan)),
+        ("rd_staff", "-" if e.rd_staff is None else f"{e.rd_staff:,}"),
+        ("industry", e.industry_code or e.industry_raw or "-"),
+        ("size", size),
+        ("listing", say(lang, e.listing_label, e.listing) or "-"),
+        ("quals", _quals(e, lang) or "-"),
+        ("links", str(e.links)),
     ]
+    rows = [(HEADS.text(key, lang), value) for key, value in values]
     label_width = max(width(k) for k, _v in rows)
     lines = [f"{e.enterprise_id}  {e.name}"]
     lines += [f"  {k}{' ' * (label_width - width(k))}  {v}" for k, v in rows]
@@ -353,7 +353,6 @@ def enterprises_show(obj: Context, key: str, as_json: bool) -> None:
 
 
 def _links_table(links: list[Link], lang: str) -> str:
-    en = lang == "en"
     return table(
         _h(
             "link_id enterprise applicant method confidence status documents note", lang
@@ -363,9 +362,9 @@ def _links_table(links: list[Link], lang: str) -> str:
                 x.link_id,
                 x.enterprise_name,
                 x.applicant_name,
-                x.method if en else x.method_label,
+                say(lang, x.method_label, x.method),
                 f"{x.confidence:.2f}",
-                x.status if en else x.status_label,
+                say(lang, x.status_label, x.status),
                 x.documents,
                 x.note or "",
             )
@@ -421,7 +420,7 @@ def enterprises_links(
         _echo_json([x.to_dict() for x in links])
         return
     if not links:
-        click.echo(_t("no_links", obj.lang))
+        click.echo(TEXT.text("no_links", obj.lang))
         return
     click.echo(_links_table(links, obj.lang))
 
@@ -455,14 +454,13 @@ def _show_groups(groups: list[Group], lang: str, as_json: bool) -> None:
         _echo_json([g.to_dict() for g in groups])
         return
     if not groups:
-        click.echo(_t("no_groups", lang))
+        click.echo(TEXT.text("no_groups", lang))
         return
-    en = lang == "en"
     blocks = []
     for g in groups:
         head = f"{g.group_id}  {g.name}"
         if g.parent_name is None:
-            head += "  (parent unknown)" if en else "（母公司未知）"
+            head += say(lang, "（母公司未知）", "  (parent unknown)")
         blocks.append(
             head
             + "\n"
@@ -471,8 +469,8 @@ def _show_groups(groups: list[Group], lang: str, as_json: bool) -> None:
                 [
                     (
                         m.name,
-                        m.relation if en else m.relation_label,
-                        m.status if en else m.status_label,
+                        say(lang, m.relation_label, m.relation),
+                        say(lang, m.status_label, m.status),
                         m.documents,
                         m.reason or "",
                     )
@@ -497,7 +495,7 @@ def groups_import(obj: Context, file: Path) -> None:
     with _open(obj) as store:
         result = import_groups(store, file)
     click.echo(
-        _t(
+        TEXT.text(
             "groups_imported",
             obj.lang,
             file=result.file,
@@ -507,7 +505,7 @@ def groups_import(obj: Context, file: Path) -> None:
         )
     )
     for position, reason in result.rejected:
-        click.echo(_t("skipped", obj.lang, position=position, reason=reason))
+        click.echo(TEXT.text("skipped", obj.lang, position=position, reason=reason))
 
 
 @groups_group.command("suggest")
@@ -528,7 +526,7 @@ def groups_suggest(obj: Context, as_json: bool) -> None:
         _echo_json({**result.to_dict(), "groups": [g.to_dict() for g in groups]})
         return
     click.echo(
-        _t(
+        TEXT.text(
             "suggested",
             obj.lang,
             groups=result.groups,

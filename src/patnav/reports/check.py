@@ -37,6 +37,7 @@ from dataclasses import asdict, dataclass
 from functools import lru_cache
 from typing import Any
 
+from patnav.i18n import Catalogue, pick, say
 from patnav.reports import labels as L
 from patnav.reports.model import (
     Chart,
@@ -48,15 +49,18 @@ from patnav.reports.model import (
     Table,
 )
 
-KINDS: dict[str, tuple[str, str]] = {
-    "english": ("英文界面词", "English UI word"),
-    "rule_id": ("规则或标签编号", "rule or label id"),
-    "placeholder": ("占位符", "placeholder"),
-    "empty_cell": ("空单元格", "empty cell"),
-    "empty_chart": ("空图表", "empty chart"),
-    "note": ("注释与图表不符", "note contradicts its chart"),
-    "basis": ("结论依据不足", "conclusion below its threshold"),
-}
+KINDS = Catalogue(
+    "patnav.reports.check.KINDS",
+    {
+        "english": ("英文界面词", "English UI word"),
+        "rule_id": ("规则或标签编号", "rule or label id"),
+        "placeholder": ("占位符", "placeholder"),
+        "empty_cell": ("空单元格", "empty cell"),
+        "empty_chart": ("空图表", "empty chart"),
+        "note": ("注释与图表不符", "note contradicts its chart"),
+        "basis": ("结论依据不足", "conclusion below its threshold"),
+    },
+)
 """The kinds of problem, with their labels (zh, en)."""
 
 RULE_TABLES = frozenset({"data.rules.table", "appendix.rules.table"})
@@ -157,12 +161,12 @@ def _check_rendered(report: Report, vocab: _Vocabulary) -> Iterator[Problem]:
         for rid in _rule_ids(extra, vocab):
             yield Problem(
                 "rule_id",
-                _say(
+                say(
                     report.lang,
                     f"结论〔{finding.rule}〕的排版",
                     f"finding ({finding.rule}) as rendered",
                 ),
-                _say(
+                say(
                     report.lang, f"编号“{rid}”印在结论旁", f"id {rid!r} printed with it"
                 ),
             )
@@ -172,20 +176,18 @@ def format_problems(problems: list[Problem], lang: str = "zh") -> str:
     """The problems as lines for a terminal or a test failure."""
     lines = []
     for p in problems:
-        label = L.pick(KINDS.get(p.kind, (p.kind, p.kind)), lang)
+        label = pick(KINDS.get(p.kind, (p.kind, p.kind)), lang)
         lines.append(
-            f"- {label}｜{p.where}：{p.what}"
-            if lang != "en"
-            else f"- {label} | {p.where}: {p.what}"
+            say(
+                lang,
+                f"- {label}｜{p.where}：{p.what}",
+                f"- {label} | {p.where}: {p.what}",
+            )
         )
     return "\n".join(lines)
 
 
 # -- what the report says, and where ----------------------------------------------------------
-
-
-def _say(lang: str, zh: str, en: str) -> str:
-    return en if lang == "en" else zh
 
 
 def _blocks(report: Report) -> Iterator[tuple[str, Any]]:
@@ -200,21 +202,21 @@ def _blocks(report: Report) -> Iterator[tuple[str, Any]]:
             for child in block.blocks:
                 yield from visit(child, where)
         elif isinstance(block, Table):
-            name = _say(
+            name = say(
                 lang,
                 f"表 {block.number}《{block.caption}》",
                 f"Table {block.number} ({block.caption})",
             )
             yield f"{path} › {name}" if path else name, block
         elif isinstance(block, Figure):
-            name = _say(
+            name = say(
                 lang,
                 f"图 {block.number}《{block.title}》",
                 f"Figure {block.number} ({block.title})",
             )
             yield f"{path} › {name}" if path else name, block
         elif isinstance(block, Finding):
-            name = _say(lang, f"结论〔{block.rule}〕", f"finding ({block.rule})")
+            name = say(lang, f"结论〔{block.rule}〕", f"finding ({block.rule})")
             yield f"{path} › {name}" if path else name, block
         else:
             yield path, block
@@ -225,7 +227,7 @@ def _blocks(report: Report) -> Iterator[tuple[str, Any]]:
 
 def _texts(report: Report) -> Iterator[_Text]:
     lang = report.lang
-    cover = _say(lang, "封面", "cover")
+    cover = say(lang, "封面", "cover")
     yield _Text(cover, report.title, prose=False)
     yield _Text(cover, report.subtitle, prose=True)
     for key, value in report.meta:
@@ -242,7 +244,7 @@ def _texts(report: Report) -> Iterator[_Text]:
             yield _Text(where, block.caption, prose=True, table=block.key)
             for j, column in enumerate(block.columns):
                 yield _Text(
-                    f"{where} › {_say(lang, f'第 {j + 1} 列表头', f'header {j + 1}')}",
+                    f"{where} › {say(lang, f'第 {j + 1} 列表头', f'header {j + 1}')}",
                     column,
                     prose=True,
                     table=block.key,
@@ -251,14 +253,14 @@ def _texts(report: Report) -> Iterator[_Text]:
                 for j, cell in enumerate(row):
                     header = block.columns[j] if j < len(block.columns) else str(j + 1)
                     yield _Text(
-                        f"{where} › {_say(lang, f'第 {i} 行「{header}」', f'row {i}, {header}')}",
+                        f"{where} › {say(lang, f'第 {i} 行「{header}」', f'row {i}, {header}')}",
                         cell,
                         prose=False,
                         table=block.key,
                     )
             for note in block.notes():
                 yield _Text(
-                    f"{where} › {_say(lang, '注', 'note')}",
+                    f"{where} › {say(lang, '注', 'note')}",
                     note,
                     prose=True,
                     table=block.key,
@@ -267,30 +269,30 @@ def _texts(report: Report) -> Iterator[_Text]:
             chart = block.chart
             yield _Text(where, block.title, prose=True)
             yield _Text(
-                f"{where} › {_say(lang, '单位', 'unit')}", block.unit, prose=True
+                f"{where} › {say(lang, '单位', 'unit')}", block.unit, prose=True
             )
-            yield _Text(f"{where} › {_say(lang, '注', 'note')}", block.note, prose=True)
+            yield _Text(f"{where} › {say(lang, '注', 'note')}", block.note, prose=True)
             for label in (chart.x_label, chart.y_label, chart.shaded_label):
                 if label:
                     yield _Text(
-                        f"{where} › {_say(lang, '坐标轴', 'axis')}", label, prose=True
+                        f"{where} › {say(lang, '坐标轴', 'axis')}", label, prose=True
                     )
             for label in (*chart.categories, *chart.rows):
                 yield _Text(
-                    f"{where} › {_say(lang, '类别', 'category')}",
+                    f"{where} › {say(lang, '类别', 'category')}",
                     label,
                     prose=False,
                     table=block.key,
                 )
             for series in chart.series:
                 yield _Text(
-                    f"{where} › {_say(lang, '图例', 'legend')}",
+                    f"{where} › {say(lang, '图例', 'legend')}",
                     series.name,
                     prose=False,
                 )
             for _, label in chart.references:
                 yield _Text(
-                    f"{where} › {_say(lang, '参考线', 'reference line')}",
+                    f"{where} › {say(lang, '参考线', 'reference line')}",
                     label,
                     prose=True,
                 )
@@ -397,13 +399,13 @@ def _check_text(
             yield Problem(
                 "placeholder",
                 item.where,
-                _say(lang, f"“{cell}”不是数值", f"{cell!r} is not a value"),
+                say(lang, f"“{cell}”不是数值", f"{cell!r} is not a value"),
             )
         if item.table not in RULE_TABLES and (
             cell in vocab.rules or _rule_ids(cell, vocab) == [cell]
         ):
             yield Problem(
-                "rule_id", item.where, _say(lang, f"编号“{cell}”", f"id {cell!r}")
+                "rule_id", item.where, say(lang, f"编号“{cell}”", f"id {cell!r}")
             )
         bare = cell.strip("()（）").replace(" ", "_")
         is_term = item.table.startswith(TERM_KEYS)  # extracted words are data
@@ -411,7 +413,7 @@ def _check_text(
             yield Problem(
                 "english",
                 item.where,
-                _say(lang, f"未翻译的取值“{cell}”", f"untranslated value {cell!r}"),
+                say(lang, f"未翻译的取值“{cell}”", f"untranslated value {cell!r}"),
             )
         return
     prose = _strip_data(text, data)
@@ -421,13 +423,13 @@ def _check_text(
             yield Problem(
                 "rule_id",
                 item.where,
-                _say(lang, f"编号“{rid}”出现在正文中", f"id {rid!r} in the text"),
+                say(lang, f"编号“{rid}”出现在正文中", f"id {rid!r} in the text"),
             )
     for m in _NULLS.finditer(prose):
         yield Problem(
             "placeholder",
             item.where,
-            _say(
+            say(
                 lang,
                 f"“{m.group(0)}”：{_excerpt(text, m.group(0))}",
                 f"{m.group(0)!r}: {_excerpt(text, m.group(0))}",
@@ -437,7 +439,7 @@ def _check_text(
         yield Problem(
             "placeholder",
             item.where,
-            _say(
+            say(
                 lang, f"未填充的模板“{m.group(0)}”", f"unfilled template {m.group(0)!r}"
             ),
         )
@@ -445,7 +447,7 @@ def _check_text(
         yield Problem(
             "placeholder",
             item.where,
-            _say(
+            say(
                 lang,
                 f"以“{m.group(0)}”代替数值：{_excerpt(text, m.group(0))}",
                 f"{m.group(0)!r} stands for a value: {_excerpt(text, m.group(0))}",
@@ -455,7 +457,7 @@ def _check_text(
         yield Problem(
             "placeholder",
             item.where,
-            _say(
+            say(
                 lang,
                 f"以 0 为基数的句子：{_excerpt(text, m.group(0))}",
                 f"a sentence built on zero: {_excerpt(text, m.group(0))}",
@@ -467,7 +469,7 @@ def _check_text(
         yield Problem(
             "english",
             item.where,
-            _say(lang, f"英文标签“{m.group(0)}”", f"English label {m.group(0)!r}"),
+            say(lang, f"英文标签“{m.group(0)}”", f"English label {m.group(0)!r}"),
         )
     for m in _LATIN.finditer(prose):
         word = m.group(0)
@@ -475,7 +477,7 @@ def _check_text(
             yield Problem(
                 "english",
                 item.where,
-                _say(
+                say(
                     lang,
                     f"英文词“{word}”：{_excerpt(text, word)}",
                     f"English word {word!r}: {_excerpt(text, word)}",
@@ -501,7 +503,7 @@ def _check_table(lang: str, where: str, table: Table) -> Iterator[Problem]:
             yield Problem(
                 "empty_cell",
                 where,
-                _say(
+                say(
                     lang,
                     f"第 {i} 行有 {len(row)} 格，表头 {len(table.columns)} 列",
                     f"row {i} has {len(row)} cells for {len(table.columns)} columns",
@@ -512,14 +514,14 @@ def _check_table(lang: str, where: str, table: Table) -> Iterator[Problem]:
             if not cell.strip():
                 yield Problem(
                     "empty_cell",
-                    f"{where} › {_say(lang, f'第 {i} 行「{header}」', f'row {i}, {header}')}",
-                    _say(lang, "空白单元格", "blank cell"),
+                    f"{where} › {say(lang, f'第 {i} 行「{header}」', f'row {i}, {header}')}",
+                    say(lang, "空白单元格", "blank cell"),
                 )
             elif cell.strip() in DASHES and not explained:
                 yield Problem(
                     "empty_cell",
-                    f"{where} › {_say(lang, f'第 {i} 行「{header}」', f'row {i}, {header}')}",
-                    _say(
+                    f"{where} › {say(lang, f'第 {i} 行「{header}」', f'row {i}, {header}')}",
+                    say(
                         lang,
                         "“-”未在表注中说明含义",
                         "'-' is not explained in the table's notes",
@@ -538,7 +540,7 @@ def _top_n(lang: str, where: str, text: str, shown: int) -> Iterator[Problem]:
             yield Problem(
                 "note",
                 where,
-                _say(
+                say(
                     lang,
                     f"“{m.group(0)}”，实际 {shown} 项：{_excerpt(text, m.group(0))}",
                     f"{m.group(0)!r} but {shown} shown: {_excerpt(text, m.group(0))}",
@@ -559,7 +561,7 @@ def _check_figure(lang: str, where: str, figure: Figure) -> Iterator[Problem]:
         yield Problem(
             "empty_chart",
             where,
-            _say(lang, "图中没有数据点", "the chart has no data point"),
+            say(lang, "图中没有数据点", "the chart has no data point"),
         )
     if chart.kind == "heatmap":
         if len(chart.matrix) != len(chart.rows) or any(
@@ -568,7 +570,7 @@ def _check_figure(lang: str, where: str, figure: Figure) -> Iterator[Problem]:
             yield Problem(
                 "empty_chart",
                 where,
-                _say(
+                say(
                     lang,
                     "热力图的行列与数据不一致",
                     "the heat map's rows and columns do not match its data",
@@ -580,7 +582,7 @@ def _check_figure(lang: str, where: str, figure: Figure) -> Iterator[Problem]:
                 yield Problem(
                     "empty_chart",
                     where,
-                    _say(
+                    say(
                         lang,
                         f"系列“{s.name}”有 {len(s.values)} 个值，类别 {len(chart.categories)} 个",
                         f"series {s.name!r} has {len(s.values)} values for "
@@ -593,7 +595,7 @@ def _check_figure(lang: str, where: str, figure: Figure) -> Iterator[Problem]:
         yield Problem(
             "note",
             where,
-            _say(
+            say(
                 lang,
                 "注释提到阴影，图中没有阴影",
                 "the note mentions shading, the chart shades nothing",
@@ -603,7 +605,7 @@ def _check_figure(lang: str, where: str, figure: Figure) -> Iterator[Problem]:
         yield Problem(
             "note",
             where,
-            _say(
+            say(
                 lang,
                 f"图中 {len(chart.shaded)} 个类别有阴影，注释未说明",
                 f"{len(chart.shaded)} categories are shaded and the note does not say why",
@@ -617,7 +619,7 @@ def _check_figure(lang: str, where: str, figure: Figure) -> Iterator[Problem]:
             yield Problem(
                 "note",
                 where,
-                _say(
+                say(
                     lang,
                     f"注释称 {first} 年及以后不完整，图中只到 {max(years)} 年",
                     f"the note marks {first} onwards incomplete, the chart ends in {max(years)}",
@@ -627,7 +629,7 @@ def _check_figure(lang: str, where: str, figure: Figure) -> Iterator[Problem]:
         yield Problem(
             "note",
             where,
-            _say(
+            say(
                 lang,
                 "注释提到虚线，图中没有参考线",
                 "the note mentions dashed lines, the chart draws none",
@@ -645,7 +647,7 @@ def _check_basis(lang: str, where: str, finding: Finding) -> Iterator[Problem]:
         yield Problem(
             "basis",
             where,
-            _say(
+            say(
                 lang,
                 f"规则要求至少 {finding.min_basis:g} 个已知值，结论未注明依据数量",
                 f"the rule needs {finding.min_basis:g} known values; the finding does not "
@@ -656,7 +658,7 @@ def _check_basis(lang: str, where: str, finding: Finding) -> Iterator[Problem]:
         yield Problem(
             "basis",
             where,
-            _say(
+            say(
                 lang,
                 f"结论仅基于 {finding.basis:g} 个已知值，低于阈值 {finding.min_basis:g}",
                 f"drawn from {finding.basis:g} known values, below the threshold "

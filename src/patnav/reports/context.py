@@ -29,6 +29,7 @@ from patnav.analyses.network import CoApplicantNetwork
 from patnav.analyses.spec import NavigationSpec, SpecNode
 from patnav.analyses.technology import TechnologyComposition
 from patnav.analyses.trend import FilingTrend
+from patnav.i18n import say
 from patnav.reports import labels as L
 from patnav.reports.model import Chart, Figure, ScopeStatement, Table
 from patnav.storage.store import PatentStore
@@ -231,7 +232,7 @@ class Builder:
 
     def say(self, zh: str, en: str) -> str:
         """The Chinese or the English sentence."""
-        return en if self.lang == "en" else L.tidy(zh, "zh")
+        return L.tidy(say(self.lang, zh, en), self.lang)
 
     @property
     def unit(self) -> str:

@@ -27,6 +27,7 @@ from docx.shared import Cm, Pt, RGBColor
 from docx.table import _Cell
 from docx.text.paragraph import Paragraph as DocxParagraph
 
+from patnav.i18n import say
 from patnav.reports import labels as L
 from patnav.reports.layout import column_widths
 from patnav.reports.model import (
@@ -245,11 +246,8 @@ def _figure(doc: DocxDocument, figure: Figure, lang: str) -> None:
 
 def _finding(doc: DocxDocument, finding: Finding, lang: str) -> None:
     paragraph = doc.add_paragraph(style="List Bullet")
-    tag = paragraph.add_run(
-        f"【{L.t(f'kind.{finding.kind}', lang)}】"
-        if lang != "en"
-        else f"{L.t(f'kind.{finding.kind}', lang)}: "
-    )
+    kind = L.t(f"kind.{finding.kind}", lang)
+    tag = paragraph.add_run(say(lang, f"【{kind}】", f"{kind}: "))
     tag.font.bold = True
     tag.font.color.rgb = KIND_COLOR.get(finding.kind, ACCENT)
     paragraph.add_run(finding.text)

@@ -1,4 +1,5 @@
-"""Chinese and English labels of the reports: headings, table headers, units, categories.
+"""Chinese and English labels of the reports: headings, table headers, units, categories
+(the reports' catalogue of :mod:`patnav.i18n`, the one bilingual mechanism of patnav).
 
 Chinese is the default; ``--lang en`` renders every heading, header and sentence from the
 English column. Analysis titles come from ``patnav.analyses.ANALYSES`` and category labels
@@ -17,12 +18,16 @@ from patnav.analyses.chain import POSITION_ZH, PURPOSE_ZH
 from patnav.analyses.hotspots import EFFECT_CATEGORIES
 from patnav.analyses.legal import OPERATIONS_ZH, STATUS_ZH
 from patnav.analyses.trend import PHASES_ZH
+from patnav.i18n import COMMON, Catalogue, Pair, say
+from patnav.i18n import LANGS as LANGS
+from patnav.i18n import UNIT_MEASURE as UNIT_MEASURE
+from patnav.i18n import UNIT_NOUN as UNIT_NOUN
+from patnav.i18n import pick as pick
 from patnav.schema.countries import NAMES, country_name
 
-LANGS = ("zh", "en")
 _EN_COUNTRY = {zh: en for zh, en in NAMES.values()}
 
-TEXT: dict[str, tuple[str, str]] = {
+_TEXT: dict[str, Pair] = {
     # report types (GB/T 39551 parts)
     "type.region": (
         "区域规划类专利导航报告",
@@ -63,9 +68,6 @@ TEXT: dict[str, tuple[str, str]] = {
     "table": ("表", "Table"),
     "note": ("注", "Note"),
     "rule": ("规则", "Rule"),
-    "none": ("无", "none"),
-    "unknown": ("未知", "unknown"),
-    "all_documents": ("全部文献", "all documents"),
     # sections
     "sec.summary": ("主要结论与建议", "Key findings and recommendations"),
     "sec.summary.findings": ("主要结论", "Key findings"),
@@ -214,6 +216,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "series.home": ("本地", "Home"),
     "series.comparator": ("对比基准", "Comparator"),
 }
+TEXT = Catalogue("patnav.reports.labels.TEXT", _TEXT, COMMON)
+"""The reports' headings, headers and fixed phrases (with the shared :data:`COMMON`)."""
 
 
 EN_STATUS = {
@@ -277,50 +281,38 @@ EN_HHI = {
 EN_EFFECT = {key: key.replace("_", " ") for key, _, _ in EFFECT_CATEGORIES}
 ZH_EFFECT = {key: label for key, label, _ in EFFECT_CATEGORIES}
 
-UNIT_MEASURE = {
-    "family": ("族", "families"),
-    "application": ("件", "applications"),
-    "document": ("篇", "documents"),
-}
-UNIT_NOUN = {
-    "family": ("专利族", "patent families"),
-    "application": ("专利申请", "patent applications"),
-    "document": ("专利文献", "patent documents"),
-}
-COUNT_HEADER = {
-    "family": ("专利族数（族）", "Families"),
-    "application": ("申请量（件）", "Applications"),
-    "document": ("文献量（篇）", "Documents"),
-}
-
-
-def pick(pair: tuple[str, str], lang: str) -> str:
-    """The Chinese or English member of a label pair."""
-    return pair[1] if lang == "en" else pair[0]
+COUNT_HEADER = Catalogue(
+    "patnav.reports.labels.COUNT_HEADER",
+    {
+        "family": ("专利族数（族）", "Families"),
+        "application": ("申请量（件）", "Applications"),
+        "document": ("文献量（篇）", "Documents"),
+    },
+)
+"""A table header for counts, with the unit, keyed by ``count_by``."""
 
 
 def t(key: str, lang: str) -> str:
-    """The label ``key`` in ``lang``; raises KeyError for a missing label (a bug)."""
-    return pick(TEXT[key], lang)
+    """The label ``key`` in ``lang``; raises MissingTextError (a KeyError) for a missing
+    label (a bug)."""
+    return TEXT.text(key, lang)
 
 
 def analysis_title(name: str, lang: str) -> str:
     """A registered analysis's title."""
     info = ANALYSES[name]
-    return info.title_en if lang == "en" else info.title_zh
+    return say(lang, info.title_zh, info.title_en)
 
 
 def status_label(status: str, lang: str) -> str:
     """A legal status's label."""
-    return (
-        EN_STATUS.get(status, status) if lang == "en" else STATUS_ZH.get(status, status)
-    )
+    return say(lang, STATUS_ZH.get(status, status), EN_STATUS.get(status, status))
 
 
 def party_label(kind: str | None, lang: str) -> str:
     """An applicant type's label."""
     key = kind or "unknown"
-    return EN_PARTY.get(key, key) if lang == "en" else PARTY_TYPES_ZH.get(key, key)
+    return say(lang, PARTY_TYPES_ZH.get(key, key), EN_PARTY.get(key, key))
 
 
 def position_label(position: str, lang: str) -> str:
@@ -339,34 +331,32 @@ EN_PURPOSE = {
 
 def purpose_label(purpose: str, lang: str) -> str:
     """What a node's candidates are for: 补链招商 / 延链合作 / 强链合作."""
-    if lang == "en":
-        return EN_PURPOSE.get(purpose, purpose)
-    return PURPOSE_ZH.get(purpose, purpose)
+    return say(lang, PURPOSE_ZH.get(purpose, purpose), EN_PURPOSE.get(purpose, purpose))
 
 
 def phase_label(phase: str, lang: str) -> str:
     """A lifecycle phase's label."""
-    return EN_PHASE.get(phase, phase) if lang == "en" else PHASES_ZH.get(phase, phase)
+    return say(lang, PHASES_ZH.get(phase, phase), EN_PHASE.get(phase, phase))
 
 
 def operation_label(op: str, lang: str) -> str:
     """A legal operation's label (转让, 许可 …)."""
-    return EN_OPERATION.get(op, op) if lang == "en" else OPERATIONS_ZH.get(op, op)
+    return say(lang, OPERATIONS_ZH.get(op, op), EN_OPERATION.get(op, op))
 
 
 def type_label(kind: str, lang: str) -> str:
     """A patent type's label."""
-    return EN_TYPE.get(kind, kind) if lang == "en" else ZH_TYPE.get(kind, kind)
+    return say(lang, ZH_TYPE.get(kind, kind), EN_TYPE.get(kind, kind))
 
 
 def effect_label(key: str, lang: str) -> str:
     """A technical-effect category's label."""
-    return EN_EFFECT.get(key, key) if lang == "en" else ZH_EFFECT.get(key, key)
+    return say(lang, ZH_EFFECT.get(key, key), EN_EFFECT.get(key, key))
 
 
 def hhi_label(level: str, level_zh: str, lang: str) -> str:
     """The market-structure reading of an HHI."""
-    return EN_HHI.get(level, level) if lang == "en" else level_zh
+    return say(lang, level_zh, EN_HHI.get(level, level))
 
 
 def place(code: str | None, lang: str) -> str:
@@ -455,9 +445,11 @@ def join(items: list[str], lang: str) -> str:
         return ""
     if len(items) == 1:
         return items[0]
-    if lang == "en":
-        return ", ".join(items[:-1]) + " and " + items[-1]
-    return "、".join(items[:-1]) + "和" + items[-1]
+    return say(
+        lang,
+        "、".join(items[:-1]) + "和" + items[-1],
+        ", ".join(items[:-1]) + " and " + items[-1],
+    )
 
 
 _CJK_CHAR = r"[\u3400-\u9fff\u3000-\u303f\uff00-\uffef]"

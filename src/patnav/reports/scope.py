@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from patnav.analyses.base import Scope, count_units
 from patnav.analyses.spec import NavigationSpec, SpecScope, region_query
+from patnav.i18n import say
 from patnav.reports import labels as L
 from patnav.reports.context import Builder
 from patnav.reports.model import ScopeStatement
@@ -23,51 +24,54 @@ _BY_ZH = {
 
 def definition(spec: NavigationSpec, scope: SpecScope, lang: str) -> str:
     """The spec's scope in a sentence: what defines it, the national limit, the period."""
-    zh = lang != "en"
     if scope.basis == "base_query":
-        text = "基础检索式命中的专利" if zh else "documents matching the base query"
+        text = say(lang, "基础检索式命中的专利", "documents matching the base query")
     elif scope.basis == "nodes":
         n = len(scope.queries)
-        text = (
-            f"技术分解表 {n} 个检索式（各环节）命中专利之并"
-            if zh
-            else f"the union of the {n} queries of the technology tree's nodes"
+        text = say(
+            lang,
+            f"技术分解表 {n} 个检索式（各环节）命中专利之并",
+            f"the union of the {n} queries of the technology tree's nodes",
         )
     elif scope.basis == "entities":
-        names = ("、" if zh else "; ").join(spec.entities)
-        text = f"分析对象（{names}）的专利" if zh else f"the patents of {names}"
+        names = say(lang, "、", "; ").join(spec.entities)
+        text = say(lang, f"分析对象（{names}）的专利", f"the patents of {names}")
     else:
-        text = (
-            f"申请人位于{region_label(spec, lang)}的专利"
-            if zh
-            else f"the patents of applicants in {region_label(spec, lang)}"
+        region = region_label(spec, lang)
+        text = say(
+            lang,
+            f"申请人位于{region}的专利",
+            f"the patents of applicants in {region}",
         )
     return text + limits(spec, scope.national, lang)
 
 
 def limits(spec: NavigationSpec, national: str | None, lang: str) -> str:
     """The national limit and the period, as a clause to append (or nothing)."""
-    zh = lang != "en"
     parts = []
     if national is not None:
         country = L.place(national, lang)
         parts.append(
-            f"限技术来源国为{country}的专利（对比基准仅为全国）"
-            if zh
-            else f"limited to documents originating in {country} (the only comparator "
-            "is national)"
+            say(
+                lang,
+                f"限技术来源国为{country}的专利（对比基准仅为全国）",
+                f"limited to documents originating in {country} (the only comparator "
+                "is national)",
+            )
         )
     period = spec.period
     if period.start or period.end:
         span = f"{period.start or '…'}–{period.end or '…'}"
         parts.append(
-            f"{span} 年（按{_BY_ZH[period.by]}）"
-            if zh
-            else f"{span} (by {period.by.replace('_', ' ')})"
+            say(
+                lang,
+                f"{span} 年（按{_BY_ZH[period.by]}）",
+                f"{span} (by {period.by.replace('_', ' ')})",
+            )
         )
     if not parts:
         return ""
-    return ("；" if zh else "; ") + ("；" if zh else "; ").join(parts)
+    return say(lang, "；", "; ") + say(lang, "；", "; ").join(parts)
 
 
 def region_label(spec: NavigationSpec, lang: str) -> str:
@@ -134,7 +138,6 @@ def scope_facts(b: Builder, *, full_query: bool = False) -> list[tuple[str, str]
     scope its definition, its query and its units. On the cover a union of node queries
     is referred to the technology-breakdown table (``full_query`` writes it out)."""
     rows: list[tuple[str, str]] = []
-    zh = b.lang != "en"
     for st in b.results.scopes:
         query = st.query
         if not full_query and st.key in ("scope", "chain") and _is_union(b):
@@ -144,15 +147,10 @@ def scope_facts(b: Builder, *, full_query: bool = False) -> list[tuple[str, str]
                 "'Data and method')",
             )
         rows.append((st.label, st.definition))
-        rows.append(
-            (f"{st.label}{b.t('meta.query')}" if zh else f"{st.label}: query", query)
-        )
-        rows.append(
-            (
-                f"{st.label}{b.t('meta.units')}" if zh else f"{st.label}: units",
-                b.qty(st.units),
-            )
-        )
+        query_label = f"{st.label}{b.t('meta.query')}"
+        units_label = f"{st.label}{b.t('meta.units')}"
+        rows.append((say(b.lang, query_label, f"{st.label}: query"), query))
+        rows.append((say(b.lang, units_label, f"{st.label}: units"), b.qty(st.units)))
     return rows
 
 

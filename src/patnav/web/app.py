@@ -46,6 +46,7 @@ from patnav.errors import (
     UnauthorizedError,
     UnsafeInputError,
 )
+from patnav.i18n import say
 from patnav.platform import audit
 from patnav.platform.db import Platform
 from patnav.platform.models import DataStore
@@ -275,11 +276,8 @@ def _friendly(request: Request, exc: Exception, status: int) -> str:
     if status == 403 and isinstance(exc, CsrfError):
         return translate("error.csrf", lang)
     if status == 403:
-        return (
-            f"{translate('error.forbidden', lang)} {exc}"
-            if lang == "en"
-            else translate("error.forbidden", lang)
-        )
+        forbidden = translate("error.forbidden", lang)
+        return say(lang, forbidden, f"{forbidden} {exc}")
     if status == 429 and isinstance(exc, LoginThrottledError):
         return translate(
             "error.throttled_account" if exc.scope == "account" else "error.throttled",

@@ -1,4 +1,5 @@
-"""Every string the web pages show, in Chinese (the default) and English.
+"""Every string the web pages show, in Chinese (the default) and English: the web's
+catalogue of :mod:`patnav.i18n`, the one bilingual mechanism of patnav.
 
 Templates and routers look strings up by key: ``t("nav.search")``. The language is chosen by
 ``?lang=en`` / ``?lang=zh`` (remembered in a cookie), else the cookie, else Chinese. A key
@@ -10,11 +11,23 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-LANGS: tuple[str, ...] = ("zh", "en")
-DEFAULT_LANG = "zh"
+from patnav.i18n import DEFAULT_LANG, LANGS, Catalogue, Pair
+
+__all__ = [
+    "DEFAULT_LANG",
+    "LABELS",
+    "LANGS",
+    "LANG_COOKIE",
+    "UNKNOWN_VALUES",
+    "pick_lang",
+    "translate",
+    "translator",
+    "value_label",
+]
+
 LANG_COOKIE = "patnav_lang"
 
-LABELS: dict[str, tuple[str, str]] = {
+_LABELS: dict[str, Pair] = {
     # -- frame ---------------------------------------------------------------------
     "app.name": ("专利导航平台", "patnav — Patent Navigation"),
     "app.tagline": (
@@ -818,15 +831,13 @@ LABELS: dict[str, tuple[str, str]] = {
     ),
     "account.wrong_password": ("当前密码不正确。", "The current password is wrong."),
 }
+LABELS = Catalogue("patnav.web.i18n.LABELS", _LABELS)
+"""Every label of the pages, the API's messages and the dashboard's charts."""
 
 
 def translate(key: str, lang: str = DEFAULT_LANG, **values: object) -> str:
     """The label ``key`` in ``lang`` with ``{name}`` placeholders filled."""
-    pair = LABELS.get(key)
-    if pair is None:
-        return key
-    text = pair[1] if lang == "en" else pair[0]
-    return text.format(**values) if values else text
+    return LABELS.text(key, lang, **values) if key in LABELS else key
 
 
 UNKNOWN_VALUES = frozenset({"", "unknown", "(unknown)", "none", "null"})
@@ -839,12 +850,11 @@ def value_label(prefix: str, value: object, lang: str = DEFAULT_LANG) -> str:
     Never the key itself: a value the table lacks is shown as it is (it is data, not a
     key), and a missing value — None, ``unknown``, ``(unknown)`` — as 未知 / Unknown.
     """
-    key = f"{prefix}.{value}"
-    if key in LABELS:
-        return translate(key, lang)
     if value is None or str(value).strip().lower() in UNKNOWN_VALUES:
-        return translate("common.unknown", lang)
-    return str(value)
+        default = LABELS.text("common.unknown", lang)
+    else:
+        default = str(value)
+    return LABELS.label(prefix, value, lang, default)
 
 
 def translator(lang: str) -> Callable[..., str]:

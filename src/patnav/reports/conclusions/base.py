@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from patnav.analyses.chain import NodePosition, Player
+from patnav.i18n import say
 from patnav.reports import labels as L
 from patnav.reports.context import Results
 from patnav.reports.model import Finding
@@ -25,15 +26,11 @@ class Rule:
 
     def meaning(self, lang: str) -> str:
         """What the rule finds, in ``lang``."""
-        return self.en if lang == "en" else self.zh
+        return say(lang, self.zh, self.en)
 
     def thresholds(self, lang: str) -> str:
         """The rule's thresholds, in ``lang``."""
-        return self.thresholds_en if lang == "en" else self.thresholds_zh
-
-
-def _s(r: Results, zh: str, en: str) -> str:
-    return en if r.lang == "en" else zh
+        return say(lang, self.thresholds_zh, self.thresholds_en)
 
 
 def _q(r: Results, n: int | float | None) -> str:
@@ -42,8 +39,8 @@ def _q(r: Results, n: int | float | None) -> str:
 
 def _cmp(r: Results, basis: str) -> str:
     if basis == "national":
-        return _s(r, "全国", "the nation")
-    return _s(r, "全球", "the world")
+        return say(r.lang, "全国", "the nation")
+    return say(r.lang, "全球", "the world")
 
 
 def _share_text(r: Results, n: NodePosition) -> str:

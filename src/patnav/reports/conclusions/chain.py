@@ -3,13 +3,13 @@ and the 补链/强链/引才 recommendations."""
 
 from __future__ import annotations
 
+from patnav.i18n import say
 from patnav.reports import labels as L
 from patnav.reports.conclusions.base import (
     _cmp,
     _comparator_growth,
     _player,
     _q,
-    _s,
     _share_text,
 )
 from patnav.reports.conclusions.thresholds import (
@@ -37,8 +37,8 @@ def chain_summary(r: Results) -> list[Finding]:
         Finding(
             "chain.summary",
             "structure",
-            _s(
-                r,
+            say(
+                r.lang,
                 f"{r.region_label}在 {len(ch.nodes)} 个技术环节中："
                 + "、".join(
                     f"{L.position_label(p, r.lang)} {counts[p]} 个"
@@ -77,8 +77,8 @@ def chain_strong(r: Results) -> list[Finding]:
             Finding(
                 "chain.strong",
                 "strength",
-                _s(
-                    r,
+                say(
+                    r.lang,
                     f"强链“{n.node}”：{r.region_label}拥有 {_q(r, n.home)}，"
                     f"占{_cmp(r, n.rta_basis)} "
                     ""
@@ -125,8 +125,8 @@ def chain_weak(r: Results) -> list[Finding]:
             Finding(
                 "chain.gap",
                 "weakness",
-                _s(
-                    r,
+                say(
+                    r.lang,
                     f"缺链“{n.node}”：{r.region_label}"
                     + (
                         f"尚无{L.unit_noun(r.count_by, r.lang)}（{_q(r, n.home)}）"
@@ -155,8 +155,8 @@ def chain_weak(r: Results) -> list[Finding]:
             else n.share_of_world,
         }
         if n.home_growth is not None and _comparator_growth(n) is not None:
-            growth = _s(
-                r,
+            growth = say(
+                r.lang,
                 f"；近三年本地增长 {L.signed_pct(n.home_growth)}，{_cmp(r, n.rta_basis)}增长 "
                 f"{L.signed_pct(n.comparator_growth)}",
                 f"; recent growth {L.signed_pct(n.home_growth)} at home against "
@@ -169,8 +169,8 @@ def chain_weak(r: Results) -> list[Finding]:
             Finding(
                 "chain.weak",
                 "weakness",
-                _s(
-                    r,
+                say(
+                    r.lang,
                     f"弱链“{n.node}”：{r.region_label}拥有 {_q(r, n.home)}，"
                     f"占{_cmp(r, n.rta_basis)} "
                     ""
@@ -215,8 +215,8 @@ def chain_momentum(r: Results) -> list[Finding]:
             Finding(
                 "chain.momentum",
                 "strength" if ahead else "weakness",
-                _s(
-                    r,
+                say(
+                    r.lang,
                     f"“{n.node}”：{r.region_label}近三年 {_q(r, n.home_recent)}，前三年 "
                     f"{_q(r, n.home_previous)}"
                     f"（{L.signed_pct(n.home_growth)}），"
@@ -261,8 +261,8 @@ def chain_dependence(r: Results) -> list[Finding]:
             Finding(
                 "chain.dependence",
                 "risk",
-                _s(
-                    r,
+                say(
+                    r.lang,
                     f"“{n.node}”：本地 {_q(r, n.home)} 中 {lead.name} 占 {_q(r, lead.units)}"
                     f"（{L.pct(share)}），环节依赖单一主体，需培育更多本地创新主体。",
                     f"{n.node}: {lead.name} holds {_q(r, lead.units)} of the region's "
@@ -283,9 +283,9 @@ def _active(r: Results) -> str:
     filing in the node since the start of the activity window."""
     ch = r.chain
     if ch is None or ch.active_window is None:
-        return _s(r, "区外机构", "organisations outside the region")
-    return _s(
-        r,
+        return say(r.lang, "区外机构", "organisations outside the region")
+    return say(
+        r.lang,
         f"{ch.active_window[0]} 年以来仍在该环节申请的区外机构",
         f"organisations outside the region still filing in the node since "
         f"{ch.active_window[0]}",
@@ -307,8 +307,8 @@ def chain_attract(r: Results) -> list[Finding]:
             Finding(
                 "chain.attract",
                 "recommendation",
-                _s(
-                    r,
+                say(
+                    r.lang,
                     f"补链“{n.node}”（{L.position_label(n.position, r.lang)}）：建议对接"
                     + _active(r)
                     + " "
@@ -346,8 +346,8 @@ def chain_partner(r: Results) -> list[Finding]:
             Finding(
                 "chain.partner",
                 "recommendation",
-                _s(
-                    r,
+                say(
+                    r.lang,
                     f"{purpose}“{n.node}”（{L.position_label(n.position, r.lang)}）：可与"
                     + _active(r)
                     + " "
@@ -396,9 +396,9 @@ def chain_talent(r: Results) -> list[Finding]:
             Finding(
                 "chain.talent",
                 "recommendation",
-                _s(r, f"引才“{n.node}”：", f"Recruit for {n.node}: ")
+                say(r.lang, f"引才“{n.node}”：", f"Recruit for {n.node}: ")
                 + L.join(items, r.lang)
-                + _s(r, "。", "."),
+                + say(r.lang, "。", "."),
                 {f"{p.name}.units": p.units for p in shown},
                 n.node,
                 62,
@@ -429,8 +429,8 @@ def chain_strengthen(r: Results) -> list[Finding]:
             Finding(
                 "chain.strengthen",
                 "recommendation",
-                _s(
-                    r,
+                say(
+                    r.lang,
                     f"强链“{n.node}”（RTA={L.dec(n.rta)}）：以 {L.join(names, r.lang)} 为龙头，"
                     "围绕其核心专利培育高价值专利组合、向上下游延伸。",
                     f"Strengthen {n.node} (RTA={L.dec(n.rta)}): build on {L.join(names, r.lang)} "
@@ -458,8 +458,8 @@ def chain_position(r: Results) -> list[Finding]:
         Finding(
             "chain.position",
             "structure",
-            _s(
-                r,
+            say(
+                r.lang,
                 f"“{n.node}”：{r.region_label}拥有 {_q(r, n.home)}，占{_cmp(r, n.rta_basis)} "
                 f"{_q(r, cmp_units)}的 {_share_text(r, n)}，{rta_zh}，定位为"
                 f"{L.position_label(n.position, r.lang)}（{n.reason}）。",

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from patnav.i18n import say
 from patnav.reports import labels as L
-from patnav.reports.conclusions.base import _cmp, _q, _s
+from patnav.reports.conclusions.base import _cmp, _q
 from patnav.reports.conclusions.thresholds import (
     DROP_RATIO,
     DROP_RECENT_PEAK,
@@ -32,8 +33,8 @@ def data_drop(r: Results) -> list[Finding]:
         Finding(
             "data.drop",
             "data",
-            _s(
-                r,
+            say(
+                r.lang,
                 f"申请量在 {peak.year} 年达到 {_q(r, peak.filings)} 后，{last.year} 年仅 "
                 f"{_q(r, last.filings)}，为峰值的 {L.pct(ratio)}。降幅过陡，多因数据收录不完整"
                 f"（检索或采集早于公开），近年趋势与生命周期判断需结合数据截止日 {cutoff} "
@@ -78,8 +79,8 @@ def data_thin_comparator(r: Results) -> list[Finding]:
         Finding(
             "data.thin_comparator",
             "data",
-            _s(
-                r,
+            say(
+                r.lang,
                 f"对比基准（{_cmp(r, basis)}）共 {_q(r, comparator)}，其中 {r.region_label} 占 "
                 f"{_q(r, ch.home_total)}（{L.pct(share)}）：库中{_cmp(r, basis)}数据不足，"
                 "各环节 RTA "
@@ -115,8 +116,8 @@ def data_few_inventors(r: Results) -> list[Finding]:
         Finding(
             "data.few_inventors",
             "data",
-            _s(
-                r,
+            say(
+                r.lang,
                 f"数据中仅有 {L.num(inv.inventors_total)} 名发明人，对应 {_q(r, inv.total)}"
                 f"（每件不足 {FEW_INVENTORS:g} 名）：多数专利缺少发明人信息，"
                 "发明人与团队分析仅反映部分数据，"

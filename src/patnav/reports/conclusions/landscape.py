@@ -3,8 +3,9 @@
 
 from __future__ import annotations
 
+from patnav.i18n import say
 from patnav.reports import labels as L
-from patnav.reports.conclusions.base import _q, _s
+from patnav.reports.conclusions.base import _q
 from patnav.reports.conclusions.thresholds import (
     ACADEMIC_HIGH,
     DECLINING_GROWTH,
@@ -49,8 +50,8 @@ def trend_lifecycle(r: Results) -> list[Finding]:
         "applicants_growth": lc.applicants_growth,
     }
     if tr.cagr is not None and tr.cagr_window is not None:
-        cagr = _s(
-            r,
+        cagr = say(
+            r.lang,
             f"{L.span(tr.cagr_window)} 年申请量年均复合增长 {L.signed_pct(tr.cagr, 1)}。",
             f" Filings grew {L.signed_pct(tr.cagr, 1)} a year over {L.span(tr.cagr_window)}.",
         )
@@ -59,8 +60,8 @@ def trend_lifecycle(r: Results) -> list[Finding]:
         Finding(
             "trend.lifecycle",
             "trend",
-            _s(
-                r,
+            say(
+                r.lang,
                 f"技术处于{phase}：{w2} 年申请 {_q(r, fa)}，较 {w1} 年的 {_q(r, fb)} "
                 f"变化 {L.signed_pct(lc.filings_growth)}；活跃申请人由 {L.num(ab)} 人次变为 "
                 f"{L.num(aa)} 人次（{L.signed_pct(lc.applicants_growth)}）。" + cagr,
@@ -88,8 +89,8 @@ def applicants_leader(r: Results) -> list[Finding]:
         "units": top.units,
         "share": top.share,
     }
-    text = _s(
-        r,
+    text = say(
+        r.lang,
         f"{top.name} 以 {_q(r, top.units)}（占 {L.pct(top.share)}）居申请人首位",
         f"{top.name} leads with {_q(r, top.units)} ({L.pct(top.share)})",
     )
@@ -99,21 +100,21 @@ def applicants_leader(r: Results) -> list[Finding]:
         if second.units and top.units >= LEADER_LEAD * second.units:
             lead = top.units / second.units
             numbers["lead"] = lead
-            text += _s(
-                r,
+            text += say(
+                r.lang,
                 f"，是第二位 {second.name}（{_q(r, second.units)}）的 {lead:.1f} 倍，领先优势明显。"
                 "",
                 f", {lead:.1f} times the runner-up {second.name} ({_q(r, second.units)}): a "
                 "clear lead.",
             )
         else:
-            text += _s(
-                r,
+            text += say(
+                r.lang,
                 f"，第二位为 {second.name}（{_q(r, second.units)}）。",
                 f"; the runner-up is {second.name} ({_q(r, second.units)}).",
             )
     else:
-        text += _s(r, "。", ".")
+        text += say(r.lang, "。", ".")
     return [Finding("applicants.leader", "structure", text, numbers, top.name, 20)]
 
 
@@ -125,18 +126,18 @@ def applicants_concentration(r: Results) -> list[Finding]:
     c = ap.concentration
     level = L.hhi_label(c.level, c.level_zh, r.lang)
     reading = {
-        "unconcentrated": _s(
-            r,
+        "unconcentrated": say(
+            r.lang,
             "竞争格局分散，尚无主导者，新进入者有布局空间。",
             "Competition is fragmented with no dominant player: room for newcomers.",
         ),
-        "moderately concentrated": _s(
-            r,
+        "moderately concentrated": say(
+            r.lang,
             "少数申请人占有较大份额，进入需避开其核心专利。",
             "A few applicants hold large shares: entrants must design around their patents.",
         ),
-        "highly concentrated": _s(
-            r,
+        "highly concentrated": say(
+            r.lang,
             "市场由少数申请人主导，专利壁垒较高。",
             "A few applicants dominate: patent barriers are high.",
         ),
@@ -145,8 +146,8 @@ def applicants_concentration(r: Results) -> list[Finding]:
         Finding(
             "applicants.concentration",
             "structure",
-            _s(
-                r,
+            say(
+                r.lang,
                 f"{L.num(c.applicants)} 个申请人中，前四位合计占 {L.pct(c.cr4)}（CR4），HHI 为 "
                 f"{L.num(c.hhi)}，属于{level}：" + reading,
                 f"Among {L.num(c.applicants)} applicants the top four hold {L.pct(c.cr4)} "
@@ -174,8 +175,8 @@ def applicants_rising(r: Results) -> list[Finding]:
         return []
     shown = rising[:SHOWN]
     items = [
-        _s(
-            r,
+        say(
+            r.lang,
             f"{a.name}（{L.span(ap.recent_window)} 年 {_q(r, a.recent)}，"
             + (
                 f"此前三年 {_q(r, a.previous)}，{L.signed_pct(a.growth)}）"
@@ -195,9 +196,9 @@ def applicants_rising(r: Results) -> list[Finding]:
         Finding(
             "applicants.rising",
             "trend",
-            _s(r, "快速崛起的申请人：", "Rising applicants: ")
+            say(r.lang, "快速崛起的申请人：", "Rising applicants: ")
             + L.join(items, r.lang)
-            + _s(r, "。", "."),
+            + say(r.lang, "。", "."),
             {f"{a.name}.recent": a.recent for a in shown}
             | {f"{a.name}.previous": a.previous for a in shown},
             priority=24,
@@ -233,15 +234,15 @@ def applicants_fading(r: Results) -> list[Finding]:
         Finding(
             "applicants.fading",
             "trend",
-            _s(
-                r,
+            say(
+                r.lang,
                 f"活跃度明显下降的主要申请人（{L.span(ap.previous_window)} → "
                 f"{L.span(ap.recent_window)}）：",
                 f"Leading applicants filing much less ({L.span(ap.previous_window)} → "
                 f"{L.span(ap.recent_window)}): ",
             )
             + L.join(items, r.lang)
-            + _s(r, "。", "."),
+            + say(r.lang, "。", "."),
             {f"{a.name}.previous": a.previous for a in shown}
             | {f"{a.name}.recent": a.recent for a in shown},
             priority=26,
@@ -266,8 +267,8 @@ def applicants_type_mix(r: Results) -> list[Finding]:
             Finding(
                 "applicants.academic",
                 "structure",
-                _s(
-                    r,
+                say(
+                    r.lang,
                     f"高校和科研院所作为第一申请人的占 {L.pct(academic)}（{_q(r, n)}）："
                     "创新以研究机构为主，"
                     ""
@@ -286,8 +287,8 @@ def applicants_type_mix(r: Results) -> list[Finding]:
             Finding(
                 "applicants.individuals",
                 "structure",
-                _s(
-                    r,
+                say(
+                    r.lang,
                     "个人作为第一申请人的占 "
                     f"{L.pct(individual)}（{_q(r, units.get('individual', 0))}）："
                     ""
@@ -325,12 +326,12 @@ def geography_home(r: Results) -> list[Finding]:
             rank = keys.index(region.country) + 1
             numbers["rank"] = rank
             if rank == 1:
-                rank_text = _s(r, "，居各来源国首位。", ", the largest origin.")
+                rank_text = say(r.lang, "，居各来源国首位。", ", the largest origin.")
             else:
                 lead = ranked[0]
                 numbers.update(leader=lead.key, leader_units=lead.units)
-                rank_text = _s(
-                    r,
+                rank_text = say(
+                    r.lang,
                     f"，居各来源国第 {rank} 位（{lead.label} {_q(r, lead.units)}，占 "
                     f"{L.pct(lead.share)}，居首）。",
                     f", origin number {rank} ({lead.label} leads with {_q(r, lead.units)}, "
@@ -340,8 +341,8 @@ def geography_home(r: Results) -> list[Finding]:
             Finding(
                 "geography.home",
                 "structure",
-                _s(
-                    r,
+                say(
+                    r.lang,
                     f"{label}作为技术来源国共有 {_q(r, h.home)}，占全球 "
                     f"{L.pct(h.share_of_world)}" + (rank_text or "。"),
                     f"{label} is the origin of {_q(r, h.home)}, {L.pct(h.share_of_world)} of the "
@@ -372,8 +373,8 @@ def geography_home(r: Results) -> list[Finding]:
     )
     if match is not None:
         numbers["rank"] = match + 1
-        rank_text = _s(
-            r,
+        rank_text = say(
+            r.lang,
             f"，在各{'城市' if region and region.city else '省份'}中居第 {match + 1} 位",
             f", rank {match + 1} among {'cities' if region and region.city else 'provinces'}",
         )
@@ -381,8 +382,8 @@ def geography_home(r: Results) -> list[Finding]:
         Finding(
             "geography.home",
             "structure",
-            _s(
-                r,
+            say(
+                r.lang,
                 f"{label}拥有 {_q(r, h.home)}，占全国 {L.pct(h.share_of_national)}、全球 "
                 f"{L.pct(h.share_of_world)}" + rank_text + "。",
                 f"{label} has {_q(r, h.home)}, {L.pct(h.share_of_national)} of the nation and "
@@ -415,9 +416,9 @@ def geography_origins(r: Results) -> list[Finding]:
         Finding(
             "geography.origins",
             "structure",
-            _s(r, "主要技术来源国/地区：", "Main origins: ")
+            say(r.lang, "主要技术来源国/地区：", "Main origins: ")
             + L.join(items, r.lang)
-            + _s(r, "。", "."),
+            + say(r.lang, "。", "."),
             {f"{s.key}.units": s.units for s in top},
             priority=16,
         )
@@ -441,8 +442,8 @@ def technology_focus(r: Results) -> list[Finding]:
         Finding(
             "technology.focus",
             "structure",
-            _s(
-                r,
+            say(
+                r.lang,
                 f"技术集中于 {L.join(items, r.lang)}，"
                 f"合计占已分类{L.unit_noun(r.count_by, r.lang)}的 "
                 ""
@@ -478,9 +479,9 @@ def citations_core(r: Results) -> list[Finding]:
         Finding(
             "citations.core",
             "structure",
-            _s(r, "核心专利：", "Core patents: ")
+            say(r.lang, "核心专利：", "Core patents: ")
             + L.join(items, r.lang)
-            + _s(r, "。", "."),
+            + say(r.lang, "。", "."),
             {u.doc_id: max(u.cited_by_source, u.cited_in_store) for u in top},
             priority=45,
         )

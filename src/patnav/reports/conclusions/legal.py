@@ -11,8 +11,9 @@ free to use.
 from __future__ import annotations
 
 from patnav.analyses.legal import LegalStatusSummary
+from patnav.i18n import say
 from patnav.reports import labels as L
-from patnav.reports.conclusions.base import _q, _s
+from patnav.reports.conclusions.base import _q
 from patnav.reports.conclusions.thresholds import (
     ENDED,
     IN_FORCE_HIGH,
@@ -39,15 +40,15 @@ def evidence_text(lg: LegalStatusSummary, count_by: str, lang: str) -> str:
         else:
             label = e.label
         if e.dated == 0:
-            when = _say(lang, "未注明状态日期", "status not dated")
+            when = say(lang, "未注明状态日期", "status not dated")
         elif e.first == e.last:
-            when = _say(lang, f"状态日期 {e.first}", f"as of {e.first}")
+            when = say(lang, f"状态日期 {e.first}", f"as of {e.first}")
         else:
-            when = _say(
+            when = say(
                 lang, f"状态日期 {e.first} 至 {e.last}", f"as of {e.first} to {e.last}"
             )
         if 0 < e.dated < e.units:
-            when += _say(
+            when += say(
                 lang,
                 f"，其中 {L.num(e.units - e.dated)} 件未注明日期",
                 f"; {L.num(e.units - e.dated)} not dated",
@@ -59,10 +60,6 @@ def evidence_text(lg: LegalStatusSummary, count_by: str, lang: str) -> str:
             else f"{label} {count} ({when})"
         )
     return L.join(parts, lang)
-
-
-def _say(lang: str, zh: str, en: str) -> str:
-    return en if lang == "en" else zh
 
 
 def data_unknown_status(r: Results) -> list[Finding]:
@@ -84,8 +81,8 @@ def data_unknown_status(r: Results) -> list[Finding]:
     term = ""
     if lg.term_ended:
         numbers["term_ended"] = lg.term_ended
-        term = _s(
-            r,
+        term = say(
+            r.lang,
             f"无已知状态的 {_q(r, unknown)} 中，{_q(r, lg.term_ended)} "
             "为已授权专利、按法定期限推算已届满；这只是估计，未计入已知状态。",
             f" Of the {_q(r, unknown)} without a known status, {_q(r, lg.term_ended)} "
@@ -94,8 +91,8 @@ def data_unknown_status(r: Results) -> list[Finding]:
         )
     if not status_conclusive(lg.known, lg.total):
         if lg.known == 0:
-            what = _s(
-                r,
+            what = say(
+                r.lang,
                 f"法律状态覆盖率 {L.pct(coverage)}：范围内 {_q(r, lg.total)} "
                 "均没有来自数据的法律状态（来源数据既无法律状态字段，也无法律事件），"
                 "不足以下结论。",
@@ -104,15 +101,15 @@ def data_unknown_status(r: Results) -> list[Finding]:
                 "neither a status field nor legal events), too few to conclude from.",
             )
         else:
-            what = _s(
-                r,
+            what = say(
+                r.lang,
                 f"法律状态覆盖率 {L.pct(coverage)}（已知 {_q(r, lg.known)}，无已知状态 "
                 f"{_q(r, unknown)}，共 {_q(r, lg.total)}），不足以下结论。",
                 f"Legal status coverage is {L.pct(coverage)} ({_q(r, lg.known)} known, "
                 f"{_q(r, unknown)} not, of {_q(r, lg.total)}), too low to conclude from.",
             )
-        advice = _s(
-            r,
+        advice = say(
+            r.lang,
             "本报告不据法律状态判断有效、失效或技术是否已进入公有领域；"
             f"需要此类结论时，请导入含法律状态或法律事件的数据（覆盖率需达 "
             f"{STATUS_COVERAGE_MIN:.0%} 且已知不少于 {STATUS_KNOWN_MIN} 件）后重新生成报告。",
@@ -131,8 +128,8 @@ def data_unknown_status(r: Results) -> list[Finding]:
         Finding(
             "data.unknown_status",
             "data",
-            _s(
-                r,
+            say(
+                r.lang,
                 f"{_q(r, unknown)}（{L.pct(share)}）没有已知法律状态，"
                 f"有效率与失效率按已知状态的 {_q(r, lg.known)}（共 {_q(r, lg.total)}）计算。",
                 f"{_q(r, unknown)} ({L.pct(share)}) have no known legal status; rates in "
@@ -164,8 +161,8 @@ def legal_lapse(r: Results) -> list[Finding]:
         "rate": rate,
         "active": active,
     }
-    basis = _s(
-        r,
+    basis = say(
+        r.lang,
         f"已知法律状态的 {_q(r, lg.known)}（共 {_q(r, lg.total)}，覆盖率 "
         f"{L.pct(lg.known / lg.total)}；依据：{evidence_text(lg, r.count_by, r.lang)}）中，",
         f"Of the {_q(r, lg.known)} with a known status (of {_q(r, lg.total)}, coverage "
@@ -177,8 +174,8 @@ def legal_lapse(r: Results) -> list[Finding]:
                 "legal.lapse",
                 "risk",
                 basis
-                + _s(
-                    r,
+                + say(
+                    r.lang,
                     f"{_q(r, ended)}（{L.pct(rate)}）已终止（失效、届满、撤回、驳回或无效），"
                     f"有效 {_q(r, active)}（{L.pct(active_share)}）："
                     "终止专利的技术在其终止的国家或地区一般可自由实施，"
@@ -201,8 +198,8 @@ def legal_lapse(r: Results) -> list[Finding]:
                 "legal.in_force",
                 "strength",
                 basis
-                + _s(
-                    r,
+                + say(
+                    r.lang,
                     f"有效 {_q(r, active)}（{L.pct(active_share)}），多数专利仍在维持。",
                     f"{_q(r, active)} ({L.pct(active_share)}) are in force: most patents "
                     "are being maintained.",
@@ -227,9 +224,9 @@ def legal_operations(r: Results) -> list[Finding]:
         Finding(
             "legal.operations",
             "structure",
-            _s(r, "专利运营：", "Operations: ")
+            say(r.lang, "专利运营：", "Operations: ")
             + L.join(items, r.lang)
-            + _s(r, " 次。", " events."),
+            + say(r.lang, " 次。", " events."),
             dict(ops),
             priority=42,
         )

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from patnav.analyses.hotspots import WHITE_SPACE_MIN_EXPECTED
+from patnav.i18n import say
 from patnav.reports import labels as L
-from patnav.reports.conclusions.base import _q, _s
+from patnav.reports.conclusions.base import _q
 from patnav.reports.conclusions.data import data_few_inventors
 from patnav.reports.conclusions.thresholds import (
     EMERGING_MIN_RECENT,
@@ -31,8 +32,8 @@ def white_spaces(r: Results) -> list[Finding]:
             Finding(
                 "hotspots.white_space",
                 "opportunity",
-                _s(
-                    r,
+                say(
+                    r.lang,
                     f"技术空白：{w.means_label}（{w.means}）× {effect}——该技术手段共 "
                     f"{_q(r, rows.get(w.means, 0))}、该功效共 {_q(r, cols.get(w.effect, 0))}，"
                     f"二者结合仅 {_q(r, w.observed)}（按行列分布应有约 {w.expected:.1f}），"
@@ -80,14 +81,14 @@ def emerging_terms(r: Results) -> list[Finding]:
         Finding(
             "hotspots.emerging",
             "trend",
-            _s(
-                r,
+            say(
+                r.lang,
                 f"新兴技术词（{L.span(hs.previous_window)} → {L.span(hs.recent_window)} 提及数）：",
                 f"Emerging terms (mentions {L.span(hs.previous_window)} → "
                 f"{L.span(hs.recent_window)}): ",
             )
             + L.join(items, r.lang)
-            + _s(r, "。", "."),
+            + say(r.lang, "。", "."),
             {f"{t.term}.recent": t.recent for t in shown},
             priority=32,
             basis=min(t.recent for t in shown),
@@ -124,9 +125,9 @@ def inventors_core(r: Results) -> list[Finding]:
         Finding(
             "inventors.core",
             kind,
-            _s(r, "高产且仍活跃的发明人：", "Productive inventors still active: ")
+            say(r.lang, "高产且仍活跃的发明人：", "Productive inventors still active: ")
             + L.join(items, r.lang)
-            + _s(r, "。", "."),
+            + say(r.lang, "。", "."),
             {f"{i.name}.units": i.units for i in shown},
             priority=34 if kind == "structure" else 63,
         )
@@ -142,8 +143,8 @@ def competitors_position(r: Results) -> list[Finding]:
     others = list(cb.competitors[1:])
     out = []
     leader = max(cb.competitors, key=lambda c: (c.units, c.name))
-    text = _s(
-        r,
+    text = say(
+        r.lang,
         f"{focal.name} 拥有 {_q(r, focal.units)}（占 {L.pct(focal.share)}）",
         f"{focal.name} has {_q(r, focal.units)} ({L.pct(focal.share)})",
     )
@@ -152,8 +153,8 @@ def competitors_position(r: Results) -> list[Finding]:
         "share": focal.share,
     }
     if leader.name != focal.name:
-        text += _s(
-            r,
+        text += say(
+            r.lang,
             f"，对标对象中 {leader.name} 居首（{_q(r, leader.units)}，为其 "
             f"{leader.units / max(focal.units, 1):.1f} 倍）。",
             f"; among the competitors {leader.name} leads ({_q(r, leader.units)}, "
@@ -161,7 +162,7 @@ def competitors_position(r: Results) -> list[Finding]:
         )
         numbers["leader_units"] = leader.units
     else:
-        text += _s(r, "，在对标对象中居首。", ", the most of the group.")
+        text += say(r.lang, "，在对标对象中居首。", ", the most of the group.")
     out.append(
         Finding("competitors.position", "structure", text, numbers, focal.name, 18)
     )
@@ -177,8 +178,8 @@ def competitors_position(r: Results) -> list[Finding]:
             Finding(
                 "competitors.rising",
                 "risk",
-                _s(
-                    r,
+                say(
+                    r.lang,
                     f"{c.name} 快速扩张：{L.span(cb.recent_window)} 年 {_q(r, c.recent)}，"
                     + (
                         f"此前三年 {_q(r, c.previous)}（{L.signed_pct(c.growth)}）"

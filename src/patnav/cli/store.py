@@ -147,11 +147,10 @@ def render_overview(o: StoreOverview, *, lang: str = "zh") -> str:
 def _legal_by_source(o: StoreOverview, lang: str) -> str:
     """Per imported file: documents by legal status (and what it rests on), and the
     legal events they hold by type."""
-    zh = lang != "en"
-    sep = "、" if zh else ", "
+    sep = say(lang, "、", ", ")
 
-    def status(label: str) -> str:
-        return STATUS_ZH.get(label, label) if zh else label
+    def named(names: dict[str, str]) -> Callable[[str], str]:
+        return lambda code: say(lang, names.get(code, code), code)
 
     def counted(items: tuple[Count, ...], name: Callable[[str], str]) -> str:
         return sep.join(f"{name(c.label)} {c.count:,}" for c in items) or "-"
@@ -160,42 +159,30 @@ def _legal_by_source(o: StoreOverview, lang: str) -> str:
         (
             Path(src.file).name,
             f"{src.documents:,}",
-            counted(src.statuses, status),
-            counted(src.basis, lambda b: BASIS_ZH.get(b, b) if zh else b),
+            counted(src.statuses, named(STATUS_ZH)),
+            counted(src.basis, named(BASIS_ZH)),
         )
         for src in o.legal_by_source
     ]
     event_rows = [
-        (
-            Path(src.file).name,
-            EVENT_ZH.get(c.label, c.label) if zh else c.label,
-            f"{c.count:,}",
-        )
+        (Path(src.file).name, named(EVENT_ZH)(c.label), f"{c.count:,}")
         for src in o.legal_by_source
         for c in src.events
     ]
     undated = sum(s.event_total - s.dated_events for s in o.legal_by_source)
-    if zh:
-        parts = [
-            "法律状态（按来源文件；未知：数据未给出，不计为失效）",
-            table(
-                ["来源文件", "文献", "法律状态", "状态依据"],
-                status_rows,
-                align="lrll",
-                max_width=72,
-            ),
-        ]
-        if event_rows:
-            parts += [
-                "",
-                f"法律事件（按来源文件；其中 {undated:,} 条来源未给出日期，未补造日期）",
-                table(["来源文件", "事件类型", "条数"], event_rows, align="llr"),
-            ]
-        return "\n".join(parts)
     parts = [
-        "Legal status by source file (unknown: not in the data, never a lapse)",
+        say(
+            lang,
+            "法律状态（按来源文件；未知：数据未给出，不计为失效）",
+            "Legal status by source file (unknown: not in the data, never a lapse)",
+        ),
         table(
-            ["source file", "documents", "legal status", "status rests on"],
+            [
+                say(lang, "来源文件", "source file"),
+                say(lang, "文献", "documents"),
+                say(lang, "法律状态", "legal status"),
+                say(lang, "状态依据", "status rests on"),
+            ],
             status_rows,
             align="lrll",
             max_width=72,
@@ -204,9 +191,21 @@ def _legal_by_source(o: StoreOverview, lang: str) -> str:
     if event_rows:
         parts += [
             "",
-            f"Legal events by source file ({undated:,} undated by their source, "
-            "left undated)",
-            table(["source file", "event type", "events"], event_rows, align="llr"),
+            say(
+                lang,
+                f"法律事件（按来源文件；其中 {undated:,} 条来源未给出日期，未补造日期）",
+                f"Legal events by source file ({undated:,} undated by their source, "
+                "left undated)",
+            ),
+            table(
+                [
+                    say(lang, "来源文件", "source file"),
+                    say(lang, "事件类型", "event type"),
+                    say(lang, "条数", "events"),
+                ],
+                event_rows,
+                align="llr",
+            ),
         ]
     return "\n".join(parts)
 

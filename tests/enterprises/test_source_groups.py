@@ -68,3 +68,35 @@ def test_standardised_applicants_become_codes_and_group_suggestions(tmp_path, da
     }
     assert groups == expected
     assert len(expected["丰田公司"]) >= 2
+
+
+def test_patentics_standardised_names_land_one_to_one(tmp_path, data_dir):
+    """Patentics separates its standardised applicants with '|': where they match the
+    applicants one to one each lands on its applicant; otherwise (one group name for two
+    applicants, 京东方) the cell stays in extras as written."""
+    name = "formats/cn-db-exports/patentics_CN_TI-增强现实_20220530.csv"
+    raw = pd.read_csv(data_dir / name, dtype=str, encoding="utf-8-sig", index_col=False)
+    pairs, kept = set(), 0
+    for names, codes in zip(raw["申请人"], raw["标准化申请人"], strict=True):
+        if pd.isna(codes):
+            continue
+        n = [x.strip() for x in re.split(r"[;；|]", str(names)) if x.strip()]
+        c = [x.strip() for x in re.split(r"[;；|]", codes) if x.strip()]
+        if len(n) == len(c):
+            pairs |= set(zip(n, c, strict=True))
+        else:
+            kept += 1
+    with PatentStore.open(tmp_path / "s.duckdb") as store:
+        assert import_paths(store, [data_dir / name], raise_unexpected=True).ok
+        stored = set(
+            store.rows(
+                "SELECT DISTINCT raw_name, ext_id FROM parties "
+                "WHERE role = 'applicant' AND ext_id IS NOT NULL"
+            )
+        )
+        in_extras = store.scalar(
+            "SELECT count(*) FROM patents WHERE json_extract_string(extras, "
+            "'$.标准化申请人') IS NOT NULL"
+        )
+    assert stored == pairs and pairs
+    assert in_extras == kept > 0

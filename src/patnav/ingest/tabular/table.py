@@ -711,12 +711,13 @@ def _parties(
     return parties
 
 
-_CODE_SPLIT = re.compile(r"\s*[;；]\s*")
+_CODE_SPLIT = re.compile(r"\s*[;；|]\s*")
 
 
 def _applicant_codes(text: str | None) -> list[str | None]:
-    """incoPat's 标准化申请人, one per applicant in order: ``[丰田公司-C; 协同油脂-C]``.
-    Not split_multi: two applicants of one group repeat its code."""
+    """The source's standardised applicant, one per applicant in order: incoPat's
+    ``[丰田公司-C; 协同油脂-C]``, Patentics' ``东莞市易联… | 广州幻境…``. Not split_multi:
+    two applicants of one group repeat its code."""
     if not text or not text.strip():
         return []
     inner = text.strip().removeprefix("[").removesuffix("]")

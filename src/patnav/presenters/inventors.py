@@ -82,6 +82,12 @@ def inventors_section(
     return s
 
 
+def _applicant(b: Builder, name: str | None) -> str:
+    """The inventor's lead applicant; 未知 where the data name none (a PatSnap row gives
+    current owners only)."""
+    return name or b.t("unknown")
+
+
 def _top_figure(b: Builder, inv: InventorAnalysis) -> Figure:
     top = inv.inventors[:TOP_CHART]
     return b.figure(
@@ -89,9 +95,9 @@ def _top_figure(b: Builder, inv: InventorAnalysis) -> Figure:
         Chart(
             "barh",
             tuple(
-                f"{i.name}（{i.applicant}）"
+                f"{i.name}（{_applicant(b, i.applicant)}）"
                 if b.lang != "en"
-                else f"{i.name} ({i.applicant})"
+                else f"{i.name} ({_applicant(b, i.applicant)})"
                 for i in top
             ),
             (Series(b.count_header, tuple(num(i.units) for i in top)),),
@@ -121,7 +127,7 @@ def _top_table(b: Builder, inv: InventorAnalysis) -> Table:
             [
                 str(i.rank),
                 i.name,
-                i.applicant,
+                _applicant(b, i.applicant),
                 L.num(i.units),
                 L.years(i.first_year, i.last_year),
                 L.dec(i.productivity, 1),
@@ -154,7 +160,7 @@ def _teams_table(b: Builder, inv: InventorAnalysis) -> Table | None:
                 str(t.id),
                 L.num(t.size),
                 L.num(t.units),
-                t.applicant,
+                _applicant(b, t.applicant),
                 ("、" if b.lang != "en" else "; ").join(t.members[:6]),
             ]
             for t in inv.teams[:TEAMS]

@@ -57,9 +57,11 @@ STATUS_RANK = (
 """The most alive status of a unit's documents is the unit's status."""
 
 _COUNTER = iter(range(1, 1 << 62))
-MAJOR_SOURCE_SHARE = 0.05
+MAJOR_SOURCE_SHARE = 0.25
 """A file holding at least this share of a scope's documents sets its cut-off with its
-own latest date (see :meth:`Base.cutoff`); smaller ones do not."""
+own latest date (see :meth:`Base.cutoff`); smaller ones do not: a few late documents of a
+national sample must not make a city corpus's last years look complete, and a small old
+file must not make a large current one's look incomplete."""
 _UNSET = object()
 _OPEN: dict[str, Base] = {}
 
@@ -355,8 +357,8 @@ class Base:
         :data:`MAJOR_SOURCE_SHARE` of them is cut off at its own latest date within the
         scope, and the scope at the earliest of these: a city's corpus collected to 2015
         beside a database export of 2022 leaves 2014–2015 incomplete, not complete.
-        :attr:`cutoff_source` names the file that set it (None: one source, or the
-        scope's own latest date)."""
+        :attr:`cutoff_source` names the file that set it (None: the scope's own latest
+        date)."""
         if self._cutoff is _UNSET:
             row = self.one(
                 f"""
@@ -375,19 +377,13 @@ class Base:
                            AS c,
                        (SELECT min(c) FROM major) AS by_source,
                        (SELECT min(file) FROM major
-                        WHERE c = (SELECT min(c) FROM major)) AS file,
-                       (SELECT count(*) FROM major) AS sources
+                        WHERE c = (SELECT min(c) FROM major)) AS file
                 """
             )
             value = row["c"] if isinstance(row["c"], date) else None
             earliest = row["by_source"]
             self._cutoff_source = None
-            if (
-                isinstance(earliest, date)
-                and value is not None
-                and int(row["sources"]) > 1
-                and earliest < value
-            ):
+            if isinstance(earliest, date) and value is not None and earliest < value:
                 value = earliest
                 self._cutoff_source = str(row["file"])
             self._cutoff = value

@@ -276,10 +276,10 @@ def _cutoff_text(b: Builder) -> str:
     if source:
         name = _short_path(source).rsplit("/", 1)[-1]
         return b.say(
-            f"{_fmt_date(r.cutoff)}（范围内文献来自多个来源文件，各占 5% 以上者按各自最晚"
+            f"{_fmt_date(r.cutoff)}（范围内文献来自多个来源文件，占 25% 以上者各按其最晚"
             f"公开日或申请日截止，取最早者：{name}）",
             f"{_fmt_date(r.cutoff)} (the scope's documents come from several files; each "
-            f"holding 5% or more is cut off at its own latest date, and the earliest counts: "
+            f"holding 25% or more is cut off at its own latest date, and the earliest counts: "
             f"{name})",
         )
     return b.say(

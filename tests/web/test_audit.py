@@ -227,8 +227,15 @@ def test_the_server_applies_retention_by_itself(tmp_path, data_dir, small_store_
     )
     site = seed(app, small_store_path)
     uploads = _seed_old_and_new(site)
+
+    def pruned() -> bool:
+        # the run deletes the files, then commits the audit: wait for its entry too
+        with app.state.platform.session() as db:
+            return db.query(AuditEvent).filter_by(action="prune").count() >= 1
+
     with TestClient(app):
         wait_for(lambda: uploads["old"].exists(), lambda exists: not exists, 60)
+        wait_for(pruned, lambda done: done, 60)
     with app.state.platform.session() as db:
         assert db.query(AuditEvent).filter_by(username="old").count() == 0
         assert db.query(AuditEvent).filter_by(action="prune").count() >= 1

@@ -9,7 +9,7 @@ from typing import Any
 
 from patnav.analyses.applicants import ApplicantRanking
 from patnav.analyses.network import CoApplicantNetwork
-from patnav.presenters.base import ChartSpec, Presenter, pct, say
+from patnav.presenters.base import ChartSpec, Presenter, empty_spec, pct, say
 from patnav.presenters.network import network_blocks
 from patnav.presenters.trend import unit_of
 from patnav.reports import labels as L
@@ -48,19 +48,7 @@ def applicants_charts(data: dict[str, Any], lang: str) -> list[ChartSpec]:
             f"HHI {conc.get('hhi') or 0:,.0f} ({level})"
         )
     if not rows:
-        return [
-            ChartSpec(
-                "applicants",
-                title,
-                unit,
-                Chart("barh", (), ()),
-                empty=say(
-                    lang,
-                    "该项分析没有可显示的数据。",
-                    "No data to show for this analysis.",
-                ),
-            )
-        ]
+        return [empty_spec("applicants", title, unit, lang)]
     chart = Chart(
         "barh",
         tuple(str(r["name"]) for r in rows),

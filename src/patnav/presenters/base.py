@@ -115,6 +115,21 @@ def figure_of(b: Builder, spec: ChartSpec, *, extra: str = "") -> Figure:
     )
 
 
+def empty_spec(
+    key: str, title: str, unit: str, lang: str, kind: str = "barh"
+) -> ChartSpec:
+    """A chart with nothing to draw, saying the analysis gave no data."""
+    return ChartSpec(
+        key,
+        title,
+        unit,
+        Chart(kind, (), ()),
+        empty=say(
+            lang, "该项分析没有可显示的数据。", "No data to show for this analysis."
+        ),
+    )
+
+
 def short(text: str, limit: int = 28) -> str:
     """``text`` cut to ``limit`` characters, with an ellipsis."""
     return text if len(text) <= limit else text[: limit - 1] + "…"
@@ -125,4 +140,4 @@ def pct(value: float | None) -> str:
     return "—" if value is None else f"{value * 100:.1f}%"
 
 
-__all__ = ["ChartSpec", "Presenter", "figure_of", "pct", "say", "short"]
+__all__ = ["ChartSpec", "Presenter", "empty_spec", "figure_of", "pct", "say", "short"]

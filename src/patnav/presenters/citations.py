@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from patnav.presenters.base import ChartSpec, Presenter, say
+from patnav.presenters.base import ChartSpec, Presenter, empty_spec, say
 from patnav.reports import sections as S
 from patnav.reports.conclusions import landscape_rule
 from patnav.reports.context import Builder
@@ -36,19 +36,7 @@ def citations_charts(data: dict[str, Any], lang: str) -> list[ChartSpec]:
         key=lambda r: (-cited(r), str(r["doc_id"])),
     )[:TOP]
     if not rows:
-        return [
-            ChartSpec(
-                "citations",
-                title,
-                times,
-                Chart("barh", (), ()),
-                empty=say(
-                    lang,
-                    "该项分析没有可显示的数据。",
-                    "No data to show for this analysis.",
-                ),
-            )
-        ]
+        return [empty_spec("citations", title, times, lang)]
     chart = Chart(
         "barh",
         tuple(f"{r['doc_id']} {_short(str(r.get('title') or ''), 16)}" for r in rows),

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from patnav.analyses.geography import Geography, Share
-from patnav.presenters.base import ChartSpec, Presenter, pct, say
+from patnav.presenters.base import ChartSpec, Presenter, empty_spec, pct, say
 from patnav.presenters.trend import measure_of, unit_of
 from patnav.reports import labels as L
 from patnav.reports.conclusions import landscape_rule
@@ -24,10 +24,6 @@ LEVELS = {"provinces": ("省份", "province"), "cities": ("城市", "city")}
 # -- the dashboard's charts ---------------------------------------------------------------
 
 
-def _no_data(lang: str) -> str:
-    return say(lang, "该项分析没有可显示的数据。", "No data to show for this analysis.")
-
-
 def _label(row: dict[str, Any]) -> str:
     return str(row.get("label") or row.get("key") or "—")
 
@@ -39,7 +35,7 @@ def _share_bars(
     unit = unit_of(data, lang)
     rows = rows[:TOP]
     if not rows:
-        return ChartSpec(key, title, unit, Chart("barh", (), ()), empty=_no_data(lang))
+        return empty_spec(key, title, unit, lang)
     return ChartSpec(
         key,
         title,
@@ -98,7 +94,7 @@ def _places(
             f"({share(unlocated)}) not located to a {level}",
         )
     if not labels:
-        return ChartSpec(key, title, unit, Chart("barh", (), ()), empty=_no_data(lang))
+        return empty_spec(key, title, unit, lang)
     return ChartSpec(
         key,
         title,
@@ -121,26 +117,12 @@ def geography_charts(data: dict[str, Any], lang: str) -> list[ChartSpec]:
             lang,
         )
     ]
-    if data.get("provinces") or data.get("china"):
-        charts.append(
-            _places(
-                "provinces",
-                say(lang, "国内省份分布", "Chinese provinces"),
-                data.get("provinces") or [],
-                data,
-                lang,
-            )
-        )
-    if data.get("cities") or data.get("china"):
-        charts.append(
-            _places(
-                "cities",
-                say(lang, "国内城市分布", "Chinese cities"),
-                data.get("cities") or [],
-                data,
-                lang,
-            )
-        )
+    for level, title in (
+        ("provinces", say(lang, "国内省份分布", "Chinese provinces")),
+        ("cities", say(lang, "国内城市分布", "Chinese cities")),
+    ):
+        if data.get(level) or data.get("china"):
+            charts.append(_places(level, title, data.get(level) or [], data, lang))
     charts.append(
         _share_bars(
             "markets",

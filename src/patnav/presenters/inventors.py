@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from patnav.analyses.inventors import InventorAnalysis
-from patnav.presenters.base import ChartSpec, Presenter, say, short
+from patnav.presenters.base import ChartSpec, Presenter, empty_spec, say, short
 from patnav.presenters.trend import unit_of
 from patnav.reports import labels as L
 from patnav.reports.conclusions import landscape_rule
@@ -35,19 +35,7 @@ def inventors_charts(data: dict[str, Any], lang: str) -> list[ChartSpec]:
     title = say(lang, "主要发明人", "Top inventors")
     rows = (data.get("inventors") or [])[:TOP]
     if not rows:
-        return [
-            ChartSpec(
-                "inventors",
-                title,
-                unit,
-                Chart("barh", (), ()),
-                empty=say(
-                    lang,
-                    "该项分析没有可显示的数据。",
-                    "No data to show for this analysis.",
-                ),
-            )
-        ]
+        return [empty_spec("inventors", title, unit, lang)]
     chart = Chart(
         "barh",
         tuple(

@@ -3,11 +3,11 @@ dashboard chart."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from patnav.analyses.trend import FilingTrend, SplitRow
-from patnav.presenters.base import ChartSpec, Presenter, say
+from patnav.presenters.base import ChartSpec, Presenter, empty_spec, say
 from patnav.reports import labels as L
 from patnav.reports.conclusions import landscape_rule
 from patnav.reports.context import Builder
@@ -64,12 +64,9 @@ def trend_charts(data: dict[str, Any], lang: str) -> list[ChartSpec]:
     marked; the lifecycle, growth and what was left out in the subtitle."""
     unit = unit_of(data, lang)
     title = say(lang, "申请趋势", "Filing trend")
-    no_data = say(
-        lang, "该项分析没有可显示的数据。", "No data to show for this analysis."
-    )
     years = [y for y in data.get("years", []) if isinstance(y.get("year"), int)]
     if not years or not any(y["filings"] for y in years):
-        return [ChartSpec("trend", title, unit, Chart("bar", (), ()), empty=no_data)]
+        return [empty_spec("trend", title, unit, lang, kind="bar")]
     years = _continuous(years)
     omitted = 0
     if len(years) > MAX_YEARS:
@@ -207,57 +204,65 @@ def _totals(rows: Sequence[SplitRow]) -> dict[str, int]:
     return totals
 
 
-def _types_figure(b: Builder, tr: FilingTrend, years: list[int]) -> Figure | None:
-    """Filings per year stacked by patent type (with more than one type)."""
-    type_totals = _totals(tr.by_type)
-    if len(type_totals) <= 1:
+def _split_figure(
+    b: Builder,
+    rows: Sequence[SplitRow],
+    years: list[int],
+    *,
+    kind: str,
+    title: str,
+    name: Callable[[str], str],
+    key: str,
+    most: int | None = None,
+) -> Figure | None:
+    """Filings per year of each key of a split (type, office), the busiest first; None
+    with a single key."""
+    totals = _totals(rows)
+    if len(totals) <= 1:
         return None
-    cell = {(r.year, r.key): r.filings for r in tr.by_type}
-    kinds = sorted(type_totals, key=lambda k: (-type_totals[k], k))
+    cell = {(r.year, r.key): r.filings for r in rows}
+    keys = sorted(totals, key=lambda k: (-totals[k], k))[:most]
     return b.figure(
-        b.say("各类型专利申请趋势", "Filings per year by patent type"),
+        title,
         Chart(
-            "stacked",
+            kind,
             tuple(str(y) for y in years),
             tuple(
-                _series(
-                    [num(cell.get((y, k), 0)) for y in years],
-                    L.type_label(k, b.lang),
-                )
-                for k in kinds
+                _series([num(cell.get((y, k), 0)) for y in years], name(k))
+                for k in keys
             ),
             x_label=b.t("axis.year"),
             y_label=b.count_header,
         ),
         years=True,
+        key=key,
+    )
+
+
+def _types_figure(b: Builder, tr: FilingTrend, years: list[int]) -> Figure | None:
+    """Filings per year stacked by patent type (with more than one type)."""
+    return _split_figure(
+        b,
+        tr.by_type,
+        years,
+        kind="stacked",
+        title=b.say("各类型专利申请趋势", "Filings per year by patent type"),
+        name=lambda k: L.type_label(k, b.lang),
         key="trend.types",
     )
 
 
 def _offices_figure(b: Builder, tr: FilingTrend, years: list[int]) -> Figure | None:
     """Filings per year at the six busiest offices (with more than one office)."""
-    office_totals = _totals(tr.by_office)
-    if len(office_totals) <= 1:
-        return None
-    cell = {(r.year, r.key): r.filings for r in tr.by_office}
-    offices = sorted(office_totals, key=lambda k: (-office_totals[k], k))[:6]
-    return b.figure(
-        b.say("主要受理局申请趋势", "Filings per year at the main offices"),
-        Chart(
-            "line",
-            tuple(str(y) for y in years),
-            tuple(
-                _series(
-                    [num(cell.get((y, k), 0)) for y in years],
-                    L.place(k, b.lang),
-                )
-                for k in offices
-            ),
-            x_label=b.t("axis.year"),
-            y_label=b.count_header,
-        ),
-        years=True,
+    return _split_figure(
+        b,
+        tr.by_office,
+        years,
+        kind="line",
+        title=b.say("主要受理局申请趋势", "Filings per year at the main offices"),
+        name=lambda k: L.place(k, b.lang),
         key="trend.offices",
+        most=6,
     )
 
 

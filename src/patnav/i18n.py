@@ -155,10 +155,36 @@ UNIT_NOUN = Catalogue(
 )
 """What one count is, keyed by ``count_by``: 专利申请, 专利族, 专利文献."""
 
+EVENT_TYPES = Catalogue(
+    "patnav.i18n.EVENT_TYPES",
+    {
+        "event.grant": ("授权", "Grant"),
+        "event.lapse": ("终止（未缴年费）", "Lapse"),
+        "event.restoration": ("恢复", "Restoration"),
+        "event.transfer": ("转让", "Transfer"),
+        "event.licence": ("许可", "Licence"),
+        "event.pledge": ("质押", "Pledge"),
+        "event.pledge_release": ("质押解除", "Pledge release"),
+        "event.invalidation": ("无效宣告", "Invalidation"),
+        "event.litigation": ("诉讼", "Litigation"),
+        "event.annuity": ("年费", "Annuity"),
+        "event.withdrawal": ("撤回", "Withdrawal"),
+        "event.rejection": ("驳回", "Rejection"),
+        "event.examination": ("实质审查", "Examination"),
+        "event.preservation": ("保全", "Preservation"),
+        "event.reexamination": ("复审", "Re-examination"),
+        "event.expiry": ("期限届满", "Expiry"),
+        "event.other": ("其他", "Other"),
+    },
+)
+"""The names of the legal event types (``event.<type>``,
+:class:`~patnav.schema.records.EventType`), for the web and the CLI alike."""
+
 
 __all__ = [
     "COMMON",
     "DEFAULT_LANG",
+    "EVENT_TYPES",
     "LANGS",
     "UNIT_MEASURE",
     "UNIT_NOUN",

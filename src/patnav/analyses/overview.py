@@ -27,26 +27,6 @@ class Count:
     count: int
 
 
-EVENT_ZH = {
-    "grant": "授权",
-    "lapse": "失效（未缴年费、终止）",
-    "expiry": "期限届满",
-    "preservation": "保全",
-    "reexamination": "复审",
-    "restoration": "权利恢复",
-    "transfer": "权利转移",
-    "licence": "许可",
-    "pledge": "质押",
-    "pledge_release": "质押解除",
-    "invalidation": "无效宣告",
-    "litigation": "诉讼",
-    "annuity": "年费",
-    "withdrawal": "撤回",
-    "rejection": "驳回",
-    "examination": "实质审查",
-    "other": "其他",
-}
-"""Chinese names of the event types (:class:`~patnav.schema.records.EventType`)."""
 BASIS_ZH = {
     "source": "来源状态字段",
     "events": "法律事件",

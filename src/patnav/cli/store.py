@@ -11,7 +11,6 @@ import click
 from patnav.analyses.legal import STATUS_ZH
 from patnav.analyses.overview import (
     BASIS_ZH,
-    EVENT_ZH,
     Count,
     StoreOverview,
     store_overview,
@@ -19,7 +18,7 @@ from patnav.analyses.overview import (
 from patnav.cli import Context, cli, labels, lang_option
 from patnav.cli.labels import t
 from patnav.cli.render import table
-from patnav.i18n import say
+from patnav.i18n import EVENT_TYPES, say
 from patnav.schema.countries import country_name
 from patnav.storage.backup import backup_store, restore_store
 from patnav.storage.health import check_store
@@ -165,7 +164,7 @@ def _legal_by_source(o: StoreOverview, lang: str) -> str:
         for src in o.legal_by_source
     ]
     event_rows = [
-        (Path(src.file).name, named(EVENT_ZH)(c.label), f"{c.count:,}")
+        (Path(src.file).name, EVENT_TYPES.label("event", c.label, lang), f"{c.count:,}")
         for src in o.legal_by_source
         for c in src.events
     ]

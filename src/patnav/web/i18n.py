@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from patnav.i18n import DEFAULT_LANG, LANGS, Catalogue, Pair
+from patnav.i18n import DEFAULT_LANG, EVENT_TYPES, LANGS, Catalogue, Pair
 
 __all__ = [
     "DEFAULT_LANG",
@@ -527,23 +527,6 @@ _LABELS: dict[str, Pair] = {
     "ptype.design": ("外观设计", "Design"),
     "ptype.plant": ("植物专利", "Plant"),
     "ptype.unknown": ("类型未知", "Type unknown"),
-    "event.grant": ("授权", "Grant"),
-    "event.lapse": ("终止（未缴年费）", "Lapse"),
-    "event.restoration": ("恢复", "Restoration"),
-    "event.transfer": ("转让", "Transfer"),
-    "event.licence": ("许可", "Licence"),
-    "event.pledge": ("质押", "Pledge"),
-    "event.pledge_release": ("质押解除", "Pledge release"),
-    "event.invalidation": ("无效宣告", "Invalidation"),
-    "event.litigation": ("诉讼", "Litigation"),
-    "event.annuity": ("年费", "Annuity"),
-    "event.withdrawal": ("撤回", "Withdrawal"),
-    "event.rejection": ("驳回", "Rejection"),
-    "event.examination": ("实质审查", "Examination"),
-    "event.preservation": ("保全", "Preservation"),
-    "event.reexamination": ("复审", "Re-examination"),
-    "event.expiry": ("期限届满", "Expiry"),
-    "event.other": ("其他", "Other"),
     "cite.examiner": ("审查员引用", "Examiner"),
     "cite.applicant": ("申请人引用", "Applicant"),
     "cite.third_party": ("第三方引用", "Third party"),
@@ -831,7 +814,7 @@ _LABELS: dict[str, Pair] = {
     ),
     "account.wrong_password": ("当前密码不正确。", "The current password is wrong."),
 }
-LABELS = Catalogue("patnav.web.i18n.LABELS", _LABELS)
+LABELS = Catalogue("patnav.web.i18n.LABELS", _LABELS, EVENT_TYPES)
 """Every label of the pages, the API's messages and the dashboard's charts."""
 
 

@@ -15,7 +15,7 @@ from tests.patsnap import head_store, parts
 def test_status_and_events_by_source_file(tmp_path, data_dir):
     frame, path = head_store(data_dir, tmp_path, 1500)
     with PatentStore.open(path, read_only=True) as store:
-        (src,) = store_overview(store).legal_by_source
+        (src,) = store_overview(store, legal=True).legal_by_source
     assert src.file.endswith("patsnap_head.csv") and src.documents == len(frame)
     # every document has a status here (the file's 简单法律状态 or its events): the
     # counts add up to the documents, and no unknown is turned into anything

@@ -118,8 +118,13 @@ def _counts(table: pa.Table) -> tuple[Count, ...]:
     )
 
 
-def store_overview(store: PatentStore, *, top: int = 10) -> StoreOverview:
+def store_overview(
+    store: PatentStore, *, top: int = 10, legal: bool = False
+) -> StoreOverview:
     """Counts by office, type, filing year, top applicants, source format and region.
+
+    With ``legal``, also the legal status and events of each imported file
+    (:func:`legal_by_source`; the web's first look does not show them).
 
     Top applicants count documents per resolved entity once ``patnav enrich`` has run
     (``applicants_by`` = ``entity``), else per name. Provinces and cities are those of
@@ -205,7 +210,7 @@ def store_overview(store: PatentStore, *, top: int = 10) -> StoreOverview:
         )
     )
     return StoreOverview(
-        legal_by_source=legal_by_source(store),
+        legal_by_source=legal_by_source(store) if legal else (),
         documents=int(docs),
         with_pub_number=int(with_pub),
         with_app_number=int(with_app),

@@ -223,7 +223,7 @@ def stats(obj: Context, as_json: bool, top: int) -> None:
       patnav stats --top 20
     """
     with PatentStore.open(obj.settings.store, read_only=True) as store:
-        overview = store_overview(store, top=top)
+        overview = store_overview(store, top=top, legal=True)
     if as_json:
         click.echo(json.dumps(overview.to_dict(), ensure_ascii=False, indent=2))
     else:

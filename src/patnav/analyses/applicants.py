@@ -39,7 +39,6 @@ from patnav.analyses.base import (
 )
 from patnav.analyses.prepared import Base, based
 from patnav.analyses.registry import AnalysisInfo
-from patnav.enterprises.groups import group_keys_sql
 from patnav.errors import InvalidParameterError
 from patnav.storage.store import PatentStore
 
@@ -232,10 +231,8 @@ def _grouped(base: Base, source_table: str, role: str) -> str:
     part = f"grouped_{role}"
     table = base.name(part)
     if table not in base._made:
-        keys = base.name("group_keys")
-        if keys not in base._made:
-            # the few grouped keys, once per prepared scope (every role joins them)
-            base._make("group_keys", group_keys_sql())
+        # the few grouped keys, once per prepared scope (every role joins them)
+        keys = base.group_keys()
         # applicants in no group pass through; only members are merged (a hash
         # aggregate over every row would cost more than the ranking itself)
         base._make(

@@ -73,7 +73,6 @@ from patnav.analyses.base import (
 from patnav.analyses.prepared import Base, based
 from patnav.analyses.registry import AnalysisInfo
 from patnav.analyses.spec import NavigationSpec, SpecNode
-from patnav.enterprises.groups import group_keys_sql
 from patnav.errors import InvalidParameterError
 from patnav.storage.store import PatentStore
 
@@ -625,19 +624,11 @@ _APPS_COLUMNS = (
 )
 
 
-def _group_keys(base: Base) -> str:
-    """The accepted corporate group of every grouped applicant key, made once per base."""
-    keys = base.name("group_keys")
-    if keys not in base._made:
-        base._make("group_keys", group_keys_sql())
-    return keys
-
-
 def _group_join(base: Base, group_by: str, key: str) -> str:
     """``LEFT JOIN`` of the group keys on ``key`` (nothing when not grouping)."""
     if group_by != "group":
         return ""
-    return f"LEFT JOIN {_group_keys(base)} gk ON gk.akey = {key}"
+    return f"LEFT JOIN {base.group_keys()} gk ON gk.akey = {key}"
 
 
 def holder_apps(base: Base, group_by: str) -> str:
@@ -657,7 +648,7 @@ def holder_apps(base: Base, group_by: str) -> str:
         base._make(
             "holder_apps",
             f"SELECT {columns} FROM {base.apps} a "
-            f"LEFT JOIN {_group_keys(base)} gk ON gk.akey = a.akey",
+            f"LEFT JOIN {base.group_keys()} gk ON gk.akey = a.akey",
         )
     return table
 

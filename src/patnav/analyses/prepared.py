@@ -43,6 +43,7 @@ from patnav.analyses.base import (
     priority_country_sql,
     windows_for,
 )
+from patnav.enterprises.groups import group_keys_sql
 from patnav.storage.store import PatentStore
 
 STATUS_RANK = (
@@ -306,6 +307,15 @@ class Base:
                 JOIN {self.units} u ON u.unit = d.unit
                 """,
             )
+        return table
+
+    def group_keys(self) -> str:
+        """applicant key × its accepted corporate group (``akey``, ``group_key``,
+        ``group_name``; see :func:`patnav.enterprises.groups.group_keys_sql`), made on
+        demand."""
+        table = self.name("group_keys")
+        if table not in self._made:
+            self._make("group_keys", group_keys_sql())
         return table
 
     def codes(self) -> str:

@@ -17,6 +17,7 @@ from pathlib import Path
 import duckdb
 
 from bench.common import DATA_DIR, OUT
+from patnav.schema import tables as t
 
 DEMO_INPUTS = (
     "corpora/cn-taian-7384",
@@ -40,7 +41,8 @@ SHARED = ("entities", "entity_aliases", "class_titles")
 
 VERSION = 2
 """Bumped when the demo store is built differently, so stale bench-output stores are rebuilt
-(2: enriched — entities, locations, families — as a user's store is before analysis)."""
+(2: enriched — entities, locations, families — as a user's store is before analysis). The
+store's schema version is part of the names too: a new schema rebuilds them."""
 
 
 def demo_store() -> Path:
@@ -50,7 +52,7 @@ def demo_store() -> Path:
     from patnav.ingest.pipeline import import_paths
     from patnav.storage.store import PatentStore
 
-    path = OUT / f"demo-v{VERSION}.duckdb"
+    path = OUT / f"demo-v{VERSION}-s{t.SCHEMA_VERSION}.duckdb"
     if path.exists():
         return path
     OUT.mkdir(exist_ok=True)
@@ -71,11 +73,11 @@ def _suffix(expr: str) -> str:
 
 def scaled_store(target_docs: int) -> Path:
     """A store of about ``target_docs`` documents resampled from the demo corpus."""
-    from patnav.schema import tables as t
+
     from patnav.storage.store import PatentStore
 
     source = demo_store()
-    path = OUT / f"scaled-{target_docs}-v{VERSION}.duckdb"
+    path = OUT / f"scaled-{target_docs}-v{VERSION}-s{t.SCHEMA_VERSION}.duckdb"
     if path.exists():
         return path
     building = path.with_suffix(".building")

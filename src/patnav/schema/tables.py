@@ -14,7 +14,7 @@ from functools import cache
 
 import pyarrow as pa
 
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 """Bumped by every migration in :mod:`patnav.storage.migrations`. New columns are only ever
 appended at the end of a table, so a migrated store and a fresh one have the same column
 order."""
@@ -713,6 +713,47 @@ GROUP_MEMBERS = Table(
     per_document=False,
 )
 
+VALUE_SCORES = Table(
+    "value_scores",
+    (
+        DOC_ID,
+        _c(
+            "use",
+            "VARCHAR",
+            "the use the weights are for: pledge (质押融资) | transfer (转让) | licence (许可) "
+            "| equity (作价入股) | management (管理)",
+        ),
+        _c("score", "DOUBLE", "0–100 over the indicators available; NULL: none was"),
+        _c(
+            "grade",
+            "VARCHAR",
+            "A | B | C | D | E by the model's cut points; NULL: no score",
+        ),
+        _c(
+            "legal",
+            "DOUBLE",
+            "法律 dimension score, 0–100; NULL: no legal indicator known",
+        ),
+        _c("technical", "DOUBLE", "技术 dimension score, 0–100; NULL: none known"),
+        _c("economic", "DOUBLE", "经济 dimension score, 0–100; NULL: none known"),
+        _c(
+            "coverage",
+            "DOUBLE",
+            "share of the use's indicator weight whose inputs were known, 0–1",
+        ),
+        _c("missing", "VARCHAR[]", "the indicators whose inputs the store lacks"),
+        _c(
+            "cohort",
+            "VARCHAR",
+            "the cohort percentiles are taken in: field × filing year",
+        ),
+        _c("model", "VARCHAR", "the model and weights version that computed it"),
+        _c("computed_at", "TIMESTAMP"),
+    ),
+    "Patent value scores (GB/T 42748 indicator tree, schema 9): one row per document × "
+    "use, replaced as a whole by `patnav value score`.",
+)
+
 META = Table(
     "meta",
     (_c("key", "VARCHAR"), _c("value", "VARCHAR")),
@@ -754,6 +795,7 @@ ALL_TABLES: tuple[Table, ...] = (
     GROUP_MEMBERS,
     META,
     MAINTENANCE,
+    VALUE_SCORES,
 )
 
 TABLES: dict[str, Table] = {t.name: t for t in ALL_TABLES}

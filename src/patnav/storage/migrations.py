@@ -174,6 +174,10 @@ def _v8_status_detail(conn: duckdb.DuckDBPyConnection) -> None:
         )
 
 
+def _v9_value_scores(conn: duckdb.DuckDBPyConnection) -> None:
+    conn.execute(t.VALUE_SCORES.ddl())
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "create the normalised schema", _create_tables),
     Migration(
@@ -213,6 +217,7 @@ MIGRATIONS: tuple[Migration, ...] = (
         "re-examination events",
         _v8_status_detail,
     ),
+    Migration(9, "patent value scores per use", _v9_value_scores),
 )
 
 assert MIGRATIONS[-1].version == t.SCHEMA_VERSION, (

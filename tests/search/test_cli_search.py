@@ -108,9 +108,16 @@ def test_search_json_gives_typed_hits(run):
 def test_a_query_error_is_one_message_with_a_caret_and_status_1(run):
     result = run("search", "TI=光纤 AND TX=光缆", ok=False)
     assert result.exit_code == 1
-    assert "unknown field 'TX' at column 11 — did you mean TI?" in result.output
+    assert "错误：第 11 列的字段 'TX' 不存在——是否要写 TI？" in result.output
     assert result.output.rstrip().endswith("^")
     assert "Traceback" not in result.output
+
+
+def test_a_query_error_is_in_english_with_lang_en(run):
+    result = run("--lang", "en", "search", "TI=光纤 AND TX=光缆", ok=False)
+    assert result.exit_code == 1
+    assert "unknown field 'TX' at column 11 — did you mean TI?" in result.output
+    assert "字段" not in result.output and result.output.rstrip().endswith("^")
 
 
 def test_text_search_and_more_like_this(run):

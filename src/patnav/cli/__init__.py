@@ -17,7 +17,7 @@ import click
 
 from patnav.cli.labels import LANGS, t
 from patnav.config import Settings
-from patnav.errors import PatnavError
+from patnav.errors import PatnavError, QuerySyntaxError
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -77,7 +77,11 @@ class PatnavGroup(click.Group):
         except PatnavError as exc:
             if _debug(ctx):
                 raise
-            raise CommandError(str(exc), _lang(ctx)) from exc
+            lang = _lang(ctx)
+            message = (
+                exc.localized(lang) if isinstance(exc, QuerySyntaxError) else str(exc)
+            )
+            raise CommandError(message, lang) from exc
         except (click.ClickException, click.exceptions.Exit, click.Abort):
             raise
         except KeyboardInterrupt:

@@ -7,6 +7,7 @@ import time
 
 from bench import (
     analyses_speed,
+    claim_elements,
     cn_exports,
     enrich_quality,
     enterprises_speed,
@@ -28,6 +29,7 @@ BENCHMARKS = {
     "cn-exports": cn_exports.main,
     "xml": xml_speed.main,
     "search-quality": search_quality.main,
+    "claim-elements": claim_elements.main,
     "search-speed": search_speed.main,
     "search-results": results_speed.main,
     "enrich": enrich_quality.main,

@@ -265,3 +265,48 @@ def test_cn_references_resolve_to_an_element_that_holds_their_term(cn):
             assert ref.antecedent_start < ref.start
             resolved += 1
     assert resolved >= 150
+
+
+@pytest.fixture(scope="module")
+def xml_store(tmp_path_factory, data_dir):
+    """A store imported from the claim-carrying XML formats (CNIPA, EPO, one USPTO week)."""
+    from patnav.ingest.pipeline import import_paths
+    from patnav.storage.store import PatentStore
+
+    formats = data_dir / "formats"
+    path = tmp_path_factory.mktemp("claims") / "claims.duckdb"
+    with PatentStore.open(path) as s:
+        report = import_paths(
+            s,
+            [
+                *(
+                    p
+                    for p in (formats / "cnipa-xml").iterdir()
+                    if p.suffix.lower() == ".xml"
+                ),
+                *sorted((formats / "epo-xml").glob("*.xml")),
+                formats / "uspto-xml" / "patentsview-weekly" / "ipg120327.196.xml",
+            ],
+        )
+        assert report.ok, report.to_dict()
+    with PatentStore.open(path, read_only=True) as s:
+        yield s
+
+
+def test_the_claims_table_of_a_store_splits_and_agrees_with_its_dependencies(xml_store):
+    rows = xml_store.query(
+        "SELECT doc_id, num, lang, text, depends_on FROM claims ORDER BY doc_id, num"
+    ).to_pylist()
+    assert len(rows) >= 400  # 196 USPTO grants give their first claim only
+    found_more = 0
+    for row in rows:
+        where = f"{row['doc_id']} claim {row['num']}"
+        ce = split_claim(row["text"], row["lang"], num=row["num"])
+        _check_structure(ce, where)
+        stored = set(row["depends_on"] or ())
+        # every parent the import recorded is a parent here too
+        assert stored <= set(ce.parents), (where, stored, ce.parents)
+        found_more += bool(set(ce.parents) - stored)
+    # the import misses "according to any one of the preceding claims" (EPO v1-5-B1):
+    # the split names those parents
+    assert found_more >= 1

@@ -473,7 +473,8 @@ def _strip(text: str, start: int, end: int) -> tuple[int, int]:
 def _expand(fragment: str) -> list[int]:
     numbers = [int(x) for x in re.findall(r"\d+", fragment)]
     for lo, hi in re.findall(
-        r"(\d+)\s*(?:[-~～至到—–]|to|through)\s*(?:权利要求|claim\s+)?(\d+)", fragment
+        r"(\d+)\s*(?:[-~～至到—–]|to|through|bis|à)\s*(?:权利要求|claim\s+)?(\d+)",
+        fragment,
     ):
         a, b = int(lo), int(hi)
         if 0 < a < b <= a + 200:
@@ -482,6 +483,13 @@ def _expand(fragment: str) -> list[int]:
 
 
 _ANY_CLAIM_EN = re.compile(r"\bclaims?\s+(" + _NUMS_EN + ")", re.IGNORECASE)
+# German and French claims of EPO documents: only the claims they name are parsed
+# ("gemäß Anspruch 1", "selon l'une des revendications 1 à 3"), not their elements' words
+_ANY_CLAIM_DE_FR = re.compile(
+    r"\b(?:Anspr(?:uch|üche|üchen|uchs)|revendications?)\s+(\d+(?:\s*(?:,|-|–|bis|oder|"
+    r"und|à|ou|et)\s*\d+)*)",
+    re.IGNORECASE,
+)
 
 
 def _dependency(
@@ -491,8 +499,10 @@ def _dependency(
     the parents are every claim the text names, the first reference's claims first."""
     parents, preceding, ref_end, subject_end = _first_dependency(text, begin, zh, num)
     named = list(parents)
-    for m in (_REF_ZH_ANY if zh else _ANY_CLAIM_EN).finditer(text, begin):
-        named += [n for n in _expand(m.group(1)) if (num is None or n < num)]
+    patterns = (_REF_ZH_ANY,) if zh else (_ANY_CLAIM_EN, _ANY_CLAIM_DE_FR)
+    for pattern in patterns:
+        for m in pattern.finditer(text, begin):
+            named += [n for n in _expand(m.group(1)) if (num is None or n < num)]
     return tuple(dict.fromkeys(named)), preceding, ref_end, subject_end
 
 

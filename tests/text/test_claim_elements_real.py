@@ -10,6 +10,7 @@ them, and a dependent claim's parents are the numbers its text (or, for USPTO, i
 from __future__ import annotations
 
 import itertools
+import random
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -310,3 +311,29 @@ def test_the_claims_table_of_a_store_splits_and_agrees_with_its_dependencies(xml
     # the import misses "according to any one of the preceding claims" (EPO v1-5-B1):
     # the split names those parents
     assert found_more >= 1
+
+
+def test_fragments_of_real_claims_keep_the_structure(cn, ep, us):
+    # truncated or cut claims (an export's first 500 characters, a pasted piece) still
+    # split into tiling parts and disjoint elements; empty and degenerate texts too
+    for text in (
+        "",
+        " ",
+        "1.",
+        "其特征在于",
+        "comprising:",
+        "；；",
+        "said the",
+        "所述",
+        "(1)",
+    ):
+        for lang in ("zh", "en", None):
+            _check_structure(split_claim(text, lang), repr(text))
+    pool = [(t, "zh", n) for _, n, t in cn] + [(t, "en", n) for _, n, t in ep]
+    pool += [(t, "en", n) for _, n, t, _ in us[:600]]
+    rng = random.Random(16)
+    for _ in range(2000):
+        text, lang, num = rng.choice(pool)
+        a = rng.randint(0, len(text))
+        b = rng.randint(a, len(text))
+        _check_structure(split_claim(text[a:b], lang, num=num), text[a : a + 60])

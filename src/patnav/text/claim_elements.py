@@ -160,16 +160,30 @@ _TERM_STOP_ZH = re.compile(r"[，,；;。.：:、（()）\s“”\"'‘’【】
 _TERM_END_ZH = re.compile(
     r"[的与和及为是在上下中内外或]|通过|包括|包含|设有|具有|用于|连接|位于|采用|固定|安装"
 )
-_INTRO_ZH = ("一种", "一个", "一对", "一组", "多个", "若干", "两个", "至少一", "一")
 _MENTION_EN = re.compile(r"\b(said|the)\s+", re.IGNORECASE)
 _WORD_EN = re.compile(r"[A-Za-z][A-Za-z0-9-]*|\d+")
-_INTRO_EN = re.compile(
-    r"(?:\b(?:a|an|one|first|second|third|two|three|several|multiple|plural|"
-    r"plurality\s+of|at\s+least\s+one|one\s+or\s+more|each|some|another)\s+"
-    r"(?:(?:[A-Za-z-]+\s+){0,3})?)$",
-    re.IGNORECASE,
+_DEFINITE_WORDS = frozenset({"the", "said", "its", "their", "this", "these"})
+_INTRO_WORDS = frozenset(
+    {
+        "a",
+        "an",
+        "one",
+        "first",
+        "second",
+        "third",
+        "two",
+        "three",
+        "several",
+        "multiple",
+        "plural",
+        "plurality",
+        "least",
+        "more",
+        "each",
+        "some",
+        "another",
+    }
 )
-_DEFINITE_EN = re.compile(r"\b(?:the|said|its|their|this|these|each\s+said)\s+$", re.I)
 _NOT_TERM_EN = frozenset(
     {
         "a",
@@ -841,7 +855,8 @@ def _first_introduction_en(
     before: int,
 ) -> int | None:
     """The introducing occurrence of ``term`` before ``before``: the first one after an
-    introducing word (a, an, first …), else the first not after the / said."""
+    introducing word (a, an, first … up to three words before it), else the first one not
+    right after the / said."""
     k = len(term)
     fallback: int | None = None
     for j in where.get(term[0], ()):
@@ -849,14 +864,28 @@ def _first_introduction_en(
             break
         if [w[2] for w in words[j : j + k]] != term:
             continue
-        prefix = text[max(0, words[j][0] - 40) : words[j][0]]
-        if _DEFINITE_EN.search(prefix):
+        kind = _introduced_by(text, words, j)
+        if kind == "definite":
             continue
-        if _INTRO_EN.search(prefix):
+        if kind == "intro":
             return words[j][0]
         if fallback is None:
             fallback = words[j][0]
     return fallback
+
+
+def _introduced_by(text: str, words: list[tuple[int, int, str]], j: int) -> str | None:
+    """``definite`` when the word before ``j`` is the / said …; ``intro`` when one of the
+    four words before it (joined by spaces only) is a / an / first …; else None."""
+    for step, i in enumerate(range(j - 1, max(-1, j - 5), -1)):
+        if text[words[i][1] : words[i + 1][0]].strip():
+            return None  # punctuation between: a new phrase
+        w = words[i][2]
+        if step == 0 and w in _DEFINITE_WORDS:
+            return "definite"
+        if w in _INTRO_WORDS:
+            return "intro"
+    return None
 
 
 @lru_cache(maxsize=65536)

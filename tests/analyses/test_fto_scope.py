@@ -365,3 +365,64 @@ def test_result_has_a_frame_and_plain_dict(ops):
     d = result.to_dict()
     assert d["as_of"] in ("2010-06-01", date(2010, 6, 1))
     assert d["rows"][1]["evidence"]["event"] == "lapse@DE"
+
+
+# -- fees: a right in force whose next fee falls due -----------------------------------------
+
+
+@pytest.fixture(scope="module")
+def gm_fees(tmp_path_factory, data_dir):
+    """The incoPat GM head with legal status and maintenance enriched as of its own date."""
+    from patnav.config import Settings
+    from patnav.enrich.run import enrich
+    from patnav.ingest.pipeline import import_paths
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        frame = pd.read_excel(data_dir / GM_FILE, dtype=str).head(GM_ROWS)
+    folder = tmp_path_factory.mktemp("gm_fees")
+    frame.to_csv(folder / "gm.csv", index=False)
+    data_day = pd.to_datetime(frame["公开（公告）日"]).max().date()
+    with PatentStore.open(folder / "s.duckdb") as store:
+        assert import_paths(store, [folder / "gm.csv"], raise_unexpected=True).ok
+        enrich(store, Settings(), ["legal", "maintenance"], today=data_day)
+    with PatentStore.open(folder / "s.duckdb", read_only=True) as store:
+        yield frame, store, data_day
+
+
+def test_a_us_fee_falling_due_flags_the_right_in_grace_then_unconfirmed(gm_fees):
+    frame, store, data_day = gm_fees
+    granted = frame[
+        (frame["公开国别"] == "美国")
+        & (frame["专利有效性"] == "有效")
+        & frame["公开（公告）号"].str.match(r"US\d+B\d$")
+    ]
+    grant_day = {
+        p: pd.to_datetime(d).date()
+        for p, d in zip(
+            granted["公开（公告）号"], granted["公开（公告）日"], strict=True
+        )
+    }
+    rows = store.query(
+        "SELECT doc_id, next_due, grace_end FROM maintenance WHERE office = 'US' "
+        "AND next_due IS NOT NULL AND doc_id IN (SELECT unnest(?::VARCHAR[]))",
+        [list(grant_day)],
+    ).to_pylist()
+    assert len(rows) >= 20
+    for row in rows:
+        doc, due, grace_end = row["doc_id"], row["next_due"], row["grace_end"]
+        # the US fee stages: 3.5, 7.5 and 11.5 years from grant, six months of grace
+        stages = {_months_later(grant_day[doc], m) for m in (42, 90, 138)}
+        assert due in stages, (doc, due, grant_day[doc])
+        assert grace_end == _months_later(due, 6)
+        on_data_day = fto_scope(store, [doc], ["US"], data_day).rows[0]
+        assert on_data_day.category == "in_force"
+        want = "in_grace" if due < data_day <= grace_end else "in_force"
+        assert on_data_day.evidence and on_data_day.evidence.detail == want
+        after_due = fto_scope(store, [doc], ["US"], due + pd.Timedelta(days=1)).rows[0]
+        assert after_due.category == "in_force", doc
+        assert after_due.evidence and after_due.evidence.detail == "in_grace"
+        assert after_due.evidence.date == due
+        late = fto_scope(store, [doc], ["US"], grace_end + pd.Timedelta(days=1)).rows[0]
+        assert late.category == "in_force"
+        assert late.evidence and late.evidence.detail == "fee_due_unconfirmed"

@@ -34,8 +34,12 @@ A country's category is the most binding of its members': in_force > pending > u
 free > not_in_country (a live member outweighs a lapsed sibling, and an unknown one keeps the
 country from being called free).
 
-A right in force whose next fee the maintenance step found past due on its run day
-(``maintenance.state = 'in_grace'``) stays ``in_force`` with detail ``in_grace``.
+The fees of a right in force are read from the ``maintenance`` table (the fee-and-term
+engine's next due date and grace after the last day the data show the right in force):
+at a date after the next fee fell due and within its grace the right stays ``in_force``
+with detail ``in_grace``; after the grace, with detail ``fee_due_unconfirmed`` — still in
+force as last known (FTO errs towards a right being alive); the evidence date is then the
+day that fee fell due.
 
 Reads ``patents``, ``events`` and ``maintenance`` with DuckDB (members, family, status
 fields, dated events); the classification runs over those few rows in Python. Pure: no
@@ -251,7 +255,8 @@ class _Member:
     status_source: str | None
     expiry_date: date | None
     expiry_estimated: bool | None
-    maintenance_state: str | None
+    next_due: date | None
+    grace_end: date | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -347,7 +352,7 @@ def _members(
                coalesce(p.pub_number, p.doc_id) AS pub_number, p.office, p.kind,
                p.app_date, p.pub_date, p.grant_date, p.priority_date, p.legal_status,
                p.status_as_of, p.status_detail, p.status_source, p.expiry_date,
-               p.expiry_estimated, m.state AS maintenance_state
+               p.expiry_estimated, m.next_due, m.grace_end
         FROM fam f JOIN patents p ON p.doc_id = f.doc_id
         LEFT JOIN asked a ON a.doc_id = p.doc_id AND a.grp = f.grp
         LEFT JOIN maintenance m ON m.doc_id = p.doc_id
@@ -425,7 +430,7 @@ def _country(
         if m.office == country:
             n += 1
             candidates.append(
-                _in_grace(m, _member_state(m, events.get(m.doc_id, []), as_of))
+                _fees(m, _member_state(m, events.get(m.doc_id, []), as_of), as_of)
             )
         elif m.office == "EP" and ep_state:
             n += 1
@@ -439,17 +444,23 @@ def _country(
     return candidates[0][0], candidates[0][1], n
 
 
-def _in_grace(
-    m: _Member, decided: tuple[Category, Evidence | None]
+def _fees(
+    m: _Member, decided: tuple[Category, Evidence | None], as_of: date
 ) -> tuple[Category, Evidence | None]:
-    """A right in force whose next fee is past due (the maintenance step says in_grace):
-    still in force, flagged — it may lapse soon."""
+    """Flag a right in force whose next fee fell due before the date: ``in_grace`` while
+    it can still be paid, ``fee_due_unconfirmed`` after (payment not known)."""
     category, evidence = decided
-    if category == "in_force" and m.maintenance_state == "in_grace" and evidence:
-        return category, Evidence(
-            evidence.member, evidence.field, evidence.event, evidence.date, "in_grace"
-        )
-    return decided
+    if category != "in_force" or evidence is None or m.next_due is None:
+        return decided
+    if as_of <= m.next_due:
+        return decided
+    if m.grace_end is not None and as_of <= m.grace_end:
+        detail = "in_grace"
+    else:
+        detail = "fee_due_unconfirmed"
+    return category, Evidence(
+        evidence.member, "maintenance.next_due", evidence.event, m.next_due, detail
+    )
 
 
 def _granted_by(m: _Member, own: list[_Event], as_of: date) -> bool:

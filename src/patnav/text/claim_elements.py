@@ -358,6 +358,7 @@ class ClaimElements:
             ],
             "elements": [e.to_dict() for e in self.elements],
             "references": [r.to_dict() for r in self.references],
+            "lead_ins": [list(span) for span in self.lead_ins],
         }
 
 
@@ -450,7 +451,7 @@ def split_claim(
         parts=tuple(parts),
         elements=tuple(elements),
         references=tuple(references),
-        lead_ins=tuple(lead_ins),
+        lead_ins=tuple(sorted(lead_ins)),
     )
 
 

@@ -7,10 +7,12 @@ import time
 
 from bench import (
     analyses_speed,
+    claim_elements,
     cn_exports,
     enrich_quality,
     enterprises_speed,
     fees_speed,
+    fto_scope,
     import_speed,
     report_speed,
     results_speed,
@@ -28,6 +30,8 @@ BENCHMARKS = {
     "cn-exports": cn_exports.main,
     "xml": xml_speed.main,
     "search-quality": search_quality.main,
+    "claim-elements": claim_elements.main,
+    "fto-scope": fto_scope.main,
     "search-speed": search_speed.main,
     "search-results": results_speed.main,
     "enrich": enrich_quality.main,

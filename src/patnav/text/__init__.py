@@ -6,8 +6,11 @@
   vocabularies, cached) and English stemming: the tokens full-text ranking indexes.
 - :mod:`~patnav.text.vocabularies` — word lists kept as data: the technical vocabularies
   of the data directory, the patent-drafting stoplists, the English–Chinese glossary.
+- :mod:`~patnav.text.claim_elements` — one claim split into preamble / characterising part,
+  elements with their spans, resolved 所述 / "said" references and its parent claims.
 """
 
+from patnav.text.claim_elements import ClaimElements, Element, split_claim
 from patnav.text.segmentation import Analyzer, Segmenter, english_tokens, stem
 from patnav.text.vocabularies import (
     BOILERPLATE_EN,
@@ -22,11 +25,14 @@ __all__ = [
     "BOILERPLATE_EN",
     "BOILERPLATE_ZH",
     "Analyzer",
+    "ClaimElements",
+    "Element",
     "Segmenter",
     "dictionary_files",
     "english_tokens",
     "ipc_titles_file",
     "singular",
+    "split_claim",
     "stem",
     "technical_vocabulary",
 ]

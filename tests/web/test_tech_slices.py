@@ -118,7 +118,10 @@ def test_the_status_donut_counts_the_files_statuses(tmp_path_factory, data_dir):
     expected = patentics.shares(frame)
     assert slices == {STATUS_ZH[s]: n for s, (n, _, _) in expected.items()}
     known = sum(n for s, (n, _, _) in expected.items() if s in patentics.KNOWN_RANK)
-    assert chart.subtitle == f"法律状态已知 {known:,} / {len(frame):,}"
+    assert chart.subtitle == (
+        f"法律状态已知 {known:,} / {len(frame):,}；一篇以其最有效的状态计；"
+        "“期限届满（推算）”为估计，不计入已知状态"
+    )
     english = charts.draw(chart_specs("legal", data, "en")[0], "en")
     assert english.option is not None
     assert {d["name"] for d in english.option["series"][0]["data"]} == {

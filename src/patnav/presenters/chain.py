@@ -16,6 +16,7 @@ from typing import Any
 
 from patnav.analyses.chain import ChainPositioning
 from patnav.presenters.base import Presenter
+from patnav.presenters.geography import home_figure
 from patnav.reports import labels as L
 from patnav.reports.conclusions import landscape_rule
 from patnav.reports.context import Builder, NodeFigures
@@ -38,7 +39,6 @@ from patnav.reports.sections.common import (
     pick,
     unit_bars,
 )
-from patnav.reports.sections.landscape import home_figure
 
 MIN_GROWTH_NODES = 3
 """A growth chart needs this many nodes with a growth rate (a node needs filings in the

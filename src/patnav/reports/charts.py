@@ -388,11 +388,15 @@ def _barh(fig: MplFigure, ax: Axes, chart: Chart) -> None:
         values = _values(series.values, chart.percent)
         offset = (0.4 - height * (i + 0.5)) if k > 1 else 0.0
         ys = [n - 1 - j + offset for j in range(n)]
+        # a shaded category (the units with no place among the others) is grey
+        colour = PALETTE[i % len(PALETTE)]
         ax.barh(
             ys,
             values,
             height=height,
-            color=PALETTE[i % len(PALETTE)],
+            color=[
+                INCOMPLETE if c in chart.shaded else colour for c in chart.categories
+            ],
             label=series.name,
         )
         for y, v in zip(ys, values, strict=True):

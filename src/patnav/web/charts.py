@@ -20,8 +20,8 @@ from patnav.presenters.applicants import applicants_charts
 from patnav.presenters.citations import citations_charts
 from patnav.presenters.geography import geography_charts as geography_specs
 from patnav.presenters.inventors import inventors_charts
-from patnav.presenters.trend import trend_charts
-from patnav.web.i18n import translate, value_label
+from patnav.presenters.trend import trend_charts, types_spec
+from patnav.web.i18n import translate
 
 TOP = 15
 MAX_YEARS = 40
@@ -188,33 +188,14 @@ def trend_chart(data: dict[str, Any], lang: str) -> Chart:
 
 
 def trend_type_chart(data: dict[str, Any], lang: str) -> Chart:
-    """Filings per year stacked by patent type."""
-    unit = _unit(data, lang)
-    title = _title("chart.trend_type", unit, lang)
-    rows = data.get("by_type") or []
-    if not rows:
-        return _empty("trend_type", title, lang)
-    present = {r["year"] for r in rows if isinstance(r.get("year"), int)}
-    if not present:
-        return _empty("trend_type", title, lang)
-    years = list(range(min(present), max(present) + 1))[-MAX_YEARS:]
-    types = sorted({r["key"] for r in rows})
-    counts = {(r["year"], r["key"]): r["filings"] for r in rows}
-    option = _base(lang) | {
-        "legend": {"top": 0},
-        "xAxis": {"type": "category", "data": [str(y) for y in years]},
-        "yAxis": {"type": "value", "name": unit},
-        "series": [
-            {
-                "name": value_label("ptype", kind, lang),
-                "type": "bar",
-                "stack": "type",
-                "data": [counts.get((y, kind), 0) for y in years],
-            }
-            for kind in types
-        ],
-    }
-    return Chart("trend_type", title, option)
+    """Filings per year stacked by patent type (the trend presenter's chart
+    specification, drawn)."""
+    spec = types_spec(data, lang)
+    if spec is None:
+        return _empty(
+            "trend_type", _title("chart.trend_type", _unit(data, lang), lang), lang
+        )
+    return draw(spec, lang)
 
 
 def geography_charts(data: dict[str, Any], lang: str) -> list[Chart]:
@@ -551,13 +532,11 @@ def _pie_option(spec: ChartSpec) -> dict[str, Any]:
 
 
 BUILDERS: dict[str, Callable[[dict[str, Any], str], Chart | list[Chart]]] = {
-    "trend": lambda d, lang: [trend_type_chart(d, lang)],
     "network": network_chart,
 }
 """The dashboard's charts built here from an analysis's dict, beside (after) those its
-presenter specifies (trend: the trend chart from the presenter, by type here; network:
-the graph, see :func:`network_chart`; every other analysis: all its charts from its
-presenter)."""
+presenter specifies (network: the graph, see :func:`network_chart`; every other
+analysis: all its charts from its presenter)."""
 
 
 def dashboard_charts(results: dict[str, dict[str, Any]], lang: str) -> list[Chart]:

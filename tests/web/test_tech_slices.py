@@ -60,7 +60,7 @@ def test_the_subclass_bars_count_the_exports_main_classes(cnipa_technology, data
     spec, _ = chart_specs("technology", cnipa_technology, "zh")
     chart = charts.draw(spec, "zh")
     assert chart.id == "technology" and chart.option is not None
-    assert chart.title == "技术构成（IPC 小类）（单位：篇文献）"
+    assert chart.title == "主要技术领域（IPC 小类）（单位：篇文献）"
     labels = chart.option["yAxis"]["data"]
     values = [d["value"] for d in chart.option["series"][0]["data"]]
     assert len(values) == min(15, len(expected))
@@ -83,7 +83,7 @@ def test_the_heat_map_cells_are_the_exports_counts_per_year(cnipa_technology, da
     assert spec.key == "tech_year" and spec.chart.kind == "heatmap"
     chart = charts.draw(spec, "zh")
     option = chart.option
-    assert option is not None and chart.title == "技术分支年度分布（单位：篇文献）"
+    assert option is not None and chart.title == "技术领域年度分布（单位：篇文献）"
     years = option["xAxis"]["data"]
     labels = option["yAxis"]["data"]
     got = {}

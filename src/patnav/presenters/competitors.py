@@ -41,7 +41,8 @@ def chart_data(b: Builder, cb: Any) -> dict[str, Any]:
     """The benchmark's dict with, under ``by_node``, the benchmarks per top-level node
     the report ran (``Results.node_competitors``)."""
     nodes = b.results.node_competitors
-    return cb.to_dict() | {"by_node": {n: r.to_dict() for n, r in nodes.items()}}
+    data: dict[str, Any] = cb.to_dict()
+    return data | {"by_node": {n: r.to_dict() for n, r in nodes.items()}}
 
 
 def competitors_charts(data: dict[str, Any], lang: str) -> list[ChartSpec]:

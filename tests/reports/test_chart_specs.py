@@ -19,7 +19,7 @@ import pytest
 from patnav.analyses.base import as_engine, materialized
 from patnav.analyses.spec import NavigationSpec
 from patnav.presenters import PRESENTERS, chart_specs
-from patnav.presenters.base import ChartSpec, report_specs
+from patnav.presenters.base import ChartSpec, report_specs, report_unit
 from patnav.reports.conclusions import conclude
 from patnav.reports.context import Builder
 from patnav.reports.model import Figure, Section
@@ -88,7 +88,8 @@ def _assert_drawn_from_specs(drawn: Drawn) -> set[str]:
             spec = own.get(figure.key) or every.get(figure.key)
             assert spec is not None, (name, figure.key, sorted(own))
             assert _values(figure) == _values(spec), (name, figure.key)
-            assert figure.title == spec.title and figure.unit == spec.unit
+            assert figure.title == spec.title
+            assert figure.unit == report_unit(spec, "zh")
             keys.add(figure.key)
     return keys
 
@@ -98,11 +99,16 @@ def taian_drawn(taian_store_path, taian_spec):
     return _drawn(taian_store_path, taian_spec)
 
 
+@pytest.fixture(scope="module")
+def drones_drawn(drones_store_path, drones_spec):
+    return _drawn(drones_store_path, drones_spec)
+
+
 def test_every_figure_of_the_industry_reports_is_its_presenters_chart(
-    taian_drawn, drones_store_path, drones_spec
+    taian_drawn, drones_drawn
 ):
     keys = _assert_drawn_from_specs(taian_drawn)
-    keys |= _assert_drawn_from_specs(_drawn(drones_store_path, drones_spec))
+    keys |= _assert_drawn_from_specs(drones_drawn)
     # the comparison covers the slices' figures of both reports, not an empty set
     for key in (
         "trend",
@@ -145,3 +151,23 @@ def test_the_dashboard_draws_the_specifications_the_report_draws_from(taian_draw
             k for k in PRESENTERS[name].keys if k in specs
         ]
         assert all(s == specs[s.key] for s in shown), name
+
+
+def test_the_trend_draws_first_publications_only_where_the_data_date_them(
+    taian_drawn, drones_drawn
+):
+    """Tai'an's spreadsheet gives filing dates but next to no publication dates: a
+    first-publication line would draw the missing dates as zeros, so it is left out and
+    the note says how few are dated. The Lens drone export dates every publication."""
+    _, taian, data = taian_drawn["trend"]
+    trend = taian["trend"]
+    assert "首次公开" not in [s.name for s in trend.chart.series]
+    known = sum(y["publications"] for y in data["years"])
+    filed = sum(y["filings"] for y in data["years"])
+    assert known < filed / 2
+    assert (
+        f"数据中仅 {known:,} / {filed:,} 件有公开日，未绘制首次公开趋势"
+        in trend.subtitle
+    )
+    _, drones, _ = drones_drawn["trend"]
+    assert [s.name for s in drones["trend"].chart.series][:2] == ["申请量", "首次公开"]

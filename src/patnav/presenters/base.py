@@ -23,7 +23,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from patnav.analyses.base import COUNT_UNITS
 from patnav.i18n import say
+from patnav.reports import labels as L
 from patnav.reports.conclusions.base import Rule
 from patnav.reports.context import Builder
 from patnav.reports.model import Chart, Figure, Finding, Section
@@ -107,15 +109,43 @@ class Presenter:
         )
 
 
-def figure_of(b: Builder, spec: ChartSpec, *, extra: str = "") -> Figure:
-    """A report figure from a chart specification: title, unit, data note (incomplete
-    years marked when ``spec.years``); the ``unknown`` bar drawn grey and named in the
-    note."""
-    parts = [p for p in (spec.subtitle, extra) if p]
+_COUNTED = {noun: count_by for count_by, (noun, _) in COUNT_UNITS.items()}
+"""A chart's unit that names a counting unit (件申请, 专利族 …), to its ``count_by``."""
+
+
+def report_unit(spec: ChartSpec, lang: str) -> str:
+    """The unit a report figure states: a count's measure word (件, 族, 篇) as the report
+    writes it everywhere, where the dashboard names the unit (件申请, 专利族); any
+    other unit (%, 指数, 申请年) as it is."""
+    count_by = _COUNTED.get(spec.unit)
+    return spec.unit if count_by is None else L.unit_measure(count_by, lang)
+
+
+def _report_chart(spec: ChartSpec, lang: str) -> Chart:
+    """The specification's chart with the report's axis titles (申请量（件）for a count)
+    and its ``unknown`` bar shaded (drawn grey); a copy, so the specification stays as
+    the dashboard draws it."""
     chart = spec.chart
+    count_by = _COUNTED.get(spec.unit)
+    if count_by is not None:
+        header = L.count_header(count_by, lang)
+        chart = replace(
+            chart,
+            x_label=header if chart.x_label == spec.unit else chart.x_label,
+            y_label=header if chart.y_label == spec.unit else chart.y_label,
+        )
     if spec.unknown and spec.unknown in chart.categories:
-        # a copy: the specification stays as the dashboard would draw it
         chart = replace(chart, shaded=(spec.unknown,), shaded_label=spec.unknown)
+    return chart
+
+
+def figure_of(b: Builder, spec: ChartSpec, *, extra: str = "") -> Figure:
+    """A report figure from a chart specification: title, unit (a count's measure word,
+    :func:`report_unit`), data note (incomplete years marked when ``spec.years``); the
+    ``unknown`` bar drawn grey and named in the note."""
+    parts = [p for p in (spec.subtitle, extra) if p]
+    chart = _report_chart(spec, b.lang)
+    if spec.unknown and spec.unknown in chart.categories:
         parts.append(
             b.say(
                 f"灰色条为{spec.unknown}部分，单独列出",
@@ -125,7 +155,7 @@ def figure_of(b: Builder, spec: ChartSpec, *, extra: str = "") -> Figure:
     return b.figure(
         spec.title,
         chart,
-        unit=spec.unit,
+        unit=report_unit(spec, b.lang),
         years=spec.years,
         extra=b.say("；", "; ").join(parts),
         key=spec.key,
@@ -200,6 +230,7 @@ __all__ = [
     "figures_of",
     "pct",
     "report_specs",
+    "report_unit",
     "say",
     "short",
     "specs_of",

@@ -38,6 +38,9 @@ UNITS_EN = {
     "document": "documents",
 }
 MEASURES_ZH = {"family": "族", "application": "件", "document": "篇"}
+PUBLISHED_MIN = 0.5
+"""The trend draws first publications per year when at least this share of the units
+filed have a publication date (the others would be drawn as zeros)."""
 
 
 def unit_of(data: dict[str, Any], lang: str) -> str:
@@ -92,8 +95,11 @@ def trend_charts(data: dict[str, Any], lang: str) -> list[ChartSpec]:
     return [spec for spec in specs if spec is not None]
 
 
-def _subtitle(data: dict[str, Any], lang: str, omitted: int, grants: bool) -> str:
-    """The lifecycle, the growth, the incomplete years, what was left out."""
+def _subtitle(
+    data: dict[str, Any], lang: str, omitted: int, grants: bool, published: str | None
+) -> str:
+    """The lifecycle, the growth, what is not drawn and why (the incomplete years are
+    each renderer's own note: the report's data note, the dashboard's shaded band)."""
     colon = "：" if lang == "zh" else ": "
     parts = []
     lifecycle = data.get("lifecycle") or {}
@@ -103,16 +109,8 @@ def _subtitle(data: dict[str, Any], lang: str, omitted: int, grants: bool) -> st
     if data.get("cagr") is not None:
         cagr = f"{data['cagr'] * 100:.1f}%"
         parts.append(f"{say(lang, '年均复合增长率', 'CAGR')} {cagr}")
-    incomplete = data.get("incomplete_from")
-    if incomplete is not None:
-        parts.append(
-            say(
-                lang,
-                f"{incomplete} 年及以后的申请因公开滞后（约 18 个月）尚不完整",
-                f"Filings from {incomplete} on are incomplete: applications publish "
-                "~18 months after filing",
-            )
-        )
+    if published is not None:
+        parts.append(published)
     if not grants:
         parts.append(
             say(
@@ -128,6 +126,25 @@ def _subtitle(data: dict[str, Any], lang: str, omitted: int, grants: bool) -> st
             else f"{omitted:,} earlier {measure_of(data, lang)} not shown"
         )
     return "；".join(parts) + "。" if lang == "zh" else "; ".join(parts) + "."
+
+
+def _published(data: dict[str, Any], lang: str) -> str | None:
+    """Why the first publications are not drawn — most units have no publication date
+    in the data, so a yearly count would show the gaps as zeros —, or None to draw
+    them. Every unit was published once: the units counted in some publication year
+    are those whose date is known."""
+    years = data.get("years") or []
+    known = sum(int(y.get("publications") or 0) for y in years)
+    total = sum(int(y.get("filings") or 0) for y in years)
+    if total and known >= PUBLISHED_MIN * total:
+        return None
+    measure = measure_of(data, lang)
+    return say(
+        lang,
+        f"数据中仅 {known:,} / {total:,} {measure}有公开日，未绘制首次公开趋势",
+        f"only {known:,} of {total:,} {measure} have a publication date in the data: "
+        "no first-publication trend is drawn",
+    )
 
 
 def _shaded(data: dict[str, Any], labels: tuple[str, ...]) -> tuple[str, ...]:
@@ -147,16 +164,20 @@ def trend_spec(data: dict[str, Any], lang: str) -> ChartSpec:
     if not years:
         return empty_spec("trend", title, unit, lang, kind="bar")
     grants = any(y.get("grants") for y in data.get("years", []))
+    published = _published(data, lang)
     series = [
         Series(
             say(lang, "申请量", "Filings"), tuple(float(y["filings"]) for y in years)
-        ),
-        Series(
-            say(lang, "首次公开", "First publications"),
-            tuple(float(y["publications"]) for y in years),
-            kind="line",
-        ),
+        )
     ]
+    if published is None:
+        series.append(
+            Series(
+                say(lang, "首次公开", "First publications"),
+                tuple(float(y["publications"]) for y in years),
+                kind="line",
+            )
+        )
     if grants:
         series.append(
             Series(
@@ -176,7 +197,7 @@ def trend_spec(data: dict[str, Any], lang: str) -> ChartSpec:
         shaded=shaded,
         shaded_label=say(lang, "数据不完整", "Incomplete") if shaded else "",
     )
-    subtitle = _subtitle(data, lang, omitted, grants)
+    subtitle = _subtitle(data, lang, omitted, grants, published)
     return ChartSpec("trend", title, unit, chart, subtitle=subtitle, years=True)
 
 

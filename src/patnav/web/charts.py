@@ -15,10 +15,10 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from patnav.i18n import say
 from patnav.presenters import ChartSpec, chart_specs, dashboard_analyses
 from patnav.presenters.applicants import applicants_charts
 from patnav.presenters.citations import citations_charts
-from patnav.presenters.geography import geography_charts as geography_specs
 from patnav.presenters.inventors import inventors_charts
 from patnav.presenters.trend import trend_charts, types_spec
 from patnav.web.i18n import translate
@@ -200,8 +200,8 @@ def trend_type_chart(data: dict[str, Any], lang: str) -> Chart:
 
 def geography_charts(data: dict[str, Any], lang: str) -> list[Chart]:
     """Origins, Chinese provinces and cities (with the units not located), markets (the
-    geography presenter's chart specifications, drawn)."""
-    return [draw(spec, lang) for spec in geography_specs(data, lang)]
+    geography presenter's chart specifications the dashboard shows, drawn)."""
+    return [draw(spec, lang) for spec in chart_specs("geography", data, lang)]
 
 
 def applicants_chart(data: dict[str, Any], lang: str) -> Chart:
@@ -326,7 +326,7 @@ def draw(spec: ChartSpec, lang: str) -> Chart:
             spec.key, title, None, empty=spec.empty or translate("dash.no_data", lang)
         )
     chart = spec.chart
-    subtitle = spec.subtitle or None
+    subtitle = _subtitle(spec, lang)
     if chart.kind == "barh":
         return _barh(spec, title, lang)
     if chart.kind in ("bar", "stacked", "line"):
@@ -340,6 +340,27 @@ def draw(spec: ChartSpec, lang: str) -> Chart:
     if chart.kind in ("donut", "pie"):
         return Chart(spec.key, title, _pie_option(spec), subtitle=subtitle)
     raise ValueError(f"The dashboard cannot draw a chart of kind {chart.kind!r}.")
+
+
+def _subtitle(spec: ChartSpec, lang: str) -> str | None:
+    """The specification's subtitle and, for filing years drawn incomplete, why (the
+    dashboard's data note, as the report's figure note says it)."""
+    parts = [spec.subtitle.rstrip("。.")] if spec.subtitle else []
+    if spec.years and spec.chart.shaded:
+        first = spec.chart.shaded[0]
+        parts.append(
+            say(
+                lang,
+                f"{first} 年及以后的申请因公开滞后（约 18 个月）尚不完整",
+                f"filings from {first} on are incomplete: applications publish "
+                "~18 months after filing",
+            )
+        )
+    if not parts:
+        return None
+    if len(parts) == 1:
+        return spec.subtitle or parts[0]
+    return say(lang, "；".join(parts) + "。", "; ".join(parts) + ".")
 
 
 def _barh(spec: ChartSpec, title: str, lang: str) -> Chart:
@@ -359,7 +380,7 @@ def _barh(spec: ChartSpec, title: str, lang: str) -> Chart:
         values,
         lang,
         unit=spec.unit,
-        subtitle=spec.subtitle or None,
+        subtitle=_subtitle(spec, lang),
         tooltips=tips or None,
         unknown=unknown,
     )

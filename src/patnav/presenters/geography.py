@@ -151,7 +151,7 @@ def markets_spec(data: dict[str, Any], lang: str) -> ChartSpec:
     note = say(
         lang,
         f"一{measure_of(data, lang)}可在多个受理局公开",
-        f"one of the {measure_of(data, lang)} may be published at several offices",
+        "a unit may be published at several offices",
     )
     return replace(spec, subtitle=note) if not spec.empty else spec
 

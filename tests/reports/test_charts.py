@@ -79,3 +79,43 @@ def test_every_chart_kind_draws():
     )
     assert render_png(heat).startswith(b"\x89PNG")
     assert render_png(scatter).startswith(b"\x89PNG")
+
+
+def test_line_series_of_a_bar_chart_are_drawn_as_lines_over_the_bars():
+    """The filing trend: filings as bars, first publications and grants as lines — not
+    three groups of bars."""
+    from patnav.reports.charts import _draw
+
+    chart = Chart(
+        "bar",
+        ("2014", "2015", "2016"),
+        (
+            Series("申请量", (5.0, 7.0, 9.0)),
+            Series("首次公开", (1.0, 4.0, 6.0), kind="line"),
+            Series("授权", (0.0, 2.0, 3.0), kind="line"),
+        ),
+    )
+    drawn = _draw(Figure("专利申请趋势", "件", "注", chart), with_note=False)
+    ax = drawn.axes[0]
+    assert [len(c) for c in ax.containers] == [3]  # one series of bars
+    lines = {line.get_label(): list(line.get_ydata()) for line in ax.get_lines()}
+    assert lines == {"首次公开": [1.0, 4.0, 6.0], "授权": [0.0, 2.0, 3.0]}
+
+
+def test_the_unknown_bar_is_grey():
+    """A horizontal bar chart's shaded category (未定位, 未知) is drawn grey, apart from the
+    placed ones."""
+    from matplotlib.colors import to_hex
+
+    from patnav.reports.charts import INCOMPLETE, PALETTE, _draw
+
+    chart = Chart(
+        "barh",
+        ("浙江省", "江苏省", "未定位"),
+        (Series("篇", (3.0, 2.0, 40.0)),),
+        shaded=("未定位",),
+    )
+    drawn = _draw(Figure("国内省份分布", "篇", "注", chart), with_note=False)
+    bars = drawn.axes[0].containers[0]
+    colours = [to_hex(bar.get_facecolor()) for bar in bars]
+    assert colours == [PALETTE[0].lower(), PALETTE[0].lower(), INCOMPLETE]

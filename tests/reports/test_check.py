@@ -287,8 +287,8 @@ def test_figure_notes_speak_only_of_what_the_figure_draws(taian_report, drones_r
         figures = {f.key: f for f in report.figures()}
         cutoff = _cutoff(report)
         for key in (
-            "trend.years",
-            "trend.types",
+            "trend",
+            "trend_type",
             "trend.lifecycle",
             "chain.nodes.years",
         ):
@@ -304,12 +304,12 @@ def test_figure_notes_speak_only_of_what_the_figure_draws(taian_report, drones_r
             first = int(named.group(1))
             assert cutoff - 2 <= first <= cutoff, (key, first, cutoff)
             assert any(int(c) >= first for c in drawn), (key, figure.note)
-            if figure.chart.kind == "line" and key == "trend.years":
+            if key == "trend":
                 assert figure.chart.shaded == tuple(c for c in drawn if int(c) >= first)
-                assert "图中灰色阴影" in figure.note
+                assert "图中斜线" in figure.note
     drones = {f.key: f for f in drones_report[0].figures()}
-    assert drones["trend.years"].chart.shaded == ("2015", "2016")
-    assert "图中斜线" in drones["trend.types"].note
+    assert drones["trend"].chart.shaded == ("2015", "2016")
+    assert "图中斜线" in drones["trend_type"].note
     assert "图中灰色点" in drones["trend.lifecycle"].note
 
 

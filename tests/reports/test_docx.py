@@ -81,7 +81,7 @@ def test_every_figure_has_title_unit_and_data_note(taian_report):
         assert "计数单位：专利申请（件）" in figure.note
     # the scope's data end in 2015 with a cut-off in 2015: the yearly figure shades the
     # incomplete years it draws and its note names them
-    (yearly,) = [f for f in report.figures() if f.key == "trend.years"]
+    (yearly,) = [f for f in report.figures() if f.key == "trend"]
     named = re.search(r"(\d{4}) 年及以后为不完整年份", yearly.note)
     assert named and yearly.chart.shaded == tuple(
         c for c in yearly.chart.categories if int(c) >= int(named.group(1))

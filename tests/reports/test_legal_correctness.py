@@ -108,7 +108,7 @@ def test_status_chart_and_conclusion_use_the_known_units(ar_report, ar_scope):
     known = sum(n for n, _, k in expected.values() if k is not None)
     total = len(ar_scope)
     assert known >= STATUS_KNOWN_MIN and known / total >= STATUS_COVERAGE_MIN
-    figure = _block(legal, Figure, "legal.status")
+    figure = _block(legal, Figure, "legal")
     assert dict(
         zip(figure.chart.categories, figure.chart.series[0].values, strict=True)
     ) == {LABELS[s]: float(n) for s, (n, _, _) in expected.items()}

@@ -93,6 +93,7 @@ def test_province_and_city_charts_count_every_chinese_unit(site, ta, data_dir):
     share = f"{len(rows) / china * 100:.1f}%"
     assert provinces["subtitle"] == (
         f"中国来源 {china} 篇，其中 {len(rows)} 篇（{share}）未能定位到省份"
+        "（无申请人地址或地址未能识别）"
     )
     cities = board["cities"]
     assert _bars(cities) == {"未定位": len(rows), f"{province}{city}": 1}

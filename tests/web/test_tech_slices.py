@@ -60,7 +60,7 @@ def test_the_subclass_bars_count_the_exports_main_classes(cnipa_technology, data
     spec, _ = chart_specs("technology", cnipa_technology, "zh")
     chart = charts.draw(spec, "zh")
     assert chart.id == "technology" and chart.option is not None
-    assert chart.title == "技术构成（IPC 小类）（单位：篇文献）"
+    assert chart.title == "主要技术领域（IPC 小类）（单位：篇文献）"
     labels = chart.option["yAxis"]["data"]
     values = [d["value"] for d in chart.option["series"][0]["data"]]
     assert len(values) == min(15, len(expected))
@@ -83,7 +83,7 @@ def test_the_heat_map_cells_are_the_exports_counts_per_year(cnipa_technology, da
     assert spec.key == "tech_year" and spec.chart.kind == "heatmap"
     chart = charts.draw(spec, "zh")
     option = chart.option
-    assert option is not None and chart.title == "技术分支年度分布（单位：篇文献）"
+    assert option is not None and chart.title == "技术领域年度分布（单位：篇文献）"
     years = option["xAxis"]["data"]
     labels = option["yAxis"]["data"]
     got = {}
@@ -118,7 +118,10 @@ def test_the_status_donut_counts_the_files_statuses(tmp_path_factory, data_dir):
     expected = patentics.shares(frame)
     assert slices == {STATUS_ZH[s]: n for s, (n, _, _) in expected.items()}
     known = sum(n for s, (n, _, _) in expected.items() if s in patentics.KNOWN_RANK)
-    assert chart.subtitle == f"法律状态已知 {known:,} / {len(frame):,}"
+    assert chart.subtitle == (
+        f"法律状态已知 {known:,} / {len(frame):,}；一篇以其最有效的状态计；"
+        "“期限届满（推算）”为估计，不计入已知状态"
+    )
     english = charts.draw(chart_specs("legal", data, "en")[0], "en")
     assert english.option is not None
     assert {d["name"] for d in english.option["series"][0]["data"]} == {

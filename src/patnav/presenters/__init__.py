@@ -118,12 +118,13 @@ def slice_sections(
 
 
 def chart_specs(name: str, data: dict[str, Any], lang: str) -> list[ChartSpec]:
-    """The chart specifications of the analysis ``name`` for its result's dict (empty:
-    its presenter draws none, or it has none)."""
+    """The dashboard's chart specifications of the analysis ``name`` for its result's
+    dict — those its presenter names in ``keys`` (empty: its presenter draws none, or
+    it has none)."""
     presenter = PRESENTERS.get(name)
     if presenter is None or presenter.charts is None:
         return []
-    return presenter.charts(data, lang)
+    return [s for s in presenter.charts(data, lang) if s.key in presenter.keys]
 
 
 __all__ = [

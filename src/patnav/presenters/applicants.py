@@ -9,7 +9,15 @@ from typing import Any
 
 from patnav.analyses.applicants import ApplicantRanking
 from patnav.analyses.network import CoApplicantNetwork
-from patnav.presenters.base import ChartSpec, Presenter, empty_spec, pct, say
+from patnav.presenters.base import (
+    ChartSpec,
+    Presenter,
+    empty_spec,
+    figures_of,
+    pct,
+    say,
+    specs_of,
+)
 from patnav.presenters.network import network_blocks
 from patnav.presenters.trend import unit_of
 from patnav.reports import labels as L
@@ -17,56 +25,94 @@ from patnav.reports.conclusions import landscape_rule
 from patnav.reports.context import Builder
 from patnav.reports.model import (
     Chart,
-    Figure,
     Finding,
     Paragraph,
     Section,
     Series,
     Table,
 )
-from patnav.reports.sections.common import TOP_CHART, TOP_TABLE, num, pick, unit_bars
+from patnav.reports.sections.common import TOP_TABLE, pick
 
 TOP = 15
 """Applicants the dashboard's chart shows."""
 
 
 def applicants_charts(data: dict[str, Any], lang: str) -> list[ChartSpec]:
-    """The top applicants, with the concentration in the subtitle."""
-    unit = unit_of(data, lang)
-    title = say(lang, "主要申请人", "Top applicants")
-    rows = (data.get("applicants") or [])[:TOP]
+    """The top applicants (report and dashboard) and the lead applicants by type
+    (report)."""
+    return [top_spec(data, lang), types_spec(data, lang)]
+
+
+def _concentration_text(data: dict[str, Any], lang: str) -> str:
     conc = data.get("concentration") or {}
-    subtitle = ""
-    if conc.get("applicants"):
-        level = conc.get("level_zh") if lang == "zh" else conc.get("level")
-        name = say(lang, "市场集中度", "Concentration")
-        subtitle = (
+    if not conc.get("applicants"):
+        return ""
+    level = conc.get("level_zh") if lang == "zh" else conc.get("level")
+    name = say(lang, "市场集中度", "Concentration")
+    if lang == "zh":
+        return (
             f"{name}：CR4 {pct(conc.get('cr4'))}，CR8 {pct(conc.get('cr8'))}，"
             f"HHI {conc.get('hhi') or 0:,.0f}（{level}）"
-            if lang == "zh"
-            else f"{name}: CR4 {pct(conc.get('cr4'))}, CR8 {pct(conc.get('cr8'))}, "
-            f"HHI {conc.get('hhi') or 0:,.0f} ({level})"
         )
+    return (
+        f"{name}: CR4 {pct(conc.get('cr4'))}, CR8 {pct(conc.get('cr8'))}, "
+        f"HHI {conc.get('hhi') or 0:,.0f} ({level})"
+    )
+
+
+def top_spec(data: dict[str, Any], lang: str) -> ChartSpec:
+    """The top applicants, with the concentration and how co-applicants count in the
+    subtitle."""
+    unit = unit_of(data, lang)
+    title = say(lang, "主要申请人排名", "Top applicants")
+    rows = (data.get("applicants") or [])[:TOP]
     if not rows:
-        return [empty_spec("applicants", title, unit, lang)]
+        return empty_spec("applicants", title, unit, lang)
+    parts = [
+        _concentration_text(data, lang),
+        say(lang, "共同申请时每个申请人各计一次", "co-applicants each count the unit"),
+    ]
     chart = Chart(
         "barh",
         tuple(str(r["name"]) for r in rows),
         (Series(unit, tuple(float(r["units"]) for r in rows)),),
         x_label=unit,
     )
-    return [
-        ChartSpec(
-            "applicants",
-            title,
-            unit,
-            chart,
-            subtitle=subtitle,
-            tooltips=tuple(
-                f"{r['name']}: {r['units']:,} ({pct(r.get('share'))})" for r in rows
-            ),
-        )
-    ]
+    return ChartSpec(
+        "applicants",
+        title,
+        unit,
+        chart,
+        subtitle=say(lang, "；", "; ").join(p for p in parts if p),
+        tooltips=tuple(
+            f"{r['name']}: {r['units']:,} ({pct(r.get('share'))})" for r in rows
+        ),
+    )
+
+
+def types_spec(data: dict[str, Any], lang: str) -> ChartSpec:
+    """The lead (first) applicants by type: enterprise, university, institute …"""
+    unit = unit_of(data, lang)
+    title = say(lang, "第一申请人类型构成", "Lead applicants by type")
+    mix = data.get("type_mix") or []
+    if not mix:
+        return empty_spec("applicants.types", title, unit, lang, kind="donut")
+    chart = Chart(
+        "donut",
+        tuple(L.party_label(str(m["party_type"]), lang) for m in mix),
+        (Series(unit, tuple(float(m["units"]) for m in mix)),),
+    )
+    return ChartSpec(
+        "applicants.types",
+        title,
+        unit,
+        chart,
+        tooltips=tuple(
+            f"{L.party_label(str(m['party_type']), lang)}: {m['units']:,} "
+            f"({pct(m.get('share'))})"
+            for m in mix
+        ),
+    )
 
 
 def applicants_section(
@@ -78,29 +124,16 @@ def applicants_section(
         return None
     s = Section(b.t("sec.applicants"), level, key="applicants")
     s.add(*pick(found, "applicants."))
+    specs = specs_of(applicants_charts, result, b.lang)
     if result.applicants:
-        s.add(_top_figure(b, result), _top_table(b, result))
-    s.add(
-        _concentration(b, result),
-        _types_figure(b, result),
-        _entrants_table(b, result),
-    )
+        s.add(*figures_of(b, specs, "applicants"), _top_table(b, result))
+    s.add(_concentration(b, result))
+    s.add(*figures_of(b, specs, "applicants.types", least=2))
+    s.add(_entrants_table(b, result))
     network = b.results.network
     if isinstance(network, CoApplicantNetwork):
         s.add(*network_blocks(b, network))
     return s
-
-
-def _top_figure(b: Builder, ap: ApplicantRanking) -> Figure:
-    top = ap.applicants[:TOP_CHART]
-    return b.figure(
-        b.say("主要申请人排名", "Top applicants"),
-        unit_bars(b.count_header, (a.name for a in top), (a.units for a in top)),
-        extra=b.say(
-            "共同申请时每个申请人各计一次", "co-applicants each count the unit"
-        ),
-        key="applicants.top",
-    )
 
 
 def _top_table(b: Builder, ap: ApplicantRanking) -> Table:
@@ -159,20 +192,6 @@ def _concentration(b: Builder, ap: ApplicantRanking) -> Paragraph:
     )
 
 
-def _types_figure(b: Builder, ap: ApplicantRanking) -> Figure | None:
-    if len(ap.type_mix) <= 1:
-        return None
-    return b.figure(
-        b.say("第一申请人类型构成", "Lead applicants by type"),
-        Chart(
-            "donut",
-            tuple(L.party_label(m.party_type, b.lang) for m in ap.type_mix),
-            (Series(b.count_header, tuple(num(m.units) for m in ap.type_mix)),),
-        ),
-        key="applicants.types",
-    )
-
-
 def _entrants_table(b: Builder, ap: ApplicantRanking) -> Table | None:
     if not ap.new_entrants:
         return None
@@ -222,4 +241,5 @@ PRESENTER = Presenter(
     order=30,
     keys=("applicants",),
 )
-"""The applicant ranking's slice: section, rules, the dashboard's applicants chart."""
+"""The applicant ranking's slice: section, rules, its charts (the dashboard draws the
+top applicants)."""

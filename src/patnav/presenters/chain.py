@@ -1,7 +1,7 @@
 """The chain positioning's presenter (产业链定位): its sections — the chain, the region's
 position (区域定位) and the development path (发展路径与建议: 补链招商, 强链, 引才, white
-spaces, risks) — and its rules. It draws no dashboard chart: the chain needs a navigation
-spec, which a patent set has not.
+spaces, risks) —, its rules and its charts. The dashboard draws none of them: the chain
+needs a navigation spec, which a patent set has not.
 
 The outlines place the chain section by ``present(builder, "chain", findings)`` and the
 other two by their part (``part="position"``, ``part="path"``, or ``"talent_path"``: the
@@ -15,14 +15,15 @@ from collections.abc import Sequence
 from typing import Any
 
 from patnav.analyses.chain import ChainPositioning
-from patnav.presenters.base import Presenter
+from patnav.presenters.base import ChartSpec, Presenter, figures_of, say, specs_of
+from patnav.presenters.geography import home_figure
+from patnav.presenters.trend import unit_of
 from patnav.reports import labels as L
 from patnav.reports.conclusions import landscape_rule
-from patnav.reports.context import Builder, NodeFigures
+from patnav.reports.context import Builder
 from patnav.reports.model import (
     Block,
     Chart,
-    Figure,
     Finding,
     Paragraph,
     Section,
@@ -34,11 +35,9 @@ from patnav.reports.sections.common import (
     YEARS_SHOWN,
     indent,
     node_label,
-    num,
     pick,
     unit_bars,
 )
-from patnav.reports.sections.landscape import home_figure
 
 MIN_GROWTH_NODES = 3
 """A growth chart needs this many nodes with a growth rate (a node needs filings in the
@@ -61,9 +60,9 @@ def chain_section(
         b.t("col.share_national") if basis == "national" else b.t("col.share_world")
     )
     overview.add(_overview_table(b, ch, cmp_label, share_col, basis))
-    names = tuple(node_label(n.node, n.depth) for n in ch.nodes)
+    specs = specs_of(chain_charts, chart_data(b, ch), b.lang)
     if any(n.home for n in ch.nodes):
-        overview.add(*_overview_figures(b, ch, names, cmp_label, share_col, basis))
+        overview.add(*figures_of(b, specs, "chain.home", "chain.share", "chain.rta"))
     else:
         # nothing at home in any node: bars of zeros would be empty charts — say it
         overview.add(
@@ -79,11 +78,13 @@ def chain_section(
                 "note",
             )
         )
-    overview.add(_growth_figure(b, ch))
+    overview.add(*figures_of(b, specs, "chain.growth"))
     overview.add(
         *pick(found, "chain.gap", "chain.weak", "chain.strong", "chain.momentum")
     )
-    _nodes_trend(b, s, b.results.nodes)
+    if "chain.nodes.years" in specs:
+        trend = s.sub(b.t("sec.chain.trend"), "chain.trend")
+        trend.add(*figures_of(b, specs, "chain.nodes.years"))
     return s
 
 
@@ -156,145 +157,201 @@ def _overview_table(
     )
 
 
-def _growth_figure(b: Builder, ch: ChainPositioning) -> Figure | None:
-    """Recent growth per node, at home and in the comparator (enough nodes grown)."""
-    grown = [n for n in ch.nodes if n.home_growth is not None]
-    if len(grown) < MIN_GROWTH_NODES:
-        return None
-    return b.figure(
-        b.say(
-            "各环节近三年增长率：本地与对比基准",
-            "Recent growth per node: home against comparator",
+def chart_data(b: Builder, ch: Any) -> dict[str, Any]:
+    """The chain's dict with the region's name (``region_label``) and the home units
+    per year of the top-level nodes (``node_years``: node -> [[year, units], …]) the
+    report counted (``Results.nodes``)."""
+    years = {
+        n.node: [[r.year, r.home] for r in n.comparison.by_year]
+        for n in b.results.nodes
+        if n.depth == 0 and n.comparison is not None and n.comparison.by_year
+    }
+    data: dict[str, Any] = ch.to_dict()
+    return data | {"region_label": b.results.region_label, "node_years": years}
+
+
+def chain_charts(data: dict[str, Any], lang: str) -> list[ChartSpec]:
+    """Every node's home units, share and RTA, the recent growth, the top-level nodes per
+    year, and each top-level node's leading local applicants."""
+    specs = [
+        home_units_spec(data, lang),
+        share_spec(data, lang),
+        rta_spec(data, lang),
+        growth_spec(data, lang),
+        nodes_years_spec(data, lang),
+        *players_specs(data, lang),
+    ]
+    return [spec for spec in specs if spec is not None]
+
+
+def _region(data: dict[str, Any]) -> str:
+    return str(data.get("region_label") or data.get("region") or "")
+
+
+def _basis(data: dict[str, Any]) -> str:
+    nodes = data.get("nodes") or []
+    return str(nodes[0]["rta_basis"]) if nodes else "national"
+
+
+def _names(data: dict[str, Any]) -> tuple[str, ...]:
+    return tuple(node_label(n["node"], n["depth"]) for n in data.get("nodes") or [])
+
+
+def _values(data: dict[str, Any], field: str) -> tuple[float, ...]:
+    return tuple(float(n[field] or 0) for n in data.get("nodes") or [])
+
+
+def home_units_spec(data: dict[str, Any], lang: str) -> ChartSpec:
+    """The home units of every node."""
+    unit = unit_of(data, lang)
+    chart = Chart(
+        "barh",
+        _names(data),
+        (Series(L.t("col.home", lang), _values(data, "home")),),
+        x_label=L.count_header(str(data["count_by"]), lang),
+    )
+    title = say(lang, f"{_region(data)}各环节数量", f"{_region(data)}'s units per node")
+    return ChartSpec("chain.home", title, unit, chart)
+
+
+def share_spec(data: dict[str, Any], lang: str) -> ChartSpec:
+    """Every node's home share of the comparator (the nation, or the world)."""
+    national = _basis(data) == "national"
+    cmp_label = L.t("col.national" if national else "col.world", lang)
+    share_col = L.t("col.share_national" if national else "col.share_world", lang)
+    field = "share_of_national" if national else "share_of_world"
+    chart = Chart(
+        "barh",
+        _names(data),
+        (Series(share_col, _values(data, field)),),
+        x_label=L.t("axis.share", lang),
+        percent=True,
+    )
+    title = say(
+        lang,
+        f"{_region(data)}各环节占{cmp_label}比重",
+        f"{_region(data)}'s share of {cmp_label.lower()} per node",
+    )
+    return ChartSpec("chain.share", title, "%", chart)
+
+
+def rta_spec(data: dict[str, Any], lang: str) -> ChartSpec:
+    """Every node's RTA, with the strong and weak thresholds as dashed lines."""
+    rules = data.get("rules") or {}
+    strong, weak = rules["strong_rta"], rules["weak_rta"]
+    chart = Chart(
+        "barh",
+        _names(data),
+        (Series("RTA", _values(data, "rta")),),
+        x_label="RTA",
+        references=(
+            (strong, say(lang, "强链", "strong")),
+            (weak, say(lang, "弱链", "weak")),
         ),
-        Chart(
-            "barh",
-            tuple(node_label(n.node, n.depth) for n in grown),
-            (
-                Series(b.t("series.home"), tuple(num(n.home_growth) for n in grown)),
-                Series(
-                    b.t("series.comparator"),
-                    tuple(num(n.comparator_growth) for n in grown),
-                ),
-            ),
-            x_label=b.t("axis.growth"),
-            percent=True,
+    )
+    return ChartSpec(
+        "chain.rta",
+        say(lang, "各环节显示性技术优势指数 RTA", "RTA per node"),
+        say(lang, "指数", "index"),
+        chart,
+        subtitle=say(
+            lang,
+            f"虚线：强链 {strong:g}、弱链 {weak:g}",
+            f"dashed: strong {strong:g}, weak {weak:g}",
         ),
-        unit="%",
-        extra=b.say(
-            f"近三年 {L.span(ch.recent_window)} 对前三年 {L.span(ch.previous_window)}",
-            f"{L.span(ch.recent_window)} against {L.span(ch.previous_window)}",
-        ),
-        key="chain.growth",
     )
 
 
-def _nodes_trend(b: Builder, s: Section, nodes: Sequence[NodeFigures]) -> None:
-    """The home units of the top-level nodes per year (a sub-section, when any)."""
-    tops = [
-        n
-        for n in nodes
-        if n.depth == 0 and n.comparison is not None and n.comparison.by_year
-    ]
-    years = sorted(
-        {r.year for n in tops if n.comparison for r in n.comparison.by_year}
-    )[-YEARS_SHOWN:]
-    series = []
-    for n in tops:
-        assert n.comparison is not None
-        per = {r.year: r.home for r in n.comparison.by_year}
-        series.append(Series(n.node, tuple(num(per.get(y, 0)) for y in years)))
-    if any(v for line in series for v in line.values):  # a chart of zeros says nothing
-        trend = s.sub(b.t("sec.chain.trend"), "chain.trend")
-        trend.add(
-            b.figure(
-                b.say(
-                    f"{b.results.region_label}一级环节申请趋势",
-                    f"{b.results.region_label}: top-level nodes per year",
-                ),
-                Chart(
-                    "line",
-                    tuple(str(y) for y in years),
-                    tuple(series),
-                    x_label=b.t("axis.year"),
-                    y_label=b.count_header,
-                ),
-                years=True,
-                key="chain.nodes.years",
-            )
+def _window(value: Any) -> tuple[int, int] | None:
+    return (int(value[0]), int(value[1])) if value else None
+
+
+def growth_spec(data: dict[str, Any], lang: str) -> ChartSpec | None:
+    """Recent growth per node, at home and in the comparator (None: fewer than
+    :data:`MIN_GROWTH_NODES` nodes have a growth rate)."""
+    grown = [n for n in data.get("nodes") or [] if n.get("home_growth") is not None]
+    if len(grown) < MIN_GROWTH_NODES:
+        return None
+    recent = L.span(_window(data.get("recent_window")))
+    previous = L.span(_window(data.get("previous_window")))
+    home = tuple(float(n["home_growth"]) for n in grown)
+    chart = Chart(
+        "barh",
+        tuple(node_label(n["node"], n["depth"]) for n in grown),
+        (
+            Series(L.t("series.home", lang), home),
+            Series(
+                L.t("series.comparator", lang),
+                tuple(float(n["comparator_growth"] or 0) for n in grown),
+            ),
+        ),
+        x_label=L.t("axis.growth", lang),
+        percent=True,
+    )
+    return ChartSpec(
+        "chain.growth",
+        say(
+            lang,
+            "各环节近三年增长率：本地与对比基准",
+            "Recent growth per node: home against comparator",
+        ),
+        "%",
+        chart,
+        subtitle=say(
+            lang, f"近三年 {recent} 对前三年 {previous}", f"{recent} against {previous}"
+        ),
+    )
+
+
+def nodes_years_spec(data: dict[str, Any], lang: str) -> ChartSpec | None:
+    """The home units of the top-level nodes per year (None: none, or all zero — a
+    chart of zeros says nothing)."""
+    per = {
+        node: {int(y): int(n) for y, n in rows}
+        for node, rows in (data.get("node_years") or {}).items()
+    }
+    years = sorted({y for p in per.values() for y in p})[-YEARS_SHOWN:]
+    series = tuple(
+        Series(node, tuple(float(p.get(y, 0)) for y in years))
+        for node, p in per.items()
+    )
+    if not any(v for line in series for v in line.values):
+        return None
+    chart = Chart(
+        "line",
+        tuple(str(y) for y in years),
+        series,
+        x_label=L.t("axis.year", lang),
+        y_label=L.count_header(str(data["count_by"]), lang),
+    )
+    title = say(
+        lang,
+        f"{_region(data)}一级环节申请趋势",
+        f"{_region(data)}: top-level nodes per year",
+    )
+    return ChartSpec("chain.nodes.years", title, unit_of(data, lang), chart, years=True)
+
+
+def players_specs(data: dict[str, Any], lang: str) -> list[ChartSpec]:
+    """Each top-level node's leading local applicants (eight at most)."""
+    unit = unit_of(data, lang)
+    out = []
+    for n in data.get("nodes") or []:
+        top = (n.get("local_players") or [])[:8]
+        if n["depth"] or not top:
+            continue
+        title = say(
+            lang,
+            f"{n['node']}：{_region(data)}主要创新主体",
+            f"{n['node']}: leading local applicants",
         )
-
-
-def _overview_figures(
-    b: Builder,
-    ch: ChainPositioning,
-    names: tuple[str, ...],
-    cmp_label: str,
-    share_col: str,
-    basis: str,
-) -> list[Figure]:
-    """The home units, share and RTA of every node, as bars."""
-    rules = ch.rules
-    return [
-        b.figure(
-            b.say(
-                f"{b.results.region_label}各环节数量",
-                f"{b.results.region_label}'s units per node",
-            ),
-            Chart(
-                "barh",
-                names,
-                (Series(b.t("col.home"), tuple(num(n.home) for n in ch.nodes)),),
-                x_label=b.count_header,
-            ),
-            key="chain.home",
-        ),
-        b.figure(
-            b.say(
-                f"{b.results.region_label}各环节占{cmp_label}比重",
-                f"{b.results.region_label}'s share of {cmp_label.lower()} per node",
-            ),
-            Chart(
-                "barh",
-                names,
-                (
-                    Series(
-                        share_col,
-                        tuple(
-                            num(
-                                n.share_of_national
-                                if basis == "national"
-                                else n.share_of_world
-                            )
-                            for n in ch.nodes
-                        ),
-                    ),
-                ),
-                x_label=b.t("axis.share"),
-                percent=True,
-            ),
-            unit="%",
-            key="chain.share",
-        ),
-        b.figure(
-            b.say("各环节显示性技术优势指数 RTA", "RTA per node"),
-            Chart(
-                "barh",
-                names,
-                (Series("RTA", tuple(num(n.rta) for n in ch.nodes)),),
-                x_label="RTA",
-                references=(
-                    (rules["strong_rta"], b.say("强链", "strong")),
-                    (rules["weak_rta"], b.say("弱链", "weak")),
-                ),
-            ),
-            unit=b.say("指数", "index"),
-            extra=b.say(
-                f"虚线：强链 {rules['strong_rta']:g}、弱链 {rules['weak_rta']:g}",
-                f"dashed: strong {rules['strong_rta']:g}, weak {rules['weak_rta']:g}",
-            ),
-            key="chain.rta",
-        ),
-    ]
+        chart = unit_bars(
+            L.count_header(str(data["count_by"]), lang),
+            (str(p["name"]) for p in top),
+            (int(p["units"]) for p in top),
+        )
+        out.append(ChartSpec(f"chain.players.{n['node']}", title, unit, chart))
+    return out
 
 
 def position_section(
@@ -309,6 +366,7 @@ def position_section(
     geo = b.results.geography
     if geo is not None:
         s.add(home_figure(b, geo))
+    specs = specs_of(chain_charts, chart_data(b, ch), b.lang)
     players = s.sub(b.t("sec.chain.players"), "chain.players")
     players.add(*pick(found, "chain.dependence"))
     rows = []
@@ -328,22 +386,7 @@ def position_section(
                     L.years(p.last_year, None),
                 ]
             )
-        if n.local_players:
-            top = n.local_players[:8]
-            players.add(
-                b.figure(
-                    b.say(
-                        f"{n.node}：{b.results.region_label}主要创新主体",
-                        f"{n.node}: leading local applicants",
-                    ),
-                    unit_bars(
-                        b.count_header,
-                        (p.name for p in top),
-                        (p.units for p in top),
-                    ),
-                    key=f"chain.players.{n.node}",
-                )
-            )
+        players.add(*figures_of(b, specs, f"chain.players.{n.node}"))
     if rows:
         players.add(
             b.table(
@@ -594,6 +637,8 @@ def talent_path_part(
 PRESENTER = Presenter(
     "chain",
     section=chain_section,
+    charts=chain_charts,
+    chart_data=chart_data,
     parts=(
         ("position", position_section),
         ("path", path_part),

@@ -3,18 +3,28 @@ charts (origins, Chinese provinces and cities with the units not located, market
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
-from patnav.analyses.geography import Geography, Share
-from patnav.presenters.base import ChartSpec, Presenter, empty_spec, pct, say
+from patnav.analyses.geography import Geography
+from patnav.presenters.base import (
+    ChartSpec,
+    Presenter,
+    empty_spec,
+    figure_of,
+    figures_of,
+    pct,
+    say,
+    specs_of,
+)
 from patnav.presenters.trend import measure_of, unit_of
 from patnav.reports import labels as L
 from patnav.reports.conclusions import landscape_rule
 from patnav.reports.context import Builder
 from patnav.reports.model import Chart, Figure, Finding, Paragraph, Section, Series
-from patnav.reports.sections.common import TOP_CHART, TOP_TABLE, pick, unit_bars
-from patnav.reports.sections.landscape import home_figure
+from patnav.reports.sections.common import TOP_TABLE, YEARS_SHOWN, pick
 
 TOP = 15
 """Bars a dashboard chart shows."""
@@ -31,25 +41,31 @@ def _label(row: dict[str, Any]) -> str:
 def _share_bars(
     key: str, title: str, rows: list[dict[str, Any]], data: dict[str, Any], lang: str
 ) -> ChartSpec:
-    """Units per country or office, largest first, each with its share on hover."""
+    """Units per country or office, largest first, each with its share on hover; the
+    units whose country or office is unknown as the last bar, drawn apart."""
     unit = unit_of(data, lang)
-    rows = rows[:TOP]
-    if not rows:
+    known = [r for r in rows if r.get("key") != "unknown"][:TOP]
+    unplaced = [r for r in rows if r.get("key") == "unknown" and r.get("units")]
+    unknown = say(lang, "未知", "Unknown") if unplaced else ""
+    shown = known + unplaced
+    if not known:
         return empty_spec(key, title, unit, lang)
+    labels = [_label(r) for r in known] + ([unknown] if unknown else [])
     return ChartSpec(
         key,
         title,
         unit,
         Chart(
             "barh",
-            tuple(_label(r) for r in rows),
-            (Series(unit, tuple(float(r["units"]) for r in rows)),),
+            tuple(labels),
+            (Series(unit, tuple(float(r["units"]) for r in shown)),),
             x_label=unit,
         ),
         tooltips=tuple(
-            f"{r.get('label') or r.get('key')}: {r['units']:,} ({pct(r.get('share'))})"
-            for r in rows
+            f"{label}: {r['units']:,} ({pct(r.get('share'))})"
+            for label, r in zip(labels, shown, strict=True)
         ),
+        unknown=unknown,
     )
 
 
@@ -89,9 +105,10 @@ def _places(
         subtitle = say(
             lang,
             f"中国来源 {china:,} {measure}，其中 {unlocated:,} {measure}"
-            f"（{share(unlocated)}）未能定位到{level}",
+            f"（{share(unlocated)}）未能定位到{level}（无申请人地址或地址未能识别）",
             f"{china:,} {measure} of Chinese origin; {unlocated:,} {measure} "
-            f"({share(unlocated)}) not located to a {level}",
+            f"({share(unlocated)}) not located to a {level} (no applicant address, "
+            "or one not recognised)",
         )
     if not labels:
         return empty_spec(key, title, unit, lang)
@@ -107,32 +124,74 @@ def _places(
 
 
 def geography_charts(data: dict[str, Any], lang: str) -> list[ChartSpec]:
-    """Origins, Chinese provinces and cities (with the units not located), markets."""
-    charts = [
-        _share_bars(
-            "origins",
-            say(lang, "技术来源国家/地区", "Origin countries and regions"),
-            data.get("origins") or [],
-            data,
-            lang,
-        )
-    ]
+    """Origins, Chinese provinces and cities (with the units not located), markets
+    (report and dashboard); the home region against the nation (report)."""
+    charts = [origins_spec(data, lang)]
     for level, title in (
         ("provinces", say(lang, "国内省份分布", "Chinese provinces")),
         ("cities", say(lang, "国内城市分布", "Chinese cities")),
     ):
         if data.get(level) or data.get("china"):
             charts.append(_places(level, title, data.get(level) or [], data, lang))
-    charts.append(
-        _share_bars(
-            "markets",
-            say(lang, "目标市场（受理局）", "Markets (offices)"),
-            data.get("markets") or [],
-            data,
-            lang,
-        )
+    charts.append(markets_spec(data, lang))
+    home = home_spec(data, lang)
+    return charts if home is None else [*charts, home]
+
+
+def origins_spec(data: dict[str, Any], lang: str) -> ChartSpec:
+    """Units per origin country or region (the applicants' country)."""
+    title = say(lang, "技术来源国家/地区分布", "Origins by country")
+    return _share_bars("origins", title, data.get("origins") or [], data, lang)
+
+
+def markets_spec(data: dict[str, Any], lang: str) -> ChartSpec:
+    """Units per office they were published at."""
+    title = say(lang, "目标市场（受理局）分布", "Markets by office")
+    spec = _share_bars("markets", title, data.get("markets") or [], data, lang)
+    note = say(
+        lang,
+        f"一{measure_of(data, lang)}可在多个受理局公开",
+        "a unit may be published at several offices",
     )
-    return charts
+    return replace(spec, subtitle=note) if not spec.empty else spec
+
+
+def home_spec(data: dict[str, Any], lang: str) -> ChartSpec | None:
+    """The home region's units per year against the nation — or, for a whole country,
+    the world (None: the analysis has no home region)."""
+    home = data.get("home") or {}
+    rows = [r for r in home.get("by_year") or [] if r["home"] or r["national"]]
+    if not rows:
+        return None
+    rows = rows[-YEARS_SHOWN:]
+    region = str(home.get("region") or "")
+    # a whole country's region is labelled by its ISO code (Region.label)
+    country = re.fullmatch("[A-Z]{2}", region) is not None
+    name = L.place(region, lang) if country else region
+    other = "world" if country else "national"
+    unit = unit_of(data, lang)
+    title = say(
+        lang,
+        f"{name}与{'全球' if country else '全国'}申请趋势",
+        f"{name} against {'the world' if country else 'the nation'}",
+    )
+    chart = Chart(
+        "line",
+        tuple(str(r["year"]) for r in rows),
+        (
+            Series(name, tuple(float(r["home"]) for r in rows)),
+            Series(L.t(f"col.{other}", lang), tuple(float(r[other]) for r in rows)),
+        ),
+        x_label=say(lang, "申请年", "Filing year"),
+        y_label=unit,
+    )
+    return ChartSpec("geography.home", title, unit, chart, years=True)
+
+
+def home_figure(b: Builder, geo: Geography) -> Figure | None:
+    """The home region's figure (:func:`home_spec`), or None without one."""
+    spec = home_spec(geo.to_dict(), b.lang)
+    return None if spec is None else figure_of(b, spec)
 
 
 # -- the report's section -----------------------------------------------------------------
@@ -148,9 +207,10 @@ def geography_section(
     with_home = b.results.chain is None
     s = Section(b.t("sec.geography"), level, key="geography")
     s.add(*pick(found, "geography." if with_home else "geography.origins"))
-    _origins(b, s, result)
-    s.add(_markets_figure(b, result))
-    _places_figures(b, s, result)
+    specs = specs_of(geography_charts, result, b.lang)
+    _origins(b, s, result, specs)
+    s.add(*figures_of(b, specs, "markets", least=2))
+    _places_figures(b, s, result, specs)
     if result.cities:
         s.add(
             b.table(
@@ -173,18 +233,15 @@ def geography_section(
     return s
 
 
-def _origins(b: Builder, s: Section, geo: Geography) -> None:
+def _origins(
+    b: Builder, s: Section, geo: Geography, specs: dict[str, ChartSpec]
+) -> None:
     """The origins' figure and table (with more than one known origin)."""
     origins = [o for o in geo.origins if o.key != "unknown"]
     if len(origins) <= 1:
         return
-    top = origins[:TOP_CHART]
     s.add(
-        b.figure(
-            b.say("技术来源国家/地区分布", "Origins by country"),
-            unit_bars(b.count_header, (o.label for o in top), (o.units for o in top)),
-            key="geography.origins",
-        ),
+        *figures_of(b, specs, "origins"),
         b.table(
             b.say("技术来源国家/地区", "Origins"),
             [b.t("col.rank"), b.t("col.country"), b.count_header, b.t("col.share")],
@@ -201,72 +258,19 @@ def _origins(b: Builder, s: Section, geo: Geography) -> None:
     )
 
 
-def _markets_figure(b: Builder, geo: Geography) -> Figure | None:
-    """The markets by office (with more than one known office)."""
-    markets = [m for m in geo.markets if m.key != "unknown"]
-    if len(markets) <= 1:
-        return None
-    top = markets[:TOP_CHART]
-    return b.figure(
-        b.say("目标市场（受理局）分布", "Markets by office"),
-        unit_bars(b.count_header, (m.label for m in top), (m.units for m in top)),
-        extra=b.say(
-            "一件可在多个受理局公开",
-            "a unit may be published at several offices",
-        ),
-        key="geography.markets",
-    )
-
-
-def _places_figures(b: Builder, s: Section, geo: Geography) -> None:
-    """Provinces and cities: shares of the units of Chinese origin. The units that
-    cannot be placed (no applicant address) are a bar of their own and said in the
-    note."""
+def _places_figures(
+    b: Builder, s: Section, geo: Geography, specs: dict[str, ChartSpec]
+) -> None:
+    """Provinces and cities: shares of the units of Chinese origin, the units that
+    cannot be placed (no applicant address) a bar of their own; with none placed, the
+    provinces' note alone."""
     if not geo.china:
         return
-    places: tuple[tuple[str, Sequence[Share], int, str, str], ...] = (
-        (
-            "provinces",
-            geo.provinces,
-            geo.unlocated_provinces,
-            b.say("国内省份分布", "Chinese provinces"),
-            b.say("省份", "province"),
-        ),
-        (
-            "cities",
-            geo.cities,
-            geo.unlocated_cities,
-            b.say("国内城市分布", "Chinese cities"),
-            b.say("城市", "city"),
-        ),
-    )
-    for key, shares, unlocated, title, level_name in places:
-        located = list(shares[:TOP_CHART])
-        placed_note = b.say(
-            f"中国来源 {b.qty(geo.china)}，其中 {b.qty(unlocated)}"
-            f"（{L.pct(unlocated / geo.china)}）未能定位到{level_name}"
-            "（无申请人地址或地址未能识别）",
-            f"{b.qty(geo.china)} of Chinese origin, {b.qty(unlocated)} "
-            f"({L.pct(unlocated / geo.china)}) not located to a {level_name} "
-            "(no applicant address, or one not recognised)",
-        )
-        if not located:
-            if key == "provinces":
-                s.add(Paragraph(placed_note + b.say("。", "."), "note"))
-            continue
-        labels = [p.label for p in located]
-        units: list[int | None] = [p.units for p in located]
-        if unlocated:
-            labels.append(b.say("未定位", "not located"))
-            units.append(unlocated)
-        s.add(
-            b.figure(
-                title,
-                unit_bars(b.count_header, labels, units),
-                extra=placed_note if unlocated else "",
-                key=f"geography.{key}",
-            )
-        )
+    for key, shares in (("provinces", geo.provinces), ("cities", geo.cities)):
+        if shares:
+            s.add(*figures_of(b, specs, key))
+        elif key == "provinces" and key in specs:
+            s.add(Paragraph(specs[key].subtitle + b.say("。", "."), "note"))
 
 
 PRESENTER = Presenter(
@@ -278,4 +282,5 @@ PRESENTER = Presenter(
     order=20,
     keys=("origins", "provinces", "cities", "markets"),
 )
-"""The geography's slice: section, rules, the dashboard's four geography charts."""
+"""The geography's slice: section, rules, its charts (the dashboard draws four: origins,
+provinces, cities, markets)."""

@@ -1,27 +1,27 @@
 """The hot-spot analysis's presenter (技术热点与空白点): its report section and its rules
-(white spaces, emerging terms). It draws no dashboard chart: a set's dashboard does not run
-the text analysis."""
+(white spaces, emerging terms), its charts. The dashboard draws none of them: a set's
+dashboard does not run the text analysis."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import Any
 
-from patnav.analyses.hotspots import HotSpots
-from patnav.presenters.base import Presenter
+from patnav.analyses.hotspots import HotSpots, term_label
+from patnav.presenters.base import ChartSpec, Presenter, figures_of, say, specs_of
+from patnav.presenters.trend import measure_of, unit_of
 from patnav.reports import labels as L
 from patnav.reports.conclusions import landscape_rule
 from patnav.reports.context import Builder
 from patnav.reports.model import (
     Chart,
-    Figure,
     Finding,
     Paragraph,
     Section,
     Series,
     Table,
 )
-from patnav.reports.sections.common import TOP_CHART, num, pick
+from patnav.reports.sections.common import TOP_CHART, pick
 
 
 def _method(b: Builder, hs: HotSpots) -> Paragraph:
@@ -61,84 +61,114 @@ def _method(b: Builder, hs: HotSpots) -> Paragraph:
     )
 
 
-def _terms_figure(b: Builder, hs: HotSpots, unit: str) -> Figure | None:
-    """The hot terms that have a label in the report's language."""
-    shown = [(t, label) for t in hs.terms if (label := t.label(b.lang)) is not None][
-        :TOP_CHART
-    ]
+def hotspots_charts(data: dict[str, Any], lang: str) -> list[ChartSpec]:
+    """The hot terms, the emerging terms and the technology–effect matrix."""
+    specs = [terms_spec(data, lang), emerging_spec(data, lang), matrix_spec(data, lang)]
+    return [spec for spec in specs if spec is not None]
+
+
+def _labelled(
+    terms: list[dict[str, Any]], lang: str
+) -> list[tuple[dict[str, Any], str]]:
+    """The terms that have a name in ``lang`` (an English term with no Chinese form has
+    none in a Chinese report), with it."""
+    out = []
+    for t in terms:
+        label = term_label(t["term"], t.get("zh"), t.get("en"), lang)
+        if label is not None:
+            out.append((t, label))
+    return out
+
+
+def _mentions(data: dict[str, Any], lang: str) -> str:
+    unit = unit_of(data, lang)
+    return say(lang, f"提及数（{unit}）", "Units mentioning")
+
+
+def terms_spec(data: dict[str, Any], lang: str) -> ChartSpec | None:
+    """The hot terms that have a name in ``lang`` (None: none has)."""
+    shown = _labelled(data.get("terms") or [], lang)[:TOP_CHART]
     if not shown:
         return None
-    sampled = hs.analysed_units < hs.total_units
-    return b.figure(
-        b.say("技术热点词", "Hot terms"),
-        Chart(
-            "barh",
-            tuple(label for _, label in shown),
-            (Series(unit, tuple(num(t.units) for t, _ in shown)),),
-            x_label=unit,
-        ),
-        extra=b.say(
-            f"样本 {b.qty(hs.analysed_units)}",
-            f"sample of {b.qty(hs.analysed_units)}",
+    analysed, total = data["analysed_units"], data["total_units"]
+    measure = measure_of(data, lang)
+    chart = Chart(
+        "barh",
+        tuple(label for _, label in shown),
+        (Series(_mentions(data, lang), tuple(float(t["units"]) for t, _ in shown)),),
+        x_label=_mentions(data, lang),
+    )
+    return ChartSpec(
+        "hotspots.terms",
+        say(lang, "技术热点词", "Hot terms"),
+        unit_of(data, lang),
+        chart,
+        subtitle=say(
+            lang, f"样本 {analysed:,} {measure}", f"sample of {analysed:,} {measure}"
         )
-        if sampled
+        if analysed < total
         else "",
-        key="hotspots.terms",
     )
 
 
-def _emerging_figure(b: Builder, hs: HotSpots, unit: str) -> Figure | None:
-    """The emerging terms: their units in the recent and the previous window."""
-    rising = [
-        (t, label) for t in hs.emerging if (label := t.label(b.lang)) is not None
-    ][:10]
-    if not rising or not hs.recent_window:
+def emerging_spec(data: dict[str, Any], lang: str) -> ChartSpec | None:
+    """The emerging terms: their units in the recent and the previous window (None:
+    none, or no windows)."""
+    rising = _labelled(data.get("emerging") or [], lang)[:10]
+    recent, previous = data.get("recent_window"), data.get("previous_window")
+    if not rising or not recent:
         return None
-    top = [t for t, _ in rising]
-    return b.figure(
-        b.say(
+    chart = Chart(
+        "barh",
+        tuple(label for _, label in rising),
+        (
+            Series(L.span(tuple(recent)), tuple(float(t["recent"]) for t, _ in rising)),
+            Series(
+                L.span(tuple(previous) if previous else None),
+                tuple(float(t["previous"]) for t, _ in rising),
+            ),
+        ),
+        x_label=_mentions(data, lang),
+    )
+    return ChartSpec(
+        "hotspots.emerging",
+        say(
+            lang,
             "新兴技术词（近三年与前三年）",
             "Emerging terms (recent against previous window)",
         ),
-        Chart(
-            "barh",
-            tuple(label for _, label in rising),
-            (
-                Series(L.span(hs.recent_window), tuple(num(t.recent) for t in top)),
-                Series(
-                    L.span(hs.previous_window),
-                    tuple(num(t.previous) for t in top),
-                ),
-            ),
-            x_label=unit,
-        ),
-        key="hotspots.emerging",
+        unit_of(data, lang),
+        chart,
     )
 
 
-def _matrix_figure(b: Builder, hs: HotSpots) -> Figure | None:
-    """The technology–effect matrix: main IPC groups against the effects stated."""
-    m = hs.matrix
-    if not (m.rows and m.columns):
+def matrix_spec(data: dict[str, Any], lang: str) -> ChartSpec | None:
+    """The technology–effect matrix: main IPC groups against the effects stated (None:
+    no group or no effect)."""
+    m = data.get("matrix") or {}
+    if not (m.get("rows") and m.get("columns")):
         return None
-    return b.figure(
-        b.say("技术功效矩阵", "Technology–effect matrix"),
-        Chart(
-            "heatmap",
-            tuple(L.effect_label(c, b.lang) for c in m.columns),
-            (),
-            rows=tuple(
-                f"{r} {L.short_title(lbl, 16)}" if lbl != r else r
-                for r, lbl in zip(m.rows, m.row_labels, strict=True)
-            ),
-            matrix=tuple(tuple(num(v) for v in row) for row in m.values),
-            x_label=b.t("col.effect"),
+    chart = Chart(
+        "heatmap",
+        tuple(L.effect_label(str(c), lang) for c in m["columns"]),
+        (),
+        rows=tuple(
+            f"{r} {L.short_title(lbl, 16)}" if lbl != r else str(r)
+            for r, lbl in zip(m["rows"], m["row_labels"], strict=True)
         ),
-        extra=b.say(
+        matrix=tuple(tuple(float(v or 0) for v in row) for row in m["values"]),
+        x_label=L.t("col.effect", lang),
+    )
+    return ChartSpec(
+        "hotspots.matrix",
+        say(lang, "技术功效矩阵", "Technology–effect matrix"),
+        unit_of(data, lang),
+        chart,
+        subtitle=say(
+            lang,
             "行：主分类号大组；列：摘要所述功效",
             "rows: main IPC groups; columns: effects the abstracts state",
         ),
-        key="hotspots.matrix",
     )
 
 
@@ -196,9 +226,10 @@ def hotspots_section(
     s = Section(b.t("sec.hotspots"), level, key="hotspots")
     s.add(_method(b, hs))
     s.add(*pick(found, "hotspots."))
-    unit = b.say("提及数（件）", "Units mentioning")
-    s.add(_terms_figure(b, hs, unit), _emerging_figure(b, hs, unit))
-    s.add(_matrix_figure(b, hs))
+    specs = specs_of(hotspots_charts, hs, b.lang)
+    s.add(
+        *figures_of(b, specs, "hotspots.terms", "hotspots.emerging", "hotspots.matrix")
+    )
     if hs.white_spaces:
         s.add(_white_table(b, hs))
     if hs.topics:
@@ -209,10 +240,11 @@ def hotspots_section(
 PRESENTER = Presenter(
     "hotspots",
     section=hotspots_section,
+    charts=hotspots_charts,
     rules=(
         landscape_rule("hotspots.white_space"),
         landscape_rule("hotspots.emerging"),
     ),
     order=90,
 )
-"""The hot-spot analysis's slice: section and rules (not on the dashboard)."""
+"""The hot-spot analysis's slice: section, rules and charts (not on the dashboard)."""

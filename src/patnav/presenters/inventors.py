@@ -7,21 +7,28 @@ from collections.abc import Sequence
 from typing import Any
 
 from patnav.analyses.inventors import InventorAnalysis
-from patnav.presenters.base import ChartSpec, Presenter, empty_spec, say, short
+from patnav.presenters.base import (
+    ChartSpec,
+    Presenter,
+    empty_spec,
+    figures_of,
+    say,
+    short,
+    specs_of,
+)
 from patnav.presenters.trend import unit_of
 from patnav.reports import labels as L
 from patnav.reports.conclusions import landscape_rule
 from patnav.reports.context import Builder
 from patnav.reports.model import (
     Chart,
-    Figure,
     Finding,
     Paragraph,
     Section,
     Series,
     Table,
 )
-from patnav.reports.sections.common import TOP_CHART, TOP_TABLE, num, pick
+from patnav.reports.sections.common import TOP_TABLE, pick
 
 TOP = 15
 """Inventors the dashboard's chart shows."""
@@ -30,21 +37,31 @@ TEAMS = 10
 
 
 def inventors_charts(data: dict[str, Any], lang: str) -> list[ChartSpec]:
-    """The top inventors, each at their applicant."""
+    """The top inventors, each at their lead applicant (shortened: the table names it
+    whole)."""
     unit = unit_of(data, lang)
     title = say(lang, "主要发明人", "Top inventors")
     rows = (data.get("inventors") or [])[:TOP]
     if not rows:
         return [empty_spec("inventors", title, unit, lang)]
+    unknown = say(lang, "未知", "unknown")
+
+    def label(r: dict[str, Any]) -> str:
+        at = short(str(r.get("applicant") or unknown), 16)
+        return f"{r['name']}（{at}）" if lang != "en" else f"{r['name']} ({at})"
+
     chart = Chart(
         "barh",
-        tuple(
-            f"{r['name']}（{short(str(r.get('applicant') or '—'), 16)}）" for r in rows
-        ),
+        tuple(label(r) for r in rows),
         (Series(unit, tuple(float(r["units"]) for r in rows)),),
         x_label=unit,
     )
-    return [ChartSpec("inventors", title, unit, chart)]
+    subtitle = say(
+        lang,
+        "发明人以“姓名@第一申请人”区分",
+        "an inventor is a name at the lead applicant",
+    )
+    return [ChartSpec("inventors", title, unit, chart, subtitle=subtitle)]
 
 
 def inventors_section(
@@ -63,7 +80,7 @@ def inventors_section(
         )
         return s
     s.add(
-        _top_figure(b, result),
+        *figures_of(b, specs_of(inventors_charts, result, b.lang), "inventors"),
         _top_table(b, result),
         _teams_table(b, result),
     )
@@ -74,29 +91,6 @@ def _applicant(b: Builder, name: str | None) -> str:
     """The inventor's lead applicant; 未知 where the data name none (a PatSnap row gives
     current owners only)."""
     return name or b.t("unknown")
-
-
-def _top_figure(b: Builder, inv: InventorAnalysis) -> Figure:
-    top = inv.inventors[:TOP_CHART]
-    return b.figure(
-        b.say("主要发明人", "Top inventors"),
-        Chart(
-            "barh",
-            tuple(
-                f"{i.name}（{_applicant(b, i.applicant)}）"
-                if b.lang != "en"
-                else f"{i.name} ({_applicant(b, i.applicant)})"
-                for i in top
-            ),
-            (Series(b.count_header, tuple(num(i.units) for i in top)),),
-            x_label=b.count_header,
-        ),
-        extra=b.say(
-            "发明人以“姓名@第一申请人”区分",
-            "an inventor is a name at the lead applicant",
-        ),
-        key="inventors.top",
-    )
 
 
 def _top_table(b: Builder, inv: InventorAnalysis) -> Table:

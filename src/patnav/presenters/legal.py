@@ -7,8 +7,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from patnav.analyses.legal import LegalStatusSummary
-from patnav.presenters.base import ChartSpec, Presenter, say
-from patnav.presenters.trend import unit_of
+from patnav.presenters.base import ChartSpec, Presenter, figures_of, say, specs_of
+from patnav.presenters.trend import measure_of, unit_of
 from patnav.reports import labels as L
 from patnav.reports.conclusions import landscape_rule
 from patnav.reports.conclusions.legal import evidence_text
@@ -18,8 +18,8 @@ from patnav.reports.conclusions.thresholds import (
     status_conclusive,
 )
 from patnav.reports.context import Builder
-from patnav.reports.model import Chart, Figure, Finding, Paragraph, Section, Series
-from patnav.reports.sections.common import num, pick
+from patnav.reports.model import Chart, Finding, Paragraph, Section, Series
+from patnav.reports.sections.common import pick
 
 STATUS_EN = {
     "active": "Active",
@@ -68,11 +68,19 @@ def operation_name(kind: Any, lang: str) -> str:
     return str(kind)
 
 
+def status_name(status: Any, lang: str) -> str:
+    """A legal status's name: the page's vocabulary (有效, Term ended (estimated) …)."""
+    if lang == "en":
+        return STATUS_EN.get(str(status), str(status))
+    return L.status_label(str(status), lang)
+
+
 def status_chart(data: dict[str, Any], lang: str) -> ChartSpec:
-    """Units by legal status (a donut), the statuses known in the subtitle; nothing
-    drawn, and why, when no unit has a known status."""
+    """Units by legal status (a donut, every status and the units of none), how a unit
+    counts and the statuses known in the subtitle; nothing drawn, and why, when no unit
+    has a known status."""
     unit = unit_of(data, lang)
-    title = say(lang, "法律状态", "Legal status")
+    title = say(lang, "法律状态构成", "Legal status")
     statuses = data.get("statuses") or []
     if statuses and not data.get("known"):
         return ChartSpec(
@@ -80,29 +88,30 @@ def status_chart(data: dict[str, Any], lang: str) -> ChartSpec:
         )
     if not statuses:
         return ChartSpec("legal", title, unit, Chart("donut", (), ()))
-    known = data.get("known") or 0
+    known, total = data.get("known") or 0, data.get("total", 0)
+    subtitle = say(
+        lang,
+        f"法律状态已知 {known:,} / {total:,}；一{measure_of(data, lang)}以其最有效的"
+        "状态计；“期限届满（推算）”为估计，不计入已知状态",
+        f"status known for {known:,} of {total:,}; a unit counts by its most alive "
+        "status; term ended (estimated) is an estimate, not a known status",
+    )
     return ChartSpec(
         "legal",
         title,
         unit,
         Chart(
             "donut",
-            tuple(
-                str(s["label"])
-                if lang == "zh"
-                else STATUS_EN.get(str(s["status"]), f"ls.{s['status']}")
-                for s in statuses
-            ),
+            tuple(status_name(s["status"], lang) for s in statuses),
             (Series(unit, tuple(float(s["units"]) for s in statuses)),),
         ),
-        subtitle=f"法律状态已知 {known:,} / {data.get('total', 0):,}"
-        if lang == "zh"
-        else f"status known for {known:,} of {data.get('total', 0):,}",
+        subtitle=subtitle,
     )
 
 
 def operations_chart(data: dict[str, Any], lang: str) -> ChartSpec:
-    """Units in each operation per year, stacked."""
+    """Units in each operation per year, stacked: the report's counting unit, each
+    unit once a year per kind of operation however many events it had."""
     unit = unit_of(data, lang)
     operations = data.get("operations") or []
     years = sorted({o["year"] for o in operations if o.get("year") is not None})
@@ -112,8 +121,8 @@ def operations_chart(data: dict[str, Any], lang: str) -> ChartSpec:
         "operations",
         say(
             lang,
-            "专利运营（转让、许可、质押等）",
-            "Operations (transfers, licences, pledges …)",
+            "专利运营年度分布（转让、许可、质押等）",
+            "Operations per year (transfers, licences, pledges …)",
         ),
         unit,
         Chart(
@@ -126,6 +135,15 @@ def operations_chart(data: dict[str, Any], lang: str) -> ChartSpec:
                 )
                 for kind in kinds
             ),
+            x_label=say(lang, "事件年", "Event year"),
+            y_label=unit,
+        ),
+        subtitle=say(
+            lang,
+            f"按涉及的{measure_of(data, lang)}数计：同一{measure_of(data, lang)}"
+            "一年内同类运营多次只计一次",
+            "units involved: a unit counts once a year per kind of operation, "
+            "however many events",
         ),
     )
 
@@ -141,47 +159,6 @@ def legal_charts(data: dict[str, Any], lang: str) -> list[ChartSpec]:
 # -- the report section -----------------------------------------------------------------
 
 
-def _status_figure(b: Builder, lg: LegalStatusSummary) -> Figure:
-    return b.figure(
-        b.say("法律状态构成", "Legal status"),
-        Chart(
-            "donut",
-            tuple(L.status_label(x.status, b.lang) for x in lg.statuses),
-            (Series(b.count_header, tuple(num(x.units) for x in lg.statuses)),),
-        ),
-        extra=b.say(
-            "一件以其最有效的状态计；“期限届满（推算）”为估计，不计入已知状态",
-            "a unit counts by its most alive status; term ended (estimated) is "
-            "an estimate, not a known status",
-        ),
-        key="legal.status",
-    )
-
-
-def _operations_figure(b: Builder, lg: LegalStatusSummary) -> Figure:
-    years = sorted({o.year for o in lg.operations})
-    ops = sorted({o.operation for o in lg.operations})
-    cell = {(o.year, o.operation): o.events for o in lg.operations}
-    return b.figure(
-        b.say("专利运营事件年度分布", "Operations per year"),
-        Chart(
-            "stacked",
-            tuple(str(y) for y in years),
-            tuple(
-                Series(
-                    L.operation_label(op, b.lang),
-                    tuple(num(cell.get((y, op), 0)) for y in years),
-                )
-                for op in ops
-            ),
-            x_label=b.say("事件年", "Event year"),
-            y_label=b.say("事件（次）", "Events"),
-        ),
-        unit=b.say("次", "events"),
-        key="legal.operations",
-    )
-
-
 def legal_section(
     b: Builder, lg: Any, found: Sequence[Finding], level: int = 2
 ) -> Section | None:
@@ -193,8 +170,9 @@ def legal_section(
     s.add(*pick(found, "legal.", "data.unknown_status"))
     if lg.total:
         s.add(Paragraph(legal_basis(b, lg), "note"))
+    specs = specs_of(legal_charts, lg, b.lang)
     if lg.statuses and status_conclusive(lg.known, lg.total):
-        s.add(_status_figure(b, lg))
+        s.add(*figures_of(b, specs, "legal"))
     if lg.statuses:
         s.add(
             b.table(
@@ -222,7 +200,7 @@ def legal_section(
             )
         )
     if lg.operations:
-        s.add(_operations_figure(b, lg))
+        s.add(*figures_of(b, specs, "operations"))
     return s
 
 

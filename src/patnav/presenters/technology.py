@@ -8,18 +8,20 @@ from collections.abc import Sequence
 from typing import Any
 
 from patnav.analyses.technology import TechnologyComposition
-from patnav.presenters.base import ChartSpec, Presenter, say
+from patnav.presenters.base import ChartSpec, Presenter, figures_of, say, specs_of
 from patnav.presenters.trend import measure_of, unit_of
 from patnav.reports import labels as L
 from patnav.reports.conclusions import landscape_rule
 from patnav.reports.context import Builder
-from patnav.reports.model import Chart, Figure, Finding, Section, Series, Table
-from patnav.reports.sections.common import TOP_CHART, num, pick, unit_bars
+from patnav.reports.model import Chart, Finding, Section, Series, Table
+from patnav.reports.sections.common import pick
 
 TOP = 15
 """IPC subclasses the dashboard's bars show."""
-HEAT_COLUMNS = 25
-"""The dashboard's heat map shows this many of the last columns (filing years)."""
+HEAT_COLUMNS = 20
+"""The heat map over the years shows this many of the last filing years."""
+HEAT_ROWS = 12
+"""… and this many of the busiest classes; so does the applicants' heat map."""
 HEAT_LABEL = 16
 """Display columns of a heat map's row label (full text on hover)."""
 
@@ -55,6 +57,12 @@ def _heat_label(code: str, title: str) -> str:
     return f"{code} {_short_display(title, HEAT_LABEL)}"
 
 
+def _code_label(code: str, title: str | None) -> str:
+    """A class's code and its title without references, cut to fit a bar's label."""
+    short = L.short_title(title, 20)
+    return f"{code} {short}" if short else code
+
+
 def subclass_chart(data: dict[str, Any], lang: str) -> ChartSpec:
     """The IPC subclasses with the most units, with their titles."""
     unit = unit_of(data, lang)
@@ -62,16 +70,15 @@ def subclass_chart(data: dict[str, Any], lang: str) -> ChartSpec:
     title_key = "title_zh" if lang == "zh" else "title_en"
     return ChartSpec(
         "technology",
-        say(lang, "技术构成（IPC 小类）", "Technology (IPC subclasses)"),
+        say(lang, "主要技术领域（IPC 小类）", "Main technologies (IPC subclasses)"),
         unit,
         Chart(
             "barh",
-            tuple(
-                f"{r['code']} {_short(str(r.get(title_key) or ''), 18)}".strip()
-                for r in rows
-            ),
+            tuple(_code_label(str(r["code"]), r.get(title_key)) for r in rows),
             (Series(unit, tuple(float(r["units"]) for r in rows)),) if rows else (),
+            x_label=unit,
         ),
+        subtitle=say(lang, "按主分类号计", "by main IPC"),
         tooltips=tuple(
             f"{r['code']} {r.get(title_key) or ''}: {r['units']:,} ({_pct(r.get('share'))})"
             for r in rows
@@ -79,20 +86,42 @@ def subclass_chart(data: dict[str, Any], lang: str) -> ChartSpec:
     )
 
 
-def year_heatmap(data: dict[str, Any], lang: str) -> ChartSpec:
-    """Subclasses per filing year (the last :data:`HEAT_COLUMNS` years): short row labels,
-    each cell's full label and count as its tooltip (row by row)."""
-    unit = unit_of(data, lang)
-    title = say(lang, "技术分支年度分布", "Technologies by year")
-    matrix = data.get("by_year") or {}
+def _undated(matrix: dict[str, Any], data: dict[str, Any], lang: str) -> str:
+    """What the heat map leaves out: the units of its rows with no filing year."""
+    columns = [str(c) for c in matrix.get("columns") or []]
     values = matrix.get("values") or []
-    if not values:
-        return ChartSpec("tech_year", title, unit, Chart("heatmap", (), ()))
+    undated = sum(
+        row[j]
+        for row in values[:HEAT_ROWS]
+        for j, c in enumerate(columns)
+        if not c.isdigit()
+    )
+    if not undated:
+        return ""
+    measure = measure_of(data, lang)
+    return say(
+        lang,
+        f"另有 {undated:,} {measure}申请年未知，未列入",
+        f"{undated:,} {measure} with no filing year are not shown",
+    )
+
+
+def year_heatmap(data: dict[str, Any], lang: str) -> ChartSpec:
+    """Subclasses per filing year (the first :data:`HEAT_ROWS` rows, the last
+    :data:`HEAT_COLUMNS` years): short row labels, each cell's full label and count as
+    its tooltip (row by row); the units with no filing year said in the subtitle."""
+    unit = unit_of(data, lang)
+    title = say(lang, "技术领域年度分布", "Technologies per filing year")
+    matrix = data.get("by_year") or {}
+    values = (matrix.get("values") or [])[:HEAT_ROWS]
     columns = [
         str(c) for c in matrix.get("column_labels") or matrix.get("columns") or []
     ]
+    keep = [j for j, c in enumerate(columns) if c.isdigit()][-HEAT_COLUMNS:]
+    if not values or not keep:
+        return ChartSpec("tech_year", title, unit, Chart("heatmap", (), ()))
     codes = [str(r) for r in matrix.get("rows") or []]
-    labels = [str(r) for r in matrix.get("row_labels") or codes]
+    labels = [str(r) for r in matrix.get("row_labels") or codes][:HEAT_ROWS]
     level = matrix.get("level") or "subclass"
     titles = {
         str(r["code"]): str(r.get("title_zh" if lang == "zh" else "title_en") or "")
@@ -104,7 +133,6 @@ def year_heatmap(data: dict[str, Any], lang: str) -> ChartSpec:
         name = titles.get(code) or (label if lang == "zh" else "")
         full.append(f"{code} {name}" if name and name != code else code)
         short.append(_heat_label(code, name))
-    keep = list(range(max(0, len(columns) - HEAT_COLUMNS), len(columns)))
     measure = measure_of(data, lang)
     colon = "：" if lang == "zh" else ": "
     return ChartSpec(
@@ -117,7 +145,10 @@ def year_heatmap(data: dict[str, Any], lang: str) -> ChartSpec:
             (),
             rows=tuple(short),
             matrix=tuple(tuple(float(row[k]) for k in keep) for row in values),
+            x_label=say(lang, "申请年", "Filing year"),
         ),
+        subtitle=_undated(matrix, data, lang),
+        years=True,
         tooltips=tuple(
             f"{full[i]} · {columns[k]}{colon}{row[k]:,} {measure}"
             for i, row in enumerate(values)
@@ -126,17 +157,67 @@ def year_heatmap(data: dict[str, Any], lang: str) -> ChartSpec:
     )
 
 
+def applicants_heatmap(data: dict[str, Any], lang: str) -> ChartSpec:
+    """The subclasses (rows) of the top ten applicants (columns)."""
+    unit = unit_of(data, lang)
+    title = say(lang, "主要申请人技术布局", "Technologies of the top applicants")
+    matrix = data.get("by_applicant") or {}
+    columns = [str(c) for c in matrix.get("column_labels") or []][:10]
+    values = (matrix.get("values") or [])[:HEAT_ROWS]
+    rows = [str(r) for r in matrix.get("rows") or []][:HEAT_ROWS]
+    if not values or not columns:
+        return ChartSpec("technology.applicants", title, unit, Chart("heatmap", (), ()))
+    return ChartSpec(
+        "technology.applicants",
+        title,
+        unit,
+        Chart(
+            "heatmap",
+            tuple(columns),
+            (),
+            rows=tuple(rows),
+            matrix=tuple(
+                tuple(float(row[j]) for j in range(len(columns))) for row in values
+            ),
+        ),
+    )
+
+
+def industries_chart(data: dict[str, Any], lang: str) -> ChartSpec:
+    """The strategic emerging industries (SEI) with the most units."""
+    unit = unit_of(data, lang)
+    top = (data.get("industries") or [])[:10]
+    title_key = "title_zh" if lang == "zh" else "title_en"
+    return ChartSpec(
+        "technology.sei",
+        say(lang, "战略性新兴产业分布", "Strategic emerging industries"),
+        unit,
+        Chart(
+            "barh",
+            tuple(_code_label(str(c["code"]), c.get(title_key)) for c in top),
+            (Series(unit, tuple(float(c["units"]) for c in top)),) if top else (),
+            x_label=unit,
+        ),
+        subtitle=say(
+            lang,
+            "战略性新兴产业分类与国际专利分类参照关系表（2021）",
+            "SEI–IPC concordance 2021",
+        ),
+    )
+
+
 def technology_charts(data: dict[str, Any], lang: str) -> list[ChartSpec]:
-    """IPC subclasses (with titles), and the subclasses per year as a heat map."""
-    return [subclass_chart(data, lang), year_heatmap(data, lang)]
+    """IPC subclasses (with titles) and the subclasses per year as a heat map (report
+    and dashboard); the top applicants' subclasses and the SEI industries (report)."""
+    return [
+        subclass_chart(data, lang),
+        year_heatmap(data, lang),
+        applicants_heatmap(data, lang),
+        industries_chart(data, lang),
+    ]
 
 
 # -- the report section -----------------------------------------------------------------
-
-
-def _code_label(b: Builder, code: str, zh: str | None, en: str | None) -> str:
-    title = L.short_title(en if b.lang == "en" else zh, 20)
-    return f"{code} {title}" if title else code
 
 
 def _classes_table(
@@ -173,82 +254,6 @@ def _classes_table(
     )
 
 
-def _subclass_figure(b: Builder, te: TechnologyComposition) -> Figure:
-    subclasses = te.levels.get("subclass", ())[:TOP_CHART]
-    return b.figure(
-        b.say("主要技术领域（IPC 小类）", "Main technologies (IPC subclasses)"),
-        Chart(
-            "barh",
-            tuple(_code_label(b, c.code, c.title_zh, c.title_en) for c in subclasses),
-            (Series(b.count_header, tuple(num(c.units) for c in subclasses)),),
-            x_label=b.count_header,
-        ),
-        extra=b.say("按主分类号计", "by main IPC"),
-        key="technology.subclasses",
-    )
-
-
-def _matrix_figures(b: Builder, te: TechnologyComposition) -> list[Figure]:
-    """The subclasses per filing year (the last 15 years) and of the top applicants."""
-    out = []
-    m = te.by_year
-    if m.rows and m.columns:
-        keep = [j for j, c in enumerate(m.columns) if c.isdigit()][-15:]
-        out.append(
-            b.figure(
-                b.say("技术领域年度分布", "Technologies per filing year"),
-                Chart(
-                    "heatmap",
-                    tuple(m.column_labels[j] for j in keep),
-                    (),
-                    rows=tuple(f"{r}" for r in m.rows[:12]),
-                    matrix=tuple(
-                        tuple(num(row[j]) for j in keep) for row in m.values[:12]
-                    ),
-                    x_label=b.t("axis.year"),
-                ),
-                years=True,
-                key="technology.years",
-            )
-        )
-    m = te.by_applicant
-    if m.rows and len(m.columns) > 1:
-        cols = list(range(min(10, len(m.columns))))
-        out.append(
-            b.figure(
-                b.say("主要申请人技术布局", "Technologies of the top applicants"),
-                Chart(
-                    "heatmap",
-                    tuple(m.column_labels[j] for j in cols),
-                    (),
-                    rows=tuple(m.rows[:12]),
-                    matrix=tuple(
-                        tuple(num(row[j]) for j in cols) for row in m.values[:12]
-                    ),
-                ),
-                key="technology.applicants",
-            )
-        )
-    return out
-
-
-def _industries_figure(b: Builder, te: TechnologyComposition) -> Figure:
-    top = te.industries[:10]
-    return b.figure(
-        b.say("战略性新兴产业分布", "Strategic emerging industries"),
-        unit_bars(
-            b.count_header,
-            (_code_label(b, c.code, c.title_zh, c.title_en) for c in top),
-            (c.units for c in top),
-        ),
-        extra=b.say(
-            "战略性新兴产业分类与国际专利分类参照关系表（2021）",
-            "SEI–IPC concordance 2021",
-        ),
-        key="technology.sei",
-    )
-
-
 def technology_section(
     b: Builder, te: Any, found: Sequence[Finding], level: int = 2
 ) -> Section | None:
@@ -257,13 +262,17 @@ def technology_section(
         return None
     s = Section(b.t("sec.technology"), level, key="technology")
     s.add(*pick(found, "technology."))
+    specs = specs_of(technology_charts, te, b.lang)
     if te.levels.get("subclass"):
-        s.add(_subclass_figure(b, te), _classes_table(b, te, "subclass", None))
+        s.add(*figures_of(b, specs, "technology"))
+        s.add(_classes_table(b, te, "subclass", None))
     if te.levels.get("main_group"):
         s.add(_classes_table(b, te, "main_group", 10))
-    s.add(*_matrix_figures(b, te))
-    if te.industries:
-        s.add(_industries_figure(b, te))
+    s.add(*figures_of(b, specs, "tech_year"))
+    # one applicant's column compares nothing
+    if len(te.by_applicant.columns) > 1:
+        s.add(*figures_of(b, specs, "technology.applicants"))
+    s.add(*figures_of(b, specs, "technology.sei"))
     return s
 
 
@@ -276,5 +285,5 @@ PRESENTER = Presenter(
     order=60,
     keys=("technology", "tech_year"),
 )
-"""The technology composition's slice: section, rule, the dashboard's subclass bars and
-heat map."""
+"""The technology composition's slice: section, rule, its charts (the dashboard draws the
+subclass bars and the heat map over the years)."""

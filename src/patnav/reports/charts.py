@@ -289,10 +289,13 @@ def _bar(fig: MplFigure, ax: Axes, chart: Chart) -> None:
     positions = list(range(n))
     shaded = set(chart.shaded)
     stacked = chart.kind == "stacked"
-    k = len(chart.series)
+    # a series of kind "line" is drawn as a line over the bars (first publications and
+    # grants over the filings)
+    drawn = [s for s in chart.series if s.kind != "line"]
+    k = len(drawn)
     width = 0.8 if stacked or k == 1 else 0.8 / k
     bottoms = [0.0] * n
-    for i, series in enumerate(chart.series):
+    for i, series in enumerate(drawn):
         values = _values(series.values, chart.percent)
         if stacked or k == 1:
             xs = [float(p) for p in positions]
@@ -324,6 +327,7 @@ def _bar(fig: MplFigure, ax: Axes, chart: Chart) -> None:
                     xytext=(0, 1),
                     textcoords="offset points",
                 )
+    _over_lines(ax, chart, k)
     _ticks(ax, chart.categories)
     for value, text in chart.references:
         ax.axhline(value, color=REFERENCE, linestyle="--", linewidth=0.8)
@@ -342,6 +346,23 @@ def _bar(fig: MplFigure, ax: Axes, chart: Chart) -> None:
     if len(handles) > 1:
         ax.legend(
             handles=handles, frameon=False, loc="upper left", ncols=min(4, len(handles))
+        )
+
+
+def _over_lines(ax: Axes, chart: Chart, first: int) -> None:
+    """The ``line`` series of a bar chart, drawn over its bars in the colours after
+    theirs (``first``: how many colours the bars took)."""
+    lines = [s for s in chart.series if s.kind == "line"]
+    for i, series in enumerate(lines, first):
+        values = _values(series.values, chart.percent)
+        ax.plot(
+            list(range(len(values))),
+            values,
+            marker="o",
+            markersize=2.8,
+            linewidth=1.5,
+            color=PALETTE[i % len(PALETTE)],
+            label=series.name,
         )
 
 
@@ -388,11 +409,15 @@ def _barh(fig: MplFigure, ax: Axes, chart: Chart) -> None:
         values = _values(series.values, chart.percent)
         offset = (0.4 - height * (i + 0.5)) if k > 1 else 0.0
         ys = [n - 1 - j + offset for j in range(n)]
+        # a shaded category (the units with no place among the others) is grey
+        colour = PALETTE[i % len(PALETTE)]
         ax.barh(
             ys,
             values,
             height=height,
-            color=PALETTE[i % len(PALETTE)],
+            color=[
+                INCOMPLETE if c in chart.shaded else colour for c in chart.categories
+            ],
             label=series.name,
         )
         for y, v in zip(ys, values, strict=True):

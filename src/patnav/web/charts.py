@@ -15,13 +15,13 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from patnav.i18n import say
 from patnav.presenters import ChartSpec, chart_specs, dashboard_analyses
 from patnav.presenters.applicants import applicants_charts
 from patnav.presenters.citations import citations_charts
-from patnav.presenters.geography import geography_charts as geography_specs
 from patnav.presenters.inventors import inventors_charts
-from patnav.presenters.trend import trend_charts
-from patnav.web.i18n import translate, value_label
+from patnav.presenters.trend import trend_charts, types_spec
+from patnav.web.i18n import translate
 
 TOP = 15
 MAX_YEARS = 40
@@ -188,39 +188,20 @@ def trend_chart(data: dict[str, Any], lang: str) -> Chart:
 
 
 def trend_type_chart(data: dict[str, Any], lang: str) -> Chart:
-    """Filings per year stacked by patent type."""
-    unit = _unit(data, lang)
-    title = _title("chart.trend_type", unit, lang)
-    rows = data.get("by_type") or []
-    if not rows:
-        return _empty("trend_type", title, lang)
-    present = {r["year"] for r in rows if isinstance(r.get("year"), int)}
-    if not present:
-        return _empty("trend_type", title, lang)
-    years = list(range(min(present), max(present) + 1))[-MAX_YEARS:]
-    types = sorted({r["key"] for r in rows})
-    counts = {(r["year"], r["key"]): r["filings"] for r in rows}
-    option = _base(lang) | {
-        "legend": {"top": 0},
-        "xAxis": {"type": "category", "data": [str(y) for y in years]},
-        "yAxis": {"type": "value", "name": unit},
-        "series": [
-            {
-                "name": value_label("ptype", kind, lang),
-                "type": "bar",
-                "stack": "type",
-                "data": [counts.get((y, kind), 0) for y in years],
-            }
-            for kind in types
-        ],
-    }
-    return Chart("trend_type", title, option)
+    """Filings per year stacked by patent type (the trend presenter's chart
+    specification, drawn)."""
+    spec = types_spec(data, lang)
+    if spec is None:
+        return _empty(
+            "trend_type", _title("chart.trend_type", _unit(data, lang), lang), lang
+        )
+    return draw(spec, lang)
 
 
 def geography_charts(data: dict[str, Any], lang: str) -> list[Chart]:
     """Origins, Chinese provinces and cities (with the units not located), markets (the
-    geography presenter's chart specifications, drawn)."""
-    return [draw(spec, lang) for spec in geography_specs(data, lang)]
+    geography presenter's chart specifications the dashboard shows, drawn)."""
+    return [draw(spec, lang) for spec in chart_specs("geography", data, lang)]
 
 
 def applicants_chart(data: dict[str, Any], lang: str) -> Chart:
@@ -345,7 +326,7 @@ def draw(spec: ChartSpec, lang: str) -> Chart:
             spec.key, title, None, empty=spec.empty or translate("dash.no_data", lang)
         )
     chart = spec.chart
-    subtitle = spec.subtitle or None
+    subtitle = _subtitle(spec, lang)
     if chart.kind == "barh":
         return _barh(spec, title, lang)
     if chart.kind in ("bar", "stacked", "line"):
@@ -359,6 +340,27 @@ def draw(spec: ChartSpec, lang: str) -> Chart:
     if chart.kind in ("donut", "pie"):
         return Chart(spec.key, title, _pie_option(spec), subtitle=subtitle)
     raise ValueError(f"The dashboard cannot draw a chart of kind {chart.kind!r}.")
+
+
+def _subtitle(spec: ChartSpec, lang: str) -> str | None:
+    """The specification's subtitle and, for filing years drawn incomplete, why (the
+    dashboard's data note, as the report's figure note says it)."""
+    parts = [spec.subtitle.rstrip("。.")] if spec.subtitle else []
+    if spec.years and spec.chart.shaded:
+        first = spec.chart.shaded[0]
+        parts.append(
+            say(
+                lang,
+                f"{first} 年及以后的申请因公开滞后（约 18 个月）尚不完整",
+                f"filings from {first} on are incomplete: applications publish "
+                "~18 months after filing",
+            )
+        )
+    if not parts:
+        return None
+    if len(parts) == 1:
+        return spec.subtitle or parts[0]
+    return say(lang, "；".join(parts) + "。", "; ".join(parts) + ".")
 
 
 def _barh(spec: ChartSpec, title: str, lang: str) -> Chart:
@@ -378,7 +380,7 @@ def _barh(spec: ChartSpec, title: str, lang: str) -> Chart:
         values,
         lang,
         unit=spec.unit,
-        subtitle=spec.subtitle or None,
+        subtitle=_subtitle(spec, lang),
         tooltips=tips or None,
         unknown=unknown,
     )
@@ -551,13 +553,11 @@ def _pie_option(spec: ChartSpec) -> dict[str, Any]:
 
 
 BUILDERS: dict[str, Callable[[dict[str, Any], str], Chart | list[Chart]]] = {
-    "trend": lambda d, lang: [trend_type_chart(d, lang)],
     "network": network_chart,
 }
 """The dashboard's charts built here from an analysis's dict, beside (after) those its
-presenter specifies (trend: the trend chart from the presenter, by type here; network:
-the graph, see :func:`network_chart`; every other analysis: all its charts from its
-presenter)."""
+presenter specifies (network: the graph, see :func:`network_chart`; every other
+analysis: all its charts from its presenter)."""
 
 
 def dashboard_charts(results: dict[str, dict[str, Any]], lang: str) -> list[Chart]:

@@ -11,11 +11,7 @@ from patnav.analyses.geography import Geography
 from patnav.analyses.trend import FilingTrend
 from patnav.reports import labels as L
 from patnav.reports.context import Builder
-from patnav.reports.model import Chart, Figure, Series
-from patnav.reports.sections.common import (
-    YEARS_SHOWN,
-    num,
-)
+from patnav.reports.model import Figure
 
 
 def trend_summary(b: Builder, tr: FilingTrend) -> str:
@@ -70,35 +66,9 @@ def trend_summary(b: Builder, tr: FilingTrend) -> str:
 
 
 def home_figure(b: Builder, geo: Geography) -> Figure | None:
-    """The home region's units per year against the nation (or the world)."""
-    home = geo.home
-    if home is not None and home.by_year:
-        rows = [r for r in home.by_year if r.home or r.national][-YEARS_SHOWN:]
-        country = b.results.region is not None and not (
-            b.results.region.city or b.results.region.province
-        )
-        cats = tuple(str(r.year) for r in rows)
-        second = (
-            Series(b.t("col.world"), tuple(num(r.world) for r in rows))
-            if country
-            else Series(b.t("col.national"), tuple(num(r.national) for r in rows))
-        )
-        return b.figure(
-            b.say(
-                f"{b.results.region_label}与{'全球' if country else '全国'}申请趋势",
-                f"{b.results.region_label} against {'the world' if country else 'the nation'}",
-            ),
-            Chart(
-                "line",
-                cats,
-                (
-                    Series(b.results.region_label, tuple(num(r.home) for r in rows)),
-                    second,
-                ),
-                x_label=b.t("axis.year"),
-                y_label=b.count_header,
-            ),
-            years=True,
-            key="geography.home",
-        )
-    return None
+    """The home region's units per year against the nation (or the world): the
+    geography presenter's chart specification ``geography.home``, drawn."""
+    # imported here: the presenters sit above the sections and import them
+    from patnav.presenters.geography import home_figure as drawn
+
+    return drawn(b, geo)

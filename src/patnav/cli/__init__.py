@@ -147,6 +147,7 @@ from patnav.cli import (  # noqa: E402  (commands register on import)
     search,
     serve,
     store,
+    value,
 )
 
 __all__ = [
@@ -163,4 +164,5 @@ __all__ = [
     "search",
     "serve",
     "store",
+    "value",
 ]

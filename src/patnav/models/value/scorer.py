@@ -13,11 +13,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 
-from patnav.analyses.base import Engine, as_engine
 from patnav.models.base import check_fitted, invalid_parameter
 from patnav.models.value.indicators import (
     DIMENSIONS,
@@ -27,6 +26,11 @@ from patnav.models.value.indicators import (
 )
 from patnav.models.value.weights import Weights, load_weights
 from patnav.storage.store import PatentStore
+
+if TYPE_CHECKING:
+    # patnav.analyses registers its modules on import, the value analysis among them,
+    # which imports this package: the engine helpers are imported where used
+    from patnav.analyses.base import Engine
 
 RAW_TABLE = "value_raw"
 PCT_TABLE = "value_pct"
@@ -80,6 +84,8 @@ class ValueScorer:
             raise invalid_parameter(self, "min_cohort", "an int >= 1", self.min_cohort)
         if self.min_cohort < 1:
             raise invalid_parameter(self, "min_cohort", "an int >= 1", self.min_cohort)
+        from patnav.analyses.base import as_engine
+
         engine = as_engine(source)
         as_of = self.as_of or date.today()
         engine.materialize(

@@ -647,11 +647,10 @@ def _value_range(node: Range, plan: Plan) -> Fragment:
     stay strict, and a bare number ``VAL=65`` covers [65, 66) like a year covers its days."""
     conditions = ["use = ?"]
     params: list[Any] = [VALUE_USE]
-    exact = node.low is not None and node.low == node.high
     if node.low is not None:
         conditions.append("score >= ?" if node.include_low else "score > ?")
         params.append(v.read_number(node.low))
-    if exact:
+    if node.low is not None and node.low == node.high:
         conditions.append("score < ?")
         params.append(v.read_number(node.low) + 1)
     elif node.high is not None:

@@ -66,6 +66,7 @@ __all__ = [
     "parse_weights",
     "read_scores",
     "score_store",
+    "stored_scores",
 ]
 
 _COLUMNS = (
@@ -154,6 +155,26 @@ def read_scores(
         sql += " AND list_contains($ids, v.doc_id)"
         params["ids"] = list(doc_ids)
     return store.query(sql + " ORDER BY v.score DESC NULLS LAST, p.pub_number", params)
+
+
+def stored_scores(store: PatentStore, doc_id: str) -> list[dict[str, Any]]:
+    """The stored scores of one document, one dict per use (in :data:`USES` order), each
+    with the use's Chinese label and its missing indicators' Chinese labels; empty when
+    the document is not scored (unknown, not 0)."""
+    rows = store.query(
+        "SELECT use, score, grade, legal, technical, economic, coverage, missing, "
+        "cohort, model, computed_at FROM value_scores WHERE doc_id = $d",
+        {"d": doc_id},
+    ).to_pylist()
+    order = {use: i for i, use in enumerate(USES)}
+    out = []
+    for row in sorted(rows, key=lambda r: order.get(r["use"], len(order))):
+        row["use_label"] = USE_LABELS.get(row["use"], row["use"])
+        row["missing_labels"] = [
+            BY_NAME[m].label_zh if m in BY_NAME else m for m in row["missing"] or ()
+        ]
+        out.append(row)
+    return out
 
 
 def find_document(store: PatentStore, number: str) -> tuple[str, str]:

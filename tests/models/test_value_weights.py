@@ -83,3 +83,28 @@ def test_a_user_file_replaces_the_weights(tmp_path):
     bad.write_text("model: [unclosed\n", encoding="utf-8")
     with pytest.raises(YamlError):
         load_weights(bad)
+
+
+def test_the_docs_table_states_the_shipped_weights():
+    """docs/value.md's indicator table: every indicator, its direction and its weight per
+    use as the shipped file has them."""
+    from pathlib import Path
+
+    weights = load_weights()
+    text = (Path(__file__).resolve().parents[2] / "docs" / "value.md").read_text(
+        "utf-8"
+    )
+    rows = {
+        line.split("|")[1].strip().strip("`"): [
+            c.strip() for c in line.split("|")[1:-1]
+        ]
+        for line in text.splitlines()
+        if line.startswith("| `")
+    }
+    for indicator in INDICATORS:
+        cells = rows[indicator.name]
+        assert cells[1] == indicator.label_zh
+        assert cells[4].startswith(indicator.direction)
+        stated = [float(c) for c in cells[5 : 5 + len(USES)]]
+        assert stated == [weights.weight(u, indicator.name) for u in USES]
+        assert (cells[-1] == "yes") == indicator.event_based

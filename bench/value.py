@@ -247,7 +247,7 @@ def validation() -> dict[str, object]:
                 )
     print_table(
         "Value model: stratified AUC (per filing year, pair-weighted) and Spearman",
-        ["set", "outcome", "positives", "predictor", "n", "AUC / rho"],
+        ["set", "outcome", "y = true", "predictor", "n", "AUC / rho"],
         rows,
     )
     print("\nWhere the value score falls short:")

@@ -19,6 +19,7 @@ from bench import (
     search_quality,
     search_speed,
     text_formats_speed,
+    value,
     web_latency,
     web_load,
     xml_speed,
@@ -42,6 +43,8 @@ BENCHMARKS = {
     "reports": report_speed.main,
     "web": web_latency.main,
     "web-load": web_load.main,
+    "value": value.main,
+    "value-validation": value.validation,
 }
 
 

@@ -11,6 +11,7 @@ Exception
 │   │   ├── InvalidParameterError        a bad option or argument value
 │   │   │   └── ReportTypeError          a report type this version cannot write (FTO)
 │   │   ├── ScheduleError                a fee or term schedule file is malformed
+│   │   ├── WeightsError                 a model's weights file is malformed
 │   │   ├── YamlError                    .source .line .column .problem(_zh): bad YAML text
 │   │   │   └── UnsafeYamlError          (see above)
 │   │   ├── SpecError                    a navigation spec is malformed
@@ -19,6 +20,7 @@ Exception
 │   │   ├── StoreFailedError             .recovered: DuckDB invalidated it: reopen it
 │   │   └── StoreUnavailableError        .store_id .reason: a platform store is out (503)
 │   ├── FontError                        no font with Chinese glyphs to draw charts
+│   ├── NotFittedError(ValueError)       a model scored before it was fitted
 │   ├── NotFoundError(LookupError)       no such object, or one the user may not see (404)
 │   ├── AccessDeniedError(PermissionError)  the user sees it but may not do this (403)
 │   ├── LoginFailedError                 wrong user name or password
@@ -145,6 +147,16 @@ class InvalidParameterError(InputError):
 
 class ScheduleError(InputError):
     """A fee or term schedule file (``fees/schedules/*.yaml``) is malformed."""
+
+
+class WeightsError(InputError):
+    """A model's weights file (``models/value/weights.yaml`` or ``--weights FILE``) is
+    malformed: an unknown use or indicator, a weight that is no number, cut points out of
+    order."""
+
+
+class NotFittedError(PatnavError, ValueError):
+    """A model's ``score`` was called before its ``fit``."""
 
 
 class ReportTypeError(InvalidParameterError):

@@ -151,6 +151,7 @@ from patnav.cli import (  # noqa: E402  (commands register on import)
     search,
     serve,
     store,
+    value,
 )
 
 __all__ = [
@@ -167,4 +168,5 @@ __all__ = [
     "search",
     "serve",
     "store",
+    "value",
 ]

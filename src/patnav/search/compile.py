@@ -61,8 +61,11 @@ DATE_COLUMNS = {
 JOINED_RANGES: dict[str, tuple[str, str]] = {
     "DUE": ("maintenance", "next_due"),
     "YM": ("maintenance", "years_maintained"),
+    "VAL": ("value_scores", "score"),
 }
 """Range fields read from another table: field → (table, column)."""
+VALUE_USE = "management"
+"""The use whose value scores VAL and GRADE search (``value_scores.use``)."""
 OWNER_ROLES = ("current_owner",)
 PATENT_COLUMNS = (
     "doc_id",
@@ -524,6 +527,8 @@ def number_bounds(node: Range) -> tuple[int | None, int | None]:
 def _date_range(node: Range, plan: Plan) -> Fragment:
     """A date (or count) range over a ``patents`` column, or over a column of another
     table (:data:`JOINED_RANGES`: a document matches when one of its rows does)."""
+    if node.field == "VAL":
+        return _value_range(node, plan)
     if FIELDS[node.field].kind is Kind.NUMBER:
         bounds: tuple[Any, Any] = number_bounds(node)
     else:
@@ -637,6 +642,35 @@ def _event(term: Term, plan: Plan) -> Fragment:
     )
 
 
+def _value_range(node: Range, plan: Plan) -> Fragment:
+    """A value score range (:data:`VALUE_USE`): scores are decimals, so ``<`` and ``>``
+    stay strict, and a bare number ``VAL=65`` covers [65, 66) like a year covers its days."""
+    conditions = ["use = ?"]
+    params: list[Any] = [VALUE_USE]
+    if node.low is not None:
+        conditions.append("score >= ?" if node.include_low else "score > ?")
+        params.append(v.read_number(node.low))
+    if node.low is not None and node.low == node.high:
+        conditions.append("score < ?")
+        params.append(v.read_number(node.low) + 1)
+    elif node.high is not None:
+        conditions.append("score <= ?" if node.include_high else "score < ?")
+        params.append(v.read_number(node.high))
+    sql = " AND ".join(conditions)
+    return Fragment(plan.flag("value_scores", Fragment(f"({sql})", tuple(params))))
+
+
+def _grade(term: Term, plan: Plan) -> Fragment:
+    """The document's stored value grade (for :data:`VALUE_USE`) is the one named; a
+    document without a score never matches."""
+    grade = v.read_grade(term.text)
+    return Fragment(
+        plan.flag(
+            "value_scores", Fragment("(use = ? AND grade = ?)", (VALUE_USE, grade))
+        )
+    )
+
+
 def _owner(term: Term, plan: Plan) -> Fragment:
     """The current owner the data record (``current_owner`` parties); where a document
     records none, its applicants (the owners at filing) stand in."""
@@ -681,4 +715,5 @@ _LEAF_COMPILERS: Mapping[Kind, Callable[[Term, Plan], Fragment]] = {
     Kind.TYPE: _type,
     Kind.EVENT: _event,
     Kind.OWNER: _owner,
+    Kind.GRADE: _grade,
 }

@@ -33,6 +33,7 @@ class Kind(StrEnum):
     EVENT = "event"  # a legal event's type or name (质押, 权利转移 …)
     NUMBER = "number"  # a whole number or range of them
     OWNER = "owner"  # current owner (current_owner parties, else applicants)
+    GRADE = "grade"  # value grade A–E (value_scores)
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,6 +189,19 @@ FIELDS: dict[str, Field] = {
             "维持年限 years the right is shown maintained (whole years)",
             ("维持年限", "维持年数"),
             ranges=True,
+        ),
+        Field(
+            "VAL",
+            Kind.NUMBER,
+            "专利价值分 value score 0–100 (管理 use; unscored patents never match)",
+            ("价值分", "价值评分", "VALUE"),
+            ranges=True,
+        ),
+        Field(
+            "GRADE",
+            Kind.GRADE,
+            "价值等级 value grade A–E (管理 use; unscored patents never match)",
+            ("价值等级", "等级"),
         ),
     )
 }

@@ -745,6 +745,8 @@ def _validate(field: Field, text: str, phrase: bool) -> None:
         v.read_type(text)
     elif kind is Kind.EVENT:
         v.read_event(text)
+    elif kind is Kind.GRADE:
+        v.read_grade(text)
 
 
 def _combine(cls: type[And] | type[Or], items: list[Node]) -> Node:

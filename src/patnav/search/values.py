@@ -236,6 +236,17 @@ def read_number(text: str) -> int:
     return int(t)
 
 
+def read_grade(text: str) -> str:
+    """A value grade: one of A–E (either case, full-width letters too)."""
+    t = unicodedata.normalize("NFKC", text).strip().upper()
+    if t not in ("A", "B", "C", "D", "E"):
+        raise FieldValueError(
+            f"cannot read '{text}' as a value grade: write A, B, C, D or E",
+            f"无法把 '{text}' 识别为价值等级：请写 A、B、C、D 或 E",
+        )
+    return t
+
+
 # -- places ---------------------------------------------------------------------------
 
 COUNTRY_NAMES: dict[str, str] = {

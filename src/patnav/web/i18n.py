@@ -517,6 +517,28 @@ _LABELS: dict[str, Pair] = {
         "库中没有该专利的同族文献。",
         "No other member of this family is in the store.",
     ),
+    "patent.value": ("专利价值", "Patent value"),
+    "patent.value_use": ("用途", "Use"),
+    "patent.value_score": ("价值分", "Score"),
+    "patent.value_grade": ("等级", "Grade"),
+    "patent.value_legal": ("法律", "Legal"),
+    "patent.value_technical": ("技术", "Technical"),
+    "patent.value_economic": ("经济", "Economic"),
+    "patent.value_coverage": ("覆盖率", "Coverage"),
+    "patent.value_missing": ("缺少数据的指标", "Indicators without data"),
+    "patent.value_basis": (
+        "按 GB/T 42748 指标体系（法律、技术、经济）在对比组 {cohort} 内计算，模型 {model}；"
+        "分数只用已知指标，缺失的指标不计为零。",
+        "On the GB/T 42748 indicator tree (legal, technical, economic), within the "
+        "cohort {cohort}, model {model}; only known indicators count, a missing one is "
+        "never zero.",
+    ),
+    "patent.value_cuts": ("等级分界", "Grade cut points"),
+    "patent.value_none": (
+        "尚未评分：该库还没有计算这件专利的价值评分。未评分不代表价值为零。",
+        "Not scored: the store holds no value score for this patent. Unscored does not "
+        "mean worthless.",
+    ),
     "patent.category": ("类别", "Category"),
     "patent.date": ("日期", "Date"),
     "patent.event_type": ("事件", "Event"),

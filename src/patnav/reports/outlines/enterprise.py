@@ -17,6 +17,7 @@ from patnav import presenters as P
 from patnav.analyses.base import Scope
 from patnav.analyses.competitors import competitor_benchmark
 from patnav.analyses.spec import entity_query
+from patnav.analyses.value import value_distribution
 from patnav.reports import sections as S
 from patnav.reports.context import Builder
 from patnav.reports.model import Finding, Section
@@ -48,6 +49,8 @@ def analyse(b: Builder) -> None:
         entity_query(focal),
     )
     run_landscape(b, own, PORTFOLIO, lang=b.lang)
+    with b.timed("analysis.value"):
+        b.results.put("value", value_distribution(b.engine, own))
     run_landscape(b, scope, ("hotspots",), sample=HOTSPOT_SAMPLE)
     with b.timed("analysis.competitors"):
         b.results.competitors = competitor_benchmark(
@@ -79,6 +82,7 @@ def sections(b: Builder, found: Sequence[Finding]) -> list[Section]:
     portfolio.add(P.present(b, "geography", found))
     portfolio.add(P.present(b, "inventors", found))
     portfolio.add(P.present(b, "citations", found))
+    portfolio.add(P.present(b, "value", found))
     out = [portfolio]
     benchmark = P.present(b, "competitors", found, level=1)
     if benchmark is not None:

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 # the module, not its names: patnav.presenters imports the reports package
 from patnav import presenters as P
 from patnav.analyses.base import Scope
+from patnav.analyses.value import value_distribution
 from patnav.errors import InvalidParameterError
 from patnav.reports import sections as S
 from patnav.reports.context import Builder
@@ -66,6 +67,8 @@ def analyse(b: Builder) -> None:
         documents = Scope.union([home, scope], label=b.spec.title)
     run_sources(b, documents)
     run_landscape(b, home, HOME, lang=b.lang)
+    with b.timed("analysis.value"):
+        b.results.put("value", value_distribution(b.engine, home))
     run_landscape(b, scope, ("geography",), region=region, lang=b.lang)
     if b.spec.nodes:
         run_chain(b)

@@ -3,7 +3,10 @@ API's ``/stores/{id}/patents/{doc_id}``)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from patnav.errors import InputError
+from patnav.models.value import load_weights, stored_scores
 from patnav.platform.models import DataStore
 from patnav.search import SearchResult
 from patnav.storage.documents import Document, read_document
@@ -15,6 +18,14 @@ def document(ctx: Ctx, store: DataStore, key: str) -> Document:
     """One patent of a store, with everything the detail page shows."""
     with handle_of(ctx, store).reader() as cursor:
         return read_document(cursor, key)
+
+
+def value(ctx: Ctx, store: DataStore, doc_id: str) -> dict[str, Any]:
+    """The patent's stored value scores per use (empty: not scored) and the shipped
+    grade cut points, for the page's 专利价值 card."""
+    with handle_of(ctx, store).reader() as cursor:
+        scores = stored_scores(cursor, doc_id)
+    return {"scores": scores, "cut_points": load_weights().cut_points}
 
 
 def similar(

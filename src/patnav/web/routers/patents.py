@@ -22,6 +22,13 @@ def patent_page(
     store = features.stores.get_store(ctx, store_id)
     document = features.patents.document(ctx, store, doc_id)
     similar = features.patents.similar(ctx, store, document.patent["doc_id"])
+    value = features.patents.value(ctx, store, document.patent["doc_id"])
     return page(
-        ctx, "patent.html", nav="search", store=store, doc=document, similar=similar
+        ctx,
+        "patent.html",
+        nav="search",
+        store=store,
+        doc=document,
+        similar=similar,
+        value=value,
     )

@@ -1,0 +1,10 @@
+"""Scorers fitted on the store and applied to many records (DESIGN: models).
+
+Each follows scikit-learn's conventions (:mod:`patnav.models.base`): hyper-parameters in
+``__init__``, ``fit`` learns from the store and returns ``self``, learned state ends in
+``_``, ``score`` raises :class:`~patnav.errors.NotFittedError` before ``fit``. Every score
+explains itself: indicator values, percentiles, weights and the inputs it lacked.
+
+- :mod:`patnav.models.value` — patent value on the GB/T 42748 indicator tree
+  (法律 / 技术 / 经济), per use, stored in ``value_scores``.
+"""

@@ -1,0 +1,1 @@
+"""Scorers and models over the store (value, pre-valuation, capability)."""

@@ -236,7 +236,11 @@ class PatentChecks:
             "grant_date": _iso(self.grant_date),
             "expiry_date": _iso(self.expiry_date),
             "expiry_estimated": self.expiry_estimated,
-            "remaining_years": self.remaining_years,
+            "remaining_years": (
+                round(self.remaining_years, 2)
+                if self.remaining_years is not None
+                else None
+            ),
             "paid_through_year": self.paid_through_year,
             "owners": list(self.owners),
             "source": self.source,
@@ -460,10 +464,13 @@ def _annuity(
     )
     mev = (
         Evidence(
-            "paid_through_year", _s(m["paid_through_year"]), m["evidence_date"], basis
+            "paid_through_year",
+            _plain(m["paid_through_year"]),
+            m["evidence_date"],
+            basis,
         ),
-        Evidence("next_due", _s(m["next_due"]), None, "年费规则"),
-        Evidence("grace_end", _s(m["grace_end"]), None, "年费规则"),
+        Evidence("next_due", _plain(m["next_due"]), None, "年费规则"),
+        Evidence("grace_end", _plain(m["grace_end"]), None, "年费规则"),
         Evidence(
             "state", m["state"], m["as_of"], "推算" if m["state_estimated"] else basis
         ),
@@ -502,7 +509,7 @@ def _annuity(
     )
 
 
-def _s(value: Any) -> str | None:
+def _plain(value: Any) -> str | None:
     if value is None:
         return None
     return value.isoformat() if hasattr(value, "isoformat") else str(value)
@@ -837,7 +844,7 @@ def run_checks(
                 p["grant_date"],
                 end,
                 estimated,
-                round((end - today).days / 365.25, 2) if end else None,
+                (end - today).days / 365.25 if end else None,
                 m["paid_through_year"] if m else None,
                 owners,
                 src,
@@ -848,7 +855,7 @@ def run_checks(
                 tuple(
                     Evidence(
                         f"数据库估值（{r['unit'] or '币种未载'}）",
-                        r["raw"] or _s(r["value"]),
+                        r["raw"] or _plain(r["value"]),
                         None,
                         r["source"],
                     )

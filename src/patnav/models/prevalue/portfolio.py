@@ -168,10 +168,19 @@ def from_numbers(
 
 
 def split_numbers(text: str) -> list[str]:
-    """Numbers from a text: separated by commas, semicolons, spaces or new lines."""
+    """Numbers from a text, separated by commas, semicolons or new lines; a part of
+    several words each starting with an office code (CN1 CN2) is several numbers, else
+    one number written with spaces (CN 211259786 U)."""
     for sep in "，；;\n\t":
         text = text.replace(sep, ",")
-    return [p for part in text.split(",") for p in part.split() if p]
+    out: list[str] = []
+    for part in (p.strip() for p in text.split(",")):
+        words = part.split()
+        if len(words) > 1 and all(w[:2].isalpha() and w[2:3].isdigit() for w in words):
+            out += words
+        elif part:
+            out.append(part)
+    return out
 
 
 def from_set(store: PatentStore, name: str) -> Portfolio:

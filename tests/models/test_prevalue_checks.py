@@ -20,15 +20,15 @@ from patnav.models.prevalue.portfolio import (
     split_numbers,
 )
 from patnav.storage.store import PatentStore
-from tests.models.prevalue_data import EXPORT_DAY, LATER_DAY, checks_store, term_store
+from tests.models.prevalue_data import EXPORT_DAY, LATER_DAY, term_store
 from tests.patsnap import parts
 
 LOAN = LoanTerms(EXPORT_DAY, 12)
 
 
-@pytest.fixture(scope="module")
-def data(data_dir, tmp_path_factory):
-    return checks_store(data_dir, tmp_path_factory.mktemp("prevalue"))
+@pytest.fixture
+def data(prevalue_store):
+    return prevalue_store
 
 
 @pytest.fixture(scope="module")

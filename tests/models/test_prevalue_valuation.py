@@ -17,7 +17,7 @@ from patnav.models.prevalue.valuation import (
     present_value_factor,
 )
 from patnav.storage.store import PatentStore
-from tests.models.prevalue_data import EXPORT_DAY, checks_store
+from tests.models.prevalue_data import EXPORT_DAY
 
 # 国家知识产权局《专利收费标准》 from 2017-04-01: annual fee (CNY) per patent year
 FEES = {
@@ -31,9 +31,9 @@ FEES = {
 }
 
 
-@pytest.fixture(scope="module")
-def data(data_dir, tmp_path_factory):
-    return checks_store(data_dir, tmp_path_factory.mktemp("valuation"))
+@pytest.fixture
+def data(prevalue_store):
+    return prevalue_store
 
 
 def _day(text: str) -> date:

@@ -96,6 +96,7 @@ class Borrower:
     enterprise_id: str | None = None
     uscc: str | None = None
     how: str = ""
+    names: frozenset[str] = field(default_factory=frozenset)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -295,6 +296,7 @@ def borrower_of(store: PatentStore, name_or_uscc: str) -> Borrower:
             text,
             frozenset({key} if key else set()),
             how="企业库中无此企业，按名称规范化后比对权利人",
+            names=frozenset({text}),
         )
     links = store.query(
         "SELECT applicant_name, entity_id FROM enterprise_links WHERE enterprise_id = ? "
@@ -311,27 +313,32 @@ def borrower_of(store: PatentStore, name_or_uscc: str) -> Borrower:
         ent.enterprise_id,
         ent.uscc,
         f"企业库企业（{ent.uscc or ent.enterprise_id}），含曾用名与已关联的申请人名称",
+        frozenset(names),
     )
 
 
 def owned_documents(store: PatentStore, borrower: Borrower) -> list[str]:
     """Documents whose current owner is the borrower (the applicant, when the source
     names no current owner), by linked entity or name key."""
-    if not borrower.keys and not borrower.entity_ids:
+    if not borrower.keys and not borrower.entity_ids and not borrower.names:
         return []
     keys = sorted(borrower.keys)
     ents = sorted(borrower.entity_ids)
+    names = sorted(borrower.names)
     conds = []
     params: list[Any] = []
     if keys:
         conds.append(f"norm_name IN ({', '.join('?' for _ in keys)})")
         params += keys
+    if names:  # a store not yet enriched has no name keys
+        conds.append(f"name IN ({', '.join('?' for _ in names)})")
+        params += names
     if ents:
         conds.append(f"entity_id IN ({', '.join('?' for _ in ents)})")
         params += ents
     sql = f"""
         WITH owners AS (
-            SELECT doc_id, role, norm_name, entity_id FROM parties
+            SELECT doc_id, role, name, norm_name, entity_id FROM parties
             WHERE role IN ('current_owner', 'applicant')
         ),
         has_owner AS (SELECT DISTINCT doc_id FROM owners WHERE role = 'current_owner')

@@ -116,3 +116,23 @@ def test_bad_input_is_one_chinese_error_line(patsnap, args):
     assert result.exit_code == 1
     assert "错误" in result.output
     assert "Traceback" not in result.output
+
+
+def test_the_whitelist_is_written_with_chinese_columns(patsnap, tmp_path):
+    import pandas as pd
+
+    from patnav.models.prevalue.whitelist import COLUMNS_ZH
+
+    frame, path = patsnap
+    out = tmp_path / "白名单.csv"
+    result = _invoke(path, "whitelist", "--min-inventions", "0", "--out", str(out))
+    assert result.exit_code == 0, result.output
+    assert "质押融资授信白名单候选" in result.output
+    written = pd.read_csv(out, dtype=str)
+    assert list(written.columns) == list(COLUMNS_ZH.values())
+    owners = frame["当前申请专利权人"].map(parts).explode()
+    # every company owning a patent of these rows is a candidate when none is required
+    assert set(written["企业名称"]) <= set(owners)
+    assert len(written) > 0
+    bad = _invoke(path, "whitelist", "--out", str(tmp_path / "x.txt"))
+    assert bad.exit_code == 1

@@ -265,3 +265,88 @@ def prevalue_group(
     click.echo(render_prevalue(result))
     for p in paths:
         click.echo(f"已写出报告：{p}")
+
+
+@prevalue_group.command("whitelist")
+@click.option(
+    "--region", default=None, help="Province, city or district (湖北, 武汉市)."
+)
+@click.option(
+    "--term-months", type=int, default=12, show_default=True, help="Loan term checked."
+)
+@click.option(
+    "--min-inventions",
+    type=int,
+    default=1,
+    show_default=True,
+    help="Passing in-force invention patents a candidate needs.",
+)
+@click.option("--limit", type=int, default=None, help="Keep the first N candidates.")
+@click.option("--as-of", default=None, help="Count remaining terms from this day.")
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write the list to FILE.csv or FILE.xlsx (Chinese column names).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@click.pass_obj
+def whitelist_command(
+    obj: Context,
+    region: str | None,
+    term_months: int,
+    min_inventions: int,
+    limit: int | None,
+    as_of: str | None,
+    out: Path | None,
+    as_json: bool,
+) -> None:
+    """质押融资授信白名单 candidates: enterprises whose patents pass the checks, ranked.
+
+    Candidates come from the enterprise register and its links, else from the
+    companies owning the patents (said so). Ranked by passing in-force invention
+    patents, value grades A/B, passing patents and remaining term; each with its
+    reasons and what was unknown.
+
+    \b
+    Example:
+      patnav prevalue whitelist --region 湖北 --limit 50 --out whitelist.xlsx
+    """
+    from patnav.models.prevalue.whitelist import build_whitelist
+
+    if out is not None and out.suffix.lower() not in (".csv", ".xlsx"):
+        raise InvalidParameterError(f"--out 应为 .csv 或 .xlsx 文件，实为 {out.name}。")
+    if not 1 <= term_months <= 600:
+        raise InvalidParameterError(
+            f"贷款期限（月）应在 1–600 之间，实为 {term_months}。"
+        )
+    with PatentStore.open(obj.settings.store, read_only=True) as store:
+        result = build_whitelist(
+            store,
+            region=region,
+            loan_months=term_months,
+            min_inventions=min_inventions,
+            limit=limit,
+            as_of=_day(as_of, "--as-of"),
+        )
+    if out is not None:
+        frame = result.to_frame()
+        out.parent.mkdir(parents=True, exist_ok=True)
+        if out.suffix.lower() == ".csv":
+            frame.to_csv(out, index=False, encoding="utf-8-sig")
+        else:
+            frame.to_excel(out, index=False)
+    if as_json:
+        click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+        return
+    click.echo(
+        f"质押融资授信白名单候选（{region or '全部地区'}）：{len(result.entries)} 家"
+    )
+    click.echo(result.note)
+    rows = [
+        (e.rank, e.name, e.region, e.inventions, e.passing, e.patents, e.graded_ab)
+        for e in result.entries
+    ]
+    click.echo(table(("排名", "企业", "地区", "有效发明", "通过", "专利", "A/B"), rows))
+    if out is not None:
+        click.echo(f"已写出：{out}")

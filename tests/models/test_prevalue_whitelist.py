@@ -86,3 +86,47 @@ def test_a_region_keeps_its_own_companies(listed):
     expected = _passing_inventions(patsnap, "湖北")
     assert {e.name for e in hubei.entries} >= set(expected.index)
     assert len(hubei.entries) < len(everything.entries)
+
+
+def _code(org: str) -> str:
+    from patnav.enterprises.uscc import check_character
+
+    first = "91420500" + org  # made-up codes (correct check character), as the fixtures
+    return first + check_character(first)
+
+
+def test_with_a_register_candidates_are_its_linked_enterprises(prevalue_store, tmp_path):
+    """A made-up register naming two real owners of the rows (codes invented)."""
+    from patnav.enterprises.links import link_enterprises
+    from patnav.enterprises.store import import_register
+    from patnav.models.prevalue.portfolio import borrower_of, from_enterprise
+
+    patsnap, rows, path = prevalue_store
+    expected = _passing_inventions(patsnap).add(_patentics_inventions(rows), fill_value=0)
+    names = list(expected.index[:2])
+    register = tmp_path / "企业库_虚构.csv"
+    register.write_text(
+        "企业名称,统一社会信用代码\n"
+        + "".join(f"{n},{_code(f'FXC00000{i}')}\n" for i, n in enumerate(names, 1)),
+        "utf-8",
+    )
+    copy = tmp_path / "register.duckdb"
+    copy.write_bytes(path.read_bytes())
+    with PatentStore.open(copy) as store:
+        assert import_register(store, register).new == len(names)
+        link_enterprises(store)
+        listed = build_whitelist(store, as_of=EXPORT_DAY)
+        borrower = borrower_of(store, _code("FXC000001"))
+        portfolio, _ = from_enterprise(store, _code("FXC000001"))
+    assert listed.basis == "register"
+    assert [e.name for e in listed.entries] == sorted(
+        names, key=lambda n: (-expected[n], n)
+    )[: len(listed.entries)]
+    assert {e.name for e in listed.entries} == set(names)
+    for e in listed.entries:
+        assert e.inventions == expected[e.name]
+        assert e.uscc is not None
+    assert borrower.name == names[0]
+    assert borrower.enterprise_id is not None
+    assert "企业库企业" in borrower.how
+    assert portfolio.doc_ids

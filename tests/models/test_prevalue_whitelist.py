@@ -95,14 +95,18 @@ def _code(org: str) -> str:
     return first + check_character(first)
 
 
-def test_with_a_register_candidates_are_its_linked_enterprises(prevalue_store, tmp_path):
+def test_with_a_register_candidates_are_its_linked_enterprises(
+    prevalue_store, tmp_path
+):
     """A made-up register naming two real owners of the rows (codes invented)."""
     from patnav.enterprises.links import link_enterprises
     from patnav.enterprises.store import import_register
     from patnav.models.prevalue.portfolio import borrower_of, from_enterprise
 
     patsnap, rows, path = prevalue_store
-    expected = _passing_inventions(patsnap).add(_patentics_inventions(rows), fill_value=0)
+    expected = _passing_inventions(patsnap).add(
+        _patentics_inventions(rows), fill_value=0
+    )
     names = list(expected.index[:2])
     register = tmp_path / "企业库_虚构.csv"
     register.write_text(

@@ -292,10 +292,12 @@ def borrower_of(store: PatentStore, name_or_uscc: str) -> Borrower:
         ent = find_enterprise(store, text)
     except InputError:
         key = name_key(text)
+        keys = frozenset({key} if key else set())
         return Borrower(
             text,
-            frozenset({key} if key else set()),
-            how="企业库中无此企业，按名称规范化后比对权利人",
+            keys,
+            _entities_of(store, keys),
+            how="企业库中无此企业，按名称规范化后（及归并后的申请人实体）比对权利人",
             names=frozenset({text}),
         )
     links = store.query(
@@ -306,6 +308,7 @@ def borrower_of(store: PatentStore, name_or_uscc: str) -> Borrower:
     names = [ent.name, *ent.former_names, *(r["applicant_name"] for r in links)]
     keys = frozenset(k for k in (name_key(n) for n in names) if k)
     entities = frozenset(str(r["entity_id"]) for r in links if r["entity_id"])
+    entities |= _entities_of(store, keys)
     return Borrower(
         ent.name,
         keys,
@@ -315,6 +318,18 @@ def borrower_of(store: PatentStore, name_or_uscc: str) -> Borrower:
         f"企业库企业（{ent.uscc or ent.enterprise_id}），含曾用名与已关联的申请人名称",
         frozenset(names),
     )
+
+
+def _entities_of(store: PatentStore, keys: frozenset[str]) -> frozenset[str]:
+    """The resolved applicant entities whose aliases have one of ``keys`` (merges made by
+    enrichment or by a user: another spelling of the same company)."""
+    if not keys:
+        return frozenset()
+    rows = store.query(
+        "SELECT DISTINCT entity_id FROM entity_aliases WHERE list_contains(?, alias_key)",
+        [sorted(keys)],
+    ).to_pylist()
+    return frozenset(str(r["entity_id"]) for r in rows if r["entity_id"])
 
 
 def owned_documents(store: PatentStore, borrower: Borrower) -> list[str]:

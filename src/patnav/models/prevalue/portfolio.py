@@ -164,8 +164,34 @@ def from_numbers(
             "没有给出专利号：请用 --numbers 给出公开号或申请号（逗号分隔），"
             "或用 --set、--sheet、--enterprise。"
         )
-    items = tuple(PortfolioItem(n, find_document(store, n)) for n in given)
+    found = _exact(store, given)
+    items = tuple(
+        PortfolioItem(n, found[n] if n in found else find_document(store, n))
+        for n in given
+    )
     return Portfolio(kind, label or f"{len(given)} 个专利号", items)
+
+
+def _exact(store: PatentStore, given: list[str]) -> dict[str, str]:
+    """The numbers that name a document as written (one query for all; the others go
+    through :func:`find_document`)."""
+    keys = {n: _candidates(n) for n in given}
+    wanted = sorted({k for ks in keys.values() for k in ks})
+    rows = store.query(
+        "SELECT key, min(doc_id) AS doc_id, count(DISTINCT doc_id) AS n FROM ("
+        "SELECT doc_id AS key, doc_id FROM patents WHERE list_contains($k, doc_id) "
+        "UNION ALL SELECT pub_number, doc_id FROM patents WHERE list_contains($k, pub_number) "
+        "UNION ALL SELECT grant_pub_number, doc_id FROM patents "
+        "WHERE list_contains($k, grant_pub_number)) GROUP BY key",
+        {"k": wanted},
+    ).to_pylist()
+    unique = {r["key"]: str(r["doc_id"]) for r in rows if r["n"] == 1}
+    out = {}
+    for number, ks in keys.items():
+        hit = next((unique[k] for k in ks if k in unique), None)
+        if hit is not None:
+            out[number] = hit
+    return out
 
 
 def split_numbers(text: str) -> list[str]:

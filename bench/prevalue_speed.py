@@ -41,7 +41,7 @@ with PatentStore.open({path!r}, read_only=True) as store:
             render_report(build_prevalue_report(result), "docx", tempfile.mkdtemp())
     else:
         listed = build_whitelist(store, as_of=date(2022, 6, 1))
-        __result["patents"] = listed.considered
+        __result["patents"] = f"{{listed.considered}} owners"
         __result["candidates"] = len(listed.entries)
     __result["seconds"] = time.perf_counter() - t0
 """

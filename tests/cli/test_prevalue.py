@@ -136,3 +136,24 @@ def test_the_whitelist_is_written_with_chinese_columns(patsnap, tmp_path):
     assert len(written) > 0
     bad = _invoke(path, "whitelist", "--out", str(tmp_path / "x.txt"))
     assert bad.exit_code == 1
+
+
+def test_a_saved_set_as_the_portfolio(patsnap, tmp_path):
+    from patnav.search.sets import save_set
+    from patnav.storage.store import PatentStore
+
+    frame, path = patsnap
+    copy = tmp_path / "sets.duckdb"
+    copy.write_bytes(path.read_bytes())
+    pledged = _with(frame, "质押").tolist()[:2]
+    with PatentStore.open(copy) as store:
+        save_set(store, "质押样本", " OR ".join(f"PN={n}" for n in pledged))
+        save_set(store, "空集", "PN=CN999999999A")
+    result = _invoke(copy, "--set", "质押样本", "--json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert sorted(p["doc_id"] for p in data["patents"]) == sorted(pledged)
+    assert data["portfolio"]["label"] == "专利集合“质押样本”"
+    empty = _invoke(copy, "--set", "空集")
+    assert empty.exit_code == 1
+    assert "没有专利" in empty.output

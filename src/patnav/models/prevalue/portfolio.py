@@ -215,6 +215,10 @@ def from_set(store: PatentStore, name: str) -> Portfolio:
     from patnav.search.sets import set_members
 
     members = set_members(store, name)
+    if not members:
+        raise InputError(
+            f"专利集合“{name}”当前没有专利，无可评估的对象：请核对它的检索式。"
+        )
     return Portfolio(
         "set",
         f"专利集合“{name}”",

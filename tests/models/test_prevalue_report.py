@@ -99,3 +99,18 @@ def test_the_pdf_says_it_is_a_pre_valuation_with_its_cutoff(built):
     assert "非资产评估报告" in text
     assert cutoff in text
     assert numbers[0] in text
+
+
+def test_the_technical_analysis_shows_the_raw_claims_and_citations(
+    built, prevalue_store
+):
+    _, report, numbers, _, _ = built
+    _, rows, _ = prevalue_store
+    table = next(t for t in report.tables() if t.key == "analysis")
+    by_number = {r[0]: r[2] for r in table.rows}
+    shown = rows[rows["公开号"].isin(numbers)]
+    assert len(shown) == 3
+    for _, row in shown.iterrows():
+        technical = by_number[row["公开号"]]
+        assert f"权利要求 {int(row['权利要求数'])} 项" in technical
+        assert f"被引用 {int(row['引用本文专利数'])} 次" in technical

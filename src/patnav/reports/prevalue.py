@@ -75,7 +75,17 @@ def _technical(p: PatentChecks) -> str:
     dims = p.score_dims
     tech = dims.get("technical") if dims else None
     score = f"技术维度得分 {tech:.1f}" if tech is not None else "技术维度未评分"
-    return f"{kind}；{score}"
+    claims = (
+        f"权利要求 {p.claims_count} 项"
+        if p.claims_count is not None
+        else "权利要求数未载"
+    )
+    cited = (
+        f"被引用 {p.cited_by_count} 次（来源所载）"
+        if p.cited_by_count is not None
+        else "被引用次数未载"
+    )
+    return f"{kind}；{claims}；{cited}；{score}"
 
 
 def _economic(p: PatentChecks) -> str:

@@ -194,6 +194,8 @@ class PatentChecks:
     grade: str | None = None
     score_dims: dict[str, float | None] = field(default_factory=dict)
     peer_values: tuple[Evidence, ...] = ()
+    claims_count: int | None = None
+    cited_by_count: int | None = None
 
     @property
     def found(self) -> bool:
@@ -251,6 +253,8 @@ class PatentChecks:
             "grade_label": self.grade_label,
             "score_dims": self.score_dims,
             "peer_values": [e.to_dict() for e in self.peer_values],
+            "claims_count": self.claims_count,
+            "cited_by_count": self.cited_by_count,
         }
 
 
@@ -756,7 +760,8 @@ def run_checks(
         for r in store.query(
             "SELECT doc_id, pub_number, kind, office, title, patent_type, app_date, "
             "grant_date, legal_status, legal_status_raw, status_detail, status_as_of, "
-            "status_source, expiry_date, expiry_estimated, source FROM patents "
+            "status_source, expiry_date, expiry_estimated, source, claims_count, "
+            "cited_by_count FROM patents "
             "WHERE list_contains(?, doc_id)",
             [ids],
         ).to_pylist()
@@ -861,6 +866,8 @@ def run_checks(
                     )
                     for r in peers.get(item.doc_id, [])
                 ),
+                p["claims_count"],
+                p["cited_by_count"],
             )
         )
     cutoff, note = data_cutoff(store, ids)

@@ -133,6 +133,12 @@ def test_the_api_prevalues_and_returns_the_same_result(site, bank, patsnap, clie
     assert again.status_code == 200
     assert again.json()["result"] == result
     assert data["id"] in [r["id"] for r in client.get("/api/v1/prevalue").json()]
+    report = client.get(data["downloads"]["docx"])
+    assert report.status_code == 200
+    assert DISCLAIMER in "\n".join(
+        p.text for p in docx.Document(io.BytesIO(report.content)).paragraphs
+    )
+    assert client.get(f"/api/v1/prevalue/{data['id']}/download/pdf").status_code == 404
 
 
 def test_other_tenants_do_not_see_a_banks_prevaluation(site, bank, patsnap, client_for):

@@ -177,3 +177,14 @@ def api_list(ctx: Context) -> list[dict[str, Any]]:
 @api_router.get("/{pid}", tags=["prevalue"], summary="One pre-valuation")
 def api_get(ctx: Context, pid: str) -> dict[str, Any]:
     return _out(*features.prevalue.get_prevalue(ctx, pid))
+
+
+@api_router.get(
+    "/{pid}/download/{fmt}",
+    tags=["prevalue"],
+    summary="A pre-valuation's report (docx or pdf)",
+    response_class=FileResponse,
+)
+def api_download(ctx: Context, pid: str, fmt: str) -> Response:
+    path, name, media_type = features.prevalue.prevalue_file(ctx, pid, fmt)
+    return FileResponse(path, media_type=media_type, filename=name)

@@ -168,24 +168,27 @@ def build_prevalue_report(
     )
     sections.append(s1)
 
-    sections.append(
-        Section("评估目的", key="purpose").add(
+    # short GB/T 42748 parts share a chapter (each chapter starts a page in print)
+    basis = Section("评估目的、价值类型与评估基准日", key="basis")
+    sections.append(basis)
+    basis.blocks.append(
+        Section("评估目的", 2, key="purpose").add(
             Paragraph(
                 "为借款人以专利权出质申请质押融资提供授信初筛参考：核查专利权的有效性、权属、"
                 "权利负担与剩余期限，估算价值区间并建议质押率。"
             )
         )
     )
-    sections.append(
-        Section("价值类型", key="value_type").add(
+    basis.blocks.append(
+        Section("价值类型", 2, key="value_type").add(
             Paragraph(
                 "市场价值以外的价值类型：质押价值的预估区间，即在持续使用、权属清晰的假设下，"
                 "专利资产可为贷款提供担保的价值区间；不是交易价格或清算价值。"
             )
         )
     )
-    sections.append(
-        Section("评估基准日", key="base_date").add(
+    basis.blocks.append(
+        Section("评估基准日", 2, key="base_date").add(
             Paragraph(
                 f"评估基准日为数据截止日 {_day(checks.data_cutoff)}：{checks.cutoff_note}"
             ),
@@ -194,8 +197,10 @@ def build_prevalue_report(
     )
     d = val.defaults
     income = val.income
-    sections.append(
-        Section("评估假设", key="assumptions").add(
+    method = Section("评估假设与评估方法", key="method")
+    sections.append(method)
+    method.blocks.append(
+        Section("评估假设", 2, key="assumptions").add(
             Paragraph(
                 "1. 专利权在评估基准日后按现有用途持续使用，权利人按期缴纳年费。"
             ),
@@ -212,8 +217,8 @@ def build_prevalue_report(
             Paragraph("4. 年费按各年度应缴日有效的收费标准全额计算，未计减缴。"),
         )
     )
-    sections.append(
-        Section("评估方法及其选择理由", key="methods").add(
+    method.blocks.append(
+        Section("评估方法及其选择理由", 2, key="methods").add(
             Paragraph(
                 "收益法：质押价值取决于专利未来可带来的收益，借款人给出归属于专利的年收入时采用；"
                 f"{income.note}"

@@ -35,6 +35,7 @@ from patnav.errors import InvalidParameterError
 from patnav.fees.cn import term_end
 from patnav.fees.dates import add_months
 from patnav.models.prevalue.portfolio import Borrower, Portfolio
+from patnav.schema.vocabulary import STATUS_DETAIL_ZH
 from patnav.storage.store import PatentStore
 
 Status = Literal["pass", "fail", "unknown"]
@@ -76,6 +77,42 @@ DETAIL_TEXT = {
 }
 
 
+FIELD_ZH = {
+    "legal_status": "法律状态",
+    "status_detail": "状态原因",
+    "legal_status_raw": "来源所载法律状态",
+    "expiry_date": "期限届满日",
+    "app_date": "申请日",
+    "maintenance": "缴费信息",
+    "paid_through_year": "已缴至年度",
+    "next_due": "下一年费应缴日",
+    "grace_end": "宽限期届满日",
+    "state": "年费状态",
+    "patent_type": "专利类型",
+    "kind": "文献类型代码",
+}
+"""Chinese names of the fields evidence cites (the JSON keeps the field names)."""
+
+STATE_ZH = {
+    "in_force": "有效",
+    "in_grace": "宽限期内",
+    "lapsed": "已终止",
+    "expired": "期限届满",
+}
+
+
+def _value_zh(field: str, value: str | None) -> str:
+    if value is None:
+        return "未载"
+    table = {
+        "legal_status": STATUS_TEXT,
+        "status_detail": STATUS_DETAIL_ZH,
+        "state": STATE_ZH,
+        "patent_type": TYPE_ZH,
+    }.get(field, {})
+    return table.get(value, value)
+
+
 @dataclass(frozen=True, slots=True)
 class Evidence:
     """What a check rests on: the field or event, its value, its date and its source."""
@@ -93,13 +130,23 @@ class Evidence:
             "source": self.source,
         }
 
+    @property
+    def label(self) -> str:
+        """The field's Chinese name (the field name itself when it has none)."""
+        return FIELD_ZH.get(self.field, self.field)
+
+    @property
+    def value_label(self) -> str:
+        """The value as a reader says it: coded values translated, 未载 when missing."""
+        return _value_zh(self.field, self.value)
+
     def text(self) -> str:
-        """One line: field = value (date, source)."""
+        """One line in Chinese: 字段：值（日期，来源）."""
         extra = [
             x for x in (self.date.isoformat() if self.date else "", self.source) if x
         ]
         tail = f"（{'，'.join(extra)}）" if extra else ""
-        return f"{self.field}={self.value if self.value is not None else '空'}{tail}"
+        return f"{self.label}：{self.value_label}{tail}"
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,4 +1,4 @@
-"""Stores of real Chinese database exports for the value model's tests."""
+"""Stores of real Chinese database exports for the models' tests (value, pre-valuation)."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import shutil
 import pytest
 
 from tests import patentics
+from tests.models.prevalue_data import checks_store
 
 TOYOTA = "formats/cn-db-exports/incopat_toyota_autodriving_CN.xlsx"
 
@@ -37,3 +38,9 @@ def scored_path(tmp_path_factory, mixed_path):
     with PatentStore.open(path) as store:
         score_store(store, as_of=patentics.TODAY)
     return path
+
+
+@pytest.fixture(scope="session")
+def prevalue_store(data_dir, tmp_path_factory):
+    """(PatSnap head frame, Patentics rows, store path): read-only for the tests."""
+    return checks_store(data_dir, tmp_path_factory.mktemp("prevalue"))

@@ -7,4 +7,6 @@ explains itself: indicator values, percentiles, weights and the inputs it lacked
 
 - :mod:`patnav.models.value` — patent value on the GB/T 42748 indicator tree
   (法律 / 技术 / 经济), per use, stored in ``value_scores``.
+- :mod:`patnav.models.prevalue` — pre-valuation of a pledge portfolio for banks: checks
+  with evidence, a value range, the 专利资产预评估报告 and the white list.
 """

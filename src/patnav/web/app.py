@@ -67,6 +67,7 @@ from patnav.web.routers import (
     dashboard,
     imports,
     patents,
+    prevalue,
     reports,
     search,
     sets,
@@ -171,11 +172,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         dashboard,
         specs,
         reports,
+        prevalue,
         catalogue,
         admin,
     ):
         app.include_router(module.router)
     app.include_router(api.router)
+    app.include_router(prevalue.api_router)
 
     @app.get("/healthz", include_in_schema=False)
     async def healthz() -> Response:

@@ -734,6 +734,56 @@ _LABELS: dict[str, Pair] = {
     "reports.working": ("正在生成报告，请稍候…", "Generating the report…"),
     "reports.publish": ("发布到成果库", "Publish to the catalogue"),
     "reports.took": ("耗时", "Took"),
+    # -- pre-valuation (banks) ---------------------------------------------------------
+    "prevalue.title": ("专利资产预评估", "Patent asset pre-valuation"),
+    "prevalue.intro": (
+        "输入质押专利号或上传专利清单，填写贷款条件：逐件核查有效性、剩余期限、年费、权属与"
+        "权利负担，估算价值区间与建议质押率，生成预评估报告。预评估不是资产评估报告。",
+        "Enter the pledged patents or upload their list with the loan terms: each patent "
+        "is checked (in force, remaining term, annuities, owner, encumbrances), the "
+        "portfolio valued as a range with a suggested pledge ratio, and a report written. "
+        "A pre-valuation is not an appraisal.",
+    ),
+    "prevalue.new": ("新建预评估", "New pre-valuation"),
+    "prevalue.numbers": (
+        "专利号（逗号或换行分隔）",
+        "Patent numbers (comma or line separated)",
+    ),
+    "prevalue.sheet": (
+        "或上传专利清单（xlsx 或 csv，含公开号或申请号列）",
+        "or upload a list (xlsx or csv with a publication or application number column)",
+    ),
+    "prevalue.enterprise": (
+        "或按企业（名称或统一社会信用代码）",
+        "or an enterprise (name or unified social credit code)",
+    ),
+    "prevalue.borrower": ("借款人", "Borrower"),
+    "prevalue.loan_start": ("贷款起始日", "Loan start"),
+    "prevalue.term_months": ("贷款期限（月）", "Loan term (months)"),
+    "prevalue.amount": ("贷款金额（万元）", "Loan amount (10k CNY)"),
+    "prevalue.revenue": (
+        "归属于专利的年收入（万元，选填）",
+        "Yearly revenue attributable to the patents (10k CNY, optional)",
+    ),
+    "prevalue.pdf": ("同时生成 PDF 报告", "Also write a PDF report"),
+    "prevalue.submit": ("开始预评估", "Pre-value"),
+    "prevalue.history": ("预评估记录", "Pre-valuations"),
+    "prevalue.empty": ("还没有预评估记录。", "No pre-valuation yet."),
+    "prevalue.portfolio": ("评估对象", "Portfolio"),
+    "prevalue.patents": ("专利数", "Patents"),
+    "prevalue.value": ("价值区间（万元）", "Value range (10k CNY)"),
+    "prevalue.ratio": ("建议质押率", "Suggested pledge ratio"),
+    "prevalue.cutoff": ("数据截止日", "Data cut-off"),
+    "prevalue.checks": ("核查结果", "Checks"),
+    "prevalue.not_found": ("库中无此专利", "Not in the store"),
+    "prevalue.download": ("下载报告", "Download the report"),
+    "prevalue.grade": ("价值等级", "Value grade"),
+    "prevalue.reasons": ("理由与依据", "Reasons and evidence"),
+    "prevalue.blocked": ("不宜质押", "Not fit for a pledge"),
+    "prevalue.methods": ("估值方法", "Valuation approaches"),
+    "prevalue.detail": ("逐件核查明细", "Checks of each patent"),
+    "prevalue.number": ("专利号", "Patent"),
+    "nav.prevalue": ("预评估", "Pre-valuation"),
     # -- catalogue ---------------------------------------------------------------------
     "cat.title": ("成果发布", "Results catalogue"),
     "cat.help": (

@@ -3,7 +3,7 @@ REST API.
 
 Each module mirrors the router of the same name in :mod:`patnav.web.routers` (the API
 router, ``api.py``, calls them all): ``stores``, ``imports``, ``search``, ``patents``,
-``sets``, ``dashboard``, ``specs``, ``reports``, ``catalogue``; ``common`` holds what
+``sets``, ``dashboard``, ``specs``, ``reports``, ``prevalue``, ``catalogue``; ``common`` holds what
 every feature shares (the open store behind a store row, display names). A feature
 function takes the request context (:class:`~patnav.web.deps.Ctx`), checks access through
 :mod:`patnav.platform.access`, calls the core, writes the audit log, and returns plain
@@ -20,6 +20,7 @@ from patnav.web.features import (
     dashboard,
     imports,
     patents,
+    prevalue,
     reports,
     search,
     sets,
@@ -33,6 +34,7 @@ __all__ = [
     "dashboard",
     "imports",
     "patents",
+    "prevalue",
     "reports",
     "search",
     "sets",

@@ -144,6 +144,10 @@ def home(ctx: Annotated[Ctx, Depends(page_ctx)]) -> Response:
         reports=features.reports.list_reports(ctx)[:5],
         publications=features.catalogue.search_publications(ctx, limit=5),
         sets=features.sets.list_sets(ctx)[:8],
+        # a bank's work is pre-valuation: its home shows the latest ones
+        prevalues=features.prevalue.list_prevalues(ctx, limit=5)
+        if ctx.viewer.role == "bank"
+        else None,
     )
 
 

@@ -1,0 +1,1 @@
+"""Scorers: patent value, enterprise capability, high-value patents per region."""

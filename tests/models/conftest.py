@@ -63,11 +63,14 @@ def applicant_rows(raw: pd.DataFrame, name: str) -> pd.DataFrame:
 
 # The made-up register (every figure invented, names real applicants of the AR export):
 # the register fixture of the capability tests. NOT real enterprise data.
-MADE_UP_REGISTER = """企业名称,统一社会信用代码,所在地区,行业代码,从业人员,营业收入（万元）,研发投入（万元）,研发人员,备注
-歌尔科技有限公司,,山东省潍坊市,C39,5000,800000,48000,1200,虚构数据（测试用）
+MADE_UP_REGISTER = (
+    "企业名称,统一社会信用代码,所在地区,行业代码,从业人员,"
+    "营业收入（万元）,研发投入（万元）,研发人员,备注\n"
+    """歌尔科技有限公司,,山东省潍坊市,C39,5000,800000,48000,1200,虚构数据（测试用）
 成都理想境界科技有限公司,,四川省成都市,C39,300,20000,3000,,虚构数据（测试用）
 京东方科技集团股份有限公司,,北京市,,,,,,虚构数据（测试用）
 """
+)
 
 
 @pytest.fixture

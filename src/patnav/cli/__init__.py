@@ -139,6 +139,7 @@ def main() -> None:
 
 from patnav.cli import (  # noqa: E402  (commands register on import)
     analyze,
+    capability,
     enrich,
     enterprises,
     fees,
@@ -152,6 +153,7 @@ from patnav.cli import (  # noqa: E402  (commands register on import)
 __all__ = [
     "Context",
     "analyze",
+    "capability",
     "cli",
     "enrich",
     "enterprises",

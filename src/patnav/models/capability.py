@@ -839,10 +839,12 @@ def _compute(
                any_value(industry) AS industry, any_value(industry_key) AS industry_key,
                any_value(industry_basis) AS industry_basis,
                any_value(applications) AS applications,
-               sum(weight * pct) / nullif(sum(CASE WHEN pct IS NOT NULL THEN weight END), 0)
+               -- rounded: a parallel sum's last bits differ from run to run
+               round(sum(weight * pct)
+                     / nullif(sum(CASE WHEN pct IS NOT NULL THEN weight END), 0), 6)
                    AS "index",
-               coalesce(sum(CASE WHEN pct IS NOT NULL THEN weight END), 0)
-                   / {total_weight!r} AS coverage
+               round(coalesce(sum(CASE WHEN pct IS NOT NULL THEN weight END), 0)
+                     / {total_weight!r}, 6) AS coverage
         FROM {table} GROUP BY actor
     )
     SELECT *,

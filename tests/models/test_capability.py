@@ -207,5 +207,11 @@ def test_weights_are_data_and_checked(ar_store, tmp_path):
 def test_unfitted_and_unknown_enterprises_are_errors(fitted):
     with pytest.raises(CapabilityNotFittedError):
         CapabilityModel().rank()
-    with pytest.raises(ValueError, match="No "):
+    with pytest.raises(LookupError, match="No "):
         fitted.explain("不存在的公司名称甲乙丙")
+
+
+def test_a_store_without_typed_applicants_says_why_nothing_is_ranked(store):
+    ranking = CapabilityModel().fit(store).rank()
+    assert ranking.total == 0 and not ranking.rows
+    assert any("patnav enrich" in n for n in ranking.notes)

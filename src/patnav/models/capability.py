@@ -62,7 +62,12 @@ import pandas as pd
 
 from patnav.analyses.base import GRANT_KINDS, Scope, Window
 from patnav.analyses.prepared import based
-from patnav.errors import InputError, InvalidParameterError, PatnavError
+from patnav.errors import (
+    InputError,
+    InvalidParameterError,
+    NotFoundError,
+    PatnavError,
+)
 from patnav.storage.store import PatentStore
 from patnav.yamlsafe import load_yaml, load_yaml_file
 
@@ -445,7 +450,8 @@ class CapabilityModel:
         """One enterprise by its key, 统一社会信用代码 or name (a unique part of it).
 
         Raises:
-            InputError: no enterprise, or several, match.
+            NotFoundError: no enterprise matches.
+            InputError: several match.
         """
         self._check()
         frame = self.actors_
@@ -457,7 +463,7 @@ class CapabilityModel:
         if exact.empty:
             exact = frame[frame["name"].fillna("").str.contains(who, regex=False)]
         if exact.empty:
-            raise InputError(
+            raise NotFoundError(
                 f"No {SUBJECT_LABELS[self.subject_]} {who!r} with patents in the store. "
                 "Give the full name, a 统一社会信用代码 or a unique part of the name; "
                 "'patnav capability' lists them."
@@ -481,6 +487,10 @@ class CapabilityModel:
             notes.append(
                 "库中无企业库：研发投入强度与研发人员占比缺失，行业按主 IPC 部划分"
             )
+            if self.actors_.empty:
+                notes.append(
+                    "库中没有公司类申请人：申请人类型未识别时先运行 patnav enrich"
+                )
         return tuple(notes)
 
     def _explain_row(self, row: Mapping[str, Any]) -> EnterpriseCapability:

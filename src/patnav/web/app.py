@@ -63,6 +63,7 @@ from patnav.web.routers import (
     admin,
     api,
     auth,
+    capability,
     catalogue,
     dashboard,
     imports,
@@ -173,6 +174,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         reports,
         catalogue,
         admin,
+        capability,
     ):
         app.include_router(module.router)
     app.include_router(api.router)

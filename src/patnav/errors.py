@@ -18,6 +18,7 @@ Exception
 │   ├── StoreError                       the store is missing, locked, damaged, or newer
 │   │   ├── StoreFailedError             .recovered: DuckDB invalidated it: reopen it
 │   │   └── StoreUnavailableError        .store_id .reason: a platform store is out (503)
+│   ├── NotFittedError(ValueError)       a model asked for scores before fit(store)
 │   ├── FontError                        no font with Chinese glyphs to draw charts
 │   ├── NotFoundError(LookupError)       no such object, or one the user may not see (404)
 │   ├── AccessDeniedError(PermissionError)  the user sees it but may not do this (403)
@@ -219,6 +220,10 @@ class QuerySyntaxError(InputError):
         prefix = "…" if start else ""
         pad = _display_width(prefix + snippet[: self.column - 1 - start])
         return f"  {prefix}{snippet}\n  {' ' * pad}^"
+
+
+class NotFittedError(PatnavError, ValueError):
+    """A model (capability, value …) was asked for scores before ``fit(store)``."""
 
 
 # -- the store ------------------------------------------------------------------------

@@ -9,11 +9,10 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from patnav.errors import InvalidParameterError
+from patnav.errors import InvalidParameterError, NotFittedError
 from patnav.models.capability import (
     INDICATORS,
     CapabilityModel,
-    CapabilityNotFittedError,
 )
 from tests.models.conftest import applicant_rows
 
@@ -205,7 +204,7 @@ def test_weights_are_data_and_checked(ar_store, tmp_path):
 
 
 def test_unfitted_and_unknown_enterprises_are_errors(fitted):
-    with pytest.raises(CapabilityNotFittedError):
+    with pytest.raises(NotFittedError):
         CapabilityModel().rank()
     with pytest.raises(LookupError, match="No "):
         fitted.explain("不存在的公司名称甲乙丙")

@@ -29,6 +29,7 @@ def test_region_report_starts_with_the_region_itself(taian_store, taian_spec):
         "区域专利现状",
         "产业链定位",
         "区域定位",
+        "企业创新能力",
         "发展路径与建议",
         "附录：结论规则与依据",
     ]
@@ -53,6 +54,7 @@ def test_enterprise_report_benchmarks_the_named_entities(
         "企业专利组合画像",
         "竞争对手对标",
         "技术热点与空白点",
+        "企业创新能力",
         "发展路径与建议",
         "附录：结论规则与依据",
     ]

@@ -65,8 +65,8 @@ from patnav.analyses.prepared import based
 from patnav.errors import (
     InputError,
     InvalidParameterError,
+    NotFittedError,
     NotFoundError,
-    PatnavError,
 )
 from patnav.storage.store import PatentStore
 from patnav.yamlsafe import load_yaml, load_yaml_file
@@ -117,10 +117,6 @@ BASIS_LABELS = {
 
 Subject = Literal["enterprise", "applicant"]
 IndustryLevel = Literal["section", "division"]
-
-
-class CapabilityNotFittedError(PatnavError, ValueError):
-    """The capability model was asked for scores before :meth:`CapabilityModel.fit`."""
 
 
 # -- weights -----------------------------------------------------------------------------
@@ -400,7 +396,7 @@ class CapabilityModel:
 
     def _check(self) -> None:
         if not hasattr(self, "actors_"):
-            raise CapabilityNotFittedError(
+            raise NotFittedError(
                 "This CapabilityModel is not fitted yet. Call 'fit(store)' first."
             )
 
@@ -410,9 +406,11 @@ class CapabilityModel:
         region: str | None = None,
         industry: str | None = None,
         top: int | None = 20,
+        city: str | None = None,
     ) -> CapabilityRanking:
         """Enterprises by index, best first (unknown index last); ``region`` a province
-        (or its start: 安徽), ``industry`` the peer industry code (``C``, ``C35``, ``G``).
+        (or its start: 安徽), ``city`` a city within it, ``industry`` the peer industry
+        code (``C``, ``C35``, ``G``). Peers stay those of the whole province.
         """
         self._check()
         if top is not None and top < 1:
@@ -422,6 +420,8 @@ class CapabilityModel:
         frame = self.actors_
         if region:
             frame = frame[frame["province"].fillna("").str.startswith(region)]
+        if city:
+            frame = frame[frame["city"].fillna("").str.startswith(city)]
         if industry:
             frame = frame[frame["industry"].fillna("") == industry.upper()]
         frame = frame.sort_values(

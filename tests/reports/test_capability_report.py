@@ -12,7 +12,14 @@ from patnav.reports import build_report
 
 
 def _section(report, key):
-    return next(s for s in report.sections if s.key == key)
+    """The section ``key``, at any depth (the region report holds it in its landscape)."""
+    todo = list(report.sections)
+    while todo:
+        section = todo.pop(0)
+        if section.key == key:
+            return section
+        todo.extend(b for b in section.blocks if hasattr(b, "blocks"))
+    raise LookupError(key)
 
 
 def _text(section):
@@ -62,3 +69,32 @@ def test_enterprise_report_explains_the_enterprise_against_its_peers(
     for row, indicator in zip(table.rows, expected.indicators, strict=True):
         assert (row[1] == "-") == (indicator.value is None)
         assert (row[-1] != "-") == (indicator.value is None)
+
+
+def test_a_spec_population_table_gives_the_ratio_per_10000_people(
+    taian_store, taian_spec, tmp_path
+):
+    path = tmp_path / "人口_虚构.csv"  # a made-up population, 万人
+    path.write_text("地区,人口\n泰安市,500\n", encoding="utf-8")
+    spec = dataclasses.replace(
+        taian_spec, type="region", nodes=taian_spec.nodes[:1], population=str(path)
+    )
+    report = build_report(taian_store, spec, charts=False)
+    text = _text(_section(report, "capability"))
+    hv = high_value_patents(taian_store, level="city")
+    high = sum(r.high_value for r in hv.regions if r.region == "泰安市")
+    assert f"每万人口高价值发明专利拥有量 {high / 500:.2f} 件" in text
+    assert "人口 500.0 万人" in text
+
+
+def test_the_spec_names_its_population_table_relative_to_its_folder(tmp_path):
+    from patnav.analyses.spec import load_spec
+
+    spec_path = tmp_path / "region.yaml"
+    spec_path.write_text(
+        "title: 区域导航\ntype: region\nregion: {province: 山东省}\n"
+        "base_query: IPC=A01B\npopulation: 人口.csv\n",
+        encoding="utf-8",
+    )
+    spec = load_spec(spec_path)
+    assert spec.population_path() == tmp_path / "人口.csv"

@@ -29,7 +29,6 @@ def test_region_report_starts_with_the_region_itself(taian_store, taian_spec):
         "区域专利现状",
         "产业链定位",
         "区域定位",
-        "企业创新能力",
         "发展路径与建议",
         "附录：结论规则与依据",
     ]

@@ -9,6 +9,7 @@ result says so.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -23,7 +24,12 @@ from patnav.models.capability import (
     CapabilityModel,
     EnterpriseCapability,
 )
-from patnav.models.high_value import HighValueIndicator, high_value_patents
+from patnav.models.high_value import (
+    HighValueIndicator,
+    RegionCount,
+    high_value_patents,
+    population_of,
+)
 from patnav.storage.store import PatentStore
 
 
@@ -102,10 +108,11 @@ def capability_slice(
     city: str | None = None,
     enterprise: str | None = None,
     top: int = 10,
+    population: Mapping[str, float] | None = None,
 ) -> CapabilitySlice:
     """Enterprise innovation capability: the leaders of ``province`` (every province when
     None; within it ``city``), ``enterprise`` explained, and the region's high-value
-    invention patents.
+    invention patents (per 10,000 people with ``population``, region → 万人).
 
     Raises:
         InvalidParameterError: the source is not a DuckDB store (the model reads the store
@@ -135,13 +142,28 @@ def capability_slice(
             )
     high_value: tuple[HighValueIndicator, ...] = ()
     if province:
-        found = high_value_patents(store, level="city" if city else "province")
+        found = high_value_patents(
+            store, level="city" if city else "province", population=population
+        )
         where = city or province
         regions = tuple(
             r
             for r in found.regions
             if r.region.startswith(where) and (r.province or "").startswith(province)
         )
+        if not regions:  # none in force there: zero, still divided by its population
+            pop = population_of(where, population)
+            regions = (
+                RegionCount(
+                    region=where,
+                    province=province,
+                    in_force=0,
+                    met={c.key: (0 if c.evaluable else None) for c in found.criteria},
+                    high_value=0,
+                    population_wan=pop,
+                    per_10k=0.0 if pop else None,
+                ),
+            )
         high_value = (
             HighValueIndicator(
                 level=found.level,

@@ -437,7 +437,7 @@ def high_value_patents(
     dom["region"] = dom[key_col].fillna(UNKNOWN_REGION)
     regions = []
     for region, part in dom.groupby("region", sort=False):
-        pop = _population_of(str(region), population)
+        pop = population_of(str(region), population)
         hv = int(part["any"].sum())
         regions.append(
             RegionCount(
@@ -487,7 +487,7 @@ def _first(series: pd.Series) -> str | None:
     return str(values.iloc[0]) if len(values) else None
 
 
-def _population_of(region: str, population: Mapping[str, float] | None) -> float | None:
+def population_of(region: str, population: Mapping[str, float] | None) -> float | None:
     """The population of ``region``, also when the table writes it without its suffix
     (安徽 for 安徽省, 合肥 for 合肥市)."""
     if not population or region == UNKNOWN_REGION:

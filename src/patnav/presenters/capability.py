@@ -9,7 +9,7 @@ from typing import Any
 
 from patnav.analyses.capability import CapabilitySlice, capability_slice
 from patnav.models.capability import EnterpriseCapability
-from patnav.models.high_value import HighValueIndicator
+from patnav.models.high_value import HighValueIndicator, read_population
 from patnav.presenters.base import Presenter
 from patnav.reports.context import Builder
 from patnav.reports.model import Finding, Paragraph, Section
@@ -37,8 +37,15 @@ def capability_run(b: Builder) -> CapabilitySlice:
         province, city = b.spec.region.province, b.spec.region.city
     if b.spec.type == "enterprise" and b.spec.entities:
         enterprise = b.spec.entities[0]
+    path = b.spec.population_path() if b.spec.type == "region" else None
     return capability_slice(
-        b.store, None, province=province, city=city, enterprise=enterprise, top=TOP
+        b.store,
+        None,
+        province=province,
+        city=city,
+        enterprise=enterprise,
+        top=TOP,
+        population=read_population(path) if path is not None else None,
     )
 
 
@@ -190,16 +197,25 @@ def _high_value_part(
             "（" + "、".join(lacking) + "不可评估，为下限）",
             f" (a lower bound: {len(lacking)} criteria not evaluable)",
         )
-    if hv.has_population and any(r.per_10k is not None for r in hv.regions):
-        ratio = sum(r.per_10k or 0.0 for r in hv.regions if r.per_10k is not None)
+    population = [r.population_wan for r in hv.regions]
+    if hv.has_population and population and None not in population:
+        ratio = hv.high_value / sum(p or 0.0 for p in population)
         text += b.say(
-            f"，每万人口拥有量 {ratio:.2f} 件。", f"; {ratio:.2f} per 10,000 people."
+            f"，每万人口高价值发明专利拥有量 {ratio:.2f} 件（人口 "
+            f"{sum(p or 0.0 for p in population):,.1f} 万人，取自报告方案的人口表）。",
+            f"; {ratio:.2f} per 10,000 people (population from the spec's table).",
+        )
+    elif hv.has_population:
+        text += b.say(
+            f"。人口表中没有{where}，未计算每万人口拥有量。",
+            f". The population table lacks {where}: no ratio per 10,000 people.",
         )
     else:
         text += b.say(
-            "。每万人口高价值发明专利拥有量需要人口表，本报告只给出件数。",
-            ". The ratio per 10,000 people needs a population table; this report "
-            "gives counts only.",
+            "。每万人口高价值发明专利拥有量需要人口表（在报告方案中指定），"
+            "本报告只给出件数。",
+            ". The ratio per 10,000 people needs a population table (the spec's "
+            "population); this report gives counts only.",
         )
     s.add(Paragraph(text))
     s.add(

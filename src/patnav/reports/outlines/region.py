@@ -70,7 +70,7 @@ def analyse(b: Builder) -> None:
     if b.spec.nodes:
         run_chain(b)
         run_nodes(b, every=False)
-    P.run_slices(b)  # the slices of region reports (capability …)
+    P.run_slices(b)  # the slices (capability …): the landscape section shows them
 
 
 def sections(b: Builder, found: Sequence[Finding]) -> list[Section]:
@@ -92,7 +92,6 @@ def sections(b: Builder, found: Sequence[Finding]) -> list[Section]:
         out.append(position)
     else:
         landscape.add(P.present(b, "geography", found))
-    out.extend(P.slice_sections(b, found, level=1))
     out.extend(filter(None, [P.present(b, "chain", found, level=1, part="path")]))
     out.append(S.appendix_section(b, found))
     return out

@@ -12,25 +12,20 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from patnav.analyses.base import Engine, Scope
 from patnav.analyses.registry import AnalysisInfo
 from patnav.errors import InputError, InvalidParameterError
-from patnav.models.capability import (
-    SUBJECT_LABELS,
-    CapabilityModel,
-    EnterpriseCapability,
-)
-from patnav.models.high_value import (
-    HighValueIndicator,
-    RegionCount,
-    high_value_patents,
-    population_of,
-)
 from patnav.storage.store import PatentStore
+
+if TYPE_CHECKING:
+    # the models import patnav.analyses.base, whose package imports this module: the
+    # models are imported where used
+    from patnav.models.capability import EnterpriseCapability
+    from patnav.models.high_value import HighValueIndicator
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +48,8 @@ class CapabilitySlice:
 
     @property
     def subject_zh(self) -> str:
+        from patnav.models.capability import SUBJECT_LABELS
+
         return SUBJECT_LABELS.get(self.subject, self.subject)
 
     def to_dict(self) -> dict[str, Any]:
@@ -118,6 +115,14 @@ def capability_slice(
         InvalidParameterError: the source is not a DuckDB store (the model reads the store
             itself), or ``top`` is below 1.
     """
+    from patnav.models.capability import CapabilityModel
+    from patnav.models.high_value import (
+        HighValueIndicator,
+        RegionCount,
+        high_value_patents,
+        population_of,
+    )
+
     store = (
         source if isinstance(source, PatentStore) else getattr(source, "store", None)
     )

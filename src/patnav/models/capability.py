@@ -392,6 +392,12 @@ class CapabilityModel:
             )
         self.actors_ = actors
         self.indicators_ = indicators
+        by_actor: dict[str, dict[str, dict[str, Any]]] = {}
+        for record in indicators.to_dict("records"):
+            by_actor.setdefault(str(record["actor"]), {})[str(record["indicator"])] = (
+                record
+            )
+        self.by_actor_ = by_actor
         return self
 
     def _check(self) -> None:
@@ -495,8 +501,7 @@ class CapabilityModel:
 
     def _explain_row(self, row: Mapping[str, Any]) -> EnterpriseCapability:
         actor = row["actor"]
-        inds = self.indicators_[self.indicators_["actor"] == actor]
-        by_key = {r["indicator"]: r for r in inds.to_dict("records")}
+        by_key = self.by_actor_.get(str(actor), {})
         out = []
         for key in INDICATORS:
             if key not in self.weights_.weights:

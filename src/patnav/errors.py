@@ -19,8 +19,8 @@ Exception
 │   ├── StoreError                       the store is missing, locked, damaged, or newer
 │   │   ├── StoreFailedError             .recovered: DuckDB invalidated it: reopen it
 │   │   └── StoreUnavailableError        .store_id .reason: a platform store is out (503)
+│   ├── NotFittedError(ValueError)       a model asked for scores before fit(store)
 │   ├── FontError                        no font with Chinese glyphs to draw charts
-│   ├── NotFittedError(ValueError)       a model scored before it was fitted
 │   ├── NotFoundError(LookupError)       no such object, or one the user may not see (404)
 │   ├── AccessDeniedError(PermissionError)  the user sees it but may not do this (403)
 │   ├── LoginFailedError                 wrong user name or password
@@ -156,7 +156,7 @@ class WeightsError(InputError):
 
 
 class NotFittedError(PatnavError, ValueError):
-    """A model's ``score`` was called before its ``fit``."""
+    """A model (value, capability …) was asked for scores before ``fit(store)``."""
 
 
 class ReportTypeError(InvalidParameterError):

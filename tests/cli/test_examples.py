@@ -94,7 +94,7 @@ def _parse(args: list[str]) -> tuple[click.Command, click.Context]:
     while isinstance(command, click.Group):
         rest = [*getattr(ctx, "_protected_args", []), *ctx.args]
         if not rest and command.invoke_without_command:
-            break  # a group that runs itself (patnav prevalue --numbers …)
+            break  # a group that runs by itself (patnav prevalue --numbers …)
         name, sub, rest = command.resolve_command(ctx, rest)
         assert sub is not None and name is not None
         command = sub

@@ -53,6 +53,7 @@ def test_enterprise_report_benchmarks_the_named_entities(
         "企业专利组合画像",
         "竞争对手对标",
         "技术热点与空白点",
+        "企业创新能力",
         "发展路径与建议",
         "附录：结论规则与依据",
     ]

@@ -109,6 +109,7 @@ class _Spec(BaseModel):
     exclude_applicants: list[str] = Field(default_factory=list)
     lang: Literal["zh", "en"] = "zh"
     description: str | None = None
+    population: str | None = None
 
     @field_validator("compare")
     @classmethod
@@ -183,6 +184,18 @@ class NavigationSpec:
     exclude_applicants: tuple[str, ...] = ()
     """Holders never proposed as candidates (``*`` a wildcard, case-insensitive): an
     analyst's list of those already attracted, or not to be approached."""
+    population: str | None = None
+    """A population table (CSV ``region,population``, 万人; relative to the spec's folder)
+    for 每万人口高价值发明专利拥有量 in region reports; None: counts only."""
+
+    def population_path(self) -> Path | None:
+        """:attr:`population` resolved against the spec's folder (None: not given)."""
+        if not self.population:
+            return None
+        path = Path(self.population)
+        if not path.is_absolute() and self.source:
+            path = Path(self.source).parent / path
+        return path
 
     def walk(self) -> list[SpecNode]:
         """Every node, depth first, in the order the spec lists them."""
@@ -534,6 +547,7 @@ def parse_spec(text: str, *, source: str = "<spec>") -> NavigationSpec:
         exclude_applicants=tuple(
             n.strip() for n in model.exclude_applicants if n.strip()
         ),
+        population=model.population,
     )
     _check_queries(spec)
     _check_scope(spec)

@@ -143,6 +143,7 @@ def main() -> None:
 
 from patnav.cli import (  # noqa: E402  (commands register on import)
     analyze,
+    capability,
     enrich,
     enterprises,
     fees,
@@ -158,6 +159,7 @@ from patnav.cli import (  # noqa: E402  (commands register on import)
 __all__ = [
     "Context",
     "analyze",
+    "capability",
     "cli",
     "enrich",
     "enterprises",

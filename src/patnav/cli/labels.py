@@ -539,6 +539,18 @@ _FIELDS: dict[str, Pair] = {
     "home_growth": ("本地增长率", "home growth"),
     "position": ("定位", "position"),
     "citations_per_unit": ("篇均被引", "citations per unit"),
+    "capability.subject": ("评价对象", "subject"),
+    "capability.province": ("省份", "province"),
+    "capability.city": ("城市", "city"),
+    "capability.enterprise": ("所查企业", "enterprise asked"),
+    "capability.total": ("参评企业数", "enterprises scored"),
+    "capability.name": ("企业", "enterprise"),
+    "capability.industry": ("行业", "industry"),
+    "capability.index": ("创新能力指数", "capability index"),
+    "capability.peer_rank": ("同组排名", "rank among peers"),
+    "capability.peers": ("同组企业数", "peers"),
+    "capability.coverage": ("指标覆盖", "indicator coverage"),
+    "capability.missing": ("缺失指标", "missing indicators"),
 }
 FIELDS = Catalogue("patnav.cli.labels.FIELDS", _FIELDS)
 """Labels of analysis result fields and table columns; ``analysis.field`` (or

@@ -9,4 +9,6 @@ explains itself: indicator values, percentiles, weights and the inputs it lacked
   (法律 / 技术 / 经济), per use, stored in ``value_scores``.
 - :mod:`patnav.models.prevalue` — pre-valuation of a pledge portfolio for banks: checks
   with evidence, a value range, the 专利资产预评估报告 and the white list.
+- :mod:`patnav.models.capability` — the enterprise innovation capability index among
+  province × industry peers; :mod:`patnav.models.high_value` — 每万人口高价值发明专利拥有量.
 """

@@ -63,6 +63,7 @@ from patnav.web.routers import (
     admin,
     api,
     auth,
+    capability,
     catalogue,
     dashboard,
     imports,
@@ -175,6 +176,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         prevalue,
         catalogue,
         admin,
+        capability,
     ):
         app.include_router(module.router)
     app.include_router(api.router)

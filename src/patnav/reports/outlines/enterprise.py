@@ -67,6 +67,7 @@ def analyse(b: Builder) -> None:
                 count_by=b.count_by,
                 top=1,
             )
+    P.run_slices(b)  # the slices of enterprise reports (capability …)
 
 
 def sections(b: Builder, found: Sequence[Finding]) -> list[Section]:
@@ -88,6 +89,7 @@ def sections(b: Builder, found: Sequence[Finding]) -> list[Section]:
     if benchmark is not None:
         out.append(benchmark)
     out.extend(filter(None, [P.present(b, "hotspots", found, level=1)]))
+    out.extend(P.slice_sections(b, found, level=1))
     out.extend(filter(None, [P.present(b, "chain", found, level=1, part="path")]))
     out.append(S.appendix_section(b, found))
     return out

@@ -73,6 +73,7 @@ def analyse(b: Builder) -> None:
     if b.spec.nodes:
         run_chain(b)
         run_nodes(b, every=False)
+    P.run_slices(b)  # the slices (capability …): the landscape section shows them
 
 
 def sections(b: Builder, found: Sequence[Finding]) -> list[Section]:

@@ -15,6 +15,7 @@ the one job runner, :mod:`patnav.web.jobs`; the open stores, their workers and c
 from __future__ import annotations
 
 from patnav.web.features import (
+    capability,
     catalogue,
     common,
     dashboard,
@@ -29,6 +30,7 @@ from patnav.web.features import (
 )
 
 __all__ = [
+    "capability",
     "catalogue",
     "common",
     "dashboard",

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import faulthandler
 import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -11,6 +13,21 @@ REPO = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(
     os.environ.get("PATNAV_DATA_DIR", REPO.parent / "shared" / "data")
 ).resolve()
+
+
+TEST_DEADLINE_S = float(os.environ.get("PATNAV_TEST_DEADLINE_S", "900"))
+"""A test (setup, call and teardown) running longer than this is hung: every thread's
+stack is printed and the test's process ends, so the run fails at once, naming it,
+instead of waiting for CI's deadline (a deadlock at shutdown once ate all of it)."""
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_protocol(item, nextitem):
+    faulthandler.dump_traceback_later(TEST_DEADLINE_S, exit=True, file=sys.stderr)
+    try:
+        return (yield)
+    finally:
+        faulthandler.cancel_dump_traceback_later()
 
 
 @pytest.fixture(scope="session")

@@ -592,11 +592,23 @@ class StoreHub:
             return board
 
     def close(self) -> None:
-        """Finish running jobs and close every store."""
+        """Finish running jobs and close every store.
+
+        A handle is closed outside the hub's lock: closing waits for its running imports,
+        and an import asks the hub for its store (``handle``), which takes the lock —
+        holding it here deadlocked the app's shutdown while an import was starting. A
+        store an import opens meanwhile is closed too."""
         self.reports.shutdown(wait=True, cancel_futures=False)
-        with self._lock:
-            for handle in self._handles.values():
+        closed: set[int] = set()
+        while True:
+            with self._lock:
+                pending = [h for h in self._handles.values() if id(h) not in closed]
+            if not pending:
+                break
+            for handle in pending:
                 handle.close()
+                closed.add(id(handle))
+        with self._lock:
             self._handles.clear()
 
 

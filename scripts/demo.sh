@@ -6,7 +6,9 @@
 # expert search; the drone industry chain; then two navigation reports (Tai'an industry in
 # Chinese, drones) written from the shipped example specs. Each report covers only what its
 # spec defines, and says so: the summary `patnav report` prints names every report's scope
-# (definition, query) and its count.
+# (definition, query) and its count. Then the finance side: patent value for the whole store
+# (GB/T 42748), a bank's pre-valuation of two real patents of a PatSnap export with its
+# 专利资产预评估报告, and the enterprise innovation capability ranking.
 set -euo pipefail
 PY=${PY:-.venv/bin/python}
 DATA=${PATNAV_DATA_DIR:-../shared/data}
@@ -55,6 +57,17 @@ echo
 echo "== navigation reports"
 patnav report specs/taian-industry.yaml --format docx,pdf --out "$OUT/reports" --check
 patnav report specs/drones-industry.yaml --format docx,pdf --out "$OUT/reports" --check
+echo
+echo "== patent value (GB/T 42748 法律/技术/经济, per use; missing indicators listed, never 0)"
+patnav value score
+patnav value show CN211259786U
+echo
+echo "== pre-valuation for a pledge loan (专利资产预评估; checks with evidence, value range)"
+patnav prevalue --numbers CN211259786U,CN111720612A --borrower 宜昌勤业空调有限公司 \
+  --amount 100 --revenue 200 --out "$OUT/reports" --format docx,pdf
+echo
+echo "== enterprise innovation capability (企业创新能力指数, percentiles among peers)"
+patnav capability --top 10
 echo
 echo "== done: reports in $OUT/reports"
 ls -1 "$OUT"/reports/* | sed 's/^/  /'

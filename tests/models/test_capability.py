@@ -214,3 +214,31 @@ def test_a_store_without_typed_applicants_says_why_nothing_is_ranked(store):
     ranking = CapabilityModel().fit(store).rank()
     assert ranking.total == 0 and not ranking.rows
     assert any("patnav enrich" in n for n in ranking.notes)
+
+
+def test_enterprises_without_peers_are_not_ranked_and_follow_the_ranked(ar_copy):
+    """An applicant whose industry is unknown (no IPC class, no register code) has no
+    peer group: the catch-all of the unknown is no group to be first in (a foreign
+    applicant with two patents read 第 1 名 among 554 strangers), so it gets no rank and
+    follows the ranked. Here one real applicant's documents lose their main IPC."""
+    unknown = "成都理想境界科技有限公司"
+    ar_copy.execute(
+        "UPDATE patents SET ipc_main = NULL WHERE doc_id IN (SELECT doc_id FROM "
+        "parties WHERE role = 'applicant' AND name = ?)",
+        [unknown],
+    )
+    fitted = CapabilityModel().fit(ar_copy)
+    ranking = fitted.rank(top=None)
+    placed = [e.industry is not None for e in ranking.rows]
+    assert placed.count(False) >= 1 and placed.count(True) > 10
+    first = placed.index(False)
+    assert all(placed[:first]) and not any(placed[first:])
+    assert all(e.rank is None for e in ranking.rows[first:])
+    assert unknown in [e.name for e in ranking.rows[first:]]
+    ranked = [e for e in ranking.rows[:first] if e.index is not None]
+    assert all(e.rank is not None for e in ranked)
+    indexes = [e.index for e in ranked]
+    assert indexes == sorted(indexes, reverse=True)
+    assert any("没有可比的同组" in n for n in ranking.notes)
+    explained = fitted.explain(unknown)
+    assert explained.rank is None and explained.index is not None

@@ -55,7 +55,7 @@ def test_capability_ranking_and_explanation_are_the_cores(site, ta, data_dir, en
     with PatentStore.open(enriched, read_only=True) as store:  # before the hub opens it
         expected = CapabilityModel().fit(store).rank(top=5)
     store_id = site.stores["泰安库"]
-    response = ta.get("/api/capability", params={"store_id": store_id, "top": 5})
+    response = ta.get("/api/v1/capability", params={"store_id": store_id, "top": 5})
     assert response.status_code == 200, response.text
     data = response.json()
     assert [e["name"] for e in data["enterprises"]] == [e.name for e in expected.rows]
@@ -69,11 +69,11 @@ def test_capability_ranking_and_explanation_are_the_cores(site, ta, data_dir, en
     rd = next(i for i in first["indicators"] if i["key"] == "rd_intensity")
     assert rd["value"] is None and rd["missing"] is True
     one = ta.get(
-        f"/api/capability/{first['name']}", params={"store_id": store_id}
+        f"/api/v1/capability/{first['name']}", params={"store_id": store_id}
     ).json()
     assert one["index"] == first["index"] and one["key"] == first["key"]
     missing = ta.get(
-        "/api/capability/不存在的公司甲乙丙", params={"store_id": store_id}
+        "/api/v1/capability/不存在的公司甲乙丙", params={"store_id": store_id}
     )
     assert missing.status_code == 404 and missing.json()["ok"] is False
 
@@ -81,7 +81,7 @@ def test_capability_ranking_and_explanation_are_the_cores(site, ta, data_dir, en
 def test_highvalue_counts_with_criteria_not_evaluable(site, ta, enriched):
     store_id = site.stores["泰安库"]
     data = ta.get(
-        "/api/highvalue", params={"store_id": store_id, "level": "city"}
+        "/api/v1/highvalue", params={"store_id": store_id, "level": "city"}
     ).json()
     ta.app.state.hub.close()  # let the test read the store file itself
     with PatentStore.open(enriched, read_only=True) as store:
@@ -90,16 +90,16 @@ def test_highvalue_counts_with_criteria_not_evaluable(site, ta, enriched):
     assert data["high_value"] == expected.high_value
     assert {"pledge", "award"} <= set(data["not_evaluable"])
     assert all(r["per_10k"] is None for r in data["regions"])
-    bad = ta.get("/api/highvalue", params={"store_id": store_id, "level": "county"})
+    bad = ta.get("/api/v1/highvalue", params={"store_id": store_id, "level": "county"})
     assert bad.status_code in (400, 422)
 
 
 def test_capability_needs_a_token_and_a_store_the_user_sees(site, ta, client_for):
     other = site.stores["济南库"]
-    assert ta.get("/api/capability", params={"store_id": other}).status_code == 404
-    assert ta.get("/api/highvalue", params={"store_id": other}).status_code == 404
+    assert ta.get("/api/v1/capability", params={"store_id": other}).status_code == 404
+    assert ta.get("/api/v1/highvalue", params={"store_id": other}).status_code == 404
     anonymous = client_for()
     response = anonymous.get(
-        "/api/capability", params={"store_id": site.stores["泰安库"]}
+        "/api/v1/capability", params={"store_id": site.stores["泰安库"]}
     )
     assert response.status_code == 401

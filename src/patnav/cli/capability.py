@@ -40,6 +40,13 @@ _TEXT: dict[str, Pair] = {
         "{name} ({region}, industry {industry}, {basis})\n"
         "capability index {index} (rank {rank} of {peers} peers), coverage {coverage}",
     ),
+    "head_unranked": (
+        "{name}（{region}，行业 {industry}，{basis}）\n"
+        "创新能力指数 {index}（行业未知，没有可比的同组，不排名），指标覆盖 {coverage}",
+        "{name} ({region}, industry {industry}, {basis})\n"
+        "capability index {index} (industry unknown: no peers, not ranked), "
+        "coverage {coverage}",
+    ),
     "hv_total": (
         "在效国内发明专利 {in_force} 件，其中高价值 {hv} 件{bound}",
         "{in_force} domestic invention patents in force, {hv} high-value{bound}",
@@ -183,7 +190,7 @@ def render_ranking(r: CapabilityRanking, lang: str) -> str:
 def render_capability(e: EnterpriseCapability, lang: str) -> str:
     """One enterprise's index explained, as text."""
     head = TEXT.text(
-        "head",
+        "head" if e.rank is not None else "head_unranked",
         lang,
         name=e.name,
         region=_region(e),

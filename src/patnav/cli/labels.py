@@ -551,6 +551,18 @@ _FIELDS: dict[str, Pair] = {
     "capability.peers": ("同组企业数", "peers"),
     "capability.coverage": ("指标覆盖", "indicator coverage"),
     "capability.missing": ("缺失指标", "missing indicators"),
+    "value.use": ("评估用途", "use"),
+    "value.use_label": ("用途名称", "use (label)"),
+    "value.scored": ("已评分", "scored"),
+    "value.mean_score": ("平均分", "mean score"),
+    "value.median_score": ("中位分", "median score"),
+    "value.mean_coverage": ("平均数据覆盖率", "mean coverage"),
+    "value.model": ("评分模型", "model"),
+    "value.grade": ("价值等级", "grade"),
+    "value.score": ("价值分", "score"),
+    "value.coverage": ("数据覆盖率", "coverage"),
+    "value.label_zh": ("指标", "indicator"),
+    "value.name": ("指标代码", "indicator code"),
 }
 FIELDS = Catalogue("patnav.cli.labels.FIELDS", _FIELDS)
 """Labels of analysis result fields and table columns; ``analysis.field`` (or

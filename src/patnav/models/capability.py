@@ -417,6 +417,10 @@ class CapabilityModel:
         """Enterprises by index, best first (unknown index last); ``region`` a province
         (or its start: 安徽), ``city`` a city within it, ``industry`` the peer industry
         code (``C``, ``C35``, ``G``). Peers stay those of the whole province.
+
+        Enterprises whose industry is unknown (no IPC class, no register code) have no
+        peers to be ranked among (their ``rank`` is None): they follow the ranked ones,
+        by index.
         """
         self._check()
         if top is not None and top < 1:
@@ -430,9 +434,11 @@ class CapabilityModel:
             frame = frame[frame["city"].fillna("").str.startswith(city)]
         if industry:
             frame = frame[frame["industry"].fillna("") == industry.upper()]
-        frame = frame.sort_values(
-            ["index", "applications", "name"],
-            ascending=[False, False, True],
+        # enterprises with peers (industry known) first: an index among the catch-all
+        # of unknown industries is not comparable with one among real peers
+        frame = frame.assign(_placed=frame["industry_key"].notna()).sort_values(
+            ["_placed", "index", "applications", "name"],
+            ascending=[False, False, False, True],
             na_position="last",
         )
         total = len(frame)
@@ -488,6 +494,12 @@ class CapabilityModel:
                 f"增长：{self.recent_[0]}–{self.recent_[1]} 年对比 "
                 f"{self.previous_[0]}–{self.previous_[1]} 年（按申请年；数据截止 "
                 f"{self.cutoff_} 前 18 个月内的申请因公开滞后不完整，不计入）"
+            )
+        unplaced = self.actors_["industry_key"].isna()
+        if unplaced.any():
+            notes.append(
+                f"行业未知（无 IPC 分类号、不在企业库）的 {int(unplaced.sum()):,} 家主体"
+                "没有可比的同组，不排名，列于有同组排名的主体之后"
             )
         if self.subject_ == "applicant":
             notes.append(
@@ -865,7 +877,11 @@ def _compute(
     SELECT *,
            count(*) OVER (PARTITION BY coalesce(province, '?'), coalesce(industry_key, '?'))
                AS peers,
-           CASE WHEN "index" IS NOT NULL THEN
+           -- a rank only among real peers: the catch-all group of enterprises whose
+           -- industry is unknown (no IPC, no register code) is no peer group (a foreign
+           -- applicant with two patents ranked first among 554 strangers); an unknown
+           -- province leaves the industry's peers whose province is unknown too
+           CASE WHEN "index" IS NOT NULL AND industry_key IS NOT NULL THEN
                rank() OVER (PARTITION BY coalesce(province, '?'),
                                          coalesce(industry_key, '?')
                             ORDER BY "index" DESC) END AS peer_rank

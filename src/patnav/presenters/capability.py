@@ -76,11 +76,19 @@ def _enterprise_part(b: Builder, s: Section, e: EnterpriseCapability) -> None:
             b.say(
                 f"{e.name}的企业创新能力指数为 {_num(e.index)}（0–100），在{region}、"
                 f"行业 {e.industry or '未知'}（{basis}）的 {e.peers} 家同行中列第 "
-                f"{e.rank or '-'} 位；已知指标占权重的 {e.coverage * 100:.0f}%。",
+                f"{e.rank} 位；已知指标占权重的 {e.coverage * 100:.0f}%。",
                 f"{e.name} has a capability index of {_num(e.index)} (0–100), rank "
-                f"{e.rank or '-'} of {e.peers} peers in {region}, industry "
+                f"{e.rank} of {e.peers} peers in {region}, industry "
                 f"{e.industry or 'unknown'} ({basis}); known indicators carry "
                 f"{e.coverage * 100:.0f}% of the weight.",
+            )
+            if e.rank is not None
+            else b.say(
+                f"{e.name}的企业创新能力指数为 {_num(e.index)}（0–100）；其行业未知，"
+                f"没有可比的同组，不排名；已知指标占权重的 {e.coverage * 100:.0f}%。",
+                f"{e.name} has a capability index of {_num(e.index)} (0–100); its industry "
+                "is unknown, so it has no peers and no rank; known indicators "
+                f"carry {e.coverage * 100:.0f}% of the weight.",
             )
         )
     )

@@ -1,5 +1,5 @@
-"""The capability API: ``/api/capability`` (the ranking), ``/api/capability/{enterprise}``
-(one enterprise explained) and ``/api/highvalue`` (每万人口高价值发明专利拥有量), as JSON.
+"""The capability API: ``/api/v1/capability`` (the ranking), ``/api/v1/capability/{enterprise}``
+(one enterprise explained) and ``/api/v1/highvalue`` (每万人口高价值发明专利拥有量), as JSON.
 
 Authentication and errors as the rest of the API (:mod:`patnav.web.routers.api`): a
 bearer token or a signed-in session; ``store_id`` names a store the user sees (404
@@ -16,7 +16,7 @@ from starlette.concurrency import run_in_threadpool
 from patnav.web.deps import Ctx, api_ctx, verify_csrf
 from patnav.web.features import capability as feature
 
-router = APIRouter(prefix="/api", dependencies=[Depends(verify_csrf)])
+router = APIRouter(prefix="/api/v1", dependencies=[Depends(verify_csrf)])
 Context = Annotated[Ctx, Depends(api_ctx)]
 StoreId = Annotated[int, Query(description="the store (one you see)")]
 

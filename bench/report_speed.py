@@ -76,9 +76,12 @@ def source_store() -> Path:
     from patnav.enrich import enrich
     from patnav.ingest.pipeline import import_paths
     from patnav.ingest.tabular.columns import load_mapping
+    from patnav.schema import tables as t
     from patnav.storage.store import PatentStore
 
-    path = OUT / "report-taian.duckdb"
+    # the schema version names the cached store: a new schema builds it again (an old
+    # one cannot be opened read-only by the timed children)
+    path = OUT / f"report-taian-s{t.SCHEMA_VERSION}.duckdb"
     if path.exists():
         return path
     OUT.mkdir(exist_ok=True)
@@ -108,7 +111,7 @@ def scaled(target: int) -> tuple[Path, int]:
     copies = max(1, math.ceil(target / n))
     if copies == 1:
         return source, n
-    path = OUT / f"report-taian-{copies}x.duckdb"
+    path = OUT / f"report-taian-{copies}x-s{t.SCHEMA_VERSION}.duckdb"
     if path.exists():
         return path, n * copies
     partial = path.with_suffix(".partial")

@@ -7,6 +7,7 @@ import time
 
 from bench import (
     analyses_speed,
+    capability_speed,
     claim_elements,
     cn_exports,
     enrich_quality,
@@ -38,6 +39,7 @@ BENCHMARKS = {
     "search-results": results_speed.main,
     "enrich": enrich_quality.main,
     "fees": fees_speed.main,
+    "capability": capability_speed.main,
     "enterprises": enterprises_speed.main,
     "prevalue": prevalue_speed.main,
     "analyses": analyses_speed.main,

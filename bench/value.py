@@ -403,7 +403,18 @@ def _patentics_raw() -> dict[str, pd.DataFrame]:
     f["family size"] = _number(raw["同族专利数"])
     f["y"] = raw["法律状态"] == "有效"
     f = f[raw["法律状态"].isin(["有效", "无效"])]
-    return {"kept vs 无效, granted": f}
+    invention = f["invention (not utility model)"] == 1
+    # grant lag within grant-year strata: a patent granted later has had fewer fee years
+    # in which to lapse; compared within its grant year, that exposure is gone
+    by_grant = f.assign(year=granted[f.index].dt.year)[
+        ["year", "grant lag (days)", "y"]
+    ]
+    return {
+        "kept vs 无效, granted": f,
+        "  inventions only": f[invention],
+        "  utility models only": f[~invention],
+        "  grant-year strata": by_grant,
+    }
 
 
 def _patsnap_raw() -> dict[str, pd.DataFrame]:
@@ -457,7 +468,12 @@ def _incopat_raw() -> dict[str, pd.DataFrame]:
     ).dt.days.astype(float)
     status = raw["当前法律状态"]
     f["y"] = status == "授权"
-    return {"kept vs 未缴年费, granted": f[status.isin(["授权", "未缴年费"])]}
+    f = f[status.isin(["授权", "未缴年费"])]
+    grant_year = pd.to_datetime(
+        raw.loc[f.index, "公开（公告）日"], errors="coerce"
+    ).dt.year
+    by_grant = f.assign(year=grant_year)[["year", "grant lag (days)", "y"]]
+    return {"kept vs 未缴年费, granted": f, "  grant-year strata": by_grant}
 
 
 def features() -> dict[str, object]:

@@ -282,18 +282,18 @@ cl AS (
     FROM claims GROUP BY doc_id
 ),
 own AS (
-    SELECT doc_id,
-           CASE WHEN count(DISTINCT CASE WHEN cur THEN who END) > 0
-                THEN count(DISTINCT CASE WHEN cur THEN who END)
-                ELSE count(DISTINCT who) END AS n_owners,
-           min_by(party_type, pick) AS owner_type,
-           min_by(coalesce(entity_id, norm_name, name), pick) AS owner_key
+    -- the current owners where the source names them, else the applicants
+    SELECT doc_id, count(DISTINCT coalesce(entity_id, name)) AS n_owners,
+           min_by(party_type, seq) AS owner_type,
+           min_by(coalesce(entity_id, norm_name, name), seq) AS owner_key
     FROM (
-        SELECT doc_id, entity_id, name, norm_name, party_type,
-               coalesce(entity_id, name) AS who, role = 'current_owner' AS cur,
-               CAST(CASE role WHEN 'current_owner' THEN 0 ELSE 1 END AS BIGINT)
-                   * 1000000000 + seq AS pick
-        FROM parties WHERE role IN ('current_owner', 'applicant')
+        SELECT doc_id, entity_id, name, norm_name, party_type, seq FROM parties
+        WHERE role = 'current_owner'
+        UNION ALL
+        SELECT doc_id, entity_id, name, norm_name, party_type, seq FROM parties
+        WHERE role = 'applicant' AND doc_id NOT IN (
+            SELECT doc_id FROM parties
+            WHERE role = 'current_owner' AND doc_id IS NOT NULL)
     ) GROUP BY doc_id
 ),
 port AS (SELECT owner_key, count(*) AS n FROM own GROUP BY owner_key),

@@ -49,6 +49,7 @@ BENCHMARKS = {
     "web-load": web_load.main,
     "value": value.main,
     "value-validation": value.validation,
+    "value-features": value.features,
 }
 
 

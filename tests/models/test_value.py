@@ -22,6 +22,7 @@ from patnav.models.value import (
 from patnav.storage.store import PatentStore
 from tests import patentics
 from tests.models.conftest import TOYOTA
+from tests.patsnap import parts
 
 MIN_COHORT = 30
 
@@ -44,6 +45,17 @@ def _raw_frame(data_dir) -> pd.DataFrame:
             "claims_count": pd.to_numeric(raw["权利要求数"]).where(lambda c: c > 0),
             "forward_citations": pd.to_numeric(raw["引用本文专利数"]),
             "family_size": pd.to_numeric(raw["同族专利数"]),
+            # v2 indicators, from the raw columns alone
+            "kind": raw["公开号"].str[-1],
+            "inventors": raw["发明人"]
+            .str.split("|")
+            .map(lambda names: len({n.strip() for n in names if n.strip()}))
+            .astype(float),
+            "ipc_codes": raw["国际分类"]
+            .str.split("|")
+            .map(lambda codes: len({c.replace(" ", "").upper() for c in codes}))
+            .astype(float),
+            "first_owner": raw["申请人"].str.split("|").str[0].str.strip(),
         }
     )
     n_sub = frame.groupby(["sub", "year"], dropna=False)["pub"].transform("size")
@@ -201,3 +213,96 @@ def test_percentiles_are_within_0_and_100(fitted):
         for ind in INDICATORS:
             p = row[f"p_{ind.name}"]
             assert p is None or (0 <= p <= 100 and not math.isnan(p))
+
+
+def test_v2_indicators_match_pandas_over_the_raw_file(fitted, data_dir):
+    """Patent type, inventors, IPC codes and the owner's portfolio (documents of the same
+    first applicant in the store), and the cohort percentiles of the counted ones, against
+    the raw Patentics columns."""
+    store, scorer = fitted
+    frame = _raw_frame(data_dir)
+    ids = {
+        r["pub_number"]: r["doc_id"]
+        for r in store.query("SELECT pub_number, doc_id FROM patents").to_pylist()
+    }
+    rows = {r["doc_id"]: r for r in scorer.percentiles(list(ids.values()))}
+    # an examined invention (A application, B/C grant) against a utility model (U, Y)
+    level = frame["kind"].map(
+        {"A": 100.0, "B": 100.0, "C": 100.0, "U": 40.0, "Y": 40.0}
+    )
+    assert level.notna().all()
+    portfolio = frame["first_owner"].map(frame["first_owner"].value_counts())
+    same = 0
+    for idx, pub in frame["pub"].items():
+        row = rows[ids[pub]]
+        assert row["v_patent_type"] == row["p_patent_type"] == level[idx], pub
+        assert row["v_inventors"] == frame.at[idx, "inventors"], pub
+        assert row["v_ipc_codes"] == frame.at[idx, "ipc_codes"], pub
+        # the owner is the resolved entity: name variants merged add documents
+        assert row["v_owner_portfolio"] >= portfolio[idx], pub
+        same += row["v_owner_portfolio"] == portfolio[idx]
+    for name in ("inventors", "ipc_codes"):
+        expected = _midrank_percentile(frame, name)
+        for idx, pct in expected.items():
+            assert rows[ids[frame.at[idx, "pub"]]][f"p_{name}"] == pytest.approx(
+                pct, abs=1e-9
+            ), (name, idx)
+    # most first owners have one spelling: their portfolio is exactly the same-name count
+    assert same >= 0.9 * len(frame) > 3600
+
+
+def test_one_pass_scores_are_the_weighted_means_of_every_use(fitted):
+    """Every use scored in one statement: per document and use, the score, coverage and
+    missing list recomputed with pandas from the percentile table and the weights file."""
+    store, scorer = fitted
+    weights = scorer.weights_
+    pct = store.query("SELECT * FROM value_pct").to_pandas().set_index("doc_id")
+    scores = scorer.score().to_pandas()
+    assert len(scores) == len(pct) * len(weights.uses)
+    for use, ws in weights.uses.items():
+        got = scores[scores["use"] == use].set_index("doc_id").loc[pct.index]
+        p = pct[[f"p_{n}" for n in ws]].set_axis(list(ws), axis=1)
+        w = pd.Series(ws)
+        known = p.notna().mul(w, axis=1).sum(axis=1)
+        total = p.fillna(0).mul(w, axis=1).sum(axis=1)
+        expected = (total / known).where(known > 0)
+        assert got["score"].to_numpy() == pytest.approx(
+            expected.to_numpy(), nan_ok=True
+        )
+        assert got["coverage"].to_numpy() == pytest.approx((known / w.sum()).to_numpy())
+        for doc_id, missing in got["missing"].items():
+            want = [n for n in INDICATORS_ORDER if n in ws and pd.isna(p.at[doc_id, n])]
+            assert list(missing) == want, (use, doc_id)
+
+
+INDICATORS_ORDER = [i.name for i in INDICATORS]
+
+
+def test_owners_are_the_current_owners_where_the_source_states_them(prevalue_store):
+    """PatSnap states only the current owner (当前申请专利权人): its documents get their
+    co-ownership level and the owner's portfolio from it, not missing (v1 read applicants
+    only, so every PatSnap document lacked its owner indicators)."""
+    frame, patentics_rows, path = prevalue_store
+    owners = frame["当前申请专利权人"].map(parts)
+    firsts = pd.concat(
+        [owners.str[0], patentics_rows["申请人"].str.split("|").str[0].str.strip()]
+    )
+    counts = firsts.value_counts()
+    with PatentStore.open(path, read_only=True) as store:
+        ids = {
+            r["pub_number"]: r["doc_id"]
+            for r in store.query("SELECT pub_number, doc_id FROM patents").to_pylist()
+        }
+        scorer = ValueScorer(as_of=patentics.TODAY).fit(store)
+        try:
+            rows = {r["doc_id"]: r for r in scorer.percentiles(list(ids.values()))}
+        finally:
+            scorer.close()
+    checked = 0
+    for pub, names in zip(frame["公开公告号"], owners, strict=True):
+        row = rows[ids[pub]]
+        level = {1: 100, 2: 50}.get(len(names), 0)
+        assert row["v_co_ownership"] == level, pub
+        assert row["v_owner_portfolio"] == counts[names[0]], pub
+        checked += 1
+    assert checked == len(frame) >= 600

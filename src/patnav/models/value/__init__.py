@@ -30,7 +30,7 @@ from patnav.models.value.indicators import (
     Indicator,
 )
 from patnav.models.value.results import IndicatorValue, ScoreRun, ValueExplanation
-from patnav.models.value.scorer import ValueScorer, score_statement
+from patnav.models.value.scorer import ValueScorer, score_statement, scores_statement
 from patnav.models.value.weights import (
     GRADES,
     USE_LABELS,
@@ -65,7 +65,9 @@ __all__ = [
     "load_weights",
     "parse_weights",
     "read_scores",
+    "score_statement",
     "score_store",
+    "scores_statement",
     "stored_scores",
 ]
 
@@ -99,8 +101,9 @@ def score_store(
     try:
         with store.transaction():
             store.execute("DELETE FROM value_scores")
-            for use in scorer.uses_:
-                sql, params = score_statement(scorer.weights_, use)
+            # every use in one INSERT … SELECT: the percentile table is read once
+            if scorer.uses_:
+                sql, params = scores_statement(scorer.weights_, scorer.uses_)
                 store.execute(
                     f"INSERT INTO value_scores ({_COLUMNS}) "
                     f"SELECT *, $computed_at FROM ({sql})",

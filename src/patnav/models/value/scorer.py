@@ -109,11 +109,9 @@ class ValueScorer:
         """Scores of every fitted use, one row per document × use (``value_scores``'s
         columns but ``computed_at``); only ``doc_ids`` when given."""
         check_fitted(self, "weights_")
-        parts = [
-            self.engine_.fetch(*score_statement(self.weights_, use, doc_ids))
-            for use in self.uses_
-        ]
-        return pa.concat_tables(parts) if parts else pa.table({})
+        if not self.uses_:
+            return pa.table({})
+        return self.engine_.fetch(*scores_statement(self.weights_, self.uses_, doc_ids))
 
     def percentiles(self, doc_ids: Sequence[str]) -> list[dict[str, Any]]:
         """The raw values and cohort percentiles of ``doc_ids`` (``v_*``, ``p_*``)."""
@@ -135,50 +133,97 @@ def score_statement(
     weights: Weights, use: str, doc_ids: Sequence[str] | None = None
 ) -> tuple[str, dict[str, Any]]:
     """The SQL (DuckDB dialect, ``$name`` parameters) scoring ``use`` over the percentile
-    table, and its parameters. Indicator names come from the code's tree, never input."""
-    params: dict[str, Any] = {"use": use, "model": weights.model}
-    used = [i for i in INDICATORS if weights.weight(use, i.name) > 0]
-    for ind in used:
-        params[f"w_{ind.name}"] = weights.weight(use, ind.name)
+    table, and its parameters: :func:`scores_statement` for the one use."""
+    return scores_statement(weights, [use], doc_ids)
+
+
+def scores_statement(
+    weights: Weights, uses: Sequence[str], doc_ids: Sequence[str] | None = None
+) -> tuple[str, dict[str, Any]]:
+    """The SQL scoring every use of ``uses`` in one pass over the percentile table (one row
+    per document × use, the columns of :func:`score_statement`), and its parameters.
+
+    The weights are a small table joined to every document (one row per use, a column per
+    indicator), so the percentile table is read once for all uses; an indicator weighted 0
+    in a use adds exactly 0 to its sums, so each use's figures are those of
+    :func:`score_statement`. The ``missing`` lists are built once per pattern of missing
+    indicators × use (a few dozen), not per document, and joined back by the pattern's
+    bit mask."""
+    params: dict[str, Any] = {"model": weights.model}
+    used = [i for i in INDICATORS if any(weights.weight(u, i.name) > 0 for u in uses)]
     for grade, cut in weights.cut_points.items():
         params[f"cut_{grade}"] = cut
+    rows = []
+    for k, use in enumerate(uses):
+        params[f"use_{k}"] = use
+        cells = [f"$use_{k} AS w_use"]
+        cells += [
+            f"CAST({float(weights.weight(use, i.name))!r} AS DOUBLE) AS w_{i.name}"
+            for i in used
+        ]
+        total = sum(weights.weight(use, i.name) for i in used)
+        cells.append(f"CAST({float(total)!r} AS DOUBLE) AS w_sum")
+        rows.append("SELECT " + ", ".join(cells))
+    table = "\n    UNION ALL ".join(rows)
+
+    bit = {i.name: 1 << k for k, i in enumerate(used)}
 
     def known(inds: Sequence[Any]) -> str:
+        # from the pattern of missing indicators: computed per pattern, not per document
         terms = [
-            f"CASE WHEN p_{i.name} IS NULL THEN 0 ELSE $w_{i.name} END" for i in inds
+            f"CASE WHEN (m.nullmask & {bit[i.name]}) <> 0 THEN 0 ELSE w.w_{i.name} END"
+            for i in inds
         ]
         return " + ".join(terms) if terms else "0"
 
-    def total(inds: Sequence[Any]) -> str:
-        terms = [f"coalesce(p_{i.name} * $w_{i.name}, 0)" for i in inds]
+    def total_(inds: Sequence[Any]) -> str:
+        terms = [f"coalesce(p_{i.name} * w_{i.name}, 0)" for i in inds]
         return " + ".join(terms) if terms else "0"
 
-    inner = ["doc_id", "cohort"]
+    bits = [
+        f"CASE WHEN p_{i.name} IS NULL THEN {1 << k} ELSE 0 END"
+        for k, i in enumerate(used)
+    ]
+    mask = "CAST(" + (" + ".join(bits) if bits else "0") + " AS BIGINT)"
+    inner = ["doc_id", "cohort", "w_use", "nullmask"]
+    known_cols = []
     for dim in (*DIMENSIONS, "all"):
         inds = [i for i in used if dim in ("all", i.dimension)]
-        inner.append(f"CAST({known(inds)} AS DOUBLE) AS k_{dim}")
-        inner.append(f"CAST({total(inds)} AS DOUBLE) AS s_{dim}")
-    flags = ", ".join(f"CASE WHEN p_{i.name} IS NULL THEN '{i.name}' END" for i in used)
-    inner.append(f"list_filter([{flags}], lambda x: x IS NOT NULL) AS missing")
+        known_cols.append(f"CAST({known(inds)} AS DOUBLE) AS k_{dim}")
+        inner.append(f"CAST({total_(inds)} AS DOUBLE) AS s_{dim}")
+    flags = ", ".join(
+        f"CASE WHEN (m.nullmask & {1 << k}) <> 0 AND w.w_{i.name} > 0"
+        f" THEN '{i.name}' END"
+        for k, i in enumerate(used)
+    )
     where = ""
     if doc_ids is not None:
         where = " WHERE list_contains($ids, doc_id)"
         params["ids"] = list(doc_ids)
-    weight_sum = sum(weights.weight(use, i.name) for i in used)
-    params["weight_sum"] = weight_sum
     dims = ",\n       ".join(
         f"CASE WHEN k_{d} > 0 THEN s_{d} / k_{d} END AS {d}" for d in DIMENSIONS
     )
     sql = f"""
-SELECT doc_id, $use AS use, score,
+WITH w AS (
+    {table}
+),
+pm AS (SELECT *, {mask} AS nullmask FROM {PCT_TABLE}{where}),
+ms AS (
+    SELECT m.nullmask, w.w_use, w.w_sum, {", ".join(known_cols)},
+           list_filter([{flags}], lambda x: x IS NOT NULL) AS missing
+    FROM (SELECT DISTINCT nullmask FROM pm) m CROSS JOIN w
+)
+SELECT doc_id, use, score,
        CASE WHEN score IS NULL THEN NULL WHEN score >= $cut_A THEN 'A'
             WHEN score >= $cut_B THEN 'B' WHEN score >= $cut_C THEN 'C'
             WHEN score >= $cut_D THEN 'D' ELSE 'E' END AS grade,
        legal, technical, economic, coverage, missing, cohort, $model AS model
 FROM (
-SELECT doc_id, cohort, CASE WHEN k_all > 0 THEN s_all / k_all END AS score,
+SELECT s.doc_id, s.w_use AS use,
+       CASE WHEN k_all > 0 THEN s_all / k_all END AS score,
        {dims},
-       k_all / $weight_sum AS coverage, missing
-FROM (SELECT {", ".join(inner)} FROM {PCT_TABLE}{where})
+       k_all / w_sum AS coverage, ms.missing, s.cohort
+FROM (SELECT {", ".join(inner)} FROM pm CROSS JOIN w) s
+JOIN ms ON ms.nullmask = s.nullmask AND ms.w_use = s.w_use
 )"""
     return sql, params

@@ -9,6 +9,7 @@ import click
 
 from patnav.cli import Context, cli
 from patnav.cli.render import table
+from patnav.errors import InvalidParameterError
 from patnav.models.fto import (
     DISCLAIMER,
     RISK_ZH,
@@ -39,9 +40,8 @@ from patnav.storage.store import PatentStore
 @click.option(
     "--as-of",
     "as_of",
-    type=click.DateTime(formats=["%Y-%m-%d"]),
     default=None,
-    help="The date rights are judged at (default: today).",
+    help="The day rights are judged at, YYYY-MM-DD (default: today).",
 )
 @click.option(
     "--ipc", "ipc", multiple=True, help="Only documents in this IPC class (repeatable)."
@@ -76,7 +76,7 @@ def fto_command(
     obj: Context,
     product_arg: str,
     countries: tuple[str, ...],
-    as_of: object,
+    as_of: str | None,
     ipc: tuple[str, ...],
     applicants: tuple[str, ...],
     query: str | None,
@@ -97,8 +97,8 @@ def fto_command(
       patnav fto --product 产品说明.docx --country CN --country US --as-of 2025-06-30
       patnav fto --product "一种无人机，包括机架、四个旋翼和锂电池" --country CN --json
     """
+    day = _day(as_of)
     product = read_product(product_arg)
-    day = as_of.date() if hasattr(as_of, "date") else None
     with (
         PatentStore.open(obj.settings.store, read_only=True) as store,
         SearchIndex(store, data_dir=obj.settings.data_dir) as index,
@@ -107,7 +107,7 @@ def fto_command(
             store,
             product,
             countries,
-            day if isinstance(day, date) else None,
+            day,
             top=top,
             ipc=ipc,
             applicants=applicants,
@@ -122,6 +122,21 @@ def fto_command(
     click.echo(screening_text(result))
 
 
+SHOWN_LOW = 3
+"""Charts printed for the first candidates even at low risk (their design-around room)."""
+
+
+def _day(value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise InvalidParameterError(
+            f"--as-of 应为日期 YYYY-MM-DD，实为 {value!r}。"
+        ) from None
+
+
 _METHOD_ZH = {
     "hybrid": "全文检索与语义检索融合排序",
     "fulltext": "全文检索排序（无语义向量）",
@@ -131,7 +146,8 @@ _METHOD_ZH = {
 
 
 def screening_text(result: FtoScreening) -> str:
-    """The Chinese text of a screening: the candidate table, then each chart."""
+    """The Chinese text of a screening: the candidate table, then the chart of every
+    candidate not at low risk and of the first :data:`SHOWN_LOW` candidates."""
     lines = [
         f"侵权风险排查（FTO）：目标国 {'、'.join(result.countries)}，"
         f"判断日 {result.as_of.isoformat()}",
@@ -164,9 +180,9 @@ def screening_text(result: FtoScreening) -> str:
                 max_width=30,
             )
         )
-    for c in result.candidates:
+    for i, c in enumerate(result.candidates):
         best = c.chart.best
-        if best is None or c.risk == "low":
+        if best is None or (c.risk == "low" and i >= SHOWN_LOW):
             continue
         lines += [
             "",

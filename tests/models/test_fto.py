@@ -405,3 +405,38 @@ def test_the_cli_prints_the_promised_json(xml_store_path, data_dir, monkeypatch)
     )
     assert text.exit_code == 0, text.output
     assert "侵权风险排查" in text.output and "不构成法律意见" in text.output
+
+
+def test_ipc_and_applicants_narrow_the_candidates(xml_store, data_dir):
+    p = _products()["p14"]  # EP3383757B1, IPC B65D51/18, applicant ELC Management LLC
+    product = product_from_text(p["text"])
+    with SearchIndex(xml_store, data_dir=data_dir) as index:
+        wide = retrieve(xml_store, product, limit=10, index=index, semantic=False)
+        in_class = retrieve(
+            xml_store, product, limit=10, ipc=["B65D"], index=index, semantic=False
+        )
+        other = retrieve(
+            xml_store, product, limit=10, ipc=["H01L"], index=index, semantic=False
+        )
+        owned = retrieve(
+            xml_store,
+            product,
+            limit=10,
+            applicants=["ELC Management LLC"],
+            index=index,
+            semantic=False,
+        )
+    assert in_class.prefilter == "IPC=(B65D)" and in_class.searched is not None
+    ids = [c.doc_id for c in in_class.candidates]
+    assert "EP3383757B1" in ids and len(ids) < len(wide.candidates)
+    for d in ids:
+        codes = [
+            c
+            for (c,) in xml_store.rows(
+                "SELECT code FROM classifications WHERE doc_id = ? AND scheme = 'IPC'",
+                [d],
+            )
+        ]
+        assert any(c.startswith("B65D") for c in codes), (d, codes)
+    assert "EP3383757B1" not in [c.doc_id for c in other.candidates]
+    assert [c.doc_id for c in owned.candidates] == ["EP3383757B1"]

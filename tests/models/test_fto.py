@@ -440,3 +440,22 @@ def test_ipc_and_applicants_narrow_the_candidates(xml_store, data_dir):
         assert any(c.startswith("B65D") for c in codes), (d, codes)
     assert "EP3383757B1" not in [c.doc_id for c in other.candidates]
     assert [c.doc_id for c in owned.candidates] == ["EP3383757B1"]
+
+
+def test_a_mixed_language_product_is_compared_in_the_element_language(
+    xml_store, data_dir
+):
+    # p21 in English with a Chinese sentence added: the product holds Chinese, but the
+    # English elements still have English features to be compared with
+    p = _products()["p21"]
+    product = product_from_text(p["text"] + "\n手柄采用医用塑料。")
+    assert product.lang == "zh"
+    with SearchIndex(xml_store, data_dir=data_dir) as index:
+        chart = chart_documents(
+            xml_store, ["US6981945B1"], product, Matcher(index.analyzer)
+        )["US6981945B1"]
+    claim = next(c for c in chart.claims if c.num == 1)
+    sensor = claim.elements[p["missing_element"]]
+    assert "sensor" in sensor.text
+    assert sensor.verdict == "not_met"
+    assert all(e.verdict != "unclear" for e in claim.elements)

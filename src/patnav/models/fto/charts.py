@@ -22,8 +22,8 @@ Chinese against English, :data:`COS_CROSS`). The element's **verdict**:
 |---|---|
 | ``met`` 满足 | similarity ≥ :data:`MET` |
 | ``possibly_met`` 可能满足 | similarity ≥ :data:`POSSIBLE` |
-| ``unclear`` 无法判断 | below, and no comparable term, or another language than |
-|  | the product's with no embedder |
+| ``unclear`` 无法判断 | below, and no comparable term, or no feature in the element's |
+|  | language and no embedder |
 | ``not_met`` 不满足 | below otherwise |
 
 The **all-elements rule** decides a claim: every element met → ``met``; any element not
@@ -388,7 +388,8 @@ def match_element(
         combined = max(lex or 0.0, scaled)
         if best is None or combined > best[0]:
             best = (combined, lex, cos, i)
-    cross = has_cjk(text) != (product.lang == "zh")
+    # no feature in the element's language: shared terms cannot decide
+    comparable = any(has_cjk(f.text) == has_cjk(text) for f in product.features)
     if best is None:
         return ElementMatch(index, text, None, None, None, None, None, "unclear")
     combined, lex, cos, i = best
@@ -397,7 +398,7 @@ def match_element(
         verdict = "met"
     elif combined >= POSSIBLE:
         verdict = "possibly_met"
-    elif cross and cos is None:
+    elif not comparable and cos is None:
         verdict = "unclear"
     else:
         verdict = "not_met"

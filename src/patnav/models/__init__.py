@@ -11,4 +11,5 @@ explains itself: indicator values, percentiles, weights and the inputs it lacked
   with evidence, a value range, the 专利资产预评估报告 and the white list.
 - :mod:`patnav.models.capability` — the enterprise innovation capability index among
   province × industry peers; :mod:`patnav.models.high_value` — 每万人口高价值发明专利拥有量.
+- :mod:`patnav.models.fto` — FTO screening of a product: candidate claims, claim charts, risk.
 """

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from pathlib import Path
 
 import click
 
@@ -71,6 +72,19 @@ from patnav.storage.store import PatentStore
     "product in another language than a claim is then 'unclear').",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the screening as JSON.")
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Write the 专利侵权风险排查（FTO）报告 into this folder.",
+)
+@click.option(
+    "--format",
+    "formats",
+    default="docx",
+    show_default=True,
+    help="Report formats, comma separated: docx, pdf, html.",
+)
 @click.pass_obj
 def fto_command(
     obj: Context,
@@ -83,6 +97,8 @@ def fto_command(
     top: int,
     lexical: bool,
     as_json: bool,
+    out: Path | None,
+    formats: str,
 ) -> None:
     """FTO screening (侵权风险排查) of a product in its target countries.
 
@@ -96,8 +112,17 @@ def fto_command(
     Example:
       patnav fto --product 产品说明.docx --country CN --country US --as-of 2025-06-30
       patnav fto --product "一种无人机，包括机架、四个旋翼和锂电池" --country CN --json
+      patnav fto --product 产品说明.docx --country CN --out reports/ --format docx,pdf
     """
     day = _day(as_of)
+    fmts = [f.strip() for f in formats.split(",") if f.strip()]
+    from patnav.reports import REPORT_FORMATS
+
+    bad = [f for f in fmts if f not in REPORT_FORMATS]
+    if bad or not fmts:
+        raise InvalidParameterError(
+            f"报告格式应为 {', '.join(REPORT_FORMATS)}，实为 {', '.join(bad) or '空'}。"
+        )
     product = read_product(product_arg)
     with (
         PatentStore.open(obj.settings.store, read_only=True) as store,
@@ -116,10 +141,25 @@ def fto_command(
             semantic=not lexical,
             data_dir=obj.settings.data_dir,
         )
+        report = None
+        if out is not None:
+            from patnav.reports.fto import fto_report
+
+            report = fto_report(store, result, top=top)
+    paths: list[str] = []
+    if report is not None and out is not None:
+        from patnav.reports import render_report
+
+        paths = [str(render_report(report, f, out)) for f in fmts]
     if as_json:
-        click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+        data = result.to_dict()
+        if paths:
+            data["files"] = paths
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
     click.echo(screening_text(result))
+    for p in paths:
+        click.echo(f"已写出报告：{p}")
 
 
 SHOWN_LOW = 3

@@ -1,0 +1,245 @@
+"""The 专利侵权风险排查（FTO）报告 on real claims (issue 16): every chapter, a candidate row
+per screened candidate, a claim chart per charted claim, unknown statuses said 未知 and
+never listed as free, the disclaimer; the DOCX and the PDF; ``patnav fto --out``.
+
+The store is the one ``tests/models/test_fto.py`` builds from the real CNIPA, EPO and USPTO
+XML samples (its fixture is imported, not rebuilt differently); the product is one of the
+hand-written descriptions of ``tests/data/fto_products/products.jsonl``.
+"""
+
+from __future__ import annotations
+
+import docx
+import pytest
+from click.testing import CliRunner
+from pypdf import PdfReader
+
+from patnav.models.fto import DISCLAIMER, RISK_ZH, VERDICT_ZH, product_from_text, screen
+from patnav.reports import render_report
+from patnav.reports.check import check_report
+from patnav.reports.fto import SHOWN_LOW, TITLE, fto_report
+from patnav.search.index import SearchIndex
+from patnav.storage.store import PatentStore
+from tests.models.test_fto import AS_OF, _products, xml_store_path  # noqa: F401
+
+HEADINGS = (
+    "排查对象与范围",
+    "检索策略",
+    "候选专利一览",
+    "权利要求对比",
+    "各国法律状态与期限",
+    "可自由实施（已失效）清单",
+    "需关注（审中）清单",
+    "局限与声明",
+)
+CHART_COLUMNS = ("序号", "技术特征", "对应产品特征", "相似度", "结论")
+TOP = 8
+COUNTRIES = ("CN", "US", "DE")
+
+
+@pytest.fixture(scope="module")
+def built(xml_store_path, data_dir, tmp_path_factory):  # noqa: F811
+    """A screening of product p14 (written from EP3383757B1) in CN, US and DE with the
+    semantic part, its report, the stored legal status of its candidates, and the DOCX
+    and PDF."""
+    folder = tmp_path_factory.mktemp("fto_report")
+    p = _products()["p14"]
+    with PatentStore.open(xml_store_path, read_only=True) as store:
+        with SearchIndex(store, data_dir=data_dir) as index:
+            result = screen(
+                store,
+                product_from_text(p["text"]),
+                COUNTRIES,
+                AS_OF,
+                top=TOP,
+                index=index,
+            )
+        report = fto_report(store, result, top=TOP)
+        legal = dict(
+            store.rows(
+                "SELECT doc_id, legal_status FROM patents WHERE list_contains(?, doc_id)",
+                [[c.candidate.doc_id for c in result.candidates]],
+            )
+        )
+    files = {f: render_report(report, f, folder / "out") for f in ("docx", "pdf")}
+    return p, result, report, legal, files
+
+
+def _tables(document) -> list[list[list[str]]]:
+    return [[[c.text for c in row.cells] for row in t.rows] for t in document.tables]
+
+
+def test_the_report_passes_the_report_check(built):
+    _, _, report, _, _ = built
+    assert check_report(report) == []
+
+
+def test_the_docx_has_every_chapter_and_the_disclaimer(built):
+    _, result, _, _, files = built
+    document = docx.Document(str(files["docx"]))
+    headings = [
+        x.text for x in document.paragraphs if x.style.name.startswith("Heading")
+    ]
+    for h in HEADINGS:
+        assert any(h in x for x in headings), h
+    text = "\n".join(x.text for x in document.paragraphs)
+    cells = {c for t in _tables(document) for row in t for c in row}
+    assert DISCLAIMER in text
+    assert "不构成法律意见" in text
+    assert AS_OF.isoformat() in text
+    # the product's features as read, numbered, and the search strategy actually used
+    assert len(result.product.features) > 1
+    for f in result.product.features:
+        assert f.text in cells
+    assert result.retrieval.method == "hybrid"
+    assert result.method == "lexical+semantic"
+    assert "全文检索（BM25）与多语种语义检索融合排序" in cells
+    assert "分词共有词比对与多语种语义相似度结合" in cells
+    assert f"前 {TOP} 件（实得 {len(result.candidates)} 件）" in cells
+    assert "、".join(COUNTRIES) in text
+
+
+def _candidate_table(document) -> list[list[str]]:
+    return next(
+        t for t in _tables(document) if t[0][:3] == ["公开号", "名称", "权利人"]
+    )
+
+
+def test_the_candidate_table_is_the_screening(built):
+    _, result, _, _, files = built
+    document = docx.Document(str(files["docx"]))
+    table = _candidate_table(document)
+    header, rows = table[0], table[1:]
+    assert header[3:] == [*(f"{k} 状态" for k in COUNTRIES), "风险", "全部技术特征"]
+    assert len(rows) == len(result.candidates) == TOP
+    out = result.to_dict()["candidates"]
+    assert [r[0] for r in rows] == [c["pub_number"] for c in out]
+    risk = header.index("风险")
+    assert [r[risk] for r in rows] == [RISK_ZH[c["risk"]] for c in out]
+    for row, c in zip(rows, out, strict=True):
+        for i, k in enumerate(COUNTRIES, 3):
+            assert row[i] == STATUS_ZH_EXPECTED[c["country_status"][k]["category"]]
+        assert row[-1] == (VERDICT_ZH[c["verdict"]] if c["claim"] is not None else "-")
+
+
+STATUS_ZH_EXPECTED = {
+    "in_force": "有效",
+    "pending": "审中（需关注）",
+    "free": "已失效（可自由实施）",
+    "unknown": "未知",
+    "not_in_country": "未进入该国",
+}
+
+
+def test_each_chart_table_is_the_screenings_elements(built):
+    _, result, _, _, files = built
+    document = docx.Document(str(files["docx"]))
+    charts = [t for t in _tables(document) if tuple(t[0]) == CHART_COLUMNS]
+    candidates = result.to_dict()["candidates"]
+    charted = [
+        c for i, c in enumerate(candidates) if c["risk"] != "low" or i < SHOWN_LOW
+    ]
+    claims = [ch for c in charted for ch in c["claims"]]
+    assert len(charted) >= SHOWN_LOW
+    assert len(charts) == len(claims) > 0
+    for table, claim in zip(charts, claims, strict=True):
+        rows = table[1:]
+        assert [r[0] for r in rows] == [str(e["index"]) for e in claim["elements"]]
+        assert [r[1] for r in rows] == [e["text"] for e in claim["elements"]]
+        assert [r[4] for r in rows] == [e["verdict_label"] for e in claim["elements"]]
+        for r, e in zip(rows, claim["elements"], strict=True):
+            assert r[3] == (
+                "-" if e["similarity"] is None else f"{e['similarity']:.2f}"
+            )
+            assert (e["matched_feature"] or "-") in r[2]
+    # the all-elements conclusion, and the unmet elements as design-around room
+    text = "\n".join(x.text for x in document.paragraphs)
+    for ch in claims:
+        assert f"权利要求{ch['claim']}：" in text
+    unmet = [ch for ch in claims if ch["not_met"]]
+    assert unmet
+    for ch in unmet:
+        assert f"规避设计空间（权利要求{ch['claim']}" in text
+        by_index = {e["index"]: e["text"] for e in ch["elements"]}
+        for i in ch["not_met"]:
+            assert f"（{i}）“{by_index[i]}”" in text
+
+
+def test_an_unknown_status_is_unknown_and_never_free(built):
+    _, result, report, legal, files = built
+    # the XML samples carry no legal status: every status the screening knows comes
+    # from events (a US grant); where none decides, it is unknown
+    unknown = [
+        (c.candidate.pub_number, r.country)
+        for c in result.candidates
+        for r in c.status.countries
+        if r.category == "unknown"
+    ]
+    assert unknown
+    for number, _ in unknown:
+        assert legal[number] is None
+    document = docx.Document(str(files["docx"]))
+    tables = _tables(document)
+    table = _candidate_table(document)
+    for number, country in unknown:
+        row = next(r for r in table if r[0] == number)
+        assert row[3 + COUNTRIES.index(country)] == "未知"
+    status = next(t for t in tables if t[0][:3] == ["公开号", "国家/地区", "状态"])
+    assert len(status) - 1 == len(result.candidates) * len(COUNTRIES)
+    for number, country in unknown:
+        row = next(r for r in status if r[0] == number and r[1] == country)
+        assert row[2] == "未知"
+    # the free-to-use list: only candidates free in every target country
+    free = next(s for s in report.sections if s.key == "lists").blocks[0]
+    listed = {r[0] for b in free.blocks if hasattr(b, "rows") for r in b.rows}
+    assert listed == {c.candidate.pub_number for c in result.of("free")}
+    assert not listed & {n for n, _ in unknown}
+    text = "\n".join(x.text for x in document.paragraphs)
+    unknown_docs = [c.candidate.pub_number for c in result.of("unknown")]
+    assert unknown_docs
+    assert (
+        f"法律状态未知的候选专利 {len(unknown_docs)} 件（"
+        + "、".join(unknown_docs)
+        + "）未列入可自由实施清单"
+    ) in text
+
+
+def test_the_pdf_renders_the_title_and_the_disclaimer(built):
+    _, result, _, _, files = built
+    reader = PdfReader(str(files["pdf"]))
+    text = "".join(page.extract_text() for page in reader.pages).replace("\n", "")
+    assert TITLE in text
+    assert DISCLAIMER in text
+    assert result.candidates[0].candidate.pub_number in text
+
+
+def test_the_cli_writes_the_report(xml_store_path, data_dir, monkeypatch, tmp_path):  # noqa: F811
+    from patnav.cli import cli
+
+    monkeypatch.setenv("PATNAV_DATA_DIR", str(data_dir))
+    p = _products()["p14"]
+    args = [
+        "--store",
+        str(xml_store_path),
+        "fto",
+        "--product",
+        p["text"],
+        "--country",
+        "US",
+        "--as-of",
+        "2025-06-30",
+        "--top",
+        "3",
+        "--lexical",
+    ]
+    out = tmp_path / "reports"
+    result = CliRunner().invoke(cli, [*args, "--out", str(out), "--format", "docx"])
+    assert result.exit_code == 0, result.output
+    files = list(out.glob("*.docx"))
+    assert len(files) == 1
+    assert f"已写出报告：{files[0]}" in result.output
+    document = docx.Document(str(files[0]))
+    assert TITLE in "\n".join(x.text for x in document.paragraphs)
+    bad = CliRunner().invoke(cli, [*args, "--out", str(out), "--format", "odt"])
+    assert bad.exit_code != 0
+    assert "报告格式" in bad.output

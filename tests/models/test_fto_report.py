@@ -9,6 +9,10 @@ hand-written descriptions of ``tests/data/fto_products/products.jsonl``.
 
 from __future__ import annotations
 
+import json
+import re
+from pathlib import Path
+
 import docx
 import pytest
 from click.testing import CliRunner
@@ -61,7 +65,9 @@ def built(xml_store_path, data_dir, tmp_path_factory):  # noqa: F811
                 [[c.candidate.doc_id for c in result.candidates]],
             )
         )
-    files = {f: render_report(report, f, folder / "out") for f in ("docx", "pdf")}
+    files = {
+        f: render_report(report, f, folder / "out") for f in ("docx", "pdf", "html")
+    }
     return p, result, report, legal, files
 
 
@@ -213,6 +219,15 @@ def test_the_pdf_renders_the_title_and_the_disclaimer(built):
     assert result.candidates[0].candidate.pub_number in text
 
 
+def test_the_html_has_the_title_the_disclaimer_and_unknown_statuses(built):
+    _, result, _, _, files = built
+    page = files["html"].read_text("utf-8")
+    assert TITLE in page and DISCLAIMER in page
+    for c in result.candidates:
+        assert c.candidate.pub_number in page
+    assert "未知" in page
+
+
 def test_the_cli_writes_the_report(xml_store_path, data_dir, monkeypatch, tmp_path):  # noqa: F811
     from patnav.cli import cli
 
@@ -240,6 +255,52 @@ def test_the_cli_writes_the_report(xml_store_path, data_dir, monkeypatch, tmp_pa
     assert f"已写出报告：{files[0]}" in result.output
     document = docx.Document(str(files[0]))
     assert TITLE in "\n".join(x.text for x in document.paragraphs)
+    as_json = CliRunner().invoke(
+        cli, [*args, "--json", "--out", str(tmp_path / "both"), "--format", "docx,pdf"]
+    )
+    assert as_json.exit_code == 0, as_json.output
+    written = json.loads(as_json.output)["files"]
+    assert [Path(f).suffix for f in written] == [".docx", ".pdf"]
+    assert all(Path(f).is_file() for f in written)
     bad = CliRunner().invoke(cli, [*args, "--out", str(out), "--format", "odt"])
     assert bad.exit_code != 0
     assert "报告格式" in bad.output
+
+
+def test_the_data_sources_are_what_the_raw_files_hold(built, data_dir):
+    _, _, _, _, files = built
+    formats = data_dir / "formats"
+    weekly = sorted((formats / "uspto-xml" / "patentsview-weekly").glob("ipg*.xml"))
+    cn = [p for p in (formats / "cnipa-xml").iterdir() if p.suffix.lower() == ".xml"]
+    ep = sorted((formats / "epo-xml").glob("*.xml"))
+    expected = {
+        "US": sum(p.read_bytes().count(b"<us-patent-grant ") for p in weekly),
+        "EP": len(ep),  # one document per file
+        "CN": len(cn),
+    }
+    document = docx.Document(str(files["docx"]))
+    table = next(
+        t for t in _tables(document) if t[0] == ["受理局", "文献数", "最晚公开日"]
+    )
+    assert {r[0]: int(r[1]) for r in table[1:]} == expected
+    # the latest publication dates: EP from date-publ, US grants from the weekly files'
+    # issue dates (ipgYYMMDD); the cut-off is the latest of all
+    rows = {r[0]: r[2] for r in table[1:]}
+    ep_latest = max(
+        re.search(rb'date-publ="(\d{8})"', p.read_bytes()).group(1).decode() for p in ep
+    )
+    us_latest = max("20" + p.name[3:9] for p in weekly)
+    assert rows["EP"] == _iso(ep_latest)
+    assert rows["US"] == _iso(us_latest)
+    cutoff = max(rows.values())
+    assert cutoff == max(_iso(ep_latest), _iso(us_latest))
+    text = "\n".join(x.text for x in document.paragraphs)
+    assert f"数据截止日：{cutoff}（库中文献的最晚公开日）" in text
+    assert (
+        f"“cnipa-xml” {len(cn)} 个、“epo-xml” {len(ep)} 个、“uspto-xml” {len(weekly)} 个"
+        in text
+    )
+
+
+def _iso(yyyymmdd: str) -> str:
+    return f"{yyyymmdd[:4]}-{yyyymmdd[4:6]}-{yyyymmdd[6:8]}"

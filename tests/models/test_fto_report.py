@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
+from datetime import date
 from pathlib import Path
 
 import docx
@@ -18,10 +20,11 @@ import pytest
 from click.testing import CliRunner
 from pypdf import PdfReader
 
+from patnav.analyses.fto_scope import Evidence
 from patnav.models.fto import DISCLAIMER, RISK_ZH, VERDICT_ZH, product_from_text, screen
 from patnav.reports import render_report
 from patnav.reports.check import check_report
-from patnav.reports.fto import SHOWN_LOW, TITLE, fto_report
+from patnav.reports.fto import SHOWN_LOW, TITLE, build_fto_report, fto_report
 from patnav.search.index import SearchIndex
 from patnav.storage.store import PatentStore
 from tests.models.test_fto import AS_OF, _products, xml_store_path  # noqa: F401
@@ -304,3 +307,46 @@ def test_the_data_sources_are_what_the_raw_files_hold(built, data_dir):
 
 def _iso(yyyymmdd: str) -> str:
     return f"{yyyymmdd[:4]}-{yyyymmdd[4:6]}-{yyyymmdd[6:8]}"
+
+
+def test_the_free_and_watch_lists_follow_the_status(built):
+    """The XML samples hold no lapse or pending application in the target countries: two
+    real candidates are placed there by hand (the report's lists, not the screening, are
+    under test) — the lapsed one with its lapse event, the pending one undated."""
+    _, result, _, _, _ = built
+    first, second, *rest = result.candidates
+
+    def placed(c, category, evidence):
+        rows = tuple(
+            replace(r, category=category, evidence=evidence(r))
+            for r in c.status.countries
+        )
+        return replace(c, status=replace(c.status, status=category, countries=rows))
+
+    lapsed = placed(
+        first,
+        "free",
+        lambda r: Evidence(first.candidate.pub_number, None, "lapse", date(2020, 3, 1)),
+    )
+    pending = placed(
+        second,
+        "pending",
+        lambda r: Evidence(second.candidate.pub_number, "legal_status", None, None),
+    )
+    changed = replace(result, candidates=(lapsed, pending, *rest))
+    report = build_fto_report(changed, made_on=AS_OF)
+    assert check_report(report) == []
+    lists = next(s for s in report.sections if s.key == "lists")
+    free, watch = (
+        b for b in lists.blocks if getattr(b, "key", "") in ("free", "pending")
+    )
+    free_rows = [r for b in free.blocks if hasattr(b, "rows") for r in b.rows]
+    watch_rows = [r for b in watch.blocks if hasattr(b, "rows") for r in b.rows]
+    assert [r[0] for r in free_rows] == [first.candidate.pub_number]
+    assert "事件：失效（2020-03-01）" in free_rows[0][3]
+    assert [r[0] for r in watch_rows] == [second.candidate.pub_number]
+    assert "法律状态字段（未载）" in watch_rows[0][3]
+    # without the store's facts owners and the cut-off are said unknown, not guessed
+    table = next(t for t in report.tables() if t.key == "candidates")
+    assert {r[2] for r in table.rows} == {"未载"}
+    assert ("数据截止日", "未知") in report.meta

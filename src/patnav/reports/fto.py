@@ -381,7 +381,7 @@ def build_fto_report(
         ("排查对象", f"产品技术特征 {len(result.product.features)} 项"),
         ("目标国家/地区", countries),
         ("判断日", result.as_of.isoformat()),
-        ("数据截止日", f"{cutoff_text}（库中最晚公开日）"),
+        ("数据截止日", f"{cutoff}（库中最晚公开日）" if cutoff else "未知"),
         ("报告日期", today.isoformat()),
         ("性质", "侵权风险初步筛查，非法律意见"),
     ]

@@ -9,7 +9,7 @@ Exception
 │   │   │   └── UnsafeYamlError          (also a YamlError) YAML over a size/alias/depth limit
 │   │   ├── MappingError                 a column-mapping file is wrong
 │   │   ├── InvalidParameterError        a bad option or argument value
-│   │   │   └── ReportTypeError          a report type this version cannot write (FTO)
+│   │   │   └── ReportTypeError          a spec type no outline writes (FTO: patnav fto)
 │   │   ├── ScheduleError                a fee or term schedule file is malformed
 │   │   ├── WeightsError                 a model's weights file is malformed
 │   │   ├── YamlError                    .source .line .column .problem(_zh): bad YAML text
@@ -160,7 +160,7 @@ class NotFittedError(PatnavError, ValueError):
 
 
 class ReportTypeError(InvalidParameterError):
-    """The spec asks for a report type this version cannot write (FTO)."""
+    """The spec asks for a report type no outline writes (FTO reports: ``patnav fto``)."""
 
 
 class YamlError(InputError):

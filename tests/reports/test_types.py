@@ -145,7 +145,7 @@ def test_fto_reports_are_refused_clearly(drones_store):
         "title: FTO\ntype: fto\nscope:\n  - {node: x, query: 'TI=drone'}\n",
         source="fto.yaml",
     )
-    with pytest.raises(ReportTypeError, match=r"FTO .* not part of this version"):
+    with pytest.raises(ReportTypeError, match=r"FTO .*patnav fto --product"):
         build_report(drones_store, spec)
 
 

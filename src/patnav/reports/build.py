@@ -75,8 +75,9 @@ def build_report(
         )
     if nav.type not in OUTLINES:
         raise ReportTypeError(
-            f"{nav.source}: '{nav.type}' reports are not available. FTO (freedom-to-operate) "
-            "reports need claim-by-claim comparison and are not part of this version; the "
+            f"{nav.source}: '{nav.type}' reports are not written from a navigation spec. "
+            "An FTO (freedom-to-operate) report compares a product's features with claims: "
+            "write it with 'patnav fto --product FILE --country CN --out DIR'. The spec "
             f"report types are {', '.join(REPORT_TYPES)}."
         )
     if nav.type == "micro" and nav.nodes:

@@ -459,3 +459,57 @@ def test_a_mixed_language_product_is_compared_in_the_element_language(
     assert "sensor" in sensor.text
     assert sensor.verdict == "not_met"
     assert all(e.verdict != "unclear" for e in claim.elements)
+
+
+def test_in_force_without_a_term_end_is_said_unchecked(
+    xml_store_path, data_dir, tmp_path
+):
+    """The XML samples are not enriched: a US grant has no term end in the store, so its
+    being in force rests on the grant alone (a 2005 grant would read in force in 2025).
+    The screening says so for each such candidate; once a term end is stored, it does
+    not."""
+    import shutil
+
+    from patnav.cli.fto import screening_text
+
+    p = _products()["p14"]
+    path = tmp_path / "copy.duckdb"
+    shutil.copy(xml_store_path, path)
+    with PatentStore.open(path) as store:
+        with SearchIndex(store, data_dir=data_dir) as index:
+            first = screen(
+                store,
+                product_from_text(p["text"]),
+                ["US"],
+                AS_OF,
+                top=5,
+                index=index,
+                semantic=False,
+            )
+        in_force = [
+            c.candidate.pub_number
+            for c in first.candidates
+            if c.status.status == "in_force"
+        ]
+        assert in_force, "the US samples hold granted patents in force at the date"
+        assert set(first.term_unchecked) == set(in_force)
+        assert any("no term end" in n for n in first.to_dict()["notes"])
+        assert "未按法定期限核对" in screening_text(first)
+        ids = [c.candidate.doc_id for c in first.candidates]
+        store.execute(
+            "UPDATE patents SET expiry_date = DATE '2030-01-01', expiry_estimated = true "
+            "WHERE doc_id IN (SELECT unnest(?::VARCHAR[]))",
+            [ids],
+        )
+        with SearchIndex(store, data_dir=data_dir) as index:
+            second = screen(
+                store,
+                product_from_text(p["text"]),
+                ["US"],
+                AS_OF,
+                top=5,
+                index=index,
+                semantic=False,
+            )
+        assert second.term_unchecked == ()
+        assert not any("no term end" in n for n in second.to_dict()["notes"])

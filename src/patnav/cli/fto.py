@@ -220,6 +220,12 @@ def screening_text(result: FtoScreening) -> str:
                 max_width=30,
             )
         )
+    if result.term_unchecked:
+        lines.append(
+            f"注意：{len(result.term_unchecked)} 件有效候选专利库中无保护期限届满日（未运行 "
+            "patnav enrich 或来源未载），“有效”仅依据授权，未按法定期限核对："
+            + "、".join(result.term_unchecked)
+        )
     for i, c in enumerate(result.candidates):
         best = c.chart.best
         if best is None or (c.risk == "low" and i >= SHOWN_LOW):

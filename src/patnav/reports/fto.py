@@ -709,6 +709,14 @@ def build_fto_report(
             else "全部候选专利在目标国的法律状态均有数据依据。"
         )
     )
+    if result.term_unchecked:
+        s6.add(
+            Paragraph(
+                f"保护期限未核对：{len(result.term_unchecked)} 件有效候选专利库中无保护期限"
+                "届满日（未运行数据清洗“patnav enrich”或来源未载），其“有效”仅依据授权，未按法定"
+                "期限核对（" + "、".join(result.term_unchecked) + "）。"
+            )
+        )
     sections.append(s6)
 
     for i, s in enumerate(sections, 1):

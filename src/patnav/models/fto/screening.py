@@ -89,6 +89,10 @@ class FtoScreening:
     method: str
     """How elements were compared: ``lexical`` or ``lexical+semantic``."""
     seconds: float
+    term_unchecked: tuple[str, ...] = ()
+    """Candidates in force somewhere whose document has no term end in the store (not
+    enriched, or the source gives none): their being in force rests on the grant alone,
+    not checked against the statutory term."""
 
     def of(self, status: str) -> list[ScreenedCandidate]:
         return [c for c in self.candidates if c.status.status == status]
@@ -102,6 +106,13 @@ class FtoScreening:
             notes.append(
                 "claim elements compared by shared terms only (no embedder): a product "
                 "in another language than a claim cannot be matched and is 'unclear'"
+            )
+        if self.term_unchecked:
+            notes.append(
+                f"{len(self.term_unchecked)} candidate(s) in force have no term end in the "
+                "store (not enriched, or the source gives none): in force rests on the "
+                "grant alone, not on the statutory term; run 'patnav enrich' to estimate "
+                "terms: " + ", ".join(self.term_unchecked)
             )
         return {
             "product": self.product.to_dict(),
@@ -195,6 +206,15 @@ def screen(
             s.candidate.rank,
         )
     )
+    in_force = [s.candidate.doc_id for s in screened if s.status.status == "in_force"]
+    no_term = {
+        doc_id
+        for (doc_id,) in store.rows(
+            "SELECT doc_id FROM patents WHERE doc_id IN (SELECT unnest(?::VARCHAR[])) "
+            "AND expiry_date IS NULL",
+            [in_force],
+        )
+    }
     return FtoScreening(
         product=product,
         countries=tuple(c.upper() for c in countries),
@@ -203,4 +223,9 @@ def screen(
         candidates=tuple(screened),
         method=matcher.method,
         seconds=time.perf_counter() - started,
+        term_unchecked=tuple(
+            s.candidate.pub_number or s.candidate.doc_id
+            for s in screened
+            if s.candidate.doc_id in no_term
+        ),
     )

@@ -6,21 +6,17 @@ independent figures), and a made-up enterprise register of real applicant names.
 from __future__ import annotations
 
 import shutil
-from datetime import date
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from patnav.config import Settings
-from patnav.enrich import enrich
 from patnav.storage.store import PatentStore
 from tests import patentics
 from tests.models.prevalue_data import checks_store
 
 TOYOTA = "formats/cn-db-exports/incopat_toyota_autodriving_CN.xlsx"
 AR = "formats/cn-db-exports/patentics_CN_TI-增强现实_20220530.csv"
-TODAY = date(2026, 1, 1)
 
 
 @pytest.fixture(scope="session")
@@ -58,16 +54,10 @@ def prevalue_store(data_dir, tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def ar_store_path(tmp_path_factory, data_dir) -> Path:
-    """The AR export imported and enriched (entities, places, party types, industries)."""
-    from patnav.ingest.pipeline import import_paths
-
-    path = tmp_path_factory.mktemp("models") / "ar.duckdb"
-    with PatentStore.open(path) as store:
-        report = import_paths(store, [data_dir / AR], raise_unexpected=True)
-        assert report.ok, report.to_dict()
-        enrich(store, Settings(data_dir=data_dir), today=TODAY)
-    return path
+def ar_store_path(patentics_path) -> Path:
+    """The AR export imported and enriched (entities, places, party types, industries):
+    the same store as ``patentics_path`` (built once per run, shared by the workers)."""
+    return patentics_path
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ import click
 
 from patnav.cli import Context, cli
 from patnav.cli.render import table
+from patnav.cli.report import report_formats
 from patnav.errors import InvalidParameterError
 from patnav.models.fto import (
     DISCLAIMER,
@@ -115,14 +116,7 @@ def fto_command(
       patnav fto --product 产品说明.docx --country CN --out reports/ --format docx,pdf
     """
     day = _day(as_of)
-    fmts = [f.strip() for f in formats.split(",") if f.strip()]
-    from patnav.reports import REPORT_FORMATS
-
-    bad = [f for f in fmts if f not in REPORT_FORMATS]
-    if bad or not fmts:
-        raise InvalidParameterError(
-            f"报告格式应为 {', '.join(REPORT_FORMATS)}，实为 {', '.join(bad) or '空'}。"
-        )
+    fmts = report_formats(formats)
     product = read_product(product_arg)
     with (
         PatentStore.open(obj.settings.store, read_only=True) as store,

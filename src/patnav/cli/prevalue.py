@@ -11,6 +11,7 @@ import click
 
 from patnav.cli import Context, cli
 from patnav.cli.render import table
+from patnav.cli.report import report_formats
 from patnav.errors import InvalidParameterError
 from patnav.models.prevalue import LoanTerms, PreValuation, ValuationInputs, prevalue
 from patnav.models.prevalue.checks import STATUS_ZH, TYPE_ZH
@@ -214,14 +215,7 @@ def prevalue_group(
     if ctx.invoked_subcommand is not None:
         return
     obj: Context = ctx.obj
-    fmts = [f.strip() for f in formats.split(",") if f.strip()]
-    from patnav.reports import REPORT_FORMATS
-
-    bad = [f for f in fmts if f not in REPORT_FORMATS]
-    if bad:
-        raise InvalidParameterError(
-            f"报告格式应为 {', '.join(REPORT_FORMATS)}，实为 {', '.join(bad)}。"
-        )
+    fmts = report_formats(formats)
     loan = LoanTerms(
         _day(loan_start, "--loan-start") or date.today(), term_months, borrower, amount
     ).validate()

@@ -20,6 +20,20 @@ if TYPE_CHECKING:
     from patnav.reports.model import Report
 
 
+def report_formats(text: str) -> list[str]:
+    """A single ``--format docx,pdf`` of the commands that write one report (prevalue,
+    fto), checked against the renderers; the message in Chinese."""
+    from patnav.reports import REPORT_FORMATS
+
+    fmts = [f.strip() for f in text.split(",") if f.strip()]
+    bad = [f for f in fmts if f not in REPORT_FORMATS]
+    if bad or not fmts:
+        raise InvalidParameterError(
+            f"报告格式应为 {', '.join(REPORT_FORMATS)}，实为 {', '.join(bad) or '空'}。"
+        )
+    return fmts
+
+
 def _formats(values: tuple[str, ...]) -> list[str]:
     """``--format docx --format pdf`` or ``--format docx,pdf``, in order, once each."""
     from patnav.reports import REPORT_FORMATS

@@ -26,6 +26,7 @@ import pyarrow as pa
 
 from patnav.models.fto.charts import MET, POSSIBLE, RISK_ZH, VERDICT_ZH, ClaimChart
 from patnav.models.fto.screening import DISCLAIMER, FtoScreening, ScreenedCandidate
+from patnav.reports.build import number
 from patnav.reports.model import Paragraph, Report, Section, Table
 from patnav.storage.store import PatentStore
 
@@ -719,13 +720,7 @@ def build_fto_report(
         )
     sections.append(s6)
 
-    for i, s in enumerate(sections, 1):
-        s.number = str(i)
-        j = 0
-        for b in s.blocks:
-            if isinstance(b, Section):
-                j += 1
-                b.number = f"{i}.{j}"
+    number(sections)
     return Report(
         title=TITLE,
         subtitle="侵权风险初步筛查（非法律意见）",

@@ -22,6 +22,7 @@ from patnav.models.prevalue.checks import (
     TYPE_ZH,
     PatentChecks,
 )
+from patnav.reports.build import number
 from patnav.reports.model import Paragraph, Report, Section, Table
 
 TITLE = "专利资产预评估报告"
@@ -414,13 +415,7 @@ def build_prevalue_report(
         s11.add(Paragraph(note))
     sections.append(s11)
 
-    for i, s in enumerate(sections, 1):
-        s.number = str(i)
-        j = 0
-        for b in s.blocks:
-            if isinstance(b, Section):
-                j += 1
-                b.number = f"{i}.{j}"
+    number(sections)
     return Report(
         title=TITLE,
         subtitle="质押融资预评估（非资产评估报告）",

@@ -9,7 +9,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from patnav.errors import InvalidParameterError
+from patnav.errors import InputError, InvalidParameterError
 from patnav.models.prevalue import LoanTerms
 from patnav.models.prevalue.checks import run_checks
 from patnav.models.prevalue.portfolio import (
@@ -203,6 +203,24 @@ def test_a_sheet_with_a_number_column_is_read(data, tmp_path):
     assert [i.given for i in portfolio.items] == numbers
     assert portfolio.doc_ids == tuple(numbers[:4])
     assert portfolio.not_found == ("CN000000000U",)
+
+
+def test_bad_sheets_are_refused_with_what_and_a_gbk_csv_is_read(data, tmp_path):
+    """A list without a number column, a broken workbook: a clear message naming the
+    file and what to do; a CSV saved by Excel in GBK is read like UTF-8."""
+    patsnap, _, path = data
+    number = patsnap["公开公告号"].iloc[0]
+    (tmp_path / "无号.csv").write_text("名称,金额\n甲,1\n", encoding="utf-8")
+    (tmp_path / "坏.xlsx").write_bytes(b"PK\x03\x04garbage")
+    (tmp_path / "gbk.csv").write_bytes(f"公开号,备注\n{number},防火阀\n".encode("gbk"))
+    with PatentStore.open(path, read_only=True) as store:
+        with pytest.raises(InputError, match=r"无号\.csv.*没有专利号列.*公开号"):
+            from_sheet(store, tmp_path / "无号.csv")
+        with pytest.raises(InputError, match=r"坏\.xlsx.*不是可读的 Excel 工作簿"):
+            from_sheet(store, tmp_path / "坏.xlsx")
+        portfolio = from_sheet(store, tmp_path / "gbk.csv")
+    assert [i.given for i in portfolio.items] == [number]
+    assert portfolio.doc_ids == (number,)
 
 
 def test_an_enterprise_portfolio_is_its_current_owner_rows(data):

@@ -71,13 +71,28 @@ def _suffix(expr: str) -> str:
     return f"CASE WHEN {expr} IS NULL THEN NULL ELSE {expr} || '#' || k END"
 
 
-def scaled_store(target_docs: int) -> Path:
-    """A store of about ``target_docs`` documents resampled from the demo corpus."""
+def scaled_store(
+    target_docs: int,
+    *,
+    source: Path | None = None,
+    name: str = "scaled",
+    skip: dict[str, str] | None = None,
+) -> Path:
+    """A store of about ``target_docs`` documents resampled from the demo corpus.
+
+    Args:
+        target_docs: documents wanted (whole copies of the source: at least this many).
+        source: the store to copy (default: the demo corpus).
+        name: the cached store's name prefix (``bench-output/NAME-N-vV-sS.duckdb``).
+        skip: per table, an SQL condition on the source's rows *not* to copy (e.g. the
+            descriptions of ``texts``, which no timed path reads).
+    """
 
     from patnav.storage.store import PatentStore
 
-    source = demo_store()
-    path = OUT / f"scaled-{target_docs}-v{VERSION}-s{t.SCHEMA_VERSION}.duckdb"
+    if source is None:
+        source = demo_store()
+    path = OUT / f"{name}-{target_docs}-v{VERSION}-s{t.SCHEMA_VERSION}.duckdb"
     if path.exists():
         return path
     building = path.with_suffix(".building")
@@ -91,32 +106,36 @@ def scaled_store(target_docs: int) -> Path:
     started = time.perf_counter()
     con.execute(f"CREATE TEMP TABLE copies AS SELECT range AS k FROM range({copies})")
     shift = "((k % 5) - 2)"
-    for name in COPIED:
-        table = t.table(name)
+    for copied in COPIED:
+        table = t.table(copied)
         cols = []
         for c in table.column_names:
             if c in ("doc_id", "app_number", "family_id") or (
-                name == "patents" and c == "pub_number"
+                copied == "patents" and c == "pub_number"
             ):
                 cols.append(f"{_suffix(c)} AS {c}")
-            elif name == "patents" and c in (
+            elif copied == "patents" and c in (
                 "app_date",
                 "pub_date",
                 "grant_date",
                 "priority_date",
             ):
                 cols.append(f"{c} + INTERVAL ({shift}) YEAR AS {c}")
-            elif name == "citations" and c == "cited_pub_number":
+            elif copied == "citations" and c == "cited_pub_number":
                 cols.append(f"{_suffix(c)} AS {c}")
-            elif name == "priorities" and c == "date":
+            elif copied == "priorities" and c == "date":
                 cols.append(f"date + INTERVAL ({shift}) YEAR AS date")
             else:
                 cols.append(c)
+        rows = f"demo.{table.name}"
+        if skip and table.name in skip:
+            rows = f"(SELECT * FROM {rows} WHERE NOT ({skip[table.name]}))"
         con.execute(
-            f"INSERT INTO {name} SELECT {', '.join(cols)} FROM demo.{name} CROSS JOIN copies"
+            f"INSERT INTO {table.name} SELECT {', '.join(cols)} "
+            f"FROM {rows} CROSS JOIN copies"
         )
-    for name in SHARED:  # entities are the same firms in every copy
-        con.execute(f"INSERT INTO {name} SELECT * FROM demo.{name}")
+    for shared in SHARED:  # entities are the same firms in every copy
+        con.execute(f"INSERT INTO {shared} SELECT * FROM demo.{shared}")
     con.execute("CHECKPOINT")
     con.close()
     building.rename(path)

@@ -155,8 +155,11 @@ with SearchIndex(store, data_dir=Path({data!r}), folder=folder) as index:
     }
 
 
-def scaled_index(demo: Path, scaled: Path) -> Path:
-    """The 1 M store's side index, its postings copied from the demo index (once)."""
+def scaled_index(demo: Path, scaled: Path, source_index: Path | None = None) -> Path:
+    """The 1 M store's side index, its postings copied from the demo index (once).
+
+    ``source_index``: the full-text index of ``demo`` (default: the demo corpus's, built
+    by :func:`build_demo_index`)."""
     from patnav.search.fulltext import FullTextIndex
     from patnav.storage.store import PatentStore
 
@@ -169,7 +172,7 @@ def scaled_index(demo: Path, scaled: Path) -> Path:
             .execute("SELECT count(*) FROM patents")
             .fetchall()[0][0]
         )
-    demo_index = OUT / "demo.duckdb.search" / "fulltext.duckdb"
+    demo_index = source_index or OUT / "demo.duckdb.search" / "fulltext.duckdb"
     if target.exists():
         # Reuse the copy only when it was made from the demo index as it is now (same
         # analyzer and format) for the store as it is now (same watermark).

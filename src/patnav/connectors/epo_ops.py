@@ -61,14 +61,19 @@ _NUMBER = re.compile(r"^([A-Z]{2})(\d{4,12})(?:[A-Z]\d?)?$")
 
 def epodoc_number(text: str) -> str:
     """A publication number in the ``epodoc`` form OPS takes: ``EP1000000`` from
-    ``EP1000000A1``, ``EP 1000000 B1`` or ``ep1000000``.
+    ``EP1000000A1``, ``EP 1000000 B1`` or ``ep1000000``; ``US2006142694`` from patnav's
+    ``US20060142694A1``.
 
     Raises:
         InvalidParameterError: the text is no publication number with a country code.
     """
     compact = re.sub(r"[\s.\-/,]+", "", text.strip().upper())
     if m := _NUMBER.match(compact):
-        return m[1] + m[2]
+        country, digits = m[1], m[2]
+        if country == "US" and len(digits) == 11 and digits[4] == "0":
+            # a US pre-grant publication: epodoc writes US2006142694, not US20060142694
+            digits = digits[:4] + digits[5:]
+        return country + digits
     raise InvalidParameterError(
         "EPO OPS is searched by publication number with its country code, such as "
         f"EP1000000, EP1000000A1 or WO2019123456A1. Got {excerpt(text, 60)!r}."

@@ -308,7 +308,7 @@ def test_no_network_fails_fast(store, settings, recorder, fake_time):
         raise httpx.ConnectError("[Errno 101] Network is unreachable")
 
     with pytest.raises(
-        ExternalServiceError, match="Cannot reach EPO OPS at ops.epo.org"
+        ExternalServiceError, match=r"Cannot reach EPO OPS at ops\.epo\.org"
     ):
         fetch(
             store,

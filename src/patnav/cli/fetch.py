@@ -10,6 +10,7 @@ import click
 from patnav.cli import Context, cli, lang_option
 from patnav.cli.ingest import render_report
 from patnav.connectors.fetch import (
+    SERVICE_NAMES,
     SERVICES,
     FetchReport,
     fetch,
@@ -28,7 +29,7 @@ def render_fetch(report: FetchReport, lang: str) -> str:
     lines = [
         say(lang, "服务", "Service")
         + colon
-        + report.service
+        + SERVICE_NAMES[report.service]
         + say(lang, "；请求 ", "; requests ")
         + f"{report.requests:,}"
         + say(lang, "；取得文件 ", "; files received ")

@@ -170,7 +170,8 @@ _CLASSES: dict[str, type[UsptoOdp] | type[EpoOps] | type[Lens]] = {
     "epo": EpoOps,
     "lens": Lens,
 }
-_NAMES = {"uspto": "USPTO ODP", "epo": "EPO OPS", "lens": "Lens"}
+SERVICE_NAMES = {"uspto": "USPTO ODP", "epo": "EPO OPS", "lens": "Lens"}
+"""The services' names in messages."""
 
 
 def _folder(settings: Settings, service: str, now: datetime) -> Path:
@@ -231,7 +232,7 @@ def fetch(
             + (", or a search (--query)." if service == "lens" else ".")
         )
     client = HttpClient(
-        _NAMES[service],
+        SERVICE_NAMES[service],
         RetryPolicy.from_settings(settings),
         transport=transport,
         sleep=sleep,

@@ -347,3 +347,34 @@ def test_the_token_answer_is_not_kept(store, settings, recorder, biblios):
     kept = b"".join(p.read_bytes() for p in report.folder.iterdir())
     assert b"access_token" not in kept and EPO_KEY.encode() not in kept
     assert json.dumps(report.to_dict()).find("tok-1") == -1
+
+
+def test_a_second_fetch_of_legal_and_family_changes_nothing(
+    store, settings, recorder, ep1000000
+):
+    transport = recorder.transport(Ops(ep1000000))
+    ask = {
+        "numbers": ["EP1000000"],
+        "what": ["legal", "family"],
+        "transport": transport,
+    }
+    fetch(store, settings, "epo", **ask)
+    tables = ("patents", "events", "priorities", "parties")
+    before = {
+        t: store.rows(f"SELECT * EXCLUDE (doc_id) FROM {t} ORDER BY ALL")
+        for t in tables[1:]
+    }
+    before["patents"] = store.rows(
+        "SELECT pub_number, family_id, app_number FROM patents ORDER BY 1"
+    )
+    second = fetch(store, settings, "epo", **ask)
+    totals = second.imported.totals
+    assert (totals["new"], totals["updated"]) == (0, 0) and totals["unchanged"] > 0
+    after = {
+        t: store.rows(f"SELECT * EXCLUDE (doc_id) FROM {t} ORDER BY ALL")
+        for t in tables[1:]
+    }
+    after["patents"] = store.rows(
+        "SELECT pub_number, family_id, app_number FROM patents ORDER BY 1"
+    )
+    assert after == before

@@ -14,6 +14,7 @@ from click.testing import CliRunner
 
 import patnav.cli.fetch as fetch_cli
 from patnav.cli import cli
+from patnav.connectors.epo_ops import epodoc_number
 from patnav.connectors.fetch import fetch, read_numbers
 from patnav.search.sets import save_set
 from patnav.storage.store import PatentStore
@@ -128,20 +129,25 @@ def test_fetch_a_saved_set(tmp_path, monkeypatch, ops, api):
         )
         save_set(store, "ep", "PN=EP1000000*")
         held = [r[0] for r in store.rows("SELECT pub_number FROM patents ORDER BY 1")]
-    seen = []
-
-    def spy(*args, **kwargs):
-        seen.append(kwargs["numbers"])
-        return fetch(*args, **kwargs, transport=ops)
-
-    monkeypatch.setattr(fetch_cli, "fetch", spy)
+    monkeypatch.setattr(fetch_cli, "fetch", functools.partial(fetch, transport=ops))
     result = CliRunner(env=_env(tmp_path)).invoke(
         cli,
-        ["--store", str(store_path), "fetch", "epo", "--set", "ep", "--what", "legal"],
+        [
+            "--store",
+            str(store_path),
+            "fetch",
+            "epo",
+            "--set",
+            "ep",
+            "--what",
+            "legal",
+            "--json",
+        ],
         catch_exceptions=False,
     )
     assert result.exit_code == 0, result.output
-    assert held and sorted(seen[0]) == held
+    asked = json.loads(result.output)["numbers"]
+    assert held and asked == list(dict.fromkeys(epodoc_number(n) for n in held))
 
 
 def _settings(tmp_path):

@@ -17,7 +17,7 @@ import httpx
 import pytest
 
 from patnav.connectors.fetch import fetch
-from patnav.connectors.lens import BATCH
+from patnav.connectors.lens import BATCH, lens_number
 from patnav.errors import ExternalServiceError, MissingCredentialsError
 from tests.connectors.conftest import LENS_TOKEN
 
@@ -244,3 +244,15 @@ def test_a_refused_token_never_shows(store, settings, recorder, caplog):
         )
     assert "PATNAV_LENS_TOKEN" in str(err.value)
     assert LENS_TOKEN not in str(err.value) and LENS_TOKEN not in caplog.text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("EP1000000A1", "EP1000000"),
+        ("US 2006/0142694 A1", "US20060142694"),
+        ("US20060142694A1", "US20060142694"),
+    ],
+)
+def test_lens_numbers_keep_the_digits_lens_writes(text, expected):
+    assert lens_number(text) == expected

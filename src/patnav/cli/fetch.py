@@ -16,9 +16,7 @@ from patnav.connectors.fetch import (
     fetch,
     parse_what,
     read_numbers,
-    set_numbers,
 )
-from patnav.errors import InvalidParameterError
 from patnav.i18n import say
 from patnav.storage.store import PatentStore
 
@@ -132,18 +130,14 @@ def fetch_(
     if list_file is not None:
         wanted += read_numbers(list_file)
     with PatentStore.open(settings.store) as store:
-        if set_name is not None:
-            found = set_numbers(store, service, set_name)
-            if not found:
-                raise InvalidParameterError(
-                    f"The set '{set_name}' holds no documents with a number "
-                    f"{service} takes"
-                    + (" (US application numbers)" if service == "uspto" else "")
-                    + ": nothing to fetch."
-                )
-            wanted += found
         report = fetch(
-            store, settings, service, numbers=wanted, query=query, what=kinds
+            store,
+            settings,
+            service,
+            numbers=wanted,
+            set_name=set_name,
+            query=query,
+            what=kinds,
         )
     if as_json:
         click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))

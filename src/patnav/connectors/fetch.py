@@ -30,7 +30,7 @@ from patnav.connectors import lens_json
 from patnav.connectors.base import Fetched, Missing
 from patnav.connectors.epo_ops import EpoOps, epodoc_number
 from patnav.connectors.http import HttpClient, RetryPolicy
-from patnav.connectors.lens import Lens
+from patnav.connectors.lens import Lens, lens_number
 from patnav.connectors.uspto_odp import UsptoOdp, application_number
 from patnav.errors import InvalidParameterError
 from patnav.ingest.base import file_source
@@ -113,13 +113,9 @@ def service_numbers(service: str, numbers: Iterable[str]) -> tuple[str, ...]:
     form: Callable[[str], str] = {
         "uspto": application_number,
         "epo": epodoc_number,
-        "lens": _lens_number,
+        "lens": lens_number,
     }[_service(service)]
     return tuple(dict.fromkeys(form(n) for n in numbers if n.strip()))
-
-
-def _lens_number(text: str) -> str:
-    return epodoc_number(text) if text.strip() else text
 
 
 def read_numbers(path: Path) -> list[str]:
@@ -189,6 +185,7 @@ def fetch(
     service: str,
     *,
     numbers: Sequence[str] = (),
+    set_name: str | None = None,
     query: str | None = None,
     what: Sequence[str] | None = None,
     transport: httpx.BaseTransport | None = None,
@@ -203,6 +200,8 @@ def fetch(
         settings: credentials, addresses, retry policy, ``fetch_dir``.
         service: ``uspto``, ``epo`` or ``lens``.
         numbers: numbers in any written form (see :func:`service_numbers`).
+        set_name: a saved set whose documents' numbers are fetched too
+            (:func:`set_numbers`).
         query: a Lens search, instead of numbers.
         what: kinds of data (:func:`parse_what`); the service's default when None.
         transport, sleep, clock: for tests (an ``httpx.MockTransport``, fake time).
@@ -210,21 +209,30 @@ def fetch(
 
     Raises:
         InvalidParameterError: nothing to fetch, a number or kind the service does not
-            take, or a query for a service other than Lens.
+            take, a query for a service other than Lens, or a set without documents the
+            service takes.
+        NotFoundError: no saved set of that name.
         MissingCredentialsError: the service's credentials are not set.
         ExternalServiceError: the service cannot be reached or refuses.
     """
     _service(service)
-    kinds = tuple(what) if what is not None else parse_what(service, None)
-    for kind in kinds:
-        if kind not in _CLASSES[service].what:
-            parse_what(service, ",".join(kinds))
+    kinds = parse_what(service, None if what is None else ",".join(what))
     if query is not None and service != "lens":
         raise InvalidParameterError(
             "--query searches Lens only; for the USPTO and EPO OPS give numbers "
             "(--numbers, --file) or a saved set (--set)."
         )
-    wanted = service_numbers(service, numbers)
+    given = list(numbers)
+    if set_name is not None:
+        held = set_numbers(store, service, set_name)
+        if not held:
+            raise InvalidParameterError(
+                f"The set '{set_name}' holds no documents with a number {service} takes"
+                + (" (US application numbers)" if service == "uspto" else "")
+                + ": nothing to fetch."
+            )
+        given += held
+    wanted = service_numbers(service, given)
     if not wanted and not (query and query.strip()):
         raise InvalidParameterError(
             "Nothing to fetch: give numbers (--numbers N1,N2 or --file LIST), a saved "

@@ -107,8 +107,8 @@ class HttpClient:
     """Headers that say how long to wait before retrying (the first one sent counts)."""
     requests: int = 0
     """Requests sent so far (retries included)."""
-    _last: float | None = None
-    _client: httpx.Client | None = None
+    _last: float | None = field(default=None, init=False, repr=False)
+    _client: httpx.Client | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
         timeout = httpx.Timeout(self.policy.timeout_s)

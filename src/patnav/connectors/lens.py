@@ -19,6 +19,7 @@ folder: the tests use an answer written by hand in Lens's documented shape, labe
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
@@ -26,7 +27,7 @@ from patnav.config import Settings
 from patnav.connectors import lens_json
 from patnav.connectors.base import Fetched, Missing, file_stem, secret
 from patnav.connectors.http import HttpClient, error_detail
-from patnav.errors import excerpt
+from patnav.errors import InvalidParameterError, excerpt
 
 SERVICE = "Lens"
 WHAT = ("biblio",)
@@ -49,6 +50,26 @@ HOW = (
     "Ask for patent API access at https://www.lens.org (user profile, Subscriptions), "
     "create a token and export it as PATNAV_LENS_TOKEN."
 )
+
+
+_NUMBER = re.compile(r"^([A-Z]{2})(\d{4,12})(?:[A-Z]\d?)?$")
+
+
+def lens_number(text: str) -> str:
+    """A publication number as Lens's ``jurisdiction`` + ``doc_number``, without the
+    kind: ``EP1000000`` from ``EP1000000A1``, ``US20060142694`` from
+    ``US 2006/0142694 A1``.
+
+    Raises:
+        InvalidParameterError: the text is no publication number with a country code.
+    """
+    compact = re.sub(r"[\s.\-/,]+", "", text.strip().upper())
+    if m := _NUMBER.match(compact):
+        return m[1] + m[2]
+    raise InvalidParameterError(
+        "Lens is searched by publication number with its country code, such as "
+        f"EP1000000A1 or US20060142694A1. Got {excerpt(text, 60)!r}."
+    )
 
 
 def split_number(number: str) -> tuple[str, str]:

@@ -152,3 +152,29 @@ def test_credentials_are_scrubbed_from_errors_and_never_logged(
     assert KEY not in str(err.value)  # …and is nowhere else
     assert KEY not in caplog.text
     assert client.scrub(f"echo {KEY}!") == "echo ***!"
+
+
+def test_a_connection_broken_mid_answer_is_retried(recorder, fake_time):
+    calls = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        calls.append(request)
+        if len(calls) == 1:
+            raise httpx.ReadError("connection reset by peer", request=request)
+        return httpx.Response(200)
+
+    with _client(recorder, fake_time, handler, backoff_s=1.0) as client:
+        assert client.request("GET", URL).status_code == 200
+    assert len(calls) == 2 and fake_time.slept == [1.0]
+
+
+def test_a_connect_timeout_fails_at_once(recorder, fake_time):
+    def handler(request: httpx.Request) -> httpx.Response:
+        raise httpx.ConnectTimeout("timed out", request=request)
+
+    with (
+        _client(recorder, fake_time, handler, retries=4) as client,
+        pytest.raises(ExternalServiceError, match="Cannot reach Example"),
+    ):
+        client.request("GET", URL)
+    assert len(recorder.requests) == 1 and fake_time.slept == []

@@ -10,8 +10,9 @@ Every connector sends its requests through :class:`HttpClient`:
   longer; a wait over ``fetch_max_wait_s`` ends the fetch with a message saying when to
   try again instead of sleeping for an hour;
 * **rate limit**: at least ``fetch_interval_s`` between two requests to the service;
-* **no network**: a connection that cannot be made (no route, DNS failure, refused)
-  fails at once, without retries, with a message naming the service and its host;
+* **no network**: a connection that cannot be made (no route, DNS failure, refused,
+  no answer to the connection within the timeout) fails at once, without retries, with
+  a message naming the service and its host; a connection broken mid-answer is retried;
 * **credentials** travel in headers only (never in a URL), are never logged, and every
   message is scrubbed of them (:meth:`HttpClient.scrub`) before it is raised: a server
   that echoes a key in its error page cannot leak it.
@@ -186,15 +187,20 @@ class HttpClient:
                     json=json,
                     auth=auth if auth is not None else httpx.USE_CLIENT_DEFAULT,
                 )
-            except httpx.TimeoutException as exc:
-                reason = f"no answer within {self.policy.timeout_s:g} s ({type(exc).__name__})"
-                response = None
-            except (httpx.ConnectError, httpx.NetworkError) as exc:
+            except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
+                # no network, no route, DNS failure, refused: waiting will not help
                 raise self.fail(
                     f"Cannot reach {self.service} at {where}: "
                     f"{excerpt(str(exc) or type(exc).__name__, 200)}. Check the network "
                     "connection (and a proxy, HTTPS_PROXY); patnav fetch needs one."
                 ) from None
+            except httpx.TimeoutException as exc:
+                reason = f"no answer within {self.policy.timeout_s:g} s ({type(exc).__name__})"
+                response = None
+            except (httpx.NetworkError, httpx.RemoteProtocolError) as exc:
+                # connected, then cut off mid-answer: tried again like a 503
+                reason = f"connection broken ({type(exc).__name__})"
+                response = None
             except httpx.HTTPError as exc:
                 raise self.fail(
                     f"{self.service} request to {where} failed: "

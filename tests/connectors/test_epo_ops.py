@@ -378,3 +378,29 @@ def test_a_second_fetch_of_legal_and_family_changes_nothing(
         "SELECT pub_number, family_id, app_number FROM patents ORDER BY 1"
     )
     assert after == before
+
+
+def test_a_quota_refusal_half_way_keeps_and_imports_what_arrived(
+    store, settings, recorder, biblios
+):
+    ops = Ops(biblios)
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if "US2006142694" in request.url.path:
+            return httpx.Response(
+                403, headers={"X-Rejection-Reason": "IndividualQuotaPerHour"}
+            )
+        return ops(request)
+
+    report = fetch(
+        store,
+        settings,
+        "epo",
+        numbers=["AU2013290010", "US2006142694"],
+        what=["biblio"],
+        transport=recorder.transport(handler),
+    )
+    assert not report.ok and "IndividualQuotaPerHour" in (report.stopped or "")
+    assert [f.number for f in report.fetched] == ["AU2013290010"]
+    assert store.rows("SELECT pub_number FROM patents") == [("AU2013290010A1",)]
+    assert report.to_dict()["stopped"] == report.stopped

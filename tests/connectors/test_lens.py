@@ -18,7 +18,11 @@ import pytest
 
 from patnav.connectors.fetch import fetch
 from patnav.connectors.lens import BATCH, lens_number
-from patnav.errors import ExternalServiceError, MissingCredentialsError
+from patnav.errors import (
+    ExternalServiceError,
+    InvalidParameterError,
+    MissingCredentialsError,
+)
 from tests.connectors.conftest import LENS_TOKEN
 
 # WRITTEN BY HAND (see the module docstring), not recorded from Lens.
@@ -256,3 +260,16 @@ def test_a_refused_token_never_shows(store, settings, recorder, caplog):
 )
 def test_lens_numbers_keep_the_digits_lens_writes(text, expected):
     assert lens_number(text) == expected
+
+
+def test_numbers_and_a_query_together_are_refused(store, settings, recorder):
+    with pytest.raises(InvalidParameterError, match="not both"):
+        fetch(
+            store,
+            settings,
+            "lens",
+            numbers=["EP1000000"],
+            query="title:brick",
+            transport=recorder.transport(_lens([])),
+        )
+    assert recorder.requests == []

@@ -45,6 +45,8 @@ def render_fetch(report: FetchReport, lang: str) -> str:
         lines.append(
             f"  {say(lang, '未取得', 'missing')} {m.number} ({m.what}){colon}{m.reason}"
         )
+    if report.stopped:
+        lines.append(say(lang, "提前停止", "Stopped early") + colon + report.stopped)
     if report.imported.files:
         lines.append("")
         lines.append(render_report(report.imported, lang=lang))
@@ -110,8 +112,10 @@ def fetch_(
     the same numbers again changes nothing in the store. Credentials come from the
     settings or the environment (PATNAV_USPTO_ODP_API_KEY; PATNAV_EPO_OPS_KEY and
     PATNAV_EPO_OPS_SECRET; PATNAV_LENS_TOKEN) and are never printed or logged. Without
-    network the command stops at once and says so. Exit status 1 when a file failed to
-    import.
+    network the command stops at once and says so. When the service stops answering
+    half-way (its quota is used up), what arrived is kept and imported and the report
+    says why the rest is missing. Exit status 1 when the fetch stopped early or a file
+    failed to import.
 
     \b
     Example:

@@ -32,7 +32,7 @@ from patnav.connectors.epo_ops import EpoOps, epodoc_number
 from patnav.connectors.http import HttpClient, RetryPolicy
 from patnav.connectors.lens import Lens, lens_number
 from patnav.connectors.uspto_odp import UsptoOdp, application_number
-from patnav.errors import InvalidParameterError
+from patnav.errors import ExternalServiceError, InvalidParameterError
 from patnav.ingest.base import file_source
 from patnav.ingest.pipeline import import_paths, import_source, read_options
 from patnav.ingest.report import ImportReport
@@ -55,11 +55,15 @@ class FetchReport:
     fetched: tuple[Fetched, ...]
     missing: tuple[Missing, ...]
     imported: ImportReport
+    stopped: str | None = None
+    """Why the fetch stopped before its end (the service refused or went away after
+    some answers arrived; those were kept and imported), if it did."""
 
     @property
     def ok(self) -> bool:
-        """True when every answer imported cleanly (missing numbers aside)."""
-        return self.imported.ok
+        """True when the fetch ran to its end and every answer imported cleanly
+        (numbers the service has nothing for aside)."""
+        return self.stopped is None and self.imported.ok
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -72,6 +76,7 @@ class FetchReport:
             "requests": self.requests,
             "fetched": [f.to_dict() for f in self.fetched],
             "missing": [m.to_dict() for m in self.missing],
+            "stopped": self.stopped,
             "import": self.imported.to_dict(),
         }
 
@@ -233,6 +238,10 @@ def fetch(
             )
         given += held
     wanted = service_numbers(service, given)
+    if wanted and query is not None:
+        raise InvalidParameterError(
+            "Give numbers (--numbers, --file, --set) or a search (--query), not both."
+        )
     if not wanted and not (query and query.strip()):
         raise InvalidParameterError(
             "Nothing to fetch: give numbers (--numbers N1,N2 or --file LIST), a saved "
@@ -248,6 +257,7 @@ def fetch(
     )
     fetched: list[Fetched] = []
     missing: list[Missing] = []
+    stopped: str | None = None
     with client:
         connector = connector_for(service, settings, client)
         answers = (
@@ -255,11 +265,18 @@ def fetch(
             if isinstance(connector, Lens) and query
             else connector.fetch(wanted, kinds)
         )
-        for answer in answers:
-            if isinstance(answer, Fetched):
-                fetched.append(answer)
-            else:
-                missing.append(answer)
+        try:
+            for answer in answers:
+                if isinstance(answer, Fetched):
+                    fetched.append(answer)
+                else:
+                    missing.append(answer)
+        except ExternalServiceError as exc:
+            if not fetched:
+                raise
+            # the quota ran out, or the service went away, half-way: keep and import
+            # what arrived, and say why the rest did not
+            stopped = str(exc)
     moment = now or datetime.now(UTC)
     folder = _folder(settings, service, moment)
     imported = ImportReport()
@@ -288,6 +305,7 @@ def fetch(
         requests=client.requests,
         fetched=tuple(fetched),
         missing=tuple(missing),
+        stopped=stopped,
         imported=imported,
     )
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 
@@ -297,6 +297,95 @@ class Settings(BaseSettings):
         description=(
             "How often 'patnav serve' applies the retention settings (as 'patnav "
             "platform prune' does); 0: never by itself."
+        ),
+    )
+    # -- connectors (patnav fetch): the only options that reach the network ----------
+    fetch_dir: Path = Field(
+        default=Path("fetches"),
+        description=(
+            "Where 'patnav fetch' writes the responses it receives, one folder per "
+            "fetch (``<service>-<UTC time>``), kept as the provenance of what it "
+            "imported."
+        ),
+    )
+    fetch_timeout_s: float = Field(
+        default=30.0,
+        gt=0,
+        description=(
+            "Seconds 'patnav fetch' waits to connect to a service and for each read "
+            "of its answer."
+        ),
+    )
+    fetch_retries: int = Field(
+        default=4,
+        ge=0,
+        description=(
+            "Times a request is tried again after a 429, a 5xx answer or a timeout, "
+            "waiting longer each time (exponential back-off from fetch_backoff_s, or "
+            "the service's Retry-After when it sends one)."
+        ),
+    )
+    fetch_backoff_s: float = Field(
+        default=1.0,
+        ge=0,
+        description="The first wait before a retry, doubled at each further retry.",
+    )
+    fetch_max_wait_s: float = Field(
+        default=120.0,
+        ge=0,
+        description=(
+            "Longest single wait before a retry: a service asking for a longer wait "
+            "(Retry-After) ends the fetch with a message saying when to try again."
+        ),
+    )
+    fetch_interval_s: float = Field(
+        default=1.0,
+        ge=0,
+        description=(
+            "Fewest seconds between two requests to the same service (a rate limit "
+            "within the services' fair-use terms)."
+        ),
+    )
+    fetch_max_results: int = Field(
+        default=1000,
+        ge=1,
+        description="Most documents a Lens search (--query) fetches.",
+    )
+    uspto_odp_url: str = Field(
+        default="https://api.uspto.gov",
+        description="Base address of the USPTO Open Data Portal API.",
+    )
+    uspto_odp_api_key: SecretStr | None = Field(
+        default=None,
+        description=(
+            "API key of the USPTO Open Data Portal (sent as the X-API-KEY header; get "
+            "one at data.uspto.gov under My ODP). Never logged or shown."
+        ),
+    )
+    epo_ops_url: str = Field(
+        default="https://ops.epo.org/3.2",
+        description="Base address of EPO Open Patent Services (version 3.2).",
+    )
+    epo_ops_key: SecretStr | None = Field(
+        default=None,
+        description=(
+            "Consumer key of an EPO OPS application (developers.epo.org, My Apps), "
+            "exchanged with epo_ops_secret for an access token. Never logged or shown."
+        ),
+    )
+    epo_ops_secret: SecretStr | None = Field(
+        default=None,
+        description="Consumer secret of the EPO OPS application. Never logged or shown.",
+    )
+    lens_url: str = Field(
+        default="https://api.lens.org",
+        description="Base address of the Lens.org patent API.",
+    )
+    lens_token: SecretStr | None = Field(
+        default=None,
+        description=(
+            "Lens.org API access token (lens.org, user profile, API access; sent as a "
+            "bearer token). Never logged or shown."
         ),
     )
 

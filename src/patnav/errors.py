@@ -15,6 +15,7 @@ Exception
 │   │   ├── YamlError                    .source .line .column .problem(_zh): bad YAML text
 │   │   │   └── UnsafeYamlError          (see above)
 │   │   ├── SpecError                    a navigation spec is malformed
+│   │   ├── MissingCredentialsError      .setting: a connector's key or token is not set
 │   │   └── QuerySyntaxError             .query .column .message(_zh): a 检索式 does not parse
 │   ├── StoreError                       the store is missing, locked, damaged, or newer
 │   │   ├── StoreFailedError             .recovered: DuckDB invalidated it: reopen it
@@ -28,7 +29,9 @@ Exception
 │   ├── LoginRequiredError               a page needs a signed-in user (redirect)
 │   ├── UnauthorizedError                an API call without a valid token or session (401)
 │   ├── CsrfError                        a change without the session's CSRF token (403)
-│   └── TooManyPendingError              .kind .limit: too many queued jobs (429)
+│   ├── TooManyPendingError              .kind .limit: too many queued jobs (429)
+│   └── ExternalServiceError             .service: an outside service (USPTO ODP, EPO OPS,
+│                                        Lens) is unreachable, refuses or answers an error
 ├── ValueError                           internal signals, caught where they are raised:
 │   ├── FieldValueError                  .message_zh: a query value (→ QuerySyntaxError)
 │   ├── RowError                         a table row is no record (→ quarantine)
@@ -330,6 +333,33 @@ class TooManyPendingError(PatnavError):
             f"You have {limit} {kind}s queued or running already: wait until one "
             "finishes, then start the next."
         )
+
+
+# -- connectors (patnav fetch) ---------------------------------------------------------
+
+
+class MissingCredentialsError(InputError):
+    """A connector needs a key, secret or token that is set neither in the settings nor
+    in the environment; ``setting`` names the setting (its variable is
+    ``PATNAV_<SETTING>``)."""
+
+    def __init__(self, service: str, setting: str, how: str) -> None:
+        self.service = service
+        self.setting = setting
+        super().__init__(
+            f"{service} needs credentials: set PATNAV_{setting.upper()} (the setting "
+            f"'{setting}') in the environment. {how}"
+        )
+
+
+class ExternalServiceError(PatnavError):
+    """An outside service (``service``: USPTO ODP, EPO OPS, Lens) cannot be reached,
+    refuses the credentials, or answers with an error after the retries. The message
+    never holds a credential."""
+
+    def __init__(self, service: str, message: str) -> None:
+        self.service = service
+        super().__init__(message)
 
 
 # -- internal signals: raised and caught inside patnav, never seen by a caller ---------

@@ -69,7 +69,10 @@ REAL_FILES: dict[str, tuple[str, ...]] = {
     # the joined set is checked with check_record in test_patentsview.py
     "patentsview": ("formats/patentsview-tables/nvidia_patent.csv",),
     # legal events and status from office APIs (recorded responses)
-    "epo-ops-legal": ("formats/api-responses/epo-ops/legal/*.xml",),
+    "epo-ops-legal": (
+        "formats/api-responses/epo-ops/legal/*.xml",
+        "formats/api-responses/epo-ops/family/*.xml",
+    ),
     "uspto-odp": (
         "formats/api-responses/uspto-odp/application.json",
         "formats/api-responses/uspto-odp/biblio.json",

@@ -23,6 +23,12 @@ number and kind, date), application, family id, and one event per ``ops:legal``:
 The record carries only what the response says (numbers, dates, family, events): it is
 merged onto the document of the same publication number when the store holds it.
 Status is left to enrichment, which takes the latest status-deciding event.
+
+A family response without legal events (``/rest-services/family/…``, ``legal="false"``,
+what ``patnav fetch epo --what family`` asks) is read the same way: one record per
+family member, with its numbers, dates and family id, so the store learns the members
+of the family and the family id of the documents it holds. In a legal response a member
+without events is left out (it says nothing the family response would not).
 """
 
 from __future__ import annotations
@@ -59,7 +65,9 @@ def sniff(source: Source) -> bool:
     """The root is ``world-patent-data`` and the response is a legal one."""
     head = source.head()
     return local_name(root_name(head)) == "world-patent-data" and (
-        b'legal="true"' in head or b"<ops:legal " in head
+        b'legal="true"' in head
+        or b"<ops:legal " in head
+        or b"<ops:patent-family " in head
     )
 
 
@@ -96,6 +104,8 @@ def read(source: Source, options: ReadOptions) -> Iterator[Item]:
                     piece.number,
                 )
                 continue
+            family = root.find("patent-family")
+            legal = family is None or family.get("legal") != "false"
             for n, member in enumerate(root.iter("family-member"), 1):
                 position = f"{piece.position}, family member {n}"
                 record = _member(member)
@@ -106,7 +116,7 @@ def read(source: Source, options: ReadOptions) -> Iterator[Item]:
                         excerpt(str(member.get("family-id")), 200),
                     )
                     continue
-                if not record.events:
+                if legal and not record.events:
                     continue
                 members += 1
                 events += len(record.events)

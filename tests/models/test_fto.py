@@ -513,3 +513,49 @@ def test_in_force_without_a_term_end_is_said_unchecked(
             )
         assert second.term_unchecked == ()
         assert not any("no term end" in n for n in second.to_dict()["notes"])
+
+
+def test_documents_without_claims_are_never_candidates_however_well_they_match(
+    xml_store_path, data_dir, tmp_path
+):
+    """A store where few documents carry claims (bibliographic records beside a few full
+    texts): retrieval keeps only documents with claims, also those ranked far below the
+    first matches, which are all claimless here."""
+    import shutil
+
+    from patnav.models.fto.retrieval import with_claims
+
+    product = product_from_text(_products()["p14"]["text"])  # EP3383757B1
+    with (
+        PatentStore.open(xml_store_path, read_only=True) as store,
+        SearchIndex(store, data_dir=data_dir) as index,
+    ):
+        order = [d for d, _ in index.fulltext.rank(product.text, limit=1000)]
+    assert len(order) > 200
+    kept = {"EP3383757B1", *order[-5:]}  # the labelled patent and the five last matches
+    path = tmp_path / "few-claims.duckdb"
+    shutil.copy(xml_store_path, path)
+    with PatentStore.open(path) as store:
+        store.execute(
+            "DELETE FROM claims WHERE doc_id NOT IN (SELECT unnest(?::VARCHAR[]))",
+            [sorted(kept)],
+        )
+        store.execute(
+            "UPDATE patents SET claims = NULL "
+            "WHERE doc_id NOT IN (SELECT unnest(?::VARCHAR[]))",
+            [sorted(kept)],
+        )
+        # independently of patnav: which documents still have claim text
+        left = {
+            d
+            for (d,) in store.rows(
+                "SELECT doc_id FROM claims UNION SELECT doc_id FROM patents "
+                "WHERE claims IS NOT NULL"
+            )
+        }
+        assert left == kept
+        assert with_claims(store, order) == kept
+        with SearchIndex(store, data_dir=data_dir) as index:
+            found = retrieve(store, product, limit=10, index=index, semantic=False)
+    assert {c.doc_id for c in found.candidates} == kept
+    assert found.candidates[0].doc_id == "EP3383757B1"

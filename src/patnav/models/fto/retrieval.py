@@ -48,6 +48,9 @@ DEPTH = 50
 MAX_QUERY_CHARS = 2_000
 """The product text embedded as the semantic query is cut to this length."""
 
+Ranked = list[tuple[str, float]]
+"""Document ids with their scores, best first."""
+
 STATUS_ORDER = ("in_force", "unknown", "pending", "free", "not_in_country")
 """The order candidates are listed in: what can be infringed now first; unknown before
 pending (unknown may be in force); what is free or absent last."""
@@ -137,12 +140,49 @@ def prefilter_query(
 
 
 def documents_with_claims(store: PatentStore) -> set[str]:
-    """The doc_ids that carry claims: rows of ``claims``, else ``patents.claims``."""
+    """The doc_ids that carry claims: rows of ``claims``, else ``patents.claims``.
+
+    Reads every document's claims column: seconds at a million documents (see
+    :func:`with_claims` for a few ids)."""
     rows = store.rows(
         "SELECT DISTINCT doc_id FROM claims UNION "
         "SELECT doc_id FROM patents WHERE claims IS NOT NULL AND trim(claims) <> ''"
     )
     return {str(d) for (d,) in rows}
+
+
+def with_claims(store: PatentStore, doc_ids: Sequence[str]) -> set[str]:
+    """Those of ``doc_ids`` that carry claims, as :func:`documents_with_claims` says.
+
+    The ``claims`` table is asked first (its doc_id column alone is read); only the ids
+    without rows there are looked up in ``patents.claims``, the large column."""
+    ids = list(dict.fromkeys(doc_ids))
+    if not ids:
+        return set()
+    with store.staged(
+        "_fto_has", pa.table({"doc_id": pa.array(ids, pa.string())})
+    ) as name:
+        found = {
+            str(d)
+            for (d,) in store.rows(
+                f"SELECT DISTINCT doc_id FROM claims WHERE doc_id IN "
+                f"(SELECT doc_id FROM {name})"
+            )
+        }
+    rest = [d for d in ids if d not in found]
+    if rest:
+        with store.staged(
+            "_fto_has", pa.table({"doc_id": pa.array(rest, pa.string())})
+        ) as name:
+            found.update(
+                str(d)
+                for (d,) in store.rows(
+                    f"SELECT doc_id FROM patents WHERE doc_id IN "
+                    f"(SELECT doc_id FROM {name}) "
+                    "AND claims IS NOT NULL AND trim(claims) <> ''"
+                )
+            )
+    return found
 
 
 def _titles(
@@ -201,40 +241,48 @@ def retrieve(
         allowed: list[str] | None = None
         if pre is not None:
             allowed = matching_ids(store, pre, index=index)
-        with_claims = documents_with_claims(store)
-        if allowed is not None:
-            allowed = [d for d in allowed if d in with_claims]
         depth = max(DEPTH, 3 * limit)
         fulltext = index.fulltext
         if not fulltext.is_current(store):
             fulltext.update(store)
-        within = allowed if allowed is not None else None
-        bm25 = [
-            (d, s)
-            for d, s in fulltext.rank(product.text, limit=depth * 2, within=within)
-            if d in with_claims
-        ][:depth]
-        cosine: list[tuple[str, float]] = []
-        method = "fulltext"
+        query_vector = None
+        model = None
         if semantic:
             model = embedder or _default_embedder(notes)
+            if model is not None and not embedding_coverage(store, model.name)[0]:
+                notes.append(
+                    f"no stored vectors of {model.name}: full-text ranking only "
+                    "(run 'patnav index --semantic'); a product in another language "
+                    "than the claims is then found by shared words only"
+                )
+                model = None
             if model is not None:
-                have, _total = embedding_coverage(store, model.name)
-                if have:
-                    vectors = index.vectors(model.name)
-                    q = model.embed_queries([product.text[:MAX_QUERY_CHARS]])[0]
-                    cosine = [
-                        (d, s)
-                        for d, s in vectors.search(q, depth * 2, within=within)
-                        if d in with_claims
-                    ][:depth]
-                    method = "hybrid"
-                else:
-                    notes.append(
-                        f"no stored vectors of {model.name}: full-text ranking only "
-                        "(run 'patnav index --semantic'); a product in another language "
-                        "than the claims is then found by shared words only"
-                    )
+                query_vector = model.embed_queries([product.text[:MAX_QUERY_CHARS]])[0]
+
+        def ranked(within: list[str] | None, fetch: int) -> tuple[Ranked, Ranked]:
+            words = fulltext.rank(product.text, limit=fetch, within=within)
+            near: Ranked = []
+            if model is not None and query_vector is not None:
+                near = index.vectors(model.name).search(
+                    query_vector, fetch, within=within
+                )
+            return words, near
+
+        # The best matches first, then keep those with claims; only when too few of them
+        # carry claims (a store of bibliographic records with some full texts) is every
+        # document with claims looked up and the ranking done again among them.
+        bm25_all, cosine_all = ranked(allowed, depth * 2)
+        claimed = with_claims(store, [d for d, _ in bm25_all + cosine_all])
+        bm25 = [(d, s) for d, s in bm25_all if d in claimed][:depth]
+        cosine = [(d, s) for d, s in cosine_all if d in claimed][:depth]
+        if (len(bm25) < depth and len(bm25_all) == depth * 2) or (
+            len(cosine) < depth and len(cosine_all) == depth * 2
+        ):
+            every = documents_with_claims(store)
+            within = sorted(every if allowed is None else set(allowed) & every)
+            bm25_all, cosine_all = ranked(within, depth)
+            bm25, cosine = bm25_all[:depth], cosine_all[:depth]
+        method = "hybrid" if query_vector is not None else "fulltext"
     if method == "hybrid":
         fused = reciprocal_rank_fusion([[d for d, _ in bm25], [d for d, _ in cosine]])
     else:

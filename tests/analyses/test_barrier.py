@@ -1,0 +1,168 @@
+"""Country barrier view (专利壁垒预警) on real data, figures checked against the raw exports.
+
+- incoPat Toyota (CN, 5,048 rows): the export's 专利有效性 (有效 / 审中 / 失效) is the status
+  source; in force at the date unless the statutory term computed here from 申请日 and
+  专利类型 has ended (then unknown: an estimate is no evidence). Rights are applications
+  (申请号: the A and B publications of one application are one right). Owners are the
+  export's 申请人 (split on ';'); the expiry years are those of the term. All computed with
+  pandas over the xlsx, not from the store.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections import Counter
+from datetime import date
+
+import pandas as pd
+import pytest
+
+from patnav.analyses.barrier import country_barrier
+from patnav.errors import InvalidParameterError
+from patnav.storage.store import PatentStore
+
+TOYOTA = "formats/cn-db-exports/incopat_toyota_autodriving_CN.xlsx"
+AS_OF = date(2023, 3, 17)  # the export's last publication day
+IPC = "B60W"
+RANK = {"in_force": 0, "pending": 1, "unknown": 2, "free": 3}
+TERM_YEARS = {"发明授权": 20, "发明申请": 20, "实用新型": 10}
+
+
+@pytest.fixture(scope="module")
+def toyota(tmp_path_factory, data_dir):
+    from patnav.config import Settings
+    from patnav.enrich import enrich
+    from patnav.ingest.pipeline import import_paths
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        frame = pd.read_excel(data_dir / TOYOTA, dtype=str)
+    path = tmp_path_factory.mktemp("barrier") / "toyota.duckdb"
+    with PatentStore.open(path) as store:
+        assert import_paths(store, [data_dir / TOYOTA], raise_unexpected=True).ok
+        # the term estimate (expiry_date, expiry_estimated) the view reads
+        enrich(store, Settings(data_dir=data_dir), ["legal"], today=AS_OF)
+    with PatentStore.open(path, read_only=True) as store:
+        yield frame, store
+
+
+def _term_end(row: pd.Series) -> pd.Timestamp | None:
+    filed = pd.Timestamp(row["申请日"])
+    kind = row["专利类型"]
+    if kind == "外观设计":
+        years = 15 if filed >= pd.Timestamp("2021-06-01") else 10
+    else:
+        years = TERM_YEARS[kind]
+    # a CN term ends the day before the anniversary (专利法 art. 42)
+    return filed + pd.DateOffset(years=years) - pd.Timedelta(days=1)
+
+
+def _expected(frame: pd.DataFrame) -> pd.DataFrame:
+    """One row per application in the area (IPC B60W, published in China by the date)
+    with its category, term end and applicants, from the export alone."""
+    rows = frame[frame["公开国别"] == "中国"].copy()
+    rows = rows[pd.to_datetime(rows["公开（公告）日"]) <= pd.Timestamp(AS_OF)]
+    codes = rows["IPC"].fillna("") + ";" + rows["IPC主分类"].fillna("")
+    rows = rows[
+        codes.map(lambda v: any(c.strip().startswith(IPC) for c in v.split(";")))
+    ].copy()
+    rows["term_end"] = rows.apply(_term_end, axis=1)
+
+    def category(row: pd.Series) -> str:
+        status = row["专利有效性"]
+        if status == "有效":
+            ended = row["term_end"] <= pd.Timestamp(AS_OF)
+            return "unknown" if ended else "in_force"
+        return {"审中": "pending", "失效": "free"}.get(status, "unknown")
+
+    rows["category"] = rows.apply(category, axis=1)
+    rows["rank"] = rows["category"].map(RANK)
+    best = rows.sort_values(["申请号", "rank"]).groupby("申请号").head(1)
+    return best.reset_index(drop=True)
+
+
+def test_cn_barrier_counts_owners_and_expiry_years_match_the_export(toyota):
+    frame, store = toyota
+    view = country_barrier(store, ["CN"], AS_OF, ipc=[IPC], top=1000)
+    cn = view.country("CN")
+    expected = _expected(frame)
+    counts = Counter(expected["category"])
+    # the area's documents, and every one is placed in China or said not to be there
+    in_area = frame[
+        (frame["IPC"].fillna("") + ";" + frame["IPC主分类"].fillna("")).map(
+            lambda v: any(c.strip().startswith(IPC) for c in v.split(";"))
+        )
+    ]
+    assert view.documents == len(in_area)
+    assert cn.not_in_country == int((in_area["公开国别"] != "中国").sum())
+    assert (cn.in_force, cn.pending, cn.unknown, cn.free) == (
+        counts["in_force"],
+        counts["pending"],
+        counts["unknown"],
+        counts["free"],
+    )
+    assert counts["in_force"] > 300 and counts["pending"] > 300 and counts["free"] > 50
+
+    # by owner: in-force and pending applications per applicant (co-applicants each)
+    alive = expected[expected["category"] == "in_force"]
+    owners: Counter[str] = Counter()
+    pending: Counter[str] = Counter()
+    for _, row in expected.iterrows():
+        names = {n.strip() for n in str(row["申请人"]).split(";") if n.strip()}
+        for n in names:
+            if row["category"] == "in_force":
+                owners[n] += 1
+            elif row["category"] == "pending":
+                pending[n] += 1
+    got = {o.owner: o for o in cn.owners}
+    for name, n in owners.most_common(10):
+        assert got[name].in_force == n, name
+        assert got[name].pending == pending[name], name
+        assert got[name].share == pytest.approx(n / len(alive))
+    first = owners.most_common(1)[0][0]
+    ends = alive[
+        alive["申请人"].map(lambda v: first in [n.strip() for n in str(v).split(";")])
+    ]["term_end"]
+    assert got[first].earliest_expiry == ends.min().date()
+    assert got[first].latest_expiry == ends.max().date()
+    assert got[first].expiry_estimated
+
+    # the expiry timeline: every in-force right's term is an estimate, none is known
+    years = Counter(alive["term_end"].map(lambda d: d.year))
+    assert {e.year: e.estimated for e in cn.expiry} == dict(years)
+    assert all(e.known == 0 for e in cn.expiry)
+    assert cn.expiry_unknown == 0
+
+    # families: no family data in a single-office export, each application its own
+    assert cn.families == len(alive)
+    assert cn.family_countries == ((1, len(alive)),)
+
+    # unknown is listed apart, never as in force or free
+    unknown = {r.app_number for r in cn.of("unknown")}
+    want_unknown = {
+        "CN" + a.split(".")[0].removeprefix("CN")
+        for a in expected.loc[expected["category"] == "unknown", "申请号"]
+    }
+    assert unknown == want_unknown
+    assert all(r.detail == "term_ended_estimated" for r in cn.of("unknown"))
+
+
+def test_the_view_names_its_scope_and_refuses_a_missing_area(toyota):
+    _, store = toyota
+    view = country_barrier(store, ["cn", "US"], AS_OF, ipc=[IPC], top=3)
+    data = view.to_dict()
+    assert data["expert_query"] == f"IPC=({IPC})" and data["as_of"] == "2023-03-17"
+    assert [c["country"] for c in data["countries"]] == ["CN", "US"]
+    us = view.country("US")
+    # nothing of a CN-only export is in the US: no right there, all said so
+    assert us.in_force == us.pending == us.unknown == 0
+    assert us.not_in_country == view.documents
+    assert len(view.country("CN").owners) == 3
+    frame = view.to_frame()
+    assert set(frame["country"]) == {"CN"}
+    with pytest.raises(InvalidParameterError, match="限定技术领域"):
+        country_barrier(store, ["CN"], AS_OF)
+    with pytest.raises(InvalidParameterError):
+        country_barrier(store, ["China"], AS_OF, ipc=[IPC])
+    with pytest.raises(InvalidParameterError):
+        country_barrier(store, ["CN"], AS_OF, ipc=[IPC], top=0)

@@ -166,3 +166,74 @@ def test_the_view_names_its_scope_and_refuses_a_missing_area(toyota):
         country_barrier(store, ["China"], AS_OF, ipc=[IPC])
     with pytest.raises(InvalidParameterError):
         country_barrier(store, ["CN"], AS_OF, ipc=[IPC], top=0)
+
+
+# -- claim breadth: the CNIPA export's 主权项 ----------------------------------------------
+
+CNIPA = "formats/cn-excel/cnipa_export_199.xlsx"
+
+
+@pytest.fixture(scope="module")
+def cnipa(tmp_path_factory, data_dir):
+    from patnav.ingest.pipeline import import_paths
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        frame = pd.read_excel(data_dir / CNIPA, dtype=str)
+    path = tmp_path_factory.mktemp("barrier-cnipa") / "cnipa.duckdb"
+    with PatentStore.open(path) as store:
+        assert import_paths(store, [data_dir / CNIPA], raise_unexpected=True).ok
+    with PatentStore.open(path, read_only=True) as store:
+        yield frame, store
+
+
+def test_claim_breadth_ranks_the_exports_first_claims_by_elements_then_length(cnipa):
+    from patnav.analyses.barrier import claim_breadth
+    from patnav.text import split_claim
+
+    frame, store = cnipa
+    raw = {
+        str(p).strip(): str(c).strip()
+        for p, c in zip(frame["公开（公告）号"], frame["主权项"], strict=True)
+        if isinstance(c, str) and c.strip()
+    }
+    top, known = claim_breadth(store, list(raw), top=12)
+    assert known == len(raw) > 150
+    # the same ranking from the export's 主权项 alone
+    expected = sorted(
+        raw,
+        key=lambda p: (len(split_claim(raw[p], "zh").elements), len(raw[p]), p),
+    )[:12]
+    assert [c.doc_id for c in top] == expected
+    for c in top:
+        assert c.text == raw[c.doc_id] and c.characters == len(raw[c.doc_id])
+        assert c.claim_num == 1
+    assert top[0].elements <= top[-1].elements
+
+
+def test_a_document_without_status_is_unknown_in_its_country_never_free(cnipa):
+    frame, store = cnipa
+    view = country_barrier(store, ["CN"], date(2024, 1, 1), ipc=["E01D"])
+    cn = view.country("CN")
+    in_area = frame[
+        frame["分类号"]
+        .fillna("")
+        .map(lambda v: any(c.strip().startswith("E01D") for c in v.split(";")))
+    ]
+    # the CNIPA export carries no legal status: every application there is unknown
+    assert view.documents == len(in_area) > 20
+    assert cn.unknown == in_area["申请号"].nunique()
+    assert cn.in_force == cn.pending == cn.free == 0
+    assert {r.detail for r in cn.of("unknown")} == {"no_status"}
+    assert cn.expiry == () and cn.strongest == () and cn.families == 0
+    # the owners of the unknown rights are counted as such, with no in-force share
+    applicants = Counter(
+        n.strip()
+        for v in in_area.drop_duplicates("申请号")["申请（专利权）人"]
+        for n in str(v).split(";")
+        if n.strip()
+    )
+    got = {o.owner: o for o in cn.owners}
+    for name, n in applicants.most_common(3):
+        assert got[name].unknown == n and got[name].in_force == 0
+        assert got[name].share is None

@@ -449,39 +449,6 @@ class _Facts:
                 out[str(fam)].add(str(office))
         return out
 
-    def first_claims(
-        self, doc_ids: Sequence[str]
-    ) -> dict[str, tuple[int | None, str | None, str]]:
-        """Each document's first independent claim (num, lang, text): the ``claims``
-        rows (independent, else claim 1), else the ``patents.claims`` text."""
-        if not doc_ids:
-            return {}
-        out: dict[str, tuple[int | None, str | None, str]] = {}
-        with self.store.staged(
-            "_barrier_claims", pa.table({"doc_id": pa.array(doc_ids, pa.string())})
-        ) as name:
-            for doc_id, num, lang, text in self.store.rows(
-                f"""
-                SELECT c.doc_id, arg_min(c.num, c.num) AS num,
-                       arg_min(c.lang, c.num) AS lang, arg_min(c.text, c.num) AS text
-                FROM claims c JOIN {name} d ON d.doc_id = c.doc_id
-                WHERE c.text IS NOT NULL AND trim(c.text) <> ''
-                  AND (c.is_independent OR (c.is_independent IS NULL AND c.num = 1))
-                GROUP BY c.doc_id
-                """
-            ):
-                out[str(doc_id)] = (num, lang, str(text))
-            for doc_id, lang, text in self.store.rows(
-                f"""
-                SELECT p.doc_id, p.lang, p.claims FROM patents p
-                JOIN {name} d ON d.doc_id = p.doc_id
-                WHERE p.claims IS NOT NULL AND trim(p.claims) <> ''
-                """
-            ):
-                if str(doc_id) not in out:
-                    out[str(doc_id)] = (None, lang, _first_claim(str(text)))
-        return out
-
     def value_scores(self, doc_ids: Sequence[str]) -> dict[str, float]:
         if not doc_ids:
             return {}
@@ -496,6 +463,40 @@ class _Facts:
                     [VALUE_USE],
                 )
             }
+
+
+def _first_claims(
+    store: PatentStore, doc_ids: Sequence[str]
+) -> dict[str, tuple[int | None, str | None, str]]:
+    """Each document's first independent claim (num, lang, text): the ``claims``
+    rows (independent, else claim 1), else the ``patents.claims`` text."""
+    if not doc_ids:
+        return {}
+    out: dict[str, tuple[int | None, str | None, str]] = {}
+    with store.staged(
+        "_barrier_claims", pa.table({"doc_id": pa.array(doc_ids, pa.string())})
+    ) as name:
+        for doc_id, num, lang, text in store.rows(
+            f"""
+            SELECT c.doc_id, arg_min(c.num, c.num) AS num,
+                   arg_min(c.lang, c.num) AS lang, arg_min(c.text, c.num) AS text
+            FROM claims c JOIN {name} d ON d.doc_id = c.doc_id
+            WHERE c.text IS NOT NULL AND trim(c.text) <> ''
+              AND (c.is_independent OR (c.is_independent IS NULL AND c.num = 1))
+            GROUP BY c.doc_id
+            """
+        ):
+            out[str(doc_id)] = (num, lang, str(text))
+        for doc_id, lang, text in store.rows(
+            f"""
+            SELECT p.doc_id, p.lang, p.claims FROM patents p
+            JOIN {name} d ON d.doc_id = p.doc_id
+            WHERE p.claims IS NOT NULL AND trim(p.claims) <> ''
+            """
+        ):
+            if str(doc_id) not in out:
+                out[str(doc_id)] = (None, lang, _first_claim(str(text)))
+    return out
 
 
 def _first_claim(text: str) -> str:
@@ -677,6 +678,47 @@ def _families(
     )
 
 
+@dataclass(frozen=True, slots=True)
+class ClaimBreadth:
+    """A document's first independent claim and how broad it reads."""
+
+    doc_id: str
+    claim_num: int | None
+    lang: str | None
+    elements: int
+    """Its elements (:func:`patnav.text.split_claim`): fewer reads broader."""
+    characters: int
+    text: str
+
+
+def claim_breadth(
+    store: PatentStore, doc_ids: Sequence[str], *, top: int = 10
+) -> tuple[tuple[ClaimBreadth, ...], int]:
+    """The documents whose first independent claim reads broadest: fewest elements, then
+    fewest characters (then publication order). Only the ``CLAIM_POOL`` shortest claims
+    by characters are split into elements.
+
+    Returns:
+        The ``top`` broadest, and how many of the documents have a first independent
+        claim in the store.
+    """
+    claims = _first_claims(store, sorted(set(doc_ids)))
+    pool = sorted(claims.items(), key=lambda kv: (len(kv[1][2]), kv[0]))[:CLAIM_POOL]
+    found = [
+        ClaimBreadth(
+            doc_id=doc_id,
+            claim_num=num,
+            lang=lang,
+            elements=len(split_claim(text, lang, num=num).elements),
+            characters=len(text),
+            text=text,
+        )
+        for doc_id, (num, lang, text) in pool
+    ]
+    found.sort(key=lambda c: (c.elements, c.characters, c.doc_id))
+    return tuple(found[:top]), len(claims)
+
+
 def _strongest(
     facts: _Facts, in_force: list[BarrierRight], top: int
 ) -> tuple[tuple[StrongClaim, ...], int, int]:
@@ -685,28 +727,23 @@ def _strongest(
         member = facts.member(r.pub_number)
         if member is not None:
             ids[member.doc_id] = r
-    claims = facts.first_claims(sorted(ids))
+    broadest, known = claim_breadth(facts.store, list(ids), top=top)
     values = facts.value_scores(sorted(ids))
-    pool = sorted(claims.items(), key=lambda kv: (len(kv[1][2]), kv[0]))[:CLAIM_POOL]
-    found = []
-    for doc_id, (num, lang, text) in pool:
-        r = ids[doc_id]
-        elements = len(split_claim(text, lang, num=num).elements)
-        found.append(
-            StrongClaim(
-                pub_number=r.pub_number,
-                title=r.title,
-                owners=r.owners,
-                claim_num=num,
-                lang=lang,
-                elements=elements,
-                characters=len(text),
-                value_score=values.get(doc_id),
-                text=text,
-            )
+    found = tuple(
+        StrongClaim(
+            pub_number=ids[c.doc_id].pub_number,
+            title=ids[c.doc_id].title,
+            owners=ids[c.doc_id].owners,
+            claim_num=c.claim_num,
+            lang=c.lang,
+            elements=c.elements,
+            characters=c.characters,
+            value_score=values.get(c.doc_id),
+            text=c.text,
         )
-    found.sort(key=lambda c: (c.elements, c.characters, c.pub_number))
-    return tuple(found[:top]), len(claims), len(values)
+        for c in broadest
+    )
+    return found, known, len(values)
 
 
 __all__ = [
@@ -714,10 +751,12 @@ __all__ = [
     "BarrierFamily",
     "BarrierRight",
     "BarrierView",
+    "ClaimBreadth",
     "CountryBarrier",
     "ExpiryYear",
     "OwnerBarrier",
     "StrongClaim",
     "area_query",
+    "claim_breadth",
     "country_barrier",
 ]

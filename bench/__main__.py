@@ -7,6 +7,7 @@ import time
 
 from bench import (
     analyses_speed,
+    barrier,
     capability_speed,
     claim_elements,
     cn_exports,
@@ -37,6 +38,7 @@ BENCHMARKS = {
     "claim-elements": claim_elements.main,
     "fto-scope": fto_scope.main,
     "fto": fto.main,
+    "barrier": barrier.main,
     "search-speed": search_speed.main,
     "search-results": results_speed.main,
     "enrich": enrich_quality.main,

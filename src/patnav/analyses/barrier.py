@@ -380,10 +380,7 @@ class _Facts:
     ) -> None:
         self.store = store
         self.as_of = as_of
-        numbers = sorted(
-            {r.evidence.member for r in rows if r.evidence is not None}
-            | {r.pub_number or r.doc_id for r in rows}
-        )
+        numbers = sorted({r.evidence.member for r in rows if r.evidence is not None})
         self.members: dict[str, _Member] = {}
         self.owners: dict[str, tuple[tuple[str, ...], str | None]] = {}
         if not numbers:

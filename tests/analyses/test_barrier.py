@@ -20,6 +20,7 @@ import pytest
 from patnav.analyses.barrier import country_barrier
 from patnav.errors import InvalidParameterError
 from patnav.storage.store import PatentStore
+from tests.analyses.test_fto_scope import gm  # noqa: F401  (fixture)
 
 TOYOTA = "formats/cn-db-exports/incopat_toyota_autodriving_CN.xlsx"
 DATA_DAY = date(2023, 3, 17)  # the export's last publication day
@@ -249,3 +250,40 @@ def test_a_document_without_status_is_unknown_in_its_country_never_free(cnipa):
     for name, n in applicants.most_common(3):
         assert got[name].unknown == n and got[name].in_force == 0
         assert got[name].share is None
+
+
+# -- incoPat GM: the US barrier, with PCT applications still able to enter --------------
+
+US_AS_OF = date(2023, 6, 30)
+SECTIONS = ["A", "B", "C", "D", "E", "F", "G", "H"]
+
+
+def test_us_barrier_of_the_gm_export_counts_families_and_pct_applications_to_watch(
+    gm,  # noqa: F811
+):
+    frame, store = gm
+    view = country_barrier(store, ["US"], US_AS_OF, ipc=SECTIONS, top=1000)
+    us = view.country("US")
+    rows = frame[frame["IPC主分类"].notna()].copy()
+    rows["day"] = pd.to_datetime(rows["公开（公告）日"])
+    rows = rows[rows["day"] <= pd.Timestamp(US_AS_OF)]
+    assert view.documents == len(frame[frame["IPC主分类"].notna()])
+    with_us = set(rows.loc[rows["公开国别"] == "美国", "family"])
+    us_rows = rows[rows["公开国别"] == "美国"]
+    alive = us_rows[us_rows["专利有效性"] == "有效"]
+    # rights per application: the export's 申请号 of the US rows
+    assert us.in_force == alive["申请号"].nunique() > 100
+    # families in force: the export's simple families, not its documents
+    assert us.families == alive["family"].nunique()
+    # a published PCT application of a family with no US member, whose 30 months from
+    # filing (no priority date in the export) have not run out, is to watch in the US
+    wo = rows[(rows["公开国别"] == "世界知识产权组织") & ~rows["family"].isin(with_us)]
+    open_window = wo[
+        pd.to_datetime(wo["申请日"]) + pd.DateOffset(months=30)
+        >= pd.Timestamp(US_AS_OF)
+    ]
+    assert us.pct_pending == len(open_window) > 20
+    listed = {r.pub_number for r in us.of("pending") if r.detail == "pct_window_open"}
+    assert listed <= set(open_window["pub"])
+    pending_us = us_rows[us_rows["专利有效性"] == "审中"]["申请号"].nunique()
+    assert us.pending == pending_us + len(open_window)

@@ -161,6 +161,8 @@ class CountryBarrier:
     """Documents with no family member published in the country by the date."""
     in_force: int
     pending: int
+    pct_pending: int
+    """Of the pending: published PCT applications that may still enter the country."""
     unknown: int
     free: int
     rights: tuple[BarrierRight, ...]
@@ -550,6 +552,9 @@ def _country(
         not_in_country=not_in_country,
         in_force=counts["in_force"],
         pending=counts["pending"],
+        pct_pending=sum(
+            r.category == "pending" and r.detail == "pct_window_open" for r in rights
+        ),
         unknown=counts["unknown"],
         free=counts["free"],
         rights=tuple(listed),

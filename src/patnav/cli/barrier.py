@@ -151,7 +151,13 @@ def barrier_text(view: BarrierView) -> str:
             "",
             f"【{c.country_label}（{c.country}）】未进入该国 {c.not_in_country} 篇；"
             f"有效 {c.in_force} 件（{c.families} 个专利族），"
-            f"{STATUS_ZH['pending']} {c.pending} 件，状态未知 {c.unknown} 件（不视为失效），"
+            f"{STATUS_ZH['pending']} {c.pending} 件"
+            + (
+                f"（其中 PCT 国际申请尚可进入该国 {c.pct_pending} 件）"
+                if c.pct_pending
+                else ""
+            )
+            + f"，状态未知 {c.unknown} 件（不视为失效），"
             f"已失效 {c.free} 件",
         ]
         if c.owners:

@@ -259,7 +259,13 @@ def _country(n: _Numbers, view: BarrierView, c: CountryBarrier) -> Section:
             f"检索文献 {c.documents} 篇中，{c.not_in_country} 篇在{c.country_label}无公开的"
             f"同族成员（未进入该国）；其余归并为 {c.in_force + c.pending + c.unknown + c.free}"
             f" 件权利：有效 {c.in_force} 件（{c.families} 个专利族），潜在壁垒（审中）"
-            f"{c.pending} 件，状态未知 {c.unknown} 件，已失效 {c.free} 件。"
+            f"{c.pending} 件"
+            + (
+                f"（其中 PCT 国际申请尚在进入该国期限内 {c.pct_pending} 件）"
+                if c.pct_pending
+                else ""
+            )
+            + f"，状态未知 {c.unknown} 件，已失效 {c.free} 件。"
         ),
         Paragraph(
             f"状态未知的 {c.unknown} 件单独列出，既不视为有效，也不视为已失效"

@@ -18,7 +18,7 @@ import pandas as pd
 import pytest
 
 from patnav.analyses.barrier import country_barrier
-from patnav.errors import InvalidParameterError
+from patnav.errors import InputError, InvalidParameterError
 from patnav.storage.store import PatentStore
 from tests.analyses.test_fto_scope import gm  # noqa: F401  (fixture)
 
@@ -29,6 +29,7 @@ AS_OF = date(
 )  # a later day: rights whose estimated term ends before are unknown
 IPC = "B60W"
 RANK = {"in_force": 0, "pending": 1, "unknown": 2, "free": 3}
+SET_NAME = "丰田车辆控制"
 TERM_YEARS = {"发明授权": 20, "发明申请": 20, "实用新型": 10}
 
 
@@ -38,6 +39,7 @@ def toyota_path(tmp_path_factory, data_dir):
     from patnav.config import Settings
     from patnav.enrich import enrich
     from patnav.ingest.pipeline import import_paths
+    from patnav.search.sets import save_set
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -47,6 +49,7 @@ def toyota_path(tmp_path_factory, data_dir):
         assert import_paths(store, [data_dir / TOYOTA], raise_unexpected=True).ok
         # the term estimate (expiry_date, expiry_estimated) the view reads
         enrich(store, Settings(data_dir=data_dir), ["legal"], today=DATA_DAY)
+        save_set(store, SET_NAME, f"IPC={IPC}")
     return frame, path
 
 
@@ -173,6 +176,24 @@ def test_the_view_names_its_scope_and_refuses_a_missing_area(toyota):
     assert len(view.country("CN").owners) == 3
     frame = view.to_frame()
     assert set(frame["country"]) == {"CN"}
+    # a saved set is the same area; with a query or classes, their intersection
+    by_set = country_barrier(store, ["CN"], AS_OF, patent_set=SET_NAME, top=3)
+    same = by_set.country("CN")
+    cn = view.country("CN")
+    assert (same.in_force, same.pending, same.unknown, same.free) == (
+        cn.in_force,
+        cn.pending,
+        cn.unknown,
+        cn.free,
+    )
+    assert by_set.documents == view.documents and SET_NAME in by_set.scope_label
+    narrow = country_barrier(
+        store, ["CN"], AS_OF, patent_set=SET_NAME, ipc=[f"{IPC}10"], top=3
+    )
+    alone = country_barrier(store, ["CN"], AS_OF, ipc=[f"{IPC}10"], top=3)
+    assert narrow.documents == alone.documents < view.documents
+    with pytest.raises(InputError, match="No patent set"):
+        country_barrier(store, ["CN"], AS_OF, patent_set="没有这个专利集")
     with pytest.raises(InvalidParameterError, match="限定技术领域"):
         country_barrier(store, ["CN"], AS_OF)
     with pytest.raises(InvalidParameterError):

@@ -140,3 +140,28 @@ def test_the_command_prints_json_text_and_writes_the_report(toyota_path, tmp_pat
     assert bad.exit_code != 0 and "报告格式" in bad.output
     none = CliRunner().invoke(cli, ["--store", str(path), "barrier", "--country", "CN"])
     assert none.exit_code == 1 and "限定技术领域" in none.output
+
+
+def test_the_chart_specifications_are_the_views_figures(built):
+    from patnav.presenters.barrier import barrier_charts
+
+    view, report, _ = built
+    cn = view.country("CN")
+    data = view.to_dict()["countries"][0]
+    specs = {s.key: s for s in barrier_charts(data, "zh")}
+    owners = specs["barrier.owners"].chart
+    assert owners.categories == tuple(o.owner for o in cn.owners)
+    assert owners.series[0].values == tuple(float(o.in_force) for o in cn.owners)
+    assert owners.series[1].values == tuple(float(o.pending) for o in cn.owners)
+    expiry = specs["barrier.expiry"].chart
+    assert expiry.kind == "stacked"
+    assert sum(sum(s.values) for s in expiry.series) == cn.in_force
+    families = specs["barrier.families"].chart
+    assert sum(families.series[0].values) == cn.families
+    # the report draws the same specifications
+    drawn = {f.key: f.chart for f in report.figures() if f.title.startswith("中国")}
+    assert drawn == {k: s.chart for k, s in specs.items()}
+    # the US has no right there: no chart, said in words instead
+    assert barrier_charts(view.to_dict()["countries"][1], "zh") == []
+    english = barrier_charts(data, "en")
+    assert english[0].title.startswith("Barrier owners")

@@ -308,3 +308,51 @@ def test_us_barrier_of_the_gm_export_counts_families_and_pct_applications_to_wat
     assert listed <= set(open_window["pub"])
     pending_us = us_rows[us_rows["专利有效性"] == "审中"]["申请号"].nunique()
     assert us.pending == pending_us + len(open_window)
+
+
+@pytest.fixture(scope="module")
+def toyota_entities(toyota_path, tmp_path_factory, data_dir):
+    """The Toyota store with applicant names resolved into entities."""
+    import shutil
+
+    from patnav.config import Settings
+    from patnav.enrich import enrich
+
+    frame, path = toyota_path
+    copy = tmp_path_factory.mktemp("barrier-entities") / "toyota.duckdb"
+    shutil.copyfile(path, copy)
+    with PatentStore.open(copy) as store:
+        enrich(
+            store,
+            Settings(data_dir=data_dir),
+            ["names", "party_types", "entities"],
+            today=DATA_DAY,
+        )
+    with PatentStore.open(copy, read_only=True) as store:
+        yield frame, store
+
+
+def test_owners_are_the_resolved_entities_where_enrichment_made_them(toyota_entities):
+    frame, store = toyota_entities
+    view = country_barrier(store, ["CN"], AS_OF, ipc=[IPC], top=1000)
+    got = {o.owner: o for o in view.country("CN").owners}
+    # the names enrichment put under each entity (the mapping); the counting below is
+    # the export's, with pandas
+    entity_of = dict(
+        store.rows(
+            "SELECT DISTINCT pa.name, e.name FROM parties pa "
+            "JOIN entities e ON e.entity_id = pa.entity_id"
+        )
+    )
+    merged = {e for n, e in entity_of.items() if n != e}
+    assert merged  # some names were merged into another entity's name
+    expected = _expected(frame)
+    alive: Counter[str] = Counter()
+    for _, row in expected[expected["category"] == "in_force"].iterrows():
+        names = {n.strip() for n in str(row["申请人"]).split(";") if n.strip()}
+        for entity in {entity_of.get(n, n) for n in names}:
+            alive[entity] += 1
+    for name, n in alive.most_common(8):
+        assert got[name].in_force == n, name
+    # a merged name is no owner of its own
+    assert not {n for n, e in entity_of.items() if n != e} & set(got)

@@ -7,7 +7,7 @@ reports, so it declares no ``PRESENTER``; its charts are chart specifications al
 drawable by the web with ECharts. Each builder reads one country of the view's
 ``to_dict()`` (``data["countries"][i]``):
 
-- ``barrier.owners``: rights in force and pending per owner;
+- ``barrier.owners``: rights in force and pending per owner (horizontal bars);
 - ``barrier.expiry``: rights in force per year of expiry, known and estimated stacked, the
   rights without an expiry date as a grey bar apart;
 - ``barrier.families``: families in force by the number of countries they cover.
@@ -48,7 +48,7 @@ def owners_spec(country: dict[str, Any], lang: str) -> ChartSpec | None:
         return None
     unit = say(lang, "件", "rights")
     chart = Chart(
-        "bar",
+        "barh",
         tuple(str(o["owner"]) for o in rows),
         (
             Series(
@@ -59,7 +59,7 @@ def owners_spec(country: dict[str, Any], lang: str) -> ChartSpec | None:
                 tuple(float(o["pending"]) for o in rows),
             ),
         ),
-        y_label=unit,
+        x_label=unit,
     )
     place = _place(country, lang)
     return ChartSpec(

@@ -421,6 +421,7 @@ def _country(n: _Numbers, view: BarrierView, c: CountryBarrier) -> Section:
                         for k in c.strongest
                     ),
                     sort_note="按技术特征数、字符数升序",
+                    source_note=note,
                     top_note=f"列前 {view.top} 件",
                     dash_note="“-”：数据未载或未评分。",
                     align="llrrrl",
@@ -448,6 +449,7 @@ def _country(n: _Numbers, view: BarrierView, c: CountryBarrier) -> Section:
                         )
                         for r in pending
                     ),
+                    source_note=note,
                     top_note=f"共 {c.pending} 件，列前 {len(pending)} 件"
                     if len(pending) < c.pending
                     else "",
@@ -476,6 +478,7 @@ def _country(n: _Numbers, view: BarrierView, c: CountryBarrier) -> Section:
                         )
                         for r in unknown
                     ),
+                    source_note=note,
                     top_note=f"共 {c.unknown} 件，列前 {len(unknown)} 件"
                     if len(unknown) < c.unknown
                     else "",

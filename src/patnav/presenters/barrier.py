@@ -34,11 +34,8 @@ def barrier_charts(country: dict[str, Any], lang: str) -> list[ChartSpec]:
 
 
 def _place(country: dict[str, Any], lang: str) -> str:
-    return (
-        str(country.get("country_label") or country["country"])
-        if lang != "en"
-        else (str(country["country"]))
-    )
+    code = str(country["country"])
+    return say(lang, str(country.get("country_label") or code), code)
 
 
 def owners_spec(country: dict[str, Any], lang: str) -> ChartSpec | None:

@@ -356,3 +356,23 @@ def test_owners_are_the_resolved_entities_where_enrichment_made_them(toyota_enti
         assert got[name].in_force == n, name
     # a merged name is no owner of its own
     assert not {n for n, e in entity_of.items() if n != e} & set(got)
+
+
+def test_documents_left_out_before_fto_scope_are_those_it_places_nowhere(gm):  # noqa: F811
+    from patnav.analyses.base import Scope
+    from patnav.analyses.fto_scope import fto_scope
+
+    _, store = gm
+    countries = ["US", "DE", "JP", "CN"]
+    view = country_barrier(store, countries, US_AS_OF, ipc=SECTIONS, top=5)
+    scope = Scope.of_query(f"IPC=({' OR '.join(SECTIONS)})")
+    ids = store.query(
+        f"SELECT DISTINCT doc_id FROM ({scope.sql})", dict(scope.params)
+    ).column("doc_id")
+    # every document of the area through fto_scope, none left out beforehand
+    full = fto_scope(store, [str(d) for d in ids.to_pylist()], countries, US_AS_OF)
+    counts = full.counts()
+    assert view.documents == len(ids)
+    for c in view.countries:
+        assert c.not_in_country == counts[c.country]["not_in_country"], c.country
+        assert c.in_force + c.pending + c.unknown + c.free > 0

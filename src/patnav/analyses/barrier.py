@@ -45,7 +45,13 @@ from patnav.analyses.base import (
     Scope,
     ratio,
 )
-from patnav.analyses.fto_scope import CATEGORIES, CountryScope, fto_scope
+from patnav.analyses.fto_scope import (
+    CATEGORIES,
+    EP_VALIDATION_STATES,
+    EPC_STATES,
+    CountryScope,
+    fto_scope,
+)
 from patnav.errors import InvalidParameterError
 from patnav.schema.countries import country_name
 from patnav.storage.store import PatentStore
@@ -321,29 +327,25 @@ def country_barrier(
         own = Scope.of_query(expert)
         scope = own if scope is None else scope.narrow(own)
     assert scope is not None and scope.sql is not None
-    doc_ids = [
-        str(d)
-        for d in store.query(
-            f"SELECT DISTINCT doc_id FROM ({scope.sql}) ORDER BY doc_id",
-            dict(scope.params),
-        )
-        .column("doc_id")
-        .to_pylist()
-    ]
-    placed = fto_scope(store, doc_ids, countries, as_of)
+    documents, reachable = _area(store, scope, countries)
+    # a document whose family has no member in any target country (nor a PCT or, for a
+    # European state, an EP member) is not in those countries: fto_scope would say so
+    # after reading its family; the SQL says it for the whole area at once
+    placed = fto_scope(store, reachable, countries, as_of)
     facts = _Facts(store, placed.rows, as_of)
     result = tuple(
         _country(
             facts,
             [r for r in placed.rows if r.country == code],
             code,
-            len(doc_ids),
+            documents,
+            documents - len(reachable),
             top,
         )
         for code in placed.countries
     )
     notes = []
-    if not doc_ids:
+    if not documents:
         notes.append("检索范围内无文献。")
     return BarrierView(
         query=query,
@@ -351,12 +353,43 @@ def country_barrier(
         patent_set=patent_set,
         expert_query=expert,
         as_of=as_of,
-        documents=len(doc_ids),
+        documents=documents,
         top=top,
         measure="elements",
         countries=result,
         notes=tuple(notes),
     )
+
+
+def _area(
+    store: PatentStore, scope: Scope, countries: Sequence[str]
+) -> tuple[int, list[str]]:
+    """The area's documents (how many), and those whose family has a member published
+    by an office that can place them in a target country: the country's own, WO (a PCT
+    application's national phase), EP for a European state."""
+    assert scope.sql is not None
+    codes = {str(c).strip().upper() for c in countries}
+    offices = codes | {"WO"}
+    if codes & (EPC_STATES | EP_VALIDATION_STATES):
+        offices.add("EP")
+    table = store.query(
+        f"""
+        WITH area AS (SELECT DISTINCT doc_id FROM ({scope.sql}))
+        SELECT a.doc_id,
+               p.office IN (SELECT unnest($barrier_offices))
+               OR p.family_id IN (
+                   SELECT family_id FROM patents
+                   WHERE family_id IS NOT NULL
+                     AND office IN (SELECT unnest($barrier_offices))
+               ) AS reachable
+        FROM area a JOIN patents p ON p.doc_id = a.doc_id
+        ORDER BY a.doc_id
+        """,
+        {**dict(scope.params), "barrier_offices": sorted(offices)},
+    )
+    ids = table.column("doc_id").to_pylist()
+    flags = table.column("reachable").to_pylist()
+    return len(ids), [str(d) for d, ok in zip(ids, flags, strict=True) if ok]
 
 
 # -- facts of the store --------------------------------------------------------------------
@@ -514,10 +547,11 @@ def _country(
     rows: list[CountryScope],
     country: str,
     documents: int,
+    unreachable: int,
     top: int,
 ) -> CountryBarrier:
     units: dict[str, dict[str, Any]] = {}
-    not_in_country = 0
+    not_in_country = unreachable
     for r in rows:
         if r.category == "not_in_country" or r.evidence is None:
             not_in_country += 1

@@ -25,7 +25,10 @@ member's published there, with the evidence) and reports per country:
   = broader); the value score (``value_scores``, use ``management``) is shown where scored.
 
 Every figure names its scope: the query, the country, the date, the documents considered and
-the statuses unknown. Pure: reads the store, writes nothing.
+the statuses unknown. Documents whose family has no member an office of the targets
+publishes (the country's own, WO, EP for a European state) are counted not in the country
+in SQL, before ``fto_scope`` reads the families of the others. Pure: reads the store,
+writes nothing.
 """
 
 from __future__ import annotations

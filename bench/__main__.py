@@ -7,6 +7,7 @@ import time
 
 from bench import (
     analyses_speed,
+    barrier,
     capability_speed,
     claim_elements,
     cn_exports,
@@ -40,6 +41,7 @@ BENCHMARKS = {
     "fto-scope": fto_scope.main,
     "fto": fto.main,
     "fto-scale": fto_scale.main,
+    "barrier": barrier.main,
     "search-speed": search_speed.main,
     "search-results": results_speed.main,
     "enrich": enrich_quality.main,

@@ -143,6 +143,7 @@ def main() -> None:
 
 from patnav.cli import (  # noqa: E402  (commands register on import)
     analyze,
+    barrier,
     capability,
     enrich,
     enterprises,
@@ -161,6 +162,7 @@ from patnav.cli import (  # noqa: E402  (commands register on import)
 __all__ = [
     "Context",
     "analyze",
+    "barrier",
     "capability",
     "cli",
     "enrich",

@@ -63,6 +63,7 @@ from patnav.web.routers import (
     admin,
     api,
     auth,
+    barrier,
     capability,
     catalogue,
     dashboard,
@@ -177,6 +178,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         catalogue,
         admin,
         capability,
+        barrier,
     ):
         app.include_router(module.router)
     app.include_router(api.router)

@@ -19,6 +19,8 @@ from typing import Any
 from patnav.errors import InputError, InvalidParameterError, NotFoundError
 from patnav.monitors.schedule import check_schedule
 from patnav.schema.numbers import normalize_pub_number
+from patnav.search.query import parse
+from patnav.search.saved import find_set
 from patnav.storage.store import PatentStore
 
 CHANGE_RULES = ("new-documents", "new-applicants", "status-change", "event")
@@ -275,6 +277,8 @@ def add_monitor(
     _positive(months, "--months")
     _positive(years, "--years")
     check_schedule(schedule)
+    if target_kind == "set" and find_set(store, target) is None:
+        parse(target)  # a query that does not parse is refused now, not at every run
     if find_monitor(store, name) is not None:
         raise InvalidParameterError(
             f"已有名为 {name!r} 的监控；换一个名称，或先 patnav monitor remove {name}。"

@@ -329,7 +329,8 @@ def _fee_phase(fee: _Fee, today: date) -> str | None:
     if not fee.has_row:
         return "none" if fee.status == "pending" else None
     if fee.next_due is None:
-        return None
+        # every fee of the term paid, else the engine could not tell
+        return "none" if fee.state == "in_force" else None
     if fee.next_due >= today:
         return "due"
     if fee.grace_end is not None and fee.next_due < today <= fee.grace_end:

@@ -16,6 +16,7 @@ from bench import (
     fto,
     fto_scope,
     import_speed,
+    monitors,
     prevalue_speed,
     report_speed,
     results_speed,
@@ -52,6 +53,7 @@ BENCHMARKS = {
     "value": value.main,
     "value-validation": value.validation,
     "value-features": value.features,
+    "monitors": monitors.main,
 }
 
 

@@ -107,6 +107,8 @@ class Monitor:
     created_at: datetime | None = None
     last_run_at: datetime | None = None
     baselined: tuple[str, ...] = ()
+    saved_set: bool = False
+    """the target names a saved set (it was one when the monitor was added)"""
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready values."""
@@ -114,6 +116,7 @@ class Monitor:
             "name": self.name,
             "target_kind": self.target_kind,
             "target": self.target,
+            "saved_set": self.saved_set,
             "numbers": list(self.numbers),
             "rules": list(self.rules),
             "days": self.days,
@@ -277,7 +280,8 @@ def add_monitor(
     _positive(months, "--months")
     _positive(years, "--years")
     check_schedule(schedule)
-    if target_kind == "set" and find_set(store, target) is None:
+    saved_set = target_kind == "set" and find_set(store, target) is not None
+    if target_kind == "set" and not saved_set:
         parse(target)  # a query that does not parse is refused now, not at every run
     if find_monitor(store, name) is not None:
         raise InvalidParameterError(
@@ -295,8 +299,15 @@ def add_monitor(
         event_types=types,
         schedule=schedule,
         created_at=now(),
+        saved_set=saved_set,
     )
-    options = {"days": days, "months": months, "years": years, "event_types": types}
+    options = {
+        "days": days,
+        "months": months,
+        "years": years,
+        "event_types": types,
+        "saved_set": saved_set,
+    }
     store.execute(
         "INSERT INTO monitors VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, [])",
         [
@@ -338,6 +349,7 @@ def _row_to_monitor(row: Sequence[Any]) -> Monitor:
         created_at=created,
         last_run_at=last,
         baselined=tuple(base or ()),
+        saved_set=bool(opts.get("saved_set", False)),
     )
 
 

@@ -5,10 +5,13 @@ fingerprint, the status transition, the due or expiry date) and a (monitor, rule
 is stored once, however often the monitor runs; change rules also keep the state they
 last saw (``monitor_state``) and report only what differs from it. Each monitor runs in
 its own transaction: its alerts, state and run record commit together; a monitor that
-fails records the failure in ``monitor_runs`` and the others still run.
+fails (a saved set deleted, a store error) records the failure in ``monitor_runs``
+and the others still run.
 
 A monitor's target: ``set`` — a saved set's name, else an expert query (a name wins
-over a query of the same text, as everywhere a set is accepted); ``entity`` — an
+over a query of the same text, as everywhere a set is accepted; decided when the
+monitor is added: a monitor of a saved set that was deleted fails, it never falls back
+to reading the name as a query); ``entity`` — an
 applicant name (``PA="…"``); ``group`` — every document an applicant of an accepted
 member of the corporate group holds; ``numbers`` — the documents of those publication
 numbers (numbers not in the store are counted ``missing``). The full-text index is used
@@ -103,7 +106,12 @@ def target_documents(
     store does not hold (0 for other targets)."""
     kind, target = monitor.target_kind, monitor.target
     if kind == "set":
-        if find_set(store, target) is not None:
+        if monitor.saved_set:
+            if find_set(store, target) is None:
+                raise NotFoundError(
+                    f"监控 {monitor.name} 的专利集 {target!r} 已不存在：重新保存该专利集"
+                    "（patnav sets save），或删除此监控后按检索式重建。"
+                )
             return set_members(store, target, index=index), 0
         return matching_ids(store, target, index=index, update_index=False), 0
     if kind == "entity":
@@ -305,8 +313,6 @@ def run_monitors(
         started = now()
         try:
             runs.append(_run_one(store, monitor, today=day, index=index))
-        except NotFoundError:
-            raise
         except PatnavError as exc:
             runs.append(_failed(store, monitor, started, exc))
     ids = [r.run_id for r in runs if r.status == "ok" and r.alerts]

@@ -256,3 +256,45 @@ def test_add_refuses_bad_input(patentics):
         add_monitor(store, "x", target_kind="set", target="TI=现实", rules=["event"])
     with pytest.raises(NotFoundError, match="没有名为"):
         run_monitors(store, ["y"])
+
+
+def test_unknown_status_is_never_a_change(patentics):
+    """Statuses that become known (as an enrichment would infer them) are a baseline,
+    not a change; a status that becomes unknown keeps the last known one."""
+    store, one, _two, _folder = patentics
+    add_monitor(
+        store, "vr", target_kind="set", target="TI=虚拟现实", rules=["status-change"]
+    )
+    rows = one[one["标题"].str.contains("虚拟现实", na=False)]
+    active = [
+        n for n, s in zip(rows["公开号"], rows["法律状态"], strict=True) if s == "有效"
+    ]
+    hidden, lost = active[:5], active[5:8]
+    marks = ", ".join("?" for _ in hidden)
+    store.execute(
+        f"UPDATE patents SET legal_status = NULL WHERE pub_number IN ({marks})", hidden
+    )
+    assert run_monitors(store).alerts == ()
+    store.execute(
+        f"UPDATE patents SET legal_status = 'active' WHERE pub_number IN ({marks})",
+        hidden,
+    )
+    lost_marks = ", ".join("?" for _ in lost)
+    store.execute(
+        f"UPDATE patents SET legal_status = NULL WHERE pub_number IN ({lost_marks})",
+        lost,
+    )
+    quiet = run_monitors(store)
+    assert quiet.alerts == ()
+    assert quiet.runs[0].counts["status-change"]["unknown"] == len(lost)
+    # back to known and different from the last known: that is a change
+    store.execute(
+        f"UPDATE patents SET legal_status = 'lapsed' WHERE pub_number IN ({lost_marks})",
+        lost,
+    )
+    changed = run_monitors(store).alerts
+    assert sorted(a.pub_number for a in changed) == sorted(lost)
+    assert all(
+        a.evidence["old"] == "active" and a.evidence["new"] == "lapsed" for a in changed
+    )
+    assert all("由「有效」变为「失效」" in a.message for a in changed)

@@ -162,9 +162,9 @@ def new_applicants(ctx: RuleContext, previous: dict[str, str] | None) -> RuleRes
 def status_change(ctx: RuleContext, previous: dict[str, str] | None) -> RuleResult:
     """Documents whose legal status differs from the last status known for them.
 
-    Unknown is never a change: a status that becomes unknown keeps the last known one
-    in the state (and is counted ``unknown``); a document whose status was never known
-    and now is alerts as 此前未知.
+    Unknown is never a change, either way: a status that becomes unknown keeps the last
+    known one in the state (and is counted ``unknown``); the first status known for a
+    document is its baseline (an enrichment that infers statuses alerts on nothing).
     """
     rows = ctx.store.rows(
         "SELECT p.doc_id, p.pub_number, p.legal_status, p.status_detail, "
@@ -181,9 +181,9 @@ def status_change(ctx: RuleContext, previous: dict[str, str] | None) -> RuleResu
             state[doc] = before if before is not None else ""
             continue
         state[doc] = str(status)
-        if previous is None or before is None or before == status:
+        if not before or before == status:
             continue
-        was = _status_zh(before) if before else "此前未知"
+        was = _status_zh(before)
         detail_zh = STATUS_DETAIL_ZH.get(detail or "", "")
         now_zh = _status_zh(status) + (
             f"（{detail_zh}）" if detail_zh and detail_zh != _status_zh(status) else ""

@@ -1,5 +1,6 @@
 """The alert rules: one function per rule, each reading the store for the monitor's
-target (the temporary table ``ctx.target`` of doc_ids) and returning what it found.
+target (the temporary table ``ctx.target``: the target's documents with the patent
+columns the rules read, :data:`TARGET_COLUMNS`) and returning what it found.
 
 Change rules (``new-documents``, ``new-applicants``, ``status-change``, ``event``)
 receive the state the previous run kept (None on the first run: they record the
@@ -56,15 +57,37 @@ class RuleResult:
     notes: dict[str, int] = field(default_factory=dict)
 
 
+TARGET_COLUMNS = (
+    "doc_id",
+    "pub_number",
+    "office",
+    "title",
+    "app_date",
+    "pub_date",
+    "legal_status",
+    "status_detail",
+    "status_as_of",
+    "status_source",
+    "legal_status_raw",
+    "expiry_date",
+    "expiry_estimated",
+    "source",
+    "imported_at",
+)
+"""The patent columns of the target's table: the store's patents are read once per
+monitor run, the rules then read the small table."""
+
+
 @dataclass(frozen=True, slots=True)
 class RuleContext:
     """What a rule reads: the store, the monitor, the run's day and the name of the
-    temporary table holding the target's doc_ids."""
+    temporary table holding the target's documents (:data:`TARGET_COLUMNS`)."""
 
     store: PatentStore
     monitor: Monitor
     today: date
     target: str
+    cache: dict[str, Any] = field(default_factory=dict)
 
 
 def _iso(value: Any) -> str | None:
@@ -86,7 +109,7 @@ def new_documents(ctx: RuleContext, previous: dict[str, str] | None) -> RuleResu
     """Documents in the target that the previous run did not see."""
     rows = ctx.store.rows(
         "SELECT p.doc_id, p.pub_number, p.title, p.app_date, p.pub_date, p.source, "
-        f"p.imported_at FROM {ctx.target} m JOIN patents p USING (doc_id) "
+        f"p.imported_at FROM {ctx.target} p "
         "ORDER BY p.pub_date NULLS LAST, p.doc_id"
     )
     state = {str(r[0]): "" for r in rows}
@@ -128,8 +151,7 @@ def new_applicants(ctx: RuleContext, previous: dict[str, str] | None) -> RuleRes
         "  arg_min(p.pub_number, coalesce(p.app_date, p.pub_date)) AS first_pub, "
         "  count(DISTINCT p.doc_id) AS n, "
         "  list(DISTINCT p.doc_id ORDER BY p.doc_id)[1:5] AS docs "
-        f"FROM {ctx.target} m JOIN parties a USING (doc_id) "
-        "JOIN patents p USING (doc_id) "
+        f"FROM {ctx.target} p JOIN parties a USING (doc_id) "
         "LEFT JOIN entities e ON e.entity_id = a.entity_id "
         "WHERE a.role = 'applicant' AND a.name IS NOT NULL AND a.name <> '' "
         "GROUP BY akey ORDER BY akey"
@@ -169,7 +191,7 @@ def status_change(ctx: RuleContext, previous: dict[str, str] | None) -> RuleResu
     rows = ctx.store.rows(
         "SELECT p.doc_id, p.pub_number, p.legal_status, p.status_detail, "
         "p.status_as_of, p.status_source, p.legal_status_raw "
-        f"FROM {ctx.target} m JOIN patents p USING (doc_id) ORDER BY p.doc_id"
+        f"FROM {ctx.target} p ORDER BY p.doc_id"
     )
     state: dict[str, str] = {}
     found = []
@@ -223,8 +245,7 @@ def event(ctx: RuleContext, previous: dict[str, str] | None) -> RuleResult:
     rows = ctx.store.rows(
         "SELECT e.doc_id, p.pub_number, e.type, e.date, e.code, e.description, "
         "e.parties, coalesce(e.source, p.source) "
-        f"FROM {ctx.target} m JOIN events e USING (doc_id) "
-        "JOIN patents p USING (doc_id) "
+        f"FROM {ctx.target} p JOIN events e USING (doc_id) "
         f"WHERE e.type IN ({', '.join('?' for _ in types)}) "
         "ORDER BY e.doc_id, e.seq",
         types,
@@ -310,14 +331,20 @@ class _Fee:
 
 
 def _fees(ctx: RuleContext) -> list[_Fee]:
+    """The maintenance state of the target's documents (read once per monitor run)."""
+    cached = ctx.cache.get("fees")
+    if cached is not None:
+        return list(cached)
     rows = ctx.store.rows(
         "SELECT p.doc_id, p.pub_number, p.legal_status, p.office, f.next_due, "
         "f.next_year, f.next_stage, f.grace_end, f.state, f.state_estimated, f.as_of, "
         "f.basis, f.evidence_date, f.years_maintained, f.doc_id IS NOT NULL "
-        f"FROM {ctx.target} m JOIN patents p USING (doc_id) "
+        f"FROM {ctx.target} p "
         "LEFT JOIN maintenance f USING (doc_id) ORDER BY f.next_due NULLS LAST, p.doc_id"
     )
-    return [_Fee(*r) for r in rows]
+    fees = [_Fee(*r) for r in rows]
+    ctx.cache["fees"] = fees
+    return list(fees)
 
 
 def _fee_phase(fee: _Fee, today: date) -> str | None:
@@ -433,7 +460,7 @@ def expiry(ctx: RuleContext, previous: dict[str, str] | None) -> RuleResult:
     rows = ctx.store.rows(
         "SELECT p.doc_id, p.pub_number, p.legal_status, p.expiry_date, "
         "p.expiry_estimated, p.source "
-        f"FROM {ctx.target} m JOIN patents p USING (doc_id) "
+        f"FROM {ctx.target} p "
         "ORDER BY p.expiry_date NULLS LAST, p.doc_id"
     )
     found, unknown = [], 0

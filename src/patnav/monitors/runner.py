@@ -40,7 +40,12 @@ from patnav.monitors.model import (
     list_monitors,
     now,
 )
-from patnav.monitors.rules import RULE_FUNCTIONS, RuleContext, RuleResult
+from patnav.monitors.rules import (
+    RULE_FUNCTIONS,
+    TARGET_COLUMNS,
+    RuleContext,
+    RuleResult,
+)
 from patnav.monitors.schedule import is_due
 from patnav.search.api import matching_ids
 from patnav.search.index import SearchIndex
@@ -197,7 +202,13 @@ def _run_one(
     target = pa.table({"doc_id": pa.array(sorted(set(docs)), pa.string())})
     counts: dict[str, dict[str, Any]] = {}
     created = 0
-    with store.staged("monitor_target", target) as name, store.transaction():
+    columns = ", ".join(f"p.{c}" for c in TARGET_COLUMNS)
+    with store.staged("monitor_ids", target) as ids, store.transaction():
+        name = "monitor_target"
+        store.execute(
+            f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT {columns} "
+            f"FROM patents p JOIN {ids} USING (doc_id)"
+        )
         run_id = _next_id(store, "monitor_runs", "run_id")
         next_alert = _next_id(store, "alerts", "alert_id")
         muted = {
@@ -271,6 +282,7 @@ def _run_one(
             "UPDATE monitors SET last_run_at = ?, baselined = ? WHERE name = ?",
             [started, sorted(baselined), monitor.name],
         )
+        store.execute(f"DROP TABLE IF EXISTS {name}")
     return RunRecord(
         run_id, monitor.name, started, finished, "ok", len(target), created, counts
     )

@@ -47,6 +47,7 @@ from patnav.monitors.rules import (
     RuleResult,
 )
 from patnav.monitors.schedule import is_due
+from patnav.schema import tables as t
 from patnav.search.api import matching_ids
 from patnav.search.index import SearchIndex
 from patnav.search.saved import find_set
@@ -221,6 +222,7 @@ def _run_one(
         }
         ctx = RuleContext(store, monitor, today, name)
         baselined = set(monitor.baselined)
+        rows: list[dict[str, Any]] = []
         for rule in monitor.rules:
             change = rule in CHANGE_RULES
             previous = (
@@ -236,23 +238,25 @@ def _run_one(
                     continue
                 known.add(found.key)
                 mute = muted.get(found.pub_number or "")
-                store.execute(
-                    "INSERT INTO alerts VALUES "
-                    "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, ?, ?)",
-                    [
-                        next_alert,
-                        monitor.name,
-                        rule,
-                        found.doc_id,
-                        found.pub_number,
-                        found.key,
-                        found.message,
-                        json.dumps(found.evidence, ensure_ascii=False, default=str),
-                        run_id,
-                        started,
-                        mute[0] if mute else None,
-                        mute[1] if mute else None,
-                    ],
+                rows.append(
+                    {
+                        "alert_id": next_alert,
+                        "monitor": monitor.name,
+                        "rule": rule,
+                        "doc_id": found.doc_id,
+                        "pub_number": found.pub_number,
+                        "key": found.key,
+                        "message": found.message,
+                        "evidence": json.dumps(
+                            found.evidence, ensure_ascii=False, default=str
+                        ),
+                        "run_id": run_id,
+                        "created_at": started,
+                        "acked_by": None,
+                        "acked_at": None,
+                        "muted_by": mute[0] if mute else None,
+                        "muted_at": mute[1] if mute else None,
+                    }
                 )
                 next_alert += 1
                 new += 1
@@ -262,6 +266,10 @@ def _run_one(
             if change and previous is None:
                 counts[rule]["baseline"] = True
                 baselined.add(rule)
+        if rows:
+            store.insert_arrow(
+                "alerts", pa.Table.from_pylist(rows, schema=t.ALERTS.arrow_schema())
+            )
         if missing:
             counts["target"] = {"missing_numbers": missing}
         created = sum(c.get("alerts", 0) for c in counts.values())

@@ -19,6 +19,7 @@ from bench import (
     fto_scale,
     fto_scope,
     import_speed,
+    monitors,
     prevalue_speed,
     report_speed,
     results_speed,
@@ -58,6 +59,7 @@ BENCHMARKS = {
     "value": value.main,
     "value-validation": value.validation,
     "value-features": value.features,
+    "monitors": monitors.main,
 }
 
 

@@ -14,7 +14,7 @@ from functools import cache
 
 import pyarrow as pa
 
-SCHEMA_VERSION = 9
+SCHEMA_VERSION = 10
 """Bumped by every migration in :mod:`patnav.storage.migrations`. New columns are only ever
 appended at the end of a table, so a migrated store and a fresh one have the same column
 order."""
@@ -754,6 +754,138 @@ VALUE_SCORES = Table(
     "use, replaced as a whole by `patnav value score`.",
 )
 
+MONITORS = Table(
+    "monitors",
+    (
+        _c("name", "VARCHAR", "the monitor's name, unique"),
+        _c(
+            "target_kind",
+            "VARCHAR",
+            "set (a saved set's name or an expert query) | entity (an applicant) | "
+            "group (a corporate group) | numbers (a portfolio of publication numbers)",
+        ),
+        _c("target", "VARCHAR", "the query, set name, applicant or group name"),
+        _c("numbers", "VARCHAR[]", "the portfolio's canonical publication numbers"),
+        _c(
+            "rules",
+            "VARCHAR[]",
+            "new-documents | new-applicants | status-change | event | annuity-due | "
+            "grace | expiry | high-maintenance",
+        ),
+        _c(
+            "options",
+            "VARCHAR",
+            "JSON object: days, months, years, event_types",
+        ),
+        _c(
+            "schedule", "VARCHAR", "daily | weekly | manual | a 5-field cron expression"
+        ),
+        _c("created_at", "TIMESTAMP"),
+        _c("updated_at", "TIMESTAMP"),
+        _c("last_run_at", "TIMESTAMP", "start of the last run; NULL: never run"),
+        _c(
+            "baselined",
+            "VARCHAR[]",
+            "change rules whose baseline (the state first seen) is recorded",
+        ),
+    ),
+    "Monitors (schema 10): a target watched by alert rules on a schedule.",
+    per_document=False,
+)
+
+MONITOR_STATE = Table(
+    "monitor_state",
+    (
+        _c("monitor", "VARCHAR"),
+        _c("rule", "VARCHAR"),
+        _c(
+            "key",
+            "VARCHAR",
+            "what was seen: a doc_id, an applicant key, an event's fingerprint",
+        ),
+        _c(
+            "value", "VARCHAR", "its fingerprint (status-change: the last known status)"
+        ),
+        _c("seen_at", "TIMESTAMP", "the run that last saw it"),
+    ),
+    "The state each monitor's change rules last saw, to tell what is new (schema 10).",
+    per_document=False,
+)
+
+MONITOR_RUNS = Table(
+    "monitor_runs",
+    (
+        _c("run_id", "BIGINT"),
+        _c("monitor", "VARCHAR"),
+        _c("started_at", "TIMESTAMP"),
+        _c("finished_at", "TIMESTAMP"),
+        _c("status", "VARCHAR", "ok | failed"),
+        _c("documents", "BIGINT", "documents in the target at the run"),
+        _c("alerts", "BIGINT", "new alerts the run created"),
+        _c(
+            "counts",
+            "VARCHAR",
+            "JSON object per rule: alerts, unknown (no due or expiry date known), "
+            "baseline (the run recorded the rule's first state)",
+        ),
+        _c("error", "VARCHAR", "why the run failed"),
+    ),
+    "One row per monitor run (schema 10).",
+    per_document=False,
+)
+
+ALERTS = Table(
+    "alerts",
+    (
+        _c("alert_id", "BIGINT"),
+        _c("monitor", "VARCHAR"),
+        _c("rule", "VARCHAR"),
+        _c("doc_id", "VARCHAR"),
+        _c("pub_number", "VARCHAR"),
+        _c(
+            "key",
+            "VARCHAR",
+            "the change it reports (doc, due date, event fingerprint …): one alert per "
+            "monitor × rule × key",
+        ),
+        _c("message", "VARCHAR", "the alert in Chinese"),
+        _c(
+            "evidence",
+            "VARCHAR",
+            "JSON object: the fields, event, dates and source the alert rests on",
+        ),
+        _c("run_id", "BIGINT"),
+        _c("created_at", "TIMESTAMP"),
+        _c("acked_by", "VARCHAR"),
+        _c("acked_at", "TIMESTAMP"),
+        _c("muted_by", "VARCHAR"),
+        _c("muted_at", "TIMESTAMP"),
+    ),
+    "Alerts the monitors raised, with their evidence; acknowledged or muted by users "
+    "(schema 10).",
+    per_document=False,
+)
+
+MONITOR_MUTES = Table(
+    "monitor_mutes",
+    (
+        _c("monitor", "VARCHAR"),
+        _c("pub_number", "VARCHAR"),
+        _c("muted_by", "VARCHAR"),
+        _c("muted_at", "TIMESTAMP"),
+    ),
+    "Monitor × publication pairs whose later alerts are stored muted (schema 10).",
+    per_document=False,
+)
+
+MONITOR_TABLES: tuple[Table, ...] = (
+    MONITORS,
+    MONITOR_STATE,
+    MONITOR_RUNS,
+    ALERTS,
+    MONITOR_MUTES,
+)
+
 META = Table(
     "meta",
     (_c("key", "VARCHAR"), _c("value", "VARCHAR")),
@@ -796,6 +928,7 @@ ALL_TABLES: tuple[Table, ...] = (
     META,
     MAINTENANCE,
     VALUE_SCORES,
+    *MONITOR_TABLES,
 )
 
 TABLES: dict[str, Table] = {t.name: t for t in ALL_TABLES}

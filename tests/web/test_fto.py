@@ -451,3 +451,79 @@ def test_openapi_lists_the_fto_operations(site, client_for):
     assert set(paths["/api/v1/fto/{fid}/corrections"]) == {"post"}
     assert set(paths["/api/v1/fto/{fid}/download/{fmt}"]) == {"get"}
     assert not [p for p in paths if p.startswith("/fto")]  # the pages are not the API
+
+
+def test_an_uploaded_feature_list_is_the_product_and_text_is_never_a_server_path(
+    site, fto_store, client_for, tmp_path
+):
+    client = client_for("ta_analyst")
+    page = client.get("/fto")
+    features = [
+        "A hand-held power tool with a housing",
+        "an electric motor inside the housing",
+        "a battery pack attached to the handle",
+    ]
+    response = client.post(
+        "/fto",
+        data={
+            "csrf_token": csrf_of(page.text),
+            "store_id": fto_store,
+            "countries": "US",
+            "lexical": "true",
+            "top": "3",
+        },
+        files={
+            "product_file": (
+                "产品特征.json",
+                io.BytesIO(json.dumps(features).encode("utf-8")),
+                "application/json",
+            )
+        },
+    )
+    assert response.status_code == 200, response.text
+    fid = str(response.url).rstrip("/").rsplit("/", 1)[-1]
+    data = _done(client, fid)
+    assert data["status"] == "done", data["error"]
+    assert data["inputs"]["product_name"] == "产品特征.json"
+    assert [f["text"] for f in data["result"]["product"]["features"]] == features
+    assert data["label"] == "产品特征.json"
+    uploads = site.root / "tenants" / str(site.tenants["泰安市"]) / "uploads"
+    assert not uploads.exists() or not any(uploads.iterdir())  # not kept
+    # a file type it cannot read is refused before anything runs
+    refused = client.post(
+        "/fto",
+        data={
+            "csrf_token": csrf_of(page.text),
+            "store_id": fto_store,
+            "countries": "CN",
+        },
+        files={"product_file": ("a.exe", io.BytesIO(b"MZ"), "application/x-msdos")},
+    )
+    assert refused.status_code == 400
+    assert ".txt、.md、.docx、.yaml 或 .json" in refused.text
+    # text naming a file of the server is read as text, never opened
+    secret = tmp_path / "机密.txt"
+    secret.write_text("一种电动工具，包括壳体和电机。", "utf-8")
+    fid = _start(client, fto_store, str(secret))
+    data = _done(client, fid)
+    assert data["inputs"]["features"] == [str(secret)]
+    assert data["inputs"]["product_name"] is None
+
+
+def test_a_screening_a_restart_interrupted_is_failed_with_why(
+    site, fto_store, expected, client_for
+):
+    text, _ = expected
+    client = client_for("ta_analyst")
+    fid = _start(client, fto_store, text)
+    assert _done(client, fid)["status"] == "done"
+    # as the server left it had it stopped mid-screening: no worker has it any more
+    path = site.root / "tenants" / str(site.tenants["泰安市"]) / "reports"
+    path = path / f"{fid}.fto.json"
+    data = json.loads(path.read_text("utf-8"))
+    data["status"] = "running"
+    path.write_text(json.dumps(data, ensure_ascii=False), "utf-8")
+    got = client.get(f"/api/v1/fto/{fid}").json()
+    assert got["status"] == "failed"
+    assert "中断" in got["error"] and got["result"] is None
+    assert 'data-status="failed"' in client.get(f"/fto/{fid}/status").text

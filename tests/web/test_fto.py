@@ -527,3 +527,47 @@ def test_a_screening_a_restart_interrupted_is_failed_with_why(
     assert got["status"] == "failed"
     assert "中断" in got["error"] and got["result"] is None
     assert 'data-status="failed"' in client.get(f"/fto/{fid}/status").text
+
+
+def test_too_many_pending_screenings_are_refused_with_429(
+    site, fto_store, client_for, monkeypatch
+):
+    from patnav.web.features import fto as feature
+
+    client = client_for("ta_analyst")
+    limit = site.app.state.platform.settings.max_pending_jobs
+    folder = site.root / "tenants" / str(site.tenants["泰安市"]) / "reports"
+    folder.mkdir(parents=True, exist_ok=True)
+    live = set()
+    for i in range(limit):
+        fid = f"{i:032x}"
+        live.add(fid)
+        (folder / f"{fid}.fto.json").write_text(
+            json.dumps(
+                {
+                    "id": fid,
+                    "tenant_id": site.tenants["泰安市"],
+                    "store_id": fto_store,
+                    "store_name": "FTO 样例库",
+                    "created_by": site.users["ta_analyst"],
+                    "created_at": "2026-12-07T09:00:00",
+                    "status": "queued",
+                    "inputs": {"features": ["x"], "countries": ["CN"]},
+                }
+            ),
+            "utf-8",
+        )
+    monkeypatch.setattr(feature, "_LIVE", live)
+    response = client.post(
+        "/api/v1/fto",
+        json={"store_id": fto_store, "product": "一种电动工具", "countries": ["CN"]},
+        headers={"X-CSRF-Token": csrf_of(client.get("/").text)},
+    )
+    assert response.status_code == 429
+    assert response.headers["Retry-After"]
+    assert f"您已有 {limit} 个侵权排查在排队或进行中" in response.json()["error"]
+    # another user of the tenant sees them, queued
+    other = client_for("ta_admin")
+    listed = other.get("/api/v1/fto").json()
+    assert {r["id"] for r in listed} == live
+    assert {r["status"] for r in listed} == {"queued"}

@@ -335,6 +335,18 @@ def start_fto(ctx: Ctx, store_id: int, given: FtoInput) -> FtoRecord:
     return _record(data)
 
 
+class TooManyScreeningsError(TooManyPendingError):
+    """The user has as many screenings queued or running as allowed (429); the API's
+    message in Chinese and English, the page's from the catalogue (error.pending_fto)."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__("fto", limit)
+        self.args = (
+            f"您已有 {limit} 个侵权排查在排队或进行中，请等其中一个完成后再提交（you have "
+            f"{limit} FTO screenings queued or running: wait until one finishes）。",
+        )
+
+
 def _admit(ctx: Ctx) -> None:
     limit = ctx.settings.max_pending_jobs
     mine = 0
@@ -342,7 +354,7 @@ def _admit(ctx: Ctx) -> None:
         if record.created_by == ctx.viewer.user_id and record.status in PENDING:
             mine += 1
     if mine >= limit:
-        raise TooManyPendingError("fto", limit)
+        raise TooManyScreeningsError(limit)
 
 
 def _write(path: Path, data: Any) -> None:

@@ -292,6 +292,10 @@ def test_a_correction_is_kept_beside_the_machines_verdict_and_reaches_the_report
     text_ = "\n".join(p.text for p in document.paragraphs)
     assert "分析师修正记录" in text_
     assert "ta_analyst" in cells
+    # the machine's report is kept as it was
+    machine = docx.Document(str(folder / f"{fid}.docx"))
+    assert "分析师修正记录" not in "\n".join(p.text for p in machine.paragraphs)
+    assert (folder / f"{fid}.r1.docx").is_file()
     # a second correction of the same element wins; the first stays in the trail
     token = csrf_of(page)
     again = client.post(

@@ -21,7 +21,8 @@ Files in the tenant's ``reports`` folder, by screening id:
   this server only, from which the corrected screening and its report are made again;
 - ``<id>.fto.corrections.json``: the analyst's corrections, appended in order (who,
   when, the verdict before, the new verdict, the comment): the audit trail;
-- ``<id>.docx`` / ``<id>.pdf``: the report, written again after each correction.
+- ``<id>.docx`` / ``<id>.pdf``: the machine's report; ``<id>.r<n>.docx`` / ``.pdf``: the
+  report with the first n corrections, written when first downloaded after them.
 
 Only the tenants the user sees are searched, so another tenant's screening is *not
 found*. Starting a screening and correcting a verdict need a role that writes
@@ -393,7 +394,8 @@ def _run(
         written.append(pickled)
         with files.create_private(pickled) as out:
             pickle.dump((result, facts, inputs["top"]), out)
-        written.extend(_render(folder, fid, result, facts, inputs["top"], [], data))
+        formats = tuple(data.get("formats") or ("docx",))
+        written.extend(_render(folder, fid, result, facts, inputs["top"], [], formats))
         _update(
             path,
             status="done",
@@ -465,6 +467,12 @@ def _summary(result: FtoScreening) -> dict[str, Any]:
     }
 
 
+def _report_name(fid: str, corrections: int, fmt: str) -> str:
+    """The report's file: ``<id>.<fmt>`` the machine's, ``<id>.r<n>.<fmt>`` with the
+    first n corrections (written when first downloaded)."""
+    return f"{fid}.{fmt}" if corrections == 0 else f"{fid}.r{corrections}.{fmt}"
+
+
 def _render(
     folder: Path,
     fid: str,
@@ -472,16 +480,16 @@ def _render(
     facts: Any,
     top: int,
     corrections: list[VerdictCorrection],
-    data: dict[str, Any],
+    formats: tuple[str, ...],
 ) -> list[Path]:
-    """Write the report in each format (in place of the old files)."""
+    """Write the report with the corrections in each format."""
     from patnav.reports import render_report
     from patnav.reports.fto import build_fto_report
 
     report = build_fto_report(result, facts, top=top, corrections=corrections)
     out = []
-    for fmt in data.get("formats") or ("docx",):
-        final = folder / f"{fid}.{fmt}"
+    for fmt in formats:
+        final = folder / _report_name(fid, len(corrections), fmt)
         tmp = folder / f".{fid}.{uuid.uuid4().hex}.{fmt}"
         try:
             written = Path(render_report(report, fmt, tmp))
@@ -606,15 +614,27 @@ def _annotate(
 
 
 def fto_file(ctx: Ctx, fid: str, fmt: str) -> tuple[Path, str, str]:
-    """A screening's report file, download name and content type (audited)."""
-    record, _, _ = get_fto(ctx, fid)
+    """A screening's report file with the corrections made so far, download name and
+    content type (audited). The report with corrections is written when first asked for
+    after a correction (a PDF takes seconds, so a correction does not wait for it)."""
+    json_path = _path(ctx, fid, SUFFIX)
+    record = _record(json.loads(json_path.read_text("utf-8")))
     if record.status != "done":
         raise InputError(
             "排查尚未完成，完成后方可下载报告（the screening is not done yet）。"
         )
     if fmt not in record.formats:
         raise NotFoundError(f"This screening has no {fmt} report.")
-    path = _path(ctx, fid, f".{fmt}")
+    folder = json_path.parent
+    with _CORRECTING:
+        corrections = _corrections(folder / f"{fid}{CORRECTIONS}")
+        path = folder / _report_name(fid, len(corrections), fmt)
+        if not path.is_file():
+            machine, facts, top = _objects(json_path)
+            _render(folder, fid, machine, facts, top, corrections, (fmt,))
+            for old in folder.glob(f"{fid}.r*.{fmt}"):
+                if old != path:
+                    old.unlink(missing_ok=True)
     audit.record(
         ctx.db,
         "download",
@@ -640,8 +660,8 @@ def correct_verdict(
     verdict: str,
     comment: str | None = None,
 ) -> VerdictCorrection:
-    """Record an analyst's correction of one element's verdict and write the report
-    again with it.
+    """Record an analyst's correction of one element's verdict (the report with it is
+    written when next downloaded).
 
     Raises:
         NotFoundError: not a screening the user sees.
@@ -662,7 +682,7 @@ def correct_verdict(
     text = (comment or "").strip() or None
     if text is not None and len(text) > MAX_COMMENT:
         raise InvalidParameterError(f"说明最多 {MAX_COMMENT} 字，实为 {len(text)} 字。")
-    machine, facts, top = _objects(path)
+    machine, _, _ = _objects(path)
     store_path = path.with_name(f"{fid}{CORRECTIONS}")
     with _CORRECTING:
         corrections = _corrections(store_path)
@@ -681,8 +701,6 @@ def correct_verdict(
         corrections.append(fix)
         with _LOCK:
             _write(store_path, [x.to_dict() for x in corrections])
-        data = json.loads(path.read_text("utf-8"))
-        _render(path.parent, fid, machine, facts, top, corrections, data)
     audit.record(
         ctx.db,
         "report",

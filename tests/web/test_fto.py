@@ -575,3 +575,40 @@ def test_too_many_pending_screenings_are_refused_with_429(
     listed = other.get("/api/v1/fto").json()
     assert {r["id"] for r in listed} == live
     assert {r["status"] for r in listed} == {"queued"}
+
+
+def test_a_narrowing_query_that_does_not_parse_is_refused_at_once(
+    site, fto_store, client_for
+):
+    client = client_for("ta_analyst")
+    page = client.get("/fto")
+    response = client.post(
+        "/fto",
+        data={
+            "csrf_token": csrf_of(page.text),
+            "store_id": fto_store,
+            "product": "A hand-held power tool with a housing",
+            "countries": "US",
+            "query": "TI=(drill",
+        },
+    )
+    assert response.status_code == 400
+    assert "括号" in response.text  # the query's own Chinese message, with its column
+    assert not list_ids(site)
+    api = client.post(
+        "/api/v1/fto",
+        json={
+            "store_id": fto_store,
+            "product": "A hand-held power tool",
+            "countries": ["US"],
+            "ipc": ["G06F 3/00;"],
+        },
+        headers={"X-CSRF-Token": csrf_of(page.text)},
+    )
+    assert api.status_code == 400 and "IPC" in api.json()["error"]
+    assert not list_ids(site)
+
+
+def list_ids(site) -> list[str]:
+    folder = site.root / "tenants" / str(site.tenants["泰安市"]) / "reports"
+    return [p.name for p in folder.glob("*.fto.json")] if folder.is_dir() else []

@@ -48,6 +48,8 @@ from patnav.errors import (
     InputError,
     InvalidParameterError,
     NotFoundError,
+    PatnavError,
+    QuerySyntaxError,
     TooManyPendingError,
 )
 from patnav.models.fto.charts import VERDICT_ZH
@@ -60,10 +62,12 @@ from patnav.models.fto.corrections import (
     number_of,
 )
 from patnav.models.fto.product import Product, product_from_text, read_product
+from patnav.models.fto.retrieval import prefilter_query
 from patnav.models.fto.screening import FtoScreening
 from patnav.platform import access, audit, files
 from patnav.platform.db import Platform
 from patnav.platform.models import DataStore, utcnow
+from patnav.search.query import parse
 from patnav.web.deps import Ctx
 from patnav.web.features.common import open_handle
 from patnav.web.features.reports import CONTENT_TYPES
@@ -279,6 +283,12 @@ def start_fto(ctx: Ctx, store_id: int, given: FtoInput) -> FtoRecord:
         raise InvalidParameterError(
             f"报告格式应为 {' / '.join(FORMATS)}，实为 {', '.join(bad) or '空'}。"
         )
+    ipc = tuple(x.strip() for x in given.ipc if x.strip())
+    applicants = tuple(x.strip() for x in given.applicants if x.strip())
+    query = (given.query or "").strip() or None
+    narrowing = prefilter_query(ipc, applicants, query)
+    if narrowing is not None:
+        parse(narrowing)  # a syntax error is said now, with its column
     _admit(ctx)
     product = _product(ctx, store.tenant_id, given)
     fid = uuid.uuid4().hex
@@ -287,9 +297,9 @@ def start_fto(ctx: Ctx, store_id: int, given: FtoInput) -> FtoRecord:
         "features": [f.text for f in product.features],
         "countries": list(countries),
         "as_of": day.isoformat(),
-        "ipc": [x for x in given.ipc if x.strip()],
-        "applicants": [x for x in given.applicants if x.strip()],
-        "query": (given.query or "").strip() or None,
+        "ipc": list(ipc),
+        "applicants": list(applicants),
+        "query": query,
         "top": given.top,
         "semantic": given.semantic,
     }
@@ -336,18 +346,6 @@ def start_fto(ctx: Ctx, store_id: int, given: FtoInput) -> FtoRecord:
     return _record(data)
 
 
-class TooManyScreeningsError(TooManyPendingError):
-    """The user has as many screenings queued or running as allowed (429); the API's
-    message in Chinese and English, the page's from the catalogue (error.pending_fto)."""
-
-    def __init__(self, limit: int) -> None:
-        super().__init__("fto", limit)
-        self.args = (
-            f"您已有 {limit} 个侵权排查在排队或进行中，请等其中一个完成后再提交（you have "
-            f"{limit} FTO screenings queued or running: wait until one finishes）。",
-        )
-
-
 def _admit(ctx: Ctx) -> None:
     limit = ctx.settings.max_pending_jobs
     mine = 0
@@ -355,7 +353,14 @@ def _admit(ctx: Ctx) -> None:
         if record.created_by == ctx.viewer.user_id and record.status in PENDING:
             mine += 1
     if mine >= limit:
-        raise TooManyScreeningsError(limit)
+        refused = TooManyPendingError(
+            "fto", limit
+        )  # the page's text: error.pending_fto
+        refused.args = (  # the API's, in Chinese and English
+            f"您已有 {limit} 个侵权排查在排队或进行中，请等其中一个完成后再提交（you have "
+            f"{limit} FTO screenings queued or running: wait until one finishes）。",
+        )
+        raise refused
 
 
 def _write(path: Path, data: Any) -> None:
@@ -404,14 +409,15 @@ def _run(
             result=result.to_dict(),
         )
     except Exception as exc:  # recorded on the screening: the user sees why
-        log.exception("fto screening %s failed", fid)
         for p in written:
             p.unlink(missing_ok=True)
-        message = (
-            str(exc)
-            if isinstance(exc, InputError | NotFoundError)
-            else (f"{type(exc).__name__}: {exc}")
-        )
+        if isinstance(exc, QuerySyntaxError):
+            message = exc.localized("zh")
+        elif isinstance(exc, PatnavError):  # says why in its own words
+            message = str(exc)
+        else:
+            log.exception("fto screening %s failed", fid)
+            message = f"{type(exc).__name__}: {exc}"
         _update(
             path,
             status="failed",

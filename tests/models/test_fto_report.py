@@ -579,3 +579,101 @@ def test_the_report_shows_corrections_and_the_corrected_risk(built, tmp_path):
     assert "分析师修正" not in render_report(
         plain, "html", tmp_path / "plain"
     ).read_text("utf-8")
+
+
+def test_corrections_reach_the_dependent_claims_by_the_same_chain(built):
+    from patnav.models.fto.corrections import apply_corrections
+
+    _, result, _, _, _ = built
+    # a candidate whose independent claims are all not met: its dependent claims are
+    # not met with them, uncharted
+    c = next(
+        x
+        for x in result.candidates
+        if x.chart.claims
+        and all(ch.verdict == "not_met" for ch in x.chart.claims)
+        and x.chart.fallbacks
+        and all(f.elements for f in x.chart.claims)
+    )
+    assert all(f.inherited_from is not None for f in c.chart.fallbacks)
+    fixes = [
+        _fix(c, ch.num, e.index, e.verdict, "met")
+        for ch in c.chart.claims
+        for e in ch.elements
+    ]
+    new = next(
+        x
+        for x in apply_corrections(result, fixes).candidates
+        if x.candidate.doc_id == c.candidate.doc_id
+    )
+    assert all(ch.verdict == "met" for ch in new.chart.claims)
+    # their own features were never compared: unclear (the chain with met roots), never
+    # met, and no longer inherited
+    for f in new.chart.fallbacks:
+        assert f.elements == ()
+        assert f.inherited_from is None
+        assert f.verdict == _claim_by_hand(["unclear", "met"]) == "unclear"
+    assert new.risk == _risk_by_hand(
+        [(ch.verdict, ch.mean_similarity, ch.num or 0) for ch in new.chart.claims],
+        c.status.status,
+    )
+
+
+def test_a_corrected_dependent_claim_element_is_chained_with_its_claim(
+    built,
+    xml_store_path,  # noqa: F811
+    data_dir,
+):
+    from patnav.models.fto import Matcher, chart_documents
+    from patnav.models.fto.charts import with_verdicts
+
+    _, result, _, _, _ = built
+    # a product written as the first candidate's own independent claim: that claim is
+    # met, so its dependent claims are charted (their own elements against the product)
+    c = next(x for x in result.candidates if x.chart.claims and x.chart.fallbacks)
+    claim = c.chart.claims[0]
+    with (
+        PatentStore.open(xml_store_path, read_only=True) as store,
+        SearchIndex(store, data_dir=data_dir) as index,
+    ):
+        charts = chart_documents(
+            store,
+            [c.candidate.doc_id],
+            product_from_text(claim.text),
+            Matcher(index.analyzer),
+        )
+    chart = charts[c.candidate.doc_id]
+    charted = [f for f in chart.fallbacks if f.elements]
+    assert charted, "no dependent claim charted"
+    f = charted[0]
+    e = f.elements[0]
+    flipped = "not_met" if e.verdict != "not_met" else "met"
+    out = with_verdicts(chart, {(f.num, e.index): flipped})
+    g = next(x for x in out.fallbacks if x.num == f.num)
+    roots = [ch.verdict for ch in chart.claims if ch.num in _roots(chart, f.num)]
+    own = _claim_by_hand(
+        [flipped if x.index == e.index else x.verdict for x in f.elements]
+    )
+    assert g.verdict == _claim_by_hand([own, *(v for v in roots if v != "not_met")])
+    assert g.not_met == tuple(
+        x.index
+        for x in f.elements
+        if (flipped if x.index == e.index else x.verdict) == "not_met"
+    )
+    assert out.claims == chart.claims  # the independent claims are untouched
+
+
+def _roots(chart, num: int) -> set[int]:
+    """The independent claims a dependent claim refers to, through its chain."""
+    parents = {c.num: c.parents for c in (*chart.claims, *chart.fallbacks)}
+    out, todo, seen = set(), [num], set()
+    while todo:
+        n = todo.pop()
+        if n in seen:
+            continue
+        seen.add(n)
+        ps = [p for p in parents.get(n, ()) if p != n]
+        if not ps:
+            out.add(n)
+        todo.extend(ps)
+    return out

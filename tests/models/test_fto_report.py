@@ -581,7 +581,7 @@ def test_the_report_shows_corrections_and_the_corrected_risk(built, tmp_path):
     ).read_text("utf-8")
 
 
-def test_corrections_reach_the_dependent_claims_by_the_same_chain(built):
+def test_corrections_reach_the_dependent_claims_by_the_same_chain(built, tmp_path):
     from patnav.models.fto.corrections import apply_corrections
 
     _, result, _, _, _ = built
@@ -616,6 +616,17 @@ def test_corrections_reach_the_dependent_claims_by_the_same_chain(built):
     assert new.risk == _risk_by_hand(
         [(ch.verdict, ch.mean_similarity, ch.num or 0) for ch in new.chart.claims],
         c.status.status,
+    )
+    # the report says why they are unclear, not that they have no text
+    html_text = render_report(
+        build_fto_report(result, None, top=TOP, corrections=fixes),
+        "html",
+        tmp_path / "out",
+    ).read_text("utf-8")
+    for f in new.chart.fallbacks:
+        assert f"权利要求{f.num}" in html_text
+    assert html_text.count("所引独立权利要求经分析师修正后不再不满足") == len(
+        new.chart.fallbacks
     )
 
 

@@ -367,13 +367,22 @@ def _design_around(claim: ClaimChart) -> Paragraph | None:
     )
 
 
-def _fallbacks(n: _Numbers, c: ScreenedCandidate) -> Table | None:
+def _fallbacks(
+    n: _Numbers, c: ScreenedCandidate, uncharted: frozenset[int | None] = frozenset()
+) -> Table | None:
+    """The dependent claims; ``uncharted``: those the machine did not chart (their claim
+    was not met) that corrections have made live again."""
     if not c.chart.fallbacks:
         return None
     rows = []
     for f in c.chart.fallbacks:
         if f.inherited_from is not None:
             note = f"所引独立权利要求{f.inherited_from}不满足，按同一原则不满足，未逐项对比"
+        elif f.num in uncharted:
+            note = (
+                "所引独立权利要求经分析师修正后不再不满足；本权利要求的附加技术特征未逐项"
+                "对比，结论为无法判断"
+            )
         elif f.elements:
             own = [e for e in f.elements if e.verdict != "met"]
             note = f"附加技术特征 {len(f.elements)} 项，" + (
@@ -431,6 +440,12 @@ def build_fto_report(
             for ch in (*c.chart.claims, *c.chart.fallbacks)
             for e in ch.elements
         }
+        for c in result.candidates
+    }
+    inherited = {
+        c.candidate.doc_id: frozenset(
+            f.num for f in c.chart.fallbacks if f.inherited_from is not None
+        )
         for c in result.candidates
     }
     latest: _Latest = {
@@ -640,7 +655,7 @@ def build_fto_report(
                 Paragraph(_conclusion(claim)),
                 _design_around(claim),
             )
-        sub.add(_fallbacks(n, c))
+        sub.add(_fallbacks(n, c, inherited.get(c.candidate.doc_id, frozenset())))
     sections.append(s3)
 
     # 4 -----------------------------------------------------------------------------

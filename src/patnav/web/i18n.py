@@ -900,6 +900,12 @@ _LABELS: dict[str, Pair] = {
         "所引独立权利要求{num}不满足，按同一原则不满足，未逐项对比。",
         "Its independent claim {num} is not met, so neither is it; not charted.",
     ),
+    "fto.not_charted": (
+        "未逐项对比其附加技术特征（无附加技术特征文本，或所引独立权利要求经修正后不再不满足），"
+        "结论无法判断。",
+        "Its own elements were not compared (no text of them, or its claim was corrected "
+        "from not met): unclear.",
+    ),
     "fto.lists": ("可自由实施与需关注清单", "Free to use and to watch"),
     "fto.free": ("可自由实施（已失效）", "Free to use (lapsed)"),
     "fto.watch": ("需关注（审中）", "To watch (pending)"),

@@ -350,3 +350,341 @@ def test_the_free_and_watch_lists_follow_the_status(built):
     table = next(t for t in report.tables() if t.key == "candidates")
     assert {r[2] for r in table.rows} == {"未载"}
     assert ("数据截止日", "未知") in report.meta
+
+
+# -- an analyst's corrections (issue 16: editable verdicts) ------------------------------
+
+_RANK = {"met": 3, "possibly_met": 2, "unclear": 1, "not_met": 0}
+
+
+def _claim_by_hand(verdicts: list[str]) -> str:
+    """The all-elements rule, written out again from docs/fto.md."""
+    if not verdicts:
+        return "unclear"
+    if "not_met" in verdicts:
+        return "not_met"
+    if all(v == "met" for v in verdicts):
+        return "met"
+    return "unclear" if "unclear" in verdicts else "possibly_met"
+
+
+def _risk_by_hand(claims: list[tuple[str, float, int]], status: str) -> str:
+    """Risk from the best claim (verdict, then mean similarity) and the status."""
+    if not claims:
+        risk = "unknown"
+    else:
+        best = max(claims, key=lambda c: (_RANK[c[0]], c[1], -c[2]))[0]
+        risk = {
+            "met": "high",
+            "possibly_met": "medium",
+            "not_met": "low",
+            "unclear": "unknown",
+        }[best]
+    if status in ("free", "not_in_country"):
+        return "low"
+    if status == "pending" and risk == "high":
+        return "medium"
+    return risk
+
+
+def _fix(c, claim, element, old, new, comment=None, by="ta_analyst"):
+    from datetime import datetime
+
+    from patnav.models.fto.corrections import VerdictCorrection
+
+    return VerdictCorrection(
+        c.candidate.pub_number or c.candidate.doc_id,
+        claim,
+        element,
+        old,
+        new,
+        comment,
+        by,
+        datetime(2026, 12, 7, 9, 30),
+    )
+
+
+def test_with_no_corrections_the_charts_are_the_machines(built):
+    from patnav.models.fto.charts import with_verdicts
+    from patnav.models.fto.corrections import apply_corrections
+
+    _, result, _, _, _ = built
+    for c in result.candidates:
+        assert with_verdicts(c.chart, {}) == c.chart
+    assert apply_corrections(result, ()) is result
+
+
+def _target(result):
+    """A candidate not free anywhere whose best independent claim has two or more
+    elements and the machine did not find fully met."""
+    return next(
+        c
+        for c in result.candidates
+        if c.status.status in ("in_force", "unknown", "pending")
+        and c.chart.best is not None
+        and len(c.chart.best.elements) >= 2
+        and c.chart.best.verdict != "met"
+    )
+
+
+def test_corrected_verdicts_decide_the_claims_and_risk_by_the_same_rule(built):
+    from patnav.models.fto.charts import with_verdicts
+    from patnav.models.fto.corrections import apply_corrections
+
+    _, result, _, _, _ = built
+    c = _target(result)
+    before = result.to_dict()
+    # every element of every independent claim corrected to met
+    fixes = [
+        _fix(c, ch.num, e.index, e.verdict, "met")
+        for ch in c.chart.claims
+        for e in ch.elements
+    ]
+    corrected = apply_corrections(result, fixes)
+    assert result.to_dict() == before  # the machine's screening is not changed
+    new = next(
+        x for x in corrected.candidates if x.candidate.doc_id == c.candidate.doc_id
+    )
+    for ch in new.chart.claims:
+        assert (
+            ch.verdict
+            == _claim_by_hand([e.verdict for e in ch.elements])
+            == ("met" if ch.elements else "unclear")
+        )
+        assert ch.not_met == ()
+    hand = _risk_by_hand(
+        [(ch.verdict, ch.mean_similarity, ch.num or 0) for ch in new.chart.claims],
+        c.status.status,
+    )
+    assert new.risk == hand
+    assert hand in ("high", "medium")
+    assert new.risk != c.risk or c.risk == hand
+    assert any("经分析师修正" in r for r in new.reasons)
+    # the similarities and matched features stay the machine's
+    for old_ch, new_ch in zip(c.chart.claims, new.chart.claims, strict=True):
+        assert [e.similarity for e in old_ch.elements] == [
+            e.similarity for e in new_ch.elements
+        ]
+    # a later correction of one element of each claim to not met wins
+    later = [
+        _fix(c, ch.num, ch.elements[-1].index, "met", "not_met", "产品无此部件")
+        for ch in c.chart.claims
+        if ch.elements
+    ]
+    again = apply_corrections(result, [*fixes, *later])
+    new = next(x for x in again.candidates if x.candidate.doc_id == c.candidate.doc_id)
+    for ch in new.chart.claims:
+        if ch.elements:
+            assert ch.verdict == "not_met"
+            assert ch.not_met == (ch.elements[-1].index,)
+    assert new.risk == _risk_by_hand(
+        [(ch.verdict, ch.mean_similarity, ch.num or 0) for ch in new.chart.claims],
+        c.status.status,
+    )
+    # dependent claims: their independent claims all not met, they are not met with them
+    for f in new.chart.fallbacks:
+        assert f.verdict == "not_met"
+        assert f.inherited_from is not None
+    # the same chart through the helper directly
+    direct = with_verdicts(
+        c.chart, {(x.claim, x.element): x.verdict for x in [*fixes, *later]}
+    )
+    assert direct == new.chart
+    with pytest.raises(ValueError, match="verdict"):
+        with_verdicts(c.chart, {(c.chart.claims[0].num, 0): "yes"})
+
+
+def test_a_bad_verdict_or_an_unknown_element_is_refused_in_both_languages(built):
+    from patnav.errors import InvalidParameterError
+    from patnav.models.fto.corrections import check_verdict, find_element
+
+    _, result, _, _, _ = built
+    c = _target(result)
+    claim = c.chart.best
+    with pytest.raises(InvalidParameterError, match="结论应为") as bad:
+        check_verdict("infringed")
+    assert "verdict must be one of" in str(bad.value)
+    with pytest.raises(InvalidParameterError, match="没有序号为 99 的技术特征") as no:
+        find_element(result, c.candidate.pub_number, claim.num, 99)
+    assert "has no element 99" in str(no.value)
+    with pytest.raises(InvalidParameterError, match="候选专利中没有"):
+        find_element(result, "CN999999999A", claim.num, 0)
+    with pytest.raises(InvalidParameterError, match="对比表"):
+        find_element(result, c.candidate.pub_number, 9999, 0)
+    found = find_element(
+        result, c.candidate.pub_number.lower(), claim.num, claim.elements[0].index
+    )
+    assert found[2] == claim.elements[0]
+
+
+def test_the_report_shows_corrections_and_the_corrected_risk(built, tmp_path):
+    from patnav.models.fto.corrections import apply_corrections
+
+    _, result, _, _, _ = built
+    c = _target(result)
+    claim = c.chart.best
+    first = claim.elements[0]
+    new_verdict = "not_met" if first.verdict != "not_met" else "met"
+    fixes = [
+        _fix(c, claim.num, first.index, first.verdict, new_verdict, "样机无此结构")
+    ]
+    corrected = apply_corrections(result, fixes)
+    report = build_fto_report(result, None, top=TOP, corrections=fixes)
+    assert check_report(report) == []
+    path = render_report(report, "docx", tmp_path / "out")
+    document = docx.Document(str(path))
+    tables = _tables(document)
+    # the chart table of the corrected claim: the corrected verdict, marked, with the
+    # machine's and the comment; the other rows as before
+    key = c.candidate.pub_number
+    chart = next(
+        t
+        for t in tables
+        if tuple(t[0]) == CHART_COLUMNS
+        and [r[1] for r in t[1:]] == [e.text for e in claim.elements]
+    )
+    row = next(r for r in chart[1:] if r[0] == str(first.index))
+    assert row[4] == (
+        f"{VERDICT_ZH[new_verdict]}（分析师修正；机器结论：{VERDICT_ZH[first.verdict]}"
+        "；说明：样机无此结构）"
+    )
+    for r, e in zip(chart[1:], claim.elements, strict=True):
+        if e.index != first.index:
+            assert r[4] == VERDICT_ZH[e.verdict]
+    # the candidate table uses the corrected risk and conclusion
+    table = _candidate_table(document)
+    risk = table[0].index("风险")
+    by_number = {r[0]: r for r in table[1:]}
+    for x in corrected.candidates:
+        assert by_number[x.candidate.pub_number][risk] == RISK_ZH[x.risk]
+    new = next(x for x in corrected.candidates if x.candidate.pub_number == key)
+    assert by_number[key][-1] == VERDICT_ZH[new.chart.best.verdict]
+    # the list of corrections: who, when, before, after
+    text = "\n".join(x.text for x in document.paragraphs)
+    assert "分析师修正记录" in text
+    log = next(t for t in tables if t[0][:2] == ["时间（UTC）", "修正人"])
+    assert log[1] == [
+        "2026-12-07 09:30",
+        "ta_analyst",
+        key,
+        str(claim.num),
+        str(first.index),
+        VERDICT_ZH[first.verdict],
+        VERDICT_ZH[first.verdict],
+        VERDICT_ZH[new_verdict],
+        "样机无此结构",
+    ]
+    # without corrections: no mark, no list
+    plain = build_fto_report(result, None, top=TOP)
+    assert "分析师修正" not in render_report(
+        plain, "html", tmp_path / "plain"
+    ).read_text("utf-8")
+
+
+def test_corrections_reach_the_dependent_claims_by_the_same_chain(built, tmp_path):
+    from patnav.models.fto.corrections import apply_corrections
+
+    _, result, _, _, _ = built
+    # a candidate whose independent claims are all not met: its dependent claims are
+    # not met with them, uncharted
+    c = next(
+        x
+        for x in result.candidates
+        if x.chart.claims
+        and all(ch.verdict == "not_met" for ch in x.chart.claims)
+        and x.chart.fallbacks
+        and all(f.elements for f in x.chart.claims)
+    )
+    assert all(f.inherited_from is not None for f in c.chart.fallbacks)
+    fixes = [
+        _fix(c, ch.num, e.index, e.verdict, "met")
+        for ch in c.chart.claims
+        for e in ch.elements
+    ]
+    new = next(
+        x
+        for x in apply_corrections(result, fixes).candidates
+        if x.candidate.doc_id == c.candidate.doc_id
+    )
+    assert all(ch.verdict == "met" for ch in new.chart.claims)
+    # their own features were never compared: unclear (the chain with met roots), never
+    # met, and no longer inherited
+    for f in new.chart.fallbacks:
+        assert f.elements == ()
+        assert f.inherited_from is None
+        assert f.verdict == _claim_by_hand(["unclear", "met"]) == "unclear"
+    assert new.risk == _risk_by_hand(
+        [(ch.verdict, ch.mean_similarity, ch.num or 0) for ch in new.chart.claims],
+        c.status.status,
+    )
+    # the report says why they are unclear, not that they have no text
+    html_text = render_report(
+        build_fto_report(result, None, top=TOP, corrections=fixes),
+        "html",
+        tmp_path / "out",
+    ).read_text("utf-8")
+    for f in new.chart.fallbacks:
+        assert f"权利要求{f.num}" in html_text
+    assert html_text.count("所引独立权利要求经分析师修正后不再不满足") == len(
+        new.chart.fallbacks
+    )
+
+
+def test_a_corrected_dependent_claim_element_is_chained_with_its_claim(
+    built,
+    xml_store_path,  # noqa: F811
+    data_dir,
+):
+    from patnav.models.fto import Matcher, chart_documents
+    from patnav.models.fto.charts import with_verdicts
+
+    _, result, _, _, _ = built
+    # a product written as the first candidate's own independent claim: that claim is
+    # met, so its dependent claims are charted (their own elements against the product)
+    c = next(x for x in result.candidates if x.chart.claims and x.chart.fallbacks)
+    claim = c.chart.claims[0]
+    with (
+        PatentStore.open(xml_store_path, read_only=True) as store,
+        SearchIndex(store, data_dir=data_dir) as index,
+    ):
+        charts = chart_documents(
+            store,
+            [c.candidate.doc_id],
+            product_from_text(claim.text),
+            Matcher(index.analyzer),
+        )
+    chart = charts[c.candidate.doc_id]
+    charted = [f for f in chart.fallbacks if f.elements]
+    assert charted, "no dependent claim charted"
+    f = charted[0]
+    e = f.elements[0]
+    flipped = "not_met" if e.verdict != "not_met" else "met"
+    out = with_verdicts(chart, {(f.num, e.index): flipped})
+    g = next(x for x in out.fallbacks if x.num == f.num)
+    roots = [ch.verdict for ch in chart.claims if ch.num in _roots(chart, f.num)]
+    own = _claim_by_hand(
+        [flipped if x.index == e.index else x.verdict for x in f.elements]
+    )
+    assert g.verdict == _claim_by_hand([own, *(v for v in roots if v != "not_met")])
+    assert g.not_met == tuple(
+        x.index
+        for x in f.elements
+        if (flipped if x.index == e.index else x.verdict) == "not_met"
+    )
+    assert out.claims == chart.claims  # the independent claims are untouched
+
+
+def _roots(chart, num: int) -> set[int]:
+    """The independent claims a dependent claim refers to, through its chain."""
+    parents = {c.num: c.parents for c in (*chart.claims, *chart.fallbacks)}
+    out, todo, seen = set(), [num], set()
+    while todo:
+        n = todo.pop()
+        if n in seen:
+            continue
+        seen.add(n)
+        ps = [p for p in parents.get(n, ()) if p != n]
+        if not ps:
+            out.add(n)
+        todo.extend(ps)
+    return out

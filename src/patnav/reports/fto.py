@@ -19,12 +19,18 @@ opinion.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
 import pyarrow as pa
 
 from patnav.models.fto.charts import MET, POSSIBLE, RISK_ZH, VERDICT_ZH, ClaimChart
+from patnav.models.fto.corrections import (
+    VerdictCorrection,
+    apply_corrections,
+    number_of,
+)
 from patnav.models.fto.screening import DISCLAIMER, FtoScreening, ScreenedCandidate
 from patnav.reports.build import number
 from patnav.reports.model import Paragraph, Report, Section, Table
@@ -262,7 +268,38 @@ def _expiry(facts: FtoReportFacts, *numbers: str | None) -> str:
     return "未知"
 
 
-def _chart_table(n: _Numbers, c: ScreenedCandidate, claim: ClaimChart) -> Table:
+_Latest = dict[tuple[str, int | None, int], VerdictCorrection]
+
+
+def _verdict_cell(
+    c: ScreenedCandidate,
+    claim: ClaimChart,
+    index: int,
+    verdict: str,
+    machine: dict[tuple[int | None, int], str],
+    latest: _Latest,
+) -> str:
+    """The element's verdict; a corrected one marked 分析师修正 with the machine's verdict
+    and the comment."""
+    fix = latest.get((number_of(c).upper(), claim.num, index))
+    if fix is None:
+        return VERDICT_ZH[verdict]
+    was = machine.get((claim.num, index))
+    return (
+        f"{VERDICT_ZH[verdict]}（分析师修正；机器结论："
+        + (VERDICT_ZH[was] if was else "未对比")
+        + (f"；说明：{fix.comment}" if fix.comment else "")
+        + "）"
+    )
+
+
+def _chart_table(
+    n: _Numbers,
+    c: ScreenedCandidate,
+    claim: ClaimChart,
+    machine: dict[tuple[int | None, int], str] | None = None,
+    latest: _Latest | None = None,
+) -> Table:
     return n.table(
         Table(
             f"{_number(c)} 权利要求{claim.num}的技术特征对比",
@@ -277,7 +314,9 @@ def _chart_table(n: _Numbers, c: ScreenedCandidate, claim: ClaimChart) -> Table:
                         else e.matched_feature or "-"
                     ),
                     _similarity(e.similarity),
-                    VERDICT_ZH[e.verdict],
+                    _verdict_cell(c, claim, e.index, e.verdict, machine or {}, latest)
+                    if latest
+                    else VERDICT_ZH[e.verdict],
                 )
                 for e in claim.elements
             ),
@@ -286,6 +325,15 @@ def _chart_table(n: _Numbers, c: ScreenedCandidate, claim: ClaimChart) -> Table:
             source_note=(
                 f"相似度 ≥ {MET:g} 为满足，≥ {POSSIBLE:g} 为可能满足；"
                 "“无法判断”：语言不同且无语义比对，或无可比对的词。"
+                + (
+                    "标“分析师修正”者为分析师修正后的结论，相似度仍为机器计算值。"
+                    if latest
+                    and any(
+                        k[0] == number_of(c).upper() and k[1] == claim.num
+                        for k in latest
+                    )
+                    else ""
+                )
             ),
             key=f"chart_{c.candidate.doc_id}_{claim.num}",
         )
@@ -319,13 +367,22 @@ def _design_around(claim: ClaimChart) -> Paragraph | None:
     )
 
 
-def _fallbacks(n: _Numbers, c: ScreenedCandidate) -> Table | None:
+def _fallbacks(
+    n: _Numbers, c: ScreenedCandidate, uncharted: frozenset[int | None] = frozenset()
+) -> Table | None:
+    """The dependent claims; ``uncharted``: those the machine did not chart (their claim
+    was not met) that corrections have made live again."""
     if not c.chart.fallbacks:
         return None
     rows = []
     for f in c.chart.fallbacks:
         if f.inherited_from is not None:
             note = f"所引独立权利要求{f.inherited_from}不满足，按同一原则不满足，未逐项对比"
+        elif f.num in uncharted:
+            note = (
+                "所引独立权利要求经分析师修正后不再不满足；本权利要求的附加技术特征未逐项"
+                "对比，结论为无法判断"
+            )
         elif f.elements:
             own = [e for e in f.elements if e.verdict != "met"]
             note = f"附加技术特征 {len(f.elements)} 项，" + (
@@ -361,6 +418,7 @@ def build_fto_report(
     *,
     top: int | None = None,
     made_on: date | None = None,
+    corrections: Sequence[VerdictCorrection] = (),
 ) -> Report:
     """The report of an FTO screening (Chinese).
 
@@ -369,8 +427,31 @@ def build_fto_report(
         facts: owners, expiry dates, sources (:func:`report_facts`); None: said unknown.
         top: the number of candidates asked for (default: as many as were found).
         made_on: the report date (default: today).
+        corrections: an analyst's corrections of element verdicts
+            (:mod:`patnav.models.fto.corrections`), in the order made: the charts show
+            the corrected verdicts marked 分析师修正 with the machine's, the candidate
+            table and the lists the conclusions and risks decided again from them, and a
+            section lists every correction. None: the machine's screening as it is.
     """
     facts = facts or FtoReportFacts()
+    machine_of = {
+        c.candidate.doc_id: {
+            (ch.num, e.index): e.verdict
+            for ch in (*c.chart.claims, *c.chart.fallbacks)
+            for e in ch.elements
+        }
+        for c in result.candidates
+    }
+    inherited = {
+        c.candidate.doc_id: frozenset(
+            f.num for f in c.chart.fallbacks if f.inherited_from is not None
+        )
+        for c in result.candidates
+    }
+    latest: _Latest = {
+        (x.pub_number.upper(), x.claim, x.element): x for x in corrections
+    }
+    result = apply_corrections(result, corrections)
     n = _Numbers()
     today = made_on or date.today()
     countries = "、".join(result.countries)
@@ -386,6 +467,13 @@ def build_fto_report(
         ("报告日期", today.isoformat()),
         ("性质", "侵权风险初步筛查，非法律意见"),
     ]
+    if corrections:
+        meta.append(
+            (
+                "分析师修正",
+                f"{len(latest)} 项技术特征的结论（{len(corrections)} 次修正）",
+            )
+        )
     sections: list[Section] = []
 
     # 1 -----------------------------------------------------------------------------
@@ -563,11 +651,11 @@ def build_fto_report(
             sub.add(Paragraph("库中无可比对的权利要求文本，未作对比，风险未知。"))
         for claim in c.chart.claims:
             sub.add(
-                _chart_table(n, c, claim),
+                _chart_table(n, c, claim, machine_of.get(c.candidate.doc_id), latest),
                 Paragraph(_conclusion(claim)),
                 _design_around(claim),
             )
-        sub.add(_fallbacks(n, c))
+        sub.add(_fallbacks(n, c, inherited.get(c.candidate.doc_id, frozenset())))
     sections.append(s3)
 
     # 4 -----------------------------------------------------------------------------
@@ -666,6 +754,9 @@ def build_fto_report(
         )
     sections.append(s5)
 
+    if corrections:
+        sections.append(_corrections_section(n, corrections, machine_of, result))
+
     # 6 -----------------------------------------------------------------------------
     s6 = Section("局限与声明", key="limits")
     s6.add(
@@ -732,14 +823,76 @@ def build_fto_report(
     )
 
 
+def _corrections_section(
+    n: _Numbers,
+    corrections: Sequence[VerdictCorrection],
+    machine_of: dict[str, dict[tuple[int | None, int], str]],
+    result: FtoScreening,
+) -> Section:
+    """Every correction, in the order made: who, when, what, the verdict before and
+    after, the machine's verdict and the comment."""
+    doc_of = {number_of(c).upper(): c.candidate.doc_id for c in result.candidates}
+    rows = []
+    for x in corrections:
+        machine = machine_of.get(doc_of.get(x.pub_number.upper(), ""), {})
+        was = machine.get((x.claim, x.element))
+        rows.append(
+            (
+                x.at.strftime("%Y-%m-%d %H:%M"),
+                x.by,
+                x.pub_number,
+                "-" if x.claim is None else str(x.claim),
+                str(x.element),
+                VERDICT_ZH[was] if was else "-",
+                VERDICT_ZH[x.old_verdict],
+                VERDICT_ZH[x.verdict],
+                x.comment or "-",
+            )
+        )
+    section = Section("分析师修正记录", key="corrections")
+    section.add(
+        Paragraph(
+            f"分析师对 {len({(x.pub_number, x.claim, x.element) for x in corrections})} "
+            f"项技术特征的结论作了 {len(corrections)} 次修正（下表，按时间先后）。机器的"
+            "比对结论保留不变；权利要求对比表与候选专利一览中的结论和风险按修正后的结论、"
+            "以同一全面覆盖原则与风险规则重新判定。"
+        ),
+        n.table(
+            Table(
+                "分析师修正记录",
+                (
+                    "时间（UTC）",
+                    "修正人",
+                    "公开号",
+                    "权利要求",
+                    "技术特征序号",
+                    "机器结论",
+                    "修正前",
+                    "修正后",
+                    "说明",
+                ),
+                tuple(rows),
+                dash_note="“-”：未编号的权利要求、无机器结论或无说明。",
+                key="corrections",
+            )
+        ),
+    )
+    return section
+
+
 def fto_report(
     store: PatentStore,
     result: FtoScreening,
     *,
     top: int | None = None,
     made_on: date | None = None,
+    corrections: Sequence[VerdictCorrection] = (),
 ) -> Report:
     """:func:`report_facts` and :func:`build_fto_report` in one call."""
     return build_fto_report(
-        result, report_facts(store, result), top=top, made_on=made_on
+        result,
+        report_facts(store, result),
+        top=top,
+        made_on=made_on,
+        corrections=corrections,
     )

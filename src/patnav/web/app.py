@@ -67,6 +67,7 @@ from patnav.web.routers import (
     capability,
     catalogue,
     dashboard,
+    fto,
     imports,
     patents,
     prevalue,
@@ -175,6 +176,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         specs,
         reports,
         prevalue,
+        fto,
         catalogue,
         admin,
         capability,
@@ -183,6 +185,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(module.router)
     app.include_router(api.router)
     app.include_router(prevalue.api_router)
+    app.include_router(fto.api_router)
 
     @app.get("/healthz", include_in_schema=False)
     async def healthz() -> Response:

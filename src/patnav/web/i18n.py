@@ -164,6 +164,11 @@ _LABELS: dict[str, Pair] = {
         "You have {limit} imports queued or running: wait until one finishes before "
         "uploading another.",
     ),
+    "error.pending_fto": (
+        "您已有 {limit} 个侵权排查在排队或进行中，请等其中一个完成后再提交。",
+        "You have {limit} FTO screenings queued or running: wait until one finishes "
+        "before starting another.",
+    ),
     "error.pending_report": (
         "您已有 {limit} 个报告任务在排队或进行中，请等其中一个完成后再生成。",
         "You have {limit} reports queued or running: wait until one finishes before "
@@ -784,6 +789,149 @@ _LABELS: dict[str, Pair] = {
     "prevalue.detail": ("逐件核查明细", "Checks of each patent"),
     "prevalue.number": ("专利号", "Patent"),
     "nav.prevalue": ("预评估", "Pre-valuation"),
+    # -- FTO screening (infringement navigation) -------------------------------------
+    "nav.fto": ("侵权排查", "FTO"),
+    "fto.title": ("专利侵权风险排查（FTO）", "FTO screening"),
+    "fto.intro": (
+        "描述拟出口的产品，给出目标国家/地区与判断日：逐件检索可能被侵犯的专利，按目标国判断"
+        "有效、审中或已失效，把独立权利要求的每项技术特征与产品特征逐项对比（全面覆盖原则），"
+        "给出风险等级；分析人员可逐项修正结论，修正记入报告。初步筛查，不构成法律意见。",
+        "Describe the product to export and name its target countries and a date: the "
+        "patents it may infringe are found, placed in force, pending or lapsed there, "
+        "and each element of their independent claims compared with the product (all-"
+        "elements rule), with a risk level; an analyst may correct each verdict, and the "
+        "corrections go into the report. A screening, not a legal opinion.",
+    ),
+    "fto.new": ("新建排查", "New screening"),
+    "fto.product": (
+        "产品说明（文字，中文或英文；也可每行一个技术特征）",
+        "Product description (Chinese or English text, or one feature a line)",
+    ),
+    "fto.product_file": (
+        "或上传产品说明文件（.txt、.md、.docx、.yaml、.json）",
+        "or upload a description (.txt, .md, .docx, .yaml, .json)",
+    ),
+    "fto.countries": (
+        "目标国家/地区（两位代码，逗号分隔，如 CN, US, DE）",
+        "Target countries (two-letter codes, comma separated: CN, US, DE)",
+    ),
+    "fto.as_of": ("判断日（默认今天）", "As of (default today)"),
+    "fto.top": ("候选专利数", "Candidates"),
+    "fto.applicants": (
+        "优先查看的申请人/竞争对手（选填，每行一个）",
+        "Applicants or competitors to look at (optional, one a line)",
+    ),
+    "fto.ipc": (
+        "限定 IPC 分类号（选填，每行一个）",
+        "IPC classes (optional, one a line)",
+    ),
+    "fto.query": ("限定检索式（选填）", "Narrowing query (optional)"),
+    "fto.lexical": (
+        "仅按共有词比对（更快，不用语义模型；跨语言特征无法判断）",
+        "Compare by shared terms only (faster, no embedder; other-language elements "
+        "stay unclear)",
+    ),
+    "fto.pdf": ("同时生成 PDF 报告", "Also write a PDF report"),
+    "fto.submit": ("开始排查", "Screen"),
+    "fto.history": ("排查记录", "Screenings"),
+    "fto.empty": ("还没有排查记录。", "No screening yet."),
+    "fto.product_label": ("排查对象", "Product"),
+    "fto.countries_short": ("目标国", "Countries"),
+    "fto.as_of_short": ("判断日", "As of"),
+    "fto.candidates": ("候选专利数", "Candidates"),
+    "fto.risk": ("风险", "Risk"),
+    "fto.working": (
+        "正在排查：检索候选专利并逐项比对权利要求，通常需 5–40 秒，请稍候…",
+        "Screening: finding candidates and charting their claims, usually 5–40 s…",
+    ),
+    "fto.show": ("查看排查结果", "Show the result"),
+    "fto.download": ("下载报告", "Download the report"),
+    "fto.features": ("产品技术特征", "Product features"),
+    "fto.feature_n": ("特征{n}", "Feature {n}"),
+    "fto.method": ("比对方式", "Comparison"),
+    "fto.method_semantic": (
+        "分词共有词比对与多语种语义相似度结合",
+        "shared terms and multilingual semantic similarity",
+    ),
+    "fto.method_lexical": (
+        "仅按分词后的共有词比对（未使用语义模型）",
+        "shared terms only (no embedder)",
+    ),
+    "fto.prefilter": ("限定检索式", "Narrowing query"),
+    "fto.candidate_table": ("候选专利一览", "Candidates"),
+    "fto.no_candidates": ("未检索到候选专利。", "No candidate found."),
+    "fto.pub_number": ("公开号", "Publication"),
+    "fto.title_col": ("名称", "Title"),
+    "fto.verdict": ("全部技术特征", "All elements"),
+    "fto.charts": ("权利要求对比", "Claim charts"),
+    "fto.chart_help": (
+        "左为权利要求的技术特征，右为最接近的产品特征；相似度 ≥ {met} 为满足，≥ {possible} "
+        "为可能满足。机器结论保留不变，分析人员的修正为当前结论，全面覆盖结论与风险按修正后"
+        "的结论重新判定。",
+        "Left: the claim's elements; right: the closest product feature. Similarity ≥ "
+        "{met} is met, ≥ {possible} possibly met. The machine's verdict is kept; an "
+        "analyst's correction is the current verdict, and the claim's conclusion and the "
+        "risk are decided again from it.",
+    ),
+    "fto.reasons": ("理由", "Reasons"),
+    "fto.no_claims": (
+        "库中无可比对的权利要求文本，未作对比。",
+        "No claim text in the store to compare.",
+    ),
+    "fto.claim": ("权利要求{num}", "Claim {num}"),
+    "fto.claim_col": ("权利要求", "Claim"),
+    "fto.index": ("序号", "No."),
+    "fto.element": ("权利要求技术特征", "Claim element"),
+    "fto.feature": ("对应产品特征", "Matched product feature"),
+    "fto.similarity": ("相似度", "Similarity"),
+    "fto.machine": ("机器结论", "Machine verdict"),
+    "fto.current": ("当前结论", "Current verdict"),
+    "fto.edit": ("修正结论", "Correct"),
+    "fto.comment": ("说明（选填）", "Comment (optional)"),
+    "fto.save": ("保存", "Save"),
+    "fto.corrected": ("分析师修正", "Corrected by an analyst"),
+    "fto.conclusion": ("全面覆盖结论", "All-elements conclusion"),
+    "fto.design_around": (
+        "规避设计空间（不满足的技术特征序号）",
+        "Design-around room (elements not met)",
+    ),
+    "fto.fallbacks": ("从属权利要求（退守位置）", "Dependent claims (fall-backs)"),
+    "fto.inherited": (
+        "所引独立权利要求{num}不满足，按同一原则不满足，未逐项对比。",
+        "Its independent claim {num} is not met, so neither is it; not charted.",
+    ),
+    "fto.not_charted": (
+        "未逐项对比其附加技术特征（无附加技术特征文本，或所引独立权利要求经修正后不再不满足），"
+        "结论无法判断。",
+        "Its own elements were not compared (no text of them, or its claim was corrected "
+        "from not met): unclear.",
+    ),
+    "fto.lists": ("可自由实施与需关注清单", "Free to use and to watch"),
+    "fto.free": ("可自由实施（已失效）", "Free to use (lapsed)"),
+    "fto.watch": ("需关注（审中）", "To watch (pending)"),
+    "fto.unknown_status": (
+        "法律状态未知（不视为已失效）",
+        "Status unknown (never taken as free)",
+    ),
+    "fto.not_in_country": ("未进入目标国", "Not published in the target countries"),
+    "fto.none": ("无", "None"),
+    "fto.corrections": ("分析师修正记录", "Analyst corrections"),
+    "fto.by": ("修正人", "By"),
+    "fto.old": ("修正前", "Before"),
+    "fto.new_verdict": ("修正后", "After"),
+    "fto.limits": ("局限与声明", "Limits"),
+    "fto.note_lexical": (
+        "本次仅按共有词比对，未使用语义模型：与产品说明语言不同的权利要求无法比对，其技术"
+        "特征记为无法判断。",
+        "Compared by shared terms only: elements in another language than the product "
+        "are unclear.",
+    ),
+    "fto.note_fulltext": (
+        "候选检索仅用全文检索（库中无语义向量或未启用）：用词不同或语言不同的专利可能未被"
+        "检出。",
+        "Candidates were found by full-text search only: patents in other words or "
+        "another language may be missed.",
+    ),
     # -- catalogue ---------------------------------------------------------------------
     "cat.title": ("成果发布", "Results catalogue"),
     "cat.help": (

@@ -50,8 +50,8 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -473,6 +473,79 @@ def _root_of(num: int, parents: dict[int, tuple[int, ...]]) -> set[int]:
     return roots
 
 
+def dependent_chart(own: ClaimChart, roots: Mapping[int, str]) -> ClaimChart:
+    """A dependent claim's chart from its own elements' verdicts and the verdicts of the
+    independent claims it refers to (``roots``: claim number → verdict).
+
+    When every one of them is not met, the dependent claim holds the same unmet elements
+    and is not met, without a chart of its own (``inherited_from``); otherwise its own
+    elements' all-elements verdict is chained with theirs by :func:`claim_verdict`.
+    """
+    if all(v == "not_met" for v in roots.values()):
+        return replace(
+            own,
+            elements=(),
+            verdict="not_met",
+            not_met=(),
+            inherited_from=min(roots),
+        )
+    chain = [
+        claim_verdict([e.verdict for e in own.elements]),
+        *(v for v in roots.values() if v != "not_met"),
+    ]
+    return replace(
+        own,
+        verdict=claim_verdict(chain),
+        not_met=tuple(e.index for e in own.elements if e.verdict == "not_met"),
+        inherited_from=None,
+    )
+
+
+def with_verdicts(
+    chart: DocumentChart, verdicts: Mapping[tuple[int | None, int], str]
+) -> DocumentChart:
+    """The document's charts with some element verdicts replaced — an analyst's
+    corrections, keyed by (claim number, element index) — and everything that follows
+    from them decided again by the same rules: each independent claim by
+    :func:`claim_verdict` (and its unmet elements), each dependent claim by
+    :func:`dependent_chart`. The similarities and matched features stay the machine's.
+
+    A dependent claim that was not charted because its independent claim was not met
+    has no elements of its own to judge: when a correction makes that claim met or
+    possibly met, the dependent claim is ``unclear`` (its own features were not
+    compared), never met.
+    """
+    bad = [v for v in verdicts.values() if v not in VERDICTS]
+    if bad:
+        raise ValueError(f"unknown verdict(s): {bad}")
+
+    def judged(claim: ClaimChart) -> ClaimChart:
+        elements = tuple(
+            replace(e, verdict=verdicts.get((claim.num, e.index), e.verdict))
+            for e in claim.elements
+        )
+        return replace(
+            claim,
+            elements=elements,
+            verdict=claim_verdict([e.verdict for e in elements]),
+            not_met=tuple(e.index for e in elements if e.verdict == "not_met"),
+        )
+
+    claims = tuple(judged(c) for c in chart.claims)
+    verdict_of = {c.num: c.verdict for c in claims if c.num is not None}
+    parents_of = {
+        c.num: c.parents for c in (*chart.claims, *chart.fallbacks) if c.num is not None
+    }
+    fallbacks = []
+    for f in chart.fallbacks:
+        roots = [r for r in _root_of(f.num or 0, parents_of) if r in verdict_of]
+        own = replace(judged(f), inherited_from=None)
+        fallbacks.append(
+            dependent_chart(own, {r: verdict_of[r] for r in roots}) if roots else own
+        )
+    return replace(chart, claims=claims, fallbacks=tuple(fallbacks))
+
+
 def chart_documents(
     store: PatentStore,
     doc_ids: Sequence[str],
@@ -523,36 +596,21 @@ def chart_documents(
             roots = [r for r in _root_of(c.num or 0, parents_of) if r in verdict_of]
             if not roots:
                 continue
-            root_verdicts = [verdict_of[r].verdict for r in roots]
-            if all(v == "not_met" for v in root_verdicts):
-                fallbacks.append(
-                    ClaimChart(
-                        num=c.num,
-                        independent=False,
-                        parents=_p,
-                        lang=c.lang,
-                        text=c.text,
-                        elements=(),
-                        verdict="not_met",
-                        not_met=(),
-                        inherited_from=min(roots),
-                    )
-                )
-                continue
-            own = _chart(c, product, matcher, skip_reference=True)
-            chain = [own.verdict, *(v for v in root_verdicts if v != "not_met")]
-            fallbacks.append(
-                ClaimChart(
-                    num=own.num,
+            root_verdicts = {r: verdict_of[r].verdict for r in roots}
+            if all(v == "not_met" for v in root_verdicts.values()):
+                own = ClaimChart(
+                    num=c.num,
                     independent=False,
-                    parents=own.parents,
-                    lang=own.lang,
-                    text=own.text,
-                    elements=own.elements,
-                    verdict=claim_verdict(chain),
-                    not_met=own.not_met,
+                    parents=_p,
+                    lang=c.lang,
+                    text=c.text,
+                    elements=(),
+                    verdict="unclear",
+                    not_met=(),
                 )
-            )
+            else:
+                own = _chart(c, product, matcher, skip_reference=True)
+            fallbacks.append(dependent_chart(own, root_verdicts))
         notes = []
         if d in from_patents:
             notes.append("只有数据源中的权利要求文本（多为首项权利要求），未逐项拆分")

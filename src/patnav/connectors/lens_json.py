@@ -31,10 +31,10 @@ from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
-from patnav.errors import InputError, excerpt
+from patnav.errors import InputError
 from patnav.ingest.base import Item, Notice, Read, ReadOptions, Rejected, Source
 from patnav.ingest.xml.patent import app_number, ipc, ipc_main, mark_main, priority
-from patnav.ingest.xml.reading import open_limited
+from patnav.ingest.xml.reading import read_json_list
 from patnav.schema.numbers import normalize_pub_number, patent_type_of
 from patnav.schema.records import Classification, Party, PatentRecord, Role
 
@@ -50,28 +50,15 @@ def sniff(source: Source) -> bool:
 
 def read(source: Source, options: ReadOptions) -> Iterator[Item]:
     """One record per item of the answer's ``data`` list."""
-    stream = open_limited(source, options)
-    try:
-        data = stream.readall()
-    finally:
-        stream.close()
-    try:
-        doc = json.loads(data.decode("utf-8-sig"))
-    except (ValueError, RecursionError) as exc:
-        yield Rejected(
-            "the file",
-            f"not valid JSON ({excerpt(str(exc), 200)}): the answer is cut off or "
-            "damaged; fetch it again",
-            data[:65536].decode("utf-8", errors="replace"),
-        )
-        return
-    items = doc.get("data") if isinstance(doc, dict) else None
-    if not isinstance(items, list):
-        yield Rejected(
-            "the file",
-            "no data list: not a Lens.org patent API answer",
-            data[:65536].decode("utf-8", errors="replace"),
-        )
+    items = read_json_list(
+        source,
+        options,
+        "data",
+        what="a Lens.org patent API answer",
+        again="fetch it again",
+    )
+    if isinstance(items, Rejected):
+        yield items
         return
     for n, item in enumerate(items, 1):
         position = f"data[{n}]"

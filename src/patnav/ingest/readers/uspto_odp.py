@@ -34,7 +34,7 @@ from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
-from patnav.errors import InputError, excerpt
+from patnav.errors import InputError
 from patnav.ingest.base import Item, Notice, Read, ReadOptions, Rejected, Source
 from patnav.ingest.legal_events import (
     conveyance_type,
@@ -43,7 +43,7 @@ from patnav.ingest.legal_events import (
     uspto_transaction_type,
 )
 from patnav.ingest.xml.patent import app_number, pub_number
-from patnav.ingest.xml.reading import open_limited
+from patnav.ingest.xml.reading import read_json_list
 from patnav.schema.numbers import normalize_pub_number
 from patnav.schema.records import Event, Party, PatentRecord, PatentType, Role
 
@@ -66,28 +66,15 @@ def sniff(source: Source) -> bool:
 
 def read(source: Source, options: ReadOptions) -> Iterator[Item]:
     """One record per application of the response's ``patentBag``."""
-    stream = open_limited(source, options)
-    try:
-        data = stream.readall()
-    finally:
-        stream.close()
-    try:
-        doc = json.loads(data.decode("utf-8-sig"))
-    except (ValueError, RecursionError) as exc:
-        yield Rejected(
-            "the file",
-            f"not valid JSON ({excerpt(str(exc), 200)}): the response is cut off or "
-            "damaged; download it again",
-            data[:65536].decode("utf-8", errors="replace"),
-        )
-        return
-    bag = doc.get("patentBag") if isinstance(doc, dict) else None
-    if not isinstance(bag, list):
-        yield Rejected(
-            "the file",
-            "no patentBag list: not a USPTO Open Data Portal application response",
-            data[:65536].decode("utf-8", errors="replace"),
-        )
+    bag = read_json_list(
+        source,
+        options,
+        "patentBag",
+        what="a USPTO Open Data Portal application response",
+        again="download it again",
+    )
+    if isinstance(bag, Rejected):
+        yield bag
         return
     events = 0
     for n, entry in enumerate(bag, 1):

@@ -12,12 +12,13 @@ on; notices summarise the file (versions seen, unknown entities).
 
 from __future__ import annotations
 
+import json
 import zipfile
 import zlib
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from patnav.errors import (
     BadDocumentError,
@@ -97,6 +98,38 @@ Build = Callable[[Element, Prepared, Piece, FileNotes], PatentRecord]
 def open_limited(source: Source, options: ReadOptions) -> LimitedReader:
     """The source's bytes, refusing more than ``max_file_bytes``."""
     return LimitedReader(source.open(), options.max_file_bytes, source.name)
+
+
+def read_json_list(
+    source: Source, options: ReadOptions, key: str, *, what: str, again: str
+) -> list[Any] | Rejected:
+    """The list under ``key`` of the JSON object the source holds (at most
+    ``max_file_bytes``), or the ``Rejected`` item saying why there is none.
+
+    Args:
+        what: what the file should be, for the message (``a USPTO Open Data Portal
+            application response``).
+        again: what to do about a cut-off file (``download it again``).
+    """
+    stream = open_limited(source, options)
+    try:
+        data = stream.readall()
+    finally:
+        stream.close()
+    raw = data[:65536].decode("utf-8", errors="replace")
+    try:
+        doc = json.loads(data.decode("utf-8-sig"))
+    except (ValueError, RecursionError) as exc:
+        return Rejected(
+            "the file",
+            f"not valid JSON ({excerpt(str(exc), 200)}): the file is cut off or "
+            f"damaged; {again}",
+            raw,
+        )
+    items = doc.get(key) if isinstance(doc, dict) else None
+    if not isinstance(items, list):
+        return Rejected("the file", f"no {key} list: not {what}", raw)
+    return items
 
 
 T = TypeVar("T")

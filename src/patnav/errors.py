@@ -28,7 +28,8 @@ Exception
 │   ├── LoginRequiredError               a page needs a signed-in user (redirect)
 │   ├── UnauthorizedError                an API call without a valid token or session (401)
 │   ├── CsrfError                        a change without the session's CSRF token (403)
-│   └── TooManyPendingError              .kind .limit: too many queued jobs (429)
+│   ├── TooManyPendingError              .kind .limit: too many queued jobs (429)
+│   └── DeliveryError                    .channel .reason: a notification was not delivered
 ├── ValueError                           internal signals, caught where they are raised:
 │   ├── FieldValueError                  .message_zh: a query value (→ QuerySyntaxError)
 │   ├── RowError                         a table row is no record (→ quarantine)
@@ -330,6 +331,18 @@ class TooManyPendingError(PatnavError):
             f"You have {limit} {kind}s queued or running already: wait until one "
             "finishes, then start the next."
         )
+
+
+class DeliveryError(PatnavError):
+    """A notification could not be delivered: the SMTP server is not configured or
+    refused it, a webhook receiver failed or could not be reached. ``retryable`` says
+    whether trying again may help (a 5xx answer, a timeout) or not (a 4xx answer)."""
+
+    def __init__(self, channel: str, reason: str, *, retryable: bool = False) -> None:
+        self.channel = channel
+        self.reason = reason
+        self.retryable = retryable
+        super().__init__(f"Cannot deliver by {channel}: {reason}")
 
 
 # -- internal signals: raised and caught inside patnav, never seen by a caller ---------

@@ -1,0 +1,470 @@
+"""Dispatch: deliver a tenant's alerts to its users' inboxes and its subscriptions, each
+alert once per channel and recipient, and send the digests that are due.
+
+```
+dispatch(session, alerts, tenant_id=, channels=)
+  ├─ record the alerts (notify_alerts; an alert seen before is the same row)
+  ├─ inbox:   every active user of the tenant                  (recipient user:<id>)
+  ├─ email:   each active e-mail subscription wanting the monitor (recipient address)
+  │           digest none: sent now · daily/weekly: queued for send_digests
+  └─ webhook: each active webhook subscription wanting the monitor (recipient URL)
+send_digests(session, channels=)   one mail per due subscription, its queued alerts
+retry_failed(session, channels=)   the failed deliveries again
+```
+
+Every delivery is a ``notify_deliveries`` row keyed by alert × channel × recipient: a
+delivery sent or queued is never made again, so dispatching the same alerts twice sends
+nothing the second time; a failed one is tried again by the next dispatch of that alert
+or by :func:`retry_failed`. The functions commit after every mail or webhook sent, so a
+crash never forgets what went out.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from patnav.config import Settings
+from patnav.errors import DeliveryError, clip
+from patnav.notify import subscriptions
+from patnav.notify.alert import Alert
+from patnav.notify.channels import inbox
+from patnav.notify.channels.email import (
+    Mailer,
+    SmtpConfig,
+    SmtpMailer,
+    alert_message,
+    digest_message,
+)
+from patnav.notify.channels.webhook import WebhookSender, payload, redact_url
+from patnav.notify.digest import build_digest, is_due
+from patnav.platform.models import (
+    Delivery,
+    NotifyAlert,
+    Subscription,
+    User,
+    utcnow,
+)
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class Channels:
+    """The outbound channels: a mailer (``None``: no SMTP server configured, e-mail
+    deliveries fail saying so) and a webhook sender."""
+
+    mailer: Mailer | None
+    webhooks: WebhookSender
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Channels:
+        """The channels the settings configure."""
+        config = SmtpConfig.from_settings(settings)
+        return cls(
+            SmtpMailer(config) if config else None,
+            WebhookSender.from_settings(settings),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Failure:
+    """A delivery that failed, and why (never a secret: URLs are cut to their host)."""
+
+    alert_id: str
+    channel: str
+    recipient: str
+    reason: str
+
+    def to_dict(self) -> dict[str, str]:
+        return {
+            "alert_id": self.alert_id,
+            "channel": self.channel,
+            "recipient": self.recipient,
+            "reason": self.reason,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class DispatchReport:
+    """What a dispatch (or a retry, or a digest run) did.
+
+    ``alerts``: alerts handled; ``new_alerts``: of them, first seen; ``inbox``,
+    ``email``, ``webhook``: deliveries made on each channel (for digests: mails sent);
+    ``queued``: alerts queued for a digest; ``skipped``: deliveries made before (sent
+    or queued), not made again; ``failures``: deliveries that failed.
+    """
+
+    alerts: int = 0
+    new_alerts: int = 0
+    inbox: int = 0
+    email: int = 0
+    webhook: int = 0
+    queued: int = 0
+    skipped: int = 0
+    failures: tuple[Failure, ...] = ()
+
+    @property
+    def sent(self) -> int:
+        """Deliveries made, on every channel."""
+        return self.inbox + self.email + self.webhook
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "alerts": self.alerts,
+            "new_alerts": self.new_alerts,
+            "inbox": self.inbox,
+            "email": self.email,
+            "webhook": self.webhook,
+            "queued": self.queued,
+            "skipped": self.skipped,
+            "failures": [f.to_dict() for f in self.failures],
+        }
+
+
+@dataclass
+class _Tally:
+    counts: dict[str, int] = field(default_factory=dict)
+    failures: list[Failure] = field(default_factory=list)
+
+    def add(self, key: str, n: int = 1) -> None:
+        self.counts[key] = self.counts.get(key, 0) + n
+
+    def report(self, alerts: int, new_alerts: int) -> DispatchReport:
+        c = self.counts
+        return DispatchReport(
+            alerts=alerts,
+            new_alerts=new_alerts,
+            inbox=c.get("inbox", 0),
+            email=c.get("email", 0),
+            webhook=c.get("webhook", 0),
+            queued=c.get("queued", 0),
+            skipped=c.get("skipped", 0),
+            failures=tuple(self.failures),
+        )
+
+
+def record_alerts(
+    session: Session, tenant_id: int, alerts: Iterable[Alert | Mapping[str, Any]]
+) -> tuple[list[NotifyAlert], int]:
+    """Store the tenant's alerts (an alert id seen before keeps its row); return the
+    rows, in the order given, and how many were new.
+
+    Raises:
+        InvalidParameterError: an alert dict is malformed (nothing is stored then).
+    """
+    parsed = [a if isinstance(a, Alert) else Alert.from_dict(a) for a in alerts]
+    rows: list[NotifyAlert] = []
+    new = 0
+    seen: dict[str, NotifyAlert] = {}
+    for alert in parsed:
+        row = seen.get(alert.alert_id) or session.scalar(
+            select(NotifyAlert).where(
+                NotifyAlert.tenant_id == tenant_id,
+                NotifyAlert.alert_id == alert.alert_id,
+            )
+        )
+        if row is None:
+            row = NotifyAlert(
+                tenant_id=tenant_id,
+                alert_id=alert.alert_id,
+                monitor=alert.monitor,
+                rule=alert.rule,
+                pub_number=alert.pub_number,
+                message=alert.message,
+                evidence_json=alert.evidence_json(),
+                created_at=alert.created_at,
+            )
+            session.add(row)
+            session.flush()
+            new += 1
+        if alert.alert_id not in seen:
+            seen[alert.alert_id] = row
+            rows.append(row)
+    return rows, new
+
+
+def _delivery(
+    session: Session, alert: NotifyAlert, channel: str, recipient: str
+) -> Delivery | None:
+    return session.scalar(
+        select(Delivery).where(
+            Delivery.alert_pk == alert.id,
+            Delivery.channel == channel,
+            Delivery.recipient == recipient,
+        )
+    )
+
+
+def _email_key(address: str) -> str:
+    return address.strip().lower()
+
+
+def _send(
+    session: Session,
+    delivery: Delivery,
+    alert: NotifyAlert,
+    subscription: Subscription,
+    channels: Channels,
+    tally: _Tally,
+) -> None:
+    """Send one alert on the delivery's channel; record the outcome and commit."""
+    delivery.attempts += 1
+    try:
+        if delivery.channel == "email":
+            if channels.mailer is None:
+                raise DeliveryError(
+                    "email",
+                    "no SMTP server is configured: set PATNAV_SMTP_HOST (and "
+                    "PATNAV_SMTP_PORT, PATNAV_SMTP_USER, PATNAV_SMTP_PASSWORD, "
+                    "PATNAV_SMTP_FROM)",
+                )
+            channels.mailer.send(
+                alert_message(
+                    inbox.alert_of(alert),
+                    sender=channels.mailer.sender,
+                    to=[subscription.address],
+                    lang=subscription.lang,
+                )
+            )
+        else:
+            channels.webhooks.post(
+                subscription.address,
+                subscription.secret or "",
+                payload(inbox.alert_of(alert)),
+                delivery=alert.alert_id,
+            )
+    except DeliveryError as exc:
+        delivery.status = "failed"
+        delivery.error = clip(exc.reason, 1000)
+        shown = (
+            redact_url(delivery.recipient)
+            if delivery.channel == "webhook"
+            else delivery.recipient
+        )
+        tally.failures.append(
+            Failure(alert.alert_id, delivery.channel, shown, delivery.error)
+        )
+        log.warning(
+            "alert %s not delivered by %s to %s: %s",
+            alert.alert_id,
+            delivery.channel,
+            shown,
+            delivery.error,
+        )
+    else:
+        delivery.status = "sent"
+        delivery.error = None
+        delivery.sent_at = utcnow()
+        tally.add(delivery.channel)
+    session.commit()
+
+
+def _deliver(
+    session: Session,
+    alert: NotifyAlert,
+    subscription: Subscription,
+    channels: Channels,
+    tally: _Tally,
+) -> None:
+    channel = subscription.channel
+    recipient = (
+        _email_key(subscription.address) if channel == "email" else subscription.address
+    )
+    delivery = _delivery(session, alert, channel, recipient)
+    if delivery is not None and delivery.status in ("sent", "queued"):
+        tally.add("skipped")
+        return
+    if delivery is None:
+        delivery = Delivery(
+            alert_pk=alert.id,
+            channel=channel,
+            recipient=recipient,
+            subscription_id=subscription.id,
+            status="queued",
+        )
+        session.add(delivery)
+        session.flush()
+    if channel == "email" and subscription.digest != "none":
+        delivery.status = "queued"
+        delivery.subscription_id = subscription.id
+        tally.add("queued")
+        session.flush()
+        return
+    _send(session, delivery, alert, subscription, channels, tally)
+
+
+def dispatch(
+    session: Session,
+    alerts: Iterable[Alert | Mapping[str, Any]],
+    *,
+    tenant_id: int,
+    channels: Channels,
+) -> DispatchReport:
+    """Deliver a tenant's alerts: to every active user's inbox, and to each active
+    subscription that wants the alert's monitor (e-mail now or queued for its digest;
+    webhook now). Each alert reaches each recipient on each channel once, however
+    often it is dispatched.
+
+    Commits (after every mail or webhook, and at the end).
+
+    Raises:
+        InvalidParameterError: an alert dict is malformed (nothing is delivered then).
+    """
+    rows, new = record_alerts(session, tenant_id, alerts)
+    session.commit()
+    tally = _Tally()
+    users = list(
+        session.scalars(
+            select(User.id)
+            .where(User.tenant_id == tenant_id, User.is_active)
+            .order_by(User.id)
+        )
+    )
+    subs = subscriptions.active(session, tenant_id)
+    for row in rows:
+        for user_id in users:
+            recipient = f"user:{user_id}"
+            if _delivery(session, row, "inbox", recipient) is not None:
+                tally.add("skipped")
+                continue
+            inbox.deliver(session, row, user_id)
+            session.add(
+                Delivery(
+                    alert_pk=row.id,
+                    channel="inbox",
+                    recipient=recipient,
+                    status="sent",
+                    attempts=1,
+                    sent_at=utcnow(),
+                )
+            )
+            tally.add("inbox")
+        session.flush()
+        for subscription in subs:
+            if subscriptions.wants(subscription, row.monitor):
+                _deliver(session, row, subscription, channels, tally)
+    session.commit()
+    return tally.report(len(rows), new)
+
+
+def retry_failed(
+    session: Session, *, channels: Channels, tenant_id: int | None = None
+) -> DispatchReport:
+    """Try the failed deliveries again (of one tenant, or of all), through the
+    subscription each was made for; one whose subscription has ended stays failed.
+
+    Commits.
+    """
+    statement = (
+        select(Delivery, NotifyAlert, Subscription)
+        .join(NotifyAlert, NotifyAlert.id == Delivery.alert_pk)
+        .join(Subscription, Subscription.id == Delivery.subscription_id)
+        .where(Delivery.status == "failed", Subscription.is_active)
+        .order_by(Delivery.id)
+    )
+    if tenant_id is not None:
+        statement = statement.where(NotifyAlert.tenant_id == tenant_id)
+    tally = _Tally()
+    found = list(session.execute(statement).all())
+    for delivery, alert, subscription in found:
+        if delivery.channel == "email" and subscription.digest != "none":
+            delivery.status = "queued"
+            tally.add("queued")
+            continue
+        _send(session, delivery, alert, subscription, channels, tally)
+    session.commit()
+    return tally.report(len({a.id for _, a, _ in found}), 0)
+
+
+def send_digests(
+    session: Session,
+    *,
+    channels: Channels,
+    now: datetime | None = None,
+    tenant_id: int | None = None,
+) -> DispatchReport:
+    """Send every digest that is due: for each active daily or weekly e-mail
+    subscription whose last digest is a period old (or that has had none), one mail
+    with the alerts queued for it, grouped by monitor and rule. A subscription with
+    nothing queued gets no mail. A failed mail leaves its alerts queued for the next
+    run.
+
+    Commits after each mail.
+    """
+    current = now or utcnow()
+    statement = select(Subscription).where(
+        Subscription.channel == "email",
+        Subscription.is_active,
+        Subscription.digest != "none",
+    )
+    if tenant_id is not None:
+        statement = statement.where(Subscription.tenant_id == tenant_id)
+    tally = _Tally()
+    alerts_sent = 0
+    for subscription in session.scalars(statement.order_by(Subscription.id)).all():
+        if not is_due(subscription.digest, subscription.last_digest_at, current):
+            continue
+        queued = list(
+            session.execute(
+                select(Delivery, NotifyAlert)
+                .join(NotifyAlert, NotifyAlert.id == Delivery.alert_pk)
+                .where(
+                    Delivery.subscription_id == subscription.id,
+                    Delivery.channel == "email",
+                    Delivery.status == "queued",
+                )
+                .order_by(Delivery.id)
+            ).all()
+        )
+        if not queued:
+            continue
+        digest = build_digest(
+            (inbox.alert_of(row) for _, row in queued),
+            period=subscription.digest,
+            start=subscription.last_digest_at,
+            end=current,
+        )
+        for delivery, _ in queued:
+            delivery.attempts += 1
+        try:
+            if channels.mailer is None:
+                raise DeliveryError(
+                    "email",
+                    "no SMTP server is configured: set PATNAV_SMTP_HOST",
+                )
+            channels.mailer.send(
+                digest_message(
+                    digest,
+                    sender=channels.mailer.sender,
+                    to=[subscription.address],
+                    lang=subscription.lang,
+                )
+            )
+        except DeliveryError as exc:
+            reason = clip(exc.reason, 1000)
+            for delivery, _ in queued:
+                delivery.error = reason
+            tally.failures.append(
+                Failure(f"{digest.count} alerts", "email", subscription.address, reason)
+            )
+            log.warning(
+                "digest for subscription %s not sent: %s", subscription.id, reason
+            )
+        else:
+            sent_at = utcnow()
+            for delivery, _ in queued:
+                delivery.status = "sent"
+                delivery.sent_at = sent_at
+                delivery.error = None
+            subscription.last_digest_at = current
+            tally.add("email")
+            alerts_sent += digest.count
+        session.commit()
+    return tally.report(alerts_sent, 0)

@@ -1,0 +1,233 @@
+"""E-mail over SMTP: alerts arrive at a local SMTP server in Chinese, once; the password
+signs in but is never logged, stored or sent without TLS when TLS is asked for."""
+
+from __future__ import annotations
+
+import logging
+import re
+
+import pytest
+
+from patnav.config import Settings
+from patnav.errors import DeliveryError, InvalidParameterError
+from patnav.notify import Alert, Channels, dispatch, retry_failed
+from patnav.notify.channels.email import (
+    SmtpConfig,
+    SmtpMailer,
+    alert_message,
+    check_address,
+)
+from patnav.notify.channels.webhook import WebhookSender
+from patnav.notify.subscriptions import subscribe
+from patnav.platform.models import Delivery
+
+
+def _mailer(box, **extra) -> SmtpMailer:
+    return SmtpMailer(
+        SmtpConfig(
+            host=box.host,
+            port=box.port,
+            starttls=False,
+            from_address="预警 <alerts@patnav.example.cn>",
+            timeout_s=5,
+            **extra,
+        )
+    )
+
+
+def _channels(box, **extra) -> Channels:
+    return Channels(_mailer(box, **extra), WebhookSender(attempts=1))
+
+
+def test_one_alert_arrives_with_a_chinese_subject_and_body(smtp_server, alerts):
+    alert = Alert.from_dict(alerts[0])
+    message = alert_message(
+        alert, sender="alerts@patnav.example.cn", to=["analyst@taian.example.cn"]
+    )
+    _mailer(smtp_server).send(message)
+
+    assert len(smtp_server.messages) == 1
+    got = smtp_server.messages[0]
+    assert got.mail_from == "alerts@patnav.example.cn"
+    assert got.rcpt_to == ["analyst@taian.example.cn"]
+    # on the wire the headers are 7-bit: the Chinese subject is RFC 2047-encoded
+    head = got.data.split(b"\r\n\r\n", 1)[0]
+    assert head.isascii()
+    assert re.search(rb"^Subject: =\?utf-8\?", head, re.MULTILINE | re.IGNORECASE)
+    parsed = got.message()
+    assert (
+        parsed["Subject"]
+        == f"【专利导航预警】{alerts[0]['monitor']}：{alerts[0]['pub_number']}"
+    )
+    assert parsed.get_content_type() == "text/plain"
+    assert parsed.get_content_charset() == "utf-8"
+    assert parsed["Auto-Submitted"] == "auto-generated"
+    body = parsed.get_content()
+    assert alerts[0]["pub_number"] in body
+    assert alerts[0]["message"] in body
+    assert "监控：轨枕竞争对手" in body
+    assert "规则：新公开文献" in body
+    # 2026-12-01T00:30Z is 08:30 in Beijing
+    assert "2026-12-01 08:30（北京时间）" in body
+
+
+def test_dispatch_mails_each_alert_once_to_each_address(network, smtp_server, alerts):
+    ta = network.tenants["泰安市"]
+    with network.platform.session() as db:
+        subscribe(
+            db,
+            tenant_id=ta,
+            channel="email",
+            address="Analyst@Taian.example.cn",
+            user_id=network.users["ta_a"],
+        )
+        # the same mailbox twice (another case) and a subscription to one monitor only
+        subscribe(db, tenant_id=ta, channel="email", address="analyst@taian.example.cn")
+        subscribe(
+            db,
+            tenant_id=ta,
+            channel="email",
+            address="bank@loans.example.cn",
+            monitors=["混凝土质押组合"],
+        )
+        # another tenant's subscription receives nothing of 泰安市's alerts
+        subscribe(
+            db,
+            tenant_id=network.tenants["济南市"],
+            channel="email",
+            address="jn@jinan.example.cn",
+        )
+    channels = _channels(smtp_server)
+    with network.platform.sessions() as db:
+        first = dispatch(db, alerts, tenant_id=ta, channels=channels)
+    pledge = [a for a in alerts if a["monitor"] == "混凝土质押组合"]
+    assert first.email == len(alerts) + len(pledge)
+    assert not first.failures
+    by_rcpt: dict[str, list[str]] = {}
+    for got in smtp_server.messages:
+        (rcpt,) = got.rcpt_to
+        by_rcpt.setdefault(rcpt, []).append(got.message().get_content())
+    assert sorted(by_rcpt) == ["Analyst@Taian.example.cn", "bank@loans.example.cn"]
+    assert len(by_rcpt["Analyst@Taian.example.cn"]) == len(alerts)
+    for alert in alerts:
+        assert (
+            sum(
+                alert["pub_number"] in b and alert["message"] in b
+                for b in by_rcpt["Analyst@Taian.example.cn"]
+            )
+            == 1
+        )
+    assert sorted(
+        next(a["pub_number"] for a in pledge if a["pub_number"] in b)
+        for b in by_rcpt["bank@loans.example.cn"]
+    ) == sorted(a["pub_number"] for a in pledge)
+
+    with network.platform.sessions() as db:
+        second = dispatch(db, alerts, tenant_id=ta, channels=channels)
+    assert second.email == 0 and second.new_alerts == 0
+    assert len(smtp_server.messages) == len(alerts) + len(pledge)
+    # the second mailbox's subscription is the first one's address: skipped at once
+    assert first.skipped == len(alerts)
+    assert second.skipped == first.sent + first.skipped
+
+
+def test_the_password_signs_in_and_is_never_logged_or_stored(
+    network, smtp_server, alerts, caplog, monkeypatch
+):
+    password = "Zx9-泰山-smtp-secret"
+    smtp_server.users = {"mailer": password}
+    monkeypatch.setenv("PATNAV_SMTP_PASSWORD", password)
+
+    def settings() -> Settings:  # the password comes from the environment
+        return Settings(
+            smtp_host=smtp_server.host,
+            smtp_port=smtp_server.port,
+            smtp_user="mailer",
+            smtp_starttls=False,
+            smtp_from="alerts@patnav.example.cn",
+        )
+
+    channels = Channels.from_settings(settings())
+    assert password not in repr(settings()) and password not in repr(channels)
+    ta = network.tenants["泰安市"]
+    with network.platform.session() as db:
+        subscribe(db, tenant_id=ta, channel="email", address="a@taian.example.cn")
+    caplog.set_level(logging.DEBUG)
+    with network.platform.sessions() as db:
+        report = dispatch(db, alerts[:2], tenant_id=ta, channels=channels)
+    assert report.email == 2
+    assert [m.auth for m in smtp_server.messages] == [("mailer", password)] * 2
+
+    # a wrong password: the failure says what to check, and holds no secret
+    wrong = "wrong-" + password
+    monkeypatch.setenv("PATNAV_SMTP_PASSWORD", wrong)
+    bad = Channels.from_settings(settings())
+    with network.platform.sessions() as db:
+        failed = dispatch(db, alerts[2:3], tenant_id=ta, channels=bad)
+        errors = [d.error for d in db.query(Delivery).all() if d.error]
+    assert len(failed.failures) == 1
+    assert "PATNAV_SMTP_PASSWORD" in failed.failures[0].reason
+    logged = "\n".join(r.getMessage() for r in caplog.records)
+    assert "refused the sign-in" in logged
+    for secret in (password, wrong):
+        assert secret not in logged
+        assert all(secret not in e for e in errors)
+        assert secret not in str(failed.to_dict())
+
+
+def test_starttls_asked_for_but_not_offered_sends_nothing_and_no_password(
+    smtp_server, alerts
+):
+    smtp_server.users = {"mailer": "pw-never-in-clear"}
+    mailer = SmtpMailer(
+        SmtpConfig(
+            host=smtp_server.host,
+            port=smtp_server.port,
+            user="mailer",
+            password="pw-never-in-clear",
+            starttls=True,
+            timeout_s=5,
+        )
+    )
+    message = alert_message(
+        Alert.from_dict(alerts[0]), sender="a@patnav.example.cn", to=["b@x.example.cn"]
+    )
+    with pytest.raises(DeliveryError, match="STARTTLS") as caught:
+        mailer.send(message)
+    assert not caught.value.retryable
+    assert smtp_server.messages == []
+    assert not any(line.upper().startswith(b"AUTH") for line in smtp_server.lines)
+
+
+def test_without_an_smtp_server_mail_fails_saying_so_and_a_retry_sends_it(
+    network, smtp_server, alerts
+):
+    ta = network.tenants["泰安市"]
+    with network.platform.session() as db:
+        subscribe(db, tenant_id=ta, channel="email", address="a@taian.example.cn")
+    unconfigured = Channels(None, WebhookSender(attempts=1))
+    with network.platform.sessions() as db:
+        report = dispatch(db, alerts[:2], tenant_id=ta, channels=unconfigured)
+    assert report.email == 0 and len(report.failures) == 2
+    assert all("PATNAV_SMTP_HOST" in f.reason for f in report.failures)
+    assert report.inbox == 2 * 2  # the inbox works without SMTP
+
+    channels = _channels(smtp_server)
+    with network.platform.sessions() as db:
+        retried = retry_failed(db, channels=channels, tenant_id=ta)
+        again = retry_failed(db, channels=channels, tenant_id=ta)
+        attempts = sorted(
+            d.attempts for d in db.query(Delivery).filter_by(channel="email")
+        )
+    assert retried.email == 2 and again.email == 0
+    assert attempts == [2, 2]
+    assert len(smtp_server.messages) == 2
+
+
+@pytest.mark.parametrize(
+    "address",
+    ["", "analyst", "analyst@localhost", "a@b.cn\r\nBcc: x@y.cn", "a@b.cn, c@d.cn"],
+)
+def test_an_address_that_is_not_one_mailbox_is_refused(address):
+    with pytest.raises(InvalidParameterError, match="no e-mail address"):
+        check_address(address)

@@ -187,9 +187,13 @@ class _HookHandler(http.server.BaseHTTPRequestHandler):
         if receiver.delay_s:
             threading.Event().wait(receiver.delay_s)
         self.send_response(status)
+        if 300 <= status < 400:  # a client following it would come back here
+            self.send_header("Location", "/redirected")
         self.send_header("Content-Length", "2")
         self.end_headers()
         self.wfile.write(b"ok")
+
+    do_GET = do_POST  # a followed redirect arrives as a GET, and is recorded too
 
     def log_message(self, format: str, *args: object) -> None:
         pass

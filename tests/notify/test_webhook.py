@@ -249,3 +249,31 @@ def test_a_short_secret_and_a_webhook_digest_are_refused(network, receiver):
                 address=receiver.url,
                 digest="daily",
             )
+
+
+def test_the_receiver_code_in_the_docs_verifies_what_arrives(network, receiver, alerts):
+    """docs/notifications.md shows a receiver how to verify; that code must work."""
+    from pathlib import Path
+
+    docs = Path(__file__).resolve().parents[2] / "docs" / "notifications.md"
+    block = next(
+        b.split("\n", 1)[1]
+        for b in docs.read_text("utf-8").split("```")
+        if b.startswith("python") and "def verify(" in b
+    )
+    namespace: dict[str, object] = {}
+    exec(block, namespace)
+    verify = namespace["verify"]
+    ta = network.tenants["泰安市"]
+    with network.platform.session() as db:
+        subscribe(
+            db, tenant_id=ta, channel="webhook", address=receiver.url, secret=SECRET
+        )
+    with network.platform.sessions() as db:
+        dispatch(db, alerts[:2], tenant_id=ta, channels=Channels(None, _sender()))
+    assert len(receiver.requests) == 2
+    for hook in receiver.requests:
+        header = hook.headers[SIGNATURE_HEADER.lower()]
+        assert verify(SECRET, hook.body, header)
+        assert not verify(SECRET, hook.body + b" ", header)
+        assert not verify("another-secret-0000", hook.body, header)

@@ -67,6 +67,7 @@ from patnav.web.routers import (
     catalogue,
     dashboard,
     imports,
+    inbox,
     patents,
     prevalue,
     reports,
@@ -177,6 +178,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         catalogue,
         admin,
         capability,
+        inbox,
     ):
         app.include_router(module.router)
     app.include_router(api.router)

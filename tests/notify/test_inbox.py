@@ -75,6 +75,9 @@ def test_read_unread_and_acknowledge_are_per_user(network, alerts):
         for action in (inbox.entry, inbox.mark_read, inbox.acknowledge):
             with pytest.raises(NotFoundError):
                 action(db, b, first.id)
+            for beyond in (0, -1, 2**63, 10**30):  # no row's id; no overflow either
+                with pytest.raises(NotFoundError):
+                    action(db, a, beyond)
         assert inbox.mark_all_read(db, b) == len(alerts)
         assert inbox.unread_count(db, b) == 0
         db.commit()

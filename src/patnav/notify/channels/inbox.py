@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from patnav.errors import NotFoundError
 from patnav.notify.alert import Alert
+from patnav.platform.access import is_valid_id
 from patnav.platform.models import InboxItem, NotifyAlert, utcnow
 
 
@@ -132,11 +133,16 @@ def unread_count(session: Session, user_id: int) -> int:
 def _item(
     session: Session, user_id: int, item_id: int
 ) -> tuple[InboxItem, NotifyAlert]:
-    found = session.execute(
-        select(InboxItem, NotifyAlert)
-        .join(NotifyAlert, NotifyAlert.id == InboxItem.alert_pk)
-        .where(InboxItem.id == item_id, InboxItem.user_id == user_id)
-    ).first()
+    # an id past 64 bits (typed into a URL) is no row's: not found, not an overflow
+    found = (
+        session.execute(
+            select(InboxItem, NotifyAlert)
+            .join(NotifyAlert, NotifyAlert.id == InboxItem.alert_pk)
+            .where(InboxItem.id == item_id, InboxItem.user_id == user_id)
+        ).first()
+        if is_valid_id(item_id)
+        else None
+    )
     if found is None:
         raise NotFoundError(
             f"No alert {item_id} in your inbox: it was never delivered to you. Open "

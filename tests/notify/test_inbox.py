@@ -129,3 +129,33 @@ def test_removing_a_user_removes_their_inbox(network, alerts):
         db.delete(db.get(User, network.users["ta_b"]))
         db.commit()
         assert db.scalar(select(func.count(InboxItem.id))) == len(alerts)
+
+
+def test_offboarding_a_tenant_removes_its_notifications_only(network, alerts, tmp_path):
+    from patnav.notify.subscriptions import subscribe
+    from patnav.platform.models import Subscription
+    from patnav.platform.offboard import offboard_tenant
+
+    ta, jn = network.tenants["泰安市"], network.tenants["济南市"]
+    with network.platform.session() as db:
+        for tenant in (ta, jn):
+            subscribe(
+                db,
+                tenant_id=tenant,
+                channel="webhook",
+                address="http://127.0.0.1:9/hook",
+            )
+    quiet = Channels(None, WebhookSender(attempts=1))
+    with network.platform.sessions() as db:
+        dispatch(db, alerts, tenant_id=ta, channels=quiet)
+        dispatch(db, alerts[:2], tenant_id=jn, channels=quiet)
+    report = offboard_tenant(network.platform, ta, tmp_path / "export")
+    assert report.removed
+    with network.platform.sessions() as db:
+        assert db.scalars(select(NotifyAlert.tenant_id)).all() == [jn, jn]
+        assert db.scalars(select(Subscription.tenant_id)).all() == [jn]
+        assert db.scalars(select(InboxItem.user_id).distinct()).all() == [
+            network.users["jn_a"]
+        ]
+        # jn's inbox (1 user) and its failed webhook deliveries (2 alerts) remain
+        assert db.scalar(select(func.count(Delivery.id))) == 2 + 2

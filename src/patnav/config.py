@@ -344,6 +344,14 @@ class Settings(BaseSettings):
         gt=0,
         description="Longest wait for a webhook receiver to answer one attempt.",
     )
+    webhook_private_addresses: bool = Field(
+        default=False,
+        description=(
+            "Allow webhooks to loopback, private and link-local addresses (a receiver "
+            "on the internal network, 10.x, 192.168.x); off: such a URL is refused, so "
+            "a subscription cannot make patnav probe its own network."
+        ),
+    )
     webhook_attempts: int = Field(
         default=4,
         ge=1,

@@ -38,8 +38,12 @@ class Sleeps:
 
 
 def _sender(sleeps: Sleeps | None = None, **extra) -> WebhookSender:
+    """A sender to the local receiver (127.0.0.1: a private address, allowed here)."""
     return WebhookSender(
-        timeout_s=extra.pop("timeout_s", 5), sleep=sleeps or Sleeps(), **extra
+        timeout_s=extra.pop("timeout_s", 5),
+        sleep=sleeps or Sleeps(),
+        allow_private=True,
+        **extra,
     )
 
 
@@ -277,3 +281,59 @@ def test_the_receiver_code_in_the_docs_verifies_what_arrives(network, receiver, 
         assert verify(SECRET, hook.body, header)
         assert not verify(SECRET, hook.body + b" ", header)
         assert not verify("another-secret-0000", hook.body, header)
+
+
+@pytest.mark.parametrize(
+    "host",
+    [
+        "127.0.0.1",
+        "localhost",
+        "10.1.2.3",
+        "192.168.0.10",
+        "169.254.169.254",
+        "[::1]",
+        "[::ffff:127.0.0.1]",
+        "0.0.0.0",
+    ],
+)
+def test_private_addresses_are_refused_unless_allowed(receiver, host):
+    sleeps = Sleeps()
+    port = receiver.url.split(":")[2].split("/")[0]
+    url = f"http://{host}:{port}/hooks/patnav"
+    with pytest.raises(
+        DeliveryError, match="PATNAV_WEBHOOK_PRIVATE_ADDRESSES"
+    ) as caught:
+        WebhookSender(sleep=sleeps, attempts=3).post(url, SECRET, b"{}")
+    assert not caught.value.retryable
+    assert sleeps.waits == [] and receiver.requests == []
+
+
+def test_the_setting_allows_a_receiver_on_the_internal_network(receiver, monkeypatch):
+    from patnav.config import Settings
+
+    assert WebhookSender.from_settings(Settings()).allow_private is False
+    monkeypatch.setenv("PATNAV_WEBHOOK_PRIVATE_ADDRESSES", "true")
+    sender = WebhookSender.from_settings(Settings())
+    assert sender.post(receiver.url, SECRET, b"{}").status == 200
+    assert len(receiver.requests) == 1
+
+
+def test_which_addresses_count_as_public():
+    from patnav.notify.channels.webhook import _is_public
+
+    assert _is_public("8.8.8.8") and _is_public("2001:4860:4860::8888")
+    for address in (
+        "127.0.0.1",
+        "10.0.0.1",
+        "172.16.5.4",
+        "192.168.1.1",
+        "169.254.169.254",
+        "100.64.0.1",
+        "::1",
+        "fe80::1%eth0",
+        "fc00::1",
+        "::ffff:10.0.0.1",
+        "224.0.0.1",
+        "0.0.0.0",
+    ):
+        assert not _is_public(address), address

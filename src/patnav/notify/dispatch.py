@@ -452,7 +452,12 @@ def send_digests(
             for delivery, _ in queued:
                 delivery.error = reason
             tally.failures.append(
-                Failure(f"{digest.count} alerts", "email", subscription.address, reason)
+                Failure(
+                    clip(",".join(row.alert_id for _, row in queued), 500),
+                    "email",
+                    subscription.address,
+                    reason,
+                )
             )
             log.warning(
                 "digest for subscription %s not sent: %s", subscription.id, reason

@@ -14,7 +14,9 @@ constant time, and refuses a timestamp more than five minutes away from its cloc
 A 5xx answer, a timeout or a failed connection is tried again after 1, 2, 4 … seconds
 (``PATNAV_WEBHOOK_ATTEMPTS`` attempts in all); a 4xx answer is not (the receiver refused
 the request, it will refuse it again), nor a redirect (followed never: the URL is the one
-the user configured). Webhooks and e-mails are the only network calls patnav makes
+the user configured). A URL whose host is a loopback, private or link-local address is
+refused unless ``PATNAV_WEBHOOK_PRIVATE_ADDRESSES`` allows a receiver on the internal
+network. Webhooks and e-mails are the only network calls patnav makes
 besides the connectors that fetch data, and they go only to addresses users configured.
 """
 
@@ -22,7 +24,9 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import ipaddress
 import json
+import socket
 import time
 import urllib.error
 import urllib.request
@@ -63,6 +67,47 @@ def check_url(url: str) -> str:
             "such as https://example.cn/patnav/alerts."
         )
     return value
+
+
+def _is_public(address: str) -> bool:
+    ip = ipaddress.ip_address(address.split("%", 1)[0])
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    return ip.is_global and not ip.is_multicast
+
+
+def check_public(url: str) -> None:
+    """Refuse a URL whose host is (or resolves to) a loopback, private, link-local or
+    otherwise non-public address, unless ``PATNAV_WEBHOOK_PRIVATE_ADDRESSES`` allows
+    them: a subscription must not make patnav probe its own network (the cloud
+    metadata service at 169.254.169.254, an admin port on 127.0.0.1).
+
+    Raises:
+        DeliveryError: the host is not public (not retryable), or it cannot be
+            resolved (retryable).
+    """
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    try:
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+        found = socket.getaddrinfo(host, port, proto=socket.IPPROTO_TCP)
+    except (OSError, ValueError) as exc:
+        raise DeliveryError(
+            "webhook",
+            f"{redact_url(url)}: the host cannot be resolved ({excerpt(str(exc), 80)})",
+            retryable=True,
+        ) from None
+    private = sorted(
+        {str(info[4][0]) for info in found if not _is_public(str(info[4][0]))}
+    )
+    if private:
+        raise DeliveryError(
+            "webhook",
+            f"{redact_url(url)} is a loopback, private or link-local address "
+            f"({', '.join(private[:3])}); webhooks go to public addresses unless "
+            "PATNAV_WEBHOOK_PRIVATE_ADDRESSES=true allows a receiver on the internal "
+            "network",
+        )
 
 
 def redact_url(url: str) -> str:
@@ -158,7 +203,9 @@ class WebhookSender:
         backoff_s: float = 1.0,
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.time,
+        allow_private: bool = False,
     ) -> None:
+        self.allow_private = allow_private
         self.timeout_s = timeout_s
         self.attempts = max(1, attempts)
         self.backoff_s = backoff_s
@@ -170,7 +217,9 @@ class WebhookSender:
     def from_settings(cls, settings: Settings) -> WebhookSender:
         """A sender with the settings' timeout and attempts."""
         return cls(
-            timeout_s=settings.webhook_timeout_s, attempts=settings.webhook_attempts
+            timeout_s=settings.webhook_timeout_s,
+            attempts=settings.webhook_attempts,
+            allow_private=settings.webhook_private_addresses,
         )
 
     def _post_once(self, url: str, secret: str, body: bytes, delivery: str) -> int:
@@ -202,6 +251,8 @@ class WebhookSender:
                 timeout or connection failure.
         """
         where = redact_url(url)
+        if not self.allow_private:
+            check_public(url)
         reason = ""
         for attempt in range(1, self.attempts + 1):
             try:

@@ -16,6 +16,7 @@ from bench import (
     fto,
     fto_scope,
     import_speed,
+    notify_speed,
     prevalue_speed,
     report_speed,
     results_speed,
@@ -52,6 +53,7 @@ BENCHMARKS = {
     "value": value.main,
     "value-validation": value.validation,
     "value-features": value.features,
+    "notify": notify_speed.main,
 }
 
 

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from patnav.config import Settings
@@ -150,56 +150,82 @@ class _Tally:
         )
 
 
+CHUNK = 500
+"""Ids per ``IN (...)`` lookup (well below every database's parameter limit)."""
+
+
+def _chunks(values: list[Any]) -> Iterable[list[Any]]:
+    for start in range(0, len(values), CHUNK):
+        yield values[start : start + CHUNK]
+
+
 def record_alerts(
     session: Session, tenant_id: int, alerts: Iterable[Alert | Mapping[str, Any]]
 ) -> tuple[list[NotifyAlert], int]:
     """Store the tenant's alerts (an alert id seen before keeps its row); return the
-    rows, in the order given, and how many were new.
+    rows, in the order given (each alert id once), and how many were new.
 
     Raises:
         InvalidParameterError: an alert dict is malformed (nothing is stored then).
     """
     parsed = [a if isinstance(a, Alert) else Alert.from_dict(a) for a in alerts]
-    rows: list[NotifyAlert] = []
-    new = 0
-    seen: dict[str, NotifyAlert] = {}
-    for alert in parsed:
-        row = seen.get(alert.alert_id) or session.scalar(
+    unique = list({a.alert_id: a for a in reversed(parsed)}.values())[::-1]
+    known: dict[str, NotifyAlert] = {}
+    for ids in _chunks([a.alert_id for a in unique]):
+        for row in session.scalars(
             select(NotifyAlert).where(
-                NotifyAlert.tenant_id == tenant_id,
-                NotifyAlert.alert_id == alert.alert_id,
+                NotifyAlert.tenant_id == tenant_id, NotifyAlert.alert_id.in_(ids)
             )
+        ):
+            known[row.alert_id] = row
+    fresh = [
+        NotifyAlert(
+            tenant_id=tenant_id,
+            alert_id=alert.alert_id,
+            monitor=alert.monitor,
+            rule=alert.rule,
+            pub_number=alert.pub_number,
+            message=alert.message,
+            evidence_json=alert.evidence_json(),
+            created_at=alert.created_at,
         )
-        if row is None:
-            row = NotifyAlert(
-                tenant_id=tenant_id,
-                alert_id=alert.alert_id,
-                monitor=alert.monitor,
-                rule=alert.rule,
-                pub_number=alert.pub_number,
-                message=alert.message,
-                evidence_json=alert.evidence_json(),
-                created_at=alert.created_at,
-            )
-            session.add(row)
-            session.flush()
-            new += 1
-        if alert.alert_id not in seen:
-            seen[alert.alert_id] = row
-            rows.append(row)
-    return rows, new
+        for alert in unique
+        if alert.alert_id not in known
+    ]
+    session.add_all(fresh)
+    session.flush()
+    known.update((row.alert_id, row) for row in fresh)
+    return [known[a.alert_id] for a in unique], len(fresh)
 
 
-def _delivery(
-    session: Session, alert: NotifyAlert, channel: str, recipient: str
-) -> Delivery | None:
-    return session.scalar(
-        select(Delivery).where(
-            Delivery.alert_pk == alert.id,
-            Delivery.channel == channel,
-            Delivery.recipient == recipient,
+DeliveryKey = tuple[int, str, str]
+"""(alert row id, channel, recipient): what makes a delivery unique."""
+
+
+def _deliveries(
+    session: Session, rows: list[NotifyAlert]
+) -> tuple[set[tuple[int, str]], dict[DeliveryKey, Delivery]]:
+    """The deliveries already made of these alerts: the inbox ones as (alert row id,
+    recipient) pairs (there may be many thousands; they are never changed), the others
+    as rows by key (a failed one is tried again)."""
+    inboxed: set[tuple[int, str]] = set()
+    others: dict[DeliveryKey, Delivery] = {}
+    for pks in _chunks([row.id for row in rows]):
+        inboxed.update(
+            (alert_pk, recipient)
+            for alert_pk, recipient in session.execute(
+                select(Delivery.alert_pk, Delivery.recipient).where(
+                    Delivery.alert_pk.in_(pks), Delivery.channel == "inbox"
+                )
+            )
         )
-    )
+        for delivery in session.scalars(
+            select(Delivery).where(
+                Delivery.alert_pk.in_(pks), Delivery.channel != "inbox"
+            )
+        ):
+            others[(delivery.alert_pk, delivery.channel, delivery.recipient)] = delivery
+    return inboxed, others
 
 
 def _email_key(address: str) -> str:
@@ -272,12 +298,14 @@ def _deliver(
     subscription: Subscription,
     channels: Channels,
     tally: _Tally,
+    made: dict[DeliveryKey, Delivery],
 ) -> None:
     channel = subscription.channel
     recipient = (
         _email_key(subscription.address) if channel == "email" else subscription.address
     )
-    delivery = _delivery(session, alert, channel, recipient)
+    key = (alert.id, channel, recipient)
+    delivery = made.get(key)
     if delivery is not None and delivery.status in ("sent", "queued"):
         tally.add("skipped")
         return
@@ -290,13 +318,13 @@ def _deliver(
             status="queued",
         )
         session.add(delivery)
-        session.flush()
+        made[key] = delivery
     if channel == "email" and subscription.digest != "none":
         delivery.status = "queued"
         delivery.subscription_id = subscription.id
         tally.add("queued")
-        session.flush()
         return
+    session.flush()
     _send(session, delivery, alert, subscription, channels, tally)
 
 
@@ -312,13 +340,12 @@ def dispatch(
     webhook now). Each alert reaches each recipient on each channel once, however
     often it is dispatched.
 
-    Commits (after every mail or webhook, and at the end).
+    Commits (after the inbox, after every mail or webhook, and at the end).
 
     Raises:
         InvalidParameterError: an alert dict is malformed (nothing is delivered then).
     """
     rows, new = record_alerts(session, tenant_id, alerts)
-    session.commit()
     tally = _Tally()
     users = list(
         session.scalars(
@@ -327,29 +354,42 @@ def dispatch(
             .order_by(User.id)
         )
     )
+    inboxed, made = _deliveries(session, rows)
+    pending = [
+        (row, user_id)
+        for row in rows
+        for user_id in users
+        if (row.id, f"user:{user_id}") not in inboxed
+    ]
+    tally.add("skipped", len(rows) * len(users) - len(pending))
+    placed = inbox.deliver_many(
+        session, [(row.id, user_id) for row, user_id in pending]
+    )
+    now = utcnow()
+    if pending:  # one multi-row INSERT: a first run may deliver many thousands
+        session.execute(
+            insert(Delivery),
+            [
+                {
+                    "alert_pk": row.id,
+                    "channel": "inbox",
+                    "recipient": f"user:{user_id}",
+                    "status": "sent",
+                    "attempts": 1,
+                    "created_at": now,
+                    "sent_at": now,
+                }
+                for row, user_id in pending
+            ],
+        )
+    tally.add("inbox", placed)
+    tally.add("skipped", len(pending) - placed)  # in the inbox by other means
+    session.commit()
     subs = subscriptions.active(session, tenant_id)
     for row in rows:
-        for user_id in users:
-            recipient = f"user:{user_id}"
-            if _delivery(session, row, "inbox", recipient) is not None:
-                tally.add("skipped")
-                continue
-            inbox.deliver(session, row, user_id)
-            session.add(
-                Delivery(
-                    alert_pk=row.id,
-                    channel="inbox",
-                    recipient=recipient,
-                    status="sent",
-                    attempts=1,
-                    sent_at=utcnow(),
-                )
-            )
-            tally.add("inbox")
-        session.flush()
         for subscription in subs:
             if subscriptions.wants(subscription, row.monitor):
-                _deliver(session, row, subscription, channels, tally)
+                _deliver(session, row, subscription, channels, tally, made)
     session.commit()
     return tally.report(len(rows), new)
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from patnav.errors import NotFoundError
@@ -76,18 +76,29 @@ def _entry(item: InboxItem, row: NotifyAlert) -> InboxEntry:
     )
 
 
-def deliver(session: Session, alert: NotifyAlert, user_id: int) -> bool:
-    """Put ``alert`` in the user's inbox; false when it is there already."""
-    exists = session.scalar(
-        select(InboxItem.id).where(
-            InboxItem.user_id == user_id, InboxItem.alert_pk == alert.id
+def deliver_many(session: Session, pairs: list[tuple[int, int]]) -> int:
+    """Put alerts in users' inboxes: ``pairs`` of (alert row id, user id); those there
+    already are left as they are. Returns how many were put."""
+    wanted = set(pairs)
+    alert_ids = sorted({alert_pk for alert_pk, _ in wanted})
+    for start in range(0, len(alert_ids), 500):
+        chunk = alert_ids[start : start + 500]
+        for alert_pk, user_id in session.execute(
+            select(InboxItem.alert_pk, InboxItem.user_id).where(
+                InboxItem.alert_pk.in_(chunk)
+            )
+        ):
+            wanted.discard((alert_pk, user_id))
+    if wanted:  # one multi-row INSERT, not an ORM object per item
+        now = utcnow()
+        session.execute(
+            insert(InboxItem),
+            [
+                {"user_id": user_id, "alert_pk": alert_pk, "delivered_at": now}
+                for alert_pk, user_id in sorted(wanted)
+            ],
         )
-    )
-    if exists is not None:
-        return False
-    session.add(InboxItem(user_id=user_id, alert_pk=alert.id))
-    session.flush()
-    return True
+    return len(wanted)
 
 
 def entries(

@@ -105,6 +105,12 @@ def test_dispatch_mails_each_alert_once_to_each_address(network, smtp_server, al
     assert not first.failures
     by_rcpt: dict[str, list[str]] = {}
     for got in smtp_server.messages:
+        # the From header's display name is Chinese; the envelope has the address
+        assert got.mail_from == "alerts@patnav.example.cn"
+        assert got.message()["From"].addresses[0].display_name == "预警"
+        assert re.fullmatch(
+            r"<[^<>@\s]+@patnav\.example\.cn>", got.message()["Message-ID"]
+        )
         (rcpt,) = got.rcpt_to
         by_rcpt.setdefault(rcpt, []).append(got.message().get_content())
     assert sorted(by_rcpt) == ["Analyst@Taian.example.cn", "bank@loans.example.cn"]

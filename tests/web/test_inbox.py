@@ -128,3 +128,20 @@ def test_the_inbox_needs_a_sign_in(client_for):
 def test_english_inbox(client_for, alerted):
     html = client_for("ta_analyst").get("/inbox?lang=en").text
     assert "3 unread" in html and "New documents" in html
+
+
+def test_every_inbox_text_the_pages_use_is_in_its_catalogue():
+    from pathlib import Path
+
+    from patnav.web.features.inbox import TEXT
+
+    templates = Path(__file__).resolve().parents[2] / "src/patnav/web/templates"
+    used = set()
+    for path in templates.glob("inbox*.html"):
+        used |= set(
+            re.findall(
+                r"""\bnt\(\s*['"]([a-z_]+\.[a-z_0-9]+)['"]""", path.read_text("utf-8")
+            )
+        )
+    assert len(used) > 15
+    assert not sorted(k for k in used if k not in TEXT)

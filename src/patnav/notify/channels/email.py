@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from email import policy
 from email.headerregistry import Address
 from email.message import EmailMessage
-from email.utils import formatdate, make_msgid
+from email.utils import formatdate, make_msgid, parseaddr
 from typing import Protocol
 
 from patnav.config import Settings
@@ -91,7 +91,7 @@ def build_message(
     message["To"] = ", ".join(to)
     message["Subject"] = subject
     message["Date"] = formatdate(usegmt=True)
-    domain = sender.rpartition("@")[2] or "localhost"
+    domain = parseaddr(sender)[1].rpartition("@")[2] or "localhost"
     message["Message-ID"] = make_msgid(domain=domain)
     message["Auto-Submitted"] = "auto-generated"  # RFC 3834: no auto-replies
     message.set_content(text, charset="utf-8")

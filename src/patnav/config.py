@@ -334,6 +334,13 @@ class Settings(BaseSettings):
             "relay on the same machine or network."
         ),
     )
+    smtp_ca_file: Path | None = Field(
+        default=None,
+        description=(
+            "PEM file of the certificate authorities to trust for the SMTP server's "
+            "certificate (an internal CA); unset: the system's."
+        ),
+    )
     smtp_timeout_s: float = Field(
         default=30.0,
         gt=0,

@@ -12,6 +12,8 @@ from __future__ import annotations
 import base64
 import http.server
 import socketserver
+import ssl
+import subprocess
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -32,6 +34,7 @@ class Received:
     rcpt_to: list[str]
     data: bytes
     auth: tuple[str, str] | None
+    tls: bool = False
 
     def message(self) -> EmailMessage:
         parsed = message_from_bytes(self.data, policy=policy.default)
@@ -49,10 +52,19 @@ class SmtpBox:
     lines: list[bytes] = field(default_factory=list)
     users: dict[str, str] = field(default_factory=dict)
     offer_starttls: bool = False
+    tls_context: ssl.SSLContext | None = None
+    clear_lines: list[bytes] = field(default_factory=list)
+    """The command lines received before TLS began (all of them without TLS)."""
 
 
 class _SmtpHandler(socketserver.StreamRequestHandler):
     box: SmtpBox
+    tls_socket: ssl.SSLSocket | None = None
+
+    def finish(self) -> None:
+        super().finish()
+        if self.tls_socket is not None:  # the server closes only the plain socket
+            self.tls_socket.close()
 
     def reply(self, text: str) -> None:
         self.wfile.write(text.encode("ascii") + b"\r\n")
@@ -63,11 +75,14 @@ class _SmtpHandler(socketserver.StreamRequestHandler):
         mail_from: str | None = None
         rcpt: list[str] = []
         auth: tuple[str, str] | None = None
+        tls = False
         while True:
             line = self.rfile.readline(65536)
             if not line:
                 return
             box.lines.append(line)
+            if not tls:
+                box.clear_lines.append(line)
             command = line.decode("ascii", "replace").strip()
             verb = command.split(" ", 1)[0].upper()
             argument = command[len(verb) :].strip()
@@ -76,12 +91,26 @@ class _SmtpHandler(socketserver.StreamRequestHandler):
                     self.reply("250 localhost")
                     continue
                 extensions = ["8BITMIME", "SMTPUTF8", "AUTH PLAIN"]
-                if box.offer_starttls:
+                if box.offer_starttls and not tls:
                     extensions.append("STARTTLS")
                 self.wfile.write(b"250-localhost\r\n")
                 for ext in extensions[:-1]:
                     self.reply(f"250-{ext}")
                 self.reply(f"250 {extensions[-1]}")
+            elif verb == "STARTTLS" and box.offer_starttls and not tls:
+                assert box.tls_context is not None
+                self.reply("220 2.0.0 Ready to start TLS")
+                self.wfile.flush()
+                try:
+                    self.tls_socket = box.tls_context.wrap_socket(
+                        self.request, server_side=True
+                    )
+                except (ssl.SSLError, OSError):
+                    return  # the client refused our certificate
+                self.rfile.close()
+                self.rfile = self.tls_socket.makefile("rb")
+                self.wfile = self.tls_socket.makefile("wb", buffering=0)
+                tls, mail_from, rcpt, auth = True, None, [], None
             elif verb == "AUTH":
                 mechanism, _, initial = argument.partition(" ")
                 if mechanism.upper() != "PLAIN" or not initial:
@@ -116,7 +145,7 @@ class _SmtpHandler(socketserver.StreamRequestHandler):
                         chunk = chunk[1:]
                     chunks.append(chunk)
                 box.messages.append(
-                    Received(mail_from or "", list(rcpt), b"".join(chunks), auth)
+                    Received(mail_from or "", list(rcpt), b"".join(chunks), auth, tls)
                 )
                 mail_from, rcpt = None, []
                 self.reply("250 OK queued")
@@ -149,6 +178,34 @@ def smtp_server() -> Iterator[SmtpBox]:
         server.shutdown()
         server.server_close()
         thread.join(5)
+
+
+@pytest.fixture(scope="session")
+def tls_files(tmp_path_factory) -> tuple[Path, Path]:
+    """A self-signed certificate for 127.0.0.1 and its key (made with openssl)."""
+    folder = tmp_path_factory.mktemp("tls")
+    cert, key = folder / "cert.pem", folder / "key.pem"
+    subprocess.run(
+        [
+            "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes",
+            "-keyout", str(key), "-out", str(cert), "-days", "2",
+            "-subj", "/CN=127.0.0.1",
+            "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost",
+        ],
+        check=True,
+        capture_output=True,
+    )  # fmt: skip
+    return cert, key
+
+
+@pytest.fixture
+def tls_smtp_server(smtp_server, tls_files) -> SmtpBox:
+    """The local SMTP server, offering STARTTLS with the self-signed certificate."""
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(*tls_files)
+    smtp_server.tls_context = context
+    smtp_server.offer_starttls = True
+    return smtp_server
 
 
 # -- a local webhook receiver -----------------------------------------------------------

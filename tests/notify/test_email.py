@@ -237,3 +237,56 @@ def test_without_an_smtp_server_mail_fails_saying_so_and_a_retry_sends_it(
 def test_an_address_that_is_not_one_mailbox_is_refused(address):
     with pytest.raises(InvalidParameterError, match="no e-mail address"):
         check_address(address)
+
+
+def test_starttls_protects_the_sign_in_and_the_message(
+    tls_smtp_server, tls_files, alerts
+):
+    password = "pw-only-inside-tls"
+    tls_smtp_server.users = {"mailer": password}
+    settings = Settings(
+        smtp_host=tls_smtp_server.host,
+        smtp_port=tls_smtp_server.port,
+        smtp_user="mailer",
+        smtp_password=password,
+        smtp_from="alerts@patnav.example.cn",
+        smtp_ca_file=tls_files[0],
+        smtp_timeout_s=5,
+    )
+    assert settings.smtp_starttls  # the default
+    channels = Channels.from_settings(settings)
+    assert channels.mailer is not None
+    channels.mailer.send(
+        alert_message(
+            Alert.from_dict(alerts[0]),
+            sender=channels.mailer.sender,
+            to=["analyst@taian.example.cn"],
+        )
+    )
+    (got,) = tls_smtp_server.messages
+    assert got.tls and got.auth == ("mailer", password)
+    assert alerts[0]["message"] in got.message().get_content()
+    clear = b"".join(tls_smtp_server.clear_lines).upper()
+    assert b"STARTTLS" in clear
+    assert b"AUTH" not in clear and b"MAIL FROM" not in clear
+
+
+def test_an_untrusted_certificate_stops_before_the_password(tls_smtp_server, alerts):
+    tls_smtp_server.users = {"mailer": "pw-never-sent"}
+    mailer = SmtpMailer(
+        SmtpConfig(
+            host=tls_smtp_server.host,
+            port=tls_smtp_server.port,
+            user="mailer",
+            password="pw-never-sent",
+            timeout_s=5,
+        )
+    )
+    message = alert_message(
+        Alert.from_dict(alerts[0]), sender="a@patnav.example.cn", to=["b@x.example.cn"]
+    )
+    with pytest.raises(DeliveryError, match="PATNAV_SMTP_CA_FILE") as caught:
+        mailer.send(message)
+    assert not caught.value.retryable
+    assert tls_smtp_server.messages == []
+    assert not any(b"AUTH" in line.upper() for line in tls_smtp_server.lines)

@@ -44,6 +44,7 @@ class SmtpConfig:
     from_address: str = "patnav@localhost"
     starttls: bool = True
     timeout_s: float = 30.0
+    ca_file: str | None = None
 
     @classmethod
     def from_settings(cls, settings: Settings) -> SmtpConfig | None:
@@ -59,6 +60,7 @@ class SmtpConfig:
             from_address=settings.smtp_from,
             starttls=settings.smtp_starttls,
             timeout_s=settings.smtp_timeout_s,
+            ca_file=str(settings.smtp_ca_file) if settings.smtp_ca_file else None,
         )
 
 
@@ -188,7 +190,9 @@ class SmtpMailer:
                             "server that does, or set PATNAV_SMTP_STARTTLS=false for a "
                             "relay on a trusted network",
                         )
-                    smtp.starttls(context=ssl.create_default_context())
+                    smtp.starttls(
+                        context=ssl.create_default_context(cafile=config.ca_file)
+                    )
                     smtp.ehlo()
                 if config.user:
                     _login(smtp, config.user, config.password or "")
@@ -207,6 +211,13 @@ class SmtpMailer:
                 "email",
                 f"the SMTP server {where} refused every recipient: "
                 f"{excerpt(sorted(exc.recipients))}",
+            ) from None
+        except ssl.SSLCertVerificationError as exc:
+            raise DeliveryError(
+                "email",
+                f"the certificate of the SMTP server {where} is not trusted "
+                f"({excerpt(exc.verify_message, 100)}); if an internal authority issued "
+                "it, name its PEM file in PATNAV_SMTP_CA_FILE",
             ) from None
         except (smtplib.SMTPException, OSError) as exc:
             # The exception's text is the server's answer or the socket's error; it

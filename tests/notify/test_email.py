@@ -290,3 +290,115 @@ def test_an_untrusted_certificate_stops_before_the_password(tls_smtp_server, ale
     assert not caught.value.retryable
     assert tls_smtp_server.messages == []
     assert not any(b"AUTH" in line.upper() for line in tls_smtp_server.lines)
+
+
+def test_dispatches_running_at_once_send_each_mail_once(network, smtp_server, alerts):
+    """A scheduler and a cron job may dispatch the same alerts at the same moment."""
+    import threading
+
+    ta = network.tenants["泰安市"]
+    with network.platform.session() as db:
+        subscribe(db, tenant_id=ta, channel="email", address="a@taian.example.cn")
+    channels = _channels(smtp_server)
+    errors: list[str] = []
+    reports = []
+    start = threading.Barrier(3)
+
+    def run() -> None:
+        start.wait()
+        try:
+            with network.platform.sessions() as db:
+                reports.append(dispatch(db, alerts, tenant_id=ta, channels=channels))
+        except Exception as exc:
+            errors.append(repr(exc))
+
+    threads = [threading.Thread(target=run) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert errors == []
+    assert len(smtp_server.messages) == len(alerts)
+    assert sorted(
+        next(
+            a["pub_number"] for a in alerts if a["pub_number"] in m.message()["Subject"]
+        )
+        for m in smtp_server.messages
+    ) == sorted(a["pub_number"] for a in alerts)
+    assert sum(r.email for r in reports) == len(alerts)
+    assert sum(r.inbox for r in reports) == 2 * len(alerts)
+    assert sum(r.new_alerts for r in reports) == len(alerts)
+    with network.platform.sessions() as db:
+        assert db.query(Delivery).count() == 3 * len(alerts)
+
+
+def test_retries_running_at_once_send_each_failed_mail_once(
+    network, smtp_server, alerts
+):
+    import threading
+
+    ta = network.tenants["泰安市"]
+    with network.platform.session() as db:
+        subscribe(db, tenant_id=ta, channel="email", address="a@taian.example.cn")
+    with network.platform.sessions() as db:
+        failed = dispatch(
+            db, alerts, tenant_id=ta, channels=Channels(None, WebhookSender())
+        )
+    assert len(failed.failures) == len(alerts)
+    channels = _channels(smtp_server)
+    start = threading.Barrier(3)
+    errors: list[str] = []
+
+    def run() -> None:
+        start.wait()
+        try:
+            with network.platform.sessions() as db:
+                if threading.current_thread().name.endswith("0"):
+                    dispatch(db, alerts, tenant_id=ta, channels=channels)
+                else:
+                    retry_failed(db, channels=channels)
+        except Exception as exc:
+            errors.append(repr(exc))
+
+    threads = [threading.Thread(target=run, name=f"t{i}") for i in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert errors == []
+    assert len(smtp_server.messages) == len(alerts)
+    with network.platform.sessions() as db:
+        rows = db.query(Delivery).filter_by(channel="email").all()
+    assert {r.status for r in rows} == {"sent"}
+    assert sorted(r.attempts for r in rows) == [2] * len(alerts)
+
+
+def test_a_send_interrupted_midway_is_retried_once_its_claim_is_stale(
+    network, smtp_server, alerts
+):
+    from datetime import timedelta
+
+    from patnav.platform.models import utcnow
+
+    ta = network.tenants["泰安市"]
+    with network.platform.session() as db:
+        subscribe(db, tenant_id=ta, channel="email", address="a@taian.example.cn")
+    with network.platform.sessions() as db:
+        dispatch(db, alerts[:2], tenant_id=ta, channels=Channels(None, WebhookSender()))
+        # as a dispatch that died while sending leaves them: claimed, never finished
+        old, fresh = db.query(Delivery).filter_by(channel="email").order_by(Delivery.id)
+        for row, minutes in ((old, 20), (fresh, 1)):
+            row.status, row.claimed_at = (
+                "sending",
+                utcnow() - timedelta(minutes=minutes),
+            )
+        db.commit()
+        channels = _channels(smtp_server)
+        # the next dispatch (or retry) takes over the stale claim, not the fresh one
+        assert dispatch(db, alerts[:2], tenant_id=ta, channels=channels).email == 1
+        assert retry_failed(db, channels=channels).email == 0
+        db.expire_all()
+        assert (old.status, fresh.status) == ("sent", "sending")
+        assert old.attempts == 2
+    assert len(smtp_server.messages) == 1
+    assert alerts[0]["pub_number"] in smtp_server.messages[0].message()["Subject"]

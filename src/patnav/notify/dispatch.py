@@ -24,10 +24,11 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from patnav.config import Settings
@@ -132,6 +133,12 @@ class DispatchReport:
 class _Tally:
     counts: dict[str, int] = field(default_factory=dict)
     failures: list[Failure] = field(default_factory=list)
+    mine: dict[tuple[int, str, str], int] = field(default_factory=dict)
+    """Deliveries this call made (sent, queued or failed): not counted twice, nor
+    tried twice, when a conflict with another dispatch makes it start over."""
+    new_alerts: int = 0
+    inbox_done: bool = False
+    attempt: int = 1
 
     def add(self, key: str, n: int = 1) -> None:
         self.counts[key] = self.counts.get(key, 0) + n
@@ -240,8 +247,8 @@ def _send(
     channels: Channels,
     tally: _Tally,
 ) -> None:
-    """Send one alert on the delivery's channel; record the outcome and commit."""
-    delivery.attempts += 1
+    """Send one alert on the delivery's channel (claimed by :func:`_claim`); record the
+    outcome and commit."""
     try:
         if delivery.channel == "email":
             if channels.mailer is None:
@@ -292,6 +299,37 @@ def _send(
     session.commit()
 
 
+STALE_CLAIM = timedelta(minutes=15)
+"""A delivery left ``sending`` this long was claimed by a dispatch that died while
+sending it (a mail or webhook attempt takes a minute at most): it is tried again."""
+
+
+def _claim(session: Session, delivery: Delivery) -> bool:
+    """Take a delivery to send it: ``sending``, the attempt counted, committed — only
+    if it is failed (or its claim is stale) and nobody else took it since it was read
+    (a dispatch or retry running at the same moment); false when somebody did."""
+    now = utcnow()
+    taken = session.execute(
+        update(Delivery)
+        .where(
+            Delivery.id == delivery.id,
+            Delivery.attempts == delivery.attempts,
+            (Delivery.status == "failed")
+            | (
+                (Delivery.status == "sending")
+                & (Delivery.claimed_at < now - STALE_CLAIM)
+            ),
+        )
+        .values(status="sending", attempts=delivery.attempts + 1, claimed_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    session.commit()
+    if getattr(taken, "rowcount", 0) != 1:
+        return False
+    session.refresh(delivery)
+    return True
+
+
 def _deliver(
     session: Session,
     alert: NotifyAlert,
@@ -305,27 +343,53 @@ def _deliver(
         _email_key(subscription.address) if channel == "email" else subscription.address
     )
     key = (alert.id, channel, recipient)
+    if key in tally.mine:
+        if tally.mine[key] == tally.attempt:  # two subscriptions of one recipient
+            tally.add("skipped")
+        return
+    tally.mine[key] = tally.attempt
     delivery = made.get(key)
     if delivery is not None and delivery.status in ("sent", "queued"):
         tally.add("skipped")
         return
+    digest = channel == "email" and subscription.digest != "none"
     if delivery is None:
+        # Recording the delivery, committed, before anything is sent is what keeps a
+        # dispatch running at the same moment from sending it too: its own record of
+        # it is refused by the unique key, and it counts it as made.
         delivery = Delivery(
             alert_pk=alert.id,
             channel=channel,
             recipient=recipient,
             subscription_id=subscription.id,
-            status="queued",
+            status="queued" if digest else "sending",
+            attempts=0 if digest else 1,
+            claimed_at=None if digest else utcnow(),
         )
         session.add(delivery)
+        try:
+            session.commit()
+        except IntegrityError:
+            session.rollback()
+            tally.add("skipped")
+            return
         made[key] = delivery
-    if channel == "email" and subscription.digest != "none":
+    elif digest and delivery.status == "failed":  # now waits for its digest
         delivery.status = "queued"
         delivery.subscription_id = subscription.id
+        session.commit()
+    elif digest or not _claim(session, delivery):  # another dispatch is sending it
+        tally.add("skipped")
+        return
+    if digest:
         tally.add("queued")
         return
-    session.flush()
     _send(session, delivery, alert, subscription, channels, tally)
+
+
+ATTEMPTS = 3
+"""Times a dispatch starts over when another one, running at the same moment, recorded
+the same alerts or inbox items first (the unique keys refuse the second)."""
 
 
 def dispatch(
@@ -338,15 +402,38 @@ def dispatch(
     """Deliver a tenant's alerts: to every active user's inbox, and to each active
     subscription that wants the alert's monitor (e-mail now or queued for its digest;
     webhook now). Each alert reaches each recipient on each channel once, however
-    often it is dispatched.
+    often it is dispatched — also by two dispatches at once (a scheduler and a cron
+    job): the one that records a delivery second starts over and finds it made.
 
     Commits (after the inbox, after every mail or webhook, and at the end).
 
     Raises:
         InvalidParameterError: an alert dict is malformed (nothing is delivered then).
     """
-    rows, new = record_alerts(session, tenant_id, alerts)
+    parsed = [a if isinstance(a, Alert) else Alert.from_dict(a) for a in alerts]
     tally = _Tally()
+    for attempt in range(1, ATTEMPTS + 1):
+        tally.attempt = attempt
+        try:
+            count = _dispatch_once(session, parsed, tenant_id, channels, tally)
+        except IntegrityError:
+            session.rollback()
+            if attempt == ATTEMPTS:
+                raise
+            log.info("dispatch met another one at work; starting over")
+        else:
+            return tally.report(count, tally.new_alerts)
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _dispatch_once(
+    session: Session,
+    alerts: list[Alert],
+    tenant_id: int,
+    channels: Channels,
+    tally: _Tally,
+) -> int:
+    rows, new = record_alerts(session, tenant_id, alerts)
     users = list(
         session.scalars(
             select(User.id)
@@ -361,7 +448,6 @@ def dispatch(
         for user_id in users
         if (row.id, f"user:{user_id}") not in inboxed
     ]
-    tally.add("skipped", len(rows) * len(users) - len(pending))
     placed = inbox.deliver_many(
         session, [(row.id, user_id) for row, user_id in pending]
     )
@@ -382,23 +468,31 @@ def dispatch(
                 for row, user_id in pending
             ],
         )
-    tally.add("inbox", placed)
-    tally.add("skipped", len(pending) - placed)  # in the inbox by other means
     session.commit()
+    # counted once committed (a conflict above rolls all of it back), and once: when
+    # a conflict later makes this call start over, its inbox is found made
+    tally.add("inbox", placed)
+    if not tally.inbox_done:
+        tally.new_alerts += new
+        # already there, or put in the inbox by other means
+        tally.add("skipped", len(rows) * len(users) - placed)
+        tally.inbox_done = True
     subs = subscriptions.active(session, tenant_id)
     for row in rows:
         for subscription in subs:
             if subscriptions.wants(subscription, row.monitor):
                 _deliver(session, row, subscription, channels, tally, made)
     session.commit()
-    return tally.report(len(rows), new)
+    return len(rows)
 
 
 def retry_failed(
     session: Session, *, channels: Channels, tenant_id: int | None = None
 ) -> DispatchReport:
     """Try the failed deliveries again (of one tenant, or of all), through the
-    subscription each was made for; one whose subscription has ended stays failed.
+    subscription each was made for; one whose subscription has ended stays failed. A
+    delivery a dispatch claimed and never finished (it died while sending) is tried
+    again once its claim is :data:`STALE_CLAIM` old.
 
     Commits.
     """
@@ -406,7 +500,14 @@ def retry_failed(
         select(Delivery, NotifyAlert, Subscription)
         .join(NotifyAlert, NotifyAlert.id == Delivery.alert_pk)
         .join(Subscription, Subscription.id == Delivery.subscription_id)
-        .where(Delivery.status == "failed", Subscription.is_active)
+        .where(
+            (Delivery.status == "failed")
+            | (
+                (Delivery.status == "sending")
+                & (Delivery.claimed_at < utcnow() - STALE_CLAIM)
+            ),
+            Subscription.is_active,
+        )
         .order_by(Delivery.id)
     )
     if tenant_id is not None:
@@ -416,9 +517,11 @@ def retry_failed(
     for delivery, alert, subscription in found:
         if delivery.channel == "email" and subscription.digest != "none":
             delivery.status = "queued"
+            session.commit()
             tally.add("queued")
             continue
-        _send(session, delivery, alert, subscription, channels, tally)
+        if _claim(session, delivery):
+            _send(session, delivery, alert, subscription, channels, tally)
     session.commit()
     return tally.report(len({a.id for _, a, _ in found}), 0)
 

@@ -289,8 +289,10 @@ DIGEST_PERIODS: tuple[str, ...] = ("none", "daily", "weekly")
 """How an e-mail subscription receives alerts: each at once, or in a daily or weekly
 digest."""
 
-DELIVERY_STATES: tuple[str, ...] = ("sent", "queued", "failed")
-"""A delivery was sent; is waiting for its digest; or failed (tried again next time)."""
+DELIVERY_STATES: tuple[str, ...] = ("sent", "queued", "sending", "failed")
+"""A delivery was sent; is waiting for its digest; is being sent (claimed at
+``claimed_at`` by one dispatch, so no other sends it too); or failed (tried again next
+time)."""
 
 
 class NotifyAlert(Base):
@@ -388,4 +390,5 @@ class Delivery(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     error: Mapped[str | None] = mapped_column(Text, default=None)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    claimed_at: Mapped[datetime | None] = mapped_column(DateTime, default=None)
     sent_at: Mapped[datetime | None] = mapped_column(DateTime, default=None)

@@ -190,3 +190,53 @@ def test_an_unknown_rule_is_shown_as_it_is(alerts):
     odd = Alert.from_dict({**alerts[0], "rule": "pledge-watch"})
     text = digest_text(build_digest([odd], period="daily", start=None, end=NOW))
     assert "pledge-watch（1 条）" in text
+
+
+def test_digest_runs_at_once_send_each_digest_once(network, smtp_server, alerts):
+    import threading
+
+    ta = network.tenants["泰安市"]
+    with network.platform.session() as db:
+        for address in ("a@taian.example.cn", "b@taian.example.cn"):
+            subscribe(
+                db, tenant_id=ta, channel="email", address=address, digest="daily"
+            )
+    with network.platform.sessions() as db:
+        dispatch(db, alerts, tenant_id=ta, channels=_channels(smtp_server))
+    start = threading.Barrier(3)
+    errors: list[str] = []
+    sent: list[int] = []
+
+    def run() -> None:
+        start.wait()
+        try:
+            with network.platform.sessions() as db:
+                sent.append(
+                    send_digests(db, channels=_channels(smtp_server), now=NOW).email
+                )
+        except Exception as exc:
+            errors.append(repr(exc))
+
+    threads = [threading.Thread(target=run) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert errors == [] and sum(sent) == 2
+    assert sorted(m.rcpt_to[0] for m in smtp_server.messages) == [
+        "a@taian.example.cn",
+        "b@taian.example.cn",
+    ]
+    # one session sending digests again and again sees its own last one
+    with network.platform.sessions() as db:
+        assert send_digests(db, channels=_channels(smtp_server), now=NOW).email == 0
+        dispatch(
+            db,
+            [*alerts, {**alerts[0], "alert_id": "new"}],
+            tenant_id=ta,
+            channels=_channels(smtp_server),
+        )
+        later = NOW + timedelta(days=1)
+        assert send_digests(db, channels=_channels(smtp_server), now=later).email == 2
+        assert send_digests(db, channels=_channels(smtp_server), now=later).email == 0
+    assert len(smtp_server.messages) == 4

@@ -526,6 +526,30 @@ def retry_failed(
     return tally.report(len({a.id for _, a, _ in found}), 0)
 
 
+def _claim_digest(
+    session: Session,
+    subscription_id: int,
+    last: datetime | None,
+    new: datetime | None,
+) -> bool:
+    """Move a subscription's ``last_digest_at`` from ``last`` to ``new``, committed,
+    only if nobody moved it since it was read: a run that claims a digest this way is
+    the only one sending it."""
+    was = (
+        Subscription.last_digest_at.is_(None)
+        if last is None
+        else Subscription.last_digest_at == last
+    )
+    moved = session.execute(
+        update(Subscription)
+        .where(Subscription.id == subscription_id, was)
+        .values(last_digest_at=new)
+        .execution_options(synchronize_session=False)
+    )
+    session.commit()
+    return getattr(moved, "rowcount", 0) == 1
+
+
 def send_digests(
     session: Session,
     *,
@@ -537,7 +561,8 @@ def send_digests(
     subscription whose last digest is a period old (or that has had none), one mail
     with the alerts queued for it, grouped by monitor and rule. A subscription with
     nothing queued gets no mail. A failed mail leaves its alerts queued for the next
-    run.
+    run. Runs at once (a scheduler and a cron job) send each digest once: a run claims
+    a subscription's digest (its ``last_digest_at``, committed) before sending it.
 
     Commits after each mail.
     """
@@ -551,9 +576,17 @@ def send_digests(
         statement = statement.where(Subscription.tenant_id == tenant_id)
     tally = _Tally()
     alerts_sent = 0
-    for subscription in session.scalars(statement.order_by(Subscription.id)).all():
-        if not is_due(subscription.digest, subscription.last_digest_at, current):
+    # populate_existing: the rows as stored now, not as this session last saw them
+    # (another run may have sent a digest since)
+    rows = session.scalars(
+        statement.order_by(Subscription.id).execution_options(populate_existing=True)
+    ).all()
+    for subscription in rows:
+        previous = subscription.last_digest_at
+        if not is_due(subscription.digest, previous, current):
             continue
+        if not _claim_digest(session, subscription.id, previous, current):
+            continue  # another run is sending this digest
         queued = list(
             session.execute(
                 select(Delivery, NotifyAlert)
@@ -566,12 +599,13 @@ def send_digests(
                 .order_by(Delivery.id)
             ).all()
         )
-        if not queued:
+        if not queued:  # no mail, and the period goes on from the last one
+            _claim_digest(session, subscription.id, current, previous)
             continue
         digest = build_digest(
             (inbox.alert_of(row) for _, row in queued),
             period=subscription.digest,
-            start=subscription.last_digest_at,
+            start=previous,
             end=current,
         )
         for delivery, _ in queued:
@@ -605,13 +639,14 @@ def send_digests(
             log.warning(
                 "digest for subscription %s not sent: %s", subscription.id, reason
             )
+            session.commit()
+            _claim_digest(session, subscription.id, current, previous)  # due again
         else:
             sent_at = utcnow()
             for delivery, _ in queued:
                 delivery.status = "sent"
                 delivery.sent_at = sent_at
                 delivery.error = None
-            subscription.last_digest_at = current
             tally.add("email")
             alerts_sent += digest.count
         session.commit()

@@ -103,9 +103,9 @@ def test_a_daily_digest_arrives_once_a_day_with_every_queued_alert(
     # each rule heading of each monitor, with its count, in the body's order
     rules = Counter((a["monitor"], a["rule"]) for a in alerts)
     labels = {
-        "new-documents": "新公开文献",
+        "new-documents": "新增文献",
         "status-change": "法律状态变化",
-        "expiry": "保护期即将届满",
+        "expiry": "即将届满",
     }
     for (monitor, rule), count in rules.items():
         section = body.split(f"监控：{monitor}")[1].split("监控：")[0]

@@ -66,7 +66,7 @@ def test_one_alert_arrives_with_a_chinese_subject_and_body(smtp_server, alerts):
     assert alerts[0]["pub_number"] in body
     assert alerts[0]["message"] in body
     assert "监控：轨枕竞争对手" in body
-    assert "规则：新公开文献" in body
+    assert "规则：新增文献" in body
     # 2026-12-01T00:30Z is 08:30 in Beijing
     assert "2026-12-01 08:30（北京时间）" in body
 
@@ -402,3 +402,25 @@ def test_a_send_interrupted_midway_is_retried_once_its_claim_is_stale(
         assert old.attempts == 2
     assert len(smtp_server.messages) == 1
     assert alerts[0]["pub_number"] in smtp_server.messages[0].message()["Subject"]
+
+
+def test_a_mail_on_no_single_patent_names_the_rule(smtp_server):
+    alert = Alert.from_dict(
+        {
+            "alert_id": 7,
+            "monitor": "轨枕竞争对手",
+            "rule": "new-applicants",
+            "pub_number": None,
+            "message": "新申请人进入：海安县建莲商品混凝土有限公司",
+            "evidence": {},
+            "created_at": "2026-12-07T08:00:00",
+        }
+    )
+    _mailer(smtp_server).send(
+        alert_message(alert, sender="a@patnav.example.cn", to=["b@x.example.cn"])
+    )
+    message = smtp_server.messages[0].message()
+    assert message["Subject"] == "【专利导航预警】轨枕竞争对手：新申请人"
+    body = message.get_content()
+    assert "新申请人进入：海安县建莲商品混凝土有限公司" in body
+    assert "专利：" not in body and "None" not in body

@@ -101,7 +101,7 @@ def test_the_same_alert_id_in_two_tenants_is_two_alerts(network, alerts):
     "broken",
     [
         {"message": None},
-        {"pub_number": ""},
+        {"monitor": ""},
         {"created_at": "yesterday"},
         {"evidence": ["not", "an", "object"]},
     ],
@@ -159,3 +159,36 @@ def test_offboarding_a_tenant_removes_its_notifications_only(network, alerts, tm
         ]
         # jn's inbox (1 user) and its failed webhook deliveries (2 alerts) remain
         assert db.scalar(select(func.count(Delivery.id))) == 2 + 2
+
+
+def test_an_alert_on_no_single_patent_and_per_store_ids(network, alerts):
+    """As patnav.monitors writes them: integer ids numbered per store, and no
+    pub_number for a new applicant entering."""
+    applicant = {
+        "alert_id": 1,
+        "monitor": "轨枕竞争对手",
+        "rule": "new-applicants",
+        "pub_number": None,
+        "doc_id": None,
+        "message": "新申请人进入：海安县建莲商品混凝土有限公司",
+        "evidence": {"applicant": "海安县建莲商品混凝土有限公司"},
+        "created_at": "2026-12-07T08:00:00",
+        "run_id": 3,
+        "acked_by": None,
+    }
+    ta = network.tenants["泰安市"]
+    with network.platform.sessions() as db:
+        first = dispatch(
+            db, [applicant], tenant_id=ta, channels=CHANNELS, source="store:1"
+        )
+        # alert 1 of another store is another alert; of the same store, the same one
+        other = dispatch(
+            db, [applicant], tenant_id=ta, channels=CHANNELS, source="store:2"
+        )
+        again = dispatch(
+            db, [applicant], tenant_id=ta, channels=CHANNELS, source="store:1"
+        )
+        assert (first.new_alerts, other.new_alerts, again.new_alerts) == (1, 1, 0)
+        (entry, _) = inbox.entries(db, network.users["ta_a"])
+    assert entry.alert.pub_number is None and entry.alert.alert_id == "1"
+    assert entry.alert.to_dict()["pub_number"] is None

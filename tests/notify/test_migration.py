@@ -32,10 +32,10 @@ def test_revision_0003_adds_and_removes_the_notification_tables(tmp_path):
     with engine.begin() as connection:
         connection.execute(
             text(
-                "INSERT INTO notify_alerts (tenant_id, alert_id, monitor, rule, "
-                "pub_number, message, evidence_json, created_at, received_at) VALUES "
-                "(1, 'a', '监控', 'expiry', 'CN202644312U', '保护期即将届满', '{}', "
-                ":now, :now)"
+                "INSERT INTO notify_alerts (tenant_id, source, alert_id, monitor, "
+                "rule, pub_number, message, evidence_json, created_at, received_at) "
+                "VALUES (1, 'store:1', '1', '监控', 'expiry', 'CN202644312U', "
+                "'即将届满', '{}', :now, :now)"
             ),
             {"now": utcnow()},
         )

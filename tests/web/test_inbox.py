@@ -61,7 +61,7 @@ def test_the_inbox_lists_the_users_alerts_in_chinese(client_for, alerted):
     for alert in alerted:
         assert alert["pub_number"] in html
         assert alert["message"] in html
-    for label in ("新公开文献", "法律状态变化", "保护期即将届满"):
+    for label in ("新增文献", "法律状态变化", "即将届满"):
         assert label in html
     # newest first
     positions = [html.index(a["pub_number"]) for a in reversed(alerted)]
@@ -145,3 +145,45 @@ def test_every_inbox_text_the_pages_use_is_in_its_catalogue():
         )
     assert len(used) > 15
     assert not sorted(k for k in used if k not in TEXT)
+
+
+def test_an_alert_from_a_store_links_there_and_one_on_no_patent_links_nowhere(
+    site, client_for
+):
+    store = site.stores["泰安库"]
+    platform = site.app.state.platform
+    with platform.sessions() as db:
+        dispatch(
+            db,
+            [
+                {
+                    "alert_id": 1,
+                    "monitor": "轨枕竞争对手",
+                    "rule": "new-applicants",
+                    "pub_number": None,
+                    "message": "新申请人进入：海安县建莲商品混凝土有限公司",
+                    "evidence": {},
+                    "created_at": "2026-12-07T08:00:00",
+                },
+                {
+                    "alert_id": 2,
+                    "monitor": "轨枕竞争对手",
+                    "rule": "expiry",
+                    "pub_number": "CN202644312U",
+                    "message": "即将届满",
+                    "evidence": {},
+                    "created_at": "2026-12-06T08:00:00",
+                },
+            ],
+            tenant_id=site.tenants["泰安市"],
+            channels=Channels(None, WebhookSender(attempts=1)),
+            source=f"store:{store}",
+        )
+    client = client_for("ta_analyst")
+    listing = client.get("/inbox").text
+    assert "不针对单件专利" in listing
+    applicant, patent = _item_ids(listing)
+    page = client.get(f"/inbox/{applicant}").text
+    assert "/patents/" not in page and "不针对单件专利" in page
+    page = client.get(f"/inbox/{patent}").text
+    assert f"/stores/{store}/patents/CN202644312U" in page

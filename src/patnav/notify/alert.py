@@ -2,11 +2,13 @@
 
 The shape is the monitors' promise (``patnav monitor run --json`` prints the same keys)::
 
-    {"alert_id": str, "monitor": str, "rule": str, "pub_number": str,
+    {"alert_id": str | int, "monitor": str, "rule": str, "pub_number": str | None,
      "message": str (Chinese), "evidence": dict, "created_at": ISO 8601 str}
 
-Notifications never import the monitors: whatever produces dicts of this shape can be
-dispatched.
+(other keys — ``doc_id``, ``run_id``, the acknowledgement and mute fields — are
+ignored). ``pub_number`` is ``None`` for an alert on no single patent (a new applicant
+entering). Notifications never import the monitors: whatever produces dicts of this
+shape can be dispatched.
 """
 
 from __future__ import annotations
@@ -45,7 +47,7 @@ class Alert:
     alert_id: str
     monitor: str
     rule: str
-    pub_number: str
+    pub_number: str | None
     message: str
     created_at: datetime
     evidence: Mapping[str, Any] = field(default_factory=dict)
@@ -58,7 +60,11 @@ class Alert:
             InvalidParameterError: a key is missing or empty, the evidence is no
                 mapping, or ``created_at`` is no ISO 8601 time.
         """
-        missing = [k for k in KEYS if k != "evidence" and data.get(k) in (None, "")]
+        missing = [
+            k
+            for k in KEYS
+            if k not in ("evidence", "pub_number") and data.get(k) in (None, "")
+        ]
         if missing:
             raise InvalidParameterError(
                 f"An alert needs {', '.join(missing)}; got the keys "
@@ -86,7 +92,9 @@ class Alert:
             alert_id=str(data["alert_id"]),
             monitor=str(data["monitor"]),
             rule=str(data["rule"]),
-            pub_number=str(data["pub_number"]),
+            pub_number=str(data["pub_number"]).strip() or None
+            if data.get("pub_number") is not None
+            else None,
             message=str(data["message"]),
             created_at=_naive_utc(created),
             evidence=dict(evidence),

@@ -21,7 +21,7 @@ RULES: tuple[str, ...] = (
     "status-change",
     "event",
     "annuity-due",
-    "grace-period",
+    "grace",
     "expiry",
     "high-maintenance",
 )
@@ -123,7 +123,10 @@ def build_digest(
                 RuleGroup(
                     rule,
                     tuple(
-                        sorted(rules[rule], key=lambda a: (a.created_at, a.pub_number))
+                        sorted(
+                            rules[rule],
+                            key=lambda a: (a.created_at, a.pub_number or ""),
+                        )
                     ),
                 )
                 for rule in sorted(rules, key=_rule_order)

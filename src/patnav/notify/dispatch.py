@@ -167,10 +167,15 @@ def _chunks(values: list[Any]) -> Iterable[list[Any]]:
 
 
 def record_alerts(
-    session: Session, tenant_id: int, alerts: Iterable[Alert | Mapping[str, Any]]
+    session: Session,
+    tenant_id: int,
+    alerts: Iterable[Alert | Mapping[str, Any]],
+    *,
+    source: str = "",
 ) -> tuple[list[NotifyAlert], int]:
-    """Store the tenant's alerts (an alert id seen before keeps its row); return the
-    rows, in the order given (each alert id once), and how many were new.
+    """Store the tenant's alerts from ``source`` (an alert id seen before from there
+    keeps its row); return the rows, in the order given (each alert id once), and how
+    many were new.
 
     Raises:
         InvalidParameterError: an alert dict is malformed (nothing is stored then).
@@ -181,13 +186,16 @@ def record_alerts(
     for ids in _chunks([a.alert_id for a in unique]):
         for row in session.scalars(
             select(NotifyAlert).where(
-                NotifyAlert.tenant_id == tenant_id, NotifyAlert.alert_id.in_(ids)
+                NotifyAlert.tenant_id == tenant_id,
+                NotifyAlert.source == source,
+                NotifyAlert.alert_id.in_(ids),
             )
         ):
             known[row.alert_id] = row
     fresh = [
         NotifyAlert(
             tenant_id=tenant_id,
+            source=source,
             alert_id=alert.alert_id,
             monitor=alert.monitor,
             rule=alert.rule,
@@ -398,12 +406,17 @@ def dispatch(
     *,
     tenant_id: int,
     channels: Channels,
+    source: str = "",
 ) -> DispatchReport:
     """Deliver a tenant's alerts: to every active user's inbox, and to each active
     subscription that wants the alert's monitor (e-mail now or queued for its digest;
     webhook now). Each alert reaches each recipient on each channel once, however
     often it is dispatched — also by two dispatches at once (a scheduler and a cron
     job): the one that records a delivery second starts over and finds it made.
+
+    ``source`` says where the alerts come from — ``store:<id>`` for the monitors of a
+    platform store, which number their alerts per store: an alert id is one alert
+    within its source (and the inbox links its patent in that store).
 
     Commits (after the inbox, after every mail or webhook, and at the end).
 
@@ -415,7 +428,7 @@ def dispatch(
     for attempt in range(1, ATTEMPTS + 1):
         tally.attempt = attempt
         try:
-            count = _dispatch_once(session, parsed, tenant_id, channels, tally)
+            count = _dispatch_once(session, parsed, tenant_id, channels, tally, source)
         except IntegrityError:
             session.rollback()
             if attempt == ATTEMPTS:
@@ -432,8 +445,9 @@ def _dispatch_once(
     tenant_id: int,
     channels: Channels,
     tally: _Tally,
+    source: str,
 ) -> int:
-    rows, new = record_alerts(session, tenant_id, alerts)
+    rows, new = record_alerts(session, tenant_id, alerts, source=source)
     users = list(
         session.scalars(
             select(User.id)

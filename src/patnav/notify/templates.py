@@ -16,17 +16,15 @@ from patnav.notify.digest import Digest
 TEXT = Catalogue(
     "patnav.notify.templates.TEXT",
     {
-        "rule.new-documents": ("新公开文献", "New documents"),
-        "rule.new-applicants": ("新进入申请人", "New applicants"),
+        # the monitors' names of their rules (patnav.monitors.model.RULES_ZH)
+        "rule.new-documents": ("新增文献", "New documents"),
+        "rule.new-applicants": ("新申请人", "New applicants"),
         "rule.status-change": ("法律状态变化", "Legal-status change"),
         "rule.event": ("法律事件", "Legal event"),
-        "rule.annuity-due": ("年费即将到期", "Annuity due"),
-        "rule.grace-period": ("进入年费滞纳期", "In the grace period"),
-        "rule.expiry": ("保护期即将届满", "Term ending"),
-        "rule.high-maintenance": (
-            "高维持年限专利提醒",
-            "High-maintenance-year patent",
-        ),
+        "rule.annuity-due": ("年费到期", "Annuity due"),
+        "rule.grace": ("进入宽限期", "In the grace period"),
+        "rule.expiry": ("即将届满", "Term ending"),
+        "rule.high-maintenance": ("高维持年限专利", "High-maintenance-year patent"),
         "subject.one": (
             "【专利导航预警】{monitor}：{pub_number}",
             "[Patent alert] {monitor}: {pub_number}",
@@ -94,9 +92,13 @@ def _clock(value: datetime, lang: str) -> str:
 
 
 def alert_subject(alert: Alert, lang: str = "zh") -> str:
-    """The subject of one alert's e-mail."""
+    """The subject of one alert's e-mail: the monitor and the patent (the rule, for an
+    alert on no single patent)."""
     return TEXT.text(
-        "subject.one", lang, monitor=alert.monitor, pub_number=alert.pub_number
+        "subject.one",
+        lang,
+        monitor=alert.monitor,
+        pub_number=alert.pub_number or rule_label(alert.rule, lang),
     )
 
 
@@ -108,7 +110,11 @@ def alert_text(alert: Alert, lang: str = "zh") -> str:
         "",
         f"{TEXT.text('field.monitor', lang)}{colon}{alert.monitor}",
         f"{TEXT.text('field.rule', lang)}{colon}{rule_label(alert.rule, lang)}",
-        f"{TEXT.text('field.patent', lang)}{colon}{alert.pub_number}",
+        *(
+            [f"{TEXT.text('field.patent', lang)}{colon}{alert.pub_number}"]
+            if alert.pub_number
+            else []
+        ),
         f"{TEXT.text('field.time', lang)}{colon}{format_time(alert.created_at, lang)}",
         f"{TEXT.text('field.message', lang)}{colon}{alert.message}",
         "",
@@ -167,8 +173,9 @@ def digest_text(digest: Digest, lang: str = "zh") -> str:
             )
             for number, alert in enumerate(rule.alerts, 1):
                 when = _clock(alert.created_at, lang)
+                patent = f"{alert.pub_number}{colon}" if alert.pub_number else ""
                 lines.append(
-                    f"    {number}. {alert.pub_number}{colon}{alert.message}"
+                    f"    {number}. {patent}{alert.message}"
                     + say(lang, f"（{when}）", f" ({when})")
                 )
     lines += ["", "——", TEXT.text("footer", lang)]

@@ -297,21 +297,25 @@ time)."""
 
 class NotifyAlert(Base):
     """A monitor's alert as the platform received it for a tenant: what the inbox shows
-    and digests collect. ``alert_id`` is the monitor's own id, unique per tenant."""
+    and digests collect. ``alert_id`` is the monitor's own id, unique within its
+    ``source`` (``store:<id>``: the store the monitors ran on — each store numbers its
+    alerts from 1) and tenant. ``pub_number`` is unset for an alert on no single patent
+    (a new applicant)."""
 
     __tablename__ = "notify_alerts"
     __table_args__ = (
-        UniqueConstraint("tenant_id", "alert_id", name="uq_notify_alert"),
+        UniqueConstraint("tenant_id", "source", "alert_id", name="uq_notify_alert"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     tenant_id: Mapped[int] = mapped_column(
         ForeignKey("tenants.id", ondelete="CASCADE"), index=True
     )
+    source: Mapped[str] = mapped_column(String(200), default="")
     alert_id: Mapped[str] = mapped_column(String(200))
     monitor: Mapped[str] = mapped_column(String(200))
     rule: Mapped[str] = mapped_column(String(50))
-    pub_number: Mapped[str] = mapped_column(String(50))
+    pub_number: Mapped[str | None] = mapped_column(String(50), default=None)
     message: Mapped[str] = mapped_column(Text)
     evidence_json: Mapped[str] = mapped_column(Text, default="{}")
     created_at: Mapped[datetime] = mapped_column(DateTime)

@@ -49,6 +49,7 @@ TEXT = Catalogue(
         "inbox.read_all": ("全部标记已读", "Mark all read"),
         "inbox.evidence": ("依据", "Evidence"),
         "inbox.no_evidence": ("无依据记录", "No evidence recorded"),
+        "inbox.no_patent": ("不针对单件专利", "No single patent"),
         "inbox.open_patent": ("在“{store}”中查看专利", "Open the patent in {store}"),
         "inbox.back": ("返回消息列表", "Back to the inbox"),
         "inbox.newer": ("上一页", "Newer"),
@@ -131,11 +132,16 @@ def alert_detail(ctx: Ctx, item_id: int) -> AlertDetail:
     ctx.db.commit()
     item = ctx.db.get(InboxItem, item_id)
     alert = ctx.db.get(NotifyAlert, item.alert_pk) if item else None
-    stores = [
-        s
-        for s in list_stores(ctx)
-        if alert is not None and s.tenant_id == alert.tenant_id
-    ]
+    stores: list[DataStore] = []
+    if alert is not None and entry.alert.pub_number:
+        # the store the monitors ran on, when the alert says; else the tenant's stores
+        origin = alert.source.removeprefix("store:")
+        stores = [
+            s
+            for s in list_stores(ctx)
+            if s.tenant_id == alert.tenant_id
+            and (not alert.source.startswith("store:") or str(s.id) == origin)
+        ]
     return AlertDetail(entry, stores)
 
 

@@ -22,17 +22,18 @@ def upgrade() -> None:
         "notify_alerts",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("tenant_id", sa.Integer(), nullable=False),
+        sa.Column("source", sa.String(length=200), nullable=False),
         sa.Column("alert_id", sa.String(length=200), nullable=False),
         sa.Column("monitor", sa.String(length=200), nullable=False),
         sa.Column("rule", sa.String(length=50), nullable=False),
-        sa.Column("pub_number", sa.String(length=50), nullable=False),
+        sa.Column("pub_number", sa.String(length=50), nullable=True),
         sa.Column("message", sa.Text(), nullable=False),
         sa.Column("evidence_json", sa.Text(), nullable=False),
         sa.Column("created_at", sa.DateTime(), nullable=False),
         sa.Column("received_at", sa.DateTime(), nullable=False),
         sa.ForeignKeyConstraint(["tenant_id"], ["tenants.id"], ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("id"),
-        sa.UniqueConstraint("tenant_id", "alert_id", name="uq_notify_alert"),
+        sa.UniqueConstraint("tenant_id", "source", "alert_id", name="uq_notify_alert"),
     )
     with op.batch_alter_table("notify_alerts", schema=None) as batch_op:
         batch_op.create_index(

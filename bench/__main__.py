@@ -20,6 +20,7 @@ from bench import (
     fto_scope,
     import_speed,
     monitors,
+    notify_speed,
     prevalue_speed,
     report_speed,
     results_speed,
@@ -60,6 +61,7 @@ BENCHMARKS = {
     "value-validation": value.validation,
     "value-features": value.features,
     "monitors": monitors.main,
+    "notify": notify_speed.main,
 }
 
 

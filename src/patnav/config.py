@@ -389,6 +389,74 @@ class Settings(BaseSettings):
         ),
     )
 
+    # -- notifications (e-mail over SMTP, signed webhooks) -----------------------------
+    smtp_host: str | None = Field(
+        default=None,
+        description=(
+            "SMTP server that sends alert e-mails and digests; unset: no e-mail is sent "
+            "(e-mail deliveries fail with a message saying so, the inbox still works)."
+        ),
+    )
+    smtp_port: int = Field(
+        default=587, ge=1, le=65535, description="Port of the SMTP server."
+    )
+    smtp_user: str | None = Field(
+        default=None,
+        description="User name to sign in to the SMTP server with; unset: no sign-in.",
+    )
+    smtp_password: SecretStr | None = Field(
+        default=None,
+        description=(
+            "Password for smtp_user; read from the environment (PATNAV_SMTP_PASSWORD), "
+            "never logged, shown or stored."
+        ),
+    )
+    smtp_from: str = Field(
+        default="patnav@localhost",
+        description="From address of alert e-mails and digests.",
+    )
+    smtp_starttls: bool = Field(
+        default=True,
+        description=(
+            "Switch the SMTP connection to TLS (STARTTLS) before signing in and "
+            "sending; a server that does not offer it is refused. false only for a "
+            "relay on the same machine or network."
+        ),
+    )
+    smtp_ca_file: Path | None = Field(
+        default=None,
+        description=(
+            "PEM file of the certificate authorities to trust for the SMTP server's "
+            "certificate (an internal CA); unset: the system's."
+        ),
+    )
+    smtp_timeout_s: float = Field(
+        default=30.0,
+        gt=0,
+        description="Longest wait for the SMTP server at each step.",
+    )
+    webhook_timeout_s: float = Field(
+        default=10.0,
+        gt=0,
+        description="Longest wait for a webhook receiver to answer one attempt.",
+    )
+    webhook_private_addresses: bool = Field(
+        default=False,
+        description=(
+            "Allow webhooks to loopback, private and link-local addresses (a receiver "
+            "on the internal network, 10.x, 192.168.x); off: such a URL is refused, so "
+            "a subscription cannot make patnav probe its own network."
+        ),
+    )
+    webhook_attempts: int = Field(
+        default=4,
+        ge=1,
+        description=(
+            "Attempts to deliver one webhook: a 5xx answer, a timeout or a refused "
+            "connection is tried again (after 1, 2, 4 … seconds); a 4xx answer is not."
+        ),
+    )
+
     @field_validator("trusted_proxies", mode="before")
     @classmethod
     def _split_proxies(cls, value: Any) -> Any:

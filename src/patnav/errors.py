@@ -30,8 +30,9 @@ Exception
 │   ├── UnauthorizedError                an API call without a valid token or session (401)
 │   ├── CsrfError                        a change without the session's CSRF token (403)
 │   ├── TooManyPendingError              .kind .limit: too many queued jobs (429)
-│   └── ExternalServiceError             .service: an outside service (USPTO ODP, EPO OPS,
+│   ├── ExternalServiceError             .service: an outside service (USPTO ODP, EPO OPS,
 │                                        Lens) is unreachable, refuses or answers an error
+│   └── DeliveryError                    .channel .reason: a notification was not delivered
 ├── ValueError                           internal signals, caught where they are raised:
 │   ├── FieldValueError                  .message_zh: a query value (→ QuerySyntaxError)
 │   ├── RowError                         a table row is no record (→ quarantine)
@@ -360,6 +361,18 @@ class ExternalServiceError(PatnavError):
     def __init__(self, service: str, message: str) -> None:
         self.service = service
         super().__init__(message)
+
+
+class DeliveryError(PatnavError):
+    """A notification could not be delivered: the SMTP server is not configured or
+    refused it, a webhook receiver failed or could not be reached. ``retryable`` says
+    whether trying again may help (a 5xx answer, a timeout) or not (a 4xx answer)."""
+
+    def __init__(self, channel: str, reason: str, *, retryable: bool = False) -> None:
+        self.channel = channel
+        self.reason = reason
+        self.retryable = retryable
+        super().__init__(f"Cannot deliver by {channel}: {reason}")
 
 
 # -- internal signals: raised and caught inside patnav, never seen by a caller ---------

@@ -278,3 +278,121 @@ class AuditEvent(Base):
     ip: Mapped[str | None] = mapped_column(String(64), default=None)
     success: Mapped[bool] = mapped_column(Boolean, default=True)
     detail: Mapped[str | None] = mapped_column(Text, default=None)
+
+
+# -- notifications (patnav.notify) ------------------------------------------------------
+
+CHANNELS: tuple[str, ...] = ("inbox", "email", "webhook")
+"""Where an alert is delivered: the in-app inbox, an e-mail address, a webhook URL."""
+
+DIGEST_PERIODS: tuple[str, ...] = ("none", "daily", "weekly")
+"""How an e-mail subscription receives alerts: each at once, or in a daily or weekly
+digest."""
+
+DELIVERY_STATES: tuple[str, ...] = ("sent", "queued", "sending", "failed")
+"""A delivery was sent; is waiting for its digest; is being sent (claimed at
+``claimed_at`` by one dispatch, so no other sends it too); or failed (tried again next
+time)."""
+
+
+class NotifyAlert(Base):
+    """A monitor's alert as the platform received it for a tenant: what the inbox shows
+    and digests collect. ``alert_id`` is the monitor's own id, unique within its
+    ``source`` (``store:<id>``: the store the monitors ran on — each store numbers its
+    alerts from 1) and tenant. ``pub_number`` is unset for an alert on no single patent
+    (a new applicant)."""
+
+    __tablename__ = "notify_alerts"
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "source", "alert_id", name="uq_notify_alert"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    tenant_id: Mapped[int] = mapped_column(
+        ForeignKey("tenants.id", ondelete="CASCADE"), index=True
+    )
+    source: Mapped[str] = mapped_column(String(200), default="")
+    alert_id: Mapped[str] = mapped_column(String(200))
+    monitor: Mapped[str] = mapped_column(String(200))
+    rule: Mapped[str] = mapped_column(String(50))
+    pub_number: Mapped[str | None] = mapped_column(String(50), default=None)
+    message: Mapped[str] = mapped_column(Text)
+    evidence_json: Mapped[str] = mapped_column(Text, default="{}")
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    received_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class InboxItem(Base):
+    """One alert in one user's inbox: unread until read, open until acknowledged."""
+
+    __tablename__ = "notify_inbox"
+    __table_args__ = (UniqueConstraint("user_id", "alert_pk", name="uq_inbox_item"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    alert_pk: Mapped[int] = mapped_column(
+        ForeignKey("notify_alerts.id", ondelete="CASCADE"), index=True
+    )
+    delivered_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    read_at: Mapped[datetime | None] = mapped_column(DateTime, default=None)
+    acknowledged_at: Mapped[datetime | None] = mapped_column(DateTime, default=None)
+
+
+class Subscription(Base):
+    """Who receives a tenant's alerts by e-mail or webhook, and how.
+
+    ``user_id`` is the subscriber (unset: the tenant's own, e.g. a shared mailbox or a
+    system's webhook). ``address`` is the e-mail address or the webhook URL; ``secret``
+    signs a webhook's body (never logged or shown again); ``digest`` is one of
+    :data:`DIGEST_PERIODS` (e-mail only); ``monitors`` limits it to some monitors
+    (comma-separated names; empty: every monitor).
+    """
+
+    __tablename__ = "notify_subscriptions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    tenant_id: Mapped[int] = mapped_column(
+        ForeignKey("tenants.id", ondelete="CASCADE"), index=True
+    )
+    user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), index=True, default=None
+    )
+    channel: Mapped[str] = mapped_column(String(20))
+    address: Mapped[str] = mapped_column(String(500))
+    secret: Mapped[str | None] = mapped_column(String(200), default=None)
+    digest: Mapped[str] = mapped_column(String(20), default="none")
+    monitors: Mapped[str] = mapped_column(Text, default="")
+    lang: Mapped[str] = mapped_column(String(5), default="zh")
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    last_digest_at: Mapped[datetime | None] = mapped_column(DateTime, default=None)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class Delivery(Base):
+    """One alert delivered (or queued for a digest, or failed) on one channel to one
+    recipient: ``user:<id>`` for the inbox, the address for e-mail, the URL for a
+    webhook. The key makes dispatching idempotent: an alert reaches a recipient on a
+    channel once, however often it is dispatched."""
+
+    __tablename__ = "notify_deliveries"
+    __table_args__ = (
+        UniqueConstraint("alert_pk", "channel", "recipient", name="uq_notify_delivery"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    alert_pk: Mapped[int] = mapped_column(
+        ForeignKey("notify_alerts.id", ondelete="CASCADE"), index=True
+    )
+    channel: Mapped[str] = mapped_column(String(20))
+    recipient: Mapped[str] = mapped_column(String(500))
+    subscription_id: Mapped[int | None] = mapped_column(
+        ForeignKey("notify_subscriptions.id", ondelete="SET NULL"), default=None
+    )
+    status: Mapped[str] = mapped_column(String(20))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    error: Mapped[str | None] = mapped_column(Text, default=None)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    claimed_at: Mapped[datetime | None] = mapped_column(DateTime, default=None)
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime, default=None)

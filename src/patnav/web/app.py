@@ -69,6 +69,7 @@ from patnav.web.routers import (
     dashboard,
     fto,
     imports,
+    inbox,
     patents,
     prevalue,
     reports,
@@ -181,6 +182,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         admin,
         capability,
         barrier,
+        inbox,
     ):
         app.include_router(module.router)
     app.include_router(api.router)

@@ -299,6 +299,15 @@ class Settings(BaseSettings):
             "platform prune' does); 0: never by itself."
         ),
     )
+    monitor_every_s: float = Field(
+        default=60.0,
+        ge=0,
+        description=(
+            "How often 'patnav serve' looks for due monitors in every store, runs them "
+            "and delivers their alerts (inbox, e-mail, webhooks) and the due digests; "
+            "0: never by itself (run 'patnav monitor run --due' from cron instead)."
+        ),
+    )
     # -- connectors (patnav fetch): the only options that reach the network ----------
     fetch_dir: Path = Field(
         default=Path("fetches"),

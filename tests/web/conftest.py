@@ -84,8 +84,11 @@ class Site:
 
 
 def make_settings(root: Path, data_dir: Path, **extra):
+    """The platform's settings for a test; the monitor scheduler is off unless a test
+    asks for it (a round every minute would open the tests' stores behind their back)."""
     from patnav.config import Settings
 
+    extra.setdefault("monitor_every_s", 0)
     return Settings(data_root=root, data_dir=data_dir, **extra)
 
 

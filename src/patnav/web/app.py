@@ -54,6 +54,7 @@ from patnav.platform.retention import prune
 from patnav.web import jobs
 from patnav.web.deps import identify
 from patnav.web.features import imports as import_jobs
+from patnav.web.features import monitoring
 from patnav.web.features import reports as report_jobs
 from patnav.web.i18n import LANG_COOKIE, pick_lang, translate
 from patnav.web.limits import Limits, LimitsMiddleware
@@ -119,18 +120,24 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         resumed = jobs.resume(platform, hub, (import_jobs.IMPORT, report_jobs.REPORT))
         if resumed:
             log.info("resumed %d interrupted job(s)", resumed)
-        pruner = (
-            asyncio.create_task(_prune_every(platform, settings.prune_every_hours))
-            if settings.prune_every_hours > 0
-            else None
-        )
+        tasks = []
+        if settings.prune_every_hours > 0:
+            tasks.append(
+                asyncio.create_task(_prune_every(platform, settings.prune_every_hours))
+            )
+        if settings.monitor_every_s > 0:
+            tasks.append(
+                asyncio.create_task(
+                    _monitor_every(platform, hub, settings.monitor_every_s)
+                )
+            )
         try:
             yield
         finally:
-            if pruner is not None:
-                pruner.cancel()
+            for task in tasks:
+                task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
-                    await pruner
+                    await task
             await limits.drain()
             hub.close()
             platform.close()
@@ -221,6 +228,20 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     _handlers(app)
     return app
+
+
+async def _monitor_every(platform: Platform, hub: StoreHub, seconds: float) -> None:
+    """Run the due monitors of every store and deliver their alerts every ``seconds``
+    (the first round after at most a minute)."""
+    await asyncio.sleep(min(seconds, 60.0))
+    while True:
+        try:
+            done = await run_in_threadpool(monitoring.monitor_round, platform, hub)
+            if done.stores or done.skipped:
+                log.info("monitors: %s", done.to_dict())
+        except Exception:  # logged; the next round tries again
+            log.exception("monitor round failed")
+        await asyncio.sleep(seconds)
 
 
 async def _prune_every(platform: Platform, hours: float) -> None:

@@ -155,6 +155,7 @@ from patnav.cli import (  # noqa: E402  (commands register on import)
     report,
     search,
     serve,
+    sme,
     store,
     value,
 )
@@ -177,6 +178,7 @@ __all__ = [
     "report",
     "search",
     "serve",
+    "sme",
     "store",
     "value",
 ]

@@ -43,6 +43,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 from typing import Any, Literal
 
 import pandas as pd
@@ -77,6 +78,13 @@ VERDICT_ZH = {
     "not_eligible": "不符合入库条件",
     "incomplete": "信息不全，待补充",
 }
+SOURCE_ZH = {
+    "register": "企业库",
+    "store": "专利数据",
+    "declaration": "企业申报",
+    "concordance": "专利密集型产业目录",
+    "abnormal": "非正常专利申请检测",
+}
 SIZE_ZH = {"large": "大型", "medium": "中型", "small": "小型", "micro": "微型"}
 
 RD_SPENDING_MIN_WAN = 500.0
@@ -107,6 +115,15 @@ class Evidence:
     source: str
     file: str | None = None
     row: str | int | None = None
+
+    def text(self) -> str:
+        """One line in Chinese: 名称：值（来源 文件 行）."""
+        source = SOURCE_ZH.get(self.source, self.source)
+        where = " ".join(
+            str(x) for x in (Path(self.file).name if self.file else None, self.row) if x
+        )
+        value = "未载" if self.value is None else self.value
+        return f"{self.label}：{value}（{source}{' ' + where if where else ''}）"
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -229,6 +246,25 @@ class SmeCheck:
             rec["结论"] = VERDICT_ZH[r.verdict]
             rec["待补充"] = "；".join(f"{c.criterion}. {c.ask}" for c in r.missing)
             records.append(rec)
+        return pd.DataFrame.from_records(records)
+
+    def to_criteria_frame(self) -> pd.DataFrame:
+        """One row per enterprise × criterion: result, reason, evidence, what to ask."""
+        records = []
+        for r in self.rows:
+            for c in r.criteria:
+                records.append(
+                    {
+                        "企业名称": r.name,
+                        "统一社会信用代码": r.uscc,
+                        "序号": c.criterion,
+                        "条件": c.name,
+                        "结果": RESULT_ZH[c.result],
+                        "说明": c.reason,
+                        "依据": "；".join(e.text() for e in c.evidence),
+                        "待补充": c.ask or "",
+                    }
+                )
         return pd.DataFrame.from_records(records)
 
 

@@ -283,7 +283,11 @@ def _row(cells: Mapping[str, Any], path: Path, row: int) -> Declaration | None:
     rate = rate_raw = None
     licensed = None
     for header, value in cells.items():
-        found = _HEADERS.get(normalize_header(header))
+        key_text = normalize_header(header)
+        # a unit in the header (专利产业化率（%）) does not change the column
+        found = _HEADERS.get(key_text) or _HEADERS.get(
+            key_text.replace("%", "").replace("％", "")
+        )
         text = _text(value)
         if found is None or not text:
             continue
@@ -345,7 +349,10 @@ def _row(cells: Mapping[str, Any], path: Path, row: int) -> Declaration | None:
                 valid_until=s.get("valid"),
                 raw=str(s.get("raw", "")),
             )
-            for code, s in statuses.items()
+            # in the order of STATUSES, whatever the order of the columns
+            for code, s in sorted(
+                statuses.items(), key=lambda i: list(STATUSES).index(i[0])
+            )
         ),
         flags=flags,
         licensed_in_count=licensed,

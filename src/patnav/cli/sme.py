@@ -131,8 +131,8 @@ def sme_check(
 
     \b
     Example:
-      patnav sme check --province 湖北省 --declarations 申报.xlsx \\
-          --dense-industries 专利密集型产业.csv --as-of 2024-06-30 --out 入库核查.xlsx
+      patnav sme check --province 湖北省 --declarations 申报.xlsx --json
+      patnav sme check --province 湖北省 --as-of 2024-06-30 --out 入库核查.xlsx
     """
     day = _day(as_of)
     decls = read_declarations(declarations) if declarations else ()

@@ -385,3 +385,75 @@ def test_an_empty_province_or_register_is_refused(prevalue_store, sme_store):
         pytest.raises(InvalidParameterError, match="enterprises import"),
     ):
         check_sme(store, "湖北省", as_of=AS_OF)
+
+
+# -- incoPat: the 国民经济分类 codes per patent as evidence; owners from applicants --------
+
+INCOPAT = "formats/cn-db-exports/incopat_toyota_autodriving_CN.xlsx"
+GTMC = "广汽丰田汽车有限公司"
+
+
+@pytest.fixture(scope="module")
+def incopat(data_dir, tmp_path_factory):
+    """The first 300 rows of the incoPat Toyota export (国民经济分类 per patent, no current
+    owner column) and a store of them with a MADE-UP one-line register (广汽丰田 with an
+    invented industry code)."""
+    import warnings
+
+    from patnav.enterprises.links import link_enterprises
+    from patnav.enterprises.store import import_register
+    from patnav.ingest.pipeline import import_paths
+
+    folder = tmp_path_factory.mktemp("incopat")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        frame = pd.read_excel(data_dir / INCOPAT, dtype=str).head(300)
+    frame.to_csv(folder / "incopat_head.csv", index=False)
+    register = folder / "企业库_虚构.csv"
+    register.write_text(
+        f"企业名称,所在地区,行业代码,备注\n{GTMC},广东省广州市,C3612,虚构数据（测试用）\n",
+        encoding="utf-8",
+    )
+    path = folder / "incopat.duckdb"
+    with PatentStore.open(path) as store:
+        assert import_paths(store, [folder / "incopat_head.csv"]).ok
+        import_register(store, register)
+        link_enterprises(store)
+    return frame, path
+
+
+def test_patent_industry_codes_are_evidence_counted_as_in_the_raw_export(incopat):
+    frame, path = incopat
+    with PatentStore.open(path, read_only=True) as store:
+        result = check_sme(store, "广东省", as_of=AS_OF)
+    (e,) = result.rows
+    rows = frame[
+        frame["申请人"]
+        .fillna("")
+        .map(lambda v: GTMC in [p.strip() for p in v.split(";")])
+    ]
+    codes = (
+        rows.assign(code=rows["国民经济分类"].fillna("").str.split(";"))
+        .explode("code")
+        .assign(code=lambda f: f["code"].str.strip())
+        .query("code != ''")
+        .groupby("code")["公开（公告）号"]
+        .nunique()
+    )
+    top = sorted(codes.items(), key=lambda kv: (-kv[1], kv[0]))[:10]
+    c3 = e.criteria[2]
+    ev = next(x for x in c3.evidence if x.field == "GBT4754")
+    assert ev.source == "store" and list(ev.value.items()) == top
+    assert c3.result == "unknown"  # no list loaded: the codes are evidence only
+    # criterion 4 on a source without current owners: the applicants own
+    active = rows[rows["专利有效性"] == "有效"]
+    assert len(active) > 0
+    ev4 = next(x for x in e.criteria[3].evidence if x.field == "in_force_patents")
+    assert (
+        ev4.value["utility_model"]
+        == active[active["专利类型"] == "实用新型"]["申请号"].nunique()
+    )
+    assert (
+        ev4.value["invention"]
+        == active[active["专利类型"].str.startswith("发明")]["申请号"].nunique()
+    )

@@ -105,6 +105,16 @@ OWNER_PARTIES = """(
 FILER_PARTIES = "(SELECT * FROM parties WHERE role IN ('applicant', 'current_owner'))"
 
 
+def _value_text(value: Any) -> str:
+    if value is None:
+        return "未载"
+    if isinstance(value, dict):
+        return "，".join(f"{k} {_value_text(v)}" for k, v in value.items()) or "无"
+    if isinstance(value, list | tuple):
+        return "、".join(_value_text(v) for v in value) or "无"
+    return str(value)
+
+
 @dataclass(frozen=True, slots=True)
 class Evidence:
     """What a criterion rests on: the field, its value, its source and where there."""
@@ -122,7 +132,7 @@ class Evidence:
         where = " ".join(
             str(x) for x in (Path(self.file).name if self.file else None, self.row) if x
         )
-        value = "未载" if self.value is None else self.value
+        value = _value_text(self.value)
         return f"{self.label}：{value}（{source}{' ' + where if where else ''}）"
 
     def to_dict(self) -> dict[str, Any]:
@@ -509,8 +519,8 @@ def _c3(
         ev.append(
             Evidence(
                 "GBT4754",
-                "其专利的国民经济行业分类（佐证）",
-                "、".join(f"{c}（{n} 件）" for c, n in codes[:5]),
+                "其专利的国民经济行业分类（件数，佐证）",
+                {c: n for c, n in codes[:10]},
                 "store",
             )
         )
@@ -855,7 +865,8 @@ def _coop(store: PatentStore) -> dict[str, list[dict[str, Any]]]:
     WITH ed AS ({enterprise_documents_sql(FILER_PARTIES)})
     SELECT DISTINCT ed.actor, ed.doc_id, pa.name AS partner,
            coalesce(year(p.app_date),
-                    TRY_CAST(json_extract_string(p.extras, '$.申请年') AS INTEGER))
+                    CASE WHEN json_valid(p.extras) THEN TRY_CAST(
+                        json_extract_string(p.extras, '$.申请年') AS INTEGER) END)
                AS year
     FROM ed
     JOIN parties pa ON pa.doc_id = ed.doc_id AND pa.role IN ('applicant', 'current_owner')
@@ -905,11 +916,17 @@ def _match_declarations(
     notes = []
     for d in declarations:
         eid = by_uscc.get(d.uscc or "")
+        ids: list[str] = []
         if eid is None and d.name:
             ids = by_key.get(name_key(d.name), [])
             eid = ids[0] if len(ids) == 1 else None
         who = d.name or d.uscc
-        if eid is None:
+        if eid is None and len(ids) > 1:
+            notes.append(
+                f"申报文件 {d.file} 第 {d.row} 行的企业 {who} 对应企业库中 {len(ids)} 家"
+                "同名企业，未采用（请填写统一社会信用代码）"
+            )
+        elif eid is None:
             notes.append(
                 f"申报文件 {d.file} 第 {d.row} 行的企业 {who} 不在企业库中"
                 "（先 patnav enterprises import）"

@@ -70,6 +70,8 @@ def test_the_province_register_is_checked_with_ten_criteria_in_order(sme_store):
         assert r.verdict in ("incomplete", "not_eligible")
         for c in r.missing:
             assert c.ask
+    # a register enterprise without a province is not taken for the province's
+    assert any(n.startswith("企业库中 1 家企业注册地未知") for n in result.notes)
     # the short form of a province is the same library
     assert sorted(r.name for r in _check_short(sme_store).rows) == sorted(HUBEI)
 
@@ -457,3 +459,16 @@ def test_patent_industry_codes_are_evidence_counted_as_in_the_raw_export(incopat
         ev4.value["invention"]
         == active[active["专利类型"].str.startswith("发明")]["申请号"].nunique()
     )
+
+
+def test_a_declared_enterprise_without_a_province_is_listed_unknown(
+    sme_store, tmp_path
+):
+    path = tmp_path / "申报.csv"
+    path.write_text(
+        "企业名称,独立法人\n宜昌飞瑞球体制造有限公司,是\n", encoding="utf-8"
+    )
+    result = _check(sme_store, declarations=read_declarations(path))
+    c1 = _crit(result, "宜昌飞瑞球体制造有限公司", 1)
+    assert c1.result == "unknown" and "注册地" in (c1.ask or "")
+    assert "申报为独立法人" in c1.reason

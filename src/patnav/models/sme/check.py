@@ -281,9 +281,9 @@ class SmeCheck:
 # -- helpers ---------------------------------------------------------------------------
 
 
-def short_province(name: str | None) -> str:
+def short_province(name: object) -> str:
     """A province without its suffix: 湖北省 → 湖北, 广西壮族自治区 → 广西."""
-    text = (name or "").strip()
+    text = name.strip() if isinstance(name, str) else ""
     return re.sub(r"(省|市|(壮族|回族|维吾尔)?自治区|特别行政区)$", "", text)
 
 

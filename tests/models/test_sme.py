@@ -472,3 +472,21 @@ def test_a_declared_enterprise_without_a_province_is_listed_unknown(
     c1 = _crit(result, "宜昌飞瑞球体制造有限公司", 1)
     assert c1.result == "unknown" and "注册地" in (c1.ask or "")
     assert "申报为独立法人" in c1.reason
+
+
+def test_criterion_4_fails_only_on_no_patents_and_a_declared_no_licence(
+    sme_store, prevalue_store, tmp_path
+):
+    frame, _rows, _path = prevalue_store
+    yg = "宜昌银罡桑蚕科技股份有限公司"
+    owned = frame[frame["当前申请专利权人"].map(lambda v: yg in parts(v))]
+    assert len(owned) > 0 and sum(_in_force_units(frame, yg).values()) == 0
+    path = tmp_path / "申报.csv"
+    path.write_text(
+        f"企业名称,许可使用专利,专利产品备案\n{yg},否,是\n", encoding="utf-8"
+    )
+    result = _check(sme_store, declarations=read_declarations(path))
+    c4 = _crit(result, yg, 4)
+    assert c4.result == "fail" and "无许可使用专利" in c4.reason
+    # without the licence column the same data leave it unknown
+    assert _crit(_check(sme_store), yg, 4).result == "unknown"

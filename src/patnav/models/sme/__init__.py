@@ -1,6 +1,7 @@
 """The SME cultivation library (专利产业化促进中小企业成长计划 培育库): the ten admission
-criteria per enterprise (:mod:`.check`), the enterprises' declarations (:mod:`.declarations`)
-and the 专利密集型产业 concordance a user loads (:mod:`.industries`)."""
+criteria per enterprise (:mod:`.check` reads the store and runs :mod:`.criteria`, one function
+per criterion, into the results of :mod:`.results`), the enterprises' declarations
+(:mod:`.declarations`) and the 专利密集型产业 concordance a user loads (:mod:`.industries`)."""
 
 from patnav.models.sme.check import (
     CRITERIA,

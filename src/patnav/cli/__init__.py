@@ -156,6 +156,7 @@ from patnav.cli import (  # noqa: E402  (commands register on import)
     report,
     search,
     serve,
+    sme,
     store,
     value,
 )
@@ -179,6 +180,7 @@ __all__ = [
     "report",
     "search",
     "serve",
+    "sme",
     "store",
     "value",
 ]

@@ -574,21 +574,33 @@ def _str(value: Any) -> str | None:
 # -- the statement -----------------------------------------------------------------------
 
 
+APPLICANT_PARTIES = "(SELECT * FROM parties WHERE role = 'applicant')"
+"""The parties an enterprise files as: its applicant rows."""
+
+
+def enterprise_documents_sql(parties: str = APPLICANT_PARTIES) -> str:
+    """The statement of (``actor`` = enterprise_id, ``doc_id``): the documents whose
+    ``parties`` rows (a relation with ``doc_id``, ``name``, ``entity_id``; the applicant
+    rows by default) name an applicant name linked to a register enterprise
+    (``enterprise_links`` linked or accepted), or that name's resolved entity."""
+    return f"""
+        SELECT DISTINCT l.enterprise_id AS actor, pa.doc_id
+        FROM enterprise_links l
+        JOIN {parties} pa ON pa.name = l.applicant_name
+        WHERE l.status IN ('linked', 'accepted')
+        UNION
+        SELECT DISTINCT l.enterprise_id AS actor, pa.doc_id
+        FROM enterprise_links l
+        JOIN {parties} pa ON pa.entity_id = l.entity_id
+        WHERE l.status IN ('linked', 'accepted') AND l.entity_id IS NOT NULL
+    """
+
+
 def _actor_sql(register: bool, level: IndustryLevel) -> tuple[str, str]:
     """The statements of ``actor_docs`` (actor × document) and ``actors`` (one row per
     actor: name, uscc, province, city, register industry, R&D figures)."""
     if register:
-        docs = """
-            SELECT DISTINCT l.enterprise_id AS actor, pa.doc_id
-            FROM enterprise_links l
-            JOIN parties pa ON pa.role = 'applicant' AND pa.name = l.applicant_name
-            WHERE l.status IN ('linked', 'accepted')
-            UNION
-            SELECT DISTINCT l.enterprise_id AS actor, pa.doc_id
-            FROM enterprise_links l
-            JOIN parties pa ON pa.role = 'applicant' AND pa.entity_id = l.entity_id
-            WHERE l.status IN ('linked', 'accepted') AND l.entity_id IS NOT NULL
-        """
+        docs = enterprise_documents_sql()
         cut = "3" if level == "division" else "1"
         actors = f"""
             SELECT enterprise_id AS actor, name, uscc, province, city,

@@ -142,6 +142,7 @@ def main() -> None:
 
 
 from patnav.cli import (  # noqa: E402  (commands register on import)
+    abnormal,
     analyze,
     capability,
     enrich,
@@ -160,6 +161,7 @@ from patnav.cli import (  # noqa: E402  (commands register on import)
 
 __all__ = [
     "Context",
+    "abnormal",
     "analyze",
     "capability",
     "cli",

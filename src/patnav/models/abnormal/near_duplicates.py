@@ -2,7 +2,8 @@
 Jaccard on the candidates (numpy only).
 
 - **Shingles.** A document's text (title, abstract, claims joined) is normalised (NFKC,
-  lower case); each run of Chinese characters gives its character ``cjk_ngram``-grams,
+  lower case); its Chinese characters, in order without punctuation or spacing, give
+  their character ``cjk_ngram``-grams,
   Latin words are stemmed without stop words (:func:`patnav.text.english_tokens`) and
   give word ``word_ngram``-grams. Punctuation and spacing do not count. Each shingle is
   hashed to 32 bits (CRC-32, stable between runs).
@@ -56,14 +57,14 @@ def shingles(text: str, *, cjk_ngram: int = 4, word_ngram: int = 3) -> frozenset
     n-grams of its (stemmed) English words."""
     norm = unicodedata.normalize("NFKC", text or "").lower()
     out: set[int] = set()
-    for run in _CJK_RUN.findall(norm):
-        if len(run) < cjk_ngram:
-            out.add(zlib.crc32(run.encode()))
-            continue
-        out.update(
-            zlib.crc32(run[i : i + cjk_ngram].encode())
-            for i in range(len(run) - cjk_ngram + 1)
-        )
+    # the Chinese characters in order, punctuation and spacing dropped
+    run = "".join(_CJK_RUN.findall(norm))
+    if 0 < len(run) < cjk_ngram:
+        out.add(zlib.crc32(run.encode()))
+    out.update(
+        zlib.crc32(run[i : i + cjk_ngram].encode())
+        for i in range(len(run) - cjk_ngram + 1)
+    )
     words = english_tokens(_CJK_RUN.sub(" ", norm))
     if 0 < len(words) < word_ngram:
         out.add(zlib.crc32(" ".join(words).encode()))

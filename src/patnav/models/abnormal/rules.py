@@ -45,6 +45,7 @@ __all__ = [
     "Flag",
     "Thresholds",
     "agency_flags",
+    "applicant_documents",
     "batch_flags",
     "detect",
     "load_applications",
@@ -79,6 +80,7 @@ class Thresholds:
     per_inventor_per_year: float = 15
     agency_min_applications: int = 20
     agency_share: float = 0.2
+    titles_alone: int = 0
 
     @classmethod
     def load(cls, path: Path | None = None) -> Thresholds:
@@ -227,7 +229,8 @@ class AbnormalResult:
             for f in self.flags
         ]
         return pd.DataFrame(
-            rows, columns=["类型", "对象", "说明", "规则", "阈值", "申请", "文献", "相似度"]
+            rows,
+            columns=["类型", "对象", "说明", "规则", "阈值", "申请", "文献", "相似度"],
         )
 
 
@@ -241,14 +244,21 @@ def _ids_clause(doc_ids: Sequence[str] | None) -> tuple[str, list[Any]]:
 
 
 def load_applications(
-    store: PatentStore, doc_ids: Sequence[str] | None = None
+    store: PatentStore,
+    doc_ids: Sequence[str] | None = None,
+    *,
+    titles_alone: bool = False,
 ) -> tuple[list[Application], int]:
     """The applications of ``doc_ids`` (default: every document) and the number of
-    documents they hold."""
+    documents they hold. An application's text is its title, abstract and claims; one
+    with neither abstract nor claims has no text (not compared) unless
+    ``titles_alone``."""
     where, params = _ids_clause(doc_ids)
     docs = store.query(
         "SELECT doc_id, app_number, app_date, patent_type, parent_app_number, title, "
-        "concat_ws('\n', title, abstract, claims) AS text FROM patents" + where,
+        "CASE WHEN coalesce(abstract, '') <> '' OR coalesce(claims, '') <> '' "
+        "THEN concat_ws('\n', title, abstract, claims) END AS text, "
+        "title AS title_text FROM patents" + where,
         params,
     ).to_pylist()
     parties = store.query(
@@ -276,6 +286,7 @@ def load_applications(
             roles.get("applicant") or roles.get("current_owner") or roles["assignee"]
         )
         best = max(members, key=lambda m: len(m["text"] or ""))
+        text = best["text"] or (best["title_text"] if titles_alone else None)
         dates = [m["app_date"] for m in members if m["app_date"] is not None]
         types = [m["patent_type"] for m in members if m["patent_type"]]
         parents = [m["parent_app_number"] for m in members if m["parent_app_number"]]
@@ -305,7 +316,7 @@ def load_applications(
                     )
                 ),
                 title=best["title"],
-                text=best["text"] or None,
+                text=text or None,
             )
         )
     apps.sort(key=lambda a: a.app_id)
@@ -322,6 +333,9 @@ def _names(rows: Iterable[dict[str, Any]]) -> tuple[str, ...]:
 @dataclass(frozen=True, slots=True)
 class _Links:
     groups: list[list[int]]
+    unit: dict[int, int]
+    """Each application's filing unit: a 一案双申 pair is one unit."""
+    dual_pairs: list[tuple[int, int]]
     sims: dict[tuple[int, int], float]
     compared: int
     too_short: int
@@ -350,20 +364,27 @@ def _link(apps: Sequence[Application], t: Thresholds) -> _Links:
         bands=t.bands,
     )
     parent = list(range(len(apps)))
+    unit = list(range(len(apps)))
 
-    def root(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
+    def find(tree: list[int], i: int) -> int:
+        while tree[i] != i:
+            tree[i] = tree[tree[i]]
+            i = tree[i]
         return i
 
+    def root(i: int) -> int:
+        return find(parent, i)
+
     sims: dict[tuple[int, int], float] = {}
+    dual_pairs: list[tuple[int, int]] = []
     dual = dual_unknown = divisional = 0
     for p in found.pairs:
         a, b = apps[p.left], apps[p.right]
         if _is_dual(a, b) and a.app_date == b.app_date:
             dual += 1
             dual_unknown += a.app_date is None
+            dual_pairs.append((p.left, p.right))
+            unit[find(unit, p.left)] = find(unit, p.right)
             continue
         if a.parent_app_number == b.app_id or b.parent_app_number == a.app_id:
             divisional += 1
@@ -379,6 +400,8 @@ def _link(apps: Sequence[Application], t: Thresholds) -> _Links:
     )
     return _Links(
         groups,
+        {k: find(unit, k) for g in groups for k in g},
+        dual_pairs,
         sims,
         found.compared,
         len(found.too_short),
@@ -389,11 +412,23 @@ def _link(apps: Sequence[Application], t: Thresholds) -> _Links:
     )
 
 
+def _filings(group: Sequence[int], links: _Links) -> int:
+    """The filings of a group: a 一案双申 pair in it counts once."""
+    return len({links.unit[k] for k in group})
+
+
 def _group_evidence(
-    group: Sequence[int], apps: Sequence[Application], sims: dict[tuple[int, int], float]
+    group: Sequence[int], apps: Sequence[Application], links: _Links
 ) -> dict[str, Any]:
+    sims = links.sims
     values = [s for (i, j), s in sims.items() if i in group and j in group]
     return {
+        "filings": _filings(group, links),
+        "dual_filing_pairs": [
+            [apps[i].app_id, apps[j].app_id]
+            for i, j in links.dual_pairs
+            if i in group and j in group
+        ],
         "similarity_min": round(min(values), 3),
         "similarity_max": round(max(values), 3),
         "pairs": [
@@ -435,9 +470,11 @@ def batch_flags(
     """Rule 1: groups of ≥ ``batch_min_applications`` near-identical applications."""
     out = []
     for group in links.groups:
-        if len(group) < t.batch_min_applications:
+        filings = _filings(group, links)
+        if filings < t.batch_min_applications:
             continue
-        ev = _group_evidence(group, apps, links.sims)
+        ev = _group_evidence(group, apps, links)
+        dual = len(ev["dual_filing_pairs"])
         owners = sorted({n for k in group for n in apps[k].applicants})
         out.append(
             Flag(
@@ -446,9 +483,10 @@ def batch_flags(
                 threshold=f"申请数 ≥ {t.batch_min_applications}，"
                 f"相似度（Jaccard）≥ {t.similarity:g}",
                 subject="、".join(owners) or "申请人未知",
-                message=f"{len(group)} 件申请内容相同或高度近似（相似度 "
+                message=f"{filings} 件申请内容相同或高度近似（相似度 "
                 f"{ev['similarity_min']:.2f}–{ev['similarity_max']:.2f}），"
-                f"涉及申请人 {len(owners)} 个",
+                f"涉及申请人 {len(owners)} 个"
+                + (f"（其中一案双申 {dual} 对按一件计）" if dual else ""),
                 applications=tuple(apps[k].app_id for k in group),
                 documents=_docs(group, apps),
                 evidence=ev,
@@ -464,7 +502,8 @@ def split_flags(
     agency) or filed separately by the same applicants."""
     out = []
     for group in links.groups:
-        if len(group) < t.split_min_applications:
+        filings = _filings(group, links)
+        if filings < t.split_min_applications:
             continue
         owner_sets = {apps[k].applicants for k in group if apps[k].applicants}
         shared: dict[str, list[str]] = {}
@@ -485,20 +524,19 @@ def split_flags(
                 continue
             basis = "related"
             message = (
-                f"{len(group)} 件近似申请分属 {len(owner_sets)} 组申请人，其间有"
+                f"{filings} 件近似申请分属 {len(owner_sets)} 组申请人，其间有"
                 + "、".join(f"{k}（{'、'.join(v[:3])}）" for k, v in shared.items())
             )
-        elif len(owner_sets) == 1 and len(group) < t.batch_min_applications:
+        elif len(owner_sets) == 1 and filings < t.batch_min_applications:
             # a larger group of one applicant is rule 1's batch already
             basis = "same_applicant"
             days = sorted({str(apps[k].app_date) for k in group if apps[k].app_date})
-            message = (
-                f"同一申请人将 {len(group)} 件近似内容分别申请"
-                + (f"（申请日 {'、'.join(days[:5])}）" if days else "（申请日未知）")
+            message = f"同一申请人将 {filings} 件近似内容分别申请" + (
+                f"（申请日 {'、'.join(days[:5])}）" if days else "（申请日未知）"
             )
         else:
             continue
-        ev = _group_evidence(group, apps, links.sims)
+        ev = _group_evidence(group, apps, links)
         ev["shared"] = shared
         ev["basis"] = basis
         out.append(
@@ -620,7 +658,9 @@ def agency_flags(
                 message=f"{agency}代理的 {n} 件申请中 {hit[agency]} 件被标记"
                 f"（{share:.1%}）",
                 applications=tuple(
-                    a.app_id for a in apps if agency in a.agencies and a.app_id in flagged
+                    a.app_id
+                    for a in apps
+                    if agency in a.agencies and a.app_id in flagged
                 ),
                 documents=(),
                 evidence={
@@ -633,6 +673,17 @@ def agency_flags(
     return out
 
 
+def applicant_documents(store: PatentStore, name: str) -> list[str]:
+    """The documents whose applicant (else current owner or assignee) name contains
+    ``name``."""
+    rows = store.rows(
+        "SELECT DISTINCT doc_id FROM parties WHERE role IN ('applicant', "
+        "'current_owner', 'assignee') AND contains(name, ?) ORDER BY doc_id",
+        [name.strip()],
+    )
+    return [r[0] for r in rows]
+
+
 def detect(
     store: PatentStore,
     doc_ids: Sequence[str] | None = None,
@@ -640,7 +691,9 @@ def detect(
 ) -> AbnormalResult:
     """Every flag over ``doc_ids`` (default: the whole store)."""
     t = thresholds or Thresholds.load()
-    apps, documents = load_applications(store, doc_ids)
+    apps, documents = load_applications(
+        store, doc_ids, titles_alone=bool(t.titles_alone)
+    )
     links = _link(apps, t)
     flags = batch_flags(apps, links, t) + split_flags(apps, links, t)
     flags += volume_flags(apps, t)

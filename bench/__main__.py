@@ -6,6 +6,7 @@ import sys
 import time
 
 from bench import (
+    abnormal,
     analyses_speed,
     capability_speed,
     claim_elements,
@@ -56,6 +57,7 @@ BENCHMARKS = {
     "value": value.main,
     "value-validation": value.validation,
     "value-features": value.features,
+    "abnormal": abnormal.main,
 }
 
 

@@ -352,3 +352,44 @@ def test_cli_prints_chinese_flags_and_writes_xlsx(planted, tmp_path):
     data = json.loads(js.output)
     assert data["applications"] == data["documents"] == 3 * len(expected_batch)
     assert set(data["counts"]) == {"batch", "split", "volume", "agency"}
+
+
+def _year(app_number: str) -> int:
+    digits = app_number[2:].split(".")[0]
+    if len(digits) >= 12:
+        return int(digits[:4])
+    yy = int(digits[:2])
+    return 1900 + yy if yy >= 85 else 2000 + yy
+
+
+def test_taian_divisionals_and_possible_domestic_priority_are_not_flagged(taian):
+    path, raw = taian
+    raw = raw.assign(
+        app=raw["申请号"].str.split(".").str[0],
+        type=raw["申请号"].map(_type),
+        day=pd.to_datetime(raw["申请日"]),
+    )
+    # divisionals: numbered in a later year than their filing day, with a same-day
+    # application of the same applicant (their parent)
+    same_day = raw.merge(raw, on=["申请人", "申请日"])
+    same_day = same_day[same_day["app_x"] != same_day["app_y"]]
+    divisional = same_day[same_day["app_y"].map(_year) > same_day["day_y"].dt.year]
+    assert len(divisional) >= 2
+    # invention and utility model of one applicant filed within 12 months
+    inv = raw[raw["type"] == "invention"]
+    um = raw[raw["type"] == "utility_model"]
+    near = inv.merge(um, on="申请人")
+    gap = (near["day_x"] - near["day_y"]).dt.days.abs()
+    near = near[(gap > 0) & (gap <= 366) & (near["专利名称_x"] == near["专利名称_y"])]
+    assert len(near) >= 5
+    with PatentStore.open(path, read_only=True) as store:
+        result = detect(store)
+    assert result.exempt_divisional >= 1 and result.exempt_priority >= 1
+    together = [
+        set(f.applications) for f in result.flags if f.kind in ("batch", "split")
+    ]
+    for a, b in [
+        *zip(divisional["app_x"], divisional["app_y"], strict=True),
+        *zip(near["app_x"], near["app_y"], strict=True),
+    ]:
+        assert not any(a in g and b in g for g in together), (a, b)

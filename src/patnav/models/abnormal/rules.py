@@ -16,7 +16,12 @@ publications) count once, compared through its longest text. The flags:
 
 Legitimate practice is not flagged: two near-identical applications of the same
 applicants, one an invention and one a utility model, filed the same day (一案双申), are
-not linked; nor are a divisional application and its parent. When the filing day of such
+not linked (a group holding such a pair through a third application counts it once);
+nor are a divisional application and its parent (``parent_app_number``, or inferred: the
+same applicants and filing day, one numbered in a later year than its filing day); nor
+an invention and a utility model of the same applicants filed within 12 months of each
+other when the later claims the earlier's domestic priority (本国优先权) or its priority
+claims are unknown. When the filing day of such
 a pair is unknown it is not linked either (there is no evidence it is not 一案双申) and
 the pair is counted as such. A document without enough text (a title alone) is not
 compared and is counted; a year that is not known is not counted in volumes.
@@ -142,6 +147,8 @@ class Application:
     places: tuple[str, ...]
     title: str | None
     text: str | None
+    priorities: tuple[str, ...] | None = None
+    """Application numbers of its priority claims; None: the source gives none (unknown)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,9 +196,18 @@ class AbnormalResult:
     exempt_dual_unknown_day: int
     """Of those, pairs whose filing day is unknown (not linked: no evidence either way)."""
     exempt_divisional: int
+    """Pairs not linked as a divisional and its parent (from parent_app_number, or
+    inferred: same applicants and filing day, one numbered in a later year)."""
+    exempt_priority: int
+    """Pairs not linked because the later may claim the earlier's domestic priority (本国
+    优先权): same applicants, invention and utility model, filed within 12 months, the
+    later claiming it or its priority claims unknown."""
     year_unknown: int
     """Applications without a filing date: not in the yearly volumes."""
     thresholds: Thresholds
+    groups: tuple[tuple[str, ...], ...] = ()
+    """Every near-duplicate group (applications linked after the exemptions), flagged
+    or not: a pair of unrelated applicants is a group but no flag."""
 
     def counts(self) -> dict[str, int]:
         c = Counter(f.kind for f in self.flags)
@@ -204,9 +220,11 @@ class AbnormalResult:
             "compared": self.compared,
             "not_compared_too_short": self.too_short,
             "near_duplicate_pairs": self.near_duplicate_pairs,
+            "near_duplicate_groups": len(self.groups),
             "exempt_dual_filing": self.exempt_dual,
             "exempt_dual_filing_day_unknown": self.exempt_dual_unknown_day,
             "exempt_divisional": self.exempt_divisional,
+            "exempt_domestic_priority": self.exempt_priority,
             "year_unknown": self.year_unknown,
             "counts": self.counts(),
             "thresholds": self.thresholds.to_dict(),
@@ -261,6 +279,15 @@ def load_applications(
         "title AS title_text FROM patents" + where,
         params,
     ).to_pylist()
+    priority_rows = store.rows(
+        "SELECT doc_id, number FROM priorities"
+        + (where + " AND " if where else " WHERE ")
+        + "number IS NOT NULL",
+        params,
+    )
+    claimed: dict[str, set[str]] = defaultdict(set)
+    for doc_id, number in priority_rows:
+        claimed[doc_id].add(number)
     parties = store.query(
         "SELECT doc_id, role, name, party_type, address, province, city FROM parties"
         + (where + " AND " if where else " WHERE ")
@@ -317,6 +344,11 @@ def load_applications(
                 ),
                 title=best["title"],
                 text=text or None,
+                priorities=(
+                    tuple(sorted({n for m in members for n in claimed[m["doc_id"]]}))
+                    if any(m["doc_id"] in claimed for m in members)
+                    else None
+                ),
             )
         )
     apps.sort(key=lambda a: a.app_id)
@@ -343,6 +375,7 @@ class _Links:
     dual: int
     dual_unknown: int
     divisional: int
+    priority: int
 
 
 def _is_dual(a: Application, b: Application) -> bool:
@@ -351,6 +384,43 @@ def _is_dual(a: Application, b: Application) -> bool:
         and a.applicants == b.applicants
         and {a.patent_type, b.patent_type} == {"invention", "utility_model"}
     )
+
+
+def _number_year(app_id: str) -> int | None:
+    """The year in a CN application number: CN2012… (since 2003), CN85… / CN02… (before)."""
+    digits = app_id[2:] if app_id.startswith("CN") else ""
+    if len(digits) >= 12 and digits[:4].isdigit():
+        return int(digits[:4])
+    if 8 <= len(digits) <= 9 and digits[:2].isdigit():
+        yy = int(digits[:2])
+        return 1900 + yy if yy >= 85 else 2000 + yy
+    return None
+
+
+def _is_divisional(a: Application, b: Application) -> bool:
+    if a.parent_app_number == b.app_id or b.parent_app_number == a.app_id:
+        return True
+    if not a.applicants or a.applicants != b.applicants or a.app_date is None:
+        return False
+    if a.app_date != b.app_date:
+        return False
+    # a divisional keeps its parent's filing day but is numbered when it is filed
+    return any(
+        (year := _number_year(x.app_id)) is not None
+        and x.app_date is not None
+        and year > x.app_date.year
+        for x in (a, b)
+    )
+
+
+def _may_claim_priority(a: Application, b: Application) -> bool:
+    if not _is_dual(a, b) or a.app_date is None or b.app_date is None:
+        return False
+    early, late = sorted((a, b), key=lambda x: x.app_date or date.min)
+    assert early.app_date is not None and late.app_date is not None
+    if not 0 < (late.app_date - early.app_date).days <= 366:
+        return False
+    return late.priorities is None or early.app_id in late.priorities
 
 
 def _link(apps: Sequence[Application], t: Thresholds) -> _Links:
@@ -377,7 +447,7 @@ def _link(apps: Sequence[Application], t: Thresholds) -> _Links:
 
     sims: dict[tuple[int, int], float] = {}
     dual_pairs: list[tuple[int, int]] = []
-    dual = dual_unknown = divisional = 0
+    dual = dual_unknown = divisional = priority = 0
     for p in found.pairs:
         a, b = apps[p.left], apps[p.right]
         if _is_dual(a, b) and a.app_date == b.app_date:
@@ -386,8 +456,11 @@ def _link(apps: Sequence[Application], t: Thresholds) -> _Links:
             dual_pairs.append((p.left, p.right))
             unit[find(unit, p.left)] = find(unit, p.right)
             continue
-        if a.parent_app_number == b.app_id or b.parent_app_number == a.app_id:
+        if _is_divisional(a, b):
             divisional += 1
+            continue
+        if _may_claim_priority(a, b):
+            priority += 1
             continue
         sims[(p.left, p.right)] = p.similarity
         parent[root(p.left)] = root(p.right)
@@ -409,6 +482,7 @@ def _link(apps: Sequence[Application], t: Thresholds) -> _Links:
         dual,
         dual_unknown,
         divisional,
+        priority,
     )
 
 
@@ -708,6 +782,8 @@ def detect(
         exempt_dual=links.dual,
         exempt_dual_unknown_day=links.dual_unknown,
         exempt_divisional=links.divisional,
+        exempt_priority=links.priority,
         year_unknown=sum(a.app_date is None for a in apps),
         thresholds=t,
+        groups=tuple(tuple(apps[k].app_id for k in g) for g in links.groups),
     )

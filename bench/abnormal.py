@@ -60,12 +60,14 @@ def _data_dir() -> Path:
 
 def recall(thresholds: Thresholds | None = None) -> dict[str, object]:
     from patnav.ingest.pipeline import import_paths
+    from patnav.models.abnormal import Thresholds as Loaded
     from patnav.models.abnormal import detect
     from patnav.models.abnormal.near_duplicates import jaccard, shingles
     from patnav.schema.records import Party, PatentRecord, PatentType, Role
     from patnav.storage.store import PatentStore
     from patnav.storage.writer import DocumentWriter
 
+    t = thresholds or Loaded.load()
     rng = random.Random(18)
     folder = Path(tempfile.mkdtemp(prefix="bench-abnormal-"))
     try:
@@ -92,8 +94,11 @@ def recall(thresholds: Thresholds | None = None) -> dict[str, object]:
                             new_abstract = edit(abstract, level, rng)
                             number = f"CN2099{n:08d}"
                             sim = jaccard(
-                                shingles(f"{title}\n{abstract}"),
-                                shingles(f"{new_title}\n{new_abstract}"),
+                                shingles(f"{title}\n{abstract}", cjk_ngram=t.cjk_ngram),
+                                shingles(
+                                    f"{new_title}\n{new_abstract}",
+                                    cjk_ngram=t.cjk_ngram,
+                                ),
                             )
                             planted[level].append((app, number, sim))
                             writer.add(
@@ -113,7 +118,7 @@ def recall(thresholds: Thresholds | None = None) -> dict[str, object]:
                 writer.finish()
         with PatentStore.open(path, read_only=True) as store:
             started = time.perf_counter()
-            result = detect(store, thresholds=thresholds)
+            result = detect(store, thresholds=t)
             seconds = time.perf_counter() - started
     finally:
         shutil.rmtree(folder, ignore_errors=True)

@@ -365,6 +365,8 @@ def _names(rows: Iterable[dict[str, Any]]) -> tuple[str, ...]:
 @dataclass(frozen=True, slots=True)
 class _Links:
     groups: list[list[int]]
+    group_pairs: list[list[tuple[int, int, float]]]
+    """Each group's linked pairs with their similarity."""
     unit: dict[int, int]
     """Each application's filing unit: a 一案双申 pair is one unit."""
     dual_pairs: list[tuple[int, int]]
@@ -471,8 +473,13 @@ def _link(apps: Sequence[Application], t: Thresholds) -> _Links:
     groups = sorted(
         (sorted(set(m)) for m in members.values()), key=lambda g: (-len(g), g[0])
     )
+    where = {k: n for n, g in enumerate(groups) for k in g}
+    group_pairs: list[list[tuple[int, int, float]]] = [[] for _ in groups]
+    for (i, j), sim in sorted(sims.items()):
+        group_pairs[where[i]].append((i, j, sim))
     return _Links(
         groups,
+        group_pairs,
         {k: find(unit, k) for g in groups for k in g},
         dual_pairs,
         sims,
@@ -492,16 +499,18 @@ def _filings(group: Sequence[int], links: _Links) -> int:
 
 
 def _group_evidence(
-    group: Sequence[int], apps: Sequence[Application], links: _Links
+    n: int, apps: Sequence[Application], links: _Links
 ) -> dict[str, Any]:
-    sims = links.sims
-    values = [s for (i, j), s in sims.items() if i in group and j in group]
+    group = links.groups[n]
+    inside = set(group)
+    pairs = links.group_pairs[n]
+    values = [s for _, _, s in pairs]
     return {
         "filings": _filings(group, links),
         "dual_filing_pairs": [
             [apps[i].app_id, apps[j].app_id]
             for i, j in links.dual_pairs
-            if i in group and j in group
+            if i in inside and j in inside
         ],
         "similarity_min": round(min(values), 3),
         "similarity_max": round(max(values), 3),
@@ -511,8 +520,7 @@ def _group_evidence(
                 "right": apps[j].app_id,
                 "similarity": round(s, 3),
             }
-            for (i, j), s in sorted(sims.items())
-            if i in group and j in group
+            for i, j, s in pairs
         ],
         "members": [
             {
@@ -543,11 +551,11 @@ def batch_flags(
 ) -> list[Flag]:
     """Rule 1: groups of ≥ ``batch_min_applications`` near-identical applications."""
     out = []
-    for group in links.groups:
+    for n, group in enumerate(links.groups):
         filings = _filings(group, links)
         if filings < t.batch_min_applications:
             continue
-        ev = _group_evidence(group, apps, links)
+        ev = _group_evidence(n, apps, links)
         dual = len(ev["dual_filing_pairs"])
         owners = sorted({n for k in group for n in apps[k].applicants})
         out.append(
@@ -575,7 +583,7 @@ def split_flags(
     """Rule 2: near-duplicates across related applicants (a shared inventor, address or
     agency) or filed separately by the same applicants."""
     out = []
-    for group in links.groups:
+    for n, group in enumerate(links.groups):
         filings = _filings(group, links)
         if filings < t.split_min_applications:
             continue
@@ -610,7 +618,7 @@ def split_flags(
             )
         else:
             continue
-        ev = _group_evidence(group, apps, links)
+        ev = _group_evidence(n, apps, links)
         ev["shared"] = shared
         ev["basis"] = basis
         out.append(
@@ -713,10 +721,13 @@ def agency_flags(
     flagged = {a for f in flags for a in f.applications}
     total: Counter[str] = Counter()
     hit: Counter[str] = Counter()
+    hits: dict[str, list[str]] = defaultdict(list)
     for a in apps:
         for agency in a.agencies:
             total[agency] += 1
-            hit[agency] += a.app_id in flagged
+            if a.app_id in flagged:
+                hit[agency] += 1
+                hits[agency].append(a.app_id)
     out = []
     for agency, n in sorted(total.items()):
         share = hit[agency] / n
@@ -731,11 +742,7 @@ def agency_flags(
                 subject=agency,
                 message=f"{agency}代理的 {n} 件申请中 {hit[agency]} 件被标记"
                 f"（{share:.1%}）",
-                applications=tuple(
-                    a.app_id
-                    for a in apps
-                    if agency in a.agencies and a.app_id in flagged
-                ),
+                applications=tuple(hits[agency]),
                 documents=(),
                 evidence={
                     "applications": n,

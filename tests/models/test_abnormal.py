@@ -72,8 +72,11 @@ def planted(ccf, tmp_path_factory):
     rng = random.Random(18)
     records = []
 
-    def record(n: int, row: dict, applicant: str, inventors=(), **kw) -> PatentRecord:
-        parties = [Party(Role.APPLICANT, applicant)]
+    def record(
+        n: int, row: dict, applicant: str, inventors=(), agency=None, address=None, **kw
+    ) -> PatentRecord:
+        parties = [Party(Role.APPLICANT, applicant, address=address)]
+        parties += [Party(Role.AGENCY, agency)] if agency else []
         parties += [Party(Role.INVENTOR, name) for name in inventors]
         return PatentRecord(
             pub_number=f"CN9{n:08d}A",
@@ -88,14 +91,21 @@ def planted(ccf, tmp_path_factory):
         )
 
     long_rows = [r for r in ccf if len(r["abstract"]) >= 150]
-    chosen = rng.sample(long_rows, 18)
-    batches, splits = chosen[:12], chosen[12:]
+    chosen = rng.sample(long_rows, 25)
+    batches, splits, by_address = chosen[:12], chosen[12:18], chosen[18:20]
+    agency_copies = chosen[20:25]
+    rest = [r for r in ccf if all(r is not c for c in chosen)]
+    agency_others = {id(r) for r in rest[:25]}
     ids = {id(r) for r in chosen}
     n = 0
     for row in ccf:
         n += 1
         inventors = ("原发明人甲",) if id(row) in {id(r) for r in splits} else ()
-        records.append(record(n, row, row["assignee"], inventors))
+        address = "泰安市植入路1号" if any(row is r for r in by_address) else None
+        agency = "植入代理事务所" if id(row) in agency_others else None
+        records.append(
+            record(n, row, row["assignee"], inventors, agency=agency, address=address)
+        )
         row["_app"] = f"CN20219{n:07d}"
     expected_batch, expected_split = [], []
     for k, row in enumerate(batches):
@@ -125,7 +135,16 @@ def planted(ccf, tmp_path_factory):
             )
         )
         expected_split.append({row["_app"], f"CN20219{n:07d}"})
-    assert len(ids) == 18
+    for k, row in enumerate(by_address):
+        n += 1
+        records.append(record(n, row, f"同址申请人{k}", address="泰安市植入路1号"))
+    for k, row in enumerate(agency_copies):
+        for copy in range(3):
+            n += 1
+            records.append(
+                record(n, row, f"代理申请人{k}-{copy}", agency="植入代理事务所")
+            )
+    assert len(ids) == 25
     path = tmp_path_factory.mktemp("abnormal") / "planted.duckdb"
     with PatentStore.open(path) as store, store.transaction():
         writer = DocumentWriter(store, import_id=1, file="planted", fmt="json")
@@ -393,3 +412,24 @@ def test_taian_divisionals_and_possible_domestic_priority_are_not_flagged(taian)
         *zip(near["app_x"], near["app_y"], strict=True),
     ]:
         assert not any(a in g and b in g for g in together), (a, b)
+
+
+def test_planted_address_splits_and_agency_concentration(planted):
+    path, _, _ = planted
+    with PatentStore.open(path, read_only=True) as store:
+        result = detect(store)
+    address = [
+        f
+        for f in result.flags
+        if f.kind == "split" and f.evidence["shared"].get("相同地址")
+    ]
+    assert len(address) == 2
+    assert all(f.evidence["shared"]["相同地址"] == ["泰安市植入路1号"] for f in address)
+    # the agency: 25 real documents plus 5 × 3 identical copies (always flagged)
+    agency = [f for f in result.flags if f.kind == "agency"]
+    assert [f.subject for f in agency] == ["植入代理事务所"]
+    ev = agency[0].evidence
+    assert ev["applications"] == 40
+    assert ev["flagged"] >= 15
+    assert ev["share"] == pytest.approx(ev["flagged"] / 40, abs=1e-4)
+    assert len(agency[0].applications) == ev["flagged"]

@@ -6,7 +6,8 @@ Jaccard on the candidates (numpy only).
   their character ``cjk_ngram``-grams,
   Latin words are stemmed without stop words (:func:`patnav.text.english_tokens`) and
   give word ``word_ngram``-grams. Punctuation and spacing do not count. Each shingle is
-  hashed to 32 bits (CRC-32, stable between runs).
+  hashed to 32 bits, stable between runs (character n-grams by a vectorised
+  multiply-add of their code points, word n-grams by CRC-32).
 - **MinHash.** ``permutations`` multiply-shift hash functions ``(a·x + b) mod 2^64 >> 32``
   (odd ``a``, fixed seed); a
   document's signature is the minimum of each over its shingles. Two signatures agree in
@@ -42,6 +43,7 @@ __all__ = [
     "Pair",
     "jaccard",
     "near_duplicates",
+    "shingle_array",
     "shingles",
     "signatures",
 ]
@@ -52,27 +54,53 @@ MAX_BUCKET_PAIRS_AT = 40
 _CHUNK = 20_000
 
 
-def shingles(text: str, *, cjk_ngram: int = 4, word_ngram: int = 3) -> frozenset[int]:
-    """The hashed shingles of ``text``: character n-grams of its Chinese runs and word
-    n-grams of its (stemmed) English words."""
+_MIX = np.array(
+    [0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 0xD6E8FEB86659FD93,
+     0xFF51AFD7ED558CCD, 0xC4CEB9FE1A85EC53, 0x94D049BB133111EB, 0xBF58476D1CE4E5B9],
+    dtype=np.uint64,
+)  # fmt: skip
+"""Odd 64-bit multipliers, one per position of a character n-gram (n ≤ 8)."""
+
+
+def _cjk_hashes(run: str, n: int) -> np.ndarray:
+    """32-bit hashes of the character n-grams of ``run`` (the run itself when shorter):
+    Σ code point × multiplier of its position, mod 2^64, high 32 bits (vectorised)."""
+    points = np.frombuffer(run.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    if len(points) < n:
+        n = len(points)
+    if n == 0:
+        return np.empty(0, dtype=np.uint32)
+    count = len(points) - n + 1
+    mixed = np.zeros(count, dtype=np.uint64)
+    for k in range(n):
+        mixed += points[k : k + count] * _MIX[k]  # uint64 arithmetic wraps: mod 2^64
+    return (mixed >> np.uint64(32)).astype(np.uint32)
+
+
+def shingle_array(text: str, *, cjk_ngram: int = 4, word_ngram: int = 3) -> np.ndarray:
+    """The hashed shingles of ``text`` as a sorted array of distinct uint32: character
+    n-grams of its Chinese characters and word n-grams of its (stemmed) English words."""
+    if not 1 <= cjk_ngram <= len(_MIX):
+        raise ValueError(f"cjk_ngram must be 1 to {len(_MIX)}, got {cjk_ngram}")
     norm = unicodedata.normalize("NFKC", text or "").lower()
-    out: set[int] = set()
     # the Chinese characters in order, punctuation and spacing dropped
-    run = "".join(_CJK_RUN.findall(norm))
-    if 0 < len(run) < cjk_ngram:
-        out.add(zlib.crc32(run.encode()))
-    out.update(
-        zlib.crc32(run[i : i + cjk_ngram].encode())
-        for i in range(len(run) - cjk_ngram + 1)
-    )
+    cjk = _cjk_hashes("".join(_CJK_RUN.findall(norm)), cjk_ngram)
     words = english_tokens(_CJK_RUN.sub(" ", norm))
-    if 0 < len(words) < word_ngram:
-        out.add(zlib.crc32(" ".join(words).encode()))
-    out.update(
-        zlib.crc32(" ".join(words[i : i + word_ngram]).encode())
-        for i in range(len(words) - word_ngram + 1)
+    grams = [
+        " ".join(words[i : i + word_ngram])
+        for i in range(max(len(words) - word_ngram + 1, 1 if words else 0))
+    ]
+    latin = np.fromiter(
+        (zlib.crc32(g.encode()) for g in grams), dtype=np.uint32, count=len(grams)
     )
-    return frozenset(out)
+    return np.unique(np.concatenate((cjk, latin)))
+
+
+def shingles(text: str, *, cjk_ngram: int = 4, word_ngram: int = 3) -> frozenset[int]:
+    """The hashed shingles of ``text`` as a set (see :func:`shingle_array`)."""
+    return frozenset(
+        int(h) for h in shingle_array(text, cjk_ngram=cjk_ngram, word_ngram=word_ngram)
+    )
 
 
 def jaccard(a: frozenset[int], b: frozenset[int]) -> float:
@@ -97,7 +125,12 @@ def signatures(
         chunk = sets[start : start + _CHUNK]
         sizes = np.fromiter((len(s) for s in chunk), dtype=np.int64, count=len(chunk))
         values = np.concatenate(
-            [np.fromiter(s, dtype=np.uint64, count=len(s)) for s in chunk]
+            [
+                s.astype(np.uint64)
+                if isinstance(s, np.ndarray)
+                else np.fromiter(s, dtype=np.uint64, count=len(s))
+                for s in chunk
+            ]
         )
         offsets = np.concatenate(([0], np.cumsum(sizes)[:-1]))
         for j in range(permutations):
@@ -154,12 +187,7 @@ def near_duplicates(
     """The pairs of ``texts`` whose shingle sets have Jaccard ≥ ``similarity``."""
     # sorted uint32 arrays: a tenth of a frozenset's memory (a million documents fit)
     sets = [
-        np.sort(
-            np.fromiter(
-                shingles(t or "", cjk_ngram=cjk_ngram, word_ngram=word_ngram),
-                dtype=np.uint32,
-            )
-        )
+        shingle_array(t or "", cjk_ngram=cjk_ngram, word_ngram=word_ngram)
         for t in texts
     ]
     keep = [i for i, s in enumerate(sets) if len(s) >= max(min_shingles, 1)]

@@ -58,6 +58,7 @@ BENCHMARKS = {
     "value-validation": value.validation,
     "value-features": value.features,
     "abnormal": abnormal.main,
+    "abnormal-1m": abnormal.scale,
 }
 
 

@@ -212,3 +212,37 @@ def sample() -> dict[str, object]:
 
 def main() -> None:
     save("abnormal", {"recall": recall(), "sample": sample()})
+
+
+SCALED = Path("/work/main/bench-output/scaled-1000000-v2-s9.duckdb")
+
+
+def scale() -> None:
+    """``python -m bench abnormal-1m``: ``detect`` over the 1 M store (read-only; its
+    resampled copies are near-duplicates of each other by construction, so the flags mean
+    nothing there: speed and memory only). ``PATNAV_BENCH_SCALED_STORE`` overrides the
+    path."""
+    import resource
+
+    from patnav.models.abnormal import detect
+    from patnav.storage.store import PatentStore
+
+    path = Path(os.environ.get("PATNAV_BENCH_SCALED_STORE", SCALED))
+    if not path.exists():
+        print(f"no store at {path}: set PATNAV_BENCH_SCALED_STORE")
+        return
+    started = time.perf_counter()
+    with PatentStore.open(path, read_only=True) as store:
+        result = detect(store)
+    seconds = time.perf_counter() - started
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e6
+    print(
+        f"detect on {path}: {result.documents:,} documents, {result.compared:,} "
+        f"compared, {result.near_duplicate_pairs:,} near-duplicate pairs: "
+        f"{seconds:.0f} s, peak memory {peak:.1f} GB (flags {result.counts()}: "
+        "resampled copies, meaningless)"
+    )
+    save(
+        "abnormal-1m",
+        {"seconds": round(seconds, 1), "peak_gb": round(peak, 2), "store": str(path)},
+    )

@@ -433,3 +433,20 @@ def test_planted_address_splits_and_agency_concentration(planted):
     assert ev["flagged"] >= 15
     assert ev["share"] == pytest.approx(ev["flagged"] / 40, abs=1e-4)
     assert len(agency[0].applications) == ev["flagged"]
+
+
+def test_cli_query_narrows_to_the_matching_documents(planted):
+    path, _, _ = planted
+    with PatentStore.open(path, read_only=True) as store:
+        expected = store.scalar(
+            "SELECT count(DISTINCT doc_id) FROM parties "
+            "WHERE role = 'agency' AND name = '植入代理事务所'"
+        )
+    result = CliRunner().invoke(
+        cli,
+        ["--store", str(path), "abnormal", "--query", "AGC=植入代理事务所", "--json"],
+    )
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["documents"] == expected == 40
+    assert data["counts"]["agency"] == 1

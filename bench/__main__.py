@@ -6,6 +6,7 @@ import sys
 import time
 
 from bench import (
+    abnormal,
     analyses_speed,
     barrier,
     capability_speed,
@@ -62,6 +63,8 @@ BENCHMARKS = {
     "value-features": value.features,
     "monitors": monitors.main,
     "notify": notify_speed.main,
+    "abnormal": abnormal.main,
+    "abnormal-1m": abnormal.scale,
 }
 
 

@@ -490,3 +490,57 @@ def test_criterion_4_fails_only_on_no_patents_and_a_declared_no_licence(
     assert c4.result == "fail" and "无许可使用专利" in c4.reason
     # without the licence column the same data leave it unknown
     assert _crit(_check(sme_store), yg, 4).result == "unknown"
+
+
+# -- criterion 10 from the abnormal-filing detector -------------------------------------
+
+
+def test_criterion_10_from_the_detector_is_unknown_where_texts_cannot_be_compared(
+    sme_store,
+):
+    """The PatSnap export carries titles only: nothing can be compared, so no enterprise
+    is clean by default — its abnormal part is unknown, not a pass."""
+    from patnav.models.sme.abnormal import abnormal_flags
+
+    decls = read_declarations(DECLARATIONS)
+    with PatentStore.open(sme_store, read_only=True) as store:
+        flags, unchecked = abnormal_flags(store)
+        result = check_sme(
+            store,
+            "湖北省",
+            as_of=AS_OF,
+            declarations=decls,
+            abnormal=flags,
+            abnormal_unchecked=unchecked,
+        )
+    assert all(v == [] for v in flags.values())
+    c10 = _crit(result, "宜昌市统领家私有限公司", 10)
+    assert c10.result == "unknown" and "未能做相似申请比对" in c10.reason
+    assert "摘要" in (c10.ask or "")
+
+
+def test_a_flag_of_the_detector_fails_criterion_10(sme_store, prevalue_store):
+    """Titles compared (the detector's switch for exports without abstracts): an
+    enterprise whose own filings repeat a title is flagged, and fails criterion 10;
+    the repeated titles are read from the raw export with pandas."""
+    from dataclasses import replace
+
+    from patnav.models.abnormal.rules import Thresholds
+    from patnav.models.sme.abnormal import abnormal_flags
+
+    with PatentStore.open(sme_store, read_only=True) as store:
+        flags, unchecked = abnormal_flags(
+            store, replace(Thresholds.load(), titles_alone=1, min_shingles=4)
+        )
+        result = check_sme(
+            store, "湖北省", as_of=AS_OF, abnormal=flags, abnormal_unchecked=unchecked
+        )
+    flagged = {r.name for r in result.rows if r.criteria[9].result == "fail"}
+    assert flagged
+    frame = prevalue_store[0]
+    for name in flagged:
+        own = frame[frame["当前申请专利权人"].fillna("").str.contains(name)]
+        repeated = own["标题"].value_counts()
+        assert (repeated >= 2).any(), name
+        ev = _crit(result, name, 10).evidence
+        assert any(e.source == "abnormal" and e.value for e in ev)

@@ -14,6 +14,7 @@ from click.testing import CliRunner
 
 from patnav.cli import cli
 from patnav.models.sme import check_sme, read_declarations, read_dense_industries
+from patnav.models.sme.abnormal import abnormal_flags
 from patnav.storage.store import PatentStore
 from tests.models.sme_data import HUBEI, TEST_DENSE_LIST, build_sme_store
 
@@ -56,11 +57,14 @@ def test_sme_check_json_is_the_core_result(sme_store, dense_path):
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
     with PatentStore.open(sme_store, read_only=True) as store:
+        flags, unchecked = abnormal_flags(store)
         core = check_sme(
             store,
             "湖北省",
             declarations=read_declarations(DECLARATIONS),
             dense_industries=read_dense_industries(dense_path),
+            abnormal=flags,
+            abnormal_unchecked=unchecked,
             as_of=date(2022, 5, 7),
         ).to_dict()
     assert data == json.loads(json.dumps(core, ensure_ascii=False))
@@ -68,7 +72,12 @@ def test_sme_check_json_is_the_core_result(sme_store, dense_path):
     for e in data["enterprises"]:
         assert [c["criterion"] for c in e["criteria"]] == list(range(1, 11))
         assert e["verdict"] in ("eligible", "not_eligible", "incomplete")
-    assert data["as_of"] == "2022-05-07" and data["abnormal_checked"] is False
+    # the detector ran (by default); --no-abnormal leaves that part unchecked
+    assert data["as_of"] == "2022-05-07" and data["abnormal_checked"] is True
+    plain = _run(
+        sme_store, "sme", "check", "--province", "湖北省", "--no-abnormal", "--json"
+    )
+    assert json.loads(plain.output)["abnormal_checked"] is False
 
 
 def test_sme_check_text_and_workbook(sme_store, tmp_path):

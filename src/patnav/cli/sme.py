@@ -18,6 +18,7 @@ from patnav.models.sme import (
     read_declarations,
     read_dense_industries,
 )
+from patnav.models.sme.abnormal import abnormal_flags
 from patnav.models.sme.check import VERDICT_ZH
 from patnav.storage.store import PatentStore
 
@@ -107,6 +108,14 @@ def sme_group() -> None:
 @click.option(
     "--as-of", default=None, help="Check statuses and last year's figures on this day."
 )
+@click.option(
+    "--abnormal/--no-abnormal",
+    "detect_abnormal",
+    default=True,
+    show_default=True,
+    help="Run the abnormal-filing detector over the enterprises' documents for "
+    "criterion 10 (--no-abnormal: that part stays unknown).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @click.option(
     "--out",
@@ -121,6 +130,7 @@ def sme_check(
     declarations: Path | None,
     dense_industries: Path | None,
     as_of: str | None,
+    detect_abnormal: bool,
     as_json: bool,
     out: Path | None,
 ) -> None:
@@ -138,11 +148,14 @@ def sme_check(
     decls = read_declarations(declarations) if declarations else ()
     dense = read_dense_industries(dense_industries) if dense_industries else None
     with PatentStore.open(obj.settings.store, read_only=True) as store:
+        flags, unchecked = abnormal_flags(store) if detect_abnormal else (None, set())
         result = check_sme(
             store,
             province,
             declarations=decls,
             dense_industries=dense,
+            abnormal=flags,
+            abnormal_unchecked=unchecked,
             as_of=day,
         )
     if out is not None:

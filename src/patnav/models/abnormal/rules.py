@@ -208,6 +208,9 @@ class AbnormalResult:
     groups: tuple[tuple[str, ...], ...] = ()
     """Every near-duplicate group (applications linked after the exemptions), flagged
     or not: a pair of unrelated applicants is a group but no flag."""
+    not_compared: frozenset[str] = frozenset()
+    """The documents of the applications not compared (no abstract or claims, or too
+    short): no near-duplicate flag can be said of them either way."""
 
     def counts(self) -> dict[str, int]:
         c = Counter(f.kind for f in self.flags)
@@ -373,6 +376,8 @@ class _Links:
     sims: dict[tuple[int, int], float]
     compared: int
     too_short: int
+    not_compared: tuple[int, ...]
+    """The applications not compared (no text, or too short to compare)."""
     pairs: int
     dual: int
     dual_unknown: int
@@ -485,6 +490,7 @@ def _link(apps: Sequence[Application], t: Thresholds) -> _Links:
         sims,
         found.compared,
         len(found.too_short),
+        tuple(found.too_short),
         len(found.pairs),
         dual,
         dual_unknown,
@@ -793,4 +799,5 @@ def detect(
         year_unknown=sum(a.app_date is None for a in apps),
         thresholds=t,
         groups=tuple(tuple(apps[k].app_id for k in g) for g in links.groups),
+        not_compared=frozenset(d for k in links.not_compared for d in apps[k].doc_ids),
     )

@@ -39,7 +39,7 @@ otherwise.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import date
 from typing import Any
 
@@ -220,6 +220,7 @@ def check_sme(
     declarations: Sequence[Declaration] = (),
     dense_industries: DenseIndustries | None = None,
     abnormal: Mapping[str, list[str]] | None = None,
+    abnormal_unchecked: Collection[str] = (),
     as_of: date | None = None,
 ) -> SmeCheck:
     """The ten admission criteria for every register enterprise of ``province`` (and
@@ -232,7 +233,10 @@ def check_sme(
         dense_industries: the 专利密集型产业 concordance; None leaves criterion 3 unknown.
         abnormal: abnormal-filing flags by enterprise_id (every enterprise checked; an
             enterprise absent or with an empty list is clean); None leaves that part
-            of criterion 10 unknown.
+            of criterion 10 unknown (:func:`patnav.models.sme.abnormal.abnormal_flags`
+            gives both from the detector).
+        abnormal_unchecked: enterprises without a flag some of whose documents could not
+            be compared: that part of criterion 10 is unknown for them.
         as_of: the day statuses must be valid on and the R&D year is counted from
             (default today).
 
@@ -287,7 +291,7 @@ def check_sme(
             criterion_7(f, coop.get(eid, []), day),
             criterion_8(f),
             criterion_9(f),
-            criterion_10(f, abnormal),
+            criterion_10(f, abnormal, abnormal_unchecked),
         )
         rows.append(
             EnterpriseEligibility(

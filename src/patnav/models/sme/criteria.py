@@ -5,7 +5,7 @@ store says about it; the rules are in :mod:`patnav.models.sme.check`'s docstring
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import date
 from typing import Any
 
@@ -560,8 +560,15 @@ def _flag_criterion(number: int, f: Facts, key: str, ask: str) -> Criterion:
     return Criterion(number, "fail", f"申报无{FLAG_ZH[key]}", ev)
 
 
-def criterion_10(f: Facts, abnormal: Mapping[str, list[str]] | None) -> Criterion:
-    """No abnormal-filing flag and no major accident, violation or serious dishonesty."""
+def criterion_10(
+    f: Facts,
+    abnormal: Mapping[str, list[str]] | None,
+    unchecked: Collection[str] = (),
+) -> Criterion:
+    """No abnormal-filing flag and no major accident, violation or serious dishonesty.
+
+    ``unchecked``: enterprises some of whose documents the detector could not compare
+    (no abstract or claims): without a flag, their part is unknown, not clean."""
     ev: list[Evidence] = []
     parts: list[tuple[Result, str, str | None]] = []
     eid = str(f.row["enterprise_id"])
@@ -576,11 +583,19 @@ def criterion_10(f: Facts, abnormal: Mapping[str, list[str]] | None) -> Criterio
     else:
         flags = list(abnormal.get(eid) or [])
         ev.append(Evidence("abnormal_flags", "非正常专利申请标记", flags, "abnormal"))
-        parts.append(
-            ("fail", f"有非正常专利申请标记 {len(flags)} 项", None)
-            if flags
-            else ("pass", "无非正常专利申请标记", None)
-        )
+        if flags:
+            parts.append(("fail", f"有非正常专利申请标记 {len(flags)} 项", None))
+        elif eid in unchecked:
+            parts.append(
+                (
+                    "unknown",
+                    "部分专利无摘要或权利要求，未能做相似申请比对",
+                    "专利摘要与权利要求（导入全文数据后再检测），或知识产权管理部门的"
+                    "核查结果",
+                )
+            )
+        else:
+            parts.append(("pass", "无非正常专利申请标记", None))
     keys = ("accidents", "violations", "dishonesty")
     declared = {k: f.decl.flags.get(k) for k in keys} if f.decl else {}
     for k in keys:

@@ -21,7 +21,7 @@ see its README). For each product:
 - lexical only (no embedder) and lexical + semantic, side by side;
 - the time of one screening (``screen``, top 10, two countries), median over the set.
 
-No 1 M-document store is measured here (not done in this version).
+The time at a million documents: `python -m bench fto-scale` (bench/fto_scale.py).
 """
 
 from __future__ import annotations

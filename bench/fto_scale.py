@@ -221,7 +221,8 @@ def main() -> None:
     )
     print(
         f"  slowest screening at 1 M: {big['screen_max']:.1f} s; "
-        f"loading the million vectors and the model once: {big['warm_up_s']:.0f} s"
+        f"once per process: the million vectors loaded (their index built the first "
+        f"time) and the model: {big['warm_up_s']:.0f} s"
     )
     save(
         "fto-scale",

@@ -16,7 +16,7 @@ from patnav.notify.channels import inbox
 from patnav.platform import files
 from patnav.platform.models import DataStore, User
 from patnav.storage.store import PatentStore
-from patnav.web.features.monitoring import monitor_round
+from patnav.web.features.monitors import monitor_round
 from tests.monitors.data import VR
 
 

@@ -54,7 +54,7 @@ from patnav.platform.retention import prune
 from patnav.web import jobs
 from patnav.web.deps import identify
 from patnav.web.features import imports as import_jobs
-from patnav.web.features import monitoring
+from patnav.web.features import monitors as monitor_rounds
 from patnav.web.features import reports as report_jobs
 from patnav.web.i18n import LANG_COOKIE, pick_lang, translate
 from patnav.web.limits import Limits, LimitsMiddleware
@@ -71,6 +71,7 @@ from patnav.web.routers import (
     fto,
     imports,
     inbox,
+    monitors,
     patents,
     prevalue,
     reports,
@@ -190,6 +191,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         capability,
         barrier,
         inbox,
+        monitors,
     ):
         app.include_router(module.router)
     app.include_router(api.router)
@@ -236,7 +238,7 @@ async def _monitor_every(platform: Platform, hub: StoreHub, seconds: float) -> N
     await asyncio.sleep(min(seconds, 60.0))
     while True:
         try:
-            done = await run_in_threadpool(monitoring.monitor_round, platform, hub)
+            done = await run_in_threadpool(monitor_rounds.monitor_round, platform, hub)
             if done.stores or done.skipped:
                 log.info("monitors: %s", done.to_dict())
         except Exception:  # logged; the next round tries again

@@ -789,6 +789,52 @@ _LABELS: dict[str, Pair] = {
     "prevalue.detail": ("逐件核查明细", "Checks of each patent"),
     "prevalue.number": ("专利号", "Patent"),
     "nav.prevalue": ("预评估", "Pre-valuation"),
+    # -- monitors (动态监测) and the inbox ----------------------------------------------
+    "nav.monitors": ("动态监测", "Monitors"),
+    "nav.inbox": ("消息", "Inbox"),
+    "monitors.title": ("动态监测", "Monitors"),
+    "monitors.intro": (
+        "监控检索式、专利集、申请人、企业集团或专利组合，按周期运行规则（新增文献、新申请人、"
+        "法律状态变化、法律事件、年费到期、宽限期、即将届满、高维持年限专利）；新提醒送达本单位"
+        "用户的消息、邮件与回调地址。每项变化只提醒一次。",
+        "Monitors watch a query, a set, an applicant, a group or a portfolio with rules "
+        "run on a schedule; new alerts reach the tenant's inboxes, e-mail and webhooks. "
+        "Each change alerts once.",
+    ),
+    "monitors.store": ("数据库", "Store"),
+    "monitors.none": ("尚无监控。", "No monitor yet."),
+    "monitors.name": ("名称", "Name"),
+    "monitors.target": ("监控对象", "Target"),
+    "monitors.target_kind": ("对象类型", "Target kind"),
+    "monitors.kind.set": ("检索式或专利集", "Query or saved set"),
+    "monitors.kind.entity": ("申请人", "Applicant"),
+    "monitors.kind.group": ("企业集团", "Corporate group"),
+    "monitors.kind.numbers": ("专利组合（公开号，逗号分隔）", "Portfolio (numbers)"),
+    "monitors.rules": ("规则", "Rules"),
+    "monitors.schedule": ("周期", "Schedule"),
+    "monitors.schedule_help": (
+        "daily、weekly、manual 或 cron 表达式（分 时 日 月 周，UTC）",
+        "daily, weekly, manual or a cron expression (UTC)",
+    ),
+    "monitors.days": ("年费提前天数", "Days ahead (annuities)"),
+    "monitors.months": ("届满提前月数", "Months ahead (expiry)"),
+    "monitors.years": ("高维持年限（年）", "High maintenance (years)"),
+    "monitors.last_run": ("上次运行", "Last run"),
+    "monitors.never": ("未运行", "Never"),
+    "monitors.add": ("新建监控", "Add a monitor"),
+    "monitors.run": ("立即运行", "Run now"),
+    "monitors.remove": ("删除", "Remove"),
+    "monitors.runs": ("运行记录", "Runs"),
+    "monitors.started": ("开始", "Started"),
+    "monitors.documents": ("文献数", "Documents"),
+    "monitors.new_alerts": ("新提醒", "New alerts"),
+    "monitors.status": ("结果", "Result"),
+    "monitors.alerts": ("最新提醒", "Latest alerts"),
+    "monitors.ran": (
+        "已运行监控 {name}：新提醒 {alerts} 条（已送达消息）",
+        "Ran {name}: {alerts} new alert(s), delivered",
+    ),
+    "monitors.unavailable": ("数据库暂不可用：{error}", "Store unavailable: {error}"),
     # -- FTO screening (infringement navigation) -------------------------------------
     "nav.fto": ("侵权排查", "FTO"),
     "fto.title": ("专利侵权风险排查（FTO）", "FTO screening"),

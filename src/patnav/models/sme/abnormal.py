@@ -3,9 +3,9 @@ the flags of each register enterprise's documents, and the enterprises some of w
 documents could not be compared.
 
 The detector runs over the documents of the register's enterprises (their applicant or
-current-owner names linked to the register, or those names' entities): a batch, a split filing or a volume
-among an enterprise's own filings is seen; content copied from documents of applicants
-outside the register is not (``docs/sme.md``).
+current-owner names linked to the register, or those names' entities): a batch, a split
+filing or a volume among an enterprise's own filings is seen; content copied from
+documents of applicants outside the register is not (``docs/sme.md``).
 """
 
 from __future__ import annotations

@@ -73,6 +73,7 @@ from patnav.web.routers import (
     inbox,
     patents,
     prevalue,
+    public,
     reports,
     search,
     sets,
@@ -190,6 +191,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         capability,
         barrier,
         inbox,
+        public,
     ):
         app.include_router(module.router)
     app.include_router(api.router)

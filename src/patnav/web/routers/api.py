@@ -213,6 +213,9 @@ class PublicationIn(BaseModel):
     type: str | None = None
     region: str | None = None
     visibility: str = Field(default="tenant", pattern="^(tenant|subtree|public)$")
+    previous_id: int | None = Field(
+        default=None, description="Publish as a new version of this publication."
+    )
 
 
 class PublicationOut(BaseModel):
@@ -229,6 +232,8 @@ class PublicationOut(BaseModel):
     downloads: int
     created_at: str
     download: str
+    series_id: int
+    version: int
 
 
 def _store(ctx: Ctx, store: DataStore, *, listed: bool = False) -> StoreOut:
@@ -845,6 +850,7 @@ def publish(ctx: Context, body: PublicationIn) -> PublicationOut:
             type=body.type,
             region=body.region,
             visibility=body.visibility,
+            previous_id=body.previous_id,
         ),
     )
     return PublicationOut(**features.catalogue.publication_dict(ctx, publication))

@@ -11,12 +11,7 @@ from typing import Any
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
 
-from patnav.errors import (
-    AccessDeniedError,
-    InputError,
-    InvalidParameterError,
-    NotFoundError,
-)
+from patnav.errors import AccessDeniedError, InputError, InvalidParameterError
 from patnav.platform import access, audit, files
 from patnav.platform.access import Viewer
 from patnav.platform.models import VISIBILITIES, Publication, ReportJob, Tenant
@@ -183,91 +178,19 @@ def search_publications(
     the title, summary, tags or region (every word must match), ``tag`` exactly and the
     report type ``type``."""
     statement = access.scoped(select(Publication), ctx.viewer, Publication)
-    statement = _matching(statement, text, tag=tag, type=type)
+    statement = matching(statement, text, tag=tag, type=type)
     return list(ctx.db.scalars(statement.order_by(Publication.id.desc()).limit(limit)))
 
 
-def search_public(
-    db: Session,
-    text: str | None = None,
-    *,
-    tag: str | None = None,
-    type: str | None = None,
-    limit: int = 100,
-) -> list[Publication]:
-    """The public catalogue, readable without signing in: the newest public version of
-    each series, newest first, when it matches the search (the same search as
-    :func:`search_publications`, restricted to ``visibility == "public"``)."""
-    public = Publication.visibility == "public"
-    series = func.coalesce(Publication.series_id, Publication.id)
-    newest = (
-        select(func.max(Publication.id))
-        .where(public)
-        .group_by(series)
-        .scalar_subquery()
-    )
-    statement = _matching(
-        select(Publication).where(Publication.id.in_(newest)), text, tag=tag, type=type
-    )
-    return list(db.scalars(statement.order_by(Publication.id.desc()).limit(limit)))
-
-
-def public_feed(db: Session, *, limit: int = 100) -> list[Publication]:
-    """Every public publication (each version an entry), newest first."""
-    return list(
-        db.scalars(
-            select(Publication)
-            .where(Publication.visibility == "public")
-            .order_by(Publication.created_at.desc(), Publication.id.desc())
-            .limit(limit)
-        )
-    )
-
-
-def get_public(db: Session, publication_id: int) -> Publication:
-    """A public publication.
-
-    Raises:
-        NotFoundError: no such publication, or it is not public.
-    """
-    found = (
-        db.get(Publication, publication_id)
-        if access.is_valid_id(publication_id)
-        else None
-    )
-    if found is None or found.visibility != "public":
-        raise NotFoundError(f"No public publication {publication_id}.")
-    return found
-
-
-def public_file(
-    db: Session, publication_id: int, *, root: Path, ip: str | None
-) -> tuple[Path, str, str]:
-    """A public publication's file for an anonymous download (counted and audited)."""
-    publication = get_public(db, publication_id)
-    path = files.resolve(root, publication.filename)
-    publication.downloads += 1
-    audit.record(
-        db,
-        "download",
-        tenant_id=publication.tenant_id,
-        object_type="publication",
-        object_id=publication.id,
-        ip=ip,
-        detail={"public": True},
-    )
-    db.commit()
-    return path, publication.download_name, publication.content_type
-
-
-def _matching(
+def matching(
     statement: Select[Any],
     text: str | None,
     *,
     tag: str | None = None,
     type: str | None = None,
 ) -> Select[Any]:
-    """``statement`` restricted to publications matching the search."""
+    """``statement`` restricted to publications matching the search (the signed-in and
+    the public catalogue search alike)."""
     for word in (text or "").split():
         pattern = f"%{_escape_like(word)}%"
         statement = statement.where(

@@ -9,8 +9,6 @@ who published it, the report, store or spec it came from, or its download count.
 
 from __future__ import annotations
 
-import xml.etree.ElementTree as ET
-from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
@@ -24,7 +22,6 @@ from patnav.web.render import page
 
 router = APIRouter(prefix="/public", include_in_schema=False)
 
-ATOM = "http://www.w3.org/2005/Atom"
 ATOM_TYPE = "application/atom+xml; charset=utf-8"
 
 
@@ -42,7 +39,7 @@ def public_catalogue(
     tag: Annotated[str, Query(max_length=40)] = "",
     type: Annotated[str, Query(max_length=20)] = "",
 ) -> Response:
-    publications = features.catalogue.search_public(
+    publications = features.public.search_public(
         ctx.db, q, tag=tag or None, type=type or None
     )
     return page(
@@ -62,9 +59,9 @@ def public_catalogue(
 @router.get("/feed.atom")
 def feed(ctx: Annotated[Ctx, Depends(base_ctx)]) -> Response:
     """The Atom feed of every public publication, newest first."""
-    publications = features.catalogue.public_feed(ctx.db)
+    publications = features.public.public_feed(ctx.db)
     base = str(ctx.request.base_url).rstrip("/")
-    body = atom_feed(
+    body = features.public.atom_feed(
         publications,
         base=base,
         title=ctx.t("public.title"),
@@ -74,85 +71,11 @@ def feed(ctx: Annotated[Ctx, Depends(base_ctx)]) -> Response:
     return Response(body, media_type=ATOM_TYPE)
 
 
-def _stamp(moment: datetime) -> str:
-    """A stored (naive UTC) time as an RFC 3339 date-time."""
-    aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-    return aware.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def atom_feed(
-    publications: list[Publication],
-    *,
-    base: str,
-    title: str,
-    tenants: dict[int, str],
-    lang: str,
-) -> bytes:
-    """An RFC 4287 feed of ``publications`` (already newest first). Ids are the stable
-    URLs of the public pages; the feed is ``updated`` when its newest entry was (now when
-    there is none)."""
-    ET.register_namespace("", ATOM)
-
-    def sub(
-        parent: ET.Element, name: str, text: str | None = None, **attrs: str
-    ) -> ET.Element:
-        element = ET.SubElement(parent, f"{{{ATOM}}}{name}", attrs)
-        if text is not None:
-            element.text = text
-        return element
-
-    root = ET.Element(
-        f"{{{ATOM}}}feed",
-        {
-            "{http://www.w3.org/XML/1998/namespace}lang": "zh-CN"
-            if lang == "zh"
-            else "en"
-        },
-    )
-    sub(root, "id", f"{base}/public/feed.atom")
-    sub(root, "title", title)
-    newest = max((p.created_at for p in publications), default=None)
-    sub(root, "updated", _stamp(newest or datetime.now(UTC)))
-    sub(
-        root,
-        "link",
-        rel="self",
-        type="application/atom+xml",
-        href=f"{base}/public/feed.atom",
-    )
-    sub(root, "link", rel="alternate", type="text/html", href=f"{base}/public")
-    sub(root, "generator", "patnav")
-    for publication in publications:
-        entry = sub(root, "entry")
-        url = f"{base}/public/{publication.id}"
-        sub(entry, "id", url)
-        sub(entry, "title", publication.title)
-        sub(entry, "updated", _stamp(publication.created_at))
-        sub(entry, "published", _stamp(publication.created_at))
-        author = sub(entry, "author")
-        sub(author, "name", tenants.get(publication.tenant_id) or "patnav")
-        if publication.summary:
-            sub(entry, "summary", publication.summary)
-        sub(entry, "link", rel="alternate", type="text/html", href=url)
-        sub(
-            entry,
-            "link",
-            rel="enclosure",
-            type=publication.content_type,
-            length=str(publication.size),
-            href=f"{url}/download",
-        )
-        for tag in features.catalogue.split_tags(publication.tags):
-            sub(entry, "category", term=tag)
-    text: bytes = ET.tostring(root, encoding="utf-8", xml_declaration=True)
-    return text
-
-
 @router.get("/{publication_id}", response_class=HTMLResponse)
 def public_publication(
     ctx: Annotated[Ctx, Depends(base_ctx)], publication_id: int
 ) -> Response:
-    publication = features.catalogue.get_public(ctx.db, publication_id)
+    publication = features.public.get_public(ctx.db, publication_id)
     versions = features.catalogue.versions(ctx.db, publication, None)
     tenant = ctx.db.get(Tenant, publication.tenant_id)
     return page(
@@ -171,7 +94,7 @@ def public_publication(
 def public_download(
     ctx: Annotated[Ctx, Depends(base_ctx)], publication_id: int
 ) -> Response:
-    path, name, media_type = features.catalogue.public_file(
+    path, name, media_type = features.public.public_file(
         ctx.db, publication_id, root=ctx.platform.root, ip=ctx.ip
     )
     return FileResponse(path, media_type=media_type, filename=name)

@@ -10,6 +10,7 @@ import pytest
 from lxml import etree
 from sqlalchemy import text
 
+from tests.test_i18n import english_ui_words
 from tests.web.conftest import TestClient, api_token, bearer, make_settings, seed
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -335,3 +336,19 @@ def test_the_public_catalogue_is_rate_limited_per_address(
         codes = [client.get("/public").status_code for _ in range(30)]
     assert codes.count(200) <= 12 and codes[-1] == 429
     assert set(codes) == {200, 429}
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_public_pages_speak_the_visitors_language(client_for, published, lang):
+    anonymous = client_for()
+    v1 = published["v1"]["id"]
+    for url in ("/public", f"/public/{v1}", "/public?q=不存在的词"):
+        response = anonymous.get(url, params={"lang": lang})
+        assert response.status_code == 200, url
+        assert not re.search(r"\b(?:public|cat|common|rtype)\.[a-z_]+\b", response.text)
+        assert 'id="public-sign-in"' in response.text
+        if lang == "zh":
+            shown = re.sub(r"<[^>]+>", " ", response.text)
+            assert not english_ui_words(shown), url
+        else:
+            assert "Public results catalogue" in response.text

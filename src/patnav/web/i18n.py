@@ -63,7 +63,10 @@ _LABELS: dict[str, Pair] = {
     "level.org": ("单位", "Organisation"),
     "visibility.tenant": ("仅本单位", "This organisation"),
     "visibility.subtree": ("本单位及下级", "This organisation and below"),
-    "visibility.public": ("全平台公开", "Everyone on the platform"),
+    "visibility.public": (
+        "全平台公开（无需登录）",
+        "Everyone, without signing in",
+    ),
     "status.queued": ("排队中", "Queued"),
     "status.running": ("进行中", "Running"),
     "status.done": ("已完成", "Done"),

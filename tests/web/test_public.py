@@ -231,6 +231,16 @@ def test_only_the_same_tenant_publishes_a_new_version(site, client_for, publishe
     )
     assert response.status_code == 200 and "第 3 版" in response.text
     assert 'id="publication-versions"' in response.text
+    # a tenant-only version 3 stays inside: the public catalogue still shows version 2
+    anonymous = client_for()
+    assert "（第三版）" not in anonymous.get("/public").text
+    assert "（第三版）" not in anonymous.get(f"/public/{v1}").text
+    assert "泰安市轨枕产业专利导航（修订）" in anonymous.get("/public").text
+    # the signed-in API searches by type too
+    found = ta.get("/api/v1/publications", params={"type": "enterprise"}).json()
+    assert {p["title"] for p in found} == {"济南市玻纤企业专利导航"}
+    page = ta.get("/catalogue", params={"type": "enterprise"}).text
+    assert "济南市玻纤企业专利导航" in page and "泰安内部成果" not in page
     jn.close()
     prov.close()
 
@@ -352,3 +362,12 @@ def test_the_public_pages_speak_the_visitors_language(client_for, published, lan
             assert not english_ui_words(shown), url
         else:
             assert "Public results catalogue" in response.text
+
+
+def test_an_empty_public_feed_is_still_a_valid_feed(client_for):
+    response = client_for().get("/public/feed.atom")
+    feed = etree.fromstring(response.content)
+    assert feed.tag == f"{ATOM}feed" and feed.findall(f"{ATOM}entry") == []
+    assert feed.findtext(
+        f"{ATOM}updated"
+    )  # required by RFC 4287: the time it is served

@@ -825,10 +825,13 @@ def publications(
     ctx: Context,
     q: Annotated[str, Query(max_length=200)] = "",
     tag: Annotated[str, Query(max_length=40)] = "",
+    type: Annotated[str, Query(max_length=20)] = "",
 ) -> list[PublicationOut]:
     return [
         PublicationOut(**features.catalogue.publication_dict(ctx, p))
-        for p in features.catalogue.search_publications(ctx, q, tag=tag or None)
+        for p in features.catalogue.search_publications(
+            ctx, q, tag=tag or None, type=type or None
+        )
     ]
 
 

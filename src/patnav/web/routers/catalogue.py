@@ -25,11 +25,14 @@ def catalogue_page(
     ctx: Annotated[Ctx, Depends(page_ctx)],
     q: str = "",
     tag: str = "",
+    type: str = "",
     msg: str | None = None,
 ) -> Response:
     if msg == "published":
         ctx.notices.append(ctx.t("cat.published"))
-    publications = features.catalogue.search_publications(ctx, q, tag=tag or None)
+    publications = features.catalogue.search_publications(
+        ctx, q, tag=tag or None, type=type or None
+    )
     owners = {p.tenant_id for p in publications}
     tenants = (
         {t.id: t.name for t in ctx.db.query(Tenant).filter(Tenant.id.in_(owners))}
@@ -43,6 +46,8 @@ def catalogue_page(
         publications=publications,
         q=q,
         tag=tag,
+        type=type,
+        types=REPORT_TYPES,
         tenants=tenants,
         split_tags=features.catalogue.split_tags,
         can_write=ctx.viewer.can_write,

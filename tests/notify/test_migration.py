@@ -7,7 +7,7 @@ from alembic import command
 from sqlalchemy import inspect, text
 
 from patnav.config import Settings
-from patnav.platform.db import alembic_config, database_url, make_engine, upgrade
+from patnav.platform.db import alembic_config, database_url, make_engine
 from patnav.platform.models import utcnow
 
 TABLES = {"notify_alerts", "notify_inbox", "notify_subscriptions", "notify_deliveries"}
@@ -27,7 +27,9 @@ def test_revision_0003_adds_and_removes_the_notification_tables(tmp_path):
             {"now": utcnow()},
         )
     assert not TABLES & set(inspect(engine).get_table_names())
-    assert upgrade(engine) == "0003"
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0003")
     assert set(inspect(engine).get_table_names()) >= TABLES
     with engine.begin() as connection:
         connection.execute(

@@ -120,6 +120,7 @@ PAGES = (
     "/reports",
     "/catalogue",
     "/catalogue/new",
+    "/public",
     "/admin",
     "/admin/audit",
     "/account",

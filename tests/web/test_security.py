@@ -617,6 +617,9 @@ def test_login_page_is_the_only_page_for_anonymous_visitors(site, client_for):
         response = anonymous.get(url)
         assert "/login?next=" in str(response.url), url
     assert anonymous.get("/healthz").json() == {"ok": True}
+    # the public catalogue (成果发布，公开) is the one exception (tests/web/test_public.py)
+    public = anonymous.get("/public")
+    assert public.status_code == 200 and "/login" not in str(public.url)
 
 
 def test_sign_in_redirects_only_within_the_site(site, client_for):

@@ -260,6 +260,15 @@ class Publication(Base):
     downloads: Mapped[int] = mapped_column(Integer, default=0)
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    series_id: Mapped[int | None] = mapped_column(Integer, default=None, index=True)
+    """The id of the first publication of its series (None: it starts its own)."""
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    """Its number in the series: 1 for the first, 2 for the next version …"""
+
+    @property
+    def series(self) -> int:
+        """The series the publication belongs to (its own id when it starts one)."""
+        return self.series_id if self.series_id is not None else self.id
 
 
 class AuditEvent(Base):

@@ -74,6 +74,7 @@ from patnav.web.routers import (
     monitors,
     patents,
     prevalue,
+    public,
     reports,
     search,
     sets,
@@ -192,6 +193,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         barrier,
         inbox,
         monitors,
+        public,
     ):
         app.include_router(module.router)
     app.include_router(api.router)

@@ -63,7 +63,10 @@ _LABELS: dict[str, Pair] = {
     "level.org": ("单位", "Organisation"),
     "visibility.tenant": ("仅本单位", "This organisation"),
     "visibility.subtree": ("本单位及下级", "This organisation and below"),
-    "visibility.public": ("全平台公开", "Everyone on the platform"),
+    "visibility.public": (
+        "全平台公开（无需登录）",
+        "Everyone, without signing in",
+    ),
     "status.queued": ("排队中", "Queued"),
     "status.running": ("进行中", "Running"),
     "status.done": ("已完成", "Done"),
@@ -1005,6 +1008,31 @@ _LABELS: dict[str, Pair] = {
         "没有可发布的已完成报告。请先生成报告。",
         "No finished report to publish. Generate one first.",
     ),
+    "cat.version": ("版本", "Version"),
+    "cat.version_n": ("第 {n} 版", "version {n}"),
+    "cat.versions": ("历史版本", "Earlier versions"),
+    "cat.new_version": ("发布新版本", "Publish a new version"),
+    "cat.previous": ("作为新版本发布", "New version of"),
+    "cat.previous_none": ("否（新成果）", "No (a new publication)"),
+    "cat.public_link": ("公开页面", "Public page"),
+    # -- the public catalogue (no sign-in) ---------------------------------------------
+    "public.title": ("成果发布（公开）", "Public results catalogue"),
+    "public.help": (
+        "各单位公开发布的专利导航成果，无需登录即可检索、查阅和下载。",
+        "Patent navigation results published openly by their organisations: search, "
+        "read and download them without signing in.",
+    ),
+    "public.search": (
+        "按标题、摘要、标签或区域搜索",
+        "Search titles, summaries, tags and regions",
+    ),
+    "public.all_types": ("全部类型", "All types"),
+    "public.feed": ("订阅（Atom）", "Subscribe (Atom)"),
+    "public.newer": (
+        "本页为旧版本，最新版本为{version}：",
+        "This is an earlier version; the latest is {version}:",
+    ),
+    "public.sign_in": ("登录", "Sign in"),
     # -- admin -------------------------------------------------------------------------
     "admin.title": ("管理", "Administration"),
     "admin.tenants": ("单位（租户）", "Organisations (tenants)"),

@@ -5,7 +5,8 @@ One process serves every tenant, so a single user — careless or hostile — mu
 able to hold it. :class:`LimitsMiddleware` (ASGI, inside the security middleware, so the
 client address is already the one a trusted proxy reported) applies, in order:
 
-- **rate limits on the REST API**, per API token and per client address
+- **rate limits on the REST API** and on the anonymous public catalogue (``/public``,
+  per client address only), per API token and per client address
   (``PATNAV_API_RATE_TOKEN_PER_MINUTE``, ``PATNAV_API_RATE_ADDRESS_PER_MINUTE``): token
   buckets that refill at the rate and hold a sixth of a minute's worth, so short bursts
   pass and a flood answers **429** with ``Retry-After``;
@@ -240,17 +241,21 @@ class LimitsMiddleware:
         method = str(scope.get("method", "GET"))
         kind = expensive_kind(method, path)
         is_api = path.startswith("/api/")
-        if not is_api and kind is None:
+        is_public = path == "/public" or path.startswith("/public/")
+        if not is_api and not is_public and kind is None:
             await self.app(scope, receive, send)
             return
         limits = self.limits
-        if is_api:  # the address first: refusing a flood costs no database lookup
+        if is_api or is_public:  # the address first: a flood costs no database lookup
             client = scope.get("client")
             address = client[0] if client else "unknown"
             wait = limits.by_address.take(f"address:{address}")
             if wait is not None:
                 await self._refuse(scope, send, 429, "error.rate_limited", wait)
                 return
+        if is_public and kind is None:
+            await self.app(scope, receive, send)
+            return
         principal, token_key = await self.identify(scope)
         if is_api and token_key is not None:
             wait = limits.by_token.take(token_key)

@@ -3,10 +3,11 @@ REST API.
 
 Each module mirrors the router of the same name in :mod:`patnav.web.routers` (the API
 router, ``api.py``, calls them all): ``stores``, ``imports``, ``search``, ``patents``,
-``sets``, ``dashboard``, ``specs``, ``reports``, ``prevalue``, ``catalogue``; ``common`` holds what
-every feature shares (the open store behind a store row, display names). A feature
-function takes the request context (:class:`~patnav.web.deps.Ctx`), checks access through
-:mod:`patnav.platform.access`, calls the core, writes the audit log, and returns plain
+``sets``, ``dashboard``, ``specs``, ``reports``, ``prevalue``, ``catalogue``, ``public``;
+``common`` holds what every feature shares (the open store behind a store row, display
+names). A feature function takes the request context (:class:`~patnav.web.deps.Ctx`),
+checks access through :mod:`patnav.platform.access` (``public`` serves anonymous visitors
+and takes the database session instead), calls the core, writes the audit log, and returns plain
 objects the router renders as HTML or JSON. Background jobs (imports, reports) go through
 the one job runner, :mod:`patnav.web.jobs`; the open stores, their workers and caches are
 :mod:`patnav.web.services`.
@@ -22,6 +23,7 @@ from patnav.web.features import (
     imports,
     patents,
     prevalue,
+    public,
     reports,
     search,
     sets,
@@ -37,6 +39,7 @@ __all__ = [
     "imports",
     "patents",
     "prevalue",
+    "public",
     "reports",
     "search",
     "sets",

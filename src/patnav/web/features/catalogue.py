@@ -8,10 +8,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import Session
 
-from patnav.errors import InputError, InvalidParameterError
+from patnav.errors import AccessDeniedError, InputError, InvalidParameterError
 from patnav.platform import access, audit, files
+from patnav.platform.access import Viewer
 from patnav.platform.models import VISIBILITIES, Publication, ReportJob, Tenant
 from patnav.web.deps import Ctx
 from patnav.web.features.reports import CONTENT_TYPES
@@ -29,6 +31,8 @@ class PublicationForm:
     type: str | None = None
     region: str | None = None
     visibility: str = "tenant"
+    previous_id: int | None = None
+    """Publish as a new version of this publication (of the same tenant)."""
 
 
 def split_tags(text: str | None) -> list[str]:
@@ -65,6 +69,7 @@ def publish(ctx: Ctx, form: PublicationForm) -> Publication:
         ctx.platform.root, job.tenant_id, "publications", suffix
     )
     shutil.copyfile(source, target)
+    series_id, version = _next_version(ctx, job.tenant_id, form.previous_id)
     spec = spec_if_visible(ctx, job.spec_id)
     publication = Publication(
         tenant_id=job.tenant_id,
@@ -80,9 +85,13 @@ def publish(ctx: Ctx, form: PublicationForm) -> Publication:
         content_type=CONTENT_TYPES.get(suffix, "application/octet-stream"),
         size=target.stat().st_size,
         created_by=ctx.viewer.user_id,
+        series_id=series_id,
+        version=version,
     )
     ctx.db.add(publication)
     ctx.db.flush()
+    if publication.series_id is None:
+        publication.series_id = publication.id
     audit.record(
         ctx.db,
         "publish",
@@ -90,18 +99,98 @@ def publish(ctx: Ctx, form: PublicationForm) -> Publication:
         object_type="publication",
         object_id=publication.id,
         ip=ctx.ip,
-        detail={"title": title, "visibility": form.visibility, "report": job.id},
+        detail={
+            "title": title,
+            "visibility": form.visibility,
+            "report": job.id,
+            "series": publication.series_id,
+            "version": version,
+        },
     )
     ctx.db.commit()
     return publication
 
 
+def _next_version(
+    ctx: Ctx, tenant_id: int, previous_id: int | None
+) -> tuple[int | None, int]:
+    """The series and version number of a new publication: a series of its own, or the
+    next version of ``previous_id``'s series (which must belong to the same tenant)."""
+    if previous_id is None:
+        return None, 1
+    previous = access.writable(ctx.db, ctx.viewer, Publication, previous_id)
+    if previous.tenant_id != tenant_id:
+        raise AccessDeniedError(
+            f"Publication {previous_id} belongs to another organisation: a new version "
+            "must be published by the organisation that published the first one."
+        )
+    series = previous.series
+    latest = ctx.db.scalar(
+        select(func.max(Publication.version)).where(
+            or_(Publication.series_id == series, Publication.id == series)
+        )
+    )
+    return series, int(latest or previous.version) + 1
+
+
+def versions(
+    db: Session, publication: Publication, viewer: Viewer | None
+) -> list[Publication]:
+    """Every version of a publication's series, newest first: those ``viewer`` may read,
+    or only the public ones when there is no viewer (an anonymous visitor)."""
+    series = publication.series
+    statement = select(Publication).where(
+        or_(Publication.series_id == series, Publication.id == series)
+    )
+    if viewer is None:
+        statement = statement.where(Publication.visibility == "public")
+    else:
+        statement = access.scoped(statement, viewer, Publication)
+    return list(
+        db.scalars(
+            statement.order_by(Publication.version.desc(), Publication.id.desc())
+        )
+    )
+
+
+def own_publications(ctx: Ctx, limit: int = 200) -> list[Publication]:
+    """The publications of the user's own tenant, newest first (what a new version may
+    follow)."""
+    return list(
+        ctx.db.scalars(
+            select(Publication)
+            .where(Publication.tenant_id == ctx.viewer.tenant_id)
+            .order_by(Publication.id.desc())
+            .limit(limit)
+        )
+    )
+
+
 def search_publications(
-    ctx: Ctx, text: str | None = None, *, tag: str | None = None, limit: int = 100
+    ctx: Ctx,
+    text: str | None = None,
+    *,
+    tag: str | None = None,
+    type: str | None = None,
+    limit: int = 100,
 ) -> list[Publication]:
     """Publications the user may read, newest first, matching the words of ``text`` in
-    the title, summary or tags (every word must match), and ``tag`` exactly."""
+    the title, summary, tags or region (every word must match), ``tag`` exactly and the
+    report type ``type``."""
     statement = access.scoped(select(Publication), ctx.viewer, Publication)
+    statement = matching(statement, text, tag=tag, type=type)
+    return list(ctx.db.scalars(statement.order_by(Publication.id.desc()).limit(limit)))
+
+
+def matching(
+    statement: Select[Any],
+    text: str | None,
+    *,
+    tag: str | None = None,
+    type: str | None = None,
+) -> Select[Any]:
+    """``statement`` restricted to publications matching the search (the signed-in and
+    the public catalogue search alike)."""
     for word in (text or "").split():
         pattern = f"%{_escape_like(word)}%"
         statement = statement.where(
@@ -116,7 +205,9 @@ def search_publications(
         statement = statement.where(
             func.instr("," + Publication.tags + ",", f",{tag},") > 0
         )
-    return list(ctx.db.scalars(statement.order_by(Publication.id.desc()).limit(limit)))
+    if type:
+        statement = statement.where(Publication.type == type)
+    return statement
 
 
 def _escape_like(text: str) -> str:
@@ -162,4 +253,6 @@ def publication_dict(ctx: Ctx, publication: Publication) -> dict[str, Any]:
         "downloads": publication.downloads,
         "created_at": publication.created_at.isoformat(),
         "download": f"/api/v1/publications/{publication.id}/download",
+        "series_id": publication.series,
+        "version": publication.version,
     }

@@ -213,6 +213,9 @@ class PublicationIn(BaseModel):
     type: str | None = None
     region: str | None = None
     visibility: str = Field(default="tenant", pattern="^(tenant|subtree|public)$")
+    previous_id: int | None = Field(
+        default=None, description="Publish as a new version of this publication."
+    )
 
 
 class PublicationOut(BaseModel):
@@ -229,6 +232,8 @@ class PublicationOut(BaseModel):
     downloads: int
     created_at: str
     download: str
+    series_id: int
+    version: int
 
 
 def _store(ctx: Ctx, store: DataStore, *, listed: bool = False) -> StoreOut:
@@ -820,10 +825,13 @@ def publications(
     ctx: Context,
     q: Annotated[str, Query(max_length=200)] = "",
     tag: Annotated[str, Query(max_length=40)] = "",
+    type: Annotated[str, Query(max_length=20)] = "",
 ) -> list[PublicationOut]:
     return [
         PublicationOut(**features.catalogue.publication_dict(ctx, p))
-        for p in features.catalogue.search_publications(ctx, q, tag=tag or None)
+        for p in features.catalogue.search_publications(
+            ctx, q, tag=tag or None, type=type or None
+        )
     ]
 
 
@@ -845,6 +853,7 @@ def publish(ctx: Context, body: PublicationIn) -> PublicationOut:
             type=body.type,
             region=body.region,
             visibility=body.visibility,
+            previous_id=body.previous_id,
         ),
     )
     return PublicationOut(**features.catalogue.publication_dict(ctx, publication))

@@ -25,11 +25,14 @@ def catalogue_page(
     ctx: Annotated[Ctx, Depends(page_ctx)],
     q: str = "",
     tag: str = "",
+    type: str = "",
     msg: str | None = None,
 ) -> Response:
     if msg == "published":
         ctx.notices.append(ctx.t("cat.published"))
-    publications = features.catalogue.search_publications(ctx, q, tag=tag or None)
+    publications = features.catalogue.search_publications(
+        ctx, q, tag=tag or None, type=type or None
+    )
     owners = {p.tenant_id for p in publications}
     tenants = (
         {t.id: t.name for t in ctx.db.query(Tenant).filter(Tenant.id.in_(owners))}
@@ -43,6 +46,8 @@ def catalogue_page(
         publications=publications,
         q=q,
         tag=tag,
+        type=type,
+        types=REPORT_TYPES,
         tenants=tenants,
         split_tags=features.catalogue.split_tags,
         can_write=ctx.viewer.can_write,
@@ -51,7 +56,9 @@ def catalogue_page(
 
 @router.get("/new", response_class=HTMLResponse)
 def new_publication(
-    ctx: Annotated[Ctx, Depends(page_ctx)], report: int | None = None
+    ctx: Annotated[Ctx, Depends(page_ctx)],
+    report: int | None = None,
+    previous: int | None = None,
 ) -> Response:
     reports = [r for r in features.reports.list_reports(ctx, done_only=True)]
     chosen = next(
@@ -70,6 +77,8 @@ def new_publication(
         default_type=spec.type if spec else "industry",
         default_region=(tenant.region or tenant.name) if tenant else "",
         wide=ctx.viewer.role in access.WIDE_PUBLISH_ROLES,
+        own=features.catalogue.own_publications(ctx),
+        previous=previous,
     )
 
 
@@ -83,7 +92,9 @@ def create(
     type: Annotated[str, Form(max_length=20)] = "",
     region: Annotated[str, Form(max_length=200)] = "",
     visibility: Annotated[str, Form()] = "tenant",
+    previous_id: Annotated[str, Form(max_length=20)] = "",
 ) -> Response:
+    previous = int(previous_id) if previous_id.strip().isdigit() else None
     publication = features.catalogue.publish(
         ctx,
         features.catalogue.PublicationForm(
@@ -94,6 +105,7 @@ def create(
             type=type or None,
             region=region or None,
             visibility=visibility,
+            previous_id=previous,
         ),
     )
     return RedirectResponse(
@@ -119,6 +131,9 @@ def detail(
         publisher=features.common.user_names(ctx, [publication.created_by]).get(
             publication.created_by or 0, ""
         ),
+        versions=features.catalogue.versions(ctx.db, publication, ctx.viewer),
+        can_write=ctx.viewer.can_write
+        and access.can_see_tenant(ctx.db, ctx.viewer, publication.tenant_id),
     )
 
 

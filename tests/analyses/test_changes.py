@@ -82,13 +82,19 @@ def spec() -> NavigationSpec:
 
 
 @pytest.fixture(scope="module")
-def changes(
+def states(
     split_store: tuple[Path, datetime], spec: NavigationSpec, data_dir: Path
-) -> Changes:
+) -> tuple[State, State]:
     path, cutoff = split_store
     with PatentStore.open(path, read_only=True) as store:
         old = state_of(store, spec, before=cutoff, data_dir=data_dir)
         new = state_of(store, spec, data_dir=data_dir)
+    return old, new
+
+
+@pytest.fixture(scope="module")
+def changes(states: tuple[State, State], spec: NavigationSpec) -> Changes:
+    old, new = states
     return compare_states(old, new, title=spec.title, count_by=spec.count_by, top=20)
 
 
@@ -182,6 +188,22 @@ def test_rank_shifts_of_the_top_applicants_match_pandas(
     }
     assert got == want
     assert want
+
+
+def test_the_chain_of_the_old_state_is_cut_at_the_import_time(
+    states: tuple[State, State], parts: dict[str, Any]
+) -> None:
+    old, new = states
+    assert old.chain is not None and new.chain is not None
+    both = pd.concat([parts["one"], parts["two"]])
+    assert old.chain.national_total == len(_in_scope(parts["one"]))
+    assert new.chain.national_total == len(_in_scope(both))
+    first = old.chain.nodes[
+        0
+    ]  # 输变电装备: IPCM=(H01H OR H02B OR H01F OR H02J OR H02G)
+    power = ("H01H", "H02B", "H01F", "H02J", "H02G")
+    in_node = _in_scope(parts["one"])["主分类号"].astype(str).str[:4].isin(power)
+    assert (first.node, first.national) == ("输变电装备", int(in_node.sum()))
 
 
 def test_hot_terms_are_compared_when_both_sides_ran(changes: Changes) -> None:

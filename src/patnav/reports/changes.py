@@ -54,7 +54,7 @@ class _Numbers:
             align="l" + "r" * (len(columns) - 1),
             number=self.tables,
             key=key,
-            dash_note="“-”表示旧数据中无此项" if any("-" in r for r in rows) else "",
+            dash_note="“-”表示该侧数据中无此项" if any("-" in r for r in rows) else "",
         )
 
 
@@ -136,11 +136,18 @@ def build_changes_report(changes: Changes, *, made_on: date | None = None) -> Re
             )
         )
         if c.new_entrants:
-            s2.add(_entrants(n, "进入前列的申请人", c.new_entrants, "entrants", None))
+            s2.add(
+                _entrants(n, "进入前列的申请人", c.new_entrants, "entrants", None, unit)
+            )
         if c.first_filers:
             s2.add(
                 _entrants(
-                    n, "首次出现的申请人", c.first_filers, "first", len(c.first_filers)
+                    n,
+                    "首次出现的申请人",
+                    c.first_filers,
+                    "first",
+                    len(c.first_filers),
+                    unit,
                 )
             )
     sections.append(s2)
@@ -179,9 +186,9 @@ def build_changes_report(changes: Changes, *, made_on: date | None = None) -> Re
             )
         )
         if c.terms_entered:
-            s4.add(_terms(n, "新进入的热点词", c.terms_entered, "terms-entered"))
+            s4.add(_terms(n, "新进入的热点词", c.terms_entered, "terms-entered", unit))
         if c.terms_left:
-            s4.add(_terms(n, "退出的热点词", c.terms_left, "terms-left"))
+            s4.add(_terms(n, "退出的热点词", c.terms_left, "terms-left", unit))
     sections.append(s4)
 
     s5 = Section("产业链定位变化", key="chain")
@@ -250,11 +257,12 @@ def _entrants(
     rows: Sequence[Entrant],
     key: str,
     total: int | None,
+    unit: str,
 ) -> Table:
     ordered = sorted(rows, key=lambda e: e.new_rank)
     return n.table(
         caption,
-        ("申请人", "新排名", "新数据件数", "旧排名", "旧数据件数"),
+        ("申请人", "新排名", f"新数据{unit}", "旧排名", f"旧数据{unit}"),
         [
             (
                 e.name,
@@ -296,10 +304,12 @@ def _shifts(
     )
 
 
-def _terms(n: _Numbers, caption: str, rows: Sequence[TermChange], key: str) -> Table:
+def _terms(
+    n: _Numbers, caption: str, rows: Sequence[TermChange], key: str, unit: str
+) -> Table:
     return n.table(
         caption,
-        ("热点词", "旧排名", "新排名", "旧数据件数", "新数据件数"),
+        ("热点词", "旧排名", "新排名", f"旧数据{unit}", f"新数据{unit}"),
         [
             (
                 t.label,

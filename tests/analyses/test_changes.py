@@ -356,3 +356,27 @@ def test_cli_changes_rejects_a_bad_since(split_store: tuple[Path, datetime]) -> 
     )
     assert result.exit_code != 0
     assert "--since 应为日期" in result.output
+
+
+def test_region_shifts_name_old_and_new_rank_and_units() -> None:
+    from patnav.analyses.geography import Geography, Share
+
+    def geo(*provinces: tuple[str, int]) -> Geography:
+        shares = tuple(Share(k, k, n, None) for k, n in provinces)
+        return Geography("s", "application", "件申请", 0, (), (), shares, (), None)
+
+    def state(g: Geography) -> State:
+        return State("s", 0, 0, None, g, None, None)
+
+    old = geo(("山东省", 30), ("湖北省", 20), ("北京市", 10))
+    new = geo(("湖北省", 40), ("山东省", 35), ("北京市", 12))
+    result = compare_states(state(old), state(new))
+    assert result.region_shifts is not None
+    got = {
+        (s.kind, s.name, s.old_rank, s.new_rank, s.old_units, s.new_units, s.shift)
+        for s in result.region_shifts
+    }
+    assert got == {
+        ("province", "湖北省", 2, 1, 20, 40, 1),
+        ("province", "山东省", 1, 2, 30, 35, -1),
+    }

@@ -64,6 +64,7 @@ from patnav.analyses.base import (
     Engine,
     Region,
     ResultMixin,
+    Scope,
     Window,
     as_engine,
     check_count_by,
@@ -232,6 +233,7 @@ def chain_positioning(
     exclude_applicants: Sequence[str] | None = None,
     store: PatentStore | None = None,
     group_by: str = "entity",
+    within: Scope | None = None,
 ) -> ChainPositioning:
     """Position the home region on every node of the spec's technology tree.
 
@@ -254,6 +256,8 @@ def chain_positioning(
         group_by: ``entity`` (each applicant a holder) or ``group`` (the members of an
             accepted corporate group one holder, under the group's name; see
             :mod:`patnav.enterprises.groups`).
+        within: a further narrowing of the spec's scope (the documents imported before a
+            cut-off, :func:`patnav.analyses.changes.imported_before`); None: none.
     """
     engine = as_engine(source)
     home_region = _checked(region or spec.region, active_years, group_by)
@@ -271,7 +275,8 @@ def chain_positioning(
     }
     # the spec's scope is computed once (its node queries joined into one query, then the
     # national limit and the period applied step by step); every node narrows within it
-    with materialized(engine, *spec.scope_parts(store)) as scope:
+    parts = [*spec.scope_parts(store), *([within] if within is not None else [])]
+    with materialized(engine, *parts) as scope:
         holders = f"_chain{next(_COUNTER)}_holders"
         # the spec's relations stay prepared while the nodes read the holders made from them
         # (an engine may materialise lazily, as Spark's cached views do)

@@ -12,9 +12,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-HIDDEN_PARAMETERS = frozenset({"store", "spec"})
+HIDDEN_PARAMETERS = frozenset({"store", "spec", "within"})
 """Keyword parameters a caller does not set with ``--param``: the store and the spec are
-passed by the CLI, the reports and the web app themselves."""
+passed by the CLI, the reports and the web app themselves; ``within`` (a scope narrowing the
+spec's, :mod:`patnav.analyses.changes`) is not a value a command line can give."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -210,3 +210,39 @@ def test_a_set_gives_the_application_numbers_of_its_us_documents(
     )
     save_set(store, "odp", "PN=US*")
     assert set_numbers(store, "uspto", "odp") == [f"US{number}"]
+
+
+def test_a_monitor_fetches_its_portfolio_numbers_the_store_does_not_hold(
+    store, settings, recorder, application
+):
+    """``patnav fetch --monitor``: a loan's portfolio monitor names an application the
+    store does not hold yet; the fetch asks for it, and the store then holds it."""
+    from patnav.connectors.fetch import monitor_numbers
+    from patnav.monitors import add_monitor
+
+    number = json.loads(application)["patentBag"][0]["applicationNumberText"]
+    add_monitor(
+        store,
+        "贷后组合",
+        target_kind="numbers",
+        numbers=[f"US{number}"],
+        rules=["event"],
+    )
+    assert monitor_numbers(store, "uspto", "贷后组合") == [f"US{number}"]
+    report = fetch(
+        store,
+        settings,
+        "uspto",
+        monitor="贷后组合",
+        transport=recorder.transport(_serve(application, number)),
+    )
+    assert report.ok
+    assert [r.url.path for r in recorder.requests] == [
+        f"/api/v1/patent/applications/{number}"
+    ]
+    held = store.scalar(
+        "SELECT count(*) FROM patents WHERE app_number = ?", [f"US{number}"]
+    )
+    assert held >= 1
+    # held now: the monitor's target gives it from the store, once
+    assert monitor_numbers(store, "uspto", "贷后组合") == [f"US{number}"]

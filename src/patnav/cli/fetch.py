@@ -75,6 +75,13 @@ def render_fetch(report: FetchReport, lang: str) -> str:
     help="A saved patent set: fetch its documents (their application numbers for "
     "uspto, publication numbers for epo and lens).",
 )
+@click.option(
+    "--monitor",
+    "monitor",
+    default=None,
+    help="A monitor (patnav monitor add): fetch what it watches — its documents, and a "
+    "portfolio's numbers the store does not hold yet.",
+)
 @click.option("--query", default=None, help="A Lens search (lens only).")
 @click.option(
     "--what",
@@ -99,6 +106,7 @@ def fetch_(
     numbers: str | None,
     list_file: Path | None,
     set_name: str | None,
+    monitor: str | None,
     query: str | None,
     what: str | None,
     store_path: Path | None,
@@ -122,6 +130,7 @@ def fetch_(
       patnav fetch uspto --numbers 16330077,15123456
       patnav fetch epo --numbers EP1000000A1 --what biblio,legal,family
       patnav fetch epo --set 光通信
+      patnav fetch uspto --monitor 贷后组合
       patnav fetch lens --query "title:(drone AND delivery)" --json
     """
     settings = obj.settings
@@ -140,6 +149,7 @@ def fetch_(
             service,
             numbers=wanted,
             set_name=set_name,
+            monitor=monitor,
             query=query,
             what=kinds,
         )

@@ -142,7 +142,31 @@ def set_numbers(store: PatentStore, service: str, name: str) -> list[str]:
     """
     from patnav.search.sets import set_members
 
-    members = set_members(store, name)
+    return numbers_of(store, service, set_members(store, name))
+
+
+def monitor_numbers(store: PatentStore, service: str, name: str) -> list[str]:
+    """The numbers a service takes for what a monitor watches: its target's documents
+    (as :func:`set_numbers` gives them), and a portfolio's numbers the store does not
+    hold yet (what a fetch is for).
+
+    Raises:
+        NotFoundError: no monitor of that name, or its saved set is gone.
+    """
+    from patnav.monitors.model import get_monitor
+    from patnav.monitors.runner import target_documents
+
+    monitor = get_monitor(store, name)
+    held, _missing = target_documents(store, monitor)
+    numbers = numbers_of(store, service, held)
+    if monitor.target_kind == "numbers":
+        numbers += list(monitor.numbers)
+    return list(dict.fromkeys(numbers))
+
+
+def numbers_of(store: PatentStore, service: str, members: Sequence[str]) -> list[str]:
+    """The numbers a service takes for these documents: the application numbers of the
+    US documents for the USPTO, publication numbers otherwise."""
     if not members:
         return []
     rows = store.rows(
@@ -191,6 +215,7 @@ def fetch(
     *,
     numbers: Sequence[str] = (),
     set_name: str | None = None,
+    monitor: str | None = None,
     query: str | None = None,
     what: Sequence[str] | None = None,
     transport: httpx.BaseTransport | None = None,
@@ -207,6 +232,8 @@ def fetch(
         numbers: numbers in any written form (see :func:`service_numbers`).
         set_name: a saved set whose documents' numbers are fetched too
             (:func:`set_numbers`).
+        monitor: a monitor whose target's numbers are fetched too
+            (:func:`monitor_numbers`: a portfolio's numbers not held yet included).
         query: a Lens search, instead of numbers.
         what: kinds of data (:func:`parse_what`); the service's default when None.
         transport, sleep, clock: for tests (an ``httpx.MockTransport``, fake time).
@@ -237,6 +264,14 @@ def fetch(
                 + ": nothing to fetch."
             )
         given += held
+    if monitor is not None:
+        watched = monitor_numbers(store, service, monitor)
+        if not watched:
+            raise InvalidParameterError(
+                f"The monitor '{monitor}' watches no documents with a number {service} "
+                "takes: nothing to fetch."
+            )
+        given += watched
     wanted = service_numbers(service, given)
     if wanted and query is not None:
         raise InvalidParameterError(

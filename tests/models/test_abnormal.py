@@ -450,3 +450,53 @@ def test_cli_query_narrows_to_the_matching_documents(planted):
     data = json.loads(result.output)
     assert data["documents"] == expected == 40
     assert data["counts"]["agency"] == 1
+
+
+def test_one_invention_filed_abroad_or_under_one_priority_is_not_flagged(ccf, tmp_path):
+    """Real CCF texts filed again on purpose — at other offices, or in China claiming
+    the same priority — are one invention, lawfully filed more than once (Derwent and
+    DOCDB families put many such members in a store); copies filed by other applicants
+    at the same office with no common priority are still a batch."""
+    from patnav.schema.records import Priority
+
+    rows = [r for r in ccf if len(r["abstract"]) >= 150][:3]
+    records = []
+
+    def record(n, row, office, applicant, priority=None):
+        return PatentRecord(
+            pub_number=f"{office}9{n:08d}A",
+            office=office,
+            kind="A",
+            app_number=f"{office}20219{n:07d}",
+            app_date=date(2021, 3, 1 + n % 28),
+            patent_type=PatentType.INVENTION,
+            title=row["title"],
+            abstract=row["abstract"],
+            parties=(Party(Role.APPLICANT, applicant),),
+            priorities=(Priority("CN", priority),) if priority else (),
+        )
+
+    abroad, priority, control = rows
+    n = 0
+    for office in ("CN", "US", "EP", "JP"):  # one applicant's filings at four offices
+        n += 1
+        records.append(record(n, abroad, office, "同一申请人"))
+    for k in range(3):  # three CN applications claiming one priority
+        n += 1
+        records.append(record(n, priority, "CN", f"优先权申请人{k}", "CN202010000001"))
+    for k in range(3):  # three unrelated applicants, same office, no priority
+        n += 1
+        records.append(record(n, control, "CN", f"雷同申请人{k}"))
+    path = tmp_path / "same-invention.duckdb"
+    with PatentStore.open(path) as store, store.transaction():
+        writer = DocumentWriter(store, import_id=1, file="same", fmt="json")
+        for i, r in enumerate(records):
+            writer.add(r, f"row {i + 1}")
+        writer.finish()
+    with PatentStore.open(path, read_only=True) as store:
+        result = detect(store)
+    flagged = {a for f in result.flags for a in f.applications}
+    assert flagged == {f"CN20219{m:07d}" for m in range(8, 11)}
+    # 4 offices: 6 pairs; one priority: 3 pairs
+    assert result.exempt_family == 9
+    assert result.to_dict()["exempt_same_invention"] == 9

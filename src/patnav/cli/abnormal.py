@@ -30,12 +30,13 @@ TEXT = Catalogue(
             "文献 {documents} 件，申请 {applications} 件；比对内容 {compared} 件，"
             "文本不足未比对 {too_short} 件；近似对 {pairs} 对，其中一案双申不计 {dual} 对"
             "（申请日未知 {dual_unknown} 对）、分案不计 {divisional} 对、"
-            "可能要求本国优先权不计 {priority} 对；"
+            "可能要求本国优先权不计 {priority} 对、同一发明多国或同族申请不计 {family} 对；"
             "申请日未知（不计入年申请量）{year_unknown} 件",
             "{documents} documents, {applications} applications; {compared} compared, "
             "{too_short} without enough text not compared; {pairs} near-duplicate "
             "pairs, of which {dual} dual filings ({dual_unknown} with the day unknown) "
-            "{divisional} divisionals and {priority} possible domestic-priority pairs not "
+            "{divisional} divisionals, {priority} possible domestic-priority pairs and "
+            "{family} filings of one invention at several offices or in one family not "
             "counted; {year_unknown} without a filing "
             "date (not in yearly volumes)",
         ),
@@ -78,6 +79,7 @@ def render(result: AbnormalResult, lang: str) -> str:
             dual_unknown=d["exempt_dual_filing_day_unknown"],
             divisional=d["exempt_divisional"],
             priority=d["exempt_domestic_priority"],
+            family=d["exempt_same_invention"],
             year_unknown=d["year_unknown"],
         )
     ]

@@ -149,6 +149,8 @@ class Application:
     text: str | None
     priorities: tuple[str, ...] | None = None
     """Application numbers of its priority claims; None: the source gives none (unknown)."""
+    office: str | None = None
+    family_id: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -205,6 +207,9 @@ class AbnormalResult:
     year_unknown: int
     """Applications without a filing date: not in the yearly volumes."""
     thresholds: Thresholds
+    exempt_family: int = 0
+    """Pairs not linked as one invention filed on purpose more than once: at two
+    offices, in one patent family, or claiming the same priority."""
     groups: tuple[tuple[str, ...], ...] = ()
     """Every near-duplicate group (applications linked after the exemptions), flagged
     or not: a pair of unrelated applicants is a group but no flag."""
@@ -228,6 +233,7 @@ class AbnormalResult:
             "exempt_dual_filing_day_unknown": self.exempt_dual_unknown_day,
             "exempt_divisional": self.exempt_divisional,
             "exempt_domestic_priority": self.exempt_priority,
+            "exempt_same_invention": self.exempt_family,
             "year_unknown": self.year_unknown,
             "counts": self.counts(),
             "thresholds": self.thresholds.to_dict(),
@@ -277,6 +283,7 @@ def load_applications(
     where, params = _ids_clause(doc_ids)
     docs = store.query(
         "SELECT doc_id, app_number, app_date, patent_type, parent_app_number, title, "
+        "office, family_id, "
         "CASE WHEN coalesce(abstract, '') <> '' OR coalesce(claims, '') <> '' "
         "THEN concat_ws('\n', title, abstract, claims) END AS text, "
         "title AS title_text FROM patents" + where,
@@ -352,6 +359,10 @@ def load_applications(
                     if any(m["doc_id"] in claimed for m in members)
                     else None
                 ),
+                office=best["office"],
+                family_id=next(
+                    (m["family_id"] for m in members if m["family_id"]), None
+                ),
             )
         )
     apps.sort(key=lambda a: a.app_id)
@@ -383,6 +394,19 @@ class _Links:
     dual_unknown: int
     divisional: int
     priority: int
+    family: int
+
+
+def _same_invention(a: Application, b: Application) -> bool:
+    """One invention filed more than once on purpose, which is lawful: filings at two
+    offices (a foreign filing of a Chinese invention, or a Chinese filing of a foreign
+    one), members of one patent family, or applications claiming the same priority
+    (continuations, divisionals abroad)."""
+    if a.office and b.office and a.office != b.office:
+        return True
+    if a.family_id and a.family_id == b.family_id:
+        return True
+    return bool(a.priorities and b.priorities and set(a.priorities) & set(b.priorities))
 
 
 def _is_dual(a: Application, b: Application) -> bool:
@@ -454,9 +478,12 @@ def _link(apps: Sequence[Application], t: Thresholds) -> _Links:
 
     sims: dict[tuple[int, int], float] = {}
     dual_pairs: list[tuple[int, int]] = []
-    dual = dual_unknown = divisional = priority = 0
+    dual = dual_unknown = divisional = priority = family = 0
     for p in found.pairs:
         a, b = apps[p.left], apps[p.right]
+        if _same_invention(a, b):
+            family += 1
+            continue
         if _is_dual(a, b) and a.app_date == b.app_date:
             dual += 1
             dual_unknown += a.app_date is None
@@ -496,6 +523,7 @@ def _link(apps: Sequence[Application], t: Thresholds) -> _Links:
         dual_unknown,
         divisional,
         priority,
+        family,
     )
 
 
@@ -796,6 +824,7 @@ def detect(
         exempt_dual_unknown_day=links.dual_unknown,
         exempt_divisional=links.divisional,
         exempt_priority=links.priority,
+        exempt_family=links.family,
         year_unknown=sum(a.app_date is None for a in apps),
         thresholds=t,
         groups=tuple(tuple(apps[k].app_id for k in g) for g in links.groups),

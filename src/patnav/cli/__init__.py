@@ -142,6 +142,7 @@ def main() -> None:
 
 
 from patnav.cli import (  # noqa: E402  (commands register on import)
+    agencies,
     analyze,
     barrier,
     capability,
@@ -163,6 +164,7 @@ from patnav.cli import (  # noqa: E402  (commands register on import)
 
 __all__ = [
     "Context",
+    "agencies",
     "analyze",
     "barrier",
     "capability",

@@ -30,6 +30,7 @@ Only agencies with at least ``min_units`` units are ranked; the others are count
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 from typing import Any
 
@@ -50,6 +51,8 @@ from patnav.analyses.base import (
 )
 from patnav.errors import InvalidParameterError
 from patnav.storage.store import PatentStore
+
+_COUNTER = itertools.count(1)
 
 OUTCOMES = ("granted", "rejected", "withdrawn", "pending", "unclear", "unknown")
 """The outcomes of an invention application (see the module's docstring)."""
@@ -375,33 +378,58 @@ def agency_quality(
                    pe.name, ag.agency
             FROM pe LEFT JOIN ag ON ag.unit = pe.unit
         """
-    sql = f"""
-        WITH u AS ({units}), a AS ({party}),
-        au AS (SELECT a.akey, min(a.name) AS name, min(a.agency) AS agency, u.*
-               FROM a JOIN u ON u.unit = a.unit
-               GROUP BY a.akey, u.unit, u.year, u.ptype, u.ipc, u.claims, u.known,
-                        u.outcome)
-    """
+    name = f"_agencies{next(_COUNTER)}"
+    u_t, a_t, au_t = f"{name}_u", f"{name}_a", f"{name}_au"
+    try:
+        # the units and the agencies are read by every statement below: made once
+        engine.materialize(u_t, units, params)
+        engine.materialize(a_t, party, params)
+        engine.materialize(
+            au_t,
+            f"""
+            SELECT a.akey, min(a.name) AS name, min(a.agency) AS agency, u.*
+            FROM {a_t} a JOIN {u_t} u ON u.unit = a.unit
+            GROUP BY a.akey, u.unit, u.year, u.ptype, u.ipc, u.claims, u.known, u.outcome
+            """,
+            {},
+        )
+        return _result(engine, scope, count_by, role, top, min_units, u_t, a_t, au_t)
+    finally:
+        for table in (au_t, a_t, u_t):
+            engine.drop(table)
+
+
+def _result(
+    engine: Engine,
+    scope: Scope,
+    count_by: CountBy,
+    role: str,
+    top: int,
+    min_units: int,
+    u_t: str,
+    a_t: str,
+    au_t: str,
+) -> AgencyQuality:
+    """The result read from the materialised units (``u_t``), unit × agency (``a_t``)
+    and unit × agency with the unit's facts (``au_t``)."""
     unit_rows = engine.fetch(
         f"""
-        WITH u AS ({units})
         SELECT count(*) AS total,
                sum(CASE WHEN outcome IS NOT NULL THEN 1 ELSE 0 END) AS inventions,
                {_outcome_sums()}
-        FROM u
+        FROM {u_t}
         """,
-        params,
+        {},
     ).to_pylist()[0]
     total = int(unit_rows["total"] or 0)
     overall = _outcomes(unit_rows)
     with_party = int(
-        engine.fetch(
-            f"WITH a AS ({party}) SELECT count(DISTINCT unit) AS n FROM a", params
-        ).to_pylist()[0]["n"]
+        engine.fetch(f"SELECT count(DISTINCT unit) AS n FROM {a_t}", {}).to_pylist()[0][
+            "n"
+        ]
     )
     ranking = engine.fetch(
-        sql
-        + f"""
+        f"""
         SELECT akey, min(name) AS name, min(agency) AS agency, count(*) AS units,
                min(year) AS first_year, max(year) AS last_year,
                sum(CASE WHEN outcome IS NOT NULL THEN 1 ELSE 0 END) AS inventions,
@@ -409,9 +437,9 @@ def agency_quality(
                count(claims) AS claims_units, avg(claims) AS claims_mean,
                median(claims) AS claims_median,
                sum(CASE WHEN known = 0 THEN 1 ELSE 0 END) AS status_unknown
-        FROM au GROUP BY akey ORDER BY units DESC, akey
+        FROM {au_t} GROUP BY akey ORDER BY units DESC, akey
         """,
-        params,
+        {},
     ).to_pylist()
     ranked = [r for r in ranking if int(r["units"]) >= min_units]
     below = len(ranking) - len(ranked)
@@ -422,29 +450,28 @@ def agency_quality(
     sections: dict[str, list[FieldOutcomes]] = {k: [] for k in keys}
     subclasses: dict[str, list[tuple[str, int]]] = {k: [] for k in keys}
     if keys:
-        kp = params | {"agc_keys": keys}
+        kp = {"agc_keys": keys}
         pick = "WHERE akey IN (SELECT unnest($agc_keys))"
         for r in engine.fetch(
-            sql + f"SELECT akey, year, count(*) AS n FROM au {pick} "
+            f"SELECT akey, year, count(*) AS n FROM {au_t} {pick} "
             "AND year IS NOT NULL GROUP BY 1, 2 ORDER BY 1, 2",
             kp,
         ).to_pylist():
             years[str(r["akey"])].append((int(r["year"]), int(r["n"])))
         for r in engine.fetch(
-            sql + f"SELECT akey, ptype, count(*) AS n FROM au {pick} "
+            f"SELECT akey, ptype, count(*) AS n FROM {au_t} {pick} "
             "GROUP BY 1, 2 ORDER BY 1, n DESC, 2",
             kp,
         ).to_pylist():
             types[str(r["akey"])].append((str(r["ptype"]), int(r["n"])))
         for r in engine.fetch(
-            sql
-            + f"""
+            f"""
             SELECT akey, coalesce(nullif(upper(substr(trim(ipc), 1, 1)), ''), 'unknown')
                        AS field,
                    count(*) AS units,
                    sum(CASE WHEN outcome IS NOT NULL THEN 1 ELSE 0 END) AS inventions,
                    {_outcome_sums()}
-            FROM au {pick} GROUP BY 1, 2 ORDER BY 1, units DESC, 2
+            FROM {au_t} {pick} GROUP BY 1, 2 ORDER BY 1, units DESC, 2
             """,
             kp,
         ).to_pylist():
@@ -452,11 +479,10 @@ def agency_quality(
                 FieldOutcomes(str(r["field"]), int(r["units"]), _outcomes(r))
             )
         for r in engine.fetch(
-            sql
-            + f"""
+            f"""
             SELECT akey, upper(substr(replace(ipc, ' ', ''), 1, 4)) AS sub,
                    count(*) AS n
-            FROM au {pick} AND length(replace(coalesce(ipc, ''), ' ', '')) >= 4
+            FROM {au_t} {pick} AND length(replace(coalesce(ipc, ''), ' ', '')) >= 4
             GROUP BY 1, 2 ORDER BY 1, n DESC, 2
             """,
             kp,

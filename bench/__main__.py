@@ -6,6 +6,7 @@ import sys
 import time
 
 from bench import (
+    agencies_speed,
     analyses_speed,
     barrier,
     capability_speed,
@@ -44,6 +45,7 @@ BENCHMARKS = {
     "fto": fto.main,
     "fto-scale": fto_scale.main,
     "barrier": barrier.main,
+    "agencies": agencies_speed.main,
     "search-speed": search_speed.main,
     "search-results": results_speed.main,
     "enrich": enrich_quality.main,

@@ -7,6 +7,7 @@ import time
 
 from bench import (
     abnormal,
+    agencies_speed,
     analyses_speed,
     barrier,
     capability_speed,
@@ -45,6 +46,7 @@ BENCHMARKS = {
     "fto": fto.main,
     "fto-scale": fto_scale.main,
     "barrier": barrier.main,
+    "agencies": agencies_speed.main,
     "search-speed": search_speed.main,
     "search-results": results_speed.main,
     "enrich": enrich_quality.main,

@@ -143,6 +143,7 @@ def main() -> None:
 
 from patnav.cli import (  # noqa: E402  (commands register on import)
     abnormal,
+    agencies,
     analyze,
     barrier,
     capability,
@@ -166,6 +167,7 @@ from patnav.cli import (  # noqa: E402  (commands register on import)
 __all__ = [
     "Context",
     "abnormal",
+    "agencies",
     "analyze",
     "barrier",
     "capability",

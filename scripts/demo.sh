@@ -8,7 +8,8 @@
 # spec defines, and says so: the summary `patnav report` prints names every report's scope
 # (definition, query) and its count. Then the finance side: patent value for the whole store
 # (GB/T 42748), a bank's pre-valuation of two real patents of a PatSnap export with its
-# 专利资产预评估报告, and the enterprise innovation capability ranking.
+# 专利资产预评估报告, and the enterprise innovation capability ranking; the drone country
+# barrier view, two monitors run once, abnormal filings and agency quality.
 set -euo pipefail
 PY=${PY:-.venv/bin/python}
 DATA=${PATNAV_DATA_DIR:-../shared/data}
@@ -68,6 +69,22 @@ patnav prevalue --numbers CN211259786U,CN111720612A --borrower 宜昌勤业空�
 echo
 echo "== enterprise innovation capability (企业创新能力指数, percentiles among peers)"
 patnav capability --top 10
+echo
+echo "== country barrier view (专利壁垒预警): drones in the US and China, rights in force by owner"
+patnav barrier --query 'TIAB=(无人机 OR drone OR UAV) AND IPC=B64' --country US --country CN \
+  --top 5 --out "$OUT/reports" --format docx
+echo
+echo "== monitors (动态监测): a loan's two pledged patents and the drone area, first run"
+patnav monitor add 贷后组合 --numbers CN211259786U,CN111720612A --rule event \
+  --rule annuity-due --days 365 --rule grace
+patnav monitor add 无人机 --set 'TIAB=(无人机 OR drone OR UAV) AND IPC=B64' \
+  --rule new-documents --rule expiry --months 12
+patnav monitor run --json > "$OUT/monitor-run.json"
+patnav monitor runs
+echo
+echo "== abnormal filings (非正常专利申请) among Tai'an applicants; patent agency quality"
+patnav abnormal --applicant 泰安 --out "$OUT/reports/非正常专利申请.xlsx"
+patnav agencies --top 5
 echo
 echo "== done: reports in $OUT/reports"
 ls -1 "$OUT"/reports/* | sed 's/^/  /'

@@ -500,3 +500,20 @@ def test_one_invention_filed_abroad_or_under_one_priority_is_not_flagged(ccf, tm
     # 4 offices: 6 pairs; one priority: 3 pairs
     assert result.exempt_family == 9
     assert result.to_dict()["exempt_same_invention"] == 9
+
+
+def test_agency_quality_counts_each_agencys_flagged_applications(planted):
+    """``patnav agencies`` runs the detector: the planted agency filed 15 copies of 5
+    real texts (three each, beside the originals filed without it) and 25 real
+    documents — its flagged applications are the 15 copies, known from how the store
+    was planted; without the detector the column stays unknown."""
+    path, _, _ = planted
+    args = ["--store", str(path), "agencies", "--min-units", "1", "--json"]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    rows = {r["name"]: r for r in json.loads(result.output)["rows"]}
+    assert rows["植入代理事务所"]["units"] == 40
+    assert rows["植入代理事务所"]["abnormal"] == 15
+    plain = CliRunner().invoke(cli, [*args, "--no-abnormal"])
+    rows = {r["name"]: r for r in json.loads(plain.output)["rows"]}
+    assert rows["植入代理事务所"]["abnormal"] is None

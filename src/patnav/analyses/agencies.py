@@ -22,8 +22,9 @@ withdrawn / decided. Pending, unclear and unknown applications are not decided: 
 counted apart and never counted as not granted. Utility models and designs are registered
 without substantive examination, so they have no rate. Claims per unit are the claim count
 of the unit's first published document that has one (as filed for an A publication), with
-the coverage (units with a count / units). ``abnormal`` (abnormal filing flags) is not
-computed here: it stays None (unknown) until the abnormal-filing model is wired in.
+the coverage (units with a count / units). ``abnormal``: the agency's applications among
+those the abnormal-filing detector flagged, when the caller gives them (``patnav agencies``
+runs the detector over the scope); otherwise None (unknown).
 
 Only agencies with at least ``min_units`` units are ranked; the others are counted.
 """
@@ -31,7 +32,8 @@ Only agencies with at least ``min_units`` units are ranked; the others are count
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass
+from collections.abc import Collection
+from dataclasses import dataclass, replace
 from typing import Any
 
 import pandas as pd
@@ -79,6 +81,11 @@ DENOMINATOR_ZH = (
     "失效但结局未载明、状态未知的申请不计入分母，单独列出，不视为未授权。"
 )
 ABNORMAL_NOTE_ZH = "非正常申请标记尚未接入，本列为“未知”。"
+ABNORMAL_DONE_ZH = (
+    "非正常申请：被非正常专利申请检测标为批量雷同或拆分申请的申请件数（docs/abnormal.md）；"
+    "所列机构中无摘要与权利要求而未能比对的申请 {unchecked} 件不在其内，"
+    "全部申请均未能比对的机构为“未知”。"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,7 +161,7 @@ class AgencyRow:
     claims_coverage: float | None
     status_unknown: int  # units of any type with no known legal status
     status_unknown_share: float | None
-    abnormal: int | None = None  # abnormal filing flags: not wired yet (unknown)
+    abnormal: int | None = None  # flagged applications (None: detector not run)
 
     def to_dict(self) -> dict[str, Any]:
         data = {f: getattr(self, f) for f in self.__slots__}
@@ -314,6 +321,8 @@ def agency_quality(
     top: int = 20,
     role: str = "agency",
     min_units: int = 5,
+    abnormal: Collection[str] | None = None,
+    abnormal_unchecked: Collection[str] = (),
 ) -> AgencyQuality:
     """Rank agencies (``role="agency"``) or agents (``role="agent"``) by units, with
     filings by year, type and field, invention outcomes and rates over the decided
@@ -326,6 +335,13 @@ def agency_quality(
         top: how many agencies to list.
         role: ``agency`` (代理机构) or ``agent`` (代理人).
         min_units: fewest units an agency needs to be ranked.
+        abnormal: the applications the abnormal-filing detector flagged (batch or
+            split; :func:`patnav.models.abnormal.detect`), counted per agency when
+            counting by application; None: that column stays unknown.
+        abnormal_unchecked: the applications the detector could not compare (no
+            abstract or claims): an agency none of whose applications was compared
+            keeps an unknown count; the others' counts leave them out (said in the
+            note).
 
     Raises:
         InvalidParameterError: an unknown role, or a negative ``min_units``.
@@ -393,7 +409,32 @@ def agency_quality(
             """,
             {},
         )
-        return _result(engine, scope, count_by, role, top, min_units, u_t, a_t, au_t)
+        result = _result(engine, scope, count_by, role, top, min_units, u_t, a_t, au_t)
+        if abnormal is None or count_by != "application" or not result.rows:
+            return result
+        flagged, unchecked = set(abnormal), set(abnormal_unchecked)
+        keys = [r.key for r in result.rows]
+        counts = {k: 0 for k in keys}
+        compared = {k: 0 for k in keys}
+        skipped = 0
+        for r in engine.fetch(
+            f"SELECT akey, unit FROM {au_t} WHERE akey IN (SELECT unnest($agc_keys))",
+            {"agc_keys": keys},
+        ).to_pylist():
+            key, unit = str(r["akey"]), str(r["unit"])
+            if unit in unchecked:
+                skipped += 1
+                continue
+            compared[key] += 1
+            counts[key] += unit in flagged
+        return replace(
+            result,
+            rows=tuple(
+                replace(r, abnormal=counts[r.key] if compared[r.key] else None)
+                for r in result.rows
+            ),
+            notes=(ABNORMAL_DONE_ZH.format(unchecked=skipped),),
+        )
     finally:
         for table in (au_t, a_t, u_t):
             engine.drop(table)

@@ -16,6 +16,19 @@ from patnav.cli.report import report_formats
 from patnav.storage.store import PatentStore
 
 
+def _abnormal(store: PatentStore, query: str | None) -> tuple[set[str], frozenset[str]]:
+    """The applications the abnormal-filing detector flags as batch or split filings
+    among the documents (of ``query``), and those it could not compare."""
+    from patnav.models.abnormal import detect
+    from patnav.search.api import matching_ids
+
+    found = detect(store, matching_ids(store, query) if query else None)
+    flagged = {
+        a for f in found.flags if f.kind in ("batch", "split") for a in f.applications
+    }
+    return flagged, found.not_compared_applications
+
+
 @cli.command("agencies")
 @click.option(
     "--query",
@@ -39,6 +52,13 @@ from patnav.storage.store import PatentStore
     help="Fewest applications an agency needs to be ranked (the others are counted).",
 )
 @click.option("--agent", is_flag=True, help="Rank agents (代理人) instead of agencies.")
+@click.option(
+    "--abnormal/--no-abnormal",
+    default=True,
+    show_default=True,
+    help="Run the abnormal-filing detector over the documents and count each agency's "
+    "flagged applications (--no-abnormal: that column stays unknown).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @click.option(
     "--out",
@@ -60,6 +80,7 @@ def agencies_command(
     top: int,
     min_units: int,
     agent: bool,
+    abnormal: bool,
     as_json: bool,
     out: Path | None,
     formats: str,
@@ -80,12 +101,17 @@ def agencies_command(
     fmts = report_formats(formats) if out is not None else []
     with PatentStore.open(obj.settings.store, read_only=True) as store:
         scope = Scope.of_query(query, store=store) if query else None
+        flagged, unchecked = (
+            _abnormal(store, query) if abnormal else (None, frozenset[str]())
+        )
         result = agency_quality(
             store,
             scope,
             top=top,
             role="agent" if agent else "agency",
             min_units=min_units,
+            abnormal=flagged,
+            abnormal_unchecked=unchecked,
         )
     paths: list[str] = []
     if out is not None:
@@ -155,7 +181,7 @@ def agencies_text(result: AgencyQuality) -> str:
                     r.outcomes.pending,
                     r.status_unknown,
                     "-" if r.claims_mean is None else f"{r.claims_mean:.1f}",
-                    "未知",
+                    "未知" if r.abnormal is None else r.abnormal,
                 ]
                 for r in result.rows
             ],

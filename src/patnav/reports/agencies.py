@@ -14,7 +14,6 @@ from __future__ import annotations
 from datetime import date
 
 from patnav.analyses.agencies import (
-    ABNORMAL_NOTE_ZH,
     DENOMINATOR_ZH,
     ROLES_ZH,
     TYPES_ZH,
@@ -184,7 +183,7 @@ def _ranking(n: _Numbers, r: AgencyQuality, who: str) -> Section:
                 f"{o.pending:,}",
                 f"{row.status_unknown:,}",
                 claims,
-                "未知",
+                "未知" if row.abnormal is None else f"{row.abnormal:,}",
             )
         )
     s.add(
@@ -203,7 +202,7 @@ def _ranking(n: _Numbers, r: AgencyQuality, who: str) -> Section:
         ),
         Paragraph(
             "状态未知：法律状态未载明的申请（含各类型）；其不计入比率。"
-            f"{ABNORMAL_NOTE_ZH}"
+            + "".join(r.notes)
         ),
     )
     return s
@@ -260,9 +259,7 @@ def _limits(r: AgencyQuality) -> Section:
             "法律状态以库中数据为准，审中与状态未知的申请结局未定，授权率会随审结而变化；"
             "申请量小的代理机构比率波动大，宜结合已审结件数阅读。"
         ),
-        Paragraph(ABNORMAL_NOTE_ZH),
     )
     for note in r.notes:
-        if note != ABNORMAL_NOTE_ZH:
-            s.add(Paragraph(note))
+        s.add(Paragraph(note))
     return s

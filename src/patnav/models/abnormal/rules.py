@@ -216,6 +216,8 @@ class AbnormalResult:
     not_compared: frozenset[str] = frozenset()
     """The documents of the applications not compared (no abstract or claims, or too
     short): no near-duplicate flag can be said of them either way."""
+    not_compared_applications: frozenset[str] = frozenset()
+    """Those applications (their ids: the application number, else the doc_id)."""
 
     def counts(self) -> dict[str, int]:
         c = Counter(f.kind for f in self.flags)
@@ -829,4 +831,5 @@ def detect(
         thresholds=t,
         groups=tuple(tuple(apps[k].app_id for k in g) for g in links.groups),
         not_compared=frozenset(d for k in links.not_compared for d in apps[k].doc_ids),
+        not_compared_applications=frozenset(apps[k].app_id for k in links.not_compared),
     )

@@ -75,3 +75,70 @@ def test_add_run_alerts_ack_mute_remove(data_dir, tmp_path):
     assert bad.exit_code != 0 and "只给出一个监控对象" in bad.output
     bad = CliRunner().invoke(cli, ["--store", str(path), "monitor", "run", "无此监控"])
     assert bad.exit_code == 1 and "没有名为" in bad.output
+
+
+def test_a_spec_node_is_watched_within_the_specs_base_query(data_dir, tmp_path):
+    """``--spec FILE --node NAME``: the node's query within the spec's base query; the
+    new documents of the second real export in that node alert once (pandas)."""
+    one, two = patentics_parts(data_dir, tmp_path)
+    path = tmp_path / "s.duckdb"
+    with PatentStore.open(path) as store:
+        assert import_paths(store, [tmp_path / "vr.csv"], raise_unexpected=True).ok
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(
+        "title: 增强现实产业\ntype: industry\nregion: {country: CN}\n"
+        "base_query: 'TI=增强现实'\n"
+        "scope:\n  - node: 显示\n    query: 'TI=显示'\n  - node: 交互\n"
+        "    query: 'TI=交互'\n",
+        encoding="utf-8",
+    )
+
+    def run(*args: str):
+        result = CliRunner().invoke(cli, ["--store", str(path), "monitor", *args])
+        assert result.exit_code == 0, result.output
+        return result.output
+
+    added = json.loads(
+        run(
+            "add",
+            "显示",
+            "--spec",
+            str(spec),
+            "--node",
+            "显示",
+            "--rule",
+            "new-documents",
+            "--json",
+        )
+    )
+    assert added["target"] == "(TI=增强现实) AND (TI=显示)"
+    run("run")
+    with PatentStore.open(path) as store:
+        assert import_paths(store, [tmp_path / "ar.csv"], raise_unexpected=True).ok
+    alerts = json.loads(run("run", "--json"))["alerts"]
+
+    def node(frame):
+        title = frame["标题"].fillna("")
+        return set(
+            frame[title.str.contains("增强现实") & title.str.contains("显示")]["公开号"]
+        )
+
+    expected = node(two) - node(one)
+    assert expected and {a["pub_number"] for a in alerts} == expected
+    bad = CliRunner().invoke(
+        cli,
+        [
+            "--store",
+            str(path),
+            "monitor",
+            "add",
+            "x",
+            "--spec",
+            str(spec),
+            "--node",
+            "没有",
+            "--rule",
+            "new-documents",
+        ],
+    )
+    assert bad.exit_code != 0 and "可选节点" in bad.output

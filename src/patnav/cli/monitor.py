@@ -152,6 +152,26 @@ def monitor_group() -> None:
     """
 
 
+def _node_target(path: Path, node_name: str, given: str | None) -> str:
+    """The expert query of a spec node: its query (or its children's), within the
+    spec's base query."""
+    from patnav.analyses.spec import load_spec, node_query
+
+    if given:
+        raise InvalidParameterError("--spec/--node 与 --set 只能给出其一。")
+    spec = load_spec(path)
+    node = next((n for n in spec.walk() if n.name == node_name), None)
+    if node is None:
+        names = "、".join(n.name for n in spec.walk())
+        raise InvalidParameterError(
+            f"规范 {path} 中没有节点 {node_name!r}；可选节点：{names}。"
+        )
+    query = node_query(node)
+    if not query:
+        raise InvalidParameterError(f"节点 {node_name!r} 及其子节点都没有检索式。")
+    return f"({spec.base_query}) AND ({query})" if spec.base_query else query
+
+
 @monitor_group.command("add")
 @click.argument("name")
 @click.option(
@@ -163,6 +183,17 @@ def monitor_group() -> None:
 )
 @click.option("--entity", default=None, help="An applicant (申请人) name to watch.")
 @click.option("--group", default=None, help="A corporate group (企业集团) to watch.")
+@click.option(
+    "--spec",
+    "spec_path",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="A navigation spec whose node (--node) to watch: the node's query, within the "
+    "spec's base query.",
+)
+@click.option(
+    "--node", "node_name", default=None, help="The spec node to watch (--spec)."
+)
 @click.option(
     "--numbers",
     default=None,
@@ -227,6 +258,8 @@ def add_command(
     set_query: str | None,
     entity: str | None,
     group: str | None,
+    spec_path: Path | None,
+    node_name: str | None,
     numbers: str | None,
     numbers_file: Path | None,
     rules: tuple[str, ...],
@@ -244,7 +277,15 @@ def add_command(
       patnav monitor add 增强现实 --set 'TI=增强现实' --rule new-documents --rule new-applicants
       patnav monitor add 华为动态 --entity 华为技术有限公司 --rule new-documents --schedule weekly
       patnav monitor add 贷后 --numbers-file 质押清单.txt --rule event --rule grace
+      patnav monitor add 飞控 --spec specs/drones-industry.yaml --node 飞控与导航 \
+        --rule new-documents
     """
+    if (spec_path is None) != (node_name is None):
+        raise InvalidParameterError(
+            "--spec 与 --node 须一同给出（监控规范中的一个节点）。"
+        )
+    if spec_path is not None and node_name is not None:
+        set_query = _node_target(spec_path, node_name, set_query)
     given = [
         (kind, value)
         for kind, value in (

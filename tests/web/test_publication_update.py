@@ -199,3 +199,64 @@ def test_a_reading_role_cannot_update(site, first):
     with _api(site, "ta_dept") as dept:
         refused = dept.post(f"/api/v1/publications/{first['v1']['id']}/update")
         assert refused.status_code == 403, refused.text
+
+
+def test_an_update_needs_room_for_both_jobs(tmp_path, data_dir, small_store_path):
+    """With ``max_pending_jobs`` 2 and one report queued, an update (two jobs) is refused
+    whole (429): no re-run is left without its changes report."""
+    from patnav.platform.models import ReportJob
+    from patnav.platform.models import Spec as SpecRow
+    from patnav.web import create_app
+    from tests.web.conftest import make_settings, seed
+
+    site = seed(
+        create_app(make_settings(tmp_path / "root", data_dir, max_pending_jobs=2)),
+        small_store_path,
+    )
+    tenant, store, user = (
+        site.tenants["泰安市"],
+        site.stores["泰安库"],
+        site.users["ta_analyst"],
+    )
+    with site.app.state.platform.session() as db:
+        spec = SpecRow(
+            tenant_id=tenant, name="s", title="导航", type="industry", yaml_text=SPEC
+        )
+        db.add(spec)
+        db.flush()
+        path, relative = files.new_file(site.root, tenant, "reports", ".html")
+        path.write_text("<html>第一版</html>", "utf-8")
+        done = ReportJob(
+            tenant_id=tenant,
+            store_id=store,
+            spec_id=spec.id,
+            title="导航",
+            fmt="html",
+            lang="zh",
+            status="done",
+            filename=relative,
+            size=path.stat().st_size,
+            created_by=user,
+        )
+        queued = ReportJob(
+            tenant_id=tenant,
+            store_id=store,
+            spec_id=spec.id,
+            title="导航",
+            fmt="html",
+            lang="zh",
+            status="queued",
+            created_by=user,
+        )
+        db.add_all([done, queued])
+        db.commit()
+        done_id = done.id
+    ta = _api(site, "ta_analyst")  # not started: the queued job stays queued
+    v1 = ta.post(
+        "/api/v1/publications", json={"report_id": done_id, "title": "泰安导航"}
+    ).json()
+    refused = ta.post(f"/api/v1/publications/{v1['id']}/update")
+    assert refused.status_code == 429, refused.text
+    with site.app.state.platform.session() as db:
+        assert db.query(ReportJob).count() == 2
+    ta.close()

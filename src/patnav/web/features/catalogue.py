@@ -27,8 +27,9 @@ from patnav.platform.models import (
     Spec,
     Tenant,
 )
+from patnav.web import jobs
 from patnav.web.deps import Ctx
-from patnav.web.features.reports import CONTENT_TYPES, start_report
+from patnav.web.features.reports import CONTENT_TYPES, REPORT, start_report
 from patnav.web.features.specs import spec_if_visible
 
 
@@ -143,6 +144,7 @@ def update_publication(ctx: Ctx, publication_id: int) -> Update:
         NotFoundError: no such publication the user sees, or its report job, spec or
             store is gone (nothing to re-run).
         AccessDeniedError: a read-only role, or a publication of another organisation.
+        TooManyPendingError: no room for both jobs among the user's pending reports.
     """
     publication = access.visible(ctx.db, ctx.viewer, Publication, publication_id)
     if publication.tenant_id != ctx.viewer.tenant_id:
@@ -172,7 +174,10 @@ def update_publication(ctx: Ctx, publication_id: int) -> Update:
             f"成果 {publication_id} 所用的专利库已删除，无法重新生成。"
             "The publication's store is gone: nothing to re-run."
         )
-    report = start_report(ctx, job.spec_id, job.store_id, job.fmt, job.lang)
+    jobs.admit(ctx, REPORT, wanted=2)  # both jobs or neither
+    report = start_report(
+        ctx, job.spec_id, job.store_id, job.fmt, job.lang, admitted=True
+    )
     changes = start_report(
         ctx,
         job.spec_id,
@@ -180,6 +185,7 @@ def update_publication(ctx: Ctx, publication_id: int) -> Update:
         job.fmt,
         job.lang,
         changes_since=publication.created_at,
+        admitted=True,
     )
     audit.record(
         ctx.db,

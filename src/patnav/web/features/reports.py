@@ -53,10 +53,12 @@ def start_report(
     lang: str,
     *,
     changes_since: datetime | None = None,
+    admitted: bool = False,
 ) -> ReportJob:
     """Queue a report: the spec run on the store, written as docx, html or pdf; with
     ``changes_since`` (naive UTC), the 专利导航动态更新报告 of what changed in the spec's
-    data since then instead (Chinese)."""
+    data since then instead (Chinese). ``admitted``: the caller has checked the user's
+    pending jobs already (:func:`patnav.web.jobs.admit` for several jobs at once)."""
     spec = get_spec(ctx, spec_id)
     store = get_store(ctx, store_id)
     access.require_write(ctx.db, ctx.viewer, store.tenant_id)
@@ -66,7 +68,8 @@ def start_report(
         )
     if lang not in ("zh", "en"):
         raise InvalidParameterError(f"Report language must be zh or en, not '{lang}'.")
-    jobs.admit(ctx, REPORT)
+    if not admitted:
+        jobs.admit(ctx, REPORT)
     job = ReportJob(
         tenant_id=store.tenant_id,
         store_id=store.id,

@@ -164,7 +164,14 @@ def test_the_page_offers_the_update_to_its_own_tenant_only(site, client_for, fir
     )
     assert done.status_code == 303 and done.headers["location"].startswith("/reports")
     listing = analyst.get(done.headers["location"]).text
-    assert "专利导航动态更新报告" in listing
+    assert "专利导航动态更新报告" in listing and "已开始生成更新版本" in listing
+    ta = first["client"]
+    queued = [
+        j for j in ta.get("/api/v1/reports").json() if j["id"] > first["job"]["id"]
+    ]
+    assert sorted(j["changes_since"] is None for j in queued) == [False, True]
+    for job in queued:  # both written on the report worker
+        _done(ta, job["id"])
     for other in ("jn_analyst", "prov_admin"):
         assert (
             'id="publication-update"'

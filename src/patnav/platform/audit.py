@@ -27,6 +27,7 @@ ACTIONS: tuple[str, ...] = (
     "export",
     "report",
     "publish",
+    "publication.update",
     "download",
     "set.save",
     "set.delete",

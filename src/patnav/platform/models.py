@@ -235,6 +235,9 @@ class ReportJob(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     started_at: Mapped[datetime | None] = mapped_column(DateTime, default=None)
     finished_at: Mapped[datetime | None] = mapped_column(DateTime, default=None)
+    changes_since: Mapped[datetime | None] = mapped_column(DateTime, default=None)
+    """None: the spec's report; a moment (naive UTC): the 专利导航动态更新报告 of what
+    changed in the spec's data since then (documents imported after it)."""
 
 
 class Publication(Base):

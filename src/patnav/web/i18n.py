@@ -1015,6 +1015,20 @@ _LABELS: dict[str, Pair] = {
     "cat.previous": ("作为新版本发布", "New version of"),
     "cat.previous_none": ("否（新成果）", "No (a new publication)"),
     "cat.public_link": ("公开页面", "Public page"),
+    "cat.update": ("生成更新版本", "Generate an updated version"),
+    "cat.update_help": (
+        "用当前专利库重新运行本成果的导航配置，并生成自发布以来的专利导航动态更新报告；"
+        "两份报告完成后，可将新报告发布为本成果的新版本，动态更新报告另行发布。",
+        "Re-runs this publication's spec on the store as it is now and writes the "
+        "report of what changed since it was published; when both are done, publish "
+        "the new report as this publication's next version and the changes report "
+        "alongside it.",
+    ),
+    "cat.updating": (
+        "已开始生成更新版本：新报告与专利导航动态更新报告正在后台生成，完成后可发布为新版本。",
+        "The update has started: the new report and the changes report are being "
+        "written; when done, publish them as the next version.",
+    ),
     # -- the public catalogue (no sign-in) ---------------------------------------------
     "public.title": ("成果发布（公开）", "Public results catalogue"),
     "public.help": (

@@ -112,13 +112,14 @@ class Kind(Generic[Row]):
     finished: Mapping[str, Any] = field(default_factory=dict)
 
 
-def admit(ctx: Ctx, kind: Kind[Any]) -> None:
-    """Refuse a new job of ``kind`` when the user has the most pending already.
+def admit(ctx: Ctx, kind: Kind[Any], *, wanted: int = 1) -> None:
+    """Refuse a new job of ``kind`` (``wanted`` jobs started together) when the user has
+    the most pending already.
 
     Raises:
         TooManyPendingError: the limit is reached.
     """
-    check_pending(ctx.db, ctx.settings, ctx.viewer.user_id, kind.name)
+    check_pending(ctx.db, ctx.settings, ctx.viewer.user_id, kind.name, wanted=wanted)
 
 
 def refuse(

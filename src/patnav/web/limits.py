@@ -88,10 +88,11 @@ def expensive_kind(method: str, path: str) -> str | None:
 
 
 def check_pending(
-    session: Session, settings: Settings, user_id: int, kind: str
+    session: Session, settings: Settings, user_id: int, kind: str, *, wanted: int = 1
 ) -> None:
     """Refuse a new import or report job when the user has ``max_pending_jobs`` of that
-    kind queued or running.
+    kind queued or running; ``wanted`` jobs started together (a publication's update:
+    two) need room for all of them, or else no job pending.
 
     Raises:
         TooManyPendingError: the limit is reached.
@@ -105,7 +106,9 @@ def check_pending(
             model.status.in_(("queued", "running")),
         )
     )
-    if (pending or 0) >= settings.max_pending_jobs:
+    pending = pending or 0
+    limit = settings.max_pending_jobs
+    if pending >= limit or (pending > 0 and pending + wanted > limit):
         raise TooManyPendingError(kind, settings.max_pending_jobs)
 
 

@@ -11,12 +11,25 @@ from typing import Any
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
 
-from patnav.errors import AccessDeniedError, InputError, InvalidParameterError
+from patnav.errors import (
+    AccessDeniedError,
+    InputError,
+    InvalidParameterError,
+    NotFoundError,
+)
 from patnav.platform import access, audit, files
 from patnav.platform.access import Viewer
-from patnav.platform.models import VISIBILITIES, Publication, ReportJob, Tenant
+from patnav.platform.models import (
+    VISIBILITIES,
+    DataStore,
+    Publication,
+    ReportJob,
+    Spec,
+    Tenant,
+)
+from patnav.web import jobs
 from patnav.web.deps import Ctx
-from patnav.web.features.reports import CONTENT_TYPES
+from patnav.web.features.reports import CONTENT_TYPES, REPORT, start_report
 from patnav.web.features.specs import spec_if_visible
 
 
@@ -109,6 +122,82 @@ def publish(ctx: Ctx, form: PublicationForm) -> Publication:
     )
     ctx.db.commit()
     return publication
+
+
+@dataclass(frozen=True, slots=True)
+class Update:
+    """The two report jobs of a publication's update: its spec re-run on its store as it
+    is now (``report``, to publish as the series' next version) and the
+    专利导航动态更新报告 of what changed since the publication (``changes``)."""
+
+    publication: Publication
+    report: ReportJob
+    changes: ReportJob
+
+
+def update_publication(ctx: Ctx, publication_id: int) -> Update:
+    """Update a publication (生成更新版本): queue its report's spec on its store as it is
+    now (same format and language) and the 专利导航动态更新报告 of the documents imported
+    since the publication's date (``created_at``), both on the report worker.
+
+    Raises:
+        NotFoundError: no such publication the user sees, or its report job, spec or
+            store is gone (nothing to re-run).
+        AccessDeniedError: a read-only role, or a publication of another organisation.
+        TooManyPendingError: no room for both jobs among the user's pending reports.
+    """
+    publication = access.visible(ctx.db, ctx.viewer, Publication, publication_id)
+    if publication.tenant_id != ctx.viewer.tenant_id:
+        raise AccessDeniedError(
+            f"成果 {publication_id} 属于其他单位：只有发布单位可以生成更新版本。"
+            "Only the organisation that published it may update this publication."
+        )
+    access.writable(ctx.db, ctx.viewer, Publication, publication_id)  # a writing role
+    job = (
+        ctx.db.get(ReportJob, publication.report_id)
+        if publication.report_id is not None
+        else None
+    )
+    if job is None:
+        raise NotFoundError(
+            f"成果 {publication_id} 的报告任务已删除，无法重新生成：请用新的报告发布新版本。"
+            "The publication's report job is gone: publish a new report as its next "
+            "version instead."
+        )
+    if ctx.db.get(Spec, job.spec_id) is None:
+        raise NotFoundError(
+            f"成果 {publication_id} 所用的导航配置已删除，无法重新生成。"
+            "The publication's spec is gone: nothing to re-run."
+        )
+    if ctx.db.get(DataStore, job.store_id) is None:
+        raise NotFoundError(
+            f"成果 {publication_id} 所用的专利库已删除，无法重新生成。"
+            "The publication's store is gone: nothing to re-run."
+        )
+    jobs.admit(ctx, REPORT, wanted=2)  # both jobs or neither
+    report = start_report(
+        ctx, job.spec_id, job.store_id, job.fmt, job.lang, admitted=True
+    )
+    changes = start_report(
+        ctx,
+        job.spec_id,
+        job.store_id,
+        job.fmt,
+        job.lang,
+        changes_since=publication.created_at,
+        admitted=True,
+    )
+    audit.record(
+        ctx.db,
+        "publication.update",
+        viewer=ctx.viewer,
+        object_type="publication",
+        object_id=publication.id,
+        ip=ctx.ip,
+        detail={"report": report.id, "changes": changes.id},
+    )
+    ctx.db.commit()
+    return Update(publication, report, changes)
 
 
 def _next_version(

@@ -9,22 +9,27 @@ worker: reports read, and they are heavy) and what it does.
 from __future__ import annotations
 
 import shutil
+from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from patnav.analyses.spec import parse_spec
+from patnav.analyses.spec import NavigationSpec, parse_spec
 from patnav.errors import InputError, InvalidParameterError, NotFoundError
 from patnav.platform import access, audit, files
 from patnav.platform.db import Platform
 from patnav.platform.models import REPORT_FORMATS, DataStore, ReportJob, Spec
+from patnav.storage.store import PatentStore
 from patnav.web import jobs
 from patnav.web.deps import Ctx
 from patnav.web.features.common import open_handle
 from patnav.web.features.specs import get_spec
 from patnav.web.features.stores import get_store
 from patnav.web.services import StoreHub
+
+CHANGES_TITLE = "专利导航动态更新报告"
+"""What a changes report job is called (after its spec's title)."""
 
 
 def list_reports(ctx: Ctx, *, done_only: bool = False) -> list[ReportJob]:
@@ -41,9 +46,19 @@ def get_report(ctx: Ctx, report_id: int) -> ReportJob:
 
 
 def start_report(
-    ctx: Ctx, spec_id: int, store_id: int, fmt: str, lang: str
+    ctx: Ctx,
+    spec_id: int,
+    store_id: int,
+    fmt: str,
+    lang: str,
+    *,
+    changes_since: datetime | None = None,
+    admitted: bool = False,
 ) -> ReportJob:
-    """Queue a report: the spec run on the store, written as docx, html or pdf."""
+    """Queue a report: the spec run on the store, written as docx, html or pdf; with
+    ``changes_since`` (naive UTC), the 专利导航动态更新报告 of what changed in the spec's
+    data since then instead (Chinese). ``admitted``: the caller has checked the user's
+    pending jobs already (:func:`patnav.web.jobs.admit` for several jobs at once)."""
     spec = get_spec(ctx, spec_id)
     store = get_store(ctx, store_id)
     access.require_write(ctx.db, ctx.viewer, store.tenant_id)
@@ -53,22 +68,22 @@ def start_report(
         )
     if lang not in ("zh", "en"):
         raise InvalidParameterError(f"Report language must be zh or en, not '{lang}'.")
-    jobs.admit(ctx, REPORT)
+    if not admitted:
+        jobs.admit(ctx, REPORT)
     job = ReportJob(
         tenant_id=store.tenant_id,
         store_id=store.id,
         spec_id=spec.id,
-        title=spec.title,
+        title=spec.title if changes_since is None else f"{spec.title}：{CHANGES_TITLE}",
         fmt=fmt,
-        lang=lang,
+        lang=lang if changes_since is None else "zh",
         created_by=ctx.viewer.user_id,
+        changes_since=changes_since,
     )
-    return jobs.create(
-        ctx,
-        REPORT,
-        job,
-        detail={"spec": spec.title, "store": store.name, "format": fmt, "lang": lang},
-    )
+    detail = {"spec": spec.title, "store": store.name, "format": fmt, "lang": job.lang}
+    if changes_since is not None:
+        detail["changes_since"] = changes_since.isoformat()
+    return jobs.create(ctx, REPORT, job, detail=detail)
 
 
 def _worker(
@@ -88,8 +103,10 @@ def _prepare(
     if spec_row is None or store_row is None:
         raise NotFoundError("the spec or the store was deleted")
     text, fmt, lang, tenant_id = spec_row.yaml_text, job.fmt, job.lang, job.tenant_id
+    since = job.changes_since
     handle = open_handle(store_row, hub, platform.root)
     source = f"spec {job.id}"
+    data_dir = platform.settings.data_dir
 
     def work(progress: jobs.Progress) -> jobs.Outcome:
         from patnav.reports import write_report
@@ -105,7 +122,11 @@ def _prepare(
                         fmt=fmt,
                         lang=lang,
                         out=path,
-                        data_dir=platform.settings.data_dir,
+                        data_dir=data_dir,
+                    )
+                    if since is None
+                    else write_changes_report(
+                        cursor, spec, since, fmt=fmt, out=path, data_dir=data_dir
                     )
                 )
             if written != path:
@@ -117,6 +138,28 @@ def _prepare(
         return jobs.Outcome(values={"filename": relative, "size": size})
 
     return work
+
+
+def write_changes_report(
+    store: PatentStore,
+    spec: NavigationSpec,
+    since: datetime,
+    *,
+    fmt: str,
+    out: Path,
+    data_dir: Path | None,
+) -> Path:
+    """The 专利导航动态更新报告 of what changed in ``spec``'s data since ``since`` (the
+    documents first imported before it are the old state, every document now the new),
+    written as ``fmt`` to ``out``; the same analyses as ``patnav changes``."""
+    from patnav.analyses.changes import compare_states, state_of
+    from patnav.reports import render_report
+    from patnav.reports.changes import build_changes_report
+
+    old = state_of(store, spec, before=since, data_dir=data_dir)
+    new = state_of(store, spec, data_dir=data_dir)
+    changes = compare_states(old, new, title=spec.title, count_by=spec.count_by)
+    return render_report(build_changes_report(changes), fmt, out)
 
 
 REPORT: jobs.Kind[ReportJob] = jobs.Kind(

@@ -203,6 +203,17 @@ class ReportOut(BaseModel):
     created_at: datetime
     finished_at: datetime | None
     download: str | None
+    changes_since: datetime | None = None
+    """Set on a 专利导航动态更新报告: the moment (UTC) its changes are counted from."""
+
+
+class UpdateOut(BaseModel):
+    publication_id: int
+    report: ReportOut
+    """The publication's spec re-run on its store now: publish it with ``previous_id``
+    = the publication as the series' next version."""
+    changes: ReportOut
+    """The 专利导航动态更新报告 of the documents imported since the publication."""
 
 
 class PublicationIn(BaseModel):
@@ -298,6 +309,7 @@ def _report(job: ReportJob) -> ReportOut:
         created_at=job.created_at,
         finished_at=job.finished_at,
         download=f"/api/v1/reports/{job.id}/download" if job.status == "done" else None,
+        changes_since=job.changes_since,
     )
 
 
@@ -870,6 +882,22 @@ def publication(ctx: Context, publication_id: int) -> PublicationOut:
         **features.catalogue.publication_dict(
             ctx, features.catalogue.get_publication(ctx, publication_id)
         )
+    )
+
+
+@router.post(
+    "/publications/{publication_id}/update",
+    tags=["catalogue"],
+    response_model=UpdateOut,
+    status_code=202,
+    summary="Update a publication: re-run its spec now, with a changes report",
+)
+def update_publication(ctx: Context, publication_id: int) -> UpdateOut:
+    update = features.catalogue.update_publication(ctx, publication_id)
+    return UpdateOut(
+        publication_id=update.publication.id,
+        report=_report(update.report),
+        changes=_report(update.changes),
     )
 
 

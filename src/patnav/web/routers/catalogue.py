@@ -134,7 +134,15 @@ def detail(
         versions=features.catalogue.versions(ctx.db, publication, ctx.viewer),
         can_write=ctx.viewer.can_write
         and access.can_see_tenant(ctx.db, ctx.viewer, publication.tenant_id),
+        can_update=ctx.viewer.can_write
+        and publication.tenant_id == ctx.viewer.tenant_id,
     )
+
+
+@router.post("/{publication_id}/update")
+def update(ctx: Annotated[Ctx, Depends(page_ctx)], publication_id: int) -> Response:
+    features.catalogue.update_publication(ctx, publication_id)
+    return RedirectResponse("/reports?msg=updating", status_code=303)
 
 
 @router.get("/{publication_id}/download")

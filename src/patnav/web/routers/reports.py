@@ -20,8 +20,12 @@ router = APIRouter(
 
 @router.get("", response_class=HTMLResponse)
 def reports_page(
-    ctx: Annotated[Ctx, Depends(page_ctx)], spec: int | None = None
+    ctx: Annotated[Ctx, Depends(page_ctx)],
+    spec: int | None = None,
+    msg: str | None = None,
 ) -> Response:
+    if msg == "updating":
+        ctx.notices.append(ctx.t("cat.updating"))
     reports = features.reports.list_reports(ctx)
     return page(
         ctx,

@@ -12,7 +12,7 @@ from patnav.analyses.agencies import ROLES_ZH, TYPES_ZH, AgencyQuality, agency_q
 from patnav.analyses.base import Scope
 from patnav.cli import Context, cli
 from patnav.cli.render import table
-from patnav.cli.report import report_formats
+from patnav.cli.report import report_formats, report_out_options
 from patnav.storage.store import PatentStore
 
 
@@ -60,19 +60,7 @@ def _abnormal(store: PatentStore, query: str | None) -> tuple[set[str], frozense
     "flagged applications (--no-abnormal: that column stays unknown).",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
-@click.option(
-    "--out",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="Write the 代理机构质量报告 into this folder.",
-)
-@click.option(
-    "--format",
-    "formats",
-    default="docx",
-    show_default=True,
-    help="Report formats, comma separated: docx, pdf, html.",
-)
+@report_out_options("代理机构质量报告")
 @click.pass_obj
 def agencies_command(
     obj: Context,

@@ -11,7 +11,7 @@ import click
 from patnav.analyses.barrier import STATUS_ZH, BarrierView, country_barrier
 from patnav.cli import Context, cli
 from patnav.cli.render import table
-from patnav.cli.report import report_formats
+from patnav.cli.report import report_formats, report_out_options
 from patnav.errors import InvalidParameterError
 from patnav.storage.store import PatentStore
 
@@ -49,19 +49,7 @@ from patnav.storage.store import PatentStore
     help="Owners, families and strongest claims listed per country.",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the view as JSON.")
-@click.option(
-    "--out",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="Write the 专利壁垒预警报告 into this folder.",
-)
-@click.option(
-    "--format",
-    "formats",
-    default="docx",
-    show_default=True,
-    help="Report formats, comma separated: docx, pdf, html.",
-)
+@report_out_options("专利壁垒预警报告")
 @click.pass_obj
 def barrier_command(
     obj: Context,

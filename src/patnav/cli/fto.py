@@ -10,7 +10,7 @@ import click
 
 from patnav.cli import Context, cli
 from patnav.cli.render import table
-from patnav.cli.report import report_formats
+from patnav.cli.report import report_formats, report_out_options
 from patnav.errors import InvalidParameterError
 from patnav.models.fto import (
     DISCLAIMER,
@@ -73,19 +73,7 @@ from patnav.storage.store import PatentStore
     "product in another language than a claim is then 'unclear').",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the screening as JSON.")
-@click.option(
-    "--out",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="Write the 专利侵权风险排查（FTO）报告 into this folder.",
-)
-@click.option(
-    "--format",
-    "formats",
-    default="docx",
-    show_default=True,
-    help="Report formats, comma separated: docx, pdf, html.",
-)
+@report_out_options("专利侵权风险排查（FTO）报告")
 @click.pass_obj
 def fto_command(
     obj: Context,

@@ -11,7 +11,7 @@ import click
 
 from patnav.cli import Context, cli
 from patnav.cli.render import table
-from patnav.cli.report import report_formats
+from patnav.cli.report import report_formats, report_out_options
 from patnav.errors import InvalidParameterError
 from patnav.models.prevalue import LoanTerms, PreValuation, ValuationInputs, prevalue
 from patnav.models.prevalue.checks import STATUS_ZH, TYPE_ZH
@@ -160,19 +160,7 @@ def _wan(value: float | None) -> str:
 )
 @click.option("--as-of", default=None, help="Count remaining terms from this day.")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
-@click.option(
-    "--out",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="Write the 专利资产预评估报告 into this folder.",
-)
-@click.option(
-    "--format",
-    "formats",
-    default="docx",
-    show_default=True,
-    help="Report formats, comma separated: docx, pdf, html.",
-)
+@report_out_options("专利资产预评估报告")
 @click.pass_context
 def prevalue_group(
     ctx: click.Context,

@@ -6,8 +6,9 @@ import dataclasses
 import json
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
@@ -18,6 +19,30 @@ from patnav.storage.store import PatentStore
 
 if TYPE_CHECKING:
     from patnav.reports.model import Report
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def report_out_options(report: str) -> Callable[[F], F]:
+    """The ``--out DIR`` and ``--format docx,pdf,html`` options of a command that writes
+    one report (``report``: its name, for the help)."""
+
+    def decorate(command: F) -> F:
+        command = click.option(
+            "--format",
+            "formats",
+            default="docx",
+            show_default=True,
+            help="Report formats, comma separated: docx, pdf, html.",
+        )(command)
+        return click.option(
+            "--out",
+            type=click.Path(file_okay=False, path_type=Path),
+            default=None,
+            help=f"Write the {report} into this folder.",
+        )(command)
+
+    return decorate
 
 
 def report_formats(text: str) -> list[str]:

@@ -43,3 +43,23 @@ def user_names(ctx: Ctx, ids: list[int | None]) -> dict[int, str]:
         u.id: u.display_name or u.username
         for u in ctx.db.scalars(select(User).where(User.id.in_(wanted)))
     }
+
+
+def report_folders(ctx: Ctx) -> list[Path]:
+    """The ``reports`` folders of the tenants the user sees (those that exist)."""
+    root = ctx.platform.root / "tenants"
+    return [
+        root / str(t.id) / "reports"
+        for t in access.visible_tenants(ctx.db, ctx.viewer)
+        if (root / str(t.id) / "reports").is_dir()
+    ]
+
+
+def newest_files(ctx: Ctx, suffix: str, limit: int) -> list[Path]:
+    """The files ending in ``suffix`` of the user's tenants' reports folders, newest
+    first, at most ``limit``."""
+    return sorted(
+        (p for folder in report_folders(ctx) for p in folder.glob(f"*{suffix}")),
+        key=lambda p: p.stat().st_mtime,
+        reverse=True,
+    )[:limit]

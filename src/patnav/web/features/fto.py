@@ -69,7 +69,7 @@ from patnav.platform.db import Platform
 from patnav.platform.models import DataStore, utcnow
 from patnav.search.query import parse
 from patnav.web.deps import Ctx
-from patnav.web.features.common import open_handle
+from patnav.web.features.common import newest_files, open_handle, report_folders
 from patnav.web.features.reports import CONTENT_TYPES
 from patnav.web.features.stores import get_store
 from patnav.web.services import StoreHub
@@ -509,22 +509,9 @@ def _render(
 # -- reading -----------------------------------------------------------------------------
 
 
-def _folders(ctx: Ctx) -> list[Path]:
-    root = ctx.platform.root / "tenants"
-    return [
-        root / str(t.id) / "reports"
-        for t in access.visible_tenants(ctx.db, ctx.viewer)
-        if (root / str(t.id) / "reports").is_dir()
-    ]
-
-
 def list_ftos(ctx: Ctx, *, limit: int = 100) -> list[FtoRecord]:
     """The screenings of the tenants the user sees, newest first."""
-    paths = sorted(
-        (p for folder in _folders(ctx) for p in folder.glob(f"*{SUFFIX}")),
-        key=lambda p: p.stat().st_mtime,
-        reverse=True,
-    )[:limit]
+    paths = newest_files(ctx, SUFFIX, limit)
     out = []
     for path in paths:
         if not _ID.fullmatch(path.name[: -len(SUFFIX)]):
@@ -540,7 +527,7 @@ def list_ftos(ctx: Ctx, *, limit: int = 100) -> list[FtoRecord]:
 def _path(ctx: Ctx, fid: str, suffix: str) -> Path:
     if not _ID.fullmatch(fid):
         raise NotFoundError(f"No FTO screening {fid!r}.")
-    for folder in _folders(ctx):
+    for folder in report_folders(ctx):
         path = folder / f"{fid}{suffix}"
         if path.is_file():
             return path

@@ -34,7 +34,7 @@ from patnav.models.prevalue.portfolio import (
 from patnav.platform import access, audit, files
 from patnav.platform.models import DataStore, utcnow
 from patnav.web.deps import Ctx
-from patnav.web.features.common import handle_of
+from patnav.web.features.common import handle_of, newest_files, report_folders
 from patnav.web.features.reports import CONTENT_TYPES
 from patnav.web.features.stores import get_store
 
@@ -245,22 +245,9 @@ def _record(data: dict[str, Any]) -> PreValuationRecord:
     )
 
 
-def _folders(ctx: Ctx) -> list[Path]:
-    root = ctx.platform.root / "tenants"
-    return [
-        root / str(t.id) / "reports"
-        for t in access.visible_tenants(ctx.db, ctx.viewer)
-        if (root / str(t.id) / "reports").is_dir()
-    ]
-
-
 def list_prevalues(ctx: Ctx, *, limit: int = 100) -> list[PreValuationRecord]:
     """The pre-valuations of the tenants the user sees, newest first."""
-    paths = sorted(
-        (p for folder in _folders(ctx) for p in folder.glob(f"*{SUFFIX}")),
-        key=lambda p: p.stat().st_mtime,
-        reverse=True,
-    )[:limit]
+    paths = newest_files(ctx, SUFFIX, limit)
     out = []
     for path in paths:
         try:
@@ -273,7 +260,7 @@ def list_prevalues(ctx: Ctx, *, limit: int = 100) -> list[PreValuationRecord]:
 def _path(ctx: Ctx, pid: str, suffix: str) -> Path:
     if not _ID.fullmatch(pid):
         raise NotFoundError(f"No pre-valuation {pid!r}.")
-    for folder in _folders(ctx):
+    for folder in report_folders(ctx):
         path = folder / f"{pid}{suffix}"
         if path.is_file():
             return path

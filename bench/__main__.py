@@ -21,6 +21,7 @@ from bench import (
     fto_scale,
     fto_scope,
     import_speed,
+    matching,
     monitors,
     notify_speed,
     prevalue_speed,
@@ -67,6 +68,7 @@ BENCHMARKS = {
     "notify": notify_speed.main,
     "abnormal": abnormal.main,
     "abnormal-1m": abnormal.scale,
+    "matching": matching.main,
 }
 
 

@@ -13,8 +13,9 @@ a real corpus, a sample of flags from the real corpora for review, and the time.
 - **Sample.** 20 flags drawn at random (seed 18) from the flags on the demo corpus store,
   printed with their evidence and the texts' first characters, to be reviewed by reading
   them (see ``docs/abnormal.md`` for how they were reviewed and what was found).
-- **Time.** ``detect`` on the demo corpus store (``/tmp/…`` built by ``scripts/demo.sh``
-  or the lead's ``bench-output/demo-v2-s9.duckdb``), read-only, one run.
+- **Time.** ``detect`` on the demo corpus store (:func:`bench.scaled.demo_store`, built
+  from the configured data path when missing; ``PATNAV_BENCH_DEMO_STORE`` overrides it),
+  read-only, one run.
 """
 
 from __future__ import annotations
@@ -29,7 +30,8 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bench.common import print_table, save
+from bench.common import DATA_DIR, print_table, save
+from bench.scaled import demo_store, scaled_store
 
 if TYPE_CHECKING:
     from patnav.models.abnormal import Thresholds
@@ -37,10 +39,6 @@ if TYPE_CHECKING:
 LEVELS = (0, 1, 2, 3, 5, 8)
 PER_LEVEL = 40
 COPIES = 2
-DEMO_STORES = (
-    Path(os.environ.get("PATNAV_BENCH_DEMO_STORE", "/nonexistent")),
-    Path("/work/main/bench-output/demo-v2-s9.duckdb"),
-)
 
 
 def edit(text: str, level: int, rng: random.Random) -> str:
@@ -52,10 +50,6 @@ def edit(text: str, level: int, rng: random.Random) -> str:
     if level and len(parts) > 2:
         parts[0], parts[1] = parts[1], parts[0]
     return "，".join(parts)
-
-
-def _data_dir() -> Path:
-    return Path(os.environ.get("PATNAV_DATA_DIR", "../shared/data"))
 
 
 def recall(thresholds: Thresholds | None = None) -> dict[str, object]:
@@ -73,7 +67,7 @@ def recall(thresholds: Thresholds | None = None) -> dict[str, object]:
     try:
         path = folder / "planted.duckdb"
         with PatentStore.open(path) as store:
-            assert import_paths(store, [_data_dir() / "corpora/cn-taian-7384"]).ok
+            assert import_paths(store, [DATA_DIR / "corpora/cn-taian-7384"]).ok
             rows = store.rows(
                 "SELECT app_number, title, abstract FROM patents "
                 "WHERE length(abstract) >= 100 ORDER BY app_number"
@@ -172,10 +166,8 @@ def sample() -> dict[str, object]:
     from patnav.models.abnormal import detect
     from patnav.storage.store import PatentStore
 
-    path = next((p for p in DEMO_STORES if p.exists()), None)
-    if path is None:
-        print("no demo store: set PATNAV_BENCH_DEMO_STORE (scripts/demo.sh builds one)")
-        return {}
+    given = os.environ.get("PATNAV_BENCH_DEMO_STORE")
+    path = Path(given) if given else demo_store()
     with PatentStore.open(path, read_only=True) as store:
         started = time.perf_counter()
         result = detect(store)
@@ -214,9 +206,6 @@ def main() -> None:
     save("abnormal", {"recall": recall(), "sample": sample()})
 
 
-SCALED = Path("/work/main/bench-output/scaled-1000000-v2-s9.duckdb")
-
-
 def scale() -> None:
     """``python -m bench abnormal-1m``: ``detect`` over the 1 M store (read-only; its
     resampled copies are near-duplicates of each other by construction, so the flags mean
@@ -227,10 +216,8 @@ def scale() -> None:
     from patnav.models.abnormal import detect
     from patnav.storage.store import PatentStore
 
-    path = Path(os.environ.get("PATNAV_BENCH_SCALED_STORE", SCALED))
-    if not path.exists():
-        print(f"no store at {path}: set PATNAV_BENCH_SCALED_STORE")
-        return
+    given = os.environ.get("PATNAV_BENCH_SCALED_STORE")
+    path = Path(given) if given else scaled_store(1_000_000)
     started = time.perf_counter()
     with PatentStore.open(path, read_only=True) as store:
         result = detect(store)

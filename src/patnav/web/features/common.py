@@ -7,6 +7,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from patnav.errors import NotFoundError
 from patnav.platform import access, files
 from patnav.platform.models import DataStore, User
 from patnav.web.deps import Ctx
@@ -63,3 +64,13 @@ def newest_files(ctx: Ctx, suffix: str, limit: int) -> list[Path]:
         key=lambda p: p.stat().st_mtime,
         reverse=True,
     )[:limit]
+
+
+def tenant_report_file(ctx: Ctx, name: str, missing: str) -> Path:
+    """The file ``name`` in a reports folder of the user's tenants; NotFoundError with
+    ``missing`` when no tenant the user sees holds it."""
+    for folder in report_folders(ctx):
+        path = folder / name
+        if path.is_file():
+            return path
+    raise NotFoundError(missing)

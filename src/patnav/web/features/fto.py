@@ -69,8 +69,8 @@ from patnav.platform.db import Platform
 from patnav.platform.models import DataStore, utcnow
 from patnav.search.query import parse
 from patnav.web.deps import Ctx
-from patnav.web.features.common import newest_files, open_handle, report_folders
-from patnav.web.features.reports import CONTENT_TYPES
+from patnav.web.features.common import newest_files, open_handle, tenant_report_file
+from patnav.web.features.reports import tenant_report_download
 from patnav.web.features.stores import get_store
 from patnav.web.services import StoreHub
 
@@ -527,11 +527,7 @@ def list_ftos(ctx: Ctx, *, limit: int = 100) -> list[FtoRecord]:
 def _path(ctx: Ctx, fid: str, suffix: str) -> Path:
     if not _ID.fullmatch(fid):
         raise NotFoundError(f"No FTO screening {fid!r}.")
-    for folder in report_folders(ctx):
-        path = folder / f"{fid}{suffix}"
-        if path.is_file():
-            return path
-    raise NotFoundError(f"No FTO screening {fid!r}.")
+    return tenant_report_file(ctx, f"{fid}{suffix}", f"No FTO screening {fid!r}.")
 
 
 def _corrections(path: Path) -> list[VerdictCorrection]:
@@ -628,17 +624,15 @@ def fto_file(ctx: Ctx, fid: str, fmt: str) -> tuple[Path, str, str]:
             for old in folder.glob(f"{fid}.r*.{fmt}"):
                 if old != path:
                     old.unlink(missing_ok=True)
-    audit.record(
-        ctx.db,
-        "download",
-        viewer=ctx.viewer,
+    return tenant_report_download(
+        ctx,
+        path,
         object_type="fto",
         object_id=fid,
-        ip=ctx.ip,
+        title="专利侵权风险排查报告",
+        day=record.created_at.date().isoformat(),
+        fmt=fmt,
     )
-    ctx.db.commit()
-    day = record.created_at.date().isoformat()
-    return path, f"专利侵权风险排查报告_{day}.{fmt}", CONTENT_TYPES[f".{fmt}"]
 
 
 # -- corrections -------------------------------------------------------------------------

@@ -34,8 +34,8 @@ from patnav.models.prevalue.portfolio import (
 from patnav.platform import access, audit, files
 from patnav.platform.models import DataStore, utcnow
 from patnav.web.deps import Ctx
-from patnav.web.features.common import handle_of, newest_files, report_folders
-from patnav.web.features.reports import CONTENT_TYPES
+from patnav.web.features.common import handle_of, newest_files, tenant_report_file
+from patnav.web.features.reports import tenant_report_download
 from patnav.web.features.stores import get_store
 
 SHEET_SUFFIXES = (".xlsx", ".csv")
@@ -260,11 +260,7 @@ def list_prevalues(ctx: Ctx, *, limit: int = 100) -> list[PreValuationRecord]:
 def _path(ctx: Ctx, pid: str, suffix: str) -> Path:
     if not _ID.fullmatch(pid):
         raise NotFoundError(f"No pre-valuation {pid!r}.")
-    for folder in report_folders(ctx):
-        path = folder / f"{pid}{suffix}"
-        if path.is_file():
-            return path
-    raise NotFoundError(f"No pre-valuation {pid!r}.")
+    return tenant_report_file(ctx, f"{pid}{suffix}", f"No pre-valuation {pid!r}.")
 
 
 def get_prevalue(ctx: Ctx, pid: str) -> tuple[PreValuationRecord, dict[str, Any]]:
@@ -279,17 +275,15 @@ def prevalue_file(ctx: Ctx, pid: str, fmt: str) -> tuple[Path, str, str]:
     if fmt not in record.formats:
         raise NotFoundError(f"This pre-valuation has no {fmt} report.")
     path = _path(ctx, pid, f".{fmt}")
-    audit.record(
-        ctx.db,
-        "download",
-        viewer=ctx.viewer,
+    return tenant_report_download(
+        ctx,
+        path,
         object_type="prevalue",
         object_id=pid,
-        ip=ctx.ip,
+        title="专利资产预评估报告",
+        day=record.created_at.date().isoformat(),
+        fmt=fmt,
     )
-    ctx.db.commit()
-    day = record.created_at.date().isoformat()
-    return path, f"专利资产预评估报告_{day}.{fmt}", CONTENT_TYPES[f".{fmt}"]
 
 
 def loan_terms(

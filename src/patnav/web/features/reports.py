@@ -199,3 +199,27 @@ def report_file(ctx: Ctx, report_id: int) -> tuple[Path, str, str]:
         f"{job.title}.{job.fmt}",
         CONTENT_TYPES.get(f".{job.fmt}", "application/octet-stream"),
     )
+
+
+def tenant_report_download(
+    ctx: Ctx,
+    path: Path,
+    *,
+    object_type: str,
+    object_id: str,
+    title: str,
+    day: str,
+    fmt: str,
+) -> tuple[Path, str, str]:
+    """A report file of a tenant's history as a download: audited, named
+    ``<title>_<day>.<fmt>``, with its content type."""
+    audit.record(
+        ctx.db,
+        "download",
+        viewer=ctx.viewer,
+        object_type=object_type,
+        object_id=object_id,
+        ip=ctx.ip,
+    )
+    ctx.db.commit()
+    return path, f"{title}_{day}.{fmt}", CONTENT_TYPES[f".{fmt}"]

@@ -14,7 +14,7 @@ from functools import cache
 
 import pyarrow as pa
 
-SCHEMA_VERSION = 10
+SCHEMA_VERSION = 11
 """Bumped by every migration in :mod:`patnav.storage.migrations`. New columns are only ever
 appended at the end of a table, so a migrated store and a fresh one have the same column
 order."""
@@ -886,6 +886,61 @@ MONITOR_TABLES: tuple[Table, ...] = (
     MONITOR_MUTES,
 )
 
+SME_LIBRARY = Table(
+    "sme_library",
+    (
+        _c("province", "VARCHAR", "the library's province, short form (湖北)"),
+        _c("enterprise_id", "VARCHAR", "the register's enterprise_id"),
+        _c("name", "VARCHAR", "the enterprise's name when it applied"),
+        _c(
+            "state",
+            "VARCHAR",
+            "applied (申报) | rejected (审核不通过) | approved (审核通过) | admitted (入库) | "
+            "cultivating (培育) | graduated (出库) | removed (退库)",
+        ),
+        _c("applied_on", "DATE", "effective date of the last 申报"),
+        _c("reviewed_on", "DATE", "effective date of the last 审核"),
+        _c("admitted_on", "DATE", "effective date of the last 入库"),
+        _c("cultivating_on", "DATE", "effective date of the last 培育"),
+        _c("left_on", "DATE", "effective date of 出库 or 退库"),
+        _c("updated_at", "TIMESTAMP", "when the last transition was recorded"),
+    ),
+    "The SME cultivation library (培育库, schema 11): one row per province × enterprise "
+    "with its current state and the effective dates of its transitions.",
+    per_document=False,
+)
+
+SME_EVENTS = Table(
+    "sme_events",
+    (
+        _c("event_id", "BIGINT"),
+        _c("province", "VARCHAR"),
+        _c("enterprise_id", "VARCHAR"),
+        _c(
+            "action",
+            "VARCHAR",
+            "apply | review_pass | review_reject | admit | cultivate | graduate | remove "
+            "(transitions) | progress | incident (declarations that change no state)",
+        ),
+        _c("from_state", "VARCHAR", "the state before; NULL: not in the library"),
+        _c("to_state", "VARCHAR", "the state after (the same for a declaration)"),
+        _c("effective_date", "DATE", "the day it takes effect, given by the user"),
+        _c("actor", "VARCHAR", "who applied, reviewed or recorded it"),
+        _c("reason", "VARCHAR"),
+        _c(
+            "check_snapshot",
+            "VARCHAR",
+            "JSON: the ten-criteria check of the enterprise at 申报 and 审核",
+        ),
+        _c("recorded_at", "TIMESTAMP", "when it was recorded"),
+    ),
+    "Every transition of the SME cultivation library and the declarations of progress "
+    "and incidents (schema 11).",
+    per_document=False,
+)
+
+SME_TABLES: tuple[Table, ...] = (SME_LIBRARY, SME_EVENTS)
+
 META = Table(
     "meta",
     (_c("key", "VARCHAR"), _c("value", "VARCHAR")),
@@ -929,6 +984,7 @@ ALL_TABLES: tuple[Table, ...] = (
     MAINTENANCE,
     VALUE_SCORES,
     *MONITOR_TABLES,
+    *SME_TABLES,
 )
 
 TABLES: dict[str, Table] = {t.name: t for t in ALL_TABLES}

@@ -184,6 +184,12 @@ def _v10_monitors(conn: duckdb.DuckDBPyConnection) -> None:
         conn.execute(table.ddl())
 
 
+def _v11_sme_library(conn: duckdb.DuckDBPyConnection) -> None:
+    """The SME cultivation library's state and transitions (issue 18): new tables only."""
+    for table in t.SME_TABLES:
+        conn.execute(table.ddl())
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "create the normalised schema", _create_tables),
     Migration(
@@ -228,6 +234,11 @@ MIGRATIONS: tuple[Migration, ...] = (
         10,
         "monitors, their state, runs, alerts and muted pairs",
         _v10_monitors,
+    ),
+    Migration(
+        11,
+        "SME cultivation library: state per enterprise, transitions and declarations",
+        _v11_sme_library,
     ),
 )
 

@@ -250,6 +250,31 @@ class LibraryList:
         )
 
 
+def events_frame(events: Sequence[LibraryEvent], names: dict[str, str]) -> pd.DataFrame:
+    """The events as a table (流转记录), names from ``names`` by enterprise_id."""
+    columns = [
+        "企业名称", "事项", "原状态", "新状态", "生效日期", "经办/审核", "理由",
+        "核查结论", "登记时间",
+    ]  # fmt: skip
+    return pd.DataFrame(
+        [
+            {
+                "企业名称": names.get(e.enterprise_id, e.enterprise_id),
+                "事项": e.action_label,
+                "原状态": STATE_ZH[e.from_state] if e.from_state else "未申报",
+                "新状态": STATE_ZH[e.to_state] if e.to_state else "",
+                "生效日期": e.effective_date,
+                "经办/审核": e.actor,
+                "理由": e.reason or "",
+                "核查结论": e.check.get("verdict_label", "") if e.check else "",
+                "登记时间": e.recorded_at,
+            }
+            for e in events
+        ],
+        columns=columns,
+    )
+
+
 def _iso(value: date | datetime | None) -> str | None:
     if value is None:
         return None

@@ -23,10 +23,12 @@ from patnav.models.sme.library import (
     IN_LIBRARY,
     STATE_ZH,
     LibraryEntry,
+    events_frame,
     library_events,
     list_library,
 )
 from patnav.models.sme.results import CRITERIA, RESULT_ZH
+from patnav.models.sme.rules import LibraryRules
 from patnav.storage.store import PatentStore
 from patnav.yamlsafe import load_yaml_file
 
@@ -595,3 +597,42 @@ def match_policies(
                 )
             )
     return PolicyMatches(library.province, tuple(policies), tuple(out), tuple(notes))
+
+
+def library_frames(
+    store: PatentStore,
+    province: str,
+    *,
+    rules: LibraryRules | None = None,
+    policies: Sequence[Policy] | None = None,
+) -> dict[str, pd.DataFrame]:
+    """The library's tables by sheet name, for a workbook: 培育库, 流转记录, 动态调整 (with
+    ``rules``), 补充入库, 银行推荐名单 and 政策匹配 (with ``policies``)."""
+    library = list_library(store, province)
+    names = {e.enterprise_id: e.name for e in library.entries}
+    frames = {
+        "培育库": library.to_frame(),
+        "流转记录": events_frame(library_events(store, library.province), names),
+    }
+    if rules is not None:
+        frames["动态调整"] = rules.to_frame()
+        quota = rules.replenishment.to_dict()
+        frames["补充入库"] = pd.DataFrame(
+            [
+                {
+                    "判断日": rules.as_of,
+                    "首批入库截至": quota["initial_until"],
+                    "首批入库": quota["initial"],
+                    "入库合计": quota["admissions"],
+                    "出库": quota["graduates"],
+                    "可补充": quota["quota"],
+                    "已补充": quota["used"],
+                    "尚余": quota["left"],
+                    "说明": quota["text"],
+                }
+            ]
+        )
+    frames["银行推荐名单"] = bank_list(store, province).to_frame()
+    if policies is not None:
+        frames["政策匹配"] = match_policies(store, province, policies).to_frame()
+    return frames

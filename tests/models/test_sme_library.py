@@ -18,6 +18,7 @@ from patnav.errors import InvalidParameterError, NotFoundError
 from patnav.models.sme import check_sme
 from patnav.models.sme.abnormal import abnormal_flags
 from patnav.models.sme.library import (
+    CheckSnapshot,
     library_events,
     library_status,
     list_library,
@@ -61,11 +62,15 @@ def store(sme_base, tmp_path):
 
 
 @pytest.fixture(scope="module")
-def checks(sme_base):
+def check_result(sme_base):
     """The ten-criteria check of every Hubei enterprise (no declarations)."""
     with PatentStore.open(sme_base, read_only=True) as s:
-        result = check_sme(s, "湖北省", as_of=date(2019, 1, 1))
-    return {r.name: r for r in result.rows}
+        return check_sme(s, "湖北省", as_of=date(2019, 1, 1))
+
+
+@pytest.fixture(scope="module")
+def checks(check_result):
+    return {r.name: r for r in check_result.rows}
 
 
 def admit(s, name, checks, day, *, reviewer="审核员甲"):
@@ -82,7 +87,11 @@ def admit(s, name, checks, day, *, reviewer="审核员甲"):
 # -- the workflow ----------------------------------------------------------------------
 
 
-def test_a_full_passage_is_recorded_with_dates_reviewers_and_the_check(store, checks):
+def test_a_full_passage_is_recorded_with_dates_reviewers_and_the_check(
+    store, checks, check_result
+):
+    snapshot = CheckSnapshot.of(check_result, checks[TL].enterprise_id)
+    assert snapshot is not None
     e = record(
         store, "湖北省", TL, "apply", actor="企业联系人", effective=date(2019, 3, 1),
         check=checks[TL],
@@ -90,7 +99,7 @@ def test_a_full_passage_is_recorded_with_dates_reviewers_and_the_check(store, ch
     assert (e.from_state, e.to_state) == (None, "applied")
     record(
         store, "湖北", TL, "review_pass", actor="张三", effective=date(2019, 3, 20),
-        check=checks[TL], reason="现场核查",
+        check=snapshot, reason="现场核查",
     )  # fmt: skip
     record(store, "湖北省", TL, "admit", actor="张三", effective=date(2019, 4, 1))
     record(store, "湖北省", TL, "cultivate", actor="张三", effective=date(2019, 5, 1))
@@ -116,7 +125,16 @@ def test_a_full_passage_is_recorded_with_dates_reviewers_and_the_check(store, ch
             [review.event_id],
         )
     )
-    assert stored == json.loads(json.dumps(checks[TL].to_dict(), default=str))
+    assert stored == json.loads(json.dumps(snapshot.to_dict(), default=str))
+    # with what it was run on: the day, no declarations, no detector
+    assert stored["as_of"] == "2019-01-01" and stored["declarations"] == []
+    assert stored["abnormal_checked"] is False and stored["dense_industries"] is None
+    assert {k: stored[k] for k in ("name", "verdict", "criteria")} == json.loads(
+        json.dumps(
+            {k: checks[TL].to_dict()[k] for k in ("name", "verdict", "criteria")},
+            default=str,
+        )
+    )
     assert [c["criterion"] for c in stored["criteria"]] == list(range(1, 11))
     assert status.to_dict()["state_label"] == "已出库"
 

@@ -27,11 +27,12 @@ from patnav.models.sme import (
     read_dense_industries,
 )
 from patnav.models.sme.abnormal import abnormal_flags
-from patnav.models.sme.check import VERDICT_ZH, EnterpriseEligibility
+from patnav.models.sme.check import VERDICT_ZH
 from patnav.models.sme.library import (
     ACTION_ZH,
     STATE_ZH,
     TRANSITIONS,
+    CheckSnapshot,
     LibraryEvent,
     library_status,
     list_library,
@@ -260,7 +261,7 @@ def _enterprise_check(
     dense_industries: Path | None,
     detect_abnormal: bool,
     day: date | None,
-) -> EnterpriseEligibility:
+) -> CheckSnapshot:
     eid, name = resolve_enterprise(store, enterprise)
     decls = read_declarations(declarations) if declarations else ()
     dense = read_dense_industries(dense_industries) if dense_industries else None
@@ -274,9 +275,9 @@ def _enterprise_check(
         abnormal_unchecked=unchecked,
         as_of=day,
     )
-    for row in result.rows:
-        if row.enterprise_id == eid:
-            return row
+    found = CheckSnapshot.of(result, eid)
+    if found is not None:
+        return found
     raise InvalidParameterError(
         f"{name} 的注册地不在{province}：申报文件（--declarations）中列入该企业即可核查"
         "（第 1 项将不符合）。"

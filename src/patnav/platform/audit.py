@@ -35,6 +35,7 @@ ACTIONS: tuple[str, ...] = (
     "monitor.save",
     "monitor.delete",
     "monitor.run",
+    "sme.transition",
     "store.create",
     "user.create",
     "user.update",

@@ -78,6 +78,7 @@ from patnav.web.routers import (
     reports,
     search,
     sets,
+    sme,
     specs,
     stores,
 )
@@ -193,6 +194,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         barrier,
         inbox,
         monitors,
+        sme,
         public,
     ):
         app.include_router(module.router)

@@ -792,6 +792,71 @@ _LABELS: dict[str, Pair] = {
     "prevalue.detail": ("逐件核查明细", "Checks of each patent"),
     "prevalue.number": ("专利号", "Patent"),
     "nav.prevalue": ("预评估", "Pre-valuation"),
+    # -- the SME cultivation library (培育库) ----------------------------------------
+    "nav.sme": ("中小企业培育库", "SME library"),
+    "sme.title": ("中小企业培育库", "SME cultivation library"),
+    "sme.intro": (
+        "专利产业化促进中小企业成长计划培育库：申报、审核、入库、培育、出库与退库的登记，"
+        "动态调整规则的核查结果（规则只提出建议，由管理部门办理），以及导出工作簿。",
+        "The SME cultivation library: applications, reviews, admissions, cultivation, "
+        "graduation and removal; the dynamic-adjustment rules (they propose, the office "
+        "decides); the workbook.",
+    ),
+    "sme.store": ("数据库", "Store"),
+    "sme.unavailable": ("无法读取：{error}", "Cannot be read: {error}"),
+    "sme.no_register": (
+        "该数据库尚无企业库：先用 patnav enterprises import 导入。",
+        "This store holds no enterprise register: import one with patnav enterprises "
+        "import.",
+    ),
+    "sme.province": ("省份", "Province"),
+    "sme.as_of": ("判断日", "As of"),
+    "sme.show": ("查看", "Show"),
+    "sme.libraries": ("已有培育库", "Libraries"),
+    "sme.library": ("{province}培育库", "Library of {province}"),
+    "sme.empty": ("尚无记录", "Nothing recorded yet"),
+    "sme.enterprise": ("企业", "Enterprise"),
+    "sme.state": ("状态", "State"),
+    "sme.applied_on": ("申报日期", "Applied"),
+    "sme.admitted_on": ("入库日期", "Admitted"),
+    "sme.left_on": ("出库/退库日期", "Left"),
+    "sme.effective": ("生效日期（默认今天）", "Effective date (default today)"),
+    "sme.reason": ("理由", "Reason"),
+    "sme.record": ("登记", "Record"),
+    "sme.rules": ("动态调整（判断日 {day}）", "Dynamic adjustment (as of {day})"),
+    "sme.rule": ("规则", "Rule"),
+    "sme.result": ("结果", "Result"),
+    "sme.reason_col": ("说明", "Explanation"),
+    "sme.quota": ("补充入库", "Replenishment"),
+    "sme.export": ("导出工作簿（xlsx）", "Export the workbook (xlsx)"),
+    "sme.find": ("查看企业", "Enterprise"),
+    "sme.view": ("查看", "View"),
+    "sme.apply": ("登记申报", "Record an application"),
+    "sme.enterprise_ref": (
+        "企业名称、统一社会信用代码或企业编号",
+        "Enterprise name, USCC or id",
+    ),
+    "sme.apply_note": (
+        "申报时按企业库与专利数据核查十项条件并随记录保存（不含企业申报材料与非正常申请"
+        "检测；完整核查请用 patnav sme apply --declarations）。",
+        "The ten criteria are checked from the register and the patent data and kept "
+        "with the record (without declarations or the abnormal-filing detector; use "
+        "patnav sme apply --declarations for a full check).",
+    ),
+    "sme.back": ("返回培育库", "Back to the library"),
+    "sme.status_line": (
+        "{store} · {province}培育库：{state}",
+        "{store} · library of {province}: {state}",
+    ),
+    "sme.next": ("下一步", "Next"),
+    "sme.action": ("事项", "Action"),
+    "sme.from_to": ("状态变化", "State"),
+    "sme.actor": ("经办/审核", "By"),
+    "sme.check": ("十项条件核查", "Ten-criteria check"),
+    "sme.missing": ("待补充", "Missing"),
+    "sme.recorded_at": ("登记时间", "Recorded"),
+    "sme.never": ("未申报", "Not applied"),
+    "sme.no_events": ("该企业尚未申报。", "This enterprise has not applied."),
     # -- monitors (动态监测) and the inbox ----------------------------------------------
     "nav.monitors": ("动态监测", "Monitors"),
     "nav.inbox": ("消息", "Inbox"),

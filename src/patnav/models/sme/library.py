@@ -21,7 +21,7 @@ import pandas as pd
 
 from patnav.errors import InvalidParameterError, NotFoundError
 from patnav.models.sme.criteria import short_province
-from patnav.models.sme.results import EnterpriseEligibility
+from patnav.models.sme.results import EnterpriseEligibility, SmeCheck
 from patnav.storage.store import PatentStore
 
 State = Literal[
@@ -101,6 +101,45 @@ _NEXT_STEP = {
 def now() -> datetime:
     """The current time, UTC, without a zone (as the store keeps times)."""
     return datetime.now(UTC).replace(tzinfo=None, microsecond=0)
+
+
+@dataclass(frozen=True, slots=True)
+class CheckSnapshot:
+    """One enterprise's ten-criteria check with what it was run on (the province, the
+    day, the declarations and concordance files, whether the abnormal-filing detector
+    ran): what 申报 and 审核 keep, so the decision can be reproduced."""
+
+    enterprise: EnterpriseEligibility
+    province: str
+    as_of: date
+    dense_industries: str | None
+    declarations: tuple[str, ...]
+    abnormal_checked: bool
+
+    @classmethod
+    def of(cls, check: SmeCheck, enterprise_id: str) -> CheckSnapshot | None:
+        """The enterprise's row of ``check``, or None when it is not in it."""
+        for row in check.rows:
+            if row.enterprise_id == enterprise_id:
+                return cls(
+                    row,
+                    check.province,
+                    check.as_of,
+                    check.dense_industries,
+                    check.declarations,
+                    check.abnormal_checked,
+                )
+        return None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "province": self.province,
+            "as_of": self.as_of.isoformat(),
+            "dense_industries": self.dense_industries,
+            "declarations": list(self.declarations),
+            "abnormal_checked": self.abnormal_checked,
+            **self.enterprise.to_dict(),
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -467,7 +506,7 @@ def record(
     actor: str,
     reason: str | None = None,
     effective: date | None = None,
-    check: EnterpriseEligibility | None = None,
+    check: CheckSnapshot | EnterpriseEligibility | None = None,
 ) -> LibraryEvent:
     """Record a transition (or a declaration) of an enterprise of the register in the
     province's library, effective on ``effective`` (default today).
@@ -482,7 +521,8 @@ def record(
             review whose check is ``not_eligible``.
         effective: the day it takes effect; not before the enterprise's last event.
         check: the enterprise's ten-criteria check (required for ``apply`` and the
-            reviews; stored as JSON).
+            reviews; stored as JSON), best with what it was run on
+            (:meth:`CheckSnapshot.of`).
 
     Raises:
         InvalidParameterError: a transition the current state does not allow, a date
@@ -529,11 +569,12 @@ def record(
             raise InvalidParameterError(
                 f"{ACTION_ZH[action]}须附十项条件核查结果（check_sme 的该企业一行）。"
             )
-        if check.enterprise_id != eid:
-            raise InvalidParameterError(f"核查结果是 {check.name} 的，不是 {name} 的。")
-        if action == "review_pass" and check.verdict == "not_eligible" and not why:
+        row = check.enterprise if isinstance(check, CheckSnapshot) else check
+        if row.enterprise_id != eid:
+            raise InvalidParameterError(f"核查结果是 {row.name} 的，不是 {name} 的。")
+        if action == "review_pass" and row.verdict == "not_eligible" and not why:
             failed = "、".join(
-                str(c.criterion) for c in check.criteria if c.result == "fail"
+                str(c.criterion) for c in row.criteria if c.result == "fail"
             )
             raise InvalidParameterError(
                 f"{name} 核查不符合第 {failed} 项条件：审核通过须写明理由（--reason）。"

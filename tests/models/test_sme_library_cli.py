@@ -176,3 +176,30 @@ def test_export_writes_every_sheet_and_lists_write_csv(path, tmp_path):
     wrong = _run(path, "sme", "export", "--province", "湖北省", "--out",
                  str(tmp_path / "x.csv"))  # fmt: skip
     assert wrong.exit_code == 1 and ".xlsx" in wrong.output
+
+
+def test_apply_runs_the_detector_by_default_and_keeps_what_the_check_ran_on(path):
+    event = json.loads(
+        _ok(
+            path,
+            "sme",
+            "apply",
+            TL,
+            "--province",
+            "湖北省",
+            "--by",
+            "企业",
+            "--date",
+            "2022-05-07",
+            "--json",
+        ).output
+    )
+    check = event["check"]
+    assert check["abnormal_checked"] is True and check["as_of"] == "2022-05-07"
+    assert check["province"] == "湖北省" and check["name"] == TL
+    # the PatSnap export has no abstracts: the detector could not compare its documents
+    c10 = check["criteria"][9]
+    assert c10["criterion"] == 10 and c10["result"] == "unknown"
+    outside = _run(path, "sme", "apply", "重庆颢晨机械有限公司", "--province", "湖北省",
+                   "--no-abnormal")  # fmt: skip
+    assert outside.exit_code == 1 and "注册地不在湖北省" in outside.output

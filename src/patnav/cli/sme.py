@@ -114,11 +114,15 @@ def _write(out: Path, result: SmeCheck) -> None:
 
 @cli.group("sme")
 def sme_group() -> None:
-    """The SME cultivation library (专利产业化促进中小企业成长计划 培育库). See docs/sme.md.
+    """The SME cultivation library (专利产业化促进中小企业成长计划 培育库): the ten-criteria
+    check, the workflow (apply → review → admit → cultivate → graduate / remove), the
+    dynamic-adjustment rules, the lists for banks and 政策匹配. See docs/sme.md.
 
     \b
     Example:
       patnav sme check --province 湖北省 --declarations 申报.xlsx --json
+      patnav sme apply 宜昌市统领家私有限公司 --province 湖北省
+      patnav sme rules --province 湖北省 --json
     """
 
 

@@ -5,10 +5,12 @@ from the raw export with pandas."""
 from __future__ import annotations
 
 import pandas as pd
+from sqlalchemy import select
 
 from patnav.ingest.pipeline import import_paths
 from patnav.monitors import list_monitors
 from patnav.notify.channels import inbox
+from patnav.platform.models import AuditEvent
 from tests.monitors.data import VR
 from tests.web.conftest import csrf_of
 from tests.web.test_monitoring import _path
@@ -66,6 +68,16 @@ def test_an_analyst_adds_runs_and_removes_a_monitor(
     assert removed.status_code == 303
     with handle.reader() as cursor:
         assert list_monitors(cursor) == []
+    # each change is in the audit log, committed (not lost when the request ends)
+    with site.app.state.platform.session() as db:
+        logged = list(
+            db.scalars(
+                select(AuditEvent.action)
+                .where(AuditEvent.action.like("monitor.%"))
+                .order_by(AuditEvent.id)
+            )
+        )
+    assert logged == ["monitor.save", "monitor.run", "monitor.run", "monitor.delete"]
 
 
 def test_roles_and_tenants(site, client_for):

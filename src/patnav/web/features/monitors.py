@@ -149,6 +149,7 @@ def _audit(ctx: Ctx, action: str, store: DataStore, **detail: Any) -> None:
         ip=ctx.ip,
         detail={"store": store.name, **detail},
     )
+    ctx.db.commit()  # the request's session is closed, never committed, when it ends
 
 
 def _require(ctx: Ctx, store: DataStore) -> None:

@@ -136,3 +136,81 @@ def test_roles_and_tenants(sme_site, client_for):
     hub = sme_site.app.state.hub
     with hub.handle(ta, _path(sme_site, "泰安库")).reader() as cursor:
         assert cursor.count("sme_events") == 1
+
+
+def _link(client, store_id, username, enterprise=TL):
+    token = csrf_of(client.get("/sme?province=湖北省").text)
+    return client.post(
+        f"/sme/{store_id}/link",
+        data={"csrf_token": token, "province": "湖北省", "enterprise": enterprise,
+              "username": username},
+        follow_redirects=False,
+    )  # fmt: skip
+
+
+def test_the_enterprise_sees_and_applies_for_its_own_enterprise_only(
+    sme_site, client_for
+):
+    ta = sme_site.stores["泰安库"]
+    ent = client_for("ent_user")
+    # not tied yet: the page says whom to ask; the office's pages stay closed
+    mine = ent.get("/sme/mine")
+    assert mine.status_code == 200 and "尚未与培育库中的企业绑定" in mine.text
+    assert "我的培育库申报" in mine.text  # its menu entry
+    assert (
+        ent.get(f"/sme/{ta}/enterprise?province=湖北省&enterprise={TL}").status_code
+        == 404
+    )
+    # the office ties the account; only an enterprise user, only by an office role
+    analyst = client_for("ta_analyst")
+    assert _link(analyst, ta, "ta_dept").status_code == 400
+    assert _link(client_for("ta_dept"), ta, "ent_user").status_code == 403
+    assert _link(analyst, ta, "nobody").status_code == 404
+    done = _link(analyst, ta, "ent_user")
+    assert done.status_code == 303
+    office_view = analyst.get(done.headers["location"]).text
+    assert "ent_user" in office_view
+    # the enterprise sees its own status, never applied, and applies
+    mine = ent.get("/sme/mine")
+    assert TL in mine.text and "未申报" in mine.text and SD not in mine.text
+    link_id = int(mine.text.split("/sme/mine/")[1].split("/apply")[0])
+    token = csrf_of(mine.text)
+    applied = ent.post(
+        f"/sme/mine/{link_id}/apply",
+        data={"csrf_token": token, "reason": "申请入库"},
+        follow_redirects=False,
+    )
+    assert applied.status_code == 303
+    after = ent.get("/sme/mine").text
+    assert "已申报" in after and "申请入库" in after
+    assert "十项入库条件" in after
+    assert f"/sme/mine/{link_id}/apply" not in after  # applied: no second application
+    # recorded in the store as the enterprise user, and audited
+    hub = sme_site.app.state.hub
+    with hub.handle(ta, _path(sme_site, "泰安库")).reader() as cursor:
+        status = library_status(cursor, "湖北省", TL)
+    assert [(e.action, e.actor) for e in status.events] == [("apply", "ent_user")]
+    kept = status.events[0].check
+    assert kept is not None
+    # the page shows the kept check's ten results, in order, and what to supply
+    shown = [part.split('"')[0] for part in after.split('data-result="')[1:]]
+    assert shown == [c["result"] for c in kept["criteria"]] and len(shown) == 10
+    for c in kept["criteria"]:
+        if c["ask"]:
+            assert c["ask"] in after
+    assert [json.loads(a.detail)["user"] for a in _audit(sme_site, "sme.link")] == [
+        "ent_user"
+    ]
+    # another user's link, or applying again, is refused
+    assert (
+        ent.post(
+            f"/sme/mine/{link_id + 1}/apply", data={"csrf_token": token}
+        ).status_code
+        == 404
+    )
+    again = ent.post(f"/sme/mine/{link_id}/apply", data={"csrf_token": token})
+    assert again.status_code == 400
+    assert analyst.post(
+        f"/sme/mine/{link_id}/apply", data={"csrf_token": csrf_of(
+            analyst.get("/sme").text)}
+    ).status_code == 404  # fmt: skip

@@ -36,6 +36,7 @@ ACTIONS: tuple[str, ...] = (
     "monitor.delete",
     "monitor.run",
     "sme.transition",
+    "sme.link",
     "store.create",
     "user.create",
     "user.update",

@@ -408,3 +408,28 @@ class Delivery(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     claimed_at: Mapped[datetime | None] = mapped_column(DateTime, default=None)
     sent_at: Mapped[datetime | None] = mapped_column(DateTime, default=None)
+
+
+class EnterpriseLink(Base):
+    """An enterprise user tied to one enterprise of a store's register, for one
+    province's SME cultivation library (培育库): the user sees that enterprise's own
+    application and status, and may apply (申报) for it — nothing else of the store.
+    Made by the office (an admin or analyst writing the store's tenant)."""
+
+    __tablename__ = "enterprise_links"
+    __table_args__ = (
+        UniqueConstraint("user_id", "store_id", "province", name="uq_enterprise_link"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    store_id: Mapped[int] = mapped_column(
+        ForeignKey("stores.id", ondelete="CASCADE"), index=True
+    )
+    province: Mapped[str] = mapped_column(String(50))
+    enterprise_id: Mapped[str] = mapped_column(String(200))
+    """The register's id of the enterprise (its 统一社会信用代码 where it has one)."""
+    created_by: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

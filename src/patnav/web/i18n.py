@@ -857,6 +857,28 @@ _LABELS: dict[str, Pair] = {
     "sme.recorded_at": ("登记时间", "Recorded"),
     "sme.never": ("未申报", "Not applied"),
     "sme.no_events": ("该企业尚未申报。", "This enterprise has not applied."),
+    "sme.accounts": ("企业账号", "Enterprise accounts"),
+    "sme.accounts_none": ("尚未绑定企业账号。", "No enterprise account is tied yet."),
+    "sme.link": ("绑定企业账号", "Tie an enterprise account"),
+    "sme.link_user": ("用户名（企业角色）", "User name (enterprise role)"),
+    "sme.link_note": (
+        "绑定后，该企业用户可在「我的培育库申报」查看本企业的申报状态与核查结果，并在线申报；"
+        "看不到数据库的其他内容。",
+        "The user then sees this enterprise's own application, status and check on "
+        "'My library application', and may apply online; nothing else of the store.",
+    ),
+    "nav.sme_mine": ("我的培育库申报", "My library application"),
+    "sme.mine_title": ("我的培育库申报", "My library application"),
+    "sme.mine_none": (
+        "您的账号尚未与培育库中的企业绑定：请联系管理部门（知识产权局）办理。",
+        "Your account is not tied to an enterprise of a library: ask the office.",
+    ),
+    "sme.mine_library": ("{province}培育库（{store}）", "Library of {province} ({store})"),
+    "sme.mine_apply": ("在线申报", "Apply"),
+    "sme.mine_applied": ("已提交申报，等待审核。", "Applied; awaiting review."),
+    "sme.criteria": ("十项入库条件（最近一次核查，{day}）", "The ten criteria (last check, {day})"),
+    "sme.criterion": ("条件", "Criterion"),
+    "sme.ask": ("需补充的材料", "To supply"),
     # -- monitors (动态监测) and the inbox ----------------------------------------------
     "nav.monitors": ("动态监测", "Monitors"),
     "nav.inbox": ("消息", "Inbox"),

@@ -8,12 +8,14 @@ The library lives in its store (:mod:`patnav.models.sme.library`, the same as ``
 write access to the store's tenant and an office role (:data:`OFFICE_ROLES`); it runs on
 the store's own worker thread, as imports do, and is audited.
 
-**No enterprise self-service page.** The platform ties a user to a tenant, not to an
-enterprise of a store's register, and an enterprise's tenant (``org``) does not see the
-office's stores; naming a tenant after an enterprise would be a guess. So the
-per-enterprise view is part of the office's page (an office can show or print it for the
-enterprise); an enterprise that keeps its own store sees that store's library like
-anyone else.
+**The enterprise's own page** (``/sme/mine``). The platform ties a user to a tenant, and
+an enterprise's tenant (``org``) does not see the office's stores; naming a tenant after an
+enterprise would be a guess. So the office ties an enterprise user to one enterprise of
+the register, for one province's library (:class:`~patnav.platform.models.EnterpriseLink`,
+made on the per-enterprise view by an admin or analyst who writes the store's tenant and
+sees the user's). Through that link — and only through it — the user sees the
+enterprise's own application, status and history, the criteria of its last check with
+what to supply, and may apply (申报) when its state allows; nothing else of the store.
 
 The ten-criteria check kept with 申报 and 审核 here runs without declarations and without
 the abnormal-filing detector (criterion 10 stays unknown in it); run ``patnav sme apply
@@ -29,8 +31,14 @@ from datetime import date
 from typing import Any, TypeVar
 
 import pandas as pd
+from sqlalchemy import select
 
-from patnav.errors import AccessDeniedError, InvalidParameterError, PatnavError
+from patnav.errors import (
+    AccessDeniedError,
+    InvalidParameterError,
+    NotFoundError,
+    PatnavError,
+)
 from patnav.models.sme import check_sme
 from patnav.models.sme.criteria import short_province
 from patnav.models.sme.library import (
@@ -48,7 +56,7 @@ from patnav.models.sme.library import (
 from patnav.models.sme.lists import library_frames
 from patnav.models.sme.rules import LibraryRules, library_rules
 from patnav.platform import access, audit
-from patnav.platform.models import DataStore
+from patnav.platform.models import DataStore, EnterpriseLink, User
 from patnav.schema.vocabulary import province_name
 from patnav.web.deps import Ctx
 from patnav.web.features.common import handle_of
@@ -77,7 +85,9 @@ class StoreLibrary:
     error: str | None = None
 
 
-def _writable(ctx: Ctx, store: DataStore) -> bool:
+def writable(ctx: Ctx, store: DataStore) -> bool:
+    """Whether the user records library matters in ``store`` (an office role writing
+    its tenant)."""
     return ctx.viewer.role in OFFICE_ROLES and any(
         t.id == store.tenant_id for t in access.writable_tenants(ctx.db, ctx.viewer)
     )
@@ -95,7 +105,7 @@ def _default_province(ctx: Ctx, provinces: tuple[str, ...]) -> str | None:
 def _read(
     ctx: Ctx, store: DataStore, province: str | None, as_of: date | None
 ) -> StoreLibrary:
-    writable = _writable(ctx, store)
+    can_write = writable(ctx, store)
     try:
         with handle_of(ctx, store).reader() as cursor:
             has_register = bool(cursor.scalar("SELECT count(*) FROM enterprises"))
@@ -115,10 +125,10 @@ def _read(
             )
     except PatnavError as exc:
         return StoreLibrary(
-            store, writable, False, None, (), None, None, str(exc)[:300]
+            store, can_write, False, None, (), None, None, str(exc)[:300]
         )
     return StoreLibrary(
-        store, writable, has_register, chosen, provinces, library, rules
+        store, can_write, has_register, chosen, provinces, library, rules
     )
 
 
@@ -247,3 +257,169 @@ def export(
     )
     ctx.db.commit()
     return f"培育库-{short_province(province)}.xlsx", buffer.getvalue()
+
+
+# -- the enterprise's own page ------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class OwnApplication:
+    """An enterprise user's view of one library: its enterprise's status and history."""
+
+    link: EnterpriseLink
+    store_name: str
+    status: LibraryStatus | None
+    can_apply: bool
+    error: str | None = None
+
+    @property
+    def last_check(self) -> dict[str, Any] | None:
+        """The ten-criteria check kept with the latest 申报 or 审核, if any."""
+        if self.status is None:
+            return None
+        for event in reversed(self.status.events):
+            if event.check is not None:
+                return event.check
+        return None
+
+
+def links_of(ctx: Ctx, store_id: int, province: str, enterprise_id: str) -> list[str]:
+    """The user names tied to an enterprise of a store's library (the office's view)."""
+    store = get_store(ctx, store_id)
+    return list(
+        ctx.db.scalars(
+            select(User.username)
+            .join(EnterpriseLink, EnterpriseLink.user_id == User.id)
+            .where(
+                EnterpriseLink.store_id == store.id,
+                EnterpriseLink.province == short_province(province),
+                EnterpriseLink.enterprise_id == enterprise_id,
+            )
+            .order_by(User.username)
+        )
+    )
+
+
+def link_user(
+    ctx: Ctx, store_id: int, province: str, enterprise: str, username: str
+) -> EnterpriseLink:
+    """Tie an enterprise user (role ``enterprise``, in a tenant the office sees) to an
+    enterprise of the store's register for the province's library; a second link of the
+    same user, store and province replaces the first.
+
+    Raises:
+        NotFoundError: the store or the user is not one the office sees, or the
+            enterprise is not in the register.
+        AccessDeniedError: the signed-in user may not record library matters there.
+        InvalidParameterError: the user's role is not ``enterprise``.
+    """
+    store = get_store(ctx, store_id)
+    _require(ctx, store)
+    user = ctx.db.scalar(select(User).where(User.username == username.strip()))
+    if user is None or not access.can_see_tenant(ctx.db, ctx.viewer, user.tenant_id):
+        raise NotFoundError(f"没有用户 {username!r}（No such user）。")
+    if user.role != "enterprise":
+        raise InvalidParameterError(
+            f"{user.username} 的角色是 {user.role}：只有企业用户（enterprise）可绑定企业。"
+        )
+    with handle_of(ctx, store).reader() as cursor:
+        eid, name = resolve_enterprise(cursor, enterprise)
+    prov = short_province(province)
+    link = ctx.db.scalar(
+        select(EnterpriseLink).where(
+            EnterpriseLink.user_id == user.id,
+            EnterpriseLink.store_id == store.id,
+            EnterpriseLink.province == prov,
+        )
+    )
+    if link is None:
+        link = EnterpriseLink(user_id=user.id, store_id=store.id, province=prov)
+        ctx.db.add(link)
+    link.enterprise_id = eid
+    link.created_by = _actor(ctx)
+    ctx.db.flush()
+    audit.record(
+        ctx.db,
+        "sme.link",
+        viewer=ctx.viewer,
+        object_type="store",
+        object_id=store.id,
+        ip=ctx.ip,
+        detail={"store": store.name, "province": prov, "enterprise_id": eid,
+                "enterprise": name, "user": user.username},
+    )  # fmt: skip
+    ctx.db.commit()
+    return link
+
+
+def _own_links(ctx: Ctx) -> list[tuple[EnterpriseLink, DataStore]]:
+    if ctx.viewer.role != "enterprise":
+        return []
+    return [
+        (link, store)
+        for link, store in ctx.db.execute(
+            select(EnterpriseLink, DataStore)
+            .join(DataStore, DataStore.id == EnterpriseLink.store_id)
+            .where(EnterpriseLink.user_id == ctx.viewer.user_id)
+            .order_by(EnterpriseLink.id)
+        )
+    ]
+
+
+def own_applications(ctx: Ctx) -> list[OwnApplication]:
+    """The signed-in enterprise user's libraries: its enterprise's status in each."""
+    out = []
+    for link, store in _own_links(ctx):
+        try:
+            with handle_of(ctx, store).reader() as cursor:
+                status = library_status(cursor, link.province, link.enterprise_id)
+        except PatnavError as exc:
+            out.append(OwnApplication(link, store.name, None, False, str(exc)[:300]))
+            continue
+        state = status.entry.state if status.entry else None
+        out.append(
+            OwnApplication(link, store.name, status, state in TRANSITIONS["apply"][0])
+        )
+    return out
+
+
+def apply_own(ctx: Ctx, link_id: int, reason: str | None = None) -> LibraryEvent:
+    """The enterprise user applies (申报) for its own enterprise, today, with the
+    ten-criteria check kept; audited like the office's transitions.
+
+    Raises:
+        NotFoundError: no such link of the signed-in user.
+        InvalidParameterError: the enterprise's state does not allow applying, or it is
+            not registered in the library's province.
+    """
+    found = [(k, s) for k, s in _own_links(ctx) if k.id == link_id]
+    if not found:
+        raise NotFoundError("没有这个培育库申报入口（No such application）。")
+    ((link, store),) = found
+    who = _actor(ctx)
+
+    def work(cursor: Any) -> LibraryEvent:
+        check = CheckSnapshot.of(check_sme(cursor, link.province), link.enterprise_id)
+        if check is None:
+            raise InvalidParameterError(
+                f"企业注册地不在{link.province}，不能申报该省培育库；请联系管理部门。"
+            )
+        return record(
+            cursor, link.province, link.enterprise_id, "apply", actor=who,
+            reason=reason or "企业在线申报", check=check,
+        )  # fmt: skip
+
+    event = _on_store(ctx, store, work)
+    audit.record(
+        ctx.db,
+        "sme.transition",
+        viewer=ctx.viewer,
+        object_type="store",
+        object_id=store.id,
+        ip=ctx.ip,
+        detail={"store": store.name, "action": "apply", "province": event.province,
+                "enterprise_id": event.enterprise_id, "event_id": event.event_id,
+                "effective_date": event.effective_date.isoformat(), "by": "enterprise"},
+    )  # fmt: skip
+    ctx.db.commit()
+    return event

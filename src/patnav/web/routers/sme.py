@@ -55,6 +55,44 @@ def sme_page(
     )
 
 
+@router.get("/mine", response_class=HTMLResponse)
+def mine_page(ctx: Annotated[Ctx, Depends(page_ctx)], applied: int = 0) -> Response:
+    return page(
+        ctx,
+        "sme_mine.html",
+        nav="sme_mine",
+        applications=sme.own_applications(ctx),
+        state_zh=STATE_ZH,
+        applied=bool(applied),
+    )
+
+
+@router.post("/mine/{link_id}/apply")
+def mine_apply(
+    ctx: Annotated[Ctx, Depends(page_ctx)],
+    link_id: int,
+    reason: Annotated[str, Form(max_length=2000)] = "",
+) -> Response:
+    sme.apply_own(ctx, link_id, reason or None)
+    return RedirectResponse("/sme/mine?applied=1", status_code=303)
+
+
+@router.post("/{store_id}/link")
+def link(
+    ctx: Annotated[Ctx, Depends(page_ctx)],
+    store_id: int,
+    province: Annotated[str, Form(max_length=50)],
+    enterprise: Annotated[str, Form(max_length=200)],
+    username: Annotated[str, Form(max_length=100)],
+) -> Response:
+    made = sme.link_user(ctx, store_id, province, enterprise, username)
+    return RedirectResponse(
+        f"/sme/{store_id}/enterprise?province={quote(made.province)}"
+        f"&enterprise={quote(made.enterprise_id)}",
+        status_code=303,
+    )
+
+
 @router.get("/{store_id}/enterprise", response_class=HTMLResponse)
 def enterprise_page(
     ctx: Annotated[Ctx, Depends(page_ctx)],
@@ -71,6 +109,8 @@ def enterprise_page(
         status=status,
         data=status.to_dict(),
         state_zh=STATE_ZH,
+        accounts=sme.links_of(ctx, store_id, status.province, status.enterprise_id),
+        writable=sme.writable(ctx, store),
     )
 
 

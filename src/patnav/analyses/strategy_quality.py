@@ -30,6 +30,7 @@ from __future__ import annotations
 import hashlib
 import math
 import random
+import re
 import statistics
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -507,9 +508,13 @@ def read_relevant(path: Path | str) -> list[str]:
     try:
         if p.suffix.lower() in (".xlsx", ".xlsm"):
             frame = pd.read_excel(p, sheet_name=0, dtype=str)
-        else:
-            frame = pd.read_csv(p, dtype=str, header=0, sep=None, engine="python")
-    except Exception as exc:  # pandas raises many kinds for an unreadable file
+        elif p.suffix.lower() == ".csv":
+            frame = pd.read_csv(p, dtype=str, header=0)
+        else:  # one number a line (or several, separated by spaces, commas or ；)
+            text = p.read_text("utf-8-sig")
+            items = [x for x in re.split(r"[\s,;，；、]+", text) if x]
+            frame = pd.DataFrame({"文献号": items}, dtype=str)
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
         raise InputError(f"无法读取已知相关文献清单 {p}：{exc}") from exc
     columns = [str(c).strip() for c in frame.columns]
     frame.columns = pd.Index(columns)

@@ -41,9 +41,9 @@ def spec_group() -> None:
     \b
     Example:
       patnav spec from-breakdown 分解表.xlsx --out specs/光电子.yaml --province 湖北省
-      patnav spec counts specs/光电子.yaml
-      patnav spec sample specs/光电子.yaml --node 光模块 --size 50 --out 样本.xlsx
-      patnav spec judge specs/光电子.yaml --node 光模块 --judgements 样本.xlsx
+      patnav spec counts specs/drones-industry.yaml
+      patnav spec sample specs/drones-industry.yaml --node 农业植保 --out 样本.xlsx
+      patnav spec judge specs/drones-industry.yaml --node 农业植保 --judgements 样本.xlsx
     """
 
 
@@ -249,8 +249,7 @@ def sample(
 
     \b
     Example:
-      patnav spec sample specs/drones-industry.yaml --node 农业植保 --size 50 --seed 7 \\
-        --out 农业植保-样本.xlsx
+      patnav spec sample specs/drones-industry.yaml --node 农业植保 --seed 7 --out 样本.xlsx
     """
     from patnav.analyses.spec import load_spec
     from patnav.analyses.strategy_quality import draw_sample, find_node, write_sample
@@ -324,8 +323,8 @@ def judge(
 
     \b
     Example:
-      patnav spec judge specs/drones-industry.yaml --node 农业植保 \\
-        --judgements 农业植保-样本.xlsx --relevant 大疆植保专利.txt --judge 张三
+      patnav spec judge specs/drones-industry.yaml --node 农业植保 --judgements 样本.xlsx
+      patnav spec judge specs/drones-industry.yaml --node 农业植保 --relevant 已知.txt
     """
     from patnav.analyses.spec import load_spec
     from patnav.analyses.strategy_quality import (

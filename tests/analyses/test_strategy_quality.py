@@ -43,11 +43,16 @@ scope:
 """
 
 
-def independent_wilson(k: int, n: int, confidence: float = 0.95) -> tuple[float, float]:
-    """The two roots in p of (k/n − p)² = z²·p(1−p)/n: the Wilson score interval."""
+def independent_wilson(
+    k: int, n: int, confidence: float = 0.95, population: int | None = None
+) -> tuple[float, float]:
+    """The two roots in p of (k/n − p)² = z²·p(1−p)/n·f: the Wilson score interval, with
+    f = (N−n)/(N−1) the finite-population correction of a sample without replacement."""
     z = statistics.NormalDist().inv_cdf(1 - (1 - confidence) / 2)
-    a = 1 + z * z / n
-    b = -(2 * k / n + z * z / n)
+    f = 1.0 if population is None else (population - n) / (population - 1)
+    zz = z * z * f
+    a = 1 + zz / n
+    b = -(2 * k / n + zz / n)
     c = (k / n) ** 2
     root = math.sqrt(max(b * b - 4 * a * c, 0.0))
     return (-b - root) / (2 * a), (-b + root) / (2 * a)
@@ -65,9 +70,20 @@ def test_the_wilson_interval_matches_the_score_equation_and_scipy(k, n):
     assert wilson_interval(k, n, 0.99)[0] <= low
 
 
+@pytest.mark.parametrize(("k", "n", "N"), [(7, 20, 178), (41, 50, 60), (3, 100, 137)])
+def test_the_interval_of_a_sample_of_the_hits_is_finite_population_corrected(k, n, N):
+    corrected = wilson_interval(k, n, population=N)
+    assert corrected == pytest.approx(independent_wilson(k, n, population=N), abs=1e-9)
+    plain = wilson_interval(k, n)
+    assert plain[0] <= corrected[0] and corrected[1] <= plain[1]
+    assert wilson_interval(k, n, population=n) == (k / n, k / n)  # every hit judged
+
+
 def test_a_proportion_of_nothing_is_refused():
     with pytest.raises(InputError):
         wilson_interval(0, 0)
+    with pytest.raises(InputError):
+        wilson_interval(3, 10, population=9)
 
 
 @pytest.fixture(scope="module")
@@ -135,7 +151,8 @@ def test_sample_then_judge_gives_precision_with_its_interval_stored_beside_the_s
 
     out = run(taian_store_path, "spec", "judge", spec, "--node", "小麦",
               "--judgements", sample, "--judge", "张三")  # fmt: skip
-    low, high = independent_wilson(k, 29)
+    hits = wheat["app"].nunique()
+    low, high = independent_wilson(k, 29, population=hits)
     assert f"{k / 29:.1%}" in out and f"{low:.1%}–{high:.1%}" in out
 
     stored = yaml.safe_load(quality_path(spec).read_text("utf-8"))
@@ -145,6 +162,7 @@ def test_sample_then_judge_gives_precision_with_its_interval_stored_beside_the_s
     assert record["value"] == pytest.approx(k / 29, abs=1e-6)
     assert (record["low"], record["high"]) == pytest.approx((low, high), abs=1e-6)
     assert record["judge"] == "张三" and record["seed"] == 11
+    assert record["method"] == "wilson-fpc" and record["hits"] == hits
     assert record["judged_on"] == date.today().isoformat()
     assert record["store"]["documents"] == len(raw)
     assert record["query"] == "TIAB=(小麦)"

@@ -13,10 +13,13 @@ p̂ = k/n and z the normal quantile,
     centre = (p̂ + z²/2n) / (1 + z²/n),   half = z·√(p̂(1−p̂)/n + z²/4n²) / (1 + z²/n).
 
 Wilson is used rather than the normal (Wald) interval because analysts' samples are small
-(20–100) and precision is often near 1, where Wald collapses to zero width; ``python -m
-bench strategy`` measures its coverage by simulation on the CCF corpus's hand labels.
-(For a sample that is a large share of the hits, the interval is conservative: it ignores
-the finite-population correction.)
+(20–100) and precision is often near 1, where Wald collapses to zero width. A precision
+sample is drawn without replacement from the node's N hits, so the finite-population
+correction applies: the n judged documents count as n·(N−1)/(N−n) trials (a sample of
+every hit gives the exact value). Without it the interval over-covers when n is a large
+share of N (50 of 137 hits: 98 %; 100 of 137: 100 %). ``python -m bench strategy``
+measures the coverage by simulation on the CCF corpus's hand labels. Recall is measured on
+the whole known set, which stands for all relevant documents: no correction.
 
 The figures are stored **beside the spec** in a sidecar ``<spec>.quality.yaml`` — not in
 the spec itself, because recording a judgement would otherwise rewrite the analyst's YAML
@@ -67,23 +70,42 @@ SAMPLE_COLUMNS = (
 
 
 def wilson_interval(
-    successes: int, trials: int, confidence: float = CONFIDENCE
+    successes: int,
+    trials: int,
+    confidence: float = CONFIDENCE,
+    *,
+    population: int | None = None,
 ) -> tuple[float, float]:
     """The Wilson score interval of a proportion (see the module docstring).
 
+    With ``population`` (the number of hits the sample was drawn from, without
+    replacement) the finite-population correction applies: the sample counts as
+    ``n·(N−1)/(N−n)`` binomial trials, and a sample of every hit gives the exact value.
+
     Raises:
-        InputError: ``trials`` is not positive or ``successes`` is outside 0…trials.
+        InputError: ``trials`` is not positive, ``successes`` is outside 0…trials, or the
+            population is smaller than the sample.
     """
     if trials <= 0 or not 0 <= successes <= trials:
         raise InputError(
             f"A proportion needs 0 ≤ successes ≤ trials and trials > 0; got "
             f"{successes} of {trials}."
         )
-    z = statistics.NormalDist().inv_cdf(0.5 + confidence / 2)
     p = successes / trials
-    denom = 1 + z * z / trials
-    centre = (p + z * z / (2 * trials)) / denom
-    half = z * math.sqrt(p * (1 - p) / trials + z * z / (4 * trials * trials)) / denom
+    n = float(trials)
+    if population is not None:
+        if population < trials:
+            raise InputError(
+                f"The sample ({trials}) cannot be larger than the hits it was drawn "
+                f"from ({population})."
+            )
+        if population == trials:
+            return p, p
+        n = trials * (population - 1) / (population - trials)
+    z = statistics.NormalDist().inv_cdf(0.5 + confidence / 2)
+    denom = 1 + z * z / n
+    centre = (p + z * z / (2 * n)) / denom
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denom
     return max(0.0, centre - half), min(1.0, centre + half)
 
 
@@ -101,11 +123,20 @@ class Estimate:
 
     @classmethod
     def of(
-        cls, successes: int, trials: int, confidence: float = CONFIDENCE
+        cls,
+        successes: int,
+        trials: int,
+        confidence: float = CONFIDENCE,
+        *,
+        population: int | None = None,
     ) -> Estimate:
-        """The estimate and Wilson interval of ``successes`` out of ``trials``."""
-        low, high = wilson_interval(successes, trials, confidence)
-        return cls(successes, trials, successes / trials, low, high, confidence)
+        """The estimate and Wilson interval of ``successes`` out of ``trials`` (with the
+        finite-population correction when ``population`` is given)."""
+        low, high = wilson_interval(
+            successes, trials, confidence, population=population
+        )
+        method = "wilson" if population is None else "wilson-fpc"
+        return cls(successes, trials, successes / trials, low, high, confidence, method)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -228,6 +259,12 @@ def _doc(d: SampleDoc) -> dict[str, str]:
     }
 
 
+def sample_ids(hits: Sequence[str], size: int, seed: int) -> list[str]:
+    """``size`` of ``hits`` (all when fewer) drawn at random without replacement; the same
+    seed and hits give the same sample."""
+    return random.Random(seed).sample(list(hits), min(size, len(hits)))
+
+
 def draw_sample(
     store: PatentStore,
     spec: NavigationSpec,
@@ -258,7 +295,7 @@ def draw_sample(
         )
     if seed is None:
         seed = random.SystemRandom().randrange(1, 1_000_000)
-    chosen = random.Random(seed).sample(hits, min(size, len(hits)))
+    chosen = sample_ids(hits, size, seed)
     docs = _describe(store, chosen)
     return Sample(
         node=node.path,
@@ -385,7 +422,9 @@ class Judgements:
         )
 
     def precision(self, confidence: float = CONFIDENCE) -> Estimate:
-        """Relevant / judged, with its Wilson interval.
+        """Relevant / judged, with its Wilson interval, finite-population corrected by the
+        node's hit count when the sample recorded it (the sample is drawn from those hits
+        without replacement).
 
         Raises:
             InputError: no row is judged.
@@ -396,7 +435,9 @@ class Judgements:
                 f"{self.path}：“判断”列没有任何“相关/不相关”，无法计算查准率。"
                 "Mark each row 相关 or 不相关."
             )
-        return Estimate.of(sum(judged), len(judged), confidence)
+        hits = _int(self.info.get("命中文献数"))
+        population = hits if hits is not None and hits >= len(judged) else None
+        return Estimate.of(sum(judged), len(judged), confidence, population=population)
 
 
 def parse_verdict(value: Any) -> bool | None:

@@ -263,11 +263,12 @@ def _quality_part(b: Builder, s: Section) -> None:
                 "查准率：从该环节命中文献中简单随机抽样，由分析人员逐篇判断是否相关，查准率 = "
                 "相关篇数 / 已判断篇数；查全率：以已核实相关的文献集合（如重点申请人的已知专利、"
                 "已标引样本）为基准，查全率 = 该环节检出篇数 / 库中已知相关篇数。区间为威尔逊得分"
-                "置信区间；未评估的环节如实标注，检索式修改后的旧结果不再采用。",
+                "置信区间（查准率按命中总数作有限总体校正）；未评估的环节如实标注，检索式修改后的旧结果不再采用。",
                 "Precision: a simple random sample of the node's hits, each judged relevant or "
                 "not by an analyst; precision = relevant / judged. Recall: on a verified-"
                 "relevant set (a key applicant's known patents, a tagged sample); recall = "
-                "found / known in the store. Intervals are Wilson score intervals; nodes not "
+                "found / known in the store. Intervals are Wilson score intervals (precision's "
+                "corrected for the finite number of hits); nodes not "
                 "measured say so, and a figure measured for an earlier query is not used.",
             ),
             "body",

@@ -21,12 +21,14 @@ import pandas as pd
 from patnav.analyses.base import (
     UNIT_SQL,
     ResultMixin,
+    Scope,
     as_engine,
     check_count_by,
     materialized,
     ratio,
 )
 from patnav.analyses.spec import NavigationSpec, SpecNode, node_query
+from patnav.search import resolve_set
 from patnav.storage.store import PatentStore
 
 
@@ -120,16 +122,12 @@ def breakdown_counts(store: PatentStore, spec: NavigationSpec) -> BreakdownCount
                 .as_py()
                 or 0
             )
+            base_where, base_params = base.clause("p.doc_id")
             for i, node in enumerate(spec.walk()):
                 started = time.perf_counter()
-                scope = spec.node_scope(node, store, base=base)
-                where, params = scope.clause("p.doc_id")
                 name = f"_node_units{i}"
-                engine.materialize(
-                    name,
-                    f"SELECT {unit} AS unit, count(*) AS docs FROM patents p "
-                    f"WHERE {where} GROUP BY 1",
-                    params,
+                _materialize_node(
+                    store, name, unit, node, base_where, base_params, spec, base
                 )
                 made.append(name)
                 tables[node.path] = name
@@ -163,6 +161,43 @@ def breakdown_counts(store: PatentStore, spec: NavigationSpec) -> BreakdownCount
         for name in made:
             engine.drop(name)
     return BreakdownCounts(spec.title, spec.count_by, scope_units, tuple(out))
+
+
+def _materialize_node(
+    store: PatentStore,
+    name: str,
+    unit: str,
+    node: SpecNode,
+    base_where: str,
+    base_params: dict[str, Any],
+    spec: NavigationSpec,
+    base: Scope,
+) -> None:
+    """The node's units (and documents per unit) into the temporary table ``name``.
+
+    The node's compiled query runs as it is, with its positional parameters, inside the
+    materialised base: an analyst edits and re-counts a tree many times, and going through
+    :meth:`Scope.narrow` would re-parse every node's SQL (two thirds of the time).
+    """
+    query = node_query(node)
+    select = f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT {unit} AS unit, count(*) AS docs"
+    if query is None:
+        store.execute(
+            f"{select} FROM patents p WHERE {base_where} GROUP BY 1",
+            base_params or None,
+        )
+        return
+    if base_params:  # an unmaterialised base with parameters of its own: the slow path
+        scope = spec.node_scope(node, store, base=base)
+        where, params = scope.clause("p.doc_id")
+        store.execute(f"{select} FROM patents p WHERE {where} GROUP BY 1", params)
+        return
+    compiled = resolve_set(store, query)
+    store.execute(
+        f"{select} FROM patents p WHERE {base_where} "
+        f"AND p.doc_id IN ({compiled.sql}) GROUP BY 1",
+        list(compiled.params),
+    )
 
 
 def _scalar(engine: Any, sql: str) -> int:

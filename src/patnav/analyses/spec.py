@@ -18,6 +18,10 @@ reproducibly. Validation errors name the place in the file and what to write ins
         children:
           - {node: 光纤光缆, query: "TIAB=(光纤 OR 光缆) AND IPC=G02B6"}
 
+A node may also carry the words of its row in the technology breakdown table
+(``keywords``, ``keywords_en``, ``ipc``, ``cpc``; see :mod:`patnav.analyses.breakdown`): a
+node with these and no ``query`` searches :func:`breakdown_query` of them.
+
 **Scope (分析范围): a report covers exactly the documents its spec defines**, never "whatever
 the store holds" (a store often holds several unrelated corpora). :meth:`NavigationSpec.scope`
 states the rule; :meth:`NavigationSpec.base_scope` applies it:

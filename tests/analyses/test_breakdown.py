@@ -197,6 +197,14 @@ def test_a_bad_row_is_reported_with_its_place_and_what_to_write(
     assert "技术分解表" in message and place in message and words in message
 
 
+def test_an_industry_table_without_a_home_region_says_how_to_give_it(tmp_path):
+    table = analyst_table(tmp_path / "a.xlsx")
+    with pytest.raises(SpecError, match="--province"):
+        spec_from_breakdown(table)
+    spec, _ = spec_from_breakdown(table, overrides={"type": "rnd"})  # needs none
+    assert spec.type == "rnd" and spec.region is None
+
+
 def test_a_table_without_level_columns_says_what_the_header_needs(tmp_path):
     path = _table(tmp_path / "x.xlsx", [["农业", "小麦"]], header=["分支", "关键词"])
     with pytest.raises(SpecError, match="一级分支"):
@@ -207,14 +215,21 @@ def test_a_table_without_level_columns_says_what_the_header_needs(tmp_path):
 
 
 @pytest.fixture(scope="module")
-def taian_store(tmp_path_factory, data_dir):
+def taian_store_path(tmp_path_factory, data_dir):
     from patnav.ingest.pipeline import import_paths
     from patnav.storage.store import PatentStore
 
     path = tmp_path_factory.mktemp("taian") / "taian.duckdb"
     with PatentStore.open(path) as s:
         assert import_paths(s, [data_dir / TAIAN], raise_unexpected=True).ok
-    with PatentStore.open(path, read_only=True) as s:
+    return path
+
+
+@pytest.fixture
+def taian_store(taian_store_path):
+    from patnav.storage.store import PatentStore
+
+    with PatentStore.open(taian_store_path, read_only=True) as s:
         yield s
 
 
@@ -232,10 +247,10 @@ def _raw_hits(frame: pd.DataFrame, words=(), classes=()) -> set[str]:
 
 
 def test_node_counts_and_sibling_overlap_match_pandas_over_the_raw_file(
-    tmp_path, taian_store, data_dir
+    tmp_path, taian_store, taian_store_path, data_dir
 ):
     table = analyst_table(tmp_path / "t.xlsx")
-    spec, _ = spec_from_breakdown(table, overrides={"region": {"city": "泰安市"}})
+    spec, text = spec_from_breakdown(table, overrides={"region": {"city": "泰安市"}})
     raw = pd.read_excel(data_dir / TAIAN, dtype=str)
     farming = _raw_hits(raw, ["种植", "栽培"], ["A01B", "A01C"])
     wheat = _raw_hits(raw, ["小麦", "wheat"])
@@ -265,3 +280,19 @@ def test_node_counts_and_sibling_overlap_match_pandas_over_the_raw_file(
         else:
             assert node.overlap_units == len(units & siblings), path
     assert result.to_frame()["units"].tolist() == [len(u) for u, _ in expected.values()]
+
+    spec_file = tmp_path / "t.yaml"
+    spec_file.write_text(text, "utf-8")
+    printed = CliRunner().invoke(
+        cli,
+        ["--store", str(taian_store_path), "spec", "counts", str(spec_file)],
+        catch_exceptions=False,
+    )
+    assert printed.exit_code == 0, printed.output
+    lines = {
+        line.split()[0]: line.split() for line in printed.output.splitlines() if line
+    }
+    harvester_units = len(expected[("农业", "玉米", "玉米收获机")][0])
+    assert lines["玉米收获机"][1:3] == [f"{harvester_units:,}", f"{harvester_units:,}"]
+    assert lines["装备*"][1] == f"{len(motors | switches):,}"  # * no query of its own
+    assert f"分析范围共 {len(every):,} 专利族" in printed.output

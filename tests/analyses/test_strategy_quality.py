@@ -170,6 +170,15 @@ def test_sample_then_judge_gives_precision_with_its_interval_stored_beside_the_s
     assert spec.read_text("utf-8") == SPEC
     load_spec(spec)
 
+    shown = run(taian_store_path, "spec", "quality", spec)
+    rows = {
+        line.split()[0]: line.split() for line in shown.splitlines() if line.strip()
+    }
+    assert rows["小麦"][1].startswith(f"{k / 29:.1%}（{low:.1%}–{high:.1%}）")
+    assert rows["小麦"][2:4] == ["29", date.today().isoformat()]
+    assert rows["小麦"][4] == "未评估"  # recall: no known set given
+    assert rows["果树"][1:] == ["未评估", "未评估"]
+
 
 def test_recall_on_a_known_applicants_set_matches_pandas(
     tmp_path, taian_store_path, raw

@@ -515,6 +515,13 @@ def spec_from_breakdown(
     data.setdefault("title", p.stem)
     data.setdefault("type", "industry")
     data = {"title": data.pop("title"), "type": data.pop("type"), **data}
+    if data["type"] in ("region", "industry") and not data.get("region"):
+        raise SpecError(
+            f"{p}：{data['type']} 导航需要写明本地区域：命令行用 --province/--city/--country "
+            "给出，或在“方案信息”工作表写 region（如 {province: 湖北省}）。A "
+            f"{data['type']} navigation needs its home region: --province/--city/--country, "
+            "or 'region' in the 方案信息 sheet."
+        )
     text = dump_spec(
         data,
         comment=f"由技术分解表 {p.name} 生成（patnav spec from-breakdown）。\n"

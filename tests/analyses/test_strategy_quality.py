@@ -18,8 +18,8 @@ from openpyxl import load_workbook
 
 from patnav.analyses.spec import load_spec
 from patnav.analyses.strategy_quality import (
+    QUALITY_MARK,
     load_quality,
-    quality_path,
     read_judgements,
     wilson_interval,
 )
@@ -28,8 +28,9 @@ from patnav.errors import InputError
 
 TAIAN = "corpora/cn-taian-7384/taian_patents.xlsx"
 SPEC = """\
+# 泰安农业技术分解：分析人员的注释须原样保留
 title: 泰安农业技术
-type: rnd
+type: rnd   # 研发导航
 count_by: application
 scope:
   - node: 农业
@@ -155,9 +156,10 @@ def test_sample_then_judge_gives_precision_with_its_interval_stored_beside_the_s
     low, high = independent_wilson(k, 29, population=hits)
     assert f"{k / 29:.1%}" in out and f"{low:.1%}–{high:.1%}" in out
 
-    stored = yaml.safe_load(quality_path(spec).read_text("utf-8"))
-    record = stored["nodes"][0]["precision"]
-    assert stored["nodes"][0]["node"] == ["农业", "小麦"]
+    written = spec.read_text("utf-8")
+    stored = yaml.safe_load(written)["quality"]
+    record = stored[0]["precision"]
+    assert stored[0]["node"] == ["农业", "小麦"] and len(stored) == 1
     assert (record["relevant"], record["judged"], record["sample_size"]) == (k, 29, 30)
     assert record["value"] == pytest.approx(k / 29, abs=1e-6)
     assert (record["low"], record["high"]) == pytest.approx((low, high), abs=1e-6)
@@ -166,9 +168,9 @@ def test_sample_then_judge_gives_precision_with_its_interval_stored_beside_the_s
     assert record["judged_on"] == date.today().isoformat()
     assert record["store"]["documents"] == len(raw)
     assert record["query"] == "TIAB=(小麦)"
-    # the spec itself is untouched and still validates
-    assert spec.read_text("utf-8") == SPEC
-    load_spec(spec)
+    # the rest of the spec, comments included, is as the analyst wrote it; it validates
+    assert written.startswith(SPEC.rstrip("\n") + "\n\n" + QUALITY_MARK + "\nquality:")
+    assert load_quality(load_spec(spec)).of(("农业", "小麦")).precision == record
 
     shown = run(taian_store_path, "spec", "quality", spec)
     rows = {
@@ -251,7 +253,8 @@ def test_the_report_method_section_prints_the_figures_and_says_what_was_not_meas
     assert "检索策略与查全查准" in headings
 
     # the query changes: the old figure is no longer shown as the node's
-    spec.write_text(SPEC.replace("keywords: [小麦]", "keywords: [小麦, 麦]"), "utf-8")
+    text = spec.read_text("utf-8")
+    spec.write_text(text.replace("keywords: [小麦]", "keywords: [小麦, 麦]"), "utf-8")
     with PatentStore.open(taian_store_path, read_only=True) as store:
         report = build_report(store, spec, charts=False, data_dir=data_dir)
     table = next(t for t in report.tables() if t.key == "data.quality.table")
@@ -288,4 +291,41 @@ def test_a_sample_of_another_node_is_refused(tmp_path, taian_store_path):
     )  # fmt: skip
     assert result.exit_code == 1
     assert "不是“农业 / 小麦”的" in result.output
-    assert not quality_path(spec).exists()
+    assert spec.read_text("utf-8") == SPEC
+
+
+def test_recording_rewrites_only_the_quality_block_and_keeps_every_other_record():
+    from patnav.analyses.spec import parse_spec
+    from patnav.analyses.strategy_quality import with_quality
+
+    text = SPEC + "# 结尾注释\nlang: zh  # 报告语言\n"
+    spec = parse_spec(text)
+    wheat, fruit = spec.walk()[1], spec.walk()[2]
+    first = with_quality(text, spec, wheat, recall={"query": "a", "value": 0.5})
+    second_spec = parse_spec(first)
+    second = with_quality(first, second_spec, fruit, precision={"query": "b"})
+    third = with_quality(
+        second, parse_spec(second), wheat, precision={"query": "c", "value": 0.9}
+    )
+    records = parse_spec(third).raw["quality"]
+    assert records == [
+        {
+            "node": ["农业", "小麦"],
+            "recall": {"query": "a", "value": 0.5},
+            "precision": {"query": "c", "value": 0.9},
+        },
+        {"node": ["农业", "果树"], "precision": {"query": "b"}},
+    ]
+    assert third.startswith(text.rstrip("\n"))  # the analyst's text, comments and all
+    assert third.count(QUALITY_MARK) == 1 and third.count("quality:") == 1
+    # a block the analyst moved above other keys is rewritten where it is
+    moved = (
+        "title: x\ntype: rnd\n"
+        + third.split("title: 泰安农业技术\ntype: rnd   # 研发导航\n")[1]
+    )
+    moved = moved.replace("lang: zh  # 报告语言\n", "")
+    head, block = moved.split(QUALITY_MARK)
+    moved = head + QUALITY_MARK + block + "lang: en  # 保留\n"
+    again = with_quality(moved, parse_spec(moved), fruit, recall={"query": "d"})
+    assert again.rstrip("\n").endswith("lang: en  # 保留")
+    assert parse_spec(again).raw["quality"][1]["recall"] == {"query": "d"}

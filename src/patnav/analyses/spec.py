@@ -18,7 +18,9 @@ reproducibly. Validation errors name the place in the file and what to write ins
         children:
           - {node: 光纤光缆, query: "TIAB=(光纤 OR 光缆) AND IPC=G02B6"}
 
-A node may also carry the words of its row in the technology breakdown table
+A ``quality:`` block records each node's measured precision and recall
+(:mod:`patnav.analyses.strategy_quality` writes it). A node may also carry the words of
+its row in the technology breakdown table
 (``keywords``, ``keywords_en``, ``ipc``, ``cpc``; see :mod:`patnav.analyses.breakdown`): a
 node with these and no ``query`` searches :func:`breakdown_query` of them.
 
@@ -89,6 +91,13 @@ class _Node(BaseModel):
     cpc: list[str] = Field(default_factory=list)
 
 
+class _NodeQuality(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    node: list[str] = Field(min_length=1)
+    precision: dict[str, Any] | None = None
+    recall: dict[str, Any] | None = None
+
+
 class _Region(BaseModel):
     model_config = ConfigDict(extra="forbid")
     country: str = "CN"
@@ -120,6 +129,7 @@ class _Spec(BaseModel):
     lang: Literal["zh", "en"] = "zh"
     description: str | None = None
     population: str | None = None
+    quality: list[_NodeQuality] = Field(default_factory=list)
 
     @field_validator("compare")
     @classmethod

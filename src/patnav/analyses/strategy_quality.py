@@ -21,11 +21,12 @@ share of N (50 of 137 hits: 98 %; 100 of 137: 100 %). ``python -m bench strategy
 measures the coverage by simulation on the CCF corpus's hand labels. Recall is measured on
 the whole known set, which stands for all relevant documents: no correction.
 
-The figures are stored **beside the spec** in a sidecar ``<spec>.quality.yaml`` — not in
-the spec itself, because recording a judgement would otherwise rewrite the analyst's YAML
-and lose its comments. Each record keeps the query it measured, the date, the sample, the
-judge and the store's fingerprint; a record whose query is no longer the node's is shown
-as 需重新评估 (stale), never as the current figure.
+The figures are stored **in the spec**, in a ``quality:`` block (one record per node path)
+that only :func:`with_quality` writes: it rewrites that block alone, so the analyst's
+text and comments stay as they are, and a spec held as text (the web platform's) carries
+its figures into every report made from it. Each record keeps the query it measured, the
+date, the sample, the judge and the store's fingerprint; a record whose query is no longer
+the node's is shown as 需重新评估 (stale), never as the current figure.
 """
 
 from __future__ import annotations
@@ -663,13 +664,12 @@ def measure_recall(
     )
 
 
-# -- the sidecar -------------------------------------------------------------------------
+# -- stored with the spec ----------------------------------------------------------------
 
-
-def quality_path(spec_path: Path | str) -> Path:
-    """The sidecar holding a spec's quality records: ``x.yaml`` → ``x.quality.yaml``."""
-    p = Path(spec_path)
-    return p.with_name(f"{p.stem}.quality.yaml")
+QUALITY_MARK = (
+    "# 检索策略质量（查准率/查全率）：由 patnav spec judge 或网页判断写入，请勿手改。"
+)
+_TOP_KEY = re.compile(r"^[^\s#-][^:]*:")
 
 
 @dataclass(frozen=True, slots=True)
@@ -694,46 +694,20 @@ class NodeQuality:
 class SpecQuality(ResultMixin):
     """Every node's quality records, in tree order (nodes never measured included)."""
 
-    path: str
     nodes: tuple[NodeQuality, ...] = field(default_factory=tuple)
 
     def of(self, path: tuple[str, ...]) -> NodeQuality | None:
         return next((n for n in self.nodes if n.path == path), None)
 
 
-def _read_sidecar(path: Path) -> dict[str, Any]:
-    from patnav.yamlsafe import compose_yaml, construct_yaml
-
-    if not path.exists():
-        return {}
-    text = path.read_text("utf-8")
-    try:
-        root = compose_yaml(text, source=str(path))
-        data = None if root is None else construct_yaml(root, source=str(path))
-    except InputError as exc:
-        raise SpecError(f"{path}：查全查准记录文件无法读取：{exc}") from exc
-    if data is None:
-        return {}
-    if not isinstance(data, dict) or not isinstance(data.get("nodes", []), list):
-        raise SpecError(
-            f"{path}：查全查准记录应为含 nodes 列表的 YAML 映射。The quality file is malformed."
-        )
-    return data
+def _records(raw: Mapping[str, Any]) -> list[dict[str, Any]]:
+    return [dict(e) for e in raw.get("quality") or [] if isinstance(e, Mapping)]
 
 
 def load_quality(spec: NavigationSpec) -> SpecQuality:
-    """The quality records of ``spec`` (from its sidecar; none when it has none).
-
-    Raises:
-        SpecError: the sidecar is malformed.
-    """
-    path = quality_path(spec.source) if spec.source else None
-    data = _read_sidecar(path) if path is not None and path.is_file() else {}
-    records = {
-        tuple(entry.get("node") or ()): entry
-        for entry in data.get("nodes", [])
-        if isinstance(entry, dict)
-    }
+    """The quality records of ``spec`` (its ``quality:`` block), one per node of its
+    tree; a record for a node the tree no longer has is left out."""
+    records = {tuple(e.get("node") or ()): e for e in _records(spec.raw)}
     out = []
     for node in spec.walk():
         entry = records.get(node.path, {})
@@ -745,7 +719,57 @@ def load_quality(spec: NavigationSpec) -> SpecQuality:
                 node_query(node),
             )
         )
-    return SpecQuality(str(path or ""), tuple(out))
+    return SpecQuality(tuple(out))
+
+
+def with_quality(
+    text: str,
+    spec: NavigationSpec,
+    node: SpecNode,
+    *,
+    precision: Mapping[str, Any] | None = None,
+    recall: Mapping[str, Any] | None = None,
+) -> str:
+    """The spec's YAML ``text`` with a node's precision and/or recall recorded in its
+    ``quality:`` block (the other nodes' and the other measure's records kept).
+
+    Only the block is rewritten — the rest of the text, comments included, stays as the
+    analyst wrote it; the block goes last when the spec has none yet.
+    """
+    import yaml
+
+    records = _records(spec.raw)
+    entry = next((e for e in records if tuple(e.get("node") or ()) == node.path), None)
+    if entry is None:
+        entry = {"node": list(node.path)}
+        records.append(entry)
+    if precision is not None:
+        entry["precision"] = dict(precision)
+    if recall is not None:
+        entry["recall"] = dict(recall)
+    block = yaml.safe_dump(
+        {"quality": records}, allow_unicode=True, sort_keys=False, width=100
+    )
+    lines = text.splitlines()
+    start = next(
+        (i for i, line in enumerate(lines) if re.match(r"^quality\s*:", line)), None
+    )
+    if start is None:
+        kept, after = lines, []
+    else:
+        end = next(
+            (j for j in range(start + 1, len(lines)) if _TOP_KEY.match(lines[j])),
+            len(lines),
+        )
+        if start > 0 and lines[start - 1] == QUALITY_MARK:
+            start -= 1
+        kept, after = lines[:start], lines[end:]
+    while kept and not kept[-1].strip():
+        kept.pop()
+    out = [*kept, "", QUALITY_MARK, *block.rstrip("\n").splitlines()]
+    if after:
+        out += ["", *after]
+    return "\n".join(out) + "\n"
 
 
 def save_quality(
@@ -755,31 +779,21 @@ def save_quality(
     precision: Mapping[str, Any] | None = None,
     recall: Mapping[str, Any] | None = None,
 ) -> Path:
-    """Record a node's precision and/or recall in the spec's sidecar (other nodes' and
-    the other measure's records are kept)."""
-    import yaml
+    """Record a node's precision and/or recall in the spec file's ``quality:`` block
+    (:func:`with_quality`); the file is validated again before it is replaced.
 
-    path = quality_path(spec_path)
-    data = _read_sidecar(path) if path.is_file() else {}
-    nodes = [e for e in data.get("nodes", []) if isinstance(e, dict)]
-    entry = next((e for e in nodes if tuple(e.get("node") or ()) == node.path), None)
-    if entry is None:
-        entry = {"node": list(node.path)}
-        nodes.append(entry)
-    if precision is not None:
-        entry["precision"] = dict(precision)
-    if recall is not None:
-        entry["recall"] = dict(recall)
-    out = {"spec": Path(spec_path).name, "nodes": nodes}
-    head = (
-        f"# {Path(spec_path).name} 的检索策略质量记录（查准率/查全率），"
-        "由 patnav spec judge 写入。\n"
-        "# 每条记录保存所评估的检索式、日期、样本、判断人与库指纹；检索式修改后需重新评估。\n"
+    Raises:
+        SpecError: the spec file is missing or not a valid spec.
+    """
+    from patnav.analyses.spec import load_spec, parse_spec
+
+    path = Path(spec_path)
+    spec = load_spec(path)
+    text = with_quality(
+        path.read_text("utf-8"), spec, node, precision=precision, recall=recall
     )
-    path.write_text(
-        head + yaml.safe_dump(out, allow_unicode=True, sort_keys=False, width=100),
-        "utf-8",
-    )
+    parse_spec(text, source=str(path))  # what is written still validates
+    path.write_text(text, "utf-8")
     return path
 
 
@@ -792,7 +806,7 @@ def precision_record(
     store: StoreFingerprint,
     today: date | None = None,
 ) -> dict[str, Any]:
-    """The sidecar record of a precision measurement."""
+    """The stored record of a precision measurement."""
     info = judgements.info
     return {
         "query": node_query(node),
@@ -819,7 +833,7 @@ def recall_record(
     store: StoreFingerprint,
     today: date | None = None,
 ) -> dict[str, Any]:
-    """The sidecar record of a recall measurement (None figures when unmeasurable)."""
+    """The stored record of a recall measurement (no figures when unmeasurable)."""
     estimate = recall.estimate.to_dict() if recall.estimate else {}
     return {
         "query": node_query(node),

@@ -318,8 +318,9 @@ def judge(
 
     Precision = relevant / judged rows of the sample; recall = known-relevant documents
     the node finds / those the store holds. Both with a Wilson score interval. The
-    records (query, date, sample, judge, store fingerprint) go to SPEC's sidecar
-    `<spec>.quality.yaml`, which the report's method section prints.
+    records (query, date, sample, judge, store fingerprint) go to the spec's `quality:`
+    block (only that block is rewritten: the rest of the file and its comments stay),
+    which the report's method section prints.
 
     \b
     Example:

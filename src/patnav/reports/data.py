@@ -250,7 +250,7 @@ def _nodes_part(b: Builder, s: Section) -> None:
 
 
 def _quality_part(b: Builder, s: Section) -> None:
-    """检索策略与查全查准: every node's stored precision and recall (the spec's sidecar,
+    """检索策略与查全查准: every node's stored precision and recall (the spec's quality block,
     ``patnav spec judge``), with sample size, interval and date; 未评估 where not measured."""
     quality = load_quality(b.spec)
     part = s.sub(

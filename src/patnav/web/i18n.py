@@ -717,6 +717,52 @@ _LABELS: dict[str, Pair] = {
     "specs.type": ("类型", "Type"),
     "specs.version": ("版本", "Version"),
     "specs.readonly": ("您的角色只能查看方案。", "Your role may view specs only."),
+    # -- search-strategy quality (查全率/查准率) ------------------------------------------
+    "quality.title": ("检索策略质量", "Search-strategy quality"),
+    "quality.help": (
+        "各技术环节检索式的查准率与查全率。查准率：从该环节的命中文献中随机抽样，逐篇判断相关"
+        "与否；结果与区间写入方案的 quality 部分（保存为新版本），并列入报告的“数据与方法”。",
+        "Precision and recall of every node's query. Precision: judge a random sample of "
+        "the node's hits; the result and its interval go to the spec's quality block (a "
+        "new version) and into the report's data and method section.",
+    ),
+    "quality.node": ("技术环节", "Node"),
+    "quality.precision": ("查准率（置信区间）", "Precision (interval)"),
+    "quality.recall": ("查全率（置信区间）", "Recall (interval)"),
+    "quality.judged_n": ("相关/判断", "Relevant / judged"),
+    "quality.known_n": ("检出/已知", "Found / known"),
+    "quality.when": ("判断日期（判断人）", "Judged on (by)"),
+    "quality.interval": ("区间", "interval"),
+    "quality.missing": ("未评估", "not measured"),
+    "quality.stale": ("需重新评估（检索式已修改）", "stale (the query changed)"),
+    "quality.sample": ("抽样判断查准率", "Judge a sample for precision"),
+    "quality.store": ("数据库", "Store"),
+    "quality.size": ("样本量", "Sample size"),
+    "quality.seed": ("随机种子", "Random seed"),
+    "quality.draw": ("抽取样本", "Draw the sample"),
+    "quality.no_store": (
+        "还没有可用的数据库：先导入数据，再抽样判断。",
+        "No store yet: import data first, then judge a sample.",
+    ),
+    "quality.judge_title": ("判断样本", "Judge the sample"),
+    "quality.drawn": (
+        "从 {hits} 篇命中文献中随机抽取 {size} 篇（随机种子 {seed}）。逐篇选择相关或不相关，"
+        "未判断的不计入。",
+        "Of {hits} hits, {size} drawn at random (seed {seed}). Mark each relevant or not; "
+        "rows left unjudged do not count.",
+    ),
+    "quality.number": ("文献号", "Number"),
+    "quality.doc": ("标题、申请人与摘要", "Title, applicants and abstract"),
+    "quality.verdict": ("判断", "Verdict"),
+    "quality.unjudged": ("未判断", "not judged"),
+    "quality.relevant": ("相关", "relevant"),
+    "quality.not_relevant": ("不相关", "not relevant"),
+    "quality.save": ("保存判断并计算查准率", "Save and compute precision"),
+    "quality.judged": (
+        "已记录查准率，方案已保存为新版本。",
+        "Precision recorded; the spec was saved as a new version.",
+    ),
+    "quality.link": ("检索策略质量（查全率/查准率）", "Search-strategy quality"),
     "rtype.region": ("区域规划类", "Region planning"),
     "rtype.industry": ("产业规划类", "Industry planning"),
     "rtype.enterprise": ("企业经营类", "Enterprise operations"),

@@ -137,3 +137,82 @@ def update(
             name=name,
         )
     return RedirectResponse(f"/specs/{saved.id}?msg=saved", status_code=303)
+
+
+# -- search-strategy quality: judge a node's sample in the browser -----------------------
+
+
+@router.get("/{spec_id}/quality", response_class=HTMLResponse)
+def quality_page(
+    ctx: Annotated[Ctx, Depends(page_ctx)], spec_id: int, msg: str | None = None
+) -> Response:
+    spec, rows = features.specs.spec_quality(ctx, spec_id)
+    if msg == "judged":
+        ctx.notices.append(ctx.t("quality.judged"))
+    return page(
+        ctx,
+        "spec_quality.html",
+        nav="specs",
+        spec=spec,
+        rows=rows,
+        stores=features.stores.list_stores(ctx),
+        can_write=ctx.viewer.can_write,
+    )
+
+
+@router.post("/{spec_id}/quality/sample", response_class=HTMLResponse)
+def quality_sample(
+    ctx: Annotated[Ctx, Depends(page_ctx)],
+    spec_id: int,
+    node: Annotated[str, Form(max_length=1000)],
+    store_id: Annotated[int, Form()],
+    size: Annotated[int, Form()] = 50,
+    seed: Annotated[str, Form(max_length=12)] = "",
+) -> Response:
+    spec, sample = features.specs.draw_node_sample(
+        ctx,
+        spec_id,
+        node,
+        store_id,
+        size,
+        int(seed) if seed.strip().isdigit() else None,
+    )
+    return page(
+        ctx,
+        "spec_judge.html",
+        nav="specs",
+        spec=spec,
+        sample=sample,
+        node=node,
+        store_id=store_id,
+    )
+
+
+@router.post("/{spec_id}/quality/judge", response_class=HTMLResponse)
+def quality_judge(
+    ctx: Annotated[Ctx, Depends(page_ctx)],
+    spec_id: int,
+    node: Annotated[str, Form(max_length=1000)],
+    store_id: Annotated[int, Form()],
+    seed: Annotated[int, Form()],
+    hits: Annotated[int, Form()],
+    sampled_on: Annotated[str, Form(max_length=20)],
+    query: Annotated[str, Form(max_length=20_000)],
+    doc_id: Annotated[list[str], Form()],
+    number: Annotated[list[str], Form()],
+    verdict: Annotated[list[str], Form()],
+) -> Response:
+    features.specs.record_precision(
+        ctx,
+        spec_id,
+        node=node,
+        store_id=store_id,
+        seed=seed,
+        hits=hits,
+        sampled_on=sampled_on,
+        query=query,
+        doc_ids=doc_id,
+        numbers=number,
+        verdicts=verdict,
+    )
+    return RedirectResponse(f"/specs/{spec_id}/quality?msg=judged", status_code=303)

@@ -165,3 +165,50 @@ def test_a_reader_sees_the_figures_but_may_not_judge(site, client_for):
               "csrf_token": reader.csrf},
     )  # fmt: skip
     assert refused.status_code in (403, 404)
+
+
+def test_a_breakdown_table_uploaded_becomes_a_spec_and_downloads_back(
+    site, client_for, tmp_path
+):
+    from patnav.analyses.breakdown import read_breakdown
+    from patnav.analyses.spec import parse_spec
+    from tests.analyses.test_breakdown import EXPECTED, _table, analyst_table
+
+    client = client_for("ta_analyst")
+    table = analyst_table(tmp_path / "分解表.xlsx")
+    with table.open("rb") as handle:
+        made = client.post(
+            "/specs/import",
+            data={"title": "泰安农业装备", "nav_type": "industry", "province": "山东省",
+                  "city": "泰安市", "csrf_token": client.csrf},
+            files={"table": (table.name, handle)},
+        )  # fmt: skip
+    assert made.status_code == 200 and "方案已保存" in made.text, made.text[:500]
+    spec_id = int(re.search(r"/specs/(\d+)", str(made.url)).group(1))
+    from patnav.platform.models import Spec
+
+    with site.app.state.platform.session() as db:
+        text = db.get(Spec, spec_id).yaml_text
+    spec = parse_spec(text)
+    assert {n.path: n.query for n in spec.walk()} == EXPECTED
+    assert (spec.title, spec.region.province, spec.region.city) == (
+        "泰安农业装备",
+        "山东省",
+        "泰安市",
+    )
+
+    download = client.get(f"/specs/{spec_id}/breakdown.xlsx")
+    assert download.status_code == 200
+    back = tmp_path / "back.xlsx"
+    back.write_bytes(download.content)
+    assert [r.path for r in read_breakdown(back).rows] == list(EXPECTED)
+
+    bad = _table(tmp_path / "bad.xlsx", [[None, "小麦", None, "小麦"]])
+    with bad.open("rb") as handle:
+        refused = client.post(
+            "/specs/import",
+            data={"nav_type": "rnd", "csrf_token": client.csrf},
+            files={"table": (bad.name, handle)},
+        )
+    assert refused.status_code == 400
+    assert "第 2 行 A 列" in refused.text and "一级分支为空" in refused.text

@@ -763,6 +763,26 @@ _LABELS: dict[str, Pair] = {
         "Precision recorded; the spec was saved as a new version.",
     ),
     "quality.link": ("检索策略质量（查全率/查准率）", "Search-strategy quality"),
+    "breakdown.export": (
+        "导出技术分解表（Excel）",
+        "Export the breakdown table (Excel)",
+    ),
+    "breakdown.import": (
+        "从技术分解表（Excel）新建",
+        "New from a breakdown table (Excel)",
+    ),
+    "breakdown.help": (
+        "表头写“一级分支”“二级分支”……及“中文关键词”“英文关键词”“IPC”“CPC”“检索式”“备注”；"
+        "上级分支可合并单元格或留空沿用上一行。未写检索式的分支按关键词与分类号组配。",
+        "Header: level columns (一级分支, 二级分支 …) and 中文关键词, 英文关键词, IPC, CPC, "
+        "检索式, 备注; a parent may be merged or left blank under the row naming it. A "
+        "branch without a query searches its keywords and classes.",
+    ),
+    "breakdown.file": ("技术分解表文件（.xlsx）", "Breakdown table (.xlsx)"),
+    "breakdown.title": ("方案标题", "Title"),
+    "breakdown.province": ("本地省份", "Home province"),
+    "breakdown.city": ("本地城市", "Home city"),
+    "breakdown.upload": ("上传并校验", "Upload and validate"),
     "rtype.region": ("区域规划类", "Region planning"),
     "rtype.industry": ("产业规划类", "Industry planning"),
     "rtype.enterprise": ("企业经营类", "Enterprise operations"),

@@ -5,15 +5,18 @@ spec's ``quality:`` block as a new version)."""
 
 from __future__ import annotations
 
+import os
+import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from pathlib import Path
+from typing import Any, BinaryIO
 
 from sqlalchemy import select
 
 from patnav.analyses.spec import NavigationSpec, node_query, parse_spec
 from patnav.analyses.strategy_quality import Estimate, Sample
-from patnav.errors import InvalidParameterError, NotFoundError
+from patnav.errors import InvalidParameterError, NotFoundError, SpecError
 from patnav.platform import access, audit
 from patnav.platform.models import DataStore, Spec, utcnow
 from patnav.web.deps import Ctx
@@ -255,3 +258,58 @@ def record_precision(
     if saved is None:  # the block is generated: a problem here is a bug, said plainly
         raise InvalidParameterError("; ".join(p.message for p in problems))
     return saved, estimate
+
+
+# -- the breakdown table (技术分解表) in and out ----------------------------------------
+
+
+def breakdown_file(ctx: Ctx, spec_id: int) -> tuple[Path, str]:
+    """A spec's technology tree as a breakdown table (a temporary ``.xlsx`` the caller
+    removes) and its download name."""
+    from patnav.analyses.breakdown import write_breakdown
+
+    row = get_spec(ctx, spec_id)
+    parsed = parse_spec(row.yaml_text, source=f"spec {row.id}")
+    fd, name = tempfile.mkstemp(suffix=".xlsx", prefix="patnav-breakdown-")
+    os.close(fd)
+    path = write_breakdown(parsed, name)
+    return path, f"{row.name}-技术分解表.xlsx"
+
+
+def import_breakdown(
+    ctx: Ctx,
+    upload: BinaryIO,
+    *,
+    file_name: str,
+    title: str | None = None,
+    nav_type: str | None = None,
+    province: str | None = None,
+    city: str | None = None,
+    tenant_id: int | None = None,
+) -> tuple[Spec | None, list[SpecProblem]]:
+    """A new spec from an uploaded breakdown table; nothing is saved when the table or
+    the spec it makes is wrong (the problem says the sheet, row and column).
+
+    Raises:
+        InvalidParameterError: the upload is larger than a breakdown table can be.
+    """
+    from patnav.analyses.breakdown import MAX_BYTES, spec_from_breakdown
+
+    access.require_write(ctx.db, ctx.viewer, tenant_id or ctx.viewer.tenant_id)
+    data = upload.read(MAX_BYTES + 1)
+    if len(data) > MAX_BYTES:
+        raise InvalidParameterError(
+            f"文件超过 {MAX_BYTES // 1024 // 1024} MB，不像技术分解表。The file is too large."
+        )
+    overrides: dict[str, Any] = {"title": title, "type": nav_type}
+    region = {k: v for k, v in (("province", province), ("city", city)) if v}
+    if region:
+        overrides["region"] = region
+    with tempfile.TemporaryDirectory(prefix="patnav-breakdown-") as folder:
+        path = Path(folder) / (Path(file_name).name or "table.xlsx")
+        path.write_bytes(data)
+        try:
+            _, text = spec_from_breakdown(path, overrides=overrides, source=path.name)
+        except SpecError as exc:
+            return None, [SpecProblem(str(exc).replace(folder + "/", ""))]
+    return save_spec(ctx, text, tenant_id=tenant_id)

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi import APIRouter, Depends, File, Form, UploadFile
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
+from starlette.background import BackgroundTask
 
 from patnav.platform import access
 from patnav.web import features
@@ -87,6 +88,55 @@ def validate(
         parsed=parsed,
         problems=problems,
         valid=parsed is not None,
+    )
+
+
+@router.post("/import", response_class=HTMLResponse)
+def import_breakdown(
+    ctx: Annotated[Ctx, Depends(page_ctx)],
+    table: Annotated[UploadFile, File()],
+    title: Annotated[str, Form(max_length=300)] = "",
+    nav_type: Annotated[str, Form(max_length=20)] = "",
+    province: Annotated[str, Form(max_length=50)] = "",
+    city: Annotated[str, Form(max_length=50)] = "",
+    tenant_id: Annotated[int | None, Form()] = None,
+) -> Response:
+    """A new spec from an uploaded breakdown table (技术分解表, .xlsx)."""
+    saved, problems = features.specs.import_breakdown(
+        ctx,
+        table.file,
+        file_name=table.filename or "table.xlsx",
+        title=title.strip() or None,
+        nav_type=nav_type.strip() or None,
+        province=province.strip() or None,
+        city=city.strip() or None,
+        tenant_id=tenant_id,
+    )
+    if saved is None:
+        return page(
+            ctx,
+            "spec_edit.html",
+            nav="specs",
+            spec=None,
+            text=features.specs.EXAMPLE_SPEC,
+            problems=problems,
+            valid=False,
+            writable=access.writable_tenants(ctx.db, ctx.viewer),
+            can_write=True,
+            status_code=400,
+        )
+    return RedirectResponse(f"/specs/{saved.id}?msg=saved", status_code=303)
+
+
+@router.get("/{spec_id}/breakdown.xlsx")
+def export_breakdown(ctx: Annotated[Ctx, Depends(page_ctx)], spec_id: int) -> Response:
+    """The spec's technology tree as a breakdown table (技术分解表, .xlsx)."""
+    path, name = features.specs.breakdown_file(ctx, spec_id)
+    return FileResponse(
+        path,
+        media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        filename=name,
+        background=BackgroundTask(path.unlink, missing_ok=True),
     )
 
 

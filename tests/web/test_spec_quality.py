@@ -18,6 +18,7 @@ SPEC = """\
 # 测试方案：注释须保留
 title: 装置类专利
 type: rnd
+count_by: document
 scope:
   - node: 装置
     keywords: [装置]
@@ -62,7 +63,12 @@ def test_an_analyst_judges_a_sample_in_the_browser_and_the_spec_records_it(
     doc_ids = _hidden(page, "doc_id")
     hits = int(_hidden(page, "hits")[0])
     assert len(numbers) == len(doc_ids) == 12
-    for html in (before, page):  # Chinese pages carry no English UI word
+    counted = client.get(
+        f"/specs/{spec_id}/quality", params={"store_id": site.stores["泰安库"]}
+    ).text
+    row = re.search(r'<tr data-node="装置">(.*?)</tr>', counted, re.S).group(1)
+    assert re.findall(r'<td class="num">([^<]*)</td>', row)[0] == f"{hits:,}"
+    for html in (before, page, counted):  # Chinese pages carry no English UI word
         assert not english_ui_words(_visible_text(html))
     # every sampled document of the CNIPA export (read with pandas) is a hit: its title
     # or abstract holds 装置 (the export is 199 of the store's 238 documents)

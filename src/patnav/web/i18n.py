@@ -763,6 +763,14 @@ _LABELS: dict[str, Pair] = {
         "Precision recorded; the spec was saved as a new version.",
     ),
     "quality.link": ("检索策略质量（查全率/查准率）", "Search-strategy quality"),
+    "quality.count": ("统计各环节数量", "Count every node"),
+    "quality.units": ("命中数量", "Units"),
+    "quality.overlap": ("与同级重叠占比", "Overlap with siblings"),
+    "quality.scope_units": (
+        "分析范围共 {units} 个计数单位；重叠占比为该环节中同时属于同级其他环节的比例。",
+        "The scope holds {units} units; the overlap is the share of a node's units that "
+        "a sibling node also holds.",
+    ),
     "breakdown.export": (
         "导出技术分解表（Excel）",
         "Export the breakdown table (Excel)",

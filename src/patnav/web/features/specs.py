@@ -134,27 +134,49 @@ class QualityRow:
     precision_status: str
     recall: Mapping[str, Any] | None
     recall_status: str
+    units: int | None = None
+    """The node's units in the chosen store (None: no store chosen)."""
+    overlap_share: float | None = None
 
 
-def spec_quality(ctx: Ctx, spec_id: int) -> tuple[Spec, list[QualityRow]]:
-    """A spec the user sees and its nodes' stored precision and recall."""
+def spec_quality(
+    ctx: Ctx, spec_id: int, store_id: int | None = None
+) -> tuple[Spec, list[QualityRow], int | None]:
+    """A spec the user sees, its nodes' stored precision and recall, and with a store
+    the live counts of every node in it (units and overlap with siblings), with the
+    scope's units."""
+    from patnav.analyses.node_counts import breakdown_counts
     from patnav.analyses.strategy_quality import load_quality
 
     row = get_spec(ctx, spec_id)
     parsed = parse_spec(row.yaml_text, source=f"spec {row.id}")
     quality = load_quality(parsed)
-    return row, [
-        QualityRow(
-            " / ".join(n.path),
-            n.path[-1],
-            len(n.path) - 1,
-            n.precision,
-            n.status("precision"),
-            n.recall,
-            n.status("recall"),
-        )
-        for n in quality.nodes
-    ]
+    counts: dict[tuple[str, ...], Any] = {}
+    scope_units = None
+    if store_id is not None:
+        store = access.visible(ctx.db, ctx.viewer, DataStore, store_id)
+        with handle_of(ctx, store).reader() as cursor:
+            result = breakdown_counts(cursor, parsed)
+        counts = {n.path: n for n in result.nodes}
+        scope_units = result.scope_units
+    return (
+        row,
+        [
+            QualityRow(
+                " / ".join(n.path),
+                n.path[-1],
+                len(n.path) - 1,
+                n.precision,
+                n.status("precision"),
+                n.recall,
+                n.status("recall"),
+                counts[n.path].units if n.path in counts else None,
+                counts[n.path].overlap_share if n.path in counts else None,
+            )
+            for n in quality.nodes
+        ],
+        scope_units,
+    )
 
 
 def draw_node_sample(

@@ -194,9 +194,12 @@ def update(
 
 @router.get("/{spec_id}/quality", response_class=HTMLResponse)
 def quality_page(
-    ctx: Annotated[Ctx, Depends(page_ctx)], spec_id: int, msg: str | None = None
+    ctx: Annotated[Ctx, Depends(page_ctx)],
+    spec_id: int,
+    msg: str | None = None,
+    store_id: int | None = None,
 ) -> Response:
-    spec, rows = features.specs.spec_quality(ctx, spec_id)
+    spec, rows, scope_units = features.specs.spec_quality(ctx, spec_id, store_id)
     if msg == "judged":
         ctx.notices.append(ctx.t("quality.judged"))
     return page(
@@ -205,6 +208,8 @@ def quality_page(
         nav="specs",
         spec=spec,
         rows=rows,
+        scope_units=scope_units,
+        store_id=store_id,
         stores=features.stores.list_stores(ctx),
         can_write=ctx.viewer.can_write,
     )

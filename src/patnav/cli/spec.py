@@ -412,7 +412,11 @@ def judge(
                 obj,
                 f"查准率 {_pct(p['value'])}（{p['relevant']}/{p['judged']} 篇判为相关，"
                 f"{p['confidence']:.0%} 置信区间 {_pct(p['low'])}–{_pct(p['high'])}，"
-                "Wilson）",
+                + (
+                    f"威尔逊区间，按命中 {p['hits']:,} 篇作有限总体校正）"
+                    if p.get("method") == "wilson-fpc" and p.get("hits")
+                    else "威尔逊区间）"
+                ),
                 f"Precision {_pct(p['value'])} ({p['relevant']} of {p['judged']} judged "
                 f"relevant; {p['confidence']:.0%} Wilson interval {_pct(p['low'])}–"
                 f"{_pct(p['high'])})",
@@ -435,7 +439,7 @@ def judge(
                     obj,
                     f"查全率 {_pct(r['value'])}（库中已知相关 {r['in_store']} 篇，检出 "
                     f"{r['found']} 篇，{r['confidence']:.0%} 置信区间 {_pct(r['low'])}–"
-                    f"{_pct(r['high'])}，Wilson）",
+                    f"{_pct(r['high'])}，威尔逊区间）",
                     f"Recall {_pct(r['value'])} ({r['found']} of the {r['in_store']} "
                     f"known documents in the store found; {r['confidence']:.0%} Wilson "
                     f"interval {_pct(r['low'])}–{_pct(r['high'])})",

@@ -218,3 +218,32 @@ def test_a_breakdown_table_uploaded_becomes_a_spec_and_downloads_back(
         )
     assert refused.status_code == 400
     assert "第 2 行 A 列" in refused.text and "一级分支为空" in refused.text
+
+
+def test_recall_on_an_uploaded_known_set_matches_pandas(site, client_for, data_dir):
+    client = client_for("ta_analyst")
+    spec_id = _new_spec(client)
+    raw = pd.read_excel(data_dir / "formats/cn-excel/cnipa_export_199.xlsx", dtype=str)
+    text = raw["名称"].fillna("") + "\n" + raw["摘要"].fillna("")
+    known = raw[raw["名称"].fillna("").str.contains("机", regex=False)]
+    found = known[text[known.index].str.contains("装置", regex=False)]
+    assert 0 < len(found) < len(known)
+    listing = "\n".join([*known["公开（公告）号"], "CN299999999U"]) + "\n"
+    done = client.post(
+        f"/specs/{spec_id}/quality/recall",
+        data={"node": "装置", "store_id": site.stores["泰安库"], "csrf_token": client.csrf},
+        files={"relevant": ("已知.txt", listing.encode())},
+    )  # fmt: skip
+    assert done.status_code == 200 and "已记录查全率" in done.text
+    from patnav.platform.models import Spec
+
+    with site.app.state.platform.session() as db:
+        record = yaml.safe_load(db.get(Spec, spec_id).yaml_text)["quality"][0]["recall"]
+    assert (record["known"], record["in_store"], record["found"]) == (
+        len(known) + 1,
+        len(known),
+        len(found),
+    )
+    assert record["value"] == round(len(found) / len(known), 6)
+    assert record["judge"] == "ta_analyst" and record["relevant_file"] == "已知.txt"
+    assert f"{len(found)}/{len(known)}" in done.text

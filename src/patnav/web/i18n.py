@@ -763,6 +763,23 @@ _LABELS: dict[str, Pair] = {
         "Precision recorded; the spec was saved as a new version.",
     ),
     "quality.link": ("检索策略质量（查全率/查准率）", "Search-strategy quality"),
+    "quality.recall_title": (
+        "已知相关文献测查全率",
+        "Recall on a verified-relevant set",
+    ),
+    "quality.recall_help": (
+        "上传已核实相关的文献清单（每行一个公开号或申请号；或含“公开号/申请号”列的 CSV；"
+        "或已判断样本中标为相关的行），查全率 = 该环节检出篇数 / 库中已知相关篇数。",
+        "Upload the verified-relevant documents (one publication or application number a "
+        "line; a CSV with a 公开号/申请号 column; or a judged sample's 相关 rows): recall = "
+        "found by the node / known in the store.",
+    ),
+    "quality.relevant_file": ("已知相关文献清单", "Verified-relevant list"),
+    "quality.measure": ("计算查全率", "Measure recall"),
+    "quality.recall_recorded": (
+        "已记录查全率，方案已保存为新版本。",
+        "Recall recorded; the spec was saved as a new version.",
+    ),
     "quality.count": ("统计各环节数量", "Count every node"),
     "quality.units": ("命中数量", "Units"),
     "quality.overlap": ("与同级重叠占比", "Overlap with siblings"),

@@ -15,7 +15,7 @@ from typing import Any, BinaryIO
 from sqlalchemy import select
 
 from patnav.analyses.spec import NavigationSpec, node_query, parse_spec
-from patnav.analyses.strategy_quality import Estimate, Sample
+from patnav.analyses.strategy_quality import Estimate, Recall, Sample
 from patnav.errors import InvalidParameterError, NotFoundError, SpecError
 from patnav.platform import access, audit
 from patnav.platform.models import DataStore, Spec, utcnow
@@ -335,3 +335,65 @@ def import_breakdown(
         except SpecError as exc:
             return None, [SpecProblem(str(exc).replace(folder + "/", ""))]
     return save_spec(ctx, text, tenant_id=tenant_id)
+
+
+def record_recall(
+    ctx: Ctx,
+    spec_id: int,
+    *,
+    node: str,
+    store_id: int,
+    upload: BinaryIO,
+    file_name: str,
+) -> tuple[Spec, Recall]:
+    """Record a node's recall on an uploaded verified-relevant list (numbers, one a
+    line; a CSV with a 公开号/申请号 column; or a judged sample's 相关 rows): the same
+    computation as ``patnav spec judge --relevant``, stored in the spec's ``quality:``
+    block as a new version.
+
+    Raises:
+        InvalidParameterError: the upload is too large.
+        InputError: the list cannot be read or holds no number.
+    """
+    from patnav.analyses.breakdown import MAX_BYTES
+    from patnav.analyses.strategy_quality import (
+        find_node,
+        measure_recall,
+        read_relevant,
+        recall_record,
+        store_fingerprint,
+        with_quality,
+    )
+
+    row = access.writable(ctx.db, ctx.viewer, Spec, spec_id)
+    parsed = parse_spec(row.yaml_text, source=f"spec {row.id}")
+    target = find_node(parsed, node)
+    data = upload.read(MAX_BYTES + 1)
+    if len(data) > MAX_BYTES:
+        raise InvalidParameterError(
+            f"文件超过 {MAX_BYTES // 1024 // 1024} MB。The file is too large."
+        )
+    suffix = Path(file_name).suffix.lower()
+    with tempfile.TemporaryDirectory(prefix="patnav-relevant-") as folder:
+        path = (
+            Path(folder)
+            / f"relevant{suffix if suffix in ('.csv', '.xlsx') else '.txt'}"
+        )
+        path.write_bytes(data)
+        numbers = read_relevant(path)
+    store = access.visible(ctx.db, ctx.viewer, DataStore, store_id)
+    with handle_of(ctx, store).reader() as cursor:
+        result = measure_recall(cursor, parsed, target, numbers)
+        fingerprint = store_fingerprint(cursor)
+    record = recall_record(
+        result,
+        target,
+        relevant_file=Path(file_name).name or "relevant.txt",
+        judge=ctx.viewer.username,
+        store=fingerprint,
+    )
+    text = with_quality(row.yaml_text, parsed, target, recall=record)
+    saved, problems = save_spec(ctx, text, spec_id=spec_id)
+    if saved is None:
+        raise InvalidParameterError("; ".join(p.message for p in problems))
+    return saved, result

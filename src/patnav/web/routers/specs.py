@@ -200,8 +200,11 @@ def quality_page(
     store_id: int | None = None,
 ) -> Response:
     spec, rows, scope_units = features.specs.spec_quality(ctx, spec_id, store_id)
-    if msg == "judged":
-        ctx.notices.append(ctx.t("quality.judged"))
+    notice = {"judged": "quality.judged", "recall": "quality.recall_recorded"}.get(
+        msg or ""
+    )
+    if notice:
+        ctx.notices.append(ctx.t(notice))
     return page(
         ctx,
         "spec_quality.html",
@@ -271,3 +274,22 @@ def quality_judge(
         verdicts=verdict,
     )
     return RedirectResponse(f"/specs/{spec_id}/quality?msg=judged", status_code=303)
+
+
+@router.post("/{spec_id}/quality/recall", response_class=HTMLResponse)
+def quality_recall(
+    ctx: Annotated[Ctx, Depends(page_ctx)],
+    spec_id: int,
+    node: Annotated[str, Form(max_length=1000)],
+    store_id: Annotated[int, Form()],
+    relevant: Annotated[UploadFile, File()],
+) -> Response:
+    features.specs.record_recall(
+        ctx,
+        spec_id,
+        node=node,
+        store_id=store_id,
+        upload=relevant.file,
+        file_name=relevant.filename or "relevant.txt",
+    )
+    return RedirectResponse(f"/specs/{spec_id}/quality?msg=recall", status_code=303)

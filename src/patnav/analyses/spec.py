@@ -18,6 +18,12 @@ reproducibly. Validation errors name the place in the file and what to write ins
         children:
           - {node: 光纤光缆, query: "TIAB=(光纤 OR 光缆) AND IPC=G02B6"}
 
+A ``quality:`` block records each node's measured precision and recall
+(:mod:`patnav.analyses.strategy_quality` writes it). A node may also carry the words of
+its row in the technology breakdown table
+(``keywords``, ``keywords_en``, ``ipc``, ``cpc``; see :mod:`patnav.analyses.breakdown`): a
+node with these and no ``query`` searches :func:`breakdown_query` of them.
+
 **Scope (分析范围): a report covers exactly the documents its spec defines**, never "whatever
 the store holds" (a store often holds several unrelated corpora). :meth:`NavigationSpec.scope`
 states the rule; :meth:`NavigationSpec.base_scope` applies it:
@@ -51,8 +57,10 @@ chain and geography the scope.
 from __future__ import annotations
 
 import difflib
+import re
 import types
 import typing
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -77,6 +85,17 @@ class _Node(BaseModel):
     query: str | None = None
     children: list[_Node] = Field(default_factory=list)
     note: str | None = None
+    keywords: list[str] = Field(default_factory=list)
+    keywords_en: list[str] = Field(default_factory=list)
+    ipc: list[str] = Field(default_factory=list)
+    cpc: list[str] = Field(default_factory=list)
+
+
+class _NodeQuality(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    node: list[str] = Field(min_length=1)
+    precision: dict[str, Any] | None = None
+    recall: dict[str, Any] | None = None
 
 
 class _Region(BaseModel):
@@ -110,6 +129,7 @@ class _Spec(BaseModel):
     lang: Literal["zh", "en"] = "zh"
     description: str | None = None
     population: str | None = None
+    quality: list[_NodeQuality] = Field(default_factory=list)
 
     @field_validator("compare")
     @classmethod
@@ -131,6 +151,12 @@ class SpecNode:
     path: tuple[str, ...]
     children: tuple[SpecNode, ...] = ()
     note: str | None = None
+    keywords: tuple[str, ...] = ()
+    """中文关键词 of the breakdown table (see :func:`breakdown_query`)."""
+    keywords_en: tuple[str, ...] = ()
+    """英文关键词 of the breakdown table."""
+    ipc: tuple[str, ...] = ()
+    cpc: tuple[str, ...] = ()
 
     @property
     def depth(self) -> int:
@@ -406,14 +432,55 @@ def node_query(node: SpecNode) -> str | None:
     return " OR ".join(f"({p})" for p in parts)
 
 
+_QUOTE_NEEDED = re.compile(r"[\s()\"=]|^(?:AND|OR|NOT)$", re.IGNORECASE)
+
+
+def _term(text: str) -> str:
+    """One keyword as a query term: quoted when it holds a space, a bracket, a quote or
+    an operator word (a phrase such as ``"optical fiber"``)."""
+    if _QUOTE_NEEDED.search(text):
+        return '"' + text.replace('"', " ").strip() + '"'
+    return text
+
+
+def breakdown_query(
+    keywords: Sequence[str] = (),
+    keywords_en: Sequence[str] = (),
+    ipc: Sequence[str] = (),
+    cpc: Sequence[str] = (),
+) -> str | None:
+    """The search strategy (检索式) a breakdown-table row stands for when it gives none:
+    its keywords (Chinese, then English) in title or abstract, OR its IPC classes, OR its
+    CPC classes — ``TIAB=(光纤 OR "optical fiber") OR IPC=(G02B6 OR H04B10)``. A class is
+    written without spaces (``G02B 6/00`` → ``G02B6/00``) and matches its subdivisions as
+    ``IPC=`` does. None when the row names neither words nor classes.
+    """
+    parts = []
+    words = [_term(w.strip()) for w in (*keywords, *keywords_en) if w.strip()]
+    if words:
+        parts.append(f"TIAB=({' OR '.join(words)})")
+    for field_name, codes in (("IPC", ipc), ("CPC", cpc)):
+        clean = ["".join(c.split()) for c in codes if c.strip()]
+        if clean:
+            parts.append(f"{field_name}=({' OR '.join(clean)})")
+    return " OR ".join(parts) or None
+
+
 def _convert(node: _Node, parent: tuple[str, ...]) -> SpecNode:
     path = (*parent, node.node)
+    query = node.query or breakdown_query(
+        node.keywords, node.keywords_en, node.ipc, node.cpc
+    )
     return SpecNode(
         name=node.node,
-        query=node.query,
+        query=query,
         path=path,
         children=tuple(_convert(c, path) for c in node.children),
         note=node.note,
+        keywords=tuple(node.keywords),
+        keywords_en=tuple(node.keywords_en),
+        ipc=tuple(node.ipc),
+        cpc=tuple(node.cpc),
     )
 
 

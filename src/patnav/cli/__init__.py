@@ -161,6 +161,7 @@ from patnav.cli import (  # noqa: E402  (commands register on import)
     search,
     serve,
     sme,
+    spec,
     store,
     value,
 )
@@ -189,6 +190,7 @@ __all__ = [
     "search",
     "serve",
     "sme",
+    "spec",
     "store",
     "value",
 ]

@@ -15,6 +15,7 @@ from typing import Any
 from patnav.analyses.base import Scope
 from patnav.analyses.hotspots import WHITE_SPACE_MAX_RATIO, WHITE_SPACE_MIN_EXPECTED
 from patnav.analyses.spec import node_query
+from patnav.analyses.strategy_quality import load_quality
 from patnav.analyses.trend import GROWING, SHRINKING
 from patnav.reports import labels as L
 from patnav.reports.conclusions import all_rules
@@ -69,6 +70,7 @@ def data_section(b: Builder, *, level: int = 1) -> Section:
     _scope_part(b, s)
     if b.spec.nodes:
         _nodes_part(b, s)
+        _quality_part(b, s)
     _method_part(b, s)
     return s
 
@@ -245,6 +247,96 @@ def _nodes_part(b: Builder, s: Section) -> None:
             key="data.nodes.table",
         )
     )
+
+
+def _quality_part(b: Builder, s: Section) -> None:
+    """检索策略与查全查准: every node's stored precision and recall (the spec's quality block,
+    ``patnav spec judge``), with sample size, interval and date; 未评估 where not measured."""
+    quality = load_quality(b.spec)
+    part = s.sub(
+        b.say("检索策略与查全查准", "Search strategy: precision and recall"),
+        "data.quality",
+    )
+    part.add(
+        Paragraph(
+            b.say(
+                "查准率：从该环节命中文献中简单随机抽样，由分析人员逐篇判断是否相关，查准率 = "
+                "相关篇数 / 已判断篇数；查全率：以已核实相关的文献集合（如重点申请人的已知专利、"
+                "已标引样本）为基准，查全率 = 该环节检出篇数 / 库中已知相关篇数。区间为威尔逊得分"
+                "置信区间（查准率按命中总数作有限总体校正）；未评估的环节如实标注，检索式修改后的旧结果不再采用。",
+                "Precision: a simple random sample of the node's hits, each judged relevant or "
+                "not by an analyst; precision = relevant / judged. Recall: on a verified-"
+                "relevant set (a key applicant's known patents, a tagged sample); recall = "
+                "found / known in the store. Intervals are Wilson score intervals (precision's "
+                "corrected for the finite number of hits); nodes not "
+                "measured say so, and a figure measured for an earlier query is not used.",
+            ),
+            "body",
+        )
+    )
+    rows = []
+    for node in quality.nodes:
+        cells = ["　" * (len(node.path) - 1) + node.path[-1]]
+        cells += _quality_cells(
+            b, node.status("precision"), node.precision, "precision"
+        )
+        cells += _quality_cells(b, node.status("recall"), node.recall, "recall")
+        rows.append(cells)
+    part.add(
+        b.table(
+            b.say(
+                "各环节检索式的查准率与查全率",
+                "Precision and recall of every node's query",
+            ),
+            [
+                b.t("col.node"),
+                b.say("查准率（置信区间）", "Precision (interval)"),
+                b.say("相关/判断", "Relevant / judged"),
+                b.say("评估日期", "Judged on"),
+                b.say("查全率（置信区间）", "Recall (interval)"),
+                b.say("检出/已知", "Found / known"),
+                b.say("评估日期", "Measured on"),
+            ],
+            rows,
+            sort=b.say("按技术分解表顺序", "in the order of the tree"),
+            source=False,
+            align="llrllrl",
+            key="data.quality.table",
+        )
+    )
+
+
+def _quality_cells(
+    b: Builder, status: str, record: Mapping[str, Any] | None, kind: str
+) -> list[str]:
+    """The three cells of one measure: value with interval, counts, date and judge."""
+    if status == "stale":
+        return [
+            b.say("需重新评估（检索式已修改）", "stale (the query changed)"),
+            "-",
+            "-",
+        ]
+    if record is None or record.get("value") is None:
+        return [b.say("未评估", "not measured"), "-", "-"]
+    level = float(record.get("confidence", 0.95))
+    value = (
+        f"{record['value']:.1%}（{level:.0%} 区间 {record['low']:.1%}–{record['high']:.1%}）"
+        if b.lang != "en"
+        else f"{record['value']:.1%} ({level:.0%} interval {record['low']:.1%}–"
+        f"{record['high']:.1%})"
+    )
+    if kind == "precision":
+        counts = f"{record.get('relevant')}/{record.get('judged')}"
+        day = record.get("judged_on")
+    else:
+        counts = f"{record.get('found')}/{record.get('in_store')}"
+        day = record.get("measured_on")
+    who = record.get("judge")
+    return [
+        value,
+        counts,
+        f"{day}（{who}）" if who and b.lang != "en" else str(day or "-"),
+    ]
 
 
 def _method_part(b: Builder, s: Section) -> None:

@@ -717,6 +717,97 @@ _LABELS: dict[str, Pair] = {
     "specs.type": ("类型", "Type"),
     "specs.version": ("版本", "Version"),
     "specs.readonly": ("您的角色只能查看方案。", "Your role may view specs only."),
+    # -- search-strategy quality (查全率/查准率) ------------------------------------------
+    "quality.title": ("检索策略质量", "Search-strategy quality"),
+    "quality.help": (
+        "各技术环节检索式的查准率与查全率。查准率：从该环节的命中文献中随机抽样，逐篇判断相关"
+        "与否；结果与区间写入方案的 quality 部分（保存为新版本），并列入报告的“数据与方法”。",
+        "Precision and recall of every node's query. Precision: judge a random sample of "
+        "the node's hits; the result and its interval go to the spec's quality block (a "
+        "new version) and into the report's data and method section.",
+    ),
+    "quality.node": ("技术环节", "Node"),
+    "quality.precision": ("查准率（置信区间）", "Precision (interval)"),
+    "quality.recall": ("查全率（置信区间）", "Recall (interval)"),
+    "quality.judged_n": ("相关/判断", "Relevant / judged"),
+    "quality.known_n": ("检出/已知", "Found / known"),
+    "quality.when": ("判断日期（判断人）", "Judged on (by)"),
+    "quality.interval": ("区间", "interval"),
+    "quality.missing": ("未评估", "not measured"),
+    "quality.stale": ("需重新评估（检索式已修改）", "stale (the query changed)"),
+    "quality.sample": ("抽样判断查准率", "Judge a sample for precision"),
+    "quality.store": ("数据库", "Store"),
+    "quality.size": ("样本量", "Sample size"),
+    "quality.seed": ("随机种子", "Random seed"),
+    "quality.draw": ("抽取样本", "Draw the sample"),
+    "quality.no_store": (
+        "还没有可用的数据库：先导入数据，再抽样判断。",
+        "No store yet: import data first, then judge a sample.",
+    ),
+    "quality.judge_title": ("判断样本", "Judge the sample"),
+    "quality.drawn": (
+        "从 {hits} 篇命中文献中随机抽取 {size} 篇（随机种子 {seed}）。逐篇选择相关或不相关，"
+        "未判断的不计入。",
+        "Of {hits} hits, {size} drawn at random (seed {seed}). Mark each relevant or not; "
+        "rows left unjudged do not count.",
+    ),
+    "quality.number": ("文献号", "Number"),
+    "quality.doc": ("标题、申请人与摘要", "Title, applicants and abstract"),
+    "quality.verdict": ("判断", "Verdict"),
+    "quality.unjudged": ("未判断", "not judged"),
+    "quality.relevant": ("相关", "relevant"),
+    "quality.not_relevant": ("不相关", "not relevant"),
+    "quality.save": ("保存判断并计算查准率", "Save and compute precision"),
+    "quality.judged": (
+        "已记录查准率，方案已保存为新版本。",
+        "Precision recorded; the spec was saved as a new version.",
+    ),
+    "quality.link": ("检索策略质量（查全率/查准率）", "Search-strategy quality"),
+    "quality.recall_title": (
+        "已知相关文献测查全率",
+        "Recall on a verified-relevant set",
+    ),
+    "quality.recall_help": (
+        "上传已核实相关的文献清单（每行一个公开号或申请号；或含“公开号/申请号”列的 CSV；"
+        "或已判断样本中标为相关的行），查全率 = 该环节检出篇数 / 库中已知相关篇数。",
+        "Upload the verified-relevant documents (one publication or application number a "
+        "line; a CSV with a 公开号/申请号 column; or a judged sample's 相关 rows): recall = "
+        "found by the node / known in the store.",
+    ),
+    "quality.relevant_file": ("已知相关文献清单", "Verified-relevant list"),
+    "quality.measure": ("计算查全率", "Measure recall"),
+    "quality.recall_recorded": (
+        "已记录查全率，方案已保存为新版本。",
+        "Recall recorded; the spec was saved as a new version.",
+    ),
+    "quality.count": ("统计各环节数量", "Count every node"),
+    "quality.units": ("命中数量", "Units"),
+    "quality.overlap": ("与同级重叠占比", "Overlap with siblings"),
+    "quality.scope_units": (
+        "分析范围共 {units} 个计数单位；重叠占比为该环节中同时属于同级其他环节的比例。",
+        "The scope holds {units} units; the overlap is the share of a node's units that "
+        "a sibling node also holds.",
+    ),
+    "breakdown.export": (
+        "导出技术分解表（Excel）",
+        "Export the breakdown table (Excel)",
+    ),
+    "breakdown.import": (
+        "从技术分解表（Excel）新建",
+        "New from a breakdown table (Excel)",
+    ),
+    "breakdown.help": (
+        "表头写“一级分支”“二级分支”……及“中文关键词”“英文关键词”“IPC”“CPC”“检索式”“备注”；"
+        "上级分支可合并单元格或留空沿用上一行。未写检索式的分支按关键词与分类号组配。",
+        "Header: level columns (一级分支, 二级分支 …) and 中文关键词, 英文关键词, IPC, CPC, "
+        "检索式, 备注; a parent may be merged or left blank under the row naming it. A "
+        "branch without a query searches its keywords and classes.",
+    ),
+    "breakdown.file": ("技术分解表文件（.xlsx）", "Breakdown table (.xlsx)"),
+    "breakdown.title": ("方案标题", "Title"),
+    "breakdown.province": ("本地省份", "Home province"),
+    "breakdown.city": ("本地城市", "Home city"),
+    "breakdown.upload": ("上传并校验", "Upload and validate"),
     "rtype.region": ("区域规划类", "Region planning"),
     "rtype.industry": ("产业规划类", "Industry planning"),
     "rtype.enterprise": ("企业经营类", "Enterprise operations"),

@@ -964,10 +964,16 @@ _LABELS: dict[str, Pair] = {
         "您的账号尚未与培育库中的企业绑定：请联系管理部门（知识产权局）办理。",
         "Your account is not tied to an enterprise of a library: ask the office.",
     ),
-    "sme.mine_library": ("{province}培育库（{store}）", "Library of {province} ({store})"),
+    "sme.mine_library": (
+        "{province}培育库（{store}）",
+        "Library of {province} ({store})",
+    ),
     "sme.mine_apply": ("在线申报", "Apply"),
     "sme.mine_applied": ("已提交申报，等待审核。", "Applied; awaiting review."),
-    "sme.criteria": ("十项入库条件（最近一次核查，{day}）", "The ten criteria (last check, {day})"),
+    "sme.criteria": (
+        "十项入库条件（最近一次核查，{day}）",
+        "The ten criteria (last check, {day})",
+    ),
     "sme.criterion": ("条件", "Criterion"),
     "sme.ask": ("需补充的材料", "To supply"),
     # -- monitors (动态监测) and the inbox ----------------------------------------------

@@ -184,6 +184,12 @@ def _v10_monitors(conn: duckdb.DuckDBPyConnection) -> None:
         conn.execute(table.ddl())
 
 
+def _v11_tags(conn: duckdb.DuckDBPyConnection) -> None:
+    """Tag schemes, tags and their reviews (issue 19): new tables only."""
+    for table in t.TAG_TABLES:
+        conn.execute(table.ddl())
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "create the normalised schema", _create_tables),
     Migration(
@@ -229,6 +235,7 @@ MIGRATIONS: tuple[Migration, ...] = (
         "monitors, their state, runs, alerts and muted pairs",
         _v10_monitors,
     ),
+    Migration(11, "tag schemes, tags (标引) and their reviews", _v11_tags),
 )
 
 assert MIGRATIONS[-1].version == t.SCHEMA_VERSION, (

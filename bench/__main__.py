@@ -31,6 +31,7 @@ from bench import (
     search_speed,
     sme,
     strategy,
+    tagging,
     text_formats_speed,
     value,
     web_latency,
@@ -73,6 +74,8 @@ BENCHMARKS = {
     "abnormal": abnormal.main,
     "abnormal-1m": abnormal.scale,
     "matching": matching.main,
+    "tagging": tagging.main,
+    "tagging-vectors": tagging.vectors,
 }
 
 

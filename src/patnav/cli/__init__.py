@@ -163,6 +163,7 @@ from patnav.cli import (  # noqa: E402  (commands register on import)
     sme,
     spec,
     store,
+    tags,
     value,
 )
 
@@ -192,5 +193,6 @@ __all__ = [
     "sme",
     "spec",
     "store",
+    "tags",
     "value",
 ]

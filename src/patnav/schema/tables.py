@@ -14,7 +14,7 @@ from functools import cache
 
 import pyarrow as pa
 
-SCHEMA_VERSION = 11
+SCHEMA_VERSION = 12
 """Bumped by every migration in :mod:`patnav.storage.migrations`. New columns are only ever
 appended at the end of a table, so a migrated store and a fresh one have the same column
 order."""
@@ -941,6 +941,71 @@ SME_EVENTS = Table(
 
 SME_TABLES: tuple[Table, ...] = (SME_LIBRARY, SME_EVENTS)
 
+TAG_SCHEMES = Table(
+    "tag_schemes",
+    (
+        _c("name", "VARCHAR", "the scheme's name, unique"),
+        _c("project", "VARCHAR", "the project or navigation spec it belongs to"),
+        _c("description", "VARCHAR"),
+        _c(
+            "nodes",
+            "VARCHAR[]",
+            "the nodes a document may be tagged into (a spec's technology tree in "
+            "walk order, or a plain list)",
+        ),
+        _c("created_at", "TIMESTAMP"),
+        _c("updated_at", "TIMESTAMP"),
+    ),
+    "Tag schemes (标引体系, schema 12): a project's technology breakdown used as a "
+    "classification.",
+    per_document=False,
+)
+
+TAGS = Table(
+    "tags",
+    (
+        DOC_ID,
+        _c("scheme", "VARCHAR", "the tag scheme"),
+        _c("node", "VARCHAR", "the node the document is tagged into"),
+        _c(
+            "analyst", "VARCHAR", "who tagged it (the person who accepted a suggestion)"
+        ),
+        _c(
+            "source",
+            "VARCHAR",
+            "manual | import | accepted-suggestion (a model's suggestion turned into a "
+            "tag by an explicit threshold)",
+        ),
+        _c(
+            "threshold",
+            "DOUBLE",
+            "accepted-suggestion: the minimum score that accepted it; NULL otherwise",
+        ),
+        _c("score", "DOUBLE", "accepted-suggestion: the suggestion's score"),
+        _c("effect", "VARCHAR", "技术功效 label, optional"),
+        _c("created_at", "TIMESTAMP"),
+    ),
+    "Tags (标引, schema 12): one row per document × scheme × node × analyst. "
+    "Suggestions are never stored here until accepted.",
+)
+
+TAG_REVIEWS = Table(
+    "tag_reviews",
+    (
+        DOC_ID,
+        _c("scheme", "VARCHAR"),
+        _c("node", "VARCHAR"),
+        _c("analyst", "VARCHAR", "the analyst whose tag is reviewed"),
+        _c("reviewer", "VARCHAR", "the second analyst"),
+        _c("verdict", "VARCHAR", "confirm | dispute"),
+        _c("note", "VARCHAR"),
+        _c("created_at", "TIMESTAMP"),
+    ),
+    "Reviews of tags by a second analyst (schema 12): the latest per reviewer counts.",
+)
+
+TAG_TABLES: tuple[Table, ...] = (TAG_SCHEMES, TAGS, TAG_REVIEWS)
+
 META = Table(
     "meta",
     (_c("key", "VARCHAR"), _c("value", "VARCHAR")),
@@ -985,6 +1050,8 @@ ALL_TABLES: tuple[Table, ...] = (
     VALUE_SCORES,
     *MONITOR_TABLES,
     *SME_TABLES,
+
+    *TAG_TABLES,
 )
 
 TABLES: dict[str, Table] = {t.name: t for t in ALL_TABLES}

@@ -671,6 +671,17 @@ def _grade(term: Term, plan: Plan) -> Fragment:
     )
 
 
+def _tag(term: Term, plan: Plan) -> Fragment:
+    """Some analyst tagged the document into the node (of the named scheme, or of any
+    scheme): stored tags only, whatever their source; a suggestion is never a tag."""
+    scheme, node = v.read_tag(term.text)
+    if scheme is None:
+        return Fragment(plan.flag("tags", Fragment("node = ?", (node,))))
+    return Fragment(
+        plan.flag("tags", Fragment("(scheme = ? AND node = ?)", (scheme, node)))
+    )
+
+
 def _owner(term: Term, plan: Plan) -> Fragment:
     """The current owner the data record (``current_owner`` parties); where a document
     records none, its applicants (the owners at filing) stand in."""
@@ -716,4 +727,5 @@ _LEAF_COMPILERS: Mapping[Kind, Callable[[Term, Plan], Fragment]] = {
     Kind.EVENT: _event,
     Kind.OWNER: _owner,
     Kind.GRADE: _grade,
+    Kind.TAG: _tag,
 }

@@ -34,6 +34,7 @@ class Kind(StrEnum):
     NUMBER = "number"  # a whole number or range of them
     OWNER = "owner"  # current owner (current_owner parties, else applicants)
     GRADE = "grade"  # value grade A–E (value_scores)
+    TAG = "tag"  # an analyst's tag: a node of a tag scheme (tags)
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,6 +203,12 @@ FIELDS: dict[str, Field] = {
             Kind.GRADE,
             "价值等级 value grade A–E (管理 use; unscored patents never match)",
             ("价值等级", "等级"),
+        ),
+        Field(
+            "TAG",
+            Kind.TAG,
+            "标引 a node analysts tagged the document into; 方案:节点 names the scheme",
+            ("标引", "标引节点"),
         ),
     )
 }

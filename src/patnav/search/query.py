@@ -228,9 +228,14 @@ def tokenize(query: str) -> list[Token]:
             j = i
             while j < n and query[j] not in _WORD_END:
                 j += 1
+            previous = tokens[-1] if tokens else None
+            if _tag_value(previous) and j < n and query[j] in ":：":
+                # TAG=方案:节点: the colon joins the scheme and the node of one value
+                j += 1
+                while j < n and query[j] not in _WORD_END:
+                    j += 1
             word = query[i:j].translate(_NORMAL)
             if j < n and query[j] in _SEPARATORS:
-                previous = tokens[-1] if tokens else None
                 if previous is not None and previous.kind is Tok.FIELD:
                     raise QuerySyntaxError(
                         query,
@@ -267,6 +272,16 @@ def tokenize(query: str) -> list[Token]:
             )
     tokens.append(Token(Tok.EOF, "", n + 1))
     return tokens
+
+
+def _tag_value(previous: Token | None) -> bool:
+    """Whether the word after ``previous`` is the value of a TAG field."""
+    return (
+        previous is not None
+        and previous.kind is Tok.FIELD
+        and previous.field is not None
+        and previous.field.kind is Kind.TAG
+    )
 
 
 def _unknown_field(word: str, col: int) -> tuple[str, str]:
@@ -703,7 +718,8 @@ class _Parser:
                 f"{exc} (field {field.name}, column {token.column})",
                 f"第 {token.column} 列：{exc.message_zh}（字段 {field.name}）",
             ) from None
-        return Term(field.name, text, phrase)
+        # a tag is one name, quoted or not: TAG="a b" and TAG=a are the same kind of term
+        return Term(field.name, text, phrase and field.kind is not Kind.TAG)
 
 
 _RANGED = tuple(f.name for f in FIELDS.values() if f.ranges)
@@ -747,6 +763,8 @@ def _validate(field: Field, text: str, phrase: bool) -> None:
         v.read_event(text)
     elif kind is Kind.GRADE:
         v.read_grade(text)
+    elif kind is Kind.TAG:
+        v.read_tag(text)
 
 
 def _combine(cls: type[And] | type[Or], items: list[Node]) -> Node:

@@ -247,6 +247,24 @@ def read_grade(text: str) -> str:
     return t
 
 
+def read_tag(text: str) -> tuple[str | None, str]:
+    """A tag term: ``节点`` (any scheme) or ``方案:节点`` (full-width ``：`` too), as
+    (scheme or None, node); surrounding spaces are dropped."""
+    t = text.replace("：", ":").strip()
+    scheme, sep, node = t.partition(":")
+    if not sep:
+        scheme, node = "", t
+    scheme, node = scheme.strip(), node.strip()
+    if not node or (sep and not scheme):
+        raise FieldValueError(
+            f"cannot read '{text}' as a tag: write a node (TAG=光模块) or a scheme and "
+            "a node (TAG=光通信标引:光模块)",
+            f"无法把 '{text}' 识别为标引：请写节点（TAG=光模块）或方案与节点"
+            "（TAG=光通信标引:光模块）",
+        )
+    return (scheme or None), node
+
+
 # -- places ---------------------------------------------------------------------------
 
 COUNTRY_NAMES: dict[str, str] = {

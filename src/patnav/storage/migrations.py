@@ -190,6 +190,12 @@ def _v11_sme_library(conn: duckdb.DuckDBPyConnection) -> None:
         conn.execute(table.ddl())
 
 
+def _v12_tags(conn: duckdb.DuckDBPyConnection) -> None:
+    """Tag schemes, tags and their reviews (issue 19): new tables only."""
+    for table in t.TAG_TABLES:
+        conn.execute(table.ddl())
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "create the normalised schema", _create_tables),
     Migration(
@@ -240,6 +246,7 @@ MIGRATIONS: tuple[Migration, ...] = (
         "SME cultivation library: state per enterprise, transitions and declarations",
         _v11_sme_library,
     ),
+    Migration(12, "tag schemes, tags (标引) and their reviews", _v12_tags),
 )
 
 assert MIGRATIONS[-1].version == t.SCHEMA_VERSION, (

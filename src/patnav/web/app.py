@@ -81,6 +81,7 @@ from patnav.web.routers import (
     sme,
     specs,
     stores,
+    tags,
 )
 from patnav.web.security import ProxyRule, SecurityMiddleware, Signer, client_ip
 from patnav.web.services import StoreFailure, StoreHub
@@ -195,6 +196,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         inbox,
         monitors,
         sme,
+        tags,
         public,
     ):
         app.include_router(module.router)

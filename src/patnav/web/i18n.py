@@ -978,6 +978,36 @@ _LABELS: dict[str, Pair] = {
     "sme.ask": ("需补充的材料", "To supply"),
     # -- monitors (动态监测) and the inbox ----------------------------------------------
     "nav.monitors": ("动态监测", "Monitors"),
+    "nav.tags": ("标引", "Tagging"),
+    "tags.title": ("标引", "Tagging"),
+    "tags.intro": (
+        "按标引体系复核待标引文献：队列把模型最拿不准的文献排在前面（边际采样），每标引一篇，"
+        "下次建议随之更新。点击节点即以您的名义记为人工标引；建议本身不会写成标引。",
+        "Review untagged documents of a tag scheme: the queue puts first the documents the "
+        "model is least sure about (margin sampling); each tag improves the next "
+        "suggestions. A click stores a manual tag in your name; a suggestion is never "
+        "stored by itself.",
+    ),
+    "tags.store": ("数据库", "Store"),
+    "tags.unavailable": ("数据库暂不可用：{error}", "Store unavailable: {error}"),
+    "tags.no_schemes": (
+        "尚无标引体系。用 patnav tags scheme 建立。",
+        "No tag scheme yet. Create one with patnav tags scheme.",
+    ),
+    "tags.schemes": ("标引体系", "Tag schemes"),
+    "tags.queue": ("{scheme}：待复核队列", "{scheme}: review queue"),
+    "tags.queue_help": (
+        "未标引文献 {n} 篇，按边际（最佳与次佳节点得分之差）从小到大排列。",
+        "{n} untagged documents, smallest margin (best minus second score) first.",
+    ),
+    "tags.queue_empty": ("没有未标引的文献。", "No untagged documents."),
+    "tags.pub": ("公开号", "Publication"),
+    "tags.doc_title": ("名称", "Title"),
+    "tags.best": ("建议节点", "Suggested node"),
+    "tags.second": ("次选节点", "Runner-up"),
+    "tags.margin": ("差距", "Margin"),
+    "tags.tag_into": ("标引为", "Tag into"),
+    "tags.tag": ("标引", "Tag"),
     "nav.inbox": ("消息", "Inbox"),
     "monitors.title": ("动态监测", "Monitors"),
     "monitors.intro": (

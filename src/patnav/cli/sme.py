@@ -389,8 +389,7 @@ def sme_review(
     \b
     Example:
       patnav sme review 宜昌市统领家私有限公司 --province 湖北省 --pass --reviewer 张三
-      patnav sme review 宜昌神达科技有限公司 --province 湖北省 --reject --reviewer 张三 \\
-          --reason 高新技术企业资质已过期
+      patnav sme review 神达公司 --province 湖北省 --reject --reviewer 张三 --reason 过期
     """
     if passed is None:
         raise InvalidParameterError(
@@ -490,8 +489,7 @@ def sme_declare(
 
     \b
     Example:
-      patnav sme declare 宜昌市统领家私有限公司 --province 湖北省 --progress \\
-          --reason 新产品量产（合同复印件） --date 2024-03-01
+      patnav sme declare 宜昌市统领家私有限公司 --province 湖北省 --progress --reason 新产品量产
     """
     if kind is None:
         raise InvalidParameterError(

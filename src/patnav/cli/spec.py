@@ -14,6 +14,7 @@ import click
 from patnav.cli import Context, cli, lang_option
 from patnav.cli.render import table
 from patnav.errors import InvalidParameterError
+from patnav.i18n import say
 from patnav.storage.store import PatentStore
 
 _STORE = click.option(
@@ -23,10 +24,6 @@ _STORE = click.option(
     default=None,
     help="The store file (overrides the global --store).",
 )
-
-
-def _say(obj: Context, zh: str, en: str) -> str:
-    return en if obj.lang == "en" else zh
 
 
 def _pct(value: float | None) -> str:
@@ -113,8 +110,8 @@ def from_breakdown(
     out.write_text(text, "utf-8")
     nodes = nav.walk()
     click.echo(
-        _say(
-            obj,
+        say(
+            obj.lang,
             f"已写入 {out}：{len(nodes)} 个技术环节（{len(nav.nodes)} 个一级分支），"
             "已通过校验。",
             f"Wrote {out}: {len(nodes)} nodes ({len(nav.nodes)} top-level), validated.",
@@ -149,8 +146,8 @@ def to_breakdown(obj: Context, spec: Path, out: Path) -> None:
     nav = load_spec(spec)
     write_breakdown(nav, out)
     click.echo(
-        _say(
-            obj,
+        say(
+            obj.lang,
             f"已写入 {out}：{len(nav.walk())} 个技术环节。",
             f"Wrote {out}: {len(nav.walk())} nodes.",
         )
@@ -196,19 +193,19 @@ def counts(obj: Context, spec: Path, as_json: bool, store_path: Path | None) -> 
     click.echo(
         table(
             [
-                _say(obj, "技术环节", "Node"),
+                say(obj.lang, "技术环节", "Node"),
                 f"{unit}",
-                _say(obj, "文献数", "Documents"),
-                _say(obj, "与同级重叠", "Overlap with siblings"),
-                _say(obj, "重叠占比", "Overlap share"),
+                say(obj.lang, "文献数", "Documents"),
+                say(obj.lang, "与同级重叠", "Overlap with siblings"),
+                say(obj.lang, "重叠占比", "Overlap share"),
             ],
             rows,
             align="lrrrr",
         )
     )
     click.echo(
-        _say(
-            obj,
+        say(
+            obj.lang,
             f"分析范围共 {result.scope_units:,} {unit}；* 表示无自身检索式（下级环节之并）。",
             f"The scope holds {result.scope_units:,} {unit}; * a node without its own "
             "query (the union of its children).",
@@ -260,8 +257,8 @@ def sample(
         drawn = draw_sample(store, nav, target, size, seed=seed)
     write_sample(drawn, out)
     click.echo(
-        _say(
-            obj,
+        say(
+            obj.lang,
             f"已从“{target.label}”的 {drawn.hits:,} 篇命中文献中随机抽取 {drawn.size} 篇"
             f"（随机种子 {drawn.seed}），写入 {out}。请在“判断”列填写 相关/不相关。",
             f"Drew {drawn.size} of the {drawn.hits:,} hits of {target.label!r} (seed "
@@ -408,8 +405,8 @@ def judge(
     p = records.get("precision")
     if p:
         click.echo(
-            _say(
-                obj,
+            say(
+                obj.lang,
                 f"查准率 {_pct(p['value'])}（{p['relevant']}/{p['judged']} 篇判为相关，"
                 f"{p['confidence']:.0%} 置信区间 {_pct(p['low'])}–{_pct(p['high'])}，"
                 + (
@@ -426,8 +423,8 @@ def judge(
     if r:
         if r.get("value") is None:
             click.echo(
-                _say(
-                    obj,
+                say(
+                    obj.lang,
                     f"查全率：未评估——已知相关的 {r['known']} 篇均不在库中。",
                     f"Recall: not measured — none of the {r['known']} known documents "
                     "is in the store.",
@@ -435,8 +432,8 @@ def judge(
             )
         else:
             click.echo(
-                _say(
-                    obj,
+                say(
+                    obj.lang,
                     f"查全率 {_pct(r['value'])}（库中已知相关 {r['in_store']} 篇，检出 "
                     f"{r['found']} 篇，{r['confidence']:.0%} 置信区间 {_pct(r['low'])}–"
                     f"{_pct(r['high'])}，威尔逊区间）",
@@ -447,8 +444,8 @@ def judge(
             )
         if missing:
             click.echo(
-                _say(
-                    obj,
+                say(
+                    obj.lang,
                     f"库中没有的已知文献（未计入）{len(missing)} 篇：",
                     f"Known documents not in the store (not counted), {len(missing)}: ",
                 )
@@ -457,11 +454,11 @@ def judge(
             )
         if missed:
             click.echo(
-                _say(obj, f"漏检 {len(missed)} 篇：", f"Missed, {len(missed)}: ")
+                say(obj.lang, f"漏检 {len(missed)} 篇：", f"Missed, {len(missed)}: ")
                 + "、".join(missed[:20])
                 + (" …" if len(missed) > 20 else "")
             )
-    click.echo(_say(obj, f"已记录于 {path}", f"Recorded in {path}"))
+    click.echo(say(obj.lang, f"已记录于 {path}", f"Recorded in {path}"))
 
 
 @spec_group.command("quality")
@@ -491,9 +488,9 @@ def quality(obj: Context, spec: Path, as_json: bool) -> None:
             record = n.precision if kind == "precision" else n.recall
             status = n.status(kind)
             if status == "missing" or record is None or record.get("value") is None:
-                cells += [_say(obj, "未评估", "not measured"), "", ""]
+                cells += [say(obj.lang, "未评估", "not measured"), "", ""]
             elif status == "stale":
-                cells += [_say(obj, "需重新评估", "stale (query changed)"), "", ""]
+                cells += [say(obj.lang, "需重新评估", "stale (query changed)"), "", ""]
             else:
                 n_text = record.get("judged", record.get("in_store"))
                 day = record.get("judged_on") or record.get("measured_on") or ""
@@ -507,13 +504,13 @@ def quality(obj: Context, spec: Path, as_json: bool) -> None:
     click.echo(
         table(
             [
-                _say(obj, "技术环节", "Node"),
-                _say(obj, "查准率（置信区间）", "Precision (interval)"),
-                _say(obj, "样本", "n"),
-                _say(obj, "日期", "Date"),
-                _say(obj, "查全率（置信区间）", "Recall (interval)"),
-                _say(obj, "已知", "Known"),
-                _say(obj, "日期", "Date"),
+                say(obj.lang, "技术环节", "Node"),
+                say(obj.lang, "查准率（置信区间）", "Precision (interval)"),
+                say(obj.lang, "样本", "n"),
+                say(obj.lang, "日期", "Date"),
+                say(obj.lang, "查全率（置信区间）", "Recall (interval)"),
+                say(obj.lang, "已知", "Known"),
+                say(obj.lang, "日期", "Date"),
             ],
             rows,
             align="llrllrl",

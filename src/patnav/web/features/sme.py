@@ -146,8 +146,19 @@ def enterprise_view(
 ) -> tuple[DataStore, LibraryStatus]:
     """One enterprise's application and status in a store the user sees."""
     store = get_store(ctx, store_id)
+    _need(province=province, enterprise=enterprise)
     with handle_of(ctx, store).reader() as cursor:
         return store, library_status(cursor, province, enterprise)
+
+
+def _need(**given: str) -> None:
+    """Refuse a request missing a parameter (after the store is found: an unknown
+    store is not found, whatever else is missing)."""
+    missing = [name for name, value in given.items() if not value.strip()]
+    if missing:
+        raise InvalidParameterError(
+            f"请给出 {'、'.join(missing)}（missing: {', '.join(missing)}）。"
+        )
 
 
 def _require(ctx: Ctx, store: DataStore) -> None:
@@ -238,6 +249,7 @@ def export(
     """The library's workbook (培育库, 流转记录, 动态调整, 补充入库, 银行推荐名单): its file
     name and bytes; the download is audited."""
     store = get_store(ctx, store_id)
+    _need(province=province)
     with handle_of(ctx, store).reader() as cursor:
         frames = library_frames(
             cursor, province, rules=library_rules(cursor, province, as_of=as_of)

@@ -97,8 +97,8 @@ def link(
 def enterprise_page(
     ctx: Annotated[Ctx, Depends(page_ctx)],
     store_id: int,
-    province: Annotated[str, Query(max_length=50)],
-    enterprise: Annotated[str, Query(max_length=200)],
+    province: Annotated[str, Query(max_length=50)] = "",
+    enterprise: Annotated[str, Query(max_length=200)] = "",
 ) -> Response:
     store, status = sme.enterprise_view(ctx, store_id, province, enterprise)
     return page(
@@ -144,7 +144,7 @@ def transition(
 def export(
     ctx: Annotated[Ctx, Depends(page_ctx)],
     store_id: int,
-    province: Annotated[str, Query(max_length=50)],
+    province: Annotated[str, Query(max_length=50)] = "",
     as_of: Annotated[str | None, Query(max_length=10)] = None,
 ) -> Response:
     name, data = sme.export(ctx, store_id, province, _day(as_of, "as_of"))

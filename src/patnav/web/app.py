@@ -62,6 +62,7 @@ from patnav.web.principals import PrincipalCache
 from patnav.web.render import filesize, templates
 from patnav.web.routers import (
     admin,
+    agencies,
     api,
     auth,
     barrier,
@@ -191,6 +192,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         admin,
         capability,
         barrier,
+        agencies,
         inbox,
         monitors,
         public,
@@ -199,6 +201,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(api.router)
     app.include_router(prevalue.api_router)
     app.include_router(fto.api_router)
+    app.include_router(agencies.api_router)
 
     @app.get("/healthz", include_in_schema=False)
     async def healthz() -> Response:

@@ -1082,6 +1082,87 @@ _LABELS: dict[str, Pair] = {
     "admin.disable": ("停用", "Disable"),
     "admin.enable": ("启用", "Enable"),
     "admin.roles_matrix": ("角色权限", "Roles"),
+    # -- agency dashboard (代理机构质量) --------------------------------------------------
+    "nav.agencies": ("代理机构", "Agencies"),
+    "agc.title": ("代理机构质量", "Agency quality"),
+    "agc.intro": (
+        "按代理机构（或代理人）统计申请量、专利类型与技术领域，以及发明申请的审查结局：授权率、"
+        "驳回率、撤回率的分母为已审结（授权、驳回或撤回）的发明申请，审中与状态未知者单列，不视为"
+        "未授权。可用检索式限定范围（如 AGC=32243、IPC=G06F）。",
+        "Applications of each patent agency (or agent) by type and field, and how their "
+        "invention applications ended: grant, rejection and withdrawal rates are of the "
+        "decided invention applications; pending and unknown ones are listed apart, never "
+        "as not granted. Narrow the scope with an expert query (AGC=32243, IPC=G06F).",
+    ),
+    "agc.role": ("统计对象", "Rank"),
+    "agc.role.agency": ("代理机构", "Agency"),
+    "agc.role.agent": ("代理人", "Agent"),
+    "agc.top": ("列出个数", "Listed"),
+    "agc.min_units": ("参与排名的最少申请量", "Fewest applications to be ranked"),
+    "agc.query": ("检索式（可选）", "Expert query (optional)"),
+    "agc.abnormal": (
+        "统计非正常申请（运行非正常专利申请检测）",
+        "Count abnormal filings (run the abnormal-filing detector)",
+    ),
+    "agc.abnormal_slow": (
+        "非正常申请检测需两两比对申请，大库可能耗时数十秒，仅在勾选时运行；未运行时该列为“未知”。",
+        "The detector compares applications pairwise and may take tens of seconds on a "
+        "large store: it runs only when ticked; otherwise the column is unknown.",
+    ),
+    "agc.show": ("统计", "Show"),
+    "agc.syntax_error": (
+        "检索式第 {column} 列有误：",
+        "Query error at column {column}: ",
+    ),
+    "agc.scope": (
+        "分析范围：{scope}；共 {total} {unit}，载有{who}的 {with_party} 件，未载的 {without} 件；"
+        "共 {parties} 个，申请量不足 {min} 件未排名 {below} 个。",
+        "Scope: {scope}; {total} {unit}; {who} given: {with_party}, not given: "
+        "{without}; {parties} in all, with fewer than {min} applications (not ranked): "
+        "{below}.",
+    ),
+    "agc.overall": (
+        "发明申请 {inventions} 件，已审结 {decided} 件（授权 {granted}、驳回 {rejected}、撤回 "
+        "{withdrawn}），审中 {pending} 件，失效但结局未载明 {unclear} 件，状态未知 {unknown} 件。",
+        "{inventions} invention applications, {decided} decided (granted {granted}, "
+        "rejected {rejected}, withdrawn {withdrawn}); {pending} pending, {unclear} lapsed "
+        "with no outcome stated, {unknown} of unknown status.",
+    ),
+    "agc.overall_rates": (
+        "授权率 {grant}，驳回率 {reject}，撤回率 {withdraw}。",
+        "Grant rate {grant}, rejection rate {reject}, withdrawal rate {withdraw}.",
+    ),
+    "agc.report": ("生成代理机构质量报告（DOCX）", "Agency quality report (DOCX)"),
+    "agc.ranking": ("{who}排名", "{who} ranking"),
+    "agc.no_rows": (
+        "没有{who}的申请量达到 {min} 件。",
+        "No {who} has {min} or more applications.",
+    ),
+    "agc.col.rank": ("排名", "Rank"),
+    "agc.col.agency": ("所属代理机构", "Agency"),
+    "agc.col.units": ("申请量", "Applications"),
+    "agc.col.share": ("占比", "Share"),
+    "agc.col.inventions": ("发明申请", "Inventions"),
+    "agc.col.decided": ("已审结", "Decided"),
+    "agc.col.grant": ("授权率", "Grant rate"),
+    "agc.col.reject": ("驳回率", "Rejection rate"),
+    "agc.col.withdraw": ("撤回率", "Withdrawal rate"),
+    "agc.col.pending": ("审中", "Pending"),
+    "agc.col.unclear": ("失效（结局未载明）", "Lapsed, outcome not stated"),
+    "agc.col.unknown": ("状态未知", "Status unknown"),
+    "agc.col.claims": ("权利要求数（均值/中位数）", "Claims (mean / median)"),
+    "agc.col.abnormal": ("非正常申请", "Abnormal filings"),
+    "agc.col.field": ("技术领域（IPC 部）", "Field (IPC section)"),
+    "agc.detail": ("趋势与领域", "Trend and fields"),
+    "agc.legend": (
+        "比率的分母为已审结发明申请；“—”：无已审结发明申请或无权利要求数。审中、失效但结局未载明"
+        "与状态未知的发明申请单列，不计入分母。",
+        "Rates are of the decided invention applications; “—”: none decided, or no claim "
+        "count. Pending, lapsed-without-outcome and unknown ones are apart.",
+    ),
+    "agc.one_years": ("申请年份 {first}–{last}", "Filed {first}–{last}"),
+    "agc.one_types": ("类型", "Types"),
+    "agc.one_subclasses": ("主要 IPC 小类", "Main IPC subclasses"),
     # -- account -----------------------------------------------------------------------
     "account.title": ("我的账户", "My account"),
     "account.tokens": ("API 令牌", "API tokens"),

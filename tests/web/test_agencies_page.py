@@ -21,6 +21,7 @@ from patnav.analyses.agencies import agency_quality
 from patnav.storage.store import PatentStore
 from patnav.web.render import pct
 from tests.patsnap import head_store, parts
+from tests.test_i18n import english_ui_words
 from tests.web.conftest import api_token, bearer
 from tests.web.realdata import export_rows
 
@@ -188,6 +189,8 @@ def test_one_agencys_trend_and_fields(site, client_for, small_store_path):
     page = client.get("/agencies", params=params)
     assert 'id="agc-one"' in page.text and 'data-chart="agency.years"' in page.text
     assert 'data-source="/api/v1/agencies/charts?' in page.text
+    visible = re.sub(r"(?is)<(script|style)\b.*?</\1>", " ", page.text)
+    assert not english_ui_words(re.sub(r"<[^>]+>", " ", visible))  # Chinese only
     charts = client.get("/api/v1/agencies/charts", params=params).json()["charts"]
     ids = [c["id"] for c in charts]
     assert ids[0] == "agencies.units"  # no rate chart: the export decides nothing

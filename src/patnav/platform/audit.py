@@ -35,6 +35,8 @@ ACTIONS: tuple[str, ...] = (
     "monitor.save",
     "monitor.delete",
     "monitor.run",
+    "match.save",
+    "match.delete",
     "store.create",
     "user.create",
     "user.update",

@@ -72,6 +72,7 @@ from patnav.web.routers import (
     fto,
     imports,
     inbox,
+    matching,
     monitors,
     patents,
     prevalue,
@@ -193,6 +194,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         capability,
         barrier,
         agencies,
+        matching,
         inbox,
         monitors,
         public,
@@ -202,6 +204,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(prevalue.api_router)
     app.include_router(fto.api_router)
     app.include_router(agencies.api_router)
+    app.include_router(matching.api_router)
 
     @app.get("/healthz", include_in_schema=False)
     async def healthz() -> Response:

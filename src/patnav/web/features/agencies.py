@@ -13,8 +13,9 @@ ask for the same result.
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 import threading
-import uuid
 from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import date
@@ -24,7 +25,7 @@ from typing import Any
 from patnav.analyses.agencies import ROLES, AgencyQuality, agency_quality
 from patnav.analyses.base import Scope
 from patnav.errors import InvalidParameterError, NotFoundError
-from patnav.platform import access, audit, files
+from patnav.platform import audit
 from patnav.presenters.agencies import agencies_charts
 from patnav.presenters.base import ChartSpec
 from patnav.reports.model import Chart as ChartData
@@ -33,7 +34,7 @@ from patnav.storage.store import PatentStore
 from patnav.web.charts import Chart, draw
 from patnav.web.deps import Ctx
 from patnav.web.features.common import handle_of
-from patnav.web.features.reports import tenant_report_download
+from patnav.web.features.reports import CONTENT_TYPES
 from patnav.web.features.stores import get_store
 
 MAX_TOP = 200
@@ -210,8 +211,8 @@ def charts(
 
 
 def report(ctx: Ctx, store_id: int, ask: AgencyAsk) -> tuple[Path, str, str]:
-    """The 代理机构质量报告 (DOCX) of what the page shows, kept in the store's tenant's
-    reports folder: its path, download name and content type (audited).
+    """The 代理机构质量报告 (DOCX) of what the page shows: a temporary file (removed by the
+    caller once sent), its download name and content type (audited).
 
     Raises:
         NotFoundError: not a store the user sees.
@@ -221,22 +222,23 @@ def report(ctx: Ctx, store_id: int, ask: AgencyAsk) -> tuple[Path, str, str]:
 
     result = quality(ctx, store_id, ask)
     store = get_store(ctx, store_id)
-    access.tenant(ctx.db, ctx.viewer, store.tenant_id)
-    folder = files.tenant_folder(ctx.platform.root, store.tenant_id, "reports")
-    rid = uuid.uuid4().hex
-    final = folder / f"{rid}.agencies.docx"
-    tmp = folder / f".{rid}.docx"
+    folder = Path(tempfile.mkdtemp(prefix="patnav-agencies-"))
     try:
-        written = Path(render_report(agencies_report(result), "docx", tmp))
-        os.replace(written, final)
+        written = Path(
+            render_report(agencies_report(result), "docx", folder / "r.docx")
+        )
+        fd, name = tempfile.mkstemp(suffix=".docx", prefix="patnav-agencies-")
+        os.close(fd)
+        path = Path(name)
+        os.replace(written, path)
     finally:
-        tmp.unlink(missing_ok=True)
+        shutil.rmtree(folder, ignore_errors=True)
     audit.record(
         ctx.db,
         "report",
         viewer=ctx.viewer,
         object_type="agencies",
-        object_id=rid,
+        object_id=store.id,
         ip=ctx.ip,
         detail={
             "store": store.name,
@@ -245,12 +247,5 @@ def report(ctx: Ctx, store_id: int, ask: AgencyAsk) -> tuple[Path, str, str]:
             "abnormal": ask.abnormal,
         },
     )
-    return tenant_report_download(
-        ctx,
-        final,
-        object_type="agencies",
-        object_id=rid,
-        title=TITLE,
-        day=date.today().isoformat(),
-        fmt="docx",
-    )
+    ctx.db.commit()
+    return path, f"{TITLE}_{date.today().isoformat()}.docx", CONTENT_TYPES[".docx"]

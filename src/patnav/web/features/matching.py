@@ -25,6 +25,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import tempfile
 import threading
 import uuid
 from collections.abc import Sequence
@@ -58,7 +59,7 @@ from patnav.schema.numbers import parse_pub_number
 from patnav.search.values import read_city, read_province
 from patnav.web.deps import Ctx
 from patnav.web.features.common import handle_of, newest_files, tenant_report_file
-from patnav.web.features.reports import tenant_report_download
+from patnav.web.features.reports import CONTENT_TYPES
 from patnav.web.features.stores import get_store
 
 MATCH_ROLES = frozenset({"admin", "analyst", "enterprise"})
@@ -67,7 +68,6 @@ office, service centres), enterprises (their needs) and administrators. The depa
 role reads and matches only; banks have no part in it."""
 NEED_SUFFIX = ".need.json"
 LISTING_SUFFIX = ".listing.json"
-XLSX_SUFFIX = ".match.xlsx"
 FILE_SUFFIXES = (".csv", ".xlsx", ".jsonl", ".json")
 MAX_TOP = 50
 MAX_NEEDS = 200
@@ -629,24 +629,29 @@ def run_supply(
 
 
 def match_list(ctx: Ctx, run: MatchRun) -> tuple[Path, str, str]:
-    """The 对接清单 (xlsx) of a matching, written by the CLI's writer into the store's
-    tenant's reports folder: its path, download name and content type (audited)."""
-    store = get_store(ctx, run.store_id)
-    folder = files.tenant_folder(ctx.platform.root, store.tenant_id, "reports")
-    rid = uuid.uuid4().hex
-    final = folder / f"{rid}{XLSX_SUFFIX}"
-    tmp = folder / f".{rid}.xlsx"
+    """The 对接清单 (xlsx) of a matching, written by the CLI's writer: a temporary file
+    (removed by the caller once sent), its download name and content type (audited)."""
+    fd, name = tempfile.mkstemp(suffix=".xlsx", prefix="patnav-match-")
+    os.close(fd)
+    path = Path(name)
     try:
-        write_match_list(run.matching, tmp)
-        os.replace(tmp, final)
-    finally:
-        tmp.unlink(missing_ok=True)
-    return tenant_report_download(
-        ctx,
-        final,
+        write_match_list(run.matching, path)
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+    audit.record(
+        ctx.db,
+        "export",
+        viewer=ctx.viewer,
         object_type="match",
-        object_id=rid,
-        title=TITLE,
-        day=run.goods.as_of.isoformat(),
-        fmt="xlsx",
+        object_id=run.store_id,
+        ip=ctx.ip,
+        detail={
+            "store": run.store_name,
+            "direction": run.direction,
+            "needs": len(run.needs),
+            "rows": sum(len(n.matches) for n in run.matching.needs),
+        },
     )
+    ctx.db.commit()
+    return path, f"{TITLE}_{run.goods.as_of.isoformat()}.xlsx", CONTENT_TYPES[".xlsx"]

@@ -11,6 +11,7 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Form, Query
 from fastapi.responses import FileResponse, HTMLResponse, Response
+from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
 
 from patnav.analyses.agencies import OUTCOMES_ZH, ROLES_ZH, TYPES_ZH
@@ -126,7 +127,12 @@ def agencies_report(
     path, name, media_type = feature.report(
         ctx, store_id, AgencyAsk(query, role, top, min_units, abnormal)
     )
-    return FileResponse(path, media_type=media_type, filename=name)
+    return FileResponse(
+        path,
+        media_type=media_type,
+        filename=name,
+        background=BackgroundTask(path.unlink, missing_ok=True),
+    )
 
 
 # -- REST API ------------------------------------------------------------------------
@@ -192,4 +198,9 @@ def api_report(
     path, name, media_type = feature.report(
         ctx, store_id, AgencyAsk(query, role, top, min_units, abnormal)
     )
-    return FileResponse(path, media_type=media_type, filename=name)
+    return FileResponse(
+        path,
+        media_type=media_type,
+        filename=name,
+        background=BackgroundTask(path.unlink, missing_ok=True),
+    )

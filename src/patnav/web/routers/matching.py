@@ -15,6 +15,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, File, Form, Query, UploadFile
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
+from starlette.background import BackgroundTask
 
 from patnav.errors import InputError, InvalidParameterError
 from patnav.models.matching import LICENCE_TYPES, Need
@@ -279,7 +280,12 @@ def xlsx(
             as_of=as_of,
         )
     path, name, media_type = feature.match_list(ctx, run)
-    return FileResponse(path, media_type=media_type, filename=name)
+    return FileResponse(
+        path,
+        media_type=media_type,
+        filename=name,
+        background=BackgroundTask(path.unlink, missing_ok=True),
+    )
 
 
 def _needs_of_json(text: str) -> list[Need]:
@@ -410,7 +416,12 @@ def api_supply(ctx: Context, body: SupplyIn) -> dict[str, Any]:
 def api_xlsx(ctx: Context, body: DemandIn) -> Response:
     run, _ = _demand(ctx, body)
     path, name, media_type = feature.match_list(ctx, run)
-    return FileResponse(path, media_type=media_type, filename=name)
+    return FileResponse(
+        path,
+        media_type=media_type,
+        filename=name,
+        background=BackgroundTask(path.unlink, missing_ok=True),
+    )
 
 
 def _at_most(items: list[Any], limit: int) -> None:

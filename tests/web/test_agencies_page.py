@@ -251,6 +251,12 @@ def test_access_csrf_and_the_report(site, client_for):
     with zipfile.ZipFile(io.BytesIO(done.content)) as docx:
         body = docx.read("word/document.xml").decode("utf-8")
     assert "代理机构质量报告" in body and "已审结" in body
+    # the API is listed; the page speaks English on request
+    paths = set(client_for().get("/api/openapi.json").json()["paths"])
+    assert {"/api/v1/agencies", "/api/v1/agencies/charts", "/api/v1/match"} <= paths
+    english = ta.get("/agencies", params={"store_id": store_id, "lang": "en"})
+    assert english.status_code == 200 and "Agency quality" in english.text
+    assert "Supply–demand matching" in ta.get("/match", params={"lang": "en"}).text
     # another tenant cannot make a report of this store
     denied = jinan.post("/agencies/report", data={**form, "csrf_token": jinan.csrf})
     assert denied.status_code == 404

@@ -14,7 +14,8 @@ Timed, median of REPEAT requests each:
 - ``/agencies`` cold (a parameter changed each time, so the per-version cache cannot
   help), warm (the same page again: cached), its charts' JSON, per agent, and with the
   abnormal-filing detector (once: slow by design, only when ticked);
-- ``/match`` demand side: one need, and the first 10 needs of ``tests/data/match_needs``
+- ``/match`` demand side: the first request (once: the supply read and the full-text
+  index opened), then one need, and the first 10 needs of ``tests/data/match_needs``
   (written from CCF patents), with unknown status included;
 - ``/match/patents`` supply side over those 10 kept needs.
 """
@@ -136,6 +137,18 @@ def main() -> None:
                     REPEAT,
                 ),
                 ("agencies_abnormal", agencies(abnormal="true", top=99), 1),
+                (
+                    "match_first_cold",
+                    lambda i: client.post(
+                        "/match",
+                        data={
+                            "csrf_token": csrf,
+                            "store_id": str(store_id),
+                            "text": needs[-1]["text"],
+                        },
+                    ),
+                    1,
+                ),
                 (
                     "match_one_need",
                     lambda i: client.post(

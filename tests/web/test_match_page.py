@@ -268,3 +268,62 @@ def test_forms_need_the_csrf_token(site, client_for, path):
     client = client_for("ta_analyst")
     data = {"store_id": str(site.stores["泰安库"]), "text": NEED}
     assert client.post(path, data=data).status_code == 403
+
+
+def test_the_api_keeps_needs_and_listings_and_matches_both_ways(site, client_for):
+    from patnav.platform import accounts
+    from patnav.platform.models import User
+
+    def client(username: str, scopes: tuple[str, ...] | None = None):
+        c = client_for()
+        if scopes is None:
+            c.headers.update(bearer(api_token(site, username)))
+        else:
+            with site.app.state.platform.session() as db:
+                user = db.get(User, site.users[username])
+                secret = accounts.create_token(db, user, "t", scopes=scopes).secret
+            c.headers.update(bearer(secret))
+        return c
+
+    store_id = site.stores["泰安库"]
+    analyst = client("ta_analyst")
+    need = {"text": NEED, "id": "API-1", "enterprise": "泰山玻纤"}
+    kept = analyst.post("/api/v1/match/needs", json=[need])
+    assert kept.status_code == 201, kept.text
+    (record,) = kept.json()
+    assert record["need"]["id"] == "API-1" and record["need"]["text"] == NEED
+    listing = {"pub_number": "CN202644341U", "licence_type": "转让", "terms": "面议"}
+    assert analyst.post("/api/v1/match/listings", json=[listing]).status_code == 201
+    bad = analyst.post(
+        "/api/v1/match/listings", json=[{**listing, "licence_type": "出租"}]
+    )
+    assert bad.status_code == 400 and bad.json()["ok"] is False
+    # supply side: the listed patent and the kept need
+    found = analyst.post(
+        "/api/v1/match/patents",
+        json={"store_id": store_id, "numbers": ["CN202644341U"]},
+    )
+    assert found.status_code == 200, found.text
+    data = found.json()
+    assert data["direction"] == "supply"
+    (patent,) = data["patents"]
+    assert patent["pub_number"] == "CN202644341U"
+    assert [n["need_id"] for n in patent["needs"]] == ["API-1"]
+    assert data["supply"]["转让"] == 1  # the listing joined the supply
+    # a read-only role (and a read-scope token) matches, but keeps nothing
+    dept = client("ta_dept")
+    body = {"store_id": store_id, "need_ids": [record["id"]]}
+    assert dept.post("/api/v1/match", json=body).status_code == 200
+    saving = {"store_id": store_id, "needs": [need], "save": True}
+    assert dept.post("/api/v1/match", json=saving).status_code == 403
+    assert dept.post("/api/v1/match/needs", json=[need]).status_code == 403
+    reader = client("ta_analyst", scopes=("read",))
+    assert reader.post("/api/v1/match", json=body).status_code == 200
+    assert reader.post("/api/v1/match", json=saving).status_code == 403
+    assert reader.delete(f"/api/v1/match/needs/{record['id']}").status_code == 403
+    # another tenant neither sees nor removes them
+    jinan = client("jn_analyst")
+    assert jinan.get("/api/v1/match/listings").json() == []
+    assert jinan.delete(f"/api/v1/match/needs/{record['id']}").status_code == 404
+    assert analyst.delete(f"/api/v1/match/needs/{record['id']}").status_code == 200
+    assert analyst.get("/api/v1/match/needs").json() == []

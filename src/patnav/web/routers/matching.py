@@ -21,7 +21,7 @@ from patnav.errors import InputError, InvalidParameterError
 from patnav.models.matching import LICENCE_TYPES, Need
 from patnav.models.matching.supply import KIND_ZH, STATUS_ZH
 from patnav.web import features
-from patnav.web.deps import Ctx, api_ctx, page_ctx, verify_csrf
+from patnav.web.deps import Ctx, api_ctx, page_ctx, require_scope, verify_csrf
 from patnav.web.features import matching as feature
 from patnav.web.features.matching import MATCH_ROLES, MAX_NEEDS, MAX_TOP, MatchRun
 from patnav.web.render import page
@@ -365,6 +365,8 @@ class SupplyIn(Options):
 
 def _demand(ctx: Ctx, body: DemandIn) -> tuple[MatchRun, list[Any]]:
     given = [n.need() for n in body.needs]
+    if body.save:
+        require_scope(ctx, "write")  # a matching reads; keeping the needs writes
     saved = feature.save_needs(ctx, given) if body.save and given else []
     if saved:
         given = [r.need for r in saved]

@@ -1231,7 +1231,7 @@ _LABELS: dict[str, Pair] = {
         "Query error at column {column}: ",
     ),
     "agc.scope": (
-        "分析范围：{scope}；共 {total} {unit}，载有{who}的 {with_party} 件，未载的 {without} 件；"
+        "分析范围：{scope}；共 {total}{unit}，载有{who}的 {with_party} 件，未载的 {without} 件；"
         "共 {parties} 个，申请量不足 {min} 件未排名 {below} 个。",
         "Scope: {scope}; {total} {unit}; {who} given: {with_party}, not given: "
         "{without}; {parties} in all, with fewer than {min} applications (not ranked): "

@@ -36,6 +36,7 @@ from bench import (
     value,
     web_latency,
     web_load,
+    web_pages,
     xml_speed,
 )
 
@@ -65,6 +66,7 @@ BENCHMARKS = {
     "reports": report_speed.main,
     "web": web_latency.main,
     "web-load": web_load.main,
+    "web-pages": web_pages.main,
     "value": value.main,
     "value-validation": value.validation,
     "value-features": value.features,

@@ -22,6 +22,7 @@ from patnav.models.matching import (
     read_listings,
     read_needs,
     supply,
+    write_match_list,
 )
 from patnav.storage.store import PatentStore
 
@@ -225,7 +226,7 @@ def match_command(
         )
     if out is not None:
         try:
-            result.to_frame().to_excel(out, index=False, sheet_name="对接清单")
+            write_match_list(result, out)
         except OSError as exc:
             raise InputError(f"Cannot write {out}: {exc.strerror}.") from exc
         if not as_json:

@@ -37,6 +37,8 @@ ACTIONS: tuple[str, ...] = (
     "monitor.run",
     "sme.transition",
     "sme.link",
+    "match.save",
+    "match.delete",
     "store.create",
     "user.create",
     "user.update",

@@ -62,6 +62,7 @@ from patnav.web.principals import PrincipalCache
 from patnav.web.render import filesize, templates
 from patnav.web.routers import (
     admin,
+    agencies,
     api,
     auth,
     barrier,
@@ -71,6 +72,7 @@ from patnav.web.routers import (
     fto,
     imports,
     inbox,
+    matching,
     monitors,
     patents,
     prevalue,
@@ -193,6 +195,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         admin,
         capability,
         barrier,
+        agencies,
+        matching,
         inbox,
         monitors,
         sme,
@@ -203,6 +207,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(api.router)
     app.include_router(prevalue.api_router)
     app.include_router(fto.api_router)
+    app.include_router(agencies.api_router)
+    app.include_router(matching.api_router)
 
     @app.get("/healthz", include_in_schema=False)
     async def healthz() -> Response:

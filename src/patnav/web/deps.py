@@ -267,7 +267,15 @@ async def page_ctx(ctx: Annotated[Ctx, Depends(base_ctx)]) -> Ctx:
     return ctx
 
 
-READ_ONLY_POSTS = frozenset({"/api/v1/specs/validate"})
+READ_ONLY_POSTS = frozenset(
+    {
+        "/api/v1/specs/validate",
+        "/api/v1/match",  # with "save": the write scope too (routers/matching.py)
+        "/api/v1/match/patents",
+        "/api/v1/match/xlsx",
+        "/api/v1/agencies/report",
+    }
+)
 """API calls made with POST that change nothing (a token with the read scope may)."""
 
 

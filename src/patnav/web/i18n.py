@@ -1296,6 +1296,203 @@ _LABELS: dict[str, Pair] = {
     "admin.disable": ("停用", "Disable"),
     "admin.enable": ("启用", "Enable"),
     "admin.roles_matrix": ("角色权限", "Roles"),
+    # -- supply–demand matching (专利技术供需对接) ---------------------------------------
+    "nav.match": ("供需对接", "Matching"),
+    "match.title": ("专利技术供需对接", "Supply–demand matching"),
+    "match.intro": (
+        "企业录入技术需求（文字，可加 IPC、行业、地区），在所选数据库中查找可转让或许可的专利："
+        "高校院所有效且从未转让、许可的存量专利，以及权利人挂牌（开放许可、转让、许可）的专利；"
+        "每条匹配给出共同词语、共同 IPC 与权利人的持有、转让、许可记录。高校院所也可按权利人或"
+        "专利查找匹配的需求。法律状态未知的专利单列，不作为有效专利。",
+        "Enterprises enter technical needs (text, with optional IPC, industry, region) "
+        "and find the patents on offer in a store: university and institute patents in "
+        "force never transferred or licensed, and the patents their owners list (open "
+        "licence, transfer, licence); each match says the shared terms, the shared IPC "
+        "and the owner's record. Owners find the needs their patents match. Patents of "
+        "unknown status are shown apart, never as in force.",
+    ),
+    "match.result_demand": ("需求匹配结果", "Patents for the needs"),
+    "match.result_supply": ("专利匹配的需求", "Needs for the patents"),
+    "match.supply": (
+        "截至 {as_of} 的供给：存量专利盘活 {idle} 件，挂牌 {listed} 件；状态未知（不计入有效）"
+        "{unknown} 件；挂牌号码不在库中 {missing} 件。",
+        "Supply at {as_of}: {idle} idle university/institute patents, {listed} listed; "
+        "{unknown} of unknown status (not counted as in force); {missing} listed numbers "
+        "not in the store.",
+    ),
+    "match.method": ("匹配方式", "Method"),
+    "match.pool": ("匹配范围 {pool} 件", "{pool} patents matched against"),
+    "match.with_unknown": (
+        "含状态未知的专利（单列）",
+        "patents of unknown status included (apart)",
+    ),
+    "match.without_unknown": (
+        "不含状态未知的专利",
+        "patents of unknown status left out",
+    ),
+    "match.not_in_store": ("挂牌号码不在库中", "Listed numbers not in the store"),
+    "match.download": ("下载对接清单（xlsx）", "Download the match list (xlsx)"),
+    "match.need_n": ("需求 {id}", "Need {id}"),
+    "match.industry": ("行业", "Industry"),
+    "match.region": ("地区", "Region"),
+    "match.searched": ("参与匹配 {n} 件", "{n} patents searched"),
+    "match.none": ("没有匹配的专利。", "No matching patent."),
+    "match.unknown_apart": (
+        "法律状态未知的专利（不作为有效专利，请先核实状态）",
+        "Patents of unknown legal status (not in force as far as known: check first)",
+    ),
+    "match.col.rank": ("排名", "Rank"),
+    "match.col.pub": ("公开号", "Publication"),
+    "match.col.title": ("专利名称", "Title"),
+    "match.col.owner": ("专利权人", "Owner"),
+    "match.col.kind": ("供给类型", "Offer"),
+    "match.col.status": ("法律状态", "Legal status"),
+    "match.col.terms": ("费用/条件", "Fee / terms"),
+    "match.col.score": ("匹配得分", "Score"),
+    "match.col.matched": ("共同词语", "Shared terms"),
+    "match.col.ipc": ("共同IPC", "Shared IPC"),
+    "match.col.record": ("权利人记录", "Owner's record"),
+    "match.col.needs": ("匹配的需求", "Needs matched"),
+    "match.record": (
+        "持有 {held}，转让 {transfers}，许可 {licences}",
+        "holds {held}, transfers {transfers}, licences {licences}",
+    ),
+    "match.no_patents": (
+        "所选专利没有匹配到已保存的需求。",
+        "No kept need matches the patents chosen.",
+    ),
+    "match.demand": ("按需求找专利（需求方）", "Patents for a need (demand side)"),
+    "match.demand_help": (
+        "填写需求、上传需求文件（CSV、XLSX 或 JSONL：需求、编号、企业、IPC、行业、地区），或勾选"
+        "已保存的需求。",
+        "Type a need, upload a needs file (CSV, XLSX or JSONL: 需求, 编号, 企业, IPC, 行业, "
+        "地区) or tick kept needs.",
+    ),
+    "match.text": ("技术需求", "Technical need"),
+    "match.need_id": ("编号", "Id"),
+    "match.enterprise": ("企业", "Enterprise"),
+    "match.needs_file": ("或上传需求文件", "Or upload a needs file"),
+    "match.kept_pick": ("已保存的需求", "Kept needs"),
+    "match.as_of": ("判断日（默认今天）", "Status judged on (default today)"),
+    "match.top": ("每条列出", "Listed per need"),
+    "match.include_unknown": (
+        "同时匹配法律状态未知的高校院所专利（单列，不作为有效专利）",
+        "Also match university/institute patents of unknown status (apart, never as "
+        "in force)",
+    ),
+    "match.save_too": ("同时保存这些需求", "Keep these needs too"),
+    "match.run": ("匹配", "Match"),
+    "match.save_only": ("只保存需求", "Keep the needs only"),
+    "match.supply_side": ("按专利找需求（供给方）", "Needs for patents (supply side)"),
+    "match.supply_help": (
+        "填写权利人（如河海大学，每行一个）或公开号，查找已保存需求中与其在供专利匹配者；都不填则"
+        "为全部在供专利。未在供的专利可先在下方挂牌。",
+        "Name owners (one a line) or publication numbers to find the kept needs their "
+        "patents on offer match; neither: every patent on offer. List a patent below to "
+        "put it on offer.",
+    ),
+    "match.owners": ("权利人（每行一个）", "Owners (one a line)"),
+    "match.numbers": ("公开号（每行一个）", "Publication numbers (one a line)"),
+    "match.find_needs": ("查找需求", "Find needs"),
+    "match.kept_needs": ("已保存的技术需求", "Kept technical needs"),
+    "match.no_needs": ("尚无保存的需求。", "No need kept yet."),
+    "match.by": ("录入", "Entered"),
+    "match.remove": ("删除", "Remove"),
+    "match.kept_listings": ("挂牌专利", "Listed patents"),
+    "match.listings_help": (
+        "权利人挂牌的开放许可、转让或许可专利（或上传 CSV/XLSX：公开号、许可类型、费用/条件），"
+        "参与本单位可见的所有匹配；挂牌专利保持库中的法律状态。",
+        "Patents their owners offer by open licence, transfer or licence (or upload a "
+        "CSV/XLSX: 公开号, 许可类型, 费用/条件); they join every matching your tenants "
+        "see and keep the store's legal status.",
+    ),
+    "match.no_listings": ("尚无挂牌专利。", "No listed patent yet."),
+    "match.licence_type": ("许可类型", "Offer type"),
+    "match.listings_file": ("或上传挂牌文件", "Or upload a listings file"),
+    "match.add_listing": ("挂牌", "List"),
+    "match.saved_needs": ("需求已保存。", "Needs kept."),
+    "match.saved_listings": ("挂牌专利已保存。", "Listings kept."),
+    # -- agency dashboard (代理机构质量) --------------------------------------------------
+    "nav.agencies": ("代理机构", "Agencies"),
+    "agc.title": ("代理机构质量", "Agency quality"),
+    "agc.intro": (
+        "按代理机构（或代理人）统计申请量、专利类型与技术领域，以及发明申请的审查结局：授权率、"
+        "驳回率、撤回率的分母为已审结（授权、驳回或撤回）的发明申请，审中与状态未知者单列，不视为"
+        "未授权。可用检索式限定范围（如 AGC=32243、IPC=G06F）。",
+        "Applications of each patent agency (or agent) by type and field, and how their "
+        "invention applications ended: grant, rejection and withdrawal rates are of the "
+        "decided invention applications; pending and unknown ones are listed apart, never "
+        "as not granted. Narrow the scope with an expert query (AGC=32243, IPC=G06F).",
+    ),
+    "agc.role": ("统计对象", "Rank"),
+    "agc.role.agency": ("代理机构", "Agency"),
+    "agc.role.agent": ("代理人", "Agent"),
+    "agc.top": ("列出个数", "Listed"),
+    "agc.min_units": ("参与排名的最少申请量", "Fewest applications to be ranked"),
+    "agc.query": ("检索式（可选）", "Expert query (optional)"),
+    "agc.abnormal": (
+        "统计非正常申请（运行非正常专利申请检测）",
+        "Count abnormal filings (run the abnormal-filing detector)",
+    ),
+    "agc.abnormal_slow": (
+        "非正常申请检测需两两比对申请，大库可能耗时数十秒，仅在勾选时运行；未运行时该列为“未知”。",
+        "The detector compares applications pairwise and may take tens of seconds on a "
+        "large store: it runs only when ticked; otherwise the column is unknown.",
+    ),
+    "agc.show": ("统计", "Show"),
+    "agc.syntax_error": (
+        "检索式第 {column} 列有误：",
+        "Query error at column {column}: ",
+    ),
+    "agc.scope": (
+        "分析范围：{scope}；共 {total}{unit}，载有{who}的 {with_party} 件，未载的 {without} 件；"
+        "共 {parties} 个，申请量不足 {min} 件未排名 {below} 个。",
+        "Scope: {scope}; {total} {unit}; {who} given: {with_party}, not given: "
+        "{without}; {parties} in all, with fewer than {min} applications (not ranked): "
+        "{below}.",
+    ),
+    "agc.overall": (
+        "发明申请 {inventions} 件，已审结 {decided} 件（授权 {granted}、驳回 {rejected}、撤回 "
+        "{withdrawn}），审中 {pending} 件，失效但结局未载明 {unclear} 件，状态未知 {unknown} 件。",
+        "{inventions} invention applications, {decided} decided (granted {granted}, "
+        "rejected {rejected}, withdrawn {withdrawn}); {pending} pending, {unclear} lapsed "
+        "with no outcome stated, {unknown} of unknown status.",
+    ),
+    "agc.overall_rates": (
+        "授权率 {grant}，驳回率 {reject}，撤回率 {withdraw}。",
+        "Grant rate {grant}, rejection rate {reject}, withdrawal rate {withdraw}.",
+    ),
+    "agc.report": ("生成代理机构质量报告（DOCX）", "Agency quality report (DOCX)"),
+    "agc.ranking": ("{who}排名", "{who} ranking"),
+    "agc.no_rows": (
+        "没有{who}的申请量达到 {min} 件。",
+        "No {who} has {min} or more applications.",
+    ),
+    "agc.col.rank": ("排名", "Rank"),
+    "agc.col.agency": ("所属代理机构", "Agency"),
+    "agc.col.units": ("申请量", "Applications"),
+    "agc.col.share": ("占比", "Share"),
+    "agc.col.inventions": ("发明申请", "Inventions"),
+    "agc.col.decided": ("已审结", "Decided"),
+    "agc.col.grant": ("授权率", "Grant rate"),
+    "agc.col.reject": ("驳回率", "Rejection rate"),
+    "agc.col.withdraw": ("撤回率", "Withdrawal rate"),
+    "agc.col.pending": ("审中", "Pending"),
+    "agc.col.unclear": ("失效（结局未载明）", "Lapsed, outcome not stated"),
+    "agc.col.unknown": ("状态未知", "Status unknown"),
+    "agc.col.claims": ("权利要求数（均值/中位数）", "Claims (mean / median)"),
+    "agc.col.abnormal": ("非正常申请", "Abnormal filings"),
+    "agc.col.field": ("技术领域（IPC 部）", "Field (IPC section)"),
+    "agc.detail": ("趋势与领域", "Trend and fields"),
+    "agc.legend": (
+        "比率的分母为已审结发明申请；“—”：无已审结发明申请或无权利要求数。审中、失效但结局未载明"
+        "与状态未知的发明申请单列，不计入分母。",
+        "Rates are of the decided invention applications; “—”: none decided, or no claim "
+        "count. Pending, lapsed-without-outcome and unknown ones are apart.",
+    ),
+    "agc.one_years": ("申请年份 {first}–{last}", "Filed {first}–{last}"),
+    "agc.one_types": ("类型", "Types"),
+    "agc.one_subclasses": ("主要 IPC 小类", "Main IPC subclasses"),
     # -- account -----------------------------------------------------------------------
     "account.title": ("我的账户", "My account"),
     "account.tokens": ("API 令牌", "API tokens"),

@@ -11,7 +11,8 @@ client address is already the one a trusted proxy reported) applies, in order:
   buckets that refill at the rate and hold a sixth of a minute's worth, so short bursts
   pass and a flood answers **429** with ``Retry-After``;
 - **concurrency limits on expensive requests** (:data:`EXPENSIVE`: searches, dashboards,
-  spec checks, saving and re-running sets, exports, uploads): a signed-in user may have
+  spec checks, saving and re-running sets, exports, uploads, supply–demand
+  matchings, the agency dashboard): a signed-in user may have
   ``PATNAV_USER_CONCURRENCY`` of them running at once (read-only roles
   ``PATNAV_READONLY_CONCURRENCY``), everyone together ``PATNAV_SERVER_CONCURRENCY``; one
   more answers **429** (that user) or **503** (the server), with ``Retry-After``;
@@ -71,6 +72,10 @@ EXPENSIVE: tuple[tuple[str, re.Pattern[str], str], ...] = tuple(
         ("GET", r"/api/v1/sets/\d+/export", "export"),
         ("GET", r"/sets/\d+/export\.csv", "export"),
         ("POST", r"/(api/v1/)?stores/\d+/imports", "upload"),
+        ("GET", r"/agencies|/api/v1/agencies(/charts)?", "dashboard"),
+        ("POST", r"/(api/v1/)?agencies/report", "export"),
+        ("POST", r"/match(/xlsx)?|/api/v1/match(/patents|/xlsx)?", "search"),
+        ("GET", r"/match/patents", "search"),
     )
 )
 """(method, path, kind) of the requests that cost the server real work."""

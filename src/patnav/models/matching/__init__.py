@@ -17,6 +17,7 @@ from patnav.models.matching.match import (
     PatentNeeds,
     in_region,
     match,
+    write_match_list,
 )
 from patnav.models.matching.supply import (
     Supply,
@@ -42,4 +43,5 @@ __all__ = [
     "read_listings",
     "read_needs",
     "supply",
+    "write_match_list",
 ]

@@ -209,6 +209,22 @@ FRAME_COLUMNS = (
 """The columns of :meth:`Matching.to_frame` (the xlsx sheet), in order."""
 
 
+SHEET = "对接清单"
+"""The sheet of the 对接清单 workbook."""
+
+
+def write_match_list(matching: Matching, path: Path) -> Path:
+    """Write the 对接清单 of a matching (:meth:`Matching.to_frame`, one sheet
+    :data:`SHEET`, columns :data:`FRAME_COLUMNS`) to ``path`` (.xlsx): the one writer of
+    ``patnav match --out`` and the web's download.
+
+    Raises:
+        OSError: the file cannot be written.
+    """
+    matching.to_frame().to_excel(path, index=False, sheet_name=SHEET)
+    return path
+
+
 _Ranked = tuple[
     Need, str | None, int, list[tuple[str, float]], dict[str, float], dict[str, float]
 ]

@@ -396,3 +396,58 @@ def test_a_threshold_that_is_not_a_number_is_refused(tmp_path: Path):
 
     with pytest.raises(InvalidParameterError, match="recombined_coverage"):
         Thresholds.load(bad)
+
+
+def test_claims_are_judged_where_the_store_has_them(data_dir, tmp_path):
+    """The Chinese database export carries each document's first claim (主权项): a
+    document whose claim is assembled from two real claims of other applicants, with an
+    abstract of its own, is flagged on its claims; the same passages in the abstract of
+    a document that has claims of its own are not judged there."""
+    from patnav.ingest.pipeline import import_paths
+
+    source = data_dir / "formats/cn-excel/cnipa_export_199.xlsx"
+    raw = pd.read_excel(source, dtype=str)
+    raw = raw[raw["主权项"].str.len().ge(150)].drop_duplicates("申请（专利权）人")
+    first, second = raw.iloc[0], raw.iloc[1]
+    ccf = [
+        json.loads(line)["abstract"]
+        for line in (data_dir / CCF).read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    ]
+    claim = first["主权项"][:100] + "；" + second["主权项"][-100:]
+    path = tmp_path / "claims.duckdb"
+    with PatentStore.open(path) as store:
+        assert import_paths(store, [source], raise_unexpected=True).ok
+        with store.transaction():
+            writer = DocumentWriter(store, import_id=9, file="planted", fmt="json")
+            for n, (abstract, claims) in enumerate(
+                [(ccf[0], claim), (claim, ccf[1])], start=1
+            ):
+                writer.add(
+                    PatentRecord(
+                        pub_number=f"CN98{n:07d}U",
+                        office="CN",
+                        kind="U",
+                        app_number=f"CN2014{n:08d}",
+                        app_date=date(2014, 6, n),
+                        patent_type=PatentType.UTILITY_MODEL,
+                        title="一种组合装置",
+                        abstract=abstract,
+                        claims=claims,
+                        parties=(Party(Role.APPLICANT, f"拼凑申请人{n}"),),
+                    ),
+                    f"planted {n}",
+                )
+            writer.finish()
+    with PatentStore.open(path, read_only=True) as store:
+        result = detect(store)
+    flags = {f.applications[0]: f for f in result.flags if f.kind == "recombined"}
+    assert set(flags) == {"CN201400000001"}
+    ev = flags["CN201400000001"].evidence
+    assert ev["text_used"] == "claims" and "权利要求" in flags["CN201400000001"].message
+    assert {a for s in ev["sources"] for a in s["applicants"]} == {
+        first["申请（专利权）人"],
+        second["申请（专利权）人"],
+    }
+    check = result.to_dict()["recombined_check"]
+    assert check["judged_on_claims"] == check["judged"]  # every document has its claim

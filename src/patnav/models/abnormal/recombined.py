@@ -120,6 +120,15 @@ def _own_text(
     return None, None
 
 
+def _uncommon(values: np.ndarray, common: np.ndarray) -> np.ndarray:
+    """``values`` (sorted, distinct) less those in ``common`` (sorted, distinct)."""
+    if not len(common) or not len(values):
+        return values
+    at = np.minimum(np.searchsorted(common, values), len(common) - 1)
+    kept: np.ndarray = values[common[at] != values]
+    return kept
+
+
 def _related(d: Application, s: Application) -> bool:
     """S is D's own (a common applicant or inventor) or the same invention."""
     from patnav.models.abnormal.rules import _same_invention
@@ -216,12 +225,20 @@ def recombined_flags(
             else mine
         )
     del texts
-    sizes = np.fromiter((len(s) for s in src), dtype=np.int64, count=size)
-    every = np.concatenate(src) if size else empty
-    order = np.argsort(every, kind="stable")
-    ranked = every[order]
-    owner = np.repeat(np.arange(size, dtype=np.int64), sizes)[order]
-    del every, order
+    # (hash << 32 | application) in one uint64 array sorted in place: the postings
+    # without an argsort's int64 permutation (a million applications' shingles fit)
+    packed = np.empty(sum(len(x) for x in src), dtype=np.uint64)
+    at = 0
+    for i, x in enumerate(src):
+        if len(x):
+            packed[at : at + len(x)] = (
+                x.astype(np.uint64) << np.uint64(32)
+            ) | np.uint64(i)
+            at += len(x)
+    packed.sort()
+    ranked = (packed >> np.uint64(32)).astype(np.uint32)
+    owner = (packed & np.uint64(0xFFFFFFFF)).astype(np.int64)
+    del packed
     starts = np.flatnonzero(np.concatenate(([True], ranked[1:] != ranked[:-1])))
     df = np.diff(np.append(starts, len(ranked)))
     common = ranked[starts[df > t.recombined_common_documents]]
@@ -233,13 +250,7 @@ def recombined_flags(
         [a.app_date.toordinal() if a.app_date else _NO_DAY for a in pool],
         dtype=np.int64,
     )
-    # every application's own shingles less the common ones, in one pass
-    own_sizes = np.fromiter((len(o) for o in own), dtype=np.int64, count=size)
-    flat = np.concatenate(own) if size else empty
-    kept = ~np.isin(flat, common)
-    bounds = np.concatenate(([0], np.cumsum(own_sizes)))
-    running = np.concatenate(([0], np.cumsum(kept)))
-    rare_sizes = running[bounds[1:]] - running[bounds[:-1]]
+    rare_sizes = np.zeros(size, dtype=np.int64)
     no_text = too_short = date_unknown = 0
     by_text = {"claims": 0, "abstract": 0}
     todo: list[int] = []
@@ -253,6 +264,8 @@ def recombined_flags(
             no_text += app.patent_type != "design"
             unjudged.add(app.app_id)
             continue
+        mine = _uncommon(own[i], common)
+        rare_sizes[i] = len(mine)
         if rare_sizes[i] < max(t.recombined_min_shingles, 1):
             too_short += 1
             unjudged.add(app.app_id)
@@ -262,9 +275,8 @@ def recombined_flags(
             unjudged.add(app.app_id)
             continue
         by_text[which] += 1
-        rare[i] = flat[bounds[i] : bounds[i + 1]][kept[bounds[i] : bounds[i + 1]]]
+        rare[i] = mine
         todo.append(i)
-    del flat, kept
     candidates: dict[int, list[tuple[int, int]]] = {}
     pairs = 0
     for start in range(0, len(todo), _CHUNK):

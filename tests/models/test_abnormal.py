@@ -370,7 +370,7 @@ def test_cli_prints_chinese_flags_and_writes_xlsx(planted, tmp_path):
     assert js.exit_code == 0, js.output
     data = json.loads(js.output)
     assert data["applications"] == data["documents"] == 3 * len(expected_batch)
-    assert set(data["counts"]) == {"batch", "split", "volume", "agency"}
+    assert set(data["counts"]) == {"batch", "split", "volume", "agency", "recombined"}
 
 
 def _year(app_number: str) -> int:

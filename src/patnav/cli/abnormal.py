@@ -1,6 +1,6 @@
 """``patnav abnormal``: abnormal patent filings (非正常专利申请) — batches of near-identical
-content, split filings, volumes beyond capacity, agency concentration — each flag with
-its evidence and the rule behind it."""
+content, split filings, volumes beyond capacity, content recombined from others'
+documents, agency concentration — each flag with its evidence and the rule behind it."""
 
 from __future__ import annotations
 
@@ -40,6 +40,15 @@ TEXT = Catalogue(
             "counted; {year_unknown} without a filing "
             "date (not in yearly volumes)",
         ),
+        "recombined": (
+            "拼凑核查：判断 {judged} 件（依权利要求 {claims} 件、依摘要 {abstract} 件）；"
+            "未判断：常用语以外的文本不足 {too_short} 件、无摘要和权利要求 {no_text} 件、"
+            "申请日未知 {date_unknown} 件、外观设计 {designs} 件",
+            "recombination check: {judged} judged ({claims} on their claims, {abstract} "
+            "on their abstract); not judged: {too_short} with too little uncommon text, "
+            "{no_text} without abstract or claims, {date_unknown} without a filing "
+            "date, {designs} designs",
+        ),
         "counts": ("标记：{counts}", "flags: {counts}"),
         "none": ("未发现标记", "no flags"),
         "written": ("已写入 {path}", "written to {path}"),
@@ -60,6 +69,7 @@ KINDS_EN = {
     "split": "split",
     "volume": "volume",
     "agency": "agency",
+    "recombined": "recombined",
 }
 
 
@@ -83,6 +93,21 @@ def render(result: AbnormalResult, lang: str) -> str:
             year_unknown=d["year_unknown"],
         )
     ]
+    check = d["recombined_check"]
+    if check is not None:
+        lines.append(
+            TEXT.text(
+                "recombined",
+                lang,
+                judged=check["judged"],
+                claims=check["judged_on_claims"],
+                abstract=check["judged_on_abstract"],
+                too_short=check["not_judged_too_short"],
+                no_text=check["not_judged_no_text"],
+                date_unknown=check["not_judged_date_unknown"],
+                designs=check["not_judged_design"],
+            )
+        )
     names = KINDS if lang != "en" else KINDS_EN
     lines.append(
         TEXT.text(
@@ -154,8 +179,10 @@ def abnormal_command(
 ) -> None:
     """Abnormal patent filings (非正常专利申请): batches of identical or near-identical
     content (MinHash over title, abstract and claims), split filings across related
-    applicants, volumes beyond an inventor's or applicant's capacity, and agencies with
-    a high share of them. Same-day invention + utility-model pairs of the same
+    applicants, volumes beyond an inventor's or applicant's capacity, applications
+    recombined from passages of two or more earlier documents of other applicants
+    (拼凑, judged against the whole store even with --query or --applicant), and
+    agencies with a high share of them. Same-day invention + utility-model pairs of the same
     applicants (一案双申) are lawful and not flagged.
 
     \b

@@ -12,7 +12,10 @@ publications) count once, compared through its longest text. The flags:
 3. :func:`volume_flags` — 超出合理能力的申请量: an inventor, a natural-person applicant or an
    organisation (applications per distinct inventor) above its yearly threshold.
 4. :func:`agency_flags` — 代理机构集中: agencies with at least ``agency_min_applications``
-   applications of which a share ≥ ``agency_share`` is under flags 1–3.
+   applications of which a share ≥ ``agency_share`` is under flags 1–3 or 5.
+5. :func:`~patnav.models.abnormal.recombined.recombined_flags` — 拼凑他人技术方案: an
+   application whose claims (else abstract) are largely assembled from passages of two
+   or more earlier documents of other, unrelated applicants (containment of shingles).
 
 Legitimate practice is not flagged: two near-identical applications of the same
 applicants, one an invention and one a utility model, filed the same day (一案双申), are
@@ -41,6 +44,7 @@ import pandas as pd
 
 from patnav.errors import InvalidParameterError
 from patnav.models.abnormal.near_duplicates import near_duplicates
+from patnav.models.abnormal.recombined import Recombination, recombined_flags
 from patnav.storage.store import PatentStore
 from patnav.yamlsafe import load_yaml, load_yaml_file
 
@@ -63,6 +67,7 @@ KINDS = {
     "split": "拆分申请",
     "volume": "超出合理能力的申请量",
     "agency": "代理机构集中",
+    "recombined": "拼凑他人技术方案",
 }
 """The flags' kinds and their Chinese names."""
 
@@ -86,6 +91,11 @@ class Thresholds:
     agency_min_applications: int = 20
     agency_share: float = 0.2
     titles_alone: int = 0
+    recombined_cjk_ngram: int = 4
+    recombined_min_shingles: int = 40
+    recombined_common_documents: int = 30
+    recombined_source_share: float = 0.15
+    recombined_coverage: float = 0.6
 
     @classmethod
     def load(cls, path: Path | None = None) -> Thresholds:
@@ -218,6 +228,8 @@ class AbnormalResult:
     short): no near-duplicate flag can be said of them either way."""
     not_compared_applications: frozenset[str] = frozenset()
     """Those applications (their ids: the application number, else the doc_id)."""
+    recombined: Recombination | None = None
+    """What the recombination rule judged and could not judge (None: not run)."""
 
     def counts(self) -> dict[str, int]:
         c = Counter(f.kind for f in self.flags)
@@ -237,6 +249,18 @@ class AbnormalResult:
             "exempt_domestic_priority": self.exempt_priority,
             "exempt_same_invention": self.exempt_family,
             "year_unknown": self.year_unknown,
+            "recombined_check": None
+            if self.recombined is None
+            else {
+                "judged": self.recombined.judged,
+                "judged_on_claims": self.recombined.by_text["claims"],
+                "judged_on_abstract": self.recombined.by_text["abstract"],
+                "not_judged_too_short": self.recombined.too_short,
+                "not_judged_no_text": self.recombined.no_text,
+                "not_judged_date_unknown": self.recombined.date_unknown,
+                "not_judged_design": self.recombined.designs,
+                "candidate_pairs": self.recombined.candidate_pairs,
+            },
             "counts": self.counts(),
             "thresholds": self.thresholds.to_dict(),
             "flags": [f.to_dict() for f in self.flags],
@@ -753,7 +777,9 @@ def volume_flags(apps: Sequence[Application], t: Thresholds) -> list[Flag]:
 def agency_flags(
     apps: Sequence[Application], flags: Sequence[Flag], t: Thresholds
 ) -> list[Flag]:
-    """Rule 4: agencies with a high share of applications under flags 1–3."""
+    """Rule 4: agencies with a high share of applications under the other flags
+    (batch, split, volume, recombined: an agency drafts the text, so a recombination
+    counts against it like a batch)."""
     flagged = {a for f in flags for a in f.applications}
     total: Counter[str] = Counter()
     hit: Counter[str] = Counter()
@@ -814,6 +840,12 @@ def detect(
     links = _link(apps, t)
     flags = batch_flags(apps, links, t) + split_flags(apps, links, t)
     flags += volume_flags(apps, t)
+    # the sources of a recombination are anyone's earlier documents: the whole store,
+    # not only the selection
+    pool = apps if doc_ids is None else load_applications(store)[0]
+    judged = None if doc_ids is None else {a.app_id for a in apps}
+    recombination = recombined_flags(store, pool, judged, t)
+    flags += recombination.flags
     flags += agency_flags(apps, flags, t)
     return AbnormalResult(
         flags=tuple(flags),
@@ -832,4 +864,5 @@ def detect(
         groups=tuple(tuple(apps[k].app_id for k in g) for g in links.groups),
         not_compared=frozenset(d for k in links.not_compared for d in apps[k].doc_ids),
         not_compared_applications=frozenset(apps[k].app_id for k in links.not_compared),
+        recombined=recombination,
     )

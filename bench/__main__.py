@@ -21,6 +21,7 @@ from bench import (
     fto_scale,
     fto_scope,
     import_speed,
+    ipc,
     matching,
     monitors,
     notify_speed,
@@ -69,6 +70,7 @@ BENCHMARKS = {
     "abnormal": abnormal.main,
     "abnormal-1m": abnormal.scale,
     "matching": matching.main,
+    "ipc": ipc.main,
 }
 
 

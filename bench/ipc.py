@@ -13,16 +13,21 @@ suggested subclass among the document's IPC subclasses. In the same run:
 
 * the most-frequent-subclass baseline (top-1: the training documents' most frequent
   subclass; top-3: the three most frequent);
-* the nearest-centroid model and the linear model (one hinge-loss SVM per subclass, SGD),
-  each with its training time (features, profiles and the held-out score curve) and its
-  per-text latency (one title at a time, median of ``LATENCY_TEXTS``);
+* the nearest-centroid model, the linear model (one hinge-loss SVM per subclass, SGD) and
+  their combination (patnav's default: both raw scores in one logistic curve fitted on
+  documents held out by year), each with its training time (features, profiles and the
+  held-out score curve) and its per-text latency (one title at a time, median of ``LATENCY_TEXTS``);
 * the calibration of the score: the mean score of the first suggestion against how often
   the first suggestion is right, in five bins of score.
+
+``PATNAV_BENCH_IPC_STORE=/tmp/…/ipc.duckdb`` reuses a store built by an earlier run (the
+import takes minutes); it is left in place.
 """
 
 from __future__ import annotations
 
 import itertools
+import os
 import shutil
 import statistics
 import tempfile
@@ -33,6 +38,7 @@ from pathlib import Path
 from bench.common import DATA_DIR, REPO, print_table, save
 
 SPLIT_YEAR = 2021
+METHODS = ("centroid", "linear", "combined")
 LATENCY_TEXTS = 200
 SOURCES = (
     "corpora/cn-taian-7384",
@@ -96,9 +102,12 @@ def main() -> None:
     from patnav.models.ipc.model import IpcSuggester
     from patnav.storage.store import PatentStore
 
+    given = os.environ.get("PATNAV_BENCH_IPC_STORE")
     folder = Path(tempfile.mkdtemp(prefix="patnav-bench-ipc-", dir="/tmp"))
     try:
-        path = _build(folder)
+        path = Path(given) if given else _build(folder)
+        if given:
+            print(f"  store {path} (PATNAV_BENCH_IPC_STORE: built before, kept)")
         with PatentStore.open(path) as store:
             everything = read_training_set(store)
         train = everything.before(SPLIT_YEAR)
@@ -138,7 +147,7 @@ def main() -> None:
                 [lang, "most frequent subclass", f"{b1:.3f}", f"{b3:.3f}", "", ""]
             )
             payload[f"baseline_{lang}"] = {"top1": b1, "top3": b3, "classes": common}
-        for method in ("centroid", "linear"):
+        for method in METHODS:
             started = time.perf_counter()
             model = IpcSuggester(method=method).fit(train)
             fit_s = time.perf_counter() - started
@@ -189,7 +198,7 @@ def main() -> None:
             ["lang", "method", "top-1", "top-3", "train s", "ms/text"],
             rows,
         )
-        for method in ("centroid", "linear"):
+        for method in METHODS:
             result = payload[method]
             assert isinstance(result, dict)
             zh = result.get("zh")

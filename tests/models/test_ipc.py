@@ -63,6 +63,19 @@ def raw(data_dir) -> pd.DataFrame:
     return frame.dropna(subset=["subclass", "year", "专利名称"])
 
 
+def _small_copy(taian_path: Path, folder: Path) -> Path:
+    """A copy of the store whose documents filed from 2000 on lose their IPC codes: a
+    small training set (a few hundred documents) for the tests that train repeatedly."""
+    path = folder / "small.duckdb"
+    shutil.copy(taian_path, path)
+    with PatentStore.open(path) as store:
+        store.execute(
+            "DELETE FROM classifications WHERE doc_id IN "
+            "(SELECT doc_id FROM patents WHERE app_date >= DATE '2000-01-01')"
+        )
+    return path
+
+
 def _run(path: Path, *args: str):
     return CliRunner().invoke(
         cli, ["--store", str(path), "ipc", *args], catch_exceptions=False
@@ -185,8 +198,7 @@ def test_a_store_without_classified_documents_says_so(tmp_path):
 
 
 def test_model_is_cached_and_retrained_when_documents_change(taian_path, tmp_path):
-    path = tmp_path / "copy.duckdb"
-    shutil.copy(taian_path, path)
+    path = _small_copy(taian_path, tmp_path)
     with PatentStore.open(path) as store:
         _, trained_at, now = trained_suggester(store)
         assert now and (model_folder(store) / "model.json").exists()
@@ -203,8 +215,7 @@ def test_model_is_cached_and_retrained_when_documents_change(taian_path, tmp_pat
 
 
 def test_train_lists_subclasses_too_rare_to_suggest(taian_path, tmp_path):
-    path = tmp_path / "copy.duckdb"
-    shutil.copy(taian_path, path)
+    path = _small_copy(taian_path, tmp_path)
     result = CliRunner().invoke(
         cli, ["--store", str(path), "ipc", "train", "--json"], catch_exceptions=False
     )

@@ -29,6 +29,7 @@ import operator
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
@@ -47,7 +48,7 @@ LEVELS: tuple[Level, ...] = ("subclass", "group")
 _CJK_RUN = re.compile(f"[{CJK_RANGES}]+")
 _LATIN = re.compile(f"[{LATIN_RANGES}]")
 _LETTER = re.compile(r"[^\W\d_]")
-METHODS = ("linear", "centroid")
+METHODS = ("combined", "linear", "centroid")
 SGD_ALPHA = 1e-5
 SGD_EPOCHS = 5
 PRUNE = 1e-3
@@ -90,6 +91,27 @@ def check_script(text: str) -> None:
         )
 
 
+@dataclass(frozen=True, slots=True)
+class _Parts:
+    """One level's classes and scorers before they are combined into one matrix."""
+
+    classes: tuple[str, ...]
+    documents: tuple[int, ...]
+    rare: dict[str, int]
+    centroids: sp.csr_matrix
+    linear: tuple[sp.csr_matrix, np.ndarray] | None
+
+    def inputs(self, x: sp.csr_matrix, method: str) -> list[np.ndarray]:
+        """The raw scores the method combines, for vectors ``x`` (each texts × classes):
+        the cosine with the centroids and/or the linear margin."""
+        cosine = np.asarray((x @ self.centroids.T).toarray(), dtype=np.float64)
+        if self.linear is None or method == "centroid":
+            return [cosine]
+        w, b = self.linear
+        margin = np.asarray((x @ w.T).toarray() + b, dtype=np.float64)
+        return [margin] if method == "linear" else [cosine, margin]
+
+
 class IpcSuggester:
     """Suggests IPC subclasses and main groups for a text, learned from a store's own
     classified documents (scikit-learn conventions: :mod:`patnav.models.base`).
@@ -107,7 +129,7 @@ class IpcSuggester:
         *,
         min_documents: int = 5,
         min_df: int = 2,
-        method: str = "linear",
+        method: str = "combined",
         calibrate: bool = True,
     ) -> None:
         self.min_documents = min_documents
@@ -134,18 +156,15 @@ class IpcSuggester:
                 "没有可学习的文献：训练集中没有带标题或摘要且带 IPC 分类号的文献。"
                 "(No training documents: none has a title or abstract and IPC codes.)"
             )
-        x = self._fit_profiles(training)
-        self.curves_ = {level: (1.0, 0.0) for level in LEVELS}
-        self.calibrated_ = False
-        if self.calibrate:
-            curves = self._held_out_curves(training, x)
-            if curves is not None:
-                self.curves_ = curves
-                self.calibrated_ = True
+        x = self._fit_features(training)
+        parts = self._parts(x, training.samples)
+        fitted = self._held_out_fit(training, x) if self.calibrate else None
+        self.calibrated_ = fitted is not None
+        self._assemble(parts, fitted)
         return self
 
-    def _fit_profiles(self, training: TrainingSet) -> sp.csr_matrix:
-        """Vocabulary, IDF and both levels' profiles; returns the samples' vectors."""
+    def _fit_features(self, training: TrainingSet) -> sp.csr_matrix:
+        """Vocabulary and IDF; returns the samples' TF-IDF vectors."""
         from sklearn.feature_extraction.text import CountVectorizer
 
         samples = training.samples
@@ -158,19 +177,15 @@ class IpcSuggester:
         df = np.bincount(counts.indices, minlength=counts.shape[1])
         self.idf_ = (np.log((1 + n) / (1 + df)) + 1).astype(np.float32)
         counts.data = 1.0 + np.log(counts.data)
-        x = _normalize_rows(sp.csr_matrix(counts @ sp.diags(self.idf_)))
         self.documents_ = training.documents
         self.samples_ = n
-        self._learn(x, samples)
-        return x
+        return _normalize_rows(sp.csr_matrix(counts @ sp.diags(self.idf_)))
 
-    def _learn(self, x: sp.csr_matrix, samples: Sequence[Sample]) -> None:
-        """Class profiles and biases of both levels from the samples' vectors ``x``."""
-        self.classes_: dict[Level, tuple[str, ...]] = {}
-        self.class_documents_: dict[Level, tuple[int, ...]] = {}
-        self.profiles_: dict[Level, sp.csr_matrix] = {}
-        self.biases_: dict[Level, np.ndarray] = {}
-        self.rare_: dict[Level, dict[str, int]] = {}
+    def _parts(
+        self, x: sp.csr_matrix, samples: Sequence[Sample]
+    ) -> dict[Level, _Parts]:
+        """Each level's classes and the scorers the method needs, from vectors ``x``."""
+        out: dict[Level, _Parts] = {}
         for level in LEVELS:
             labels = [
                 s.subclasses if level == "subclass" else s.groups for s in samples
@@ -180,26 +195,31 @@ class IpcSuggester:
                 for code in codes:
                     docs.setdefault(code, set()).add(s.doc_id)
             kept = sorted(c for c, d in docs.items() if len(d) >= self.min_documents)
-            self.rare_[level] = {
-                c: len(d)
-                for c, d in sorted(docs.items())
-                if len(d) < self.min_documents
-            }
-            self.classes_[level] = tuple(kept)
-            self.class_documents_[level] = tuple(len(docs[c]) for c in kept)
             membership = _membership(labels, kept)
-            if self.method == "linear" and level == "subclass":
-                weights, bias = _linear(x, membership)
-                self.profiles_[level], self.biases_[level] = weights, bias
-            else:
-                self.profiles_[level] = _normalize_rows(sp.csr_matrix(membership @ x))
-                self.biases_[level] = np.zeros(len(kept), dtype=np.float32)
+            centroids = _normalize_rows(sp.csr_matrix(membership @ x))
+            linear = None
+            if self.method != "centroid" and level == "subclass":
+                linear = _linear(x, membership)
+            out[level] = _Parts(
+                classes=tuple(kept),
+                documents=tuple(len(docs[c]) for c in kept),
+                rare={
+                    c: len(d)
+                    for c, d in sorted(docs.items())
+                    if len(d) < self.min_documents
+                },
+                centroids=centroids,
+                linear=linear,
+            )
+        return out
 
-    def _held_out_curves(
+    def _held_out_fit(
         self, training: TrainingSet, x: sp.csr_matrix
-    ) -> dict[Level, tuple[float, float]] | None:
-        """Score curves fitted on the latest dated documents' titles, with profiles
-        learned from the earlier ones (None: too few dated documents to hold out)."""
+    ) -> dict[Level, tuple[np.ndarray, float]] | None:
+        """Per level, the logistic curve P(class is a label | raw scores) fitted on the
+        titles of the latest dated documents, scored by scorers learned from the earlier
+        ones (None: too few dated documents to hold out). Its inputs are the cosine
+        (centroid), the margin (linear) or both (combined)."""
         dated = sorted({(s.year, s.doc_id) for s in training.samples if s.year})
         if len(dated) < 200:
             return None
@@ -217,31 +237,69 @@ class IpcSuggester:
         ]
         if len({s.doc_id for s in earlier}) < 100 or not later:
             return None
-        probe = IpcSuggester(
-            min_documents=self.min_documents,
-            min_df=self.min_df,
-            method=self.method,
-            calibrate=False,
-        )
         # the probe shares the full vocabulary and IDF (no label crosses the cut)
-        probe.vocabulary_, probe.idf_ = self.vocabulary_, self.idf_
-        probe._learn(sp.csr_matrix(x[rows]), earlier)
-        curves: dict[Level, tuple[float, float]] = {}
+        parts = self._parts(sp.csr_matrix(x[rows]), earlier)
+        probe_x = self._matrix([text_features(s.title or s.text) for s in later])
+        fitted: dict[Level, tuple[np.ndarray, float]] = {}
         for level in LEVELS:
-            classes = probe.classes_[level]
-            if not classes:
-                curves[level] = (1.0, 0.0)
+            part = parts[level]
+            if not part.classes:
+                fitted[level] = (np.ones(1), 0.0)
                 continue
-            raw = probe.raw_scores([s.title or s.text for s in later], level)
-            k = min(CALIBRATION_CANDIDATES, len(classes))
-            top = np.argpartition(-raw, k - 1, axis=1)[:, :k]
-            hits: list[bool] = []
-            for row, s in zip(top, later, strict=True):
+            inputs = part.inputs(probe_x, self.method)
+            k = min(CALIBRATION_CANDIDATES, len(part.classes))
+            chosen = np.concatenate(
+                [np.argpartition(-m, k - 1, axis=1)[:, :k] for m in inputs], axis=1
+            )
+            values, hits = [], []
+            for i, (row, s) in enumerate(zip(chosen, later, strict=True)):
                 truth = set(s.subclasses if level == "subclass" else s.groups)
-                hits.extend(classes[j] in truth for j in row)
-            values = np.take_along_axis(raw, top, axis=1).ravel()
-            curves[level] = _logistic(values, np.array(hits, dtype=bool))
-        return curves
+                for j in dict.fromkeys(row.tolist()):
+                    values.append([m[i, j] for m in inputs])
+                    hits.append(part.classes[j] in truth)
+            fitted[level] = _logistic(
+                np.array(values, dtype=np.float64), np.array(hits, dtype=bool)
+            )
+        return fitted
+
+    def _assemble(
+        self,
+        parts: dict[Level, _Parts],
+        fitted: dict[Level, tuple[np.ndarray, float]] | None,
+    ) -> None:
+        """One sparse weight matrix and bias per level: the fitted combination of the
+        level's scorers, so that scoring is one product and one logistic curve."""
+        self.classes_: dict[Level, tuple[str, ...]] = {}
+        self.class_documents_: dict[Level, tuple[int, ...]] = {}
+        self.profiles_: dict[Level, sp.csr_matrix] = {}
+        self.biases_: dict[Level, np.ndarray] = {}
+        self.rare_: dict[Level, dict[str, int]] = {}
+        self.curves_: dict[Level, tuple[float, float]] = {}
+        for level in LEVELS:
+            part = parts[level]
+            self.classes_[level] = part.classes
+            self.class_documents_[level] = part.documents
+            self.rare_[level] = part.rare
+            zeros = np.zeros(len(part.classes), dtype=np.float32)
+            bias: np.ndarray
+            if fitted is not None:
+                coefs, intercept = fitted[level]
+            elif part.linear is not None and self.method == "linear":
+                coefs, intercept = np.ones(1), 0.0
+            else:  # uncalibrated: the cosine alone (combined needs held-out weights)
+                coefs, intercept = np.array([1.0, 0.0]), 0.0
+            if part.linear is None or self.method == "centroid":
+                weights, bias = part.centroids * float(coefs[0]), zeros
+            elif self.method == "linear":
+                w, b = part.linear
+                weights, bias = w * float(coefs[0]), b * float(coefs[0])
+            else:
+                w, b = part.linear
+                weights = part.centroids * float(coefs[0]) + w * float(coefs[1])
+                bias = b * float(coefs[1])
+            self.profiles_[level] = sp.csr_matrix(weights, dtype=np.float32)
+            self.biases_[level] = np.asarray(bias, dtype=np.float32)
+            self.curves_[level] = (1.0, float(intercept))
 
     # -- scoring ---------------------------------------------------------------------
 
@@ -359,45 +417,44 @@ def _linear(
     return sp.csr_matrix(weights, dtype=np.float32), bias
 
 
-def _logistic(values: np.ndarray, hits: np.ndarray) -> tuple[float, float]:
-    """Slope and intercept of the logistic curve P(hit | raw score), fitted by Newton's
-    method with backtracking on the log-loss (Platt scaling, with Platt's smoothed
-    targets so that a perfectly separated sample still gives a finite curve)."""
+def _logistic(values: np.ndarray, hits: np.ndarray) -> tuple[np.ndarray, float]:
+    """Coefficients and intercept of the logistic curve P(hit | raw scores) (``values``:
+    one row per candidate, one column per raw score), fitted by Newton's method with
+    backtracking on the log-loss — Platt scaling, with Platt's smoothed targets so that
+    a perfectly separated sample still gives a finite curve."""
+    values = values.reshape(len(hits), -1)
     positives = int(hits.sum())
     negatives = len(hits) - positives
     if positives == 0 or negatives == 0:
-        return (1.0, 0.0)
+        return np.ones(values.shape[1]), 0.0
     target = np.where(hits, (positives + 1) / (positives + 2), 1 / (negatives + 2))
+    design = np.hstack([values, np.ones((len(hits), 1))])
 
-    def loss(a: float, b: float) -> float:
-        z = a * values + b
+    def loss(theta: np.ndarray) -> float:
+        z = design @ theta
         # log(1 + e^z) - t z, computed without overflow
         return float(np.sum(np.logaddexp(0.0, z) - target * z))
 
-    a, b = 0.0, float(np.log((positives + 1) / (negatives + 1)))
-    current = loss(a, b)
+    theta = np.zeros(design.shape[1])
+    theta[-1] = np.log((positives + 1) / (negatives + 1))
+    current = loss(theta)
     for _ in range(100):
-        p = expit(a * values + b)
+        p = expit(design @ theta)
         w = np.maximum(p * (1 - p), 1e-12)
-        g = np.array([np.dot(p - target, values), np.sum(p - target)])
-        h = np.array(
-            [
-                [np.dot(w, values * values) + 1e-12, np.dot(w, values)],
-                [np.dot(w, values), np.sum(w) + 1e-12],
-            ]
-        )
+        g = design.T @ (p - target)
+        h = design.T @ (design * w[:, None]) + 1e-9 * np.eye(design.shape[1])
         step = np.linalg.solve(h, g)
         t = 1.0
         while t > 1e-10:
-            na, nb = a - t * float(step[0]), b - t * float(step[1])
-            candidate = loss(na, nb)
-            if candidate <= current + 1e-4 * t * float(np.dot(g, -step)):
+            candidate_theta = theta - t * step
+            candidate = loss(candidate_theta)
+            if candidate <= current - 1e-4 * t * float(g @ step):
                 break
             t /= 2
         else:
             break
         converged = abs(current - candidate) < 1e-10 * max(1.0, abs(current))
-        a, b, current = na, nb, candidate
+        theta, current = candidate_theta, candidate
         if converged:
             break
-    return (a, b)
+    return theta[:-1], float(theta[-1])

@@ -32,8 +32,10 @@ TAIAN = "corpora/cn-taian-7384"
 REPO = Path(__file__).resolve().parents[2]
 
 TOP3_FLOOR = 0.35
-"""Top-3 subclass accuracy on the later Tai'an titles must reach this (measured: 0.59
-with the default model; the most-frequent baseline is about 0.14)."""
+"""Top-3 subclass accuracy on the later Tai'an titles (filed 2012–2015, trained on
+1985–2011) must reach this. Measured: 0.574 with the default (combined) model, 0.594 with
+the centroid alone, 0.481 with the linear model alone; the most-frequent baseline is
+0.137 (top-1: 0.415 against 0.049)."""
 
 
 @pytest.fixture(scope="module")

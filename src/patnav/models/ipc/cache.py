@@ -20,6 +20,7 @@ An in-memory store trains in memory every time.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import tempfile
 from datetime import UTC, datetime
@@ -32,6 +33,8 @@ import scipy.sparse as sp
 from patnav.models.ipc.corpus import read_training_set, training_fingerprint
 from patnav.models.ipc.model import LEVELS, IpcSuggester
 from patnav.storage.store import MEMORY, PatentStore
+
+log = logging.getLogger(__name__)
 
 SUFFIX = ".ipc"
 FORMAT = 1
@@ -182,5 +185,10 @@ def trained_suggester(
     model = IpcSuggester(**_params(params)).fit(training)
     trained_at = datetime.now(UTC).isoformat(timespec="seconds")
     if folder is not None:
-        save_model(model, folder, fingerprint=fingerprint, trained_at=trained_at)
+        try:
+            save_model(model, folder, fingerprint=fingerprint, trained_at=trained_at)
+        except (
+            OSError
+        ) as exc:  # a read-only folder: answer anyway, train again next time
+            log.warning("IPC model not cached in %s: %s", folder, exc)
     return model, trained_at, True

@@ -1,25 +1,34 @@
-"""The IPC suggester: TF-IDF text features and one nearest-centroid profile per class.
+"""The IPC suggester: TF-IDF text features, a centroid and a linear scorer per class,
+combined and calibrated on documents held out by filing year.
 
 **Features.** Chinese (and any CJK) text becomes its single characters and character
 pairs; English text its lower-cased, Snowball-stemmed words without stop words (the
 stemmer full-text search uses). Each feature is weighted by ``1 + log(tf)`` × smoothed
 IDF and each text's vector is L2-normalised (TF-IDF). Character n-grams need no
-dictionary and no segmentation pass, which makes training take seconds: on the Chinese
-exports, jieba words added nothing the pairs did not already carry (``python -m bench
-ipc``).
+dictionary and no segmentation pass over every abstract.
 
 **Classes.** Each IPC subclass (and, for ``level="group"``, each main group) with at
-least ``min_documents`` training documents gets a profile: the normalised sum of its
-documents' vectors (Rocchio's centroid). A document counts for **every** class it is
-classified in, so the profiles are multi-label. Classes with fewer documents are not
-predicted: they are listed in ``rare_`` with their counts.
+least ``min_documents`` training documents is predicted; the others are listed in
+``rare_`` with their counts. A document counts for **every** class it is classified in
+(multi-label).
 
-**Scores.** The raw score of a class is the cosine of the text's vector with the class
-profile. It is turned into a probability by one logistic curve per level, fitted on
-documents held out by filing year (the latest fifth of the training documents with a
-year, trained on the earlier ones) on their titles alone: ``score`` is the estimated
-probability that the class is among the IPC classes of a document with this title. The
-curve is increasing, so probabilities keep the order of the cosines.
+**Scorers** (``method``). ``centroid``: the cosine with the class's centroid (the
+normalised sum of its documents' vectors, Rocchio). ``linear``: the margin of a linear
+SVM per subclass, one against the rest (hinge loss, SGD), small weights dropped so the
+model stays sparse. ``combined`` (default): both, for subclasses; main groups — thousands,
+most with few documents — always use the centroid alone. The linear scorer is the better
+one where classes have many documents, the centroid where they have few; ``python -m
+bench ipc`` measures the three side by side (figures in ``docs/ipc.md``).
+
+**Scores.** One logistic curve per level turns the raw scores into a probability (Platt
+scaling): it is fitted on the titles of the latest fifth of the dated training documents,
+scored by scorers learned from the earlier ones, over the ten best classes of each scorer.
+For ``combined`` the same fit weighs the cosine against the margin, so the combination is
+learned. ``score`` is the estimated probability that the class is among the IPC classes of
+a document with this title; the final weights are folded into one sparse matrix and one
+bias per class, so scoring is one sparse product and the order of the scores is the order
+of the combined raw score. With too few dated documents the score is the cosine,
+uncalibrated (``calibrated_`` is False).
 """
 
 from __future__ import annotations
@@ -360,7 +369,8 @@ class IpcSuggester:
         a, b = self.curves_[level]
         out = []
         for row, ok in zip(raw, shared, strict=True):
-            order = [j for j in np.argsort(-row, kind="stable") if ok[j]][:k]
+            masked = np.where(ok, row, -np.inf)
+            order = [j for j in np.argsort(-masked, kind="stable")[:k] if ok[j]]
             out.append([(classes[j], float(expit(a * row[j] + b))) for j in order])
         return out
 

@@ -30,8 +30,8 @@ TEXT = Catalogue(
             "学得，可推荐 {classes} 个{level}；{rare} 个{level}训练文献少于 {min} 件，"
             "不作推荐；{calibrated}；训练于 {at}{now}",
             "model: learned from {documents} classified documents of this store "
-            "({samples} title/abstract texts); suggests {classes} {level}es; {rare} "
-            "{level}es with fewer than {min} training documents are not suggested; "
+            "({samples} title/abstract texts); suggests {classes} {level}; {rare} "
+            "{level} with fewer than {min} training documents are not suggested; "
             "{calibrated}; trained {at}{now}",
         ),
         "calibrated": (
@@ -72,7 +72,7 @@ HEADS = Catalogue(
         "docs": ("训练文献", "training docs"),
     },
 )
-LEVEL_EN = {"subclass": "subclass", "group": "main group"}
+LEVEL_EN = {"subclass": "subclasses", "group": "main groups"}
 
 
 def _model_line(info: IpcModelInfo, lang: str) -> str:

@@ -53,6 +53,7 @@ def _params(model: IpcSuggester) -> dict[str, Any]:
         "min_documents": model.min_documents,
         "min_df": model.min_df,
         "method": model.method,
+        "max_negatives": model.max_negatives,
         "calibrate": model.calibrate,
     }
 

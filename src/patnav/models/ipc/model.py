@@ -129,6 +129,11 @@ class IpcSuggester:
         min_documents: a class is predicted only when at least this many training
             documents carry it; the others are reported in ``rare_``.
         min_df: a feature is kept only when at least this many samples hold it.
+        method: ``combined`` (default), ``linear`` or ``centroid`` (module docstring).
+        max_negatives: each linear scorer learns from its class's samples and at most
+            this many others, drawn at random and weighted up (measured on the exports:
+            30,000 instead of all ~48,000 cost 1 point of top-1 and saved a third of
+            the training time).
         calibrate: fit the score curve on documents held out by year (else the score
             is the cosine itself, still monotone but no probability).
     """
@@ -139,11 +144,13 @@ class IpcSuggester:
         min_documents: int = 5,
         min_df: int = 2,
         method: str = "combined",
+        max_negatives: int = 100_000,
         calibrate: bool = True,
     ) -> None:
         self.min_documents = min_documents
         self.min_df = min_df
         self.method = method
+        self.max_negatives = max_negatives
         self.calibrate = calibrate
 
     # -- fitting ---------------------------------------------------------------------
@@ -156,6 +163,10 @@ class IpcSuggester:
             )
         if not isinstance(self.min_df, int) or self.min_df < 1:
             raise invalid_parameter(self, "min_df", "an int >= 1", self.min_df)
+        if not isinstance(self.max_negatives, int) or self.max_negatives < 1:
+            raise invalid_parameter(
+                self, "max_negatives", "an int >= 1", self.max_negatives
+            )
         if self.method not in METHODS:
             raise invalid_parameter(
                 self, "method", f"one of {', '.join(METHODS)}", self.method
@@ -208,7 +219,7 @@ class IpcSuggester:
             centroids = _normalize_rows(sp.csr_matrix(membership @ x))
             linear = None
             if self.method != "centroid" and level == "subclass":
-                linear = _linear(x, membership)
+                linear = _linear(x, membership, self.max_negatives)
             out[level] = _Parts(
                 classes=tuple(kept),
                 documents=tuple(len(docs[c]) for c in kept),
@@ -418,31 +429,45 @@ def _membership(
 
 
 def _linear(
-    x: sp.csr_matrix, membership: sp.csr_matrix
+    x: sp.csr_matrix, membership: sp.csr_matrix, max_negatives: int
 ) -> tuple[sp.csr_matrix, np.ndarray]:
     """One linear SVM per class against all others (hinge loss, SGD), its weights
-    below :data:`PRUNE` dropped so the model stays sparse."""
+    below :data:`PRUNE` dropped so the model stays sparse. A class learns from all its
+    samples and at most ``max_negatives`` others drawn at random (fixed seed),
+    weighted up to stand for all of them: past that size, the cost per class stops
+    growing with the store."""
     from sklearn.linear_model import SGDClassifier
 
     rows = []
     bias = np.zeros(membership.shape[0], dtype=np.float32)
     member = membership.tocsr()
+    n = x.shape[0]
+    rng = np.random.default_rng(0)
     for j in range(membership.shape[0]):
-        y = np.zeros(x.shape[0], dtype=np.int8)
-        y[member.indices[member.indptr[j] : member.indptr[j + 1]]] = 1
-        if y.all():  # a class every sample carries: always first
+        positives = member.indices[member.indptr[j] : member.indptr[j + 1]]
+        if len(positives) >= n:  # a class every sample carries: always first
             rows.append(sp.csr_matrix((1, x.shape[1]), dtype=np.float32))
             bias[j] = 1.0
             continue
+        negatives = np.setdiff1d(np.arange(n), positives, assume_unique=True)
+        weight = 1.0
+        if len(negatives) > max_negatives:
+            weight = len(negatives) / max_negatives
+            negatives = np.sort(rng.choice(negatives, max_negatives, replace=False))
+        chosen = np.concatenate([positives, negatives])
+        y = np.zeros(len(chosen), dtype=np.int8)
+        y[: len(positives)] = 1
+        weights = np.ones(len(chosen))
+        weights[len(positives) :] = weight
         fit = SGDClassifier(
             loss="hinge", alpha=SGD_ALPHA, max_iter=SGD_EPOCHS, tol=None, random_state=0
-        ).fit(x, y)
+        ).fit(x[chosen], y, sample_weight=weights)
         w = fit.coef_[0].astype(np.float32)
         w[np.abs(w) < PRUNE] = 0.0
         rows.append(sp.csr_matrix(w))
         bias[j] = float(fit.intercept_[0])
-    weights = sp.vstack(rows, format="csr") if rows else sp.csr_matrix((0, x.shape[1]))
-    return sp.csr_matrix(weights, dtype=np.float32), bias
+    weights_ = sp.vstack(rows, format="csr") if rows else sp.csr_matrix((0, x.shape[1]))
+    return sp.csr_matrix(weights_, dtype=np.float32), bias
 
 
 def _logistic(values: np.ndarray, hits: np.ndarray) -> tuple[np.ndarray, float]:

@@ -21,6 +21,7 @@ from bench import (
     fto_scale,
     fto_scope,
     import_speed,
+    ipc,
     matching,
     monitors,
     notify_speed,
@@ -78,6 +79,7 @@ BENCHMARKS = {
     "matching": matching.main,
     "tagging": tagging.main,
     "tagging-vectors": tagging.vectors,
+    "ipc": ipc.main,
 }
 
 

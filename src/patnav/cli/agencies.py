@@ -17,16 +17,12 @@ from patnav.storage.store import PatentStore
 
 
 def _abnormal(store: PatentStore, query: str | None) -> tuple[set[str], frozenset[str]]:
-    """The applications the abnormal-filing detector flags as batch or split filings
-    among the documents (of ``query``), and those it could not compare."""
-    from patnav.models.abnormal import detect
+    """The applications the abnormal-filing detector flags (batch, split or recombined
+    content) among the documents (of ``query``), and those it could not compare."""
+    from patnav.models.abnormal import agency_flagged
     from patnav.search.api import matching_ids
 
-    found = detect(store, matching_ids(store, query) if query else None)
-    flagged = {
-        a for f in found.flags if f.kind in ("batch", "split") for a in f.applications
-    }
-    return flagged, found.not_compared_applications
+    return agency_flagged(store, matching_ids(store, query) if query else None)
 
 
 @cli.command("agencies")

@@ -1050,7 +1050,6 @@ ALL_TABLES: tuple[Table, ...] = (
     VALUE_SCORES,
     *MONITOR_TABLES,
     *SME_TABLES,
-
     *TAG_TABLES,
 )
 

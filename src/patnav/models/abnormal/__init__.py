@@ -5,22 +5,26 @@ the thresholds are data (``thresholds.yaml``). See ``docs/abnormal.md``."""
 
 from patnav.models.abnormal.near_duplicates import NearDuplicates, near_duplicates
 from patnav.models.abnormal.rules import (
+    AGENCY_KINDS,
     KINDS,
     AbnormalResult,
     Application,
     Flag,
     Thresholds,
+    agency_flagged,
     detect,
     load_applications,
 )
 
 __all__ = [
+    "AGENCY_KINDS",
     "KINDS",
     "AbnormalResult",
     "Application",
     "Flag",
     "NearDuplicates",
     "Thresholds",
+    "agency_flagged",
     "detect",
     "load_applications",
     "near_duplicates",

@@ -866,3 +866,19 @@ def detect(
         not_compared_applications=frozenset(apps[k].app_id for k in links.not_compared),
         recombined=recombination,
     )
+
+
+AGENCY_KINDS: tuple[str, ...] = ("batch", "split", "recombined")
+"""The flags an agency's applications are counted by (``patnav agencies``, the agency
+dashboard): the patterns the drafting of a text shows — batches of near-identical
+content, splits, content recombined from others' documents."""
+
+
+def agency_flagged(
+    store: PatentStore, doc_ids: Sequence[str] | None
+) -> tuple[set[str], frozenset[str]]:
+    """The applications among ``doc_ids`` (None: the whole store) the detector flags with
+    one of :data:`AGENCY_KINDS`, and those it could not compare for near-duplicates."""
+    found = detect(store, doc_ids)
+    marked = {a for f in found.flags if f.kind in AGENCY_KINDS for a in f.applications}
+    return marked, found.not_compared_applications

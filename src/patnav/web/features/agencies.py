@@ -88,16 +88,11 @@ class AgencyAsk:
 def flagged(
     store: PatentStore, doc_ids: list[str] | None
 ) -> tuple[set[str], frozenset[str]]:
-    """The applications the abnormal-filing detector flags as batch or split filings
-    among ``doc_ids`` (None: the whole store), and those it could not compare (as
-    ``patnav agencies`` counts them)."""
-    from patnav.models.abnormal import detect
+    """The applications the abnormal-filing detector flags among ``doc_ids`` (None: the
+    whole store) as ``patnav agencies`` counts them, and those it could not compare."""
+    from patnav.models.abnormal import agency_flagged
 
-    found = detect(store, doc_ids)
-    marked = {
-        a for f in found.flags if f.kind in ("batch", "split") for a in f.applications
-    }
-    return marked, found.not_compared_applications
+    return agency_flagged(store, doc_ids)
 
 
 def compute(store: PatentStore, ask: AgencyAsk) -> AgencyQuality:

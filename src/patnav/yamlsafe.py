@@ -27,6 +27,7 @@ with the 1-based ``line`` and ``column`` where the problem is.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -345,3 +346,35 @@ def line_of(root: Node | None, loc: tuple[Any, ...]) -> int | None:
     key_node, node = node_at(root, loc)
     target = key_node or node
     return target.start_mark.line + 1 if target is not None else None
+
+
+def shipped_with_overrides(
+    package: str, name: str, path: Path | None, known: Sequence[str]
+) -> dict[str, Any]:
+    """A mapping of settings shipped as ``name`` in ``package`` (thresholds and the
+    like), with the user's file at ``path`` laid over it.
+
+    Raises:
+        InvalidParameterError: the user's file is not a mapping, or names a setting that
+            is not in ``known``.
+    """
+    from importlib import resources
+
+    from patnav.errors import InvalidParameterError
+
+    text = resources.files(package).joinpath(name).read_text(encoding="utf-8")
+    data: Any = load_yaml(text, source=name)
+    if path is not None:
+        extra = load_yaml_file(path)
+        if not isinstance(extra, dict):
+            raise InvalidParameterError(
+                f"阈值文件 {path} 应为“名称: 值”的映射（The file must be a mapping of "
+                f"names to values），见 {package.replace('.', '/')}/{name}。"
+            )
+        data = {**data, **extra}
+    unknown = sorted(set(data) - set(known))
+    if unknown:
+        raise InvalidParameterError(
+            f"未知阈值 {'、'.join(unknown)}（unknown settings）；可用：{'、'.join(known)}。"
+        )
+    return dict(data)

@@ -11,13 +11,16 @@ import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from patnav.cli.labels import LANGS, t
 from patnav.config import Settings
 from patnav.errors import PatnavError, QuerySyntaxError
+
+if TYPE_CHECKING:
+    from patnav.storage.store import PatentStore
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -30,6 +33,28 @@ class Context:
     settings: Settings
     debug: bool
     lang: str = "zh"
+
+    def existing_store(self, *, read_only: bool = False) -> PatentStore:
+        """The store of ``--store`` / ``PATNAV_STORE``, which must exist: a command that
+        reads or adds to a store it would otherwise create empty is a mistake."""
+        from patnav.errors import StoreError
+        from patnav.storage.store import PatentStore
+
+        path = self.settings.store
+        if str(path) != ":memory:" and not Path(path).exists():
+            raise StoreError(
+                f"No store at {path}. Create one first ('patnav init' or 'patnav import "
+                "FILES'), or point --store / PATNAV_STORE at an existing store."
+            )
+        return PatentStore.open(path, read_only=read_only)
+
+
+def echo_json(data: Any) -> None:
+    """Print ``data`` as indented JSON, Chinese kept as it is (dates and the like as
+    text)."""
+    import json
+
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
 
 
 LANG_HELP = (

@@ -9,9 +9,9 @@ from typing import Any
 
 import click
 
-from patnav.cli import Context, cli, lang_option
+from patnav.cli import Context, cli, echo_json, lang_option
 from patnav.cli.render import table
-from patnav.errors import InputError, StoreError
+from patnav.errors import InputError
 from patnav.i18n import Catalogue, Pair
 from patnav.models.capability import (
     CapabilityModel,
@@ -24,7 +24,6 @@ from patnav.models.high_value import (
     read_number_list,
     read_population,
 )
-from patnav.storage.store import PatentStore
 
 _TEXT: dict[str, Pair] = {
     "total": (
@@ -87,20 +86,6 @@ HEADS = Catalogue(
 
 def _h(keys: str, lang: str) -> list[str]:
     return [HEADS.text(k, lang) for k in keys.split()]
-
-
-def _open(obj: Context) -> PatentStore:
-    path = obj.settings.store
-    if str(path) != ":memory:" and not Path(path).exists():
-        raise StoreError(
-            f"No store at {path}. Create one first ('patnav init' or 'patnav import "
-            "FILES'), or point --store / PATNAV_STORE at an existing store."
-        )
-    return PatentStore.open(path, read_only=True)
-
-
-def _echo_json(data: Any) -> None:
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
 
 
 def _write(out: Path, data: dict[str, Any], frame: Any, lang: str) -> None:
@@ -268,13 +253,13 @@ def capability_group(
         ctx.meta["capability_weights"] = weights
         return
     obj: Context = ctx.obj
-    with _open(obj) as store:
+    with obj.existing_store(read_only=True) as store:
         model = CapabilityModel(weights=weights).fit(store)
     ranking = model.rank(region=region, industry=industry, top=top)
     if out is not None:
         _write(out, ranking.to_dict(), ranking.to_frame(), obj.lang)
     if as_json:
-        _echo_json(ranking.to_dict())
+        echo_json(ranking.to_dict())
         return
     click.echo(render_ranking(ranking, obj.lang))
 
@@ -294,11 +279,11 @@ def capability_show(ctx: click.Context, who: str, as_json: bool) -> None:
       patnav capability show 91340100711771143J --json
     """
     obj: Context = ctx.obj
-    with _open(obj) as store:
+    with obj.existing_store(read_only=True) as store:
         model = CapabilityModel(weights=ctx.meta.get("capability_weights")).fit(store)
     explained = model.explain(who)
     if as_json:
-        _echo_json(
+        echo_json(
             {
                 **explained.to_dict(),
                 "weights": model.weights_.to_dict(),
@@ -405,13 +390,13 @@ def highvalue_command(
     pledge_list = (
         read_number_list(pledges, "pledge list") if pledges is not None else None
     )
-    with _open(obj) as store:
+    with obj.existing_store(read_only=True) as store:
         hv = high_value_patents(
             store, level=level, population=pop, awards=award_list, pledges=pledge_list
         )
     if out is not None:
         _write(out, hv.to_dict(), hv.to_frame(), obj.lang)
     if as_json:
-        _echo_json(hv.to_dict())
+        echo_json(hv.to_dict())
         return
     click.echo(render_high_value(hv, obj.lang))

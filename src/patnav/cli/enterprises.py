@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
-from typing import Any
 
 import click
 
-from patnav.cli import Context, cli, lang_option
+from patnav.cli import Context, cli, echo_json, lang_option
 from patnav.cli.render import table, width
 from patnav.enterprises.groups import (
     Group,
@@ -28,7 +26,6 @@ from patnav.enterprises.store import (
     list_enterprises,
 )
 from patnav.enterprises.vocabulary import QUALIFICATIONS
-from patnav.errors import StoreError
 from patnav.i18n import Catalogue, Pair, say
 from patnav.storage.store import PatentStore
 
@@ -99,20 +96,6 @@ HEADS = Catalogue(
 
 def _h(keys: str, lang: str) -> list[str]:
     return [HEADS.text(k, lang) for k in keys.split()]
-
-
-def _open(obj: Context) -> PatentStore:
-    path = obj.settings.store
-    if str(path) != ":memory:" and not Path(path).exists():
-        raise StoreError(
-            f"No store at {path}. Create one first ('patnav init' or 'patnav import "
-            "FILES'), or point --store / PATNAV_STORE at an existing store."
-        )
-    return PatentStore.open(path)
-
-
-def _echo_json(data: Any) -> None:
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
 
 
 @cli.group("enterprises")
@@ -208,7 +191,7 @@ def enterprises_import(
         ]
         linked = None if no_link else link_enterprises(store)
     if as_json:
-        _echo_json(
+        echo_json(
             {
                 "imports": [r.to_dict() for r in reports],
                 "links": linked.to_dict() if linked else None,
@@ -274,7 +257,7 @@ def enterprises_list(
             store, name=name, qualification=qualification, size=size, limit=limit
         )
     if as_json:
-        _echo_json(result.to_dict())
+        echo_json(result.to_dict())
         return
     lang = obj.lang
     click.echo(
@@ -344,7 +327,7 @@ def enterprises_show(obj: Context, key: str, as_json: bool) -> None:
         e = find_enterprise(store, key)
         links = list_links(store, status=None, enterprise=e.enterprise_id)
     if as_json:
-        _echo_json({**e.to_dict(), "applicants": [x.to_dict() for x in links]})
+        echo_json({**e.to_dict(), "applicants": [x.to_dict() for x in links]})
         return
     click.echo(render_enterprise(e, obj.lang))
     if links:
@@ -406,7 +389,9 @@ def enterprises_links(
     """
     writing = bool(accept or reject or relink)
     opener = (
-        _open(obj) if writing else PatentStore.open(obj.settings.store, read_only=True)
+        obj.existing_store()
+        if writing
+        else PatentStore.open(obj.settings.store, read_only=True)
     )
     with opener as store:
         if relink:
@@ -417,7 +402,7 @@ def enterprises_links(
             decide_link(store, link_id, accept=False)
         links = list_links(store, status=None if all_ else "review")
     if as_json:
-        _echo_json([x.to_dict() for x in links])
+        echo_json([x.to_dict() for x in links])
         return
     if not links:
         click.echo(TEXT.text("no_links", obj.lang))
@@ -451,7 +436,7 @@ def groups_group(ctx: click.Context, all_: bool, as_json: bool) -> None:
 
 def _show_groups(groups: list[Group], lang: str, as_json: bool) -> None:
     if as_json:
-        _echo_json([g.to_dict() for g in groups])
+        echo_json([g.to_dict() for g in groups])
         return
     if not groups:
         click.echo(TEXT.text("no_groups", lang))
@@ -492,7 +477,7 @@ def groups_import(obj: Context, file: Path) -> None:
     Example:
       patnav enterprises groups import 企业集团.csv
     """
-    with _open(obj) as store:
+    with obj.existing_store() as store:
         result = import_groups(store, file)
     click.echo(
         TEXT.text(
@@ -519,11 +504,11 @@ def groups_suggest(obj: Context, as_json: bool) -> None:
     Example:
       patnav enterprises groups suggest
     """
-    with _open(obj) as store:
+    with obj.existing_store() as store:
         result = suggest_groups(store)
         groups = list_groups(store, status="suggested")
     if as_json:
-        _echo_json({**result.to_dict(), "groups": [g.to_dict() for g in groups]})
+        echo_json({**result.to_dict(), "groups": [g.to_dict() for g in groups]})
         return
     click.echo(
         TEXT.text(
@@ -537,7 +522,7 @@ def groups_suggest(obj: Context, as_json: bool) -> None:
 
 
 def _decide(obj: Context, group_id: str, member: str | None, accept: bool) -> None:
-    with _open(obj) as store:
+    with obj.existing_store() as store:
         group = decide_group(store, group_id, accept=accept, member=member)
     _show_groups([group], obj.lang, False)
 

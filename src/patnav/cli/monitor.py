@@ -4,17 +4,15 @@ remove`` — a thin shell over :mod:`patnav.monitors`."""
 from __future__ import annotations
 
 import getpass
-import json
 import os
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 import click
 
-from patnav.cli import Context, cli, lang_option
+from patnav.cli import Context, cli, echo_json, lang_option
 from patnav.cli.render import table
-from patnav.errors import InvalidParameterError, StoreError
+from patnav.errors import InvalidParameterError
 from patnav.i18n import Catalogue
 from patnav.monitors import (
     RULES,
@@ -41,7 +39,6 @@ from patnav.monitors.model import (
     parse_numbers,
 )
 from patnav.monitors.runner import RunRecord
-from patnav.storage.store import PatentStore
 
 MAX_NUMBERS_FILE = 2 * 1024 * 1024
 
@@ -107,20 +104,6 @@ HEADS = Catalogue(
         "status": ("结果", "status"),
     },
 )
-
-
-def _open(obj: Context) -> PatentStore:
-    path = obj.settings.store
-    if str(path) != ":memory:" and not Path(path).exists():
-        raise StoreError(
-            f"No store at {path}. Create one first ('patnav init' or 'patnav import "
-            "FILES'), or point --store / PATNAV_STORE at an existing store."
-        )
-    return PatentStore.open(path)
-
-
-def _echo_json(data: Any) -> None:
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
 
 
 def _user(by: str | None) -> str:
@@ -318,7 +301,7 @@ def add_command(
         else:
             listed = parse_numbers([target])
             target = ""
-    with _open(obj) as store:
+    with obj.existing_store() as store:
         monitor = add_monitor(
             store,
             name,
@@ -333,7 +316,7 @@ def add_command(
             schedule=schedule,
         )
     if as_json:
-        _echo_json(monitor.to_dict())
+        echo_json(monitor.to_dict())
         return
     lang = obj.lang
     click.echo(
@@ -362,10 +345,10 @@ def list_command(obj: Context, as_json: bool) -> None:
     Example:
       patnav monitor list --json
     """
-    with _open(obj) as store:
+    with obj.existing_store() as store:
         monitors = list_monitors(store)
     if as_json:
-        _echo_json([m.to_dict() for m in monitors])
+        echo_json([m.to_dict() for m in monitors])
         return
     lang = obj.lang
     if not monitors:
@@ -473,12 +456,12 @@ def run_command(
             raise InvalidParameterError(
                 f"--today 应为日期 YYYY-MM-DD，实为 {today!r}。"
             ) from None
-    with _open(obj) as store:
+    with obj.existing_store() as store:
         result = run_monitors(
             store, list(names) or None, today=day, due_at=now() if due else None
         )
     if as_json:
-        _echo_json(result.to_dict())
+        echo_json(result.to_dict())
     else:
         click.echo(_render_run(result, obj.lang))
 
@@ -504,10 +487,10 @@ def alerts_command(
       patnav monitor alerts --unread
       patnav monitor alerts --monitor 增强现实 --json
     """
-    with _open(obj) as store:
+    with obj.existing_store() as store:
         alerts = list_alerts(store, monitor=monitor_name, unread=unread, limit=limit)
     if as_json:
-        _echo_json({"alerts": [a.to_dict() for a in alerts]})
+        echo_json({"alerts": [a.to_dict() for a in alerts]})
     elif not alerts:
         click.echo(TEXT.text("no_alerts", obj.lang))
     else:
@@ -529,10 +512,10 @@ def runs_command(obj: Context, name: str | None, limit: int, as_json: bool) -> N
     Example:
       patnav monitor runs 增强现实
     """
-    with _open(obj) as store:
+    with obj.existing_store() as store:
         runs = run_history(store, monitor=name, limit=limit)
     if as_json:
-        _echo_json({"runs": [r.to_dict() for r in runs]})
+        echo_json({"runs": [r.to_dict() for r in runs]})
         return
     if not runs:
         click.echo(TEXT.text("no_runs", obj.lang))
@@ -576,7 +559,7 @@ def ack_command(obj: Context, alert_id: int, by: str | None) -> None:
     Example:
       patnav monitor ack 12 --by 张三
     """
-    with _open(obj) as store:
+    with obj.existing_store() as store:
         alert = ack_alert(store, alert_id, user=_user(by))
     click.echo(TEXT.text("acked", obj.lang, id=alert.alert_id, who=alert.acked_by))
 
@@ -615,7 +598,7 @@ def mute_command(
         raise InvalidParameterError(
             "请给出提醒编号，或同时给出 --monitor 与 --pub（二者择一）。"
         )
-    with _open(obj) as store:
+    with obj.existing_store() as store:
         if alert_id is not None:
             alert = mute_alert(store, alert_id, user=who)
             click.echo(TEXT.text("muted", lang, id=alert.alert_id, who=alert.muted_by))
@@ -636,6 +619,6 @@ def remove_command(obj: Context, name: str) -> None:
     Example:
       patnav monitor remove 增强现实
     """
-    with _open(obj) as store:
+    with obj.existing_store() as store:
         remove_monitor(store, name)
     click.echo(TEXT.text("removed", obj.lang, name=name))

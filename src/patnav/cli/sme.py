@@ -182,18 +182,9 @@ def sme_check(
       patnav sme check --province 湖北省 --as-of 2024-06-30 --out 入库核查.xlsx
     """
     day = _day(as_of)
-    decls = read_declarations(declarations) if declarations else ()
-    dense = read_dense_industries(dense_industries) if dense_industries else None
     with PatentStore.open(obj.settings.store, read_only=True) as store:
-        flags, unchecked = abnormal_flags(store) if detect_abnormal else (None, set())
-        result = check_sme(
-            store,
-            province,
-            declarations=decls,
-            dense_industries=dense,
-            abnormal=flags,
-            abnormal_unchecked=unchecked,
-            as_of=day,
+        result = _run_check(
+            store, province, declarations, dense_industries, detect_abnormal, day
         )
     if out is not None:
         _write(out, result)
@@ -257,6 +248,30 @@ def _check_options(f: Callable[..., Any]) -> Callable[..., Any]:
     return f
 
 
+def _run_check(
+    store: PatentStore,
+    province: str,
+    declarations: Path | None,
+    dense_industries: Path | None,
+    detect_abnormal: bool,
+    day: date | None,
+) -> SmeCheck:
+    """The ten-criteria check of the province's enterprises with the given files, the
+    abnormal-filing detector run over the store when asked."""
+    decls = read_declarations(declarations) if declarations else ()
+    dense = read_dense_industries(dense_industries) if dense_industries else None
+    flags, unchecked = abnormal_flags(store) if detect_abnormal else (None, set())
+    return check_sme(
+        store,
+        province,
+        declarations=decls,
+        dense_industries=dense,
+        abnormal=flags,
+        abnormal_unchecked=unchecked,
+        as_of=day,
+    )
+
+
 def _enterprise_check(
     store: PatentStore,
     province: str,
@@ -267,17 +282,8 @@ def _enterprise_check(
     day: date | None,
 ) -> CheckSnapshot:
     eid, name = resolve_enterprise(store, enterprise)
-    decls = read_declarations(declarations) if declarations else ()
-    dense = read_dense_industries(dense_industries) if dense_industries else None
-    flags, unchecked = abnormal_flags(store) if detect_abnormal else (None, set())
-    result = check_sme(
-        store,
-        province,
-        declarations=decls,
-        dense_industries=dense,
-        abnormal=flags,
-        abnormal_unchecked=unchecked,
-        as_of=day,
+    result = _run_check(
+        store, province, declarations, dense_industries, detect_abnormal, day
     )
     found = CheckSnapshot.of(result, eid)
     if found is not None:

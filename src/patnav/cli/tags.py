@@ -4,18 +4,14 @@ review | agreement | suggest | queue | accept`` — a thin shell over :mod:`patn
 from __future__ import annotations
 
 import getpass
-import json
 import os
 from pathlib import Path
-from typing import Any
 
 import click
 
-from patnav.cli import Context, cli, lang_option
+from patnav.cli import Context, cli, echo_json, lang_option
 from patnav.cli.render import table
-from patnav.errors import StoreError
 from patnav.i18n import say
-from patnav.storage.store import PatentStore
 from patnav.tags import (
     SOURCES,
     accept_suggestions,
@@ -32,20 +28,6 @@ from patnav.tags import (
     suggest_tags,
 )
 from patnav.tags.tagging import SOURCES_ZH
-
-
-def _open(obj: Context) -> PatentStore:
-    path = obj.settings.store
-    if str(path) != ":memory:" and not Path(path).exists():
-        raise StoreError(
-            f"No store at {path}. Create one first ('patnav init' or 'patnav import "
-            "FILES'), or point --store / PATNAV_STORE at an existing store."
-        )
-    return PatentStore.open(path)
-
-
-def _echo_json(data: Any) -> None:
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
 
 
 def _analyst(given: str | None) -> str:
@@ -127,12 +109,12 @@ def scheme_command(
         all_nodes.extend(spec_nodes)
         project = project or title
     all_nodes.extend(nodes)
-    with _open(obj) as store:
+    with obj.existing_store() as store:
         scheme = save_scheme(
             store, name, all_nodes, project=project, description=description
         )
     if as_json:
-        _echo_json(scheme.to_dict())
+        echo_json(scheme.to_dict())
         return
     lang = obj.lang
     click.echo(
@@ -156,11 +138,11 @@ def schemes_command(obj: Context, as_json: bool) -> None:
     Example:
       patnav tags schemes
     """
-    with _open(obj) as store:
+    with obj.existing_store() as store:
         schemes = list_schemes(store)
         counts = dict(store.rows("SELECT scheme, count(*) FROM tags GROUP BY scheme"))
     if as_json:
-        _echo_json(
+        echo_json(
             [{**s.to_dict(), "tags": int(counts.get(s.name, 0))} for s in schemes]
         )
         return
@@ -210,10 +192,10 @@ def import_command(
     Example:
       patnav tags import 标引.csv --scheme 泰安标引 --analyst 张三
     """
-    with _open(obj) as store:
+    with obj.existing_store() as store:
         result = import_tags(store, file, scheme, analyst=_analyst(analyst))
     if as_json:
-        _echo_json(result.to_dict())
+        echo_json(result.to_dict())
         return
     lang = obj.lang
     click.echo(
@@ -281,7 +263,7 @@ def add_command(
       patnav tags add CN106844774A --scheme 泰安标引 --node 开关设备
       patnav tags add --scheme 泰安标引 --node 开关设备 --query 'TIAB=断路器'
     """
-    with _open(obj) as store:
+    with obj.existing_store() as store:
         change = add_tags(
             store,
             scheme,
@@ -292,7 +274,7 @@ def add_command(
             effect=effect,
         )
     if as_json:
-        _echo_json(change.to_dict())
+        echo_json(change.to_dict())
         return
     click.echo(_change_line(obj.lang, change.added, change.unchanged, 0))
 
@@ -322,12 +304,12 @@ def remove_command(
     Example:
       patnav tags remove CN106844774A --scheme 泰安标引 --node 开关设备
     """
-    with _open(obj) as store:
+    with obj.existing_store() as store:
         change = remove_tags(
             store, scheme, node=node, numbers=numbers, query=query, analyst=analyst
         )
     if as_json:
-        _echo_json(change.to_dict())
+        echo_json(change.to_dict())
         return
     click.echo(_change_line(obj.lang, 0, 0, change.removed))
 
@@ -366,7 +348,7 @@ def list_command(
     Example:
       patnav tags list --scheme 泰安标引 --node 开关设备
     """
-    with _open(obj) as store:
+    with obj.existing_store() as store:
         listed = list_tags(
             store,
             scheme,
@@ -378,7 +360,7 @@ def list_command(
     if out is not None:
         listed.to_frame().to_csv(out, index=False, encoding="utf-8-sig")
     if as_json:
-        _echo_json(listed.to_dict())
+        echo_json(listed.to_dict())
         return
     lang = obj.lang
     if not listed.rows:
@@ -449,7 +431,7 @@ def review_command(
     Example:
       patnav tags review CN106844774A --scheme 泰安标引 --node 开关设备 --verdict confirm
     """
-    with _open(obj) as store:
+    with obj.existing_store() as store:
         n = review_tags(
             store,
             scheme,
@@ -482,10 +464,10 @@ def agreement_command(
     Example:
       patnav tags agreement --scheme 泰安标引
     """
-    with _open(obj) as store:
+    with obj.existing_store() as store:
         result = agreement(store, scheme, analysts=analysts or None)
     if as_json:
-        _echo_json(result.to_dict())
+        echo_json(result.to_dict())
         return
     lang = obj.lang
     method = say(
@@ -559,14 +541,14 @@ def suggest_command(
     Example:
       patnav tags suggest --scheme 泰安标引 --out 建议.csv --query 'AD>=2020'
     """
-    with _open(obj) as store:
+    with obj.existing_store() as store:
         result = suggest_tags(store, scheme, query=query, top=top, min_score=min_score)
     frame = result.to_frame()[["pub_number", "tag", "score", "doc_id", "title"]]
     frame.to_csv(out, index=False, encoding="utf-8-sig")
     if as_json:
         summary = result.to_dict()
         summary.pop("suggestions")
-        _echo_json({**summary, "out": str(out), "rows": len(frame)})
+        echo_json({**summary, "out": str(out), "rows": len(frame)})
         return
     lang = obj.lang
     click.echo(
@@ -607,10 +589,10 @@ def queue_command(
     Example:
       patnav tags queue --scheme 泰安标引 --limit 20
     """
-    with _open(obj) as store:
+    with obj.existing_store() as store:
         result = review_queue(store, scheme, query=query, limit=limit)
     if as_json:
-        _echo_json(result.to_dict())
+        echo_json(result.to_dict())
         return
     lang = obj.lang
     if not result.items:
@@ -664,12 +646,12 @@ def accept_command(
     Example:
       patnav tags accept --scheme 泰安标引 --min-score 0.9
     """
-    with _open(obj) as store:
+    with obj.existing_store() as store:
         change, result = accept_suggestions(
             store, scheme, min_score=min_score, analyst=_analyst(analyst), query=query
         )
     if as_json:
-        _echo_json(
+        echo_json(
             {
                 **change.to_dict(),
                 "threshold": min_score,

@@ -36,7 +36,6 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field, fields
 from datetime import date
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -46,7 +45,7 @@ from patnav.errors import InvalidParameterError
 from patnav.models.abnormal.near_duplicates import near_duplicates
 from patnav.models.abnormal.recombined import Recombination, recombined_flags
 from patnav.storage.store import PatentStore
-from patnav.yamlsafe import load_yaml, load_yaml_file
+from patnav.yamlsafe import shipped_with_overrides
 
 __all__ = [
     "AbnormalResult",
@@ -100,26 +99,10 @@ class Thresholds:
     @classmethod
     def load(cls, path: Path | None = None) -> Thresholds:
         """The shipped ``thresholds.yaml``, or ``path`` over its defaults."""
-        text = (
-            resources.files("patnav.models.abnormal")
-            .joinpath("thresholds.yaml")
-            .read_text(encoding="utf-8")
-        )
-        data: Any = load_yaml(text, source="thresholds.yaml")
-        if path is not None:
-            extra = load_yaml_file(path)
-            if not isinstance(extra, dict):
-                raise InvalidParameterError(
-                    f"The thresholds file {path} must be a mapping of names to numbers; "
-                    "see patnav/models/abnormal/thresholds.yaml."
-                )
-            data = {**data, **extra}
         known = {f.name: f for f in fields(cls)}
-        unknown = sorted(set(data) - set(known))
-        if unknown:
-            raise InvalidParameterError(
-                f"Unknown thresholds {', '.join(unknown)}; known: {', '.join(known)}."
-            )
+        data = shipped_with_overrides(
+            "patnav.models.abnormal", "thresholds.yaml", path, list(known)
+        )
         values: dict[str, Any] = {}
         for name, value in data.items():
             kind = int if known[name].type in ("int", int) else float

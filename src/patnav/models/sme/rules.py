@@ -26,7 +26,6 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 from dataclasses import asdict, dataclass, fields
 from datetime import date
-from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
@@ -44,7 +43,7 @@ from patnav.models.sme.library import (
     library_province,
 )
 from patnav.storage.store import PatentStore
-from patnav.yamlsafe import load_yaml, load_yaml_file
+from patnav.yamlsafe import shipped_with_overrides
 
 RuleResult = Literal["propose", "clear", "unknown", "not_due"]
 
@@ -78,26 +77,10 @@ class RuleThresholds:
         Raises:
             InvalidParameterError: an unknown name or a value of the wrong kind.
         """
-        text = (
-            resources.files("patnav.models.sme")
-            .joinpath("library_rules.yaml")
-            .read_text(encoding="utf-8")
+        known = [f.name for f in fields(cls)]
+        data = shipped_with_overrides(
+            "patnav.models.sme", "library_rules.yaml", path, sorted(known)
         )
-        data: Any = load_yaml(text, source="library_rules.yaml")
-        if path is not None:
-            extra = load_yaml_file(path)
-            if not isinstance(extra, dict):
-                raise InvalidParameterError(
-                    f"阈值文件 {path} 应为“名称: 值”的映射，见 "
-                    "patnav/models/sme/library_rules.yaml。"
-                )
-            data = {**data, **extra}
-        known = {f.name for f in fields(cls)}
-        unknown = sorted(set(data) - known)
-        if unknown:
-            raise InvalidParameterError(
-                f"未知阈值 {'、'.join(unknown)}；可用：{'、'.join(sorted(known))}。"
-            )
         for name in ("years_without_progress", "replenish_factor"):
             value = data[name]
             if isinstance(value, bool) or not isinstance(value, int) or value < 1:

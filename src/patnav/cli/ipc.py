@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from patnav.cli import Context, cli, lang_option
+from patnav.cli import Context, cli, echo_json, lang_option
 from patnav.cli.render import table
 from patnav.errors import InputError
 from patnav.i18n import Catalogue
@@ -247,7 +247,7 @@ def suggest_command(
     if isinstance(answer, InputError):
         raise answer
     if as_json:
-        click.echo(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2))
+        echo_json(answer.to_dict())
         return
     click.echo(render(answer, obj.lang))
 
@@ -268,6 +268,6 @@ def train_command(obj: Context, as_json: bool) -> None:
     with PatentStore.open(obj.settings.store) as store:
         run = train_ipc(store)
     if as_json:
-        click.echo(json.dumps(run.to_dict(), ensure_ascii=False, indent=2))
+        echo_json(run.to_dict())
         return
     click.echo(render_training(run, obj.lang))

@@ -4,13 +4,12 @@ transferred or licensed, and owners' listings), explained, in both directions.""
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from pathlib import Path
 
 import click
 
-from patnav.cli import Context, cli, lang_option
+from patnav.cli import Context, cli, echo_json, lang_option
 from patnav.cli.render import table
 from patnav.errors import InputError, InvalidParameterError, StoreError
 from patnav.i18n import Catalogue
@@ -234,6 +233,6 @@ def match_command(
     if as_json:
         payload = {"supply": goods.to_dict()["counts"], **result.to_dict()}
         payload["as_of"] = goods.as_of.isoformat()
-        click.echo(json.dumps(payload, ensure_ascii=False, indent=2, default=str))
+        echo_json(payload)
         return
     click.echo(render(result, goods, obj.lang))

@@ -7,7 +7,6 @@ for banks and 政策匹配 (``banks``, ``policies``) and the workbook (``export`
 from __future__ import annotations
 
 import getpass
-import json
 import os
 from collections.abc import Callable
 from datetime import date
@@ -17,7 +16,7 @@ from typing import Any
 import click
 import pandas as pd
 
-from patnav.cli import Context, cli
+from patnav.cli import Context, cli, echo_json
 from patnav.cli.render import table
 from patnav.errors import InputError, InvalidParameterError
 from patnav.models.sme import (
@@ -189,7 +188,7 @@ def sme_check(
     if out is not None:
         _write(out, result)
     if as_json:
-        click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+        echo_json(result.to_dict())
         return
     click.echo(render_check(result))
     if out is not None:
@@ -296,7 +295,7 @@ def _enterprise_check(
 
 def _show_event(obj: Context, event: LibraryEvent, as_json: bool) -> None:
     if as_json:
-        click.echo(json.dumps(event.to_dict(), ensure_ascii=False, indent=2))
+        echo_json(event.to_dict())
         return
     with PatentStore.open(obj.settings.store, read_only=True) as store:
         name = resolve_enterprise(store, event.enterprise_id)[1]
@@ -525,7 +524,7 @@ def sme_status(obj: Context, enterprise: str, province: str, as_json: bool) -> N
     with PatentStore.open(obj.settings.store, read_only=True) as store:
         status = library_status(store, province, enterprise)
     if as_json:
-        click.echo(json.dumps(status.to_dict(), ensure_ascii=False, indent=2))
+        echo_json(status.to_dict())
         return
     data = status.to_dict()
     click.echo(
@@ -606,7 +605,7 @@ def sme_list(
     if out is not None:
         _write_frames(out, {"培育库": library.to_frame()})
     if as_json:
-        click.echo(json.dumps(library.to_dict(), ensure_ascii=False, indent=2))
+        echo_json(library.to_dict())
         return
     rows = [
         (
@@ -705,7 +704,7 @@ def sme_rules(
     if out is not None:
         _write_frames(out, {"动态调整": result.to_frame()})
     if as_json:
-        click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+        echo_json(result.to_dict())
         return
     rows = [
         (c.name, RULE_ZH[c.rule], RULE_RESULT_ZH[c.result], c.reason)
@@ -748,7 +747,7 @@ def sme_banks(
     if out is not None:
         _write_frames(out, {"银行推荐名单": result.to_frame()})
     if as_json:
-        click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+        echo_json(result.to_dict())
         return
     rows = [
         (
@@ -799,7 +798,7 @@ def sme_policies(
     if out is not None:
         _write_frames(out, {"政策匹配": result.to_frame()})
     if as_json:
-        click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+        echo_json(result.to_dict())
         return
     rows = [
         (

@@ -515,7 +515,7 @@ def test_criterion_10_from_the_detector_is_unknown_where_texts_cannot_be_compare
         )
     assert all(v == [] for v in flags.values())
     c10 = _crit(result, "宜昌市统领家私有限公司", 10)
-    assert c10.result == "unknown" and "未能做相似申请比对" in c10.reason
+    assert c10.result == "unknown" and "未能做相似申请或拼凑" in c10.reason
     assert "摘要" in (c10.ask or "")
 
 
@@ -537,6 +537,13 @@ def test_a_flag_of_the_detector_fails_criterion_10(sme_store, prevalue_store):
         )
     flagged = {r.name for r in result.rows if r.criteria[9].result == "fail"}
     assert flagged
+    # titles compared for near-duplicates, but a title alone is no text to judge a
+    # recombination by: no enterprise's abnormal part is a pass without a flag
+    for r in result.rows:
+        c10 = r.criteria[9]
+        if r.name not in flagged and r.enterprise_id in flags:
+            assert c10.result != "pass", r.name
+            assert "拼凑" in c10.reason, r.name
     frame = prevalue_store[0]
     for name in flagged:
         own = frame[frame["当前申请专利权人"].fillna("").str.contains(name)]

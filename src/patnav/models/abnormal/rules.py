@@ -213,6 +213,10 @@ class AbnormalResult:
     """Those applications (their ids: the application number, else the doc_id)."""
     recombined: Recombination | None = None
     """What the recombination rule judged and could not judge (None: not run)."""
+    not_judged_recombined: frozenset[str] = frozenset()
+    """The documents of the applications (designs aside) the recombination rule could not
+    judge (no claims or abstract, too little uncommon text, no filing date): whether they
+    are recombined is unknown."""
 
     def counts(self) -> dict[str, int]:
         c = Counter(f.kind for f in self.flags)
@@ -848,6 +852,12 @@ def detect(
         not_compared=frozenset(d for k in links.not_compared for d in apps[k].doc_ids),
         not_compared_applications=frozenset(apps[k].app_id for k in links.not_compared),
         recombined=recombination,
+        not_judged_recombined=frozenset(
+            d
+            for a in apps
+            if a.app_id in recombination.not_judged and a.patent_type != "design"
+            for d in a.doc_ids
+        ),
     )
 
 

@@ -4,8 +4,9 @@ documents could not be compared.
 
 The detector runs over the documents of the register's enterprises (their applicant or
 current-owner names linked to the register, or those names' entities): a batch, a split
-filing or a volume among an enterprise's own filings is seen; content copied from
-documents of applicants outside the register is not (``docs/sme.md``).
+filing or a volume among an enterprise's own filings is seen, and content recombined from
+any earlier document of the store (the recombination rule's sources are the whole store).
+A near-duplicate of a document outside the register is not (``docs/sme.md``).
 """
 
 from __future__ import annotations
@@ -22,8 +23,9 @@ def abnormal_flags(
     store: PatentStore, thresholds: Thresholds | None = None
 ) -> tuple[dict[str, list[str]], set[str]]:
     """(the flag messages by enterprise_id — an empty list: none —, the enterprises
-    without a flag some of whose documents were not compared), for ``check_sme``'s
-    ``abnormal`` and ``abnormal_unchecked``."""
+    without a flag some of whose documents were not compared for near-duplicates or not
+    judged for recombination), for ``check_sme``'s ``abnormal`` and
+    ``abnormal_unchecked``."""
     owners: dict[str, set[str]] = defaultdict(set)
     for actor, doc_id in store.rows(enterprise_documents_sql(FILER_PARTIES)):
         owners[str(doc_id)].add(str(actor))
@@ -37,6 +39,9 @@ def abnormal_flags(
             if flag.message not in flags[e]:
                 flags[e].append(flag.message)
     unchecked = {
-        e for d in result.not_compared for e in owners.get(d, ()) if not flags[e]
+        e
+        for d in result.not_compared | result.not_judged_recombined
+        for e in owners.get(d, ())
+        if not flags[e]
     }
     return flags, unchecked

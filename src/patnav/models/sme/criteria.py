@@ -568,7 +568,8 @@ def criterion_10(
     """No abnormal-filing flag and no major accident, violation or serious dishonesty.
 
     ``unchecked``: enterprises some of whose documents the detector could not compare
-    (no abstract or claims): without a flag, their part is unknown, not clean."""
+    or judge for recombination (no abstract or claims, too little text, no filing date):
+    without a flag, their part is unknown, not clean."""
     ev: list[Evidence] = []
     parts: list[tuple[Result, str, str | None]] = []
     eid = str(f.row["enterprise_id"])
@@ -589,7 +590,8 @@ def criterion_10(
             parts.append(
                 (
                     "unknown",
-                    "部分专利无摘要或权利要求，未能做相似申请比对",
+                    "部分专利未能做相似申请或拼凑他人技术方案比对"
+                    "（无摘要或权利要求、文本过短或申请日未知）",
                     "专利摘要与权利要求（导入全文数据后再检测），或知识产权管理部门的"
                     "核查结果",
                 )

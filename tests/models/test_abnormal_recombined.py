@@ -329,6 +329,29 @@ def test_unknown_filing_date_is_counted_not_judged(found, corpus):
     assert check["judged_on_abstract"] == check["judged"]
 
 
+def test_an_application_not_judged_is_unknown_to_agencies(found, corpus):
+    """The undated application is not judged for recombination: the agency count leaves
+    it out as unknown (``agency_flagged``), though it was compared for near-duplicates;
+    a flagged application is never unknown."""
+    from patnav.models.abnormal import agency_flagged
+
+    path, cases, *_ = corpus
+    result, _ = found
+    undated = cases["no_date"]["app"]
+    assert undated in result.not_judged_recombined_applications
+    with PatentStore.open(path, read_only=True) as store:
+        marked, unknown = agency_flagged(store, None)
+    assert undated in unknown
+    assert not marked & unknown
+    assert (
+        unknown
+        >= (
+            result.not_compared_applications | result.not_judged_recombined_applications
+        )
+        - marked
+    )
+
+
 def test_real_tai_an_documents_are_not_flagged(found, corpus):
     """Of the 7,384 real documents, none is flagged (their texts share wording, and
     some copy one earlier document, but none is assembled from two others')."""

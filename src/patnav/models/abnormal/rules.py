@@ -217,6 +217,8 @@ class AbnormalResult:
     """The documents of the applications (designs aside) the recombination rule could not
     judge (no claims or abstract, too little uncommon text, no filing date): whether they
     are recombined is unknown."""
+    not_judged_recombined_applications: frozenset[str] = frozenset()
+    """Those applications (their ids)."""
 
     def counts(self) -> dict[str, int]:
         c = Counter(f.kind for f in self.flags)
@@ -834,6 +836,11 @@ def detect(
     recombination = recombined_flags(store, pool, judged, t)
     flags += recombination.flags
     flags += agency_flags(apps, flags, t)
+    unjudged = [
+        a
+        for a in apps
+        if a.app_id in recombination.not_judged and a.patent_type != "design"
+    ]
     return AbnormalResult(
         flags=tuple(flags),
         documents=documents,
@@ -852,12 +859,8 @@ def detect(
         not_compared=frozenset(d for k in links.not_compared for d in apps[k].doc_ids),
         not_compared_applications=frozenset(apps[k].app_id for k in links.not_compared),
         recombined=recombination,
-        not_judged_recombined=frozenset(
-            d
-            for a in apps
-            if a.app_id in recombination.not_judged and a.patent_type != "design"
-            for d in a.doc_ids
-        ),
+        not_judged_recombined=frozenset(d for a in unjudged for d in a.doc_ids),
+        not_judged_recombined_applications=frozenset(a.app_id for a in unjudged),
     )
 
 
@@ -871,7 +874,9 @@ def agency_flagged(
     store: PatentStore, doc_ids: Sequence[str] | None
 ) -> tuple[set[str], frozenset[str]]:
     """The applications among ``doc_ids`` (None: the whole store) the detector flags with
-    one of :data:`AGENCY_KINDS`, and those it could not compare for near-duplicates."""
+    one of :data:`AGENCY_KINDS`, and those without such a flag it could not compare for
+    near-duplicates or judge for recombination (whether they are abnormal is unknown)."""
     found = detect(store, doc_ids)
     marked = {a for f in found.flags if f.kind in AGENCY_KINDS for a in f.applications}
-    return marked, found.not_compared_applications
+    unknown = found.not_compared_applications | found.not_judged_recombined_applications
+    return marked, unknown - marked

@@ -58,10 +58,14 @@ _ZH_PERSON = re.compile(
     r"^[\u4e00-\u9fff]{2,4}$|^[\u4e00-\u9fff]{1,8}[·•.][\u4e00-\u9fff]{1,10}$"
 )
 _ZH_CLEAN = re.compile(r"[\s()（）\[\]【】]")
+_ZH_PREPARING = re.compile(
+    r"(?<=.)(?:筹备|筹建)(?:办公室|工作组|领导小组|委员会|处|组|办)$"
+)
+"""A body's preparatory office (清华-伯克利深圳学院筹备办公室) is of the body's type."""
 
 
 def _classify_zh(name: str) -> PartyType:
-    text = _ZH_CLEAN.sub("", name)
+    text = _ZH_PREPARING.sub("", _ZH_CLEAN.sub("", name))
     ends: dict[PartyType, int] = {}
     for kind, pattern in _ZH_PATTERNS:
         for m in pattern.finditer(text):

@@ -314,3 +314,71 @@ def test_demands_need_their_preset_inputs_and_go_up_not_sideways(site):
     assert [p["id"] for p in presets] == ["micro", "quick", "strategic", "fto"]
     requester.close()
     office.close()
+
+
+def test_the_office_works_through_the_page_forms(site, client_for, submitted):
+    dept, pid = submitted
+    assert 'class="card form project-step"' not in dept.get(f"/projects/{pid}").text
+    office = client_for("ta_analyst")
+    page = office.get(f"/projects/{pid}").text
+    assert re.findall(r'project-step" data-action="(\w+)"', page) == [
+        "accept",
+        "decline",
+    ]
+    accepted = office.post(
+        f"/projects/{pid}/step",
+        data={
+            "csrf_token": office.csrf,
+            "action": "accept",
+            "plan_year": "2027",
+            "comment": "列入年度计划",
+        },
+        follow_redirects=False,
+    )
+    assert accepted.status_code == 303
+    assigned = office.post(
+        f"/projects/{pid}/step",
+        data={
+            "csrf_token": office.csrf,
+            "action": "assign",
+            "analysts": ["ta_analyst", "ta_admin"],
+        },
+    )
+    assert assigned.status_code == 200
+    assert "研究中" in assigned.text and "ta_analyst、ta_admin" in assigned.text
+    # a step the state does not allow, through the form: the error page says why
+    late = office.post(
+        f"/projects/{pid}/step",
+        data={"csrf_token": office.csrf, "action": "accept", "plan_year": "2027"},
+    )
+    assert late.status_code == 400 and "研究中" in late.text
+    listing = office.get("/projects", params={"state": "in_progress", "year": "2027"})
+    assert f'data-id="{pid}"' in listing.text
+    assert f'data-id="{pid}"' not in office.get("/projects?year=2026").text
+
+
+def test_the_platform_uses_the_presets_file_of_its_settings(
+    tmp_path, data_dir, small_store_path
+):
+    from patnav.web import create_app
+    from tests.web.conftest import make_settings, seed
+
+    path = tmp_path / "presets.yaml"
+    path.write_text(
+        "micro:\n  name: 一页导航\n  report_type: micro\n  analyses: [trend]\n"
+        "  inputs: {required: [industry, question]}\n  duration_days: [1, 3]\n",
+        encoding="utf-8",
+    )
+    app = create_app(make_settings(tmp_path / "root", data_dir, project_presets=path))
+    site = seed(app, small_store_path)
+    client = _api(site, "ta_dept")
+    presets = client.get("/api/v1/projects/presets").json()["presets"]
+    assert presets[0]["name"] == "一页导航" and presets[0]["duration_days"] == [1, 3]
+    # no keywords needed any more by this office's 微导航
+    made = client.post(
+        "/api/v1/projects",
+        json={k: v for k, v in DEMAND.items() if k not in ("keywords", "deadline")},
+    )
+    assert made.status_code == 201, made.text
+    assert made.json()["preset_name"] == "一页导航" and made.json()["deadline"] is None
+    client.close()

@@ -179,10 +179,11 @@ def get_preset(presets: Mapping[str, Preset], preset_id: str) -> Preset:
 
 
 def split_words(text: str | None) -> list[str]:
-    """Keywords from a text separated by commas, 、, semicolons or spaces."""
+    """Keywords from a text separated by commas, 、, semicolons, line breaks or
+    full-width spaces (an English phrase keeps its spaces: ``optical fiber``)."""
     if not text:
         return []
-    for sep in ("，", "、", ";", "；", "\n", " ", "\u3000"):
+    for sep in ("，", "、", ";", "；", "\n", "\u3000"):
         text = text.replace(sep, ",")
     seen: list[str] = []
     for word in (w.strip() for w in text.split(",")):

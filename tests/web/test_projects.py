@@ -325,6 +325,11 @@ def test_the_office_works_through_the_page_forms(site, client_for, submitted):
         "accept",
         "decline",
     ]
+    english = office.get(f"/projects/{pid}", params={"lang": "en"}).text
+    assert ">Accept</button>" in english and "Micro-navigation" in english
+    listed = office.get("/projects", params={"lang": "en"}).text
+    assert "Infringement (FTO) navigation" in listed and "3–10 days" in listed
+    office.get("/projects", params={"lang": "zh"})  # back to Chinese (a cookie)
     accepted = office.post(
         f"/projects/{pid}/step",
         data={

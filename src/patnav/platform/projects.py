@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, or_, select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from patnav.analyses.spec import parse_spec
@@ -114,8 +114,8 @@ ACTION_ZH: dict[str, str] = {
     "usage": "记录应用效果",
 }
 
-OFFICE_ROLES = frozenset({"admin", "analyst"})
-"""Roles that work on projects addressed to a tenant they write (the office)."""
+OFFICE_ROLES = access.OFFICE_ROLES
+"""Roles that work on projects addressed to a tenant they see (the office)."""
 REQUESTER_ACTIONS = frozenset({"usage"})
 """Steps the requester's own users may take (the office may too)."""
 
@@ -182,19 +182,6 @@ class Step:
 # -- access ----------------------------------------------------------------------------
 
 
-def project_condition(viewer: Viewer) -> ColumnElement[bool]:
-    """A SQL condition: a project the viewer sees (office users: addressed to or asked
-    by a tenant they see; everyone else: asked by their own tenant)."""
-    own = NavProject.requester_tenant_id == viewer.tenant_id
-    if viewer.role in OFFICE_ROLES:
-        return or_(
-            own,
-            access.tenant_condition(viewer, NavProject.tenant_id),
-            access.tenant_condition(viewer, NavProject.requester_tenant_id),
-        )
-    return own
-
-
 def get_project(session: Session, viewer: Viewer, project_id: int) -> NavProject:
     """A project the viewer sees.
 
@@ -204,7 +191,7 @@ def get_project(session: Session, viewer: Viewer, project_id: int) -> NavProject
     found = (
         session.scalar(
             select(NavProject).where(
-                NavProject.id == project_id, project_condition(viewer)
+                NavProject.id == project_id, access.project_condition(viewer)
             )
         )
         if access.is_valid_id(project_id)
@@ -221,9 +208,7 @@ def get_project(session: Session, viewer: Viewer, project_id: int) -> NavProject
 def is_office(session: Session, viewer: Viewer, project: NavProject) -> bool:
     """Whether the viewer works for the project's office (an admin or analyst who sees
     — and so writes — the office tenant)."""
-    return viewer.role in OFFICE_ROLES and access.can_see_tenant(
-        session, viewer, project.tenant_id
-    )
+    return access.works_for_office(session, viewer, project.tenant_id)
 
 
 def allowed_actions(session: Session, viewer: Viewer, project: NavProject) -> list[str]:
@@ -254,7 +239,7 @@ def list_projects(
     Raises:
         InvalidParameterError: an unknown state.
     """
-    statement = select(NavProject).where(project_condition(viewer))
+    statement = select(NavProject).where(access.project_condition(viewer))
     if state:
         if state not in STATES:
             raise InvalidParameterError(

@@ -359,6 +359,19 @@ def test_the_office_works_through_the_page_forms(site, client_for, submitted):
     assert late.status_code == 400 and "研究中" in late.text
     listing = office.get("/projects", params={"state": "in_progress", "year": "2027"})
     assert f'data-id="{pid}"' in listing.text
+    counts = dict(
+        re.findall(
+            r'data-state="(\w+)"[^>]*>[^<]*<span class="count">(\d+)', listing.text
+        )
+    )
+    assert (
+        counts
+        == {
+            **{s: "0" for s in counts},
+            "in_progress": "1",
+        }
+        and len(counts) == 8
+    )
     assert f'data-id="{pid}"' not in office.get("/projects?year=2026").text
 
 

@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from patnav.analyses.spec import parse_spec
@@ -260,6 +260,17 @@ def list_projects(
             )
         )
     return list(session.scalars(statement.order_by(NavProject.id.desc()).limit(limit)))
+
+
+def state_counts(session: Session, viewer: Viewer) -> dict[str, int]:
+    """How many projects the viewer sees in each state (every state, zero included)."""
+    rows = session.execute(
+        select(NavProject.state, func.count())
+        .where(access.project_condition(viewer))
+        .group_by(NavProject.state)
+    ).all()
+    found = {str(state): int(n) for state, n in rows}
+    return {state: found.get(state, 0) for state in STATES}
 
 
 def offices_for(session: Session, viewer: Viewer) -> list[Tenant]:

@@ -88,6 +88,11 @@ def list_projects(
     ]
 
 
+def state_counts(ctx: Ctx) -> dict[str, int]:
+    """How many projects the user sees in each state."""
+    return core.state_counts(ctx.db, ctx.viewer)
+
+
 def offices(ctx: Ctx) -> list[Tenant]:
     """The tenants the user may address a demand to."""
     return core.offices_for(ctx.db, ctx.viewer)

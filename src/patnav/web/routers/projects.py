@@ -72,6 +72,7 @@ def projects_page(
         nav="projects",
         rows=rows,
         states=core.STATES,
+        counts=feature.state_counts(ctx),
         state_zh=core.STATE_ZH,
         presets=feature.presets(ctx),
         offices=feature.offices(ctx),

@@ -9,6 +9,7 @@ finds are the rows whose 名称 or 摘要 holds one of them."""
 
 from __future__ import annotations
 
+import json
 import re
 
 import pandas as pd
@@ -261,7 +262,9 @@ def test_roles_tenants_and_illegal_steps(site, submitted):
         client.close()
 
 
-def test_demands_need_their_preset_inputs_and_go_up_not_sideways(site):
+def test_demands_need_their_preset_inputs_and_go_up_not_sideways(
+    site, tmp_path, monkeypatch
+):
     requester = _api(site, "ent_user")  # 泰山玻纤 (org beneath 泰安市)
     fto = {
         "title": "玻纤制品出口美国侵权风险",
@@ -313,6 +316,23 @@ def test_demands_need_their_preset_inputs_and_go_up_not_sideways(site):
     presets = requester.get("/api/v1/projects/presets").json()["presets"]
     assert [p["id"] for p in presets] == ["micro", "quick", "strategic", "fto"]
     requester.close()
+
+    # offboarding the enterprise exports its demand with its trail, then removes it
+    from click.testing import CliRunner
+
+    from patnav.cli import cli
+
+    monkeypatch.setenv("PATNAV_DATA_ROOT", str(site.root))
+    export = tmp_path / "export"
+    result = CliRunner().invoke(
+        cli, ["tenant", "offboard", "泰山玻纤", "--export", str(export), "--yes"]
+    )
+    assert result.exit_code == 0, result.output
+    exported = json.loads((export / "platform" / "projects.json").read_text("utf-8"))
+    assert [p["id"] for p in exported] == [body["id"]]
+    trail = json.loads((export / "platform" / "project_events.json").read_text("utf-8"))
+    assert [e["action"] for e in trail] == ["submit", "accept"]
+    assert office.get(f"/api/v1/projects/{body['id']}").status_code == 404
     office.close()
 
 

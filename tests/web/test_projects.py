@@ -420,3 +420,72 @@ def test_the_platform_uses_the_presets_file_of_its_settings(
     assert made.status_code == 201, made.text
     assert made.json()["preset_name"] == "一页导航" and made.json()["deadline"] is None
     client.close()
+
+
+def test_an_fto_project_delivers_a_screening(site, client_for):
+    """侵权分析导航: the office delivers an FTO screening (files, not a report job)."""
+    requester = _api(site, "ta_dept")
+    office = _api(site, "ta_analyst")
+    made = requester.post(
+        "/api/v1/projects",
+        json={
+            "title": "轨枕出口侵权风险",
+            "industry": "铁路轨道",
+            "question": "新型混凝土轨枕在中国有无侵权风险？",
+            "preset": "fto",
+            "inputs": {
+                "product": "预应力混凝土轨枕",
+                "features": "轨枕本体；预埋套管；承轨槽",
+                "countries": "CN",
+            },
+        },
+    ).json()
+    pid = made["id"]
+    for body in (
+        {"action": "accept", "plan_year": 2027},
+        {"action": "assign", "analysts": ["ta_analyst"]},
+        {"action": "draft"},
+        {"action": "review"},
+    ):
+        assert _step(office, pid, **body).status_code == 200, body
+    spec = office.get(f"/api/v1/specs/{_step_state(office, pid)['spec_id']}").json()
+    assert spec["type"] == "fto"
+
+    browser = client_for("ta_analyst")
+    started = browser.post(
+        "/api/v1/fto",
+        json={
+            "store_id": site.stores["泰安库"],
+            "product": "一种混凝土轨枕，包括轨枕本体；所述轨枕本体内设有预埋套管；"
+            "所述轨枕本体顶面设有承轨槽。",
+            "countries": ["CN"],
+            "as_of": "2020-01-01",
+            "top": 5,
+            "lexical": True,
+        },
+        headers={"X-CSRF-Token": browser.csrf},
+    )
+    assert started.status_code == 202, started.text
+    fid = started.json()["id"]
+    # a screening the office does not see (or none at all) is not found
+    assert _step(office, pid, action="deliver", fto_id="0" * 32).status_code == 404
+    done = wait_for(
+        lambda: office.get(f"/api/v1/fto/{fid}").json(),
+        lambda d: d["status"] in ("done", "failed"),
+        timeout_s=300,
+    )
+    assert done["status"] == "done", done
+    delivered = _step(office, pid, action="deliver", fto_id=fid)
+    assert delivered.status_code == 200, delivered.text
+    assert delivered.json()["state"] == "delivered"
+    assert delivered.json()["fto_id"] == fid and delivered.json()["report_id"] is None
+    # another city's office does not see the screening: not found
+    assert _step(_api(site, "jn_analyst"), pid, action="usage").status_code == 404
+    page = client_for("ta_dept").get(f"/projects/{pid}")
+    assert f"/fto/{fid}" in page.text
+    for client in (requester, office):
+        client.close()
+
+
+def _step_state(client, project_id: int) -> dict:
+    return client.get(f"/api/v1/projects/{project_id}").json()

@@ -480,6 +480,8 @@ class NavProject(Base):
     report_id: Mapped[int | None] = mapped_column(
         ForeignKey("report_jobs.id", ondelete="SET NULL"), default=None
     )
+    fto_id: Mapped[str | None] = mapped_column(String(64), default=None)
+    """The FTO screening delivered (侵权分析导航; kept as files of the office, by id)."""
     publication_id: Mapped[int | None] = mapped_column(
         ForeignKey("publications.id", ondelete="SET NULL"), default=None
     )

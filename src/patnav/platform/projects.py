@@ -171,6 +171,9 @@ class Step:
     spec_id: int | None = None
     reviewer: str | None = None
     report_id: int | None = None
+    fto_id: str | None = None
+    """deliver: a finished FTO screening — the caller has checked that the user sees it
+    and that it is done (screenings are files of the web app, not rows here)."""
     publication_id: int | None = None
     used_by: str | None = None
     use: str | None = None
@@ -584,14 +587,18 @@ def transition(
         project.reviewer = (step.reviewer or "").strip()[:100] or viewer.username
         detail["reviewer"] = project.reviewer
     elif action == "deliver":
+        if step.fto_id:
+            project.fto_id = step.fto_id[:64]
+            detail["fto_id"] = project.fto_id
         report_id = step.report_id or project.report_id
-        if report_id is None:
+        if report_id is None and not step.fto_id:
             raise InvalidParameterError(
-                "交付需指定已完成的报告（deliver needs a finished report: give "
-                "report_id）。"
+                "交付需指定已完成的报告或侵权风险排查（deliver needs a finished report "
+                "or FTO screening: give report_id or fto_id）。"
             )
-        project.report_id = _done_report(session, viewer, report_id).id
-        detail["report_id"] = project.report_id
+        if report_id is not None:
+            project.report_id = _done_report(session, viewer, report_id).id
+            detail["report_id"] = project.report_id
     elif action == "publish":
         if step.publication_id is None:
             raise InvalidParameterError(
@@ -714,6 +721,7 @@ def project_dict(
         "spec_id": project.spec_id,
         "reviewer": project.reviewer,
         "report_id": project.report_id,
+        "fto_id": project.fto_id,
         "publication_id": project.publication_id,
         "created_at": project.created_at.isoformat(),
         "updated_at": project.updated_at.isoformat(),

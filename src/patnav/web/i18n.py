@@ -1588,6 +1588,7 @@ _LABELS: dict[str, Pair] = {
     "proj.reviewer": ("评审人", "Reviewer"),
     "proj.report": ("报告", "Report"),
     "proj.publication": ("成果发布", "Publication"),
+    "proj.fto": ("侵权风险排查", "FTO screening"),
     "proj.actions": ("可办理的步骤", "Steps you can take"),
     "proj.visibility": ("发布范围", "Visibility"),
     "proj.vis.subtree": ("本单位及下级单位", "This tenant and beneath"),

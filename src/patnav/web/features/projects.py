@@ -35,6 +35,7 @@ from patnav.platform.models import (
 from patnav.projects.presets import Preset, load_presets
 from patnav.web.deps import Ctx
 from patnav.web.features.catalogue import PublicationForm, publish
+from patnav.web.features.fto import FtoRecord, get_fto, list_ftos
 
 log = logging.getLogger(__name__)
 
@@ -122,6 +123,8 @@ class ProjectView:
     analysts: list[User]
     specs: list[Spec]
     reports: list[ReportJob]
+    ftos: list[FtoRecord]
+    fto: FtoRecord | None
 
 
 def _visible_or_none(ctx: Ctx, model: Any, object_id: int | None) -> Any:
@@ -142,7 +145,9 @@ def project_view(ctx: Ctx, project_id: int) -> ProjectView:
     analysts: list[User] = []
     specs: list[Spec] = []
     reports: list[ReportJob] = []
+    ftos: list[FtoRecord] = []
     if office:
+        ftos = [r for r in list_ftos(ctx) if r.status == "done"]
         analysts = list(
             ctx.db.scalars(
                 select(User)
@@ -184,7 +189,18 @@ def project_view(ctx: Ctx, project_id: int) -> ProjectView:
         analysts=analysts,
         specs=specs,
         reports=reports,
+        ftos=ftos,
+        fto=_fto_or_none(ctx, project.fto_id),
     )
+
+
+def _fto_or_none(ctx: Ctx, fid: str | None) -> FtoRecord | None:
+    if not fid:
+        return None
+    try:
+        return get_fto(ctx, fid)[0]
+    except PatnavError:
+        return None
 
 
 def take_step(
@@ -198,9 +214,18 @@ def take_step(
     """Take one step on a project. ``publish`` without a ``publication_id`` publishes
     the project's delivered report to the results catalogue first (with
     ``visibility``: by default the office's tenant and those beneath it, so a requester
-    beneath the office sees it). The requester's tenant is told of the steps it follows
-    in its inbox."""
+    beneath the office sees it). ``deliver`` with an ``fto_id`` delivers that FTO
+    screening (one the user sees, done). The requester's tenant is told of the steps it
+    follows in its inbox."""
     chosen = presets(ctx)
+    if action == "deliver" and step.fto_id:
+        record, _, _ = get_fto(ctx, step.fto_id)  # not found: another tenant's
+        if record.status != "done":
+            raise InvalidParameterError(
+                f"侵权风险排查 {step.fto_id} 尚未完成（{record.status}），完成后再交付"
+                f"（FTO screening {step.fto_id} is {record.status}: deliver it once it "
+                "is done）。"
+            )
     if action == "publish" and step.publication_id is None:
         project = core.get_project(ctx.db, ctx.viewer, project_id)
         core.check_allowed(ctx.db, ctx.viewer, project, action)

@@ -157,6 +157,7 @@ def take_step(
     spec_id: Annotated[str, Form(max_length=20)] = "",
     reviewer: Annotated[str, Form(max_length=100)] = "",
     report_id: Annotated[str, Form(max_length=20)] = "",
+    fto_id: Annotated[str, Form(max_length=64)] = "",
     publication_id: Annotated[str, Form(max_length=20)] = "",
     visibility: Annotated[str, Form(max_length=20)] = "subtree",
     used_by: Annotated[str, Form(max_length=200)] = "",
@@ -173,6 +174,7 @@ def take_step(
         spec_id=_int(spec_id, "spec_id"),
         reviewer=reviewer or None,
         report_id=_int(report_id, "report_id"),
+        fto_id=fto_id or None,
         publication_id=_int(publication_id, "publication_id"),
         used_by=used_by or None,
         use=use or None,
@@ -227,6 +229,11 @@ class StepIn(BaseModel):
     reviewer: str | None = Field(default=None, max_length=100)
     report_id: int | None = Field(
         default=None, description="draft, deliver: a report job"
+    )
+    fto_id: str | None = Field(
+        default=None,
+        max_length=64,
+        description="deliver: a finished FTO screening (侵权分析导航)",
     )
     publication_id: int | None = Field(
         default=None,
@@ -304,6 +311,7 @@ def api_transition(ctx: Context, project_id: int, body: StepIn) -> dict[str, Any
         spec_id=body.spec_id,
         reviewer=body.reviewer,
         report_id=body.report_id,
+        fto_id=body.fto_id,
         publication_id=body.publication_id,
         used_by=body.used_by,
         use=body.use,

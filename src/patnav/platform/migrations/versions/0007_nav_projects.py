@@ -42,6 +42,7 @@ def upgrade() -> None:
         sa.Column("spec_id", sa.Integer(), nullable=True),
         sa.Column("reviewer", sa.String(length=100), nullable=True),
         sa.Column("report_id", sa.Integer(), nullable=True),
+        sa.Column("fto_id", sa.String(length=64), nullable=True),
         sa.Column("publication_id", sa.Integer(), nullable=True),
         sa.Column("created_at", sa.DateTime(), nullable=False),
         sa.Column("updated_at", sa.DateTime(), nullable=False),

@@ -313,6 +313,10 @@ def test_demands_need_their_preset_inputs_and_go_up_not_sideways(
     office = _api(site, "ta_analyst")
     assert _step(office, body["id"], action="accept", plan_year=2027).status_code == 200
     assert requester.get(f"/api/v1/projects/{body['id']}").json()["state"] == "accepted"
+    # a department of the office's tenant sees its own demands only, not this one
+    department = _api(site, "ta_dept")
+    assert department.get(f"/api/v1/projects/{body['id']}").status_code == 404
+    department.close()
     presets = requester.get("/api/v1/projects/presets").json()["presets"]
     assert [p["id"] for p in presets] == ["micro", "quick", "strategic", "fto"]
     requester.close()

@@ -308,6 +308,14 @@ class Settings(BaseSettings):
             "0: never by itself (run 'patnav monitor run --due' from cron instead)."
         ),
     )
+    project_presets: Path | None = Field(
+        default=None,
+        description=(
+            "A YAML file of navigation depth presets (微导航, 快速导航, 战略导航, "
+            "侵权分析导航) laid over the shipped patnav/projects/presets.yaml: each "
+            "preset it names replaces the shipped one; unset: the shipped presets."
+        ),
+    )
     # -- connectors (patnav fetch): the only options that reach the network ----------
     fetch_dir: Path = Field(
         default=Path("fetches"),

@@ -17,6 +17,10 @@ bank        own tenant only                  own tenant       own tenant   —
 
 Publications add their visibility: ``tenant`` (those who see the tenant), ``subtree`` (also
 every user of a tenant beneath it), ``public`` (every signed-in user).
+
+Navigation projects are seen by the users of the tenant that asked, and by the admins and
+analysts who see the tenant asked (the office) or the tenant that asked; the office's
+admins and analysts take their steps (:mod:`patnav.platform.projects` says which).
 """
 
 from __future__ import annotations
@@ -32,6 +36,7 @@ from patnav.platform.models import (
     ApiToken,
     DataStore,
     ImportJob,
+    NavProject,
     PatentSetLink,
     Publication,
     ReportJob,
@@ -324,3 +329,31 @@ def _label(model: type[Any]) -> str:
         ReportJob: "report",
         Publication: "publication",
     }.get(model, model.__name__.lower())
+
+
+# -- navigation projects (patnav.platform.projects) ----------------------------------
+
+OFFICE_ROLES = frozenset({"admin", "analyst"})
+"""Roles that work on the navigation projects addressed to a tenant they see (the
+office)."""
+
+
+def project_condition(viewer: Viewer) -> ColumnElement[bool]:
+    """A SQL condition: a navigation project the viewer sees — asked by their own tenant,
+    or, for an office role, addressed to or asked by a tenant they see."""
+    own = NavProject.requester_tenant_id == viewer.tenant_id
+    if viewer.role in OFFICE_ROLES:
+        return or_(
+            own,
+            tenant_condition(viewer, NavProject.tenant_id),
+            tenant_condition(viewer, NavProject.requester_tenant_id),
+        )
+    return own
+
+
+def works_for_office(session: Session, viewer: Viewer, office_tenant_id: int) -> bool:
+    """Whether the viewer works on the projects addressed to ``office_tenant_id`` (an
+    admin or analyst who sees that tenant)."""
+    return viewer.role in OFFICE_ROLES and can_see_tenant(
+        session, viewer, office_tenant_id
+    )

@@ -37,6 +37,8 @@ ACTIONS: tuple[str, ...] = (
     "monitor.run",
     "sme.transition",
     "sme.link",
+    "project.submit",
+    "project.transition",
     "match.save",
     "match.delete",
     "store.create",

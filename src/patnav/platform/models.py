@@ -12,11 +12,12 @@ Times are naive UTC. The schema changes only through the Alembic migrations in
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from sqlalchemy import (
     BigInteger,
     Boolean,
+    Date,
     DateTime,
     ForeignKey,
     Integer,
@@ -433,3 +434,94 @@ class EnterpriseLink(Base):
     """The register's id of the enterprise (its 统一社会信用代码 where it has one)."""
     created_by: Mapped[str] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+# -- navigation projects (patnav.platform.projects) -------------------------------------
+
+
+class NavProject(Base):
+    """A navigation project (专利导航项目): a demand a requester's tenant addressed to an
+    office tenant (``tenant_id``), and where it stands in the loop 需求共提 → 项目共研 →
+    成果共享 → 效果跟踪 (``state``, one of :data:`patnav.platform.projects.STATES`)."""
+
+    __tablename__ = "nav_projects"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id"), index=True)
+    """The office the demand is addressed to (who accepts and works on it)."""
+    requester_tenant_id: Mapped[int] = mapped_column(
+        ForeignKey("tenants.id"), index=True
+    )
+    requester_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), default=None
+    )
+    requester_name: Mapped[str] = mapped_column(String(100))
+    title: Mapped[str] = mapped_column(String(300))
+    industry: Mapped[str] = mapped_column(String(200))
+    question: Mapped[str] = mapped_column(Text)
+    keywords: Mapped[str] = mapped_column(Text, default="")
+    province: Mapped[str | None] = mapped_column(String(50), default=None)
+    city: Mapped[str | None] = mapped_column(String(50), default=None)
+    deadline: Mapped[date | None] = mapped_column(Date, default=None)
+    preset: Mapped[str] = mapped_column(String(20))
+    inputs_json: Mapped[str] = mapped_column(Text, default="{}")
+    """The preset's other inputs (product, features, countries, breakdown …): a JSON
+    object of input id → text."""
+    state: Mapped[str] = mapped_column(String(20), default="submitted", index=True)
+    plan_year: Mapped[int | None] = mapped_column(Integer, default=None)
+    plan_batch: Mapped[str | None] = mapped_column(String(100), default=None)
+    decline_reason: Mapped[str | None] = mapped_column(Text, default=None)
+    analysts: Mapped[str] = mapped_column(String(500), default="")
+    """The assigned analysts' user names, comma-separated."""
+    spec_id: Mapped[int | None] = mapped_column(
+        ForeignKey("specs.id", ondelete="SET NULL"), default=None
+    )
+    reviewer: Mapped[str | None] = mapped_column(String(100), default=None)
+    report_id: Mapped[int | None] = mapped_column(
+        ForeignKey("report_jobs.id", ondelete="SET NULL"), default=None
+    )
+    fto_id: Mapped[str | None] = mapped_column(String(64), default=None)
+    """The FTO screening delivered (侵权分析导航; kept as files of the office, by id)."""
+    publication_id: Mapped[int | None] = mapped_column(
+        ForeignKey("publications.id", ondelete="SET NULL"), default=None
+    )
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class NavProjectEvent(Base):
+    """One step of a project's trail: who did what when, from which state to which,
+    with their comment and the step's details (JSON)."""
+
+    __tablename__ = "nav_project_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    project_id: Mapped[int] = mapped_column(
+        ForeignKey("nav_projects.id", ondelete="CASCADE"), index=True
+    )
+    at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    user_id: Mapped[int | None] = mapped_column(Integer, default=None)
+    username: Mapped[str] = mapped_column(String(100))
+    action: Mapped[str] = mapped_column(String(20))
+    from_state: Mapped[str | None] = mapped_column(String(20), default=None)
+    to_state: Mapped[str] = mapped_column(String(20))
+    comment: Mapped[str | None] = mapped_column(Text, default=None)
+    detail_json: Mapped[str] = mapped_column(Text, default="{}")
+
+
+class NavProjectUsage(Base):
+    """How a delivered project's results were used (效果跟踪): by whom, for what
+    (:data:`patnav.platform.projects.USES`), with what outcome, on which day."""
+
+    __tablename__ = "nav_project_usages"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    project_id: Mapped[int] = mapped_column(
+        ForeignKey("nav_projects.id", ondelete="CASCADE"), index=True
+    )
+    used_by: Mapped[str] = mapped_column(String(200))
+    use: Mapped[str] = mapped_column(String(20))
+    outcome: Mapped[str | None] = mapped_column(Text, default=None)
+    used_on: Mapped[date | None] = mapped_column(Date, default=None)
+    recorded_by: Mapped[str] = mapped_column(String(100))
+    recorded_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

@@ -7,7 +7,9 @@ holding the tenant's stores) writes to ``DIR``:
 manifest.json        what was exported: tenant, counts, every file with its SHA-256
 platform/*.json      the tenant's rows: tenant, users (no password hashes), stores, patent
                      sets, specs (with their YAML), imports, reports, publications, API
-                     tokens (names and dates, never secrets), and its audit-log entries
+                     tokens (names and dates, never secrets), navigation projects it
+                     asked for or was asked (with their trails and usage records), and
+                     its audit-log entries
 files/               the tenant's folder as it was: stores (DuckDB, with search indexes),
                      uploads, reports, publications
 ```
@@ -31,7 +33,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from patnav.errors import InputError
@@ -44,6 +46,9 @@ from patnav.platform.models import (
     DataStore,
     ImportJob,
     LoginThrottle,
+    NavProject,
+    NavProjectEvent,
+    NavProjectUsage,
     PatentSetLink,
     Publication,
     ReportJob,
@@ -198,6 +203,7 @@ def offboard_tenant(
                     select(model).where(model.tenant_id == tenant_id)  # type: ignore[attr-defined]
                 )
             ]
+        rows.update(_project_rows(db, tenant_id))
     export_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
     (export_dir / "platform").mkdir(mode=0o700)
     for label, items in rows.items():
@@ -263,8 +269,56 @@ def offboard_tenant(
     )
 
 
+def _projects_of(tenant_id: int) -> Any:
+    """The ids of the navigation projects a tenant asked for or was asked."""
+    return select(NavProject.id).where(
+        or_(
+            NavProject.tenant_id == tenant_id,
+            NavProject.requester_tenant_id == tenant_id,
+        )
+    )
+
+
+def _project_rows(db: Session, tenant_id: int) -> dict[str, list[dict[str, Any]]]:
+    ids = _projects_of(tenant_id)
+    return {
+        "projects": [
+            _plain(p)
+            for p in db.scalars(select(NavProject).where(NavProject.id.in_(ids)))
+        ],
+        "project_events": [
+            _plain(e)
+            for e in db.scalars(
+                select(NavProjectEvent)
+                .where(NavProjectEvent.project_id.in_(ids))
+                .order_by(NavProjectEvent.id)
+            )
+        ],
+        "project_usages": [
+            _plain(u)
+            for u in db.scalars(
+                select(NavProjectUsage)
+                .where(NavProjectUsage.project_id.in_(ids))
+                .order_by(NavProjectUsage.id)
+            )
+        ],
+    }
+
+
 def _remove(db: Session, tenant_id: int, users: list[int]) -> None:
     """Delete the tenant's rows (one transaction: the caller's)."""
+    ids = _projects_of(tenant_id)
+    for event in db.scalars(
+        select(NavProjectEvent).where(NavProjectEvent.project_id.in_(ids))
+    ):
+        db.delete(event)
+    for usage in db.scalars(
+        select(NavProjectUsage).where(NavProjectUsage.project_id.in_(ids))
+    ):
+        db.delete(usage)
+    for project in db.scalars(select(NavProject).where(NavProject.id.in_(ids))):
+        db.delete(project)
+    db.flush()
     reports = select(ReportJob.id).where(ReportJob.tenant_id == tenant_id)
     # another tenant's publication of one of these reports keeps its own file
     db.execute(

@@ -76,6 +76,7 @@ from patnav.web.routers import (
     monitors,
     patents,
     prevalue,
+    projects,
     public,
     reports,
     search,
@@ -201,6 +202,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         monitors,
         sme,
         tags,
+        projects,
         public,
     ):
         app.include_router(module.router)
@@ -209,6 +211,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(fto.api_router)
     app.include_router(agencies.api_router)
     app.include_router(matching.api_router)
+    app.include_router(projects.api_router)
 
     @app.get("/healthz", include_in_schema=False)
     async def healthz() -> Response:

@@ -446,7 +446,7 @@ def test_the_review_view_lists_disagreements_and_records_verdicts(site, clients,
         },
     )
     assert refused.status_code == 400 and "不能审核自己的标引" in refused.text
-    reviewer.post(
+    taken_back = reviewer.post(
         f"/tags/{ta}/untag",
         data={
             "csrf_token": reviewer.csrf,
@@ -454,7 +454,9 @@ def test_the_review_view_lists_disagreements_and_records_verdicts(site, clients,
             "number": doc,
             "node": _node(0),
         },
+        follow_redirects=False,
     )
+    assert taken_back.status_code == 303
 
 
 def test_a_patent_page_shows_and_changes_its_tags_one_by_one(site, clients, raw):

@@ -471,6 +471,7 @@ def test_a_patent_page_shows_and_changes_its_tags_one_by_one(site, clients, raw)
     found = re.findall(r'data-node="([^"]+)" data-analyst="([^"]+)"', section)
     assert sorted(found) == [(_node(label), "乙"), (_node(label), "甲")]
     assert "/untag" not in section  # others' tags are theirs to remove
+    assert "<td>人工</td>" in section
     back = f"/stores/{ta}/patents/{doc}"
     added = analyst.post(
         f"/tags/{ta}/tag",
@@ -533,6 +534,9 @@ def test_roles_tenants_and_csrf(site, clients, raw):
     assert other.get(f"/tags/{ta}/review").status_code == 404
     form["csrf_token"] = other.csrf
     assert other.post(f"/tags/{ta}/tag", data=form).status_code == 404
+    english = dept.get(f"/tags/{ta}/review", params={"scheme": SCHEME, "lang": "en"})
+    assert english.status_code == 200 and "Agreement between analysts" in english.text
+    assert "Manual" in dept.get(f"/tags/{ta}/doc/{doc}").text
     analyst = clients("ta_analyst")
     forged = analyst.post(
         f"/tags/{ta}/tag",

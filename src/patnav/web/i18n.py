@@ -1597,7 +1597,7 @@ _LABELS: dict[str, Pair] = {
     ),
     "tags.undone": (
         "已撤销：移除节点 {node} 中此次新增的标引 {n} 条，原有标引未动。",
-        "Undone: removed the {n} tags this action added to {node}; earlier tags stay.",
+        "Undone: from {node}, removed the {n} tags this action added; earlier tags stay.",
     ),
     "tags.back": ("返回标引页", "Back to tagging"),
     "tags.accept_basis": (
@@ -1611,7 +1611,7 @@ _LABELS: dict[str, Pair] = {
     ),
     "tags.accept_confirm": (
         "确认：采纳 p ≥ {x} 的 {n} 条建议为标引",
-        "Confirm: accept the {n} suggestions with p ≥ {x} as tags",
+        "Confirm: with p ≥ {x}, accept the {n} suggestions as tags",
     ),
     "tags.accept_done": (
         "阈值 p ≥ {x}：已写入标引 {n} 条，{unchanged} 条原已存在。",

@@ -10,10 +10,13 @@ from __future__ import annotations
 
 from patnav.tags.agreement import (
     Agreement,
+    Disagreement,
     NodeAgreement,
+    ReviewItems,
     agreement,
     cohen_kappa,
     fleiss_kappa,
+    review_items,
 )
 from patnav.tags.files import TagImport, import_tags, read_tag_file
 from patnav.tags.model import TagSuggester, expected_calibration_error
@@ -27,24 +30,31 @@ from patnav.tags.schemes import (
 from patnav.tags.suggest import (
     ReviewQueue,
     Suggestions,
+    above_threshold,
     accept_suggestions,
     review_queue,
     suggest_tags,
 )
 from patnav.tags.tagging import (
     SOURCES,
+    Coverage,
     TagChange,
     TagList,
     add_tags,
     list_tags,
+    query_coverage,
     remove_tags,
     review_tags,
+    undo_tags,
 )
 
 __all__ = [
     "SOURCES",
     "Agreement",
+    "Coverage",
+    "Disagreement",
     "NodeAgreement",
+    "ReviewItems",
     "ReviewQueue",
     "Suggestions",
     "TagChange",
@@ -52,6 +62,7 @@ __all__ = [
     "TagList",
     "TagScheme",
     "TagSuggester",
+    "above_threshold",
     "accept_suggestions",
     "add_tags",
     "agreement",
@@ -63,10 +74,13 @@ __all__ = [
     "list_schemes",
     "list_tags",
     "nodes_of_spec",
+    "query_coverage",
     "read_tag_file",
     "remove_tags",
+    "review_items",
     "review_queue",
     "review_tags",
     "save_scheme",
     "suggest_tags",
+    "undo_tags",
 ]

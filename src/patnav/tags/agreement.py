@@ -217,3 +217,110 @@ def agreement(
         tuple(nodes),
         tuple(pairs),
     )
+
+
+@dataclass(frozen=True, slots=True)
+class Disagreement:
+    """A document analysts tagged into different nodes: each analyst's nodes."""
+
+    doc_id: str
+    pub_number: str | None
+    title: str | None
+    nodes: dict[str, tuple[str, ...]]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "doc_id": self.doc_id,
+            "pub_number": self.pub_number,
+            "title": self.title,
+            "nodes": {a: list(n) for a, n in self.nodes.items()},
+        }
+
+
+@dataclass(frozen=True)
+class ReviewItems:
+    """What awaits a reviewer in a scheme: documents analysts disagree on, and tags no
+    one has reviewed yet (each with its document's number and title)."""
+
+    scheme: str
+    disagreements: tuple[Disagreement, ...]
+    disagreement_count: int
+    pending: tuple[dict[str, Any], ...]
+    pending_count: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "scheme": self.scheme,
+            "disagreements": [d.to_dict() for d in self.disagreements],
+            "disagreement_count": self.disagreement_count,
+            "pending": [dict(p) for p in self.pending],
+            "pending_count": self.pending_count,
+        }
+
+
+def review_items(store: PatentStore, scheme: str, *, limit: int = 100) -> ReviewItems:
+    """The documents two or more analysts tagged into different sets of nodes, and
+    the tags without any review, of a scheme (``limit`` of each, by publication number;
+    the counts are of all)."""
+    found = get_scheme(store, scheme)
+    per_doc = (
+        "SELECT doc_id, analyst, list_sort(list(DISTINCT node)) AS nodes FROM tags "
+        "WHERE scheme = ? GROUP BY doc_id, analyst"
+    )
+    split = (
+        f"SELECT doc_id FROM ({per_doc}) GROUP BY doc_id "
+        "HAVING count(*) >= 2 AND count(DISTINCT nodes) >= 2"
+    )
+    disagreement_count = int(
+        store.scalar(f"SELECT count(*) FROM ({split})", [found.name])
+    )
+    docs = [
+        r[0]
+        for r in store.rows(
+            f"SELECT x.doc_id FROM ({split}) x LEFT JOIN patents q USING (doc_id) "
+            "ORDER BY q.pub_number NULLS LAST, x.doc_id LIMIT ?",
+            [found.name, limit],
+        )
+    ]
+    rows = store.rows(
+        "SELECT d.doc_id, p.pub_number, p.title, d.analyst, d.nodes "
+        f"FROM ({per_doc}) d LEFT JOIN patents p USING (doc_id) "
+        "WHERE list_contains(?, d.doc_id) "
+        "ORDER BY p.pub_number NULLS LAST, d.doc_id, d.analyst",
+        [found.name, docs],
+    )
+    grouped: dict[str, Disagreement] = {}
+    for doc_id, number, title, analyst, nodes in rows:
+        item = grouped.setdefault(doc_id, Disagreement(doc_id, number, title, {}))
+        item.nodes[analyst] = tuple(nodes)
+    unreviewed = (
+        "FROM tags g LEFT JOIN patents p USING (doc_id) WHERE g.scheme = ? AND NOT "
+        "EXISTS (SELECT 1 FROM tag_reviews r WHERE r.doc_id = g.doc_id AND "
+        "r.scheme = g.scheme AND r.node = g.node AND r.analyst = g.analyst)"
+    )
+    pending_count = int(store.scalar(f"SELECT count(*) {unreviewed}", [found.name]))
+    columns = (
+        "doc_id",
+        "pub_number",
+        "title",
+        "node",
+        "analyst",
+        "source",
+        "created_at",
+    )
+    pending = tuple(
+        dict(zip(columns, row, strict=True))
+        for row in store.rows(
+            "SELECT g.doc_id, p.pub_number, p.title, g.node, g.analyst, g.source, "
+            f"g.created_at {unreviewed} ORDER BY p.pub_number NULLS LAST, g.doc_id, "
+            "g.node, g.analyst LIMIT ?",
+            [found.name, limit],
+        )
+    )
+    return ReviewItems(
+        found.name,
+        tuple(grouped.values()),
+        disagreement_count,
+        pending,
+        pending_count,
+    )

@@ -11,11 +11,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from patnav.errors import InputError, NotFoundError
 from patnav.search.fields import nearest
 from patnav.storage.store import PatentStore
+
+if TYPE_CHECKING:
+    from patnav.analyses.spec import NavigationSpec
 
 MAX_NODES = 2_000
 """Nodes a scheme may have."""
@@ -94,14 +97,24 @@ def nodes_of_spec(path: Path | str) -> tuple[str, tuple[str, ...]]:
     from patnav.analyses.spec import load_spec
 
     spec = load_spec(path)
+    return spec.title, spec_nodes(spec, str(path))
+
+
+def spec_nodes(spec: NavigationSpec, source: str) -> tuple[str, ...]:
+    """The node names of a parsed spec's technology tree, depth first (``source``
+    names the spec in the message).
+
+    Raises:
+        InputError: two nodes share a name (a tag could not say which it means).
+    """
     names = [node.name for node in spec.walk()]
     twice = sorted({n for n in names if names.count(n) > 1})
     if twice:
         raise InputError(
-            f"导航方案 {path} 中的节点名重复：{'、'.join(twice)}。标引按节点名记录，"
+            f"导航方案 {source} 中的节点名重复：{'、'.join(twice)}。标引按节点名记录，"
             "请先让节点名各不相同。"
         )
-    return spec.title, tuple(names)
+    return tuple(names)
 
 
 def save_scheme(

@@ -295,19 +295,16 @@ def _check_score(value: float, name: str) -> None:
         raise InvalidParameterError(f"{name} 应在 0 到 1 之间，不是 {value}。")
 
 
-def accept_suggestions(
+def above_threshold(
     store: PatentStore,
     scheme: str,
     *,
     min_score: float,
-    analyst: str,
     query: str | None = None,
     model: TagSuggester | None = None,
-) -> tuple[TagChange, Suggestions]:
-    """Turn every suggestion scoring at least ``min_score`` into a tag (source
-    ``accepted-suggestion``, the threshold and the score recorded, ``analyst`` the
-    person who set it). The explicit threshold is the only way a suggestion becomes a
-    tag without a person choosing it.
+) -> Suggestions:
+    """Every suggestion (any rank) scoring at least ``min_score``: exactly what
+    :func:`accept_suggestions` would write, computed without writing.
 
     Raises:
         InvalidParameterError: ``min_score`` not in (0, 1].
@@ -317,7 +314,7 @@ def accept_suggestions(
             f"--min-score 应大于 0、不超过 1（采纳建议的明确阈值），不是 {min_score}。"
         )
     found = get_scheme(store, scheme)
-    suggestions = suggest_tags(
+    return suggest_tags(
         store,
         scheme,
         query=query,
@@ -325,6 +322,38 @@ def accept_suggestions(
         min_score=min_score,
         model=model,
     )
+
+
+def accept_suggestions(
+    store: PatentStore,
+    scheme: str,
+    *,
+    min_score: float,
+    analyst: str,
+    query: str | None = None,
+    model: TagSuggester | None = None,
+    expect: int | None = None,
+) -> tuple[TagChange, Suggestions]:
+    """Turn every suggestion scoring at least ``min_score`` into a tag (source
+    ``accepted-suggestion``, the threshold and the score recorded, ``analyst`` the
+    person who set it). The explicit threshold is the only way a suggestion becomes a
+    tag without a person choosing it. ``expect``: the number of suggestions the person
+    was shown before confirming; when the suggestions have changed since (new tags,
+    new documents), nothing is written.
+
+    Raises:
+        InvalidParameterError: ``min_score`` not in (0, 1].
+        InputError: ``expect`` given and not the number of suggestions now.
+    """
+    found = get_scheme(store, scheme)
+    suggestions = above_threshold(
+        store, scheme, min_score=min_score, query=query, model=model
+    )
+    if expect is not None and expect != len(suggestions.rows):
+        raise InputError(
+            f"阈值 {min_score} 以上的建议现为 {len(suggestions.rows)} 条，不是确认时的 "
+            f"{expect} 条（其间标引或文献有变）：未写入任何标引，请重新预览后再确认。"
+        )
     rows = [
         TagRow(
             s.doc_id,

@@ -58,6 +58,9 @@ class TagChange:
     added: int = 0
     unchanged: int = 0
     removed: int = 0
+    created_at: datetime | None = None
+    """The time stamp of the tags this write added (one per write; None when it added
+    none): what :func:`undo_tags` names to take back exactly those tags."""
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -111,7 +114,12 @@ def write_tags(
             "AND x.analyst = s.analyst)"
         )
         added = store.count("tags") - before
-    return TagChange(scheme.name, added=added, unchanged=len(records) - added)
+    return TagChange(
+        scheme.name,
+        added=added,
+        unchanged=len(records) - added,
+        created_at=stamp if added else None,
+    )
 
 
 def resolve_numbers(
@@ -226,6 +234,11 @@ def remove_tags(
     if analyst:
         conditions.append("analyst = ?")
         params.append(analyst)
+    return TagChange(found.name, removed=_delete(store, conditions, params))
+
+
+def _delete(store: PatentStore, conditions: list[str], params: list[Any]) -> int:
+    """Delete the tags matching ``conditions`` and their reviews; the tags deleted."""
     where = " AND ".join(conditions)
     with store.transaction():
         before = store.count("tags")
@@ -235,8 +248,86 @@ def remove_tags(
             params,
         )
         store.execute(f"DELETE FROM tags WHERE {where}", params)
-        removed = before - store.count("tags")
-    return TagChange(found.name, removed=removed)
+        return before - store.count("tags")
+
+
+def undo_tags(
+    store: PatentStore,
+    scheme: str,
+    *,
+    node: str,
+    analyst: str,
+    created_at: datetime,
+) -> TagChange:
+    """Take back exactly the tags one write added (:attr:`TagChange.created_at`): the
+    manual tags of ``analyst`` in ``node`` stamped ``created_at``, with their reviews.
+    Tags that were already there before that write are left alone."""
+    found = get_scheme(store, scheme)
+    conditions = [
+        "scheme = ?",
+        "node = ?",
+        "analyst = ?",
+        "source = 'manual'",
+        "created_at = ?",
+    ]
+    params: list[Any] = [found.name, found.check_node(node), analyst, created_at]
+    return TagChange(found.name, removed=_delete(store, conditions, params))
+
+
+@dataclass(frozen=True, slots=True)
+class Coverage:
+    """How many documents a query finds, and how many of them already carry a tag."""
+
+    scheme: str
+    node: str
+    query: str
+    hits: int
+    tagged_by_analyst: int
+    """Hits ``analyst`` already tagged into the node (a bulk tag leaves them as they
+    are)."""
+    tagged_by_anyone: int
+    """Hits any analyst tagged into the node."""
+
+    @property
+    def to_add(self) -> int:
+        return self.hits - self.tagged_by_analyst
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "scheme": self.scheme,
+            "node": self.node,
+            "query": self.query,
+            "hits": self.hits,
+            "tagged_by_analyst": self.tagged_by_analyst,
+            "tagged_by_anyone": self.tagged_by_anyone,
+            "to_add": self.to_add,
+        }
+
+
+def query_coverage(
+    store: PatentStore, scheme: str, node: str, query: str, *, analyst: str
+) -> Coverage:
+    """What tagging every document of ``query`` (an expert query or a saved set's
+    name) into ``node`` as ``analyst`` would do, without writing anything.
+
+    Raises:
+        QuerySyntaxError: the query does not parse.
+        InputError: no such node.
+    """
+    from patnav.search.sets import resolve_set
+
+    found = get_scheme(store, scheme)
+    node = found.check_node(node)
+    compiled = resolve_set(store, query)
+    hits, mine, anyone = store.rows(
+        f"WITH h AS (SELECT DISTINCT doc_id FROM ({compiled.sql})), "
+        "g AS (SELECT doc_id, bool_or(analyst = ?) AS mine FROM tags "
+        "WHERE scheme = ? AND node = ? GROUP BY doc_id) "
+        "SELECT count(*), count(*) FILTER (WHERE g.mine), count(g.doc_id) "
+        "FROM h LEFT JOIN g USING (doc_id)",
+        [*compiled.params, analyst, found.name, node],
+    )[0]
+    return Coverage(found.name, node, query, int(hits), int(mine), int(anyone))
 
 
 def review_tags(
@@ -321,12 +412,17 @@ def list_tags(
     node: str | None = None,
     analyst: str | None = None,
     source: str | None = None,
+    doc_id: str | None = None,
     limit: int | None = None,
 ) -> TagList:
-    """The tags of a scheme, newest first, optionally of one node, analyst or source."""
+    """The tags of a scheme, newest first, optionally of one node, analyst, source or
+    document (its store key)."""
     found = get_scheme(store, scheme)
     conditions = ["g.scheme = ?"]
     params: list[Any] = [found.name]
+    if doc_id is not None:
+        conditions.append("g.doc_id = ?")
+        params.append(doc_id)
     if node is not None:
         conditions.append("g.node = ?")
         params.append(found.check_node(node))

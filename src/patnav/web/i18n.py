@@ -991,8 +991,8 @@ _LABELS: dict[str, Pair] = {
     "tags.store": ("数据库", "Store"),
     "tags.unavailable": ("数据库暂不可用：{error}", "Store unavailable: {error}"),
     "tags.no_schemes": (
-        "尚无标引体系。用 patnav tags scheme 建立。",
-        "No tag scheme yet. Create one with patnav tags scheme.",
+        "尚无标引体系。在标引页新建，或用 patnav tags scheme 建立。",
+        "No tag scheme yet. Create one on the tagging page or with patnav tags scheme.",
     ),
     "tags.schemes": ("标引体系", "Tag schemes"),
     "tags.queue": ("{scheme}：待复核队列", "{scheme}: review queue"),
@@ -1631,6 +1631,138 @@ _LABELS: dict[str, Pair] = {
     "proj.use.layout": ("专利布局", "Patent portfolio planning"),
     "proj.use.risk": ("风险防控", "Risk control"),
     "proj.use.other": ("其他", "Other"),
+    # -- tagging in the web: schemes, bulk from a search, review, agreement (issue 19)
+    "tags.nodes_n": ("{n} 个节点", "{n} nodes"),
+    "tags.review_link": (
+        "审核与一致性（分歧、待审核标引、Kappa）",
+        "Review and agreement (disagreements, tags to review, kappa)",
+    ),
+    "tags.bulk": ("按检索批量标引", "Bulk tagging from a search"),
+    "tags.node": ("节点", "Node"),
+    "tags.query": ("检索式", "Query"),
+    "tags.or_set": ("或专利集", "or saved set"),
+    "tags.preview": ("预览", "Preview"),
+    "tags.bulk_help": (
+        "先预览命中篇数与已带此标引的篇数，确认后才以您的名义写入；写入后可撤销。",
+        "Preview the hits and how many already carry the tag; nothing is written until "
+        "you confirm, in your name; the bulk action can be undone.",
+    ),
+    "tags.threshold": ("按阈值采纳建议", "Accept suggestions above a threshold"),
+    "tags.min_score": ("阈值 p ≥", "Threshold p ≥"),
+    "tags.threshold_help": (
+        "建议只有在您点击或给出明确阈值并确认后才会写成标引；预览会说明阈值和将写入的条数。",
+        "A suggestion becomes a tag only when a person clicks it, or accepts an explicit "
+        "threshold: the preview states the threshold and how many tags it writes.",
+    ),
+    "tags.new_scheme": ("新建标引体系", "New tag scheme"),
+    "tags.kind_breakdown": (
+        "技术分解体系（节点取自导航方案的技术分解树）",
+        "Breakdown scheme (nodes from a navigation spec's tree)",
+    ),
+    "tags.kind_effects": (
+        "技术功效体系（逐行输入功效）",
+        "Effects scheme (technical effects, one per line)",
+    ),
+    "tags.scheme_name": ("体系名称", "Scheme name"),
+    "tags.spec": ("导航方案", "Navigation spec"),
+    "tags.effects": ("技术功效（每行一项）", "Technical effects (one per line)"),
+    "tags.create": ("建立", "Create"),
+    "tags.bulk_preview_title": (
+        "{scheme}：批量标引为 {node}",
+        "{scheme}: bulk tag into {node}",
+    ),
+    "tags.hits": ("命中文献", "Documents found"),
+    "tags.tagged_by_you": ("您已标引为此节点", "Already tagged into it by you"),
+    "tags.tagged_by_anyone": (
+        "任何人已标引为此节点",
+        "Already tagged into it by anyone",
+    ),
+    "tags.to_add": ("将新增标引", "Tags to add"),
+    "tags.bulk_confirm": (
+        "确认：以我的名义将 {n} 篇标引为 {node}",
+        "Confirm: tag {n} documents into {node} in my name",
+    ),
+    "tags.bulk_nothing": (
+        "没有要新增的标引：命中文献都已由您标引为此节点（或没有命中）。",
+        "Nothing to add: you already tagged every hit into this node (or none was found).",
+    ),
+    "tags.bulk_done": (
+        "已新增标引 {added} 条（节点 {node}），{unchanged} 条原已存在、未改动。",
+        "{added} tags added into {node}; {unchanged} were already there (unchanged).",
+    ),
+    "tags.undo": (
+        "撤销此次批量标引（移除刚新增的 {n} 条）",
+        "Undo: remove the {n} tags just added",
+    ),
+    "tags.undone": (
+        "已撤销：移除节点 {node} 中此次新增的标引 {n} 条，原有标引未动。",
+        "Undone: from {node}, removed the {n} tags this action added; earlier tags stay.",
+    ),
+    "tags.back": ("返回标引页", "Back to tagging"),
+    "tags.accept_basis": (
+        "由 {examples} 篇已标引文献学习，为 {candidates} 篇未标引文献打分。",
+        "Learnt from {examples} tagged documents; {candidates} untagged documents scored.",
+    ),
+    "tags.accept_preview": (
+        "阈值 p ≥ {x}：将写入标引 {n} 条（来源“采纳建议”，记录阈值与得分）。尚未写入。",
+        "Threshold p ≥ {x}: {n} tags would be written (source accepted-suggestion, with "
+        "the threshold and each score). Nothing written yet.",
+    ),
+    "tags.accept_confirm": (
+        "确认：采纳 p ≥ {x} 的 {n} 条建议为标引",
+        "Confirm: with p ≥ {x}, accept the {n} suggestions as tags",
+    ),
+    "tags.accept_done": (
+        "阈值 p ≥ {x}：已写入标引 {n} 条，{unchanged} 条原已存在。",
+        "Threshold p ≥ {x}: {n} tags written, {unchanged} already there.",
+    ),
+    "tags.no_examples": (
+        "没有样例、不会被建议的节点",
+        "Nodes without examples (never suggested)",
+    ),
+    "tags.score": ("得分", "Score"),
+    "tags.first_50": ("仅列出前 50 条，共 {n} 条。", "First 50 of {n} shown."),
+    "tags.on_patent": ("标引", "Tags"),
+    "tags.analyst": ("标引人", "Analyst"),
+    "tags.when": ("时间", "When"),
+    "tags.source": ("来源", "Source"),
+    "tags.reviews": ("审核", "Reviews"),
+    "tags.confirmed_by": ("{who} 确认", "confirmed by {who}"),
+    "tags.disputed_by": ("{who} 有异议", "disputed by {who}"),
+    "tags.remove": ("移除我的标引", "Remove my tag"),
+    "tags.none_here": ("本文献在此体系中尚无标引。", "No tag in this scheme yet."),
+    "tags.add_as": ("以 {who} 的名义标引", "Tag as {who}"),
+    "tagsource.manual": ("人工", "Manual"),
+    "tagsource.import": ("导入", "Imported"),
+    "tagsource.accepted-suggestion": ("采纳建议", "Accepted suggestion"),
+    "tags.review_title": ("{scheme}：审核与一致性", "{scheme}: review and agreement"),
+    "tags.agreement": ("标引一致性", "Agreement between analysts"),
+    "tags.agreement_summary": (
+        "{analysts} 共同标引 {n} 篇；Kappa 系数（{method}，总体）{overall}",
+        "{analysts} all tagged {n} documents; {method}'s kappa (overall) {overall}",
+    ),
+    "tags.basis_categorical": (
+        "（每篇一个节点：按所选节点计算）",
+        " (one node per document: over the node chosen)",
+    ),
+    "tags.basis_pooled": (
+        "（按文献 × 节点的是否判断合并计算）",
+        " (over all document × node decisions pooled)",
+    ),
+    "tags.all_tagged": ("均标引", "All tagged"),
+    "tags.confirmed": ("确认", "Confirmed"),
+    "tags.disputed": ("异议", "Disputed"),
+    "tags.pairs": ("两两 Kappa（Cohen）", "Pairwise kappa (Cohen)"),
+    "tags.verdict_confirm": ("确认", "Confirm"),
+    "tags.verdict_dispute": ("有异议", "Dispute"),
+    "tags.disagreements": (
+        "标引人意见不一的文献（{n} 篇）",
+        "Documents analysts tagged differently ({n})",
+    ),
+    "tags.no_disagreements": ("没有意见不一的文献。", "No disagreements."),
+    "tags.pending": ("待审核的标引（{n} 条）", "Tags awaiting review ({n})"),
+    "tags.no_pending": ("没有待审核的标引。", "No tag awaits review."),
+    "tags.tag_results": ("批量标引这些结果", "Tag these results"),
 }
 LABELS = Catalogue("patnav.web.i18n.LABELS", _LABELS, EVENT_TYPES)
 """Every label of the pages, the API's messages and the dashboard's charts."""

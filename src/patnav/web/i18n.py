@@ -1603,7 +1603,7 @@ _LABELS: dict[str, Pair] = {
     "versions.nodes": ("节点数", "Nodes"),
     "versions.saved_by": ("保存人", "Saved by"),
     "versions.saved_at": ("保存时间", "Saved at"),
-    "versions.saved_line": ("保存于 {at} UTC", "Saved at {at} UTC"),
+    "versions.saved_line": ("保存于 {at}", "Saved at {at}"),
     "versions.restore": ("恢复为新版本", "Restore as a new version"),
     "versions.restored_from": (
         "（由第 {version} 版恢复）",

@@ -60,8 +60,10 @@ def matches(frame: pd.DataFrame, words=(), classes=()) -> set[str]:
     for word in words:
         hit |= frame["text"].str.contains(word, regex=False)
     for prefix in classes:
-        hit |= frame["ipc"].str.split(";").apply(
-            lambda codes, p=prefix: any(c.strip().startswith(p) for c in codes)
+        hit |= (
+            frame["ipc"]
+            .str.split(";")
+            .apply(lambda codes, p=prefix: any(c.strip().startswith(p) for c in codes))
         )
     return set(frame.loc[hit, "number"])
 
@@ -149,7 +151,11 @@ def test_live_counts_equal_patnav_spec_counts_and_pandas(
 
     # an edit: a child under 水利, given a keyword, is counted at once
     edited = post(
-        client, f"/specs/{spec_id}/tree/edit", tree=json.dumps(rows), op="add_child", at=3
+        client,
+        f"/specs/{spec_id}/tree/edit",
+        tree=json.dumps(rows),
+        op="add_child",
+        at=3,
     )
     assert edited.headers["HX-Trigger"] == "tree-changed"
     rows = page_rows(edited.text)
@@ -165,7 +171,9 @@ def test_live_counts_equal_patnav_spec_counts_and_pandas(
     saved = post(client, f"/specs/{spec_id}/tree", tree=json.dumps(rows), version=1)
     assert saved.status_code == 200 and "/tree" in str(saved.url)
     spec_page = client.get(f"/specs/{spec_id}").text
-    assert "版本 2" in spec_page or "版本</small>" in spec_page or "2</small>" in spec_page
+    assert (
+        "版本 2" in spec_page or "版本</small>" in spec_page or "2</small>" in spec_page
+    )
     again = page_rows(client.get(f"/specs/{spec_id}/tree").text)
     assert again == [{**r, "query": r.get("query", "")} for r in rows]
     yaml_text = lxml.html.fromstring(spec_page).get_element_by_id("yaml_text").text
@@ -182,7 +190,9 @@ def test_problems_are_shown_at_their_node_in_chinese_and_english(site, client_fo
     rows = page_rows(client.get(f"/specs/{spec_id}/tree").text)
     rows[1]["name"] = ""  # 桥梁 without a name
     rows[2]["ipc"] = "E01D; 路面"  # 护栏: not a class
-    rows.insert(3, {"depth": 1, "name": "护栏", "query": "TIAB=(护栏"})  # twin, bad query
+    rows.insert(
+        3, {"depth": 1, "name": "护栏", "query": "TIAB=(护栏"}
+    )  # twin, bad query
     tree = json.dumps(rows)
     checked = post(client, f"/specs/{spec_id}/tree/check", tree=tree)
     found = problems_of(checked.text)
@@ -245,7 +255,9 @@ def test_versions_are_kept_compared_and_restored_within_roles_and_tenants(
     assert "/restore" in listing
     assert post(reader, f"/specs/{spec_id}/versions/1/restore").status_code == 403
     tree = json.dumps(page_rows(reader.get(f"/specs/{spec_id}/tree").text))
-    assert post(reader, f"/specs/{spec_id}/tree", tree=tree, version=2).status_code == 403
+    assert (
+        post(reader, f"/specs/{spec_id}/tree", tree=tree, version=2).status_code == 403
+    )
     other = client_for("jn_analyst")
     for url in ("tree", "versions", "versions/1", "versions/diff?a=1&b=2"):
         assert other.get(f"/specs/{spec_id}/{url}").status_code == 404

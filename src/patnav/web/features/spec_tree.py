@@ -229,8 +229,14 @@ class VersionDiff:
     keys: list[str]
 
 
-def diff_versions(ctx: Ctx, spec_id: int, a: int, b: int) -> tuple[Spec, VersionDiff]:
-    """The changes from version ``a`` to version ``b`` of a spec the user sees."""
+def diff_versions(
+    ctx: Ctx, spec_id: int, a: int | None = None, b: int | None = None
+) -> tuple[Spec, VersionDiff]:
+    """The changes from version ``a`` (None: the one before ``b``) to version ``b``
+    (None: the current one) of a spec the user sees."""
+    row = get_spec(ctx, spec_id)
+    b = row.version if b is None else b
+    a = b - 1 if a is None else a
     row, before = get_version(ctx, spec_id, a)
     _, after = get_version(ctx, spec_id, b)
     old, new = _parsed(before), _parsed(after)

@@ -148,8 +148,13 @@ def versions_page(
 
 @router.get("/{spec_id}/versions/diff", response_class=HTMLResponse)
 def versions_diff(
-    ctx: Annotated[Ctx, Depends(page_ctx)], spec_id: int, a: int, b: int
+    ctx: Annotated[Ctx, Depends(page_ctx)],
+    spec_id: int,
+    a: int | None = None,
+    b: int | None = None,
 ) -> Response:
+    """The changes from version ``a`` (default: the one before ``b``) to version ``b``
+    (default: the current one)."""
     spec, diff = spec_tree.diff_versions(ctx, spec_id, a, b)
     return page(ctx, "spec_diff.html", nav="specs", spec=spec, diff=diff)
 

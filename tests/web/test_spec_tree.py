@@ -275,3 +275,52 @@ def test_versions_are_kept_compared_and_restored_within_roles_and_tenants(
     same = client.get(f"/specs/{spec_id}/versions/diff", params={"a": 1, "b": 3}).text
     assert "两个版本相同" in same
     assert client.get(f"/specs/{spec_id}/versions/9").status_code == 404
+
+
+def test_a_breakdown_table_is_read_into_the_tree_for_review(site, client_for, tmp_path):
+    import io
+
+    import openpyxl
+
+    client = client_for("ta_analyst")
+    spec_id = _new_spec(client)
+    table = client.get(f"/specs/{spec_id}/breakdown.xlsx")
+    assert table.status_code == 200
+    book = openpyxl.load_workbook(io.BytesIO(table.content))
+    sheet = book["技术分解表"]
+    headers = [c.value for c in next(sheet.iter_rows(max_row=1))]
+    row = [None] * len(headers)
+    row[headers.index("一级分支")] = "水利"
+    row[headers.index("二级分支")] = "泵站"
+    row[headers.index("中文关键词")] = "泵站；水泵"
+    sheet.append(row)
+    edited = tmp_path / "分解表.xlsx"
+    book.save(edited)
+    with edited.open("rb") as handle:
+        shown = client.post(
+            f"/specs/{spec_id}/tree/import",
+            data={"csrf_token": client.csrf},
+            files={"table": ("分解表.xlsx", handle, "application/octet-stream")},
+        )
+    assert shown.status_code == 200 and "已从 分解表.xlsx 读入 5 个节点" in shown.text
+    rows = page_rows(shown.text)
+    assert [(r["depth"], r["name"]) for r in rows] == [
+        (0, "道路"), (1, "桥梁"), (1, "护栏"), (0, "水利"), (1, "泵站"),
+    ]  # fmt: skip
+    assert rows[4]["keywords"] == "泵站; 水泵" and rows[1]["ipc"] == "E01D"
+    assert "版本 1" in re.sub(r"<[^>]+>", "", client.get(f"/specs/{spec_id}").text)
+    wrong = client.post(
+        f"/specs/{spec_id}/tree/import",
+        data={"csrf_token": client.csrf},
+        files={"table": ("x.xlsx", b"not a workbook", "application/octet-stream")},
+    )
+    assert wrong.status_code == 400 and "x.xlsx" in wrong.text
+    assert "patnav-breakdown-" not in wrong.text  # no server path
+    reader = client_for("ta_dept")
+    with edited.open("rb") as handle:
+        refused = reader.post(
+            f"/specs/{spec_id}/tree/import",
+            data={"csrf_token": reader.csrf},
+            files={"table": ("分解表.xlsx", handle, "application/octet-stream")},
+        )
+    assert refused.status_code == 403

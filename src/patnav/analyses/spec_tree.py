@@ -136,6 +136,36 @@ def rows_from_json(data: Any) -> list[TreeRow]:
     return rows
 
 
+def rows_from_scope(scope: Sequence[Mapping[str, Any]]) -> list[TreeRow]:
+    """Rows from a spec's ``scope`` list as its YAML holds it (e.g. what
+    :func:`patnav.analyses.breakdown.breakdown_to_dict` makes of a breakdown table)."""
+    out: list[TreeRow] = []
+
+    def text(value: Any) -> str:
+        if isinstance(value, list | tuple):
+            return "; ".join(str(v) for v in value)
+        return "" if value is None else str(value)
+
+    def visit(nodes: Sequence[Mapping[str, Any]], depth: int) -> None:
+        for node in nodes:
+            out.append(
+                TreeRow(
+                    depth=depth,
+                    name=text(node.get("node")),
+                    keywords=text(node.get("keywords")),
+                    keywords_en=text(node.get("keywords_en")),
+                    ipc=text(node.get("ipc")),
+                    cpc=text(node.get("cpc")),
+                    query=text(node.get("query")),
+                    note=text(node.get("note")),
+                )
+            )
+            visit(node.get("children") or [], depth + 1)
+
+    visit(scope, 0)
+    return out
+
+
 # -- edits --------------------------------------------------------------------------------
 
 

@@ -1590,6 +1590,16 @@ _LABELS: dict[str, Pair] = {
     "tree.op_indent": ("降为上一同级节点的下级", "Make it a child of the node above"),
     "tree.op_outdent": ("升为上级节点的同级", "Make it a sibling of its parent"),
     "tree.op_delete": ("删除", "Delete"),
+    "tree.import": ("从技术分解表读入", "Read from a breakdown table"),
+    "tree.import_help": (
+        "读入后替换下方的树，检查无误再保存；不保存则方案不变。",
+        "The table's tree replaces the one below; check it, then save (or leave it: "
+        "the spec is unchanged).",
+    ),
+    "tree.imported": (
+        "已从 {file} 读入 {nodes} 个节点，尚未保存：检查后点击保存。",
+        "Read {nodes} nodes from {file}, not saved yet: check them, then save.",
+    ),
     "versions.link": ("历史版本", "Versions"),
     "versions.title": ("方案历史版本", "Spec versions"),
     "versions.help": (

@@ -14,9 +14,11 @@ compared node by node, and restored (saved again as a new version).
 from __future__ import annotations
 
 import json
+import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from pathlib import Path
+from typing import Any, BinaryIO
 
 from sqlalchemy import select
 
@@ -29,6 +31,7 @@ from patnav.analyses.spec_tree import (
     diff_trees,
     node_problems,
     rows_from_json,
+    rows_from_scope,
     rows_of,
     with_scope,
 )
@@ -141,6 +144,34 @@ def save_tree(
     if saved is None:
         return None, TreeCheck(checked.rows, checked.text, [], problems)
     return saved, checked
+
+
+def import_rows(
+    ctx: Ctx, spec_id: int, upload: BinaryIO, *, file_name: str
+) -> tuple[Spec, list[TreeRow]]:
+    """The tree of an uploaded breakdown table (技术分解表, .xlsx) for a spec the user may
+    change, to review in the editor before saving (nothing is saved here).
+
+    Raises:
+        InvalidParameterError: the upload is larger than a breakdown table can be.
+        SpecError: the table is wrong (the message says its sheet, row and column).
+    """
+    from patnav.analyses.breakdown import MAX_BYTES, breakdown_to_dict, read_breakdown
+
+    row = access.writable(ctx.db, ctx.viewer, Spec, spec_id)
+    data = upload.read(MAX_BYTES + 1)
+    if len(data) > MAX_BYTES:
+        raise InvalidParameterError(
+            f"文件超过 {MAX_BYTES // 1024 // 1024} MB，不像技术分解表。The file is too large."
+        )
+    with tempfile.TemporaryDirectory(prefix="patnav-breakdown-") as folder:
+        path = Path(folder) / (Path(file_name).name or "table.xlsx")
+        path.write_bytes(data)
+        try:
+            scope = breakdown_to_dict(read_breakdown(path)).get("scope") or []
+        except InputError as exc:
+            raise SpecError(str(exc).replace(folder + "/", "")) from None
+    return row, rows_from_scope(scope)
 
 
 # -- versions -----------------------------------------------------------------------------

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form
+from fastapi import APIRouter, Depends, File, Form, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from patnav.analyses.spec_tree import TreeRow, apply_edit, level_name
@@ -124,6 +124,22 @@ def tree_save(
     return RedirectResponse(
         f"/specs/{saved.id}/tree?msg=saved{suffix}", status_code=303
     )
+
+
+@router.post("/{spec_id}/tree/import", response_class=HTMLResponse)
+def tree_import(
+    ctx: Annotated[Ctx, Depends(page_ctx)],
+    spec_id: int,
+    table: Annotated[UploadFile, File()],
+) -> Response:
+    """An uploaded breakdown table's tree in the editor, to check and save (or leave)."""
+    spec, rows = spec_tree.import_rows(
+        ctx, spec_id, table.file, file_name=table.filename or "table.xlsx"
+    )
+    ctx.notices.append(
+        ctx.t("tree.imported", file=table.filename or "", nodes=len(rows))
+    )
+    return _tree_page(ctx, spec, rows, None)
 
 
 # -- versions -----------------------------------------------------------------------------

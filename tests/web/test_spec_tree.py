@@ -324,3 +324,11 @@ def test_a_breakdown_table_is_read_into_the_tree_for_review(site, client_for, tm
             files={"table": ("分解表.xlsx", handle, "application/octet-stream")},
         )
     assert refused.status_code == 403
+
+
+def test_the_editors_counts_are_limited_as_searches_are():
+    from patnav.web.limits import expensive_kind
+
+    assert expensive_kind("POST", "/specs/3/tree/check") == "search"
+    assert expensive_kind("POST", "/specs/3/tree") == "spec"
+    assert expensive_kind("POST", "/specs/3/tree/edit") is None

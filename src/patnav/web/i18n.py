@@ -1598,7 +1598,7 @@ _LABELS: dict[str, Pair] = {
     ),
     "tree.imported": (
         "已从 {file} 读入 {nodes} 个节点，尚未保存：检查后点击保存。",
-        "Read {nodes} nodes from {file}, not saved yet: check them, then save.",
+        "Read from {file}: {nodes} nodes, not saved yet: check them, then save.",
     ),
     "versions.link": ("历史版本", "Versions"),
     "versions.title": ("方案历史版本", "Spec versions"),

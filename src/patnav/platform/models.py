@@ -191,6 +191,29 @@ class Spec(Base):
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
 
+class SpecVersion(Base):
+    """A saved version of a spec (every save keeps one): its YAML text as saved, who saved
+    it and when. The spec row holds the newest; restoring an old version saves it again
+    as a new one."""
+
+    __tablename__ = "spec_versions"
+    __table_args__ = (UniqueConstraint("spec_id", "version", name="uq_spec_version"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    spec_id: Mapped[int] = mapped_column(
+        ForeignKey("specs.id", ondelete="CASCADE"), index=True
+    )
+    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id"), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(String(200))
+    title: Mapped[str] = mapped_column(String(300))
+    yaml_text: Mapped[str] = mapped_column(Text)
+    saved_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
+    saved_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    note: Mapped[str | None] = mapped_column(String(300), default=None)
+    """How the version came to be when not an edit (``restored from 3``)."""
+
+
 class ImportJob(Base):
     """An uploaded file being (or having been) imported into a store."""
 

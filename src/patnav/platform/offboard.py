@@ -53,6 +53,7 @@ from patnav.platform.models import (
     Publication,
     ReportJob,
     Spec,
+    SpecVersion,
     Tenant,
     User,
     WebSession,
@@ -64,6 +65,7 @@ OWNED: tuple[tuple[str, type[Base]], ...] = (
     ("reports", ReportJob),
     ("imports", ImportJob),
     ("sets", PatentSetLink),
+    ("spec_versions", SpecVersion),
     ("specs", Spec),
     ("stores", DataStore),
 )
@@ -344,6 +346,11 @@ def _remove(db: Session, tenant_id: int, users: list[int]) -> None:
             )
         db.execute(
             update(Spec).where(Spec.updated_by.in_(users)).values(updated_by=None)
+        )
+        db.execute(
+            update(SpecVersion)
+            .where(SpecVersion.saved_by.in_(users))
+            .values(saved_by=None)
         )
         for token in db.scalars(select(ApiToken).where(ApiToken.user_id.in_(users))):
             db.delete(token)

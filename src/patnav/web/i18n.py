@@ -1763,6 +1763,114 @@ _LABELS: dict[str, Pair] = {
     "tags.pending": ("待审核的标引（{n} 条）", "Tags awaiting review ({n})"),
     "tags.no_pending": ("没有待审核的标引。", "No tag awaits review."),
     "tags.tag_results": ("批量标引这些结果", "Tag these results"),
+    # -- technology-breakdown tree editor and spec versions (issue 19, i19-tree) --
+    "tree.title": ("技术分解树", "Technology breakdown tree"),
+    "tree.link": ("技术分解树编辑", "Edit the breakdown tree"),
+    "tree.help": (
+        "逐级编辑技术分支（一级/二级/三级…）：关键词、分类号、检索式与备注；选择数据库后，"
+        "每次修改都会重新计数各节点并校验。检索式留空时由关键词和分类号生成；保存后写入"
+        "方案的 YAML，成为新版本。",
+        "Edit the branches level by level (一级/二级/三级…): keywords, classes, query "
+        "and note; with a store chosen, every edit re-counts and re-checks each node. "
+        "An empty query is made from the keywords and classes; saving writes the tree "
+        "into the spec's YAML as a new version.",
+    ),
+    "tree.yaml_link": ("编辑 YAML", "Edit the YAML"),
+    "tree.name": ("名称", "Name"),
+    "tree.keywords": ("中文关键词", "Chinese keywords"),
+    "tree.keywords_en": ("英文关键词", "English keywords"),
+    "tree.ipc": ("IPC 分类号", "IPC classes"),
+    "tree.cpc": ("CPC 分类号", "CPC classes"),
+    "tree.query": ("检索式（留空则自动生成）", "Query (empty: made from the words)"),
+    "tree.note": ("备注", "Note"),
+    "tree.union": ("（合并下级节点）", "(the union of its children)"),
+    "tree.store": ("计数数据库", "Count in store"),
+    "tree.no_store": ("不计数", "Do not count"),
+    "tree.count_help": (
+        "该节点在方案范围内的计数（括号内为与同级节点的重叠占比）",
+        "The node's count within the spec's scope (in brackets: the share its "
+        "siblings also hold)",
+    ),
+    "tree.overlap": ("同级重叠", "overlap"),
+    "tree.scope_units": (
+        "{store}：方案范围内共 {units} 件{unit}。",
+        "{store}: {units} ({unit}) within the spec's scope.",
+    ),
+    "tree.no_counts": (
+        "修正问题后显示计数。",
+        "Counts show once the problems are fixed.",
+    ),
+    "tree.valid": (
+        "技术分解树有效，共 {nodes} 个节点。",
+        "The tree is valid: {nodes} nodes.",
+    ),
+    "tree.invalid": (
+        "技术分解树有 {n} 个问题，已标注在对应节点下：",
+        "The tree has {n} problems, each shown at its node:",
+    ),
+    "tree.empty": ("尚无技术分支。", "No branches yet."),
+    "tree.confirm_delete": (
+        "删除该节点及其全部下级节点？",
+        "Delete this node and every node beneath it?",
+    ),
+    "tree.op_add_child": ("添加下级节点", "Add a child"),
+    "tree.op_add_sibling": ("添加同级节点", "Add a sibling"),
+    "tree.op_add_root": ("添加一级节点", "Add a top-level branch"),
+    "tree.op_up": ("上移", "Move up"),
+    "tree.op_down": ("下移", "Move down"),
+    "tree.op_indent": ("降为上一同级节点的下级", "Make it a child of the node above"),
+    "tree.op_outdent": ("升为上级节点的同级", "Make it a sibling of its parent"),
+    "tree.op_delete": ("删除", "Delete"),
+    "tree.import": ("从技术分解表读入", "Read from a breakdown table"),
+    "tree.import_help": (
+        "读入后替换下方的树，检查无误再保存；不保存则方案不变。",
+        "The table's tree replaces the one below; check it, then save (or leave it: "
+        "the spec is unchanged).",
+    ),
+    "tree.imported": (
+        "已从 {file} 读入 {nodes} 个节点，尚未保存：检查后点击保存。",
+        "Read from {file}: {nodes} nodes, not saved yet: check them, then save.",
+    ),
+    "versions.link": ("历史版本", "Versions"),
+    "versions.title": ("方案历史版本", "Spec versions"),
+    "versions.help": (
+        "每次保存都会留存一个版本；可查看、比较任意两个版本，或将旧版本恢复为新版本。",
+        "Every save keeps a version: view one, compare two, or restore an old one as a "
+        "new version.",
+    ),
+    "versions.number": ("第 {version} 版", "Version {version}"),
+    "versions.current": ("（当前）", "(current)"),
+    "versions.spec_title": ("标题", "Title"),
+    "versions.nodes": ("节点数", "Nodes"),
+    "versions.saved_by": ("保存人", "Saved by"),
+    "versions.saved_at": ("保存时间", "Saved at"),
+    "versions.saved_line": ("保存于 {at}", "Saved at {at}"),
+    "versions.restore": ("恢复为新版本", "Restore as a new version"),
+    "versions.restored_from": (
+        "（由第 {version} 版恢复）",
+        "(restored from {version})",
+    ),
+    "versions.restored_notice": (
+        "已恢复，当前为第 {version} 版。",
+        "Restored: this is now version {version}.",
+    ),
+    "versions.from": ("旧版本", "From"),
+    "versions.to": ("新版本", "To"),
+    "versions.compare": ("比较", "Compare"),
+    "versions.diff_title": ("版本比较", "Compare versions"),
+    "versions.diff_heading": (
+        "第 {a} 版 → 第 {b} 版的变化",
+        "Changes from version {a} to {b}",
+    ),
+    "versions.same": ("两个版本相同。", "The two versions are the same."),
+    "versions.keys_changed": ("方案其他设置有变化", "Other settings changed"),
+    "versions.change": ("变化", "Change"),
+    "versions.field": ("字段", "Field"),
+    "versions.before": ("修改前", "Before"),
+    "versions.after": ("修改后", "After"),
+    "versions.kind_added": ("新增", "Added"),
+    "versions.kind_removed": ("删除", "Removed"),
+    "versions.kind_changed": ("修改", "Changed"),
 }
 LABELS = Catalogue("patnav.web.i18n.LABELS", _LABELS, EVENT_TYPES)
 """Every label of the pages, the API's messages and the dashboard's charts."""

@@ -69,6 +69,8 @@ EXPENSIVE: tuple[tuple[str, re.Pattern[str], str], ...] = tuple(
         ("GET", r"/api/v1/sets/\d+/(dashboard|analyses/[^/]+)", "dashboard"),
         ("POST", r"/(api/v1/)?specs(/validate|/\d+)?", "spec"),
         ("PUT", r"/api/v1/specs/\d+", "spec"),
+        ("POST", r"/specs/\d+/tree/check", "search"),  # the tree editor's counts
+        ("POST", r"/specs/\d+/tree", "spec"),
         ("GET", r"/api/v1/sets/\d+/export", "export"),
         ("GET", r"/sets/\d+/export\.csv", "export"),
         ("POST", r"/(api/v1/)?stores/\d+/imports", "upload"),

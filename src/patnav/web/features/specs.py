@@ -18,7 +18,7 @@ from patnav.analyses.spec import NavigationSpec, node_query, parse_spec
 from patnav.analyses.strategy_quality import Estimate, Recall, Sample
 from patnav.errors import InvalidParameterError, NotFoundError, SpecError
 from patnav.platform import access, audit
-from patnav.platform.models import DataStore, Spec, utcnow
+from patnav.platform.models import DataStore, Spec, SpecVersion, utcnow
 from patnav.web.deps import Ctx
 from patnav.web.features.common import handle_of
 from patnav.web.specs import SpecProblem, check_spec
@@ -56,9 +56,11 @@ def save_spec(
     spec_id: int | None = None,
     tenant_id: int | None = None,
     name: str | None = None,
+    note: str | None = None,
 ) -> tuple[Spec | None, list[SpecProblem]]:
-    """Validate and save a spec (new, or a new version of ``spec_id``). Nothing is saved
-    when it has problems."""
+    """Validate and save a spec (new, or a new version of ``spec_id``), keeping the saved
+    text as a version (``note``: how it came to be, e.g. restored). Nothing is saved when
+    it has problems."""
     if spec_id is not None:
         row = access.writable(ctx.db, ctx.viewer, Spec, spec_id)
     else:
@@ -85,6 +87,19 @@ def save_spec(
         if name:
             row.name = name.strip()[:200]
     ctx.db.flush()
+    ctx.db.add(
+        SpecVersion(
+            spec_id=row.id,
+            tenant_id=row.tenant_id,
+            version=row.version,
+            name=row.name,
+            title=row.title,
+            yaml_text=text,
+            saved_by=ctx.viewer.user_id,
+            saved_at=row.updated_at,
+            note=note,
+        )
+    )
     audit.record(
         ctx.db,
         "spec.save",

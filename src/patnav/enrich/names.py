@@ -276,6 +276,8 @@ _FORMS_END = sorted(
             "co kg",
             "cie",
             "et cie",
+            "compagnie",
+            "et compagnie",
             "zao",
             "ooo",
             "oao",
@@ -345,14 +347,27 @@ _GOVERNING = frozenset(
     {
         "regent",
         "regents",
+        "reagent",  # a common misspelling of regents, never a university's name
         "trustee",
         "trustees",
         "board",
+        "bd",
         "president",
         "fellow",
         "fellows",
+        "curator",
+        "supervisor",
+        "registrar",
+        "acting",
+        "behalf",
+        "through",
     }
 )
+_GOVERNING_V1 = frozenset(
+    {"regent", "regents", "trustee", "trustees", "board", "president", "fellow", "fellows"}
+)
+_NBER_CODE = re.compile(r"\s+[A-Z]{2,3}\s+[A-Z]{2,3}\s+COD\s+\d+\s*$")
+"""USPTO assignee-record residue at the end of a name: ``… STA MD COD 06``."""
 _ACADEMIC = frozenset({"university", "college", "institute", "school"})
 _US_GOV_DROP = frozenset(
     {
@@ -413,19 +428,34 @@ _TYPO_VOCABULARY = tuple(
 )
 
 
+_TYPO_VARIANTS = tuple(sorted({*_TYPO_VOCABULARY, "electric", "hospital", "division"}))
+"""The typo vocabulary of the name-variant rules: *Elecric*, *Hosptial*, *Divison* too."""
+
+# Abbreviations inside a name (a company form at either end is dropped anyway):
+# *General Dynamics Corp. Electronics Div.* = *… Corporation Electronics Division*.
+_VARIANT_ABBREVIATIONS = {
+    "corp": "corporation",
+    "div": "division",
+    "divn": "division",
+    "dir": "director",
+    "cie": "compagnie",
+}
+
+
 @lru_cache(maxsize=1 << 16)
-def _fix_token(token: str) -> str:
+def _fix_token(token: str, variants: bool = True) -> str:
     """A misspelt common word made right: univeristy → university, corportion → corporation.
 
     Only words that name a kind of body, misspelt by one edit (two in words of eleven
     letters or more) and starting with the right letter: ``genral`` is ``general``, but
     ``generic`` stays ``generic`` and ``walter`` stays ``walter``.
     """
-    if len(token) < 6 or token in _TYPO_VOCABULARY or not token.isalpha():
+    vocabulary = _TYPO_VARIANTS if variants else _TYPO_VOCABULARY
+    if len(token) < 6 or token in vocabulary or not token.isalpha():
         return token
     limit = 1 if len(token) < 11 else 2
     best = process.extract(
-        token, _TYPO_VOCABULARY, scorer=OSA.distance, score_cutoff=limit, limit=2
+        token, vocabulary, scorer=OSA.distance, score_cutoff=limit, limit=2
     )
     if not best or (len(best) > 1 and best[1][1] == best[0][1]):
         return token
@@ -516,10 +546,48 @@ def _strip_forms(tokens: list[str]) -> list[str]:
     return tokens
 
 
-def _latin_key(text: str) -> str:
+def _drop_governing(words: list[str]) -> list[str]:
+    """``Arizona Board of Regents on behalf of the University of Arizona`` → university arizona.
+
+    Only in names of academic bodies: the governing words go, and so do the words before
+    them when they are repeated after them (the state a board is named after).
+    """
+    first = next((i for i, t in enumerate(words) if t in _GOVERNING), None)
+    if first is not None and 0 < first < len(words) - 1:
+        head, tail = words[:first], words[first + 1 :]
+        if set(head) <= set(tail):
+            words = words[first:]
+    return [t for t in words if t not in _GOVERNING] or words
+
+
+def _research_development(tokens: list[str]) -> list[str]:
+    """``R&D``, ``R & D``, ``R and D`` read as research development."""
+    out: list[str] = []
+    i = 0
+    while i < len(tokens):
+        if tokens[i] == "r" and tokens[i + 1 : i + 3] == ["and", "d"]:
+            out += ["research", "development"]
+            i += 3
+        elif tokens[i] == "r" and tokens[i + 1 : i + 2] == ["d"]:
+            out += ["research", "development"]
+            i += 2
+        else:
+            out.append(tokens[i])
+            i += 1
+    return out
+
+
+def _latin_key(text: str, rules: bool = True) -> str:
+    if rules:
+        text = _NBER_CODE.sub("", text)
     tokens = _latin_tokens(text)
+    # a leading register number (``501 Regents of the University of California``)
+    while rules and len(tokens) > 2 and len(tokens[0]) >= 3 and tokens[0].isdigit():
+        tokens = tokens[1:]
     if not tokens:
         return ""
+    if rules:
+        tokens = _research_development(tokens)
     if tokens[:2] == ["u", "s"]:
         tokens = ["us", *tokens[2:]]
     if tokens[0] == "the" and len(tokens) > 1:
@@ -529,29 +597,40 @@ def _latin_key(text: str) -> str:
         tokens = gov
     words = [w for t in tokens for w in _ABBREVIATIONS.get(t, t).split()]
     words = [
-        _ABBREVIATIONS.get(w, w) for w in (_fix_token(_singular(t)) for t in words)
+        _ABBREVIATIONS.get(w, w)
+        for w in (_fix_token(_singular(t), rules) for t in words)
     ]
+    if rules:
+        words = [_VARIANT_ABBREVIATIONS.get(w, w) for w in words]
     if words[0] == "us" and len(words) > 2:  # US SEC OF AGRIC: the US Secretary of ...
         words = ["us", *(t for t in words[1:] if t not in _US_GOV_DROP)]
     words = _strip_forms(words)
     if _ACADEMIC.intersection(words):
-        words = [t for t in words if t not in _GOVERNING] or words
+        if rules:
+            words = _drop_governing(words)
+        else:
+            words = [t for t in words if t not in _GOVERNING_V1] or words
     kept = [t for t in words if t not in _FILLER]
     kept = _strip_forms(kept or words)
     return " ".join(kept)
 
 
 @lru_cache(maxsize=1 << 18)
-def name_key(name: str) -> str:
-    """The matching key of a party name; ``""`` when nothing meaningful is left."""
+def name_key(name: str, *, variant_rules: bool = True) -> str:
+    """The matching key of a party name; ``""`` when nothing meaningful is left.
+
+    ``variant_rules=False`` gives the keys of patnav 0.x before the name-variant rules
+    (governing bodies beyond *regents* and *trustees*, register numbers, R&D, USPTO
+    record codes); the benchmark compares the two in one run.
+    """
     text = unicodedata.normalize("NFKC", fix_mojibake(name)).strip()
     if not text:
         return ""
     if has_cjk(text):
         key = _zh_key(text.casefold(), place_prefixes())
         # 株式会社WITS: once the Chinese form is gone, a Latin name is keyed as one
-        return key if has_cjk(key) else _latin_key(key)
-    return _latin_key(text)
+        return key if has_cjk(key) else _latin_key(key, variant_rules)
+    return _latin_key(text, variant_rules)
 
 
 def script_of(name: str) -> str:

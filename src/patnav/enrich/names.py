@@ -361,6 +361,8 @@ _GOVERNING = frozenset(
         "acting",
         "behalf",
         "through",
+        "governor",
+        "governer",
     }
 )
 _GOVERNING_V1 = frozenset(
@@ -439,6 +441,12 @@ _VARIANT_ABBREVIATIONS = {
     "divn": "division",
     "dir": "director",
     "cie": "compagnie",
+    "american": "america",
+    "americas": "america",
+    "universitaet": "university",
+    "universidade": "university",
+    "technische": "technical",
+    "technischen": "technical",
 }
 
 
@@ -582,7 +590,7 @@ def _latin_key(text: str, rules: bool = True) -> str:
         text = _NBER_CODE.sub("", text)
     tokens = _latin_tokens(text)
     # a leading register number (``501 Regents of the University of California``)
-    while rules and len(tokens) > 2 and len(tokens[0]) >= 3 and tokens[0].isdigit():
+    while rules and len(tokens) > 3 and len(tokens[0]) >= 3 and tokens[0].isdigit():
         tokens = tokens[1:]
     if not tokens:
         return ""

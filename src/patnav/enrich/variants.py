@@ -15,6 +15,11 @@ evidence (connected components):
 * ``acronym_prefix``: a name that carries its own acronym before or after it
   (``COGEMA Compagnie Generale des Matieres Nucleaires``, ``… Scientifique CNRS``) links
   to the same name without it;
+* ``university_order``: ``Oxford University`` and ``University of Oxford`` (one word
+  before *university*; not the pairs that are two universities, such as Washington
+  University and the University of Washington: :data:`_UNIVERSITY_ORDER_APART`);
+* ``spacing``: keys equal once spaces are removed (``nex press``/``nexpress``), six
+  letters or more;
 * ``us_agency``: *The United States of America as represented by the Administrator of the
   Environmental Protection Agency* (key ``us environmental protection agency``) and the
   agency's own name;
@@ -50,6 +55,15 @@ _US_AGENCY_WORDS = frozenset(
     agriculture commerce interior health human environmental protection aeronautic space
     """.split()  # noqa: SIM905  (a word list reads better as text)
 )
+
+_UNIVERSITY_ORDER_APART = frozenset(
+    """
+    washington miami national international central state city open american america
+    european catholic christian technical medical free new
+    """.split()  # noqa: SIM905  (a word list reads better as text)
+)
+"""``X University`` and ``University of X`` that are two universities (Washington
+University in St. Louis, the University of Washington in Seattle), or where X is no name."""
 
 # 行业 words read off the end of a Chinese key to find its trade name, longest first.
 _ZH_INDUSTRY = tuple(
@@ -147,6 +161,15 @@ def variant_links(
             agency = " ".join(words[1:])
             if agency in present and _US_AGENCY_WORDS.intersection(words[1:]):
                 links.append((key, agency, "us_agency"))
+    for key in present:
+        words = key.split()
+        if (
+            len(words) == 2
+            and words[1] == "university"
+            and words[0] not in _UNIVERSITY_ORDER_APART
+            and f"university {words[0]}" in present
+        ):
+            links.append((key, f"university {words[0]}", "university_order"))
     for key in present:
         if " " not in key and _is_acronym(key) and not has_cjk(key):
             expansions = by_initials.get(key, [])

@@ -91,9 +91,28 @@ _ZH_STRIP = re.compile(
 _ZH_PLACE_SUFFIX = re.compile(r"^(.{2,4}?)(?:省|市)")
 
 
-def _zh_key(text: str, places: frozenset[str]) -> str:
+# Taiwan's register writes where a foreign applicant comes from before its name:
+# 大陆商北京嘀嘀无限科技发展有限公司 is 北京嘀嘀无限科技发展有限公司.
+_ZH_ORIGIN = re.compile(
+    "^(?:中国大陆商|大陆商|英属开曼群岛商|开曼群岛商|英属维尔京群岛商|香港商|港商|美商|日商|韩商"
+    "|德商|英商|法商|荷兰商|瑞士商|新加坡商)(?=.{4})"
+)
+_ZH_PARTNERSHIP = re.compile("(?:有限责任合伙企业|有限合伙企业|普通合伙企业|合伙企业)$")
+
+
+def zh_has_form(name: str) -> bool:
+    """True when a Chinese name ends in a company form (有限公司, 株式会社, 集团 …)."""
+    text = _ZH_STRIP.sub("", unicodedata.normalize("NFKC", name))
+    return (
+        _ZH_FORM_END.search(text) is not None or _ZH_FORM_START.match(text) is not None
+    )
+
+
+def _zh_key(text: str, places: frozenset[str], rules: bool = True) -> str:
     text = _ZH_COUNTRY_BRACKET.sub("", text)
     text = _ZH_STRIP.sub("", text)
+    if rules:
+        text = _ZH_PARTNERSHIP.sub("", _ZH_ORIGIN.sub("", text)) or text
     for _ in range(3):  # 集团股份有限公司: strip form, then 集团
         stripped = _ZH_FORM_END.sub("", text)
         stripped = _ZH_FORM_START.sub("", stripped)
@@ -366,7 +385,16 @@ _GOVERNING = frozenset(
     }
 )
 _GOVERNING_V1 = frozenset(
-    {"regent", "regents", "trustee", "trustees", "board", "president", "fellow", "fellows"}
+    {
+        "regent",
+        "regents",
+        "trustee",
+        "trustees",
+        "board",
+        "president",
+        "fellow",
+        "fellows",
+    }
 )
 _NBER_CODE = re.compile(r"\s+[A-Z]{2,3}\s+[A-Z]{2,3}\s+COD\s+\d+\s*$")
 """USPTO assignee-record residue at the end of a name: ``… STA MD COD 06``."""
@@ -635,7 +663,7 @@ def name_key(name: str, *, variant_rules: bool = True) -> str:
     if not text:
         return ""
     if has_cjk(text):
-        key = _zh_key(text.casefold(), place_prefixes())
+        key = _zh_key(text.casefold(), place_prefixes(), variant_rules)
         # 株式会社WITS: once the Chinese form is gone, a Latin name is keyed as one
         return key if has_cjk(key) else _latin_key(key, variant_rules)
     return _latin_key(text, variant_rules)

@@ -23,10 +23,13 @@ evidence (connected components):
 * ``us_agency``: *The United States of America as represented by the Administrator of the
   Environmental Protection Agency* (key ``us environmental protection agency``) and the
   agency's own name;
-* ``zh_short``: a Chinese short name (字号, two to four characters, ``华为``, ``大疆``) and
-  the one full name present whose trade name it is once the place before it and the
-  industry words after it are read off (``深圳市大疆创新科技有限公司`` → 大疆); when two
-  firms of different places or industries share the trade name nothing is linked.
+* ``zh_short``: a Chinese short name written without company form or place (``华为``,
+  ``京东方``, ``腾讯科技``) and the one full name present with the same trade name (字号)
+  that adds no more than its place and one of :data:`_ZH_MAIN_REST` (科技, 技术, 网络 …):
+  ``华为`` → 华为技术有限公司, ``腾讯科技`` → 腾讯科技(深圳)有限公司, but not 松下 →
+  松下航空电子 (a firm of its own) nor 中国地质大学 → 中国地质大学(武汉) (universities,
+  institutes and hospitals have campuses and branches of their own); when two firms
+  qualify nothing is linked.
 
 Chinese and English names of one firm are linked by evidence elsewhere (families with one
 first applicant in each script, :data:`~patnav.enrich.seeds.BILINGUAL_SEEDS`); 株式会社,
@@ -40,14 +43,16 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from patnav.enrich.gazetteer import place_prefixes
-from patnav.enrich.names import has_cjk, name_key
+from patnav.enrich.names import has_cjk, name_key, zh_has_form
 
 MIN_ACRONYM = 3
 """Shortest acronym linked: two letters (``ge``, ``ab``) name too many bodies."""
 
 MAX_ACRONYM = 6
 
-_BRACKETED = re.compile(r"^(?P<name>[^()]+?)\s*\((?P<inner>[A-Za-z][A-Za-z.&\- ]*)\)\s*$")
+_BRACKETED = re.compile(
+    r"^(?P<name>[^()]+?)\s*\((?P<inner>[A-Za-z][A-Za-z.&\- ]*)\)\s*$"
+)
 
 _US_AGENCY_WORDS = frozenset(
     """
@@ -78,7 +83,25 @@ _ZH_INDUSTRY = tuple(
         reverse=True,
     )
 )
-_ZH_SHORT = re.compile(r"^[\u4e00-\u9fff]{2,4}$")
+_ZH_SHORT = re.compile(r"^[\u4e00-\u9fff]{2,8}$")
+_ZH_NOT_SHORT = ("大学", "学院", "研究所", "研究院", "医院", "学校")
+"""Bodies whose campuses and branches are bodies of their own: 中国地质大学 is not
+中国地质大学(武汉)."""
+_ZH_MAIN_REST = frozenset(
+    {
+        "",
+        "科技",
+        "技术",
+        "网络",
+        "网络技术",
+        "信息技术",
+        "信息科技",
+        "创新科技",
+        "科技发展",
+    }
+)
+"""What a firm's full name may add to its short name (beside its place): 华为 →
+华为技术, 网易 → 网易(杭州)网络; not 松下 → 松下航空电子, a firm of its own."""
 
 
 def initials(key: str) -> str:
@@ -106,7 +129,22 @@ def zh_trade_name(key: str) -> str:
         if len(core) - n >= 2 and core[:n] in places:
             core = core[n:]
             break
+    for n in (3, 2):  # 腾讯科技(深圳): the bracketed place, its brackets gone
+        if len(core) - n >= 2 and core[-n:] in places:
+            return zh_trade_name(core[:-n])
     return core
+
+
+def _zh_without_place(key: str) -> str:
+    places = place_prefixes()
+    for n in (3, 2):
+        if len(key) - n >= 2 and key[:n] in places:
+            key = key[n:]
+            break
+    for n in (3, 2):
+        if len(key) - n >= 2 and key[-n:] in places:
+            return key[:-n]
+    return key
 
 
 def variant_links(
@@ -122,6 +160,7 @@ def variant_links(
     Returns:
         Links whose both keys are non-empty and different; a key may appear in several.
     """
+    names = list(names)
     present = {k for k in keys if k}
     links: list[tuple[str, str, str]] = []
     # spacing: "nex press solution" = "nexpress solution", "elf atochem" = "elfatochem"
@@ -180,9 +219,18 @@ def variant_links(
     for key in present:
         if has_cjk(key) and len(key) > 2:
             by_trade[zh_trade_name(key)].append(key)
-    for key in present:
-        if _ZH_SHORT.match(key) and zh_trade_name(key) == key:
-            full = [k for k in by_trade.get(key, []) if k != key]
+    bare = {name_key(n) for n in names if has_cjk(n) and not zh_has_form(n)}
+    for key in present & bare:
+        if (
+            _ZH_SHORT.match(key)
+            and _zh_without_place(key) == key
+            and not key.endswith(_ZH_NOT_SHORT)
+        ):
+            full = [
+                k
+                for k in by_trade.get(zh_trade_name(key), [])
+                if k != key and _zh_without_place(k).removeprefix(key) in _ZH_MAIN_REST
+            ]
             if len(full) == 1:
                 links.append((key, full[0], "zh_short"))
     return [(a, b, r) for a, b, r in links if a and b and a != b]

@@ -11,6 +11,10 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+
+from patnav.enrich.entities import resolve
+from patnav.enrich.names import name_key
+from patnav.enrich.variants import initials, variant_links, zh_trade_name
 from tests.enrich.test_clustering import pairwise_and_bcubed
 from tests.enrich.zh_variants import (
     COLUMNS,
@@ -19,10 +23,6 @@ from tests.enrich.zh_variants import (
     export_names,
     labelled_pairs,
 )
-
-from patnav.enrich.entities import resolve
-from patnav.enrich.names import name_key
-from patnav.enrich.variants import initials, variant_links, zh_trade_name
 
 # -- key rules -------------------------------------------------------------------------
 
@@ -42,7 +42,8 @@ from patnav.enrich.variants import initials, variant_links, zh_trade_name
          "yissum research development company hebrew university"),
         ("The United States of America as represented by the Secretary of the Department "
          "of Health and Human Services STA MD COD 06", "us health human service"),
-        ("General Dynamics Corp. Electronics Div.", "general dynamic corporation electronic division"),
+        ("General Dynamics Corp. Electronics Div.",
+         "general dynamic corporation electronic division"),
         ("General Elecric Company", "general electric"),
         ("North American Container Corp.", "north america container"),
         ("Technische Universitaet Berlin", "technical university berlin"),

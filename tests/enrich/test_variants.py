@@ -115,6 +115,7 @@ def test_spacing_word_order_and_us_agencies():
         ["Oxford University", "University of Oxford"]
     )
     assert not _links(["Washington University", "University of Washington"])
+    assert not _links(["York University", "University of York"])  # Toronto, York (UK)
     assert (
         "environmental protection agency",
         "us environmental protection agency",

@@ -64,7 +64,7 @@ _US_AGENCY_WORDS = frozenset(
 _UNIVERSITY_ORDER_APART = frozenset(
     """
     washington miami national international central state city open american america
-    european catholic christian technical medical free new
+    european catholic christian technical medical free new york
     """.split()  # noqa: SIM905  (a word list reads better as text)
 )
 """``X University`` and ``University of X`` that are two universities (Washington

@@ -18,6 +18,9 @@ from both ends (Inc, Corp, Co, Ltd, LLC, plc, GmbH, AG, KG, S.A., SpA, B.V., N.V
 Kabushiki Kaisha, OOO …), governing bodies dropped (*Regents of*, *Board of Trustees of*),
 and the United States government's "as represented by the Secretary of …" form reduced to
 ``us`` plus the agency.
+
+Variants one key cannot hold (acronyms, word order, spacing, Chinese short names) are
+linked by :mod:`patnav.enrich.variants`.
 """
 
 from __future__ import annotations
@@ -655,9 +658,10 @@ def _latin_key(text: str, rules: bool = True) -> str:
 def name_key(name: str, *, variant_rules: bool = True) -> str:
     """The matching key of a party name; ``""`` when nothing meaningful is left.
 
-    ``variant_rules=False`` gives the keys of patnav 0.x before the name-variant rules
-    (governing bodies beyond *regents* and *trustees*, register numbers, R&D, USPTO
-    record codes); the benchmark compares the two in one run.
+    ``variant_rules=False`` gives the keys as they were before the name-variant rules
+    of issue 20 (more governing bodies, register numbers, R&D, USPTO record codes,
+    abbreviations inside a name, *American*, Taiwan origin prefixes, partnership forms);
+    the benchmark runs both, the old as its baseline.
     """
     text = unicodedata.normalize("NFKC", fix_mojibake(name)).strip()
     if not text:

@@ -11,7 +11,9 @@ A run of the ``entities`` step:
    cleaned applicant beside the original one (``UNIV EAST CAROLINA`` for
    ``EAST CAROLINA UNIVERSITY``, where a document has one of each), the first
    applicants of a family written in Chinese and in English (at least
-   :data:`MIN_FAMILY_SUPPORT` families agreeing), and the curated
+   :data:`MIN_FAMILY_SUPPORT` families agreeing), name variants one key cannot hold
+   (acronyms, word order, spacing, Chinese short names:
+   :func:`patnav.enrich.variants.variant_links`), and the curated
    :data:`~patnav.enrich.seeds.BILINGUAL_SEEDS`;
 4. takes connected components, then **replays the user's corrections** from
    ``entity_edits`` in order — merges, splits, renames — so they survive every later run
@@ -43,6 +45,7 @@ from patnav.enrich.base import EnrichContext, StepReport, changed_rows
 from patnav.enrich.clustering import FUZZY_THRESHOLD, cluster_keys, components
 from patnav.enrich.names import has_cjk, name_key
 from patnav.enrich.seeds import BILINGUAL_SEEDS
+from patnav.enrich.variants import variant_links
 from patnav.errors import InputError, InvalidParameterError
 from patnav.schema import tables as t
 from patnav.storage.store import PatentStore
@@ -192,7 +195,7 @@ def _evidence(
     """Links between keys, the spellings of keys no party has, and counts per kind."""
     links: list[tuple[str, str]] = []
     spellings: dict[str, str] = {}
-    counts = {"raw_name": 0, "cleaned_name": 0, "family": 0, "seed": 0}
+    counts = {"raw_name": 0, "cleaned_name": 0, "family": 0, "seed": 0, "variant": 0}
     for key, raw in store.rows(
         "SELECT DISTINCT norm_name, raw_name FROM parties "
         f"WHERE role IN ({_ROLES_SQL}) AND norm_name IS NOT NULL AND raw_name IS NOT NULL "
@@ -236,6 +239,17 @@ def _evidence(
         links.append((x, y))
         taken.update((x, y))
         counts["family"] += 1
+    names, keys = [], set()
+    for name, key in store.rows(
+        "SELECT DISTINCT name, norm_name FROM parties "
+        f"WHERE role IN ({_ROLES_SQL}) AND norm_name IS NOT NULL AND name IS NOT NULL "
+        "AND party_type IS DISTINCT FROM 'individual'"
+    ):
+        names.append(str(name))
+        keys.add(str(key))
+    for x, y, _rule in variant_links(names, keys):
+        links.append((x, y))
+        counts["variant"] += 1
     for zh, ens in BILINGUAL_SEEDS:
         zh_key = name_key(zh)
         spellings.setdefault(zh_key, zh)

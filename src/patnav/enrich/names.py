@@ -18,6 +18,9 @@ from both ends (Inc, Corp, Co, Ltd, LLC, plc, GmbH, AG, KG, S.A., SpA, B.V., N.V
 Kabushiki Kaisha, OOO …), governing bodies dropped (*Regents of*, *Board of Trustees of*),
 and the United States government's "as represented by the Secretary of …" form reduced to
 ``us`` plus the agency.
+
+Variants one key cannot hold (acronyms, word order, spacing, Chinese short names) are
+linked by :mod:`patnav.enrich.variants`.
 """
 
 from __future__ import annotations
@@ -91,9 +94,28 @@ _ZH_STRIP = re.compile(
 _ZH_PLACE_SUFFIX = re.compile(r"^(.{2,4}?)(?:省|市)")
 
 
-def _zh_key(text: str, places: frozenset[str]) -> str:
+# Taiwan's register writes where a foreign applicant comes from before its name:
+# 大陆商北京嘀嘀无限科技发展有限公司 is 北京嘀嘀无限科技发展有限公司.
+_ZH_ORIGIN = re.compile(
+    "^(?:中国大陆商|大陆商|英属开曼群岛商|开曼群岛商|英属维尔京群岛商|香港商|港商|美商|日商|韩商"
+    "|德商|英商|法商|荷兰商|瑞士商|新加坡商)(?=.{4})"
+)
+_ZH_PARTNERSHIP = re.compile("(?:有限责任合伙企业|有限合伙企业|普通合伙企业|合伙企业)$")
+
+
+def zh_has_form(name: str) -> bool:
+    """True when a Chinese name ends in a company form (有限公司, 株式会社, 集团 …)."""
+    text = _ZH_STRIP.sub("", unicodedata.normalize("NFKC", name))
+    return (
+        _ZH_FORM_END.search(text) is not None or _ZH_FORM_START.match(text) is not None
+    )
+
+
+def _zh_key(text: str, places: frozenset[str], rules: bool = True) -> str:
     text = _ZH_COUNTRY_BRACKET.sub("", text)
     text = _ZH_STRIP.sub("", text)
+    if rules:
+        text = _ZH_PARTNERSHIP.sub("", _ZH_ORIGIN.sub("", text)) or text
     for _ in range(3):  # 集团股份有限公司: strip form, then 集团
         stripped = _ZH_FORM_END.sub("", text)
         stripped = _ZH_FORM_START.sub("", stripped)
@@ -276,6 +298,8 @@ _FORMS_END = sorted(
             "co kg",
             "cie",
             "et cie",
+            "compagnie",
+            "et compagnie",
             "zao",
             "ooo",
             "oao",
@@ -345,6 +369,28 @@ _GOVERNING = frozenset(
     {
         "regent",
         "regents",
+        "reagent",  # a common misspelling of regents, never a university's name
+        "trustee",
+        "trustees",
+        "board",
+        "bd",
+        "president",
+        "fellow",
+        "fellows",
+        "curator",
+        "supervisor",
+        "registrar",
+        "acting",
+        "behalf",
+        "through",
+        "governor",
+        "governer",
+    }
+)
+_GOVERNING_V1 = frozenset(
+    {
+        "regent",
+        "regents",
         "trustee",
         "trustees",
         "board",
@@ -353,6 +399,8 @@ _GOVERNING = frozenset(
         "fellows",
     }
 )
+_NBER_CODE = re.compile(r"\s+[A-Z]{2,3}\s+[A-Z]{2,3}\s+COD\s+\d+\s*$")
+"""USPTO assignee-record residue at the end of a name: ``… STA MD COD 06``."""
 _ACADEMIC = frozenset({"university", "college", "institute", "school"})
 _US_GOV_DROP = frozenset(
     {
@@ -413,19 +461,40 @@ _TYPO_VOCABULARY = tuple(
 )
 
 
+_TYPO_VARIANTS = tuple(sorted({*_TYPO_VOCABULARY, "electric", "hospital", "division"}))
+"""The typo vocabulary of the name-variant rules: *Elecric*, *Hosptial*, *Divison* too."""
+
+# Abbreviations inside a name (a company form at either end is dropped anyway):
+# *General Dynamics Corp. Electronics Div.* = *… Corporation Electronics Division*.
+_VARIANT_ABBREVIATIONS = {
+    "corp": "corporation",
+    "div": "division",
+    "divn": "division",
+    "dir": "director",
+    "cie": "compagnie",
+    "american": "america",
+    "americas": "america",
+    "universitaet": "university",
+    "universidade": "university",
+    "technische": "technical",
+    "technischen": "technical",
+}
+
+
 @lru_cache(maxsize=1 << 16)
-def _fix_token(token: str) -> str:
+def _fix_token(token: str, variants: bool = True) -> str:
     """A misspelt common word made right: univeristy → university, corportion → corporation.
 
     Only words that name a kind of body, misspelt by one edit (two in words of eleven
     letters or more) and starting with the right letter: ``genral`` is ``general``, but
     ``generic`` stays ``generic`` and ``walter`` stays ``walter``.
     """
-    if len(token) < 6 or token in _TYPO_VOCABULARY or not token.isalpha():
+    vocabulary = _TYPO_VARIANTS if variants else _TYPO_VOCABULARY
+    if len(token) < 6 or token in vocabulary or not token.isalpha():
         return token
     limit = 1 if len(token) < 11 else 2
     best = process.extract(
-        token, _TYPO_VOCABULARY, scorer=OSA.distance, score_cutoff=limit, limit=2
+        token, vocabulary, scorer=OSA.distance, score_cutoff=limit, limit=2
     )
     if not best or (len(best) > 1 and best[1][1] == best[0][1]):
         return token
@@ -516,10 +585,48 @@ def _strip_forms(tokens: list[str]) -> list[str]:
     return tokens
 
 
-def _latin_key(text: str) -> str:
+def _drop_governing(words: list[str]) -> list[str]:
+    """``Arizona Board of Regents on behalf of the University of Arizona`` → university arizona.
+
+    Only in names of academic bodies: the governing words go, and so do the words before
+    them when they are repeated after them (the state a board is named after).
+    """
+    first = next((i for i, t in enumerate(words) if t in _GOVERNING), None)
+    if first is not None and 0 < first < len(words) - 1:
+        head, tail = words[:first], words[first + 1 :]
+        if set(head) <= set(tail):
+            words = words[first:]
+    return [t for t in words if t not in _GOVERNING] or words
+
+
+def _research_development(tokens: list[str]) -> list[str]:
+    """``R&D``, ``R & D``, ``R and D`` read as research development."""
+    out: list[str] = []
+    i = 0
+    while i < len(tokens):
+        if tokens[i] == "r" and tokens[i + 1 : i + 3] == ["and", "d"]:
+            out += ["research", "development"]
+            i += 3
+        elif tokens[i] == "r" and tokens[i + 1 : i + 2] == ["d"]:
+            out += ["research", "development"]
+            i += 2
+        else:
+            out.append(tokens[i])
+            i += 1
+    return out
+
+
+def _latin_key(text: str, rules: bool = True) -> str:
+    if rules:
+        text = _NBER_CODE.sub("", text)
     tokens = _latin_tokens(text)
+    # a leading register number (``501 Regents of the University of California``)
+    while rules and len(tokens) > 3 and len(tokens[0]) >= 3 and tokens[0].isdigit():
+        tokens = tokens[1:]
     if not tokens:
         return ""
+    if rules:
+        tokens = _research_development(tokens)
     if tokens[:2] == ["u", "s"]:
         tokens = ["us", *tokens[2:]]
     if tokens[0] == "the" and len(tokens) > 1:
@@ -529,29 +636,41 @@ def _latin_key(text: str) -> str:
         tokens = gov
     words = [w for t in tokens for w in _ABBREVIATIONS.get(t, t).split()]
     words = [
-        _ABBREVIATIONS.get(w, w) for w in (_fix_token(_singular(t)) for t in words)
+        _ABBREVIATIONS.get(w, w)
+        for w in (_fix_token(_singular(t), rules) for t in words)
     ]
+    if rules:
+        words = [_VARIANT_ABBREVIATIONS.get(w, w) for w in words]
     if words[0] == "us" and len(words) > 2:  # US SEC OF AGRIC: the US Secretary of ...
         words = ["us", *(t for t in words[1:] if t not in _US_GOV_DROP)]
     words = _strip_forms(words)
     if _ACADEMIC.intersection(words):
-        words = [t for t in words if t not in _GOVERNING] or words
+        if rules:
+            words = _drop_governing(words)
+        else:
+            words = [t for t in words if t not in _GOVERNING_V1] or words
     kept = [t for t in words if t not in _FILLER]
     kept = _strip_forms(kept or words)
     return " ".join(kept)
 
 
 @lru_cache(maxsize=1 << 18)
-def name_key(name: str) -> str:
-    """The matching key of a party name; ``""`` when nothing meaningful is left."""
+def name_key(name: str, *, variant_rules: bool = True) -> str:
+    """The matching key of a party name; ``""`` when nothing meaningful is left.
+
+    ``variant_rules=False`` gives the keys as they were before the name-variant rules
+    of issue 20 (more governing bodies, register numbers, R&D, USPTO record codes,
+    abbreviations inside a name, *American*, Taiwan origin prefixes, partnership forms);
+    the benchmark runs both, the old as its baseline.
+    """
     text = unicodedata.normalize("NFKC", fix_mojibake(name)).strip()
     if not text:
         return ""
     if has_cjk(text):
-        key = _zh_key(text.casefold(), place_prefixes())
+        key = _zh_key(text.casefold(), place_prefixes(), variant_rules)
         # 株式会社WITS: once the Chinese form is gone, a Latin name is keyed as one
-        return key if has_cjk(key) else _latin_key(key)
-    return _latin_key(text)
+        return key if has_cjk(key) else _latin_key(key, variant_rules)
+    return _latin_key(text, variant_rules)
 
 
 def script_of(name: str) -> str:

@@ -250,6 +250,9 @@ class StoreHandle:
         self.on_fatal: Callable[[int, BaseException], None] | None = None
         self.store = PatentStore.open(path)
         self.gate = SearchGate()
+        self.concurrent_searches = True
+        """False: every search holds the gate alone on the one index connection (the
+        service before searches ran at once; the benchmarks' baseline)."""
         self._index: SearchIndex | None = None
         self._opening = threading.Lock()
         self._state: tuple[str, StoreState] | None = None
@@ -312,7 +315,7 @@ class StoreHandle:
         held shared (other searches run meanwhile) — or None, with the gate released,
         when the search must hold it alone: a mode that loads vectors, or an index that
         is missing or behind the store (the search then updates it)."""
-        if mode not in CONCURRENT_MODES:
+        if mode not in CONCURRENT_MODES or not self.concurrent_searches:
             yield None
             return
         with self.gate.shared(), self.guard():

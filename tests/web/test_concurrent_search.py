@@ -137,3 +137,62 @@ def test_a_new_version_reads_the_store_state_again_and_models_search_alone(handl
     assert handle.search("TI=桥梁", limit=5).total == before
     with handle._concurrent("semantic") as view:
         assert view is None  # models and vectors: one at a time
+
+
+def test_a_reader_view_never_writes_the_index(handle):
+    from patnav.errors import StoreError
+
+    index = handle._search_index()
+    cursor = handle.store.cursor()
+    view = index.reader(cursor)
+    try:
+        with pytest.raises(StoreError, match="reader view"):
+            view.refresh()
+        with pytest.raises(StoreError, match="reader view"):
+            view.fulltext.update(cursor)
+    finally:
+        view.close()
+        cursor.close()
+    # the shared index is untouched and still serves searches at once
+    with handle._concurrent("boolean") as again:
+        assert again is not None
+
+
+def test_the_gate_lets_searches_share_it_and_a_writer_hold_it_alone():
+    from patnav.web.services import SearchGate
+
+    gate = SearchGate()
+    events: list[str] = []
+    inside = threading.Event()
+    release = threading.Event()
+
+    def reader(name: str) -> None:
+        with gate.shared():
+            events.append(f"{name} in")
+            inside.set()
+            release.wait(5)
+            events.append(f"{name} out")
+
+    def writer() -> None:
+        with gate.exclusive():
+            events.append("writer")
+
+    first = threading.Thread(target=reader, args=("a",))
+    first.start()
+    assert inside.wait(5)
+    with gate.shared():  # a second search shares the gate with the first
+        events.append("b in")
+    waiting = threading.Thread(target=writer)
+    waiting.start()
+    deadline = 50
+    while not gate._waiting and deadline:  # the writer is queued
+        threading.Event().wait(0.01)
+        deadline -= 1
+    late = threading.Thread(target=reader, args=("c",))
+    late.start()  # a search arriving now waits behind the writer
+    threading.Event().wait(0.1)
+    assert "writer" not in events and "c in" not in events
+    release.set()
+    for thread in (first, waiting, late):
+        thread.join(5)
+    assert events.index("a out") < events.index("writer") < events.index("c in")

@@ -361,12 +361,15 @@ class FullTextIndex:
         conn.execute("SET enable_progress_bar = false").fetchall()
         return conn
 
-    def _writable(self) -> None:
+    def _refuse_view(self) -> None:
         if self._view:
             raise StoreError(
                 "A reader view of the search index cannot update it: update the index "
                 "it was made from."
             )
+
+    def _writable(self) -> None:
+        self._refuse_view()
         self._facts.clear()
         if self.read_only:
             self._conn.close()
@@ -517,6 +520,7 @@ class FullTextIndex:
         """Bring the index up to date with the store: analyse new and changed documents,
         drop removed ones. A changed analyzer or index format rebuilds from scratch.
         ``workers`` > 1 analyses large updates in that many processes."""
+        self._refuse_view()
         started = time.perf_counter()
         watermark = self.watermark(store)
         if self.is_current(store):

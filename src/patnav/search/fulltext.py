@@ -33,6 +33,7 @@ live documents.
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import json
 import logging
@@ -121,25 +122,33 @@ class StoreState:
 
 
 # A read-only store cannot change while it is open: DuckDB lets no process write a
-# database some process reads read-only. Its state is read once per store object.
-_READ_ONLY_STATES: weakref.WeakKeyDictionary[PatentStore, StoreState] = (
+# database some process reads read-only. Its state is read once per store object. A
+# caller that knows a writable store's state cannot change while it uses a cursor (the
+# web's store handle, whose own workers are the only writers) tells it here.
+_KNOWN_STATES: weakref.WeakKeyDictionary[PatentStore, StoreState] = (
     weakref.WeakKeyDictionary()
 )
 
 
+def assume_state(store: PatentStore, state: StoreState) -> None:
+    """Take ``state`` as the store's for as long as this store object (a cursor) lives:
+    only for a caller that knows no one writes the store meanwhile."""
+    _KNOWN_STATES[store] = state
+
+
 def store_state(store: PatentStore) -> StoreState:
-    """The store's watermark and layout (one query; remembered for a read-only store)."""
-    if store.read_only:
-        known = _READ_ONLY_STATES.get(store)
-        if known is not None:
-            return known
+    """The store's watermark and layout (one query; remembered for a read-only store,
+    or as :func:`assume_state` said)."""
+    known = _KNOWN_STATES.get(store)
+    if known is not None:
+        return known
     row = store.rows(_STORE_STATE)[0]
     state = StoreState(
         watermark=json.dumps([str(x) for x in row[:6]]),
         layout=json.dumps([str(x) for x in row[6:]] + [duckdb.__version__]),
     )
     if store.read_only:
-        _READ_ONLY_STATES[store] = state
+        _KNOWN_STATES[store] = state
     return state
 
 
@@ -312,9 +321,24 @@ class FullTextIndex:
         # an update reopens it for writing (one process at a time).
         self.read_only = path is not None and path.exists()
         self._conn = self._connect(read_only=self.read_only)
+        self._view = False
         if not self.read_only:
             for statement in _SCHEMA:
                 self._exec(statement)
+
+    def reader(self) -> FullTextIndex:
+        """A view of this index on a DuckDB cursor of its own, for another thread.
+
+        Views read the same index concurrently (DuckDB cursors may be used from
+        different threads; one connection may not) and share this index's analyzer and
+        remembered facts. A view never writes: bring the index up to date through this
+        object, with no view in use. Close the view when done (its cursor only).
+        """
+        view = copy.copy(self)
+        view._conn = self._conn.cursor()
+        view._conn.execute("SET enable_progress_bar = false").fetchall()
+        view._view = True
+        return view
 
     def _connect(self, *, read_only: bool) -> duckdb.DuckDBPyConnection:
         if self.path is None:
@@ -337,7 +361,15 @@ class FullTextIndex:
         conn.execute("SET enable_progress_bar = false").fetchall()
         return conn
 
+    def _refuse_view(self) -> None:
+        if self._view:
+            raise StoreError(
+                "A reader view of the search index cannot update it: update the index "
+                "it was made from."
+            )
+
     def _writable(self) -> None:
+        self._refuse_view()
         self._facts.clear()
         if self.read_only:
             self._conn.close()
@@ -347,8 +379,9 @@ class FullTextIndex:
                 self._exec(statement)
 
     def close(self) -> None:
-        """Close the index's connection."""
-        self._facts.clear()
+        """Close the index's connection (a view's cursor only)."""
+        if not self._view:
+            self._facts.clear()
         self._conn.close()
 
     def _exec(self, sql: str, params: list[Any] | None = None) -> None:
@@ -487,6 +520,7 @@ class FullTextIndex:
         """Bring the index up to date with the store: analyse new and changed documents,
         drop removed ones. A changed analyzer or index format rebuilds from scratch.
         ``workers`` > 1 analyses large updates in that many processes."""
+        self._refuse_view()
         started = time.perf_counter()
         watermark = self.watermark(store)
         if self.is_current(store):

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from patnav.errors import StoreError
 from patnav.search.fulltext import (
     SEGMENTER_FOLDER,
     FullTextIndex,
@@ -74,6 +75,21 @@ class SearchIndex:
         self.analyzer = Analyzer(segmenter or Segmenter())
         self._fulltext: FullTextIndex | None = None
         self._vectors: dict[str, VectorStore] = {}
+        self._view = False
+
+    def reader(self, store: PatentStore) -> SearchIndex:
+        """A view of these indexes for another thread working on ``store`` (a cursor
+        of this index's store): its full-text index reads on a DuckDB cursor of its own
+        (:meth:`FullTextIndex.reader`), so several threads search at once. Close the
+        view when done; update the indexes through this object, with no view in use."""
+        view = SearchIndex.__new__(SearchIndex)
+        view.store = store
+        view.folder = self.folder
+        view.analyzer = self.analyzer
+        view._fulltext = self.fulltext.reader()
+        view._vectors = {}
+        view._view = True
+        return view
 
     @property
     def fulltext(self) -> FullTextIndex:
@@ -96,6 +112,11 @@ class SearchIndex:
     ) -> UpdateReport:
         """Bring the full-text index up to date with the store (``workers`` processes
         analyse large updates)."""
+        if self._view:
+            raise StoreError(
+                "A reader view of the search index cannot update it: refresh the index "
+                "it was made from."
+            )
         return self.fulltext.update(self.store, progress=progress, workers=workers)
 
     def vectors(self, model: str) -> VectorStore:

@@ -8,9 +8,13 @@ and every request or worker thread works on its own ``store.cursor()``:
 - **imports** run in one worker thread per store, so writes to a store are serialised;
 - **reports** run in one worker thread for the whole app (they read, and they are heavy) —
   both kinds of job are put on their worker by the job runner (:mod:`patnav.web.jobs`);
-- **searches** of a store share its side index (full text and vectors, loaded once) under a
-  lock, because the index holds a DuckDB connection of its own; after an import the worker
-  brings the index up to date under the same lock. Results — the result lists the pages
+- **searches** of a store share its side index (full text and vectors, loaded once).
+  Boolean and full-text searches run **at once**, each on a store cursor and an index
+  cursor of its own (:meth:`SearchIndex.reader`), holding the store's search gate shared;
+  whatever may write the index or loads models (an index behind the store, semantic and
+  hybrid searches, ``indexed()`` callers, the update after an import) holds it alone. The
+  store's state (what tells whether the index is current) is read once per version of
+  the data, not once per search. Results — the result lists the pages
   show, grouped, sorted and counted by facets — are kept per version of the data
   (:class:`SearchCache`, :class:`ResultCache`): paging through a result, or the same query
   from several users, costs no second search — and a cached answer never waits behind
@@ -51,7 +55,12 @@ from patnav.config import Settings
 from patnav.errors import StoreError, StoreUnavailableError
 from patnav.presenters import dashboard_analyses
 from patnav.search import SearchIndex, SearchResult, more_like_this, search
-from patnav.search.fulltext import FullTextIndex
+from patnav.search.fulltext import (
+    FullTextIndex,
+    StoreState,
+    assume_state,
+    store_state,
+)
 from patnav.search.results import ResultList, search_results
 from patnav.search.semantic import Embedder, default_embedder
 from patnav.storage.store import PatentStore
@@ -174,6 +183,55 @@ class ResultCache(SearchCache):
         return replace(result, rows=result.rows[:limit])
 
 
+class SearchGate:
+    """A lock held shared by concurrent searches and alone by whatever may write the
+    search index. A waiting exclusive holder goes first: new shared holders wait behind
+    it, so an index update is not starved by a stream of searches."""
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self._shared = 0
+        self._exclusive = False
+        self._waiting = 0
+
+    @contextmanager
+    def shared(self) -> Iterator[None]:
+        """Hold the gate with other shared holders."""
+        with self._cond:
+            while self._exclusive or self._waiting:
+                self._cond.wait()
+            self._shared += 1
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._shared -= 1
+                if not self._shared:
+                    self._cond.notify_all()
+
+    @contextmanager
+    def exclusive(self) -> Iterator[None]:
+        """Hold the gate alone."""
+        with self._cond:
+            self._waiting += 1
+            try:
+                while self._exclusive or self._shared:
+                    self._cond.wait()
+            finally:
+                self._waiting -= 1
+            self._exclusive = True
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._exclusive = False
+                self._cond.notify_all()
+
+
+CONCURRENT_MODES = ("boolean", "text")
+"""Search modes run concurrently on cursors (the others load vectors and a model)."""
+
+
 class StoreHandle:
     """One open store: the writing connection, a cursor per caller, the shared index."""
 
@@ -191,8 +249,13 @@ class StoreHandle:
         # holds its lock then)
         self.on_fatal: Callable[[int, BaseException], None] | None = None
         self.store = PatentStore.open(path)
-        self.search_lock = threading.Lock()
+        self.gate = SearchGate()
+        self.concurrent_searches = True
+        """False: every search holds the gate alone on the one index connection (the
+        service before searches ran at once; the benchmarks' baseline)."""
         self._index: SearchIndex | None = None
+        self._opening = threading.Lock()
+        self._state: tuple[str, StoreState] | None = None
         self._embedder: Embedder | None = None
         # No other process can write the store while this one holds it: its data
         # changes only through this handle's workers, which call changed().
@@ -237,12 +300,62 @@ class StoreHandle:
             cursor.scalar("SELECT 1")
 
     def _search_index(self) -> SearchIndex:
-        # opened on a cursor of its own; used only under search_lock
-        if self._index is None:
-            self._index = SearchIndex(
-                self.store.cursor(), data_dir=self.settings.data_dir
-            )
-        return self._index
+        # opened on a cursor of its own; used as is only with the gate held alone, else
+        # through a reader view
+        with self._opening:
+            if self._index is None:
+                self._index = SearchIndex(
+                    self.store.cursor(), data_dir=self.settings.data_dir
+                )
+            return self._index
+
+    @contextmanager
+    def _concurrent(self, mode: str) -> Iterator[SearchIndex | None]:
+        """A reader view of the shared index on cursors of its own, with the gate
+        held shared (other searches run meanwhile) — or None, with the gate released,
+        when the search must hold it alone: a mode that loads vectors, or an index that
+        is missing or behind the store (the search then updates it)."""
+        if mode not in CONCURRENT_MODES or not self.concurrent_searches:
+            yield None
+            return
+        with self.gate.shared(), self.guard():
+            view = self._reader()
+            if view is not None:
+                try:
+                    yield view
+                finally:
+                    view.close()
+                    with contextlib.suppress(duckdb.Error):
+                        view.store.close()
+                return
+        yield None
+
+    def _reader(self) -> SearchIndex | None:
+        """A reader view of the shared index when its full-text index exists, is open
+        read-only and is current (gate held shared)."""
+        index = self._search_index()
+        with self._opening:
+            fulltext = index.existing_fulltext()
+            if fulltext is None or not fulltext.read_only:
+                return None
+            cursor = self.store.cursor()
+        assume_state(cursor, self._store_state(cursor))
+        if not fulltext.is_current(cursor):
+            cursor.close()
+            return None
+        with self._opening:
+            return index.reader(cursor)
+
+    def _store_state(self, cursor: PatentStore) -> StoreState:
+        """The store's state for this version of the data (read once per version:
+        only this handle's workers write the store, and they call changed())."""
+        version = self.version()
+        known = self._state
+        if known is not None and known[0] == version:
+            return known[1]
+        state = store_state(cursor)
+        self._state = (version, state)
+        return state
 
     @property
     def embedder(self) -> Embedder:
@@ -265,7 +378,22 @@ class StoreHandle:
         cached = self.results.get(key, limit)
         if cached is not None:
             return cached  # type: ignore[no-any-return]
-        with self.search_lock, self.guard():
+        with self._concurrent(mode) as view:
+            if view is not None:
+                result = search(
+                    view.store,
+                    query,
+                    mode=mode,  # type: ignore[arg-type]
+                    limit=limit,
+                    within=within,
+                    index=view,
+                    update_index=False,
+                )
+        if view is not None:
+            if key[0] == self.version():
+                self.results.put(key, limit, result)
+            return result
+        with self.gate.exclusive(), self.guard():
             # another request may have run the same search while this one waited
             cached = self.results.get(key, limit)
             if cached is not None:
@@ -308,7 +436,26 @@ class StoreHandle:
         cached = self.lists.get(key, limit)
         if cached is not None:
             return cached  # type: ignore[no-any-return]
-        with self.search_lock, self.guard():
+        with self._concurrent(mode) as view:
+            if view is not None:
+                listed = search_results(
+                    view.store,
+                    query,
+                    mode=mode,  # type: ignore[arg-type]
+                    group=group,  # type: ignore[arg-type]
+                    sort=sort,
+                    descending=descending,
+                    filters=dict(shown),
+                    lang=lang,
+                    limit=limit,
+                    index=view,
+                    update_index=False,
+                )
+        if view is not None:
+            if key[0] == self.version():
+                self.lists.put(key, limit, listed)
+            return listed
+        with self.gate.exclusive(), self.guard():
             cached = self.lists.get(key, limit)
             if cached is not None:
                 return cached  # type: ignore[no-any-return]
@@ -335,7 +482,7 @@ class StoreHandle:
 
     def more_like_this(self, doc_id: str, **options: Any) -> SearchResult:
         """``patnav.search.more_like_this`` on this store with its shared index."""
-        with self.search_lock, self.guard():
+        with self.gate.exclusive(), self.guard():
             index = self._search_index()
             if options.get("mode", "semantic") in ("semantic", "hybrid"):
                 options.setdefault("embedder", self.embedder)
@@ -344,7 +491,7 @@ class StoreHandle:
     @contextmanager
     def indexed(self) -> Iterator[SearchIndex]:
         """The shared search index, for the block (other searches wait)."""
-        with self.search_lock, self.guard():
+        with self.gate.exclusive(), self.guard():
             try:
                 yield self._search_index()
             finally:
@@ -352,7 +499,7 @@ class StoreHandle:
 
     def refresh_index(self) -> None:
         """Bring the full-text index up to date with the store (after an import)."""
-        with self.search_lock, self.guard():
+        with self.gate.exclusive(), self.guard():
             self._search_index().refresh()
             self._settle()
 
@@ -381,7 +528,7 @@ class StoreHandle:
     def close(self) -> None:
         """Wait for running imports, then close the index and the store."""
         self.imports.shutdown(wait=True, cancel_futures=False)
-        with self.search_lock:
+        with self.gate.exclusive():
             if self._index is not None:
                 self._index.close()
                 self._index.store.close()

@@ -735,7 +735,9 @@ class _Work:
             f"""
             WITH g AS (
                 SELECT gk, arg_min(doc_id, {rule}) AS rep, count(*) AS members,
-                    max(score) AS best, arg_min(doc_id, struct_pack(s := -score, d := doc_id)) FILTER (WHERE score IS NOT NULL) AS best_doc,
+                    max(score) AS best,
+                    arg_min(doc_id, struct_pack(s := -score, d := doc_id))
+                        FILTER (WHERE score IS NOT NULL) AS best_doc,
                     min(ord) AS first_ord, max(cited) AS cited_max
                 FROM {self.docs} GROUP BY gk
             )

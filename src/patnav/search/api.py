@@ -25,6 +25,7 @@ from typing import Literal
 import pyarrow as pa
 
 from patnav.errors import InputError, InvalidParameterError, StoreError
+from patnav.search.crosslingual import CrossLingual, cross_lingual_query, dictionary_for
 from patnav.search.engine import evaluate
 from patnav.search.fields import FIELDS, Kind
 from patnav.search.fulltext import FullTextIndex, Location
@@ -196,6 +197,7 @@ def search(
     embedder: Embedder | None = None,
     update_index: bool = True,
     data_dir: Path | None = None,
+    cross_lingual: bool = False,
 ) -> SearchResult:
     """Search the store; see the module docstring for the modes.
 
@@ -226,8 +228,13 @@ def search(
             "The query is empty: type an expert query, or words to search for."
         )
     started = time.perf_counter()
+    crossed = translated_query(query, mode, cross_lingual, data_dir)
+    if crossed is not None:
+        query = crossed.query
     with ExitStack() as stack:
         session = _Session(store, index, stack, data_dir)
+        if crossed is not None:
+            session.notes.append(crossed.note())
         allowed = None
         if within is not None:
             allowed = _within(store, within, session, update_index=update_index)
@@ -255,6 +262,15 @@ def search(
         elapsed_ms=(time.perf_counter() - started) * 1000,
         notes=tuple(session.notes),
     )
+
+
+def translated_query(
+    query: str, mode: str, cross_lingual: bool, data_dir: Path | None
+) -> CrossLingual | None:
+    """The query with its translations OR-ed in when ``cross_lingual`` (else None)."""
+    if not cross_lingual:
+        return None
+    return cross_lingual_query(query, mode, dictionary_for(data_dir))
 
 
 def _within(

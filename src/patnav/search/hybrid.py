@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import numpy as np
+
 from patnav.errors import InvalidParameterError
 
 RRF_K = 60
@@ -38,3 +40,32 @@ def reciprocal_rank_fusion(
             scores[doc_id] = scores.get(doc_id, 0.0) + weight / (k + rank)
     order = {doc_id: i for i, doc_id in enumerate(scores)}
     return sorted(scores.items(), key=lambda item: (-item[1], order[item[0]]))
+
+
+def zscore_fusion(
+    scores: Sequence[Sequence[float] | np.ndarray],
+    weights: Sequence[float] | None = None,
+) -> np.ndarray:
+    """Fuse full score lists over the same documents: the (weighted) mean of each
+    list's z-scores (CombSUM of standardised scores; Montague & Aslam 2001). Unlike
+    RRF it keeps how far ahead the best candidates are; it needs every list to score
+    every document (a list with no spread counts zero)."""
+    if not scores:
+        return np.zeros(0)
+    table = [np.asarray(s, dtype=np.float64) for s in scores]
+    n = len(table[0])
+    if any(len(s) != n for s in table):
+        raise InvalidParameterError(
+            "zscore_fusion needs score lists of one length: one score per document in each."
+        )
+    if weights is not None and len(weights) != len(table):
+        raise InvalidParameterError(
+            f"Got {len(weights)} weights for {len(table)} score lists: give one per list."
+        )
+    w = np.ones(len(table)) if weights is None else np.asarray(weights, np.float64)
+    out = np.zeros(n)
+    for weight, values in zip(w, table, strict=True):
+        spread = float(values.std()) if n else 0.0
+        if spread > 0:
+            out += weight * (values - values.mean()) / spread
+    return out / float(w.sum())

@@ -26,13 +26,14 @@ the translations used.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from patnav.search.fields import FIELDS, Kind
 from patnav.search.hits import Note
 from patnav.search.query import And, Node, Not, Or, Range, Term, parse, to_text
-from patnav.text.bilingual import TermDictionary, term_dictionary
+from patnav.text.bilingual import TermDictionary, Translation, term_dictionary
 from patnav.text.matching import has_cjk
 from patnav.text.vocabularies import singular
 
@@ -101,9 +102,8 @@ def english_forms(term: str) -> list[str]:
     return list(dict.fromkeys([one, many]))
 
 
-def translations(dictionary: TermDictionary, term: str) -> tuple[str, ...]:
-    """The translations of one dictionary term worth OR-ing into a query."""
-    found = dictionary.zh_en.get(term) or dictionary.en_zh.get(term) or ()
+def translations(found: Sequence[Translation]) -> tuple[str, ...]:
+    """The translations of a term worth OR-ing into a query."""
     return tuple(t.term for t in found if t.weight >= MIN_WEIGHT)[:PER_TERM]
 
 
@@ -126,7 +126,7 @@ def _translated(
     parts = dictionary.translate(term.text)
     used: dict[str, tuple[str, ...]] = {}
     for part in parts:
-        chosen = translations(dictionary, part.term)
+        chosen = translations(part.translations)
         if chosen:
             used[part.term] = chosen
     if not used or (has_cjk(term.text) and not _covers(term.text, used)):
@@ -186,7 +186,7 @@ def cross_lingual_query(
         return CrossLingual(query, {}, ())
     used: dict[str, tuple[str, ...]] = {}
     for part in dictionary.translate(query):
-        chosen = translations(dictionary, part.term)
+        chosen = translations(part.translations)
         if chosen:
             used[part.term] = chosen
     extra = [f for terms in used.values() for t in terms for f in english_forms(t)]

@@ -58,7 +58,25 @@ _SEGMENT = re.compile("[；;]")
 _NOTE = re.compile(r"（[^（）]*）|\([^()]*\)|\[[^\[\]]*\]")
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9\-]*")
 _EN_STOP_EXTRA = frozenset(
-    ["general", "thereof", "therefor", "therein", "specially", "adapted", "kind", "type", "other", "not", "eg", "ie", "like", "such", "being", "used", "using"]
+    [
+        "general",
+        "thereof",
+        "therefor",
+        "therein",
+        "specially",
+        "adapted",
+        "kind",
+        "type",
+        "other",
+        "not",
+        "eg",
+        "ie",
+        "like",
+        "such",
+        "being",
+        "used",
+        "using",
+    ]
 )
 """Words of classification titles' drafting that translate nothing."""
 
@@ -144,6 +162,11 @@ def english_terms(text: str) -> dict[str, str]:
     return out
 
 
+def stem_key(phrase: str) -> str:
+    """An English word or phrase as the stems of its words (lower case)."""
+    return " ".join(stem(fold(w)) for w in phrase.split())
+
+
 def chinese_terms(segmenter: Segmenter, text: str) -> set[str]:
     """The jieba words (search mode) of Chinese text, stop words and non-Chinese left out."""
     return {
@@ -183,6 +206,13 @@ class TermDictionary:
         self.en_zh = en_zh
         self.segmenter = segmenter
         self.units = units
+        # English terms by their stems: "brake", "brakes" and "braking" find one entry
+        # (a curated entry wins over a learned one of the same stems)
+        self._en_keys: dict[str, str] = {}
+        for term, _ in sorted(
+            en_zh.items(), key=lambda kv: kv[1][0].source == "glossary"
+        ):
+            self._en_keys[stem_key(term)] = term
 
     def __len__(self) -> int:
         return len(self.zh_en) + len(self.en_zh)
@@ -300,17 +330,17 @@ class TermDictionary:
                     seen.add(term)
             return sorted(found, key=lambda t: text.find(t.term))
         out: list[TranslatedTerm] = []
-        lowered = fold(text)
         words = [fold(w) for w in _WORD.findall(text)]
-        covered: set[str] = set()
+        covered: set[int] = set()
         for n in (3, 2, 1):
             for i in range(len(words) - n + 1):
+                if covered & set(range(i, i + n)):
+                    continue
                 phrase = " ".join(words[i : i + n])
-                if phrase in self.en_zh and phrase in lowered:
-                    if n == 1 and phrase in covered:
-                        continue
-                    out.append(TranslatedTerm(phrase, self.en_zh[phrase]))
-                    covered.update(words[i : i + n])
+                entry = self._en_keys.get(stem_key(phrase))
+                if entry is not None:
+                    out.append(TranslatedTerm(phrase, self.en_zh[entry]))
+                    covered.update(range(i, i + n))
         return out
 
     def weighted_terms(self, text: str, *, min_weight: float = 0.0) -> dict[str, float]:

@@ -4,6 +4,7 @@ pandas over the source files for the translations the search reports."""
 
 from __future__ import annotations
 
+import json
 import re
 
 import pandas as pd
@@ -182,3 +183,35 @@ def test_english_forms():
     assert english_forms("battery") == ["battery", "batteries"]
     assert english_forms("propellers") == ["propeller", "propellers"]
     assert english_forms("box") == ["box", "boxes"]
+
+
+def test_the_cli_option_searches_and_saves_the_translated_query(
+    tmp_path_factory, data_dir, monkeypatch
+):
+    import shutil
+
+    from click.testing import CliRunner
+
+    from patnav.cli import cli
+
+    source = _store(tmp_path_factory, data_dir, "cli", LENS)
+    store = source.parent / "copy.duckdb"
+    shutil.copy(source, store)
+    monkeypatch.setenv("PATNAV_DATA_DIR", str(data_dir))
+
+    def invoke(*args):
+        result = CliRunner().invoke(cli, ["--store", str(store), *args])
+        assert result.exit_code == 0, result.output
+        return json.loads(result.output)
+
+    plain = invoke("search", "TI=螺旋桨", "--json", "--group", "document")
+    crossed = invoke(
+        "search", "TI=螺旋桨", "--cross-lingual", "--json", "--group", "document",
+        "--save", "螺旋桨",
+    )  # fmt: skip
+    assert plain["total"] == 0
+    frame = pd.read_csv(data_dir / LENS, dtype=str)
+    forms = [f for t in ("propeller",) for f in english_forms(t)]
+    expected = int(frame["Title"].fillna("").str.contains(_word_pattern(forms)).sum())
+    assert crossed["total"] == expected > 10
+    assert "propellers" in crossed["saved"]["query"]

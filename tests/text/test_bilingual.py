@@ -42,7 +42,9 @@ def test_learned_translations_hold_in_the_table(dictionary, table):
         stem = re.escape(en.split()[0][:5])
         shares.append(rows["en"].str.contains(stem, case=False, regex=True).mean())
     # a strong pair: most titles with the Chinese term carry the English one
-    assert sum(s >= 0.5 for s in shares) >= 0.9 * len(shares), list(zip(sample, shares))
+    assert sum(s >= 0.5 for s in shares) >= 0.9 * len(shares), list(
+        zip(sample, shares, strict=True)
+    )
 
 
 def test_known_pairs_and_the_glossary_first(dictionary):

@@ -173,6 +173,8 @@ def test_expansion_keeps_other_fields_and_says_what_it_could_not_translate(
     # semantic search needs no translation; text search adds the translations
     assert cross_lingual_query("螺旋桨", "semantic", dictionary).query == "螺旋桨"
     assert "propellers" in cross_lingual_query("螺旋桨", "text", dictionary).query
+    english = cross_lingual_query("battery", "text", dictionary).query
+    assert "电池" in english and "电池s" not in english
 
 
 def test_english_forms():

@@ -107,14 +107,17 @@ def translations(found: Sequence[Translation]) -> tuple[str, ...]:
     return tuple(t.term for t in found if t.weight >= MIN_WEIGHT)[:PER_TERM]
 
 
-def _alternatives(field: str, terms: tuple[str, ...]) -> Node:
+def forms_of(terms: Sequence[str]) -> list[str]:
+    """Translations as searched: English ones in the singular and the plural."""
     forms: list[str] = []
     for term in terms:
-        forms.extend(english_forms(term) if not has_cjk(term) else [term])
-    items = tuple(
-        Term(field, f, phrase=len(f.split()) > 1 or "-" in f)
-        for f in dict.fromkeys(forms)
-    )
+        forms.extend([term] if has_cjk(term) else english_forms(term))
+    return list(dict.fromkeys(forms))
+
+
+def _alternatives(field: str, terms: tuple[str, ...]) -> Node:
+    forms = forms_of(terms)
+    items = tuple(Term(field, f, phrase=len(f.split()) > 1 or "-" in f) for f in forms)
     return items[0] if len(items) == 1 else Or(items)
 
 
@@ -189,6 +192,6 @@ def cross_lingual_query(
         chosen = translations(part.translations)
         if chosen:
             used[part.term] = chosen
-    extra = [f for terms in used.values() for t in terms for f in english_forms(t)]
-    text = " ".join([query, *dict.fromkeys(extra)]) if extra else query
+    extra = forms_of([t for terms in used.values() for t in terms])
+    text = " ".join([query, *extra]) if extra else query
     return CrossLingual(text, used, () if used else (query,))

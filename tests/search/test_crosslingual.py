@@ -216,4 +216,11 @@ def test_the_cli_option_searches_and_saves_the_translated_query(
     forms = [f for t in ("propeller",) for f in english_forms(t)]
     expected = int(frame["Title"].fillna("").str.contains(_word_pattern(forms)).sum())
     assert crossed["total"] == expected > 10
-    assert "propellers" in crossed["saved"]["query"]
+    assert "propellers" in crossed["query"]
+    assert crossed["saved"]["count"] == expected
+    from patnav.search.saved import find_set
+    from patnav.storage.store import PatentStore
+
+    with PatentStore.open(store, read_only=True) as s:
+        saved = find_set(s, "螺旋桨")
+    assert saved is not None and "propellers" in saved.query

@@ -18,8 +18,9 @@ IPC titles, with the curated glossary) and OR-ed with its translations::
   :data:`PER_TERM` per term.
 - Terms with wildcards, phrases in quotes and non-text fields are left as they are.
 
-For the ranked modes (``text``, ``hybrid``) the translations are added to the free text,
-so BM25 ranks documents in either language (``semantic`` needs none: the embedder is
+For the ranked modes (``text``, ``hybrid``) every translation of the terms (the weak ones
+too: ranking weighs them) is added to the free text, so BM25 ranks documents in either
+language (``semantic`` needs none: the embedder is
 multilingual). The expanded query is what runs and what the result shows; a note lists
 the translations used.
 """
@@ -187,11 +188,12 @@ def cross_lingual_query(
         return expand_tree(parse(query), dictionary)[1]
     if mode == "semantic":
         return CrossLingual(query, {}, ())
+    # ranking weighs alternatives against each other: every translation is added,
+    # the weak ones too (a Boolean query keeps only the strong ones, it cannot weigh)
     used: dict[str, tuple[str, ...]] = {}
     for part in dictionary.translate(query):
-        chosen = translations(part.translations)
-        if chosen:
-            used[part.term] = chosen
+        if part.translations:
+            used[part.term] = tuple(t.term for t in part.translations)
     extra = forms_of([t for terms in used.values() for t in terms])
     text = " ".join([query, *extra]) if extra else query
     return CrossLingual(text, used, () if used else (query,))

@@ -361,6 +361,7 @@ def _zscores(values: np.ndarray) -> np.ndarray:
 
 def ipc(analyzer, cache: EmbeddingCache) -> dict:
     from patnav.search.crosslingual import cross_lingual_query
+    from patnav.search.hybrid import zscore_rank_fusion
     from patnav.text.bilingual import (
         TermDictionary,
         aligned_units,
@@ -440,12 +441,20 @@ def ipc(analyzer, cache: EmbeddingCache) -> dict:
                 )
                 crossed = _rank_lists(translated, 100, positive_only=True)
                 # what the search itself runs: the query with every translation
-                # added (unweighted), BM25; hybrid fuses it by RRF
-                product = _rank_lists(
-                    bm25.scores(cross_lingual_query(zh[i], "text", dictionary).query),
-                    100,
-                    positive_only=True,
+                # added (unweighted), BM25; hybrid fuses it with the semantic top 100
+                product_scores = bm25.scores(
+                    cross_lingual_query(zh[i], "text", dictionary).query
                 )
+                product = _rank_lists(product_scores, 100, positive_only=True)
+                product_hybrid = [
+                    int(d)
+                    for d, _ in zscore_rank_fusion(
+                        [
+                            [(str(j), float(product_scores[j])) for j in product],
+                            [(str(j), float(sims[i][j])) for j in semantic],
+                        ]
+                    )
+                ]
                 for name, ranking in (
                     ("bm25", lexical),
                     ("semantic", semantic),
@@ -457,7 +466,7 @@ def ipc(analyzer, cache: EmbeddingCache) -> dict:
                         _rank_lists(score_fusion([translated, sims[i]]), 100),
                     ),
                     ("text --cross-lingual", product),
-                    ("hybrid --cross-lingual", _fuse(product, semantic)),
+                    ("hybrid --cross-lingual", product_hybrid),
                 ):
                     if ranking and ranking[0] == i:
                         hits[name][0] += 1
@@ -494,7 +503,8 @@ def ipc(analyzer, cache: EmbeddingCache) -> dict:
         "semantic ranking; z: the mean of the two\n"
         "    scores' z-scores over the level's titles (equal weights, nothing fitted).\n"
         "    --cross-lingual: what patnav search runs: the title with every translation "
-        "added, unweighted BM25 (text), RRF with semantic (hybrid)."
+        "added, unweighted BM25 (text),\n    fused with the semantic top 100 by the mean "
+        "of z-scores (hybrid; patnav.search.hybrid.zscore_rank_fusion)."
     )
     return result
 

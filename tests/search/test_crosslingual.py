@@ -224,3 +224,26 @@ def test_the_cli_option_searches_and_saves_the_translated_query(
     with PatentStore.open(store, read_only=True) as s:
         saved = find_set(s, "螺旋桨")
     assert saved is not None and "propellers" in saved.query
+
+
+def test_zscore_fusions_computed_by_hand():
+    import numpy as np
+
+    from patnav.search.hybrid import zscore_fusion, zscore_rank_fusion
+
+    bm25 = [("a", 9.0), ("b", 3.0), ("c", 0.0)]
+    cosine = [("b", 0.9), ("c", 0.8), ("d", 0.7)]
+    fused = dict(zscore_rank_fusion([bm25, cosine]))
+
+    def z(values):
+        v = np.array(values)
+        return (v - v.mean()) / v.std()
+
+    zb, zc = z([9.0, 3.0, 0.0]), z([0.9, 0.8, 0.7])
+    # a document a list did not return counts as that list's lowest
+    assert fused["a"] == pytest.approx((zb[0] + zc.min()) / 2)
+    assert fused["b"] == pytest.approx((zb[1] + zc[0]) / 2)
+    assert fused["d"] == pytest.approx((zb.min() + zc[2]) / 2)
+    assert zscore_rank_fusion([bm25, cosine])[0][0] == "b"
+    full = zscore_fusion([[9.0, 3.0, 0.0], [0.1, 0.9, 0.8]])
+    assert full == pytest.approx((z([9.0, 3.0, 0.0]) + z([0.1, 0.9, 0.8])) / 2)

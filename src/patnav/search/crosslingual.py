@@ -28,7 +28,7 @@ the translations used.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from patnav.search.fields import FIELDS, Kind
@@ -51,6 +51,8 @@ class CrossLingual:
     query: str
     translated: dict[str, tuple[str, ...]]
     untranslated: tuple[str, ...]
+    typed: str = ""
+    """The query as the user typed it."""
 
     def note(self) -> Note:
         if self.translated:
@@ -185,9 +187,9 @@ def cross_lingual_query(
     text terms' translations OR-ed in (``boolean``), free text with the translations
     added (``text``, ``hybrid``), the query itself (``semantic``)."""
     if mode == "boolean":
-        return expand_tree(parse(query), dictionary)[1]
+        return replace(expand_tree(parse(query), dictionary)[1], typed=query)
     if mode == "semantic":
-        return CrossLingual(query, {}, ())
+        return CrossLingual(query, {}, (), query)
     # ranking weighs alternatives against each other: every translation is added,
     # the weak ones too (a Boolean query keeps only the strong ones, it cannot weigh)
     used: dict[str, tuple[str, ...]] = {}
@@ -196,4 +198,4 @@ def cross_lingual_query(
             used[part.term] = tuple(t.term for t in part.translations)
     extra = forms_of([t for terms in used.values() for t in terms])
     text = " ".join([query, *extra]) if extra else query
-    return CrossLingual(text, used, () if used else (query,))
+    return CrossLingual(text, used, () if used else (query,), query)

@@ -4,6 +4,11 @@ RRF (Cormack, Clarke & Büttcher 2009) scores a document ``sum(w / (k + rank))``
 rankings it appears in, with ``k = 60``. It needs no calibration between BM25 scores
 (unbounded, corpus-dependent) and cosine similarities (-1 … 1), which is why it is the
 default; ``bench/search_quality.py`` reports BM25, semantic and hybrid side by side.
+
+The z-score fusions (:func:`zscore_fusion` over full score lists, :func:`zscore_rank_fusion`
+over top lists) average standardised scores instead: they keep how far ahead the best
+candidates are. A cross-lingual hybrid search uses the latter (held-out IPC subclass titles,
+Chinese → English top-1: 0.836 against RRF's 0.777).
 """
 
 from __future__ import annotations
@@ -69,3 +74,32 @@ def zscore_fusion(
         if spread > 0:
             out += weight * (values - values.mean()) / spread
     return out / float(w.sum())
+
+
+def zscore_rank_fusion(
+    rankings: Sequence[Sequence[tuple[str, float]]],
+) -> list[tuple[str, float]]:
+    """Fuse scored rankings (lists of (doc_id, score), best first) by the mean of each
+    list's z-scores over the documents it returned; a document a list did not return
+    counts as that list's lowest. Best first; ties keep the order of first appearance."""
+    tables: list[tuple[dict[str, float], float]] = []
+    for ranking in rankings:
+        if not ranking:
+            continue
+        values = np.array([s for _, s in ranking], dtype=np.float64)
+        spread = float(values.std())
+        z = (values - values.mean()) / spread if spread > 0 else np.zeros(len(values))
+        tables.append(
+            (
+                {d: float(v) for (d, _), v in zip(ranking, z, strict=True)},
+                float(z.min()),
+            )
+        )
+    order: dict[str, int] = {}
+    for ranking in rankings:
+        for doc_id, _ in ranking:
+            order.setdefault(doc_id, len(order))
+    if not tables:
+        return []
+    fused = {d: sum(t.get(d, low) for t, low in tables) / len(tables) for d in order}
+    return sorted(fused.items(), key=lambda item: (-item[1], order[item[0]]))

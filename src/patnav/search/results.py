@@ -67,6 +67,7 @@ from patnav.search.api import (
     positive_text,
     translated_query,
 )
+from patnav.search.crosslingual import CrossLingual
 from patnav.search.fulltext import MAX_PARTY_SPAN
 from patnav.search.hits import Note
 from patnav.search.index import SearchIndex
@@ -426,7 +427,9 @@ def search_results(
         session = _Session(store, index, stack)
         if crossed is not None:
             session.notes.append(crossed.note())
-        hits = _hit_set(store, query, mode, within, session, embedder, update_index)
+        hits = _hit_set(
+            store, query, mode, within, session, embedder, update_index, crossed
+        )
         notes: list[str] = list(session.notes)
         if hits.ranked and len(hits.ids) >= RANKED_WINDOW:
             notes.append(
@@ -500,6 +503,7 @@ def _hit_set(
     session: _Session,
     embedder: Embedder | None,
     update_index: bool,
+    crossed: CrossLingual | None = None,
 ) -> _Hits:
     allowed = (
         None
@@ -514,7 +518,15 @@ def _hit_set(
             ids = [d for d in ids if d in keep]
         return _Hits(to_text(tree), ids, text=positive_text(tree))
     ranked, _ = _ranked(
-        store, query, mode, RANKED_WINDOW, allowed, session, embedder, update_index
+        store,
+        query,
+        mode,
+        RANKED_WINDOW,
+        allowed,
+        session,
+        embedder,
+        update_index,
+        crossed,
     )
     order = [d for d, _ in ranked]
     scores = {d: float(v) for d, s in ranked if (v := s.get("score")) is not None}

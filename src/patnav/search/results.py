@@ -65,7 +65,9 @@ from patnav.search.api import (
     _Session,
     _within,
     positive_text,
+    translated_query,
 )
+from patnav.search.crosslingual import CrossLingual
 from patnav.search.fulltext import MAX_PARTY_SPAN
 from patnav.search.hits import Note
 from patnav.search.index import SearchIndex
@@ -376,6 +378,8 @@ def search_results(
     embedder: Embedder | None = None,
     update_index: bool = True,
     facet_size: int = FACET_SIZE,
+    cross_lingual: bool = False,
+    data_dir: Path | None = None,
 ) -> ResultList:
     """A page of the result list of a search; see the module docstring for the rules.
 
@@ -393,6 +397,8 @@ def search_results(
         within: a patent set's name or an expert query restricting the hits.
         index, embedder, update_index: as for :func:`patnav.search.search`.
         facet_size: values listed for the applicant and IPC facets.
+        cross_lingual, data_dir: OR the translations of the query's text terms into
+            it, as for :func:`patnav.search.search`.
 
     Raises:
         QuerySyntaxError: an expert query that does not parse.
@@ -414,9 +420,16 @@ def search_results(
     started = time.perf_counter()
     down = DESCENDING[sort] if descending is None else descending
     kept = _clean_filters(filters)
+    crossed = translated_query(query, mode, cross_lingual, data_dir)
+    if crossed is not None:
+        query = crossed.query
     with ExitStack() as stack:
         session = _Session(store, index, stack)
-        hits = _hit_set(store, query, mode, within, session, embedder, update_index)
+        if crossed is not None:
+            session.notes.append(crossed.note())
+        hits = _hit_set(
+            store, query, mode, within, session, embedder, update_index, crossed
+        )
         notes: list[str] = list(session.notes)
         if hits.ranked and len(hits.ids) >= RANKED_WINDOW:
             notes.append(
@@ -490,6 +503,7 @@ def _hit_set(
     session: _Session,
     embedder: Embedder | None,
     update_index: bool,
+    crossed: CrossLingual | None = None,
 ) -> _Hits:
     allowed = (
         None
@@ -504,7 +518,15 @@ def _hit_set(
             ids = [d for d in ids if d in keep]
         return _Hits(to_text(tree), ids, text=positive_text(tree))
     ranked, _ = _ranked(
-        store, query, mode, RANKED_WINDOW, allowed, session, embedder, update_index
+        store,
+        query,
+        mode,
+        RANKED_WINDOW,
+        allowed,
+        session,
+        embedder,
+        update_index,
+        crossed,
     )
     order = [d for d, _ in ranked]
     scores = {d: float(v) for d, s in ranked if (v := s.get("score")) is not None}
@@ -1063,6 +1085,8 @@ def export_results(
     within: str | None = None,
     index: SearchIndex | None = None,
     embedder: Embedder | None = None,
+    cross_lingual: bool = False,
+    data_dir: Path | None = None,
 ) -> int:
     """Write the whole result list (every row, in its order, with the titles it shows)
     to ``path`` as CSV (UTF-8 with BOM) or XLSX, formula-safe like a patent-set export;
@@ -1088,6 +1112,8 @@ def export_results(
         within=within,
         index=index,
         embedder=embedder,
+        cross_lingual=cross_lingual,
+        data_dir=data_dir,
     )
     columns = export_columns(group)
     base = {r["doc_id"]: r for r in export_rows(store, [r.doc_id for r in result.rows])}

@@ -340,6 +340,14 @@ _LABELS: dict[str, Pair] = {
         'e.g. TIAB=(drone OR "unmanned aerial vehicle") AND AD=[2015 TO 2020]',
     ),
     "search.mode": ("检索方式", "Mode"),
+    "search.cross_lingual": (
+        "跨语言检索（中英互译）",
+        "Cross-lingual (Chinese ↔ English)",
+    ),
+    "search.cross_lingual_help": (
+        "同时检索检索词的英文（或中文）译法，译法来自 IPC 中英文分类名称与术语表",
+        "Also search the terms' translations, from the bilingual IPC titles and the glossary",
+    ),
     "mode.boolean": ("专家检索（检索式）", "Expert query"),
     "mode.text": ("全文（BM25）", "Full text (BM25)"),
     "mode.semantic": ("语义检索", "Semantic"),

@@ -427,12 +427,23 @@ class StoreHandle:
         descending: bool | None = None,
         filters: dict[str, tuple[str | None, ...]] | None = None,
         lang: str = "zh",
+        cross_lingual: bool = False,
     ) -> ResultList:
         """The first ``limit`` rows of a search's result list
         (:func:`patnav.search.results.search_results`) with its facets, kept for this
         version of the data (:class:`ResultCache`)."""
         shown = tuple(sorted((k, tuple(v)) for k, v in (filters or {}).items() if v))
-        key = (self.version(), query, mode, group, sort, descending, shown, lang)
+        key = (
+            self.version(),
+            query,
+            mode,
+            group,
+            sort,
+            descending,
+            shown,
+            lang,
+            cross_lingual,
+        )
         cached = self.lists.get(key, limit)
         if cached is not None:
             return cached  # type: ignore[no-any-return]
@@ -473,6 +484,8 @@ class StoreHandle:
                     limit=limit,
                     index=index,
                     embedder=self.embedder if mode in ("semantic", "hybrid") else None,
+                    cross_lingual=cross_lingual,
+                    data_dir=self.settings.data_dir,
                 )
             finally:
                 self._settle()

@@ -46,6 +46,8 @@ class ListOptions:
     sort: str = "relevance"
     descending: bool | None = None
     filters: dict[str, tuple[str | None, ...]] = field(default_factory=dict)
+    cross_lingual: bool = False
+    """OR the translations of the query's text terms into it (跨语言检索)."""
 
     def check(self, lang: str) -> None:
         """Refuse an unknown mode, grouping, sort or facet (InvalidParameterError)."""
@@ -84,6 +86,7 @@ def run_results(
         descending=options.descending,
         filters=options.filters,
         lang=ctx.lang,
+        cross_lingual=options.cross_lingual,
     )
     shown = min(result.total, MAX_LIMIT)
     pages = max(1, -(-shown // size))
@@ -119,6 +122,8 @@ def export_search(
                 embedder=handle.embedder
                 if options.mode in ("semantic", "hybrid")
                 else None,
+                cross_lingual=options.cross_lingual,
+                data_dir=handle.settings.data_dir,
             )
     except BaseException:
         path.unlink(missing_ok=True)

@@ -428,9 +428,11 @@ def list_query(
         str, Query(pattern="^(relevance|app_date|pub_date|applicant|citations)$")
     ] = "relevance",
     order: Annotated[str, Query(pattern="^(|asc|desc)$")] = "",
+    cross_lingual: bool = False,
 ) -> features.search.ListOptions:
-    """The result-list options the search and its export share, validated."""
-    return list_options(mode, group, sort, order, facets)
+    """The result-list options the search and its export share, validated;
+    ``cross_lingual=true`` ORs the translations of the query's text terms into it."""
+    return list_options(mode, group, sort, order, facets, cross_lingual)
 
 
 ListQuery = Annotated[features.search.ListOptions, Depends(list_query)]

@@ -79,6 +79,7 @@ def list_options(
     sort: str,
     order: str,
     facets: dict[str, list[str]],
+    cross_lingual: bool = False,
 ) -> features.search.ListOptions:
     """The options of a result list from request parameters (unknown values fall back to
     the defaults; an empty facet value means "unknown")."""
@@ -94,6 +95,7 @@ def list_options(
         sort=sort if sort in SORTS else "relevance",
         descending=descending,
         filters=filters,
+        cross_lingual=cross_lingual,
     )
 
 
@@ -134,6 +136,7 @@ def linker(q: str, options: features.search.ListOptions) -> Callable[..., str]:
             "order": ""
             if options.descending is None
             else ("desc" if options.descending else "asc"),
+            "cross_lingual": "true" if options.cross_lingual else None,
         }
         state.update(changes)
         pairs = [(k, v) for k, v in state.items() if v not in ("", None)]
@@ -169,9 +172,10 @@ def search_page(
     group: str = "family",
     sort: str = "relevance",
     order: str = "",
+    cross_lingual: bool = False,
 ) -> Response:
     store = features.stores.get_store(ctx, store_id)
-    options = list_options(mode, group, sort, order, facets)
+    options = list_options(mode, group, sort, order, facets, cross_lingual)
     context: dict[str, Any] = {
         "store": store,
         "q": q,
@@ -216,10 +220,11 @@ def export(
     sort: str = "relevance",
     order: str = "",
     fmt: Annotated[str, Query(alias="format", pattern="^(csv|xlsx)$")] = "xlsx",
+    cross_lingual: bool = False,
 ) -> Response:
     """The whole result list, as shown, in a CSV or Excel file."""
     store = features.stores.get_store(ctx, store_id)
-    options = list_options(mode, group, sort, order, facets)
+    options = list_options(mode, group, sort, order, facets, cross_lingual)
     path, name = features.search.export_search(ctx, store, q, options, fmt)
     media = (
         "text/csv; charset=utf-8"

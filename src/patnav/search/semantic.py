@@ -39,6 +39,9 @@ MAX_CHARS = 512
 TEXT_RECIPE = "title+abstract/512/v1"
 """Names how document texts are built; part of the text hash, so a new recipe re-embeds."""
 
+DEFAULT_BATCH = 32
+"""Texts per model call in :func:`embed_store` (measured: ``python -m bench embed``)."""
+
 Progress = Callable[[str, int, int | None], None]
 
 
@@ -257,7 +260,7 @@ def embed_store(
     embedder: Embedder,
     *,
     progress: Progress | None = None,
-    batch_size: int = 32,
+    batch_size: int = DEFAULT_BATCH,
     limit: int | None = None,
     doc_ids: Sequence[str] | None = None,
 ) -> EmbedReport:
@@ -359,6 +362,19 @@ def stored_vector(store: PatentStore, model: str, doc_id: str) -> np.ndarray | N
     if not rows:
         return None
     return np.asarray(rows[0][0], dtype=np.float32)
+
+
+def current_hashes(
+    store: PatentStore, model: str, doc_ids: Sequence[str]
+) -> dict[str, str]:
+    """The hash a current vector of ``model`` carries, for each of these documents that
+    is in the store (:func:`text_hash` of the text that is embedded)."""
+    rows = store.rows(
+        f"SELECT doc_id, md5(? || '|' || ? || '|' || coalesce(text, '')) FROM ({_DOC_TEXT}) "
+        "WHERE doc_id IN (SELECT unnest(?::VARCHAR[]))",
+        [model, TEXT_RECIPE, list(doc_ids)],
+    )
+    return {str(d): str(h) for d, h in rows}
 
 
 def document_texts(store: PatentStore, doc_ids: Sequence[str]) -> dict[str, str]:

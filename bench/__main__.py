@@ -57,6 +57,7 @@ BENCHMARKS = {
     "agencies": agencies_speed.main,
     "search-speed": search_speed.main,
     "embed": embed_speed.main,
+    "embed-ways": embed_speed.ways,
     "search-results": results_speed.main,
     "enrich": enrich_quality.main,
     "fees": fees_speed.main,

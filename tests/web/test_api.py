@@ -316,6 +316,9 @@ def test_semantic_search_after_embedding_the_store(site, ta, client_for, data_di
         f"/api/v1/stores/{store}/search", params={"q": text, "mode": "semantic"}
     ).json()
     assert found["mode"] == "semantic"
+    assert found["coverage"]["with_vector"] == found["coverage"]["in_scope"]
+    assert found["coverage"]["in_scope"] == STORE_DOCUMENTS
+    assert found["coverage"]["missing"] == []
     assert found["hits"][0]["pub_number"] == row["公开（公告）号"]
     assert found["hits"][0]["similarity"] > 0.99
     hybrid = ta.get(

@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from contextlib import ExitStack
 from dataclasses import replace
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import pyarrow as pa
 
@@ -67,6 +67,7 @@ class _Session:
             index = stack.enter_context(SearchIndex(store, data_dir=data_dir))
         self.index = index
         self.notes: list[Note] = []
+        self.coverage: dict[str, Any] | None = None
         self._checked = False
         self._current: FullTextIndex | None = None
 
@@ -270,6 +271,7 @@ def search(
         hits=hits,
         elapsed_ms=(time.perf_counter() - started) * 1000,
         notes=tuple(session.notes),
+        coverage=session.coverage,
     )
 
 
@@ -361,7 +363,7 @@ def _ranked(
         bm25 = fulltext.rank(query, limit=depth, within=allowed)
     if mode in ("semantic", "hybrid"):
         model = embedder or default_embedder()
-        vectors = _vectors(session, model)
+        vectors = _vectors(session, model, allowed, mode)
         typed = crossed.typed if crossed is not None else query
         q = model.embed_queries([typed])[0]
         semantic = vectors.search(q, depth, within=allowed)
@@ -400,28 +402,90 @@ def _required(session: _Session, store: PatentStore, update: bool) -> FullTextIn
     return fulltext
 
 
-def _vectors(session: _Session, embedder: Embedder) -> VectorStore:
+def _vectors(
+    session: _Session,
+    embedder: Embedder,
+    allowed: Sequence[str] | None = None,
+    mode: str = "semantic",
+) -> VectorStore:
+    """The vector index of ``embedder``; records on the session how many documents in
+    scope (``allowed``, else the store) have a vector, and which do not, with a note
+    when some have none."""
     store = session.index.store
     vectors = session.index.vectors(embedder.name)
     if len(vectors) == 0:
         raise InputError(
             f"No document vectors for the model {embedder.name} yet: run "
-            "'patnav index --semantic' to embed the documents (they are stored, once)."
+            "'patnav embed' (or 'patnav index --semantic') to embed the documents "
+            "(they are stored, once)."
         )
-    have, total = embedding_coverage(store, embedder.name)
+    coverage = scope_coverage(store, embedder.name, allowed)
+    session.coverage = coverage
+    have, total = coverage["with_vector"], coverage["in_scope"]
     if have < total:
+        missing = total - have
+        hybrid_en = (
+            "; found by full text, they are ranked by full text alone"
+            if mode == "hybrid"
+            else ""
+        )
+        hybrid_zh = (
+            "；全文检索命中的仍列出，仅按全文相关度排序" if mode == "hybrid" else ""
+        )
         session.notes.append(
             Note(
                 "semantic_coverage",
-                f"semantic search covers {have:,} of {total:,} documents (vectors "
-                "computed so far; 'patnav index --semantic' embeds the rest)",
-                f"语义检索仅覆盖已计算向量的 {have:,} / {total:,} 篇文献"
-                "（其余文献的向量计算后即可检索到）",
+                f"semantic search covers {have:,} of {total:,} documents in scope: "
+                f"{missing:,} have no vector yet{hybrid_en} ('patnav embed' embeds them)",
+                f"语义检索仅覆盖范围内 {have:,} / {total:,} 篇文献：{missing:,} 篇尚无向量"
+                f"{hybrid_zh}（运行 patnav embed 计算）",
                 have=have,
                 total=total,
+                missing=missing,
             )
         )
     return vectors
+
+
+MISSING_LISTED = 50
+"""How many documents without a vector a result names (all are counted)."""
+
+
+def scope_coverage(
+    store: PatentStore, model: str, allowed: Sequence[str] | None = None
+) -> dict[str, Any]:
+    """Vector coverage of a search scope (``allowed`` doc_ids, else the whole store):
+    the model, documents with a vector, documents in scope, and the first
+    :data:`MISSING_LISTED` doc_ids without one."""
+    if allowed is None:
+        have, total = embedding_coverage(store, model)
+        scope = "SELECT doc_id FROM patents"
+        params: list[object] = [model]
+    else:
+        scope = "SELECT DISTINCT unnest(?::VARCHAR[]) AS doc_id"
+        params = [list(allowed), model]
+        have, total = store.rows(
+            f"SELECT count(e.doc_id), count(*) FROM ({scope}) s "
+            "LEFT JOIN (SELECT DISTINCT doc_id FROM embeddings WHERE model = ?) e "
+            "USING (doc_id)",
+            params,
+        )[0]
+    missing = [
+        str(r[0])
+        for r in store.rows(
+            f"SELECT s.doc_id FROM ({scope}) s WHERE s.doc_id NOT IN "
+            "(SELECT doc_id FROM embeddings WHERE model = ?) "
+            f"ORDER BY s.doc_id LIMIT {MISSING_LISTED}",
+            params,
+        )
+    ]
+    return {
+        "model": model,
+        "with_vector": int(have),
+        "in_scope": int(total),
+        "without_vector": int(total) - int(have),
+        "missing": missing,
+    }
 
 
 def more_like_this(
@@ -488,7 +552,7 @@ def more_like_this(
             ]
         if mode in ("semantic", "hybrid"):
             model = embedder or default_embedder()
-            vectors = _vectors(session, model)
+            vectors = _vectors(session, model, allowed, mode)
             vector = vectors.vector(doc_id)
             if vector is None:
                 vector = model.embed_documents([texts[doc_id]])[0]
@@ -533,6 +597,7 @@ def more_like_this(
         hits=hits,
         elapsed_ms=(time.perf_counter() - started) * 1000,
         notes=tuple(session.notes),
+        coverage=session.coverage,
     )
 
 

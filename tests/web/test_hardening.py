@@ -102,8 +102,17 @@ def _id_routes(app):
                 path = path.replace("{" + param.name + "}", value).replace(
                     "{" + param.name + ":path}", value
                 )
-            if any(q.field_info.is_required() for q in route.dependant.query_params):
-                path += "?q=TI%3D轨枕"  # a search's query
+            required = [
+                q for q in route.dependant.query_params if q.field_info.is_required()
+            ]
+            if required:  # a search's query, else a plain value of the field's type
+                values = {float: "0.5", int: "1"}
+                path += "?" + "&".join(
+                    f"{q.alias}=TI%3D轨枕"
+                    if q.alias == "q"
+                    else f"{q.alias}={values.get(q.field_info.annotation, 'x')}"
+                    for q in required
+                )
             yield method, path
 
 

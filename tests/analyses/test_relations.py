@@ -38,7 +38,9 @@ def _changed(rows: pd.DataFrame) -> pd.DataFrame:
     """Our own re-export of some Lens pizza rows (a test fixture made from the real
     file): one document moved to another application, one with another applicant."""
     rows = rows.copy()
-    rows.loc[rows["Publication Number"] == SPLIT, "Application Number"] = NEW_APPLICATION
+    rows.loc[rows["Publication Number"] == SPLIT, "Application Number"] = (
+        NEW_APPLICATION
+    )
     rows.loc[rows["Publication Number"] == RENAMED, "Applicants"] = "NEW OWNER GMBH"
     return rows
 
@@ -95,7 +97,9 @@ def test_the_units_are_those_of_the_source(imported):
     assert sorted(got.values()) == sorted(sizes.tolist())
     assert sizes[_application(NEW_APPLICATION)] == 1
     # the application that lost a document counts one; four others keep their two
-    left = pizza.loc[pizza["Publication Number"] == "AU 520191 B2", "Application Number"]
+    left = pizza.loc[
+        pizza["Publication Number"] == "AU 520191 B2", "Application Number"
+    ]
     assert sizes[_application(left.iloc[0])] == 1
     assert sorted(got.values()).count(2) == (sizes == 2).sum() == 4
 

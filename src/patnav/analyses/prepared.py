@@ -185,6 +185,9 @@ class Base:
         part = Base(
             self.engine, self.scope, self.count_by, tables={"docs": self.name("pdocs")}
         )
+        # one list of what both made, in the order they made it: dropped in reverse,
+        # no table outlives one it reads (Spark resolves a view's names when it drops)
+        part._made = self._made
         self._part = part
         part._apps_raw()
         part._units()
@@ -498,9 +501,7 @@ class Base:
         for table in reversed(self._made):
             self.engine.drop(table)
         self._made.clear()
-        if self._part is not None:
-            self._part.close()
-            self._part = None
+        self._part = None
         _OPEN.pop(self.prefix, None)
 
 

@@ -31,14 +31,14 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from patnav.analyses.base import UNIT_SQL, Engine, Scope, as_engine
+from patnav.analyses.base import UNIT_SQL, CountBy, Engine, Scope, as_engine
 from patnav.schema import tables as t
 from patnav.storage.store import PatentStore
 from patnav.storage.writer import utc_now
 
 log = logging.getLogger(__name__)
 
-COUNT_BY = "family"
+COUNT_BY: CountBy = "family"
 """The counting unit the store keeps relations for (the landscapes' default)."""
 
 STATE_KEY = "unit_relations"
@@ -96,7 +96,10 @@ def status(source: PatentStore | Engine) -> Status:
     now = Stamp(int(row["imports"]), int(row["enrich"]), int(row["edits"]))
     if row["state"] is None:
         return Status(
-            False, f"the store's unit relations were never built. {REBUILD_HINT}", None, now
+            False,
+            f"the store's unit relations were never built. {REBUILD_HINT}",
+            None,
+            now,
         )
     state = json.loads(str(row["state"]))
     built = Stamp(int(state["imports"]), int(state["enrich"]), int(state["edits"]))
@@ -200,9 +203,7 @@ def _build(store: PatentStore, since_import: int | None) -> dict[str, Any]:
                 store.execute(
                     f"DELETE FROM {name} WHERE unit IN (SELECT unit FROM _rel_units)"
                 )
-        store.execute(
-            f"INSERT INTO unit_docs SELECT doc_id, unit FROM {base.docs}"
-        )
+        store.execute(f"INSERT INTO unit_docs SELECT doc_id, unit FROM {base.docs}")
         for part, name in TABLES.items():
             columns = ", ".join(t.table(name).column_names)
             store.execute(

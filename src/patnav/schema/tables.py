@@ -1051,7 +1051,11 @@ UNIT_FACTS = _unit_table(
         _c("cited", "INTEGER"),
         _c("documents", "BIGINT", "the unit's documents in the store"),
         _c("doc_id", "VARCHAR", "the unit's smallest doc_id"),
-        _c("country", "VARCHAR", "origin: applicant's, else first priority's, else office's"),
+        _c(
+            "country",
+            "VARCHAR",
+            "origin: applicant's, else first priority's, else office's",
+        ),
         _c("province", "VARCHAR"),
         _c("city", "VARCHAR"),
         _c("lead_akey", "VARCHAR"),
@@ -1072,7 +1076,9 @@ UNIT_APPS = _unit_table(
         _c("country", "VARCHAR"),
         _c("province", "VARCHAR"),
         _c("city", "VARCHAR"),
-        _c("first_key", "VARCHAR", "sorts the applicant's first appearance in the unit"),
+        _c(
+            "first_key", "VARCHAR", "sorts the applicant's first appearance in the unit"
+        ),
         _FILING_YEAR,
         _c("invention", "INTEGER"),
         _c("known", "INTEGER"),
@@ -1114,7 +1120,11 @@ UNIT_INVENTORS = _unit_table(
 
 UNIT_CODES = _unit_table(
     "unit_codes",
-    (_UNIT, _c("code", "VARCHAR", "an IPC symbol of any of its documents"), _FILING_YEAR),
+    (
+        _UNIT,
+        _c("code", "VARCHAR", "an IPC symbol of any of its documents"),
+        _FILING_YEAR,
+    ),
     "One row per family and IPC symbol (schema 13).",
 )
 

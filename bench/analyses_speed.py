@@ -174,7 +174,7 @@ def cold(target: int = 1_000_000, repeat: int = REPEAT) -> dict[str, object]:
                 code = COLD.format(path=str(path), query=query, kept=kept)
                 runs[kept].append(run_child(code).result)
 
-        def med(kept: bool, key: str) -> float:
+        def med(kept: bool, key: str, runs: dict[bool, list] = runs) -> float:
             return statistics.median(float(r[key]) for r in runs[kept])
 
         families = runs[True][-1]["families"]

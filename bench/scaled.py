@@ -143,7 +143,7 @@ def scaled_store(
     # the store's unit relations, as 'patnav enrich' leaves them in a user's store
     from patnav.analyses.relations import build
 
-    with PatentStore.open(building) as store:
+    with PatentStore.open(building) as store, store.memory_limit("8GB"):
         built = build(store)
     building.rename(path)
     print(

@@ -19,6 +19,12 @@ applicant); aggregating them afterwards is cheap. So a scope is prepared once in
 ``based(source, scope, count_by)`` gives an analysis its prepared relations: those of a scope
 already prepared by ``prepare`` (a whole landscape pays once), or fresh ones dropped when the
 analysis ends. Every statement is DuckDB SQL; the Spark engine transpiles it.
+
+Counted by family, both start from the store's own relations when they are current
+(:mod:`patnav.analyses.relations`, :meth:`Base.build_kept`): the whole store reads them as
+they are, a narrower scope keeps the rows of the families it holds whole and prepares only
+those it cuts. Otherwise (stale relations, another counting unit, ``kept=False``) a scope is
+prepared from its documents (:meth:`Base.build`). Both give the same rows.
 """
 
 from __future__ import annotations

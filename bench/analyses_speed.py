@@ -159,7 +159,9 @@ release(prepared)
 """
 
 
-def cold(target: int = 1_000_000, repeat: int = REPEAT) -> dict[str, object]:
+def cold(
+    target: int = 1_000_000, repeat: int = REPEAT, *, spec: bool = True
+) -> dict[str, object]:
     """The cold landscape (prepare + every analysis, in a fresh process) of the store and
     of a spec's scope, from the store's own unit relations and, as the baseline, from the
     documents (today's ``prepare(kept=False)``), alternating in one process tree."""
@@ -167,7 +169,8 @@ def cold(target: int = 1_000_000, repeat: int = REPEAT) -> dict[str, object]:
 
     path = scaled_store(target)
     rows, payload = [], {}
-    for label, query in (("store", None), ("spec scope", SPEC_QUERY)):
+    scopes = [("store", None), ("spec scope", SPEC_QUERY)]
+    for label, query in scopes if spec else scopes[:1]:
         runs: dict[bool, list] = {True: [], False: []}
         for _ in range(repeat):
             for kept in (True, False):

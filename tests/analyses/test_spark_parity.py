@@ -96,7 +96,7 @@ def test_spark_on_the_kept_relations_equals_a_fresh_duckdb_prepare(engines, lens
         try:
             assert _OPEN[str(ours.prepared)].kept
             assert not _OPEN[str(fresh.prepared)].kept
-            for name in ("trend", "applicants", "legal"):
+            for name in ("trend", "legal"):
                 assert (
                     run_analysis(name, spark, ours, count_by="family").to_dict()
                     == run_analysis(name, store, fresh, count_by="family").to_dict()

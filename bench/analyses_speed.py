@@ -136,6 +136,139 @@ __result["seconds"] = time.perf_counter() - t0
 """
 
 
+SPEC_QUERY = "IPC=(G06 OR H04 OR G05D OR B64)"
+"""The scope of a spec over the resampled corpus: computing, communication, flight control
+and aircraft (about a quarter of its documents)."""
+
+COLD = """
+from patnav.storage.store import PatentStore
+from patnav.analyses import LANDSCAPE, run_analysis
+from patnav.analyses.prepared import _OPEN, prepare, release
+from patnav.analyses.base import Scope, as_engine
+store = PatentStore.open({path!r}, read_only=True)
+engine = as_engine(store)
+scope = Scope.everything() if {query!r} is None else Scope.of_query({query!r}, store=store)
+t0 = time.perf_counter()
+prepared = prepare(engine, scope, "family", kept={kept!r})
+__result["prepare"] = time.perf_counter() - t0
+for name in LANDSCAPE:
+    run_analysis(name, engine, prepared, count_by="family")
+__result["seconds"] = __result["cold"] = time.perf_counter() - t0
+__result["families"] = _OPEN[prepared.prepared].count_units()
+release(prepared)
+"""
+
+
+def cold(
+    target: int = 1_000_000, repeat: int = REPEAT, *, spec: bool = True
+) -> dict[str, object]:
+    """The cold landscape (prepare + every analysis, in a fresh process) of the store and
+    of a spec's scope, from the store's own unit relations and, as the baseline, from the
+    documents (today's ``prepare(kept=False)``), alternating in one process tree."""
+    import os
+
+    path = scaled_store(target)
+    rows, payload = [], {}
+    scopes = [("store", None), ("spec scope", SPEC_QUERY)]
+    for label, query in scopes if spec else scopes[:1]:
+        runs: dict[bool, list] = {True: [], False: []}
+        for _ in range(repeat):
+            for kept in (True, False):
+                code = COLD.format(path=str(path), query=query, kept=kept)
+                runs[kept].append(run_child(code).result)
+
+        def med(kept: bool, key: str, runs: dict[bool, list] = runs) -> float:
+            return statistics.median(float(r[key]) for r in runs[kept])
+
+        families = runs[True][-1]["families"]
+        assert families == runs[False][-1]["families"]
+        for kept in (True, False):
+            rows.append(
+                [
+                    label,
+                    f"{families:,}",
+                    "kept relations" if kept else "fresh prepare (baseline)",
+                    f"{med(kept, 'prepare'):.2f}",
+                    f"{med(kept, 'cold'):.2f}",
+                    f"{med(kept, 'cold') / med(False, 'cold'):.2f}x",
+                ]
+            )
+        payload[label] = {
+            "families": families,
+            "kept_prepare": med(True, "prepare"),
+            "kept_cold": med(True, "cold"),
+            "fresh_prepare": med(False, "prepare"),
+            "fresh_cold": med(False, "cold"),
+        }
+    size = path.stat().st_size
+    print_table(
+        f"cold landscape at {target:,} documents (resampled from the real demo corpus), by "
+        f"family, seconds, median of {repeat} fresh processes each; "
+        f"load {os.getloadavg()[0]:.1f}",
+        ["scope", "families", "relations", "prepare", "cold landscape", "vs baseline"],
+        rows,
+    )
+    print(f"  spec scope: {SPEC_QUERY}; store file {size / 1e6:,.0f} MB")
+    payload["store_bytes"] = size
+    save(f"analyses_cold_{target}", payload)
+    return payload
+
+
+SPARK = """
+from patnav.analyses import LANDSCAPE, run_analysis
+from patnav.analyses.prepared import _OPEN, prepare, release
+from patnav.analyses.base import Scope
+from patnav.analyses.spark import SparkEngine
+from pathlib import Path
+engine = SparkEngine(Path({snapshot!r}))
+t0 = time.perf_counter()
+prepared = prepare(engine, Scope.everything(), "family", kept={kept!r})
+__result["prepare"] = time.perf_counter() - t0
+for name in LANDSCAPE:
+    run_analysis(name, engine, prepared, count_by="family")
+__result["seconds"] = time.perf_counter() - t0
+__result["families"] = _OPEN[prepared.prepared].count_units()
+release(prepared)
+engine.close()
+"""
+
+
+def spark(target: int = 1_000_000) -> None:
+    """The cold landscape of the store on Spark (local mode, 2 cores, 2 GB driver) over
+    a Parquet snapshot, from the kept relations and from the documents; DuckDB's figures
+    for the same store are :func:`cold`'s. One run each: a Spark run takes minutes."""
+    import os
+
+    from patnav.storage.parquet import export_snapshot
+    from patnav.storage.store import PatentStore
+
+    path = scaled_store(target)
+    snapshot = path.with_suffix(".parquet.d")
+    if not (snapshot / "manifest.json").is_file():
+        with PatentStore.open(path, read_only=True) as store:
+            export_snapshot(store, snapshot)
+    rows, payload = [], {}
+    for kept in (True, False):
+        child = run_child(SPARK.format(snapshot=str(snapshot), kept=kept))
+        run = {**child.result, "seconds": child.seconds}
+        payload["kept" if kept else "fresh"] = run
+        rows.append(
+            [
+                "kept relations" if kept else "fresh prepare (baseline)",
+                f"{run['families']:,}",
+                f"{run['prepare']:.1f}",
+                f"{run['seconds']:.1f}",
+            ]
+        )
+    print_table(
+        f"cold landscape of the store at {target:,} documents on Spark local[2], seconds, "
+        f"one fresh process each; load {os.getloadavg()[0]:.1f}",
+        ["relations", "families", "prepare", "cold landscape"],
+        rows,
+    )
+    save(f"analyses_spark_{target}", payload)
+
+
 def breakdown() -> None:
     """Prepare and each analysis of the landscape at 1 M, twice on one prepared scope (the
     second pass reuses relations the first one built on demand, as the dashboard does)."""
@@ -169,6 +302,7 @@ def breakdown() -> None:
             "second": {n: med("second:" + n) for n in LANDSCAPE},
         },
     )
+    cold(1_000_000)
 
 
 def main() -> None:

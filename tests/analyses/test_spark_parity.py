@@ -81,3 +81,26 @@ def test_chain_and_competitors_are_identical_on_spark(engines):
         run_analysis("competitors", store, competitors=names).to_dict()
         == run_analysis("competitors", spark, competitors=names).to_dict()
     )
+
+
+def test_spark_on_the_kept_relations_equals_a_fresh_duckdb_prepare(engines, lens):
+    """The snapshot carries the store's unit relations: Spark reads them (the whole
+    store) or derives a scope's from them; DuckDB prepares from the documents."""
+    from patnav.analyses.base import Scope
+    from patnav.analyses.prepared import _OPEN, prepare, release
+
+    store, spark = engines
+    for scope in (Scope.everything(), lens):
+        ours = prepare(spark, scope, "family")
+        fresh = prepare(store, scope, "family", kept=False)
+        try:
+            assert _OPEN[str(ours.prepared)].kept
+            assert not _OPEN[str(fresh.prepared)].kept
+            for name in ("trend", "legal"):
+                assert (
+                    run_analysis(name, spark, ours, count_by="family").to_dict()
+                    == run_analysis(name, store, fresh, count_by="family").to_dict()
+                ), (scope.label, name)
+        finally:
+            release(ours)
+            release(fresh)

@@ -103,12 +103,15 @@ class Engine(Protocol):
 
     def fetch(self, sql: str, params: Mapping[str, Any] | None = None) -> pa.Table: ...
 
-    def materialize(self, name: str, sql: str, params: Mapping[str, Any]) -> None:
-        """Store a query's result as a temporary table ``name`` for later statements."""
+    def materialize(
+        self, name: str, sql: str, params: Mapping[str, Any], *, view: bool = False
+    ) -> None:
+        """Store a query's result as a temporary table ``name`` for later statements
+        (``view``: name the query instead, computed where it is read)."""
         ...
 
     def drop(self, name: str) -> None:
-        """Drop a temporary table made by ``materialize``."""
+        """Drop a temporary table or view made by ``materialize``."""
         ...
 
 
@@ -119,16 +122,29 @@ class DuckDBEngine:
 
     def __init__(self, store: PatentStore) -> None:
         self.store = store
+        self._views: set[str] = set()
 
     def fetch(self, sql: str, params: Mapping[str, Any] | None = None) -> pa.Table:
         return self.store.query(sql, _used(sql, params))
 
-    def materialize(self, name: str, sql: str, params: Mapping[str, Any]) -> None:
+    def materialize(
+        self, name: str, sql: str, params: Mapping[str, Any], *, view: bool = False
+    ) -> None:
+        if view:
+            if params:
+                sql = inline_params(sql, params, dialect="duckdb")
+            self.store.execute(f"CREATE OR REPLACE TEMP VIEW {name} AS {sql}")
+            self._views.add(name)
+            return
         self.store.execute(
             f"CREATE OR REPLACE TEMP TABLE {name} AS {sql}", _used(sql, params)
         )
 
     def drop(self, name: str) -> None:
+        if name in self._views:
+            self._views.discard(name)
+            self.store.execute(f"DROP VIEW IF EXISTS {name}")
+            return
         self.store.execute(f"DROP TABLE IF EXISTS {name}")
 
 

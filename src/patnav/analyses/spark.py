@@ -67,14 +67,18 @@ class SparkEngine:
             result: pa.Table = self.spark.sql(statement).toArrow()
         return result
 
-    def materialize(self, name: str, sql: str, params: Mapping[str, Any]) -> None:
+    def materialize(
+        self, name: str, sql: str, params: Mapping[str, Any], *, view: bool = False
+    ) -> None:
         statement = inline_params(sql, params, dialect="spark")
         self.spark.sql(f"CREATE OR REPLACE TEMPORARY VIEW {name} AS {statement}")
-        self.spark.catalog.cacheTable(name)
+        if not view:
+            self.spark.catalog.cacheTable(name)
 
     def drop(self, name: str) -> None:
         if self.spark.catalog.tableExists(name):
-            self.spark.catalog.uncacheTable(name)
+            if self.spark.catalog.isCached(name):
+                self.spark.catalog.uncacheTable(name)
             self.spark.catalog.dropTempView(name)
 
     def close(self) -> None:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from patnav.analyses.relations import build as build_relations
 from patnav.config import Settings
 from patnav.enrich.base import EnrichContext, EnrichmentStep, StepReport
 from patnav.enrich.class_titles import ClassTitles
@@ -48,6 +49,8 @@ class EnrichReport:
 
     steps: tuple[StepReport, ...]
     seconds: float
+    relations: dict[str, Any] | None = None
+    """The rebuild of the store's unit relations after the steps."""
 
     @property
     def changed(self) -> int:
@@ -136,4 +139,6 @@ def enrich(
                 ],
             )
         reports.append(report)
-    return EnrichReport(tuple(reports), time.perf_counter() - started_all)
+    # entities, families and statuses change facts of any family: rebuild them all
+    relations = build_relations(store)
+    return EnrichReport(tuple(reports), time.perf_counter() - started_all, relations)

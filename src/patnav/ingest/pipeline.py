@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import logging
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -458,10 +459,27 @@ def import_paths(
                 else:
                     _import_files(run, path)
             _import_sets(run)
+            _refresh_relations(run)
     except (StoreDownError, StoreFailedError) as down:
         run.report.error = clip(str(down))
     return run.report
 
+
+def _refresh_relations(run: _Run) -> None:
+    """Fold what was imported into the store's unit relations. Should that fail (out
+    of memory at a large rebuild), the import stands and the relations stay stale:
+    analyses then prepare their scopes from the documents and say so."""
+    from patnav.analyses.relations import refresh
+
+    if run.store.read_only or not run.report.files:
+        return
+    try:
+        run.report.relations = refresh(run.store)
+    except StoreError as exc:
+        log.warning("the store's unit relations were not updated: %s", exc)
+
+
+log = logging.getLogger(__name__)
 
 _LOCKS: dict[str, threading.Lock] = {}
 _LOCKS_GUARD = threading.Lock()

@@ -48,6 +48,9 @@ class ImportReport:
     files: list[FileReport] = field(default_factory=list)
     error: str | None = None
     """Why the import stopped before its end (the store failed), if it did."""
+    relations: dict[str, Any] | None = None
+    """How the store's unit relations were brought up to date after the import
+    (:func:`patnav.analyses.relations.refresh`), None if they were not."""
 
     @property
     def totals(self) -> dict[str, int]:

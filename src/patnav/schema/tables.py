@@ -14,7 +14,7 @@ from functools import cache
 
 import pyarrow as pa
 
-SCHEMA_VERSION = 12
+SCHEMA_VERSION = 13
 """Bumped by every migration in :mod:`patnav.storage.migrations`. New columns are only ever
 appended at the end of a table, so a migrated store and a fresh one have the same column
 order."""
@@ -38,6 +38,8 @@ class Table:
     columns: tuple[Column, ...]
     doc: str
     per_document: bool = True
+    derived: bool = False
+    """Computed from the other tables (never imported from a snapshot: rebuilt)."""
 
     @property
     def column_names(self) -> tuple[str, ...]:
@@ -1006,6 +1008,135 @@ TAG_REVIEWS = Table(
 
 TAG_TABLES: tuple[Table, ...] = (TAG_SCHEMES, TAGS, TAG_REVIEWS)
 
+# -- the store's unit relations (schema 13) ---------------------------------------------
+#
+# The per-unit facts every analysis reads, for the whole store counted by family,
+# materialised at enrich time and kept current by imports (see
+# :mod:`patnav.analyses.relations`). They are derived: a snapshot import rebuilds them.
+
+
+def _unit_table(name: str, columns: tuple[Column, ...], doc: str) -> Table:
+    return Table(name, columns, doc, per_document=False, derived=True)
+
+
+_UNIT = _c("unit", "VARCHAR", "the family (family_id, else app_number, else doc_id)")
+_FILING_YEAR = _c("filing_year", "BIGINT", "year of the unit's first date")
+
+UNIT_DOCS = _unit_table(
+    "unit_docs",
+    (DOC_ID, _UNIT),
+    "Each document's family as the unit relations were built (schema 13).",
+)
+
+UNIT_FACTS = _unit_table(
+    "unit_facts",
+    (
+        _UNIT,
+        _c("first_date", "DATE"),
+        _FILING_YEAR,
+        _c("pub_year", "BIGINT"),
+        _c("grant_year", "BIGINT"),
+        _c("patent_type", "VARCHAR"),
+        _c("office", "VARCHAR", "office of the unit's first document"),
+        _c("ipc_main", "VARCHAR"),
+        _c("status", "VARCHAR", "the most alive legal status of the unit's documents"),
+        _c("status_basis", "VARCHAR"),
+        _c("status_as_of", "DATE"),
+        _c("term_ended", "INTEGER"),
+        _c("invention", "INTEGER"),
+        _c("known", "INTEGER"),
+        _c("granted", "INTEGER"),
+        _c("has_status", "INTEGER"),
+        _c("in_force", "INTEGER"),
+        _c("cited", "INTEGER"),
+        _c("documents", "BIGINT", "the unit's documents in the store"),
+        _c("doc_id", "VARCHAR", "the unit's smallest doc_id"),
+        _c(
+            "country",
+            "VARCHAR",
+            "origin: applicant's, else first priority's, else office's",
+        ),
+        _c("province", "VARCHAR"),
+        _c("city", "VARCHAR"),
+        _c("lead_akey", "VARCHAR"),
+        _c("lead_name", "VARCHAR"),
+        _c("lead_type", "VARCHAR"),
+        _c("applicants", "BIGINT"),
+    ),
+    "One row per family of the store with every fact an analysis asks about (schema 13).",
+)
+
+UNIT_APPS = _unit_table(
+    "unit_apps",
+    (
+        _UNIT,
+        _c("akey", "VARCHAR", "entity_id, else 'name:' and the applicant's name"),
+        _c("name", "VARCHAR"),
+        _c("party_type", "VARCHAR"),
+        _c("country", "VARCHAR"),
+        _c("province", "VARCHAR"),
+        _c("city", "VARCHAR"),
+        _c(
+            "first_key", "VARCHAR", "sorts the applicant's first appearance in the unit"
+        ),
+        _FILING_YEAR,
+        _c("invention", "INTEGER"),
+        _c("known", "INTEGER"),
+        _c("granted", "INTEGER"),
+        _c("has_status", "INTEGER"),
+        _c("in_force", "INTEGER"),
+        _c("cited", "INTEGER"),
+        _c("ipc_main", "VARCHAR"),
+        _c("office", "VARCHAR"),
+        _c("unit_country", "VARCHAR"),
+        _c("unit_province", "VARCHAR"),
+        _c("unit_city", "VARCHAR"),
+        _c("unit_applicants", "BIGINT"),
+    ),
+    "One row per family and applicant, with the family's facts (schema 13).",
+)
+
+UNIT_OFFICES = _unit_table(
+    "unit_offices",
+    (_UNIT, _c("office", "VARCHAR"), _FILING_YEAR),
+    "One row per family and office it was published at (schema 13).",
+)
+
+UNIT_INVENTORS = _unit_table(
+    "unit_inventors",
+    (
+        _UNIT,
+        _c("name", "VARCHAR"),
+        _c("ikey", "VARCHAR", "name @ the family's lead applicant"),
+        _c("akey", "VARCHAR"),
+        _c("aname", "VARCHAR"),
+        _FILING_YEAR,
+        _c("country", "VARCHAR"),
+        _c("province", "VARCHAR"),
+        _c("city", "VARCHAR"),
+    ),
+    "One row per family and inventor (schema 13).",
+)
+
+UNIT_CODES = _unit_table(
+    "unit_codes",
+    (
+        _UNIT,
+        _c("code", "VARCHAR", "an IPC symbol of any of its documents"),
+        _FILING_YEAR,
+    ),
+    "One row per family and IPC symbol (schema 13).",
+)
+
+UNIT_TABLES: tuple[Table, ...] = (
+    UNIT_DOCS,
+    UNIT_FACTS,
+    UNIT_APPS,
+    UNIT_OFFICES,
+    UNIT_INVENTORS,
+    UNIT_CODES,
+)
+
 META = Table(
     "meta",
     (_c("key", "VARCHAR"), _c("value", "VARCHAR")),
@@ -1051,6 +1182,7 @@ ALL_TABLES: tuple[Table, ...] = (
     *MONITOR_TABLES,
     *SME_TABLES,
     *TAG_TABLES,
+    *UNIT_TABLES,
 )
 
 TABLES: dict[str, Table] = {t.name: t for t in ALL_TABLES}

@@ -196,6 +196,13 @@ def _v12_tags(conn: duckdb.DuckDBPyConnection) -> None:
         conn.execute(table.ddl())
 
 
+def _v13_unit_relations(conn: duckdb.DuckDBPyConnection) -> None:
+    """The store's unit relations (issue 20): new tables, empty until the next import or
+    enrich builds them (until then analyses prepare their scope from scratch)."""
+    for table in t.UNIT_TABLES:
+        conn.execute(table.ddl())
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "create the normalised schema", _create_tables),
     Migration(
@@ -247,6 +254,12 @@ MIGRATIONS: tuple[Migration, ...] = (
         _v11_sme_library,
     ),
     Migration(12, "tag schemes, tags (标引) and their reviews", _v12_tags),
+    Migration(
+        13,
+        "the store's unit relations (families' facts, applicants, offices, inventors, "
+        "codes), built at enrich time and kept current by imports",
+        _v13_unit_relations,
+    ),
 )
 
 assert MIGRATIONS[-1].version == t.SCHEMA_VERSION, (

@@ -146,7 +146,7 @@ def import_snapshot(store: PatentStore, folder: Path) -> SnapshotReport:
             )
             for table in t.ALL_TABLES:
                 path = files[table.name]
-                if table is t.META or not path.is_file():
+                if table is t.META or table.derived or not path.is_file():
                     continue
                 source = f"read_parquet({_literal(path)})"
                 if table.per_document or table is t.PROVENANCE:

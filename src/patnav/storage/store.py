@@ -339,6 +339,11 @@ class PatentStore:
     # -- writing
     # ---------------------------------------------------------------------------
 
+    @property
+    def in_transaction(self) -> bool:
+        """Whether a :meth:`transaction` block is open."""
+        return self._in_transaction
+
     @contextmanager
     def transaction(self) -> Iterator[None]:
         """Everything inside commits together or not at all.

@@ -461,6 +461,8 @@ class StoreHandle:
                     limit=limit,
                     index=view,
                     update_index=False,
+                    cross_lingual=cross_lingual,
+                    data_dir=self.settings.data_dir,
                 )
         if view is not None:
             if key[0] == self.version():

@@ -22,10 +22,11 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 from sklearn.metrics import cohen_kappa_score
+from sqlalchemy import select
 
 from patnav.cli import cli
 from patnav.platform import files
-from patnav.platform.models import DataStore, Spec
+from patnav.platform.models import AuditEvent, DataStore, Spec
 from patnav.tags import list_tags, save_scheme
 from patnav.tags.schemes import get_scheme, nodes_of_spec
 from patnav.tags.tagging import TagRow, write_tags
@@ -265,6 +266,18 @@ def test_bulk_tagging_from_a_query_shows_counts_writes_and_undoes(site, clients,
         *((d, "ta_analyst") for d in [*mine, outside]),
         *((d, "ta_admin") for d in others),
     }
+    # each change is in the audit log, committed (not lost when the request ends)
+    with site.app.state.platform.session() as db:
+        logged = list(
+            db.scalars(
+                select(AuditEvent.action)
+                .where(AuditEvent.action.like("tag.%"))
+                .where(AuditEvent.user_id == site.users["ta_analyst"])
+                .order_by(AuditEvent.id)
+            )
+        )
+    assert "tag.scheme" in logged and logged.count("tag.save") >= 3
+    assert logged[-2:] == ["tag.bulk", "tag.undo"]
 
 
 def test_a_saved_set_is_tagged_like_its_query(site, clients, raw):

@@ -4,11 +4,12 @@ tenants and users."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import select
 
 from patnav.errors import NotFoundError
-from patnav.platform import access, files
+from patnav.platform import access, audit, files
 from patnav.platform.models import DataStore, User
 from patnav.web.deps import Ctx
 from patnav.web.services import StoreHandle, StoreHub
@@ -17,6 +18,21 @@ from patnav.web.services import StoreHandle, StoreHub
 def open_handle(store: DataStore, hub: StoreHub, root: Path) -> StoreHandle:
     """The open store behind a store row, for background workers (no request)."""
     return hub.handle(store.id, files.resolve(root, store.filename))
+
+
+def audit_store(ctx: Ctx, action: str, store: DataStore, **detail: Any) -> None:
+    """Record ``action`` on ``store`` in the audit log, committed at once: the request's
+    session is closed, never committed, when the request ends."""
+    audit.record(
+        ctx.db,
+        action,
+        viewer=ctx.viewer,
+        object_type="store",
+        object_id=store.id,
+        ip=ctx.ip,
+        detail={"store": store.name, **detail},
+    )
+    ctx.db.commit()
 
 
 def handle_of(ctx: Ctx, store: DataStore) -> StoreHandle:

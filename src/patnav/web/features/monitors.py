@@ -45,11 +45,11 @@ from patnav.monitors import (
 )
 from patnav.monitors.model import RULES, now, parse_numbers
 from patnav.notify.dispatch import Channels, dispatch, send_digests
-from patnav.platform import access, audit, files
+from patnav.platform import access, files
 from patnav.platform.db import Platform
 from patnav.platform.models import DataStore
 from patnav.web.deps import Ctx
-from patnav.web.features.common import handle_of
+from patnav.web.features.common import audit_store, handle_of
 from patnav.web.features.stores import get_store, list_stores
 from patnav.web.services import StoreHandle, StoreHub
 
@@ -139,19 +139,6 @@ def monitors_page(ctx: Ctx, *, alerts: int = 20, runs: int = 10) -> list[StoreMo
     return out
 
 
-def _audit(ctx: Ctx, action: str, store: DataStore, **detail: Any) -> None:
-    audit.record(
-        ctx.db,
-        action,
-        viewer=ctx.viewer,
-        object_type="store",
-        object_id=store.id,
-        ip=ctx.ip,
-        detail={"store": store.name, **detail},
-    )
-    ctx.db.commit()  # the request's session is closed, never committed, when it ends
-
-
 def _require(ctx: Ctx, store: DataStore) -> None:
     access.require_write(ctx.db, ctx.viewer, store.tenant_id)
     if ctx.viewer.role not in MONITOR_ROLES:
@@ -205,7 +192,7 @@ def add(ctx: Ctx, store_id: int, form: MonitorForm) -> Monitor:
         )
 
     monitor = _on_store(ctx, store, work)
-    _audit(ctx, "monitor.save", store, monitor=monitor.name, rules=list(rules))
+    audit_store(ctx, "monitor.save", store, monitor=monitor.name, rules=list(rules))
     return monitor
 
 
@@ -214,7 +201,7 @@ def remove(ctx: Ctx, store_id: int, name: str) -> None:
     store = get_store(ctx, store_id)
     _require(ctx, store)
     _on_store(ctx, store, lambda cursor: remove_monitor(cursor, name))
-    _audit(ctx, "monitor.delete", store, monitor=name)
+    audit_store(ctx, "monitor.delete", store, monitor=name)
 
 
 def run_now(ctx: Ctx, store_id: int, name: str) -> tuple[RunRecord, int]:
@@ -223,7 +210,7 @@ def run_now(ctx: Ctx, store_id: int, name: str) -> tuple[RunRecord, int]:
     store = get_store(ctx, store_id)
     _require(ctx, store)
     done = _on_store(ctx, store, lambda cursor: run_monitors(cursor, [name]))
-    _audit(ctx, "monitor.run", store, monitor=name, alerts=len(done.alerts))
+    audit_store(ctx, "monitor.run", store, monitor=name, alerts=len(done.alerts))
     if done.alerts:
         dispatch(
             ctx.db,

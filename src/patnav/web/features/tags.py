@@ -27,7 +27,7 @@ from typing import Any, TypeVar
 
 from patnav.analyses.spec import parse_spec
 from patnav.errors import AccessDeniedError, InputError, PatnavError
-from patnav.platform import access, audit
+from patnav.platform import access
 from patnav.platform.models import DataStore
 from patnav.tags import (
     Agreement,
@@ -54,7 +54,7 @@ from patnav.tags import (
 )
 from patnav.tags.schemes import spec_nodes
 from patnav.web.deps import Ctx
-from patnav.web.features.common import handle_of
+from patnav.web.features.common import audit_store, handle_of
 from patnav.web.features.sets import list_sets
 from patnav.web.features.specs import get_spec, list_specs
 from patnav.web.features.stores import get_store, list_stores
@@ -123,18 +123,6 @@ def _tagger(ctx: Ctx, store_id: int) -> DataStore:
             "or admin role）。"
         )
     return store
-
-
-def _audit(ctx: Ctx, action: str, store: DataStore, **detail: Any) -> None:
-    audit.record(
-        ctx.db,
-        action,
-        viewer=ctx.viewer,
-        object_type="store",
-        object_id=store.id,
-        ip=ctx.ip,
-        detail={"store": store.name, **detail},
-    )
 
 
 def tags_page(
@@ -227,7 +215,9 @@ def create_scheme(
         )
 
     saved = _on_worker(ctx, store, work)
-    _audit(ctx, "tag.scheme", store, scheme=saved.name, kind=kind, nodes=len(nodes))
+    audit_store(
+        ctx, "tag.scheme", store, scheme=saved.name, kind=kind, nodes=len(nodes)
+    )
     return saved
 
 
@@ -264,7 +254,7 @@ def bulk_tag(ctx: Ctx, store_id: int, scheme: str, node: str, query: str) -> Tag
         return add_tags(cursor, scheme, node, analyst=analyst, query=query.strip())
 
     change = _on_worker(ctx, store, work)
-    _audit(
+    audit_store(
         ctx,
         "tag.bulk",
         store,
@@ -298,7 +288,7 @@ def undo_bulk(
         return undo_tags(cursor, scheme, node=node, analyst=analyst, created_at=stamp)
 
     change = _on_worker(ctx, store, work)
-    _audit(
+    audit_store(
         ctx,
         "tag.undo",
         store,
@@ -340,7 +330,7 @@ def accept_threshold(
         return change
 
     change = _on_worker(ctx, store, work)
-    _audit(
+    audit_store(
         ctx,
         "tag.accept",
         store,
@@ -370,7 +360,7 @@ def tag_document(
         return change.to_dict()
 
     done = _on_worker(ctx, store, work)
-    _audit(ctx, "tag.save", store, scheme=scheme, node=node, number=number)
+    audit_store(ctx, "tag.save", store, scheme=scheme, node=node, number=number)
     return done
 
 
@@ -389,7 +379,7 @@ def untag_document(
         return change.to_dict()
 
     done = _on_worker(ctx, store, work)
-    _audit(ctx, "tag.remove", store, scheme=scheme, node=node, number=number)
+    audit_store(ctx, "tag.remove", store, scheme=scheme, node=node, number=number)
     return done
 
 
@@ -496,7 +486,7 @@ def review(
         )
 
     done = _on_worker(ctx, store, work)
-    _audit(
+    audit_store(
         ctx,
         "tag.review",
         store,

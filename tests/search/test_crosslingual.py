@@ -247,3 +247,10 @@ def test_zscore_fusions_computed_by_hand():
     assert zscore_rank_fusion([bm25, cosine])[0][0] == "b"
     full = zscore_fusion([[9.0, 3.0, 0.0], [0.1, 0.9, 0.8]])
     assert full == pytest.approx((z([9.0, 3.0, 0.0]) + z([0.1, 0.9, 0.8])) / 2)
+
+
+def test_without_the_data_directory_it_says_where_the_dictionary_comes_from(lens_store):
+    from patnav.errors import InvalidParameterError
+
+    with pytest.raises(InvalidParameterError, match="data_dir"):
+        search(lens_store, "TIAB=无人机", cross_lingual=True, update_index=False)

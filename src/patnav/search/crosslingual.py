@@ -31,6 +31,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from patnav.errors import InvalidParameterError
 from patnav.search.fields import FIELDS, Kind
 from patnav.search.hits import Note
 from patnav.search.query import And, Node, Not, Or, Range, Term, parse, to_text
@@ -78,11 +79,13 @@ class CrossLingual:
 
 
 def dictionary_for(data_dir: Path | None) -> TermDictionary:
-    """The term dictionary of ``data_dir`` (default: the settings' data directory)."""
+    """The term dictionary learned from the bilingual IPC titles in ``data_dir`` (the
+    real-data directory, ``Settings.data_dir``: the caller's settings say where it is)."""
     if data_dir is None:
-        from patnav.config import Settings
-
-        data_dir = Settings().data_dir
+        raise InvalidParameterError(
+            "cross-lingual search learns its dictionary from the bilingual IPC titles of "
+            "the data directory: pass data_dir (Settings.data_dir, PATNAV_DATA_DIR)"
+        )
     return term_dictionary(Path(data_dir).resolve())
 
 

@@ -375,46 +375,19 @@ class StoreHandle:
         """``patnav.search.search`` on this store with its shared index; the result is
         kept for this version of the data (:class:`SearchCache`)."""
         key = (self.version(), query, mode, within)
-        cached = self.results.get(key, limit)
-        if cached is not None:
-            return cached  # type: ignore[no-any-return]
-        with self._concurrent(mode) as view:
-            if view is not None:
-                result = search(
-                    view.store,
-                    query,
-                    mode=mode,  # type: ignore[arg-type]
-                    limit=limit,
-                    within=within,
-                    index=view,
-                    update_index=False,
-                )
-        if view is not None:
-            if key[0] == self.version():
-                self.results.put(key, limit, result)
-            return result
-        with self.gate.exclusive(), self.guard():
-            # another request may have run the same search while this one waited
-            cached = self.results.get(key, limit)
-            if cached is not None:
-                return cached  # type: ignore[no-any-return]
-            index = self._search_index()
-            embedder = self.embedder if mode in ("semantic", "hybrid") else None
-            try:
-                result = search(
-                    index.store,
-                    query,
-                    mode=mode,  # type: ignore[arg-type]
-                    limit=limit,
-                    within=within,
-                    index=index,
-                    embedder=embedder,
-                )
-            finally:
-                self._settle()
-        if key[0] == self.version():  # not changed meanwhile
-            self.results.put(key, limit, result)
-        return result
+
+        def run(store: PatentStore, index: SearchIndex, **extra: Any) -> SearchResult:
+            return search(
+                store,
+                query,
+                mode=mode,  # type: ignore[arg-type]
+                limit=limit,
+                within=within,
+                index=index,
+                **extra,
+            )
+
+        return self._cached_search(self.results, key, limit, mode, run)  # type: ignore[no-any-return]
 
     def result_list(
         self,
@@ -444,55 +417,60 @@ class StoreHandle:
             lang,
             cross_lingual,
         )
-        cached = self.lists.get(key, limit)
+
+        def run(store: PatentStore, index: SearchIndex, **extra: Any) -> ResultList:
+            return search_results(
+                store,
+                query,
+                mode=mode,  # type: ignore[arg-type]
+                group=group,  # type: ignore[arg-type]
+                sort=sort,
+                descending=descending,
+                filters=dict(shown),
+                lang=lang,
+                limit=limit,
+                index=index,
+                cross_lingual=cross_lingual,
+                data_dir=self.settings.data_dir,
+                **extra,
+            )
+
+        return self._cached_search(self.lists, key, limit, mode, run)  # type: ignore[no-any-return]
+
+    def _cached_search(
+        self,
+        cache: SearchCache,
+        key: tuple[Any, ...],
+        limit: int,
+        mode: str,
+        run: Callable[..., Any],
+    ) -> Any:
+        """``run(store, index, **extra)`` kept in ``cache`` under ``key`` for this
+        version of the data: on a reader view with other searches at once when it can
+        (:meth:`_concurrent`), else with the gate held alone on the shared index (which
+        it may update; vectors through the store's embedder)."""
+        cached = cache.get(key, limit)
         if cached is not None:
-            return cached  # type: ignore[no-any-return]
+            return cached
         with self._concurrent(mode) as view:
             if view is not None:
-                listed = search_results(
-                    view.store,
-                    query,
-                    mode=mode,  # type: ignore[arg-type]
-                    group=group,  # type: ignore[arg-type]
-                    sort=sort,
-                    descending=descending,
-                    filters=dict(shown),
-                    lang=lang,
-                    limit=limit,
-                    index=view,
-                    update_index=False,
-                    cross_lingual=cross_lingual,
-                    data_dir=self.settings.data_dir,
-                )
-        if view is not None:
-            if key[0] == self.version():
-                self.lists.put(key, limit, listed)
-            return listed
-        with self.gate.exclusive(), self.guard():
-            cached = self.lists.get(key, limit)
-            if cached is not None:
-                return cached  # type: ignore[no-any-return]
-            index = self._search_index()
-            try:
-                result = search_results(
-                    index.store,
-                    query,
-                    mode=mode,  # type: ignore[arg-type]
-                    group=group,  # type: ignore[arg-type]
-                    sort=sort,
-                    descending=descending,
-                    filters=dict(shown),
-                    lang=lang,
-                    limit=limit,
-                    index=index,
-                    embedder=self.embedder if mode in ("semantic", "hybrid") else None,
-                    cross_lingual=cross_lingual,
-                    data_dir=self.settings.data_dir,
-                )
-            finally:
-                self._settle()
+                result = run(view.store, view, update_index=False)
+        if view is None:
+            with self.gate.exclusive(), self.guard():
+                # another request may have run the same search while this one waited
+                cached = cache.get(key, limit)
+                if cached is not None:
+                    return cached
+                index = self._search_index()
+                vectors = mode in ("semantic", "hybrid")
+                try:
+                    result = run(
+                        index.store, index, embedder=self.embedder if vectors else None
+                    )
+                finally:
+                    self._settle()
         if key[0] == self.version():  # not changed meanwhile
-            self.lists.put(key, limit, result)
+            cache.put(key, limit, result)
         return result
 
     def more_like_this(self, doc_id: str, **options: Any) -> SearchResult:

@@ -88,6 +88,7 @@ BENCHMARKS = {
     "matching": matching.main,
     "tagging": tagging.main,
     "tagging-vectors": tagging.vectors,
+    "tags-queue": tagging.queue,
     "ipc": ipc.main,
 }
 

@@ -248,3 +248,57 @@ def vectors() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     np.save(Path(VECTORS), np.vstack(parts))
     print(f"{len(texts)} vectors in {time.perf_counter() - started:.0f} s")
+
+
+def queue() -> None:
+    """The web's review queue on the demo store (17,597 documents): refitted on every
+    view (baseline, ``cache=None``) against the fitted model kept per scheme and tags
+    (:class:`patnav.tags.ScoreCache`, what the web's store handle holds). Seeds: a
+    scheme of three nodes tagged by three title queries (the tags a team's first hour
+    would give). Median of 3 views each, in the same process."""
+    import os
+    import shutil
+
+    from bench.scaled import demo_store
+    from patnav.storage.store import PatentStore
+    from patnav.tags import ScoreCache, add_tags, review_queue, save_scheme
+
+    path = OUT / "tags-queue.duckdb"
+    shutil.copy(demo_store(), path)
+    nodes = {
+        "飞行器": "TI=(无人机 OR 飞行器 OR drone OR UAV)",
+        "电池": "TI=(电池 OR battery)",
+        "农业": "TI=(农业 OR 植保 OR 灌溉)",
+    }
+    try:
+        with PatentStore.open(path) as store:
+            save_scheme(store, "bench", list(nodes))
+            for node, query in nodes.items():
+                add_tags(store, "bench", node, analyst="bench", query=query)
+            tags = int(store.scalar("SELECT count(*) FROM tags"))
+            timings: dict[str, list[float]] = {"refit": [], "kept": []}
+            cache = ScoreCache()
+            review_queue(store, "bench", limit=20, cache=cache)  # the first view fits
+            for _ in range(3):
+                for name, kept in (("refit", None), ("kept", cache)):
+                    t0 = time.perf_counter()
+                    review_queue(store, "bench", limit=20, cache=kept)
+                    timings[name].append(time.perf_counter() - t0)
+    finally:
+        path.unlink(missing_ok=True)
+    refit = statistics.median(timings["refit"])
+    kept_s = statistics.median(timings["kept"])
+    load = os.getloadavg()[0]
+    print_table(
+        f"Review queue on the demo store ({tags:,} tags in 3 nodes), "
+        f"median of 3, load {load:.1f}",
+        ["path", "seconds", "ratio"],
+        [
+            ["refit per view (baseline)", f"{refit:.3f}", "1.00"],
+            ["kept model", f"{kept_s:.3f}", f"{refit / kept_s:.0f}x"],
+        ],
+    )
+    save(
+        "tags_queue",
+        {"tags": tags, "refit_s": refit, "kept_s": kept_s, "load": load},
+    )

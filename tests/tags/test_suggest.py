@@ -12,6 +12,7 @@ from click.testing import CliRunner
 from patnav.cli import cli
 from patnav.errors import InputError, InvalidParameterError
 from patnav.tags import (
+    above_threshold,
     accept_suggestions,
     add_tags,
     list_tags,
@@ -157,3 +158,35 @@ def test_too_many_untagged_documents_ask_for_a_query(tag_store, export, monkeypa
         suggest_tags(tag_store, "s")
     in_query = suggest_tags(tag_store, "s", query="TI=装置")
     assert 0 < in_query.candidates <= 50
+
+
+def test_a_kept_model_answers_until_the_tags_change(tag_store, export):
+    """The web keeps the fitted model per scheme and tags: a second review queue is the
+    first one, not a refit; a tag added refits (the queue then differs and equals an
+    uncached one)."""
+    from patnav.tags import ScoreCache, remove_tags
+
+    _seed(tag_store, export)
+    cache = ScoreCache()
+    first = review_queue(tag_store, "s", limit=10, cache=cache)
+    assert cache.hits == 0
+    again = review_queue(tag_store, "s", limit=10, cache=cache)
+    assert cache.hits == 1 and again == first
+    preview = above_threshold(tag_store, "s", min_score=0.7, cache=cache)
+    assert cache.hits == 2
+    assert preview == above_threshold(tag_store, "s", min_score=0.7)
+
+    doc = first.items[0].doc_id  # the doc_id is the publication number here
+    add_tags(tag_store, "s", first.items[0].node, analyst="b", numbers=[doc])
+    added = review_queue(tag_store, "s", limit=10, cache=cache)
+    assert cache.hits == 2  # refitted
+    assert doc not in {i.doc_id for i in added.items}
+    assert added == review_queue(tag_store, "s", limit=10)
+
+    remove_tags(tag_store, "s", numbers=[doc], analyst="b")
+    assert review_queue(tag_store, "s", limit=10, cache=cache) == first
+    assert cache.hits == 3  # the tags are as they were: the first model answers
+    # a query is never answered from the cache (it may name a saved set that changes)
+    review_queue(tag_store, "s", query="TI=装置", limit=5, cache=cache)
+    review_queue(tag_store, "s", query="TI=装置", limit=5, cache=cache)
+    assert cache.hits == 3

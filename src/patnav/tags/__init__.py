@@ -29,6 +29,7 @@ from patnav.tags.schemes import (
 )
 from patnav.tags.suggest import (
     ReviewQueue,
+    ScoreCache,
     Suggestions,
     above_threshold,
     accept_suggestions,
@@ -56,6 +57,7 @@ __all__ = [
     "NodeAgreement",
     "ReviewItems",
     "ReviewQueue",
+    "ScoreCache",
     "Suggestions",
     "TagChange",
     "TagImport",

@@ -15,6 +15,8 @@ already scores at 0.99.
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -184,10 +186,66 @@ def _candidates(
     return table.to_pandas()
 
 
+class ScoreCache:
+    """Fitted models and their scores over the whole store, kept while nothing they
+    depend on changes: the scheme's nodes, its tags (every row: document, node,
+    analyst, source, time) and the documents. The documents' side is the owner's
+    business: it clears the cache when they change (the web's store handle does, on
+    every import or enrichment). Only the default model and calls without a query are
+    kept (a query may name a saved set that changes). Thread-safe; the ``size`` latest
+    are kept."""
+
+    def __init__(self, size: int = 8) -> None:
+        self.size = size
+        self._kept: OrderedDict[tuple[Any, ...], _Scored] = OrderedDict()
+        self._lock = threading.Lock()
+        self.hits = 0
+
+    def get(self, key: tuple[Any, ...]) -> _Scored | None:
+        with self._lock:
+            found = self._kept.get(key)
+            if found is not None:
+                self._kept.move_to_end(key)
+                self.hits += 1
+            return found
+
+    def put(self, key: tuple[Any, ...], scored: _Scored) -> None:
+        with self._lock:
+            self._kept[key] = scored
+            self._kept.move_to_end(key)
+            while len(self._kept) > self.size:
+                self._kept.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._kept.clear()
+
+
+def _tags_state(store: PatentStore, scheme: str) -> tuple[int, int]:
+    """The number of the scheme's tag rows and a sum of their hashes: any tag added,
+    removed or re-written changes it."""
+    row = store.rows(
+        "SELECT count(*), coalesce(sum(hash(doc_id, node, analyst, source, "
+        "CAST(created_at AS VARCHAR))), 0) FROM tags WHERE scheme = ?",
+        [scheme],
+    )[0]
+    return int(row[0]), int(row[1])
+
+
 def _score(
-    store: PatentStore, scheme_name: str, query: str | None, model: TagSuggester | None
+    store: PatentStore,
+    scheme_name: str,
+    query: str | None,
+    model: TagSuggester | None,
+    cache: ScoreCache | None = None,
 ) -> _Scored:
     scheme = get_scheme(store, scheme_name)
+    key = None
+    if cache is not None and model is None and query is None:
+        key = (scheme.name, tuple(scheme.nodes), _tags_state(store, scheme.name))
+        kept = cache.get(key)
+        if kept is not None:
+            return kept
     texts, nodes, documents = _examples(store, scheme)
     if len(set(nodes)) < 2:
         raise InputError(
@@ -201,7 +259,10 @@ def _score(
         if len(frame)
         else np.zeros((0, len(fitted.classes_)))
     )
-    return _Scored(scheme, fitted, documents, frame, proba)
+    scored = _Scored(scheme, fitted, documents, frame, proba)
+    if key is not None and cache is not None:
+        cache.put(key, scored)
+    return scored
 
 
 def suggest_tags(
@@ -212,10 +273,12 @@ def suggest_tags(
     top: int = 1,
     min_score: float = 0.0,
     model: TagSuggester | None = None,
+    cache: ScoreCache | None = None,
 ) -> Suggestions:
     """Suggest nodes for the documents with no tag of ``scheme`` (within ``query``):
     each document's ``top`` best nodes scoring at least ``min_score``. Nothing is
-    written to the store.
+    written to the store. ``cache`` keeps the fitted model while its inputs are
+    unchanged (:class:`ScoreCache`).
 
     Raises:
         InputError: fewer than two nodes have tagged examples.
@@ -224,7 +287,7 @@ def suggest_tags(
     if top < 1:
         raise InvalidParameterError(f"--top 应为不小于 1 的整数，不是 {top}。")
     _check_score(min_score, "--min-score")
-    scored = _score(store, scheme, query, model)
+    scored = _score(store, scheme, query, model, cache)
     rows: list[Suggestion] = []
     classes = scored.model.classes_
     order = np.argsort(-scored.proba, axis=1)[:, :top]
@@ -256,12 +319,13 @@ def review_queue(
     query: str | None = None,
     limit: int = 20,
     model: TagSuggester | None = None,
+    cache: ScoreCache | None = None,
 ) -> ReviewQueue:
     """The untagged documents whose review teaches the model most, first (margin
     sampling: the smallest gap between the best two nodes' scores)."""
     if limit < 1:
         raise InvalidParameterError(f"--limit 应为不小于 1 的整数，不是 {limit}。")
-    scored = _score(store, scheme, query, model)
+    scored = _score(store, scheme, query, model, cache)
     classes = scored.model.classes_
     proba = scored.proba
     if not len(proba):
@@ -302,6 +366,7 @@ def above_threshold(
     min_score: float,
     query: str | None = None,
     model: TagSuggester | None = None,
+    cache: ScoreCache | None = None,
 ) -> Suggestions:
     """Every suggestion (any rank) scoring at least ``min_score``: exactly what
     :func:`accept_suggestions` would write, computed without writing.
@@ -321,6 +386,7 @@ def above_threshold(
         top=len(found.nodes),
         min_score=min_score,
         model=model,
+        cache=cache,
     )
 
 

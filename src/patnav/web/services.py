@@ -64,6 +64,7 @@ from patnav.search.fulltext import (
 from patnav.search.results import ResultList, search_results
 from patnav.search.semantic import Embedder, default_embedder
 from patnav.storage.store import PatentStore
+from patnav.tags.suggest import ScoreCache
 
 log = logging.getLogger("patnav.web")
 
@@ -264,6 +265,8 @@ class StoreHandle:
         self._generation = 0
         self.results = SearchCache()
         self.lists = ResultCache()
+        self.tag_scores = ScoreCache()
+        """The tagging suggestion models fitted on this store, per scheme and tags."""
         self.imports = ThreadPoolExecutor(
             max_workers=1, thread_name_prefix=f"patnav-import-{store_id}"
         )
@@ -517,6 +520,7 @@ class StoreHandle:
         self._generation += 1
         self.results.clear()
         self.lists.clear()
+        self.tag_scores.clear()
 
     def close(self) -> None:
         """Wait for running imports, then close the index and the store."""

@@ -145,7 +145,12 @@ def tags_page(
                     picked = next((s for s in schemes if s.name == scheme), schemes[0])
                     sets = tuple(link.name for link in list_sets(ctx, store))
                     try:
-                        queue = review_queue(cursor, picked.name, limit=QUEUE_LENGTH)
+                        queue = review_queue(
+                            cursor,
+                            picked.name,
+                            limit=QUEUE_LENGTH,
+                            cache=handle_of(ctx, store).tag_scores,
+                        )
                         found = StoreTagging(
                             store, writable, schemes, picked, queue, sets=sets
                         )
@@ -306,8 +311,11 @@ def threshold_preview(
     """The suggestions scoring at least ``min_score``: what accepting them would write.
     Nothing is written."""
     store = _tagger(ctx, store_id)
-    with handle_of(ctx, store).reader() as cursor:
-        return store, above_threshold(cursor, scheme, min_score=min_score)
+    handle = handle_of(ctx, store)
+    with handle.reader() as cursor:
+        return store, above_threshold(
+            cursor, scheme, min_score=min_score, cache=handle.tag_scores
+        )
 
 
 def accept_threshold(

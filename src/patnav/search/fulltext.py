@@ -86,16 +86,18 @@ _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS gram_postings (gram_id BIGINT, doc_key INTEGER, fields UTINYINT)",
     "CREATE TABLE IF NOT EXISTS locations "
     "(doc_key INTEGER, h UBIGINT, prow BIGINT, plo BIGINT, phi BIGINT)",
+    "CREATE TABLE IF NOT EXISTS class_rows (doc_key INTEGER, crow BIGINT)",
 )
 
 # The store's state in one statement: the watermark's parts (documents and their texts),
-# then the layout the locations hints depend on (row counts and last rowids of patents
-# and parties, and a canary of DuckDB's hash function).
+# then the layout the locations hints depend on (row counts and last rowids of patents,
+# parties and classifications, and a canary of DuckDB's hash function).
 _STORE_STATE = """
 SELECT count(*), max(updated_at), max(imported_at),
     (SELECT count(*) FROM texts), (SELECT count(*) FROM claims),
     (SELECT value FROM meta WHERE key = 'created_at'),
     max(rowid), (SELECT count(*) FROM parties), (SELECT max(rowid) FROM parties),
+    (SELECT count(*) FROM classifications), (SELECT max(rowid) FROM classifications),
     hash('patnav')
 FROM patents
 """
@@ -110,6 +112,15 @@ LEFT JOIN (
 
 MAX_PARTY_SPAN = 64
 """A document whose parties rows lie further apart than this has no parties hint."""
+
+_CLASS_ROWS = "SELECT doc_id, rowid AS crow FROM classifications"
+
+ROW_INDEX = True
+"""Whether searches read ``classifications`` and ``parties`` rows by the row index
+(:meth:`FullTextIndex.row_hints`: the parties spans of the locations hints, the rowids
+of classifications rows) instead of scanning those tables by doc_id. False: the path
+before the row index, kept for the benchmarks' baseline (``bench search-load``); both
+give the same results."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -470,6 +481,7 @@ class FullTextIndex:
         if self._meta("locations") == json.dumps([state.watermark, state.layout]):
             return
         self._conn.register("store_rows", store.query(_LOCATE))
+        self._conn.register("store_class_rows", store.query(_CLASS_ROWS))
         try:
             self._exec("BEGIN TRANSACTION")
             try:
@@ -478,6 +490,13 @@ class FullTextIndex:
                     "INSERT INTO locations SELECT d.doc_key, hash(d.doc_id), s.prow, "
                     "s.plo, s.phi FROM docs d JOIN store_rows s USING (doc_id) "
                     "ORDER BY d.doc_key"
+                )
+                # every classifications row of a document, by its key (the rows of
+                # one document need not lie together)
+                self._exec("DELETE FROM class_rows")
+                self._exec(
+                    "INSERT INTO class_rows SELECT d.doc_key, c.crow FROM docs d "
+                    "JOIN store_class_rows c USING (doc_id) ORDER BY d.doc_key, c.crow"
                 )
                 self._set_meta(
                     {"locations": json.dumps([state.watermark, state.layout])}
@@ -488,6 +507,7 @@ class FullTextIndex:
                 raise
         finally:
             self._conn.unregister("store_rows")
+            self._conn.unregister("store_class_rows")
 
     def status(self, store: PatentStore) -> IndexStatus:
         """Sizes of the index and whether it is current."""
@@ -1019,6 +1039,39 @@ class FullTextIndex:
                 ),
             )
         return out
+
+    def row_hints(
+        self, store: PatentStore, doc_ids: Sequence[str]
+    ) -> tuple[pa.Table, pa.Table] | None:
+        """The row index of ``doc_ids`` in ``store``: every locations hint whose hash
+        matches a document (``doc_id``, ``prow``, ``plo``, ``phi``: its ``patents``
+        rowid and its ``parties`` rows' first and last rowid, None when it has none),
+        and the rowids of its ``classifications`` rows (``doc_id``, ``crow``: every one
+        of a document the index holds — the rows of one document need not lie
+        together). Hints, found by ``hash(doc_id)``, so perhaps another document's
+        too: check each row against its doc_id. None when the hints do not fit the
+        store."""
+        if not doc_ids or not (self.is_current(store) and self.located(store)):
+            return None
+        self._conn.register(
+            "hinted_rows", pa.table({"doc_id": pa.array(list(doc_ids), pa.string())})
+        )
+        try:
+            located = self._conn.sql(
+                "SELECT w.doc_id, l.prow, l.plo, l.phi, l.doc_key FROM hinted_rows w "
+                "JOIN locations l ON l.h = hash(w.doc_id)"
+            ).to_arrow_table()
+            self._conn.register("hinted_keys", located)
+            try:
+                classes = self._conn.sql(
+                    "SELECT k.doc_id, c.crow FROM hinted_keys k "
+                    "JOIN class_rows c ON c.doc_key = k.doc_key"
+                ).to_arrow_table()
+            finally:
+                self._conn.unregister("hinted_keys")
+        finally:
+            self._conn.unregister("hinted_rows")
+        return located.drop_columns(["doc_key"]), classes
 
     def score(self, text: str, doc_ids: Sequence[str]) -> dict[str, float]:
         """BM25 scores of ``text`` for the given documents (absent: no query term)."""

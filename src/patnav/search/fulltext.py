@@ -48,6 +48,7 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import numpy as np
 import pyarrow as pa
 
 from patnav.errors import StoreError
@@ -116,11 +117,13 @@ MAX_PARTY_SPAN = 64
 _CLASS_ROWS = "SELECT doc_id, rowid AS crow FROM classifications"
 
 ROW_INDEX = True
-"""Whether searches read ``classifications`` and ``parties`` rows by the row index
-(:meth:`FullTextIndex.row_hints`: the parties spans of the locations hints, the rowids
-of classifications rows) instead of scanning those tables by doc_id. False: the path
-before the row index, kept for the benchmarks' baseline (``bench search-load``); both
-give the same results."""
+"""Whether searches use the row index: the locations hints and the classifications rows'
+rowids held in memory as arrays (:meth:`FullTextIndex._row_arrays`), looked up there
+instead of joined in the index, and used to read the ``parties`` and
+``classifications`` rows of candidates and hits by rowid (:mod:`patnav.search.rowindex`)
+instead of scanning those tables by doc_id; the page's titles found by three semi-joins.
+False: the path before the row index, kept for the benchmarks' baseline
+(``bench search-load``); both give the same results."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -1017,6 +1020,22 @@ class FullTextIndex:
         the store. Hints, found by ``hash(doc_id)``: check each against its doc_id."""
         if not doc_ids or not (self.is_current(store) and self.located(store)):
             return None
+        if ROW_INDEX:
+            arrays = self._row_arrays()
+            which, at = self._hinted(arrays, doc_ids)
+            out: dict[str, tuple[int, int | None, int | None]] = {}
+            for i, prow, plo, phi in zip(
+                which.tolist(),
+                arrays["prow"][at].tolist(),
+                arrays["plo"][at].tolist(),
+                arrays["phi"][at].tolist(),
+                strict=True,
+            ):
+                out.setdefault(
+                    str(doc_ids[i]),
+                    (prow, None if plo < 0 else plo, None if phi < 0 else phi),
+                )
+            return out
         self._conn.register(
             "hinted_ids", pa.table({"doc_id": pa.array(list(doc_ids), pa.string())})
         )
@@ -1027,7 +1046,7 @@ class FullTextIndex:
             ).fetchall()
         finally:
             self._conn.unregister("hinted_ids")
-        out: dict[str, tuple[int, int | None, int | None]] = {}
+        out = {}
         for doc_id, prow, plo, phi in rows:
             # a hash shared by two documents: the first hint stands, and is checked
             out.setdefault(
@@ -1050,28 +1069,97 @@ class FullTextIndex:
         of a document the index holds — the rows of one document need not lie
         together). Hints, found by ``hash(doc_id)``, so perhaps another document's
         too: check each row against its doc_id. None when the hints do not fit the
-        store."""
+        store.
+
+        Looked up in arrays held in memory (:meth:`_row_arrays`, read once per open
+        index and shared by its views): a lookup then costs microseconds per document
+        instead of a join over the index's million-row tables."""
         if not doc_ids or not (self.is_current(store) and self.located(store)):
             return None
-        self._conn.register(
-            "hinted_rows", pa.table({"doc_id": pa.array(list(doc_ids), pa.string())})
+        arrays = self._row_arrays()
+        which, at = self._hinted(arrays, doc_ids)
+        ids = pa.array(list(doc_ids), pa.string())
+        plo, phi = arrays["plo"][at], arrays["phi"][at]
+        located = pa.table(
+            {
+                "doc_id": ids.take(pa.array(which, pa.int64())),
+                "prow": pa.array(arrays["prow"][at], pa.int64()),
+                "plo": pa.array(plo, pa.int64(), mask=plo < 0),
+                "phi": pa.array(phi, pa.int64(), mask=phi < 0),
+            }
         )
-        try:
-            located = self._conn.sql(
-                "SELECT w.doc_id, l.prow, l.plo, l.phi, l.doc_key FROM hinted_rows w "
-                "JOIN locations l ON l.h = hash(w.doc_id)"
-            ).to_arrow_table()
-            self._conn.register("hinted_keys", located)
-            try:
-                classes = self._conn.sql(
-                    "SELECT k.doc_id, c.crow FROM hinted_keys k "
-                    "JOIN class_rows c ON c.doc_key = k.doc_key"
-                ).to_arrow_table()
-            finally:
-                self._conn.unregister("hinted_keys")
-        finally:
-            self._conn.unregister("hinted_rows")
-        return located.drop_columns(["doc_key"]), classes
+        keys = arrays["key"][at]
+        starts, ends = arrays["starts"][keys], arrays["starts"][keys + 1]
+        count = ends - starts
+        rows = np.repeat(starts - np.cumsum(count) + count, count) + np.arange(
+            int(count.sum())
+        )
+        classes = pa.table(
+            {
+                "doc_id": ids.take(pa.array(np.repeat(which, count), pa.int64())),
+                "crow": pa.array(arrays["crow"][rows], pa.int64()),
+            }
+        )
+        return located, classes
+
+    def _hinted(
+        self, arrays: dict[str, np.ndarray], doc_ids: Sequence[str]
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Every locations hint whose hash matches one of ``doc_ids``: the document's
+        position in ``doc_ids`` and the hint's position in the arrays."""
+        hashes = np.asarray(
+            self._conn.execute(
+                "SELECT list_transform(?::VARCHAR[], lambda x: hash(x))",
+                [list(doc_ids)],
+            ).fetchall()[0][0],
+            dtype=np.uint64,
+        )
+        first = np.searchsorted(arrays["h"], hashes, side="left")
+        last = np.searchsorted(arrays["h"], hashes, side="right")
+        per_doc = last - first
+        which = np.repeat(np.arange(len(hashes)), per_doc)
+        # the positions first[i] … last[i] - 1 of every document i, in one array
+        at = np.repeat(first - np.cumsum(per_doc) + per_doc, per_doc) + np.arange(
+            int(per_doc.sum())
+        )
+        return which, at
+
+    def _row_arrays(self) -> dict[str, np.ndarray]:
+        """The locations hints and the classifications rowids as arrays, read once
+        per open index (forgotten with its other facts when it is written): the hints
+        sorted by hash (``h``, ``key``, ``prow``, ``plo``, ``phi``; -1 for none), the
+        rowids sorted by document key with each key's first position (``starts``, of
+        length max key + 2, and ``crow``), the ``patents`` rowid by document key
+        (``by_key``). About 80 MB at a million documents."""
+        arrays = self._facts.get("row_arrays")
+        if arrays is not None:
+            return arrays  # type: ignore[no-any-return]
+        located = self._conn.sql(
+            "SELECT h, doc_key, prow, coalesce(plo, -1) AS plo, "
+            "coalesce(phi, -1) AS phi FROM locations ORDER BY h"
+        ).fetchnumpy()
+        classes = self._conn.sql(
+            "SELECT doc_key, crow FROM class_rows ORDER BY doc_key, crow"
+        ).fetchnumpy()
+        keys = np.asarray(classes["doc_key"], dtype=np.int64)
+        top = max(
+            int(keys.max()) if len(keys) else 0,
+            int(np.max(located["doc_key"])) if len(located["doc_key"]) else 0,
+        )
+        by_key = np.full(top + 1, -1, dtype=np.int64)
+        by_key[np.asarray(located["doc_key"], dtype=np.int64)] = located["prow"]
+        arrays = {
+            "by_key": by_key,
+            "h": np.asarray(located["h"], dtype=np.uint64),
+            "key": np.asarray(located["doc_key"], dtype=np.int64),
+            "prow": np.asarray(located["prow"], dtype=np.int64),
+            "plo": np.asarray(located["plo"], dtype=np.int64),
+            "phi": np.asarray(located["phi"], dtype=np.int64),
+            "starts": np.searchsorted(keys, np.arange(top + 2), side="left"),
+            "crow": np.asarray(classes["crow"], dtype=np.int64),
+        }
+        self._facts["row_arrays"] = arrays
+        return arrays
 
     def score(self, text: str, doc_ids: Sequence[str]) -> dict[str, float]:
         """BM25 scores of ``text`` for the given documents (absent: no query term)."""
@@ -1166,6 +1254,13 @@ class FullTextIndex:
         store. A hint, to be checked against the doc_id it stands for."""
         if not self.located(store):
             return None
+        if ROW_INDEX:
+            by_key = self._row_arrays()["by_key"]
+            want = keys.cast(pa.int64()).fill_null(-1).to_numpy(zero_copy_only=False)
+            inside = (want >= 0) & (want < len(by_key))
+            prow = np.full(len(want), -1, dtype=np.int64)
+            prow[inside] = by_key[want[inside]]
+            return pa.array(prow, pa.int64(), mask=prow < 0)
         wanted = pa.table(
             {
                 "i": pa.array(range(len(keys)), pa.int64()),

@@ -122,3 +122,53 @@ def test_facet_filters_are_the_same_on_both_paths(handle, sources):
             counted = listed["facets"]["ipc"]["counts"][0]["count"]
             assert indexed[1]["total"] == counted
     assert sources["classifications"] >= 4
+
+
+def test_an_index_built_before_the_row_index_keeps_its_hints(
+    tmp_path, data_dir, small_store_path
+):
+    """An index without classification rowids (built before the row index) still
+    reads hits by its locations hints, scans classifications, gives what the scans
+    give, and gains the rowids at its next update."""
+    from patnav.search import SearchIndex
+    from patnav.search.results import search_results
+    from patnav.storage.store import PatentStore
+
+    path = tmp_path / "store.duckdb"
+    shutil.copyfile(small_store_path, path)
+    shutil.copytree(f"{small_store_path}.search", f"{path}.search")
+    with PatentStore.open(path, read_only=True) as store:
+        with SearchIndex(store, data_dir=data_dir) as index:
+            opened = index.fulltext
+            opened._writable()
+            opened._exec("DELETE FROM meta WHERE key = 'class_rows'")
+            opened._exec("DROP TABLE class_rows")
+        with SearchIndex(store, data_dir=data_dir) as index:
+            opened = index.fulltext
+            assert opened.read_only
+            assert opened.located(store)
+            assert not opened.class_located(store)
+            ids = [str(r[0]) for r in store.rows("SELECT doc_id FROM patents")]
+            hints = opened.row_hints(store, ids)
+            assert hints is not None
+            assert hints[1] is None
+            assert hints[0].num_rows >= len(ids)
+            answers = []
+            for row_index in (False, True):
+                fulltext.ROW_INDEX = row_index
+                try:
+                    listed = search_results(
+                        store, "TIABC=桥梁 AND PROV=江苏 OR IPC=E01D", index=index
+                    ).to_dict()
+                finally:
+                    fulltext.ROW_INDEX = True
+                listed.pop("elapsed_ms")
+                answers.append(listed)
+            assert answers[0] == answers[1]
+            assert answers[1]["total"] > 0
+            index.refresh()
+            assert opened.located(store) and opened.class_located(store)
+            hints = opened.row_hints(store, ids)
+            assert hints is not None and hints[1] is not None
+            expected = store.scalar("SELECT count(*) FROM classifications")
+            assert hints[1].num_rows == expected

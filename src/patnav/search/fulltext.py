@@ -91,15 +91,16 @@ _SCHEMA = (
 )
 
 # The store's state in one statement: the watermark's parts (documents and their texts),
-# then the layout the locations hints depend on (row counts and last rowids of patents,
-# parties and classifications, and a canary of DuckDB's hash function).
+# then the layout the locations hints depend on (row counts and last rowids of patents
+# and parties, and a canary of DuckDB's hash function), then that of classifications
+# (for the row index's classification rowids).
 _STORE_STATE = """
 SELECT count(*), max(updated_at), max(imported_at),
     (SELECT count(*) FROM texts), (SELECT count(*) FROM claims),
     (SELECT value FROM meta WHERE key = 'created_at'),
     max(rowid), (SELECT count(*) FROM parties), (SELECT max(rowid) FROM parties),
-    (SELECT count(*) FROM classifications), (SELECT max(rowid) FROM classifications),
-    hash('patnav')
+    hash('patnav'),
+    (SELECT count(*) FROM classifications), (SELECT max(rowid) FROM classifications)
 FROM patents
 """
 
@@ -128,11 +129,13 @@ False: the path before the row index, kept for the benchmarks' baseline
 
 @dataclass(frozen=True, slots=True)
 class StoreState:
-    """What the index compares with the store: ``watermark`` (its documents' texts) and
-    ``layout`` (where rows lie, for the locations hints)."""
+    """What the index compares with the store: ``watermark`` (its documents' texts),
+    ``layout`` (where rows lie, for the locations hints) and ``classes`` (where
+    classifications rows lie, for the row index)."""
 
     watermark: str
     layout: str
+    classes: str = ""
 
 
 # A read-only store cannot change while it is open: DuckDB lets no process write a
@@ -159,7 +162,8 @@ def store_state(store: PatentStore) -> StoreState:
     row = store.rows(_STORE_STATE)[0]
     state = StoreState(
         watermark=json.dumps([str(x) for x in row[:6]]),
-        layout=json.dumps([str(x) for x in row[6:]] + [duckdb.__version__]),
+        layout=json.dumps([str(x) for x in row[6:10]] + [duckdb.__version__]),
+        classes=json.dumps([str(x) for x in row[10:]]),
     )
     if store.read_only:
         _KNOWN_STATES[store] = state
@@ -477,11 +481,19 @@ class FullTextIndex:
         state = store_state(store)
         return self._meta("locations") == json.dumps([state.watermark, state.layout])
 
-    def _locate(self, store: PatentStore) -> None:
-        """Rebuild the locations hints from the store (in the update's writable
-        connection)."""
+    def class_located(self, store: PatentStore) -> bool:
+        """Whether the row index's classifications rowids fit the store as it is now
+        (besides :meth:`located`)."""
         state = store_state(store)
-        if self._meta("locations") == json.dumps([state.watermark, state.layout]):
+        return self._meta("class_rows") == json.dumps(
+            [state.watermark, state.layout, state.classes]
+        )
+
+    def _locate(self, store: PatentStore) -> None:
+        """Rebuild the locations hints and the classifications rowids from the store (in
+        the update's writable connection)."""
+        state = store_state(store)
+        if self.located(store) and self.class_located(store):
             return
         self._conn.register("store_rows", store.query(_LOCATE))
         self._conn.register("store_class_rows", store.query(_CLASS_ROWS))
@@ -502,7 +514,12 @@ class FullTextIndex:
                     "JOIN store_class_rows c USING (doc_id) ORDER BY d.doc_key, c.crow"
                 )
                 self._set_meta(
-                    {"locations": json.dumps([state.watermark, state.layout])}
+                    {
+                        "locations": json.dumps([state.watermark, state.layout]),
+                        "class_rows": json.dumps(
+                            [state.watermark, state.layout, state.classes]
+                        ),
+                    }
                 )
                 self._exec("COMMIT")
             except BaseException:
@@ -548,7 +565,7 @@ class FullTextIndex:
         watermark = self.watermark(store)
         if self.is_current(store):
             self._record_analyzer()
-            if not self.located(store):
+            if not (self.located(store) and self.class_located(store)):
                 self._writable()
                 self._locate(store)
             self._keep_analyzer()
@@ -1061,7 +1078,7 @@ class FullTextIndex:
 
     def row_hints(
         self, store: PatentStore, doc_ids: Sequence[str]
-    ) -> tuple[pa.Table, pa.Table] | None:
+    ) -> tuple[pa.Table, pa.Table | None] | None:
         """The row index of ``doc_ids`` in ``store``: every locations hint whose hash
         matches a document (``doc_id``, ``prow``, ``plo``, ``phi``: its ``patents``
         rowid and its ``parties`` rows' first and last rowid, None when it has none),
@@ -1069,7 +1086,7 @@ class FullTextIndex:
         of a document the index holds — the rows of one document need not lie
         together). Hints, found by ``hash(doc_id)``, so perhaps another document's
         too: check each row against its doc_id. None when the hints do not fit the
-        store.
+        store; the rowids None when they do not (classifications rows added since).
 
         Looked up in arrays held in memory (:meth:`_row_arrays`, read once per open
         index and shared by its views): a lookup then costs microseconds per document
@@ -1088,6 +1105,8 @@ class FullTextIndex:
                 "phi": pa.array(phi, pa.int64(), mask=phi < 0),
             }
         )
+        if not self.class_located(store):
+            return located, None
         keys = arrays["key"][at]
         starts, ends = arrays["starts"][keys], arrays["starts"][keys + 1]
         count = ends - starts
@@ -1138,9 +1157,14 @@ class FullTextIndex:
             "SELECT h, doc_key, prow, coalesce(plo, -1) AS plo, "
             "coalesce(phi, -1) AS phi FROM locations ORDER BY h"
         ).fetchnumpy()
-        classes = self._conn.sql(
-            "SELECT doc_key, crow FROM class_rows ORDER BY doc_key, crow"
-        ).fetchnumpy()
+        # an index built before the row index has no rowids (nor their table)
+        classes = (
+            self._conn.sql(
+                "SELECT doc_key, crow FROM class_rows ORDER BY doc_key, crow"
+            ).fetchnumpy()
+            if self._meta("class_rows") is not None
+            else {"doc_key": np.zeros(0, np.int64), "crow": np.zeros(0, np.int64)}
+        )
         keys = np.asarray(classes["doc_key"], dtype=np.int64)
         top = max(
             int(keys.max()) if len(keys) else 0,

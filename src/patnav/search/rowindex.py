@@ -44,7 +44,7 @@ class Source:
 
 def row_hints(
     index: ft.FullTextIndex | None, store: PatentStore, doc_ids: Sequence[str]
-) -> tuple[pa.Table, pa.Table] | None:
+) -> tuple[pa.Table, pa.Table | None] | None:
     """The row index of ``doc_ids`` (:meth:`FullTextIndex.row_hints`), or None when
     there is none to use (no index, hints that do not fit the store, the row index
     switched off: :data:`patnav.search.fulltext.ROW_INDEX`)."""
@@ -62,7 +62,7 @@ def _unplaced(doc_ids: pa.Array, placed: pa.Array) -> list[str]:
 def parties_source(
     store: PatentStore,
     stack: ExitStack,
-    hints: tuple[pa.Table, pa.Table],
+    hints: tuple[pa.Table, pa.Table | None],
     doc_ids: Sequence[str],
 ) -> Source | None:
     """The ``parties`` rows of ``doc_ids``: by rowid within each document's span, each
@@ -117,14 +117,14 @@ def parties_source(
 def classes_source(
     store: PatentStore,
     stack: ExitStack,
-    hints: tuple[pa.Table, pa.Table],
+    hints: tuple[pa.Table, pa.Table | None],
     doc_ids: Sequence[str],
 ) -> Source | None:
     """The ``classifications`` rows of ``doc_ids``: by the rowids the row index lists,
     each checked against its doc_id; the documents it does not place by doc_id. None:
-    more than :data:`MAX_ROWS` rows, scan the table."""
+    no rowids that fit the store, or more than :data:`MAX_ROWS` rows: scan the table."""
     located, classes = hints
-    if classes.num_rows > MAX_ROWS:
+    if classes is None or classes.num_rows > MAX_ROWS:
         return None
     ids = pa.array(list(doc_ids), pa.string())
     table = stack.enter_context(store.staged(f"_row_classes_{next(_names)}", classes))

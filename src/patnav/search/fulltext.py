@@ -1149,7 +1149,7 @@ class FullTextIndex:
         sorted by hash (``h``, ``key``, ``prow``, ``plo``, ``phi``; -1 for none), the
         rowids sorted by document key with each key's first position (``starts``, of
         length max key + 2, and ``crow``), the ``patents`` rowid by document key
-        (``by_key``). About 80 MB at a million documents."""
+        (``by_key``). About 90 MB at a million documents."""
         arrays = self._facts.get("row_arrays")
         if arrays is not None:
             return arrays  # type: ignore[no-any-return]

@@ -12,13 +12,14 @@ for **distinct** queries — the eight base queries of the web latency bench, ea
 filing-date range never asked before — so no cached result answers. Users are threads of
 this process, each a closed loop (its next search when the last answered), all at once.
 
-Paths, in the same process on the same store:
+Paths, in the same process on the same store, both concurrent (each search on a store
+cursor and an index cursor of its own under the gate held shared):
 
-- **baseline** — every search holds the store's search gate alone on the one shared index
-  connection, and reads the store's state (a scan of the patents table) per search: the
-  service as it was (``StoreHandle.concurrent_searches = False``);
-- **concurrent** — each search reads on a store cursor and an index cursor of its own
-  under the gate held shared, with the store's state read once per version of the data.
+- **baseline** — the search as it was before the row index
+  (``patnav.search.fulltext.ROW_INDEX = False``): the Boolean match's conditions on
+  parties and classifications and the IPC facet scan those tables by doc_id;
+- **row-index** — they read the rows by rowid from the full-text index's row index
+  (:mod:`patnav.search.rowindex`).
 
 Both give the same results (checked here on every query; tests check it on real data).
 
@@ -67,7 +68,7 @@ def fresh_queries() -> Iterator[str]:
 
 def prepare() -> Path:
     """A writable copy of the 1 M store and its full-text index (copied once)."""
-    from bench.search_speed import scaled_index
+    from bench.search_speed import _locate, scaled_index
 
     scaled = scaled_store(TARGET)
     index = Path(f"{scaled}.search") / "fulltext.duckdb"
@@ -76,6 +77,8 @@ def prepare() -> Path:
     target = OUT / "search-load" / "scaled.duckdb"
     _copy_if_changed(scaled, target)
     _copy_if_changed(index, Path(f"{target}.search") / "fulltext.duckdb")
+    # the copy's locations hints and row index, for the copy's layout (kept when they fit)
+    _locate(target, Path(f"{target}.search"))
     return target
 
 
@@ -141,24 +144,26 @@ def one_user(
     """One user: each distinct query searched on both paths (the result cache cleared
     before each, the order alternating), so the machine's changing load and the
     queries' costs fall on both alike."""
+    from patnav.search import fulltext
+
     samples: dict[bool, tuple[list[float], list[float]]] = {
         False: ([], []),
         True: ([], []),
     }
     for number in range(SINGLE):
         query = next(queries)
-        for concurrent in (False, True) if number % 2 else (True, False):
+        for row_index in (False, True) if number % 2 else (True, False):
             handle.lists.clear()
-            handle.concurrent_searches = concurrent
+            fulltext.ROW_INDEX = row_index
             cpu = _cpu()
             began = time.perf_counter()
             run(query)
-            samples[concurrent][0].append(time.perf_counter() - began)
-            samples[concurrent][1].append(_cpu() - cpu)
+            samples[row_index][0].append(time.perf_counter() - began)
+            samples[row_index][1].append(_cpu() - cpu)
     out = {}
-    for concurrent, (walls, cpus) in samples.items():
+    for row_index, (walls, cpus) in samples.items():
         ordered = sorted(walls)
-        out[f"{'concurrent' if concurrent else 'baseline'}@1"] = {
+        out[f"{'row-index' if row_index else 'baseline'}@1"] = {
             "searches": len(ordered),
             "p50_ms": statistics.median(ordered) * 1000,
             "p95_ms": _p95(ordered) * 1000,
@@ -171,6 +176,7 @@ def one_user(
 
 def main() -> None:
     from patnav.config import Settings
+    from patnav.search import fulltext
     from patnav.web.services import StoreHandle
 
     path = prepare()
@@ -182,9 +188,9 @@ def main() -> None:
         def run(query: str) -> Any:
             return handle.result_list(query, limit=LIMIT, lang="zh")
 
-        def path_named(concurrent: bool) -> Callable[[str], Any]:
+        def path_named(row_index: bool) -> Callable[[str], Any]:
             def go(query: str) -> Any:
-                handle.concurrent_searches = concurrent
+                fulltext.ROW_INDEX = row_index
                 return run(query)
 
             return go
@@ -194,8 +200,8 @@ def main() -> None:
         unsettled: list[str] = []
         for query in SEARCHES:
             answers = []
-            for concurrent in (False, True, False, True):
-                handle.concurrent_searches = concurrent
+            for row_index in (False, True, False, True):
+                fulltext.ROW_INDEX = row_index
                 answers.append(_plain(run(query)))
                 handle.lists.clear()
             if len({repr(a) for a in answers}) > 1:
@@ -208,8 +214,8 @@ def main() -> None:
                     )
                 unsettled.append(f"{query} ({_differing(answers[0], answers[1])})")
         results: dict[str, Any] = one_user(handle, run, queries)
-        for name, concurrent in (("baseline", False), ("concurrent", True)):
-            go = path_named(concurrent)
+        for name, row_index in (("baseline", False), ("row-index", True)):
+            go = path_named(row_index)
             results[f"{name}@{USERS}"] = closed_loops(go, queries, USERS, PER_USER)
         ceiling: dict[str, dict[str, float]] = {}
         for users in LEVELS:
@@ -219,6 +225,7 @@ def main() -> None:
             )
         documents = handle.store.count("patents")
     finally:
+        fulltext.ROW_INDEX = True
         handle.close()
     for query in unsettled:
         print(f"note: two runs of one path differed (not the paths): {query}")
@@ -246,7 +253,8 @@ def main() -> None:
         )
     print_table(
         f"distinct searches at 1 M, {os.cpu_count()} cores, load average "
-        f"{' '.join(load)} (baseline: one search at a time on one index connection)",
+        f"{' '.join(load)} (baseline: concurrent, parties and classifications scanned "
+        "by doc_id as before the row index)",
         [
             "path",
             "users",
@@ -261,7 +269,7 @@ def main() -> None:
     )
     top = max(ceiling.items(), key=lambda item: item[1]["per_s"])
     print_table(
-        "throughput by concurrency (concurrent path, closed loops)",
+        "throughput by concurrency (row-index path, closed loops)",
         ["users", "searches", "p50 ms", "p95 ms", "searches/s", "CPU ms/search"],
         [
             [

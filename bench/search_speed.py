@@ -242,7 +242,10 @@ def _locate(scaled: Path, folder: Path) -> None:
         PatentStore.open(scaled, read_only=True) as store,
         SearchIndex(store, data_dir=DATA_DIR, folder=folder) as index,
     ):
-        if index.fulltext.is_current(store) and not index.fulltext.located(store):
+        fulltext = index.fulltext
+        if fulltext.is_current(store) and not (
+            fulltext.located(store) and fulltext.class_located(store)
+        ):
             started = time.perf_counter()
             index.refresh()
             print(

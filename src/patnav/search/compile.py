@@ -219,9 +219,16 @@ class Plan:
             flags = self.flags[table] = _Flags(alias)
         return flags.add(predicate, necessary)
 
-    def joins(self, *, restrict: str | None = None) -> Fragment:
+    def joins(
+        self,
+        *,
+        restrict: str | None = None,
+        sources: Mapping[str, Fragment] | None = None,
+    ) -> Fragment:
         """The grouped joins, each over the rows some flag's predicate matches;
-        ``restrict`` is a further condition on their doc_id (a candidate list)."""
+        ``restrict`` is a further condition on their doc_id (a candidate list);
+        ``sources`` a table's rows to read instead of the whole table (a subquery with
+        its columns, e.g. the candidates' rows read by rowid)."""
         order = [t for t in _JOINED if t in self.flags] + [
             t for t in self.flags if t not in _JOINED
         ]
@@ -231,12 +238,14 @@ class Plan:
             columns, any_row = flags.select()
             source = table
             source_params: tuple[Any, ...] = ()
+            given = (sources or {}).get(table)
+            if given is not None:
+                source = f"{given.sql} AS {table}"
+                source_params = given.params
             if table == "parties" and self.entity_flags.predicates:
                 entities = self._entities()
-                source = (
-                    f"parties LEFT JOIN ({entities.sql}) AS _entities USING (entity_id)"
-                )
-                source_params = entities.params
+                source = f"{source} LEFT JOIN ({entities.sql}) AS _entities USING (entity_id)"
+                source_params += entities.params
             where = any_row.sql + (f" AND doc_id IN ({restrict})" if restrict else "")
             parts.append(
                 Fragment(

@@ -31,6 +31,7 @@ from itertools import count
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from patnav.search import rowindex
 from patnav.search.compile import Fragment, Plan, compile_tree, plan_tree
 from patnav.search.fields import FIELDS, Kind
 from patnav.search.fulltext import Candidates, FullTextIndex
@@ -265,7 +266,10 @@ def _run_on(
         store.staged(f"_search_ids_{next(_names)}", pa.table(data))
     )
     # ``table`` is a name made in this module, the columns are names from the compiler.
-    joins = plan.joins(restrict=f"SELECT doc_id FROM {table}")
+    joins = plan.joins(
+        restrict=f"SELECT doc_id FROM {table}",
+        sources=_located_sources(store, index, stack, ids, plan),
+    )
     params = joins.params + plan.where.params
     where = plan.where.sql
     if not columns:
@@ -294,6 +298,35 @@ def _run_on(
         """,
         params,
     )
+
+
+def _located_sources(
+    store: PatentStore,
+    index: FullTextIndex,
+    stack: ExitStack,
+    ids: pa.Array,
+    plan: Plan,
+) -> dict[str, Fragment]:
+    """The candidates' ``parties`` and ``classifications`` rows read by the row index
+    (:mod:`patnav.search.rowindex`) for the tables the plan joins, instead of a scan of
+    each by doc_id; none without a row index."""
+    wanted = [t for t in ("parties", "classifications") if t in plan.flags]
+    if not wanted or not len(ids):
+        return {}
+    doc_ids = [str(d) for d in ids.to_pylist()]
+    hints = rowindex.row_hints(index, store, doc_ids)
+    if hints is None:
+        return {}
+    build = {
+        "parties": rowindex.parties_source,
+        "classifications": rowindex.classes_source,
+    }
+    out: dict[str, Fragment] = {}
+    for table in wanted:
+        source = build[table](store, stack, hints, doc_ids)
+        if source is not None:
+            out[table] = Fragment(source.sql, source.params)
+    return out
 
 
 def _hints_hold(store: PatentStore, table: str, expected: int) -> bool:

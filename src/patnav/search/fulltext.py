@@ -48,6 +48,7 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import numpy as np
 import pyarrow as pa
 
 from patnav.errors import StoreError
@@ -86,17 +87,20 @@ _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS gram_postings (gram_id BIGINT, doc_key INTEGER, fields UTINYINT)",
     "CREATE TABLE IF NOT EXISTS locations "
     "(doc_key INTEGER, h UBIGINT, prow BIGINT, plo BIGINT, phi BIGINT)",
+    "CREATE TABLE IF NOT EXISTS class_rows (doc_key INTEGER, crow BIGINT)",
 )
 
 # The store's state in one statement: the watermark's parts (documents and their texts),
 # then the layout the locations hints depend on (row counts and last rowids of patents
-# and parties, and a canary of DuckDB's hash function).
+# and parties, and a canary of DuckDB's hash function), then that of classifications
+# (for the row index's classification rowids).
 _STORE_STATE = """
 SELECT count(*), max(updated_at), max(imported_at),
     (SELECT count(*) FROM texts), (SELECT count(*) FROM claims),
     (SELECT value FROM meta WHERE key = 'created_at'),
     max(rowid), (SELECT count(*) FROM parties), (SELECT max(rowid) FROM parties),
-    hash('patnav')
+    hash('patnav'),
+    (SELECT count(*) FROM classifications), (SELECT max(rowid) FROM classifications)
 FROM patents
 """
 
@@ -111,14 +115,27 @@ LEFT JOIN (
 MAX_PARTY_SPAN = 64
 """A document whose parties rows lie further apart than this has no parties hint."""
 
+_CLASS_ROWS = "SELECT doc_id, rowid AS crow FROM classifications"
+
+ROW_INDEX = True
+"""Whether searches use the row index: the locations hints and the classifications rows'
+rowids held in memory as arrays (:meth:`FullTextIndex._row_arrays`), looked up there
+instead of joined in the index, and used to read the ``parties`` and
+``classifications`` rows of candidates and hits by rowid (:mod:`patnav.search.rowindex`)
+instead of scanning those tables by doc_id; the page's titles found by three semi-joins.
+False: the path before the row index, kept for the benchmarks' baseline
+(``bench search-load``); both give the same results."""
+
 
 @dataclass(frozen=True, slots=True)
 class StoreState:
-    """What the index compares with the store: ``watermark`` (its documents' texts) and
-    ``layout`` (where rows lie, for the locations hints)."""
+    """What the index compares with the store: ``watermark`` (its documents' texts),
+    ``layout`` (where rows lie, for the locations hints) and ``classes`` (where
+    classifications rows lie, for the row index)."""
 
     watermark: str
     layout: str
+    classes: str = ""
 
 
 # A read-only store cannot change while it is open: DuckDB lets no process write a
@@ -145,7 +162,8 @@ def store_state(store: PatentStore) -> StoreState:
     row = store.rows(_STORE_STATE)[0]
     state = StoreState(
         watermark=json.dumps([str(x) for x in row[:6]]),
-        layout=json.dumps([str(x) for x in row[6:]] + [duckdb.__version__]),
+        layout=json.dumps([str(x) for x in row[6:10]] + [duckdb.__version__]),
+        classes=json.dumps([str(x) for x in row[10:]]),
     )
     if store.read_only:
         _KNOWN_STATES[store] = state
@@ -463,13 +481,22 @@ class FullTextIndex:
         state = store_state(store)
         return self._meta("locations") == json.dumps([state.watermark, state.layout])
 
-    def _locate(self, store: PatentStore) -> None:
-        """Rebuild the locations hints from the store (in the update's writable
-        connection)."""
+    def class_located(self, store: PatentStore) -> bool:
+        """Whether the row index's classifications rowids fit the store as it is now
+        (besides :meth:`located`)."""
         state = store_state(store)
-        if self._meta("locations") == json.dumps([state.watermark, state.layout]):
+        return self._meta("class_rows") == json.dumps(
+            [state.watermark, state.layout, state.classes]
+        )
+
+    def _locate(self, store: PatentStore) -> None:
+        """Rebuild the locations hints and the classifications rowids from the store (in
+        the update's writable connection)."""
+        state = store_state(store)
+        if self.located(store) and self.class_located(store):
             return
         self._conn.register("store_rows", store.query(_LOCATE))
+        self._conn.register("store_class_rows", store.query(_CLASS_ROWS))
         try:
             self._exec("BEGIN TRANSACTION")
             try:
@@ -479,8 +506,20 @@ class FullTextIndex:
                     "s.plo, s.phi FROM docs d JOIN store_rows s USING (doc_id) "
                     "ORDER BY d.doc_key"
                 )
+                # every classifications row of a document, by its key (the rows of
+                # one document need not lie together)
+                self._exec("DELETE FROM class_rows")
+                self._exec(
+                    "INSERT INTO class_rows SELECT d.doc_key, c.crow FROM docs d "
+                    "JOIN store_class_rows c USING (doc_id) ORDER BY d.doc_key, c.crow"
+                )
                 self._set_meta(
-                    {"locations": json.dumps([state.watermark, state.layout])}
+                    {
+                        "locations": json.dumps([state.watermark, state.layout]),
+                        "class_rows": json.dumps(
+                            [state.watermark, state.layout, state.classes]
+                        ),
+                    }
                 )
                 self._exec("COMMIT")
             except BaseException:
@@ -488,6 +527,7 @@ class FullTextIndex:
                 raise
         finally:
             self._conn.unregister("store_rows")
+            self._conn.unregister("store_class_rows")
 
     def status(self, store: PatentStore) -> IndexStatus:
         """Sizes of the index and whether it is current."""
@@ -525,7 +565,7 @@ class FullTextIndex:
         watermark = self.watermark(store)
         if self.is_current(store):
             self._record_analyzer()
-            if not self.located(store):
+            if not (self.located(store) and self.class_located(store)):
                 self._writable()
                 self._locate(store)
             self._keep_analyzer()
@@ -997,6 +1037,22 @@ class FullTextIndex:
         the store. Hints, found by ``hash(doc_id)``: check each against its doc_id."""
         if not doc_ids or not (self.is_current(store) and self.located(store)):
             return None
+        if ROW_INDEX:
+            arrays = self._row_arrays()
+            which, at = self._hinted(arrays, doc_ids)
+            out: dict[str, tuple[int, int | None, int | None]] = {}
+            for i, prow, plo, phi in zip(
+                which.tolist(),
+                arrays["prow"][at].tolist(),
+                arrays["plo"][at].tolist(),
+                arrays["phi"][at].tolist(),
+                strict=True,
+            ):
+                out.setdefault(
+                    str(doc_ids[i]),
+                    (prow, None if plo < 0 else plo, None if phi < 0 else phi),
+                )
+            return out
         self._conn.register(
             "hinted_ids", pa.table({"doc_id": pa.array(list(doc_ids), pa.string())})
         )
@@ -1007,7 +1063,7 @@ class FullTextIndex:
             ).fetchall()
         finally:
             self._conn.unregister("hinted_ids")
-        out: dict[str, tuple[int, int | None, int | None]] = {}
+        out = {}
         for doc_id, prow, plo, phi in rows:
             # a hash shared by two documents: the first hint stands, and is checked
             out.setdefault(
@@ -1019,6 +1075,115 @@ class FullTextIndex:
                 ),
             )
         return out
+
+    def row_hints(
+        self, store: PatentStore, doc_ids: Sequence[str]
+    ) -> tuple[pa.Table, pa.Table | None] | None:
+        """The row index of ``doc_ids`` in ``store``: every locations hint whose hash
+        matches a document (``doc_id``, ``prow``, ``plo``, ``phi``: its ``patents``
+        rowid and its ``parties`` rows' first and last rowid, None when it has none),
+        and the rowids of its ``classifications`` rows (``doc_id``, ``crow``: every one
+        of a document the index holds — the rows of one document need not lie
+        together). Hints, found by ``hash(doc_id)``, so perhaps another document's
+        too: check each row against its doc_id. None when the hints do not fit the
+        store; the rowids None when they do not (classifications rows added since).
+
+        Looked up in arrays held in memory (:meth:`_row_arrays`, read once per open
+        index and shared by its views): a lookup then costs microseconds per document
+        instead of a join over the index's million-row tables."""
+        if not doc_ids or not (self.is_current(store) and self.located(store)):
+            return None
+        arrays = self._row_arrays()
+        which, at = self._hinted(arrays, doc_ids)
+        ids = pa.array(list(doc_ids), pa.string())
+        plo, phi = arrays["plo"][at], arrays["phi"][at]
+        located = pa.table(
+            {
+                "doc_id": ids.take(pa.array(which, pa.int64())),
+                "prow": pa.array(arrays["prow"][at], pa.int64()),
+                "plo": pa.array(plo, pa.int64(), mask=plo < 0),
+                "phi": pa.array(phi, pa.int64(), mask=phi < 0),
+            }
+        )
+        if not self.class_located(store):
+            return located, None
+        keys = arrays["key"][at]
+        starts, ends = arrays["starts"][keys], arrays["starts"][keys + 1]
+        count = ends - starts
+        rows = np.repeat(starts - np.cumsum(count) + count, count) + np.arange(
+            int(count.sum())
+        )
+        classes = pa.table(
+            {
+                "doc_id": ids.take(pa.array(np.repeat(which, count), pa.int64())),
+                "crow": pa.array(arrays["crow"][rows], pa.int64()),
+            }
+        )
+        return located, classes
+
+    def _hinted(
+        self, arrays: dict[str, np.ndarray], doc_ids: Sequence[str]
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Every locations hint whose hash matches one of ``doc_ids``: the document's
+        position in ``doc_ids`` and the hint's position in the arrays."""
+        hashes = np.asarray(
+            self._conn.execute(
+                "SELECT list_transform(?::VARCHAR[], lambda x: hash(x))",
+                [list(doc_ids)],
+            ).fetchall()[0][0],
+            dtype=np.uint64,
+        )
+        first = np.searchsorted(arrays["h"], hashes, side="left")
+        last = np.searchsorted(arrays["h"], hashes, side="right")
+        per_doc = last - first
+        which = np.repeat(np.arange(len(hashes)), per_doc)
+        # the positions first[i] … last[i] - 1 of every document i, in one array
+        at = np.repeat(first - np.cumsum(per_doc) + per_doc, per_doc) + np.arange(
+            int(per_doc.sum())
+        )
+        return which, at
+
+    def _row_arrays(self) -> dict[str, np.ndarray]:
+        """The locations hints and the classifications rowids as arrays, read once
+        per open index (forgotten with its other facts when it is written): the hints
+        sorted by hash (``h``, ``key``, ``prow``, ``plo``, ``phi``; -1 for none), the
+        rowids sorted by document key with each key's first position (``starts``, of
+        length max key + 2, and ``crow``), the ``patents`` rowid by document key
+        (``by_key``). About 90 MB at a million documents."""
+        arrays = self._facts.get("row_arrays")
+        if arrays is not None:
+            return arrays  # type: ignore[no-any-return]
+        located = self._conn.sql(
+            "SELECT h, doc_key, prow, coalesce(plo, -1) AS plo, "
+            "coalesce(phi, -1) AS phi FROM locations ORDER BY h"
+        ).fetchnumpy()
+        # an index built before the row index has no rowids (nor their table)
+        classes = (
+            self._conn.sql(
+                "SELECT doc_key, crow FROM class_rows ORDER BY doc_key, crow"
+            ).fetchnumpy()
+            if self._meta("class_rows") is not None
+            else {"doc_key": np.zeros(0, np.int64), "crow": np.zeros(0, np.int64)}
+        )
+        keys = np.asarray(classes["doc_key"], dtype=np.int64)
+        top = max(
+            int(keys.max()) if len(keys) else 0,
+            int(np.max(located["doc_key"])) if len(located["doc_key"]) else 0,
+        )
+        by_key = np.full(top + 1, -1, dtype=np.int64)
+        by_key[np.asarray(located["doc_key"], dtype=np.int64)] = located["prow"]
+        arrays = {
+            "by_key": by_key,
+            "h": np.asarray(located["h"], dtype=np.uint64),
+            "key": np.asarray(located["doc_key"], dtype=np.int64),
+            "prow": np.asarray(located["prow"], dtype=np.int64),
+            "plo": np.asarray(located["plo"], dtype=np.int64),
+            "phi": np.asarray(located["phi"], dtype=np.int64),
+            "starts": np.searchsorted(keys, np.arange(top + 2), side="left"),
+            "crow": np.asarray(classes["crow"], dtype=np.int64),
+        }
+        self._facts["row_arrays"] = arrays
+        return arrays
 
     def score(self, text: str, doc_ids: Sequence[str]) -> dict[str, float]:
         """BM25 scores of ``text`` for the given documents (absent: no query term)."""
@@ -1113,6 +1278,13 @@ class FullTextIndex:
         store. A hint, to be checked against the doc_id it stands for."""
         if not self.located(store):
             return None
+        if ROW_INDEX:
+            by_key = self._row_arrays()["by_key"]
+            want = keys.cast(pa.int64()).fill_null(-1).to_numpy(zero_copy_only=False)
+            inside = (want >= 0) & (want < len(by_key))
+            prow = np.full(len(want), -1, dtype=np.int64)
+            prow[inside] = by_key[want[inside]]
+            return pa.array(prow, pa.int64(), mask=prow < 0)
         wanted = pa.table(
             {
                 "i": pa.array(range(len(keys)), pa.int64()),

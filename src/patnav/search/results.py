@@ -56,6 +56,7 @@ import pyarrow as pa
 
 from patnav.errors import InputError, InvalidParameterError
 from patnav.schema.vocabulary import PROVINCES
+from patnav.search import rowindex
 from patnav.search.api import (
     MAX_LIMIT,
     MODES,
@@ -68,7 +69,7 @@ from patnav.search.api import (
     translated_query,
 )
 from patnav.search.crosslingual import CrossLingual
-from patnav.search.fulltext import MAX_PARTY_SPAN
+from patnav.search.fulltext import MAX_PARTY_SPAN, FullTextIndex
 from patnav.search.hits import Note
 from patnav.search.index import SearchIndex
 from patnav.search.query import parse, to_text
@@ -449,7 +450,9 @@ def search_results(
         work = _Work(store, stack, group, lang)
         located = session.located_index(store)
         work.stage_hits(
-            hits, None if located is None else located.hints_of(store, hits.ids)
+            hits,
+            None if located is None else located.hints_of(store, hits.ids),
+            located,
         )
         work.build_docs(kept)
         if sort == "relevance" and not hits.ranked:
@@ -582,6 +585,10 @@ class _Work:
         self.parties = f"_results_parties_{number}"
         self.docs = f"_results_docs_{number}"
         self.groups = f"_results_groups_{number}"
+        self.classes = f"_results_classes_{number}"
+        self.hit_ids: list[str] = []
+        self.located: FullTextIndex | None = None
+        self._ipc: str | None = None
 
     # -- tables -----------------------------------------------------------------------
 
@@ -594,12 +601,16 @@ class _Work:
         self,
         hits: _Hits,
         hints: Mapping[str, tuple[int, int | None, int | None]] | None,
+        indexed: FullTextIndex | None = None,
     ) -> None:
         """Stage the hits, then read their ``patents`` rows and applicant rows into
         temporary tables: by rowid where the index's locations hints say they lie (each
         checked against its doc_id), else by doc_id — a million-row store is then not
-        scanned for a page of results."""
+        scanned for a page of results. ``indexed``: the index whose row index gives
+        the hits' classifications rows (:meth:`ipc_rows`)."""
         self.details = dict(hits.details)
+        self.hit_ids = hits.ids
+        self.located = indexed
         position = {d: i for i, d in enumerate(hits.order)} if hits.ranked else {}
         where = hints or {}
         none: tuple[None, None, None] = (None, None, None)
@@ -677,10 +688,42 @@ class _Work:
                 f"OR (plo IS NOT NULL AND phi - plo >= {MAX_PARTY_SPAN}))"
             )
 
+    def ipc_rows(self) -> str:
+        """A relation of the hits' IPC classifications (``doc_id``, ``code``; codes
+        known): read once by the row index into a temporary table when there is one
+        (:mod:`patnav.search.rowindex`), else the ``classifications`` table filtered
+        (the facet and the filter restrict it to their documents)."""
+        if self._ipc is not None:
+            return self._ipc
+        plain = (
+            "(SELECT doc_id, code FROM classifications "
+            "WHERE scheme = 'IPC' AND code IS NOT NULL)"
+        )
+        hints = rowindex.row_hints(self.located, self.store, self.hit_ids)
+        source = (
+            None
+            if hints is None
+            else rowindex.classes_source(self.store, self.stack, hints, self.hit_ids)
+        )
+        if source is None:
+            self._ipc = plain
+            return plain
+        # ``self.classes`` is a name made in this module; every value a parameter
+        self.store.execute(
+            f"CREATE OR REPLACE TEMP TABLE {self.classes} AS SELECT doc_id, code "
+            f"FROM {source.sql} AS c WHERE scheme = 'IPC' AND code IS NOT NULL",
+            list(source.params),
+        )
+        self.stack.callback(self.store.execute, f"DROP TABLE IF EXISTS {self.classes}")
+        self._ipc = self.classes
+        return self._ipc
+
     def build_docs(self, filters: Mapping[str, tuple[str | None, ...]]) -> None:
         """One row per hit document passing the filters, with its row key ``gk`` and
         the values the facets, the representative rule and the sorts need."""
-        where, params = _filter_sql(filters, self.parties)
+        where, params = _filter_sql(
+            filters, self.parties, self.ipc_rows() if "ipc" in filters else ""
+        )
         if self.group == "family":
             keyed = (
                 "SELECT * EXCLUDE (k1), min(k1) OVER (PARTITION BY k0) AS gk FROM ("
@@ -915,9 +958,8 @@ class _Work:
                 f"""
                 SELECT c.sub, count(DISTINCT d.gk) FROM {self.docs} d
                 LEFT JOIN (
-                    SELECT DISTINCT doc_id, left(code, 4) AS sub FROM classifications
-                    WHERE scheme = 'IPC' AND code IS NOT NULL
-                        AND doc_id IN (SELECT doc_id FROM {self.docs})
+                    SELECT DISTINCT doc_id, left(code, 4) AS sub FROM {self.ipc_rows()}
+                    WHERE doc_id IN (SELECT doc_id FROM {self.docs})
                 ) c ON c.doc_id = d.doc_id
                 GROUP BY c.sub
                 """
@@ -950,11 +992,11 @@ def _temporary(
 
 
 def _filter_sql(
-    filters: Mapping[str, tuple[str | None, ...]], parties: str
+    filters: Mapping[str, tuple[str | None, ...]], parties: str, ipc: str
 ) -> tuple[str, dict[str, Any]]:
-    """The WHERE condition (on ``h`` the hits, ``p`` their rows and ``parties`` their
-    applicant rows) keeping the documents with the filters' values, and its
-    parameters."""
+    """The WHERE condition (on ``h`` the hits, ``p`` their rows, ``parties`` their
+    applicant rows and ``ipc`` their IPC codes, :meth:`_Work.ipc_rows`) keeping the
+    documents with the filters' values, and its parameters."""
     single = {
         "year": "CAST(year(p.app_date) AS VARCHAR)",
         "type": "p.patent_type",
@@ -982,13 +1024,13 @@ def _filter_sql(
                 test = f"({test} OR h.doc_id NOT IN (SELECT doc_id FROM {parties}))"
         else:  # ipc
             test = (
-                "h.doc_id IN (SELECT doc_id FROM classifications WHERE scheme = 'IPC' "
-                f"AND left(code, 4) IN (SELECT unnest(${key}::VARCHAR[])))"
+                f"h.doc_id IN (SELECT doc_id FROM {ipc} AS c "
+                f"WHERE left(code, 4) IN (SELECT unnest(${key}::VARCHAR[])))"
             )
             if unknown:
                 test = (
-                    f"({test} OR NOT EXISTS (SELECT 1 FROM classifications c WHERE "
-                    "c.doc_id = h.doc_id AND c.scheme = 'IPC' AND c.code IS NOT NULL))"
+                    f"({test} OR NOT EXISTS (SELECT 1 FROM {ipc} AS c WHERE "
+                    "c.doc_id = h.doc_id))"
                 )
         parts.append(test)
     return " AND ".join(parts), params

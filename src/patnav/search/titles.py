@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from patnav.search import fulltext
 from patnav.storage.store import PatentStore
 from patnav.text.matching import has_cjk
 
@@ -22,6 +23,28 @@ def title_lang(lang: str | None, text: str | None) -> str | None:
     if text and has_cjk(text):
         return "zh"
     return None
+
+
+# The rows of the wanted documents and of their applications and families: three
+# semi-joins (each a hash join over one column) whose rowids are then read, rather than
+# one scan testing three IN conditions per row (a third less time at 1 M documents).
+_NEAR = """
+SELECT doc_id AS src, app_number, family_id, title, lang FROM patents
+WHERE rowid IN (
+    SELECT rowid FROM patents WHERE doc_id IN (SELECT doc_id FROM w)
+    UNION SELECT rowid FROM patents
+        WHERE app_number IN (SELECT app FROM w WHERE app IS NOT NULL)
+    UNION SELECT rowid FROM patents
+        WHERE family_id IN (SELECT fam FROM w WHERE fam IS NOT NULL)
+)
+"""
+# The same rows as one scan (the path before; fulltext.ROW_INDEX = False).
+_NEAR_SCANNED = """
+SELECT doc_id AS src, app_number, family_id, title, lang FROM patents
+WHERE doc_id IN (SELECT doc_id FROM w)
+    OR app_number IN (SELECT app FROM w WHERE app IS NOT NULL)
+    OR family_id IN (SELECT fam FROM w WHERE fam IS NOT NULL)
+"""
 
 
 def choose_titles(
@@ -45,17 +68,12 @@ def choose_titles(
     if not wanted:
         return out
     rows = store.rows(
-        """
+        f"""
         WITH w AS (
             SELECT unnest(?::VARCHAR[]) AS doc_id, unnest(?::VARCHAR[]) AS app,
                 unnest(?::VARCHAR[]) AS fam
         ),
-        near AS MATERIALIZED (
-            SELECT doc_id AS src, app_number, family_id, title, lang FROM patents
-            WHERE doc_id IN (SELECT doc_id FROM w)
-                OR app_number IN (SELECT app FROM w WHERE app IS NOT NULL)
-                OR family_id IN (SELECT fam FROM w WHERE fam IS NOT NULL)
-        ),
+        near AS MATERIALIZED ({_NEAR if fulltext.ROW_INDEX else _NEAR_SCANNED}),
         sources AS (
             SELECT w.doc_id, n.src, n.title, n.lang,
                 CASE WHEN n.src = w.doc_id THEN 0

@@ -117,6 +117,9 @@ __result["families"] = len(units)
 
 
 BREAKDOWN = """
+import sys
+if {src!r}:  # the previous code path: its own copy of the sources, imported first
+    sys.path.insert(0, {src!r})
 from patnav.storage.store import PatentStore
 from patnav.analyses import LANDSCAPE, run_analysis
 from patnav.analyses.prepared import prepare, release
@@ -131,9 +134,36 @@ for when in ("first", "second"):
         t1 = time.perf_counter()
         run_analysis(name, engine, scope, count_by="family")
         __result[when + ":" + name] = time.perf_counter() - t1
+    if when == "first":
+        __result["cold"] = time.perf_counter() - t0
 release(scope)
 __result["seconds"] = time.perf_counter() - t0
 """
+
+BASELINE_REV = "962bea6c5ed5ee44bdddf8f2931e065fefce7fec"
+"""The code before the landscape analyses were made cheaper (issue 20): the kept unit
+relations, each analysis's SQL as it was. ``analyses-1m`` runs it beside today's."""
+
+
+def baseline_src(rev: str = BASELINE_REV) -> str:
+    """The ``src`` directory of ``rev``, extracted once under bench-output/ (from the
+    repository's own history: ``git archive``)."""
+    import subprocess
+
+    from bench.common import OUT
+
+    target = OUT / f"baseline-{rev[:12]}"
+    if not (target / "src" / "patnav").is_dir():
+        target.mkdir(parents=True, exist_ok=True)
+        archive = subprocess.run(
+            ["git", "-C", str(OUT.parent), "archive", rev, "src"],
+            capture_output=True,
+            check=True,
+        )
+        subprocess.run(
+            ["tar", "-x", "-C", str(target)], input=archive.stdout, check=True
+        )
+    return str(target / "src")
 
 
 SPEC_QUERY = "IPC=(G06 OR H04 OR G05D OR B64)"
@@ -270,36 +300,50 @@ def spark(target: int = 1_000_000) -> None:
 
 
 def breakdown() -> None:
-    """Prepare and each analysis of the landscape at 1 M, twice on one prepared scope (the
-    second pass reuses relations the first one built on demand, as the dashboard does)."""
+    """The cold landscape of the store at 1 M, analysis by analysis: today's code against
+    the previous code path (:data:`BASELINE_REV`), alternating fresh processes; then each
+    analysis again on the same prepared scope (the second pass reuses relations the first
+    one built on demand, as the dashboard does). Then :func:`cold`."""
+    import os
+
     from patnav.analyses import LANDSCAPE
 
     path = scaled_store(1_000_000)
-    runs = [run_child(BREAKDOWN.format(path=str(path))) for _ in range(REPEAT)]
+    before = baseline_src()
+    runs: dict[str, list] = {"now": [], "before": []}
+    for _ in range(REPEAT):
+        for label, src in (("now", ""), ("before", before)):
+            runs[label].append(run_child(BREAKDOWN.format(path=str(path), src=src)))
 
-    def med(key: str) -> float:
-        return statistics.median(r.result[key] for r in runs)
+    def med(label: str, key: str) -> float:
+        return statistics.median(r.result[key] for r in runs[label])
 
-    rows = [["prepare", f"{med('prepare'):.2f}", "", ""]]
-    for name in LANDSCAPE:
-        rows.append(
-            [name, "", f"{med('first:' + name):.2f}", f"{med('second:' + name):.2f}"]
-        )
-    first = sum(med("first:" + n) for n in LANDSCAPE)
-    second = sum(med("second:" + n) for n in LANDSCAPE)
-    rows.append(["all analyses", "", f"{first:.2f}", f"{second:.2f}"])
+    def row(step: str, key: str) -> list[str]:
+        now, then = med("now", key), med("before", key)
+        return [step, f"{then:.3f}", f"{now:.3f}", f"{now / then:.2f}x" if then else "-"]
+
+    rows = [row("prepare", "prepare")]
+    rows += [row(name, "first:" + name) for name in LANDSCAPE]
+    rows.append(row("cold landscape (prepare + all)", "cold"))
+    second = sum(med("now", "second:" + n) for n in LANDSCAPE)
     print_table(
-        "the landscape at 1 M documents (resampled from the real demo corpus), by family, "
-        f"seconds, median of {REPEAT} fresh processes",
-        ["step", "prepare", "first pass", "second pass"],
+        "cold landscape of the store at 1 M documents (resampled from the real demo "
+        f"corpus), by family, seconds, median of {REPEAT} fresh processes each, "
+        f"alternating; load {os.getloadavg()[0]:.1f}",
+        ["step", f"before ({BASELINE_REV[:7]})", "now", "now/before"],
         rows,
     )
+    print(f"  now, the eight analyses again on the prepared scope: {second:.2f} s")
     save(
         "analyses_breakdown",
         {
-            "prepare": med("prepare"),
-            "first": {n: med("first:" + n) for n in LANDSCAPE},
-            "second": {n: med("second:" + n) for n in LANDSCAPE},
+            label: {
+                "prepare": med(label, "prepare"),
+                "cold": med(label, "cold"),
+                "first": {n: med(label, "first:" + n) for n in LANDSCAPE},
+                "second": {n: med(label, "second:" + n) for n in LANDSCAPE},
+            }
+            for label in runs
         },
     )
     cold(1_000_000)

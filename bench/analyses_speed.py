@@ -320,7 +320,12 @@ def breakdown() -> None:
 
     def row(step: str, key: str) -> list[str]:
         now, then = med("now", key), med("before", key)
-        return [step, f"{then:.3f}", f"{now:.3f}", f"{now / then:.2f}x" if then else "-"]
+        return [
+            step,
+            f"{then:.3f}",
+            f"{now:.3f}",
+            f"{now / then:.2f}x" if then else "-",
+        ]
 
     rows = [row("prepare", "prepare")]
     rows += [row(name, "first:" + name) for name in LANDSCAPE]

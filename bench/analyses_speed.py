@@ -129,7 +129,7 @@ engine = as_engine(store)
 t0 = time.perf_counter()
 scope = prepare(engine, Scope.everything(), "family")
 __result["prepare"] = time.perf_counter() - t0
-for when in ("first", "second"):
+for when in {passes!r}:
     for name in LANDSCAPE:
         t1 = time.perf_counter()
         run_analysis(name, engine, scope, count_by="family")
@@ -299,21 +299,23 @@ def spark(target: int = 1_000_000) -> None:
     save(f"analyses_spark_{target}", payload)
 
 
-def breakdown() -> None:
-    """The cold landscape of the store at 1 M, analysis by analysis: today's code against
-    the previous code path (:data:`BASELINE_REV`), alternating fresh processes; then each
-    analysis again on the same prepared scope (the second pass reuses relations the first
-    one built on demand, as the dashboard does). Then :func:`cold`."""
+def breakdown(target: int = 1_000_000, repeat: int = REPEAT) -> None:
+    """The cold landscape of the store, analysis by analysis: today's code against the
+    previous code path (:data:`BASELINE_REV`), alternating fresh processes; at 1 M each
+    analysis again on the same prepared scope (the second pass reuses relations the
+    first one built on demand, as the dashboard does). Then :func:`cold` at 1 M."""
     import os
 
     from patnav.analyses import LANDSCAPE
 
-    path = scaled_store(1_000_000)
+    path = scaled_store(target)
     before = baseline_src()
+    passes = ("first", "second") if target <= 1_000_000 else ("first",)
     runs: dict[str, list] = {"now": [], "before": []}
-    for _ in range(REPEAT):
+    for _ in range(repeat):
         for label, src in (("now", ""), ("before", before)):
-            runs[label].append(run_child(BREAKDOWN.format(path=str(path), src=src)))
+            code = BREAKDOWN.format(path=str(path), src=src, passes=passes)
+            runs[label].append(run_child(code))
 
     def med(label: str, key: str) -> float:
         return statistics.median(r.result[key] for r in runs[label])
@@ -330,28 +332,37 @@ def breakdown() -> None:
     rows = [row("prepare", "prepare")]
     rows += [row(name, "first:" + name) for name in LANDSCAPE]
     rows.append(row("cold landscape (prepare + all)", "cold"))
-    second = sum(med("now", "second:" + n) for n in LANDSCAPE)
     print_table(
-        "cold landscape of the store at 1 M documents (resampled from the real demo "
-        f"corpus), by family, seconds, median of {REPEAT} fresh processes each, "
+        f"cold landscape of the store at {target:,} documents (resampled from the real "
+        f"demo corpus), by family, seconds, median of {repeat} fresh processes each, "
         f"alternating; load {os.getloadavg()[0]:.1f}",
         ["step", f"before ({BASELINE_REV[:7]})", "now", "now/before"],
         rows,
     )
-    print(f"  now, the eight analyses again on the prepared scope: {second:.2f} s")
+    peaks = {label: statistics.median(r.peak_mb for r in runs[label]) for label in runs}
+    print(
+        f"  peak memory: before {peaks['before']:,.0f} MB, now {peaks['now']:,.0f} MB"
+    )
+    if "second" in passes:
+        second = sum(med("now", "second:" + n) for n in LANDSCAPE)
+        print(f"  now, the eight analyses again on the prepared scope: {second:.2f} s")
     save(
-        "analyses_breakdown",
+        f"analyses_breakdown_{target}",
         {
             label: {
                 "prepare": med(label, "prepare"),
                 "cold": med(label, "cold"),
-                "first": {n: med(label, "first:" + n) for n in LANDSCAPE},
-                "second": {n: med(label, "second:" + n) for n in LANDSCAPE},
+                "peak_mb": peaks[label],
+                **{
+                    when: {n: med(label, f"{when}:{n}") for n in LANDSCAPE}
+                    for when in passes
+                },
             }
             for label in runs
         },
     )
-    cold(1_000_000)
+    if target == 1_000_000:
+        cold(1_000_000)
 
 
 def main() -> None:

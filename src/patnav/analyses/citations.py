@@ -101,6 +101,7 @@ def citation_analysis(
     columns = (
         "unit, doc_id, lead_name, filing_year, by_source, in_store, in_scope, documents"
     )
+    facts = "unit, doc_id, cited, documents, filing_year, lead_name"
     with based(engine, scope, count_by) as base:
         docs = base.doc_units
         # the citations of the scope's documents (few: most cite documents outside the
@@ -137,20 +138,19 @@ def citation_analysis(
         rows = base.rows(
             f"""
             WITH candidates AS (
-                SELECT unit FROM (SELECT unit FROM {base.units} WHERE cited > 0
-                                  ORDER BY cited DESC, unit LIMIT {int(top)}) m
+                SELECT * FROM (SELECT {facts} FROM {base.units} WHERE cited > 0
+                               ORDER BY cited DESC, unit LIMIT {int(top)}) m
                 UNION
-                SELECT unit FROM (SELECT unit FROM {base.units} WHERE cited + documents > 1
-                                  ORDER BY cited + documents DESC, unit LIMIT {int(top)}) c
+                SELECT * FROM (SELECT {facts} FROM {base.units} WHERE cited + documents > 1
+                               ORDER BY cited + documents DESC, unit LIMIT {int(top)}) c
                 UNION
-                SELECT unit FROM {received}
+                SELECT {facts} FROM {base.units} WHERE unit IN (SELECT unit FROM {received})
             ),
             ranked AS (
-                SELECT u.unit, u.doc_id, u.cited AS by_source, u.documents, u.filing_year,
-                       u.lead_name, coalesce(r.in_store, 0) AS in_store,
+                SELECT k.unit, k.doc_id, k.cited AS by_source, k.documents, k.filing_year,
+                       k.lead_name, coalesce(r.in_store, 0) AS in_store,
                        coalesce(r.in_scope, 0) AS in_scope
-                FROM {base.units} u JOIN candidates k ON k.unit = u.unit
-                LEFT JOIN {received} r ON r.unit = u.unit
+                FROM candidates k LEFT JOIN {received} r ON r.unit = k.unit
             ),
             scored AS (
                 SELECT *, 2 * in_scope + (in_store - in_scope) + 0.5 * by_source

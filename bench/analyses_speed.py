@@ -117,6 +117,9 @@ __result["families"] = len(units)
 
 
 BREAKDOWN = """
+import sys
+if {src!r}:  # the previous code path: its own copy of the sources, imported first
+    sys.path.insert(0, {src!r})
 from patnav.storage.store import PatentStore
 from patnav.analyses import LANDSCAPE, run_analysis
 from patnav.analyses.prepared import prepare, release
@@ -126,14 +129,41 @@ engine = as_engine(store)
 t0 = time.perf_counter()
 scope = prepare(engine, Scope.everything(), "family")
 __result["prepare"] = time.perf_counter() - t0
-for when in ("first", "second"):
+for when in {passes!r}:
     for name in LANDSCAPE:
         t1 = time.perf_counter()
         run_analysis(name, engine, scope, count_by="family")
         __result[when + ":" + name] = time.perf_counter() - t1
+    if when == "first":
+        __result["cold"] = time.perf_counter() - t0
 release(scope)
 __result["seconds"] = time.perf_counter() - t0
 """
+
+BASELINE_REV = "962bea6c5ed5ee44bdddf8f2931e065fefce7fec"
+"""The code before the landscape analyses were made cheaper (issue 20): the kept unit
+relations, each analysis's SQL as it was. ``analyses-1m`` runs it beside today's."""
+
+
+def baseline_src(rev: str = BASELINE_REV) -> str:
+    """The ``src`` directory of ``rev``, extracted once under bench-output/ (from the
+    repository's own history: ``git archive``)."""
+    import subprocess
+
+    from bench.common import OUT
+
+    target = OUT / f"baseline-{rev[:12]}"
+    if not (target / "src" / "patnav").is_dir():
+        target.mkdir(parents=True, exist_ok=True)
+        archive = subprocess.run(
+            ["git", "-C", str(OUT.parent), "archive", rev, "src"],
+            capture_output=True,
+            check=True,
+        )
+        subprocess.run(
+            ["tar", "-x", "-C", str(target)], input=archive.stdout, check=True
+        )
+    return str(target / "src")
 
 
 SPEC_QUERY = "IPC=(G06 OR H04 OR G05D OR B64)"
@@ -269,40 +299,70 @@ def spark(target: int = 1_000_000) -> None:
     save(f"analyses_spark_{target}", payload)
 
 
-def breakdown() -> None:
-    """Prepare and each analysis of the landscape at 1 M, twice on one prepared scope (the
-    second pass reuses relations the first one built on demand, as the dashboard does)."""
+def breakdown(target: int = 1_000_000, repeat: int = REPEAT) -> None:
+    """The cold landscape of the store, analysis by analysis: today's code against the
+    previous code path (:data:`BASELINE_REV`), alternating fresh processes; at 1 M each
+    analysis again on the same prepared scope (the second pass reuses relations the
+    first one built on demand, as the dashboard does). Then :func:`cold` at 1 M."""
+    import os
+
     from patnav.analyses import LANDSCAPE
 
-    path = scaled_store(1_000_000)
-    runs = [run_child(BREAKDOWN.format(path=str(path))) for _ in range(REPEAT)]
+    path = scaled_store(target)
+    before = baseline_src()
+    passes = ("first", "second") if target <= 1_000_000 else ("first",)
+    runs: dict[str, list] = {"now": [], "before": []}
+    for _ in range(repeat):
+        for label, src in (("now", ""), ("before", before)):
+            code = BREAKDOWN.format(path=str(path), src=src, passes=passes)
+            runs[label].append(run_child(code))
 
-    def med(key: str) -> float:
-        return statistics.median(r.result[key] for r in runs)
+    def med(label: str, key: str) -> float:
+        return statistics.median(r.result[key] for r in runs[label])
 
-    rows = [["prepare", f"{med('prepare'):.2f}", "", ""]]
-    for name in LANDSCAPE:
-        rows.append(
-            [name, "", f"{med('first:' + name):.2f}", f"{med('second:' + name):.2f}"]
-        )
-    first = sum(med("first:" + n) for n in LANDSCAPE)
-    second = sum(med("second:" + n) for n in LANDSCAPE)
-    rows.append(["all analyses", "", f"{first:.2f}", f"{second:.2f}"])
+    def row(step: str, key: str) -> list[str]:
+        now, then = med("now", key), med("before", key)
+        return [
+            step,
+            f"{then:.3f}",
+            f"{now:.3f}",
+            f"{now / then:.2f}x" if then else "-",
+        ]
+
+    rows = [row("prepare", "prepare")]
+    rows += [row(name, "first:" + name) for name in LANDSCAPE]
+    rows.append(row("cold landscape (prepare + all)", "cold"))
     print_table(
-        "the landscape at 1 M documents (resampled from the real demo corpus), by family, "
-        f"seconds, median of {REPEAT} fresh processes",
-        ["step", "prepare", "first pass", "second pass"],
+        f"cold landscape of the store at {target:,} documents (resampled from the real "
+        f"demo corpus), by family, seconds, median of {repeat} fresh processes each, "
+        f"alternating; load {os.getloadavg()[0]:.1f}",
+        ["step", f"before ({BASELINE_REV[:7]})", "now", "now/before"],
         rows,
     )
+    peaks = {label: statistics.median(r.peak_mb for r in runs[label]) for label in runs}
+    print(
+        f"  peak memory: before {peaks['before']:,.0f} MB, now {peaks['now']:,.0f} MB"
+    )
+    if "second" in passes:
+        second = sum(med("now", "second:" + n) for n in LANDSCAPE)
+        print(f"  now, the eight analyses again on the prepared scope: {second:.2f} s")
     save(
-        "analyses_breakdown",
+        f"analyses_breakdown_{target}",
         {
-            "prepare": med("prepare"),
-            "first": {n: med("first:" + n) for n in LANDSCAPE},
-            "second": {n: med("second:" + n) for n in LANDSCAPE},
+            label: {
+                "prepare": med(label, "prepare"),
+                "cold": med(label, "cold"),
+                "peak_mb": peaks[label],
+                **{
+                    when: {n: med(label, f"{when}:{n}") for n in LANDSCAPE}
+                    for when in passes
+                },
+            }
+            for label in runs
         },
     )
-    cold(1_000_000)
+    if target == 1_000_000:
+        cold(1_000_000)
 
 
 def main() -> None:

@@ -101,36 +101,56 @@ def citation_analysis(
     columns = (
         "unit, doc_id, lead_name, filing_year, by_source, in_store, in_scope, documents"
     )
+    facts = "unit, doc_id, cited, documents, filing_year, lead_name"
     with based(engine, scope, count_by) as base:
-        # a citing document of the scope has its unit already, only the others are looked
-        # up in the store; the two chosen lists carry their columns (no join back to all
-        # units)
+        docs = base.doc_units
+        # the citations of the scope's documents (few: most cite documents outside the
+        # store), kept as a table so that every statement below starts from them and
+        # knows their number; then the citing units each of them has (a citing document's
+        # unit is looked up in the store; in scope when it is in docs)
+        cited = base._make(
+            "cited",
+            f"""
+            SELECT d.unit AS cited_unit, c.doc_id AS citing_doc
+            FROM citations c JOIN {docs} d ON d.doc_id = c.cited_pub_number
+            """,
+        )
+        received = base._make(
+            "cited_received",
+            f"""
+            WITH citing AS (
+                SELECT ci.cited_unit, {citing_unit} AS citing_unit,
+                       CASE WHEN ds.doc_id IS NULL THEN 0 ELSE 1 END AS in_scope
+                FROM {cited} ci JOIN patents pc ON pc.doc_id = ci.citing_doc
+                LEFT JOIN {docs} ds ON ds.doc_id = ci.citing_doc
+            )
+            SELECT cited_unit AS unit,
+                   count(DISTINCT citing_unit) FILTER (WHERE in_scope = 1) AS in_scope,
+                   count(DISTINCT citing_unit) AS in_store
+            FROM citing WHERE citing_unit <> cited_unit GROUP BY cited_unit
+            """,
+        )
+        # Only three kinds of unit can be among the most cited or the core: the cited
+        # ones above, and of the others (no citation from the store: their cited count is
+        # the source's, their score half its sum with their extra documents) the first
+        # ``top`` by those. Any unit ahead of one of these in its own order is ahead of
+        # it in the final one too, so ranking these few is ranking every unit.
         rows = base.rows(
             f"""
-            WITH cited AS (
-                SELECT d.unit AS cited_unit, c.doc_id AS citing_doc
-                FROM citations c JOIN {base.docs} d ON d.doc_id = c.cited_pub_number
-            ),
-            citing AS (
-                SELECT ci.cited_unit, ds.unit AS citing_unit, 1 AS in_scope
-                FROM cited ci JOIN {base.docs} ds ON ds.doc_id = ci.citing_doc
-                UNION ALL
-                SELECT ci.cited_unit, {citing_unit} AS citing_unit, 0 AS in_scope
-                FROM cited ci JOIN patents pc ON pc.doc_id = ci.citing_doc
-                WHERE NOT EXISTS (SELECT 1 FROM {base.docs} ds
-                                  WHERE ds.doc_id = ci.citing_doc)
-            ),
-            received AS (
-                SELECT cited_unit AS unit,
-                       count(DISTINCT citing_unit) FILTER (WHERE in_scope = 1) AS in_scope,
-                       count(DISTINCT citing_unit) AS in_store
-                FROM citing WHERE citing_unit <> cited_unit GROUP BY cited_unit
+            WITH candidates AS (
+                SELECT * FROM (SELECT {facts} FROM {base.units} WHERE cited > 0
+                               ORDER BY cited DESC, unit LIMIT {int(top)}) m
+                UNION
+                SELECT * FROM (SELECT {facts} FROM {base.units} WHERE cited + documents > 1
+                               ORDER BY cited + documents DESC, unit LIMIT {int(top)}) c
+                UNION
+                SELECT {facts} FROM {base.units} WHERE unit IN (SELECT unit FROM {received})
             ),
             ranked AS (
-                SELECT u.unit, u.doc_id, u.cited AS by_source, u.documents, u.filing_year,
-                       u.lead_name, coalesce(r.in_store, 0) AS in_store,
+                SELECT k.unit, k.doc_id, k.cited AS by_source, k.documents, k.filing_year,
+                       k.lead_name, coalesce(r.in_store, 0) AS in_store,
                        coalesce(r.in_scope, 0) AS in_scope
-                FROM {base.units} u LEFT JOIN received r ON r.unit = u.unit
+                FROM candidates k LEFT JOIN {received} r ON r.unit = k.unit
             ),
             scored AS (
                 SELECT *, 2 * in_scope + (in_store - in_scope) + 0.5 * by_source
@@ -152,16 +172,22 @@ def citation_analysis(
             {"top": int(top)},
         )
         total = base.count_units()
+        # citations made by the scope's documents: counted per citing document first
+        # (a document cites many), then joined to the documents
         made = base.one(
-            f"SELECT count(*) AS n, count(DISTINCT d.unit) AS u FROM {base.docs} d "
-            "JOIN citations c ON c.doc_id = d.doc_id"
+            f"""
+            SELECT CAST(coalesce(sum(c.n), 0) AS BIGINT) AS n, count(DISTINCT d.unit) AS u
+            FROM {docs} d
+            JOIN (SELECT doc_id, count(*) AS n FROM citations GROUP BY doc_id) c
+              ON c.doc_id = d.doc_id
+            """
         )
+        # the links within the scope: the citations above whose citing document is in it
         links = base.rows(
             f"""
-            SELECT DISTINCT a.unit AS citing, b.unit AS cited
-            FROM citations c JOIN {base.docs} a ON a.doc_id = c.doc_id
-            JOIN {base.docs} b ON b.doc_id = c.cited_pub_number
-            WHERE a.unit <> b.unit ORDER BY citing, cited
+            SELECT DISTINCT a.unit AS citing, ci.cited_unit AS cited
+            FROM {cited} ci JOIN {docs} a ON a.doc_id = ci.citing_doc
+            WHERE a.unit <> ci.cited_unit ORDER BY citing, cited
             """
         )
     units = [

@@ -170,7 +170,8 @@ def inventor_analysis(
                 SELECT i.ikey, t.akey, t.aname, t.n AS app_units,
                        row_number() OVER (PARTITION BY t.akey
                                           ORDER BY r.units DESC, i.ikey) AS rn
-                FROM (SELECT DISTINCT ikey, akey FROM {inv}) i
+                FROM (SELECT DISTINCT ikey, akey FROM {inv}
+                      WHERE akey IN (SELECT akey FROM top_apps)) i
                 JOIN {ranked} r ON r.ikey = i.ikey
                 JOIN top_apps t ON t.akey = i.akey
             )

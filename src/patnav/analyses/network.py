@@ -102,9 +102,8 @@ def coapplicant_network(
     engine = as_engine(source)
     scope = scope or Scope.everything()
     count_by = check_count_by(count_by)
-    edges, names, collaborative = _read(engine, scope, count_by, min_weight)
-    keep = sorted(names, key=lambda k: (-names[k][1], k))[:max_nodes]
-    kept = set(keep)
+    edges, names, collaborative = _read(engine, scope, count_by, min_weight, max_nodes)
+    kept = set(names)
     edge_list = [
         Edge(str(e["source"]), str(e["target"]), int(e["weight"]))
         for e in edges
@@ -161,16 +160,33 @@ def coapplicant_network(
 
 
 def _read(
-    engine: Engine, scope: Scope, count_by: CountBy, min_weight: int
+    engine: Engine, scope: Scope, count_by: CountBy, min_weight: int, max_nodes: int
 ) -> tuple[list[dict[str, Any]], dict[str, tuple[str, int]], int]:
-    """The edges (applicant pairs and the units they share, at least ``min_weight``),
-    each co-applicant's name and units, and the units filed jointly."""
+    """The ``max_nodes`` co-applicants with the most units (by all their units; ties by
+    key), each with its name and units; the edges among them (applicant pairs and the
+    units they share, at least ``min_weight``); and the units filed jointly.
+
+    Only the kept co-applicants' rows are paired: an edge's weight counts the units two
+    applicants share, whoever else filed them, so pairing fewer rows changes no weight.
+    """
     with based(engine, scope, count_by) as base:
-        shared = f"""
-            WITH keyed AS (SELECT unit, akey FROM {base.apps} WHERE unit_applicants > 1)
-        """
+        kept = base._make(
+            "network_nodes",
+            f"""
+            SELECT a.akey, min(a.name) AS name, count(*) AS units FROM {base.apps} a
+            WHERE a.akey IN (SELECT akey FROM {base.apps} WHERE unit_applicants > 1)
+            GROUP BY a.akey ORDER BY units DESC, a.akey LIMIT {int(max_nodes)}
+            """,
+        )
+        names = {
+            r["akey"]: (str(r["name"]), int(r["units"]))
+            for r in base.rows(f"SELECT akey, name, units FROM {kept}")
+        }
         edges = base.rows(
-            f"""{shared}
+            f"""
+            WITH keyed AS (SELECT unit, akey FROM {base.apps}
+                           WHERE unit_applicants > 1
+                             AND akey IN (SELECT akey FROM {kept}))
             SELECT a.akey AS source, b.akey AS target, count(*) AS weight
             FROM keyed a JOIN keyed b ON a.unit = b.unit AND a.akey < b.akey
             GROUP BY a.akey, b.akey HAVING count(*) >= $min_weight
@@ -178,16 +194,6 @@ def _read(
             """,
             {"min_weight": int(min_weight)},
         )
-        names = {
-            r["akey"]: (str(r["name"]), int(r["units"]))
-            for r in base.rows(
-                f"""{shared}
-                SELECT a.akey, min(a.name) AS name, count(*) AS units FROM {base.apps} a
-                WHERE a.akey IN (SELECT akey FROM keyed)
-                GROUP BY a.akey
-                """
-            )
-        }
         collaborative = int(
             base.one(f"SELECT count(*) AS n FROM {base.units} WHERE applicants > 1")[
                 "n"

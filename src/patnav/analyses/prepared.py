@@ -125,6 +125,16 @@ class Base:
         return self.name("docs")
 
     @property
+    def doc_units(self) -> str:
+        """The scope's documents and their unit (``doc_id``, ``unit``), for joins that
+        need nothing else of a document: the store's ``unit_docs`` when the whole store
+        reads its own relations (``docs`` is then a view that computes every document's
+        unit again when read), else ``docs``."""
+        if self.kept and self.scope.sql is None:
+            return t.UNIT_DOCS.name
+        return self.docs
+
+    @property
     def units(self) -> str:
         return self.name("units")
 

@@ -269,10 +269,10 @@ def _industries(base: Base, total: int) -> tuple[CodeShare, ...]:
         )
         for r in base.rows(
             f"""
-            WITH sei AS (SELECT DISTINCT d.unit, c.code FROM {base.docs} d
-                         JOIN classifications c
-                         ON c.doc_id = d.doc_id AND c.scheme = 'sei'),
-            counted AS (SELECT code, count(*) AS n FROM sei GROUP BY code)
+            WITH counted AS (SELECT c.code, count(DISTINCT d.unit) AS n
+                             FROM {base.doc_units} d JOIN classifications c
+                             ON c.doc_id = d.doc_id AND c.scheme = 'sei'
+                             GROUP BY c.code)
             SELECT c.code, c.n, t.title_zh, t.title_en FROM counted c
             LEFT JOIN class_titles t ON t.scheme = 'sei' AND t.code = c.code
             ORDER BY c.n DESC, c.code

@@ -82,6 +82,7 @@ def page_rows(html: str) -> list[dict[str, object]]:
         row: dict[str, object] = {"depth": int(li.get("data-depth"))}
         for field in li.xpath(".//input[@data-field]"):
             row[field.get("data-field")] = field.get("value") or ""
+        row["origin"] = json.loads(li.get("data-origin") or "[]")
         rows.append(row)
     return rows
 
@@ -175,7 +176,18 @@ def test_live_counts_equal_patnav_spec_counts_and_pandas(
         "版本 2" in spec_page or "版本</small>" in spec_page or "2</small>" in spec_page
     )
     again = page_rows(client.get(f"/specs/{spec_id}/tree").text)
-    assert again == [{**r, "query": r.get("query", "")} for r in rows]
+    # reopened, every node's origin is its saved path (the added 闸门 has one now)
+    assert [r["origin"] for r in again] == [
+        ["道路"],
+        ["道路", "桥梁"],
+        ["道路", "护栏"],
+        ["水利"],
+        ["水利", "闸门"],
+    ]
+    assert again == [
+        {**r, "query": r.get("query", ""), "origin": a["origin"]}
+        for r, a in zip(rows, again, strict=True)
+    ]
     yaml_text = lxml.html.fromstring(spec_page).get_element_by_id("yaml_text").text
     assert yaml_text.startswith("# 道路与水利（测试方案）：注释须保留\n")
     assert "闸门" in yaml_text
@@ -332,3 +344,47 @@ def test_the_editors_counts_are_limited_as_searches_are():
     assert expensive_kind("POST", "/specs/3/tree/check") == "search"
     assert expensive_kind("POST", "/specs/3/tree") == "spec"
     assert expensive_kind("POST", "/specs/3/tree/edit") is None
+
+
+def test_a_renamed_or_moved_node_keeps_its_quality_records(site, client_for):
+    """Precision and recall are stored per node path: renaming a node, or its parent,
+    or moving it in the editor carries its records to the new path (they still measure
+    its query); a node added in the editor under an old name does not inherit them."""
+    from patnav.analyses.spec import node_query, parse_spec
+    from patnav.analyses.strategy_quality import load_quality, with_quality
+
+    client = client_for("ta_analyst")
+    spec = parse_spec(SPEC)
+    text = SPEC
+    for path, value in ((("道路", "桥梁"), 0.9), (("水利",), 0.7)):
+        node = next(n for n in spec.walk() if n.path == path)
+        record = {"query": node_query(node), "precision": value, "judge": "张三"}
+        text = with_quality(text, parse_spec(text), node, precision=record)
+    spec_id = _new_spec(client, text)
+
+    rows = page_rows(client.get(f"/specs/{spec_id}/tree").text)
+    assert [r["origin"] for r in rows] == [list(n.path) for n in spec.walk()]
+    names = [r["name"] for r in rows]
+    rows[names.index("道路")]["name"] = "道路工程"  # the parent renamed
+    rows[names.index("桥梁")]["name"] = "桥隧"  # and the node itself
+    # 水利 becomes a child of 道路工程's last child (护栏) and a new node takes its name
+    rows[names.index("水利")]["depth"] = 2
+    rows.append({"depth": 0, "name": "水利", "keywords": "水闸", "origin": []})
+    saved = post(client, f"/specs/{spec_id}/tree", tree=json.dumps(rows), version=1)
+    assert saved.status_code == 200, saved.text[:300]
+
+    page = client.get(f"/specs/{spec_id}").text
+    now = parse_spec(lxml.html.fromstring(page).get_element_by_id("yaml_text").text)
+    quality = load_quality(now)
+    bridge = quality.of(("道路工程", "桥隧"))
+    moved = quality.of(("道路工程", "护栏", "水利"))
+    assert bridge is not None and bridge.precision["precision"] == 0.9
+    assert bridge.status("precision") == "measured"
+    assert moved is not None and moved.precision["precision"] == 0.7
+    assert moved.status("precision") == "measured"
+    fresh = quality.of(("水利",))
+    assert fresh is not None and fresh.status("precision") == "missing"
+    assert [r["node"] for r in now.raw["quality"]] == [
+        ["道路工程", "桥隧"],
+        ["道路工程", "护栏", "水利"],
+    ]

@@ -59,6 +59,9 @@ class TreeRow:
     cpc: str = ""
     query: str = ""
     note: str = ""
+    origin: tuple[str, ...] = ()
+    """The node's path in the saved spec the editor opened (empty for a node added in
+    the editor): a node renamed or moved keeps its quality records under its new path."""
 
     def generated_query(self) -> str | None:
         """The query of the node's keywords and classes (None: it names none)."""
@@ -71,7 +74,11 @@ class TreeRow:
 
     def to_dict(self) -> dict[str, Any]:
         """The row as JSON (what the editor posts back)."""
-        return {"depth": self.depth, **{f: getattr(self, f) for f in FIELDS}}
+        return {
+            "depth": self.depth,
+            **{f: getattr(self, f) for f in FIELDS},
+            "origin": list(self.origin),
+        }
 
 
 def level_name(depth: int) -> str:
@@ -97,6 +104,7 @@ def rows_of(spec: NavigationSpec) -> list[TreeRow]:
                 cpc="; ".join(node.cpc),
                 query=node.query if node.query and node.query != generated else "",
                 note=node.note or "",
+                origin=node.path,
             )
         )
     return out
@@ -132,8 +140,30 @@ def rows_from_json(data: Any) -> list[TreeRow]:
         limit = rows[-1].depth + 1 if rows else 0
         depth = max(0, min(depth, limit, MAX_DEPTH - 1))
         values = {f: str(item.get(f) or "").strip() for f in FIELDS}
-        rows.append(TreeRow(depth=depth, **values))
+        rows.append(TreeRow(depth=depth, **values, origin=_origin(item.get("origin"))))
     return rows
+
+
+def _origin(value: Any) -> tuple[str, ...]:
+    """A posted origin path: a list of at most MAX_DEPTH names (anything else: none)."""
+    if (
+        isinstance(value, list)
+        and 0 < len(value) <= MAX_DEPTH
+        and all(isinstance(v, str) and 0 < len(v) <= 200 for v in value)
+    ):
+        return tuple(value)
+    return ()
+
+
+def moved_paths(rows: Sequence[TreeRow]) -> dict[tuple[str, ...], tuple[str, ...]]:
+    """The nodes of the opened spec now under another path (renamed, moved, or under a
+    renamed parent): their old path → new path. A node copied into two rows keeps
+    neither (its records stay with the old path)."""
+    seen: dict[tuple[str, ...], list[tuple[str, ...]]] = {}
+    for row, path in zip(rows, paths_of(rows), strict=True):
+        if row.origin:
+            seen.setdefault(row.origin, []).append(path)
+    return {old: new[0] for old, new in seen.items() if len(new) == 1 and new[0] != old}
 
 
 def rows_from_scope(scope: Sequence[Mapping[str, Any]]) -> list[TreeRow]:

@@ -736,8 +736,6 @@ def with_quality(
     Only the block is rewritten — the rest of the text, comments included, stays as the
     analyst wrote it; the block goes last when the spec has none yet.
     """
-    import yaml
-
     records = _records(spec.raw)
     entry = next((e for e in records if tuple(e.get("node") or ()) == node.path), None)
     if entry is None:
@@ -747,6 +745,37 @@ def with_quality(
         entry["precision"] = dict(precision)
     if recall is not None:
         entry["recall"] = dict(recall)
+    return _with_records(text, records)
+
+
+def with_moved_nodes(
+    text: str,
+    spec: NavigationSpec,
+    moves: Mapping[tuple[str, ...], tuple[str, ...]],
+) -> str:
+    """The spec's YAML ``text`` with the quality records of nodes renamed or moved
+    (``moves``: old path → new path) under their new paths, so they stay with their
+    node. A record left at a path another node moved to is dropped (its node is gone);
+    a text with no record to move is returned as it is."""
+    records = _records(spec.raw)
+    paths = [tuple(e.get("node") or ()) for e in records]
+    if not any(p in moves for p in paths):
+        return text
+    targets = set(moves.values())
+    out = []
+    for entry, path in zip(records, paths, strict=True):
+        if path in moves:
+            out.append({**entry, "node": list(moves[path])})
+        elif path not in targets:
+            out.append(entry)
+    return _with_records(text, out)
+
+
+def _with_records(text: str, records: list[dict[str, Any]]) -> str:
+    """``text`` with its ``quality:`` block written from ``records`` (only the block is
+    rewritten; it goes last when the spec has none yet)."""
+    import yaml
+
     block = yaml.safe_dump(
         {"quality": records}, allow_unicode=True, sort_keys=False, width=100
     )

@@ -29,12 +29,14 @@ from patnav.analyses.spec_tree import (
     NodeProblem,
     TreeRow,
     diff_trees,
+    moved_paths,
     node_problems,
     rows_from_json,
     rows_from_scope,
     rows_of,
     with_scope,
 )
+from patnav.analyses.strategy_quality import with_moved_nodes
 from patnav.errors import InputError, InvalidParameterError, NotFoundError, SpecError
 from patnav.platform import access
 from patnav.platform.models import DataStore, Spec, SpecVersion
@@ -140,7 +142,13 @@ def save_tree(
     checked = _check(ctx, row, rows, None)
     if not checked.valid:
         return None, checked
-    saved, problems = save_spec(ctx, checked.text, spec_id=spec_id)
+    # the quality records of nodes renamed or moved go with them
+    text = with_moved_nodes(
+        checked.text,
+        parse_spec(row.yaml_text, source=f"spec {row.id}"),
+        moved_paths(rows),
+    )
+    saved, problems = save_spec(ctx, text, spec_id=spec_id)
     if saved is None:
         return None, TreeCheck(checked.rows, checked.text, [], problems)
     return saved, checked

@@ -8,6 +8,8 @@
     var rows = [];
     form.querySelectorAll("li.tree-node").forEach(function (li) {
       var row = { depth: parseInt(li.getAttribute("data-depth"), 10) || 0 };
+      // the node's path in the spec as opened: its quality records follow a rename
+      try { row.origin = JSON.parse(li.getAttribute("data-origin") || "[]"); } catch (e) { row.origin = []; }
       li.querySelectorAll("[data-field]").forEach(function (input) {
         if (input.tagName === "INPUT") {
           row[input.getAttribute("data-field")] = input.value;

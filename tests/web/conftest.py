@@ -92,6 +92,24 @@ def make_settings(root: Path, data_dir: Path, **extra):
     return Settings(data_root=root, data_dir=data_dir, **extra)
 
 
+def narrowing_handle(root: Path, data_dir: Path, small_store_path: Path) -> Iterator:
+    """The web's handle on a copy (under ``root``) of the small real store and its
+    index, the index narrowing text terms whatever the corpus size (for fixtures)."""
+    from patnav.search import api
+    from patnav.web.services import StoreHandle
+
+    path = root / "store.duckdb"
+    shutil.copyfile(small_store_path, path)
+    shutil.copytree(f"{small_store_path}.search", f"{path}.search")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(api, "NARROW_MIN_DOCUMENTS", 0)
+        opened = StoreHandle(1, path, make_settings(root, data_dir))
+        try:
+            yield opened
+        finally:
+            opened.close()
+
+
 @functools.cache
 def password_hash() -> str:
     """One Argon2 hash of PASSWORD for every seeded user (hashing costs ~0.3 s each)."""

@@ -5,14 +5,13 @@ the full-text index narrowing every text term as it does at a million documents.
 
 from __future__ import annotations
 
-import shutil
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import openpyxl
 import pytest
 
-from tests.web.conftest import SMALL_INPUTS, make_settings
+from tests.web.conftest import SMALL_INPUTS, narrowing_handle
 
 QUERIES = (
     "TI=桥梁",
@@ -34,20 +33,9 @@ QUERIES = (
 def handle(tmp_path_factory, data_dir, small_store_path):
     """The web's handle on a copy of the small real store (and its index), with the
     index narrowing text terms whatever the corpus size."""
-    from patnav.search import api
-    from patnav.web.services import StoreHandle
-
-    root = tmp_path_factory.mktemp("concurrent")
-    path = root / "store.duckdb"
-    shutil.copyfile(small_store_path, path)
-    shutil.copytree(f"{small_store_path}.search", f"{path}.search")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(api, "NARROW_MIN_DOCUMENTS", 0)
-        opened = StoreHandle(1, path, make_settings(root, data_dir))
-        try:
-            yield opened
-        finally:
-            opened.close()
+    yield from narrowing_handle(
+        tmp_path_factory.mktemp("concurrent"), data_dir, small_store_path
+    )
 
 
 def _answers(handle, *, concurrent: bool, workers: int) -> dict[str, tuple]:

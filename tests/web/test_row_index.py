@@ -12,7 +12,7 @@ import shutil
 import pytest
 
 from patnav.search import fulltext, rowindex
-from tests.web.conftest import make_settings
+from tests.web.conftest import narrowing_handle
 
 QUERIES = (
     "TI=桥梁",
@@ -32,20 +32,9 @@ applicant addresses (province, city)."""
 def handle(tmp_path_factory, data_dir, small_store_path):
     """The web's handle on a copy of the small real store and its index (row index
     built with it), the index narrowing text terms whatever the corpus size."""
-    from patnav.search import api
-    from patnav.web.services import StoreHandle
-
-    root = tmp_path_factory.mktemp("rowindex")
-    path = root / "store.duckdb"
-    shutil.copyfile(small_store_path, path)
-    shutil.copytree(f"{small_store_path}.search", f"{path}.search")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(api, "NARROW_MIN_DOCUMENTS", 0)
-        opened = StoreHandle(1, path, make_settings(root, data_dir))
-        try:
-            yield opened
-        finally:
-            opened.close()
+    yield from narrowing_handle(
+        tmp_path_factory.mktemp("rowindex"), data_dir, small_store_path
+    )
 
 
 def _answer(handle, query: str, *, row_index: bool, **options) -> tuple:

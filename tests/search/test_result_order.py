@@ -18,7 +18,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from patnav.search.fulltext import B, K1, term_id
+from patnav.search.fulltext import K1, B, term_id
 
 COPIES = 30
 """Copies of each 光纤 document: more than a page's margin of tied documents (2 N + 20
@@ -45,7 +45,9 @@ def _copy_documents(path: Path, where: str, copies: range) -> int:
                 "WHERE table_type = 'BASE TABLE')"
             ).fetchall()
         ]
-        con.execute("CREATE TEMP TABLE picked AS SELECT unnest(?::VARCHAR[]) AS id", [ids])
+        con.execute(
+            "CREATE TEMP TABLE picked AS SELECT unnest(?::VARCHAR[]) AS id", [ids]
+        )
         for copy in copies:
             prefix = f"0~{copy:02d}~"
             for table in tables:
@@ -132,7 +134,7 @@ def _key(item: tuple[str, float]) -> tuple[float, str]:
 
 def test_the_ties_exist_and_their_keys_run_against_their_doc_ids(tied, plain_segmenter):
     forward, _, copied = tied
-    stack, store, index = _open(forward, plain_segmenter)
+    stack, _store, index = _open(forward, plain_segmenter)
     with stack:
         assert copied >= 3
         ranked = index.fulltext.rank(QUERY, limit=100_000)
@@ -168,7 +170,7 @@ def test_scores_are_an_exact_sum_in_any_order_of_terms(tied, plain_segmenter):
     million documents it changed the last bit of 无人机 AND 电池's best score from run to
     run); tied documents tie bit for bit."""
     forward, _, _ = tied
-    stack, store, index = _open(forward, plain_segmenter)
+    stack, _store, index = _open(forward, plain_segmenter)
     with stack:
         terms = sorted({term_id(t) for t in index.analyzer.query_tokens(QUERY)})
         conn = index.fulltext._conn
@@ -189,7 +191,9 @@ def test_scores_are_an_exact_sum_in_any_order_of_terms(tied, plain_segmenter):
         rows["units"] = (weight * 2**40).round().astype("int64")
         forward_sum = rows.sort_values("term_id").groupby("doc_id")["units"].sum()
         backward_sum = (
-            rows.sort_values("term_id", ascending=False).groupby("doc_id")["units"].sum()
+            rows.sort_values("term_id", ascending=False)
+            .groupby("doc_id")["units"]
+            .sum()
         )
         assert forward_sum.equals(backward_sum)
         expected = (forward_sum / 2**40).to_dict()

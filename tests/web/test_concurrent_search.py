@@ -226,7 +226,9 @@ def test_the_first_searches_of_a_new_handle_at_once(
                     return fresh.result_list(query, limit=100).to_dict()
 
                 with ThreadPoolExecutor(max_workers=8) as pool:
-                    answers = dict(zip(QUERIES[:8], pool.map(one, QUERIES[:8])))
+                    answers = dict(
+                        zip(QUERIES[:8], pool.map(one, QUERIES[:8]), strict=True)
+                    )
             finally:
                 fresh.close()
         for query, answer in answers.items():

@@ -990,6 +990,7 @@ class FullTextIndex:
             if restricted and located
             else "true"
         )
+
         # The order is total and the same on every run: score rounded to 9 decimals
         # (descending), then doc_id. A document's terms are summed as integers (in
         # units of 2^-40, :data:`_FIXED`), exact in any order: a float sum in the order

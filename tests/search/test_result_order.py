@@ -241,3 +241,19 @@ def test_result_lists_are_the_same_whatever_the_rows_physical_order(
         )
         paged.extend(r["doc_id"] for r in page["rows"])
     assert paged == [r["doc_id"] for r in first["rows"]][:42]
+
+
+def test_the_best_k_vectors_are_a_prefix_of_one_order_whatever_k():
+    """Semantic search's top k (``vectors._top``) with ties straddling the cut: the
+    positions sorted here by (score descending, position), cut at k — not whichever of
+    the tied ones a partial sort happened to keep."""
+    import numpy as np
+
+    from patnav.search.vectors import _top
+
+    scores = np.round(np.random.default_rng(7).random(3000), 2).astype(np.float32)
+    expected = sorted(range(len(scores)), key=lambda p: (-float(scores[p]), p))
+    for k in (1, 2, 10, 33, 100, 250, 1000, 3000):
+        found, got = _top(scores, k)
+        assert found.tolist() == expected[:k]
+        assert got.tolist() == [float(scores[p]) for p in expected[:k]]

@@ -184,3 +184,43 @@ def test_the_gate_lets_searches_share_it_and_a_writer_hold_it_alone():
     for thread in (first, waiting, late):
         thread.join(5)
     assert events.index("a out") < events.index("writer") < events.index("c in")
+
+
+def test_the_first_searches_of_a_new_handle_at_once(
+    tmp_path, data_dir, small_store_path, handle
+):
+    """Searches arriving together at a handle just opened (its index's facts not read
+    yet) all answer, with what one search at a time gave: the currency of the index is
+    asked on each search's own cursor, never on the shared connection (which refused
+    a second thread: "connection is busy")."""
+    from patnav.search import api
+    from patnav.web.services import StoreHandle
+
+    handle.concurrent_searches = False
+    handle.lists.clear()
+    alone = {q: handle.result_list(q, limit=100).to_dict() for q in QUERIES[:8]}
+    path = tmp_path / "store.duckdb"
+    shutil.copyfile(small_store_path, path)
+    shutil.copytree(f"{small_store_path}.search", f"{path}.search")
+    for _ in range(3):  # a new handle each time: the race is at its first searches
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(api, "NARROW_MIN_DOCUMENTS", 0)
+            fresh = StoreHandle(2, path, make_settings(tmp_path, data_dir))
+            try:
+                start = threading.Barrier(8)
+
+                def one(query: str, fresh=fresh, start=start) -> dict:
+                    start.wait()
+                    return fresh.result_list(query, limit=100).to_dict()
+
+                with ThreadPoolExecutor(max_workers=8) as pool:
+                    answers = dict(
+                        zip(QUERIES[:8], pool.map(one, QUERIES[:8]), strict=True)
+                    )
+            finally:
+                fresh.close()
+        for query, answer in answers.items():
+            answer.pop("elapsed_ms")
+            expected = dict(alone[query])
+            expected.pop("elapsed_ms", None)
+            assert answer == expected, query

@@ -112,6 +112,10 @@ LEFT JOIN (
 ) g USING (doc_id)
 """
 
+_FIXED = 1 << 40
+"""A BM25 term weight's unit in the sum of a document's score (2^-40): an integer sum
+is the same in any order, where a float sum depends on the order of its rows."""
+
 MAX_PARTY_SPAN = 64
 """A document whose parties rows lie further apart than this has no parties hint."""
 
@@ -986,27 +990,46 @@ class FullTextIndex:
             if restricted and located
             else "true"
         )
-        return self._conn.execute(
-            f"""
-            WITH p AS (
-                SELECT term_id, doc_key, tf, dl FROM postings WHERE term_id IN ({id_list})
-            ),
-            df AS (SELECT term_id, count(*) AS df FROM p GROUP BY term_id),
-            scored AS (
-                SELECT doc_key,
-                    sum(ln(1 + (? - df + 0.5) / (df + 0.5)) * tf * ({K1} + 1)
-                        / (tf + {K1} * (1 - {B} + {B} * dl / ?))) AS score
-                FROM p JOIN df USING (term_id)
-                WHERE true {restrict}
-                GROUP BY doc_key ORDER BY score DESC, doc_key LIMIT ?
-            )
-            SELECT d.doc_id, s.score, {where}, {check}
-            FROM scored s JOIN docs d USING (doc_key){joins}
-            ORDER BY round(s.score, 9) DESC, d.doc_id
-            """,
-            # a margin beyond the limit, so tied scores are cut by doc_id, not storage order
-            [n_docs, max(avgdl, 1.0), limit * 2 + 20],
-        ).fetchall()
+
+        # The order is total and the same on every run: score rounded to 9 decimals
+        # (descending), then doc_id. A document's terms are summed as integers (in
+        # units of 2^-40, :data:`_FIXED`), exact in any order: a float sum in the order
+        # the threads meet the rows differed in its last bit from run to run, and
+        # reordered and cut documents of equal score (bench search-load's 无人机 AND
+        # 电池). The documents are cut first by score and doc_key, with a margin; when
+        # the ``limit``-th document's rounded score is the last kept one's, every
+        # document of that rounded score or more is read again, so the first ``limit``
+        # rows are a prefix of the one order whatever the limit.
+        def scored(floor: float | None, cut: int) -> list[tuple[Any, ...]]:
+            above = "" if floor is None else "HAVING round(score, 9) >= ?"
+            return self._conn.execute(
+                f"""
+                WITH p AS (
+                    SELECT term_id, doc_key, tf, dl FROM postings
+                    WHERE term_id IN ({id_list})
+                ),
+                df AS (SELECT term_id, count(*) AS df FROM p GROUP BY term_id),
+                scored AS (
+                    SELECT doc_key,
+                        sum(CAST(round(ln(1 + (? - df + 0.5) / (df + 0.5)) * tf
+                            * ({K1} + 1) / (tf + {K1} * (1 - {B} + {B} * dl / ?))
+                            * {_FIXED}) AS BIGINT)) / {_FIXED} AS score
+                    FROM p JOIN df USING (term_id)
+                    WHERE true {restrict}
+                    GROUP BY doc_key {above} ORDER BY score DESC, doc_key LIMIT ?
+                )
+                SELECT d.doc_id, s.score, {where}, {check}, round(s.score, 9)
+                FROM scored s JOIN docs d USING (doc_key){joins}
+                ORDER BY round(s.score, 9) DESC, d.doc_id
+                """,
+                [n_docs, max(avgdl, 1.0), *([] if floor is None else [floor]), cut],
+            ).fetchall()
+
+        margin = limit * 2 + 20
+        rows = scored(None, margin)
+        if len(rows) >= margin and rows[limit - 1][-1] == rows[-1][-1]:
+            rows = scored(rows[-1][-1], max(n_docs, margin))
+        return [row[:-1] for row in rows]
 
     def locations_of(
         self, store: PatentStore, prows: Sequence[int]

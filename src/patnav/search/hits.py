@@ -166,7 +166,7 @@ def describe(
             SELECT p.doc_id, {", ".join("p." + c for c in _COLUMNS.split(", "))}, a.names
             FROM patents p
             LEFT JOIN (
-                SELECT doc_id, list(name ORDER BY seq) AS names FROM parties
+                SELECT doc_id, list(name ORDER BY seq, role) AS names FROM parties
                 WHERE role IN ('applicant', 'assignee')
                     AND doc_id IN (SELECT unnest(?::VARCHAR[]))
                 GROUP BY doc_id
@@ -226,7 +226,7 @@ def _read_located(
         for doc_id, row_id, name in store.rows(
             "SELECT doc_id, rowid, name FROM parties "
             "WHERE rowid IN (SELECT unnest(?::BIGINT[])) "
-            "AND role IN ('applicant', 'assignee') ORDER BY seq, rowid",
+            "AND role IN ('applicant', 'assignee') ORDER BY seq, role",
             [wanted],
         ):
             span = spans.get(doc_id)

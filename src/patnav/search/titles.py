@@ -87,7 +87,7 @@ def choose_titles(
         SELECT s.doc_id, s.how, s.src, 1, t.text, t.lang
             FROM sources s JOIN texts t ON t.doc_id = s.src
             WHERE t.section = 'title' AND t.text IS NOT NULL
-        ORDER BY 1, 2, 3, 4
+        ORDER BY 1, 2, 3, 4, 6, 5
         """,
         [
             [d for d, _, _ in wanted],

@@ -59,7 +59,12 @@ def _top(scores: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
     if k <= 0:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
     part = np.argpartition(-scores, k - 1)[:k]
-    order = part[np.lexsort((part, -scores[part]))]
+    cut = scores[part].min()
+    if not np.isnan(cut):
+        # every position tied with the k-th: which of them argpartition keeps is
+        # arbitrary, so the best k are cut by score then position, a prefix of one order
+        part = np.flatnonzero(scores >= cut)
+    order = part[np.lexsort((part, -scores[part]))][:k]
     return order.astype(np.int64), scores[order].astype(np.float32)
 
 

@@ -342,12 +342,16 @@ class StoreHandle:
             if fulltext is None or not fulltext.read_only:
                 return None
             cursor = self.store.cursor()
+            view = index.reader(cursor)
         assume_state(cursor, self._store_state(cursor))
-        if not fulltext.is_current(cursor):
+        # asked on the view's own cursor: the shared index's connection refuses a
+        # second thread's query ("connection is busy") while the first searches reach
+        # it at once and read its meta before the facts are remembered
+        if not view.fulltext.is_current(cursor):
+            view.close()
             cursor.close()
             return None
-        with self._opening:
-            return index.reader(cursor)
+        return view
 
     def _store_state(self, cursor: PatentStore) -> StoreState:
         """The store's state for this version of the data (read once per version:

@@ -193,32 +193,27 @@ def test_the_first_searches_of_a_new_handle_at_once(
     yet) all answer, with what one search at a time gave: the currency of the index is
     asked on each search's own cursor, never on the shared connection (which refused
     a second thread: "connection is busy")."""
-    from patnav.search import api
-    from patnav.web.services import StoreHandle
-
     handle.concurrent_searches = False
     handle.lists.clear()
     alone = {q: handle.result_list(q, limit=100).to_dict() for q in QUERIES[:8]}
-    path = tmp_path / "store.duckdb"
-    shutil.copyfile(small_store_path, path)
-    shutil.copytree(f"{small_store_path}.search", f"{path}.search")
-    for _ in range(3):  # a new handle each time: the race is at its first searches
-        with pytest.MonkeyPatch.context() as patch:
-            patch.setattr(api, "NARROW_MIN_DOCUMENTS", 0)
-            fresh = StoreHandle(2, path, make_settings(tmp_path, data_dir))
-            try:
-                start = threading.Barrier(8)
+    for i in range(3):  # a new handle each time: the race is at its first searches
+        root = tmp_path / f"fresh{i}"
+        root.mkdir()
+        opened = narrowing_handle(root, data_dir, small_store_path)
+        fresh = next(opened)
+        try:
+            start = threading.Barrier(8)
 
-                def one(query: str, fresh=fresh, start=start) -> dict:
-                    start.wait()
-                    return fresh.result_list(query, limit=100).to_dict()
+            def one(query: str, fresh=fresh, start=start) -> dict:
+                start.wait()
+                return fresh.result_list(query, limit=100).to_dict()
 
-                with ThreadPoolExecutor(max_workers=8) as pool:
-                    answers = dict(
-                        zip(QUERIES[:8], pool.map(one, QUERIES[:8]), strict=True)
-                    )
-            finally:
-                fresh.close()
+            with ThreadPoolExecutor(max_workers=8) as pool:
+                answers = dict(
+                    zip(QUERIES[:8], pool.map(one, QUERIES[:8]), strict=True)
+                )
+        finally:
+            opened.close()  # closes the handle
         for query, answer in answers.items():
             answer.pop("elapsed_ms")
             expected = dict(alone[query])

@@ -163,6 +163,22 @@ def test_exact_index_matches_brute_force_and_ann_indexes_recall():
         assert recall >= 0.9, kind
 
 
+@pytest.mark.parametrize("kind", ["ivf", "hnsw"])
+def test_approximate_indexes_order_ties_by_position(kind):
+    """Equal scores (the same vector stored at several positions) come back by
+    position, best score first: one order, not the graph's or the lists'."""
+    rng = np.random.default_rng(3)
+    data = rng.standard_normal((400, 32)).astype(np.float32)
+    data[100:400:50] = data[7]  # six copies of one vector, besides the original
+    data /= np.linalg.norm(data, axis=1, keepdims=True)
+    index = build_index(data, kind)
+    positions, scores = index.search(data[7], 7)
+    copies = [7, *range(100, 400, 50)]
+    assert sorted(positions.tolist()) == copies
+    assert positions.tolist() == copies  # tied: by position
+    assert np.all(np.diff(scores) <= 0)
+
+
 def test_the_vector_store_follows_the_table_and_reloads_from_files(
     writable_sample, tmp_path
 ):

@@ -68,6 +68,16 @@ def _top(scores: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
     return order.astype(np.int64), scores[order].astype(np.float32)
 
 
+def _ordered(
+    positions: np.ndarray, scores: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """An approximate index's answer in one order: score (best first), then position.
+    Its own order among equal scores is the graph's or the lists' (half-precision
+    vectors make ties common), not the documents'."""
+    order = np.lexsort((positions, -scores))
+    return positions[order].astype(np.int64), scores[order].astype(np.float32)
+
+
 class ExactIndex:
     """Exact search by one matrix product (numpy BLAS)."""
 
@@ -154,7 +164,7 @@ class IVFIndex:
             query.reshape(1, -1).astype(np.float32), k
         )
         keep = positions[0] >= 0
-        return positions[0][keep].astype(np.int64), scores[0][keep].astype(np.float32)
+        return _ordered(positions[0][keep], scores[0][keep])
 
     def save(self, path: Path) -> None:
         import faiss
@@ -209,8 +219,8 @@ class HNSWIndex:
             return _top(np.zeros(0, np.float32), 0)
         matches = self._index.search(query.astype(np.float32), k)
         # usearch's "ip" distance is 1 - inner product
-        return matches.keys.astype(np.int64), (1.0 - matches.distances).astype(
-            np.float32
+        return _ordered(
+            matches.keys.astype(np.int64), (1.0 - matches.distances).astype(np.float32)
         )
 
     def save(self, path: Path) -> None:

@@ -262,6 +262,33 @@ def pending_documents(
     return pending, int(total), int(unchanged), removed
 
 
+def store_vectors(
+    store: PatentStore,
+    model: str,
+    doc_ids: Sequence[str],
+    text_hashes: Sequence[str | None],
+    vectors: Sequence[Any],
+) -> None:
+    """Store the vectors of ``doc_ids`` under ``model`` in one transaction, replacing
+    those the documents had."""
+    data = pa.table(
+        {
+            "doc_id": pa.array(list(doc_ids), pa.string()),
+            "model": pa.array([model] * len(doc_ids), pa.string()),
+            "text_hash": pa.array(list(text_hashes), pa.string()),
+            "vector": pa.array(list(vectors), pa.list_(pa.float32())),
+        },
+        schema=t.EMBEDDINGS.arrow_schema(),
+    )
+    with store.transaction():
+        store.execute(
+            "DELETE FROM embeddings WHERE model = ? "
+            "AND doc_id IN (SELECT unnest(?::VARCHAR[]))",
+            [model, list(doc_ids)],
+        )
+        store.insert_arrow("embeddings", data)
+
+
 def embed_store(
     store: PatentStore,
     embedder: Embedder,
@@ -294,30 +321,17 @@ def embed_store(
                 "(SELECT doc_id FROM patents)",
                 [model],
             )
-    schema = t.EMBEDDINGS.arrow_schema()
     done = 0
     for start in range(0, len(todo), batch_size):
         batch = todo[start : start + batch_size]
         vectors = embedder.embed_documents([text for _, text, _ in batch])
-        ids = [doc_id for doc_id, _, _ in batch]
-        data = pa.table(
-            {
-                "doc_id": pa.array(ids, pa.string()),
-                "model": pa.array([model] * len(batch), pa.string()),
-                "text_hash": pa.array([h for _, _, h in batch], pa.string()),
-                "vector": pa.array(
-                    list(vectors.astype(np.float32)), pa.list_(pa.float32())
-                ),
-            },
-            schema=schema,
+        store_vectors(
+            store,
+            model,
+            [doc_id for doc_id, _, _ in batch],
+            [h for _, _, h in batch],
+            list(vectors.astype(np.float32)),
         )
-        with store.transaction():
-            store.execute(
-                "DELETE FROM embeddings WHERE model = ? "
-                "AND doc_id IN (SELECT unnest(?::VARCHAR[]))",
-                [model, ids],
-            )
-            store.insert_arrow("embeddings", data)
         done += len(batch)
         if progress:
             progress(f"embedding with {model}", done, len(todo))

@@ -34,12 +34,12 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from patnav.errors import InputError
-from patnav.schema import tables as t
 from patnav.search.semantic import (
     TEXT_RECIPE,
     Embedder,
     current_hashes,
     pending_documents,
+    store_vectors,
 )
 from patnav.storage.store import PatentStore
 
@@ -345,20 +345,10 @@ def _check(
 def _store(
     store: PatentStore, model: str, good: list[tuple[str, np.ndarray, str]]
 ) -> None:
-    ids = [d for d, _, _ in good]
-    data = pa.table(
-        {
-            "doc_id": pa.array(ids, pa.string()),
-            "model": pa.array([model] * len(good), pa.string()),
-            "text_hash": pa.array([h for _, _, h in good], pa.string()),
-            "vector": pa.array([v for _, v, _ in good], pa.list_(pa.float32())),
-        },
-        schema=t.EMBEDDINGS.arrow_schema(),
+    store_vectors(
+        store,
+        model,
+        [d for d, _, _ in good],
+        [h for _, _, h in good],
+        [v for _, v, _ in good],
     )
-    with store.transaction():
-        store.execute(
-            "DELETE FROM embeddings WHERE model = ? "
-            "AND doc_id IN (SELECT unnest(?::VARCHAR[]))",
-            [model, ids],
-        )
-        store.insert_arrow("embeddings", data)

@@ -89,6 +89,28 @@ def test_posted_rows_cannot_skip_a_level():
         rows_from_json({"depth": 0})
 
 
+def test_a_posted_origin_is_a_short_list_of_names_or_none():
+    """A node's origin path as posted: anything but a list of 1 to MAX_DEPTH non-empty
+    names of at most 200 characters is no origin (its records then stay where they
+    are)."""
+    from patnav.analyses.spec_tree import MAX_DEPTH
+
+    bad = [
+        "道路",
+        {"a": 1},
+        [],
+        [""],
+        [1, 2],
+        ["x" * 201],
+        ["a"] * (MAX_DEPTH + 1),
+        None,
+    ]
+    rows = rows_from_json([{"depth": 0, "name": "n", "origin": o} for o in bad])
+    assert [r.origin for r in rows] == [()] * len(bad)
+    kept = rows_from_json([{"depth": 0, "name": "n", "origin": ["道路", "桥梁"]}])
+    assert kept[0].origin == ("道路", "桥梁")
+
+
 def test_problems_are_placed_at_their_node():
     rows = [
         TreeRow(0, "A", keywords="甲"),
